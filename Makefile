@@ -1,0 +1,118 @@
+# tally - build, test, install.  GNU make.
+#
+#   make            lib/libtally.a and bin/tally-*
+#   make check      unit tests + bats tests; ends with "N passed, N failed"
+#   make asan       the same tests on an AddressSanitizer+UBSan build
+#   make demo       the whole pipeline on scripts/demo/
+#   make bench      benchmarks against peer tools (scripts/bench)
+#   make install PREFIX=/usr/local DESTDIR=    /   make uninstall
+#
+# O=DIR builds out of tree (objects in DIR/build, binaries in DIR/bin), so
+# several builds of one checkout never step on each other.
+
+O       ?= .
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Ilib
+LDLIBS  += -lcsv -lm
+
+BUILD   := $(O)/build
+BINDIR  := $(O)/bin
+LIBA    := $(O)/lib/libtally.a
+ifneq ($(O),.)
+LIBA    := $(O)/libtally.a
+endif
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRC:= $(sort $(wildcard scripts/bench-src/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_BIN  := $(CMD_SRC:cmd/%.c=$(BINDIR)/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN:= $(BENCH_SRC:scripts/bench-src/%.c=$(BUILD)/bench/%)
+MANPAGES := $(sort $(wildcard man/*.[1-9]))
+
+DEPS_STAMP := $(O)/build/.deps-ok
+
+.PHONY: all check unit bats asan demo bench install uninstall clean deps lint format
+.SUFFIXES:
+.SECONDARY:
+
+all: $(DEPS_STAMP) $(LIBA) $(CMD_BIN)
+
+# Install missing Debian packages once per build tree (scripts/deps does
+# nothing when everything is there).
+$(DEPS_STAMP): scripts/deps
+	@scripts/deps
+	@mkdir -p $(@D) && touch $@
+
+deps:
+	@scripts/deps
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/scripts/bench-src/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+check: all $(UNIT_BIN)
+	@scripts/check --bin $(BINDIR) --unit $(BUILD)/tests
+
+unit: all $(UNIT_BIN)
+	@scripts/check --bin $(BINDIR) --unit $(BUILD)/tests --no-bats
+
+bats: all
+	@scripts/check --bin $(BINDIR) --no-unit
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+asan:
+	@$(MAKE) --no-print-directory O=$(O)/asan-build CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check
+
+demo: all
+	@scripts/demo/run $(BINDIR)
+
+bench: all $(BENCH_BIN)
+	@scripts/bench $(BINDIR) $(BUILD)/bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 $(CMD_BIN) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+uninstall:
+	for b in $(CMD_SRC:cmd/%.c=%); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
+	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
+		--suppress=missingIncludeSystem -Ilib lib cmd tests/unit
+
+format:
+	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch]
+
+clean:
+	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build
+
+-include $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,137 @@
+/* tally - the front command: "tally split ARGS" runs "tally-split ARGS".
+ *
+ * The command is looked for first beside this executable, then on PATH, in
+ * the manner of git.  "tally" and "tally --help" list the commands. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "out.h"
+
+struct command {
+	const char *name;    /* without the "tally-" prefix */
+	const char *summary; /* one line for the list */
+};
+
+static const struct command commands[] = {
+	{"ingest", "platform exports (CSV/TSV) -> the canonical sales stream"},
+	{"split", "sales -> per-payee allocations by written split agreements"},
+	{"attribute", "contributions -> shares, emitted as split rules"},
+	{"forecast", "series -> forecasts of the next periods, with intervals"},
+	{"report", "allocations -> payout statements, ledger, business summary"},
+};
+
+static void usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tally COMMAND [ARG...]\n"
+		   "       tally --help | --version\n");
+	exit(status);
+}
+
+/* Directory holding this executable ("" if unknown), with a trailing '/'. */
+static void own_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	buf[0] = '\0';
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		buf[0] = '\0';
+}
+
+/* Full path of tally-NAME beside us, or NULL to search PATH. */
+static char *beside_path(const char *name)
+{
+	char dir[PATH_MAX];
+	static char path[PATH_MAX + 64];
+
+	own_dir(dir, sizeof dir);
+	if (!dir[0])
+		return NULL;
+	snprintf(path, sizeof path, "%stally-%s", dir, name);
+	return access(path, X_OK) == 0 ? path : NULL;
+}
+
+static int on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	while (path && *path) {
+		const char *colon = strchr(path, ':');
+		size_t n = colon ? (size_t)(colon - path) : strlen(path);
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
+		if (n > 0 && access(buf, X_OK) == 0)
+			return 1;
+		path = colon ? colon + 1 : NULL;
+	}
+	return 0;
+}
+
+static void list_commands(FILE *f)
+{
+	char prog[64];
+	fprintf(f, "usage: tally COMMAND [ARG...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		snprintf(prog, sizeof prog, "tally-%s", commands[i].name);
+		if (beside_path(commands[i].name) || on_path(prog))
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	}
+	fprintf(f, "\n'tally COMMAND --help' shows a command's options; "
+		   "man tally(7) describes the streams.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	diag_init(argv[0]);
+	/* '+': stop at the first operand, so the command's own options pass. */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			list_commands(stdout);
+			out_stdout_close_or_die();
+			return EXIT_OK;
+		case 'V':
+			diag_print_version();
+			out_stdout_close_or_die();
+			return EXIT_OK;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind == argc) {
+		list_commands(stdout);
+		out_stdout_close_or_die();
+		return EXIT_OK;
+	}
+	const char *name = argv[optind];
+	if (strchr(name, '/') || !*name)
+		diag_die(EXIT_USAGE, "'%s' is not a tally command", name);
+
+	char prog[PATH_MAX];
+	snprintf(prog, sizeof prog, "tally-%s", name);
+	argv[optind] = prog;
+	const char *beside = beside_path(name);
+	if (beside)
+		execv(beside, argv + optind);
+	execvp(prog, argv + optind);
+	if (errno == ENOENT)
+		diag_die(EXIT_USAGE, "'%s' is not a tally command (see 'tally --help')", name);
+	diag_die(EXIT_USAGE, "%s: %s", prog, strerror(errno));
+}

@@ -1,0 +1,74 @@
+/* out.h - buffered output to a file descriptor, with checked errors and
+ * atomic files.
+ *
+ * Every byte a command writes goes through a struct out.  Writes are
+ * buffered (64 KiB) and sent with write(2).  The first failure is kept in
+ * o->err and later writes are dropped, so callers check once, at close.
+ * A file opened with out_open_file() is written to a temporary in the same
+ * folder and renamed over the target only by a successful out_close(): it
+ * appears whole or not at all.  Temporaries of files never closed are
+ * removed at exit (atexit), including after diag_die(). */
+#ifndef TALLY_OUT_H
+#define TALLY_OUT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct out {
+	int fd;            /* destination; -1 when closed */
+	const char *name;  /* for messages: path, or "<stdout>" */
+	char *buf;         /* pending bytes */
+	size_t len;        /* bytes pending in buf */
+	size_t cap;        /* size of buf */
+	int err;           /* first errno seen, 0 if none */
+	bool fatal;        /* on a write error, diag_die(1, "NAME: write error: ...") at once */
+	char *path;        /* atomic file: the final path (owned), else NULL */
+	char *tmp_path;    /* atomic file: the temporary being written (owned) */
+};
+
+/* Wrap an already open descriptor (1 for stdout).  name is borrowed.
+ * Returns 0, or -1 with errno set (ENOMEM). */
+int out_open_fd(struct out *o, int fd, const char *name);
+
+/* Start writing PATH atomically: a temporary ".NAME.XXXXXX" beside it,
+ * mode 0666 & ~umask.  Returns 0, or -1 with errno set (the folder is
+ * missing or not writable...). */
+int out_open_file(struct out *o, const char *path);
+
+/* Append bytes, a NUL-terminated string, one byte, or printf output. */
+void out_write(struct out *o, const void *p, size_t n);
+void out_puts(struct out *o, const char *s);
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_vprintf(struct out *o, const char *fmt, va_list ap);
+
+static inline void out_putc(struct out *o, char c)
+{
+	if (o->len == o->cap)
+		out_write(o, &c, 1);
+	else
+		o->buf[o->len++] = c;
+}
+
+/* Send pending bytes.  Returns 0, or -1 when an error has been seen. */
+int out_flush(struct out *o);
+
+/* Flush and close.  For an atomic file: fsync, then rename over the target
+ * when no error was seen, else remove the temporary.  For a wrapped fd the
+ * fd is not closed (stdout stays open).  Returns 0, or -1 with errno set
+ * to the first error seen.  Frees the buffer either way. */
+int out_close(struct out *o);
+
+/* Give up on an atomic file: remove the temporary, free everything. */
+void out_abort(struct out *o);
+
+/* For commands: the process-wide stdout writer, opened on first use with
+ * fatal = true. */
+struct out *out_stdout(void);
+
+/* For commands: close stdout's writer (if opened) and die with
+ * "prog: write error: REASON" (exit 1) if anything failed. */
+void out_stdout_close_or_die(void);
+
+#endif

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# tally.bats - the front command and the behaviour every command shares
+# (tally.7): --help, --version, bad options, unopenable files, write errors.
+#
+# Plan:
+#   front:    tally / tally --help list the commands; tally --version;
+#             tally CMD runs tally-CMD from beside it or PATH, with its args
+#             and status; an unknown command is a usage error (2).
+#   contract: for every installed tally-* command: --help on stdout, 0;
+#             --version; an unknown option is 2 with usage on stderr;
+#             --help >/dev/full is 1 with "write error"; a missing input
+#             file is "prog: nosuch.tsv: No such file or directory", 2.
+
+load helpers
+
+commands() {
+	for b in "$TALLY_BIN"/tally-*; do
+		[ -x "$b" ] && echo "${b##*/}"
+	done
+}
+
+@test "tally --help lists the commands found beside it" {
+	run -0 tally --help
+	assert_line --index 0 "usage: tally COMMAND [ARG...]"
+	for c in $(commands); do
+		assert_output --partial "  ${c#tally-} "
+	done
+}
+
+@test "tally with no arguments lists the commands" {
+	run -0 tally
+	assert_line --index 0 "usage: tally COMMAND [ARG...]"
+}
+
+@test "tally --version" {
+	run -0 tally --version
+	assert_output "tally (tally) 0.1.0"
+}
+
+@test "tally CMD runs tally-CMD from PATH with its arguments and status" {
+	mkdir "$T/bin"
+	printf '#!/bin/sh\necho "fake: $*"\nexit 3\n' >"$T/bin/tally-fake"
+	chmod +x "$T/bin/tally-fake"
+	PATH=$T/bin:$PATH run -3 tally fake --opt 'a b'
+	assert_output "fake: --opt a b"
+}
+
+@test "tally with an unknown command is a usage error" {
+	run -2 --separate-stderr tally nosuchcmd
+	assert_equal "$stderr" "tally: 'nosuchcmd' is not a tally command (see 'tally --help')"
+	assert_output ""
+}
+
+@test "tally refuses a command name with a slash" {
+	run -2 --separate-stderr tally ../x
+	assert_equal "$stderr" "tally: '../x' is not a tally command"
+}
+
+@test "every command: --help prints usage on stdout and exits 0" {
+	for c in $(commands); do
+		run -0 --separate-stderr "$c" --help
+		assert_output --partial "usage: $c"
+		assert_equal "$stderr" ""
+	done
+}
+
+@test "every command: --version" {
+	for c in $(commands); do
+		run -0 "$c" --version
+		assert_output "$c (tally) 0.1.0"
+	done
+}
+
+@test "every command: an unknown option is a usage error (2)" {
+	for c in $(commands); do
+		run -2 --separate-stderr "$c" --no-such-option
+		assert_output ""
+		[[ "$stderr" == *"usage: $c"* ]] || fail "$c: no usage on stderr: $stderr"
+	done
+}
+
+@test "every command: --help into a full disk fails with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	for c in $(commands); do
+		run -1 --separate-stderr bash -c "'$c' --help >/dev/full"
+		[[ "$stderr" == "$c: write error: No space left on device" ]] ||
+			fail "$c: $stderr"
+	done
+}
+
+@test "every command: a missing input file is named, status 2" {
+	for c in $(commands); do
+		case $c in tally-ingest) f=nosuch.csv ;; *) f=nosuch.tsv ;; esac
+		cd "$T"
+		run -2 --separate-stderr bash -c "'$c' $f </dev/null"
+		[[ "$stderr" == *"$c: $f: No such file or directory"* ]] || fail "$c: $stderr"
+	done
+}

@@ -1,0 +1,272 @@
+/* test_tsv.c - unit tests of the stream reader and writer (lib/tsv.c),
+ * checked output (lib/out.c) and value quoting (lib/diag.c).
+ *
+ * Plan: escape/unescape round trip over random bytes; each malformed row
+ * kind with its exact message and line; CRLF and a missing final LF; a
+ * 1 MB field; several files with equal and unequal headers; the reader
+ * continuing after a bad row; the writer's escapes; atomic files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "out.h"
+#include "tap.h"
+#include "tsv.h"
+
+static char tmpdir[] = "/tmp/test_tsv.XXXXXX";
+
+/* Write content to a new file in tmpdir; returns its path (static slot). */
+static const char *write_file(const char *name, const char *content, size_t len)
+{
+	static char paths[8][256];
+	static int slot;
+	char *p = paths[slot++ % 8];
+	snprintf(p, 256, "%s/%s", tmpdir, name);
+	FILE *f = fopen(p, "wb");
+	fwrite(content, 1, len, f);
+	fclose(f);
+	return p;
+}
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Escape with the writer into a file, read the bytes back, unescape. */
+static void test_escape_round_trip(void)
+{
+	int fails = 0;
+	for (int round = 0; round < 2000; round++) {
+		char field[64], back[160];
+		size_t len = next_rand() % sizeof field;
+		for (size_t i = 0; i < len; i++) {
+			static const char alphabet[] = "ab\t\n\r\\\\tnr x\xc3\xa9";
+			field[i] = alphabet[next_rand() % (sizeof alphabet - 1)];
+		}
+		struct out o;
+		char path[300];
+		snprintf(path, sizeof path, "%s/rt", tmpdir);
+		out_open_file(&o, path);
+		tsv_escape_to(&o, field, len);
+		out_close(&o);
+		FILE *f = fopen(path, "rb");
+		size_t n = fread(back, 1, sizeof back, f);
+		fclose(f);
+		if (memchr(back, '\t', n) || memchr(back, '\n', n) || memchr(back, '\r', n))
+			fails++;
+		size_t u = tsv_unescape(back, n);
+		if (u != len || memcmp(back, field, len) != 0)
+			fails++;
+	}
+	tap_is_int(fails, 0, "escape then unescape gives the bytes back (2000 random fields)");
+}
+
+/* Read a one-file stream; return "rc:line:err" of the first bad row. */
+static void expect_bad(const char *content, long want_line, const char *want_err, const char *name)
+{
+	const char *p = write_file("bad.tsv", content, strlen(content));
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+	int rc = tsv_open(&r, paths, 1);
+	if (rc == 0)
+		while ((rc = tsv_next(&r)) == 1)
+			;
+	tap_is_int(rc, -1, "%s: an error", name);
+	tap_is_int(r.line, want_line, "%s: at line %ld", name, want_line);
+	tap_is_str(r.err, want_err, "%s: message", name);
+	tsv_close(&r);
+}
+
+static void test_malformed(void)
+{
+	expect_bad("a\tb\n1\t2\n3\n", 3, "1 field where the header has 2", "too few fields");
+	expect_bad("a\tb\n1\t2\t3\n", 2, "3 fields where the header has 2", "too many fields");
+	expect_bad("a\tb\n1\tx\\q\n", 2,
+		   "field 2: invalid escape (only \\t \\n \\r \\\\ are allowed)", "bad escape");
+	expect_bad("a\tb\n1\tx\\\n", 2,
+		   "field 2: invalid escape (only \\t \\n \\r \\\\ are allowed)", "trailing backslash");
+	expect_bad("a\tb\n1\tx\xff\n", 2, "invalid UTF-8 at byte 4", "invalid UTF-8");
+	expect_bad("a\tb\n1\t\xed\xa0\x80\n", 2, "invalid UTF-8 at byte 3", "UTF-16 surrogate");
+	expect_bad("a\tb\n1\t\xc0\xaf\n", 2, "invalid UTF-8 at byte 3", "overlong UTF-8");
+	{
+		static const char nul[] = "a\tb\n1\tx\0y\n";
+		const char *p = write_file("nul.tsv", nul, sizeof nul - 1);
+		char *paths[] = {(char *)p};
+		struct tsv_reader r;
+		int rc = tsv_open(&r, paths, 1);
+		rc = rc == 0 ? tsv_next(&r) : rc;
+		tap_is_int(rc, -1, "NUL byte: an error");
+		tap_is_str(r.err, "NUL byte at column 4", "NUL byte: message");
+		tsv_close(&r);
+	}
+	expect_bad("a\ta\n1\t2\n", 1, "header: column \"a\" appears twice", "duplicate column");
+	expect_bad("a\t\n1\t2\n", 1, "header: column 2 has no name", "empty column name");
+	expect_bad("", 0, "empty input: no header line", "empty input");
+}
+
+static void test_good_rows(void)
+{
+	static const char content[] = "name\tnote\r\nx\\ty\tline\\none\r\n\\\\\t\nlast\tno-newline";
+	const char *p = write_file("good.tsv", content, sizeof content - 1);
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+
+	tap_is_int(tsv_open(&r, paths, 1), 0, "open a good file");
+	tap_is_int(r.ncols, 2, "two columns");
+	tap_is_str(r.cols[1], "note", "CR stripped from the header");
+	tap_is_int(tsv_col(&r, "note"), 1, "column found by name");
+	tap_is_int(tsv_col(&r, "nope"), -1, "missing column is -1");
+	tap_is_int(tsv_next(&r), 1, "row 1");
+	tap_is_str(r.fields[0].s, "x\ty", "\\t unescaped");
+	tap_is_str(r.fields[1].s, "line\none", "\\n unescaped, CRLF accepted");
+	tap_is_int(r.raw_len, strlen("x\\ty\tline\\none"), "raw line kept as read");
+	tap_is_int(tsv_next(&r), 1, "row 2");
+	tap_is_str(r.fields[0].s, "\\", "\\\\ unescaped");
+	tap_is_int(r.fields[1].len, 0, "empty last field");
+	tap_is_int(tsv_next(&r), 1, "row 3 without a final newline");
+	tap_is_str(r.fields[1].s, "no-newline", "last line read");
+	tap_is_int(r.line, 4, "line numbers count the header");
+	tap_is_int(tsv_next(&r), 0, "end");
+	tsv_close(&r);
+}
+
+static void test_continue_after_error(void)
+{
+	static const char content[] = "a\tb\n1\n2\t3\n";
+	const char *p = write_file("cont.tsv", content, sizeof content - 1);
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+	tsv_open(&r, paths, 1);
+	tap_is_int(tsv_next(&r), -1, "bad row");
+	tap_is_int(tsv_next(&r), 1, "the next row is read after a bad one");
+	tap_is_str(r.fields[1].s, "3", "its fields");
+	tap_is_int(r.line, 3, "its line");
+	tsv_close(&r);
+}
+
+static void test_big_field(void)
+{
+	size_t n = 1 << 20;
+	char *content = malloc(n + 16);
+	memcpy(content, "big\n", 4);
+	memset(content + 4, 'x', n);
+	content[4 + n] = '\n';
+	const char *p = write_file("big.tsv", content, n + 5);
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+	tsv_open(&r, paths, 1);
+	tap_is_int(tsv_next(&r), 1, "a 1 MB field is read");
+	tap_is_int(r.fields[0].len, n, "whole");
+	tsv_close(&r);
+	free(content);
+}
+
+static void test_many_files(void)
+{
+	char *paths[3];
+	struct tsv_reader r;
+	int rows = 0, rc;
+
+	paths[0] = xstrdup(write_file("f1.tsv", "a\tb\n1\t2\n", 8));
+	paths[1] = xstrdup(write_file("f2.tsv", "a\tb\n3\t4\n5\t6\n", 12));
+	paths[2] = xstrdup(write_file("f3.tsv", "a\tc\n7\t8\n", 8));
+	tsv_open(&r, paths, 3);
+	while ((rc = tsv_next(&r)) == 1)
+		rows++;
+	tap_is_int(rows, 3, "rows of files with the same header are read in turn");
+	tap_is_int(rc, -1, "a file with another header is an error");
+	tap_is_str(r.err, "header differs from the first file's", "its message");
+	tap_ok(strstr(r.file, "f3.tsv") != NULL, "it names the third file");
+	tsv_close(&r);
+
+	char *missing[] = {paths[0], (char *)"/nonexistent/x.tsv"};
+	tsv_open(&r, missing, 2);
+	while ((rc = tsv_next(&r)) == 1)
+		;
+	tap_ok(rc == -1 && errno == ENOENT, "a missing later file is an open error");
+	tap_is_str(r.file, "/nonexistent/x.tsv", "named");
+	tsv_close(&r);
+	for (int i = 0; i < 3; i++)
+		free(paths[i]);
+}
+
+static void test_writer(void)
+{
+	char path[300], back[256];
+	struct out o;
+	struct tsv_writer w;
+
+	snprintf(path, sizeof path, "%s/w.tsv", tmpdir);
+	tap_is_int(out_open_file(&o, path), 0, "atomic file opened");
+	tsv_writer_init(&w, &o);
+	tsv_put_str(&w, "a\tb");
+	tsv_put_int(&w, -42);
+	tsv_putf(&w, "%s=%d", "x", 1);
+	tsv_end_row(&w);
+	struct stat st;
+	tap_ok(stat(path, &st) < 0, "the target does not exist before close");
+	tap_is_int(out_close(&o), 0, "close commits");
+	FILE *f = fopen(path, "rb");
+	size_t n = fread(back, 1, sizeof back - 1, f);
+	fclose(f);
+	back[n] = '\0';
+	tap_is_str(back, "a\\tb\t-42\tx=1\n", "fields escaped and separated");
+
+	tap_is_int(out_open_file(&o, "/nonexistent/dir/x"), -1, "missing folder fails to open");
+	out_open_file(&o, path);
+	out_puts(&o, "replaced");
+	out_abort(&o);
+	f = fopen(path, "rb");
+	n = fread(back, 1, sizeof back - 1, f);
+	fclose(f);
+	back[n] = '\0';
+	tap_is_str(back, "a\\tb\t-42\tx=1\n", "an aborted write leaves the old file whole");
+
+	int fd = open("/dev/full", O_WRONLY);
+	if (fd >= 0) {
+		out_open_fd(&o, fd, "/dev/full");
+		out_puts(&o, "x");
+		tap_is_int(out_close(&o), -1, "a write to /dev/full fails at close");
+		tap_is_int(errno, ENOSPC, "with ENOSPC");
+		close(fd);
+	}
+}
+
+static void test_quote(void)
+{
+	char buf[128];
+	tap_is_str(diag_quote(buf, sizeof buf, "12,3x", 5), "\"12,3x\"", "plain value quoted");
+	tap_is_str(diag_quote(buf, sizeof buf, "a\tb\"", 4), "\"a\\tb\\\"\"", "controls escaped");
+	char longv[100];
+	memset(longv, 'y', sizeof longv);
+	diag_quote(buf, sizeof buf, longv, sizeof longv);
+	tap_ok(strlen(buf) < 70 && strstr(buf, "...\"") != NULL, "long value cut");
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		return 1;
+	test_escape_round_trip();
+	test_malformed();
+	test_good_rows();
+	test_continue_after_error();
+	test_big_field();
+	test_many_files();
+	test_writer();
+	test_quote();
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		return 1;
+	return tap_done();
+}
