@@ -1,0 +1,188 @@
+/* forecast.h - univariate forecasting models (ETS, Theta, Croston/SBA/TSB,
+ * naive) with prediction intervals, their combination, and accuracy scores.
+ *
+ * Everything here works on a plain series of doubles y[0..n) observed at
+ * equally spaced periods with seasonal period m (12 monthly, 4 quarterly,
+ * 1 for none).  Forecasts are estimates, so double is right here; money is
+ * converted by the caller.  The library never prints or exits: functions
+ * return 0, or -1 with errno set (EINVAL for arguments out of range, ENOMEM).
+ *
+ * Intervals are mean +- z * sd, with sd the model's forecast standard error
+ * at each horizon: exact for the linear (additive-error, additive-component)
+ * ETS classes and for naive/snaive/Theta, a documented first-order
+ * approximation (relative error times the point forecast) for the
+ * multiplicative ETS classes, and the in-sample one-step error for the
+ * intermittent-demand methods (lower bound clipped at 0). */
+#ifndef TALLY_FORECAST_H
+#define TALLY_FORECAST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum forecast_method {
+	FORECAST_AUTO,     /* per series by shape: intermittent, short, or ensemble */
+	FORECAST_ETS,      /* exponential smoothing state space, chosen by AICc */
+	FORECAST_THETA,    /* the standard Theta method (thetaf) */
+	FORECAST_ARIMA,    /* reserved: not implemented, falls back to ETS */
+	FORECAST_NAIVE,    /* last value */
+	FORECAST_SNAIVE,   /* value one season ago */
+	FORECAST_CROSTON,  /* Croston's method, alpha 0.1 */
+	FORECAST_SBA,      /* Syntetos-Boylan approximation of Croston */
+	FORECAST_TSB,      /* Teunter-Syntetos-Babai (demand probability) */
+	FORECAST_ENSEMBLE, /* mean of ETS, damped ETS and Theta */
+	FORECAST_MEAN,     /* mean of the history (short series fallback) */
+	FORECAST_DAMPED,   /* ETS with additive damped trend, error/season by AICc */
+};
+
+/* "auto", "ets", ... -> method, or -1 when the name is unknown. */
+int forecast_method_parse(const char *name);
+/* The name forecast_method_parse reads. */
+const char *forecast_method_name(enum forecast_method m);
+/* "auto, ets, theta, ..." for messages and usage. */
+const char *forecast_method_list(void);
+
+/* What the caller asks for. */
+struct forecast_spec {
+	enum forecast_method method; /* what to fit */
+	int m;                       /* seasonal period, >= 1 */
+	int h;                       /* horizon, >= 1 */
+	const double *levels;        /* interval levels in percent, each in (0,100) */
+	int nlevels;                 /* how many levels (0: no intervals) */
+};
+
+/* What comes back.  The caller owns all buffers. */
+struct forecast_result {
+	double *mean;     /* [h] point forecasts (caller-allocated) */
+	double *lo, *hi;  /* [nlevels*h]: bounds of level k at step i are
+			     lo[k*h+i], hi[k*h+i]; NAN when the method gives none */
+	char method[40];  /* the method actually used: "ets(M,Ad,M)", "theta",
+			     "ensemble", "naive", "sba", ... */
+	bool fallback;    /* a simpler method than asked was used (too short) */
+};
+
+/* Forecast y[0..n) h steps ahead with spec->method.  NaN values in y are
+ * not allowed (the caller zero-fills).  Series too short for the method
+ * fall back: n == 1 gives naive without intervals, n < 4 the mean, a
+ * series shorter than two seasons is treated as non-seasonal; out->fallback
+ * says so and out->method names what was used.  Multiplicative models are
+ * only considered when every value is positive.  Returns 0, or -1 with
+ * errno EINVAL (n == 0, h < 1, m < 1, a level outside (0,100)) or ENOMEM. */
+int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
+		    struct forecast_result *out);
+
+/* ---- building blocks (used by forecast_series, exported for tests) ---- */
+
+/* Forecast mean[h] and its standard error sd[h] (NAN when unknown) for one
+ * model, and the name used.  All return 0 or -1 (errno). */
+struct forecast_path {
+	double *mean;    /* [h] */
+	double *sd;      /* [h] */
+	char name[40];   /* method used */
+	bool clip_zero;  /* lower bounds should not go below 0 */
+};
+
+int forecast_naive(const double *y, size_t n, int h, struct forecast_path *p);
+int forecast_snaive(const double *y, size_t n, int m, int h, struct forecast_path *p);
+int forecast_mean(const double *y, size_t n, int h, struct forecast_path *p);
+
+/* Croston (variant 0), SBA (1) with alpha = 0.1, and TSB (2) with
+ * alpha = 0.1 (size) and beta = 0.1 (demand probability).  A series with
+ * no demand at all forecasts 0. */
+enum forecast_intermittent { FORECAST_INT_CROSTON, FORECAST_INT_SBA, FORECAST_INT_TSB };
+int forecast_intermittent(const double *y, size_t n, int h, enum forecast_intermittent v,
+			  struct forecast_path *p);
+
+/* The standard Theta method (as R forecast's thetaf): when m > 1, n >= 2m
+ * and the 90% ACF test says seasonal, classical multiplicative
+ * decomposition; SES by maximum likelihood on the adjusted series; drift =
+ * half the slope of the linear trend; reseasonalised. */
+int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path *p);
+
+/* Whether y looks seasonal at lag m: |r_m| > 1.645 * sqrt((1 + 2 sum_{k<m}
+ * r_k^2) / n), the 90% test thetaf uses.  False when m < 2 or n < 2m. */
+bool forecast_seasonal_test(const double *y, size_t n, int m);
+
+/* Classical multiplicative decomposition: seasonal indices idx[0..m)
+ * (idx[j] for the periods t with t % m == j), normalised to mean 1.
+ * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */
+int forecast_decompose_mult(const double *y, size_t n, int m, double *idx);
+
+/* ---- ETS ---- */
+
+/* One ETS model: error A/M, trend N/A/D(amped), season N/A/M. */
+struct forecast_ets {
+	char error, trend, season; /* 'A'/'M'; 'N'/'A'/'D'; 'N'/'A'/'M' */
+	int m;                     /* seasonal period (1 when season 'N') */
+	double alpha, beta, gamma, phi; /* smoothing parameters (ETS form: b += beta*e) */
+	double l0, b0;             /* initial level and trend */
+	double s0[24];             /* initial seasonals: s0[j] is used at t = j */
+	/* set by forecast_ets_loglik / forecast_ets_fit: */
+	double neg2loglik;         /* -2 log likelihood (Gaussian, sigma profiled out) */
+	double sigma2;             /* residual variance: sse / (n - k) (relative for 'M' error) */
+	double aicc;               /* -2logL + 2k + 2k(k+1)/(n-k-1) */
+	int nparam;                /* k: parameters + initial states + 1 for sigma */
+	double l, b, s[24];        /* final states after the last observation */
+};
+
+/* Run model over y[0..n): set neg2loglik, sigma2, aicc, the final states,
+ * and fitted[t] (the one-step forecasts) when fitted is non-NULL.  Returns 0,
+ * or -1 (errno EDOM) when the model is inadmissible for y (a non-positive
+ * one-step forecast under multiplicative error or season, n too small). */
+int forecast_ets_loglik(const double *y, size_t n, struct forecast_ets *model, double *fitted);
+
+/* Heuristic initial states (as Hyndman et al. 2008: seasonal indices from
+ * a classical decomposition of the first seasons, level and trend from a
+ * regression on the first adjusted values), then maximum-likelihood
+ * smoothing parameters, level and trend by Nelder-Mead within the usual
+ * bounds (alpha in [1e-4, 0.9999], beta < alpha, gamma < 1 - alpha,
+ * phi in [0.8, 0.98]).  model->error/trend/season/m say what to fit.
+ * Returns 0 or -1 (EDOM: not admissible / too short; ENOMEM). */
+int forecast_ets_fit(const double *y, size_t n, struct forecast_ets *model);
+
+/* Point forecasts and standard errors h steps after the fitted model. */
+void forecast_ets_predict(const struct forecast_ets *model, int h, double *mean, double *sd);
+
+/* Fit every admissible model whose letters match the pattern (e.g. "ZZZ"
+ * = all; "ZDZ" = damped only; 'Z' = any), pick the lowest AICc, forecast.
+ * Multiplicative error/season only for positive y; seasonal only when
+ * 2 <= m <= 24 and n > m + 1.  Returns 0 or -1 (EDOM when nothing fits). */
+int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *pattern,
+		      struct forecast_path *p);
+
+/* Fit each admissible model once and keep in best[q] the lowest-AICc model
+ * matching patterns[q] (aicc INFINITY when none does).  Returns 0, or -1
+ * (EDOM) when no model at all could be fitted. */
+int forecast_ets_select(const double *y, size_t n, int m, const char *const *patterns, int npat,
+			struct forecast_ets *best);
+
+/* Forecast path (mean, sd, name "ets(E,T,S)") of a fitted model. */
+void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path *p);
+
+/* ---- numerical helpers ---- */
+
+/* Minimise f over R^dim (dim <= 8) from x[] with initial steps step[]
+ * by Nelder-Mead; x receives the best point.  Stops after max_eval
+ * evaluations or when the simplex's values agree within tol (relative).
+ * Returns the best value. */
+double forecast_nelder_mead(double (*f)(const double *x, void *ctx), void *ctx, int dim,
+			    double *x, const double *step, int max_eval, double tol);
+
+/* The standard normal quantile: z with P(Z <= z) = p, 0 < p < 1. */
+double forecast_qnorm(double p);
+
+/* ---- accuracy ---- */
+
+/* Scores of forecasts f[0..h) against actuals a[0..h) given the history
+ * x[0..n) with seasonal period m. */
+struct forecast_score {
+	double smape;  /* 200/h * sum |a-f| / (|a|+|f|) (a term with a = f = 0 is 0) */
+	double mase;   /* mean |a-f| / in-sample mean |x_t - x_{t-m}| (m = 1 if n <= m) */
+	double rmsse;  /* sqrt(mean (a-f)^2 / in-sample mean (x_t - x_{t-1})^2) */
+	double bias;   /* mean (f-a) / the MASE scale: > 0 means over-forecast */
+};
+
+/* Fill s; scales of zero make mase/rmsse/bias NAN. */
+void forecast_score(const double *x, size_t n, int m, const double *a, const double *f, int h,
+		    struct forecast_score *s);
+
+#endif

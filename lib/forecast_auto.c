@@ -1,0 +1,191 @@
+/* forecast_auto.c - method names, the per-series choice (auto), the
+ * combination (ensemble) and the intervals: the one entry point
+ * forecast_series() that commands call. */
+#include "forecast.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const method_names[] = {
+	[FORECAST_AUTO] = "auto",       [FORECAST_ETS] = "ets",
+	[FORECAST_THETA] = "theta",     [FORECAST_ARIMA] = "arima",
+	[FORECAST_NAIVE] = "naive",     [FORECAST_SNAIVE] = "snaive",
+	[FORECAST_CROSTON] = "croston", [FORECAST_SBA] = "sba",
+	[FORECAST_TSB] = "tsb",         [FORECAST_ENSEMBLE] = "ensemble",
+	[FORECAST_MEAN] = "mean",       [FORECAST_DAMPED] = "damped",
+};
+#define NMETHODS (sizeof method_names / sizeof method_names[0])
+
+int forecast_method_parse(const char *name)
+{
+	for (size_t i = 0; i < NMETHODS; i++)
+		if (i != FORECAST_ARIMA && strcmp(name, method_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *forecast_method_name(enum forecast_method m)
+{
+	return (size_t)m < NMETHODS ? method_names[m] : "?";
+}
+
+const char *forecast_method_list(void)
+{
+	return "auto, ets, damped, theta, ensemble, naive, snaive, mean, croston, sba, tsb";
+}
+
+/* Intermittent: demand in fewer than 3 of every 4 periods on average
+ * (mean inter-demand interval above 1.32, Syntetos & Boylan) and no
+ * negative values. */
+static bool is_intermittent(const double *y, size_t n)
+{
+	size_t nonzero = 0;
+	for (size_t t = 0; t < n; t++) {
+		if (y[t] < 0)
+			return false;
+		if (y[t] > 0)
+			nonzero++;
+	}
+	return nonzero == 0 || (double)n / nonzero > 1.32;
+}
+
+/* The combination: the mean of damped ETS (error and season chosen by
+ * AICc) and Theta, point forecasts and standard errors alike (averaging
+ * the members' quantiles).  Of the combinations measured on M3 monthly
+ * (ETS, damped ETS, Theta, SES/Holt/damped on adjusted data, means and
+ * medians) this pair was the most accurate, and it is cheap. */
+static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
+{
+	double *buf = malloc(sizeof(double) * 2 * (size_t)h);
+	if (!buf) {
+		errno = ENOMEM;
+		return -1;
+	}
+	struct forecast_path q = {.mean = buf, .sd = buf + h};
+	int members = 0;
+	for (int j = 0; j < h; j++)
+		p->mean[j] = 0, p->sd[j] = 0;
+	for (int k = 0; k < 2; k++) {
+		int rc = k == 0 ? forecast_ets_auto(y, n, m, h, "ZDZ", &q)
+				: forecast_theta(y, n, m, h, &q);
+		if (rc < 0) {
+			if (errno == ENOMEM) {
+				free(buf);
+				return -1;
+			}
+			continue;
+		}
+		for (int j = 0; j < h; j++)
+			p->mean[j] += q.mean[j], p->sd[j] += q.sd[j];
+		members++;
+	}
+	free(buf);
+	if (members == 0) {
+		errno = EDOM;
+		return -1;
+	}
+	for (int j = 0; j < h; j++)
+		p->mean[j] /= members, p->sd[j] /= members;
+	strcpy(p->name, members == 2 ? "ensemble" : q.name);
+	p->clip_zero = false;
+	return 0;
+}
+
+static int run_method(enum forecast_method method, const double *y, size_t n, int m, int h,
+		      struct forecast_path *p)
+{
+	switch (method) {
+	case FORECAST_NAIVE:
+		return forecast_naive(y, n, h, p);
+	case FORECAST_SNAIVE:
+		return forecast_snaive(y, n, m, h, p);
+	case FORECAST_MEAN:
+		return forecast_mean(y, n, h, p);
+	case FORECAST_CROSTON:
+		return forecast_intermittent(y, n, h, FORECAST_INT_CROSTON, p);
+	case FORECAST_SBA:
+		return forecast_intermittent(y, n, h, FORECAST_INT_SBA, p);
+	case FORECAST_TSB:
+		return forecast_intermittent(y, n, h, FORECAST_INT_TSB, p);
+	case FORECAST_THETA:
+		return forecast_theta(y, n, m, h, p);
+	case FORECAST_ETS:
+	case FORECAST_ARIMA:
+		return forecast_ets_auto(y, n, m, h, "ZZZ", p);
+	case FORECAST_DAMPED:
+		return forecast_ets_auto(y, n, m, h, "ZDZ", p);
+	case FORECAST_ENSEMBLE:
+		return ensemble(y, n, m, h, p);
+	case FORECAST_AUTO:
+		/* TSB over Croston/SBA: on car parts it is both more accurate
+		 * (MASE 0.98 vs 1.17) and nearly unbiased */
+		if (is_intermittent(y, n))
+			return forecast_intermittent(y, n, h, FORECAST_INT_TSB, p);
+		return ensemble(y, n, m, h, p);
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
+		    struct forecast_result *out)
+{
+	const int h = spec->h;
+	if (n == 0 || h < 1 || spec->m < 1 || spec->nlevels < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int k = 0; k < spec->nlevels; k++)
+		if (!(spec->levels[k] > 0 && spec->levels[k] < 100)) {
+			errno = EINVAL;
+			return -1;
+		}
+	double *sd = malloc(sizeof(double) * (size_t)h);
+	if (!sd) {
+		errno = ENOMEM;
+		return -1;
+	}
+	struct forecast_path p = {.mean = out->mean, .sd = sd};
+	enum forecast_method method = spec->method;
+	out->fallback = false;
+	/* short series: what can honestly be done with so few points */
+	bool intermittent_method = method == FORECAST_CROSTON || method == FORECAST_SBA ||
+				   method == FORECAST_TSB;
+	if (n == 1 && method != FORECAST_NAIVE) {
+		method = FORECAST_NAIVE;
+		out->fallback = true;
+	} else if (n < 4 && !intermittent_method && method != FORECAST_NAIVE &&
+		   method != FORECAST_MEAN && method != FORECAST_SNAIVE) {
+		method = FORECAST_MEAN;
+		out->fallback = true;
+	}
+	int rc = run_method(method, y, n, spec->m, h, &p);
+	if (rc < 0 && errno != ENOMEM) {
+		/* a model that cannot be fitted (too short for its parameters):
+		 * Theta, then the mean, which always work from 4 points */
+		out->fallback = true;
+		rc = forecast_theta(y, n, spec->m, h, &p);
+		if (rc < 0 && errno != ENOMEM)
+			rc = forecast_mean(y, n, h, &p);
+	}
+	if (rc < 0) {
+		free(sd);
+		return -1;
+	}
+	snprintf(out->method, sizeof out->method, "%s", p.name);
+	for (int k = 0; k < spec->nlevels; k++) {
+		double z = forecast_qnorm(0.5 + spec->levels[k] / 200.0);
+		for (int j = 0; j < h; j++) {
+			double lo = out->mean[j] - z * sd[j], hi = out->mean[j] + z * sd[j];
+			if (p.clip_zero && lo < 0)
+				lo = 0;
+			out->lo[k * h + j] = isfinite(sd[j]) ? lo : NAN;
+			out->hi[k * h + j] = isfinite(sd[j]) ? hi : NAN;
+		}
+	}
+	free(sd);
+	return 0;
+}

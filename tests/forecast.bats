@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# tally-forecast: black-box cases with exact stdout, stderr and status.
+# Plan: --help/--version; grouping by --by and currency (currencies kept
+# apart); zero-filled periods (--history); money rounded to minor digits;
+# levels; stdin; auto on regular, negative and intermittent series;
+# --backtest per series and overall; then every bad input: junk numbers,
+# amounts, dates, currencies, unknown method/period/option, horizon 0, bad
+# levels, missing column, missing file, one-point series, /dev/full, | head.
+load helpers
+
+F=$BATS_TEST_DIRNAME/fixtures/forecast
+
+@test "--help prints the usage on stdout" {
+	run --separate-stderr tally-forecast --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: tally-forecast [--by COLS] [--value COL] [--date COL]" ]
+	[ -z "$stderr" ]
+}
+
+@test "--version" {
+	run --separate-stderr tally-forecast --version
+	[ "$status" -eq 0 ]
+	[ "$output" = "tally-forecast (tally) 0.1.0" ]
+}
+
+@test "groups by --by and currency, money rounded to minor digits" {
+	run --separate-stderr tally-forecast --by product -n 2 --method snaive --level 90 "$F/sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tcurrency\tperiod\tforecast\tlo90\thi90\tmethod' \
+		$'book\tUSD\t2025-07\t13.00\t-0.54\t26.54\tnaive' \
+		$'book\tUSD\t2025-08\t13.00\t-6.15\t32.15\tnaive' \
+		$'course\tJPY\t2025-07\t1400\t1151\t1649\tnaive' \
+		$'course\tJPY\t2025-08\t1400\t1047\t1753\tnaive' \
+		$'book\tEUR\t2025-03\t9.00\t\t\tnaive' \
+		$'book\tEUR\t2025-04\t9.00\t\t\tnaive')" ]
+	[ "$stderr" = 'tally-forecast: series "book/EUR": only 1 period: naive forecast without intervals' ]
+}
+
+@test "--history: observed periods, missing months are zero" {
+	run --separate-stderr tally-forecast --by product -n 1 --history --method naive --level 80 "$F/sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tcurrency\tperiod\tactual\tforecast\tlo80\thi80\tmethod' \
+		$'book\tUSD\t2025-01\t15.50\t\t\t\t' \
+		$'book\tUSD\t2025-02\t12.00\t\t\t\t' \
+		$'book\tUSD\t2025-03\t11.00\t\t\t\t' \
+		$'book\tUSD\t2025-04\t0.00\t\t\t\t' \
+		$'book\tUSD\t2025-05\t14.25\t\t\t\t' \
+		$'book\tUSD\t2025-06\t13.00\t\t\t\t' \
+		$'book\tUSD\t2025-07\t\t13.00\t2.45\t23.55\tnaive' \
+		$'course\tJPY\t2025-01\t1000\t\t\t\t' \
+		$'course\tJPY\t2025-02\t1200\t\t\t\t' \
+		$'course\tJPY\t2025-03\t1100\t\t\t\t' \
+		$'course\tJPY\t2025-04\t1300\t\t\t\t' \
+		$'course\tJPY\t2025-05\t1250\t\t\t\t' \
+		$'course\tJPY\t2025-06\t1400\t\t\t\t' \
+		$'course\tJPY\t2025-07\t\t1400\t1206\t1594\tnaive' \
+		$'book\tEUR\t2025-02\t9.00\t\t\t\t' \
+		$'book\tEUR\t2025-03\t\t9.00\t\t\tnaive')" ]
+}
+
+@test "auto on a short regular series, from stdin" {
+	run --separate-stderr tally-forecast --value units -n 2 - <"$F/units.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
+		$'2024-09\t11.27\t9.28\t13.27\t8.23\t14.32\tensemble' \
+		$'2024-10\t11.81\t9.48\t14.14\t8.24\t15.37\tensemble')" ]
+	[ -z "$stderr" ]
+}
+
+@test "auto with negative values: no multiplicative model, still a forecast" {
+	run --separate-stderr tally-forecast -n 1 "$F/negative.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-01\t6.77\t0.85\t12.69\t-2.28\t15.82\tensemble' ]
+}
+
+@test "auto on an intermittent series uses TSB, bounds clipped at zero" {
+	run --separate-stderr tally-forecast -n 1 "$F/intermittent.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-01\t1.00\t0.00\t3.39\t0.00\t4.65\ttsb' ]
+}
+
+@test "too short for the method: a fallback, and a warning naming what was used" {
+	run --separate-stderr tally-forecast --value units -n 1 --period quarter "$F/units.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2024-Q4\t21.33\t16.14\t26.53\t13.39\t29.28\tmean' ]
+	[ "$stderr" = "tally-forecast: 3 periods, too few for auto: used mean" ]
+}
+
+@test "--backtest: per series and overall" {
+	run --separate-stderr tally-forecast --by product --backtest 2 --method naive "$F/sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tcurrency\torigins\tsmape\tmase\trmsse\tbias\tmethod' \
+		$'book\tUSD\t2\t104.587\t1.403\t1.088\t-1.235\tnaive' \
+		$'course\tJPY\t2\t8.493\t0.770\t0.721\t-0.620\tnaive' \
+		$'book\tEUR\t0\t\t\t\t\t' \
+		$'*\t*\t4\t56.540\t1.087\t0.904\t-0.927\tnaive')" ]
+	[ "$stderr" = 'tally-forecast: series "book/EUR": only 1 period: nothing to backtest' ]
+}
+
+@test "--backtest on one series" {
+	run --separate-stderr tally-forecast --value units --backtest 2 --method naive "$F/units.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'origins\tsmape\tmase\trmsse\tbias\tmethod' \
+		$'2\t18.212\t1.226\t1.176\t-1.226\tnaive')" ]
+}
+
+# bad input: case | file content | options | stderr | status
+bad() {
+	printf "$2" >"$T/in.tsv"
+	run --separate-stderr tally-forecast $3 "$T/in.tsv"
+	[ "$output" = "" ]
+	[ "$stderr" = "${4//FILE/$T/in.tsv}" ]
+	[ "$status" -eq "$5" ]
+}
+
+@test "bad: a value that is not a number" {
+	bad x 'date\tnet\n2025-01-01\t1x\n' "" 'tally-forecast: FILE:2: column "net": "1x" is not a number' 1
+}
+@test "bad: an empty value" {
+	bad x 'date\tnet\n2025-01-01\t\n' "" 'tally-forecast: FILE:2: column "net": "" is not a number' 1
+}
+@test "bad: an amount with a comma" {
+	bad x 'date\tnet\tcurrency\n2025-01-01\t1,5\tUSD\n' "" 'tally-forecast: FILE:2: column "net": "1,5" is not an amount' 1
+}
+@test "bad: an unknown currency" {
+	bad x 'date\tnet\tcurrency\n2025-01-01\t1.5\tXYZ\n' "" 'tally-forecast: FILE:2: column "currency": "XYZ" is not a currency code' 1
+}
+@test "bad: an unparseable date" {
+	bad x 'date\tnet\n2025-13-01\t1\n' "" 'tally-forecast: FILE:2: column "date": "2025-13-01" is not a date' 1
+}
+@test "bad: a missing column" {
+	bad x 'when\tnet\n2025-01-01\t1\n' "" 'tally-forecast: FILE: missing column "date" (header: when, net)' 2
+}
+@test "bad: an unknown method" {
+	bad x 'date\tnet\n' "--method arima" 'tally-forecast: unknown method "arima" (choose from auto, ets, damped, theta, ensemble, naive, snaive, mean, croston, sba, tsb)' 2
+}
+@test "bad: horizon 0" {
+	bad x 'date\tnet\n' "--horizon 0" 'tally-forecast: --horizon: "0" is not a whole number from 1 to 10000' 2
+}
+@test "bad: a level of 120" {
+	bad x 'date\tnet\n' "--level 80,120" 'tally-forecast: --level: "80,120": levels are percentages between 0 and 100, at most 8, separated by commas' 2
+}
+@test "bad: an unknown period" {
+	bad x 'date\tnet\n' "--period fortnight" 'tally-forecast: unknown period "fortnight" (choose from day, week, month, quarter, year)' 2
+}
+@test "bad: --backtest 0" {
+	bad x 'date\tnet\n' "--backtest 0" 'tally-forecast: --backtest: "0" is not a whole number from 1 to 10000' 2
+}
+
+@test "an unknown option prints the usage, status 2" {
+	run --separate-stderr tally-forecast --bogus
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-forecast: unrecognized option '--bogus'" ]
+	[ "${stderr_lines[1]}" = "usage: tally-forecast [--by COLS] [--value COL] [--date COL]" ]
+}
+
+@test "a missing file: status 2" {
+	run --separate-stderr tally-forecast nosuch.tsv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-forecast: nosuch.tsv: No such file or directory" ]
+}
+
+@test "a write error (>/dev/full) fails loudly" {
+	run --separate-stderr sh -c "tally-forecast --value units '$F/units.tsv' >/dev/full"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-forecast: write error: No space left on device" ]
+}
+
+@test "a closed pipe (| head -1) ends quietly" {
+	run --separate-stderr sh -c "tally-forecast --by product --method naive -n 10000 '$F/sales.tsv' 2>&1 | head -1"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'product\tcurrency\tperiod\tforecast\tlo80\thi80\tlo95\thi95\tmethod' ]
+}

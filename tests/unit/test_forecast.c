@@ -1,0 +1,213 @@
+/* test_forecast.c - unit tests of lib/forecast: closed-form cases for each
+ * method, ETS likelihood and fitted values against values computed
+ * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
+ * scores, and the fallbacks for short series. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast.h"
+#include "tap.h"
+
+static int near(double a, double b, double tol)
+{
+	return fabs(a - b) <= tol * (1 + fabs(b));
+}
+
+#define tap_near(got, want, tol, ...)                                                  \
+	do {                                                                           \
+		double g_ = (got), w_ = (want);                                        \
+		if (!tap_ok(near(g_, w_, tol), __VA_ARGS__))                           \
+			printf("#   got %.12g, want %.12g (%s:%d)\n", g_, w_, __FILE__,   \
+			       __LINE__);                                              \
+	} while (0)
+
+static void test_ses_constant(void)
+{
+	double y[30], mean[5], sd[5];
+	for (int t = 0; t < 30; t++)
+		y[t] = 42.5;
+	struct forecast_ets e = {.error = 'A', .trend = 'N', .season = 'N', .m = 1};
+	tap_is_int(forecast_ets_fit(y, 30, &e), 0, "SES fits a constant series");
+	forecast_ets_predict(&e, 5, mean, sd);
+	tap_near(mean[0], 42.5, 1e-9, "SES on a constant: forecast 1 is the constant");
+	tap_near(mean[4], 42.5, 1e-9, "SES on a constant: forecast 5 is the constant");
+}
+
+static void test_holt_line(void)
+{
+	double y[40], mean[6], sd[6];
+	for (int t = 0; t < 40; t++)
+		y[t] = 3 + 2.0 * t;
+	struct forecast_ets e = {.error = 'A', .trend = 'A', .season = 'N', .m = 1};
+	tap_is_int(forecast_ets_fit(y, 40, &e), 0, "Holt fits a straight line");
+	forecast_ets_predict(&e, 6, mean, sd);
+	tap_near(mean[0], 3 + 2.0 * 40, 1e-6, "Holt on a line: step 1 continues it");
+	tap_near(mean[5], 3 + 2.0 * 45, 1e-6, "Holt on a line: step 6 continues it");
+}
+
+static void test_snaive_seasonal(void)
+{
+	static const double pattern[4] = {10, 20, 5, 15};
+	double y[14], mean[6], sd[6];
+	for (int t = 0; t < 14; t++)
+		y[t] = pattern[t % 4];
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	tap_is_int(forecast_snaive(y, 14, 4, 6, &p), 0, "snaive runs");
+	int ok = 1;
+	for (int j = 0; j < 6; j++)
+		ok &= mean[j] == pattern[(14 + j) % 4] && sd[j] == 0;
+	tap_ok(ok, "snaive on a pure seasonal series repeats it with zero error");
+	tap_is_str(p.name, "snaive", "snaive names itself");
+}
+
+static void test_croston_pattern(void)
+{
+	double y[24], mean[3], sd[3];
+	for (int t = 0; t < 24; t++)
+		y[t] = t % 3 == 2 ? 3 : 0; /* 3 units every third period */
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	forecast_intermittent(y, 24, 3, FORECAST_INT_CROSTON, &p);
+	tap_near(mean[0], 1.0, 1e-12, "Croston: size 3 every 3 periods forecasts 1 a period");
+	forecast_intermittent(y, 24, 3, FORECAST_INT_SBA, &p);
+	tap_near(mean[2], 0.95, 1e-12, "SBA: Croston times 1 - alpha/2");
+	forecast_intermittent(y, 24, 3, FORECAST_INT_TSB, &p);
+	tap_ok(mean[0] > 0.8 && mean[0] < 1.2, "TSB near one a period (got %g)", mean[0]);
+	tap_ok(p.clip_zero, "intermittent bounds are clipped at zero");
+	double zero[10] = {0};
+	forecast_intermittent(zero, 10, 3, FORECAST_INT_SBA, &p);
+	tap_ok(mean[0] == 0 && sd[0] == 0, "no demand at all forecasts 0");
+}
+
+static void test_ets_loglik_aan(void)
+{
+	static const double y[6] = {12, 13, 15, 14, 17, 18};
+	static const double want[6] = {11, 12.7, 14.11, 15.993, 16.0359, 17.75017};
+	double fitted[6];
+	struct forecast_ets e = {.error = 'A', .trend = 'A', .season = 'N', .m = 1,
+				 .alpha = 0.5, .beta = 0.2, .l0 = 10, .b0 = 1};
+	tap_is_int(forecast_ets_loglik(y, 6, &e, fitted), 0, "ETS(A,A,N) likelihood");
+	int ok = 1;
+	for (int t = 0; t < 6; t++)
+		ok &= near(fitted[t], want[t], 1e-12);
+	tap_ok(ok, "ETS(A,A,N) fitted values");
+	tap_near(e.neg2loglik, 17.818739132847092, 1e-12, "ETS(A,A,N) -2 log likelihood");
+	tap_near(e.l, 17.875085, 1e-12, "ETS(A,A,N) final level");
+	tap_near(e.b, 1.282186, 1e-12, "ETS(A,A,N) final trend");
+	tap_is_int(e.nparam, 5, "ETS(A,A,N) parameters: alpha beta l0 b0 sigma");
+}
+
+static void test_ets_loglik_madm(void)
+{
+	static const double y[8] = {9.5, 12.0, 10.8, 13.1, 11.2, 14.0, 12.1, 15.2};
+	static const double want[8] = {9.4049999999999994, 11.985783333333336,
+				       10.167330058402204, 13.076219823038059,
+				       11.187515625673052, 13.850772724194753,
+				       11.809317685450459, 14.704623737601635};
+	double fitted[8];
+	struct forecast_ets e = {.error = 'M', .trend = 'D', .season = 'M', .m = 2,
+				 .alpha = 0.3, .beta = 0.1, .gamma = 0.2, .phi = 0.9,
+				 .l0 = 10, .b0 = 0.5, .s0 = {0.9, 1.1}};
+	tap_is_int(forecast_ets_loglik(y, 8, &e, fitted), 0, "ETS(M,Ad,M) likelihood");
+	int ok = 1;
+	for (int t = 0; t < 8; t++)
+		ok &= near(fitted[t], want[t], 1e-12);
+	tap_ok(ok, "ETS(M,Ad,M) fitted values");
+	tap_near(e.neg2loglik, 4.549307830357442, 1e-10, "ETS(M,Ad,M) -2 log likelihood");
+	double neg[8];
+	memcpy(neg, y, sizeof neg);
+	neg[3] = -50;
+	errno = 0;
+	tap_is_int(forecast_ets_loglik(neg, 8, &e, NULL), -1,
+		   "a multiplicative model on a negative value is refused");
+}
+
+static void test_ets_interval(void)
+{
+	/* ETS(A,N,N): var_h = sigma2 (1 + (h-1) alpha^2) */
+	struct forecast_ets e = {.error = 'A', .trend = 'N', .season = 'N', .m = 1,
+				 .alpha = 0.5, .sigma2 = 4, .l = 10};
+	double mean[3], sd[3];
+	forecast_ets_predict(&e, 3, mean, sd);
+	tap_near(sd[0], 2, 1e-12, "ANN step 1 sd is sigma");
+	tap_near(sd[2], 2 * sqrt(1 + 2 * 0.25), 1e-12, "ANN step 3 sd is sigma sqrt(1 + 2 alpha^2)");
+}
+
+static void test_seasonal(void)
+{
+	double y[48], idx[12];
+	for (int t = 0; t < 48; t++)
+		y[t] = 100 * (1 + 0.3 * sin(2 * M_PI * t / 12));
+	tap_ok(forecast_seasonal_test(y, 48, 12), "a sine of period 12 is seasonal");
+	tap_is_int(forecast_decompose_mult(y, 48, 12, idx), 0, "multiplicative decomposition");
+	tap_near(idx[3], 1.3, 1e-3, "seasonal index at the peak");
+}
+
+static void test_theta_line(void)
+{
+	double y[30], mean[3], sd[3];
+	for (int t = 0; t < 30; t++)
+		y[t] = 50 + t;
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	tap_is_int(forecast_theta(y, 30, 1, 3, &p), 0, "theta runs");
+	/* SES follows the line closely (alpha near 1): level ~ 79, drift 1/2 */
+	tap_ok(mean[0] > 79 && mean[0] < 81 && mean[2] > mean[0], "theta continues a line upward");
+}
+
+static void test_score(void)
+{
+	double x[5] = {1, 2, 3, 4, 5}, a[2] = {100, 200}, f[2] = {110, 180};
+	struct forecast_score s;
+	forecast_score(x, 5, 1, a, f, 2, &s);
+	tap_near(s.smape, 100 * (10.0 / 210 + 20.0 / 380), 1e-12, "sMAPE");
+	tap_near(s.mase, 15, 1e-12, "MASE: mean error 15 over in-sample step 1");
+	tap_near(s.rmsse, sqrt(250), 1e-12, "RMSSE");
+	tap_near(s.bias, -5, 1e-12, "scaled bias (negative: under-forecast)");
+	tap_near(forecast_qnorm(0.975), 1.959963984540054, 1e-12, "normal quantile at 0.975");
+	tap_near(forecast_qnorm(0.9), 1.2815515655446004, 1e-12, "normal quantile at 0.9");
+}
+
+static void test_series_fallbacks(void)
+{
+	double mean[2], lo[4], hi[4];
+	double levels[2] = {80, 95};
+	struct forecast_spec spec = {.method = FORECAST_AUTO, .m = 12, .h = 2, .levels = levels,
+				     .nlevels = 2};
+	struct forecast_result r = {.mean = mean, .lo = lo, .hi = hi};
+	double one[1] = {7};
+	tap_is_int(forecast_series(one, 1, &spec, &r), 0, "one point forecasts");
+	tap_is_str(r.method, "naive", "one point: naive");
+	tap_ok(r.fallback && mean[1] == 7 && isnan(lo[0]), "one point: fallback, no intervals");
+	double three[3] = {1, 2, 6};
+	forecast_series(three, 3, &spec, &r);
+	tap_is_str(r.method, "mean", "three points: the mean");
+	tap_near(mean[0], 3, 1e-12, "three points: mean value");
+	tap_ok(lo[0] < 3 && hi[0] > 3 && lo[2] < lo[0], "three points: intervals, 95 wider than 80");
+	double y[40];
+	for (int t = 0; t < 40; t++)
+		y[t] = 100 + 10 * sin(t) + t;
+	forecast_series(y, 40, &spec, &r);
+	tap_is_str(r.method, "ensemble", "auto on a regular series: ensemble");
+	tap_ok(!r.fallback, "no fallback for 40 points");
+	spec.h = 0;
+	tap_is_int(forecast_series(y, 40, &spec, &r), -1, "horizon 0 is refused");
+	tap_is_int(forecast_method_parse("croston"), FORECAST_CROSTON, "method names parse");
+	tap_is_int(forecast_method_parse("nosuch"), -1, "unknown method");
+}
+
+int main(void)
+{
+	test_ses_constant();
+	test_holt_line();
+	test_snaive_seasonal();
+	test_croston_pattern();
+	test_ets_loglik_aan();
+	test_ets_loglik_madm();
+	test_ets_interval();
+	test_seasonal();
+	test_theta_line();
+	test_score();
+	test_series_fallbacks();
+	return tap_done();
+}
