@@ -297,12 +297,28 @@ static inline int add_field(struct tsv_reader *r, size_t nf, char *s, size_t len
 	}
 	r->fieldbuf[nf].s = s;
 	r->fieldbuf[nf].len = len;
+	r->fieldbuf[nf].plain = !escaped;
 	return 0;
 }
 
-/* Bit i set when p[i] is a TAB, backslash, CR or NUL, for 16 bytes at p.
+/* Report the first NUL or invalid UTF-8 of a line that has one; lines
+ * with only valid non-ASCII text pass.  Returns -1 with r->err set, or 0. */
+static int check_bytes(struct tsv_reader *r, const char *line, size_t len)
+{
+	size_t bad = first_invalid(line, len);
+	if (bad == len)
+		return 0;
+	if (line[bad] == '\0')
+		set_err(r, "NUL byte at column %zu", bad + 1);
+	else
+		set_err(r, "invalid UTF-8 at byte %zu", bad + 1);
+	return -1;
+}
+
+/* Bit i set when p[i] is a TAB, backslash, CR or NUL, for 16 bytes at p;
+ * *high is set when any of them is a non-ASCII byte (UTF-8 to validate).
  * SSE2 is part of every x86-64; elsewhere a byte loop does the same. */
-static inline unsigned special_mask(const char *p)
+static inline unsigned special_mask(const char *p, bool *high)
 {
 #ifdef __SSE2__
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -311,12 +327,17 @@ static inline unsigned special_mask(const char *p)
 			     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
 		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
 			     _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	if (_mm_movemask_epi8(v))
+		*high = true;
 	return (unsigned)_mm_movemask_epi8(m);
 #else
 	unsigned mask = 0;
-	for (unsigned i = 0; i < 16; i++)
+	for (unsigned i = 0; i < 16; i++) {
 		if (cut_class[(unsigned char)p[i]])
 			mask |= 1u << i;
+		if ((unsigned char)p[i] >= 0x80)
+			*high = true;
+	}
 	return mask;
 #endif
 }
@@ -327,31 +348,23 @@ static inline unsigned special_mask(const char *p)
  * Returns the number of fields, or -1 (r->err set) for invalid content. */
 static long split_line(struct tsv_reader *r, const char *line, size_t len)
 {
-	size_t bad = first_invalid(line, len);
 	size_t nf = 0;
-	bool escaped = false;
+	bool escaped = false, high = false;
 	char *field, *p;
 
-	if (bad < len) {
-		if (line[bad] == '\0')
-			set_err(r, "NUL byte at column %zu", bad + 1);
-		else
-			set_err(r, "invalid UTF-8 at byte %zu", bad + 1);
-		return -1;
-	}
 	if (ensure((void **)&r->row, &r->row_cap, len + 1 + 16, 1) < 0) {
 		set_err(r, "out of memory");
 		return -1;
 	}
 	memcpy(r->row, line, len);
-	/* sentinel: NUL cannot occur inside (checked above); the padding lets
-	 * the scan read whole words past it */
+	/* NUL sentinel (a NUL inside the line is caught when met); the
+	 * padding lets the scan read whole blocks past it */
 	memset(r->row + len, 0, 17);
 	r->clean = true;
 	field = p = r->row;
 	for (size_t off = 0;; off += 16) {
 		/* a mask of the bytes of this block that end or mark a field */
-		unsigned mask = special_mask(r->row + off);
+		unsigned mask = special_mask(r->row + off, &high);
 		while (mask) {
 			p = r->row + off + (unsigned)__builtin_ctz(mask);
 			mask &= mask - 1;
@@ -360,7 +373,8 @@ static long split_line(struct tsv_reader *r, const char *line, size_t len)
 				escaped = true;
 				r->clean = false;
 				break;
-			case CUT_CR:
+			case CUT_CR: /* kept as data, escaped on output */
+				escaped = true;
 				r->clean = false;
 				break;
 			case CUT_TAB:
@@ -370,7 +384,9 @@ static long split_line(struct tsv_reader *r, const char *line, size_t len)
 				field = p + 1;
 				escaped = false;
 				break;
-			default: /* CUT_END: the NUL sentinel */
+			default: /* CUT_END: the sentinel, or a NUL inside */
+				if ((p != r->row + len || high) && check_bytes(r, line, len) < 0)
+					return -1;
 				if (add_field(r, nf++, field, (size_t)(p - field), escaped) < 0)
 					return -1;
 				r->fields = r->fieldbuf;
@@ -629,8 +645,15 @@ void tsv_put_row(struct tsv_writer *w, const struct tsv_reader *r)
 		out_write(w->o, r->raw, r->raw_len);
 		return;
 	}
-	for (size_t i = 0; i < r->ncols; i++)
-		tsv_put(w, r->fields[i].s, r->fields[i].len);
+	for (size_t i = 0; i < r->ncols; i++) {
+		const struct tsv_field *f = &r->fields[i];
+		if (f->plain) { /* read without escapes: holds nothing to escape */
+			separate(w);
+			out_write(w->o, f->s, f->len);
+		} else {
+			tsv_put(w, f->s, f->len);
+		}
+	}
 }
 
 void tsv_put_header(struct tsv_writer *w, const struct tsv_reader *r)

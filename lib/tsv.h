@@ -20,6 +20,7 @@
 struct tsv_field {
 	const char *s; /* unescaped, NUL-terminated (may contain no NUL: rejected) */
 	size_t len;    /* bytes, excluding the terminator */
+	bool plain;    /* read with no escape and no CR: writes out unchanged */
 };
 
 struct tsv_reader {

@@ -139,6 +139,40 @@ static void test_good_rows(void)
 	tsv_close(&r);
 }
 
+/* Non-ASCII text is valid; a raw CR inside a line is data, written back
+ * escaped; a clean row is passed through as read. */
+static void test_pass_through(void)
+{
+	static const char content[] = "a\tb\ncaf\xc3\xa9\tx\ry\nplain\tz\n";
+	const char *p = write_file("pt.tsv", content, sizeof content - 1);
+	char *paths[] = {(char *)p}, out_path[300], back[128];
+	struct tsv_reader r;
+	struct tsv_writer w;
+	struct out o;
+
+	snprintf(out_path, sizeof out_path, "%s/pt.out", tmpdir);
+	tsv_open(&r, paths, 1);
+	out_open_file(&o, out_path);
+	tsv_writer_init(&w, &o);
+	tap_is_int(tsv_next(&r), 1, "a row with UTF-8 text is valid");
+	tap_is_str(r.fields[0].s, "caf\xc3\xa9", "UTF-8 kept");
+	tap_is_str(r.fields[1].s, "x\ry", "a raw CR inside a field is data");
+	tap_ok(!r.fields[1].plain && r.fields[0].plain, "only the field with a CR needs escaping");
+	tsv_put_row(&w, &r);
+	tsv_end_row(&w);
+	tap_is_int(tsv_next(&r), 1, "a clean row");
+	tap_ok(r.clean, "is marked clean");
+	tsv_put_row(&w, &r);
+	tsv_end_row(&w);
+	out_close(&o);
+	tsv_close(&r);
+	FILE *f = fopen(out_path, "rb");
+	size_t n = fread(back, 1, sizeof back - 1, f);
+	fclose(f);
+	back[n] = '\0';
+	tap_is_str(back, "caf\xc3\xa9\tx\\ry\nplain\tz\n", "rows written back, the CR escaped");
+}
+
 static void test_continue_after_error(void)
 {
 	static const char content[] = "a\tb\n1\n2\t3\n";
@@ -260,6 +294,7 @@ int main(void)
 	test_malformed();
 	test_good_rows();
 	test_continue_after_error();
+	test_pass_through();
 	test_big_field();
 	test_many_files();
 	test_writer();
