@@ -1,13 +1,33 @@
 /* diag.c - the one place tally's messages are made (see diag.h). */
 #include "diag.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *diag_prog = "tally";
+
+/* At exit, whatever was written through stdio (usage, --version, text
+ * reports) must have reached its destination: ">/dev/full" fails loudly
+ * even on paths that return without checking. */
+static bool dying; /* diag_die has reported why the command fails */
+
+static void check_stdout_at_exit(void)
+{
+	if (dying)
+		return;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+		fprintf(stderr, "%s: write error: %s\n", diag_prog,
+			e ? strerror(e) : "unknown error");
+		_exit(EXIT_DATA);
+	}
+}
 
 void diag_init(const char *argv0)
 {
@@ -18,6 +38,7 @@ void diag_init(const char *argv0)
 	/* A shell or CI runner may have left SIGPIPE ignored; with the default
 	 * action a write to a closed pipe ends the process quietly, like cat. */
 	signal(SIGPIPE, SIG_DFL);
+	atexit(check_stdout_at_exit);
 }
 
 static void vwarn_at(const char *file, long line, const char *fmt, va_list ap)
@@ -55,6 +76,7 @@ void diag_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn_at(NULL, 0, fmt, ap);
 	va_end(ap);
+	dying = status != 0;
 	exit(status);
 }
 
@@ -64,6 +86,7 @@ void diag_die_at(int status, const char *file, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn_at(file, line, fmt, ap);
 	va_end(ap);
+	dying = status != 0;
 	exit(status);
 }
 

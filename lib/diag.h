@@ -20,8 +20,10 @@ enum tally_exit {
 /* The program name used as the prefix of every message ("tally-split"). */
 extern const char *diag_prog;
 
-/* Set diag_prog from argv[0] (its basename) and restore the default
- * SIGPIPE action, so that a closed pipe ends the command quietly. */
+/* Set diag_prog from argv[0] (its basename), restore the default SIGPIPE
+ * action, so that a closed pipe ends the command quietly, and check at
+ * exit that stdio's stdout was written (else "prog: write error: ...",
+ * exit 1). */
 void diag_init(const char *argv0);
 
 /* "prog: message\n" on stderr. */

@@ -1,0 +1,320 @@
+#!/usr/bin/env bats
+# tally-split: black-box cases with exact stdout, stderr and status.
+# Plan: --help/--version and usage errors; the man page's worked examples
+# (agent 15% off the top; a 5,000.00 advance recouped over three monthly
+# runs with --state, then a refund after recoupment; 50/30/20 of 0.01; an
+# agreement that changes mid-month); precedence; --explain; --kinds and
+# passed-over payouts; --default-payee; --rejects; caps in another
+# currency with and without --fx; a repeat refused by the state and
+# --force; two concurrent runs serialised by the lock; then every bad
+# input with its exact message and status; nosuch.tsv; >/dev/full; | head.
+load helpers
+
+F=$BATS_TEST_DIRNAME/fixtures/split
+HDR=$'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet'
+
+# split_cut CUT_FIELDS ARGS...: tally-split ARGS | cut -f CUT_FIELDS, keeping
+# tally-split's status.
+split_cut() {
+	local fields=$1
+	shift
+	run --separate-stderr bash -c 'set -o pipefail; f=$1; shift; tally-split "$@" | cut -f "$f"' _ "$fields" "$@"
+}
+
+# sales FILE ROW...: a sales stream with the short header.
+sales() {
+	local file=$1
+	shift
+	printf '%s\n' "$HDR" "$@" >"$file"
+}
+
+@test "--help prints the usage on stdout" {
+	run --separate-stderr tally-split --help
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		'usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-r FILE]' \
+		'                   [-s STATE] [-x RATES] [FILE...]' \
+		'       tally-split --help | --version')" ]
+	[ -z "$stderr" ]
+}
+
+@test "--version" {
+	run --separate-stderr tally-split --version
+	[ "$status" -eq 0 ]
+	[ "$output" = "tally-split (tally) 0.1.0" ]
+}
+
+@test "no --agreements is a usage error" {
+	run --separate-stderr tally-split "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "tally-split: missing --agreements FILE" ]
+	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-r FILE]" ]
+}
+
+@test "an unknown option is a usage error" {
+	run --separate-stderr tally-split -a "$F/agent.tsv" --bogus
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-split: unrecognized option '--bogus'" ]
+}
+
+@test "example: an agent's 15% off the top, the rest 50/50" {
+	run --separate-stderr tally-split -a "$F/agent.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2026-09-03\tgumroad\t1001\t1\tLanterns (digital album)\tsale\t\tUSD\t10.00\tMara (manager)\t1\t3\t0.15\t1.50' \
+		$'2026-09-03\tgumroad\t1001\t1\tLanterns (digital album)\tsale\t\tUSD\t10.00\tAna\t2\t4\t0.425\t4.25' \
+		$'2026-09-03\tgumroad\t1001\t1\tLanterns (digital album)\tsale\t\tUSD\t10.00\tBen\t2\t5\t0.425\t4.25')" ]
+	[ -z "$stderr" ]
+}
+
+@test "example: a 5,000.00 advance recouped over three monthly runs, then a refund" {
+	split_cut 9- -a "$F/advance.tsv" -s "$T/band.state" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'net\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2000.00\tOrchard Records\t1\t3\t1\t2000.00')" ]
+	split_cut 9- -a "$F/advance.tsv" -s "$T/band.state" "$F/advance-oct.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'net\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2500.00\tOrchard Records\t1\t3\t1\t2500.00')" ]
+	split_cut 9- -a "$F/advance.tsv" -s "$T/band.state" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'net\tpayee\ttier\tagreement\tshare\tamount' \
+		$'1000.00\tOrchard Records\t1\t3\t0.5\t500.00' \
+		$'1000.00\tAna\t2\t4\t0.25\t250.00' \
+		$'1000.00\tBen\t2\t5\t0.25\t250.00')" ]
+	[ "$(grep '^cap' "$T/band.state")" = $'cap\t*\t\t\t1\tUSD\t5000.00' ]
+	split_cut 6,9- -a "$F/advance.tsv" -s "$T/band.state" "$F/advance-dec.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\tnet\tpayee\ttier\tagreement\tshare\tamount' \
+		$'refund\t-100.00\tOrchard Records\t1\t3\t1\t-100.00' \
+		$'sale\t200.00\tOrchard Records\t1\t3\t0.5\t100.00' \
+		$'sale\t200.00\tAna\t2\t4\t0.25\t50.00' \
+		$'sale\t200.00\tBen\t2\t5\t0.25\t50.00')" ]
+	[ "$(head -1 "$T/band.state")" = "# tally-split state 1" ]
+	[ "$(grep -c '^seen' "$T/band.state")" -eq 5 ]
+}
+
+@test "example: 50/30/20 of 0.01 is exact" {
+	split_cut 9- -a "$F/penny.tsv" "$F/penny-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'net\tpayee\ttier\tagreement\tshare\tamount' \
+		$'0.01\tAna\t1\t2\t0.5\t0.005' $'0.01\tBen\t1\t3\t0.3\t0.003' $'0.01\tCleo\t1\t4\t0.2\t0.002')" ]
+}
+
+@test "example: an agreement that changes mid-month; the refund goes by the old one" {
+	split_cut 1,6,9- -a "$F/dated.tsv" "$F/dated-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'date\tkind\tnet\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2026-10-10T09:00:00Z\tsale\t15.00\tAna\t1\t3\t0.5\t7.50' \
+		$'2026-10-10T09:00:00Z\tsale\t15.00\tBen\t1\t4\t0.5\t7.50' \
+		$'2026-10-20T09:00:00Z\tsale\t15.00\tAna\t1\t5\t0.4\t6.00' \
+		$'2026-10-20T09:00:00Z\tsale\t15.00\tBen\t1\t6\t0.3\t4.50' \
+		$'2026-10-20T09:00:00Z\tsale\t15.00\tCleo\t1\t7\t0.3\t4.50' \
+		$'2026-10-25T09:00:00Z\trefund\t-15.00\tAna\t1\t3\t0.5\t-7.50' \
+		$'2026-10-25T09:00:00Z\trefund\t-15.00\tBen\t1\t4\t0.5\t-7.50')" ]
+}
+
+@test "a refund without sale_date finds its sale's date in the state" {
+	sales "$T/oct.tsv" $'2026-10-10\tetsy\tE1\t1\tTour poster\tsale\t\tUSD\t15.00'
+	sales "$T/nov.tsv" $'2026-11-02\tetsy\tE1\t1\tTour poster\trefund\t\tUSD\t-15.00'
+	run tally-split -a "$F/dated.tsv" -s "$T/s" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	split_cut 10- -a "$F/dated.tsv" -s "$T/s" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' \
+		$'Ana\t1\t3\t0.5\t-7.50' $'Ben\t1\t4\t0.5\t-7.50')" ]
+}
+
+@test "precedence: sku before product before source before kind before *" {
+	printf '%s\n' $'match\tpayee\tshare' $'*\tall\t100%' $'kind:tip\ttips\t100%' \
+		$'source:etsy\tetsy\t100%' $'Lanterns*\tlanterns\t100%' $'Lanterns (vinyl LP)\tvinyl\t100%' \
+		>"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-10-01\tgumroad\t1\t1\tSongs\tsale\t\tUSD\t1.00' \
+		$'2026-10-01\tgumroad\t2\t1\tSongs\ttip\t\tUSD\t1.00' \
+		$'2026-10-01\tetsy\t3\t1\tSongs\ttip\t\tUSD\t1.00' \
+		$'2026-10-01\tetsy\t4\t1\tLanterns (digital)\ttip\t\tUSD\t1.00' \
+		$'2026-10-01\tetsy\t5\t1\tLanterns (vinyl LP)\ttip\t\tUSD\t1.00'
+	split_cut 3,10,12 -a "$T/a.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'order\tpayee\tagreement' $'1\tall\t2' $'2\ttips\t3' $'3\tetsy\t4' \
+		$'4\tlanterns\t5' $'5\tvinyl\t6')" ]
+}
+
+@test "--explain says which agreement, why, and each tier's take" {
+	run --separate-stderr tally-split -a "$F/agent.tsv" -e "$T/why.txt" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/why.txt")" = "$(printf '%s\n' \
+		"$F/agent-sales.tsv:2: sale gumroad order 1001 line 1, product \"Lanterns (digital album)\": net 10.00 USD; agreement date 2026-09-03 (its date)" \
+		'  agreement line 3: match "*" (everything, glob, 0 literal characters), open to open' \
+		'  tier 1: 10.00 reaches it; it takes 15% of it: 1.50; Mara (manager) 1.50; 8.50 flows on' \
+		'  tier 2: 8.50 reaches it; it takes 100% of it: 8.50; Ana 4.25; Ben 4.25; 0.00 flows on')" ]
+}
+
+@test "payout rows are passed over with a count; --kinds chooses" {
+	sales "$T/s.tsv" $'2026-10-01\tgumroad\t1\t1\tX\tsale\t\tUSD\t10.00' \
+		$'2026-10-02\tgumroad\tP1\t1\t\tpayout\t\tUSD\t-10.00' \
+		$'2026-10-03\tgumroad\t2\t1\tX\ttip\t\tUSD\t2.00'
+	split_cut 3,10- -a "$F/penny.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$stderr" = "tally-split: passed over 1 row not split (payout 1)" ]
+	split_cut 3,10- -a "$F/penny.tsv" --kinds tip "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'order\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2\tAna\t1\t2\t0.5\t1.00' $'2\tBen\t1\t3\t0.3\t0.60' $'2\tCleo\t1\t4\t0.2\t0.40')" ]
+	[ "$stderr" = "tally-split: passed over 2 rows not split (sale 1, payout 1)" ]
+}
+
+@test "--default-payee takes the rows no agreement covers" {
+	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tAna\t100%' >"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t15.00'
+	split_cut 5,10- -a "$T/a.tsv" -d "The band" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'product\tpayee\ttier\tagreement\tshare\tamount' \
+		$'Poster\tThe band\t1\tdefault\t1\t15.00')" ]
+}
+
+@test "a cap in USD meets a EUR sale: an error without --fx, converted with it" {
+	sales "$T/s.tsv" $'2026-10-05\tstripe\t1\t1\tX\tsale\t\tEUR\t100.00'
+	run --separate-stderr tally-split -a "$F/advance.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:2: a EUR amount reaches the capped tier 1 of $F/advance.tsv line 3 (cap in USD); --fx RATES converts it" ]
+	printf '%s\n' $'date\tcurrency\trate' $'2026-10-01\tEUR\t1.10' >"$T/rates.tsv"
+	split_cut 10- -a "$F/advance.tsv" -x "$T/rates.tsv" -s "$T/st" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' $'Orchard Records\t1\t3\t1\t100.00')" ]
+	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t110.00' ]
+	sales "$T/early.tsv" $'2026-09-05\tstripe\t2\t1\tX\tsale\t\tEUR\t100.00'
+	run --separate-stderr tally-split -a "$F/advance.tsv" -x "$T/rates.tsv" "$T/early.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/early.tsv:2: $T/rates.tsv has no EUR rate into USD on or before 2026-09-05" ]
+}
+
+@test "the state refuses a repeat; --force splits it again" {
+	run tally-split -a "$F/advance.tsv" -s "$T/s" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/s" "$T/before"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/s" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $F/advance-sep.tsv:2: (bandcamp, 2001, 1, sale) was split already (state $T/s); --force splits it again" ]
+	cmp "$T/s" "$T/before"
+	split_cut 10- -a "$F/advance.tsv" -s "$T/s" --force "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' $'Orchard Records\t1\t3\t1\t2000.00')" ]
+	[ "$(grep '^cap' "$T/s")" = $'cap\t*\t\t\t1\tUSD\t4000.00' ]
+}
+
+@test "--rejects: bad rows go there with the reason, the rest is split, the state skips them" {
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t1.00' \
+		$'2026-10-01\tetsy\t2\t1\tX\tsale\t\tXYZ\t1.00' \
+		$'2026-10-01\tetsy\t3\t1\tX\tsale\t\tUSD\t1,00'
+	split_cut 3,10,14 -a "$F/agent.tsv" -r "$T/rej.tsv" -s "$T/st" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'order\tpayee\tamount' $'1\tMara (manager)\t0.15' $'1\tAna\t0.425' $'1\tBen\t0.425')" ]
+	[ "$stderr" = "tally-split: 2 rows rejected, see $T/rej.tsv" ]
+	[ "$(cut -f3,10 "$T/rej.tsv")" = "$(printf '%s\n' $'order\treject_reason' \
+		$'2\tline 3: column "currency": "XYZ" is not a known currency' \
+		$'3\tline 4: column "net": "1,00" is not an amount')" ]
+	[ "$(grep -c '^seen' "$T/st")" -eq 1 ]
+}
+
+@test "two concurrent runs on one state file are serialised by the lock" {
+	mkfifo "$T/fifo"
+	tally-split -a "$F/advance.tsv" -s "$T/st" "$T/fifo" >"$T/a.out" 2>"$T/a.err" &
+	pid=$!
+	exec 8>"$T/fifo"
+	head -n 1 "$F/advance-sep.tsv" >&8 # the header: run A takes the lock, then waits for rows
+	for i in $(seq 50); do flock -n "$T/st.lock" true || break; sleep 0.1; done
+	run flock -n "$T/st.lock" true
+	[ "$status" -ne 0 ]
+	tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv" >"$T/b.out" 2>"$T/b.err" 8>&- &
+	pid2=$!
+	sleep 0.3
+	tail -n +2 "$F/advance-sep.tsv" >&8
+	exec 8>&-
+	wait "$pid"
+	wait "$pid2"
+	[ "$(cut -f10,14 "$T/a.out")" = "$(printf '%s\n' $'payee\tamount' $'Orchard Records\t2000.00')" ]
+	[ "$(cut -f10,14 "$T/b.out")" = "$(printf '%s\n' $'payee\tamount' $'Orchard Records\t2500.00')" ]
+	[ "$(cat "$T/b.err")" = "tally-split: waiting for $T/st.lock: another run is using $T/st" ]
+	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
+	[ "$(grep -c '^seen' "$T/st")" -eq 2 ]
+}
+
+# agreements_error TEXT LINE MESSAGE: an agreements file that must be refused.
+agreements_error() {
+	printf '%s' "$1" >"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$stderr" = "tally-split: $T/a.tsv:$2: $3" ]
+}
+
+@test "bad agreements: each error names the line" {
+	agreements_error $'match\tpayee\tshare\n*\tA\t90%\n' 2 'the last tier (1) totals 90%, not 100%'
+	agreements_error $'match\ttier\tpayee\tshare\n*\t1\tA\t70%\n*\t1\tB\t50%\n*\t2\tC\t100%\n' 2 \
+		'tier 1 shares total 120%, over 100%'
+	agreements_error $'match\tpayee\tshare\n*\tA\t-15%\n' 2 'column "share": "-15%" is negative'
+	agreements_error $'match\tpayee\tshare\tcap\n*\tA\t50%\t1.00 XYZ\n' 2 'column "cap": "XYZ" is not a known currency'
+	agreements_error $'match\tfrom\tpayee\tshare\nP*\t2026-01-01\tA\t100%\nP*\t2026-06-01\tB\t100%\n' 3 \
+		'agreement "P*" (2026-06-01 to open) overlaps the one on line 2 with the same match'
+	agreements_error $'# c\nmatch\ttier\tpayee\tshare\n*\tx\tA\t100%\n' 3 \
+		'column "tier": "x" is not a tier number (1, 2, ...)'
+	agreements_error $'match\tpayee\tshare\tbasis\n*\tA\t100%\ttax\n' 2 'column "basis": "tax" is not net or gross'
+	agreements_error $'match\tpayee\n*\tA\n' 1 'missing column "share" (header: match, payee)'
+}
+
+# data_error ROW MESSAGE [AGREEMENTS]: a sales row that must be refused (exit 1).
+data_error() {
+	sales "$T/s.tsv" "$1"
+	run --separate-stderr tally-split -a "${3:-$F/agent.tsv}" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:2: $2" ]
+}
+
+@test "bad sales rows: each error names the data line" {
+	data_error $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tXYZ\t1.00' 'column "currency": "XYZ" is not a known currency'
+	data_error $'2026-13-01\tetsy\t1\t1\tX\tsale\t\tUSD\t1.00' 'column "date": "2026-13-01" is not a date'
+	data_error $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t' 'column "net": "" is not an amount'
+	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tA\t100%' >"$T/l.tsv"
+	data_error $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t1.00' \
+		'no agreement matches product "Poster" (source "etsy", sku "", kind "sale"); --default-payee takes such rows' "$T/l.tsv"
+	printf '%s\n' $'match\tfrom\tpayee\tshare' $'P\t2026-01-01\tA\t100%' >"$T/d.tsv"
+	data_error $'2025-12-31\tetsy\t1\t1\tP\tsale\t\tUSD\t1.00' \
+		"date 2025-12-31 is outside every agreement for product \"P\" ($T/d.tsv lines 2)" "$T/d.tsv"
+	printf '%s\n' $'match\tpayee\tshare' $'Lan*s\tA\t100%' $'*nter*\tB\t100%' >"$T/amb.tsv"
+	data_error $'2026-10-01\tetsy\t1\t1\tLanters\tsale\t\tUSD\t1.00' \
+		"$T/amb.tsv lines 2 (\"Lan*s\") and 3 (\"*nter*\") match equally specifically; make one more specific" "$T/amb.tsv"
+}
+
+@test "a missing basis column is a usage error naming it" {
+	printf '%s\n' $'match\tpayee\tshare\tbasis' $'*\tA\t100%\tgross' >"$T/g.tsv"
+	run --separate-stderr tally-split -a "$T/g.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $F/agent-sales.tsv: missing column \"gross\" (header: date, source, order, line, product, kind, sale_date, currency, net)" ]
+}
+
+@test "nosuch.tsv: No such file or directory, status 2" {
+	cd "$T"
+	run --separate-stderr tally-split -a "$F/agent.tsv" nosuch.tsv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: nosuch.tsv: No such file or directory" ]
+	run --separate-stderr tally-split -a nosuch.tsv "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: nosuch.tsv: No such file or directory" ]
+}
+
+@test ">/dev/full fails with a message and leaves the state alone" {
+	run --separate-stderr bash -c "tally-split -a '$F/advance.tsv' -s '$T/s' '$F/advance-sep.tsv' >/dev/full"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: write error: No space left on device" ]
+	[ ! -e "$T/s" ]
+}
+
+@test "| head -1 ends quietly" {
+	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$F/agent.tsv' - <'$F/agent-sales.tsv' | head -1"
+	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
+	[ -z "$stderr" ]
+}
