@@ -1,0 +1,50 @@
+/* report_escape.h - writing data safely into statements meant for people:
+ * HTML and Markdown escaping, spreadsheet-formula neutralisation, and
+ * payee names made safe as file names.
+ *
+ * The TSV stream is data and is never altered (tsv.h escapes it); these
+ * functions are for the text, Markdown and HTML renderings only. */
+#ifndef TALLY_REPORT_ESCAPE_H
+#define TALLY_REPORT_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "out.h"
+
+#define REPORT_NAME_MAX 100 /* longest safe name, before "-PERIOD.EXT" */
+
+/* Whether a spreadsheet would run s[0..len) as a formula: it starts with
+ * '=', '+', '-' or '@'.  Such a cell is written with a leading "'" in
+ * statements for people, so it stays text. */
+bool report_is_formula(const char *s, size_t len);
+
+/* Text for a terminal or an e-mail: control characters (TAB, LF, CR and
+ * the rest of C0 and DEL) become a space; a formula gets a leading "'". */
+void report_put_text(struct out *o, const char *s, size_t len);
+
+/* HTML text or attribute value: & < > " ' become entities, control
+ * characters a space, a formula gets a leading "'". */
+void report_put_html(struct out *o, const char *s, size_t len);
+
+/* A Markdown table cell or heading: \ ` * _ { } [ ] ( ) # + - . ! | ~ >
+ * get a backslash, < and & become &lt; and &amp; (so no raw HTML passes),
+ * control characters a space, a formula gets a leading "'". */
+void report_put_md(struct out *o, const char *s, size_t len);
+
+/* Display width of s[0..len) in columns, counting each UTF-8 code point
+ * as one (good enough for aligning Latin text). */
+size_t report_text_width(const char *s, size_t len);
+
+/* Make name[0..len) a safe single file name component in buf (cap >=
+ * REPORT_NAME_MAX + 1).  ASCII letters, digits and . - + , ( ) @ = and
+ * bytes >= 0x80 are kept; a space becomes '_'; every other byte
+ * (including '/', '_', '%', '~' and control characters) becomes %XX, as
+ * does a leading '.', so the result can never be "", ".", ".." or contain
+ * '/', and different names give different results.  A result longer than
+ * REPORT_NAME_MAX is cut (on a character boundary) to 90 bytes and gets
+ * "~" and 8 hex digits of a hash of the whole name; an empty name gives
+ * "~" and the hash.  Returns the length. */
+size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len);
+
+#endif

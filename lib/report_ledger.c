@@ -1,0 +1,352 @@
+/* report_ledger.c - reading and verifying the payout ledger, settling a
+ * statement (see report_ledger.h). */
+#include "report_ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "money.h"
+#include "tsv.h"
+
+bool report_settle(int64_t brought_forward, int64_t earned, int digits, int64_t min_payout,
+		   struct report_settlement *s)
+{
+	int64_t balance, payable, residue;
+
+	if (!money_add(brought_forward, earned, &balance))
+		return false;
+	s->balance = balance;
+	s->paid = 0;
+	s->carried_forward = balance;
+	if (balance <= 0)
+		return true; /* nothing to pay; a negative balance is owed */
+	money_round_payable(balance, digits, &payable, &residue);
+	if (payable > 0 && payable >= min_payout) {
+		s->paid = payable;
+		s->carried_forward = residue;
+	}
+	return true;
+}
+
+static uint64_t fnv1a64(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t report_ledger_chain(uint64_t prev, const char *const f[8])
+{
+	uint64_t h = 14695981039346656037ULL;
+	char hex[17] = "";
+
+	if (prev)
+		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)prev);
+	h = fnv1a64(h, hex, strlen(hex));
+	for (int i = 0; i < 8; i++) {
+		h = fnv1a64(h, "\t", 1);
+		h = fnv1a64(h, f[i], strlen(f[i]));
+	}
+	return h ? h : 1; /* 0 means "no previous row" */
+}
+
+/* Slurp a whole file.  Returns 0, 1 when it does not exist, -1 on error. */
+static int read_all(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 65536, n = 0;
+	char *buf;
+
+	*text = NULL;
+	*len = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			errno = ENOMEM;
+			return -1;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	close(fd);
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/* Open-addressing index from (payee, currency) to the last row seen. */
+struct last_index {
+	long *slot; /* row index + 1, 0 empty */
+	size_t mask;
+};
+
+static uint64_t account_hash(const char *payee, const char *cur)
+{
+	uint64_t h = fnv1a64(14695981039346656037ULL, payee, strlen(payee));
+	return fnv1a64(h ^ 0xff, cur, 3);
+}
+
+static bool same_account(const struct report_ledger_row *r, const char *payee, const char *cur)
+{
+	return strcmp(r->payee, payee) == 0 && memcmp(r->currency, cur, 4) == 0;
+}
+
+/* The slot for (payee, cur): holding its last row, or empty. */
+static long *index_slot(struct last_index *ix, const struct report_ledger *l, const char *payee,
+			const char *cur)
+{
+	size_t i = account_hash(payee, cur) & ix->mask;
+	while (ix->slot[i] && !same_account(&l->rows[ix->slot[i] - 1], payee, cur))
+		i = (i + 1) & ix->mask;
+	return &ix->slot[i];
+}
+
+static int fail(long *err_line, long line, char *err, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int fail(long *err_line, long line, char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	*err_line = line;
+	return -2;
+}
+
+static const char *const ledger_cols[9] = {
+	"statement", "payee", "period", "currency", "brought_forward",
+	"earned", "paid", "carried_forward", "chain",
+};
+
+/* Parse one amount field; -1 with err set. */
+static int parse_amount(const struct tsv_field *f, const char *col, int64_t *v, char *err,
+			size_t cap)
+{
+	int rc = money_parse(f->s, f->len, v);
+	if (rc != MONEY_OK) {
+		char q[96];
+		snprintf(err, cap, "column \"%s\": %s %s", col,
+			 diag_quote(q, sizeof q, f->s, f->len), money_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_line, char *err,
+		     size_t cap)
+{
+	struct last_index ix = {0};
+	bool have_kind = false;
+	int rc, status = 0;
+
+	if (r->ncols != 9)
+		return fail(err_line, 1, err, cap, "not a ledger: the header must be \"%s\"",
+			    "statement payee period currency brought_forward earned paid carried_forward chain");
+	for (int i = 0; i < 9; i++)
+		if (strcmp(r->cols[i], ledger_cols[i]) != 0)
+			return fail(err_line, 1, err, cap, "not a ledger: column %d is \"%s\", not \"%s\"",
+				    i + 1, r->cols[i], ledger_cols[i]);
+	ix.mask = 1023;
+	ix.slot = calloc(ix.mask + 1, sizeof *ix.slot);
+	if (!ix.slot)
+		return errno = ENOMEM, -1;
+	while ((rc = tsv_next(r)) == 1) {
+		struct tsv_field *f = r->fields;
+		struct report_ledger_row row = {0};
+		char q[96];
+		const char *text[8];
+
+		row.line = r->line;
+		if (f[3].len != 3 || (row.digits = currency_digits(f[3].s, 3)) < 0) {
+			status = fail(err_line, r->line, err, cap, "column \"currency\": %s is not a currency code",
+				      diag_quote(q, sizeof q, f[3].s, f[3].len));
+			break;
+		}
+		memcpy(row.currency, f[3].s, 4);
+		if (period_parse(f[2].s, f[2].len, &row.period) < 0 ||
+		    (have_kind && row.period.kind != l->last.kind)) {
+			status = fail(err_line, r->line, err, cap, "column \"period\": %s is not a period%s",
+				      diag_quote(q, sizeof q, f[2].s, f[2].len),
+				      have_kind ? " of the ledger's kind" : "");
+			break;
+		}
+		if (f[1].len == 0) {
+			status = fail(err_line, r->line, err, cap, "column \"payee\" is empty");
+			break;
+		}
+		char msg[256];
+		if (parse_amount(&f[4], "brought_forward", &row.brought_forward, msg, sizeof msg) < 0 ||
+		    parse_amount(&f[5], "earned", &row.earned, msg, sizeof msg) < 0 ||
+		    parse_amount(&f[6], "paid", &row.paid, msg, sizeof msg) < 0 ||
+		    parse_amount(&f[7], "carried_forward", &row.carried_forward, msg, sizeof msg) < 0) {
+			status = fail(err_line, r->line, err, cap, "%s", msg);
+			break;
+		}
+		for (int i = 0; i < 8; i++)
+			text[i] = f[i].s;
+		row.chain = report_ledger_chain(l->last_chain, text);
+		if (have_kind && period_diff(l->last, row.period) < 0) {
+			char a[DATE_BUF], b[DATE_BUF];
+			period_format(a, row.period);
+			period_format(b, l->last);
+			status = fail(err_line, r->line, err, cap, "period %s comes after %s: periods must not go back", a, b);
+			break;
+		}
+		int64_t cf;
+		if (row.paid < 0 || !money_sub(row.brought_forward, row.paid, &cf) ||
+		    !money_add(cf, row.earned, &cf) || cf != row.carried_forward) {
+			status = fail(err_line, r->line, err, cap,
+				      "carried_forward is not brought_forward + earned - paid");
+			break;
+		}
+		long *slot = index_slot(&ix, l, f[1].s, row.currency);
+		int64_t before = 0;
+		if (*slot) {
+			const struct report_ledger_row *prev = &l->rows[*slot - 1];
+			if (period_diff(prev->period, row.period) <= 0) {
+				status = fail(err_line, r->line, err, cap, "a second statement for %s (%s) in one period",
+					      f[1].s, row.currency);
+				break;
+			}
+			before = prev->carried_forward;
+		}
+		if (row.brought_forward != before) {
+			char a[MONEY_BUF], b[MONEY_BUF];
+			money_format(a, row.brought_forward, row.digits);
+			money_format(b, before, row.digits);
+			status = fail(err_line, r->line, err, cap,
+				      "brought_forward %s of %s (%s) does not chain: the previous statement carried forward %s",
+				      a, f[1].s, row.currency, b);
+			break;
+		}
+		char want[17];
+		snprintf(want, sizeof want, "%016llx", (unsigned long long)row.chain);
+		if (f[8].len != 16 || memcmp(f[8].s, want, 16) != 0) {
+			status = fail(err_line, r->line, err, cap,
+				      "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
+				      diag_quote(q, sizeof q, f[8].s, f[8].len));
+			break;
+		}
+		row.id = strdup(f[0].s);
+		row.payee = strdup(f[1].s);
+		if (l->n == l->cap) {
+			size_t nc = l->cap ? l->cap * 2 : 256;
+			void *nr = realloc(l->rows, nc * sizeof *l->rows);
+			if (!nr) {
+				free(row.id), free(row.payee);
+				status = -1;
+				errno = ENOMEM;
+				break;
+			}
+			l->rows = nr;
+			l->cap = nc;
+		}
+		if (!row.id || !row.payee) {
+			free(row.id), free(row.payee);
+			status = -1;
+			errno = ENOMEM;
+			break;
+		}
+		l->rows[l->n++] = row;
+		*slot = (long)l->n;
+		l->last_chain = row.chain;
+		l->last = row.period;
+		l->has_rows = have_kind = true;
+		/* keep the index at most half full */
+		if (l->n * 2 > ix.mask) {
+			struct last_index bigger = {calloc((ix.mask + 1) * 2, sizeof *ix.slot), ix.mask * 2 + 1};
+			if (!bigger.slot) {
+				status = -1;
+				errno = ENOMEM;
+				break;
+			}
+			for (size_t i = 0; i <= ix.mask; i++)
+				if (ix.slot[i]) {
+					const struct report_ledger_row *x = &l->rows[ix.slot[i] - 1];
+					*index_slot(&bigger, l, x->payee, x->currency) = ix.slot[i];
+				}
+			free(ix.slot);
+			ix = bigger;
+		}
+	}
+	if (status == 0 && rc < 0) {
+		if (errno)
+			status = -1;
+		else
+			status = fail(err_line, r->line, err, cap, "%s", r->err);
+	}
+	free(ix.slot);
+	return status;
+}
+
+int report_ledger_load(struct report_ledger *l, const char *path, long *err_line, char *err,
+		       size_t errcap)
+{
+	struct tsv_reader r;
+	char *paths[1] = {(char *)path};
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	*err_line = 0;
+	err[0] = '\0';
+	rc = read_all(path, &l->text, &l->text_len);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (l->text_len == 0)
+		return 0; /* an empty file is an empty ledger */
+	if (l->text[l->text_len - 1] != '\n') {
+		long lines = 1;
+		for (size_t i = 0; i < l->text_len; i++)
+			lines += l->text[i] == '\n';
+		return fail(err_line, lines, err, errcap, "the last line has no line end: the ledger is truncated");
+	}
+	if (tsv_open(&r, paths, 1) < 0) {
+		rc = errno ? -1 : fail(err_line, 1, err, errcap, "%s", r.err);
+		tsv_close(&r);
+		return rc;
+	}
+	rc = load_rows(l, &r, err_line, err, errcap);
+	tsv_close(&r);
+	return rc;
+}
+
+void report_ledger_free(struct report_ledger *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->rows[i].id);
+		free(l->rows[i].payee);
+	}
+	free(l->rows);
+	free(l->text);
+	memset(l, 0, sizeof *l);
+}

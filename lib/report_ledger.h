@@ -1,0 +1,79 @@
+/* report_ledger.h - the payout ledger: the append-only record of the
+ * statements tally-report has issued, and the arithmetic of a statement.
+ *
+ * A ledger is a tally stream (tsv.h) with the columns
+ *   statement payee period currency brought_forward earned paid
+ *   carried_forward chain
+ * one row per statement, in the order issued.  It chains: for each payee
+ * and currency the periods increase, each brought_forward equals the
+ * previous carried_forward (0 for the first), and carried_forward =
+ * brought_forward + earned - paid; periods never go back down the file.
+ * The chain column is 16 hex digits of FNV-1a 64 over the previous row's
+ * chain ("" for the first row), a TAB and the row's other eight fields
+ * joined by TABs: an edited number, a lost or a cut row shows.  It is a
+ * check against accidents, not a signature (there is no secret). */
+#ifndef TALLY_REPORT_LEDGER_H
+#define TALLY_REPORT_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+
+#define REPORT_LEDGER_HEADER \
+	"statement\tpayee\tperiod\tcurrency\tbrought_forward\tearned\tpaid\tcarried_forward\tchain"
+
+struct report_ledger_row {
+	char *id;              /* statement id, "2026-10/0001" (owned) */
+	char *payee;           /* payee name (owned) */
+	struct period period;  /* the statement's period */
+	char currency[4];      /* ISO 4217 code */
+	int digits;            /* its minor-unit digits */
+	int64_t brought_forward, earned, paid, carried_forward; /* micro-units */
+	uint64_t chain;        /* this row's chain value */
+	long line;             /* line in the ledger file */
+};
+
+struct report_ledger {
+	struct report_ledger_row *rows; /* in file order (owned) */
+	size_t n, cap;
+	uint64_t last_chain;   /* chain of the last row, 0 when empty */
+	bool has_rows;         /* at least one row */
+	struct period last;    /* the last (greatest) period, when has_rows */
+	char *text;            /* the whole file as read, for appending (owned) */
+	size_t text_len;
+};
+
+/* Result of settling one statement. */
+struct report_settlement {
+	int64_t balance;         /* brought forward + earned */
+	int64_t paid;            /* what is paid now: whole minor units, >= 0 */
+	int64_t carried_forward; /* balance - paid */
+};
+
+/* Settle a statement: balance = brought_forward + earned; when it is
+ * positive, the part in whole minor units (rounded down, money.h
+ * money_round_payable) is paid if it is at least min_payout (0: no
+ * minimum); everything else — the sub-unit residue, a balance under the
+ * minimum, a negative balance (owed) — is carried forward.  Returns
+ * false on overflow. */
+bool report_settle(int64_t brought_forward, int64_t earned, int digits, int64_t min_payout,
+		   struct report_settlement *s);
+
+/* The chain value of a row whose fields (unescaped) are f[0..8), after a
+ * row whose chain was prev (0 for none). */
+uint64_t report_ledger_chain(uint64_t prev, const char *const f[8]);
+
+/* Read and verify the ledger at path into l (zeroed first).  A path that
+ * does not exist gives an empty ledger.  Returns 0; -1 with errno set when
+ * the file cannot be read; -2 when it does not parse or chain, with
+ * *err_line the line (0 for the file as a whole) and err[0..errcap) the
+ * reason. */
+int report_ledger_load(struct report_ledger *l, const char *path, long *err_line, char *err,
+		       size_t errcap);
+
+/* Free everything l owns. */
+void report_ledger_free(struct report_ledger *l);
+
+#endif

@@ -1,0 +1,313 @@
+#!/usr/bin/env bats
+# tests/report.bats - tally-report, black box.
+#
+# Plan: the three-month fixture (tests/fixtures/report/alloc*.tsv, hand
+# computed: min payout USD=20, sub-cent residues, a refund after a payout
+# leaving Ana owing 11.888625) as TSV, text and Markdown statements; the
+# ledger over three monthly runs (exact file), the idempotent re-run, an
+# out-of-order period, a tampered, a re-chained and a truncated ledger;
+# HTML through xmllint with its SVG chart and escaping; --out-dir with
+# unsafe payee names, a folder that is not one, an interrupted run; --check
+# passing and failing; --fx; --summary against hand-computed figures; and
+# the usual faults (--help, --version, /dev/full, nosuch.tsv, missing
+# column, bad amount, bad options).
+load helpers
+
+R=tests/fixtures/report
+
+setup_file() {
+	cd "$TALLY_ROOT"
+}
+
+@test "help goes to stdout, exit 0" {
+	run --separate-stderr tally-report --help
+	assert_success
+	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]"
+	[ -z "$stderr" ]
+}
+
+@test "version" {
+	run --separate-stderr tally-report --version
+	assert_success
+	assert_output "tally-report (tally) 0.1.0"
+}
+
+@test "three months of statements, TSV: thresholds, residues, refund after payout" {
+	run --separate-stderr tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/three-months.tsv")"
+	[ -z "$stderr" ]
+}
+
+@test "hand-computed figures: Ana owes 11.888625 after the November refund" {
+	run --separate-stderr tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_line "2026-09/0001	Ana	2026-09	USD	paid			56.52"
+	assert_line "2026-09/0001	Ana	2026-09	USD	carried_forward			0.007125"
+	assert_line "2026-10/0002	Ben	2026-10	USD	paid			29.75"
+	assert_line "2026-10/0002	Ben	2026-10	USD	carried_forward			0.00425"
+	assert_line "2026-11/0001	Ana	2026-11	USD	carried_forward			-11.888625"
+	assert_line "2026-11/0003	Mara (manager)	2026-11	USD	carried_forward			15.75225"
+}
+
+@test "ledger over three monthly runs: exact file" {
+	for p in 09 10 11; do
+		run tally-report -m USD=20 -l "$T/ledger.tsv" "$TALLY_ROOT/$R/alloc-2026-$p.tsv"
+		assert_success
+	done
+	run cat "$T/ledger.tsv"
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/ledger.tsv")"
+}
+
+@test "ledger: October's text statement brings September forward" {
+	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv" >/dev/null
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-10.txt")"
+}
+
+@test "ledger: re-running a period reproduces it and pays nothing twice" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv" >"$T/all.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	assert_success
+	assert_output "$(grep -E '^(statement|2026-10/)' "$T/all.tsv")"
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	# all three months at once: the same statements, still nothing appended
+	run tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	assert_output "$(cat "$T/all.tsv")"
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+}
+
+@test "ledger: a closed period whose input changed is refused" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	sed 's/	10.627125$/	10.627126/' "$TALLY_ROOT/$R/alloc-2026-10.tsv" >"$T/a.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:5: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 14.877126: a period in the ledger cannot change" ]
+}
+
+@test "ledger: a period out of order is an error" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2027-01 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2027-01 is out of order: the ledger's last period is 2026-11; run 2026-12 first" ]
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+}
+
+@test "ledger: an edited amount breaks the balance chain" {
+	sed '5s/	0.007125	14.877125	0.00	14.88425	/	0.007125	14.877125	1.00	14.88425	/' \
+		"$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:5: carried_forward is not brought_forward + earned - paid; refusing to use this ledger" ]
+}
+
+@test "ledger: a consistent edit still breaks the chain column" {
+	sed '2s/	0.00	56.527125	56.52	0.007125	/	0.00	56.537125	56.53	0.007125	/' \
+		"$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:2: column \"chain\": \"daa8cde5c1c28239\" does not follow from the rows before: the ledger was edited or damaged; refusing to use this ledger" ]
+}
+
+@test "ledger: a brought forward that does not chain names the line" {
+	# October's Ana line made consistent in itself, but not with September
+	sed '5s/	0.007125	14.877125	0.00	14.88425	/	0.00	14.877125	0.00	14.877125	/' \
+		"$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:5: brought_forward 0.00 of Ana (USD) does not chain: the previous statement carried forward 0.007125; refusing to use this ledger" ]
+}
+
+@test "ledger: a truncated ledger is refused" {
+	head -c -9 "$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:10: the last line has no line end: the ledger is truncated; refusing to use this ledger" ]
+}
+
+@test "ledger: not a ledger" {
+	printf 'a\tb\n1\t2\n' >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:1: not a ledger: the header must be \"statement payee period currency brought_forward earned paid carried_forward chain\"; refusing to use this ledger" ]
+}
+
+@test "markdown statements" {
+	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-09.md")"
+}
+
+@test "html: parses, self-contained, SVG chart present" {
+	tally-report -m USD=20 -f html "$TALLY_ROOT/$R/alloc.tsv" >"$T/s.html"
+	run xmllint --html --noout "$T/s.html"
+	assert_success
+	# libxml2's HTML 4 parser does not know SVG's tags; nothing else may show
+	run bash -c "xmllint --html --noout '$T/s.html' 2>&1 | grep 'error' | grep -v 'Tag \(svg\|rect\|line\|text\|title\) invalid'"
+	assert_output ""
+	run xmllint --noout "$T/s.html"   # and it is well-formed XML
+	assert_success
+	grep -q '<svg xmlns="http://www.w3.org/2000/svg"' "$T/s.html"
+	grep -q '<title>2026-09 paid: 56.52</title>' "$T/s.html"
+	! grep -Eq '<script|src=|href=' "$T/s.html"
+}
+
+@test "html and md escape data; people's formats neutralise formulas, TSV keeps data" {
+	printf 'date\tpayee\tcurrency\tamount\tsource\tproduct\n2026-10-01\t=HYPERLINK("x")\tUSD\t1.00\tweb\t<script>alert(1)</script>\n' >"$T/a.tsv"
+	run tally-report -f html "$T/a.tsv"
+	assert_success
+	assert_line --partial '<td>web: &lt;script&gt;alert(1)&lt;/script&gt;</td>'
+	assert_line --partial "<dd>'=HYPERLINK(&quot;x&quot;)</dd>"
+	run tally-report -f md "$T/a.tsv"
+	assert_line '| · web: &lt;script\>alert\(1\)&lt;/script\> | 1.00 |'
+	assert_line "Payee: '=HYPERLINK\\(\"x\"\\)  "
+	run tally-report -f text "$T/a.tsv"
+	assert_line "Payee:    '=HYPERLINK(\"x\")"
+	run tally-report "$T/a.tsv"
+	assert_line '2026-10/0001	=HYPERLINK("x")	2026-10	USD	paid			1.00'
+}
+
+@test "--out-dir: one file per payee and period, unsafe names stay inside" {
+	long=$(printf 'x%.0s' {1..300})
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t../x\tUSD\t1.00\n2026-10-01\t/etc/x\tUSD\t2.00\n2026-10-01\t%s\tUSD\t3.00\n2026-10-01\t.\tUSD\t4.00\n2026-10-01\tAna Lee\tUSD\t5.00\n' "$long" >"$T/a.tsv"
+	mkdir "$T/out"
+	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	assert_success
+	assert_output "$T/out/%2E-2026-10.txt
+$T/out/%2E.%2Fx-2026-10.txt
+$T/out/%2Fetc%2Fx-2026-10.txt
+$T/out/Ana_Lee-2026-10.txt
+$T/out/$(printf 'x%.0s' {1..90})~970138f5-2026-10.txt"
+	[ "$(ls -A "$T/out" | wc -l)" -eq 5 ]
+	[ ! -e "$T/x-2026-10.txt" ]
+	grep -q '^Payee:    \.\./x$' "$T/out/%2E.%2Fx-2026-10.txt"
+}
+
+@test "--out-dir that is not a folder: exit 2" {
+	touch "$T/file"
+	run --separate-stderr tally-report -o "$T/file" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/file: Not a directory" ]
+	run --separate-stderr tally-report -o "$T/no/such" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/no/such: No such file or directory" ]
+}
+
+@test "an interrupted run leaves no half-written statement or ledger" {
+	awk 'BEGIN { print "date\tpayee\tcurrency\tamount"; for (i = 0; i < 4000; i++) printf "2026-10-01\tp%d\tUSD\t1.00\n", i }' >"$T/a.tsv"
+	for sig in TERM KILL; do
+		rm -rf "$T/out" "$T/l.tsv"
+		mkdir "$T/out"
+		tally-report -f html -o "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
+		pid=$!
+		sleep 0.3
+		kill -s $sig $pid
+		wait $pid || true
+		# every visible statement is whole
+		for f in "$T"/out/*.html; do
+			[ -e "$f" ] || continue
+			tail -n 1 "$f" | grep -qx '</html>'
+		done
+		# the ledger, written last, is absent (or whole)
+		[ ! -e "$T/l.tsv" ] || tally-report -l "$T/l.tsv" --check "$T/a.tsv" >/dev/null
+		if [ $sig = TERM ]; then
+			# a catchable signal also removes the unfinished temporary
+			[ -z "$(ls -A "$T/out" | grep '^\.')" ]
+		fi
+	done
+}
+
+@test "--check: conservation holds on the fixture" {
+	run --separate-stderr tally-report -m USD=20 --check "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/check.tsv")"
+}
+
+@test "--check fails on a tampered allocation file" {
+	sed '9s/	41.65$/	41.66/' "$TALLY_ROOT/$R/alloc.tsv" >"$T/a.tsv"
+	run --separate-stderr tally-report -m USD=20 --check "$T/a.tsv"
+	assert_failure 1
+	assert_line "2026-09	USD	84.005	84.015	56.53	27.485	DIFFERS"
+	[ "$stderr" = "tally-report: $T/a.tsv:8-9: the allocations of this sale sum to 49.01 USD, its net is 49.00
+tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried change 84.015" ]
+}
+
+@test "--fx converts each row at its date's rate, half to even" {
+	run --separate-stderr tally-report --fx "$TALLY_ROOT/$R/rates.tsv" --to USD "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_success
+	assert_line "2026-10/0001	Ana	2026-10	USD	earned	etsy	Poster	21.633"
+	assert_line "2026-10/0001	Ana	2026-10	USD	paid			26.63"
+	assert_line "2026-10/0001	Ana	2026-10	USD	carried_forward			0.003"
+}
+
+@test "--fx: a missing rate names date and currency" {
+	printf 'date\tcurrency\trate\n2026-10-10\tEUR\t1.08\n' >"$T/r.tsv"
+	run --separate-stderr tally-report --fx "$T/r.tsv" --to USD "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc-fx.tsv:2: no USD rate for EUR on or before 2026-10-02 in $T/r.tsv" ]
+}
+
+@test "--summary: hand-computed figures" {
+	run --separate-stderr tally-report --summary "$TALLY_ROOT/$R/sales.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/summary.tsv")"
+	assert_line "2026-10	USD	total		refund_rate	17.2%"
+	assert_line "2026-10	USD	total		growth	20.8%"
+	assert_line "2026-10	USD	total		returning_customers	2"
+	assert_line "2026-10	USD	channel	bandcamp	take_rate	15.0%"
+}
+
+@test "--summary in text, md and html" {
+	run tally-report --summary -f text "$TALLY_ROOT/$R/sales.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/summary.txt")"
+	run tally-report --summary -f md "$TALLY_ROOT/$R/sales.tsv"
+	assert_line '| &lt;script\>alert\(1\)&lt;/script\> | 15.00 | 25.9% |'
+	tally-report --summary -f html "$TALLY_ROOT/$R/sales.tsv" >"$T/s.html"
+	xmllint --noout "$T/s.html"
+	grep -q '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$T/s.html"
+	grep -q '<svg' "$T/s.html"
+}
+
+@test "bad input: exact messages and statuses" {
+	run --separate-stderr tally-report nosuch.tsv
+	assert_failure 2
+	[ "$stderr" = "tally-report: nosuch.tsv: No such file or directory" ]
+	printf 'date\tpayee\tcurrency\n2026-10-01\tAna\tUSD\n' >"$T/a.tsv"
+	run --separate-stderr tally-report "$T/a.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/a.tsv: missing column \"amount\" (header: date, payee, currency)" ]
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t12,3x\n' >"$T/a.tsv"
+	run --separate-stderr tally-report "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/a.tsv:2: column \"amount\": \"12,3x\" is not an amount" ]
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tXYZ\t1\n' >"$T/a.tsv"
+	run --separate-stderr tally-report "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/a.tsv:2: column \"currency\": \"XYZ\" is not a currency code" ]
+	run --separate-stderr tally-report -m 5 "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: --min-payout: an amount without a currency, and the input has EUR and USD: give one per currency (EUR=50,USD=40) or use --fx and --to" ]
+	run --separate-stderr tally-report -f pdf "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "${stderr%%$'\n'*}" = 'tally-report: --format: "pdf" is not one of tsv, text, md, html' ]
+	run --separate-stderr tally-report --fx "$TALLY_ROOT/$R/rates.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+}
+
+@test "write errors fail loudly; a closed pipe ends quietly" {
+	run --separate-stderr bash -c "tally-report '$TALLY_ROOT/$R/alloc.tsv' >/dev/full"
+	assert_failure 1
+	[ "$stderr" = "tally-report: write error: No space left on device" ]
+	run --separate-stderr bash -c "tally-report '$TALLY_ROOT/$R/alloc.tsv' | head -1"
+	assert_success
+	assert_output "statement	payee	period	currency	entry	source	product	amount"
+	[ -z "$stderr" ]
+}
+
+@test "stdin, and - for stdin" {
+	run tally-report -m USD=20 - <"$TALLY_ROOT/$R/alloc.tsv"
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/three-months.tsv")"
+}

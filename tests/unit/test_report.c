@@ -1,0 +1,206 @@
+/* test_report.c - unit tests of tally-report's library parts:
+ * lib/report_escape.c (escaping, formula neutralisation, safe file names)
+ * and lib/report_ledger.c (settling a statement, the ledger's chain).
+ *
+ * Plan: HTML/Markdown/text escaping of hostile cells; safe names for
+ * "../x", "/etc/x", ".", "", control bytes and very long UTF-8 names (never
+ * a '/', never "." or "..", at most REPORT_NAME_MAX bytes, distinct names
+ * stay distinct); settling with residues, minimums and negative balances
+ * (paid + carried == balance always, over random cases); a ledger that
+ * loads, and each way one is refused, with its line. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "money.h"
+#include "out.h"
+#include "report_escape.h"
+#include "report_ledger.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/test_report.XXXXXX";
+
+/* Run put() over s into a file and return its content (static buffer). */
+static const char *rendered(void (*put)(struct out *, const char *, size_t), const char *s)
+{
+	static char buf[1024];
+	char path[300];
+	struct out o;
+	snprintf(path, sizeof path, "%s/r", tmpdir);
+	out_open_file(&o, path);
+	put(&o, s, strlen(s));
+	out_close(&o);
+	FILE *f = fopen(path, "rb");
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void test_escapes(void)
+{
+	tap_is_str(rendered(report_put_html, "<script>alert('x')</script>&\""),
+		   "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;", "html escapes markup");
+	tap_is_str(rendered(report_put_html, "=SUM(A1)"), "'=SUM(A1)", "html neutralises a formula");
+	tap_is_str(rendered(report_put_md, "a|b *c* <i>"), "a\\|b \\*c\\* &lt;i\\>", "md escapes specials and raw html");
+	tap_is_str(rendered(report_put_md, "@cmd"), "'@cmd", "md neutralises a formula");
+	tap_is_str(rendered(report_put_text, "-2+3\tx\ny"), "'-2+3 x y", "text: formula and control characters");
+	tap_is_str(rendered(report_put_text, "Ana"), "Ana", "plain text unchanged");
+	tap_ok(!report_is_formula("", 0) && report_is_formula("+1", 2), "report_is_formula");
+}
+
+static void test_safe_names(void)
+{
+	char buf[REPORT_NAME_MAX + 1], other[REPORT_NAME_MAX + 1];
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"Ana", "Ana"},
+		{"Mara (manager)", "Mara_(manager)"},
+		{"../x", "%2E.%2Fx"},
+		{"/etc/x", "%2Fetc%2Fx"},
+		{".", "%2E"},
+		{"..", "%2E."},
+		{"a_b", "a%5Fb"},
+		{"a%2F", "a%252F"},
+		{"x\x01y", "x%01y"},
+		{"Zoë", "Zoë"},
+		{"", "~811c9dc5"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		report_safe_name(buf, sizeof buf, cases[i].in, strlen(cases[i].in));
+		tap_is_str(buf, cases[i].want, "safe name of \"%s\"", cases[i].in);
+	}
+	/* a long UTF-8 name: cut on a character boundary, hashed, bounded */
+	char longname[600] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(longname, "é");
+	size_t n = report_safe_name(buf, sizeof buf, longname, strlen(longname));
+	tap_ok(n <= REPORT_NAME_MAX && strchr(buf, '/') == NULL, "a long name is bounded (%zu bytes)", n);
+	tap_ok(n >= 9 && buf[n - 9] == '~' && ((unsigned char)buf[n - 10] & 0xc0) != 0xc0,
+	       "a long name is cut on a character boundary and hashed");
+	longname[strlen(longname) - 2] = '\0';
+	report_safe_name(other, sizeof other, longname, strlen(longname));
+	tap_ok(strcmp(buf, other) != 0, "two long names with one prefix stay distinct");
+	/* space and underscore do not collide */
+	report_safe_name(buf, sizeof buf, "a b", 3);
+	report_safe_name(other, sizeof other, "a_b", 3);
+	tap_ok(strcmp(buf, other) != 0, "\"a b\" and \"a_b\" give different names");
+}
+
+static void test_settle(void)
+{
+	struct report_settlement s;
+	report_settle(0, 56527125, 2, 20000000, &s);
+	tap_ok(s.paid == 56520000 && s.carried_forward == 7125, "residue under a cent is carried");
+	report_settle(12600750, 5250750, 2, 20000000, &s);
+	tap_ok(s.paid == 0 && s.carried_forward == 17851500, "under the minimum: all carried");
+	report_settle(14884250, -26772875, 2, 0, &s);
+	tap_ok(s.paid == 0 && s.carried_forward == -11888625, "negative: carried as owed");
+	report_settle(0, 1200500000, 0, 0, &s);
+	tap_ok(s.paid == 1200000000 && s.carried_forward == 500000, "JPY: whole yen paid");
+	tap_ok(!report_settle(INT64_MAX, 1, 2, 0, &s), "overflow is reported");
+	uint64_t x = 88172645463325252ULL;
+	int bad = 0;
+	for (int i = 0; i < 10000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t bf = (int64_t)(x % 2000000000) - 1000000000, e = (int64_t)((x >> 20) % 2000000000) - 500000000;
+		int digits = (int)(x % 4);
+		int64_t min = (int64_t)((x >> 40) % 100) * 1000000;
+		report_settle(bf, e, digits, min, &s);
+		int64_t unit = digits == 0 ? 1000000 : digits == 2 ? 10000 : digits == 3 ? 1000 : 100000;
+		if (digits == 1)
+			unit = 100000;
+		if (s.paid + s.carried_forward != bf + e || s.paid < 0 || s.paid % unit != 0 ||
+		    (s.paid > 0 && s.paid < min))
+			bad++;
+	}
+	tap_is_int(bad, 0, "10000 random settlements: paid + carried == balance, whole units, >= minimum");
+}
+
+static const char *write_ledger(const char *content)
+{
+	static char path[300];
+	snprintf(path, sizeof path, "%s/ledger.tsv", tmpdir);
+	FILE *f = fopen(path, "wb");
+	fputs(content, f);
+	fclose(f);
+	return path;
+}
+
+/* A ledger row with its correct chain after prev. */
+static void ledger_row(char *dst, size_t cap, uint64_t *chain, const char *const f[8])
+{
+	*chain = report_ledger_chain(*chain, f);
+	size_t len = strlen(dst);
+	snprintf(dst + len, cap - len, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%016llx\n", f[0], f[1], f[2], f[3], f[4],
+		 f[5], f[6], f[7], (unsigned long long)*chain);
+}
+
+static void test_ledger(void)
+{
+	struct report_ledger l;
+	char err[512], text[4096];
+	long line;
+	uint64_t chain = 0;
+	const char *r1[8] = {"2026-09/0001", "Ana", "2026-09", "USD", "0.00", "56.527125", "56.52", "0.007125"};
+	const char *r2[8] = {"2026-10/0001", "Ana", "2026-10", "USD", "0.007125", "1.00", "1.00", "0.007125"};
+	const char *r2bad[8] = {"2026-10/0001", "Ana", "2026-10", "USD", "0.00", "1.00", "1.00", "0.00"};
+
+	snprintf(text, sizeof text, "%s\n", REPORT_LEDGER_HEADER);
+	ledger_row(text, sizeof text, &chain, r1);
+	ledger_row(text, sizeof text, &chain, r2);
+	int rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
+	tap_ok(rc == 0 && l.n == 2 && l.rows[1].carried_forward == 7125 && l.has_rows, "a good ledger loads");
+	report_ledger_free(&l);
+
+	rc = report_ledger_load(&l, tmpdir, &line, err, sizeof err);
+	tap_ok(rc == -1, "a ledger that cannot be read (a folder) is an error");
+	snprintf(text, sizeof text, "%s/none.tsv", tmpdir);
+	rc = report_ledger_load(&l, text, &line, err, sizeof err);
+	tap_ok(rc == 0 && l.n == 0, "a missing ledger is empty");
+	report_ledger_free(&l);
+
+	chain = 0;
+	snprintf(text, sizeof text, "%s\n", REPORT_LEDGER_HEADER);
+	ledger_row(text, sizeof text, &chain, r1);
+	ledger_row(text, sizeof text, &chain, r2bad);
+	rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
+	tap_is_int(rc, -2, "a brought forward that does not chain is refused");
+	tap_is_int(line, 3, "... on its line");
+	tap_is_str(err, "brought_forward 0.00 of Ana (USD) does not chain: the previous statement carried forward 0.007125",
+		   "... saying why");
+	report_ledger_free(&l);
+
+	chain = 0;
+	snprintf(text, sizeof text, "%s\n", REPORT_LEDGER_HEADER);
+	ledger_row(text, sizeof text, &chain, r1);
+	text[strlen(text) - 2] = 'f'; /* a changed chain digit */
+	rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
+	tap_ok(rc == -2 && line == 2 && strstr(err, "was edited or damaged"), "a changed chain is refused");
+	report_ledger_free(&l);
+
+	text[strlen(text) - 1] = '\0'; /* no final line end */
+	rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
+	tap_ok(rc == -2 && line == 2 && strstr(err, "truncated"), "a truncated ledger is refused");
+	report_ledger_free(&l);
+
+	rc = report_ledger_load(&l, write_ledger("a\tb\n"), &line, err, sizeof err);
+	tap_ok(rc == -2 && line == 1 && strstr(err, "not a ledger"), "another stream is not a ledger");
+	report_ledger_free(&l);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		return 1;
+	test_escapes();
+	test_safe_names();
+	test_settle();
+	test_ledger();
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		return 1;
+	return tap_done();
+}
