@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"usage: tally-forecast [--by COLS] [--value COL] [--date COL]\n"
 	"                      [--period month|quarter|week|day|year] [--horizon N]\n"
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
-	"                      [--backtest H] [FILE...]\n";
+	"                      [--backtest H] [--align input|series] [FILE...]\n";
 
 static noreturn void usage(FILE *fp, int status)
 {
@@ -60,6 +60,7 @@ struct options {
 	bool history;
 	int backtest;        /* 0: forecast; else the backtest horizon */
 	int decimals;        /* decimals for plain values: the most seen, 2..6 */
+	bool align_series;   /* each series ends at its own last period */
 };
 
 /* ---- the group table: open addressing on the joined key ---- */
@@ -327,11 +328,22 @@ static void put_period(struct tsv_writer *w, enum period_kind kind, int64_t inde
 	tsv_put(w, buf, period_format(buf, p));
 }
 
-/* The series as doubles from its first to its last period, periods
- * without rows zero. */
-static double *series_values(const struct series *s, size_t *n)
+/* The last period of the whole input: where every series ends unless
+ * --align series (a product that stopped selling has zero months up to
+ * it, and all series are forecast from the same period on). */
+static int64_t input_end;
+
+/* The period index after which s is forecast. */
+static int64_t series_end(const struct series *s, const struct options *o)
 {
-	*n = s->len;
+	return o->align_series ? s->first + (int64_t)s->len - 1 : input_end;
+}
+
+/* The series as doubles from its first period to series_end, periods
+ * without rows zero. */
+static double *series_values(const struct series *s, const struct options *o, size_t *n)
+{
+	*n = (size_t)(series_end(s, o) - s->first + 1);
 	double *y = xmalloc(*n * sizeof *y);
 	for (size_t t = 0; t < *n; t++) {
 		if (t >= s->len)
@@ -392,7 +404,7 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 	for (size_t g = 0; g < ngroups; g++) {
 		const struct series *s = &groups[g];
 		size_t n;
-		double *y = series_values(s, &n);
+		double *y = series_values(s, o, &n);
 		struct forecast_result res = {.mean = mean, .lo = lo, .hi = hi};
 		fit_or_die(y, n, &spec, &res);
 		warn_fallback(s, n, o, &res);
@@ -447,7 +459,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 	for (size_t g = 0; g < ngroups; g++) {
 		const struct series *s = &groups[g];
 		size_t n;
-		double *y = series_values(s, &n);
+		double *y = series_values(s, o, &n);
 		double sum[4] = {0};
 		size_t c[4] = {0}, origins = 0;
 		char method[40] = "";
@@ -579,6 +591,7 @@ static void parse_levels(struct options *o, const char *arg)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{"align", required_argument, NULL, 'A'},
 		{"backtest", required_argument, NULL, 'B'},
 		{"by", required_argument, NULL, 'b'},
 		{"date", required_argument, NULL, 'd'},
@@ -601,6 +614,16 @@ int main(int argc, char **argv)
 	argv[0] = (char *)diag_prog; /* getopt's messages name the program like ours */
 	while ((c = getopt_long(argc, argv, "b:d:hHl:m:n:p:v:V", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			if (strcmp(optarg, "input") == 0 || strcmp(optarg, "series") == 0) {
+				o.align_series = optarg[0] == 's';
+			} else {
+				char q[128];
+				diag_warn("--align: %s is not input or series",
+					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
+				exit(EXIT_USAGE);
+			}
+			break;
 		case 'B':
 			o.backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON);
 			break;
@@ -695,6 +718,18 @@ int main(int argc, char **argv)
 	}
 
 	read_rows(&r, &o, value_name, date_name);
+	for (size_t g = 0; g < ngroups; g++) {
+		int64_t last = groups[g].first + (int64_t)groups[g].len - 1;
+		if (g == 0 || last > input_end)
+			input_end = last;
+	}
+	if (!o.align_series)
+		for (size_t g = 0; g < ngroups; g++)
+			if (input_end - groups[g].first >= MAX_SPAN)
+				diag_die(EXIT_DATA,
+					 "%sspans more than %d periods to the end of the input "
+					 "(--align series ends each series at its own last period)",
+					 groups[g].label, MAX_SPAN);
 
 	struct tsv_writer w;
 	tsv_writer_init(&w, out_stdout());

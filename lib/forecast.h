@@ -1,4 +1,4 @@
-/* forecast.h - univariate forecasting models (ETS, Theta, Croston/SBA/TSB,
+/* forecast.h - univariate forecasting models (ETS, Theta, ARIMA, Croston/SBA/TSB,
  * naive) with prediction intervals, their combination, and accuracy scores.
  *
  * Everything here works on a plain series of doubles y[0..n) observed at
@@ -23,7 +23,7 @@ enum forecast_method {
 	FORECAST_AUTO,     /* per series by shape: intermittent, short, or ensemble */
 	FORECAST_ETS,      /* exponential smoothing state space, chosen by AICc */
 	FORECAST_THETA,    /* the standard Theta method (thetaf) */
-	FORECAST_ARIMA,    /* reserved: not implemented, falls back to ETS */
+	FORECAST_ARIMA,    /* ARIMA by stepwise AICc on the seasonally adjusted series */
 	FORECAST_NAIVE,    /* last value */
 	FORECAST_SNAIVE,   /* value one season ago */
 	FORECAST_CROSTON,  /* Croston's method, alpha 0.1 */
@@ -107,6 +107,24 @@ bool forecast_seasonal_test(const double *y, size_t n, int m);
  * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */
 int forecast_decompose_mult(const double *y, size_t n, int m, double *idx);
 
+/* Automatic ARIMA (Hyndman & Khandakar 2008, non-seasonal part): when
+ * m > 1 and the 90% ACF test says seasonal (positive y only), the series
+ * is first adjusted by classical multiplicative decomposition, as Theta
+ * does, and the forecasts reseasonalised; the differencing d (0..2) by
+ * successive KPSS tests at 5%; then a stepwise search over ARMA(p, q),
+ * p + q <= 5, with and without a constant (mean for d = 0, drift for
+ * d = 1), each fitted by conditional sum of squares and compared by
+ * AICc; models with a root within 1.01 of the unit circle are rejected.
+ * Standard errors from the psi weights.  Name "arima(p,d,q)" with
+ * " with drift" / " with mean".  Returns 0 or -1 (EINVAL: n < 3; EDOM:
+ * nothing admissible; ENOMEM). */
+int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path *p);
+
+/* The number of differences (0, 1 or 2) that successive KPSS tests of
+ * level stationarity at 5% (lag truncation 3 sqrt(n) / 13) call for, as
+ * R forecast's ndiffs.  Returns d, or -1 (ENOMEM). */
+int forecast_kpss_ndiffs(const double *x, size_t n);
+
 /* ---- ETS ---- */
 
 /* One ETS model: error A/M, trend N/A/D(amped), season N/A/M. */
@@ -139,6 +157,12 @@ int forecast_ets_loglik(const double *y, size_t n, struct forecast_ets *model, d
  * Returns 0 or -1 (EDOM: not admissible / too short; ENOMEM). */
 int forecast_ets_fit(const double *y, size_t n, struct forecast_ets *model);
 
+/* Improve the initial seasonal states (and level and trend) of a fitted
+ * seasonal model by maximum likelihood with its smoothing parameters
+ * fixed; keeps the model unchanged when that does not raise the
+ * likelihood.  A no-op for non-seasonal models.  Returns 0. */
+int forecast_ets_refine(const double *y, size_t n, struct forecast_ets *model);
+
 /* Point forecasts and standard errors h steps after the fitted model. */
 void forecast_ets_predict(const struct forecast_ets *model, int h, double *mean, double *sd);
 
@@ -160,7 +184,7 @@ void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path
 
 /* ---- numerical helpers ---- */
 
-/* Minimise f over R^dim (dim <= 8) from x[] with initial steps step[]
+/* Minimise f over R^dim (dim <= 16) from x[] with initial steps step[]
  * by Nelder-Mead; x receives the best point.  Stops after max_eval
  * evaluations or when the simplex's values agree within tol (relative).
  * Returns the best value. */

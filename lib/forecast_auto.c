@@ -22,7 +22,7 @@ static const char *const method_names[] = {
 int forecast_method_parse(const char *name)
 {
 	for (size_t i = 0; i < NMETHODS; i++)
-		if (i != FORECAST_ARIMA && strcmp(name, method_names[i]) == 0)
+		if (strcmp(name, method_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
@@ -34,7 +34,8 @@ const char *forecast_method_name(enum forecast_method m)
 
 const char *forecast_method_list(void)
 {
-	return "auto, ets, damped, theta, ensemble, naive, snaive, mean, croston, sba, tsb";
+	return "auto, ets, damped, theta, arima, ensemble, naive, snaive, mean, croston, sba, "
+	       "tsb";
 }
 
 /* Intermittent: demand in fewer than 3 of every 4 periods on average
@@ -113,8 +114,9 @@ static int run_method(enum forecast_method method, const double *y, size_t n, in
 	case FORECAST_THETA:
 		return forecast_theta(y, n, m, h, p);
 	case FORECAST_ETS:
-	case FORECAST_ARIMA:
 		return forecast_ets_auto(y, n, m, h, "ZZZ", p);
+	case FORECAST_ARIMA:
+		return forecast_arima(y, n, m, h, p);
 	case FORECAST_DAMPED:
 		return forecast_ets_auto(y, n, m, h, "ZDZ", p);
 	case FORECAST_ENSEMBLE:

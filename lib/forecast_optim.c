@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#define NM_MAXDIM 8
+#define NM_MAXDIM 16
 
 double forecast_nelder_mead(double (*f)(const double *x, void *ctx), void *ctx, int dim,
 			    double *x, const double *step, int max_eval, double tol)

@@ -2,10 +2,12 @@
 # tally-forecast: black-box cases with exact stdout, stderr and status.
 # Plan: --help/--version; grouping by --by and currency (currencies kept
 # apart); zero-filled periods (--history); money rounded to minor digits;
-# levels; stdin; auto on regular, negative and intermittent series;
+# --align input (default: every series runs to the input's last period)
+# and --align series; levels; stdin; auto on regular, negative and intermittent series;
 # --backtest per series and overall; then every bad input: junk numbers,
 # amounts, dates, currencies, unknown method/period/option, horizon 0, bad
-# levels, missing column, missing file, one-point series, /dev/full, | head.
+# levels, missing column, missing file, one-point series, /dev/full, | head;
+# --method arima; the man page's EXAMPLES, extracted and run.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/forecast
@@ -32,9 +34,42 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 		$'book\tUSD\t2025-08\t13.00\t-6.15\t32.15\tnaive' \
 		$'course\tJPY\t2025-07\t1400\t1151\t1649\tnaive' \
 		$'course\tJPY\t2025-08\t1400\t1047\t1753\tnaive' \
+		$'book\tEUR\t2025-07\t0.00\t-7.40\t7.40\tnaive' \
+		$'book\tEUR\t2025-08\t0.00\t-10.47\t10.47\tnaive')" ]
+	[ -z "$stderr" ]
+}
+
+@test "--align series: each series ends at its own last period" {
+	run --separate-stderr tally-forecast --by product -n 2 --method snaive --level 90 --align series "$F/sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tcurrency\tperiod\tforecast\tlo90\thi90\tmethod' \
+		$'book\tUSD\t2025-07\t13.00\t-0.54\t26.54\tnaive' \
+		$'book\tUSD\t2025-08\t13.00\t-6.15\t32.15\tnaive' \
+		$'course\tJPY\t2025-07\t1400\t1151\t1649\tnaive' \
+		$'course\tJPY\t2025-08\t1400\t1047\t1753\tnaive' \
 		$'book\tEUR\t2025-03\t9.00\t\t\tnaive' \
 		$'book\tEUR\t2025-04\t9.00\t\t\tnaive')" ]
 	[ "$stderr" = 'tally-forecast: series "book/EUR": only 1 period: naive forecast without intervals' ]
+}
+
+@test "--align input (default): a series that stopped selling has zero periods to the input's end" {
+	printf 'date\tproduct\tnet\n2025-01-05\told\t5\n2025-02-05\told\t7\n2025-01-09\tnew\t1\n2025-04-30\tnew\t2\n' >"$T/in.tsv"
+	run --separate-stderr tally-forecast --by product -n 1 --history --method naive --level 80 "$T/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tperiod\tactual\tforecast\tlo80\thi80\tmethod' \
+		$'old\t2025-01\t5.00\t\t\t\t' \
+		$'old\t2025-02\t7.00\t\t\t\t' \
+		$'old\t2025-03\t0.00\t\t\t\t' \
+		$'old\t2025-04\t0.00\t\t\t\t' \
+		$'old\t2025-05\t\t0.00\t-5.39\t5.39\tnaive' \
+		$'new\t2025-01\t1.00\t\t\t\t' \
+		$'new\t2025-02\t0.00\t\t\t\t' \
+		$'new\t2025-03\t0.00\t\t\t\t' \
+		$'new\t2025-04\t2.00\t\t\t\t' \
+		$'new\t2025-05\t\t2.00\t0.35\t3.65\tnaive')" ]
+	[ -z "$stderr" ]
 }
 
 @test "--history: observed periods, missing months are zero" {
@@ -57,7 +92,11 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 		$'course\tJPY\t2025-06\t1400\t\t\t\t' \
 		$'course\tJPY\t2025-07\t\t1400\t1206\t1594\tnaive' \
 		$'book\tEUR\t2025-02\t9.00\t\t\t\t' \
-		$'book\tEUR\t2025-03\t\t9.00\t\t\tnaive')" ]
+		$'book\tEUR\t2025-03\t0.00\t\t\t\t' \
+		$'book\tEUR\t2025-04\t0.00\t\t\t\t' \
+		$'book\tEUR\t2025-05\t0.00\t\t\t\t' \
+		$'book\tEUR\t2025-06\t0.00\t\t\t\t' \
+		$'book\tEUR\t2025-07\t\t0.00\t-5.77\t5.77\tnaive')" ]
 }
 
 @test "auto on a short regular series, from stdin" {
@@ -82,6 +121,31 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "${lines[1]}" = $'2026-01\t1.00\t0.00\t3.39\t0.00\t4.65\ttsb' ]
 }
 
+@test "--method arima: the model chosen is named" {
+	run --separate-stderr tally-forecast -n 2 --method arima "$F/negative.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
+		$'2026-01\t2.94\t1.97\t3.91\t1.46\t4.43\tarima(1,1,0) with drift' \
+		$'2026-02\t9.81\t8.84\t10.78\t8.33\t11.30\tarima(1,1,0) with drift')" ]
+	[ -z "$stderr" ]
+}
+
+@test "the man page's EXAMPLES run (on the sales fixture)" {
+	man=$BATS_TEST_DIRNAME/../man/tally-forecast.1
+	# each .Bd -literal block after .Sh EXAMPLES is one command line
+	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$man" |
+		sed -n '/^\.Bd -literal/,/^\.Ed/{/^\./d;p}' >"$T/examples"
+	[ "$(wc -l <"$T/examples")" -ge 3 ]
+	cp "$F/sales.tsv" "$T/sales.tsv"
+	cd "$T"
+	while IFS= read -r cmd; do
+		run --separate-stderr sh -c "$cmd"
+		[ "$status" -eq 0 ] || fail "$cmd: status $status: $stderr"
+		[ "${#lines[@]}" -ge 2 ] || fail "$cmd: no rows"
+	done <"$T/examples"
+}
+
 @test "too short for the method: a fallback, and a warning naming what was used" {
 	run --separate-stderr tally-forecast --value units -n 1 --period quarter "$F/units.tsv"
 	[ "$status" -eq 0 ]
@@ -91,6 +155,18 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 
 @test "--backtest: per series and overall" {
 	run --separate-stderr tally-forecast --by product --backtest 2 --method naive "$F/sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'product\tcurrency\torigins\tsmape\tmase\trmsse\tbias\tmethod' \
+		$'book\tUSD\t2\t104.587\t1.403\t1.088\t-1.235\tnaive' \
+		$'course\tJPY\t2\t8.493\t0.770\t0.721\t-0.620\tnaive' \
+		$'book\tEUR\t2\t0.000\t0.000\t0.000\t0.000\tnaive' \
+		$'*\t*\t6\t37.693\t0.724\t0.603\t-0.618\tnaive')" ]
+	[ -z "$stderr" ]
+}
+
+@test "--backtest --align series: a one-period series has nothing to backtest" {
+	run --separate-stderr tally-forecast --by product --backtest 2 --method naive --align series "$F/sales.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'product\tcurrency\torigins\tsmape\tmase\trmsse\tbias\tmethod' \
@@ -136,7 +212,7 @@ bad() {
 	bad x 'when\tnet\n2025-01-01\t1\n' "" 'tally-forecast: FILE: missing column "date" (header: when, net)' 2
 }
 @test "bad: an unknown method" {
-	bad x 'date\tnet\n' "--method arima" 'tally-forecast: unknown method "arima" (choose from auto, ets, damped, theta, ensemble, naive, snaive, mean, croston, sba, tsb)' 2
+	bad x 'date\tnet\n' "--method prophet" 'tally-forecast: unknown method "prophet" (choose from auto, ets, damped, theta, arima, ensemble, naive, snaive, mean, croston, sba, tsb)' 2
 }
 @test "bad: horizon 0" {
 	bad x 'date\tnet\n' "--horizon 0" 'tally-forecast: --horizon: "0" is not a whole number from 1 to 10000' 2
@@ -146,6 +222,12 @@ bad() {
 }
 @test "bad: an unknown period" {
 	bad x 'date\tnet\n' "--period fortnight" 'tally-forecast: unknown period "fortnight" (choose from day, week, month, quarter, year)' 2
+}
+@test "bad: --align neither input nor series" {
+	bad x 'date\tnet\n' "--align last" 'tally-forecast: --align: "last" is not input or series' 2
+}
+@test "bad: a series spanning too many periods to the input's end" {
+	bad x 'date\tp\tnet\n1800-01-01\ta\t1\n2100-01-01\tb\t1\n' "--by p --period day" 'tally-forecast: series "a": spans more than 100000 periods to the end of the input (--align series ends each series at its own last period)' 1
 }
 @test "bad: --backtest 0" {
 	bad x 'date\tnet\n' "--backtest 0" 'tally-forecast: --backtest: "0" is not a whole number from 1 to 10000' 2

@@ -1,7 +1,8 @@
 /* test_forecast.c - unit tests of lib/forecast: closed-form cases for each
  * method, ETS likelihood and fitted values against values computed
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
- * scores, and the fallbacks for short series. */
+ * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
+ * AR(1), a line and a constant, and the refinement of ETS initial states. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -196,6 +197,81 @@ static void test_series_fallbacks(void)
 	tap_is_int(forecast_method_parse("nosuch"), -1, "unknown method");
 }
 
+/* Deterministic noise in [-0.5, 0.5): xorshift64, so the tests never
+ * depend on the C library's rand() (an LCG's bits are too correlated for
+ * the KPSS test to call them white). */
+static double noise(unsigned long long *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (double)(*state >> 11) / 9007199254740992.0 - 0.5;
+}
+
+static void test_kpss(void)
+{
+	double w[200], rw[200], line[50];
+	unsigned long long st = 88172645463325252ULL;
+	double acc = 0;
+	for (int t = 0; t < 200; t++) {
+		w[t] = noise(&st);
+		rw[t] = acc += w[t];
+	}
+	for (int t = 0; t < 50; t++)
+		line[t] = 3 + 0.5 * t;
+	tap_is_int(forecast_kpss_ndiffs(w, 200), 0, "KPSS: white noise needs no difference");
+	tap_is_int(forecast_kpss_ndiffs(rw, 200), 1, "KPSS: a random walk needs one");
+	tap_ok(forecast_kpss_ndiffs(line, 50) >= 1, "KPSS: a straight line needs at least one");
+}
+
+static void test_arima(void)
+{
+	double y[300], mean[4], sd[4];
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	unsigned long long st = 11;
+	y[0] = 0;
+	for (int t = 1; t < 300; t++)
+		y[t] = 0.6 * y[t - 1] + noise(&st);
+	tap_is_int(forecast_arima(y, 300, 1, 4, &p), 0, "ARIMA fits an AR(1)");
+	tap_ok(strncmp(p.name, "arima(", 6) == 0 && p.name[8] == '0', "AR(1): not differenced (%s)",
+	       p.name);
+	tap_ok(fabs(mean[0] - 0.6 * y[299]) < 0.1, "AR(1): one step ahead near 0.6 y_n (%g vs %g)",
+	       mean[0], 0.6 * y[299]);
+	tap_ok(sd[0] > 0.2 && sd[0] < 0.4 && sd[3] > sd[0], "AR(1): sd near 1/sqrt(12), growing (%g)",
+	       sd[0]);
+	double line[40];
+	for (int t = 0; t < 40; t++)
+		line[t] = 10 + 2.0 * t + (t % 2 ? 0.1 : -0.1);
+	tap_is_int(forecast_arima(line, 40, 1, 4, &p), 0, "ARIMA fits a line");
+	tap_near(mean[3], 10 + 2.0 * 43, 0.01, "ARIMA on a line: step 4 continues it");
+	double flat[20];
+	for (int t = 0; t < 20; t++)
+		flat[t] = 5;
+	tap_is_int(forecast_arima(flat, 20, 12, 3, &p), 0, "ARIMA on a constant series");
+	tap_near(mean[2], 5, 1e-9, "ARIMA on a constant: the constant");
+	errno = 0;
+	tap_ok(forecast_arima(flat, 2, 1, 3, &p) < 0 && errno == EINVAL, "ARIMA: 2 points is EINVAL");
+}
+
+static void test_ets_refine(void)
+{
+	static const double season[4] = {1.3, 0.8, 1.1, 0.8};
+	double y[48];
+	unsigned long long st = 3;
+	for (int t = 0; t < 48; t++)
+		y[t] = (100 + t) * season[t % 4] * (1 + 0.05 * noise(&st));
+	struct forecast_ets e = {.error = 'M', .trend = 'N', .season = 'M', .m = 4};
+	tap_is_int(forecast_ets_fit(y, 48, &e), 0, "ETS(M,N,M) fits");
+	double before = e.neg2loglik;
+	tap_is_int(forecast_ets_refine(y, 48, &e), 0, "refining the initial states");
+	tap_ok(e.neg2loglik <= before, "refining never lowers the likelihood (%g <= %g)",
+	       e.neg2loglik, before);
+	double sum = 0;
+	for (int j = 0; j < 4; j++)
+		sum += e.s0[j];
+	tap_near(sum, 4, 1e-9, "multiplicative initial seasonals still sum to m");
+}
+
 int main(void)
 {
 	test_ses_constant();
@@ -209,5 +285,8 @@ int main(void)
 	test_theta_line();
 	test_score();
 	test_series_fallbacks();
+	test_kpss();
+	test_arima();
+	test_ets_refine();
 	return tap_done();
 }
