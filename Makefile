@@ -3,6 +3,7 @@
 #   make            lib/libtally.a and bin/tally-*
 #   make check      unit tests + bats tests; ends with "N passed, N failed"
 #   make asan       the same tests on an AddressSanitizer+UBSan build
+#   make valgrind   the unit tests under valgrind
 #   make demo       the whole pipeline on scripts/demo/
 #   make bench      benchmarks against peer tools (scripts/bench)
 #   make install PREFIX=/usr/local DESTDIR=    /   make uninstall
@@ -39,7 +40,7 @@ MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
 DEPS_STAMP := $(O)/build/.deps-ok
 
-.PHONY: all check unit bats asan demo bench install uninstall clean deps lint format
+.PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format
 .SUFFIXES:
 .SECONDARY:
 
@@ -87,6 +88,13 @@ bats: all
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan-build CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check
+
+# The unit tests under valgrind (memcheck): any error or leak fails.
+valgrind: all $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do \
+		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+			$$t >/dev/null || { echo "valgrind: $$t failed"; exit 1; }; \
+		echo "valgrind: $${t##*/} clean"; done
 
 demo: all
 	@scripts/demo/run $(BINDIR)
