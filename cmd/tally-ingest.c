@@ -1,0 +1,809 @@
+/* tally-ingest - any platform's export (CSV/TSV) -> the canonical sales stream.
+ *
+ * Each input file's header is matched against the built-in formats (or
+ * the one named by --format, or a --map file); the mapping turns every
+ * record into canonical rows, which are filtered by date, de-duplicated on
+ * (source, order, line, kind) and written as one TSV stream. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvin.h"
+#include "date.h"
+#include "diag.h"
+#include "ingest_formats.h"
+#include "ingest_map.h"
+#include "ingest_util.h"
+#include "money.h"
+#include "out.h"
+#include "reject.h"
+#include "tsv.h"
+
+#define HEADER_SEARCH 20 /* records looked at for a header (preamble lines) */
+
+static const char canonical_header[] =
+	"date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcurrency\t"
+	"gross\ttax\tfee\tnet\tcountry\tcustomer\torigin\n";
+
+struct options {
+	const char *format;     /* --format */
+	const char *map;        /* --map */
+	const char *rejects;    /* --rejects */
+	const char *currency;   /* --currency */
+	int encoding;           /* --encoding, CSVIN_AUTO if not given */
+	bool encoding_given;
+	int sep;                /* --separator, 0: guess */
+	bool have_since, have_until;
+	int64_t since, until;   /* [since, until) */
+	bool sort, lenient, keep_duplicates, keep_pii, verbose;
+	uint8_t key[16];        /* customer pseudonym key */
+};
+
+struct stats {
+	long files, read, wrote, rejected, duplicates, totals, ignored;
+};
+
+/* ---- the duplicate set: 64-bit keyed hashes, open addressing ---------- */
+
+/* The set is cut into 256 parts by the hash's top byte, each its own
+ * linear-probing table grown on its own: a part's rehash holds two copies
+ * of 1/256 of the set, so the peak stays near the set's size (8 bytes a
+ * row over the load factor) instead of doubling. */
+#define DEDUPE_PARTS 256
+
+struct dedupe_part {
+	uint64_t *slots; /* 0 = empty */
+	size_t cap, n;
+};
+
+struct dedupe {
+	struct dedupe_part part[DEDUPE_PARTS];
+};
+
+static size_t slot_of(uint64_t h, size_t cap)
+{
+	__extension__ typedef unsigned __int128 u128;
+	return (size_t)(((u128)(h << 8) * cap) >> 64); /* the bits below the part's */
+}
+
+static void part_put(uint64_t *slots, size_t cap, uint64_t h)
+{
+	size_t j = slot_of(h, cap);
+	while (slots[j])
+		j = j + 1 == cap ? 0 : j + 1;
+	slots[j] = h;
+}
+
+/* Insert h; false if it was already there. */
+static bool dedupe_add(struct dedupe *d, uint64_t h)
+{
+	if (h == 0)
+		h = 1;
+	struct dedupe_part *p = &d->part[h >> 56];
+	if ((p->n + 1) * 8 > p->cap * 7) { /* keep the load under 7/8 */
+		size_t cap = p->cap ? p->cap + p->cap / 2 : 64;
+		uint64_t *s = xcalloc(cap, sizeof *s);
+		for (size_t i = 0; i < p->cap; i++)
+			if (p->slots[i])
+				part_put(s, cap, p->slots[i]);
+		free(p->slots);
+		p->slots = s;
+		p->cap = cap;
+	}
+	size_t j = slot_of(h, p->cap);
+	while (p->slots[j]) {
+		if (p->slots[j] == h)
+			return false;
+		j = j + 1 == p->cap ? 0 : j + 1;
+	}
+	p->slots[j] = h;
+	p->n++;
+	return true;
+}
+
+static void dedupe_free(struct dedupe *d)
+{
+	for (size_t i = 0; i < DEDUPE_PARTS; i++)
+		free(d->part[i].slots);
+}
+
+/* ---- sorting buffer (--sort) --------------------------------------------- */
+
+struct sorted_row {
+	int64_t date;
+	size_t seq, off, len;
+};
+
+struct sorter {
+	char *buf;
+	size_t len, cap;
+	struct sorted_row *rows;
+	size_t n, rcap;
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct sorted_row *x = a, *y = b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ---- usage ---------------------------------------------------------------- */
+
+static void usage(FILE *f, int status)
+{
+	fprintf(f,
+		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]\n"
+		"                    [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
+		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
+		"                    [--separator SEP] [FILE...]\n"
+		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
+	if (f == stdout)
+		fprintf(f,
+			"\n"
+			"Read platform exports (CSV/TSV) and write the canonical sales stream.\n"
+			"  -f, --format NAME     use this built-in format instead of detecting it\n"
+			"  -m, --map FILE        use a mapping written by hand (see tally-ingest(1))\n"
+			"  -r, --rejects FILE    write unreadable rows there (with the reason) and go on\n"
+			"      --since DATE      only rows dated DATE or later\n"
+			"      --until DATE      only rows dated DATE or earlier (a day includes all of it)\n"
+			"      --period PERIOD   only rows in PERIOD (2026-10, 2026-Q4, 2026-W05, 2026)\n"
+			"      --sort            sort the output by date (stable)\n"
+			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
+			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
+			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
+			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT)\n"
+			"      --currency CODE   currency of rows whose export gives none\n"
+			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
+			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
+			"  -v, --verbose         end with a summary on stderr\n"
+			"      --list-formats    list the built-in formats\n"
+			"      --show-format NAME  print a built-in format's mapping\n");
+	exit(status);
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static struct imap *builtins;
+static struct imap *user_map;            /* --map (global: freed or reachable at any exit) */
+static struct csvin_field *first_fields; /* a file's first record, for the unknown-header message */
+static char *first_names;
+
+static void load_builtins(void)
+{
+	builtins = xcalloc(ingest_nformats, sizeof *builtins);
+	for (size_t i = 0; i < ingest_nformats; i++)
+		if (imap_parse(&builtins[i], ingest_formats[i].text, ingest_formats[i].name) < 0)
+			diag_die(EXIT_DATA, "built-in format %s: %s", ingest_formats[i].name, builtins[i].err);
+}
+
+static struct imap *builtin_named(const char *name)
+{
+	for (size_t i = 0; i < ingest_nformats; i++)
+		if (strcmp(ingest_formats[i].name, name) == 0)
+			return &builtins[i];
+	return NULL;
+}
+
+static char *read_whole(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+		return NULL; /* not reached; for static analysers */
+	}
+	size_t cap = 4096, len = 0;
+	char *s = xmalloc(cap);
+	size_t n;
+	while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len - 1 == 0)
+			s = xrealloc(s, cap *= 2);
+	}
+	if (ferror(f))
+		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	fclose(f);
+	s[len] = '\0';
+	return s;
+}
+
+static int parse_when(const char *s, bool until, int64_t *t)
+{
+	bool has_time;
+	if (date_parse_ex(s, strlen(s), t, &has_time) < 0)
+		return -1;
+	if (until && !has_time)
+		*t += 86400; /* the whole day */
+	else if (until)
+		*t += 1;
+	return 0;
+}
+
+/* Write "0.0000012" for a rounding total in 10^-10 units. */
+static void format_e10(char *buf, size_t cap, int64_t v)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char frac[11];
+	snprintf(frac, sizeof frac, "%010llu", (unsigned long long)(a % 10000000000ULL));
+	int k = 9;
+	while (k > 0 && frac[k] == '0')
+		frac[k--] = '\0';
+	snprintf(buf, cap, "%s%llu.%s", v < 0 ? "-" : "", (unsigned long long)(a / 10000000000ULL), frac);
+}
+
+/* The customer column: a keyed pseudonym of the platform's buyer id. */
+static void put_customer(struct tsv_writer *w, const struct options *o, const char *s, size_t len)
+{
+	if (len == 0 || o->keep_pii) {
+		tsv_put(w, s, len);
+		return;
+	}
+	char low[512];
+	size_t n = len < sizeof low ? len : sizeof low;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	uint64_t h = ingest_siphash(o->key, low, n);
+	char hex[17];
+	hex[0] = 'c';
+	for (int i = 0; i < 16; i++)
+		hex[1 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 15];
+	tsv_put(w, hex, 17);
+}
+
+/* Decimal text of v into buf (at least 21 bytes); returns the length. */
+static size_t format_long(char *buf, long long v)
+{
+	char tmp[24];
+	size_t n = 0, k = 0;
+	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		tmp[n++] = (char)('0' + a % 10);
+	while ((a /= 10) > 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	return k;
+}
+
+static void put_long(struct tsv_writer *w, long long v)
+{
+	char buf[24];
+	tsv_put(w, buf, format_long(buf, v));
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of t, as date_format_time writes it, without
+ * printf (it is on every row). */
+static size_t format_time(char *buf, int64_t t)
+{
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0)
+		secs += 86400, days--;
+	int64_t y;
+	unsigned mo, d;
+	date_civil_from_days(days, &y, &mo, &d);
+	if (y < 0 || y > 9999)
+		return date_format_time(buf, t);
+	unsigned v[6] = {(unsigned)y, mo, d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60)};
+	char *p = buf;
+	*p++ = (char)('0' + v[0] / 1000);
+	*p++ = (char)('0' + v[0] / 100 % 10);
+	*p++ = (char)('0' + v[0] / 10 % 10);
+	*p++ = (char)('0' + v[0] % 10);
+	static const char sep[] = "--T::Z";
+	for (int i = 1; i < 6; i++) {
+		*p++ = sep[i - 1];
+		*p++ = (char)('0' + v[i] / 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+static void write_row(struct tsv_writer *w, const struct options *o, const struct imap *m,
+		      const struct imap_row *r, const char *file, long line)
+{
+	char buf[DATE_BUF];
+	size_t n = format_time(buf, r->date);
+	tsv_put(w, buf, n);
+	tsv_put_str(w, m->source);
+	tsv_put(w, r->text[IMAP_ORDER], r->text_len[IMAP_ORDER]);
+	put_long(w, r->line);
+	tsv_put(w, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT]);
+	tsv_put(w, r->text[IMAP_SKU], r->text_len[IMAP_SKU]);
+	tsv_put_str(w, r->kind);
+	if (r->has_sale_date) {
+		n = format_time(buf, r->sale_date);
+		tsv_put(w, buf, n);
+	} else {
+		tsv_put(w, "", 0);
+	}
+	put_long(w, r->quantity);
+	tsv_put(w, r->text[IMAP_CURRENCY], r->text_len[IMAP_CURRENCY]);
+	tsv_put_money(w, r->gross, r->digits);
+	tsv_put_money(w, r->tax, r->digits);
+	tsv_put_money(w, r->fee, r->digits);
+	tsv_put_money(w, r->net, r->digits);
+	tsv_put(w, r->text[IMAP_COUNTRY], r->text_len[IMAP_COUNTRY]);
+	put_customer(w, o, r->text[IMAP_CUSTOMER], r->text_len[IMAP_CUSTOMER]);
+	char origin[4096];
+	size_t flen = strlen(file);
+	if (flen > sizeof origin - 24)
+		flen = sizeof origin - 24;
+	memcpy(origin, file, flen);
+	origin[flen] = ':';
+	tsv_put(w, origin, flen + 1 + format_long(origin + flen + 1, line));
+	tsv_end_row(w);
+}
+
+static uint64_t row_key(const struct imap *m, const struct imap_row *r)
+{
+	char buf[1024];
+	size_t n = 0, sl = strlen(m->source), ol = r->text_len[IMAP_ORDER], kl = strlen(r->kind);
+	if (sl + ol + kl + 32 > sizeof buf)
+		ol = sizeof buf - sl - kl - 32; /* ids are short; a cut one still hashes its start */
+	memcpy(buf, m->source, sl + 1);
+	n = sl + 1;
+	memcpy(buf + n, r->text[IMAP_ORDER], ol);
+	n += ol;
+	buf[n++] = '\0';
+	n += format_long(buf + n, r->line);
+	buf[n++] = '\0';
+	memcpy(buf + n, r->kind, kl);
+	n += kl;
+	return ingest_fingerprint(buf, n);
+}
+
+/* ---- one file -------------------------------------------------------------- */
+
+struct run {
+	struct options *o;
+	struct stats st;
+	struct reject_sink rejects;
+	struct dedupe seen;
+	struct sorter sorted;
+	struct out *out;
+	struct tsv_writer w;
+	struct imap *user_map;
+	int64_t rounding_e10;
+	long rounded;
+};
+
+/* Pick the mapping for a header record; NULL if none fits. */
+static struct imap *match_header(struct run *rn, const struct csvin *c)
+{
+	if (rn->user_map) {
+		size_t total, hit = imap_score(rn->user_map, c->fields, c->nfields, &total);
+		return hit == total ? rn->user_map : NULL;
+	}
+	if (rn->o->format) {
+		struct imap *m = builtin_named(rn->o->format);
+		size_t total, hit = imap_score(m, c->fields, c->nfields, &total);
+		return hit == total ? m : NULL;
+	}
+	struct imap *best = NULL;
+	size_t best_total = 0;
+	for (size_t i = 0; i < ingest_nformats; i++) {
+		size_t total, hit = imap_score(&builtins[i], c->fields, c->nfields, &total);
+		if (total > 0 && hit == total && total > best_total) {
+			best = &builtins[i];
+			best_total = total;
+		}
+	}
+	return best;
+}
+
+static noreturn void unknown_header(struct run *rn, const char *file, const struct csvin_field *f, size_t nf)
+{
+	if (rn->user_map || rn->o->format) {
+		struct imap *m = rn->user_map ? rn->user_map : builtin_named(rn->o->format);
+		char miss[300] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < m->ndetect; i++) {
+			struct imap_ref *r = m->detect[i];
+			size_t total;
+			struct imap one = {0};
+			one.detect = &r;
+			one.ndetect = 1;
+			if (imap_score(&one, f, nf, &total) == 1)
+				continue;
+			len += (size_t)snprintf(miss + len, len < sizeof miss ? sizeof miss - len : 0, "%s\"%s\"",
+						len ? ", " : "", r->names[0]);
+			if (len >= sizeof miss)
+				break;
+		}
+		diag_die(EXIT_USAGE, "%s: the header is not %s: missing column%s %s", file, m->name,
+			 strchr(miss, ',') ? "s" : "", miss);
+	}
+	/* the nearest formats: most detect columns present, as a share */
+	size_t order[64], n = 0;
+	size_t hits[64], totals[64];
+	for (size_t i = 0; i < ingest_nformats && i < 64; i++) {
+		hits[i] = imap_score(&builtins[i], f, nf, &totals[i]);
+		if (hits[i] > 0)
+			order[n++] = i;
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			size_t a = order[j - 1], b = order[j];
+			if (hits[b] * totals[a] > hits[a] * totals[b]) {
+				order[j - 1] = b;
+				order[j] = a;
+			}
+		}
+	char near[400] = "";
+	size_t len = 0;
+	for (size_t k = 0; k < n && k < 3; k++) {
+		size_t i = order[k];
+		len += (size_t)snprintf(near + len, sizeof near - len, "%s%s (%zu of %zu columns)", k ? ", " : "",
+					ingest_formats[i].name, hits[i], totals[i]);
+	}
+	if (n == 0)
+		diag_die(EXIT_USAGE,
+			 "%s: unknown export format (no built-in format is near); write a mapping and use --map",
+			 file);
+	diag_die(EXIT_USAGE, "%s: unknown export format; nearest: %s; write a mapping and use --map", file, near);
+}
+
+static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
+		      long line)
+{
+	struct options *o = rn->o;
+	for (size_t i = 0; i < n; i++) {
+		const struct imap_row *r = &rows[i];
+		if ((o->have_since && r->date < o->since) || (o->have_until && r->date >= o->until)) {
+			rn->st.ignored++;
+			continue;
+		}
+		if (!o->keep_duplicates && !dedupe_add(&rn->seen, row_key(m, r))) {
+			rn->st.duplicates++;
+			continue;
+		}
+		rn->st.wrote++;
+		if (!o->sort) {
+			write_row(&rn->w, o, m, r, file, line);
+			continue;
+		}
+		/* --sort: format the row into memory, written out at the end.
+		 * A struct out over a stack buffer and no descriptor stages the
+		 * row; it never flushes (a row that does not fit is an error). */
+		struct sorter *s = &rn->sorted;
+		char tmpbuf[16384];
+		struct out stage = {.fd = -1, .name = "<sort>", .buf = tmpbuf, .cap = sizeof tmpbuf};
+		struct tsv_writer w2;
+		tsv_writer_init(&w2, &stage);
+		write_row(&w2, o, m, r, file, line);
+		if (stage.err || stage.len == stage.cap)
+			diag_die(EXIT_DATA, "%s:%ld: row too long to sort", file, line);
+		if (s->len + stage.len > s->cap) {
+			s->cap = (s->cap ? s->cap * 2 : 1 << 20);
+			while (s->cap < s->len + stage.len)
+				s->cap *= 2;
+			s->buf = xrealloc(s->buf, s->cap);
+		}
+		memcpy(s->buf + s->len, stage.buf, stage.len);
+		if (s->n == s->rcap) {
+			s->rcap = s->rcap ? s->rcap * 2 : 1024;
+			s->rows = xrealloc(s->rows, s->rcap * sizeof *s->rows);
+		}
+		s->rows[s->n] = (struct sorted_row){r->date, s->n, s->len, stage.len};
+		s->n++;
+		s->len += stage.len;
+	}
+}
+
+static void ingest_file(struct run *rn, const char *path)
+{
+	struct options *o = rn->o;
+	struct csvin c;
+	struct imap *m = NULL;
+	char *header_raw = NULL;
+	size_t header_len = 0;
+
+	rn->st.files++;
+	/* A mapping known before the header is read says how to read it. */
+	struct imap *forced = rn->user_map ? rn->user_map : o->format ? builtin_named(o->format) : NULL;
+	int enc = o->encoding;
+	if (forced && !o->encoding_given && forced->enc >= 0)
+		enc = forced->enc;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int sep = o->sep;
+		if (attempt == 0 && !sep && forced)
+			sep = forced->sep;
+		if (attempt == 1)
+			sep = m->sep;
+		if (csvin_open(&c, path, sep, (enum csvin_encoding)enc) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", c.file, strerror(errno));
+		size_t first_n = 0;
+		m = NULL;
+		for (int k = 0; k < HEADER_SEARCH; k++) {
+			int r = csvin_next(&c);
+			if (r == 0)
+				break;
+			if (r < 0) {
+				if (errno)
+					diag_die(EXIT_DATA, "%s: read error: %s", c.file, strerror(errno));
+				diag_die_at(EXIT_DATA, c.file, c.line, "%s", c.err);
+			}
+			if (k == 0) { /* keep the first record for the "nearest" message */
+				size_t total = 0;
+				for (size_t i = 0; i < c.nfields; i++)
+					total += c.fields[i].len + 1;
+				first_names = xmalloc(total ? total : 1);
+				first_fields = xcalloc(c.nfields ? c.nfields : 1, sizeof *first_fields);
+				size_t off = 0;
+				for (size_t i = 0; i < c.nfields; i++) {
+					memcpy(first_names + off, c.fields[i].s, c.fields[i].len + 1);
+					first_fields[i] = (struct csvin_field){first_names + off, c.fields[i].len};
+					off += c.fields[i].len + 1;
+				}
+				first_n = c.nfields;
+			}
+			m = match_header(rn, &c);
+			if (m)
+				break;
+		}
+		if (!m) {
+			if (first_n == 0)
+				diag_die(EXIT_DATA, "%s: empty file: no header", c.file);
+			unknown_header(rn, c.file, first_fields, first_n);
+		}
+		free(first_names);
+		free(first_fields);
+		first_names = NULL;
+		first_fields = NULL;
+		if (attempt == 0 && m->sep && m->sep != c.sep && strcmp(c.file, "<stdin>") != 0) {
+			csvin_close(&c);
+			continue; /* read again with the format's separator */
+		}
+		break;
+	}
+	if (!o->encoding_given && m->enc >= 0)
+		csvin_set_encoding(&c, (enum csvin_encoding)m->enc);
+	if (o->currency)
+		memcpy(m->default_currency, o->currency, 4);
+	header_raw = xstrndup(c.raw, c.raw_len);
+	header_len = c.raw_len;
+	if (imap_bind(m, c.fields, c.nfields) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", c.file, m->err);
+	csvin_want(&c, m->want, m->ncols);
+	int64_t rounding_before = m->rounding_e10;
+	long rounded_before = m->rounded;
+
+	struct imap_row rows[IMAP_MAX_ROWS];
+	for (;;) {
+		int r = csvin_next(&c);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno)
+				diag_die(EXIT_DATA, "%s: read error: %s", c.file, strerror(errno));
+			rn->st.read++;
+			rn->st.rejected++;
+			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, c.err);
+			continue;
+		}
+		size_t n;
+		int st = imap_eval(m, c.fields, c.nfields, c.raw, c.raw_len, rows, &n);
+		if (st == IMAP_STOP)
+			break;
+		if (st == IMAP_TOTAL) {
+			rn->st.totals++;
+			continue;
+		}
+		rn->st.read++;
+		if (st == IMAP_SKIP) {
+			rn->st.ignored++;
+			continue;
+		}
+		if (st == IMAP_ERR) {
+			rn->st.rejected++;
+			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, m->err);
+			continue;
+		}
+		bool bad = false;
+		for (size_t i = 0; i < n && !bad; i++) {
+			if (!rows[i].net_differs)
+				continue;
+			if (o->lenient) {
+				diag_warn_at(c.file, c.line, "%s", rows[i].mismatch);
+				continue;
+			}
+			rn->st.rejected++;
+			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len,
+				   rows[i].mismatch);
+			bad = true;
+		}
+		if (!bad)
+			emit_rows(rn, m, rows, n, c.file, c.line);
+	}
+	rn->rounding_e10 += m->rounding_e10 - rounding_before;
+	rn->rounded += m->rounded - rounded_before;
+	free(header_raw);
+	csvin_close(&c);
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+enum {
+	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{"currency", required_argument, NULL, OPT_CURRENCY},
+	{"encoding", required_argument, NULL, OPT_ENCODING},
+	{"format", required_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{"keep-duplicates", no_argument, NULL, OPT_KEEP_DUP},
+	{"keep-pii", no_argument, NULL, OPT_KEEP_PII},
+	{"lenient", no_argument, NULL, OPT_LENIENT},
+	{"list-formats", no_argument, NULL, OPT_LIST},
+	{"map", required_argument, NULL, 'm'},
+	{"period", required_argument, NULL, OPT_PERIOD},
+	{"rejects", required_argument, NULL, 'r'},
+	{"salt", required_argument, NULL, OPT_SALT},
+	{"separator", required_argument, NULL, OPT_SEPARATOR},
+	{"show-format", required_argument, NULL, OPT_SHOW},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"sort", no_argument, NULL, OPT_SORT},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"verbose", no_argument, NULL, 'v'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+	struct options o = {.encoding = CSVIN_AUTO};
+	const char *salt = getenv("TALLY_SALT");
+	bool list = false;
+	const char *show = NULL;
+	int ch;
+
+	diag_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "f:hm:r:v", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': o.format = optarg; break;
+		case 'h': usage(stdout, EXIT_OK); break;
+		case 'm': o.map = optarg; break;
+		case 'r': o.rejects = optarg; break;
+		case 'v': o.verbose = true; break;
+		case OPT_CURRENCY:
+			if (strlen(optarg) != 3 || currency_digits(optarg, 3) < 0)
+				diag_die(EXIT_USAGE, "--currency: \"%s\" is not an ISO 4217 currency code", optarg);
+			o.currency = optarg;
+			break;
+		case OPT_ENCODING:
+			o.encoding = csvin_encoding_parse(optarg);
+			if (o.encoding < 0)
+				diag_die(EXIT_USAGE, "--encoding: unknown encoding \"%s\" (utf-8, cp1252, latin1, utf-16le, utf-16be)",
+					 optarg);
+			o.encoding_given = o.encoding != CSVIN_AUTO;
+			break;
+		case OPT_SEPARATOR:
+			if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") == 0)
+				o.sep = optarg[0];
+			else if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\t") == 0)
+				o.sep = '\t';
+			else
+				diag_die(EXIT_USAGE, "--separator: use , ; or tab, not \"%s\"", optarg);
+			break;
+		case OPT_SINCE:
+			if (parse_when(optarg, false, &o.since) < 0)
+				diag_die(EXIT_USAGE, "--since: \"%s\" is not a date (YYYY-MM-DD)", optarg);
+			o.have_since = true;
+			break;
+		case OPT_UNTIL:
+			if (parse_when(optarg, true, &o.until) < 0)
+				diag_die(EXIT_USAGE, "--until: \"%s\" is not a date (YYYY-MM-DD)", optarg);
+			o.have_until = true;
+			break;
+		case OPT_PERIOD: {
+			struct period p;
+			if (period_parse(optarg, strlen(optarg), &p) < 0)
+				diag_die(EXIT_USAGE, "--period: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)",
+					 optarg);
+			int64_t a = period_start(p), b = period_end(p);
+			if (!o.have_since || a > o.since)
+				o.since = a;
+			if (!o.have_until || b < o.until)
+				o.until = b;
+			o.have_since = o.have_until = true;
+			break;
+		}
+		case OPT_SORT: o.sort = true; break;
+		case OPT_LENIENT: o.lenient = true; break;
+		case OPT_KEEP_DUP: o.keep_duplicates = true; break;
+		case OPT_KEEP_PII: o.keep_pii = true; break;
+		case OPT_SALT: salt = optarg; break;
+		case OPT_LIST: list = true; break;
+		case OPT_SHOW: show = optarg; break;
+		case OPT_VERSION: diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
+		default: usage(stderr, EXIT_USAGE);
+		}
+	}
+	load_builtins();
+	if (list || show) {
+		struct out *out = out_stdout();
+		for (size_t i = 0; i < ingest_nformats; i++) {
+			if (show && strcmp(show, ingest_formats[i].name) == 0)
+				out_puts(out, ingest_formats[i].text);
+			else if (list)
+				out_printf(out, "%-23s %s%s\n", ingest_formats[i].name, builtins[i].title,
+					   builtins[i].inferred ? " [inferred layout]" : "");
+		}
+		if (show && !builtin_named(show))
+			diag_die(EXIT_USAGE, "--show-format: no built-in format \"%s\" (see --list-formats)", show);
+		out_stdout_close_or_die();
+		return EXIT_OK;
+	}
+	if (o.format && o.map)
+		diag_die(EXIT_USAGE, "--format and --map cannot be used together");
+	if (o.format && !builtin_named(o.format))
+		diag_die(EXIT_USAGE, "--format: no built-in format \"%s\" (see --list-formats)", o.format);
+	if (salt)
+		ingest_key_from_salt(o.key, salt, strlen(salt));
+	else
+		ingest_key_from_salt(o.key, "", 0);
+
+	struct run rn = {.o = &o};
+	if (o.map) {
+		char *text = read_whole(o.map);
+		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
+		int rc = imap_parse(rn.user_map, text, o.map);
+		free(text);
+		if (rc < 0)
+			diag_die(EXIT_USAGE, "%s:%s", o.map, rn.user_map->err);
+	}
+	reject_open(&rn.rejects, o.rejects);
+	rn.out = out_stdout();
+	tsv_writer_init(&rn.w, rn.out);
+	out_puts(rn.out, canonical_header);
+
+	if (optind >= argc)
+		ingest_file(&rn, "-");
+	for (int i = optind; i < argc; i++)
+		ingest_file(&rn, argv[i]);
+
+	if (o.sort) {
+		struct sorter *s = &rn.sorted;
+		qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);
+		for (size_t i = 0; i < s->n; i++)
+			out_write(rn.out, s->buf + s->rows[i].off, s->rows[i].len);
+	}
+	out_stdout_close_or_die();
+	reject_close(&rn.rejects);
+	if (rn.st.duplicates > 0)
+		diag_warn("dropped %ld duplicate row%s (same source, order, line and kind as a row before)",
+			  rn.st.duplicates, rn.st.duplicates == 1 ? "" : "s");
+	if (rn.rounded > 0) {
+		char e[48];
+		format_e10(e, sizeof e, rn.rounding_e10);
+		diag_warn("rounded %ld amount%s with more than 6 decimals to micro-units (half to even), total rounding %s",
+			  rn.rounded, rn.rounded == 1 ? "" : "s", e);
+	}
+	if (o.verbose) {
+		diag_warn("read %ld rows from %ld file%s: wrote %ld, rejected %ld, duplicates %ld, skipped %ld total rows%s",
+			  rn.st.read, rn.st.files, rn.st.files == 1 ? "" : "s", rn.st.wrote, rn.st.rejected,
+			  rn.st.duplicates, rn.st.totals, "");
+		if (rn.st.ignored > 0)
+			diag_warn("ignored %ld row%s (skip rules of the format, or outside --since/--until/--period)",
+				  rn.st.ignored, rn.st.ignored == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < ingest_nformats; i++)
+		imap_free(&builtins[i]);
+	free(builtins);
+	if (rn.user_map) {
+		imap_free(rn.user_map);
+		free(rn.user_map);
+	}
+	dedupe_free(&rn.seen);
+	free(rn.sorted.buf);
+	free(rn.sorted.rows);
+	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */
+}

@@ -1,0 +1,225 @@
+/* ingest_date.c - platform date layouts to UTC seconds (see ingest_date.h). */
+#include "ingest_date.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+
+static const char *const month_names[12] = {
+	"january", "february", "march",     "april",   "may",      "june",
+	"july",    "august",   "september", "october", "november", "december",
+};
+
+static const struct {
+	const char *name;
+	int minutes;
+} zones[] = {
+	{"UTC", 0},     {"GMT", 0},      {"Z", 0},        {"PST", -480},  {"PDT", -420},
+	{"MST", -420},  {"MDT", -360},   {"CST", -360},   {"CDT", -300},  {"EST", -300},
+	{"EDT", -240},  {"AKST", -540},  {"AKDT", -480},  {"HST", -600},  {"BST", 60},
+	{"CET", 60},    {"CEST", 120},   {"EET", 120},    {"EEST", 180},  {"IST", 330},
+	{"JST", 540},   {"AEST", 600},   {"AEDT", 660},
+};
+
+/* 1..max digits at s[*i]; at least min.  -1 when none. */
+static long digits(const char *s, size_t len, size_t *i, int min, int max)
+{
+	long v = 0;
+	int n = 0;
+	while (*i < len && n < max && s[*i] >= '0' && s[*i] <= '9') {
+		v = v * 10 + (s[*i] - '0');
+		(*i)++, n++;
+	}
+	return n >= min ? v : -1;
+}
+
+/* A numeric offset: Z, +HH, +HHMM, +HH:MM.  0 or -1. */
+static int offset(const char *s, size_t len, size_t *i, int *minutes)
+{
+	if (*i < len && (s[*i] == 'Z' || s[*i] == 'z')) {
+		(*i)++;
+		*minutes = 0;
+		return 0;
+	}
+	if (*i >= len || (s[*i] != '+' && s[*i] != '-'))
+		return -1;
+	int sign = s[*i] == '-' ? -1 : 1;
+	(*i)++;
+	long h = digits(s, len, i, 2, 2), m = 0;
+	if (h < 0)
+		return -1;
+	if (*i < len && s[*i] == ':')
+		(*i)++;
+	if (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+		m = digits(s, len, i, 2, 2);
+		if (m < 0)
+			return -1;
+	}
+	if (h > 23 || m > 59)
+		return -1;
+	*minutes = sign * (int)(h * 60 + m);
+	return 0;
+}
+
+static int zone_name(const char *s, size_t len, size_t *i, int *minutes)
+{
+	size_t j = *i;
+	while (j < len && s[j] >= 'A' && s[j] <= 'Z')
+		j++;
+	for (size_t k = 0; k < sizeof zones / sizeof zones[0]; k++) {
+		size_t n = strlen(zones[k].name);
+		if (n == j - *i && strncmp(s + *i, zones[k].name, n) == 0) {
+			*i = j;
+			*minutes = zones[k].minutes;
+			/* "UTC+01:00" */
+			if (*i < len && (s[*i] == '+' || s[*i] == '-')) {
+				int extra;
+				if (offset(s, len, i, &extra) < 0)
+					return -1;
+				*minutes += extra;
+			}
+			return 0;
+		}
+	}
+	return offset(s, len, i, minutes);
+}
+
+int ingest_tz_parse(const char *s, size_t len, int *minutes)
+{
+	size_t i = 0;
+	if (zone_name(s, len, &i, minutes) < 0 || i != len)
+		return -1;
+	return 0;
+}
+
+static int month_name(const char *s, size_t len, size_t *i)
+{
+	size_t j = *i;
+	while (j < len && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
+		j++;
+	size_t n = j - *i;
+	if (n < 3)
+		return -1;
+	for (int m = 0; m < 12; m++) {
+		size_t full = strlen(month_names[m]);
+		if ((n == full || n == 3 || (m == 8 && n == 4)) && n <= full &&
+		    strncasecmp(s + *i, month_names[m], n) == 0) {
+			*i = j;
+			if (j < len && s[j] == '.') /* "Sept." */
+				(*i)++;
+			return m + 1;
+		}
+	}
+	return -1;
+}
+
+int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t)
+{
+	long y = -1, mo = 1, d = 1, h = 0, mi = 0, se = 0;
+	int pm = -1, zone = tz_minutes;
+	size_t i = 0;
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	for (const char *f = fmt; *f; f++) {
+		if (*f == ' ') {
+			if (i >= len || s[i] != ' ')
+				return -1;
+			while (i < len && s[i] == ' ')
+				i++;
+			continue;
+		}
+		if (*f != '%' || f[1] == '\0') {
+			if (i >= len || s[i] != *f)
+				return -1;
+			i++;
+			continue;
+		}
+		switch (*++f) {
+		case 'Y': y = digits(s, len, &i, 4, 4); if (y < 0) return -1; break;
+		case 'y': y = digits(s, len, &i, 2, 2); if (y < 0) return -1; y += 2000; break;
+		case 'm': mo = digits(s, len, &i, 1, 2); if (mo < 0) return -1; break;
+		case 'd': case 'e':
+			while (*f == 'e' && i < len && s[i] == ' ')
+				i++;
+			d = digits(s, len, &i, 1, 2);
+			if (d < 0)
+				return -1;
+			break;
+		case 'H': case 'I': case 'l':
+			while (*f == 'l' && i < len && s[i] == ' ')
+				i++;
+			h = digits(s, len, &i, 1, 2);
+			if (h < 0)
+				return -1;
+			if (*f != 'H' && (h < 1 || h > 12))
+				return -1;
+			break;
+		case 'M': mi = digits(s, len, &i, 2, 2); if (mi < 0) return -1; break;
+		case 'S':
+			se = digits(s, len, &i, 2, 2);
+			if (se < 0)
+				return -1;
+			if (i < len && (s[i] == '.' || s[i] == ',') && i + 1 < len && s[i + 1] >= '0' &&
+			    s[i + 1] <= '9') {
+				i++;
+				digits(s, len, &i, 1, 12);
+			}
+			break;
+		case 'T':
+			h = digits(s, len, &i, 1, 2);
+			if (h < 0 || i >= len || s[i++] != ':')
+				return -1;
+			mi = digits(s, len, &i, 2, 2);
+			if (mi < 0 || i >= len || s[i++] != ':')
+				return -1;
+			se = digits(s, len, &i, 2, 2);
+			if (se < 0)
+				return -1;
+			break;
+		case 'p':
+			if (i + 2 > len)
+				return -1;
+			if (strncasecmp(s + i, "am", 2) == 0)
+				pm = 0;
+			else if (strncasecmp(s + i, "pm", 2) == 0)
+				pm = 1;
+			else
+				return -1;
+			i += 2;
+			break;
+		case 'b': case 'B':
+			mo = month_name(s, len, &i);
+			if (mo < 0)
+				return -1;
+			break;
+		case 'z':
+			if (offset(s, len, &i, &zone) < 0)
+				return -1;
+			break;
+		case 'Z':
+			if (zone_name(s, len, &i, &zone) < 0)
+				return -1;
+			break;
+		case '%':
+			if (i >= len || s[i++] != '%')
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (i != len || y < 0)
+		return -1;
+	if (pm >= 0)
+		h = (h % 12) + (pm ? 12 : 0);
+	if (!date_valid(y, (unsigned)mo, (unsigned)d) || h > 23 || mi > 59 || se > 60)
+		return -1;
+	int64_t days = date_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	*t = days * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se) - (int64_t)zone * 60;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* ingest_date.h - reading the date layouts platforms write.
+ *
+ * A layout is a strptime-like pattern: "%m/%d/%Y", "%Y-%m-%d %H:%M:%S %z",
+ * "%B %d, %Y", "%m/%d/%y %I:%M%p".  Times without a zone are read in a
+ * fixed offset the caller gives (the platform's timezone); the result is
+ * seconds since the epoch, UTC. */
+#ifndef TALLY_INGEST_DATE_H
+#define TALLY_INGEST_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse s[0..len) by pattern fmt.  Conversions: %Y (4 digits), %y (2
+ * digits, 20yy), %m %d %H %I (1 or 2 digits), %M %S (2 digits; %S takes an
+ * optional fraction, dropped), %p (am/pm, any case), %b / %B (English month
+ * name or its 3-letter abbreviation, "Sept" too), %z (Z, +HHMM, +HH:MM,
+ * +HH), %Z (Z, UTC, GMT, PST, PDT, MST, MDT, CST, CDT, EST, EDT, AKST,
+ * AKDT, HST, BST, CET, CEST, EET, EEST, IST, JST, AEST, AEDT, or an offset
+ * like %z), %T (%H:%M:%S), %% (a '%').  A space in fmt matches one or more
+ * spaces; any other character matches itself.  Missing day: 1; missing
+ * time: midnight.  tz_minutes is the offset used when fmt has no zone.
+ * Returns 0 and sets *t, or -1 (no match, or not a real calendar date). */
+int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t);
+
+/* Parse a timezone setting: "UTC", "Z", "+05:30", "-0800", or one of the
+ * abbreviations above.  0 and *minutes set, or -1. */
+int ingest_tz_parse(const char *s, size_t len, int *minutes);
+
+#endif

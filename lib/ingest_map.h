@@ -1,0 +1,200 @@
+/* ingest_map.h - the mapping language: how one export layout becomes rows
+ * of the canonical sales stream.
+ *
+ * A mapping is plain text, one directive a line, '#' starts a comment
+ * line.  Every built-in format is a mapping compiled in (ingest_formats.c),
+ * and a user writes one for any other export (tally-ingest --map FILE);
+ * tally-ingest(1) documents the language with a worked example.  In short:
+ *
+ *   format NAME / source NAME / title TEXT / note TEXT
+ *   detect {Col} {Col|Alias} ...      columns that identify the header
+ *   separator , | ; | tab | auto      encoding utf-8 | cp1252 | latin1 | ...
+ *   decimal-mark . | ,                date-format LAYOUT  (repeatable)
+ *   timezone UTC | +HH:MM | PST ...   default-currency CODE
+ *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
+ *   fill-key {Col} + fill-down {Col} {Col} ...
+ *   date / sale_date / order / line / product / sku / quantity /
+ *   currency / country / customer TEMPLATE    (text with {Col} references)
+ *   gross / tax / fee / net EXPR              ({Col}, numbers, + - *)
+ *   kind KIND [if COND]                       (first matching rule wins)
+ *   emit KIND [if COND]                       (a further row per source row)
+ *
+ * A reference {A|B} takes the first of the columns A, B that exists and is
+ * not empty in the row; {A}? may be missing from the header.  {@record} is
+ * a fingerprint of the source record, {@item} the item number within a run
+ * of rows with the same fill-key.  COND is ATOM [and ATOM]..., ATOM is
+ * {Col} = v1|v2 (also != ~ !~, case-insensitive, "" for empty) or
+ * {Col} < > <= >= NUMBER|{Col} (as amounts).
+ *
+ * Library code: functions return statuses and write messages into
+ * m->err; nothing here prints or exits. */
+#ifndef TALLY_INGEST_MAP_H
+#define TALLY_INGEST_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvin.h"
+
+#define IMAP_MAX_ALTS 8
+#define IMAP_MAX_FORMATS 8
+
+/* Text fields of a canonical row that come from templates. */
+enum imap_text {
+	IMAP_DATE, IMAP_SALE_DATE, IMAP_ORDER, IMAP_LINE, IMAP_PRODUCT, IMAP_SKU,
+	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER, IMAP_NTEXT
+};
+
+/* Amount fields. */
+enum imap_amount { IMAP_GROSS, IMAP_TAX, IMAP_FEE, IMAP_NET, IMAP_NAMOUNT };
+
+struct imap_ref {
+	char *names[IMAP_MAX_ALTS]; /* column names as written, or "@record" / "@item" */
+	size_t nnames;
+	bool optional;              /* {A?}: no error when no alternative exists */
+	int cols[IMAP_MAX_ALTS];    /* after binding: column indexes (or IMAP_COL_*) */
+	size_t ncols;
+};
+
+struct imap_part;   /* a piece of a template */
+struct imap_term;   /* a product of factors in an expression */
+struct imap_cond;   /* one comparison */
+
+struct imap_template {
+	struct imap_part *parts;
+	size_t nparts;
+};
+
+struct imap_expr {
+	struct imap_term *terms;
+	size_t nterms;
+	char *text; /* as written, for messages */
+};
+
+struct imap_conds {
+	struct imap_cond *atoms; /* all must hold; none: always true */
+	size_t n;
+};
+
+struct imap_emit {
+	char *kind;                                  /* extra rows: the kind; main: NULL */
+	struct imap_conds when;                      /* extra rows: when to emit */
+	struct imap_template *text[IMAP_NTEXT];      /* NULL: inherited / default */
+	struct imap_expr *amount[IMAP_NAMOUNT];      /* NULL: gross required, tax/fee 0, net unchecked */
+};
+
+struct imap_kind_rule {
+	char *kind;
+	struct imap_conds when;
+};
+
+struct imap_total_check {
+	struct imap_ref *target;  /* the cell of the totals row */
+	struct imap_ref *summed;  /* NULL: count of rows */
+	__extension__ __int128 sum; /* micro-units summed over data rows */
+	long count;
+};
+
+struct imap_total {
+	struct imap_conds when;
+	struct imap_total_check *checks;
+	size_t nchecks;
+};
+
+/* One canonical row produced by imap_eval.  Text is in m's arena. */
+struct imap_row {
+	int64_t date;
+	bool has_sale_date;
+	int64_t sale_date;
+	const char *kind;
+	const char *text[IMAP_NTEXT];   /* order, product, sku, currency, country, customer */
+	size_t text_len[IMAP_NTEXT];
+	int64_t line, quantity;
+	int64_t gross, tax, fee, net;   /* net == gross - fee always */
+	int digits;                     /* minor digits of the currency */
+	bool net_differs;               /* the export's net disagreed: see mismatch */
+	char mismatch[200];             /* the message for net_differs */
+};
+
+struct imap {
+	char *name, *source, *title, *note;
+	bool inferred;                     /* "note inferred ...": layout not seen in a real file */
+	char *text_copy;                   /* the mapping's text (owned) */
+	struct imap_ref **detect;
+	size_t ndetect;
+	int sep;                           /* 0: guess */
+	int enc;                           /* enum csvin_encoding, or -1: not said */
+	char decimal_mark;
+	char **date_formats;
+	size_t ndate_formats;
+	int tz_minutes;
+	char default_currency[4];
+	struct imap_conds *skips, *stops;
+	size_t nskips, nstops;
+	struct imap_total *totals;
+	size_t ntotals;
+	struct imap_ref *fill_key;
+	struct imap_ref **fill;
+	size_t nfill;
+	struct imap_kind_rule *kinds;
+	size_t nkinds;
+	struct imap_emit *emits;           /* [0] the main row, then extra rows */
+	size_t nemits;
+
+	/* binding and per-file state */
+	struct imap_ref **refs;            /* every reference, for binding */
+	size_t nrefs;
+	char **header;                     /* the bound header's names (owned copies) */
+	bool *want;                        /* after binding: the columns any reference reads */
+	size_t ncols;
+	char **fill_saved;                 /* fill-down values of the current run */
+	char *fill_key_saved;
+	long item;                         /* @item */
+	struct csvin_field *view;          /* the row after fill-down */
+	size_t view_cap;
+	char *arena;                       /* text of the rows being built */
+	size_t arena_len, arena_cap;
+	int64_t rounding_e10;              /* total rounding of amounts, 10^-10 units */
+	long rounded;                      /* amounts rounded */
+	char err[512];                     /* the last error, without "prog: FILE:LINE: " */
+};
+
+enum imap_status {
+	IMAP_ROWS = 1,   /* rows produced (maybe 0 with none emitted) */
+	IMAP_SKIP = 2,   /* a skip rule matched */
+	IMAP_TOTAL = 3,  /* a totals row, checked */
+	IMAP_STOP = 4,   /* a stop rule matched: the file's data ends here */
+	IMAP_ERR = -1,   /* m->err says why */
+};
+
+/* Parse mapping text.  name names it in messages ("--map FILE").  Returns
+ * 0, or -1 with m->err = "LINE: message".  m must be freed either way. */
+int imap_parse(struct imap *m, const char *text, const char *name);
+
+/* How many of the detect columns the header holds (*total: how many there
+ * are).  A mapping with no detect line matches any header. */
+size_t imap_score(const struct imap *m, const struct csvin_field *hdr, size_t n, size_t *total);
+
+/* Bind to a header: resolve every reference, reset per-file state.
+ * Returns 0, or -1 with m->err naming the missing column and listing the
+ * header. */
+int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n);
+
+/* Turn one record into rows (at most IMAP_MAX_ROWS).  raw/raw_len is the
+ * record's text (for {@record}).  Returns an imap_status; on IMAP_ROWS
+ * *nrows rows are in rows[], valid until the next call. */
+#define IMAP_MAX_ROWS 8
+int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
+	      size_t raw_len, struct imap_row *rows, size_t *nrows);
+
+/* After a totals row matched (IMAP_TOTAL): nothing more to do; a failed
+ * check is reported as IMAP_ERR by imap_eval itself. */
+
+/* Release everything. */
+void imap_free(struct imap *m);
+
+/* The canonical kinds, NULL-terminated. */
+extern const char *const imap_kinds[];
+
+#endif

@@ -1,0 +1,533 @@
+#!/usr/bin/env bats
+# tally-ingest: black-box cases with exact stdout, stderr and status.
+# Plan: --help/--version/--list-formats/--show-format; every built-in
+# format on a fixture written from FORMATS.md's real headers, compared
+# with a gold file (tests/fixtures/ingest/expected/); detection, --format,
+# the unknown-header error; the --map worked example of tally-ingest(1);
+# the input quirks (BOM, UTF-16LE, cp1252, CRLF, CR-only, quoting, ';' and
+# TAB, decimal comma, symbols and codes in amounts, "--" and " " for
+# empty, Ruby floats, 10 decimals rounded half to even, per-unit amounts,
+# order fields on the first line only, preambles, Totals/Total_ trailers,
+# localised header names); then bad input next to good: bad amounts,
+# dates, field counts, open quotes, totals that disagree, net != gross -
+# fee (and --lenient), --rejects, duplicates, --since/--until/--period,
+# --sort, several files, PII, missing file, bad options, /dev/full, | head.
+load helpers
+
+F=$BATS_TEST_DIRNAME/fixtures/ingest
+HEADER=$'date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcurrency\tgross\ttax\tfee\tnet\tcountry\tcustomer\torigin'
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/tally.XXXXXX")
+	unset TALLY_SALT
+}
+
+# gold NAME FILE [ARGS...]: ingest FILE (from the fixture folder) and
+# compare with expected/NAME.tsv; stderr must be empty.
+gold() {
+	local name=$1 file=$2
+	shift 2
+	cd "$F"
+	run --separate-stderr tally-ingest "$@" "$file"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "expected/$name.tsv")" ]
+}
+
+# q.map: one amount per row, for the amount normaliser
+qmap() {
+	cat >"$T/q.map" <<-EOF
+	format q
+	detect {id} {amount}
+	decimal-mark ${1:-.}
+	date 2026-10-01
+	order {id}
+	currency {cur}
+	default-currency USD
+	gross {amount}
+	EOF
+}
+
+# ---- options ---------------------------------------------------------------
+
+@test "--help prints the usage on stdout" {
+	run --separate-stderr tally-ingest --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]" ]
+	[ "${lines[4]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
+	[ -z "$stderr" ]
+}
+
+@test "--version" {
+	run --separate-stderr tally-ingest --version
+	[ "$status" -eq 0 ]
+	[ "$output" = "tally-ingest (tally) 0.1.0" ]
+}
+
+@test "an unknown option is a usage error (exit 2)" {
+	run --separate-stderr tally-ingest --bogus
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[1]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]" ]
+}
+
+@test "bad option values are usage errors" {
+	run --separate-stderr tally-ingest --period 2026-13 "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --period: "2026-13" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)' ]
+	run --separate-stderr tally-ingest --since yesterday "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --since: "yesterday" is not a date (YYYY-MM-DD)' ]
+	run --separate-stderr tally-ingest --currency usd "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --currency: "usd" is not an ISO 4217 currency code' ]
+	run --separate-stderr tally-ingest --format nosuch "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --format: no built-in format "nosuch" (see --list-formats)' ]
+	run --separate-stderr tally-ingest --encoding ebcdic "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --encoding: unknown encoding "ebcdic" (utf-8, cp1252, latin1, utf-16le, utf-16be)' ]
+}
+
+@test "--list-formats names every built-in format, inferred layouts marked" {
+	run --separate-stderr tally-ingest --list-formats
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 21 ]
+	[ "${lines[0]}" = "gumroad-sales           Gumroad sales CSV (Audience/Sales export)" ]
+	[ "${lines[16]}" = "kofi                    Ko-fi transactions CSV [inferred layout]" ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d' ' -f1 | tr '\n' ' ')" = "gumroad-sales gumroad-payouts stripe-balance stripe-payments paypal paypal-short apple-sales apple-financial apple-financial-detail patreon-earnings patreon-members etsy-items etsy-orders etsy-statement shopify-orders bandcamp kofi distrokid github-sponsors opencollective opencollective-default " ]
+}
+
+@test "--show-format prints a built-in mapping, which --map accepts as is" {
+	run --separate-stderr tally-ingest --show-format stripe-balance
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "format stripe-balance" ]
+	tally-ingest --show-format stripe-balance >"$T/s.map"
+	cd "$F"
+	run --separate-stderr tally-ingest --map "$T/s.map" stripe_balance.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat expected/stripe_balance.tsv)" ]
+	run --separate-stderr tally-ingest --show-format nosuch
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --show-format: no built-in format "nosuch" (see --list-formats)' ]
+}
+
+# ---- every built-in format ---------------------------------------------------
+
+@test "gumroad-sales: Ruby floats, tax apart, refund rows from flags, Totals checked" {
+	gold gumroad_sales gumroad_sales.csv
+	[ "${lines[3]}" = $'2026-10-04T09:00:00Z\tgumroad\tp2\t1\tSongwriting Course\tcourse\trefund\t2026-10-04T09:00:00Z\t1\tUSD\t-98.90\t-1.10\t0.00\t-98.90\tDE\tcde441bfeb95a7304\tgumroad_sales.csv:3' ]
+}
+
+@test "gumroad-payouts: signed rows, Subtotal rows skipped, Totals checked" {
+	gold gumroad_payouts gumroad_payouts.csv
+}
+
+@test "stripe-balance: quoted values, lower-case currency, refund and dispute rows, JPY" {
+	gold stripe_balance stripe_balance.csv
+}
+
+@test "stripe-payments: Amount Refunded becomes a refund row, failed charges skipped" {
+	gold stripe_payments stripe_payments.csv
+}
+
+@test "paypal: BOM, CRLF, M/D/YYYY + time + zone columns, thousands separators, Pending skipped" {
+	gold paypal_2018 paypal_2018.csv
+	[ "${lines[1]}" = $'2026-10-01T17:46:49Z\tpaypal\tTX1\t1\tLanterns box set\tbox\tsale\t\t1\tUSD\t1120.00\t0.00\t39.38\t1080.62\tUS\tc2dd9e239b34173d6\tpaypal_2018.csv:2' ]
+}
+
+@test "apple-sales: TAB, ' ' for empty, per-unit proceeds times units, free rows" {
+	gold apple_sales apple_sales.tsv
+}
+
+@test "apple-financial-detail: preamble lines and the summary block are left out" {
+	gold apple_financial_detail apple_financial_detail.tsv
+}
+
+@test "patreon-earnings: monthly rows, refunds as their own row" {
+	gold patreon_earnings patreon_earnings.csv
+}
+
+@test "etsy-items: one row per item, order fields never summed" {
+	gold etsy_items etsy_items.csv
+}
+
+@test "etsy-orders: en-GB header wording (aliases), refund from the Adjusted columns" {
+	gold etsy_orders_gb etsy_orders_gb.csv
+}
+
+@test "etsy-statement: symbols with the sign in front, -- for none, spelled-out dates" {
+	gold etsy_statement etsy_statement.csv
+}
+
+@test "shopify-orders: order fields on the first line only, CLP without decimals, quoted newlines" {
+	gold shopify_orders shopify_orders.csv
+}
+
+@test "bandcamp: UTF-16LE with BOM, lower-case header, fan contribution as a tip" {
+	gold bandcamp_utf16 bandcamp_utf16.csv
+}
+
+@test "kofi: quoted newline in a message, tips and shop orders" {
+	gold kofi kofi.csv
+}
+
+@test "distrokid: TSV, 10 decimals rounded half to even, the rounding reported" {
+	cd "$F"
+	run --separate-stderr tally-ingest distrokid.tsv
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat expected/distrokid.tsv)" ]
+	[ "$stderr" = "tally-ingest: rounded 2 amounts with more than 6 decimals to micro-units (half to even), total rounding 0.0000004307" ]
+}
+
+@test "github-sponsors and opencollective" {
+	gold github_sponsors github_sponsors.csv
+	gold opencollective opencollective.csv
+}
+
+# ---- detection, --format, --map -------------------------------------------------
+
+@test "an unknown header lists the nearest formats and points at --map (exit 2)" {
+	printf 'Purchase ID,Item Name,Purchase Date,Sale Price ($)\np1,x,2026-10-01,1.0\n' >"$T/g.csv"
+	run --separate-stderr tally-ingest "$T/g.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (4 of 6 columns), gumroad-payouts (3 of 7 columns), bandcamp (1 of 6 columns); write a mapping and use --map" ]
+	[ "$output" = "" ]
+}
+
+@test "--format forces a format; a header that is not it names the missing columns" {
+	cd "$F"
+	run --separate-stderr tally-ingest --format stripe-balance stripe_balance.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat expected/stripe_balance.tsv)" ]
+	run --separate-stderr tally-ingest --format gumroad-payouts kofi.csv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: kofi.csv: the header is not gumroad-payouts: missing columns "Type", "Date", "Purchase ID", "Item Name", "Sale Price ($)", "Gumroad Fees ($)", "Net Total ($)"' ]
+}
+
+@test "--map: the worked example of tally-ingest(1) (';', decimal comma, timezone, skip, refund)" {
+	cd "$F"
+	run --separate-stderr tally-ingest --keep-pii --map shop.map shop.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(printf '%s\n' "$HEADER" \
+		$'2026-10-03T13:30:00Z\tmyshop\tA-1001\t1\tLanterns (Vinyl)\t\tsale\t\t1\tEUR\t1234.50\t0.00\t37.04\t1197.46\t\tk1@example.de\tshop.csv:2' \
+		$'2026-10-04T08:15:00Z\tmyshop\tA-1002\t1\tPoster; signiert\t\tsale\t\t2\tEUR\t30.00\t0.00\t0.90\t29.10\t\tk2@example.de\tshop.csv:3' \
+		$'2026-10-06T10:00:00Z\tmyshop\tA-1001\t1\tLanterns (Vinyl)\t\trefund\t\t1\tEUR\t-1234.50\t0.00\t0.00\t-1234.50\t\tk1@example.de\tshop.csv:5')" ]
+}
+
+@test "--map: errors in a mapping name its line (exit 2)" {
+	printf 'format x\ndate {d}\ngross {a} + \n' >"$T/bad.map"
+	run --separate-stderr tally-ingest --map "$T/bad.map" "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/bad.map:3: expected {column} or a number at \"\"" ]
+	printf 'format x\ndate {d}\ngross {a}\nkind gift\n' >"$T/bad.map"
+	run --separate-stderr tally-ingest --map "$T/bad.map" "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/bad.map:4: unknown kind \"gift\" (sale refund chargeback subscription tip fee payout adjustment)" ]
+	printf 'format x\ngross {a}\n' >"$T/bad.map"
+	run --separate-stderr tally-ingest --map "$T/bad.map" "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/bad.map:2: the mapping says nothing about the date (date {COLUMN})" ]
+}
+
+@test "--map: a column the mapping needs and the header lacks (exit 2)" {
+	printf 'format x\ndate {DateTime (UTC)}\ngross {Amount}\ncurrency USD\n' >"$T/x.map"
+	run --separate-stderr tally-ingest --map "$T/x.map" "$F/github_sponsors.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "tally-ingest: $F/github_sponsors.csv: missing column \"DateTime (UTC)\" (header: Sponsor Handle, Sponsor Profile Name, "* ]]
+}
+
+# ---- quirks ------------------------------------------------------------------------
+
+@test "amounts: symbols, codes, parentheses, Ruby floats, exponents, -- and ' ' for empty" {
+	qmap
+	printf '%s\n' 'id,cur,amount' 'a,,"$1,234.50"' 'b,GBP,-£1.44' 'c,EUR,€12' 'd,,12.00 USD' \
+		'e,,(3.20)' 'f,,5.0' 'g,,98.9' 'h,,1.0e-05' 'i,, ' 'j,,--' 'k,,-$1.08' 'l,,US$ 7' 'm,,3.20-' \
+		'n,JPY,"¥1,200"' 'o,KWD,1.5' >"$T/a.csv"
+	run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(cut -f3,10,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "a USD 1234.50|b GBP -1.44|c EUR 12.00|d USD 12.00|e USD -3.20|f USD 5.00|g USD 98.90|h USD 0.00001|i USD 0.00|j USD 0.00|k USD -1.08|l USD 7.00|m USD -3.20|n JPY 1200|o KWD 1.500|" ]
+}
+
+@test "amounts: decimal comma with '.' or space grouping" {
+	qmap ,
+	printf '%s\n' 'id;cur;amount' 'a;EUR;1.234,56' 'b;EUR;€ 12,5' 'c;EUR;-0,01' 'd;EUR;1 234 567,00' >"$T/a.csv"
+	run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "a 1234.56|b 12.50|c -0.01|d 1234567.00|" ]
+}
+
+@test "amounts: up to 10 decimals rounded half to even, total rounding reported" {
+	qmap
+	printf '%s\n' 'id,cur,amount' 'a,,0.0000005' 'b,,0.0000015' 'c,,0.00000250' 'd,,1.2345678915' >"$T/a.csv"
+	run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f11 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "0.00 0.000002 0.000002 1.234568 " ]
+	[ "$stderr" = "tally-ingest: rounded 4 amounts with more than 6 decimals to micro-units (half to even), total rounding -0.0000003915" ]
+}
+
+@test "amounts that are not amounts: exact messages with file, line and column" {
+	qmap
+	for bad in '12,3x' '1,2' '1.12345678901' '$' '1..2' '12 EUR USD'; do
+		printf 'id,cur,amount\na,,"%s"\n' "$bad" >"$T/a.csv"
+		run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+		[ "$status" -eq 1 ]
+		case $bad in
+		1.12345678901) want='has more than 10 decimals' ;;
+		*) want='is not an amount' ;;
+		esac
+		[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"amount\": \"$bad\" $want" ]
+	done
+}
+
+@test "the issue's example: a bad Net Total in a Gumroad export" {
+	cd "$F"
+	run --separate-stderr tally-ingest gumroad_bad_amount.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'tally-ingest: gumroad_bad_amount.csv:3: column "Net Total ($)": "12,3x" is not an amount' ]
+}
+
+@test "UTF-8 BOM and CRLF; CR-only line ends; TAB and ';' separators" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	r='t1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,x'
+	printf '\xef\xbb\xbf%s\r\n%s\r\n' "$h" "$r" >"$T/bom.csv"
+	printf '%s\r%s\r' "$h" "$r" >"$T/cr.csv"
+	printf '%s\n%s\n' "$h" "$r" | tr ',' '\t' >"$T/tab.csv"
+	printf '%s\n%s\n' "$h" "$r" | tr ',' ';' >"$T/semi.csv"
+	for f in bom cr tab semi; do
+		run --separate-stderr tally-ingest "$T/$f.csv"
+		[ "$status" -eq 0 ]
+		[ "${lines[1]}" = $'2026-10-01T10:00:00Z\tstripe\tt1\t1\tx\t\tsale\t\t1\tUSD\t1.00\t0.00\t0.10\t0.90\t\t\t'"$T/$f.csv:2" ]
+	done
+}
+
+@test "quoted fields with commas, quotes and newlines keep their line numbers" {
+	printf '%s\n' 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description' \
+		't1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,"a, ""b""' 'c"' \
+		't2,2026-10-02 10:00:00,usd,1.00,0.10,0.90,charge,y' >"$T/q.csv"
+	run --separate-stderr tally-ingest "$T/q.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,5,17 <<<"$output" | tail -n +2)" = "$(printf 't1\ta, "b"\\nc\t%s\nt2\ty\t%s' "$T/q.csv:2" "$T/q.csv:4")" ]
+}
+
+@test "cp1252 with --encoding; without it, invalid UTF-8 is an error that suggests it" {
+	printf 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Caf\xe9 \x80 mug\n' >"$T/w.csv"
+	run --separate-stderr tally-ingest --encoding cp1252 "$T/w.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
+	run --separate-stderr tally-ingest --encoding latin1 "$T/w.csv"
+	[ "$(cut -f5 <<<"${lines[1]}")" = $'Caf\xc3\xa9 \xc2\x80 mug' ]
+	run --separate-stderr tally-ingest "$T/w.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": invalid UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+}
+
+# ---- bad input ------------------------------------------------------------------------
+
+@test "a quoted field left open at the end of the file is an error, not a short row" {
+	printf 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description\nt1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,ok\nt2,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,"open\nstill open\n' >"$T/o.csv"
+	run --separate-stderr tally-ingest "$T/o.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/o.csv:3: a quoted field is not closed at the end of the file" ]
+}
+
+@test "stray quotes, wrong field counts and bad dates name the line" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	printf '%s\nt1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,a"b"\n' "$h" >"$T/a.csv"
+	run --separate-stderr tally-ingest "$T/a.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: bad quoting: a quote inside an unquoted field, or text after a closing quote" ]
+	printf '%s\nt1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge\n' "$h" >"$T/a.csv"
+	run --separate-stderr tally-ingest "$T/a.csv"
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: 7 fields, the header has 8" ]
+	printf '%s\nt1,2026-02-30 10:00:00,usd,1.00,0.10,0.90,charge,x\n' "$h" >"$T/a.csv"
+	run --separate-stderr tally-ingest "$T/a.csv"
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"created_utc\": \"2026-02-30 10:00:00\" is not a date in the layout %Y-%m-%d %H:%M:%S (or the others the format lists)" ]
+	printf '%s\nt1,2026-10-01 10:00:00,xyz,1.00,0.10,0.90,charge,x\n' "$h" >"$T/a.csv"
+	run --separate-stderr tally-ingest "$T/a.csv"
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"currency\": \"XYZ\" is not an ISO 4217 currency code" ]
+}
+
+@test "net != gross - fee is an error; --lenient warns and writes gross - fee" {
+	printf 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description\nt1,2026-10-01 10:00:00,usd,24,0,23.05,payout,Payout\n' >"$T/n.csv"
+	run --separate-stderr tally-ingest "$T/n.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/n.csv:2: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	run --separate-stderr tally-ingest --lenient "$T/n.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-ingest: $T/n.csv:2: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	[ "$(cut -f7,11-14 <<<"${lines[1]}")" = $'payout\t24.00\t0.00\t0.00\t24.00' ]
+}
+
+@test "trailers that state totals are checked against the rows read" {
+	cd "$F"
+	run --separate-stderr tally-ingest apple_financial_badtotal.tsv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'tally-ingest: apple_financial_badtotal.tsv:5: totals row: 34.40 in column "End Date" is not the sum of column "Extended Partner Share", 34.30' ]
+	sed 's/^Totals,,,,,,,,113.9,1.1,,115.0,2.36,112.64/Totals,,,,,,,,113.9,1.1,,115.0,2.36,112.65/' gumroad_sales.csv >"$T/g.csv"
+	run --separate-stderr tally-ingest "$T/g.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/g.csv:5: totals row: 112.65 in column \"Net Total (\$)\" is not the sum of column \"Net Total (\$)\", 112.64" ]
+}
+
+@test "--rejects: bad rows go there verbatim with the reason, the rest goes on" {
+	cd "$F"
+	run --separate-stderr tally-ingest --rejects "$T/rej.tsv" gumroad_bad_amount.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-ingest: 1 row rejected, see $T/rej.tsv" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(head -c 39 "$T/rej.tsv")" = "Purchase ID,Item Name,Buyer Name,Purcha" ]
+	[ "$(sed -n 2p "$T/rej.tsv" | cut -f2)" = 'line 3: column "Net Total ($)": "12,3x" is not an amount' ]
+	[ "$(sed -n 2p "$T/rej.tsv" | cut -f1)" = "$(sed -n 3p gumroad_bad_amount.csv)" ]
+}
+
+@test "--rejects also takes malformed CSV records, and the next line goes on" {
+	printf 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description\nt1,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,a"b"\nt2,2026-10-01 10:00:00,usd,1.00,0.10,0.90,charge,ok\n' >"$T/a.csv"
+	run --separate-stderr tally-ingest -v --rejects "$T/rej.tsv" "$T/a.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3 <<<"$output" | tail -n +2)" = "t2" ]
+	[ "$stderr" = "$(printf 'tally-ingest: 1 row rejected, see %s\ntally-ingest: read 2 rows from 1 file: wrote 1, rejected 1, duplicates 0, skipped 0 total rows' "$T/rej.tsv")" ]
+}
+
+@test "re-ingesting an export drops exact duplicates and counts them on stderr" {
+	cd "$F"
+	run --separate-stderr tally-ingest -v stripe_balance.csv stripe_balance.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat expected/stripe_balance.tsv)" ]
+	[ "$stderr" = "$(printf 'tally-ingest: dropped 6 duplicate rows (same source, order, line and kind as a row before)\ntally-ingest: read 12 rows from 2 files: wrote 6, rejected 0, duplicates 6, skipped 0 total rows')" ]
+	run --separate-stderr tally-ingest --keep-duplicates stripe_balance.csv stripe_balance.csv
+	[ "${#lines[@]}" -eq 13 ]
+}
+
+@test "several files of several platforms in one call; --sort is a stable sort by date" {
+	cd "$F"
+	run --separate-stderr tally-ingest --sort kofi.csv stripe_balance.csv github_sponsors.csv
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1-3 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2026-10-01T08:00:00Z github ch_gh1|2026-10-01T10:00:00Z stripe txn_1|2026-10-01T15:51:00Z kofi kf1|2026-10-02T10:00:00Z kofi kf2|2026-10-02T11:30:00Z stripe txn_2|2026-10-05T08:00:00Z stripe txn_3|2026-10-06T08:00:00Z stripe txn_4|2026-10-07T00:00:00Z stripe txn_5|2026-10-08T00:00:00Z stripe txn_6|" ]
+	run --separate-stderr tally-ingest kofi.csv github_sponsors.csv
+	[ "$(cut -f3 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "kf1 kf2 ch_gh1 " ]
+}
+
+@test "--since, --until (a whole day) and --period filter by the UTC date" {
+	cd "$F"
+	run --separate-stderr tally-ingest --since 2026-10-02 --until 2026-10-06 stripe_balance.csv
+	[ "$(cut -f3 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "txn_2 txn_3 txn_4 " ]
+	run --separate-stderr tally-ingest --period 2026-09 distrokid.tsv patreon_earnings.csv
+	[ "$(cut -f2,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "distrokid 4.936|distrokid 0.071235|distrokid -0.693|patreon 400.00|patreon -10.00|" ]
+	run --separate-stderr tally-ingest --period 2026-Q4 -v patreon_earnings.csv
+	[ "$(cut -f3 <<<"$output" | tail -n +2)" = "2026-10" ]
+	[ "${stderr_lines[1]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
+}
+
+@test "customers are keyed pseudonyms: no e-mail by default, --salt / TALLY_SALT change them, --keep-pii keeps them" {
+	cd "$F"
+	run --separate-stderr tally-ingest paypal_2018.csv
+	[[ "$output" != *@* ]]
+	[ "$(cut -f16 <<<"${lines[1]}")" = "c2dd9e239b34173d6" ]
+	run --separate-stderr tally-ingest --salt s3cret paypal_2018.csv
+	a=$(cut -f16 <<<"${lines[1]}")
+	[ "$a" != "c2dd9e239b34173d6" ]
+	[[ "$a" =~ ^c[0-9a-f]{16}$ ]]
+	TALLY_SALT=s3cret run --separate-stderr tally-ingest paypal_2018.csv
+	[ "$(cut -f16 <<<"${lines[1]}")" = "$a" ]
+	run --separate-stderr tally-ingest --keep-pii paypal_2018.csv
+	[ "$(cut -f16 <<<"${lines[1]}")" = "jane@example.com" ]
+}
+
+@test "stdin, '-', and a missing file (exit 2)" {
+	cd "$F"
+	run --separate-stderr bash -c 'tally-ingest <kofi.csv'
+	[ "$(cut -f17 <<<"${lines[1]}")" = "<stdin>:2" ]
+	run --separate-stderr bash -c 'cat kofi.csv | tally-ingest - github_sponsors.csv'
+	[ "${#lines[@]}" -eq 4 ]
+	run --separate-stderr tally-ingest nosuch.csv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: nosuch.csv: No such file or directory" ]
+	: >"$T/empty.csv"
+	run --separate-stderr tally-ingest "$T/empty.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/empty.csv: empty file: no header" ]
+}
+
+@test "a PayPal short layout has no currency: an error until --currency gives one" {
+	printf '%s\n' 'Date, Time, Time Zone, Name, Type, Status, Amount, Receipt ID, Balance,' \
+		'"12/31/2016","23:59:59","PST","Some User","Payment Received","Completed","12.34","","12.34",' >"$T/p.csv"
+	run --separate-stderr tally-ingest "$T/p.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/p.csv:2: no currency (the export has none for this row: give --currency)" ]
+	run --separate-stderr tally-ingest --currency USD "$T/p.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,7,10,11 <<<"${lines[1]}")" = $'2017-01-01T07:59:59Z\tsale\tUSD\t12.34' ]
+}
+
+@test "write errors fail loudly; a closed pipe ends quietly" {
+	cd "$F"
+	run --separate-stderr bash -c 'tally-ingest stripe_balance.csv >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: write error: No space left on device" ]
+	run --separate-stderr bash -c 'set -o pipefail; tally-ingest shopify_orders.csv stripe_balance.csv | head -1'
+	[ "$output" = "$HEADER" ]
+	[ "$stderr" = "" ]
+}
+
+@test "the worked example in tally-ingest(1) is the one tested above" {
+	man=$BATS_TEST_DIRNAME/../man/tally-ingest.1
+	# the blocks between ".ft CR" and ".ft" after each "A worked example" marker
+	block() { awk -v n="$1" '/^\.SS A worked example/ { on = 1 } on && /^\.ft CR/ { k++; inb = 1; next }
+		inb && /^\.ft$/ { inb = 0; next } on && inb && k == n' "$man" | sed 's/\\-/-/g'; }
+	[ "$(block 1)" = "$(cat "$F/shop.csv")" ]
+	[ "$(block 2)" = "$(grep -v '^#' "$F/shop.map")" ]
+	cd "$F"
+	[ "$(block 3 | tr -s ' ' | tr ' ' '\t')" = "$(tally-ingest --keep-pii --map shop.map shop.csv | tail -n +2 | cut -f1,3,7,9,10,11,13,14,16)" ]
+}
+
+@test "apple-financial, patreon-members, opencollective-default" {
+	gold apple_financial apple_financial.tsv
+	gold patreon_members patreon_members.csv
+	gold opencollective_default opencollective_default.csv
+}
+
+@test "dates: the layouts platforms write, with their zones, to UTC" {
+	cat >"$T/d.map" <<-'EOF2'
+	format d
+	detect {id} {when}
+	date-format %Y-%m-%d %H:%M:%S %z
+	date-format %m/%d/%Y %H:%M:%S %Z
+	date-format %m/%d/%y %I:%M%p
+	date-format %B %d, %Y
+	date-format %d %b %Y
+	date-format %d-%b-%y
+	date-format %Y-%m
+	date-format %Y-%m-%dT%H:%M:%S%z
+	timezone -08:00
+	date {when}
+	order {id}
+	currency USD
+	gross 1
+	EOF2
+	printf '%s\n' 'id,when' 'a,2025-10-02 17:09:34 -0300' 'b,6/4/2016 10:46:49 PDT' 'c,10/1/25 1:02am' \
+		'd,10/1/25 12:30pm' 'e,"September 24, 2026"' 'f,31 Jul 2025' 'g,30-Apr-25' 'h,2020-05' \
+		'i,2026-07-01T13:04:30Z' 'j,2024-02-29T23:30:00+05:30' 'k,12/31/2016 23:59:59 PST' >"$T/d.csv"
+	run --separate-stderr tally-ingest --map "$T/d.map" "$T/d.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,3 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2025-10-02T20:09:34Z a|2016-06-04T17:46:49Z b|2025-10-01T09:02:00Z c|2025-10-01T20:30:00Z d|2026-09-24T08:00:00Z e|2025-07-31T08:00:00Z f|2025-04-30T08:00:00Z g|2020-05-01T08:00:00Z h|2026-07-01T13:04:30Z i|2024-02-29T18:00:00Z j|2017-01-01T07:59:59Z k|" ]
+}
+
+@test "--separator overrides the guess" {
+	printf 'balance_transaction_id;created_utc;currency;gross;fee;net;reporting_category;description\nt1;2026-10-01 10:00:00;usd;1.00;0.10;0.90;charge;a,b\n' >"$T/s.csv"
+	run --separate-stderr tally-ingest --separator ';' "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "a,b" ]
+	run --separate-stderr tally-ingest --separator tab "$T/s.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/s.csv: unknown export format (no built-in format is near); write a mapping and use --map" ]
+}
+
+@test "a mapping's encoding applies to its header too (cp1252 names)" {
+	printf 'format w\ndetect {Datum} {Betrag}\nencoding cp1252\nseparator ;\ndecimal-mark ,\ndate-format %%d.%%m.%%Y\ndate {Datum}\ncurrency {Währung}\ngross {Betrag}\nproduct {Artikel}\n' >"$T/w.map"
+	printf 'Datum;Artikel;W\xe4hrung;Betrag\n01.10.2026;Gr\xfc\xdfe;EUR;1,50\n' >"$T/w.csv"
+	run --separate-stderr tally-ingest --map "$T/w.map" "$T/w.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-10-01T00:00:00Z\tw\t\t1\tGrüße\t\tsale\t\t1\tEUR\t1.50\t0.00\t0.00\t1.50\t\t\t'"$T/w.csv:2" ]
+}
