@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# readme.bats - the README's examples run as written, on the demo band's
+# exports (scripts/demo/), and make demo's script prints a payout report.
+#
+# Plan: the one-screen pipeline (ingest -> split with state -> report with
+# a ledger; forecast); the CI recipe's conservation check; the monthly cron
+# recipe for one month; scripts/demo/run end to end.
+
+load helpers
+
+setup_file() {
+	export DEMO=$TALLY_ROOT/scripts/demo
+}
+
+in_demo_copy() {
+	cd "$T"
+	cp "$DEMO"/exports/gumroad.csv "$DEMO"/exports/bandcamp.csv "$DEMO"/exports/etsy.csv .
+	cp "$DEMO"/agreements.tsv splits.tsv
+}
+
+@test "README one-screen pipeline: ingest, split with state, report with a ledger" {
+	in_demo_copy
+	run -0 bash -c 'tally-ingest gumroad.csv bandcamp.csv etsy.csv > sales.tsv'
+	run -0 bash -c 'tally-split --agreements splits.tsv --state split.state sales.tsv > allocations.tsv'
+	run -0 tally-report --period 2026-10 --ledger payouts.ledger --format text allocations.tsv
+	assert_line "Statement 2026-10/0001"
+	assert_line --partial "All 5 statements for 2026-10 in USD"
+	[ -s split.state ] && [ -s payouts.ledger ]
+	run -0 --separate-stderr tally-forecast --by product --horizon 12 sales.tsv
+	assert_line --index 0 "$(printf 'product\tcurrency\tperiod\tforecast\tlo80\thi80\tlo95\thi95\tmethod')"
+	assert_equal "${#lines[@]}" 49
+}
+
+@test "README CI recipe: split piped into report --check balances" {
+	in_demo_copy
+	tally-ingest gumroad.csv bandcamp.csv etsy.csv > sales.tsv
+	run -0 bash -c 'tally-split -a splits.tsv sales.tsv | tally-report --check'
+	assert_line --index 0 "$(printf 'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus')"
+	refute_output --partial "differ"
+	assert_equal "$(printf '%s\n' "${lines[@]:1}" | cut -f7 | sort -u)" ok
+}
+
+@test "README cron recipe, one month: statements written, ledger appended" {
+	in_demo_copy
+	mkdir -p exports/2026-10 && mv gumroad.csv bandcamp.csv etsy.csv exports/2026-10/
+	m=2026-10
+	run -0 bash -ec "
+		tally-ingest --sort --period $m exports/$m/* > sales-$m.tsv
+		tally-split -a splits.tsv -s split.state sales-$m.tsv > alloc-$m.tsv
+		tally-report -l payouts.ledger -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
+	[ "$(ls statements | wc -l)" -eq 5 ]
+	[ "$(grep -c "	$m	" payouts.ledger)" -eq 5 ]
+	grep -q '^#' summary-$m.md
+}
+
+@test "make demo's script prints statements, the check and the summary" {
+	run -0 "$DEMO/run" "$TALLY_BIN"
+	assert_line "==== 3. the statements of 2026-11 ===="
+	assert_line --partial "Statement 2026-11/0001"
+	assert_line "==== 5. conservation check ===="
+	refute_line --partial "not there yet"
+}
