@@ -48,9 +48,12 @@ static void test_escape_round_trip(void)
 	for (int round = 0; round < 2000; round++) {
 		char field[64], back[160];
 		size_t len = next_rand() % sizeof field;
+		/* half the fields of any byte, half rich in the escaped ones */
 		for (size_t i = 0; i < len; i++) {
 			static const char alphabet[] = "ab\t\n\r\\\\tnr x\xc3\xa9";
-			field[i] = alphabet[next_rand() % (sizeof alphabet - 1)];
+			uint64_t x = next_rand();
+			field[i] = round % 2 ? (char)(x & 0xff)
+					     : alphabet[(x >> 8) % (sizeof alphabet - 1)];
 		}
 		struct out o;
 		char path[300];
@@ -67,7 +70,7 @@ static void test_escape_round_trip(void)
 		if (u != len || memcmp(back, field, len) != 0)
 			fails++;
 	}
-	tap_is_int(fails, 0, "escape then unescape gives the bytes back (2000 random fields)");
+	tap_is_int(fails, 0, "escape then unescape gives any bytes back (2000 random fields)");
 }
 
 /* Read a one-file stream; return "rc:line:err" of the first bad row. */
