@@ -105,6 +105,10 @@ static void parse_min_payout(const char *arg)
 		}
 		if (money_parse(amount, strlen(amount), &m.amount) != MONEY_OK || m.amount < 0)
 			diag_die(EXIT_USAGE, "--min-payout: \"%s\" is not an amount", amount);
+		for (size_t i = 0; i < opt.nmins; i++)
+			if (memcmp(opt.mins[i].currency, m.currency, sizeof m.currency) == 0)
+				diag_die(EXIT_USAGE, "--min-payout: %s given twice",
+					 m.currency[0] ? m.currency : "an amount without a currency");
 		if (opt.nmins == sizeof opt.mins / sizeof opt.mins[0])
 			diag_die(EXIT_USAGE, "--min-payout: too many currencies");
 		opt.mins[opt.nmins++] = m;
@@ -557,8 +561,64 @@ static void close_group(struct sale_group *g)
 	g->open = false;
 }
 
+/* The key telling the rows of one sale apart: origin and (source, order,
+ * line, kind), as far as the stream has them (an empty origin alone would
+ * merge different sales).  cols[0..5) are column indexes or -1.  Returns
+ * its length (cut to cap - 1). */
+static size_t sale_key(char *key, size_t cap, const struct tsv_field *f, const int cols[5])
+{
+	size_t kl = 0;
+	key[0] = '\0';
+	for (int i = 0; i < 5; i++)
+		if (cols[i] >= 0) {
+			kl += (size_t)snprintf(key + kl, cap - kl, "%.*s\t", (int)f[cols[i]].len, f[cols[i]].s);
+			if (kl >= cap)
+				kl = cap - 1;
+		}
+	return kl;
+}
+
+/* --fx: the rows of one sale are converted by running total (each part is
+ * the converted running sum less the converted sum before it), so that
+ * they add up exactly to the sale's converted net, as they added up to its
+ * net before: conversion neither loses nor invents a micro-unit. */
+struct fx_run {
+	char key[1024];
+	size_t key_len;
+	bool open;
+	int64_t when;
+	char currency[4];
+	const char *file;
+	int64_t sum, sum_converted;
+};
+
+static int64_t convert_in_run(struct fx_run *run, const struct row_cache *c, const struct tsv_reader *r,
+			      const char *key, size_t kl, bool groupable, int64_t v)
+{
+	if (!opt.to || memcmp(c->currency, opt.to, 3) == 0)
+		return row_convert(c, r, v);
+	bool same = groupable && run->open && kl == run->key_len && memcmp(key, run->key, kl) == 0 &&
+		    run->when == c->when && memcmp(run->currency, c->currency, 3) == 0 && run->file == r->file;
+	if (!same) {
+		memcpy(run->key, key, kl);
+		run->key_len = kl;
+		run->open = true;
+		run->when = c->when;
+		memcpy(run->currency, c->currency, 4);
+		run->file = r->file;
+		run->sum = run->sum_converted = 0;
+	}
+	int64_t sum = checked_add(run->sum, v, r->file, r->line);
+	int64_t converted = row_convert(c, r, sum);
+	int64_t part = converted - run->sum_converted; /* both within range: no overflow */
+	run->sum = sum;
+	run->sum_converted = converted;
+	return part;
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
+	struct fx_run run = {0};
 	struct tsv_reader r;
 	struct row_cache c = {0};
 	struct sale_group g = {0};
@@ -579,6 +639,10 @@ static void read_allocations(char **files, size_t nfiles)
 	int c_net = opt.check ? tsv_col_or_die(&r, "net") : -1;
 	int c_origin = tsv_col(&r, "origin");
 	int c_key[4] = {tsv_col(&r, "source"), tsv_col(&r, "order"), tsv_col(&r, "line"), tsv_col(&r, "kind")};
+	int kcols[5] = {c_origin, c_key[0], c_key[1], c_key[2], c_key[3]};
+	/* Without origin or order there is no way to tell sales apart: each
+	 * row is then its own sale. */
+	bool groupable = c_origin >= 0 || c_key[1] >= 0;
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -591,7 +655,10 @@ static void read_allocations(char **files, size_t nfiles)
 		row_currency(&c, &r, &f[c_cur]);
 		if (f[c_payee].len == 0)
 			die_value(&r, "payee", &f[c_payee], "is empty");
-		int64_t amount = row_convert(&c, &r, row_amount(&r, "amount", &f[c_amount]));
+		char key[1024];
+		size_t kl = opt.check || opt.to ? sale_key(key, sizeof key, f, kcols) : 0;
+		int64_t amount = convert_in_run(&run, &c, &r, key, kl, groupable,
+						row_amount(&r, "amount", &f[c_amount]));
 		cur_out = opt.to ? opt.to : c.currency;
 
 		uint32_t payee = strtab_intern(&m.names, f[c_payee].s, f[c_payee].len);
@@ -629,25 +696,20 @@ static void read_allocations(char **files, size_t nfiles)
 		m.have_range = true;
 
 		if (opt.check) {
-			char key[1024];
-			size_t kl = 0;
-			if (c_origin >= 0) {
-				kl = f[c_origin].len < sizeof key ? f[c_origin].len : sizeof key - 1;
-				memcpy(key, f[c_origin].s, kl);
-			} else
-				for (int i = 0; i < 4; i++)
-					if (c_key[i] >= 0)
-					{
-						kl += (size_t)snprintf(key + kl, sizeof key - kl, "%.*s\t",
-								       (int)f[c_key[i]].len, f[c_key[i]].s);
-						if (kl >= sizeof key)
-							kl = sizeof key - 1;
-					}
-			/* Without origin or order there is no way to tell sales
-			 * apart: each row is then its own sale. */
-			bool same = (c_origin >= 0 || c_key[1] >= 0) && g.open && kl == g.key_len &&
+			bool same = groupable && g.open && kl == g.key_len &&
 				    memcmp(key, g.key, kl) == 0 && g.period == c.period &&
 				    memcmp(g.currency, cur_out, 3) == 0 && g.file == r.file;
+			if (same) {
+				int64_t net = row_convert(&c, &r, row_amount(&r, "net", &f[c_net]));
+				if (net != g.net) {
+					char a[MONEY_BUF], b[MONEY_BUF];
+					diag_warn_at(r.file, r.line,
+						     "column \"net\": %s differs from the %s of line %ld of the same sale",
+						     fmt_money(a, net, g.digits), fmt_money(b, g.net, g.digits),
+						     g.first_line);
+					m.status = EXIT_DATA;
+				}
+			}
 			if (!same) {
 				close_group(&g);
 				g.open = true;
@@ -766,7 +828,8 @@ static void reproduce_period(int64_t p)
 				 m.acc[acc].currency);
 		}
 	}
-	qsort(m.st + first, m.nst - first, sizeof *m.st, cmp_statement);
+	if (m.nst > first)
+		qsort(m.st + first, m.nst - first, sizeof *m.st, cmp_statement);
 }
 
 /* Settle period p afresh. */
@@ -790,11 +853,17 @@ static void settle_period(int64_t p)
 						   s.carried_forward, min, cell, false};
 		a->balance = s.carried_forward;
 	}
-	qsort(m.st + first, m.nst - first, sizeof *m.st, cmp_statement);
+	if (m.nst > first)
+		qsort(m.st + first, m.nst - first, sizeof *m.st, cmp_statement);
 	fmt_period(per, (struct period){opt.kind, p});
 	for (size_t i = first; i < m.nst; i++)
 		snprintf(m.st[i].id, sizeof m.st[i].id, "%s/%04zu", per, i - first + 1);
 }
+
+/* The periods settled afresh by this run (not reproduced from the ledger):
+ * settled_first..settled_last when have_settled. */
+static bool have_settled;
+static int64_t settled_first, settled_last;
 
 /* Every period from the first to the last, in order. */
 static void settle_all(void)
@@ -822,12 +891,25 @@ static void settle_all(void)
 				 opt.ledger, fmt_period(a, (struct period){opt.kind, start}),
 				 fmt_period(b, ledger.last), fmt_period(c, period_next(ledger.last)));
 		}
+		/* Before the ledger's first period: never settled, and settling it
+		 * now would change every balance the ledger brought forward. */
+		if (ledger.has_rows && start < ledger.first.index) {
+			char a[DATE_BUF], b[DATE_BUF];
+			diag_die(EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s",
+				 opt.ledger, fmt_period(a, (struct period){opt.kind, start}),
+				 fmt_period(b, ledger.first));
+		}
 	}
 	for (int64_t p = start; p <= end; p++) {
 		if (opt.ledger && ledger.has_rows && p <= ledger.last.index)
 			reproduce_period(p);
-		else
+		else {
 			settle_period(p);
+			if (!have_settled)
+				settled_first = p;
+			settled_last = p;
+			have_settled = true;
+		}
 	}
 }
 
@@ -835,12 +917,11 @@ static void settle_all(void)
 static void write_ledger(void)
 {
 	struct out o;
-	bool any = false;
 	uint64_t chain = ledger.last_chain;
 
-	for (size_t i = 0; i < m.nst; i++)
-		any |= !m.st[i].reproduced;
-	if (!any)
+	/* A period settled with no statement is still recorded (report_ledger.h),
+	 * so that the next one is in order after a quiet month. */
+	if (!have_settled)
 		return;
 	stop_if_interrupted();
 	if (out_open_file(&o, opt.ledger) < 0)
@@ -851,12 +932,30 @@ static void write_ledger(void)
 		out_puts(&o, REPORT_LEDGER_HEADER "\n");
 	struct tsv_writer w;
 	tsv_writer_init(&w, &o);
-	for (size_t i = 0; i < m.nst; i++) {
-		const struct statement *s = &m.st[i];
-		const struct account *a = &m.acc[s->account];
+	int64_t next_period = settled_first; /* the next period to record */
+	for (size_t i = 0; i <= m.nst; i++) {
+		const struct statement *s = i < m.nst ? &m.st[i] : NULL;
 		char per[DATE_BUF], bf[MONEY_BUF], e[MONEY_BUF], pd[MONEY_BUF], cf[MONEY_BUF], hex[17];
-		if (s->reproduced)
+		if (s && s->reproduced)
 			continue;
+		/* the quiet periods before this statement's (or up to the last) */
+		for (; next_period <= settled_last && (!s || next_period < s->period); next_period++) {
+			char id[DATE_BUF + 8];
+			fmt_period(per, (struct period){opt.kind, next_period});
+			snprintf(id, sizeof id, "%s/0000", per);
+			const char *z[8] = {id, "", per, "", "0", "0", "0", "0"};
+			chain = report_ledger_chain(chain, z);
+			snprintf(hex, sizeof hex, "%016llx", (unsigned long long)chain);
+			for (int k = 0; k < 8; k++)
+				tsv_put_str(&w, z[k]);
+			tsv_put_str(&w, hex);
+			tsv_end_row(&w);
+		}
+		if (!s)
+			break;
+		if (s->period >= next_period)
+			next_period = s->period + 1;
+		const struct account *a = &m.acc[s->account];
 		const char *f[8] = {s->id, payee_name(s->account), fmt_period(per, (struct period){opt.kind, s->period}),
 				    a->currency, fmt_money(bf, s->brought_forward, a->digits),
 				    fmt_money(e, s->earned, a->digits), fmt_money(pd, s->paid, a->digits),
@@ -1746,8 +1845,16 @@ static void summary_read(char **files, size_t nfiles)
 			p->refunds = checked_add(p->refunds, -gross, r.file, r.line);
 			continue;
 		}
+		if (field_is(kind, "fee")) {
+			/* a fee the platform charged on its own row is part of its
+			 * effective take: in its channel's fee and net, not gross */
+			struct item *ch = item_of(pc, SEC_CHANNEL, strtab_intern(&m.names, f[c_source].s, f[c_source].len));
+			ch->fee = checked_add(ch->fee, fee, r.file, r.line);
+			ch->net = checked_add(ch->net, net, r.file, r.line);
+			continue;
+		}
 		if (!field_is(kind, "sale") && !field_is(kind, "subscription") && !field_is(kind, "tip"))
-			continue; /* fees, adjustments: in fees and net only */
+			continue; /* adjustments: in net only */
 		p->revenue = checked_add(p->revenue, gross, r.file, r.line);
 		static const struct tsv_field none = {"", 0, true};
 		const struct tsv_field *fields[4] = {kind, c_product >= 0 ? &f[c_product] : &none, &f[c_source],

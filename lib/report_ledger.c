@@ -185,6 +185,48 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 		const char *text[8];
 
 		row.line = r->line;
+		if (f[1].len == 0 && f[3].len == 0) {
+			/* a period closed with no statement: it only advances the
+			 * ledger's last period */
+			for (int i = 0; i < 8; i++)
+				text[i] = f[i].s;
+			if (period_parse(f[2].s, f[2].len, &row.period) < 0 ||
+			    (have_kind && row.period.kind != l->last.kind)) {
+				status = fail(err_line, r->line, err, cap, "column \"period\": %s is not a period%s",
+					      diag_quote(q, sizeof q, f[2].s, f[2].len),
+					      have_kind ? " of the ledger's kind" : "");
+				break;
+			}
+			if (have_kind && period_diff(l->last, row.period) <= 0) {
+				status = fail(err_line, r->line, err, cap,
+					      "a period closed with no statement must come after the ledger's last period");
+				break;
+			}
+			for (int i = 4; i < 8; i++)
+				if (f[i].len != 1 || f[i].s[0] != '0') {
+					status = fail(err_line, r->line, err, cap,
+						      "column \"%s\": a period closed with no statement has 0 here",
+						      ledger_cols[i]);
+					break;
+				}
+			if (status)
+				break;
+			row.chain = report_ledger_chain(l->last_chain, text);
+			char want0[17];
+			snprintf(want0, sizeof want0, "%016llx", (unsigned long long)row.chain);
+			if (f[8].len != 16 || memcmp(f[8].s, want0, 16) != 0) {
+				status = fail(err_line, r->line, err, cap,
+					      "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
+					      diag_quote(q, sizeof q, f[8].s, f[8].len));
+				break;
+			}
+			if (!l->has_rows)
+				l->first = row.period;
+			l->last_chain = row.chain;
+			l->last = row.period;
+			l->has_rows = have_kind = true;
+			continue;
+		}
 		if (f[3].len != 3 || (row.digits = currency_digits(f[3].s, 3)) < 0) {
 			status = fail(err_line, r->line, err, cap, "column \"currency\": %s is not a currency code",
 				      diag_quote(q, sizeof q, f[3].s, f[3].len));
@@ -275,6 +317,8 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 			errno = ENOMEM;
 			break;
 		}
+		if (!l->has_rows)
+			l->first = row.period;
 		l->rows[l->n++] = row;
 		*slot = (long)l->n;
 		l->last_chain = row.chain;

@@ -11,7 +11,11 @@
  * The chain column is 16 hex digits of FNV-1a 64 over the previous row's
  * chain ("" for the first row), a TAB and the row's other eight fields
  * joined by TABs: an edited number, a lost or a cut row shows.  It is a
- * check against accidents, not a signature (there is no secret). */
+ * check against accidents, not a signature (there is no secret).
+ * A period settled with no statement at all (no activity, no balance) is
+ * recorded by a row with an empty payee and currency, 0 amounts and the
+ * statement id "PERIOD/0000", so that the next period is in order; such
+ * rows are not in rows[] but advance first, last and the chain. */
 #ifndef TALLY_REPORT_LEDGER_H
 #define TALLY_REPORT_LEDGER_H
 
@@ -39,7 +43,8 @@ struct report_ledger {
 	struct report_ledger_row *rows; /* in file order (owned) */
 	size_t n, cap;
 	uint64_t last_chain;   /* chain of the last row, 0 when empty */
-	bool has_rows;         /* at least one row */
+	bool has_rows;         /* at least one row (a statement or a closed period) */
+	struct period first;   /* the first period, when has_rows */
 	struct period last;    /* the last (greatest) period, when has_rows */
 	char *text;            /* the whole file as read, for appending (owned) */
 	size_t text_len;

@@ -10,7 +10,10 @@
 # unsafe payee names, a folder that is not one, an interrupted run; --check
 # passing and failing; --fx; --summary against hand-computed figures; and
 # the usual faults (--help, --version, /dev/full, nosuch.tsv, missing
-# column, bad amount, bad options).
+# column, bad amount, bad options); --min-payout per currency; a quiet
+# month in the ledger; a period before the ledger's first; --fx by running
+# total; --check on nets that disagree; fee rows in channels; the man
+# page's EXAMPLES.
 load helpers
 
 R=tests/fixtures/report
@@ -47,6 +50,24 @@ setup_file() {
 	assert_line "2026-10/0002	Ben	2026-10	USD	carried_forward			0.00425"
 	assert_line "2026-11/0001	Ana	2026-11	USD	carried_forward			-11.888625"
 	assert_line "2026-11/0003	Mara (manager)	2026-11	USD	carried_forward			15.75225"
+}
+
+@test "--min-payout per currency: each balance against its own currency's minimum" {
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-09-01\tAna\tUSD\t50.009' \
+		$'2026-09-01\tAna\tEUR\t39.999' $'2026-09-02\tBen\tEUR\t40.00' $'2026-09-02\tBen\tJPY\t99' \
+		$'2026-10-01\tAna\tEUR\t0.001' >"$T/a.tsv"
+	run --separate-stderr tally-report -m USD=50,EUR=40 "$T/a.tsv"
+	assert_success
+	[ "$(grep -P '\t(paid|carried_forward)\t' <<<"$output" | cut -f2-5,8)" = "$(printf '%s\n' \
+		$'Ana\t2026-09\tEUR\tpaid\t0.00' $'Ana\t2026-09\tEUR\tcarried_forward\t39.999' \
+		$'Ana\t2026-09\tUSD\tpaid\t50.00' $'Ana\t2026-09\tUSD\tcarried_forward\t0.009' \
+		$'Ben\t2026-09\tEUR\tpaid\t40.00' $'Ben\t2026-09\tEUR\tcarried_forward\t0.00' \
+		$'Ben\t2026-09\tJPY\tpaid\t99' $'Ben\t2026-09\tJPY\tcarried_forward\t0' \
+		$'Ana\t2026-10\tEUR\tpaid\t40.00' $'Ana\t2026-10\tEUR\tcarried_forward\t0.00' \
+		$'Ana\t2026-10\tUSD\tpaid\t0.00' $'Ana\t2026-10\tUSD\tcarried_forward\t0.009')" ]
+	run --separate-stderr tally-report -m USD=50,USD=40 "$T/a.tsv"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "tally-report: --min-payout: USD given twice" ]
 }
 
 @test "ledger over three monthly runs: exact file" {
@@ -93,6 +114,43 @@ setup_file() {
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/l.tsv: period 2027-01 is out of order: the ledger's last period is 2026-11; run 2026-12 first" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+}
+
+@test "ledger: a period before the ledger's first is out of order too" {
+	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
+	cp "$T/l.tsv" "$T/before.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-09 is out of order: the ledger starts at 2026-10" ]
+	cmp "$T/l.tsv" "$T/before.tsv"
+}
+
+@test "ledger: a quiet month is recorded, so the next one is in order" {
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-09-01\tAna\tUSD\t5.00' >"$T/sep.tsv"
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' >"$T/oct.tsv"
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-11-01\tAna\tUSD\t5.00' >"$T/nov.tsv"
+	tally-report -l "$T/l.tsv" "$T/sep.tsv" >/dev/null
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-10 "$T/oct.tsv"
+	assert_success
+	assert_output $'statement\tpayee\tperiod\tcurrency\tentry\tsource\tproduct\tamount'
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_success
+	run cut -f1-8 "$T/l.tsv"
+	assert_output "$(printf '%s\n' $'statement\tpayee\tperiod\tcurrency\tbrought_forward\tearned\tpaid\tcarried_forward' \
+		$'2026-09/0001\tAna\t2026-09\tUSD\t0.00\t5.00\t5.00\t0.00' \
+		$'2026-10/0000\t\t2026-10\t\t0\t0\t0\t0' \
+		$'2026-11/0001\tAna\t2026-11\tUSD\t0.00\t5.00\t5.00\t0.00')"
+	# the quiet month is closed: rows for it now are refused
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-10-05\tBen\tUSD\t1.00' >"$T/late.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/late.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-10 is already in the ledger, which has no statement of Ben (USD) for it: a closed period cannot change" ]
+	# and an edited marker breaks the chain
+	sed -i '3s/	0	0	0	0	/	0	1	0	0	/' "$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:3: column \"earned\": a period closed with no statement has 0 here; refusing to use this ledger" ]
 }
 
 @test "ledger: an edited amount breaks the balance chain" {
@@ -242,6 +300,40 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_line "2026-10/0001	Ana	2026-10	USD	carried_forward			0.003"
 }
 
+@test "--fx: the rows of one sale convert by running total; --check still holds" {
+	printf 'date\tcurrency\trate\n2026-01-01\tEUR\t1.0833333\n' >"$T/r.tsv"
+	printf '%s\n' $'date\tsource\torder\tline\tkind\tcurrency\tnet\tpayee\tamount' \
+		$'2026-09-01\ts\to1\t1\tsale\tEUR\t10.00\tA\t3.333334' \
+		$'2026-09-01\ts\to1\t1\tsale\tEUR\t10.00\tB\t3.333333' \
+		$'2026-09-01\ts\to1\t1\tsale\tEUR\t10.00\tC\t3.333333' >"$T/a.tsv"
+	run --separate-stderr tally-report --fx "$T/r.tsv" --to USD "$T/a.tsv"
+	assert_success
+	[ "$(grep -P '\tearned\t' <<<"$output" | cut -f2,8)" = "$(printf '%s\n' $'A\t3.611112' $'B\t3.61111' $'C\t3.611111')" ]
+	run --separate-stderr tally-report --check --fx "$T/r.tsv" --to USD "$T/a.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-09\tUSD\t10.833333\t10.833333\t10.83\t0.003333\tok')"
+	[ -z "$stderr" ]
+}
+
+@test "--check: rows of one sale that disagree on its net are named" {
+	printf '%s\n' $'date\tsource\torder\tline\tkind\tcurrency\tnet\tpayee\tamount' \
+		$'2026-09-01\ts\to1\t1\tsale\tUSD\t10.01\tA\t5.01' \
+		$'2026-09-01\ts\to1\t1\tsale\tUSD\t10.00\tB\t5.00' >"$T/a.tsv"
+	run --separate-stderr tally-report --check "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/a.tsv:3: column \"net\": 10.00 differs from the 10.01 of line 2 of the same sale" ]
+}
+
+@test "--check: an empty origin does not merge different sales" {
+	printf '%s\n' $'date\tsource\torder\tline\tkind\tcurrency\tnet\torigin\tpayee\tamount' \
+		$'2026-09-01\ts\to1\t1\tsale\tUSD\t10.00\t\tA\t10.00' \
+		$'2026-09-01\ts\to2\t1\tsale\tUSD\t5.00\t\tA\t5.00' >"$T/a.tsv"
+	run --separate-stderr tally-report --check "$T/a.tsv"
+	assert_success
+	assert_line $'2026-09\tUSD\t15.00\t15.00\t15.00\t0.00\tok'
+}
+
 @test "--fx: a missing rate names date and currency" {
 	printf 'date\tcurrency\trate\n2026-10-10\tEUR\t1.08\n' >"$T/r.tsv"
 	run --separate-stderr tally-report --fx "$T/r.tsv" --to USD "$TALLY_ROOT/$R/alloc-fx.tsv"
@@ -257,6 +349,19 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_line "2026-10	USD	total		growth	20.8%"
 	assert_line "2026-10	USD	total		returning_customers	2"
 	assert_line "2026-10	USD	channel	bandcamp	take_rate	15.0%"
+}
+
+@test "--summary: a standalone fee row is part of its channel's effective take" {
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet' \
+		$'2026-09-01\tetsy\tsale\tUSD\t20.00\t1.00\t19.00' \
+		$'2026-09-02\tetsy\tfee\tUSD\t0.00\t0.20\t-0.20' >"$T/s.tsv"
+	run --separate-stderr tally-report --summary "$T/s.tsv"
+	assert_success
+	[ "$(grep -P '\tchannel\t' <<<"$output")" = "$(printf '%s\n' \
+		$'2026-09\tUSD\tchannel\tetsy\tgross\t20.00' $'2026-09\tUSD\tchannel\tetsy\tfee\t1.20' \
+		$'2026-09\tUSD\tchannel\tetsy\tnet\t18.80' $'2026-09\tUSD\tchannel\tetsy\ttake_rate\t6.0%' \
+		$'2026-09\tUSD\tchannel\tetsy\tshare\t100.0%')" ]
+	assert_line $'2026-09\tUSD\ttotal\t\tnet\t18.80'
 }
 
 @test "--summary in text, md and html" {
@@ -311,3 +416,28 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	run tally-report -m USD=20 - <"$TALLY_ROOT/$R/alloc.tsv"
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/three-months.tsv")"
 }
+
+@test "the man page's EXAMPLES run as written" {
+	# the one-line examples, from the top of the source tree
+	run --separate-stderr tally-report -m USD=20 tests/fixtures/report/alloc.tsv
+	assert_success
+	[ "$(grep -c '^\.Dl tally-report -m USD=20 tests/fixtures/report/alloc.tsv$' man/tally-report.1)" -eq 1 ]
+	assert_output "$(cat "$R/expected/three-months.tsv")"
+	[ "$(grep -c '^\.Dl tally-report --summary -f md sales.tsv$' man/tally-report.1)" -eq 1 ]
+	run --separate-stderr bash -c "cd '$R' && tally-report --summary -f md sales.tsv"
+	assert_success
+	assert_line "# The business at a glance"
+	# the cron job's tally-report lines, on an October of allocations
+	mkdir "$T/cron"
+	cp "$R/alloc-2026-09.tsv" "$T/cron/alloc-2026-09.tsv"
+	cp "$R/alloc-2026-10.tsv" "$T/cron/alloc-2026-10.tsv"
+	sed -n '/^\.Bd -literal/,/^\.Ed/p' man/tally-report.1 | grep '^tally-report' >"$T/cron.sh"
+	[ "$(wc -l <"$T/cron.sh")" -eq 2 ]
+	for m in 2026-09 2026-10; do
+		run bash -c "cd '$T/cron' && m=$m && set -e && . '$T/cron.sh'"
+		assert_success
+	done
+	[ -f "$T/cron/statements/Ana-2026-10.html" ]
+	assert_line $'2026-10\tUSD\t35.005\t35.005\t0.00\t35.005\tok'
+}
+

@@ -7,7 +7,9 @@
 # passed-over payouts; --default-payee; --rejects; caps in another
 # currency with and without --fx; a repeat refused by the state and
 # --force; two concurrent runs serialised by the lock; then every bad
-# input with its exact message and status; nosuch.tsv; >/dev/full; | head.
+# input with its exact message and status; nosuch.tsv; >/dev/full; | head;
+# the man page's EXAMPLES run literally; pass-through, CRLF and header-only
+# input; --explain to a FIFO; split | report from stdin, conserved.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/split
@@ -317,4 +319,87 @@ data_error() {
 	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$F/agent.tsv' - <'$F/agent-sales.tsv' | head -1"
 	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
 	[ -z "$stderr" ]
+}
+
+# man_examples PAGE DIR: run every "$ command" shown in PAGE's .EX blocks
+# inside DIR, exactly as written, and compare its output with the lines the
+# page shows after it.
+man_examples() {
+	local page=$1 dir=$2 cmd="" exp="" got l n=0
+	while IFS= read -r l; do
+		if [ -n "$cmd" ] && { [ "$l" = $'\x01' ] || [ "${l:0:2}" = '$ ' ]; }; then
+			got=$(cd "$dir" && bash -c "set -o pipefail; $cmd" 2>&1) ||
+				{ echo "failed: $cmd"; echo "$got"; return 1; }
+			[ "$got" = "$exp" ] || { echo "differs: $cmd"; diff <(echo "$exp") <(echo "$got"); return 1; }
+			n=$((n + 1))
+			cmd="" exp=""
+		fi
+		if [ "${l:0:2}" = '$ ' ]; then
+			cmd=${l#\$ }
+		elif [ -n "$cmd" ]; then
+			exp+="${exp:+$'\n'}$l"
+		fi
+	done < <(awk '/^\.EX/{ex=1; next} /^\.EE/{ex=0; print "\001"; next} ex' "$page" |
+		sed -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/\\&//g')
+	echo "$n examples"
+}
+
+@test "the man page's EXAMPLES run as written and print what the page shows" {
+	cp "$F"/*.tsv "$T/"
+	run man_examples "$TALLY_ROOT/man/tally-split.1" "$T"
+	[ "$status" -eq 0 ]
+	[ "$output" = "7 examples" ]
+}
+
+@test "unknown columns pass through in order; CRLF input; a header-only input gives the header" {
+	printf '%s\r\n' $'note\tdate\tsource\torder\tline\tproduct\tkind\tcurrency\tnet\tz' \
+		$'hello\t2026-10-01\tetsy\t1\t1\tX\tsale\tUSD\t0.01\t\\t' >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$F/penny.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'note\tdate\tsource\torder\tline\tproduct\tkind\tcurrency\tnet\tz\tpayee\ttier\tagreement\tshare\tamount' \
+		$'hello\t2026-10-01\tetsy\t1\t1\tX\tsale\tUSD\t0.01\t\\t\tAna\t1\t2\t0.5\t0.005' \
+		$'hello\t2026-10-01\tetsy\t1\t1\tX\tsale\tUSD\t0.01\t\\t\tBen\t1\t3\t0.3\t0.003' \
+		$'hello\t2026-10-01\tetsy\t1\t1\tX\tsale\tUSD\t0.01\t\\t\tCleo\t1\t4\t0.2\t0.002')" ]
+	[ -z "$stderr" ]
+	head -n 1 "$F/agent-sales.tsv" >"$T/empty.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/st" "$T/empty.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
+	[ -z "$stderr" ]
+	[ "$(cat "$T/st")" = "# tally-split state 1" ]
+}
+
+@test "--explain to a FIFO writes through it and leaves it a FIFO" {
+	mkfifo "$T/fifo"
+	cat "$T/fifo" >"$T/why.txt" &
+	run --separate-stderr tally-split -a "$F/agent.tsv" -e "$T/fifo" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	wait
+	[ -p "$T/fifo" ]
+	[ "$(wc -l <"$T/why.txt")" -eq 4 ]
+}
+
+@test "split | report from stdin: every micro-unit of the sales reaches a statement" {
+	printf '%s\n' $'match\ttier\tpayee\tshare\tcap' $'*\t1\tAgent\t15%' $'*\t2\tLabel\t100%\t30.00 USD' \
+		$'*\t3\tAna\t1/3' $'*\t3\tBen\t1/3' $'*\t3\tCleo\t1/3' >"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-09-01\tetsy\t1\t1\tX\tsale\t\tUSD\t10.01' \
+		$'2026-09-02\tetsy\t2\t1\tX\tsale\t\tUSD\t33.33' \
+		$'2026-09-03\tetsy\t3\t1\tX\tfee\t\tUSD\t-0.07' \
+		$'2026-10-01\tetsy\t4\t1\tX\tsale\t\tUSD\t0.05' \
+		$'2026-10-02\tetsy\t2\t1\tX\trefund\t2026-09-02\tUSD\t-33.33' \
+		$'2026-10-03\tetsy\t5\t1\tX\tsale\t\tUSD\t7.77'
+	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$T/a.tsv' - <'$T/s.tsv' | tally-report -m USD=5 -"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(grep -P '\tperiod_(earned|paid|carried_forward)\t' <<<"$output" | cut -f3,5,8 | sort -u)" = "$(printf '%s\n' \
+		$'2026-09\tperiod_carried_forward\t6.84' $'2026-09\tperiod_earned\t43.27' $'2026-09\tperiod_paid\t36.43' \
+		$'2026-10\tperiod_carried_forward\t-18.67' $'2026-10\tperiod_earned\t-25.51' $'2026-10\tperiod_paid\t0.00')" ]
+	# the refund after recoupment: the label gives back, the band keeps September's share
+	assert_line $'2026-10/0005\tLabel\t2026-10\tUSD\tcarried_forward\t\t\t-21.683'
+	assert_line $'2026-10/0002\tAna\t2026-10\tUSD\tcarried_forward\t\t\t2.279667'
+	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$T/a.tsv' - <'$T/s.tsv' | tally-report --check"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-09\tUSD\t43.27\t43.27\t43.24\t0.03\tok' $'2026-10\tUSD\t-25.51\t-25.51\t0.00\t-25.51\tok')" ]
 }
