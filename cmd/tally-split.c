@@ -716,29 +716,6 @@ static void write_header(struct run *run, struct tsv_writer *w)
 	tsv_end_row(w);
 }
 
-/* --explain FILE is written atomically (out.h), unless FILE exists and is
- * not a regular file (/dev/stderr, a terminal, a FIFO): renaming a
- * temporary over it would replace the device or the link, so such a file
- * is written in place. */
-static int open_explain(struct out *o, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		if (out_open_fd(o, fd, path) < 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		return 0;
-	}
-	return out_open_file(o, path);
-}
-
 int main(int argc, char **argv)
 {
 	static struct run run;
@@ -757,7 +734,7 @@ int main(int argc, char **argv)
 	load_state(&run, &lock);
 	reject_open(&run.rejects, run.opt.rejects);
 	if (run.opt.explain) {
-		if (open_explain(&run.explain, run.opt.explain) < 0)
+		if (out_open_file(&run.explain, run.opt.explain) < 0)
 			diag_die(EXIT_USAGE, "%s: %s", run.opt.explain, strerror(errno));
 		run.explaining = true;
 	}

@@ -78,22 +78,54 @@ static char *temp_name_for(const char *path)
 	return tmp;
 }
 
+/* A path that exists and is not a regular file (/dev/stderr, a terminal,
+ * a FIFO) is written in place: renaming over it would replace the device. */
+static int open_in_place(struct out *o, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (out_open_fd(o, fd, path) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	o->close_fd = true;
+	return 0;
+}
+
 int out_open_file(struct out *o, const char *path)
 {
-	char *tmp = temp_name_for(path);
-	char *final = strdup(path);
+	struct stat st;
+	char *tmp = NULL, *final = NULL;
 	int fd = -1;
 	mode_t mask;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return open_in_place(o, path);
+	/* Through a symbolic link, replace the file it points to, not the link. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		final = realpath(path, NULL);
+	if (!final)
+		final = strdup(path);
+	if (final)
+		tmp = temp_name_for(final);
 
 	if (!tmp || !final)
 		goto fail_nomem;
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		goto fail;
-	/* mkstemp makes 0600; give the file the mode a plain create would. */
-	mask = umask(0);
-	umask(mask);
-	(void)fchmod(fd, 0666 & ~mask);
+	/* mkstemp makes 0600: keep the mode of the file being replaced, else
+	 * give the one a plain create would. */
+	if (stat(final, &st) == 0) {
+		(void)fchmod(fd, st.st_mode & 07777);
+	} else {
+		mask = umask(0);
+		umask(mask);
+		(void)fchmod(fd, 0666 & ~mask);
+	}
 	if (track_pending(tmp) < 0 || out_open_fd(o, fd, final) < 0) {
 		int e = errno;
 		unlink(tmp);
@@ -257,6 +289,8 @@ int out_close(struct out *o)
 		if (o->err)
 			unlink(o->tmp_path);
 	}
+	else if (o->close_fd && close(o->fd) < 0 && !o->err)
+		o->err = errno;
 	err = o->err;
 	release(o);
 	if (err) {
@@ -271,6 +305,8 @@ void out_abort(struct out *o)
 	if (o->tmp_path) {
 		close(o->fd);
 		unlink(o->tmp_path);
+	} else if (o->close_fd) {
+		close(o->fd);
 	}
 	release(o);
 }

@@ -26,6 +26,7 @@ struct out {
 	bool fatal;        /* on a write error, diag_die(1, "NAME: write error: ...") at once */
 	char *path;        /* atomic file: the final path (owned), else NULL */
 	char *tmp_path;    /* atomic file: the temporary being written (owned) */
+	bool close_fd;     /* out_close closes fd (a file opened in place) */
 };
 
 /* Wrap an already open descriptor (1 for stdout).  name is borrowed.
@@ -33,8 +34,12 @@ struct out {
 int out_open_fd(struct out *o, int fd, const char *name);
 
 /* Start writing PATH atomically: a temporary ".NAME.XXXXXX" beside it,
- * mode 0666 & ~umask.  Returns 0, or -1 with errno set (the folder is
- * missing or not writable...). */
+ * mode 0666 & ~umask, renamed over PATH by out_close.  Through a symbolic
+ * link the file it points to is replaced, not the link.  A PATH that
+ * exists and is not a regular file (/dev/stderr, a FIFO, a terminal) is
+ * written in place instead, since renaming would replace the device.
+ * Returns 0, or -1 with errno set (the folder is missing or not
+ * writable...). */
 int out_open_file(struct out *o, const char *path);
 
 /* Append bytes, a NUL-terminated string, one byte, or printf output. */

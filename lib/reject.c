@@ -31,9 +31,8 @@ void reject_row(struct reject_sink *rs, const char *file, long line, const char 
 	}
 	out_write(&rs->out, raw, raw_len);
 	out_putc(&rs->out, '\t');
-	char where[64];
-	int n = snprintf(where, sizeof where, "line %ld: ", line);
-	out_write(&rs->out, where, (size_t)n);
+	tsv_escape_to(&rs->out, file, strlen(file));
+	out_printf(&rs->out, ":%ld: ", line);
 	tsv_escape_to(&rs->out, reason, strlen(reason));
 	out_putc(&rs->out, '\n');
 	rs->count++;

@@ -2,8 +2,8 @@
  *
  * Without --rejects the first bad row is fatal: "prog: FILE:LINE: REASON",
  * exit 1.  With --rejects FILE, the row is written there verbatim (as it
- * was read), followed by a TAB and the escaped reason, and the command goes
- * on.  The rejects file starts with the input's header line plus a last
+ * was read), followed by a TAB and "FILE:LINE: REASON" (escaped), and the
+ * command goes on.  The rejects file starts with the input's header line plus a last
  * column "reject_reason" (a header given once), and is written atomically.
  * Nothing is ever dropped silently. */
 #ifndef TALLY_REJECT_H

@@ -378,7 +378,7 @@ qmap() {
 	[ "$stderr" = "tally-ingest: 1 row rejected, see $T/rej.tsv" ]
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(head -c 39 "$T/rej.tsv")" = "Purchase ID,Item Name,Buyer Name,Purcha" ]
-	[ "$(sed -n 2p "$T/rej.tsv" | cut -f2)" = 'line 3: column "Net Total ($)": "12,3x" is not an amount' ]
+	[ "$(sed -n 2p "$T/rej.tsv" | cut -f2)" = 'gumroad_bad_amount.csv:3: column "Net Total ($)": "12,3x" is not an amount' ]
 	[ "$(sed -n 2p "$T/rej.tsv" | cut -f1)" = "$(sed -n 3p gumroad_bad_amount.csv)" ]
 }
 

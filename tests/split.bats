@@ -217,8 +217,8 @@ sales() {
 	[ "$output" = "$(printf '%s\n' $'order\tpayee\tamount' $'1\tMara (manager)\t0.15' $'1\tAna\t0.425' $'1\tBen\t0.425')" ]
 	[ "$stderr" = "tally-split: 2 rows rejected, see $T/rej.tsv" ]
 	[ "$(cut -f3,10 "$T/rej.tsv")" = "$(printf '%s\n' $'order\treject_reason' \
-		$'2\tline 3: column "currency": "XYZ" is not a known currency' \
-		$'3\tline 4: column "net": "1,00" is not an amount')" ]
+		$'2\t'"$T/s.tsv"$':3: column "currency": "XYZ" is not a known currency' \
+		$'3\t'"$T/s.tsv"$':4: column "net": "1,00" is not an amount')" ]
 	[ "$(grep -c '^seen' "$T/st")" -eq 1 ]
 }
 

@@ -278,6 +278,36 @@ static void test_writer(void)
 	}
 }
 
+/* Devices and FIFOs are written in place; through a link, the file it
+ * points to is replaced and the link stays. */
+static void test_special_targets(void)
+{
+	struct out o;
+	struct stat st;
+	char target[300], link_path[300], back[64];
+
+	tap_is_int(out_open_file(&o, "/dev/null"), 0, "/dev/null opens");
+	out_puts(&o, "x");
+	tap_is_int(out_close(&o), 0, "and closes");
+	tap_ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
+
+	snprintf(target, sizeof target, "%s/target", tmpdir);
+	snprintf(link_path, sizeof link_path, "%s/link", tmpdir);
+	write_file("target", "old\n", 4);
+	chmod(target, 0640);
+	tap_is_int(symlink(target, link_path), 0, "a link to a file");
+	out_open_file(&o, link_path);
+	out_puts(&o, "new\n");
+	tap_is_int(out_close(&o), 0, "written through the link");
+	tap_ok(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode), "the link is still a link");
+	FILE *f = fopen(target, "rb");
+	size_t n = fread(back, 1, sizeof back - 1, f);
+	fclose(f);
+	back[n] = '\0';
+	tap_is_str(back, "new\n", "the file it points to was replaced");
+	tap_ok(stat(target, &st) == 0 && (st.st_mode & 0777) == 0640, "keeping its mode");
+}
+
 static void test_quote(void)
 {
 	char buf[128];
@@ -301,6 +331,7 @@ int main(void)
 	test_big_field();
 	test_many_files();
 	test_writer();
+	test_special_targets();
 	test_quote();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
