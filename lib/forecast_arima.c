@@ -153,7 +153,7 @@ static double css(const struct arma *a, const double *w, size_t n, size_t t0, do
  * Cholesky; false when A is not positive definite. */
 static bool solve_spd(const double *A, const double *b, double *x, int k)
 {
-	double L[NPAR * NPAR];
+	double L[NPAR * NPAR] = {0};
 	for (int i = 0; i < k; i++)
 		for (int j = 0; j <= i; j++) {
 			double s = A[i * NPAR + j];

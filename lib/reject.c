@@ -22,7 +22,7 @@ void reject_open(struct reject_sink *rs, const char *path)
 void reject_row(struct reject_sink *rs, const char *file, long line, const char *header,
 		size_t header_len, const char *raw, size_t raw_len, const char *reason)
 {
-	if (!rs || !rs->open)
+	if (!rs->open)
 		diag_die_at(EXIT_DATA, file, line, "%s", reason);
 	if (!rs->header_done) {
 		out_write(&rs->out, header, header_len);
