@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "date.h"
 #include "diag.h"
 #include "forecast.h"
@@ -76,10 +77,8 @@ static size_t key_cap;
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, n);
+	return h ^ (h >> 29);
 }
 
 static void grow_slots(void)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "date.h"
 #include "diag.h"
 #include "fx.h"
@@ -168,11 +169,7 @@ struct strtab {
 
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, len);
 	return h ^ (h >> 29);
 }
 

@@ -2,6 +2,8 @@
  * statement (see report_ledger.h). */
 #include "report_ledger.h"
 
+#include "hash.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,26 +36,17 @@ bool report_settle(int64_t brought_forward, int64_t earned, int digits, int64_t 
 	return true;
 }
 
-static uint64_t fnv1a64(uint64_t h, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 uint64_t report_ledger_chain(uint64_t prev, const char *const f[8])
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 	char hex[17] = "";
 
 	if (prev)
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)prev);
-	h = fnv1a64(h, hex, strlen(hex));
+	h = hash_fnv1a(h, hex, strlen(hex));
 	for (int i = 0; i < 8; i++) {
-		h = fnv1a64(h, "\t", 1);
-		h = fnv1a64(h, f[i], strlen(f[i]));
+		h = hash_fnv1a(h, "\t", 1);
+		h = hash_fnv1a(h, f[i], strlen(f[i]));
 	}
 	return h ? h : 1; /* 0 means "no previous row" */
 }
@@ -110,8 +103,8 @@ struct last_index {
 
 static uint64_t account_hash(const char *payee, const char *cur)
 {
-	uint64_t h = fnv1a64(14695981039346656037ULL, payee, strlen(payee));
-	return fnv1a64(h ^ 0xff, cur, 3);
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, payee, strlen(payee));
+	return hash_fnv1a(h ^ 0xff, cur, 3);
 }
 
 static bool same_account(const struct report_ledger_row *r, const char *payee, const char *cur)

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "diag.h"
+#include "hash.h"
 #include "tsv.h"
 
 #define SECONDS_PER_DAY 86400
@@ -686,14 +687,6 @@ struct split_cache {
 	size_t used;
 };
 
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static void cache_clear(struct split_cache *c)
 {
@@ -755,9 +748,9 @@ int split_matches(struct split_rules *r, const struct split_row *row,
 	size_t lens[4], total = 0;
 	for (int i = 0; i < 4; i++)
 		total += (lens[i] = strlen(parts[i])) + 1;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 	for (int i = 0; i < 4; i++)
-		h = hash_bytes(h, parts[i], lens[i] + 1); /* the NUL separates */
+		h = hash_fnv1a(h, parts[i], lens[i] + 1); /* the NUL separates */
 	if (!r->cache) {
 		r->cache = calloc(1, sizeof *r->cache);
 		if (!r->cache)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "hash.h"
 #include "money.h"
 #include "tsv.h"
 
@@ -17,14 +18,9 @@ uint64_t split_state_key(const char *source, const char *order, const char *line
 			 const char *kind)
 {
 	const char *parts[4] = {source, order, line, kind};
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (int i = 0; i < 4; i++) {
-		const unsigned char *p = (const unsigned char *)parts[i];
-		do {
-			h ^= *p;
-			h *= 0x100000001b3ULL;
-		} while (*p++);
-	}
+	uint64_t h = HASH_FNV_OFFSET;
+	for (int i = 0; i < 4; i++) /* each with its NUL, which separates them */
+		h = hash_fnv1a(h, parts[i], strlen(parts[i]) + 1);
 	/* splitmix64's finaliser spreads FNV's weak low bits. */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;

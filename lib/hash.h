@@ -1,0 +1,25 @@
+/* hash.h - the one non-cryptographic hash tally uses for tables and
+ * fingerprints: 64-bit FNV-1a.  Its values are stored in state files and
+ * ledger chains, so it must never change. */
+#ifndef TALLY_HASH_H
+#define TALLY_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH_FNV_OFFSET 0xcbf29ce484222325ULL /* the FNV-1a 64 starting value */
+
+/* Continue an FNV-1a 64 hash h over n bytes at p; start with
+ * HASH_FNV_OFFSET.  Its low bits are weak: tables should mix them (e.g.
+ * h ^ h >> 29) before masking. */
+static inline uint64_t hash_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#endif
