@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,18 @@ __attribute__((format(printf, 2, 3))) static int tap_ok(int cond, const char *fm
 			printf("#   got \"%s\", want \"%s\" (%s:%d)\n", g_ ? g_ : "(null)", \
 			       w_ ? w_ : "(null)", __FILE__, __LINE__);                \
 	} while (0)
+
+/* A fixed-seed xorshift64 for property tests: the same cases every run,
+ * with no dependence on rand()'s implementation. */
+static uint64_t tap_rng = 0x9e3779b97f4a7c15ULL;
+
+__attribute__((unused)) static uint64_t tap_rand(void)
+{
+	tap_rng ^= tap_rng << 13;
+	tap_rng ^= tap_rng >> 7;
+	tap_rng ^= tap_rng << 17;
+	return tap_rng;
+}
 
 static int tap_done(void)
 {

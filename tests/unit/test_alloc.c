@@ -17,15 +17,6 @@ __extension__ typedef __int128 i128;
 
 #define MAX_PARTS 200
 
-static uint64_t rng = 2463534242ULL;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Parts as text, "a b c", for messages. */
 static const char *show(const int64_t *parts, size_t n)
 {
@@ -153,22 +144,22 @@ struct random_case {
 
 static int64_t random_amount(void)
 {
-	unsigned bits = (unsigned)(next_rand() % 64);
-	int64_t v = bits == 0 ? 0 : (int64_t)(next_rand() >> (64 - bits) >> 1);
-	if (next_rand() % 50 == 0)
-		v = INT64_MAX - (int64_t)(next_rand() % 3);
-	return next_rand() & 1 ? -v : v;
+	unsigned bits = (unsigned)(tap_rand() % 64);
+	int64_t v = bits == 0 ? 0 : (int64_t)(tap_rand() >> (64 - bits) >> 1);
+	if (tap_rand() % 50 == 0)
+		v = INT64_MAX - (int64_t)(tap_rand() % 3);
+	return tap_rand() & 1 ? -v : v;
 }
 
 static int64_t random_weight(unsigned kind)
 {
 	switch (kind) {
 	case 0:
-		return (int64_t)(next_rand() % 4); /* many zeros and ties */
+		return (int64_t)(tap_rand() % 4); /* many zeros and ties */
 	case 1:
-		return (int64_t)(next_rand() % 1000);
+		return (int64_t)(tap_rand() % 1000);
 	default:
-		return (int64_t)(next_rand() >> 1); /* up to INT64_MAX */
+		return (int64_t)(tap_rand() >> 1); /* up to INT64_MAX */
 	}
 }
 
@@ -176,16 +167,16 @@ static void make_case(struct random_case *c)
 {
 	c->amount = random_amount();
 	/* Mostly a few payees; sometimes more than alloc.c keeps on the stack. */
-	c->n = next_rand() % 20 == 0 ? 65 + next_rand() % (MAX_PARTS - 65)
-				     : 1 + next_rand() % 8;
-	unsigned kind = (unsigned)(next_rand() % 3);
+	c->n = tap_rand() % 20 == 0 ? 65 + tap_rand() % (MAX_PARTS - 65)
+				     : 1 + tap_rand() % 8;
+	unsigned kind = (unsigned)(tap_rand() % 3);
 	int64_t any = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		c->weights[i] = random_weight(kind);
 		any |= c->weights[i];
 	}
 	if (any == 0)
-		c->weights[next_rand() % c->n] = 1;
+		c->weights[tap_rand() % c->n] = 1;
 }
 
 static i128 weight_sum(const struct random_case *c)
@@ -268,9 +259,9 @@ static bool ratio_form_agrees(const struct random_case *c, const int64_t *parts)
 {
 	static struct ratio weights[MAX_PARTS];
 	int64_t again[MAX_PARTS];
-	int64_t d = 1 + (int64_t)(next_rand() % 1000);
+	int64_t d = 1 + (int64_t)(tap_rand() % 1000);
 	for (size_t i = 0; i < c->n; i++) {
-		int64_t m = 1 + (int64_t)(next_rand() % 5);
+		int64_t m = 1 + (int64_t)(tap_rand() % 5);
 		weights[i] = (struct ratio){c->weights[i] * m, d * m};
 	}
 	if (alloc_split(c->amount, weights, c->n, again) != ALLOC_OK)
@@ -333,11 +324,11 @@ static void test_scale_invariance(void)
 {
 	int failures = 0;
 	for (int i = 0; i < 2000; i++) {
-		size_t n = 1 + next_rand() % 6;
-		int64_t w[6], scaled[6], a[6], b[6], k = 1 + (int64_t)(next_rand() % 1000);
-		int64_t amount = (int64_t)(next_rand() % 100000) - 50000;
+		size_t n = 1 + tap_rand() % 6;
+		int64_t w[6], scaled[6], a[6], b[6], k = 1 + (int64_t)(tap_rand() % 1000);
+		int64_t amount = (int64_t)(tap_rand() % 100000) - 50000;
 		for (size_t j = 0; j < n; j++) {
-			w[j] = 1 + (int64_t)(next_rand() % 10);
+			w[j] = 1 + (int64_t)(tap_rand() % 10);
 			scaled[j] = w[j] * k;
 		}
 		alloc_split_int(amount, w, n, a);

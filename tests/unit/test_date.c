@@ -59,15 +59,6 @@ static const char *week_of(const char *day)
 	return fmt_period(period_of(t, PERIOD_WEEK));
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* ---- civil arithmetic ------------------------------------------------- */
 
 static void test_civil_anchors(void)
@@ -293,7 +284,7 @@ static void test_format_round_trip(void)
 	int64_t hi = date_days_from_civil(10000, 1, 1) * 86400;
 	long bad = 0, bad_gm = 0;
 	for (int i = 0; i < 200000; i++) {
-		int64_t t = lo + (int64_t)(next_rand() % (uint64_t)(hi - lo));
+		int64_t t = lo + (int64_t)(tap_rand() % (uint64_t)(hi - lo));
 		char tb[DATE_BUF], db[DATE_BUF], want[64];
 		int64_t back_t, back_d;
 		size_t tn = date_format_time(tb, t), dn = date_format_day(db, t);
@@ -624,7 +615,7 @@ static void test_period_bounds(void)
 	 * bounds around the time. */
 	long bad = 0;
 	for (int i = 0; i < 20000; i++) {
-		int64_t t = (int64_t)next_rand();
+		int64_t t = (int64_t)tap_rand();
 		for (int k = 0; k < 5; k++) {
 			struct period p = period_of(t, (enum period_kind)k);
 			char buf[DATE_BUF];

@@ -12,15 +12,6 @@
 #include "money.h"
 #include "tap.h"
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* ---- currency table ------------------------------------------------ */
 
 static void test_currency_digits(void)
@@ -224,9 +215,9 @@ static void test_format(void)
 /* A random amount: any magnitude from 1 to 63 bits, either sign. */
 static int64_t random_amount(void)
 {
-	unsigned bits = (unsigned)(next_rand() % 63) + 1;
-	int64_t v = (int64_t)(next_rand() >> (64 - bits));
-	return next_rand() & 1 ? -v : v;
+	unsigned bits = (unsigned)(tap_rand() % 63) + 1;
+	int64_t v = (int64_t)(tap_rand() >> (64 - bits));
+	return tap_rand() & 1 ? -v : v;
 }
 
 static void test_round_trip(void)
@@ -339,7 +330,7 @@ static void test_round_payable(void)
 	int failures = 0;
 	for (int i = 0; i < 10000; i++) {
 		int64_t balance = random_amount(), payable, residue;
-		int digits = (int)(next_rand() % 7);
+		int digits = (int)(tap_rand() % 7);
 		int64_t unit = 1;
 		for (int d = digits; d < 6; d++)
 			unit *= 10;

@@ -208,40 +208,31 @@ static void test_waterfall(void)
 	split_rules_free(&r);
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* A random agreements file: 1-4 tiers, 1-5 payees each, shares as
  * percentages, fractions or (last tier) weights, random caps. */
 static void random_rules(char *buf, size_t cap)
 {
 	size_t used = (size_t)snprintf(buf, cap, "match\ttier\tpayee\tshare\tcap\n");
-	int ntiers = 1 + (int)(next_rand() % 4);
+	int ntiers = 1 + (int)(tap_rand() % 4);
 	for (int t = 1; t <= ntiers; t++) {
 		bool last = t == ntiers;
-		int total = last ? 100 : 1 + (int)(next_rand() % 100);
-		int n = 1 + (int)(next_rand() % 5);
+		int total = last ? 100 : 1 + (int)(tap_rand() % 100);
+		int n = 1 + (int)(tap_rand() % 5);
 		if (n > total)
 			n = total;
-		bool weights = last && next_rand() % 3 == 0;
+		bool weights = last && tap_rand() % 3 == 0;
 		char capfield[32] = "";
-		if (!last && next_rand() % 2)
-			snprintf(capfield, sizeof capfield, "%d.%02d USD", 1 + (int)(next_rand() % 500),
-				 (int)(next_rand() % 100));
+		if (!last && tap_rand() % 2)
+			snprintf(capfield, sizeof capfield, "%d.%02d USD", 1 + (int)(tap_rand() % 500),
+				 (int)(tap_rand() % 100));
 		int left = total - n; /* each payee has 1, the rest spread at random */
 		for (int p = 0; p < n; p++) {
-			int extra = p + 1 == n ? left : (int)(next_rand() % (unsigned)(left + 1));
+			int extra = p + 1 == n ? left : (int)(tap_rand() % (unsigned)(left + 1));
 			left -= extra;
 			char share[32];
 			if (weights)
-				snprintf(share, sizeof share, "%d", 1 + (int)(next_rand() % 9));
-			else if (next_rand() % 2)
+				snprintf(share, sizeof share, "%d", 1 + (int)(tap_rand() % 9));
+			else if (tap_rand() % 2)
 				snprintf(share, sizeof share, "%d%%", 1 + extra);
 			else
 				snprintf(share, sizeof share, "%d/100", 1 + extra);
@@ -271,11 +262,11 @@ static void test_property(void)
 		bool ok_sum = true, ok_sign = true, ok_same = true;
 		for (int k = 0; k < 20; k++) {
 			int64_t basis;
-			switch (next_rand() % 4) {
-			case 0: basis = (int64_t)(next_rand() % 100); break;
-			case 1: basis = (int64_t)(next_rand() % 1000000000); break;
-			case 2: basis = -(int64_t)(next_rand() % 100000000); break;
-			default: basis = (int64_t)(next_rand() % 1000000000000000LL); break;
+			switch (tap_rand() % 4) {
+			case 0: basis = (int64_t)(tap_rand() % 100); break;
+			case 1: basis = (int64_t)(tap_rand() % 1000000000); break;
+			case 2: basis = -(int64_t)(tap_rand() % 100000000); break;
+			default: basis = (int64_t)(tap_rand() % 1000000000000000LL); break;
 			}
 			struct split_part p1[64], p2[64];
 			size_t n1 = 0, n2 = 0;

@@ -32,26 +32,17 @@ static const char *write_file(const char *name, const char *content, size_t len)
 	return p;
 }
 
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Escape with the writer into a file, read the bytes back, unescape. */
 static void test_escape_round_trip(void)
 {
 	int fails = 0;
 	for (int round = 0; round < 2000; round++) {
 		char field[64], back[160];
-		size_t len = next_rand() % sizeof field;
+		size_t len = tap_rand() % sizeof field;
 		/* half the fields of any byte, half rich in the escaped ones */
 		for (size_t i = 0; i < len; i++) {
 			static const char alphabet[] = "ab\t\n\r\\\\tnr x\xc3\xa9";
-			uint64_t x = next_rand();
+			uint64_t x = tap_rand();
 			field[i] = round % 2 ? (char)(x & 0xff)
 					     : alphabet[(x >> 8) % (sizeof alphabet - 1)];
 		}
