@@ -34,6 +34,10 @@
 static const char *const default_kinds[] = {
 	"sale", "subscription", "tip", "adjustment", "refund", "chargeback", "fee",
 };
+/* Every kind of the sales stream (tally.7). */
+static const char *const known_kinds[] = {
+	"sale", "refund", "chargeback", "subscription", "tip", "fee", "payout", "adjustment",
+};
 /* Kinds whose rows a refund of the same order reverses. */
 static const char *const revenue_kinds[] = {"sale", "subscription", "tip", "adjustment"};
 /* Columns tally-split adds; the input must not have them already. */
@@ -613,10 +617,26 @@ static void agreement_lines(struct run *run, const struct split_row *row, char *
 		used += (size_t)snprintf(buf + used, cap - used, "%s%ld", i ? ", " : "", list[i]->line);
 }
 
+static bool known_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof known_kinds / sizeof *known_kinds; i++)
+		if (strcmp(known_kinds[i], kind) == 0)
+			return true;
+	return false;
+}
+
 static void process_row(struct run *run, struct tsv_writer *w)
 {
 	const struct columns *c = &run->col;
 	const char *kind = field(run, c->kind);
+	if (!wanted_kind(run, kind) && !known_kind(kind)) {
+		/* not passed over with a count: it may be money nobody meant to skip */
+		char q[96];
+		reject(run, "column \"kind\": %s is not a kind of the sales stream "
+		       "(sale, refund, chargeback, subscription, tip, fee, payout, adjustment; "
+		       "or name it in --kinds)", quote_field(run, c->kind, q, sizeof q));
+		return;
+	}
 	if (!wanted_kind(run, kind)) {
 		count_passed(&run->passed, kind);
 		return;

@@ -169,6 +169,18 @@ sales() {
 	[ "$stderr" = "tally-split: passed over 2 rows not split (sale 1, payout 1)" ]
 }
 
+@test "a row of an unknown kind is bad data, not passed over; --kinds can name it" {
+	sales "$T/s.tsv" $'2026-10-01\tgumroad\t1\t1\tX\tsale\t\tUSD\t10.00' \
+		$'2026-10-02\tgumroad\t2\t1\tX\tbogus\t\tUSD\t5.00'
+	split_cut 3 -a "$F/penny.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:3: column \"kind\": \"bogus\" is not a kind of the sales stream (sale, refund, chargeback, subscription, tip, fee, payout, adjustment; or name it in --kinds)" ]
+	split_cut 3,10- -a "$F/penny.tsv" --kinds sale,bogus "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$stderr" = "" ]
+}
+
 @test "--default-payee takes the rows no agreement covers" {
 	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tAna\t100%' >"$T/a.tsv"
 	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t15.00'
