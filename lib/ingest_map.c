@@ -691,6 +691,9 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 			return fail(m, "out of memory");
 	}
 	m->item = 0;
+	free(m->records);
+	m->records = NULL;
+	m->records_cap = m->nrecords = 0;
 	for (size_t t = 0; t < m->ntotals; t++)
 		for (size_t c = 0; c < m->totals[t].nchecks; c++)
 			m->totals[t].checks[c].sum = 0, m->totals[t].checks[c].count = 0;
@@ -733,6 +736,61 @@ struct cell {
 	int col; /* the column it came from, for messages (-1: none) */
 };
 
+static bool records_has(const struct imap *m, uint64_t h)
+{
+	if (m->records_cap == 0)
+		return false;
+	for (size_t i = (size_t)(h & (m->records_cap - 1));; i = (i + 1) & (m->records_cap - 1)) {
+		if (m->records[i] == h)
+			return true;
+		if (m->records[i] == 0)
+			return false;
+	}
+}
+
+static void records_put(struct imap *m, uint64_t h)
+{
+	if (m->records_cap == 0 || (m->nrecords + 1) * 2 > m->records_cap) {
+		size_t cap = m->records_cap ? m->records_cap * 2 : 1024;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return; /* ids then repeat for identical records: duplicates, counted */
+		for (size_t k = 0; k < m->records_cap; k++)
+			if (m->records[k])
+				for (size_t i = (size_t)(m->records[k] & (cap - 1));; i = (i + 1) & (cap - 1))
+					if (!t[i]) {
+						t[i] = m->records[k];
+						break;
+					}
+		free(m->records);
+		m->records = t;
+		m->records_cap = cap;
+	}
+	for (size_t i = (size_t)(h & (m->records_cap - 1));; i = (i + 1) & (m->records_cap - 1))
+		if (!m->records[i]) {
+			m->records[i] = h;
+			m->nrecords++;
+			return;
+		}
+}
+
+/* {@record}: the fingerprint of the record's text; the n-th record of the
+ * file with the same text gets a derived id, so that identical rows of one
+ * export (two equal listing fees, two equal royalty lines) are not taken
+ * for duplicates, while the same file read again gives the same ids. */
+static uint64_t record_id(struct imap *m, const char *raw, size_t raw_len)
+{
+	uint64_t first = ingest_fingerprint(raw, raw_len), h = first;
+	for (uint64_t n = 2; h == 0 || records_has(m, h); n++) {
+		uint64_t x = first ^ (n * 0x9e3779b97f4a7c15u);
+		x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+		x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+		h = x ^ (x >> 31);
+	}
+	records_put(m, h);
+	return h;
+}
+
 static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struct csvin_field *f,
 			   size_t nf, const char *raw, size_t raw_len, char *scratch)
 {
@@ -740,8 +798,11 @@ static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struc
 	for (size_t k = 0; k < r->ncols; k++) {
 		int col = r->cols[k];
 		if (col == IMAP_COL_RECORD) {
-			uint64_t h = ingest_fingerprint(raw, raw_len);
-			snprintf(scratch, 24, "r%016llx", (unsigned long long)h);
+			if (!m->record_id_set) {
+				m->record_id = record_id(m, raw, raw_len);
+				m->record_id_set = true;
+			}
+			snprintf(scratch, 24, "r%016llx", (unsigned long long)m->record_id);
 			return (struct cell){scratch, 17, -1};
 		}
 		if (col == IMAP_COL_ITEM) {
@@ -1151,6 +1212,17 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 	r->gross = amt[IMAP_GROSS];
 	r->tax = amt[IMAP_TAX];
 	r->fee = amt[IMAP_FEE];
+	bool reversal = strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
+	if (!reversal)
+		r->has_sale_date = false; /* sale_date is the reversed sale's date only */
+	if (reversal && r->gross > 0) {
+		/* the stream's promise: reversals are negative; a positive one
+		 * means the export (or the mapping) is not what it seems */
+		char g[MONEY_BUF];
+		money_format(g, r->gross, r->digits);
+		return fail(m, "a %s row with a positive gross amount %s (%s)", kind, g,
+			    e->amount[IMAP_GROSS]->text);
+	}
 	if (!money_sub(r->gross, r->fee, &r->net))
 		return fail(m, "gross - fee is too large");
 	if (e->amount[IMAP_NET] && amt[IMAP_NET] != r->net) {
@@ -1179,6 +1251,7 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	*nrows = 0;
 	m->arena_len = 0;
 	m->err[0] = '\0';
+	m->record_id_set = false;
 	if (apply_fill(m, f, nf, raw, raw_len) < 0)
 		return IMAP_ERR;
 	const struct csvin_field *v = m->fill_key ? m->view : f;
@@ -1291,6 +1364,7 @@ void imap_free(struct imap *m)
 	}
 	free(m->emits);
 	free(m->view);
+	free(m->records);
 	free(m->arena);
 	free(m->name);
 	free(m->source);

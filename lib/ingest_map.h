@@ -21,7 +21,9 @@
  *
  * A reference {A|B} takes the first of the columns A, B that exists and is
  * not empty in the row; {A}? may be missing from the header.  {@record} is
- * a fingerprint of the source record, {@item} the item number within a run
+ * a fingerprint of the source record (the n-th identical record of a file
+ * gets its own, so re-ingesting a file gives the same ids while identical
+ * rows within one file stay distinct), {@item} the item number within a run
  * of rows with the same fill-key.  COND is ATOM [and ATOM]..., ATOM is
  * {Col} = v1|v2 (also != ~ !~, case-insensitive, "" for empty) or
  * {Col} < > <= >= NUMBER|{Col} (as amounts).
@@ -151,6 +153,10 @@ struct imap {
 	char **fill_saved;                 /* fill-down values of the current run */
 	char *fill_key_saved;
 	long item;                         /* @item */
+	uint64_t *records;                 /* @record ids given in this file (open addressing, 0 empty) */
+	size_t records_cap, nrecords;
+	uint64_t record_id;                /* this record's @record id, once computed */
+	bool record_id_set;
 	struct csvin_field *view;          /* the row after fill-down */
 	size_t view_cap;
 	char *arena;                       /* text of the rows being built */

@@ -87,3 +87,19 @@ totals() {
 		'RUB 44218.30 0.00 44218.30' 'SAR 13.99 0.00 13.99' 'USD 3.15 0.00 3.15' 'ZAR 0.00 0.00 0.00' \
 		'rows 46 units 716')" ]
 }
+
+@test "detection: every real sample is read as the format it is" {
+	while read -r file fmt opts; do
+		want=$(tally-ingest $opts --format "$fmt" "$E/$file" 2>/dev/null)
+		got=$(tally-ingest $opts "$E/$file" 2>/dev/null)
+		[ -n "$want" ] && [ "$got" = "$want" ] || { echo "$file is not read as $fmt"; false; }
+	done <<-'LIST'
+	stripe/hledger_balance_change_from_activity.csv stripe-balance
+	stripe/smashpig_payments_activity.csv stripe-balance
+	stripe/smashpig_settlement_report.csv stripe-balance --lenient
+	paypal/ledger-autosync_paypal.csv paypal
+	paypal/ledger-autosync_paypal_alternate.csv paypal-short --currency=USD
+	apple/appstore-sdk-go_sales.tsv apple-sales
+	apple/appstore-sdk-go_financial.tsv apple-financial
+	LIST
+}

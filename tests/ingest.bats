@@ -531,3 +531,81 @@ qmap() {
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = $'2026-10-01T00:00:00Z\tw\t\t1\tGrüße\t\tsale\t\t1\tEUR\t1.50\t0.00\t0.00\t1.50\t\t\t'"$T/w.csv:2" ]
 }
+
+# ---- checked against FORMATS.md line by line ------------------------------------
+
+@test "detection: every fixture is read as the format it was written for" {
+	cd "$F"
+	while read -r file fmt; do
+		want=$(tally-ingest --format "$fmt" "$file" 2>/dev/null)
+		run --separate-stderr tally-ingest "$file"
+		[ "$status" -eq 0 ] || { echo "$file: $stderr"; false; }
+		[ "$output" = "$want" ] || { echo "$file is not read as $fmt"; false; }
+	done <<-'LIST'
+	gumroad_sales.csv gumroad-sales
+	gumroad_payouts.csv gumroad-payouts
+	stripe_balance.csv stripe-balance
+	stripe_payments.csv stripe-payments
+	stripe_payments_fx.csv stripe-payments
+	paypal_2018.csv paypal
+	paypal_holds.csv paypal
+	apple_sales.tsv apple-sales
+	apple_financial.tsv apple-financial
+	apple_financial_detail.tsv apple-financial-detail
+	patreon_earnings.csv patreon-earnings
+	patreon_earnings_ios.csv patreon-earnings
+	patreon_members.csv patreon-members
+	etsy_items.csv etsy-items
+	etsy_orders_gb.csv etsy-orders
+	etsy_statement.csv etsy-statement
+	etsy_statement_old.csv etsy-statement
+	shopify_orders.csv shopify-orders
+	bandcamp_utf16.csv bandcamp
+	kofi.csv kofi
+	distrokid.tsv distrokid
+	github_sponsors.csv github-sponsors
+	opencollective.csv opencollective
+	opencollective_default.csv opencollective-default
+	LIST
+}
+
+@test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee; Refunded date" {
+	gold stripe_payments_fx stripe_payments_fx.csv
+	[ "${lines[3]}" = $'2026-10-05T09:30:00Z\tstripe\tch_fx2\t1\tPoster\t\trefund\t2026-10-03T11:00:00Z\t1\tUSD\t-20.10\t0.00\t0.00\t-20.10\t\tc991fe95c32683781\tstripe_payments_fx.csv:3' ]
+}
+
+@test "paypal: holds and their release and Memo rows skipped; reversals negative, won ones adjustments" {
+	gold paypal_holds paypal_holds.csv
+	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale|P3 chargeback|P5 adjustment|P6 subscription|P8 sale|P9 refund|P10 adjustment|" ]
+}
+
+@test "etsy-statement: older layout (Description), 'Sep 24, 2026', identical fee rows both kept" {
+	gold etsy_statement_old etsy_statement_old.csv
+	[ "$(cut -f5,13 <<<"$output" | grep -c $'^Listing fee\t0.16$')" -eq 2 ]
+	# the same statement read twice: the second copy is all duplicates
+	run --separate-stderr tally-ingest etsy_statement_old.csv etsy_statement_old.csv
+	[ "$output" = "$(cat expected/etsy_statement_old.tsv)" ]
+	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+}
+
+@test "patreon-earnings: the iOS app fee and merch costs are fees too (net = Total net earnings)" {
+	gold patreon_earnings_ios patreon_earnings_ios.csv
+	[ "$(cut -f11,13,14 <<<"${lines[1]}")" = $'400.00\t77.00\t323.00' ]
+}
+
+@test "github-sponsors: a refund is a negative row whichever way the export signs it" {
+	printf '%s\n' 'Sponsor Handle,Sponsor Profile Name,Sponsor Public Email,Sponsorship Started On,Is Public?,Is Yearly?,Transaction ID,Payment Source,Tier Name,Tier Monthly Amount,Processed Amount,Is Prorated?,Status,Transaction Date,Metadata,Country,Region,VAT' \
+		'octo,,,2025-01-01 00:00:00 +0000,true,false,ch_a,GitHub,Supporter,$5.00,$5.00,false,refunded,2026-10-01 08:00:00 +0000,,US,,' \
+		'cat,,,2025-01-01 00:00:00 +0000,true,false,ch_b,GitHub,Supporter,$5.00,-$5.00,false,refund,2026-10-02 08:00:00 +0000,,DE,,' >"$T/gh.csv"
+	run --separate-stderr tally-ingest "$T/gh.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,3,7,8,11,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2026-10-01T08:00:00Z ch_a subscription  5.00 5.00|2026-10-01T08:00:00Z ch_a refund 2026-10-01T08:00:00Z -5.00 -5.00|2026-10-02T08:00:00Z ch_b refund  -5.00 -5.00|" ]
+}
+
+@test "a refund or chargeback row with a positive amount is an error, never written" {
+	printf 'format r\ndetect {id} {amount}\ndate 2026-10-01\norder {id}\ncurrency USD\nkind refund if {id} = r1\ngross {amount}\n' >"$T/r.map"
+	printf 'id,amount\ns1,5.00\nr1,5.00\n' >"$T/r.csv"
+	run --separate-stderr tally-ingest --map "$T/r.map" "$T/r.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/r.csv:3: a refund row with a positive gross amount 5.00 ({amount})" ]
+}
