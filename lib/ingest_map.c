@@ -1232,9 +1232,17 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		money_format(n, r->net, r->digits);
 		money_format(want, amt[IMAP_NET], r->digits);
 		r->net_differs = true;
-		snprintf(r->mismatch, sizeof r->mismatch,
-			 "the export's net %s (%s) is not gross - fee = %s - %s = %s", want,
-			 e->amount[IMAP_NET]->text, g, fe, n);
+		const char *expr = e->amount[IMAP_NET]->text;
+		size_t elen = strlen(expr);
+		if (elen > 2 && expr[0] == '{' && expr[elen - 1] == '}' &&
+		    !strpbrk(expr + 1, "{|")) /* one plain column: name it */
+			snprintf(r->mismatch, sizeof r->mismatch,
+				 "column \"%.*s\": the export's net %s is not gross - fee = %s - %s = %s",
+				 (int)(elen - 2), expr + 1, want, g, fe, n);
+		else
+			snprintf(r->mismatch, sizeof r->mismatch,
+				 "the export's net %s (%s) is not gross - fee = %s - %s = %s", want,
+				 expr, g, fe, n);
 	}
 	/* The arena may still move while later rows are built: keep offsets
 	 * in the pointers for now, imap_eval turns them into pointers. */

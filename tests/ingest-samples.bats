@@ -41,10 +41,10 @@ totals() {
 @test "stripe: SmashPig settlement report: its payout row's net disagrees (error; --lenient warns)" {
 	run --separate-stderr tally-ingest "$E/stripe/smashpig_settlement_report.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $E/stripe/smashpig_settlement_report.csv:8: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	[ "$stderr" = "tally-ingest: $E/stripe/smashpig_settlement_report.csv:8: column \"net\": the export's net 23.05 is not gross - fee = 24.00 - 0.00 = 24.00" ]
 	run --separate-stderr tally-ingest --lenient "$E/stripe/smashpig_settlement_report.csv"
 	[ "$status" -eq 0 ]
-	[ "$stderr" = "tally-ingest: $E/stripe/smashpig_settlement_report.csv:8: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	[ "$stderr" = "tally-ingest: $E/stripe/smashpig_settlement_report.csv:8: column \"net\": the export's net 23.05 is not gross - fee = 24.00 - 0.00 = 24.00" ]
 	# 25 - 10 + 10 - 0.50 - 0.50 + 3.35 + 24 = 51.35; fee 0.95
 	[ "$(totals <<<"$output")" = "$(printf 'USD 51.35 0.95 50.40\nrows 7 units 7')" ]
 	[ "$(cut -f7 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "sale refund sale fee fee adjustment payout " ]

@@ -353,10 +353,10 @@ qmap() {
 	printf 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description\nt1,2026-10-01 10:00:00,usd,24,0,23.05,payout,Payout\n' >"$T/n.csv"
 	run --separate-stderr tally-ingest "$T/n.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $T/n.csv:2: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	[ "$stderr" = "tally-ingest: $T/n.csv:2: column \"net\": the export's net 23.05 is not gross - fee = 24.00 - 0.00 = 24.00" ]
 	run --separate-stderr tally-ingest --lenient "$T/n.csv"
 	[ "$status" -eq 0 ]
-	[ "$stderr" = "tally-ingest: $T/n.csv:2: the export's net 23.05 ({net}) is not gross - fee = 24.00 - 0.00 = 24.00" ]
+	[ "$stderr" = "tally-ingest: $T/n.csv:2: column \"net\": the export's net 23.05 is not gross - fee = 24.00 - 0.00 = 24.00" ]
 	[ "$(cut -f7,11-14 <<<"${lines[1]}")" = $'payout\t24.00\t0.00\t0.00\t24.00' ]
 }
 
