@@ -1,5 +1,6 @@
 /* report_escape.c - escaping for statements meant for people (see report_escape.h). */
 #include "report_escape.h"
+#include "tsv.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -127,4 +128,15 @@ size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len)
 	memcpy(buf, tmp, n);
 	buf[n] = '\0';
 	return n;
+}
+
+void report_put_data(struct out *o, enum report_format format, const char *s)
+{
+	size_t len = strlen(s);
+	switch (format) {
+	case REPORT_TSV: tsv_escape_to(o, s, len); break;
+	case REPORT_TEXT: report_put_text(o, s, len); break;
+	case REPORT_MD: report_put_md(o, s, len); break;
+	case REPORT_HTML: report_put_html(o, s, len); break;
+	}
 }

@@ -14,6 +14,15 @@
 
 #define REPORT_NAME_MAX 100 /* longest safe name, before "-PERIOD.EXT" */
 
+/* The four formats tally-report writes: the TSV stream is data, the
+ * others are for people. */
+enum report_format { REPORT_TSV, REPORT_TEXT, REPORT_MD, REPORT_HTML };
+
+/* Write the C string s, a value from the data, as the format needs it:
+ * TSV-escaped (tsv.h) and otherwise unchanged in the TSV stream; through
+ * report_put_text, report_put_md or report_put_html for people. */
+void report_put_data(struct out *o, enum report_format format, const char *s);
+
 /* Whether a spreadsheet would run s[0..len) as a formula: it starts with
  * '=', '+', '-' or '@'.  Such a cell is written with a leading "'" in
  * statements for people, so it stays text. */

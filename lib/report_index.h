@@ -1,0 +1,70 @@
+/* report_index.h - the lookup tables behind tally-report's group-by sums:
+ * interned names, and maps from a pair of 64-bit keys to a dense id.
+ *
+ * Both are open-addressing hash tables that grow by doubling, so adding a
+ * key that is already there allocates nothing: a streaming pass over
+ * millions of rows allocates only when it meets a new payee, product or
+ * period.  Ids are dense (0, 1, 2 ... in the order keys were first added)
+ * so callers keep their records in plain arrays indexed by id.  Every
+ * function that may allocate returns 0, or -1 with errno = ENOMEM and the
+ * table unchanged. */
+#ifndef TALLY_REPORT_INDEX_H
+#define TALLY_REPORT_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A set of byte strings, each given a dense id.  Zero-initialise. */
+struct report_names {
+	char **s;       /* the strings by id, NUL-terminated (owned) */
+	uint32_t *len;  /* their lengths */
+	uint64_t *hash; /* their hashes, kept so growing never rehashes text */
+	uint32_t n;     /* strings held */
+	uint32_t cap;   /* room in s, len and hash */
+	uint32_t *slot; /* the hash table: id + 1, 0 for an empty slot */
+	size_t mask;    /* slots - 1 (a power of two less one) */
+};
+
+/* The id of s[0..len) in *id, adding a copy when it is new.  s may hold
+ * any bytes; the copy is NUL-terminated, so names->s[id] is a C string
+ * when s has no NUL.  Returns 0, or -1 (ENOMEM). */
+int report_names_intern(struct report_names *names, const char *s, size_t len, uint32_t *id);
+
+/* Free everything names owns and zero it. */
+void report_names_free(struct report_names *names);
+
+/* A map from a pair of keys (a, b) to an id.  Zero-initialise. */
+struct report_keymap {
+	struct report_keyslot {
+		uint64_t a, b; /* the key */
+		uint32_t id;   /* the value + 1, 0 for an empty slot */
+	} *slot;
+	size_t mask; /* slots - 1 */
+	size_t n;    /* keys held */
+};
+
+/* The id stored under (a, b) in *id, with *added = false; when the key is
+ * absent, store next_id under it and set *id = next_id, *added = true
+ * (callers pass the count of their records, so ids stay dense).  Returns
+ * 0, or -1 (ENOMEM, nothing added). */
+int report_keymap_get(struct report_keymap *map, uint64_t a, uint64_t b, uint32_t next_id, uint32_t *id,
+		      bool *added);
+
+/* The id stored under (a, b), or -1 when there is none.  Never allocates. */
+long report_keymap_find(const struct report_keymap *map, uint64_t a, uint64_t b);
+
+/* Free the map's slots and zero it. */
+void report_keymap_free(struct report_keymap *map);
+
+/* A three-letter currency code as one key: its bytes in 24 bits. */
+uint32_t report_pack_currency(const char *code);
+
+/* Make room for one more element in array, which has room for *cap
+ * elements of size bytes and holds n: when it is full, reallocate it to
+ * twice the room, or to `first` elements when it has none.  Returns the
+ * array (perhaps moved; store it back), or NULL (ENOMEM) with the array
+ * and *cap as they were. */
+void *report_grow(void *array, size_t n, size_t *cap, size_t size, size_t first);
+
+#endif

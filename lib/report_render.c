@@ -1,0 +1,542 @@
+/* report_render.c - statements, the conservation check and the summary in
+ * four formats (report_render.h). */
+#include "report_render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "report_table.h"
+#include "tsv.h"
+
+#define STATEMENT_TSV_HEADER "statement\tpayee\tperiod\tcurrency\tentry\tsource\tproduct\tamount\n"
+#define SUMMARY_TSV_HEADER "period\tcurrency\tsection\tname\tmetric\tvalue\n"
+#define TEXT_AMOUNT_COLUMN 54 /* text statements: amounts end in this column */
+#define CHART_PERIODS 24      /* charts show the last two years of months */
+
+static void put_spaces(struct out *o, size_t n)
+{
+	while (n-- > 0)
+		out_putc(o, ' ');
+}
+
+static const char *period_text(char *buf, enum period_kind kind, int64_t index)
+{
+	period_format(buf, (struct period){kind, index});
+	return buf;
+}
+
+static const char *money_text(char *buf, int64_t v, int digits)
+{
+	money_format(buf, v, digits);
+	return buf;
+}
+
+/* ------------------------------------------------------------ documents */
+
+static const char html_style[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:48em;color:#222;padding:0 1em}"
+	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}h3{font-size:1em}"
+	"table{border-collapse:collapse;margin:.5em 0;min-width:24em}"
+	"th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}"
+	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.sub td{color:#555;padding-left:1.6em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
+	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
+	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
+	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
+	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}";
+
+void report_doc_begin(struct out *o, enum report_format format, const char *title)
+{
+	if (format == REPORT_MD) {
+		out_printf(o, "# %s\n\n", title);
+	} else if (format == REPORT_HTML) {
+		out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+			    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>");
+		report_put_html(o, title, strlen(title));
+		out_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", html_style);
+		report_put_html(o, title, strlen(title));
+		out_puts(o, "</h1>\n");
+	}
+}
+
+void report_doc_end(struct out *o, enum report_format format)
+{
+	if (format == REPORT_HTML)
+		out_puts(o, "</body>\n</html>\n");
+}
+
+void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
+		  const struct report_chart_point *pt, size_t n)
+{
+	const int W = 640, H = 240, left = 70, bottom = 40, top = 20;
+	double max = 0;
+	char a[MONEY_BUF], per[DATE_BUF];
+
+	if (n > CHART_PERIODS) {
+		pt += n - CHART_PERIODS;
+		n = CHART_PERIODS;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* Drawing only: doubles are fine for bar heights, never for money. */
+		double r = (double)pt[i].revenue, p = (double)pt[i].paid;
+		if (r > max) max = r;
+		if (p > max) max = p;
+	}
+	out_puts(o, "<div class=\"chart\">\n<p class=\"caption\">");
+	report_put_html(o, title, strlen(title));
+	out_printf(o, " (%s)</p>\n", currency);
+	out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+		   W, H, W, H);
+	out_printf(o, "<title>%s per period, %s</title>\n", "Revenue and payouts", currency);
+	int plot_h = H - top - bottom;
+	out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n", left, H - bottom, W - 10, H - bottom);
+	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, top + 4,
+		   money_text(a, max > 0 ? (int64_t)max : 0, digits));
+	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, H - bottom);
+	double group = n ? (double)(W - left - 20) / (double)n : 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = left + 10 + group * (double)i, bw = group * 0.35;
+		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
+		const char *cls[2] = {"rev", "pay"}, *what[2] = {"revenue", "paid"};
+		period_text(per, kind, pt[i].period);
+		for (int k = 0; k < 2; k++) {
+			double h = max > 0 && v[k] > 0 ? (double)v[k] / max * plot_h : 0;
+			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
+				   cls[k], x + bw * k, (double)(H - bottom) - h, bw, h, per, what[k],
+				   money_text(a, v[k], digits));
+		}
+		out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + bw, H - bottom + 16, per);
+	}
+	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">revenue</text>\n",
+		   left, H - 12, left + 14, H - 3);
+	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">paid</text>\n",
+		   left + 90, H - 12, left + 104, H - 3);
+	out_puts(o, "</svg>\n</div>\n");
+}
+
+/* ------------------------------------------------------------ statements */
+
+enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL };
+
+/* One labelled amount of a statement for people: a plain or total line
+ * has a label; a sub-line (LINE_SUB) names a source and product from the
+ * data instead. */
+static void human_line(struct out *o, enum report_format format, const char *label, const char *source,
+		       const char *product, int64_t v, int digits, enum line_kind kind)
+{
+	char a[MONEY_BUF];
+	money_format(a, v, digits);
+	if (format == REPORT_TEXT) {
+		size_t w;
+		if (kind == LINE_SUB) {
+			out_puts(o, "  ");
+			w = 2;
+			if (*source) {
+				report_put_text(o, source, strlen(source));
+				out_puts(o, ": ");
+				w += report_text_width(source, strlen(source)) + 2;
+			}
+			report_put_text(o, product, strlen(product));
+			/* a neutralised formula is one column wider for its "'" */
+			w += report_text_width(product, strlen(product)) + report_is_formula(product, strlen(product));
+			w += *source && report_is_formula(source, strlen(source));
+		} else {
+			out_puts(o, label);
+			w = strlen(label);
+		}
+		size_t al = strlen(a);
+		put_spaces(o, w + 2 + al <= TEXT_AMOUNT_COLUMN ? TEXT_AMOUNT_COLUMN - w - al : 2);
+		out_puts(o, a);
+		out_putc(o, '\n');
+	} else if (format == REPORT_MD) {
+		out_puts(o, "| ");
+		if (kind == LINE_SUB) {
+			out_puts(o, "· ");
+			if (*source) {
+				report_put_md(o, source, strlen(source));
+				out_puts(o, ": ");
+			}
+			report_put_md(o, product, strlen(product));
+		} else if (kind == LINE_TOTAL)
+			out_printf(o, "**%s**", label);
+		else
+			out_puts(o, label);
+		out_printf(o, kind == LINE_TOTAL ? " | **%s** |\n" : " | %s |\n", a);
+	} else {
+		out_printf(o, "<tr%s><%s>", kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
+			   kind == LINE_SUB ? "td" : "th scope=\"row\"");
+		if (kind == LINE_SUB) {
+			if (*source) {
+				report_put_html(o, source, strlen(source));
+				out_puts(o, ": ");
+			}
+			report_put_html(o, product, strlen(product));
+			out_puts(o, "</td>");
+		} else
+			out_printf(o, "%s</th>", label);
+		out_printf(o, "<td class=\"n\">%s</td></tr>\n", a);
+	}
+}
+
+/* A paragraph of generated text (never data). */
+static void human_para(struct out *o, enum report_format format, const char *cls, const char *text)
+{
+	if (format == REPORT_HTML)
+		out_printf(o, "<p class=\"%s\">%s</p>\n", cls, text);
+	else
+		out_printf(o, "%s\n", text);
+}
+
+static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const struct report_statement *s,
+		      const char *entry, const char *source, const char *product, int64_t v)
+{
+	char per[DATE_BUF];
+	tsv_put_str(w, s->id);
+	tsv_put_str(w, s->payee);
+	tsv_put_str(w, period_text(per, b->kind, s->period));
+	tsv_put_str(w, s->currency);
+	tsv_put_str(w, entry);
+	tsv_put_str(w, source);
+	tsv_put_str(w, product);
+	tsv_put_money(w, v, b->acc[s->account].digits);
+	tsv_end_row(w);
+}
+
+static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s,
+			  const struct report_period_total *t)
+{
+	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
+	struct tsv_writer w;
+
+	tsv_writer_init(&w, o);
+	tsv_entry(&w, b, s, "brought_forward", "", "", s->brought_forward);
+	for (uint32_t i = 0; c && i < c->ndetails; i++) {
+		const struct report_detail *d = &c->details[i];
+		tsv_entry(&w, b, s, "earned", b->names.s[d->source], b->names.s[d->product], d->amount);
+	}
+	tsv_entry(&w, b, s, "earned_total", "", "", s->earned);
+	tsv_entry(&w, b, s, "paid", "", "", s->paid);
+	tsv_entry(&w, b, s, "carried_forward", "", "", s->carried_forward);
+	tsv_entry(&w, b, s, "period_earned", "", "", t->earned);
+	tsv_entry(&w, b, s, "period_paid", "", "", t->paid);
+	tsv_entry(&w, b, s, "period_carried_forward", "", "", t->carried_forward);
+}
+
+static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
+			      const char *per)
+{
+	if (format == REPORT_TEXT) {
+		out_printf(o, "Statement %s\nPayee:    ", s->id);
+		report_put_text(o, s->payee, strlen(s->payee));
+		out_printf(o, "\nPeriod:   %s\nCurrency: %s\n\n", per, s->currency);
+	} else if (format == REPORT_MD) {
+		out_printf(o, "## Statement %s\n\nPayee: ", s->id);
+		report_put_md(o, s->payee, strlen(s->payee));
+		out_printf(o, "  \nPeriod: %s  \nCurrency: %s\n\n| Item | Amount |\n|:---|---:|\n", per, s->currency);
+	} else {
+		out_printf(o, "<div class=\"statement\">\n<h2>Statement %s</h2>\n<dl><dt>Payee</dt><dd>", s->id);
+		report_put_html(o, s->payee, strlen(s->payee));
+		out_printf(o, "</dd><dt>Period</dt><dd>%s</dd><dt>Currency</dt><dd>%s</dd></dl>\n<table>\n", per,
+			   s->currency);
+	}
+}
+
+static void statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
+				 const struct report_statement *s, const struct report_period_total *t)
+{
+	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
+	int d = b->acc[s->account].digits;
+	char per[DATE_BUF], x[4][MONEY_BUF], line[512];
+
+	period_text(per, b->kind, s->period);
+	statement_heading(o, format, s, per);
+	human_line(o, format, "Brought forward", "", "", s->brought_forward, d, LINE_PLAIN);
+	human_line(o, format, "Earned", "", "", s->earned, d, LINE_PLAIN);
+	for (uint32_t i = 0; c && i < c->ndetails; i++) {
+		const struct report_detail *dt = &c->details[i];
+		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
+	}
+	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
+	human_line(o, format, "Balance", "", "", balance, d, LINE_PLAIN);
+	human_line(o, format, "Paid", "", "", s->paid, d, LINE_TOTAL);
+	human_line(o, format, "Carried forward", "", "", s->carried_forward, d, LINE_PLAIN);
+	if (format == REPORT_HTML)
+		out_puts(o, "</table>\n");
+	else
+		out_putc(o, '\n');
+	int64_t payable, residue;
+	money_round_payable(balance, d, &payable, &residue);
+	bool owed = balance < 0, under_minimum = s->paid == 0 && payable > 0;
+	if (owed)
+		human_para(o, format, "note", "Owed: refunds exceeded earnings; the balance is carried forward.");
+	else if (under_minimum)
+		human_para(o, format, "note", "Not paid this period: the balance is under the minimum payout.");
+	if ((owed || under_minimum) && format != REPORT_HTML)
+		out_putc(o, '\n');
+	/* Every statement ends with the totals it is part of. */
+	snprintf(line, sizeof line,
+		 "All %ld statement%s for %s in %s: brought forward %s, earned %s, paid %s, carried forward %s.",
+		 t->count, t->count == 1 ? "" : "s", per, s->currency, money_text(x[0], t->brought_forward, d),
+		 money_text(x[1], t->earned, d), money_text(x[2], t->paid, d), money_text(x[3], t->carried_forward, d));
+	human_para(o, format, "totals", line);
+	if (format == REPORT_HTML)
+		out_puts(o, "</div>\n");
+}
+
+/* Add a point to pts[0..*n) (room for *cap). */
+static int add_point(struct report_chart_point **pts, size_t *n, size_t *cap, struct report_chart_point pt)
+{
+	struct report_chart_point *grown = report_grow(*pts, *n, cap, sizeof *grown, 256);
+	if (!grown)
+		return REPORT_ENOMEM;
+	*pts = grown;
+	grown[(*n)++] = pt;
+	return REPORT_OK;
+}
+
+/* Chart points of one account: its ledger history before this run, then
+ * its statements up to period `upto`, in *pts (malloc'd). */
+static int account_history(const struct report_book *b, const struct report_ledger *ledger, uint32_t acc,
+			   int64_t upto, struct report_chart_point **pts, size_t *n)
+{
+	size_t cap = 0;
+	const struct report_account *a = &b->acc[acc];
+	const char *payee = report_book_payee(b, acc);
+
+	*pts = NULL;
+	*n = 0;
+	for (size_t i = 0; ledger && i < ledger->n; i++) {
+		const struct report_ledger_row *row = &ledger->rows[i];
+		if (row->period.index >= b->run_first || strcmp(row->payee, payee) != 0 ||
+		    memcmp(row->currency, a->currency, 4) != 0)
+			continue;
+		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid}) != REPORT_OK)
+			return REPORT_ENOMEM;
+	}
+	for (size_t i = 0; i < b->nst; i++)
+		if (b->st[i].account == acc && b->st[i].period <= upto) {
+			const struct report_statement *s = &b->st[i];
+			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid}) != REPORT_OK)
+				return REPORT_ENOMEM;
+		}
+	return REPORT_OK;
+}
+
+/* Charts of the period totals, one per currency, in the order the
+ * currencies first appear. */
+static int totals_charts(struct out *o, const struct report_book *b)
+{
+	for (size_t i = 0; i < b->nptot; i++) {
+		const char *cur = b->ptot[i].currency;
+		bool first = true;
+		for (size_t j = 0; j < i; j++)
+			first &= memcmp(b->ptot[j].currency, cur, 3) != 0;
+		if (!first)
+			continue;
+		struct report_chart_point *pts = NULL;
+		size_t n = 0, cap = 0;
+		for (int64_t p = b->run_first; b->have_run && p <= b->run_last; p++) {
+			const struct report_period_total *t = report_book_period_total(b, p, cur);
+			if (!t)
+				continue;
+			if (add_point(&pts, &n, &cap, (struct report_chart_point){p, t->earned, t->paid}) != REPORT_OK) {
+				free(pts);
+				return REPORT_ENOMEM;
+			}
+		}
+		report_chart(o, "Revenue and payouts per period", cur, currency_digits(cur, 3), b->kind, pts, n);
+		free(pts);
+	}
+	return REPORT_OK;
+}
+
+static int statement_charts(struct out *o, const struct report_book *b, const struct report_ledger *ledger,
+			    size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct report_statement *s = &b->st[i];
+		struct report_chart_point *pts;
+		size_t n;
+		if (account_history(b, ledger, s->account, s->period, &pts, &n) != REPORT_OK) {
+			free(pts);
+			return REPORT_ENOMEM;
+		}
+		report_chart(o, "Your revenue and payouts per period", s->currency, b->acc[s->account].digits, b->kind,
+			     pts, n);
+		free(pts);
+	}
+	return REPORT_OK;
+}
+
+int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
+			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report)
+{
+	if (format == REPORT_TSV)
+		out_puts(o, STATEMENT_TSV_HEADER);
+	else
+		report_doc_begin(o, format, "Payout statements");
+	if (format == REPORT_HTML) {
+		int rc = whole_report ? totals_charts(o, b) : statement_charts(o, b, ledger, from, to);
+		if (rc != REPORT_OK)
+			return rc;
+	}
+	for (size_t i = from; i < to; i++) {
+		const struct report_statement *s = &b->st[i];
+		const struct report_period_total *t = report_book_period_total(b, s->period, s->currency);
+		if (format == REPORT_TSV) {
+			statement_tsv(o, b, s, t);
+			continue;
+		}
+		if (i > from && format == REPORT_TEXT)
+			out_puts(o, "----------------------------------------------------------------------\n\n");
+		statement_for_people(o, format, b, s, t);
+		if (format == REPORT_MD && i + 1 < to)
+			out_putc(o, '\n');
+	}
+	report_doc_end(o, format);
+	return REPORT_OK;
+}
+
+/* ------------------------------------------------------------ the check */
+
+int report_render_check(struct out *o, enum report_format format, enum period_kind kind,
+			const struct report_check_line *lines, size_t n)
+{
+	struct report_table t;
+
+	report_table_init(&t, "Conservation check: net sales = allocated = paid + change in balances carried",
+			  "period currency net_sales allocated paid carried_change status", "tsnnnnt");
+	for (size_t i = 0; i < n; i++) {
+		const struct report_check_line *l = &lines[i];
+		char per[DATE_BUF], a[MONEY_BUF], b[MONEY_BUF], p[MONEY_BUF], ch[MONEY_BUF];
+		const char *row[7] = {period_text(per, kind, l->period), l->currency,
+				      money_text(a, l->net, l->digits), money_text(b, l->allocated, l->digits),
+				      money_text(p, l->paid, l->digits), money_text(ch, l->carried_change, l->digits),
+				      l->ok ? "ok" : "DIFFERS"};
+		report_table_add(&t, row);
+	}
+	if (report_table_failed(&t)) {
+		report_table_free(&t);
+		return REPORT_ENOMEM;
+	}
+	if (format != REPORT_TSV)
+		report_doc_begin(o, format, "Conservation check");
+	report_table_render(o, format, &t, true);
+	report_doc_end(o, format);
+	report_table_free(&t);
+	return REPORT_OK;
+}
+
+/* ------------------------------------------------------------ the summary */
+
+/* TSV: one row per figure, "period currency section name metric value". */
+static void summary_tsv_row(struct out *o, enum period_kind kind, const struct report_summary_period *p,
+			    const char *section, const char *name, const char *metric, const char *value)
+{
+	char per[DATE_BUF];
+	struct tsv_writer w;
+	tsv_writer_init(&w, o);
+	tsv_put_str(&w, period_text(per, kind, p->period));
+	tsv_put_str(&w, p->currency);
+	tsv_put_str(&w, section);
+	tsv_put_str(&w, name);
+	tsv_put_str(&w, metric);
+	tsv_put_str(&w, value);
+	tsv_end_row(&w);
+}
+
+static void summary_tsv(struct out *o, enum period_kind kind, const struct report_summary_period *p,
+			const struct report_table t[REPORT_SUMMARY_TABLES])
+{
+	static const char *const sections[REPORT_SUMMARY_TABLES] = {"total", "stream", "product", "channel", "country"};
+	for (size_t r = 0; r < t[0].nrows; r++)
+		summary_tsv_row(o, kind, p, sections[0], "", report_table_cell(&t[0], r, 0),
+				report_table_cell(&t[0], r, 1));
+	for (int k = 1; k < REPORT_SUMMARY_TABLES; k++)
+		for (size_t r = 0; r < t[k].nrows; r++)
+			for (int c = 1; c < t[k].ncols; c++)
+				summary_tsv_row(o, kind, p, sections[k], report_table_cell(&t[k], r, 0), t[k].cols[c],
+						report_table_cell(&t[k], r, c));
+}
+
+static void summary_for_people(struct out *o, enum report_format format, enum period_kind kind,
+			       const struct report_summary_period *p,
+			       const struct report_table t[REPORT_SUMMARY_TABLES])
+{
+	char per[DATE_BUF], title[256];
+
+	snprintf(title, sizeof title, "%s in %s: at a glance", period_text(per, kind, p->period), p->currency);
+	if (format == REPORT_HTML)
+		out_printf(o, "<div class=\"summary\">\n<h2>%s</h2>\n", title);
+	else if (format == REPORT_MD)
+		out_printf(o, "## %s\n\n", title);
+	else {
+		out_printf(o, "%s\n", title);
+		for (size_t i = strlen(title); i > 0; i--)
+			out_putc(o, '=');
+		out_puts(o, "\n\n");
+	}
+	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+		if (t[k].nrows)
+			report_table_render(o, format, &t[k], false);
+	if (format == REPORT_HTML)
+		out_puts(o, "</div>\n");
+}
+
+/* One chart per currency, in the order of the first period each appears. */
+static int summary_charts(struct out *o, const struct report_summary *s)
+{
+	size_t np = s->nperiods;
+	for (size_t i = 0; i < np; i++) {
+		const struct report_summary_period *pi = &s->periods[s->order[i]];
+		bool first = true;
+		for (size_t j = 0; j < i; j++)
+			first &= strcmp(s->periods[s->order[j]].currency, pi->currency) != 0;
+		if (!first)
+			continue;
+		struct report_chart_point *pts = malloc(np * sizeof *pts);
+		if (!pts)
+			return REPORT_ENOMEM;
+		size_t n = 0;
+		for (size_t j = 0; j < np; j++) {
+			const struct report_summary_period *pj = &s->periods[s->order[j]];
+			if (strcmp(pj->currency, pi->currency) == 0)
+				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net};
+		}
+		report_chart(o, "Revenue and net received per period", pi->currency, pi->digits, s->kind, pts, n);
+		free(pts);
+	}
+	return REPORT_OK;
+}
+
+int report_render_summary(struct out *o, enum report_format format, const struct report_summary *s)
+{
+	if (format == REPORT_TSV)
+		out_puts(o, SUMMARY_TSV_HEADER);
+	else
+		report_doc_begin(o, format, "The business at a glance");
+	if (format == REPORT_HTML && summary_charts(o, s) != REPORT_OK)
+		return REPORT_ENOMEM;
+	for (size_t i = 0; i < s->nperiods; i++) {
+		struct report_table t[REPORT_SUMMARY_TABLES];
+		const struct report_summary_period *p = &s->periods[s->order[i]];
+		bool failed = false;
+		report_summary_tables(s, s->order[i], format, t);
+		for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+			failed |= report_table_failed(&t[k]);
+		if (!failed) {
+			if (format == REPORT_TSV)
+				summary_tsv(o, s->kind, p, t);
+			else
+				summary_for_people(o, format, s->kind, p, t);
+		}
+		for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+			report_table_free(&t[k]);
+		if (failed)
+			return REPORT_ENOMEM;
+	}
+	report_doc_end(o, format);
+	return REPORT_OK;
+}

@@ -1,0 +1,63 @@
+/* report_render.h - tally-report's documents in its four formats: the
+ * payout statements, the conservation check and the business at a
+ * glance, as a TSV stream, aligned text, Markdown, or a self-contained
+ * HTML page (inline CSS, inline SVG bar charts, no script, no external
+ * asset).
+ *
+ * Everything that came from the data goes through report_escape.h.
+ * Functions write to a struct out and leave write errors in it (out.h);
+ * they return REPORT_OK, or REPORT_ENOMEM when a chart or table could not
+ * be built (what was written so far stays written). */
+#ifndef TALLY_REPORT_RENDER_H
+#define TALLY_REPORT_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "out.h"
+#include "report_escape.h"
+#include "report_ledger.h"
+#include "report_statements.h"
+#include "report_summary.h"
+
+/* Start and end a document for people: a Markdown "# title", or the HTML
+ * page up to and including its <h1>; nothing for text or TSV. */
+void report_doc_begin(struct out *o, enum report_format format, const char *title);
+void report_doc_end(struct out *o, enum report_format format);
+
+/* One bar of a chart: two amounts side by side for one period. */
+struct report_chart_point {
+	int64_t period;     /* period index */
+	int64_t revenue;    /* the first bar (revenue) */
+	int64_t paid;       /* the second bar (paid, or net received) */
+};
+
+/* An inline SVG bar chart of pt[0..n) (in period order, one currency with
+ * `digits` minor digits; only the last 24 are drawn) captioned title. */
+void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
+		  const struct report_chart_point *pt, size_t n);
+
+/* The document holding statements b->st[from..to) (after
+ * report_book_total): a TSV stream with its header, or for people each
+ * statement with its lines per source and product, a note when it is
+ * owed or under the minimum, and the totals of its period.  In HTML, a
+ * chart of every period's totals per currency when whole_report, else of
+ * each statement's account's history (ledger, NULL for none, then the
+ * book). */
+int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
+			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report);
+
+/* The conservation check's document: lines[0..n) (report_book_check) as
+ * one table. */
+int report_render_check(struct out *o, enum report_format format, enum period_kind kind,
+			const struct report_check_line *lines, size_t n);
+
+/* The business at a glance (after report_summary_finish): in TSV one row
+ * per figure (period, currency, section, name, metric, value); for people
+ * each period's tables, and in HTML a chart of revenue and net received
+ * per currency first. */
+int report_render_summary(struct out *o, enum report_format format, const struct report_summary *s);
+
+#endif

@@ -1,0 +1,204 @@
+/* report_statements.h - the book behind tally-report's payout statements:
+ * allocations added up per payee, currency and period, then settled period
+ * by period into statements (brought forward, earned, paid, carried
+ * forward), reproducing the periods a ledger already holds.
+ *
+ * Memory grows with payees x periods x (source, product) pairs, never with
+ * rows: adding a row allocates only when it meets a new account, period or
+ * product.  All money is int64_t micro-units (money.h); an account is one
+ * payee in one currency, so currencies are never added together.  The book
+ * never prints: each function returns a report_status and, for the errors
+ * a person must see, the facts the caller needs to say what is wrong. */
+#ifndef TALLY_REPORT_STATEMENTS_H
+#define TALLY_REPORT_STATEMENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "out.h"
+#include "report_index.h"
+#include "report_ledger.h"
+
+enum report_status {
+	REPORT_OK = 0,
+	REPORT_ENOMEM,         /* out of memory */
+	REPORT_EOVERFLOW,      /* a sum or balance overflows int64_t micro-units */
+	REPORT_ELEDGER_EARNED, /* a period in the ledger: the input earns differently */
+	REPORT_ELEDGER_MISSING,/* a period in the ledger: it has no statement of an account the input has */
+	REPORT_EORDER_GAP,     /* the first period to settle is after the one the ledger expects next */
+	REPORT_EORDER_BEFORE,  /* the first period to settle is before the ledger's first */
+};
+
+struct report_account {
+	uint32_t payee;      /* name id */
+	char currency[4];    /* ISO 4217 code */
+	int digits;          /* its minor-unit digits */
+	int64_t balance;     /* carried forward so far, while settling */
+	bool has_last;       /* last_cell is set */
+	int64_t last_period; /* the period of the last row added to it ... */
+	uint32_t last_cell;  /* ... and its cell: rows come mostly in date order */
+};
+
+struct report_detail {       /* what one (source, product) earned in a cell */
+	uint32_t source, product; /* name ids */
+	int64_t amount;           /* micro-units */
+};
+
+struct report_cell {         /* one account in one period */
+	uint32_t account;            /* account id */
+	int64_t period;              /* period index (of the book's kind) */
+	int64_t earned;              /* the sum of its allocations */
+	struct report_detail *details; /* per (source, product): few, so a short array (owned) */
+	uint32_t ndetails, capdetails;
+	bool matched;                /* reproduced from the ledger */
+};
+
+struct report_statement {
+	uint32_t account;        /* account id */
+	const char *payee;       /* its payee's name (the book's names own it) */
+	char currency[4];        /* its currency */
+	int64_t period;          /* period index */
+	char id[48];             /* "2026-10/0001" */
+	int64_t brought_forward, earned, paid, carried_forward; /* micro-units */
+	int64_t min_payout;      /* the minimum that applied */
+	long cell;               /* cell id, or -1 when the account earned nothing */
+	bool reproduced;         /* read back from the ledger, not settled now */
+};
+
+struct report_period_total { /* the statements of one period and currency */
+	int64_t period;
+	char currency[4];
+	long count;              /* statements */
+	int64_t brought_forward, earned, paid, carried_forward;
+};
+
+struct report_check_total {  /* --check: net sales and allocations of one period and currency */
+	int64_t period;
+	char currency[4];
+	int digits;
+	int64_t net, allocated;
+};
+
+/* A minimum payout: pay nothing under amount in currency ("" for every
+ * currency without one of its own). */
+struct report_min_payout {
+	char currency[4];
+	int64_t amount; /* micro-units */
+};
+
+/* The facts behind a settling error (see report_book_settle). */
+struct report_settle_error {
+	int64_t period;                      /* the period that cannot be settled */
+	uint32_t account;                    /* the account concerned */
+	const struct report_ledger_row *row; /* the ledger row concerned, or NULL */
+	int64_t earned;                      /* REPORT_ELEDGER_EARNED: what the input earns */
+};
+
+/* The book.  Zero it, set kind (and mins) and add rows. */
+struct report_book {
+	enum period_kind kind;             /* what periods group rows */
+	const struct report_min_payout *mins; /* minimum payouts (borrowed) */
+	size_t nmins;
+	struct report_names names;         /* payees, sources, products */
+	struct report_account *acc;        /* accounts by id */
+	size_t nacc, capacc;
+	struct report_keymap acc_ix;       /* (payee, currency) -> account */
+	struct report_cell *cells;         /* cells by id */
+	size_t ncells, capcells;
+	struct report_keymap cell_ix;      /* (account, period) -> cell */
+	bool have_range;                   /* rows were added: pmin..pmax is set */
+	int64_t pmin, pmax;                /* the periods of the rows */
+	struct report_statement *st;       /* by period, payee, currency */
+	size_t nst, capst;
+	bool have_run;                     /* settling ran over run_first..run_last */
+	int64_t run_first, run_last;
+	bool have_settled;                 /* periods settled afresh (not reproduced): */
+	int64_t settled_first, settled_last;
+	struct report_period_total *ptot;  /* see report_book_total */
+	size_t nptot, capptot;
+	struct report_keymap ptot_ix;      /* (period, currency) -> period total */
+	struct report_check_total *tot;    /* see report_book_add_check */
+	size_t ntot, captot;
+	struct report_keymap tot_ix;       /* (period, currency) -> check total */
+};
+
+/* The minimum payout for currency among mins[0..n): its own, else the one
+ * without a currency, else 0. */
+int64_t report_min_payout_for(const struct report_min_payout *mins, size_t n, const char *currency);
+
+/* The id of payee's account in currency (a valid ISO 4217 code) in *id,
+ * opened with a zero balance when new.  Returns REPORT_OK or
+ * REPORT_ENOMEM. */
+int report_book_account(struct report_book *b, uint32_t payee, const char *currency, uint32_t *id);
+
+/* Add one allocation: amount earned by account in period from (source,
+ * product), name ids.  Returns REPORT_OK, REPORT_ENOMEM, or
+ * REPORT_EOVERFLOW when a sum would overflow (the book is then only
+ * good for freeing). */
+int report_book_add(struct report_book *b, uint32_t account, int64_t period, uint32_t source,
+		    uint32_t product, int64_t amount);
+
+/* --check: add net (a sale's, once per sale) and allocated (a row's) to
+ * the totals of period and currency.  Returns REPORT_OK, REPORT_ENOMEM or
+ * REPORT_EOVERFLOW. */
+int report_book_add_check(struct report_book *b, int64_t period, const char *currency, int64_t net,
+			  int64_t allocated);
+
+/* Settle every period from the first to the last row's (or only `period`
+ * when have_period), in order, into statements: a period the ledger
+ * (NULL: none) already holds is reproduced from it, and the input must
+ * earn exactly what it says; a later one is settled afresh with
+ * report_settle (report_ledger.h) and the book's minimum payouts, its
+ * statements numbered PERIOD/0001... in order of payee and currency.
+ * Balances brought forward come from the ledger.  Returns REPORT_OK;
+ * REPORT_ENOMEM; REPORT_EOVERFLOW (err->account, the balance that
+ * overflows); REPORT_ELEDGER_EARNED (err->row, err->earned);
+ * REPORT_ELEDGER_MISSING (err->period, err->account); REPORT_EORDER_GAP or
+ * REPORT_EORDER_BEFORE (err->period, the first period asked for). */
+int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
+		       int64_t period, struct report_settle_error *err);
+
+/* After settling: sort each cell's details by source then product, and
+ * sum the statements per period and currency (report_book_period_total).
+ * Returns REPORT_OK, REPORT_ENOMEM or REPORT_EOVERFLOW. */
+int report_book_total(struct report_book *b);
+
+/* The totals of period in currency, or NULL when it has no statement. */
+const struct report_period_total *report_book_period_total(const struct report_book *b, int64_t period,
+							    const char *currency);
+
+/* One line of the conservation check: for a period and currency, net
+ * sales = allocated = paid + change in the balances carried. */
+struct report_check_line {
+	int64_t period;
+	char currency[4];
+	int digits;
+	int64_t net, allocated;   /* from report_book_add_check */
+	int64_t paid;             /* by the statements */
+	int64_t carried_change;   /* carried forward - brought forward */
+	int64_t paid_and_change;  /* paid + carried_change (0 when that overflows) */
+	bool ok;                  /* everything agrees */
+};
+
+/* --check, after report_book_total: one line per period and currency that
+ * has sales or statements, by period then currency, in *lines (malloc'd,
+ * the caller frees it) and *n.  Returns REPORT_OK, REPORT_ENOMEM, or
+ * REPORT_EOVERFLOW when the change in the balances carried overflows. */
+int report_book_check(struct report_book *b, struct report_check_line **lines, size_t *n);
+
+/* The name of account's payee. */
+const char *report_book_payee(const struct report_book *b, uint32_t account);
+
+/* Write the ledger rows of this run's newly settled periods to o, after a
+ * ledger whose last chain value is chain (0: none): each new statement,
+ * and a "PERIOD/0000" row for each settled period with none
+ * (report_ledger.h), with its chain.  Write nothing when nothing was
+ * settled afresh.  Write errors are left in o (out.h). */
+void report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o);
+
+/* Free everything the book owns (not mins) and zero it. */
+void report_book_free(struct report_book *b);
+
+#endif

@@ -1,0 +1,111 @@
+/* report_summary.h - the business at a glance: a sales stream added up
+ * per period and currency into revenue, refunds, fees, net and customers
+ * (distinct, new, returning), and per revenue stream, product, channel
+ * and country, with shares, take rates, refund rate and growth worked out
+ * as exact percentages.
+ *
+ * Memory grows with periods x (streams + products + channels + countries)
+ * and with distinct customers, never with rows. */
+#ifndef TALLY_REPORT_SUMMARY_H
+#define TALLY_REPORT_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "report_escape.h"
+#include "report_index.h"
+#include "report_statements.h"
+#include "report_table.h"
+
+enum report_section { REPORT_SEC_STREAM, REPORT_SEC_PRODUCT, REPORT_SEC_CHANNEL, REPORT_SEC_COUNTRY };
+
+struct report_summary_period {   /* one period and currency */
+	int64_t period;
+	char currency[4];
+	int digits;
+	int64_t revenue, refunds, fees, net; /* micro-units; refunds positive */
+	long customers, new_customers;       /* distinct; new: first seen in this period */
+};
+
+struct report_summary_item {     /* one stream, product, channel or country in a period */
+	uint32_t period;             /* report_summary_period id */
+	enum report_section section;
+	uint32_t name;               /* name id */
+	int64_t gross, fee, net;
+	long customers;              /* countries only: distinct customers */
+};
+
+struct report_summary_visit {    /* a customer buying in a period and currency */
+	uint32_t customer, period;
+};
+
+/* One row of a sales stream, its amounts already in the reporting
+ * currency.  Text fields are (pointer, length) and borrowed. */
+struct report_sale {
+	int64_t period;              /* period index */
+	const char *currency;        /* 3 letters */
+	const char *kind, *product, *source, *country, *customer;
+	size_t kind_len, product_len, source_len, country_len, customer_len;
+	int64_t gross, fee, net;
+};
+
+/* Zero it, then set kind. */
+struct report_summary {
+	enum period_kind kind;
+	struct report_names names;                 /* kinds, products, sources, countries, customers */
+	struct report_summary_period *periods;     /* by id */
+	size_t nperiods, capperiods;
+	struct report_keymap period_ix;            /* (period, currency) -> id */
+	struct report_summary_item *items;
+	size_t nitems, capitems;
+	struct report_keymap item_ix;              /* (period id, section, name) -> item */
+	struct report_summary_visit *visits;
+	size_t nvisits, capvisits;
+	struct report_keymap visit_ix;             /* (customer, period id) -> visit */
+	int64_t *first_period;                     /* by customer name id: first period bought in */
+	size_t capfirst;
+	uint32_t *order;                           /* after finishing: period ids by period, currency */
+	uint32_t *item_order;                      /* item ids grouped by period id, each group sorted */
+	uint32_t *item_start;                      /* group of period id p: item_order[item_start[p] ..
+						      item_start[p + 1]) */
+};
+
+/* Add one row.  A "payout" row is a transfer, not business: skip it
+ * before calling.  Refunds and chargebacks count in refunds (their gross
+ * negated), fees and net; a platform's "fee" row in its channel's fee and
+ * net and the period's; sales, subscriptions and tips in revenue and in
+ * their stream, product, channel and country; other kinds (adjustments)
+ * in fees and net only.  Returns REPORT_OK, REPORT_ENOMEM or
+ * REPORT_EOVERFLOW. */
+int report_summary_add(struct report_summary *s, const struct report_sale *row);
+
+/* After the last row: count new customers, order the periods and sort
+ * each period's items by section, gross (largest first) and name.
+ * Returns REPORT_OK or REPORT_ENOMEM. */
+int report_summary_finish(struct report_summary *s);
+
+/* part / whole as a percentage with one decimal, rounded half to even,
+ * in buf (at least 32 bytes): "12.5%"; "" when whole is 0 or the ratio
+ * overflows.  Returns buf. */
+const char *report_percent(char *buf, int64_t part, int64_t whole);
+
+#define REPORT_SUMMARY_TABLES 5
+#define REPORT_TOP_PRODUCTS 5
+
+/* The figures of period id `p` (after report_summary_finish) as five
+ * tables, initialised here: t[0] the overview (revenue, refunds,
+ * refund_rate, fees, net, customers, new and returning, growth over the
+ * period just before in the same currency: "n/a" for people, "" in TSV
+ * when there is none), t[1] revenue streams, t[2] the top
+ * REPORT_TOP_PRODUCTS products, t[3] channels with their take rate (fee /
+ * gross), t[4] customers by country.  Free each with report_table_free;
+ * check report_table_failed. */
+void report_summary_tables(const struct report_summary *s, uint32_t p, enum report_format format,
+			   struct report_table t[REPORT_SUMMARY_TABLES]);
+
+/* Free everything s owns and zero it. */
+void report_summary_free(struct report_summary *s);
+
+#endif

@@ -1,0 +1,208 @@
+/* test_report_book.c - unit tests of tally-report's engines:
+ * lib/report_index.c, lib/report_statements.c, lib/report_summary.c and
+ * lib/report_table.c.
+ *
+ * Plan: interning and pair-keyed maps keep ids dense and stable across
+ * growth; a book settles two months with a residue carried, a minimum
+ * payout and a refund that leaves a payee owing, numbering statements in
+ * payee order and summing every period (paid + carried == brought forward
+ * + earned); a ledger period the input contradicts is refused with the
+ * row; an overflowing sum is reported, not wrapped; the summary's
+ * revenue, refunds, take rate, new and returning customers and growth
+ * against a hand-computed case; tables keep their cells. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "report_index.h"
+#include "report_statements.h"
+#include "report_summary.h"
+#include "report_table.h"
+#include "tap.h"
+
+#define M(x) ((int64_t)((x) * 1000000.0 + ((x) < 0 ? -0.5 : 0.5))) /* major units to micro-units */
+
+static void test_index(void)
+{
+	struct report_names names = {0};
+	struct report_keymap map = {0};
+	uint32_t id, again;
+	bool added, ok = true;
+	char buf[32];
+
+	report_names_intern(&names, "alpha", 5, &id);
+	report_names_intern(&names, "beta", 4, &again);
+	tap_ok(id == 0 && again == 1, "names get dense ids in order");
+	for (int i = 0; i < 5000; i++) { /* forces several rehashes */
+		snprintf(buf, sizeof buf, "name-%d", i);
+		ok &= report_names_intern(&names, buf, strlen(buf), &id) == 0 && id == (uint32_t)i + 2;
+	}
+	report_names_intern(&names, "alpha", 5, &id);
+	tap_ok(ok && id == 0 && names.n == 5002, "ids survive growth; an old name keeps its id");
+	report_names_intern(&names, "a\0b", 3, &id);
+	tap_ok(id == 5002 && names.len[id] == 3, "a name with a NUL byte is kept whole");
+	report_names_free(&names);
+
+	ok = true;
+	for (uint32_t i = 0; i < 3000; i++)
+		ok &= report_keymap_get(&map, i, i * 7, i, &id, &added) == 0 && added && id == i;
+	report_keymap_get(&map, 5, 35, 9999, &id, &added);
+	tap_ok(ok && !added && id == 5, "keymap: a present key keeps its id");
+	tap_ok(report_keymap_find(&map, 2999, 2999 * 7) == 2999 && report_keymap_find(&map, 1, 1) == -1,
+	       "keymap_find finds, and says -1 for an absent key");
+	report_keymap_free(&map);
+}
+
+static uint32_t name(struct report_book *b, const char *s)
+{
+	uint32_t id;
+	report_names_intern(&b->names, s, strlen(s), &id);
+	return id;
+}
+
+static uint32_t account(struct report_book *b, const char *payee, const char *cur)
+{
+	uint32_t id;
+	report_book_account(b, name(b, payee), cur, &id);
+	return id;
+}
+
+/* Two months for two payees, with a 50.00 minimum: month 0 Zoe earns
+ * 60.004 (60.00 paid, 0.004 carried), Ana 30.00 (under the minimum);
+ * month 1 Zoe has a 72.00 refund and owes, Ana earns 25.00 and is paid
+ * 55.00. */
+static void fill_book(struct report_book *b, const struct report_min_payout *mins, size_t nmins)
+{
+	memset(b, 0, sizeof *b);
+	b->kind = PERIOD_MONTH;
+	b->mins = mins;
+	b->nmins = nmins;
+	uint32_t zoe = account(b, "Zoe", "USD"), ana = account(b, "Ana", "USD");
+	uint32_t src = name(b, "gumroad"), song = name(b, "Song"), book_ = name(b, "Book");
+	int64_t oct = period_of(1790000000, PERIOD_MONTH).index; /* 2026-09 */
+	report_book_add(b, zoe, oct, src, song, M(50.002));
+	report_book_add(b, zoe, oct, src, book_, M(10.002));
+	report_book_add(b, ana, oct, src, song, M(30));
+	report_book_add(b, zoe, oct + 1, src, song, M(-72));
+	report_book_add(b, ana, oct + 1, src, book_, M(25));
+}
+
+static void test_settle_book(void)
+{
+	static const struct report_min_payout mins[] = {{"USD", 50000000}};
+	struct report_book b;
+	struct report_settle_error err;
+
+	fill_book(&b, mins, 1);
+	tap_is_int(b.cells[0].ndetails, 2, "one cell keeps a line per (source, product)");
+	int rc = report_book_settle(&b, NULL, false, 0, &err);
+	tap_ok(rc == REPORT_OK && b.nst == 4, "two months, two payees: four statements");
+	tap_ok(rc == REPORT_OK && report_book_total(&b) == REPORT_OK, "totals add up without overflow");
+	const struct report_statement *s = b.st;
+	tap_ok(strcmp(s[0].payee, "Ana") == 0 && strcmp(s[1].payee, "Zoe") == 0 && strcmp(s[0].id + 7, "/0001") == 0,
+	       "statements are numbered in payee order (%s %s)", s[0].payee, s[0].id);
+	tap_ok(s[0].paid == 0 && s[0].carried_forward == M(30), "Ana under the minimum: all carried");
+	tap_ok(s[1].paid == M(60) && s[1].carried_forward == M(0.004), "Zoe: whole cents paid, residue carried");
+	tap_ok(s[2].brought_forward == M(30) && s[2].paid == M(55) && s[2].carried_forward == 0,
+	       "Ana's balance brought forward is paid once over the minimum");
+	tap_ok(s[3].paid == 0 && s[3].carried_forward == M(-71.996), "Zoe's refund leaves her owing");
+	bool chained = true;
+	for (size_t i = 0; i < b.nst; i++)
+		chained &= s[i].brought_forward + s[i].earned == s[i].paid + s[i].carried_forward;
+	tap_ok(chained, "every statement: brought forward + earned = paid + carried forward");
+	const struct report_period_total *t = report_book_period_total(&b, s[2].period, "USD");
+	tap_ok(t && t->count == 2 && t->earned == M(-47) && t->paid == M(55), "period totals");
+	tap_ok(report_book_period_total(&b, s[2].period, "EUR") == NULL, "no totals for a currency without statements");
+
+	struct report_check_line *lines;
+	size_t n;
+	report_book_add_check(&b, s[0].period, "USD", M(90.004), M(90.004));
+	report_book_add_check(&b, s[2].period, "USD", M(-47), M(-47));
+	rc = report_book_check(&b, &lines, &n);
+	tap_ok(rc == REPORT_OK && n == 2 && lines[0].ok && lines[1].ok && lines[1].carried_change == M(-102),
+	       "the conservation check holds for a settled book");
+	free(lines);
+	report_book_free(&b);
+
+	fill_book(&b, mins, 1);
+	uint32_t zoe = account(&b, "Zoe", "USD");
+	tap_ok(report_book_add(&b, zoe, b.pmin, 0, 0, INT64_MAX) == REPORT_EOVERFLOW, "an overflowing sum is reported");
+	report_book_free(&b);
+}
+
+static void test_settle_against_ledger(void)
+{
+	struct report_book b;
+	struct report_settle_error err;
+	struct report_ledger l = {0};
+	struct report_ledger_row row = {"2026-09/0001", "Ana", {PERIOD_MONTH, 0}, "USD", 2, 0, M(29), 0, M(29), 0, 7};
+
+	fill_book(&b, NULL, 0);
+	row.period.index = b.pmin;
+	l.rows = &row;
+	l.n = 1;
+	l.has_rows = true;
+	l.first = l.last = row.period;
+	int rc = report_book_settle(&b, &l, false, 0, &err);
+	tap_ok(rc == REPORT_ELEDGER_EARNED && err.row == &row && err.earned == M(30),
+	       "a ledger period the input contradicts is refused, naming the row");
+	report_book_free(&b);
+
+	fill_book(&b, NULL, 0);
+	l.first = l.last = (struct period){PERIOD_MONTH, b.pmin - 3};
+	l.n = 0;
+	rc = report_book_settle(&b, &l, false, 0, &err);
+	tap_ok(rc == REPORT_EORDER_GAP && err.period == b.pmin, "a gap after the ledger's last period is refused");
+	report_book_free(&b);
+}
+
+static void add_sale(struct report_summary *s, int64_t period, const char *kind, const char *product,
+		     const char *source, const char *customer, double gross, double fee)
+{
+	struct report_sale row = {period, "USD", kind, product, source, "DE", customer,
+				  strlen(kind), strlen(product), strlen(source), 2, strlen(customer),
+				  M(gross), M(fee), M(gross - fee)};
+	report_summary_add(s, &row);
+}
+
+static void test_summary(void)
+{
+	struct report_summary s = {.kind = PERIOD_MONTH};
+	struct report_table t[REPORT_SUMMARY_TABLES];
+	char buf[32];
+
+	add_sale(&s, 100, "sale", "Song", "bandcamp", "c1", 10, 1.5);
+	add_sale(&s, 100, "tip", "", "kofi", "c2", 5, 0);
+	add_sale(&s, 101, "sale", "Song", "bandcamp", "c1", 10, 1.5);
+	add_sale(&s, 101, "sale", "Book", "gumroad", "c3", 20, 2);
+	add_sale(&s, 101, "refund", "Song", "bandcamp", "c1", -10, 0);
+	add_sale(&s, 101, "fee", "", "bandcamp", "", 0, 0.5);
+	tap_ok(report_summary_finish(&s) == REPORT_OK && s.nperiods == 2, "two months");
+	const struct report_summary_period *p = &s.periods[s.order[1]];
+	tap_ok(p->revenue == M(30) && p->refunds == M(10) && p->fees == M(4), "revenue, refunds and fees");
+	tap_ok(p->customers == 2 && p->new_customers == 1, "one new customer, one returning");
+	report_summary_tables(&s, s.order[1], REPORT_TSV, t);
+	tap_is_str(report_table_cell(&t[0], 2, 1), "33.3%", "refund rate = refunds / revenue");
+	tap_is_str(report_table_cell(&t[0], 8, 1), "100.0%", "growth over the month before (15 -> 30)");
+	tap_is_str(report_table_cell(&t[2], 0, 0), "Book", "top product first");
+	tap_is_str(report_table_cell(&t[3], 1, 4), "20.0%", "bandcamp's take rate includes its fee row (2.00 / 10.00)");
+	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+		report_table_free(&t[k]);
+	report_summary_tables(&s, s.order[0], REPORT_TEXT, t);
+	tap_is_str(report_table_cell(&t[0], 8, 1), "n/a", "no month before: growth n/a for people");
+	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+		report_table_free(&t[k]);
+	report_summary_free(&s);
+	tap_is_str(report_percent(buf, 1, 8), "12.5%", "percent: one decimal");
+	tap_is_str(report_percent(buf, 1, 0), "", "percent of nothing is empty");
+	tap_is_str(report_percent(buf, -1, 3), "-33.3%", "negative percent");
+}
+
+int main(void)
+{
+	test_index();
+	test_settle_book();
+	test_settle_against_ledger();
+	test_summary();
+	return tap_done();
+}
