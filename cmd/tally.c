@@ -80,7 +80,8 @@ static int on_path(const char *prog)
 static void list_commands(FILE *f)
 {
 	char prog[64];
-	fprintf(f, "usage: tally COMMAND [ARG...]\n\ncommands:\n");
+	fprintf(f, "usage: tally COMMAND [ARG...]\n"
+		   "       tally --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		snprintf(prog, sizeof prog, "tally-%s", commands[i].name);
 		if (beside_path(commands[i].name) || on_path(prog))

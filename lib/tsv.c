@@ -278,6 +278,32 @@ static const unsigned char cut_class[256] = {
 	['\0'] = CUT_END, ['\t'] = CUT_TAB, ['\\'] = CUT_BACKSLASH, ['\r'] = CUT_CR,
 };
 
+/* How messages name field i: its column once the header is known. */
+static const char *field_name(const struct tsv_reader *r, size_t i, char *buf, size_t cap)
+{
+	if (r->cols && i < r->ncols)
+		snprintf(buf, cap, "column \"%s\"", r->cols[i]);
+	else
+		snprintf(buf, cap, "%s field %zu", r->cols ? "extra" : "header", i + 1);
+	return buf;
+}
+
+/* The invalid escape in raw field text s[0..len) (before unescaping). */
+static void bad_escape(struct tsv_reader *r, size_t nf, const char *s, size_t len)
+{
+	char name[300];
+	const char *b = s;
+	while ((b = memchr(b, '\\', len - (size_t)(b - s))) && b + 1 < s + len &&
+	       strchr("tnr\\", b[1]))
+		b += 2;
+	field_name(r, nf, name, sizeof name);
+	if (b && b + 1 < s + len && (unsigned char)b[1] >= 0x20 && (unsigned char)b[1] < 0x7f)
+		set_err(r, "%s: invalid escape \"\\%c\" (only \\t \\n \\r \\\\ are allowed)", name,
+			b[1]);
+	else
+		set_err(r, "%s: invalid escape (only \\t \\n \\r \\\\ are allowed)", name);
+}
+
 static inline int add_field(struct tsv_reader *r, size_t nf, char *s, size_t len, bool escaped)
 {
 	if (__builtin_expect(nf >= r->field_cap, 0) &&
@@ -288,8 +314,8 @@ static inline int add_field(struct tsv_reader *r, size_t nf, char *s, size_t len
 	if (escaped) {
 		size_t ulen = tsv_unescape(s, len);
 		if (ulen == (size_t)-1) {
-			set_err(r, "field %zu: invalid escape (only \\t \\n \\r \\\\ are allowed)",
-				nf + 1);
+			/* the row buffer copies the raw line at the same offsets */
+			bad_escape(r, nf, r->raw + (s - r->row), len);
 			return -1;
 		}
 		s[ulen] = '\0';
@@ -305,13 +331,17 @@ static inline int add_field(struct tsv_reader *r, size_t nf, char *s, size_t len
  * with only valid non-ASCII text pass.  Returns -1 with r->err set, or 0. */
 static int check_bytes(struct tsv_reader *r, const char *line, size_t len)
 {
-	size_t bad = first_invalid(line, len);
+	size_t bad = first_invalid(line, len), nf = 0;
+	char name[300];
 	if (bad == len)
 		return 0;
+	for (size_t i = 0; i < bad; i++)
+		nf += line[i] == '\t';
+	field_name(r, nf, name, sizeof name);
 	if (line[bad] == '\0')
-		set_err(r, "NUL byte at column %zu", bad + 1);
+		set_err(r, "%s: NUL byte (byte %zu of the line)", name, bad + 1);
 	else
-		set_err(r, "invalid UTF-8 at byte %zu", bad + 1);
+		set_err(r, "%s: invalid UTF-8 (byte %zu of the line)", name, bad + 1);
 	return -1;
 }
 
@@ -407,6 +437,12 @@ static int read_header(struct tsv_reader *r)
 	if (rc == 0) {
 		set_err(r, "empty input: no header line");
 		return -1;
+	}
+	/* A byte order mark (a spreadsheet's "UTF-8 with BOM") is not part
+	 * of the first column's name. */
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
 	}
 	r->raw = line;
 	r->raw_len = len;

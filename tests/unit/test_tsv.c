@@ -84,13 +84,23 @@ static void test_malformed(void)
 {
 	expect_bad("a\tb\n1\t2\n3\n", 3, "1 field where the header has 2", "too few fields");
 	expect_bad("a\tb\n1\t2\t3\n", 2, "3 fields where the header has 2", "too many fields");
-	expect_bad("a\tb\n1\tx\\q\n", 2,
-		   "field 2: invalid escape (only \\t \\n \\r \\\\ are allowed)", "bad escape");
+	expect_bad("a\tb\n1\tx\\\\\\q\n", 2,
+		   "column \"b\": invalid escape \"\\q\" (only \\t \\n \\r \\\\ are allowed)",
+		   "bad escape, named");
 	expect_bad("a\tb\n1\tx\\\n", 2,
-		   "field 2: invalid escape (only \\t \\n \\r \\\\ are allowed)", "trailing backslash");
-	expect_bad("a\tb\n1\tx\xff\n", 2, "invalid UTF-8 at byte 4", "invalid UTF-8");
-	expect_bad("a\tb\n1\t\xed\xa0\x80\n", 2, "invalid UTF-8 at byte 3", "UTF-16 surrogate");
-	expect_bad("a\tb\n1\t\xc0\xaf\n", 2, "invalid UTF-8 at byte 3", "overlong UTF-8");
+		   "column \"b\": invalid escape (only \\t \\n \\r \\\\ are allowed)",
+		   "trailing backslash");
+	expect_bad("a\tb\n1\\x\tx\n", 2,
+		   "column \"a\": invalid escape \"\\x\" (only \\t \\n \\r \\\\ are allowed)",
+		   "bad escape in the first column");
+	expect_bad("a\tb\n1\tx\xff\n", 2, "column \"b\": invalid UTF-8 (byte 4 of the line)",
+		   "invalid UTF-8");
+	expect_bad("a\tb\n1\t\xed\xa0\x80\n", 2, "column \"b\": invalid UTF-8 (byte 3 of the line)",
+		   "UTF-16 surrogate");
+	expect_bad("a\tb\n1\t\xc0\xaf\n", 2, "column \"b\": invalid UTF-8 (byte 3 of the line)",
+		   "overlong UTF-8");
+	expect_bad("a\xff\tb\n1\t2\n", 1, "header field 1: invalid UTF-8 (byte 2 of the line)",
+		   "invalid UTF-8 in the header");
 	{
 		static const char nul[] = "a\tb\n1\tx\0y\n";
 		const char *p = write_file("nul.tsv", nul, sizeof nul - 1);
@@ -99,12 +109,23 @@ static void test_malformed(void)
 		int rc = tsv_open(&r, paths, 1);
 		rc = rc == 0 ? tsv_next(&r) : rc;
 		tap_is_int(rc, -1, "NUL byte: an error");
-		tap_is_str(r.err, "NUL byte at column 4", "NUL byte: message");
+		tap_is_str(r.err, "column \"b\": NUL byte (byte 4 of the line)", "NUL byte: message");
 		tsv_close(&r);
 	}
 	expect_bad("a\ta\n1\t2\n", 1, "header: column \"a\" appears twice", "duplicate column");
 	expect_bad("a\t\n1\t2\n", 1, "header: column 2 has no name", "empty column name");
 	expect_bad("", 0, "empty input: no header line", "empty input");
+}
+
+static void test_bom(void)
+{
+	static const char content[] = "\xef\xbb\xbfmatch\tshare\n*\t1\n";
+	const char *p = write_file("bom.tsv", content, sizeof content - 1);
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+	tap_is_int(tsv_open(&r, paths, 1), 0, "a header with a byte order mark opens");
+	tap_is_int(tsv_col(&r, "match"), 0, "the mark is not part of the first name");
+	tsv_close(&r);
 }
 
 static void test_good_rows(void)
@@ -317,6 +338,7 @@ int main(void)
 	test_escape_round_trip();
 	test_malformed();
 	test_good_rows();
+	test_bom();
 	test_continue_after_error();
 	test_pass_through();
 	test_big_field();
