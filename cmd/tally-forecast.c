@@ -19,20 +19,32 @@
 #define MAX_LEVELS 8
 #define MAX_SPAN 100000  /* periods one series may span */
 #define MAX_HORIZON 10000
+#define MAX_KINDS 32         /* kinds in --kinds */
+#define MAX_PASSED_KINDS 16  /* kinds counted separately when passed over */
+
+/* The kinds of the sales stream that are revenue (as tally-split's
+ * default): payouts are transfers, not revenue. */
+#define DEFAULT_KINDS "sale,subscription,tip,adjustment,refund,chargeback,fee"
+
+/* Value columns of the sales and allocations streams that hold money. */
+static const char *const money_columns[] = {"gross", "tax", "fee", "net", "amount"};
 
 static const char usage_text[] =
 	"usage: tally-forecast [--by COLS] [--value COL] [--date COL]\n"
 	"                      [--period month|quarter|week|day|year] [--horizon N]\n"
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
-	"                      [--backtest H] [--align input|series] [FILE...]\n";
+	"                      [--backtest H] [--align input|series] [--kinds LIST]\n"
+	"                      [--money] [FILE...]\n"
+	"       tally-forecast --help | --version\n";
 
 static noreturn void usage(FILE *fp, int status)
 {
 	fputs(usage_text, fp);
 	if (fp == stdout)
 		printf("\nMETHOD is one of %s (default auto).\n"
-		       "Defaults: --value net --date date --period month --horizon 12 --level 80,95.\n",
-		       forecast_method_list());
+		       "Defaults: --value net --date date --period month --horizon 12 --level 80,95\n"
+		       "          --kinds %s.\n",
+		       forecast_method_list(), DEFAULT_KINDS);
 	exit(status);
 }
 
@@ -62,7 +74,22 @@ struct options {
 	int backtest;        /* 0: forecast; else the backtest horizon */
 	int decimals;        /* decimals for plain values: the most seen, 2..6 */
 	bool align_series;   /* each series ends at its own last period */
+	int kind_col;        /* the kind column, -1 when absent */
+	char *kinds[MAX_KINDS]; /* the kinds counted (into kinds_buf) */
+	size_t nkinds;
+	char *kinds_buf;     /* --kinds, or DEFAULT_KINDS, copied (owned) */
+	bool money;          /* the value column is money (digits from currency) */
 };
+
+/* Rows passed over (a kind not counted), per kind, for the closing note. */
+struct passed {
+	char *kind[MAX_PASSED_KINDS]; /* owned */
+	long count[MAX_PASSED_KINDS];
+	size_t n;
+	long other;                   /* rows of kinds past MAX_PASSED_KINDS */
+	long total;
+};
+static struct passed passed;
 
 /* ---- the group table: open addressing on the joined key ---- */
 
@@ -233,6 +260,48 @@ static noreturn void bad_field(const struct tsv_reader *r, const char *col, cons
 		    diag_quote(q, sizeof q, f->s, f->len), what);
 }
 
+static bool wanted_kind(const struct options *o, const struct tsv_field *f)
+{
+	for (size_t i = 0; i < o->nkinds; i++)
+		if (strlen(o->kinds[i]) == f->len && memcmp(o->kinds[i], f->s, f->len) == 0)
+			return true;
+	return false;
+}
+
+static void count_passed(const char *kind)
+{
+	passed.total++;
+	for (size_t i = 0; i < passed.n; i++)
+		if (strcmp(passed.kind[i], kind) == 0) {
+			passed.count[i]++;
+			return;
+		}
+	if (passed.n == MAX_PASSED_KINDS) {
+		passed.other++;
+		return;
+	}
+	passed.kind[passed.n] = xstrdup(kind);
+	passed.count[passed.n++] = 1;
+}
+
+/* "passed over 2 rows not forecast (payout 2)" on stderr, when any. */
+static void report_passed(void)
+{
+	if (passed.total == 0)
+		return;
+	char buf[1024];
+	size_t used = 0;
+	for (size_t i = 0; i < passed.n && used < sizeof buf; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %ld", i ? ", " : "",
+					 passed.kind[i][0] ? passed.kind[i] : "\"\"", passed.count[i]);
+	if (passed.other && used < sizeof buf)
+		snprintf(buf + used, sizeof buf - used, ", other kinds %ld", passed.other);
+	diag_warn("passed over %ld row%s not forecast (%s)", passed.total,
+		  passed.total == 1 ? "" : "s", buf);
+	for (size_t i = 0; i < passed.n; i++)
+		free(passed.kind[i]);
+}
+
 static void read_rows(struct tsv_reader *r, struct options *o, const char *value_name,
 		      const char *date_name)
 {
@@ -240,12 +309,18 @@ static void read_rows(struct tsv_reader *r, struct options *o, const char *value
 	while ((rc = tsv_next(r)) == 1) {
 		const struct tsv_field *vf = &r->fields[o->value_col];
 		const struct tsv_field *df = &r->fields[o->date_col];
+		if (o->kind_col >= 0 && !wanted_kind(o, &r->fields[o->kind_col])) {
+			count_passed(r->fields[o->kind_col].s);
+			continue;
+		}
 		int digits = -1;
 		if (o->currency_col >= 0) {
 			const struct tsv_field *cf = &r->fields[o->currency_col];
-			digits = currency_digits(cf->s, cf->len);
-			if (digits < 0)
+			int d = currency_digits(cf->s, cf->len);
+			if (d < 0)
 				bad_field(r, "currency", "is not a currency code");
+			if (o->money)
+				digits = d;
 		}
 		int64_t t;
 		if (date_parse(df->s, df->len, &t) < 0)
@@ -549,6 +624,49 @@ static void free_groups(const struct options *o)
 
 /* ---- options ---- */
 
+/* Options that take one value are an error when repeated (C20): keeping
+ * the last silently hides a mistake.  --by is a list and accumulates. */
+static void once(const char *name)
+{
+	static char seen[16][16];
+	static size_t nseen;
+	for (size_t i = 0; i < nseen; i++)
+		if (strcmp(seen[i], name) == 0) {
+			diag_warn("%s given more than once", name);
+			usage(stderr, EXIT_USAGE);
+		}
+	if (nseen < sizeof seen / sizeof seen[0])
+		snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+}
+
+static void parse_kinds(struct options *o, const char *list)
+{
+	o->kinds_buf = xstrdup(list);
+	o->nkinds = 0;
+	char *rest = o->kinds_buf;
+	for (char *tok; (tok = strsep(&rest, ","));) {
+		if (!*tok)
+			continue;
+		if (o->nkinds == MAX_KINDS) {
+			diag_warn("--kinds: more than %d kinds", MAX_KINDS);
+			exit(EXIT_USAGE);
+		}
+		o->kinds[o->nkinds++] = tok;
+	}
+	if (o->nkinds == 0) {
+		diag_warn("--kinds: empty list");
+		exit(EXIT_USAGE);
+	}
+}
+
+static bool is_money_column(const char *name)
+{
+	for (size_t i = 0; i < sizeof money_columns / sizeof *money_columns; i++)
+		if (strcmp(money_columns[i], name) == 0)
+			return true;
+	return false;
+}
+
 static long parse_count(const char *opt, const char *arg, long max)
 {
 	char *end;
@@ -597,8 +715,10 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"history", no_argument, NULL, 'H'},
 		{"horizon", required_argument, NULL, 'n'},
+		{"kinds", required_argument, NULL, 'k'},
 		{"level", required_argument, NULL, 'l'},
 		{"method", required_argument, NULL, 'm'},
+		{"money", no_argument, NULL, 'M'},
 		{"period", required_argument, NULL, 'p'},
 		{"value", required_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
@@ -606,14 +726,17 @@ int main(int argc, char **argv)
 	};
 	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
 			    .levels = {80, 95}, .nlevels = 2, .decimals = 2};
-	const char *by = NULL, *value_name = "net", *date_name = "date";
+	const char *value_name = "net", *date_name = "date", *kinds = NULL;
+	char *by = NULL; /* the --by lists joined by commas (owned) */
+	bool force_money = false;
 	int c;
 
 	diag_init(argv[0]);
 	argv[0] = (char *)diag_prog; /* getopt's messages name the program like ours */
-	while ((c = getopt_long(argc, argv, "b:d:hHl:m:n:p:v:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:d:hHk:l:m:n:p:v:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
+			once("--align");
 			if (strcmp(optarg, "input") == 0 || strcmp(optarg, "series") == 0) {
 				o.align_series = optarg[0] == 's';
 			} else {
@@ -624,12 +747,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'B':
+			once("--backtest");
 			o.backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON);
 			break;
 		case 'b':
-			by = optarg;
+			if (by) {
+				char *both = xmalloc(strlen(by) + strlen(optarg) + 2);
+				sprintf(both, "%s,%s", by, optarg);
+				free(by);
+				by = both;
+			} else {
+				by = xstrdup(optarg);
+			}
 			break;
 		case 'd':
+			once("--date");
 			date_name = optarg;
 			break;
 		case 'h':
@@ -637,10 +769,19 @@ int main(int argc, char **argv)
 		case 'H':
 			o.history = true;
 			break;
+		case 'k':
+			once("--kinds");
+			kinds = optarg;
+			break;
 		case 'l':
+			once("--level");
 			parse_levels(&o, optarg);
 			break;
+		case 'M':
+			force_money = true;
+			break;
 		case 'm': {
+			once("--method");
 			int m = forecast_method_parse(optarg);
 			if (m < 0) {
 				char q[128];
@@ -653,9 +794,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'n':
+			once("--horizon");
 			o.h = (int)parse_count("--horizon", optarg, MAX_HORIZON);
 			break;
 		case 'p': {
+			once("--period");
 			int k = period_kind_parse(optarg);
 			if (k < 0) {
 				char q[128];
@@ -668,6 +811,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'v':
+			once("--value");
 			value_name = optarg;
 			break;
 		case 'V':
@@ -682,6 +826,8 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 
+	parse_kinds(&o, kinds ? kinds : DEFAULT_KINDS);
+
 	struct tsv_reader r;
 	if (tsv_open(&r, argv + optind, (size_t)(argc - optind)) < 0) {
 		if (errno)
@@ -691,6 +837,10 @@ int main(int argc, char **argv)
 	o.value_col = tsv_col_or_die(&r, value_name);
 	o.date_col = tsv_col_or_die(&r, date_name);
 	o.currency_col = tsv_col(&r, "currency");
+	if (force_money && o.currency_col < 0)
+		diag_die(EXIT_USAGE, "%s: --money needs a \"currency\" column", r.file);
+	o.money = o.currency_col >= 0 && (force_money || is_money_column(value_name));
+	o.kind_col = kinds ? tsv_col_or_die(&r, "kind") : tsv_col(&r, "kind");
 	size_t maxkeys = 1;
 	if (by)
 		for (const char *p = by; *p; p++)
@@ -710,6 +860,7 @@ int main(int argc, char **argv)
 			o.key_names[o.nkeys++] = r.cols[col];
 		}
 		free(copy);
+		free(by);
 	}
 	if (o.currency_col >= 0) {
 		o.key_cols[o.nkeys] = o.currency_col;
@@ -737,7 +888,9 @@ int main(int argc, char **argv)
 		backtest_all(&w, &o);
 	else
 		forecast_all(&w, &o);
+	report_passed();
 	free_groups(&o);
+	free(o.kinds_buf);
 	free(o.key_cols);
 	free(o.key_names);
 	tsv_close(&r);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct options {
 	bool force;                /* -f */
 	const char *kinds[MAX_KINDS]; /* -k, or default_kinds */
 	size_t nkinds;
+	const char *output;        /* -o: written atomically, else stdout */
 	const char *rejects;       /* -r */
 	const char *state;         /* -s */
 	const char *fx;            /* -x */
@@ -82,19 +84,21 @@ struct run {
 	struct reject_sink rejects;
 	struct out explain;
 	bool explaining;
-	struct out *out;
+	struct out *out;           /* stdout, or &output_file */
+	struct out output_file;    /* -o FILE */
 	struct split_part *parts;  /* room for rules.max_payees */
 	struct split_step steps[SPLIT_MAX_TIERS];
 	struct passed passed;
 	char currency[4];          /* cache of the last currency seen */
 	int digits;
 	long rows_split;
+	long repeats;              /* rows refused as split already (--rejects) */
 };
 
 static void usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-r FILE]\n"
-		   "                   [-s STATE] [-x RATES] [FILE...]\n"
+	fprintf(f, "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
+		   "                   [-r FILE] [-s STATE] [-x RATES] [FILE...]\n"
 		   "       tally-split --help | --version\n");
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
@@ -137,6 +141,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"fx", required_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
 		{"kinds", required_argument, NULL, 'k'},
+		{"output", required_argument, NULL, 'o'},
 		{"rejects", required_argument, NULL, 'r'},
 		{"state", required_argument, NULL, 's'},
 		{"version", no_argument, NULL, 'V'},
@@ -146,7 +151,17 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	for (size_t i = 0; i < sizeof default_kinds / sizeof *default_kinds; i++)
 		opt->kinds[opt->nkinds++] = default_kinds[i];
 	int c;
-	while ((c = getopt_long(argc, argv, "a:d:e:fhk:r:s:Vx:", longopts, NULL)) != -1) {
+	char seen[UCHAR_MAX + 1] = {0};
+	while ((c = getopt_long(argc, argv, "a:d:e:fhk:o:r:s:Vx:", longopts, NULL)) != -1) {
+		if (strchr("adekorsx", c) && c && seen[c]++) {
+			/* a second value would silently replace the first */
+			const char *name = NULL;
+			for (const struct option *o = longopts; o->name; o++)
+				if (o->val == c)
+					name = o->name;
+			diag_warn("--%s given more than once", name);
+			usage(stderr, EXIT_USAGE);
+		}
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'd':
@@ -158,6 +173,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'f': opt->force = true; break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'k': parse_kinds(opt, optarg); break;
+		case 'o': opt->output = optarg; break;
 		case 'r': opt->rejects = optarg; break;
 		case 's': opt->state = optarg; break;
 		case 'V':
@@ -208,6 +224,40 @@ static char *read_whole_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* Plain weights that all lie below 1 and do not sum to 1 (0.6 and 0.3)
+ * look like fractions, but are divided in proportion (2:1): say so. */
+static void warn_fraction_weights(const struct split_rules *rules, const char *file)
+{
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct split_agreement *a = &rules->agreements[i];
+		for (size_t t = 0; t < a->ntiers; t++) {
+			const struct split_tier *tier = &a->tiers[t];
+			if (!tier->weights_below_one)
+				continue;
+			char sum[64], parts[512];
+			size_t used = 0;
+			ratio_format(sum, sizeof sum, tier->weight_sum);
+			double total = (double)tier->weight_sum.num / (double)tier->weight_sum.den;
+			for (size_t p = 0; p < tier->npayees && used < sizeof parts; p++) {
+				const struct split_payee *pay = &tier->payees[p];
+				double pct = 100.0 * ((double)pay->share.num / (double)pay->share.den) / total;
+				char num[32];
+				int n = snprintf(num, sizeof num, "%.6f", pct);
+				while (n > 0 && num[n - 1] == '0')
+					num[--n] = '\0';
+				if (n > 0 && num[n - 1] == '.')
+					num[--n] = '\0';
+				used += (size_t)snprintf(parts + used, sizeof parts - used, "%s%s %s%%",
+							 p ? ", " : "", pay->name, num);
+			}
+			diag_warn_at(file, tier->line,
+				     "tier %ld: weights below 1 that sum to %s, not 1, are divided in proportion (%s); "
+				     "if they are fractions of the whole, write percentages that total 100%%",
+				     tier->number, sum, parts);
+		}
+	}
+}
+
 static void load_agreements(struct run *run)
 {
 	size_t len;
@@ -221,6 +271,7 @@ static void load_agreements(struct run *run)
 	if (st != SPLIT_OK)
 		diag_die_at(EXIT_DATA, run->opt.agreements, line, "%s", err);
 	run->parts = xcalloc(run->rules.max_payees + 1, sizeof *run->parts);
+	warn_fraction_weights(&run->rules, run->opt.agreements);
 }
 
 static void load_fx(struct run *run)
@@ -393,6 +444,10 @@ static bool parse_basis(struct run *run, bool gross, int64_t *basis)
 	return false;
 }
 
+/* Where the agreement date came from, for --explain and messages. */
+#define WHY_SALE_DATE "the sale_date of the sale it reverses"
+#define WHY_STATE "the date the state recorded for the order's sale"
+
 static bool is_reversal(const char *kind)
 {
 	return strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
@@ -409,7 +464,7 @@ static bool match_time(struct run *run, int64_t own, int64_t *when, const char *
 	if (!is_reversal(kind))
 		return true;
 	if (field_len(run, run->col.sale_date) > 0) {
-		*why = "the sale_date of the sale it reverses";
+		*why = WHY_SALE_DATE;
 		return parse_time(run, run->col.sale_date, "sale_date", when);
 	}
 	if (run->opt.state) {
@@ -417,13 +472,22 @@ static bool match_time(struct run *run, int64_t own, int64_t *when, const char *
 			uint64_t h = split_state_key(field(run, run->col.source), field(run, run->col.order),
 						     field(run, run->col.line), revenue_kinds[i]);
 			if (split_state_lookup(&run->state, h, when)) {
-				*why = "the date the state recorded for the order's sale";
+				*why = WHY_STATE;
 				return true;
 			}
 		}
 	}
 	*why = "its own date (no sale_date, and the order is not in the state)";
 	return true;
+}
+
+/* The column the agreement date was read from (why: as match_time set
+ * it): date, sale_date, or -1 when it came from the state. */
+static int when_col(const struct run *run, const char *why)
+{
+	if (strcmp(why, WHY_STATE) == 0)
+		return -1;
+	return strcmp(why, WHY_SALE_DATE) == 0 ? run->col.sale_date : run->col.date;
 }
 
 /* Informational share amount/basis, at most 6 decimals: "0.15". */
@@ -650,6 +714,7 @@ static void process_row(struct run *run, struct tsv_writer *w)
 	if (run->opt.state) {
 		key = split_state_key(field(run, c->source), field(run, c->order), field(run, c->line), kind);
 		if (!run->opt.force && split_state_lookup(&run->state, key, NULL)) {
+			run->repeats++;
 			reject(run, "(%s, %s, %s, %s) was split already (state %s); --force splits it again",
 			       field(run, c->source), field(run, c->order), field(run, c->line), kind,
 			       run->opt.state);
@@ -668,15 +733,22 @@ static void process_row(struct run *run, struct tsv_writer *w)
 		goto done;
 	}
 	if (st == SPLIT_ENOMATCH) {
-		reject(run, "no agreement matches product %s (source \"%s\", sku \"%s\", kind \"%s\"); --default-payee takes such rows",
+		reject(run, "column \"product\": %s matches no agreement (source \"%s\", sku \"%s\", kind \"%s\"); --default-payee takes such rows",
 		       quote_field(run, c->product, q, sizeof q), row.source, row.sku, kind);
 		return;
 	}
 	if (st == SPLIT_EDATE) {
 		date_format_day(day, when);
 		agreement_lines(run, &row, lines, sizeof lines);
-		reject(run, "date %s is outside every agreement for product %s (%s lines %s)", day,
-		       quote_field(run, c->product, q, sizeof q), run->opt.agreements, lines);
+		int date_col = when_col(run, why);
+		char qd[96];
+		if (date_col >= 0)
+			reject(run, "column \"%s\": %s is outside every agreement for product %s (%s lines %s)",
+			       date_col == c->date ? "date" : "sale_date", quote_field(run, date_col, qd, sizeof qd),
+			       quote_field(run, c->product, q, sizeof q), run->opt.agreements, lines);
+		else
+			reject(run, "the sale's date %s (from the state) is outside every agreement for product %s (%s lines %s)",
+			       day, quote_field(run, c->product, q, sizeof q), run->opt.agreements, lines);
 		return;
 	}
 	if (st == SPLIT_EAMBIGUOUS) {
@@ -702,13 +774,15 @@ static void process_row(struct run *run, struct tsv_writer *w)
 				tier = &a->tiers[t];
 		date_format_day(day, when);
 		if (st == SPLIT_ENOFX && tier)
-			reject(run, "a %s amount reaches the capped tier %ld of %s line %ld (cap in %s); --fx RATES converts it",
-			       run->currency, tier->number, run->opt.agreements, tier->line, tier->cap_currency);
+			reject(run, "column \"currency\": %s reaches the capped tier %ld of %s line %ld (cap in %s); --fx RATES converts it",
+			       quote_field(run, c->currency, q, sizeof q), tier->number, run->opt.agreements,
+			       tier->line, tier->cap_currency);
 		else if (st == SPLIT_ENORATE && tier)
-			reject(run, "%s has no %s rate into %s on or before %s", run->opt.fx, run->currency,
-			       tier->cap_currency, day);
+			reject(run, "column \"currency\": %s: %s has no rate into %s on or before %s",
+			       quote_field(run, c->currency, q, sizeof q), run->opt.fx, tier->cap_currency, day);
 		else
-			reject(run, "an amount is too large");
+			reject(run, "column \"%s\": %s is too large to split", a->gross ? "gross" : "net",
+			       quote_field(run, a->gross ? c->gross : c->net, q, sizeof q));
 		return;
 	}
 	for (size_t k = 0; k < nparts; k++)
@@ -736,6 +810,25 @@ static void write_header(struct run *run, struct tsv_writer *w)
 	tsv_end_row(w);
 }
 
+/* Commit the allocations: flush stdout, or rename the -o file into place.
+ * A -o file is left as it was when rows were refused as repeats (with
+ * --rejects): replacing last run's allocations by the few new rows is what
+ * a re-run of the cron job must not do; then the state is left too. */
+static void commit_output(struct run *run)
+{
+	if (!run->opt.output) {
+		out_flush(run->out);
+		return;
+	}
+	if (run->repeats > 0) {
+		out_abort(run->out);
+		diag_die(EXIT_DATA, "%ld row%s split already (state %s): %s and the state are left as they were; --force splits them again",
+			 run->repeats, run->repeats == 1 ? " was" : "s were", run->opt.state, run->opt.output);
+	}
+	if (out_close(run->out) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", run->opt.output, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	static struct run run;
@@ -758,7 +851,13 @@ int main(int argc, char **argv)
 			diag_die(EXIT_USAGE, "%s: %s", run.opt.explain, strerror(errno));
 		run.explaining = true;
 	}
-	run.out = out_stdout();
+	if (run.opt.output) {
+		if (out_open_file(&run.output_file, run.opt.output) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", run.opt.output, strerror(errno));
+		run.out = &run.output_file;
+	} else {
+		run.out = out_stdout();
+	}
 	struct tsv_writer w;
 	tsv_writer_init(&w, run.out);
 	write_header(&run, &w);
@@ -774,11 +873,11 @@ int main(int argc, char **argv)
 		process_row(&run, &w);
 	}
 
-	/* Everything reached stdout before the state says it was split. */
-	out_flush(run.out);
 	if (run.explaining && out_close(&run.explain) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", run.opt.explain, strerror(errno));
 	reject_close(&run.rejects);
+	commit_output(&run);
+	/* The allocations are committed before the state says they were split. */
 	save_state(&run);
 	lock_release(&lock);
 	report_passed(&run.passed);

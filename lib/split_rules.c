@@ -441,6 +441,13 @@ static int check_agreement(struct split_rules *r, struct split_agreement *a, con
 				    "tier %ld has plain weights: only the last tier may; write a percentage or a fraction",
 				    tier->number);
 		if (tier->weighted) {
+			/* 0.6 and 0.3 are divided 2:1, which is rarely what a
+			 * writer of fractions meant: the command warns. */
+			tier->weight_sum = tier->total;
+			tier->weights_below_one = tier->total.num != tier->total.den;
+			for (size_t p = 0; p < tier->npayees; p++)
+				if (tier->payees[p].share.num >= tier->payees[p].share.den)
+					tier->weights_below_one = false;
 			tier->total = (struct ratio){1, 1};
 		} else if (last && (tier->total.num != 1 || tier->total.den != 1)) {
 			return fail(e, tier->line, "the last tier (%ld) totals %s, not 100%%", tier->number,

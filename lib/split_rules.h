@@ -58,6 +58,9 @@ struct split_tier {
 	struct ratio total;          /* fraction of what flows that the tier takes */
 	int64_t take_weights[2];     /* total.num, total.den - total.num */
 	bool weighted;               /* shares are plain weights (last tier only) */
+	bool weights_below_one;      /* weighted, every weight below 1, and their sum
+				      * (weight_sum) not 1: fractions probably meant */
+	struct ratio weight_sum;     /* sum of the plain weights (weighted tiers) */
 	bool capped;                 /* cap set */
 	int64_t cap;                 /* micro-units of cap_currency */
 	char cap_currency[4];        /* ISO 4217 code of the cap */

@@ -7,7 +7,9 @@
 # --backtest per series and overall; then every bad input: junk numbers,
 # amounts, dates, currencies, unknown method/period/option, horizon 0, bad
 # levels, missing column, missing file, one-point series, /dev/full, | head;
-# --method arima; the man page's EXAMPLES, extracted and run.
+# --method arima; the man page's EXAMPLES, extracted and run; --kinds
+# (payouts passed over with a count), --by repeated, options given twice,
+# plain (non-money) value columns and --money.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/forecast
@@ -256,4 +258,75 @@ bad() {
 	run --separate-stderr sh -c "tally-forecast --by product --method naive -n 10000 '$F/sales.tsv' 2>&1 | head -1"
 	[ "$status" -eq 0 ]
 	[ "$output" = $'product\tcurrency\tperiod\tforecast\tlo80\thi80\tlo95\thi95\tmethod' ]
+}
+
+# --kinds, repeated options, money or plain values (review A5, C20, C18, B11)
+KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t1\t10\tJPY\n2025-01-03\tpayout\t\t0\t-150\tJPY\n2025-02-02\tsale\tbook\t2\t20\tJPY\n2025-02-09\trefund\tbook\t1\t-10\tJPY\n2025-03-02\tsale\tbook\t3\t30\tJPY\n'
+
+@test "--help ends with the --help | --version line" {
+	run --separate-stderr tally-forecast --help
+	[ "$status" -eq 0 ]
+	[ "${lines[4]}" = "                      [--money] [FILE...]" ]
+	[ "${lines[5]}" = "       tally-forecast --help | --version" ]
+}
+
+@test "payouts are not revenue: passed over with a count (default kinds)" {
+	printf "$KINDS_IN" >"$T/in.tsv"
+	run --separate-stderr tally-forecast -n 1 --history --method naive --level 80 "$T/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'currency\tperiod\tactual\tforecast\tlo80\thi80\tmethod' \
+		$'JPY\t2025-01\t10\t\t\t\t' \
+		$'JPY\t2025-02\t10\t\t\t\t' \
+		$'JPY\t2025-03\t30\t\t\t\t' \
+		$'JPY\t2025-04\t\t30\t12\t48\tnaive')" ]
+	[ "$stderr" = "tally-forecast: passed over 1 row not forecast (payout 1)" ]
+}
+
+@test "--kinds chooses the kinds; --by repeated accumulates like --by a,b" {
+	printf "$KINDS_IN" >"$T/in.tsv"
+	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --by kind --by product --kinds sale,payout "$T/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'kind\tproduct\tcurrency\tperiod\tforecast\tlo80\thi80\tmethod' \
+		$'sale\tbook\tJPY\t2025-04\t30\t17\t43\tnaive' \
+		$'payout\t\tJPY\t2025-04\t0\t-136\t136\tnaive')" ]
+	[ "$stderr" = "tally-forecast: passed over 1 row not forecast (refund 1)" ]
+	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --by kind,product --kinds sale,payout "$T/in.tsv"
+	[ "${lines[1]}" = $'sale\tbook\tJPY\t2025-04\t30\t17\t43\tnaive' ]
+}
+
+@test "a value column that is not money is a plain number, not in the currency's digits" {
+	printf "$KINDS_IN" >"$T/in.tsv"
+	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --value quantity "$T/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		$'currency\tperiod\tforecast\tlo80\thi80\tmethod' \
+		$'JPY\t2025-04\t3.00\t1.19\t4.81\tnaive')" ]
+	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --value quantity --money "$T/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'JPY\t2025-04\t3\t1\t5\tnaive' ]
+}
+
+@test "bad: --money without a currency column" {
+	bad x 'date\tnet\n2025-01-01\t1\n' "--money" 'tally-forecast: FILE: --money needs a "currency" column' 2
+}
+@test "bad: --kinds without a kind column" {
+	bad x 'date\tnet\n2025-01-01\t1\n' "--kinds sale" 'tally-forecast: FILE: missing column "kind" (header: date, net)' 2
+}
+@test "bad: --kinds with an empty list" {
+	bad x 'date\tnet\n' "--kinds ," 'tally-forecast: --kinds: empty list' 2
+}
+@test "bad: an option that takes one value given twice" {
+	for opt in "--value net --value gross" "-n 1 --horizon 2" "--method naive -m theta" "--kinds sale --kinds tip" \
+		"--date a --date b" "--period month -p week" "--level 80 --level 90" "--align input --align series" "--backtest 1 --backtest 2"; do
+		printf 'date\tnet\n' >"$T/in.tsv"
+		run --separate-stderr tally-forecast $opt "$T/in.tsv"
+		[ "$status" -eq 2 ] || fail "$opt: status $status"
+		[ -z "$output" ]
+		name=${opt% *}; name=${name##* }
+		case $name in -n) name=--horizon ;; -m) name=--method ;; -p) name=--period ;; esac
+		[ "${stderr_lines[0]}" = "tally-forecast: $name given more than once" ] || fail "$opt: ${stderr_lines[0]}"
+		[ "${stderr_lines[1]}" = "usage: tally-forecast [--by COLS] [--value COL] [--date COL]" ]
+	done
 }

@@ -9,7 +9,10 @@
 # --force; two concurrent runs serialised by the lock; then every bad
 # input with its exact message and status; nosuch.tsv; >/dev/full; | head;
 # the man page's EXAMPLES run literally; pass-through, CRLF and header-only
-# input; --explain to a FIFO; split | report from stdin, conserved.
+# input; --explain to a FIFO; split | report from stdin, conserved; -o FILE
+# (atomic; left as it was by a failed run or a refused repeat); options
+# given twice; weights below 1 that look like fractions (a warning); the
+# agreements files the page shows are the fixtures.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/split
@@ -34,8 +37,8 @@ sales() {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
-		'usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-r FILE]' \
-		'                   [-s STATE] [-x RATES] [FILE...]' \
+		'usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' \
+		'                   [-r FILE] [-s STATE] [-x RATES] [FILE...]' \
 		'       tally-split --help | --version')" ]
 	[ -z "$stderr" ]
 }
@@ -51,7 +54,7 @@ sales() {
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "tally-split: missing --agreements FILE" ]
-	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-r FILE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 }
 
 @test "an unknown option is a usage error" {
@@ -194,7 +197,7 @@ sales() {
 	sales "$T/s.tsv" $'2026-10-05\tstripe\t1\t1\tX\tsale\t\tEUR\t100.00'
 	run --separate-stderr tally-split -a "$F/advance.tsv" "$T/s.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-split: $T/s.tsv:2: a EUR amount reaches the capped tier 1 of $F/advance.tsv line 3 (cap in USD); --fx RATES converts it" ]
+	[ "$stderr" = "tally-split: $T/s.tsv:2: column \"currency\": \"EUR\" reaches the capped tier 1 of $F/advance.tsv line 3 (cap in USD); --fx RATES converts it" ]
 	printf '%s\n' $'date\tcurrency\trate' $'2026-10-01\tEUR\t1.10' >"$T/rates.tsv"
 	split_cut 10- -a "$F/advance.tsv" -x "$T/rates.tsv" -s "$T/st" "$T/s.tsv"
 	[ "$status" -eq 0 ]
@@ -203,7 +206,7 @@ sales() {
 	sales "$T/early.tsv" $'2026-09-05\tstripe\t2\t1\tX\tsale\t\tEUR\t100.00'
 	run --separate-stderr tally-split -a "$F/advance.tsv" -x "$T/rates.tsv" "$T/early.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-split: $T/early.tsv:2: $T/rates.tsv has no EUR rate into USD on or before 2026-09-05" ]
+	[ "$stderr" = "tally-split: $T/early.tsv:2: column \"currency\": \"EUR\": $T/rates.tsv has no rate into USD on or before 2026-09-05" ]
 }
 
 @test "the state refuses a repeat; --force splits it again" {
@@ -294,10 +297,10 @@ data_error() {
 	data_error $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t' 'column "net": "" is not an amount'
 	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tA\t100%' >"$T/l.tsv"
 	data_error $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t1.00' \
-		'no agreement matches product "Poster" (source "etsy", sku "", kind "sale"); --default-payee takes such rows' "$T/l.tsv"
+		'column "product": "Poster" matches no agreement (source "etsy", sku "", kind "sale"); --default-payee takes such rows' "$T/l.tsv"
 	printf '%s\n' $'match\tfrom\tpayee\tshare' $'P\t2026-01-01\tA\t100%' >"$T/d.tsv"
 	data_error $'2025-12-31\tetsy\t1\t1\tP\tsale\t\tUSD\t1.00' \
-		"date 2025-12-31 is outside every agreement for product \"P\" ($T/d.tsv lines 2)" "$T/d.tsv"
+		"column \"date\": \"2025-12-31\" is outside every agreement for product \"P\" ($T/d.tsv lines 2)" "$T/d.tsv"
 	printf '%s\n' $'match\tpayee\tshare' $'Lan*s\tA\t100%' $'*nter*\tB\t100%' >"$T/amb.tsv"
 	data_error $'2026-10-01\tetsy\t1\t1\tLanters\tsale\t\tUSD\t1.00' \
 		"$T/amb.tsv lines 2 (\"Lan*s\") and 3 (\"*nter*\") match equally specifically; make one more specific" "$T/amb.tsv"
@@ -414,4 +417,100 @@ man_examples() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-09\tUSD\t43.27\t43.27\t43.24\t0.03\tok' $'2026-10\tUSD\t-25.51\t-25.51\t0.00\t-25.51\tok')" ]
+}
+
+# -o FILE (review C12), options given twice (C20), weights that look like
+# fractions (C16), the page's agreement files are the fixtures (B10).
+@test "-o FILE: the allocations are written to FILE, stdout stays empty" {
+	run --separate-stderr tally-split -a "$F/agent.tsv" -o "$T/alloc.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	[ "$(cut -f10- "$T/alloc.tsv")" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' \
+		$'Mara (manager)\t1\t3\t0.15\t1.50' $'Ana\t2\t4\t0.425\t4.25' $'Ben\t2\t5\t0.425\t4.25')" ]
+}
+
+@test "-o FILE: a run that fails leaves FILE and the state as they were" {
+	echo "last month" >"$T/alloc.tsv"
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t1.00' $'2026-10-01\tetsy\t2\t1\tX\tsale\t\tUSD\t1,00'
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/st" -o "$T/alloc.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:3: column \"net\": \"1,00\" is not an amount" ]
+	[ "$(cat "$T/alloc.tsv")" = "last month" ]
+	[ ! -e "$T/st" ]
+	[ "$(ls -A "$T" | grep -c '^\.alloc')" -eq 0 ]
+}
+
+@test "-o FILE: a refused repeat leaves FILE and the state as they were, with or without --rejects" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/alloc.tsv" "$T/alloc.before"
+	cp "$T/st" "$T/st.before"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $F/advance-sep.tsv:2: (bandcamp, 2001, 1, sale) was split already (state $T/st); --force splits it again" ]
+	cmp "$T/alloc.tsv" "$T/alloc.before"
+	cmp "$T/st" "$T/st.before"
+	cat "$F/advance-sep.tsv" >"$T/both.tsv"
+	tail -n +2 "$F/advance-oct.tsv" >>"$T/both.tsv"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -r "$T/rej.tsv" -o "$T/alloc.tsv" "$T/both.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "$(printf '%s\n' "tally-split: 1 row rejected, see $T/rej.tsv" \
+		"tally-split: 1 row was split already (state $T/st): $T/alloc.tsv and the state are left as they were; --force splits them again")" ]
+	cmp "$T/alloc.tsv" "$T/alloc.before"
+	cmp "$T/st" "$T/st.before"
+}
+
+@test "-o FILE in a folder that does not exist: status 2" {
+	run --separate-stderr tally-split -a "$F/agent.tsv" -o "$T/no/alloc.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/no/alloc.tsv: No such file or directory" ]
+}
+
+@test "an option that takes one value given twice is a usage error" {
+	for opt in "-a $F/agent.tsv" "-o $T/a -o" "-s $T/a -s" "-k sale -k" "-e $T/a -e" "-r $T/a -r" "-x $T/a -x" "-d A -d"; do
+		run --separate-stderr tally-split -a "$F/agent.tsv" $opt "$T/b" "$F/agent-sales.tsv"
+		[ "$status" -eq 2 ] || fail "$opt: $status"
+		[ -z "$output" ]
+		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+	done
+	run --separate-stderr tally-split -a "$F/agent.tsv" --kinds sale --kinds tip "$F/agent-sales.tsv"
+	[ "${stderr_lines[0]}" = "tally-split: --kinds given more than once" ]
+}
+
+@test "last-tier weights all below 1 not summing to 1: split in proportion, with a warning naming the line" {
+	printf '%s\n' '# weights' $'match\ttier\tpayee\tshare' $'*\t1\tAgent\t10%' $'*\t2\tAna\t0.6' $'*\t2\tBen\t0.3' >"$T/w.tsv"
+	split_cut 10- -a "$T/w.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' \
+		$'Agent\t1\t3\t0.1\t1.00' $'Ana\t2\t4\t0.6\t6.00' $'Ben\t2\t5\t0.3\t3.00')" ]
+	[ "$stderr" = "tally-split: $T/w.tsv:4: tier 2: weights below 1 that sum to 0.9, not 1, are divided in proportion (Ana 66.666667%, Ben 33.333333%); if they are fractions of the whole, write percentages that total 100%" ]
+	printf '%s\n' $'match\tpayee\tshare' $'*\tAna\t0.5' $'*\tBen\t0.5' >"$T/half.tsv"
+	split_cut 10- -a "$T/half.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	printf '%s\n' $'match\tpayee\tshare' $'*\tAna\t2' $'*\tBen\t0.5' >"$T/big.tsv"
+	split_cut 10- -a "$T/big.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "the agreements files the page shows are the fixtures, byte for byte (so its line numbers hold)" {
+	awk '/^\.EX/{ex=1; n++; next} /^\.EE/{ex=0; next} ex{print > (dir "/ex" n)}' dir="$T" \
+		"$TALLY_ROOT/man/tally-split.1"
+	for f in agent advance dated penny; do
+		found=
+		for ex in "$T"/ex*; do
+			sed -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/\\&//g' "$ex" | cmp -s - "$F/$f.tsv" && found=1
+		done
+		[ -n "$found" ] || fail "$f.tsv is not shown as it is in tally-split(1)"
+	done
+}
+
+@test "a refund whose sale_date is outside every agreement names the sale_date column" {
+	printf '%s\n' $'match\tfrom\tpayee\tshare' $'P\t2026-01-01\tA\t100%' >"$T/d.tsv"
+	sales "$T/s.tsv" $'2026-02-01\tetsy\t1\t1\tP\trefund\t2025-12-31\tUSD\t-1.00'
+	run --separate-stderr tally-split -a "$T/d.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:2: column \"sale_date\": \"2025-12-31\" is outside every agreement for product \"P\" ($T/d.tsv lines 2)" ]
 }

@@ -10,7 +10,8 @@
  * currency with and without rates); a property test over 1,000 random
  * agreement sets and amounts (conservation, no negative part for a
  * positive basis, the same result on a re-run); the state's round trip;
- * fx lookups; the lock taken twice. */
+ * fx lookups; the lock taken twice; weights below 1 that look like
+ * fractions flagged. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,39 @@ static void test_lock(void)
 	lock_release(&a);
 }
 
+/* Plain weights that all lie below 1 and do not sum to 1 are flagged
+ * (the command warns); weights summing to 1, or one of 1 or more, are not. */
+static void test_fraction_weights(void)
+{
+	static const struct {
+		const char *text;
+		bool flagged;
+		int64_t num, den;
+	} cases[] = {
+		{"match\tpayee\tshare\n*\tA\t0.6\n*\tB\t0.3\n", true, 9, 10},
+		{"match\tpayee\tshare\n*\tA\t0.6\n*\tB\t0.7\n", true, 13, 10},
+		{"match\tpayee\tshare\n*\tA\t0.5\n*\tB\t0.5\n", false, 1, 1},
+		{"match\tpayee\tshare\n*\tA\t2\n*\tB\t0.5\n", false, 5, 2},
+		{"match\tpayee\tshare\n*\tA\t60%\n*\tB\t40%\n", false, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct split_rules r;
+		long line = 0;
+		char err[256];
+		int st = parse(&r, cases[i].text, &line, err);
+		tap_is_int(st, SPLIT_OK, "weights case %zu parses", i);
+		if (st == SPLIT_OK) {
+			const struct split_tier *t = &r.agreements[0].tiers[0];
+			tap_is_int(t->weights_below_one, cases[i].flagged, "  flagged: %d", cases[i].flagged);
+			if (t->weighted) {
+				tap_is_int(t->weight_sum.num, cases[i].num, "  sum numerator");
+				tap_is_int(t->weight_sum.den, cases[i].den, "  sum denominator");
+			}
+		}
+		split_rules_free(&r);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -411,6 +445,7 @@ int main(void)
 	test_state();
 	test_fx();
 	test_lock();
+	test_fraction_weights();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
