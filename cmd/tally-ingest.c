@@ -31,7 +31,8 @@ struct options {
 	const char *format;     /* --format */
 	const char *map;        /* --map */
 	const char *rejects;    /* --rejects */
-	const char *currency;   /* --currency */
+	const char *output;     /* --output, NULL: stdout */
+	char currency[4];       /* --currency, upper case; "" if not given */
 	int encoding;           /* --encoding, CSVIN_AUTO if not given */
 	bool encoding_given;
 	int sep;                /* --separator, 0: guess */
@@ -136,8 +137,8 @@ static int cmp_rows(const void *a, const void *b)
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]\n"
-		"                    [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
+		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
+		"                    [--until DATE] [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
 		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
@@ -147,6 +148,7 @@ static void usage(FILE *f, int status)
 			"Read platform exports (CSV/TSV) and write the canonical sales stream.\n"
 			"  -f, --format NAME     use this built-in format instead of detecting it\n"
 			"  -m, --map FILE        use a mapping written by hand (see tally-ingest(1))\n"
+			"  -o, --output FILE     write the stream to FILE (whole, or not at all) instead of stdout\n"
 			"  -r, --rejects FILE    write unreadable rows there (with the reason) and go on\n"
 			"      --since DATE      only rows dated DATE or later\n"
 			"      --until DATE      only rows dated DATE or earlier (a day includes all of it)\n"
@@ -160,6 +162,7 @@ static void usage(FILE *f, int status)
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
 			"  -v, --verbose         end with a summary on stderr\n"
+			"  -V, --version         print the version\n"
 			"      --list-formats    list the built-in formats\n"
 			"      --show-format NAME  print a built-in format's mapping\n");
 	exit(status);
@@ -343,12 +346,16 @@ static void write_row(struct tsv_writer *w, const struct options *o, const struc
 static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 {
 	char buf[1024];
-	size_t n = 0, sl = strlen(m->source), ol = r->text_len[IMAP_ORDER], kl = strlen(r->kind);
+	/* the export's own id of the row when the format names one (Stripe's
+	 * balance transaction: two partial refunds of one charge share the
+	 * charge's order), else the order */
+	int id = r->text_len[IMAP_ID] > 0 ? IMAP_ID : IMAP_ORDER;
+	size_t n = 0, sl = strlen(m->source), ol = r->text_len[id], kl = strlen(r->kind);
 	if (sl + ol + kl + 32 > sizeof buf)
 		ol = sizeof buf - sl - kl - 32; /* ids are short; a cut one still hashes its start */
 	memcpy(buf, m->source, sl + 1);
 	n = sl + 1;
-	memcpy(buf + n, r->text[IMAP_ORDER], ol);
+	memcpy(buf + n, r->text[id], ol);
 	n += ol;
 	buf[n++] = '\0';
 	n += format_long(buf + n, r->line);
@@ -564,7 +571,7 @@ static void ingest_file(struct run *rn, const char *path)
 	}
 	if (!o->encoding_given && m->enc >= 0)
 		csvin_set_encoding(&c, (enum csvin_encoding)m->enc);
-	if (o->currency)
+	if (o->currency[0])
 		memcpy(m->default_currency, o->currency, 4);
 	header_raw = xstrndup(c.raw, c.raw_len);
 	header_len = c.raw_len;
@@ -631,7 +638,7 @@ static void ingest_file(struct run *rn, const char *path)
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
-	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_VERSION,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW,
 };
 
 static const struct option longopts[] = {
@@ -644,6 +651,7 @@ static const struct option longopts[] = {
 	{"lenient", no_argument, NULL, OPT_LENIENT},
 	{"list-formats", no_argument, NULL, OPT_LIST},
 	{"map", required_argument, NULL, 'm'},
+	{"output", required_argument, NULL, 'o'},
 	{"period", required_argument, NULL, OPT_PERIOD},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
@@ -653,7 +661,7 @@ static const struct option longopts[] = {
 	{"sort", no_argument, NULL, OPT_SORT},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"verbose", no_argument, NULL, 'v'},
-	{"version", no_argument, NULL, OPT_VERSION},
+	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -666,17 +674,20 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "f:hm:r:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hm:o:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'm': o.map = optarg; break;
+		case 'o': o.output = optarg; break;
 		case 'r': o.rejects = optarg; break;
 		case 'v': o.verbose = true; break;
-		case OPT_CURRENCY:
-			if (strlen(optarg) != 3 || currency_digits(optarg, 3) < 0)
+		case OPT_CURRENCY: /* "usd" as the files write it: upper-cased */
+			for (size_t i = 0; i < 3 && optarg[i]; i++)
+				o.currency[i] = (optarg[i] >= 'a' && optarg[i] <= 'z') ? (char)(optarg[i] - 'a' + 'A')
+											 : optarg[i];
+			if (strlen(optarg) != 3 || currency_digits(o.currency, 3) < 0)
 				diag_die(EXIT_USAGE, "--currency: \"%s\" is not an ISO 4217 currency code", optarg);
-			o.currency = optarg;
 			break;
 		case OPT_ENCODING:
 			o.encoding = csvin_encoding_parse(optarg);
@@ -723,7 +734,7 @@ int main(int argc, char **argv)
 		case OPT_SALT: salt = optarg; break;
 		case OPT_LIST: list = true; break;
 		case OPT_SHOW: show = optarg; break;
-		case OPT_VERSION: diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
+		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
 		default: usage(stderr, EXIT_USAGE);
 		}
 	}
@@ -761,7 +772,16 @@ int main(int argc, char **argv)
 			diag_die(EXIT_USAGE, "%s:%s", o.map, rn.user_map->err);
 	}
 	reject_open(&rn.rejects, o.rejects);
-	rn.out = out_stdout();
+	struct out file_out;
+	if (o.output) {
+		/* a temporary renamed over FILE at the end: a run that fails
+		 * (or is refused) leaves FILE as it was */
+		if (out_open_file(&file_out, o.output) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", o.output, strerror(errno));
+		rn.out = &file_out;
+	} else {
+		rn.out = out_stdout();
+	}
 	tsv_writer_init(&rn.w, rn.out);
 	out_puts(rn.out, canonical_header);
 
@@ -776,6 +796,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < s->n; i++)
 			out_write(rn.out, s->buf + s->rows[i].off, s->rows[i].len);
 	}
+	if (o.output && out_close(&file_out) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", o.output, strerror(errno));
 	out_stdout_close_or_die();
 	reject_close(&rn.rejects);
 	if (rn.st.duplicates > 0)

@@ -94,6 +94,16 @@ static int take_sign(struct cursor *c)
 
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
+/* m = m * 10 + d, unless m is already far beyond any int64_t amount: then
+ * *big is set and m stops growing (so it never overflows 128 bits). */
+static void push_digit(i128 *m, int d, bool *big)
+{
+	if (*m > ((i128)1 << 100))
+		*big = true;
+	else
+		*m = *m * 10 + d;
+}
+
 /* The number itself: digits with optional grouping, decimal part and
  * exponent.  Sets *mant and *scale (value = mant / 10^scale).  Returns an
  * ingest_amount_status. */
@@ -106,10 +116,7 @@ static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
 	const char *start = c->p;
 
 	while (c->p < c->end && is_digit(*c->p)) {
-		if (m > ((i128)1 << 100))
-			big = true;
-		else
-			m = m * 10 + (*c->p - '0');
+		push_digit(&m, *c->p - '0', &big);
 		c->p++, lead++;
 	}
 	/* Thousands groups: sep + exactly three digits, the first group 1-3. */
@@ -131,17 +138,27 @@ static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
 		}
 		grouped = true;
 		for (int i = 0; i < 3; i++)
-			m = m * 10 + (*c->p++ - '0');
+			push_digit(&m, *c->p++ - '0', &big);
 	}
 	if (c->p < c->end && *c->p == mark) {
 		c->p++;
 		if (c->p >= c->end || !is_digit(*c->p))
 			return INGEST_AMOUNT_ESYNTAX;
+		/* Trailing zeros are counted, not multiplied in, so that
+		 * "5.000000000000" stays small and exact. */
+		int zeros = 0;
 		while (c->p < c->end && is_digit(*c->p)) {
 			if (nd >= 30)
 				return INGEST_AMOUNT_EPRECISION;
-			m = m * 10 + (*c->p - '0');
-			sc++, nd++;
+			if (*c->p == '0') {
+				zeros++;
+			} else {
+				for (; zeros > 0; zeros--, sc++)
+					push_digit(&m, 0, &big);
+				push_digit(&m, *c->p - '0', &big);
+				sc++;
+			}
+			nd++;
 			c->p++;
 		}
 	}
@@ -162,8 +179,8 @@ static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
 		else
 			sc -= es * e;
 	}
-	if (big)
-		return INGEST_AMOUNT_ERANGE;
+	if (big) /* too many digits: too precise, or too large */
+		return sc > INGEST_AMOUNT_MAX_DECIMALS ? INGEST_AMOUNT_EPRECISION : INGEST_AMOUNT_ERANGE;
 	/* Drop trailing zero decimals so "5.000000000000" stays exact. */
 	while (sc > 0 && m % 10 == 0)
 		m /= 10, sc--;
@@ -206,9 +223,13 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 				break;
 			}
 		}
-		if (i == len && digits > 0 && frac <= 6 && !(dot && frac == 0)) {
-			for (size_t k = frac; k < 6; k++)
-				v *= 10;
+		/* up to 17 digits fit; scaling to micro-units may not: such
+		 * amounts go on to the checked path below */
+		int64_t up = 1;
+		for (size_t k = frac; k < 6; k++)
+			up *= 10;
+		if (i == len && digits > 0 && frac <= 6 && !(dot && frac == 0) && v <= INT64_MAX / up) {
+			v *= up;
 			*micros = neg ? -v : v;
 			if (code)
 				code[0] = '\0';
@@ -269,15 +290,16 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 	}
 	if (scale > INGEST_AMOUNT_MAX_DECIMALS)
 		return INGEST_AMOUNT_EPRECISION;
-	/* To micro-units, half to even. */
+	/* To micro-units, half to even; mant <= 2^101, so it is compared
+	 * with the limit before being scaled up (no 128-bit overflow). */
 	i128 v;
-	i128 exact_e10 = mant;
-	for (int i = scale; i < 10; i++)
-		exact_e10 *= 10;
 	if (scale <= 6) {
-		v = mant;
+		i128 up = 1;
 		for (int i = scale; i < 6; i++)
-			v *= 10;
+			up *= 10;
+		if (mant > (i128)INT64_MAX / up)
+			return INGEST_AMOUNT_ERANGE;
+		v = mant * up;
 	} else {
 		i128 div = 1;
 		for (int i = 6; i < scale; i++)
@@ -289,6 +311,10 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 	}
 	if (v > INT64_MAX)
 		return INGEST_AMOUNT_ERANGE;
+	/* the exact value in 10^-10 units: v < 2^63, so this fits */
+	i128 exact_e10 = mant;
+	for (int i = scale; i < 10; i++)
+		exact_e10 *= 10;
 	if (sign < 0) {
 		v = -v;
 		exact_e10 = -exact_e10;

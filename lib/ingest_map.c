@@ -55,7 +55,7 @@ struct imap_cond {
 
 static const char *const text_names[IMAP_NTEXT] = {
 	"date", "sale_date", "order", "line", "product", "sku",
-	"quantity", "currency", "country", "customer",
+	"quantity", "currency", "country", "customer", "id",
 };
 static const char *const amount_names[IMAP_NAMOUNT] = {"gross", "tax", "fee", "net"};
 
@@ -370,7 +370,7 @@ static int parse_kind_when(struct imap *m, const char *v, char **kind, struct im
 	*kind = dupn(v, (size_t)(sp - v));
 	if (!*kind)
 		return fail(m, "out of memory");
-	bool known = strcmp(*kind, "skip") == 0;
+	bool known = strcmp(*kind, "skip") == 0 || strcmp(*kind, "none") == 0;
 	for (size_t i = 0; imap_kinds[i]; i++)
 		known |= strcmp(*kind, imap_kinds[i]) == 0;
 	if (!known)
@@ -413,8 +413,8 @@ static int directive(struct imap *m, const char *key, const char *v)
 		struct imap_emit *e = &m->emits[m->nemits - 1];
 		if (parse_kind_when(m, v, &e->kind, &e->when) < 0)
 			return -1;
-		if (strcmp(e->kind, "skip") == 0)
-			return fail(m, "emit skip makes no sense");
+		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0)
+			return fail(m, "emit %s makes no sense", e->kind);
 		return 0;
 	}
 	if (strcmp(key, "kind") == 0) {
@@ -842,6 +842,12 @@ static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct c
 	if (c->op >= OP_LT) {
 		int64_t a = 0, b = c->rhs;
 		int st = ingest_amount_parse(v.s, v.len, m->decimal_mark, &a, NULL, NULL);
+		if (st == INGEST_AMOUNT_ERANGE) { /* an error, not "the condition fails" */
+			if (!m->cond_failed)
+				bad_value(m, v, ingest_amount_strerror(st));
+			m->cond_failed = true;
+			return false;
+		}
 		if (st != INGEST_AMOUNT_OK && st != INGEST_AMOUNT_EMPTY)
 			return false;
 		if (st == INGEST_AMOUNT_EMPTY)
@@ -849,6 +855,12 @@ static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct c
 		if (c->rhs_ref) {
 			struct cell w = cell_of(m, c->rhs_ref, f, nf, raw, raw_len, scratch2);
 			st = ingest_amount_parse(w.s, w.len, m->decimal_mark, &b, NULL, NULL);
+			if (st == INGEST_AMOUNT_ERANGE) {
+				if (!m->cond_failed)
+					bad_value(m, w, ingest_amount_strerror(st));
+				m->cond_failed = true;
+				return false;
+			}
 			if (st == INGEST_AMOUNT_EMPTY)
 				b = 0;
 			else if (st != INGEST_AMOUNT_OK)
@@ -942,9 +954,10 @@ static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csv
 		for (size_t k = 0; k < t->n; k++) {
 			const struct imap_factor *fa = &t->factors[k];
 			int64_t v = fa->value;
+			char scratch[24];
+			struct cell c = {"", 0, -1};
 			if (fa->ref) {
-				char scratch[24];
-				struct cell c = cell_of(m, fa->ref, f, nf, raw, raw_len, scratch);
+				c = cell_of(m, fa->ref, f, nf, raw, raw_len, scratch);
 				int64_t before = m->rounding_e10;
 				int st = ingest_amount_parse(c.s, c.len, m->decimal_mark, &v, &m->rounding_e10, NULL);
 				if (st == INGEST_AMOUNT_EMPTY)
@@ -956,12 +969,19 @@ static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csv
 			}
 			if (k == 0)
 				prod = v;
-			else if (!money_muldiv(prod, v, MONEY_SCALE, &prod))
-				return fail(m, "%s: the product is too large", e->text);
+			else if (!money_muldiv(prod, v, MONEY_SCALE, &prod)) {
+				/* checked: a product beyond int64_t micro-units is an
+				 * error, never a wrapped amount */
+				char what[320];
+				snprintf(what, sizeof what, "is too large for %s", e->text);
+				if (c.col >= 0)
+					return bad_value(m, c, what);
+				return fail(m, "%s is too large", e->text);
+			}
 		}
 		bool ok = t->sign < 0 ? money_sub(total, prod, &total) : money_add(total, prod, &total);
 		if (!ok)
-			return fail(m, "%s: the sum is too large", e->text);
+			return fail(m, "%s is too large", e->text);
 	}
 	*out = total;
 	return 0;
@@ -1061,9 +1081,11 @@ static int check_totals(struct imap *m, struct imap_total *t, const struct csvin
 		if (st != INGEST_AMOUNT_OK)
 			return bad_value(m, v, ingest_amount_strerror(st));
 		if (!c->summed) {
-			if (stated != (int64_t)c->count * MONEY_SCALE)
-				return fail(m, "totals row: %.*s rows in column \"%s\", but %ld were read",
-					    (int)v.len, v.s, col_name(m, v.col), c->count);
+			if (stated != (int64_t)c->count * MONEY_SCALE) {
+				char what[96];
+				snprintf(what, sizeof what, "is not the number of rows read, %ld (totals row)", c->count);
+				return bad_value(m, v, what);
+			}
 			continue;
 		}
 		/* Compare at the precision the total is written with (at least
@@ -1077,19 +1099,19 @@ static int check_totals(struct imap *m, struct imap_total *t, const struct csvin
 		int64_t unit = 1;
 		for (int k = shown; k < 6; k++)
 			unit *= 10;
+		const char *summed = col_name(m, c->summed->ncols ? c->summed->cols[0] : -1);
 		if (c->sum > INT64_MAX || c->sum < -INT64_MAX)
-			return fail(m, "the sum of %s is too large", col_name(m, v.col));
+			return fail(m, "column \"%s\": the sum of the rows read is too large", summed);
 		int64_t sum = (int64_t)c->sum, rounded;
 		if (!money_muldiv(sum, 1, unit, &rounded))
-			return fail(m, "the sum of %s is too large", col_name(m, v.col));
+			return fail(m, "column \"%s\": the sum of the rows read is too large", summed);
 		int64_t stated_r;
 		money_muldiv(stated, 1, unit, &stated_r);
 		if (rounded != stated_r) {
-			char a[MONEY_BUF], b[MONEY_BUF];
-			money_format(a, stated, 2);
+			char b[MONEY_BUF], what[320];
 			money_format(b, sum, 2);
-			return fail(m, "totals row: %s in column \"%s\" is not the sum of column \"%s\", %s", a,
-				    col_name(m, v.col), col_name(m, c->summed->ncols ? c->summed->cols[0] : -1), b);
+			snprintf(what, sizeof what, "is not the sum of column \"%s\", %s (totals row)", summed, b);
+			return bad_value(m, v, what);
 		}
 	}
 	return 0;
@@ -1175,8 +1197,18 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		if (off[IMAP_CURRENCY] == (size_t)-1)
 			return fail(m, "out of memory");
 	}
-	if (len[IMAP_CURRENCY] == 0)
-		return fail(m, "no currency (the export has none for this row: give --currency)");
+	if (len[IMAP_CURRENCY] == 0) {
+		if (col[IMAP_CURRENCY] >= 0)
+			return fail(m, "column \"%s\": \"\" is not a currency code (give --currency CODE for rows without one)",
+				    col_name(m, col[IMAP_CURRENCY]));
+		const struct imap_template *ct = e->text[IMAP_CURRENCY] ? e->text[IMAP_CURRENCY]
+								     : main_e->text[IMAP_CURRENCY];
+		for (size_t k = 0; ct && k < ct->nparts; k++)
+			if (ct->parts[k].ref && ct->parts[k].ref->nnames > 0)
+				return fail(m, "no currency: the header has no column \"%s\" (give --currency CODE)",
+					    ct->parts[k].ref->names[0]);
+		return fail(m, "no currency: the export has no currency column (give --currency CODE)");
+	}
 	r->digits = currency_digits(m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY]);
 	if (r->digits < 0)
 		return bad_value(m, (struct cell){m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY],
@@ -1198,10 +1230,8 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
 		int i = texts[k];
 		if (!tsv_valid_utf8(m->arena + off[i], len[i])) {
-			if (col[i] >= 0)
-				return fail(m, "column \"%s\": invalid UTF-8 (is the file cp1252? try --encoding cp1252)",
-					    col_name(m, col[i]));
-			return fail(m, "invalid UTF-8 (is the file cp1252? try --encoding cp1252)");
+			return bad_value(m, (struct cell){m->arena + off[i], len[i], col[i]},
+					 "is not UTF-8 (is the file cp1252? try --encoding cp1252)");
 		}
 	}
 	/* amounts */
@@ -1213,6 +1243,8 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 	r->tax = amt[IMAP_TAX];
 	r->fee = amt[IMAP_FEE];
 	bool reversal = strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
+	if (reversal && r->quantity > 0)
+		r->quantity = -r->quantity; /* a reversal returns the units it reverses */
 	if (!reversal)
 		r->has_sale_date = false; /* sale_date is the reversed sale's date only */
 	if (reversal && r->gross > 0) {
@@ -1223,8 +1255,12 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		return fail(m, "a %s row with a positive gross amount %s (%s)", kind, g,
 			    e->amount[IMAP_GROSS]->text);
 	}
-	if (!money_sub(r->gross, r->fee, &r->net))
-		return fail(m, "gross - fee is too large");
+	if (!money_sub(r->gross, r->fee, &r->net)) {
+		char g[MONEY_BUF], fe[MONEY_BUF];
+		money_format(g, r->gross, r->digits);
+		money_format(fe, r->fee, r->digits);
+		return fail(m, "gross - fee = %s - %s is too large", g, fe);
+	}
 	if (e->amount[IMAP_NET] && amt[IMAP_NET] != r->net) {
 		char g[MONEY_BUF], fe[MONEY_BUF], n[MONEY_BUF], want[MONEY_BUF];
 		money_format(g, r->gross, r->digits);
@@ -1260,6 +1296,7 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	m->arena_len = 0;
 	m->err[0] = '\0';
 	m->record_id_set = false;
+	m->cond_failed = false;
 	if (apply_fill(m, f, nf, raw, raw_len) < 0)
 		return IMAP_ERR;
 	const struct csvin_field *v = m->fill_key ? m->view : f;
@@ -1272,21 +1309,29 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	for (size_t i = 0; i < m->nskips; i++)
 		if (conds_hold(m, &m->skips[i], v, nf, raw, raw_len))
 			return IMAP_SKIP;
+	if (m->cond_failed)
+		return IMAP_ERR;
 	if (nf != m->ncols) {
 		fail(m, "%zu field%s, the header has %zu", nf, nf == 1 ? "" : "s", m->ncols);
 		return IMAP_ERR;
 	}
 	const char *kind = choose_kind(m, v, nf, raw, raw_len);
+	if (m->cond_failed)
+		return IMAP_ERR;
 	if (strcmp(kind, "skip") == 0)
 		return IMAP_SKIP;
 	accumulate_totals(m, v, nf, raw, raw_len);
-	if (build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[0]) < 0)
+	size_t n = 0;
+	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
+	if (main_row && build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[n++]) < 0)
 		return IMAP_ERR;
-	size_t n = 1;
 	for (size_t i = 1; i < m->nemits && n < IMAP_MAX_ROWS; i++) {
 		const struct imap_emit *e = &m->emits[i];
-		if (!conds_hold(m, &e->when, v, nf, raw, raw_len))
+		if (!conds_hold(m, &e->when, v, nf, raw, raw_len)) {
+			if (m->cond_failed)
+				return IMAP_ERR;
 			continue;
+		}
 		if (build_row(m, e, e->kind, v, nf, raw, raw_len, &rows[n]) < 0)
 			return IMAP_ERR;
 		n++;
@@ -1295,7 +1340,7 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		for (int i = 0; i < IMAP_NTEXT; i++)
 			rows[k].text[i] = m->arena + (size_t)(uintptr_t)rows[k].text[i];
 	*nrows = n;
-	return IMAP_ROWS;
+	return n == 0 && !main_row ? IMAP_SKIP : IMAP_ROWS;
 }
 
 /* ---- freeing ---------------------------------------------------------------- */

@@ -14,9 +14,10 @@
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
  *   fill-key {Col} + fill-down {Col} {Col} ...
  *   date / sale_date / order / line / product / sku / quantity /
- *   currency / country / customer TEMPLATE    (text with {Col} references)
+ *   currency / country / customer / id TEMPLATE  (text with {Col} references)
  *   gross / tax / fee / net EXPR              ({Col}, numbers, + - *)
- *   kind KIND [if COND]                       (first matching rule wins)
+ *   kind KIND [if COND]                       (first matching rule wins;
+ *                                              skip: no rows, none: only emits)
  *   emit KIND [if COND]                       (a further row per source row)
  *
  * A reference {A|B} takes the first of the columns A, B that exists and is
@@ -45,7 +46,9 @@
 /* Text fields of a canonical row that come from templates. */
 enum imap_text {
 	IMAP_DATE, IMAP_SALE_DATE, IMAP_ORDER, IMAP_LINE, IMAP_PRODUCT, IMAP_SKU,
-	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER, IMAP_NTEXT
+	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER,
+	IMAP_ID, /* the export's own id of the row: the duplicate key, when given */
+	IMAP_NTEXT
 };
 
 /* Amount fields. */
@@ -163,6 +166,7 @@ struct imap {
 	size_t arena_len, arena_cap;
 	int64_t rounding_e10;              /* total rounding of amounts, 10^-10 units */
 	long rounded;                      /* amounts rounded */
+	bool cond_failed;                  /* a condition met an amount too large: err says which */
 	char err[512];                     /* the last error, without "prog: FILE:LINE: " */
 };
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tsv.h"
+
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
 static uint64_t load64(const uint8_t *p)
@@ -157,8 +159,19 @@ char *ingest_quote(char *buf, size_t cap, const char *s, size_t len)
 			buf[k++] = '\\', buf[k++] = 'r';
 		} else if (c < 0x20) {
 			k += (size_t)snprintf(buf + k, cap - k, "\\x%02x", c);
-		} else {
+		} else if (c < 0x80) {
 			buf[k++] = (char)c;
+		} else {
+			/* a whole UTF-8 sequence is copied; a stray byte (a cp1252
+			 * file read as UTF-8) is escaped, so the message stays UTF-8 */
+			size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			if (n > 1 && i + n <= len && k + n + 8 < cap && tsv_valid_utf8(s + i, n)) {
+				memcpy(buf + k, s + i, n);
+				k += n;
+				i += n - 1;
+			} else {
+				k += (size_t)snprintf(buf + k, cap - k, "\\x%02x", c);
+			}
 		}
 	}
 	buf[k++] = '"';

@@ -22,8 +22,8 @@ uint64_t ingest_fingerprint(const void *data, size_t len);
  * -1 when unknown (an empty cell is unknown too). */
 int ingest_country_code(const char *s, size_t len, char cc[3]);
 
-/* Quote a cell for a message: "value", control characters escaped, cut
- * after about 60 bytes.  Returns buf. */
+/* Quote a cell for a message: "value", control characters and bytes that
+ * are not UTF-8 escaped (\xNN), cut after about 60 bytes.  Returns buf. */
 char *ingest_quote(char *buf, size_t cap, const char *s, size_t len);
 
 #endif

@@ -11,7 +11,11 @@
 # localised header names); then bad input next to good: bad amounts,
 # dates, field counts, open quotes, totals that disagree, net != gross -
 # fee (and --lenient), --rejects, duplicates, --since/--until/--period,
-# --sort, several files, PII, missing file, bad options, /dev/full, | head.
+# --sort, several files, PII, missing file, bad options, /dev/full, | head;
+# then amounts at and past the int64 micro-unit limit (cells, products,
+# sums), PayPal funding transfers skipped, Stripe refunds linked to their
+# charge, Bandcamp payouts, negative refund quantities, the no-currency
+# messages, -o FILE written atomically.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/ingest
@@ -53,21 +57,25 @@ qmap() {
 @test "--help prints the usage on stdout" {
 	run --separate-stderr tally-ingest --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]" ]
+	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
 	[ "${lines[4]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
 	[ -z "$stderr" ]
 }
 
-@test "--version" {
+@test "--version, and -V like the other commands" {
 	run --separate-stderr tally-ingest --version
 	[ "$status" -eq 0 ]
 	[ "$output" = "tally-ingest (tally) 0.1.0" ]
+	run --separate-stderr tally-ingest -V
+	[ "$status" -eq 0 ]
+	[ "$output" = "tally-ingest (tally) 0.1.0" ]
+	[ "$stderr" = "" ]
 }
 
 @test "an unknown option is a usage error (exit 2)" {
 	run --separate-stderr tally-ingest --bogus
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[1]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-r FILE] [--since DATE] [--until DATE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
 }
 
 @test "bad option values are usage errors" {
@@ -77,9 +85,12 @@ qmap() {
 	run --separate-stderr tally-ingest --since yesterday "$F/kofi.csv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = 'tally-ingest: --since: "yesterday" is not a date (YYYY-MM-DD)' ]
-	run --separate-stderr tally-ingest --currency usd "$F/kofi.csv"
+	run --separate-stderr tally-ingest --currency usx "$F/kofi.csv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = 'tally-ingest: --currency: "usd" is not an ISO 4217 currency code' ]
+	[ "$stderr" = 'tally-ingest: --currency: "usx" is not an ISO 4217 currency code' ]
+	run --separate-stderr tally-ingest --currency US "$F/kofi.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --currency: "US" is not an ISO 4217 currency code' ]
 	run --separate-stderr tally-ingest --format nosuch "$F/kofi.csv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = 'tally-ingest: --format: no built-in format "nosuch" (see --list-formats)' ]
@@ -115,7 +126,7 @@ qmap() {
 
 @test "gumroad-sales: Ruby floats, tax apart, refund rows from flags, Totals checked" {
 	gold gumroad_sales gumroad_sales.csv
-	[ "${lines[3]}" = $'2026-10-04T09:00:00Z\tgumroad\tp2\t1\tSongwriting Course\tcourse\trefund\t2026-10-04T09:00:00Z\t1\tUSD\t-98.90\t-1.10\t0.00\t-98.90\tDE\tcde441bfeb95a7304\tgumroad_sales.csv:3' ]
+	[ "${lines[3]}" = $'2026-10-04T09:00:00Z\tgumroad\tp2\t1\tSongwriting Course\tcourse\trefund\t2026-10-04T09:00:00Z\t-1\tUSD\t-98.90\t-1.10\t0.00\t-98.90\tDE\tcde441bfeb95a7304\tgumroad_sales.csv:3' ]
 }
 
 @test "gumroad-payouts: signed rows, Subtotal rows skipped, Totals checked" {
@@ -212,7 +223,7 @@ qmap() {
 	[ "$output" = "$(printf '%s\n' "$HEADER" \
 		$'2026-10-03T13:30:00Z\tmyshop\tA-1001\t1\tLanterns (Vinyl)\t\tsale\t\t1\tEUR\t1234.50\t0.00\t37.04\t1197.46\t\tk1@example.de\tshop.csv:2' \
 		$'2026-10-04T08:15:00Z\tmyshop\tA-1002\t1\tPoster; signiert\t\tsale\t\t2\tEUR\t30.00\t0.00\t0.90\t29.10\t\tk2@example.de\tshop.csv:3' \
-		$'2026-10-06T10:00:00Z\tmyshop\tA-1001\t1\tLanterns (Vinyl)\t\trefund\t\t1\tEUR\t-1234.50\t0.00\t0.00\t-1234.50\t\tk1@example.de\tshop.csv:5')" ]
+		$'2026-10-06T10:00:00Z\tmyshop\tA-1001\t1\tLanterns (Vinyl)\t\trefund\t\t-1\tEUR\t-1234.50\t0.00\t0.00\t-1234.50\t\tk1@example.de\tshop.csv:5')" ]
 }
 
 @test "--map: errors in a mapping name its line (exit 2)" {
@@ -320,7 +331,7 @@ qmap() {
 	[ "$(cut -f5 <<<"${lines[1]}")" = $'Caf\xc3\xa9 \xc2\x80 mug' ]
 	run --separate-stderr tally-ingest "$T/w.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": invalid UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": \"Caf\\xe9 \\x80 mug\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
 }
 
 # ---- bad input ------------------------------------------------------------------------
@@ -364,11 +375,11 @@ qmap() {
 	cd "$F"
 	run --separate-stderr tally-ingest apple_financial_badtotal.tsv
 	[ "$status" -eq 1 ]
-	[ "$stderr" = 'tally-ingest: apple_financial_badtotal.tsv:5: totals row: 34.40 in column "End Date" is not the sum of column "Extended Partner Share", 34.30' ]
+	[ "$stderr" = 'tally-ingest: apple_financial_badtotal.tsv:5: column "End Date": "34.40" is not the sum of column "Extended Partner Share", 34.30 (totals row)' ]
 	sed 's/^Totals,,,,,,,,113.9,1.1,,115.0,2.36,112.64/Totals,,,,,,,,113.9,1.1,,115.0,2.36,112.65/' gumroad_sales.csv >"$T/g.csv"
 	run --separate-stderr tally-ingest "$T/g.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $T/g.csv:5: totals row: 112.65 in column \"Net Total (\$)\" is not the sum of column \"Net Total (\$)\", 112.64" ]
+	[ "$stderr" = "tally-ingest: $T/g.csv:5: column \"Net Total (\$)\": \"112.65\" is not the sum of column \"Net Total (\$)\", 112.64 (totals row)" ]
 }
 
 @test "--rejects: bad rows go there verbatim with the reason, the rest goes on" {
@@ -455,8 +466,8 @@ qmap() {
 		'"12/31/2016","23:59:59","PST","Some User","Payment Received","Completed","12.34","","12.34",' >"$T/p.csv"
 	run --separate-stderr tally-ingest "$T/p.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $T/p.csv:2: no currency (the export has none for this row: give --currency)" ]
-	run --separate-stderr tally-ingest --currency USD "$T/p.csv"
+	[ "$stderr" = "tally-ingest: $T/p.csv:2: no currency: the export has no currency column (give --currency CODE)" ]
+	run --separate-stderr tally-ingest --currency usd "$T/p.csv"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f1,7,10,11 <<<"${lines[1]}")" = $'2017-01-01T07:59:59Z\tsale\tUSD\t12.34' ]
 }
@@ -571,7 +582,7 @@ qmap() {
 
 @test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee; Refunded date" {
 	gold stripe_payments_fx stripe_payments_fx.csv
-	[ "${lines[3]}" = $'2026-10-05T09:30:00Z\tstripe\tch_fx2\t1\tPoster\t\trefund\t2026-10-03T11:00:00Z\t1\tUSD\t-20.10\t0.00\t0.00\t-20.10\t\tc991fe95c32683781\tstripe_payments_fx.csv:3' ]
+	[ "${lines[3]}" = $'2026-10-05T09:30:00Z\tstripe\tch_fx2\t1\tPoster\t\trefund\t2026-10-03T11:00:00Z\t-1\tUSD\t-20.10\t0.00\t0.00\t-20.10\t\tc991fe95c32683781\tstripe_payments_fx.csv:3' ]
 }
 
 @test "paypal: holds and their release and Memo rows skipped; reversals negative, won ones adjustments" {
@@ -608,4 +619,126 @@ qmap() {
 	run --separate-stderr tally-ingest --map "$T/r.map" "$T/r.csv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/r.csv:3: a refund row with a positive gross amount 5.00 ({amount})" ]
+}
+
+# ---- money never wraps; funding, payouts and reversals; -o -------------------
+
+@test "amounts at the int64 micro-unit limit: fast path, symbols, grouping, codes, 10 decimals" {
+	qmap
+	printf '%s\n' 'id,cur,amount' 'a,,9223372036854.775807' 'b,,-9223372036854.775807' \
+		'c,,"$9,223,372,036,854.775807"' 'd,,9223372036854.775807 USD' 'e,,9223372036854.7758065' >"$T/a.csv"
+	run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "a 9223372036854.775807|b -9223372036854.775807|c 9223372036854.775807|d 9223372036854.775807|e 9223372036854.775806|" ]
+	[ "$stderr" = "tally-ingest: rounded 1 amount with more than 6 decimals to micro-units (half to even), total rounding -0.0000005" ]
+}
+
+@test "amounts beyond the limit are an error (\"is too large\"), never a wrapped amount" {
+	qmap
+	for bad in 9223372036854.775808 -9223372036854.775808 10000000000000.0 9300000000000 99999999999999999.0 \
+		'$9,223,372,036,854.775808' '10,000,000,000,000.00' '€10000000000000' '(9300000000000)' \
+		'10000000000000 USD' 1e13 9223372036854.7758075 99999999999999999999999999999999999999999999999; do
+		printf 'id,cur,amount\na,,"%s"\n' "$bad" >"$T/a.csv"
+		run --separate-stderr tally-ingest --map "$T/q.map" "$T/a.csv"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"amount\": \"$bad\" is too large" ]
+		[ "$output" = "" ]
+	done
+	# the review's case: a Stripe balance row
+	printf '%s\n' 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category' \
+		'txn_1,2026-10-01 10:00:00,usd,10000000000000.0,0.00,10000000000000.0,charge' >"$T/s.csv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/s.csv:2: column \"gross\": \"10000000000000.0\" is too large" ]
+}
+
+@test "products and sums of amounts beyond the limit are errors too" {
+	printf '%s\n' 'format p' 'detect {id} {price}' 'date 2026-10-01' 'order {id}' 'currency USD' \
+		'quantity {units}' 'gross {price} * {units} + {extra}' >"$T/p.map"
+	printf '%s\n' 'id,price,units,extra' 'a,4611686018427.387903,2,0.000001' >"$T/p.csv"
+	run --separate-stderr tally-ingest --map "$T/p.map" "$T/p.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f9,11 <<<"${lines[1]}")" = $'2\t9223372036854.775807' ]
+	printf '%s\n' 'id,price,units,extra' 'a,4611686018427.387904,2,0' >"$T/p.csv"
+	run --separate-stderr tally-ingest --map "$T/p.map" "$T/p.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/p.csv:2: column \"units\": \"2\" is too large for {price} * {units} + {extra}" ]
+	printf '%s\n' 'id,price,units,extra' 'a,4611686018427.387903,2,0.000002' >"$T/p.csv"
+	run --separate-stderr tally-ingest --map "$T/p.map" "$T/p.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/p.csv:2: {price} * {units} + {extra} is too large" ]
+	# in a condition too: a refund amount too large is an error, not "no refund"
+	printf '%s\n' 'id,Created date (UTC),Amount,Amount Refunded,Currency,Fee,Status' \
+		'ch_1,2026-07-10 18:37:41,10.00,10000000000000,usd,0.59,Paid' >"$T/sp.csv"
+	run --separate-stderr tally-ingest "$T/sp.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/sp.csv:2: column \"Amount Refunded\": \"10000000000000\" is too large" ]
+}
+
+@test "paypal: funding from one's own card or bank and currency conversions are skipped; withdrawals are payouts" {
+	gold paypal_funding paypal_funding.csv
+	[ "$(cut -f3,7,10,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "F1 sale EUR 10.00|F8 payout USD -1205.20|" ]
+	run --separate-stderr tally-ingest -v paypal_funding.csv
+	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 8 rows from 1 file: wrote 2, rejected 0, duplicates 0, skipped 0 total rows' \
+		'tally-ingest: ignored 6 rows (skip rules of the format, or outside --since/--until/--period)')" ]
+}
+
+@test "stripe-balance: a refund carries its charge's order (charge_id) and date; partial refunds are not duplicates" {
+	gold stripe_itemized stripe_itemized.csv
+	[ "$(cut -f3,7,8,9,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "ch_A sale  1 40.00|ch_A refund 2026-10-01T10:00:00Z -1 -10.00|ch_A refund 2026-10-01T10:00:00Z -1 -5.00|po_1 payout  1 -23.54|" ]
+	# duplicates are recognised by the balance transaction id
+	run --separate-stderr tally-ingest stripe_itemized.csv stripe_itemized.csv
+	[ "$output" = "$(cat expected/stripe_itemized.tsv)" ]
+	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+}
+
+@test "bandcamp: a payout row is a payout (gross = net, no fee), not a fee" {
+	gold bandcamp_payout bandcamp_payout.csv
+	[ "$(cut -f3,7,11,13,14 <<<"${lines[2]}")" = $'1004\tpayout\t-9.00\t0.00\t-9.00' ]
+}
+
+@test "refund and chargeback rows return units: quantity negative (0 for a partial refund)" {
+	cd "$F"
+	run --separate-stderr tally-ingest gumroad_sales.csv stripe_payments.csv stripe_balance.csv
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' '$7 == "refund" || $7 == "chargeback" { print $3, $7, $9 }' <<<"$output" | tr '\n' '|')" = "p2 refund -1|p3 refund 0|ch_2 refund 0|txn_3 refund -1|txn_4 chargeback -1|" ]
+}
+
+@test "no currency: the message names the column the format reads, or says the export has none" {
+	printf '%s\n' 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category' \
+		'txn_1,2026-10-01 10:00:00,,1.00,0.00,1.00,charge' >"$T/s.csv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/s.csv:2: column \"currency\": \"\" is not a currency code (give --currency CODE for rows without one)" ]
+	run --separate-stderr tally-ingest --currency eur "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f10,11 <<<"${lines[1]}")" = $'EUR\t1.00' ]
+	printf '%s\n' 'format c' 'detect {id}' 'date 2026-10-01' 'order {id}' 'currency {Currency}?' 'gross {amount}' >"$T/c.map"
+	printf 'id,amount\na,1.00\n' >"$T/c.csv"
+	run --separate-stderr tally-ingest --map "$T/c.map" "$T/c.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/c.csv:2: no currency: the header has no column \"Currency\" (give --currency CODE)" ]
+}
+
+@test "-o FILE: the stream is written whole, or the file is left as it was" {
+	cd "$F"
+	run --separate-stderr tally-ingest -o "$T/sales.tsv" stripe_balance.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(cat "$T/sales.tsv")" = "$(cat expected/stripe_balance.tsv)" ]
+	# a failed run (a bad row half way) leaves the earlier file untouched
+	run --separate-stderr tally-ingest --output "$T/sales.tsv" stripe_balance.csv gumroad_bad_amount.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'tally-ingest: gumroad_bad_amount.csv:3: column "Net Total ($)": "12,3x" is not an amount' ]
+	[ "$(cat "$T/sales.tsv")" = "$(cat expected/stripe_balance.tsv)" ]
+	[ "$(ls -A "$T")" = "sales.tsv" ]
+	run --separate-stderr tally-ingest -o "$T/nosuch/sales.tsv" stripe_balance.csv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: $T/nosuch/sales.tsv: No such file or directory" ]
+	if [ -w /dev/full ]; then
+		run --separate-stderr tally-ingest -o /dev/full stripe_balance.csv
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "tally-ingest: /dev/full: write error: No space left on device" ]
+	fi
 }
