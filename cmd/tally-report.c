@@ -377,6 +377,33 @@ static void check_row(struct report_sale_group *g, bool groupable, const char *k
 
 /* ------------------------------------------------------ the allocations */
 
+/* With --period P, rows dated after P belong to a later run: they are
+ * counted and told, never dropped silently. */
+static struct {
+	long count;          /* rows dated after --period */
+	char file[512];      /* the first one's file ... */
+	long line;           /* ... and line */
+} after_period;
+
+static void note_after_period(const struct tsv_reader *r)
+{
+	if (after_period.count++ == 0) {
+		snprintf(after_period.file, sizeof after_period.file, "%s", r->file);
+		after_period.line = r->line;
+	}
+}
+
+static void tell_after_period(void)
+{
+	char per[DATE_BUF];
+	if (!after_period.count)
+		return;
+	period_format(per, opt.period);
+	diag_warn_at(after_period.file, after_period.line,
+		     "%ld row%s dated after --period %s (from here on) left for a later run", after_period.count,
+		     after_period.count == 1 ? "" : "s", per);
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
@@ -407,8 +434,10 @@ static void read_allocations(char **files, size_t nfiles)
 		if (interrupted)
 			stop_if_interrupted();
 		row_date(&c, &r, &f[c_date]);
-		if (opt.have_period && c.period != opt.period.index)
+		if (opt.have_period && c.period > opt.period.index) {
+			note_after_period(&r);
 			continue;
+		}
 		row_currency(&c, &r, &f[c_cur]);
 		if (f[c_payee].len == 0)
 			die_value(&r, "payee", &f[c_payee], "is empty");
@@ -467,8 +496,9 @@ static void load_ledger(void)
 	long line;
 	char err[512], a[DATE_BUF];
 
+	/* a ledger that cannot be opened or created is a usage error (tally.7) */
 	if (!opt.check && lock_acquire(&ledger_lock, opt.ledger, say_waiting, NULL) < 0)
-		diag_die(EXIT_DATA, "%s: %s", ledger_lock.path ? ledger_lock.path : opt.ledger, strerror(errno));
+		diag_die(EXIT_USAGE, "%s: %s", ledger_lock.path ? ledger_lock.path : opt.ledger, strerror(errno));
 	int rc = report_ledger_load(&ledger, opt.ledger, &line, err, sizeof err);
 	if (rc == -1)
 		diag_die(EXIT_USAGE, "%s: %s", opt.ledger, strerror(errno));
@@ -505,9 +535,11 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 	case REPORT_ELEDGER_MISSING:
 		fmt_period(a, e->period);
 		period_format(b, ledger.last);
-		diag_die(EXIT_DATA, "%s: period %s is %s in the ledger, which has no statement of %s (%s) for it: a closed period cannot change",
+		period_format(c, period_next(ledger.last));
+		diag_die(EXIT_DATA, "%s: period %s is %s in the ledger, which has no statement of %s (%s) for it: a closed period cannot change "
+				    "(to post late rows into %s, run with --period %s)",
 			 opt.ledger, a, e->period == ledger.last.index ? "the last" : "already",
-			 report_book_payee(&book, e->account), acc->currency);
+			 report_book_payee(&book, e->account), acc->currency, c, c);
 	case REPORT_EORDER_GAP:
 		period_format(b, ledger.last);
 		period_format(c, period_next(ledger.last));
@@ -517,6 +549,18 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 		period_format(b, ledger.first);
 		diag_die(EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s", opt.ledger,
 			 fmt_period(a, e->period), b);
+	case REPORT_ELATE_REPEAT:
+		period_format(a, row->period);
+		money_format(x, row->earned, row->digits);
+		diag_die_at(EXIT_DATA, opt.ledger, row->line,
+			    "the input's rows dated %s earn %s (%s) %s, exactly what the %s statement says: they are "
+			    "that period's rows again, not late ones; a period in the ledger cannot change",
+			    a, row->payee, row->currency, x, a);
+	case REPORT_ENOTHING_NEW:
+		diag_die(EXIT_DATA, "%s: every row of the input is in the ledger already (up to %s): nothing for %s; "
+				    "a quiet period takes an input with no rows",
+			 opt.ledger, fmt_period(a, e->period),
+			 fmt_period(b, opt.have_period ? opt.period.index : period_next(ledger.last).index));
 	case REPORT_EOVERFLOW:
 		diag_die(EXIT_DATA, "the balance of %s (%s) overflows", report_book_payee(&book, e->account),
 			 acc->currency);
@@ -536,7 +580,7 @@ static void write_ledger(void)
 		return;
 	stop_if_interrupted();
 	if (out_open_file(&o, opt.ledger) < 0)
-		diag_die(EXIT_DATA, "%s: %s", opt.ledger, strerror(errno));
+		diag_die(EXIT_USAGE, "%s: %s", opt.ledger, strerror(errno));
 	if (ledger.text_len)
 		out_write(&o, ledger.text, ledger.text_len);
 	else
@@ -586,7 +630,7 @@ static void write_out_dir(void)
 		struct out o;
 		stop_if_interrupted();
 		if (out_open_file(&o, path) < 0)
-			diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+			diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
 		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, i, j, false));
 		if (out_close(&o) < 0)
 			diag_die(EXIT_DATA, "%s: write error: %s", path, strerror(errno));
@@ -780,6 +824,7 @@ int main(int argc, char **argv)
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
 	read_allocations(files, nfiles);
+	tell_after_period();
 	check_min_payout_currencies();
 	if (opt.ledger)
 		load_ledger();

@@ -42,14 +42,14 @@ static uint64_t hash_name(const char *s, size_t len)
 static int names_rehash(struct report_names *t)
 {
 	size_t nmask = t->mask ? t->mask * 2 + 1 : FIRST_MASK;
-	uint32_t *slots = calloc(nmask + 1, sizeof *slots);
+	struct report_name_slot *slots = calloc(nmask + 1, sizeof *slots);
 	if (!slots)
 		return -1;
 	for (uint32_t id = 0; id < t->n; id++) {
 		size_t i = t->hash[id] & nmask;
-		while (slots[i])
+		while (slots[i].id)
 			i = (i + 1) & nmask;
-		slots[i] = id + 1;
+		slots[i] = (struct report_name_slot){id + 1, (uint32_t)(t->hash[id] >> 32)};
 	}
 	free(t->slot);
 	t->slot = slots;
@@ -88,9 +88,9 @@ int report_names_intern(struct report_names *t, const char *s, size_t len, uint3
 
 	if (!t->slot && names_rehash(t) < 0)
 		goto nomem;
-	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		uint32_t old = t->slot[i] - 1;
-		if (t->hash[old] == h && t->len[old] == len && memcmp(t->s[old], s, len) == 0) {
+	for (i = h & t->mask; t->slot[i].id; i = (i + 1) & t->mask) {
+		uint32_t old = t->slot[i].id - 1;
+		if (t->slot[i].check == (uint32_t)(h >> 32) && t->len[old] == len && memcmp(t->s[old], s, len) == 0) {
 			*id = old;
 			return 0;
 		}
@@ -102,7 +102,7 @@ int report_names_intern(struct report_names *t, const char *s, size_t len, uint3
 	if ((size_t)t->n + 1 > t->mask / 2) {
 		if (names_rehash(t) < 0)
 			goto nomem;
-		for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask)
+		for (i = h & t->mask; t->slot[i].id; i = (i + 1) & t->mask)
 			;
 	}
 	char *copy = malloc(len + 1);
@@ -114,11 +114,24 @@ int report_names_intern(struct report_names *t, const char *s, size_t len, uint3
 	t->s[new_id] = copy;
 	t->len[new_id] = (uint32_t)len;
 	t->hash[new_id] = h;
-	t->slot[i] = new_id + 1;
+	t->slot[i] = (struct report_name_slot){new_id + 1, (uint32_t)(h >> 32)};
 	*id = new_id;
 	return 0;
 nomem:
 	errno = ENOMEM;
+	return -1;
+}
+
+long report_names_find(const struct report_names *t, const char *s, size_t len)
+{
+	uint64_t h = hash_name(s, len);
+	if (!t->slot)
+		return -1;
+	for (size_t i = h & t->mask; t->slot[i].id; i = (i + 1) & t->mask) {
+		uint32_t old = t->slot[i].id - 1;
+		if (t->slot[i].check == (uint32_t)(h >> 32) && t->len[old] == len && memcmp(t->s[old], s, len) == 0)
+			return old;
+	}
 	return -1;
 }
 

@@ -22,7 +22,10 @@ struct report_names {
 	uint64_t *hash; /* their hashes, kept so growing never rehashes text */
 	uint32_t n;     /* strings held */
 	uint32_t cap;   /* room in s, len and hash */
-	uint32_t *slot; /* the hash table: id + 1, 0 for an empty slot */
+	struct report_name_slot {
+		uint32_t id;    /* id + 1, 0 for an empty slot */
+		uint32_t check; /* the hash's high half: most misses end here */
+	} *slot;        /* the hash table */
 	size_t mask;    /* slots - 1 (a power of two less one) */
 };
 
@@ -30,6 +33,9 @@ struct report_names {
  * any bytes; the copy is NUL-terminated, so names->s[id] is a C string
  * when s has no NUL.  Returns 0, or -1 (ENOMEM). */
 int report_names_intern(struct report_names *names, const char *s, size_t len, uint32_t *id);
+
+/* The id of s[0..len), or -1 when it is not there.  Never allocates. */
+long report_names_find(const struct report_names *names, const char *s, size_t len);
 
 /* Free everything names owns and zero it. */
 void report_names_free(struct report_names *names);

@@ -153,10 +153,79 @@ static int parse_amount(const struct tsv_field *f, const char *col, int64_t *v, 
 	return 0;
 }
 
+/* The period whose statements are being read, until its closing row. */
+struct open_period {
+	bool has;
+	struct period period;
+};
+
+static int note_late(struct report_ledger *l, int64_t index)
+{
+	if (l->nlate == l->caplate) {
+		size_t nc = l->caplate ? l->caplate * 2 : 16;
+		int64_t *grown = realloc(l->late, nc * sizeof *grown);
+		if (!grown)
+			return -1;
+		l->late = grown;
+		l->caplate = nc;
+	}
+	l->late[l->nlate++] = index;
+	return 0;
+}
+
+/* A closing row (empty payee and currency): it ends the open period, or
+ * records a period settled with no statement after the last one. */
+static int closing_row(struct report_ledger *l, struct tsv_reader *r, struct open_period *open, bool *have_kind,
+		       long *err_line, char *err, size_t cap)
+{
+	struct tsv_field *f = r->fields;
+	struct period per;
+	const char *text[8];
+	char q[96], hex[17];
+
+	const char *slash = memchr(f[0].s, '/', f[0].len);
+	bool late = false;
+	if (slash && strcmp(slash, "/end+late") == 0)
+		late = true;
+	else if (!slash || strcmp(slash, "/end") != 0)
+		return fail(err_line, r->line, err, cap, "column \"statement\": %s is not PERIOD/end or PERIOD/end+late",
+			    diag_quote(q, sizeof q, f[0].s, f[0].len));
+	if (period_parse(f[0].s, (size_t)(slash - f[0].s), &per) < 0 || (*have_kind && per.kind != l->last.kind))
+		return fail(err_line, r->line, err, cap, "column \"statement\": %s is not of a period%s",
+			    diag_quote(q, sizeof q, f[0].s, f[0].len), *have_kind ? " of the ledger's kind" : "");
+	if (f[2].len != 0)
+		return fail(err_line, r->line, err, cap, "column \"period\": a closing row has it empty");
+	if (open->has ? open->period.index != per.index : *have_kind && period_diff(l->last, per) <= 0)
+		return fail(err_line, r->line, err, cap,
+			    open->has ? "a closing row must be of the period of the statements before it"
+				      : "a period closed with no statement must come after the ledger's last period");
+	for (int i = 4; i < 8; i++)
+		if (f[i].len != 1 || f[i].s[0] != '0')
+			return fail(err_line, r->line, err, cap, "column \"%s\": a closing row has 0 here", ledger_cols[i]);
+	for (int i = 0; i < 8; i++)
+		text[i] = f[i].s;
+	uint64_t chain = report_ledger_chain(l->last_chain, text);
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)chain);
+	if (f[8].len != 16 || memcmp(f[8].s, hex, 16) != 0)
+		return fail(err_line, r->line, err, cap,
+			    "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
+			    diag_quote(q, sizeof q, f[8].s, f[8].len));
+	if (late && note_late(l, per.index) < 0)
+		return errno = ENOMEM, -1;
+	if (!l->has_rows)
+		l->first = per;
+	l->last_chain = chain;
+	l->last = per;
+	l->has_rows = *have_kind = true;
+	open->has = false;
+	return 0;
+}
+
 static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_line, char *err,
 		     size_t cap)
 {
 	struct last_index ix = {0};
+	struct open_period open = {false, {PERIOD_MONTH, 0}};
 	bool have_kind = false;
 	int rc, status = 0;
 
@@ -179,45 +248,9 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 
 		row.line = r->line;
 		if (f[1].len == 0 && f[3].len == 0) {
-			/* a period closed with no statement: it only advances the
-			 * ledger's last period */
-			for (int i = 0; i < 8; i++)
-				text[i] = f[i].s;
-			if (period_parse(f[2].s, f[2].len, &row.period) < 0 ||
-			    (have_kind && row.period.kind != l->last.kind)) {
-				status = fail(err_line, r->line, err, cap, "column \"period\": %s is not a period%s",
-					      diag_quote(q, sizeof q, f[2].s, f[2].len),
-					      have_kind ? " of the ledger's kind" : "");
-				break;
-			}
-			if (have_kind && period_diff(l->last, row.period) <= 0) {
-				status = fail(err_line, r->line, err, cap,
-					      "a period closed with no statement must come after the ledger's last period");
-				break;
-			}
-			for (int i = 4; i < 8; i++)
-				if (f[i].len != 1 || f[i].s[0] != '0') {
-					status = fail(err_line, r->line, err, cap,
-						      "column \"%s\": a period closed with no statement has 0 here",
-						      ledger_cols[i]);
-					break;
-				}
+			status = closing_row(l, r, &open, &have_kind, err_line, err, cap);
 			if (status)
 				break;
-			row.chain = report_ledger_chain(l->last_chain, text);
-			char want0[17];
-			snprintf(want0, sizeof want0, "%016llx", (unsigned long long)row.chain);
-			if (f[8].len != 16 || memcmp(f[8].s, want0, 16) != 0) {
-				status = fail(err_line, r->line, err, cap,
-					      "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
-					      diag_quote(q, sizeof q, f[8].s, f[8].len));
-				break;
-			}
-			if (!l->has_rows)
-				l->first = row.period;
-			l->last_chain = row.chain;
-			l->last = row.period;
-			l->has_rows = have_kind = true;
 			continue;
 		}
 		if (f[3].len != 3 || (row.digits = currency_digits(f[3].s, 3)) < 0) {
@@ -253,6 +286,19 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 			period_format(a, row.period);
 			period_format(b, l->last);
 			status = fail(err_line, r->line, err, cap, "period %s comes after %s: periods must not go back", a, b);
+			break;
+		}
+		if (open.has && open.period.index != row.period.index) {
+			char a[DATE_BUF], b[DATE_BUF];
+			period_format(a, row.period);
+			period_format(b, open.period);
+			status = fail(err_line, r->line, err, cap, "a %s statement before the closing row of %s", a, b);
+			break;
+		}
+		if (have_kind && !open.has && period_diff(l->last, row.period) == 0) {
+			char a[DATE_BUF];
+			period_format(a, row.period);
+			status = fail(err_line, r->line, err, cap, "a %s statement after the closing row of %s", a, a);
 			break;
 		}
 		int64_t cf;
@@ -312,6 +358,8 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 		}
 		if (!l->has_rows)
 			l->first = row.period;
+		open.has = true;
+		open.period = row.period;
 		l->rows[l->n++] = row;
 		*slot = (long)l->n;
 		l->last_chain = row.chain;
@@ -339,6 +387,12 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 			status = -1;
 		else
 			status = fail(err_line, r->line, err, cap, "%s", r->err);
+	}
+	if (status == 0 && open.has) {
+		char a[DATE_BUF];
+		period_format(a, open.period);
+		status = fail(err_line, r->line, err, cap,
+			      "period %s has no closing row: the ledger's last rows were lost", a);
 	}
 	free(ix.slot);
 	return status;
@@ -377,8 +431,17 @@ int report_ledger_load(struct report_ledger *l, const char *path, long *err_line
 	return rc;
 }
 
+bool report_ledger_took_late(const struct report_ledger *l, int64_t index)
+{
+	for (size_t i = 0; i < l->nlate; i++)
+		if (l->late[i] == index)
+			return true;
+	return false;
+}
+
 void report_ledger_free(struct report_ledger *l)
 {
+	free(l->late);
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->rows[i].id);
 		free(l->rows[i].payee);

@@ -12,10 +12,15 @@
  * chain ("" for the first row), a TAB and the row's other eight fields
  * joined by TABs: an edited number, a lost or a cut row shows.  It is a
  * check against accidents, not a signature (there is no secret).
- * A period settled with no statement at all (no activity, no balance) is
- * recorded by a row with an empty payee and currency, 0 amounts and the
- * statement id "PERIOD/0000", so that the next period is in order; such
- * rows are not in rows[] but advance first, last and the chain. */
+ * Every period settled ends with a closing row: empty payee, period and
+ * currency, 0 amounts and the statement id "PERIOD/end", or
+ * "PERIOD/end+late" when rows dated before the period were posted into it
+ * as late rows (tally-report(1)).  A period's statements come before its
+ * closing row, so a lost last row shows: the chain breaks when a row
+ * before the closing row is lost, and a ledger that ends without one is
+ * cut.  A period settled with no statement at all is its closing row
+ * alone.  Closing rows are not in rows[]; they advance first, last and
+ * the chain. */
 #ifndef TALLY_REPORT_LEDGER_H
 #define TALLY_REPORT_LEDGER_H
 
@@ -46,6 +51,8 @@ struct report_ledger {
 	bool has_rows;         /* at least one row (a statement or a closed period) */
 	struct period first;   /* the first period, when has_rows */
 	struct period last;    /* the last (greatest) period, when has_rows */
+	int64_t *late;         /* the periods that took late rows, in order (owned) */
+	size_t nlate, caplate;
 	char *text;            /* the whole file as read, for appending (owned) */
 	size_t text_len;
 };
@@ -77,6 +84,10 @@ uint64_t report_ledger_chain(uint64_t prev, const char *const f[8]);
  * reason. */
 int report_ledger_load(struct report_ledger *l, const char *path, long *err_line, char *err,
 		       size_t errcap);
+
+/* Whether the ledger's period (of its kind) index took late rows: its
+ * closing row is "PERIOD/end+late". */
+bool report_ledger_took_late(const struct report_ledger *l, int64_t index);
 
 /* Free everything l owns. */
 void report_ledger_free(struct report_ledger *l);

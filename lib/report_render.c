@@ -122,7 +122,8 @@ enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL };
 
 /* One labelled amount of a statement for people: a plain or total line
  * has a label; a sub-line (LINE_SUB) names a source and product from the
- * data instead. */
+ * data instead, after the label when there is one ("late: 2026-10",
+ * generated text, never data). */
 static void human_line(struct out *o, enum report_format format, const char *label, const char *source,
 		       const char *product, int64_t v, int digits, enum line_kind kind)
 {
@@ -133,6 +134,10 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		if (kind == LINE_SUB) {
 			out_puts(o, "  ");
 			w = 2;
+			if (*label) {
+				out_printf(o, "%s ", label);
+				w += strlen(label) + 1;
+			}
 			if (*source) {
 				report_put_text(o, source, strlen(source));
 				out_puts(o, ": ");
@@ -154,6 +159,8 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		out_puts(o, "| ");
 		if (kind == LINE_SUB) {
 			out_puts(o, "· ");
+			if (*label)
+				out_printf(o, "%s ", label);
 			if (*source) {
 				report_put_md(o, source, strlen(source));
 				out_puts(o, ": ");
@@ -168,6 +175,8 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		out_printf(o, "<tr%s><%s>", kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
 			   kind == LINE_SUB ? "td" : "th scope=\"row\"");
 		if (kind == LINE_SUB) {
+			if (*label)
+				out_printf(o, "%s ", label);
 			if (*source) {
 				report_put_html(o, source, strlen(source));
 				out_puts(o, ": ");
@@ -189,15 +198,49 @@ static void human_para(struct out *o, enum report_format format, const char *cls
 		out_printf(o, "%s\n", text);
 }
 
-static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const struct report_statement *s,
-		      const char *entry, const char *source, const char *product, int64_t v)
+/* The first four fields of every TSV entry of a statement (statement,
+ * payee, period, currency), escaped and joined once: a statement has ten
+ * entries or more, and millions of rows make thousands of statements. */
+struct entry_prefix {
+	char text[512];   /* "ID\tPAYEE\tPERIOD\tCUR\t", when it fits */
+	size_t len;       /* 0: did not fit (or needs escaping): write field by field */
+	const char *f[4]; /* the fields */
+};
+
+static bool is_plain(const char *s)
 {
-	char per[DATE_BUF];
-	tsv_put_str(w, s->id);
-	tsv_put_str(w, s->payee);
-	tsv_put_str(w, period_text(per, b->kind, s->period));
-	tsv_put_str(w, s->currency);
-	tsv_put_str(w, entry);
+	return !s[strcspn(s, "\t\n\r\\")];
+}
+
+static void entry_prefix_init(struct entry_prefix *e, const struct report_statement *s, const char *per)
+{
+	e->f[0] = s->id, e->f[1] = s->payee, e->f[2] = per, e->f[3] = s->currency;
+	e->len = 0;
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(e->f[i]);
+		if (!is_plain(e->f[i]) || e->len + n + 1 >= sizeof e->text) {
+			e->len = 0;
+			return;
+		}
+		memcpy(e->text + e->len, e->f[i], n);
+		e->len += n;
+		e->text[e->len++] = '\t';
+	}
+}
+
+static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const struct entry_prefix *e,
+		      const struct report_statement *s, const char *entry, const char *source, const char *product,
+		      int64_t v)
+{
+	if (e->len) {
+		out_write(w->o, e->text, e->len);
+		out_puts(w->o, entry); /* generated: never needs escaping */
+		w->in_row = true;
+	} else {
+		for (int i = 0; i < 4; i++)
+			tsv_put_str(w, e->f[i]);
+		tsv_put_str(w, entry);
+	}
 	tsv_put_str(w, source);
 	tsv_put_str(w, product);
 	tsv_put_money(w, v, b->acc[s->account].digits);
@@ -209,19 +252,32 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	struct tsv_writer w;
+	char per[DATE_BUF], late_per[DATE_BUF];
+	struct entry_prefix e;
 
 	tsv_writer_init(&w, o);
-	tsv_entry(&w, b, s, "brought_forward", "", "", s->brought_forward);
+	entry_prefix_init(&e, s, period_text(per, b->kind, s->period));
+	tsv_entry(&w, b, &e, s, "brought_forward", "", "", s->brought_forward);
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *d = &c->details[i];
-		tsv_entry(&w, b, s, "earned", b->names.s[d->source], b->names.s[d->product], d->amount);
+		tsv_entry(&w, b, &e, s, "earned", b->names.s[d->source], b->names.s[d->product], d->amount);
 	}
-	tsv_entry(&w, b, s, "earned_total", "", "", s->earned);
-	tsv_entry(&w, b, s, "paid", "", "", s->paid);
-	tsv_entry(&w, b, s, "carried_forward", "", "", s->carried_forward);
-	tsv_entry(&w, b, s, "period_earned", "", "", t->earned);
-	tsv_entry(&w, b, s, "period_paid", "", "", t->paid);
-	tsv_entry(&w, b, s, "period_carried_forward", "", "", t->carried_forward);
+	int64_t p = b->pmin;
+	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
+		const struct report_cell *late = &b->cells[lc];
+		char entry[DATE_BUF + 8];
+		snprintf(entry, sizeof entry, "late:%s", period_text(late_per, b->kind, late->period));
+		for (uint32_t i = 0; i < late->ndetails; i++) {
+			const struct report_detail *d = &late->details[i];
+			tsv_entry(&w, b, &e, s, entry, b->names.s[d->source], b->names.s[d->product], d->amount);
+		}
+	}
+	tsv_entry(&w, b, &e, s, "earned_total", "", "", s->earned);
+	tsv_entry(&w, b, &e, s, "paid", "", "", s->paid);
+	tsv_entry(&w, b, &e, s, "carried_forward", "", "", s->carried_forward);
+	tsv_entry(&w, b, &e, s, "period_earned", "", "", t->earned);
+	tsv_entry(&w, b, &e, s, "period_paid", "", "", t->paid);
+	tsv_entry(&w, b, &e, s, "period_carried_forward", "", "", t->carried_forward);
 }
 
 static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
@@ -257,6 +313,17 @@ static void statement_for_people(struct out *o, enum report_format format, const
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *dt = &c->details[i];
 		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
+	}
+	/* late rows: "late: 2026-10 source: product" */
+	int64_t p = b->pmin;
+	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
+		const struct report_cell *late = &b->cells[lc];
+		char lp[DATE_BUF], label[DATE_BUF + 8];
+		snprintf(label, sizeof label, "late: %s", period_text(lp, b->kind, late->period));
+		for (uint32_t i = 0; i < late->ndetails; i++) {
+			const struct report_detail *dt = &late->details[i];
+			human_line(o, format, label, b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
+		}
 	}
 	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
 	human_line(o, format, "Balance", "", "", balance, d, LINE_PLAIN);

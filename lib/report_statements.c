@@ -34,6 +34,23 @@ const char *report_book_payee(const struct report_book *b, uint32_t account)
 int report_book_account(struct report_book *b, uint32_t payee, const char *cur, uint32_t *id)
 {
 	bool added;
+	/* a payee's rows are mostly in one currency: its last account first */
+	if (payee < b->cappayee && b->payee_acc[payee] &&
+	    memcmp(b->acc[b->payee_acc[payee] - 1].currency, cur, 3) == 0) {
+		*id = b->payee_acc[payee] - 1;
+		return REPORT_OK;
+	}
+	if (payee >= b->cappayee) {
+		size_t cap = b->cappayee ? b->cappayee : 1024;
+		while (cap <= payee)
+			cap *= 2;
+		uint32_t *grown = realloc(b->payee_acc, cap * sizeof *grown);
+		if (!grown)
+			return REPORT_ENOMEM;
+		memset(grown + b->cappayee, 0, (cap - b->cappayee) * sizeof *grown);
+		b->payee_acc = grown;
+		b->cappayee = cap;
+	}
 	struct report_account *acc = report_grow(b->acc, b->nacc, &b->capacc, sizeof *acc, ARRAY_FIRST);
 	if (!acc)
 		return REPORT_ENOMEM;
@@ -42,7 +59,8 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *cur, 
 		return REPORT_ENOMEM;
 	if (added)
 		b->acc[b->nacc++] = (struct report_account){payee, {cur[0], cur[1], cur[2], 0},
-							    currency_digits(cur, 3), 0, false, 0, 0};
+							    currency_digits(cur, 3), 0, false, 0, 0, INT64_MIN};
+	b->payee_acc[payee] = *id + 1;
 	return REPORT_OK;
 }
 
@@ -157,6 +175,65 @@ static struct report_statement *new_statement(struct report_book *b)
 	return &b->st[b->nst++];
 }
 
+/* ------------------------------------------------------ where rows post */
+
+#define UNPLACED INT64_MAX /* booked[]: not placed yet */
+
+/* The period the rows dated p post into: p itself, a later period when
+ * they are late, or UNPLACED. */
+static int64_t booked_into(const struct report_book *b, int64_t p)
+{
+	if (!b->booked || p < b->pmin || (uint64_t)(p - b->pmin) >= b->nbooked)
+		return p;
+	return b->booked[p - b->pmin];
+}
+
+static bool earlier_run(const struct report_book *b, int64_t p)
+{
+	return b->booked && p >= b->pmin && (uint64_t)(p - b->pmin) < b->nbooked && b->earlier[p - b->pmin];
+}
+
+long report_book_late_cell(const struct report_book *b, uint32_t account, int64_t into, int64_t *p)
+{
+	if (!b->have_late)
+		return -1;
+	if (*p < b->pmin)
+		*p = b->pmin;
+	while (*p < into) {
+		int64_t q = (*p)++;
+		long c;
+		if (booked_into(b, q) == into && (c = report_keymap_find(&b->cell_ix, account, (uint64_t)q)) >= 0)
+			return c;
+	}
+	return -1;
+}
+
+/* Whether rows dated before p post into p. */
+static bool takes_late(const struct report_book *b, int64_t p)
+{
+	for (int64_t q = b->pmin; b->have_late && q < p; q++)
+		if (booked_into(b, q) == p)
+			return true;
+	return false;
+}
+
+/* What account earned in period p (cell: its cell there, or -1), late
+ * rows posted into p included; *late says whether it has any.  False on
+ * overflow. */
+static bool earned_in(const struct report_book *b, uint32_t acc, int64_t p, long cell, int64_t *earned, bool *late)
+{
+	int64_t q = b->pmin;
+	long c;
+	*earned = cell >= 0 ? b->cells[cell].earned : 0;
+	*late = false;
+	while ((c = report_book_late_cell(b, acc, p, &q)) >= 0) {
+		*late = true;
+		if (!money_add(*earned, b->cells[c].earned, earned))
+			return false;
+	}
+	return true;
+}
+
 static int ledger_account(struct report_book *b, const struct report_ledger_row *row, uint32_t *account)
 {
 	uint32_t payee;
@@ -180,13 +257,19 @@ static int reproduce_period(struct report_book *b, const struct report_ledger *l
 		if (ledger_account(b, row, &acc) != REPORT_OK)
 			return REPORT_ENOMEM;
 		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
-		int64_t earned = cell >= 0 ? b->cells[cell].earned : 0;
+		int64_t earned;
+		bool late;
+		if (!earned_in(b, acc, p, cell, &earned, &late)) {
+			*err = (struct report_settle_error){p, acc, NULL, 0};
+			return REPORT_EOVERFLOW;
+		}
 		if (earned != row->earned) {
 			*err = (struct report_settle_error){p, acc, row, earned};
 			return REPORT_ELEDGER_EARNED;
 		}
 		if (cell >= 0)
 			b->cells[cell].matched = true;
+		b->acc[acc].stated = p;
 		struct report_statement *s = new_statement(b);
 		if (!s)
 			return REPORT_ENOMEM;
@@ -199,7 +282,9 @@ static int reproduce_period(struct report_book *b, const struct report_ledger *l
 	}
 	for (uint32_t acc = 0; acc < b->nacc; acc++) {
 		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
-		if (cell >= 0 && !b->cells[cell].matched) {
+		int64_t q = b->pmin;
+		bool late_unmatched = b->acc[acc].stated != p && report_book_late_cell(b, acc, p, &q) >= 0;
+		if ((cell >= 0 && !b->cells[cell].matched) || late_unmatched) {
 			*err = (struct report_settle_error){p, acc, NULL, 0};
 			return REPORT_ELEDGER_MISSING;
 		}
@@ -218,9 +303,14 @@ static int settle_period(struct report_book *b, int64_t p, struct report_settle_
 	for (uint32_t acc = 0; acc < b->nacc; acc++) {
 		struct report_account *a = &b->acc[acc];
 		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
-		if (cell < 0 && a->balance == 0)
+		int64_t earned;
+		bool late;
+		if (!earned_in(b, acc, p, cell, &earned, &late)) {
+			*err = (struct report_settle_error){p, acc, NULL, 0};
+			return REPORT_EOVERFLOW;
+		}
+		if (cell < 0 && a->balance == 0 && !late)
 			continue;
-		int64_t earned = cell >= 0 ? b->cells[cell].earned : 0;
 		int64_t min = report_min_payout_for(b->mins, b->nmins, a->currency);
 		struct report_settlement s;
 		if (!report_settle(a->balance, earned, a->digits, min, &s)) {
@@ -268,25 +358,269 @@ static int open_from_ledger(struct report_book *b, const struct report_ledger *l
 	return REPORT_OK;
 }
 
+/* The first period of the book's rows after `after`, or after + 1 when
+ * none is. */
+static int64_t first_period_after(const struct report_book *b, int64_t after)
+{
+	int64_t first = b->pmax > after ? b->pmax : after + 1;
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].period > after && b->cells[i].period < first)
+			first = b->cells[i].period;
+	return first;
+}
+
+/* Place the rows of closed period d that took late rows, when the input
+ * holds its own rows, its late rows and the rows of the earlier periods
+ * those were dated in (a cumulative file): what the earlier periods' rows
+ * earn beyond their own statements are d's late rows.  Such periods are
+ * checked, not shown (they are marked earlier). */
+static int place_mixed(struct report_book *b, const struct report_ledger *ledger, int64_t d, int64_t *sum,
+		       bool *seen, bool *placed)
+{
+	memset(sum, 0, b->nacc * sizeof *sum);
+	memset(seen, 0, b->nacc * sizeof *seen);
+	for (size_t i = 0; i < b->ncells; i++) {
+		const struct report_cell *c = &b->cells[i];
+		if (booked_into(b, c->period) != UNPLACED || c->period > d)
+			continue;
+		if (!money_add(sum[c->account], c->earned, &sum[c->account]))
+			return REPORT_EOVERFLOW;
+		seen[c->account] = true;
+		b->earlier[c->period - b->pmin] = true; /* for now: the periods with rows */
+	}
+	for (size_t i = 0; i < ledger->n; i++) {
+		const struct report_ledger_row *row = &ledger->rows[i];
+		int64_t q = row->period.index;
+		uint32_t acc;
+		if (q < b->pmin || q > d || (q < d && !b->earlier[q - b->pmin]))
+			continue;
+		if (ledger_account(b, row, &acc) != REPORT_OK)
+			return REPORT_ENOMEM;
+		if (q < d) { /* an earlier period's own share */
+			if (!money_sub(sum[acc], row->earned, &sum[acc]))
+				return REPORT_EOVERFLOW;
+			seen[acc] = true;
+			continue;
+		}
+	}
+	*placed = true;
+	for (size_t i = 0; i < ledger->n; i++) {
+		const struct report_ledger_row *row = &ledger->rows[i];
+		uint32_t acc;
+		if (row->period.index != d)
+			continue;
+		if (ledger_account(b, row, &acc) != REPORT_OK)
+			return REPORT_ENOMEM;
+		*placed &= sum[acc] == row->earned;
+		seen[acc] = false;
+	}
+	for (uint32_t acc = 0; acc < b->nacc; acc++)
+		*placed &= !seen[acc] || sum[acc] == 0;
+	for (int64_t q = b->pmin; q <= d; q++) {
+		if (b->booked[q - b->pmin] != UNPLACED)
+			continue;
+		bool had_rows = b->earlier[q - b->pmin];
+		b->earlier[q - b->pmin] = false;
+		if (*placed && (had_rows || q == d)) {
+			b->booked[q - b->pmin] = q;
+			b->earlier[q - b->pmin] = true;
+		}
+	}
+	return REPORT_OK;
+}
+
+/* Place the rows of closed period d when they are already in the ledger:
+ * its own rows and, when the ledger says d took late rows, those of every
+ * earlier period not placed yet must earn, account by account, exactly
+ * what d's statements say.  sum and seen have room for every account.
+ * *placed says whether they were. */
+static int place_closed(struct report_book *b, const struct report_ledger *ledger, int64_t d, int64_t *sum,
+			bool *seen, bool *placed)
+{
+	bool took_late = report_ledger_took_late(ledger, d);
+	memset(sum, 0, b->nacc * sizeof *sum);
+	memset(seen, 0, b->nacc * sizeof *seen);
+	for (size_t i = 0; i < b->ncells; i++) {
+		const struct report_cell *c = &b->cells[i];
+		if (booked_into(b, c->period) != UNPLACED || (c->period != d && !(took_late && c->period < d)))
+			continue;
+		if (!money_add(sum[c->account], c->earned, &sum[c->account]))
+			return REPORT_EOVERFLOW;
+		seen[c->account] = true;
+	}
+	*placed = true;
+	for (size_t i = 0; i < ledger->n; i++) {
+		const struct report_ledger_row *row = &ledger->rows[i];
+		uint32_t acc;
+		if (row->period.index != d)
+			continue;
+		if (ledger_account(b, row, &acc) != REPORT_OK)
+			return REPORT_ENOMEM;
+		*placed &= sum[acc] == row->earned;
+		seen[acc] = false;
+	}
+	for (uint32_t acc = 0; acc < b->nacc; acc++)
+		*placed &= !seen[acc];
+	if (*placed)
+		for (int64_t q = b->pmin; q <= d; q++)
+			if (b->booked[q - b->pmin] == UNPLACED && (q == d || took_late))
+				b->booked[q - b->pmin] = d;
+	if (!*placed && took_late)
+		return place_mixed(b, ledger, d, sum, seen, placed);
+	return REPORT_OK;
+}
+
+/* Place the rows of every closed period from the first row's to `last`
+ * that the ledger already holds (place_closed). */
+static int place_closed_periods(struct report_book *b, const struct report_ledger *ledger, int64_t last)
+{
+	/* every account the ledger names first, so that sum and seen fit */
+	for (size_t i = 0; i < ledger->n; i++) {
+		uint32_t acc;
+		if (ledger->rows[i].period.index >= b->pmin && ledger_account(b, &ledger->rows[i], &acc) != REPORT_OK)
+			return REPORT_ENOMEM;
+	}
+	int64_t *sum = calloc(b->nacc + 1, sizeof *sum);
+	bool *seen = calloc(b->nacc + 1, sizeof *seen);
+	int rc = sum && seen ? REPORT_OK : REPORT_ENOMEM;
+	int64_t from = b->pmin > ledger->first.index ? b->pmin : ledger->first.index;
+	for (int64_t d = from; rc == REPORT_OK && d <= last && d <= ledger->last.index; d++) {
+		bool placed;
+		rc = place_closed(b, ledger, d, sum, seen, &placed);
+	}
+	free(sum);
+	free(seen);
+	return rc;
+}
+
+/* Late rows of a closed period that earn an account exactly what its
+ * statement of that period says (and not 0) are that period's rows fed
+ * again with a change, not late ones: refuse them rather than pay twice. */
+static int refuse_repeats(struct report_book *b, const struct report_ledger *ledger, int64_t into,
+			  struct report_settle_error *err)
+{
+	for (size_t i = 0; i < ledger->n; i++) {
+		const struct report_ledger_row *row = &ledger->rows[i];
+		int64_t q = row->period.index;
+		if (q < b->pmin || q >= into || booked_into(b, q) != into || row->earned == 0)
+			continue;
+		long payee = report_names_find(&b->names, row->payee, strlen(row->payee));
+		long a = payee < 0 ? -1 : report_keymap_find(&b->acc_ix, (uint64_t)payee, report_pack_currency(row->currency));
+		long cell = a < 0 ? -1 : report_keymap_find(&b->cell_ix, (uint64_t)a, (uint64_t)q);
+		if (cell >= 0 && b->cells[cell].earned == row->earned) {
+			*err = (struct report_settle_error){q, (uint32_t)a, row, row->earned};
+			return REPORT_ELATE_REPEAT;
+		}
+	}
+	return REPORT_OK;
+}
+
+static bool period_has_rows(const struct report_book *b, int64_t q)
+{
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].period == q)
+			return true;
+	return false;
+}
+
+/* Rows of closed periods before `end` that the ledger does not hold, in a
+ * re-run or in an input that holds other closed periods whole (a
+ * cumulative file, where they would be that period's rows again with a
+ * change, not late rows): say where. */
+static int unplaced_error(struct report_book *b, const struct report_ledger *ledger, int64_t end,
+			  struct report_settle_error *err)
+{
+	for (int64_t q = b->pmin; q <= end && q <= ledger->last.index; q++) {
+		if (booked_into(b, q) != UNPLACED)
+			continue;
+		if (!period_has_rows(b, q))
+			continue;
+		*err = (struct report_settle_error){q, 0, NULL, 0};
+		if (q < ledger->first.index)
+			return REPORT_EORDER_BEFORE;
+		b->booked[q - b->pmin] = q; /* as its own, to say what differs */
+		int rc = reproduce_period(b, ledger, q, err);
+		if (rc != REPORT_OK)
+			return rc;
+	}
+	return REPORT_OK;
+}
+
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
 		       int64_t period, struct report_settle_error *err)
 {
+	bool closed = ledger && ledger->has_rows; /* periods up to ledger->last are closed */
+	bool rerun = false;
 	int64_t start, end;
 	int rc;
 
 	if (have_period)
 		start = end = period;
-	else if (b->have_range)
-		start = b->pmin, end = b->pmax;
-	else
+	else if (!b->have_range)
 		return REPORT_OK;
-	if (ledger && (rc = open_from_ledger(b, ledger, start, err)) != REPORT_OK)
+	else if (closed && b->pmax > ledger->last.index) {
+		start = ledger->last.index + 1; /* a new run */
+		end = b->pmax;
+		if (first_period_after(b, ledger->last.index) > start) {
+			*err = (struct report_settle_error){first_period_after(b, ledger->last.index), 0, NULL, 0};
+			return REPORT_EORDER_GAP;
+		}
+	} else if (closed) {
+		rerun = true; /* every row is in a closed period */
+		start = b->pmin;
+		end = b->pmax;
+	} else
+		start = b->pmin, end = b->pmax;
+	if (ledger && !rerun && (rc = open_from_ledger(b, ledger, start, err)) != REPORT_OK)
 		return rc;
+	if (b->have_range) {
+		b->nbooked = (size_t)((end > b->pmax ? end : b->pmax) - b->pmin + 1);
+		b->booked = malloc(b->nbooked * sizeof *b->booked);
+		b->earlier = calloc(b->nbooked, sizeof *b->earlier);
+		if (!b->booked || !b->earlier)
+			return REPORT_ENOMEM;
+		for (size_t i = 0; i < b->nbooked; i++)
+			b->booked[i] = UNPLACED;
+		if (closed && (rc = place_closed_periods(b, ledger, rerun ? end : start - 1)) != REPORT_OK)
+			return rc;
+		bool cumulative = false; /* the input holds a closed period's rows whole */
+		for (int64_t q = b->pmin; closed && !rerun && !cumulative && q < start; q++)
+			cumulative = b->booked[q - b->pmin] != UNPLACED && period_has_rows(b, q);
+		if ((rerun || cumulative) && (rc = unplaced_error(b, ledger, rerun ? end : start - 1, err)) != REPORT_OK)
+			return rc;
+		for (int64_t q = b->pmin; q < start; q++) {
+			int64_t *into = &b->booked[q - b->pmin];
+			if (*into == UNPLACED && !rerun) {
+				*into = start; /* late */
+				b->have_late = true;
+			} else if (!rerun)
+				b->earlier[q - b->pmin] = true; /* in the ledger before this run */
+		}
+		for (int64_t q = start; q <= end; q++)
+			if (b->booked[q - b->pmin] == UNPLACED && !rerun)
+				b->booked[q - b->pmin] = q;
+		for (int64_t q = b->pmin; q <= end; q++)
+			if (b->booked[q - b->pmin] != q && b->booked[q - b->pmin] != UNPLACED)
+				b->have_late = true;
+		if (closed && !rerun && start > ledger->last.index && (rc = refuse_repeats(b, ledger, start, err)) != REPORT_OK)
+			return rc;
+		/* only rows the ledger has already: the wrong file, not a quiet period */
+		bool all_earlier = !rerun;
+		for (int64_t q = b->pmin; all_earlier && q <= b->pmax; q++)
+			all_earlier = b->earlier[q - b->pmin];
+		if (all_earlier) {
+			*err = (struct report_settle_error){b->pmax, 0, NULL, 0};
+			return REPORT_ENOTHING_NEW;
+		}
+	}
 	b->have_run = true;
 	b->run_first = start;
 	b->run_last = end;
 	for (int64_t p = start; p <= end; p++) {
-		if (ledger && ledger->has_rows && p <= ledger->last.index) {
+		if (closed && p <= ledger->last.index) {
+			/* a re-run shows the periods its rows reproduce */
+			if (rerun && (booked_into(b, p) != p || earlier_run(b, p)))
+				continue;
 			if ((rc = reproduce_period(b, ledger, p, err)) != REPORT_OK)
 				return rc;
 			continue;
@@ -303,12 +637,52 @@ int report_book_settle(struct report_book *b, const struct report_ledger *ledger
 
 /* ------------------------------------------------------------ totals */
 
-static int cmp_detail(const void *pa, const void *pb, void *names_ptr)
+static int cmp_name(const void *pa, const void *pb, void *names_ptr)
 {
-	const struct report_detail *a = pa, *b = pb;
 	const struct report_names *names = names_ptr;
-	int c = strcmp(names->s[a->source], names->s[b->source]);
-	return c ? c : strcmp(names->s[a->product], names->s[b->product]);
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int c = strcmp(names->s[a], names->s[b]);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* rank[id]: the place of name id in the names sorted by strcmp, so that
+ * sorting details compares two integers, not two strings.  NULL when out
+ * of memory. */
+static uint32_t *name_ranks(const struct report_names *names)
+{
+	uint32_t *ids = malloc((names->n + 1) * sizeof *ids), *rank = malloc((names->n + 1) * sizeof *rank);
+	if (ids && rank) {
+		for (uint32_t i = 0; i < names->n; i++)
+			ids[i] = i;
+		qsort_r(ids, names->n, sizeof *ids, cmp_name, (void *)names);
+		for (uint32_t i = 0; i < names->n; i++)
+			rank[ids[i]] = i;
+	} else {
+		free(rank);
+		rank = NULL;
+	}
+	free(ids);
+	return rank;
+}
+
+static bool detail_before(const struct report_detail *a, const struct report_detail *b, const uint32_t *rank)
+{
+	if (rank[a->source] != rank[b->source])
+		return rank[a->source] < rank[b->source];
+	return rank[a->product] < rank[b->product];
+}
+
+/* A cell's details by source then product: an insertion sort, as a cell
+ * has a few. */
+static void sort_details(struct report_cell *c, const uint32_t *rank)
+{
+	for (uint32_t i = 1; i < c->ndetails; i++) {
+		struct report_detail d = c->details[i];
+		uint32_t j = i;
+		for (; j > 0 && detail_before(&d, &c->details[j - 1], rank); j--)
+			c->details[j] = c->details[j - 1];
+		c->details[j] = d;
+	}
 }
 
 static struct report_period_total *period_total_of(struct report_book *b, int64_t period, const char *cur)
@@ -329,10 +703,12 @@ static struct report_period_total *period_total_of(struct report_book *b, int64_
 
 int report_book_total(struct report_book *b)
 {
+	uint32_t *rank = name_ranks(&b->names);
+	if (!rank)
+		return REPORT_ENOMEM;
 	for (size_t i = 0; i < b->ncells; i++)
-		if (b->cells[i].ndetails > 1)
-			qsort_r(b->cells[i].details, b->cells[i].ndetails, sizeof *b->cells[i].details, cmp_detail,
-				&b->names);
+		sort_details(&b->cells[i], rank);
+	free(rank);
 	for (size_t i = 0; i < b->nst; i++) {
 		const struct report_statement *s = &b->st[i];
 		struct report_period_total *t = period_total_of(b, s->period, s->currency);
@@ -366,6 +742,23 @@ int report_book_check(struct report_book *b, struct report_check_line **lines, s
 {
 	*lines = NULL;
 	*n = 0;
+	/* late rows count in the period they were posted into; rows already
+	 * in the ledger before this run not at all */
+	for (size_t i = 0, n0 = b->ntot; b->booked && i < n0; i++) {
+		int64_t q = b->tot[i].period, into = booked_into(b, q);
+		if (q == INT64_MIN || (into == q && !earlier_run(b, q)) || into == UNPLACED)
+			continue;
+		char cur[4];
+		int64_t net = b->tot[i].net, allocated = b->tot[i].allocated;
+		memcpy(cur, b->tot[i].currency, 4);
+		b->tot[i].net = b->tot[i].allocated = 0;
+		b->tot[i].period = INT64_MIN; /* emptied: left out below */
+		if (earlier_run(b, q))
+			continue;
+		int rc = report_book_add_check(b, into, cur, net, allocated);
+		if (rc != REPORT_OK)
+			return rc;
+	}
 	/* every period and currency with statements has a line, sales or not */
 	for (size_t i = 0; i < b->nptot; i++)
 		if (!check_total_of(b, b->ptot[i].period, b->ptot[i].currency))
@@ -373,8 +766,11 @@ int report_book_check(struct report_book *b, struct report_check_line **lines, s
 	struct report_check_line *l = malloc((b->ntot + 1) * sizeof *l);
 	if (!l)
 		return REPORT_ENOMEM;
+	size_t nl = 0;
 	for (size_t i = 0; i < b->ntot; i++) {
 		const struct report_check_total *c = &b->tot[i];
+		if (c->period == INT64_MIN)
+			continue;
 		const struct report_period_total *t = report_book_period_total(b, c->period, c->currency);
 		int64_t paid = t ? t->paid : 0, change = 0, sum = 0;
 		if (t && !money_sub(t->carried_forward, t->brought_forward, &change)) {
@@ -382,12 +778,13 @@ int report_book_check(struct report_book *b, struct report_check_line **lines, s
 			return REPORT_EOVERFLOW;
 		}
 		bool ok = money_add(paid, change, &sum) && sum == c->allocated && c->net == c->allocated;
-		l[i] = (struct report_check_line){c->period, {0}, c->digits, c->net, c->allocated, paid, change, sum, ok};
-		memcpy(l[i].currency, c->currency, 4);
+		l[nl] = (struct report_check_line){c->period, {0}, c->digits, c->net, c->allocated, paid, change, sum, ok};
+		memcpy(l[nl].currency, c->currency, 4);
+		nl++;
 	}
-	qsort(l, b->ntot, sizeof *l, cmp_check_line);
+	qsort(l, nl, sizeof *l, cmp_check_line);
 	*lines = l;
-	*n = b->ntot;
+	*n = nl;
 	return REPORT_OK;
 }
 
@@ -408,36 +805,31 @@ static void put_ledger_row(struct tsv_writer *w, uint64_t *chain, const char *co
 void report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o)
 {
 	struct tsv_writer w;
-	int64_t next_period = b->settled_first; /* the next period to record */
+	size_t i = 0;
 
 	if (!b->have_settled)
 		return;
 	tsv_writer_init(&w, o);
-	for (size_t i = 0; i <= b->nst; i++) {
-		const struct report_statement *s = i < b->nst ? &b->st[i] : NULL;
-		char per[DATE_BUF], bf[MONEY_BUF], e[MONEY_BUF], pd[MONEY_BUF], cf[MONEY_BUF];
-		if (s && s->reproduced)
-			continue;
-		/* the quiet periods before this statement's (or up to the last) */
-		for (; next_period <= b->settled_last && (!s || next_period < s->period); next_period++) {
-			char id[DATE_BUF + 8];
-			period_format(per, (struct period){b->kind, next_period});
-			snprintf(id, sizeof id, "%s/0000", per);
-			const char *const quiet[8] = {id, "", per, "", "0", "0", "0", "0"};
-			put_ledger_row(&w, &chain, quiet);
+	for (int64_t p = b->settled_first; p <= b->settled_last; p++) {
+		char per[DATE_BUF], bf[MONEY_BUF], e[MONEY_BUF], pd[MONEY_BUF], cf[MONEY_BUF], id[DATE_BUF + 16];
+		period_format(per, (struct period){b->kind, p});
+		/* its statements (st is in period order) ... */
+		for (; i < b->nst && b->st[i].period <= p; i++) {
+			const struct report_statement *s = &b->st[i];
+			if (s->reproduced || s->period != p)
+				continue;
+			int d = b->acc[s->account].digits;
+			money_format(bf, s->brought_forward, d);
+			money_format(e, s->earned, d);
+			money_format(pd, s->paid, d);
+			money_format(cf, s->carried_forward, d);
+			const char *const f[8] = {s->id, s->payee, per, s->currency, bf, e, pd, cf};
+			put_ledger_row(&w, &chain, f);
 		}
-		if (!s)
-			break;
-		if (s->period >= next_period)
-			next_period = s->period + 1;
-		int d = b->acc[s->account].digits;
-		period_format(per, (struct period){b->kind, s->period});
-		money_format(bf, s->brought_forward, d);
-		money_format(e, s->earned, d);
-		money_format(pd, s->paid, d);
-		money_format(cf, s->carried_forward, d);
-		const char *const f[8] = {s->id, s->payee, per, s->currency, bf, e, pd, cf};
-		put_ledger_row(&w, &chain, f);
+		/* ... then its closing row (report_ledger.h) */
+		snprintf(id, sizeof id, "%s/end%s", per, takes_late(b, p) ? "+late" : "");
+		const char *const closing[8] = {id, "", "", "", "0", "0", "0", "0"};
+		put_ledger_row(&w, &chain, closing);
 	}
 }
 
@@ -451,6 +843,9 @@ void report_book_free(struct report_book *b)
 	free(b->st);
 	free(b->ptot);
 	free(b->tot);
+	free(b->booked);
+	free(b->earlier);
+	free(b->payee_acc);
 	report_keymap_free(&b->acc_ix);
 	report_keymap_free(&b->cell_ix);
 	report_keymap_free(&b->ptot_ix);

@@ -29,6 +29,8 @@ enum report_status {
 	REPORT_ELEDGER_MISSING,/* a period in the ledger: it has no statement of an account the input has */
 	REPORT_EORDER_GAP,     /* the first period to settle is after the one the ledger expects next */
 	REPORT_EORDER_BEFORE,  /* the first period to settle is before the ledger's first */
+	REPORT_ELATE_REPEAT,   /* late rows earn exactly what a closed period's statement says */
+	REPORT_ENOTHING_NEW,   /* every row is in the ledger already: none for the run */
 };
 
 struct report_account {
@@ -39,6 +41,7 @@ struct report_account {
 	bool has_last;       /* last_cell is set */
 	int64_t last_period; /* the period of the last row added to it ... */
 	uint32_t last_cell;  /* ... and its cell: rows come mostly in date order */
+	int64_t stated;      /* the period of its last statement reproduced from the ledger */
 };
 
 struct report_detail {       /* what one (source, product) earned in a cell */
@@ -105,6 +108,8 @@ struct report_book {
 	struct report_account *acc;        /* accounts by id */
 	size_t nacc, capacc;
 	struct report_keymap acc_ix;       /* (payee, currency) -> account */
+	uint32_t *payee_acc;               /* by payee id: its last account's id + 1, 0 none (owned) */
+	size_t cappayee;
 	struct report_cell *cells;         /* cells by id */
 	size_t ncells, capcells;
 	struct report_keymap cell_ix;      /* (account, period) -> cell */
@@ -114,6 +119,10 @@ struct report_book {
 	size_t nst, capst;
 	bool have_run;                     /* settling ran over run_first..run_last */
 	int64_t run_first, run_last;
+	int64_t *booked;                   /* by period from pmin: the period its rows post into (owned) */
+	bool *earlier;                     /* ... when they are in the ledger before this run (owned) */
+	size_t nbooked;
+	bool have_late;                    /* some period's rows post into a later one */
 	bool have_settled;                 /* periods settled afresh (not reproduced): */
 	int64_t settled_first, settled_last;
 	struct report_period_total *ptot;  /* see report_book_total */
@@ -146,17 +155,28 @@ int report_book_add(struct report_book *b, uint32_t account, int64_t period, uin
 int report_book_add_check(struct report_book *b, int64_t period, const char *currency, int64_t net,
 			  int64_t allocated);
 
-/* Settle every period from the first to the last row's (or only `period`
- * when have_period), in order, into statements: a period the ledger
- * (NULL: none) already holds is reproduced from it, and the input must
- * earn exactly what it says; a later one is settled afresh with
- * report_settle (report_ledger.h) and the book's minimum payouts, its
- * statements numbered PERIOD/0001... in order of payee and currency.
- * Balances brought forward come from the ledger.  Returns REPORT_OK;
+/* Settle the run's periods, in order, into statements (tally-report(1),
+ * LATE ROWS).  The run: with have_period, only `period`; else, with a
+ * ledger (NULL: none) whose last period is L, from L + 1 to the last
+ * row's period when that is after L, or a re-run of the rows' closed
+ * periods when it is not; else every period of the rows.  The rows of a
+ * closed period before the run that reproduce its statements (with the
+ * earlier rows it took late) are the ledger's: checked, not posted again;
+ * the rest are late and post into the run's first period.  A period the
+ * ledger already holds is reproduced from it, and the input must earn
+ * exactly what it says; a later one is settled afresh with report_settle
+ * (report_ledger.h) and the book's minimum payouts, its statements
+ * numbered PERIOD/0001... in order of payee and currency.  Balances
+ * brought forward come from the ledger.  Returns REPORT_OK;
  * REPORT_ENOMEM; REPORT_EOVERFLOW (err->account, the balance that
  * overflows); REPORT_ELEDGER_EARNED (err->row, err->earned);
  * REPORT_ELEDGER_MISSING (err->period, err->account); REPORT_EORDER_GAP or
- * REPORT_EORDER_BEFORE (err->period, the first period asked for). */
+ * REPORT_EORDER_BEFORE (err->period: the first period asked for, or the
+ * first row's); REPORT_ELATE_REPEAT (err->row: late rows of a closed
+ * period earn for an account exactly what its statement there says, not
+ * 0: that period's rows fed again with a change); REPORT_ENOTHING_NEW
+ * (err->period: the last period of the rows) when the input has rows and
+ * the ledger holds every one. */
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
 		       int64_t period, struct report_settle_error *err);
 
@@ -187,6 +207,11 @@ struct report_check_line {
  * the caller frees it) and *n.  Returns REPORT_OK, REPORT_ENOMEM, or
  * REPORT_EOVERFLOW when the change in the balances carried overflows. */
 int report_book_check(struct report_book *b, struct report_check_line **lines, size_t *n);
+
+/* After settling: the next cell of account's late rows posted into
+ * period `into`, from period *p on (start with *p at or before the
+ * book's first period; it advances), or -1 when there is none left. */
+long report_book_late_cell(const struct report_book *b, uint32_t account, int64_t into, int64_t *p);
 
 /* The name of account's payee. */
 const char *report_book_payee(const struct report_book *b, uint32_t account);

@@ -232,7 +232,7 @@ static void overview(const struct report_summary *s, const struct report_summary
 		{"refunds", v[1]},
 		{"refund_rate", report_percent(v[2], p->refunds, p->revenue)},
 		{"fees", v[3]},
-		{"net", v[4]},
+		{"net_of_refunds", v[4]},
 		{"customers", count(v[5], sizeof v[5], p->customers)},
 		{"new_customers", count(v[6], sizeof v[6], p->new_customers)},
 		{"returning_customers", count(v[7], sizeof v[7], p->customers - p->new_customers)},
@@ -251,7 +251,7 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 	overview(s, p, format, &t[0]);
 	report_table_init(&t[1], "Revenue streams", "kind gross share", "tnn");
 	report_table_init(&t[2], "Top products", "product gross share", "tnn");
-	report_table_init(&t[3], "Channels", "source gross fee net take_rate share", "tnnnnn");
+	report_table_init(&t[3], "Channels", "source gross fee sales_net take_rate share", "tnnnnn");
 	report_table_init(&t[4], "Customers by country", "country customers gross share", "tnnn");
 	for (uint32_t k = s->item_start[pid]; k < s->item_start[pid + 1]; k++) {
 		const struct report_summary_item *it = &s->items[s->item_order[k]];

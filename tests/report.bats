@@ -13,7 +13,11 @@
 # column, bad amount, bad options); --min-payout per currency; a quiet
 # month in the ledger; a period before the ledger's first; --fx by running
 # total; --check on nets that disagree; fee rows in channels; the man
-# page's EXAMPLES.
+# page's EXAMPLES; late rows (a refund dated in a closed month) posted into
+# the next month and shown as late, the re-run and --check with them,
+# --period leaving later rows and checking earlier ones, a closed month fed
+# again, a cumulative file, a lost last ledger row, a ledger that cannot
+# be created (exit 2).
 load helpers
 
 R=tests/fixtures/report
@@ -105,7 +109,7 @@ setup_file() {
 	sed 's/	10.627125$/	10.627126/' "$TALLY_ROOT/$R/alloc-2026-10.tsv" >"$T/a.tsv"
 	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/a.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:5: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 14.877126: a period in the ledger cannot change" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 14.877126: a period in the ledger cannot change" ]
 }
 
 @test "ledger: a period out of order is an error" {
@@ -139,26 +143,150 @@ setup_file() {
 	run cut -f1-8 "$T/l.tsv"
 	assert_output "$(printf '%s\n' $'statement\tpayee\tperiod\tcurrency\tbrought_forward\tearned\tpaid\tcarried_forward' \
 		$'2026-09/0001\tAna\t2026-09\tUSD\t0.00\t5.00\t5.00\t0.00' \
-		$'2026-10/0000\t\t2026-10\t\t0\t0\t0\t0' \
-		$'2026-11/0001\tAna\t2026-11\tUSD\t0.00\t5.00\t5.00\t0.00')"
-	# the quiet month is closed: rows for it now are refused
+		$'2026-09/end\t\t\t\t0\t0\t0\t0' \
+		$'2026-10/end\t\t\t\t0\t0\t0\t0' \
+		$'2026-11/0001\tAna\t2026-11\tUSD\t0.00\t5.00\t5.00\t0.00' \
+		$'2026-11/end\t\t\t\t0\t0\t0\t0')"
+	# the quiet month is closed: a file of only its rows is a re-run, refused
 	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-10-05\tBen\tUSD\t1.00' >"$T/late.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" "$T/late.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-10 is already in the ledger, which has no statement of Ben (USD) for it: a closed period cannot change" ]
-	# and an edited marker breaks the chain
-	sed -i '3s/	0	0	0	0	/	0	1	0	0	/' "$T/l.tsv"
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-10 is already in the ledger, which has no statement of Ben (USD) for it: a closed period cannot change (to post late rows into 2026-12, run with --period 2026-12)" ]
+	# and an edited closing row breaks the chain
+	sed -i '4s/	0	0	0	0	/	0	1	0	0	/' "$T/l.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:3: column \"earned\": a period closed with no statement has 0 here; refusing to use this ledger" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:4: column \"earned\": a closing row has 0 here; refusing to use this ledger" ]
+}
+
+@test "late rows: a refund dated in a closed month posts into the next, shown as late" {
+	# alloc-2026-12-late.tsv: a Gumroad refund dated with its October sale,
+	# and a December sale; hand computed: Ana -11.888625 - 4.25 = -16.138625
+	# owed, Ben 14.881375 + 20.00 - 4.25 = 30.631375 pays 30.63
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_output "$(cat "$TALLY_ROOT/$R/expected/late-2026-12.txt")"
+	[ -z "$stderr" ]
+	run bash -c "tail -n 4 '$T/l.tsv' | cut -f1-8"
+	assert_output "$(printf '%s\n' $'2026-12/0001\tAna\t2026-12\tUSD\t-11.888625\t-4.25\t0.00\t-16.138625' \
+		$'2026-12/0002\tBen\t2026-12\tUSD\t14.881375\t15.75\t30.63\t0.001375' \
+		$'2026-12/0003\tMara (manager)\t2026-12\tUSD\t15.75225\t-1.50\t0.00\t14.25225' \
+		$'2026-12/end+late\t\t\t\t0\t0\t0\t0')"
+	cp "$T/l.tsv" "$T/after.tsv"
+	# the re-run, with or without --period, reproduces it and appends nothing
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_line $'2026-12/0001\tAna\t2026-12\tUSD\tlate:2026-10\tgumroad\tLanterns\t-4.25'
+	assert_line $'2026-12/0002\tBen\t2026-12\tUSD\tpaid\t\t\t30.63'
+	first="$output"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_output "$first"
+	cmp "$T/l.tsv" "$T/after.tsv"
+	# conservation: the late net counts in the period it posted into
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" --check "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-12\tUSD\t10.00\t10.00\t30.63\t-20.63\tok')"
+	run --separate-stderr tally-report -m USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_line '| · late: 2026-10 gumroad: Lanterns | -1.50 |'
+}
+
+@test "--period: rows after it are told and left; earlier rows already in the ledger are checked" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	# a cumulative file: September is in the ledger (checked, not shown),
+	# October is reproduced, November is left for its own run
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	assert_output "$(grep -E '^(statement|2026-10/)' "$TALLY_ROOT/$R/expected/three-months.tsv")"
+	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc.tsv:16: 8 rows dated after --period 2026-10 (from here on) left for a later run" ]
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	# a closed month's file fed again as the next month: refused
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv: every row of the input is in the ledger already (up to 2026-11): nothing for 2026-12; a quiet period takes an input with no rows" ]
+	# ... and with a change, its rows are not late rows either
+	sed 's/	-41.65$/	-41.64/' "$TALLY_ROOT/$R/alloc-2026-11.tsv" >"$T/a.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-12 "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:11: the input's rows dated 2026-11 earn Ben (USD) 14.877125, exactly what the 2026-11 statement says: they are that period's rows again, not late ones; a period in the ledger cannot change" ]
+	# a period the ledger holds, run with no rows at all: refused, nothing recorded
+	printf 'date\tpayee\tcurrency\tamount\n' >"$T/none.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-10 "$T/none.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 0.00: a period in the ledger cannot change" ]
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	# without a ledger, --period's statement takes the earlier rows as late
+	run --separate-stderr tally-report -p 2026-10 "$TALLY_ROOT/$R/alloc-2026-10.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	[ "$(grep -P '^2026-10/0001\t' <<<"$output" | cut -f5-)" = "$(printf '%s\n' $'brought_forward\t\t\t0.00' \
+		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' \
+		$'late:2026-09\tbandcamp\tVinyl\t10.627125' $'late:2026-09\tgumroad\tCourse\t41.65' \
+		$'late:2026-09\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t71.40425' \
+		$'paid\t\t\t71.40' $'carried_forward\t\t\t0.00425' $'period_earned\t\t\t119.01' \
+		$'period_paid\t\t\t119.00' $'period_carried_forward\t\t\t0.01')" ]
+}
+
+@test "late rows: a cumulative file of the monthly files is checked, not paid again" {
+	# alloc-2026-12-cum.tsv: December's allocations (the late October
+	# refund and a December sale) in tally-split's columns
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv alloc-2026-12-cum.tsv; do
+		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	{ cat "$TALLY_ROOT/$R/alloc.tsv"; tail -n +2 "$TALLY_ROOT/$R/alloc-2026-12-cum.tsv"
+	  printf '2027-01-04T10:00:00Z\tbandcamp\tb10\t1\tVinyl\tvinyl\tsale\t\t1\tUSD\t10.00\t0.00\t0.00\t10.00\tUS\tc9\tb.csv:9\tAna\t1\t1\t1\t10.00\n'
+	} >"$T/all.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/all.tsv"
+	assert_success
+	[ "$(cut -f1,5,8 <<<"$output" | grep -P '\t(earned_total|paid)\t')" = "$(printf '%s\n' \
+		$'2027-01/0001\tearned_total\t10.00' $'2027-01/0001\tpaid\t0.00' \
+		$'2027-01/0002\tearned_total\t0.00' $'2027-01/0002\tpaid\t0.00' \
+		$'2027-01/0003\tearned_total\t0.00' $'2027-01/0003\tpaid\t0.00')" ]
+	run bash -c "tail -n 4 '$T/l.tsv' | cut -f1-8"
+	assert_output "$(printf '%s\n' $'2027-01/0001\tAna\t2027-01\tUSD\t-16.138625\t10.00\t0.00\t-6.138625' \
+		$'2027-01/0002\tBen\t2027-01\tUSD\t0.001375\t0.00\t0.00\t0.001375' \
+		$'2027-01/0003\tMara (manager)\t2027-01\tUSD\t14.25225\t0.00\t0.00\t14.25225' \
+		$'2027-01/end\t\t\t\t0\t0\t0\t0')"
+	# late rows mixed into a closed month of a cumulative file: refused
+	rm "$T/l.tsv"
+	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv" >/dev/null
+	head -n -1 "$T/all.tsv" >"$T/mixed.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/mixed.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 10.627125: a period in the ledger cannot change" ]
+}
+
+@test "ledger: losing its last rows shows" {
+	# the last row (December's closing row) lost
+	head -n -1 "$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:12: period 2026-11 has no closing row: the ledger's last rows were lost; refusing to use this ledger" ]
+	# the last statement lost, the closing row kept
+	sed 12d "$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv:12: column \"chain\": \"552534f8a0efe7ba\" does not follow from the rows before: the ledger was edited or damaged; refusing to use this ledger" ]
+}
+
+@test "a ledger that cannot be opened or created: exit 2" {
+	run --separate-stderr tally-report -l /nonexistent/l "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: /nonexistent/l.lock: No such file or directory" ]
+	touch "$T/file"
+	run --separate-stderr tally-report --check -l "$T/file/l" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/file/l: Not a directory" ]
 }
 
 @test "ledger: an edited amount breaks the balance chain" {
-	sed '5s/	0.007125	14.877125	0.00	14.88425	/	0.007125	14.877125	1.00	14.88425	/' \
+	sed '6s/	0.007125	14.877125	0.00	14.88425	/	0.007125	14.877125	1.00	14.88425	/' \
 		"$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:5: carried_forward is not brought_forward + earned - paid; refusing to use this ledger" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:6: carried_forward is not brought_forward + earned - paid; refusing to use this ledger" ]
 }
 
 @test "ledger: a consistent edit still breaks the chain column" {
@@ -171,18 +299,18 @@ setup_file() {
 
 @test "ledger: a brought forward that does not chain names the line" {
 	# October's Ana line made consistent in itself, but not with September
-	sed '5s/	0.007125	14.877125	0.00	14.88425	/	0.00	14.877125	0.00	14.877125	/' \
+	sed '6s/	0.007125	14.877125	0.00	14.88425	/	0.00	14.877125	0.00	14.877125	/' \
 		"$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:5: brought_forward 0.00 of Ana (USD) does not chain: the previous statement carried forward 0.007125; refusing to use this ledger" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:6: brought_forward 0.00 of Ana (USD) does not chain: the previous statement carried forward 0.007125; refusing to use this ledger" ]
 }
 
 @test "ledger: a truncated ledger is refused" {
 	head -c -9 "$TALLY_ROOT/$R/expected/ledger.tsv" >"$T/l.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:10: the last line has no line end: the ledger is truncated; refusing to use this ledger" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:13: the last line has no line end: the ledger is truncated; refusing to use this ledger" ]
 }
 
 @test "ledger: not a ledger" {
@@ -193,7 +321,7 @@ setup_file() {
 }
 
 @test "markdown statements" {
-	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-09.md")"
 }
@@ -359,9 +487,9 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_success
 	[ "$(grep -P '\tchannel\t' <<<"$output")" = "$(printf '%s\n' \
 		$'2026-09\tUSD\tchannel\tetsy\tgross\t20.00' $'2026-09\tUSD\tchannel\tetsy\tfee\t1.20' \
-		$'2026-09\tUSD\tchannel\tetsy\tnet\t18.80' $'2026-09\tUSD\tchannel\tetsy\ttake_rate\t6.0%' \
+		$'2026-09\tUSD\tchannel\tetsy\tsales_net\t18.80' $'2026-09\tUSD\tchannel\tetsy\ttake_rate\t6.0%' \
 		$'2026-09\tUSD\tchannel\tetsy\tshare\t100.0%')" ]
-	assert_line $'2026-09\tUSD\ttotal\t\tnet\t18.80'
+	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t18.80'
 }
 
 @test "--summary in text, md and html" {

@@ -146,12 +146,24 @@ static void test_ledger(void)
 	const char *r1[8] = {"2026-09/0001", "Ana", "2026-09", "USD", "0.00", "56.527125", "56.52", "0.007125"};
 	const char *r2[8] = {"2026-10/0001", "Ana", "2026-10", "USD", "0.007125", "1.00", "1.00", "0.007125"};
 	const char *r2bad[8] = {"2026-10/0001", "Ana", "2026-10", "USD", "0.00", "1.00", "1.00", "0.00"};
+	const char *end1[8] = {"2026-09/end", "", "", "", "0", "0", "0", "0"};
+	const char *end2[8] = {"2026-10/end+late", "", "", "", "0", "0", "0", "0"};
 
 	snprintf(text, sizeof text, "%s\n", REPORT_LEDGER_HEADER);
 	ledger_row(text, sizeof text, &chain, r1);
+	ledger_row(text, sizeof text, &chain, end1);
 	ledger_row(text, sizeof text, &chain, r2);
+	ledger_row(text, sizeof text, &chain, end2);
 	int rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
 	tap_ok(rc == 0 && l.n == 2 && l.rows[1].carried_forward == 7125 && l.has_rows, "a good ledger loads");
+	tap_ok(rc == 0 && !report_ledger_took_late(&l, l.first.index) && report_ledger_took_late(&l, l.last.index),
+	       "its closing rows say which period took late rows");
+	report_ledger_free(&l);
+
+	*strrchr(text, '\n') = '\0';
+	*(strrchr(text, '\n') + 1) = '\0'; /* October's closing row lost */
+	rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
+	tap_ok(rc == -2 && line == 4 && strstr(err, "no closing row"), "a ledger that lost its last row is refused");
 	report_ledger_free(&l);
 
 	rc = report_ledger_load(&l, tmpdir, &line, err, sizeof err);
@@ -164,10 +176,11 @@ static void test_ledger(void)
 	chain = 0;
 	snprintf(text, sizeof text, "%s\n", REPORT_LEDGER_HEADER);
 	ledger_row(text, sizeof text, &chain, r1);
+	ledger_row(text, sizeof text, &chain, end1);
 	ledger_row(text, sizeof text, &chain, r2bad);
 	rc = report_ledger_load(&l, write_ledger(text), &line, err, sizeof err);
 	tap_is_int(rc, -2, "a brought forward that does not chain is refused");
-	tap_is_int(line, 3, "... on its line");
+	tap_is_int(line, 4, "... on its line");
 	tap_is_str(err, "brought_forward 0.00 of Ana (USD) does not chain: the previous statement carried forward 0.007125",
 		   "... saying why");
 	report_ledger_free(&l);

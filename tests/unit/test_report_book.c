@@ -7,7 +7,8 @@
  * payout and a refund that leaves a payee owing, numbering statements in
  * payee order and summing every period (paid + carried == brought forward
  * + earned); a ledger period the input contradicts is refused with the
- * row; an overflowing sum is reported, not wrapped; the summary's
+ * row; a closed month's rows in a new run post as late rows, unless they
+ * repeat its statement; an overflowing sum is reported, not wrapped; the summary's
  * revenue, refunds, take rate, new and returning customers and growth
  * against a hand-computed case; tables keep their cells. */
 #include <stdlib.h>
@@ -41,6 +42,9 @@ static void test_index(void)
 	tap_ok(ok && id == 0 && names.n == 5002, "ids survive growth; an old name keeps its id");
 	report_names_intern(&names, "a\0b", 3, &id);
 	tap_ok(id == 5002 && names.len[id] == 3, "a name with a NUL byte is kept whole");
+	tap_ok(report_names_find(&names, "name-4999", 9) == 5001 && report_names_find(&names, "nope", 4) == -1 &&
+		       report_names_find(&names, "a", 1) == -1,
+	       "names_find finds a name, and says -1 for one never added");
 	report_names_free(&names);
 
 	ok = true;
@@ -137,16 +141,41 @@ static void test_settle_against_ledger(void)
 	struct report_ledger l = {0};
 	struct report_ledger_row row = {"2026-09/0001", "Ana", {PERIOD_MONTH, 0}, "USD", 2, 0, M(29), 0, M(29), 0, 7};
 
+	/* a re-run (the ledger is closed up to the last row's month) */
 	fill_book(&b, NULL, 0);
 	row.period.index = b.pmin;
 	l.rows = &row;
 	l.n = 1;
 	l.has_rows = true;
-	l.first = l.last = row.period;
+	l.first = row.period;
+	l.last = (struct period){PERIOD_MONTH, b.pmax};
 	int rc = report_book_settle(&b, &l, false, 0, &err);
 	tap_ok(rc == REPORT_ELEDGER_EARNED && err.row == &row && err.earned == M(30),
-	       "a ledger period the input contradicts is refused, naming the row");
+	       "a re-run the input contradicts is refused, naming the row");
 	report_book_free(&b);
+
+	/* a new run: rows of the closed month that it does not hold are late */
+	fill_book(&b, NULL, 0);
+	l.last = row.period;
+	rc = report_book_settle(&b, &l, false, 0, &err);
+	tap_ok(rc == REPORT_OK && b.have_late && b.nst == 2 && b.run_first == b.pmax,
+	       "a new run: the closed month's rows post into the next as late rows");
+	tap_ok(rc == REPORT_OK && strcmp(b.st[0].payee, "Ana") == 0 && b.st[0].brought_forward == M(29) &&
+		       b.st[0].earned == M(55) && b.st[1].earned == M(60.004 - 72),
+	       "... with what the month earned: Ana 25.00 + 30.00 late, Zoe -72.00 + 60.004 late");
+	int64_t p = b.pmin;
+	long c = report_book_late_cell(&b, 1, b.pmax, &p);
+	tap_ok(c >= 0 && b.cells[c].period == b.pmin && report_book_late_cell(&b, 1, b.pmax, &p) == -1,
+	       "late cells are found by account and the period they post into");
+	report_book_free(&b);
+
+	/* ... unless they earn exactly what the month's statement says */
+	fill_book(&b, NULL, 0);
+	row.earned = row.carried_forward = M(30);
+	rc = report_book_settle(&b, &l, false, 0, &err);
+	tap_ok(rc == REPORT_ELATE_REPEAT && err.row == &row, "a closed month's rows fed again are refused, not late");
+	report_book_free(&b);
+	row.earned = row.carried_forward = M(29);
 
 	fill_book(&b, NULL, 0);
 	l.first = l.last = (struct period){PERIOD_MONTH, b.pmin - 3};
