@@ -42,16 +42,25 @@ in_demo_copy() {
 
 @test "README cron recipe, one month: statements written, ledger appended" {
 	in_demo_copy
-	mkdir -p exports/2026-10 && mv gumroad.csv bandcamp.csv etsy.csv exports/2026-10/
-	m=2026-10
-	run -0 bash -ec "
-		tally-ingest --sort --period $m exports/$m/* > sales-$m.tsv
-		tally-split -a splits.tsv -s split.state sales-$m.tsv > alloc-$m.tsv
-		tally-report -l payouts.ledger -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+	mkdir -p exports/2026-11 && mv gumroad.csv bandcamp.csv etsy.csv exports/2026-11/
+	m=2026-11
+	script() {
+		bash -ec "
+		tally-ingest --sort -o sales-$m.tsv exports/$m/*
+		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
+		tally-report -l payouts.ledger -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
+	}
+	run -0 script
 	[ "$(ls statements | wc -l)" -eq 5 ]
 	[ "$(grep -c "	$m	" payouts.ledger)" -eq 5 ]
 	grep -q '^#' summary-$m.md
+	# run again: refused by the split state, and nothing is truncated or paid twice
+	cp alloc-$m.tsv before.tsv
+	cp payouts.ledger ledger-before
+	run -1 script
+	cmp alloc-$m.tsv before.tsv
+	cmp payouts.ledger ledger-before
 }
 
 @test "make demo's script prints statements, the check and the summary" {
