@@ -107,6 +107,12 @@ bool forecast_seasonal_test(const double *y, size_t n, int m);
  * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */
 int forecast_decompose_mult(const double *y, size_t n, int m, double *idx);
 
+/* Seasonally adjust y[0..n) into x[0..n) the way Theta does: when y is
+ * all positive and the 90% test finds seasonality of period m, divide by
+ * the classical multiplicative indices (left in idx[0..m)) and return
+ * true; otherwise copy y and return false. */
+bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx);
+
 /* Automatic ARIMA (Hyndman & Khandakar 2008, non-seasonal part): when
  * m > 1 and the 90% ACF test says seasonal (positive y only), the series
  * is first adjusted by classical multiplicative decomposition, as Theta

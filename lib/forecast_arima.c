@@ -384,16 +384,7 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 		errno = ENOMEM;
 		goto out;
 	}
-	memcpy(x, y, n * sizeof *x);
-	bool positive = true;
-	for (size_t t = 0; t < n; t++)
-		if (!(y[t] > 0))
-			positive = false;
-	bool seasonal = positive && forecast_seasonal_test(y, n, m) &&
-			forecast_decompose_mult(y, n, m, idx) == 0;
-	if (seasonal)
-		for (size_t t = 0; t < n; t++)
-			x[t] /= idx[t % (size_t)m];
+	bool seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
 	int d = forecast_kpss_ndiffs(x, n);
 	if (d < 0)
 		goto out;

@@ -110,16 +110,7 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 		errno = ENOMEM;
 		return -1;
 	}
-	memcpy(x, y, n * sizeof *x);
-	bool positive = true;
-	for (size_t t = 0; t < n; t++)
-		if (!(y[t] > 0))
-			positive = false;
-	bool seasonal = positive && forecast_seasonal_test(y, n, m) &&
-			forecast_decompose_mult(y, n, m, idx) == 0;
-	if (seasonal)
-		for (size_t t = 0; t < n; t++)
-			x[t] /= idx[t % (size_t)m];
+	bool seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
 
 	struct forecast_ets ses = {.error = 'A', .trend = 'N', .season = 'N', .m = 1};
 	if (forecast_ets_fit(x, n, &ses) < 0) {
@@ -149,4 +140,18 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 	free(x);
 	free(idx);
 	return 0;
+}
+
+bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx)
+{
+	bool positive = true;
+	memcpy(x, y, n * sizeof *x);
+	for (size_t t = 0; t < n && positive; t++)
+		positive = y[t] > 0;
+	if (!positive || m < 2 || !forecast_seasonal_test(y, n, m) ||
+	    forecast_decompose_mult(y, n, m, idx) != 0)
+		return false;
+	for (size_t t = 0; t < n; t++)
+		x[t] /= idx[t % (size_t)m];
+	return true;
 }
