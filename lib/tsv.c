@@ -399,9 +399,8 @@ static long split_line(struct tsv_reader *r, const char *line, size_t len)
 			p = r->row + off + (unsigned)__builtin_ctz(mask);
 			mask &= mask - 1;
 			switch (cut_class[(unsigned char)*p]) {
-			case CUT_BACKSLASH:
+			case CUT_BACKSLASH: /* valid escapes are the writer's own */
 				escaped = true;
-				r->clean = false;
 				break;
 			case CUT_CR: /* kept as data, escaped on output */
 				escaped = true;
@@ -675,7 +674,8 @@ void tsv_putf(struct tsv_writer *w, const char *fmt, ...)
 
 void tsv_put_row(struct tsv_writer *w, const struct tsv_reader *r)
 {
-	/* A line with no backslash and no CR escapes to itself. */
+	/* Escaping is canonical (one spelling per character), so a valid
+	 * line without a raw CR is exactly what re-escaping its fields gives. */
 	if (r->clean) {
 		separate(w);
 		out_write(w->o, r->raw, r->raw_len);

@@ -34,7 +34,7 @@ struct tsv_reader {
 	size_t raw_len;           /* length of raw */
 	const char *raw_header;   /* the first file's header line as read */
 	char err[512];            /* after a -1: the message, without "prog: FILE:LINE: " */
-	bool clean;               /* the current line has no backslash or CR: it escapes to itself */
+	bool clean;               /* no raw CR in the line: re-escaping its fields gives it back */
 
 	/* private */
 	char **paths;             /* files to read in turn */

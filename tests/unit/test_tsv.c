@@ -158,7 +158,7 @@ static void test_good_rows(void)
  * escaped; a clean row is passed through as read. */
 static void test_pass_through(void)
 {
-	static const char content[] = "a\tb\ncaf\xc3\xa9\tx\ry\nplain\tz\n";
+	static const char content[] = "a\tb\ncaf\xc3\xa9\tx\ry\nplain\tz\nt\\tab\tb\\\\s\n";
 	const char *p = write_file("pt.tsv", content, sizeof content - 1);
 	char *paths[] = {(char *)p}, out_path[300], back[128];
 	struct tsv_reader r;
@@ -179,13 +179,18 @@ static void test_pass_through(void)
 	tap_ok(r.clean, "is marked clean");
 	tsv_put_row(&w, &r);
 	tsv_end_row(&w);
+	tap_is_int(tsv_next(&r), 1, "a row with escapes");
+	tap_ok(r.clean && !r.fields[0].plain, "escapes alone leave a row clean");
+	tsv_put_row(&w, &r);
+	tsv_end_row(&w);
 	out_close(&o);
 	tsv_close(&r);
 	FILE *f = fopen(out_path, "rb");
 	size_t n = fread(back, 1, sizeof back - 1, f);
 	fclose(f);
 	back[n] = '\0';
-	tap_is_str(back, "caf\xc3\xa9\tx\\ry\nplain\tz\n", "rows written back, the CR escaped");
+	tap_is_str(back, "caf\xc3\xa9\tx\\ry\nplain\tz\nt\\tab\tb\\\\s\n",
+		   "rows written back as read, the raw CR escaped");
 }
 
 static void test_continue_after_error(void)
