@@ -499,15 +499,25 @@ static size_t format_share(char *buf, int64_t amount, int64_t basis)
 	u128 q = a * 1000000 / b, rem = a * 1000000 % b;
 	if (2 * rem > b || (2 * rem == b && (q & 1)))
 		q++;
-	unsigned long long whole = (unsigned long long)(q / 1000000), frac = (unsigned long long)(q % 1000000);
-	int n = snprintf(buf, 48, "%llu", whole);
+	unsigned long long whole = (unsigned long long)(q / 1000000);
+	unsigned frac = (unsigned)(q % 1000000);
+	/* by hand, not snprintf: this runs for every output row */
+	char rev[24];
+	size_t n = 0, k = 0;
+	do
+		rev[k++] = (char)('0' + whole % 10);
+	while ((whole /= 10) > 0);
+	while (k > 0)
+		buf[n++] = rev[--k];
 	if (frac) {
-		n += snprintf(buf + n, 48 - (size_t)n, ".%06llu", frac);
-		while (buf[n - 1] == '0')
-			n--;
-		buf[n] = '\0';
+		buf[n++] = '.';
+		for (unsigned div = 100000; frac > 0; div /= 10) {
+			buf[n++] = (char)('0' + frac / div);
+			frac %= div;
+		}
 	}
-	return (size_t)n;
+	buf[n] = '\0';
+	return n;
 }
 
 /* The input row as it will start each output row. */
