@@ -47,6 +47,11 @@ static inline uint64_t word_bytes_equal(uint64_t v, unsigned char c)
 	return word_zero_bytes(v ^ (WORD_ONES * c));
 }
 
+/* The letter after the backslash for each byte the writer escapes, else 0. */
+static const unsigned char needs_escape[256] = {
+	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\\'] = '\\',
+};
+
 /* Offset of the first byte among TAB, LF, CR or backslash in s[0..len), or
  * len.  Eight bytes at a time: fields are usually clean. */
 static size_t find_escapable(const char *s, size_t len)
@@ -61,7 +66,7 @@ static size_t find_escapable(const char *s, size_t len)
 			return i + (size_t)__builtin_ctzll(m) / 8;
 	}
 	for (; i < len; i++)
-		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\\')
+		if (needs_escape[(unsigned char)s[i]])
 			return i;
 	return len;
 }
@@ -574,9 +579,6 @@ void tsv_close(struct tsv_reader *r)
 
 /* ---- writer -------------------------------------------------------- */
 
-static const unsigned char needs_escape[256] = {
-	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\\'] = '\\',
-};
 
 void tsv_escape_to(struct out *o, const char *s, size_t len)
 {
@@ -585,6 +587,18 @@ void tsv_escape_to(struct out *o, const char *s, size_t len)
 	if (!o->err && o->cap - o->len >= 2 * len) {
 		/* room for the worst case: write straight into the buffer */
 		char *d = o->buf + o->len;
+		if (len <= 32) { /* most fields: a byte loop beats the calls */
+			for (; i < len; i++) {
+				unsigned char c = (unsigned char)s[i], e = needs_escape[c];
+				if (e) {
+					*d++ = '\\';
+					c = e;
+				}
+				*d++ = (char)c;
+			}
+			o->len = (size_t)(d - o->buf);
+			return;
+		}
 		for (;;) {
 			size_t k = find_escapable(s + i, len - i);
 			memcpy(d, s + i, k);
