@@ -679,7 +679,8 @@ static bool field_is(const struct tsv_field *f, const char *s)
 static void run_summary(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
-	struct report_summary sum = {.kind = opt.kind};
+	struct report_summary sum = {.kind = opt.kind, .shown_only = opt.have_period,
+				     .shown_period = opt.period.index};
 	struct row_cache c = {0};
 	struct tsv_reader r;
 	int rc;
@@ -694,7 +695,9 @@ static void run_summary(char **files, size_t nfiles)
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
 		row_date(&c, &r, &f[c_date]);
-		if (opt.have_period && c.period != opt.period.index)
+		/* rows before --period are history: customers seen before are
+		 * returning ones, and growth is over the month before */
+		if (opt.have_period && c.period > opt.period.index)
 			continue;
 		if (field_is(&f[c_kind], "payout"))
 			continue; /* a transfer, not business */

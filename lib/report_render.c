@@ -590,6 +590,8 @@ int report_render_summary(struct out *o, enum report_format format, const struct
 		struct report_table t[REPORT_SUMMARY_TABLES];
 		const struct report_summary_period *p = &s->periods[s->order[i]];
 		bool failed = false;
+		if (s->shown_only && p->period != s->shown_period)
+			continue;
 		report_summary_tables(s, s->order[i], format, t);
 		for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
 			failed |= report_table_failed(&t[k]);

@@ -70,6 +70,9 @@ struct report_summary {
 	uint32_t *item_order;                      /* item ids grouped by period id, each group sorted */
 	uint32_t *item_start;                      /* group of period id p: item_order[item_start[p] ..
 						      item_start[p + 1]) */
+	bool shown_only;                           /* render only shown_period (earlier rows are
+						      history: new customers, growth) */
+	int64_t shown_period;
 };
 
 /* Add one row.  A "payout" row is a transfer, not business: skip it

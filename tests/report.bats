@@ -479,6 +479,17 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_line "2026-10	USD	channel	bandcamp	take_rate	15.0%"
 }
 
+@test "--summary --period: the month alone, earlier months as history (returning customers, growth)" {
+	for p in 2026-09 2026-10 2026-11; do
+		run --separate-stderr tally-report --summary -p "$p" "$TALLY_ROOT/$R/sales.tsv"
+		assert_success
+		assert_output "$(awk -v p="$p" 'NR == 1 || $1 == p' "$TALLY_ROOT/$R/expected/summary.tsv")"
+	done
+	run --separate-stderr tally-report --summary -p 2026-10 "$TALLY_ROOT/$R/sales.tsv"
+	assert_line "2026-10	USD	total		returning_customers	2"
+	assert_line "2026-10	USD	total		growth	20.8%"
+}
+
 @test "--summary: a standalone fee row is part of its channel's effective take" {
 	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet' \
 		$'2026-09-01\tetsy\tsale\tUSD\t20.00\t1.00\t19.00' \
