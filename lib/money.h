@@ -24,8 +24,9 @@ enum money_status {
 };
 
 /* Minor-unit digits of an active ISO 4217 code (USD 2, JPY 0, KWD 3,
- * CLF 4), or -1 when code[0..len) is not an active code.  Upper case
- * only. */
+ * CLF 4) or of one withdrawn lately that older exports still carry (BGN,
+ * HRK, ANG, CUC, SLL, ZWL), or -1 when code[0..len) is none of them.
+ * Upper case only. */
 int currency_digits(const char *code, size_t len);
 
 /* Parse strict decimal text: optional '-' (or '+'), digits, optionally
