@@ -169,6 +169,20 @@ static int utf16_drain(struct csvin *c)
 
 /* Read more text into buf (compacting it first).  Returns bytes added
  * (0 at end of input) or -1 with errno set. */
+/* Read up to CSVIN_CHUNK bytes from c->fd into dst (which has room);
+ * sets c->eof at end of file.  Returns the bytes read (0 at end), or -1
+ * with errno set. */
+static ssize_t read_chunk(struct csvin *c, void *dst)
+{
+	ssize_t n;
+	do
+		n = read(c->fd, dst, CSVIN_CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		c->eof = true;
+	return n;
+}
+
 static ssize_t fill(struct csvin *c)
 {
 	/* Keep the open record's earlier lines: they are its raw text. */
@@ -180,18 +194,12 @@ static ssize_t fill(struct csvin *c)
 		c->rec_off -= keep < c->rec_off ? keep : c->rec_off;
 	}
 	size_t before = c->buf_end;
+	ssize_t n;
 	while (!c->eof && c->buf_end == before) {
 		if (c->enc == CSVIN_UTF16LE || c->enc == CSVIN_UTF16BE) {
-			if (grow(&c->in, &c->in_cap, c->in_len + CSVIN_CHUNK, 1) < 0)
+			if (grow(&c->in, &c->in_cap, c->in_len + CSVIN_CHUNK, 1) < 0 ||
+			    (n = read_chunk(c, c->in + c->in_len)) < 0)
 				return -1;
-			ssize_t n = read(c->fd, c->in + c->in_len, CSVIN_CHUNK);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				return -1;
-			}
-			if (n == 0)
-				c->eof = true;
 			c->in_len += (size_t)n;
 			if (utf16_drain(c) < 0)
 				return -1;
@@ -200,16 +208,9 @@ static ssize_t fill(struct csvin *c)
 				c->in_len = 0;
 			}
 		} else {
-			if (grow(&c->buf, &c->buf_cap, c->buf_end + CSVIN_CHUNK, 1) < 0)
+			if (grow(&c->buf, &c->buf_cap, c->buf_end + CSVIN_CHUNK, 1) < 0 ||
+			    (n = read_chunk(c, c->buf + c->buf_end)) < 0)
 				return -1;
-			ssize_t n = read(c->fd, c->buf + c->buf_end, CSVIN_CHUNK);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				return -1;
-			}
-			if (n == 0)
-				c->eof = true;
 			c->buf_end += (size_t)n;
 		}
 	}
