@@ -12,6 +12,7 @@
 #include "date.h"
 #include "diag.h"
 #include "forecast.h"
+#include "kinds.h"
 #include "money.h"
 #include "out.h"
 #include "tsv.h"
@@ -20,11 +21,9 @@
 #define MAX_SPAN 100000  /* periods one series may span */
 #define MAX_HORIZON 10000
 #define MAX_KINDS 32         /* kinds in --kinds */
-#define MAX_PASSED_KINDS 16  /* kinds counted separately when passed over */
 
 /* The kinds of the sales stream that are revenue (as tally-split's
  * default): payouts are transfers, not revenue. */
-#define DEFAULT_KINDS "sale,subscription,tip,adjustment,refund,chargeback,fee"
 
 /* Value columns of the sales and allocations streams that hold money. */
 static const char *const money_columns[] = {"gross", "tax", "fee", "net", "amount"};
@@ -44,7 +43,7 @@ static noreturn void usage(FILE *fp, int status)
 		printf("\nMETHOD is one of %s (default auto).\n"
 		       "Defaults: --value net --date date --period month --horizon 12 --level 80,95\n"
 		       "          --kinds %s.\n",
-		       forecast_method_list(), DEFAULT_KINDS);
+		       forecast_method_list(), KINDS_DEFAULT);
 	exit(status);
 }
 
@@ -77,19 +76,12 @@ struct options {
 	int kind_col;        /* the kind column, -1 when absent */
 	char *kinds[MAX_KINDS]; /* the kinds counted (into kinds_buf) */
 	size_t nkinds;
-	char *kinds_buf;     /* --kinds, or DEFAULT_KINDS, copied (owned) */
+	char *kinds_buf;     /* --kinds, or KINDS_DEFAULT, copied (owned) */
 	bool money;          /* the value column is money (digits from currency) */
 };
 
 /* Rows passed over (a kind not counted), per kind, for the closing note. */
-struct passed {
-	char *kind[MAX_PASSED_KINDS]; /* owned */
-	long count[MAX_PASSED_KINDS];
-	size_t n;
-	long other;                   /* rows of kinds past MAX_PASSED_KINDS */
-	long total;
-};
-static struct passed passed;
+static struct kinds_tally passed;
 
 /* ---- the group table: open addressing on the joined key ---- */
 
@@ -268,38 +260,16 @@ static bool wanted_kind(const struct options *o, const struct tsv_field *f)
 	return false;
 }
 
-static void count_passed(const char *kind)
-{
-	passed.total++;
-	for (size_t i = 0; i < passed.n; i++)
-		if (strcmp(passed.kind[i], kind) == 0) {
-			passed.count[i]++;
-			return;
-		}
-	if (passed.n == MAX_PASSED_KINDS) {
-		passed.other++;
-		return;
-	}
-	passed.kind[passed.n] = xstrdup(kind);
-	passed.count[passed.n++] = 1;
-}
-
 /* "passed over 2 rows not forecast (payout 2)" on stderr, when any. */
 static void report_passed(void)
 {
+	char buf[1024];
 	if (passed.total == 0)
 		return;
-	char buf[1024];
-	size_t used = 0;
-	for (size_t i = 0; i < passed.n && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %ld", i ? ", " : "",
-					 passed.kind[i][0] ? passed.kind[i] : "\"\"", passed.count[i]);
-	if (passed.other && used < sizeof buf)
-		snprintf(buf + used, sizeof buf - used, ", other kinds %ld", passed.other);
+	kinds_tally_format(&passed, buf, sizeof buf);
 	diag_warn("passed over %ld row%s not forecast (%s)", passed.total,
 		  passed.total == 1 ? "" : "s", buf);
-	for (size_t i = 0; i < passed.n; i++)
-		free(passed.kind[i]);
+	kinds_tally_free(&passed);
 }
 
 static void read_rows(struct tsv_reader *r, struct options *o, const char *value_name,
@@ -310,7 +280,8 @@ static void read_rows(struct tsv_reader *r, struct options *o, const char *value
 		const struct tsv_field *vf = &r->fields[o->value_col];
 		const struct tsv_field *df = &r->fields[o->date_col];
 		if (o->kind_col >= 0 && !wanted_kind(o, &r->fields[o->kind_col])) {
-			count_passed(r->fields[o->kind_col].s);
+			if (kinds_tally_add(&passed, r->fields[o->kind_col].s) < 0)
+				diag_die(EXIT_DATA, "out of memory");
 			continue;
 		}
 		int digits = -1;
@@ -826,7 +797,7 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 
-	parse_kinds(&o, kinds ? kinds : DEFAULT_KINDS);
+	parse_kinds(&o, kinds ? kinds : KINDS_DEFAULT);
 
 	struct tsv_reader r;
 	if (tsv_open(&r, argv + optind, (size_t)(argc - optind)) < 0) {

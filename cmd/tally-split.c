@@ -20,6 +20,7 @@
 #include "date.h"
 #include "diag.h"
 #include "fx.h"
+#include "kinds.h"
 #include "lock.h"
 #include "money.h"
 #include "out.h"
@@ -29,16 +30,8 @@
 #include "tsv.h"
 
 #define MAX_KINDS 32          /* kinds in --kinds */
-#define MAX_PASSED_KINDS 16   /* kinds counted separately when passed over */
 #define SECONDS_PER_DAY 86400
 
-static const char *const default_kinds[] = {
-	"sale", "subscription", "tip", "adjustment", "refund", "chargeback", "fee",
-};
-/* Every kind of the sales stream (tally.7). */
-static const char *const known_kinds[] = {
-	"sale", "refund", "chargeback", "subscription", "tip", "fee", "payout", "adjustment",
-};
 /* Kinds whose rows a refund of the same order reverses. */
 static const char *const revenue_kinds[] = {"sale", "subscription", "tip", "adjustment"};
 /* Columns tally-split adds; the input must not have them already. */
@@ -63,14 +56,6 @@ struct columns {
 	int source, order, line, product, sku, sale_date;
 };
 
-/* Rows passed over (a kind not split), counted per kind for the closing note. */
-struct passed {
-	char *kind[MAX_PASSED_KINDS];
-	long count[MAX_PASSED_KINDS];
-	size_t n;
-	long other;
-	long total;
-};
 
 /* Everything one run works with. */
 struct run {
@@ -88,7 +73,7 @@ struct run {
 	struct out output_file;    /* -o FILE */
 	struct split_part *parts;  /* room for rules.max_payees */
 	struct split_step steps[SPLIT_MAX_TIERS];
-	struct passed passed;
+	struct kinds_tally passed;      /* rows of kinds not split, for the closing note */
 	char currency[4];          /* cache of the last currency seen */
 	int digits;
 	long rows_split;
@@ -148,8 +133,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{NULL, 0, NULL, 0},
 	};
 	memset(opt, 0, sizeof *opt);
-	for (size_t i = 0; i < sizeof default_kinds / sizeof *default_kinds; i++)
-		opt->kinds[opt->nkinds++] = default_kinds[i];
+	static char default_kinds[] = KINDS_DEFAULT;
+	parse_kinds(opt, default_kinds);
 	int c;
 	char seen[UCHAR_MAX + 1] = {0};
 	while ((c = getopt_long(argc, argv, "a:d:e:fhk:o:r:s:Vx:", longopts, NULL)) != -1) {
@@ -237,16 +222,15 @@ static void warn_fraction_weights(const struct split_rules *rules, const char *f
 			char sum[64], parts[512];
 			size_t used = 0;
 			ratio_format(sum, sizeof sum, tier->weight_sum);
-			double total = (double)tier->weight_sum.num / (double)tier->weight_sum.den;
 			for (size_t p = 0; p < tier->npayees && used < sizeof parts; p++) {
 				const struct split_payee *pay = &tier->payees[p];
-				double pct = 100.0 * ((double)pay->share.num / (double)pay->share.den) / total;
-				char num[32];
-				int n = snprintf(num, sizeof num, "%.6f", pct);
-				while (n > 0 && num[n - 1] == '0')
-					num[--n] = '\0';
-				if (n > 0 && num[n - 1] == '.')
-					num[--n] = '\0';
+				/* share / sum as a percentage with 6 decimals, in integers
+				 * (money_format writes millionths without trailing zeros) */
+				int64_t of_whole, pct;
+				char num[MONEY_BUF] = "?";
+				if (money_muldiv(100 * MONEY_SCALE, pay->share.num, pay->share.den, &of_whole) &&
+				    money_muldiv(of_whole, tier->weight_sum.den, tier->weight_sum.num, &pct))
+					money_format(num, pct, 0);
 				used += (size_t)snprintf(parts + used, sizeof parts - used, "%s%s %s%%",
 							 p ? ", " : "", pay->name, num);
 			}
@@ -355,36 +339,14 @@ static bool wanted_kind(const struct run *run, const char *kind)
 	return false;
 }
 
-static void count_passed(struct passed *p, const char *kind)
+static void report_passed(struct kinds_tally *t)
 {
-	p->total++;
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->kind[i], kind) == 0) {
-			p->count[i]++;
-			return;
-		}
-	if (p->n == MAX_PASSED_KINDS) {
-		p->other++;
-		return;
-	}
-	p->kind[p->n] = xstrdup(kind);
-	p->count[p->n++] = 1;
-}
-
-static void report_passed(struct passed *p)
-{
-	if (p->total == 0)
-		return;
 	char buf[1024];
-	size_t used = 0;
-	for (size_t i = 0; i < p->n && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %ld", i ? ", " : "",
-					 p->kind[i], p->count[i]);
-	if (p->other && used < sizeof buf)
-		snprintf(buf + used, sizeof buf - used, ", other kinds %ld", p->other);
-	diag_warn("passed over %ld row%s not split (%s)", p->total, p->total == 1 ? "" : "s", buf);
-	for (size_t i = 0; i < p->n; i++)
-		free(p->kind[i]);
+	if (t->total == 0)
+		return;
+	kinds_tally_format(t, buf, sizeof buf);
+	diag_warn("passed over %ld row%s not split (%s)", t->total, t->total == 1 ? "" : "s", buf);
+	kinds_tally_free(t);
 }
 
 /* Reject the current row (fatal without --rejects). */
@@ -691,19 +653,11 @@ static void agreement_lines(struct run *run, const struct split_row *row, char *
 		used += (size_t)snprintf(buf + used, cap - used, "%s%ld", i ? ", " : "", list[i]->line);
 }
 
-static bool known_kind(const char *kind)
-{
-	for (size_t i = 0; i < sizeof known_kinds / sizeof *known_kinds; i++)
-		if (strcmp(known_kinds[i], kind) == 0)
-			return true;
-	return false;
-}
-
 static void process_row(struct run *run, struct tsv_writer *w)
 {
 	const struct columns *c = &run->col;
 	const char *kind = field(run, c->kind);
-	if (!wanted_kind(run, kind) && !known_kind(kind)) {
+	if (!wanted_kind(run, kind) && !kinds_known(kind)) {
 		/* not passed over with a count: it may be money nobody meant to skip */
 		char q[96];
 		reject(run, "column \"kind\": %s is not a kind of the sales stream "
@@ -712,7 +666,8 @@ static void process_row(struct run *run, struct tsv_writer *w)
 		return;
 	}
 	if (!wanted_kind(run, kind)) {
-		count_passed(&run->passed, kind);
+		if (kinds_tally_add(&run->passed, kind) < 0)
+			diag_die(EXIT_DATA, "out of memory");
 		return;
 	}
 	int digits = row_digits(run);
