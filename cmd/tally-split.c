@@ -473,10 +473,11 @@ static size_t format_share(char *buf, int64_t amount, int64_t basis)
 		buf[n++] = rev[--k];
 	if (frac) {
 		buf[n++] = '.';
-		for (unsigned div = 100000; frac > 0; div /= 10) {
-			buf[n++] = (char)('0' + frac / div);
-			frac %= div;
-		}
+		for (int d = 5; d >= 0; d--, frac /= 10) /* six digits, then trim zeros */
+			buf[n + (size_t)d] = (char)('0' + frac % 10);
+		n += 6;
+		while (buf[n - 1] == '0')
+			n--;
 	}
 	buf[n] = '\0';
 	return n;
