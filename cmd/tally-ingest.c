@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "ingest_formats.h"
 #include "ingest_map.h"
+#include "ingest_sniff.h"
 #include "ingest_util.h"
 #include "money.h"
 #include "out.h"
@@ -39,6 +40,7 @@ struct options {
 	bool have_since, have_until;
 	int64_t since, until;   /* [since, until) */
 	bool sort, lenient, keep_duplicates, keep_pii, verbose;
+	bool explain;           /* --explain-format: say how each file is read, ingest nothing */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
@@ -141,7 +143,8 @@ static void usage(FILE *f, int status)
 		"                    [--until DATE] [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
 		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
-		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
+		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n"
+		"       tally-ingest --explain-format [-f FORMAT | -m MAPFILE] [FILE...]\n");
 	if (f == stdout)
 		fprintf(f,
 			"\n"
@@ -164,7 +167,8 @@ static void usage(FILE *f, int status)
 			"  -v, --verbose         end with a summary on stderr\n"
 			"  -V, --version         print the version\n"
 			"      --list-formats    list the built-in formats\n"
-			"      --show-format NAME  print a built-in format's mapping\n");
+			"      --show-format NAME  print a built-in format's mapping\n"
+			"      --explain-format  say which format each FILE is read as, why, and how\n");
 	exit(status);
 }
 
@@ -503,6 +507,153 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 	}
 }
 
+/* ---- --list-formats and --explain-format ------------------------------------ */
+
+/* One format of --list-formats: name, title, "[inferred layout]" when no
+ * real file of the layout was seen, then a "checked:" line for each real
+ * shape it was built against. */
+static void list_format(struct out *out, const struct imap *m)
+{
+	out_printf(out, "%-23s %s%s\n", m->name, m->title, m->inferred ? " [inferred layout]" : "");
+	for (size_t i = 0; i < m->nchecked; i++)
+		out_printf(out, "%-23s checked: %s\n", "", m->checked[i]);
+}
+
+/* The order of day, month and year in a date layout ("%d.%m.%Y": "day,
+ * month, year"). */
+static const char *date_order(const char *fmt)
+{
+	const char *d = strstr(fmt, "%d"), *mo = strstr(fmt, "%m"), *y = strstr(fmt, "%Y");
+	if (!mo)
+		mo = strstr(fmt, "%b") ? strstr(fmt, "%b") : strstr(fmt, "%B");
+	if (!y)
+		y = strstr(fmt, "%y");
+	if (!mo || !y)
+		return "no day-month order";
+	if (!d)
+		return y < mo ? "year, month" : "month, year";
+	if (y < mo && mo < d)
+		return "year, month, day";
+	if (d < mo)
+		return "day, month, year";
+	return "month, day, year";
+}
+
+/* Which of a detect reference's names the header holds ("" if none). */
+static const char *detect_name(const struct imap_ref *r, const struct csvin_field *hdr, size_t n)
+{
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct imap_ref one = *r;
+		one.names[0] = r->names[k];
+		one.nnames = 1;
+		struct imap_ref *p = &one;
+		struct imap probe = {0};
+		probe.detect = &p;
+		probe.ndetect = 1;
+		size_t total;
+		if (imap_score(&probe, hdr, n, &total) == 1)
+			return r->names[k];
+	}
+	return "";
+}
+
+/* --explain-format: how FILE is read (format, why, separator, locale, date
+ * layouts), what its rows become (kinds, skips, totals, rejects, dates),
+ * and the mapping in effect.  c is just past the header record. */
+static void explain_file(struct run *rn, struct imap *m, struct csvin *c)
+{
+	struct out *out = rn->out;
+	long header_line = c->line;
+	out_printf(out, "file: %s\nformat: %s (%s)%s\n", c->file, m->name, m->title ? m->title : "",
+		   m->inferred ? " [inferred layout]" : "");
+	for (size_t i = 0; i < m->nchecked; i++)
+		out_printf(out, "checked: %s\n", m->checked[i]);
+	if (m->note)
+		out_printf(out, "note: %s\n", m->note);
+	out_printf(out, "detected by: the header on line %ld holds all %zu detect columns:", header_line, m->ndetect);
+	for (size_t i = 0; i < m->ndetect; i++)
+		out_printf(out, " \"%s\"", detect_name(m->detect[i], c->fields, c->nfields));
+	out_puts(out, "\n");
+	if (header_line > 1)
+		out_printf(out, "preamble: %ld line%s before the header passed over\n", header_line - 1,
+			   header_line == 2 ? "" : "s");
+	out_printf(out, "separator: %s\nencoding: %s\n", c->sep == '\t' ? "tab" : c->sep == ';' ? ";" : ",",
+		   c->enc == CSVIN_UTF16LE ? "utf-16le" : c->enc == CSVIN_UTF16BE ? "utf-16be"
+		   : c->enc == CSVIN_CP1252 ? "cp1252" : c->enc == CSVIN_LATIN1 ? "latin1" : "utf-8");
+	out_printf(out, "number locale: decimal mark \"%c\" (%s)\n", m->decimal_mark,
+		   m->decimal_mark == ',' ? "1.234,56" : "1,234.56");
+	for (size_t i = 0; i < m->ndate_formats; i++)
+		out_printf(out, "date layout%s: %s (%s)\n", m->ndate_formats > 1 ? " (tried in order)" : "",
+			   m->date_formats[i], date_order(m->date_formats[i]));
+
+	/* the rows, read as ingesting would, nothing written */
+	long kinds[16] = {0}, skipped = 0, totals = 0, rejected = 0, read = 0, first_bad = 0;
+	char bad[sizeof m->err] = "";
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	struct imap_row rows[IMAP_MAX_ROWS];
+	for (;;) {
+		int r = csvin_next(c);
+		if (r == 0)
+			break;
+		if (r < 0 && errno)
+			diag_die(EXIT_DATA, "%s: read error: %s", c->file, strerror(errno));
+		size_t n = 0;
+		int st = r < 0 ? IMAP_ERR : imap_eval(m, c->fields, c->nfields, c->raw, c->raw_len, rows, &n);
+		if (st == IMAP_STOP)
+			break;
+		if (st == IMAP_TOTAL) {
+			totals++;
+			continue;
+		}
+		read++;
+		if (st == IMAP_SKIP) {
+			skipped++;
+			continue;
+		}
+		if (st == IMAP_ERR) {
+			if (!rejected++) {
+				first_bad = c->line;
+				snprintf(bad, sizeof bad, "%s", r < 0 ? c->err : m->err);
+			}
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			for (size_t k = 0; k < 16 && imap_kinds[k]; k++)
+				if (strcmp(rows[i].kind, imap_kinds[k]) == 0)
+					kinds[k]++;
+			lo = rows[i].date < lo ? rows[i].date : lo;
+			hi = rows[i].date > hi ? rows[i].date : hi;
+		}
+	}
+	if (imap_finish(m) < 0) {
+		rejected++;
+		out_printf(out, "totals row: %s\n", m->err);
+	}
+	out_printf(out, "rows: %ld read, %ld passed over by skip rules, %ld totals row%s, %ld the format rejects\n",
+		   read, skipped, totals, totals == 1 ? "" : "s", rejected);
+	if (rejected)
+		out_printf(out, "first rejected: line %ld: %s\n", first_bad, bad);
+	out_puts(out, "canonical rows:");
+	for (size_t k = 0; k < 16 && imap_kinds[k]; k++)
+		if (kinds[k])
+			out_printf(out, " %s %ld", imap_kinds[k], kinds[k]);
+	out_puts(out, "\n");
+	if (lo <= hi) {
+		char a[32], b[32];
+		format_time(a, lo);
+		format_time(b, hi);
+		out_printf(out, "dates: %.10s to %.10s\n", a, b);
+	}
+	out_puts(out, "mapping:\n");
+	const char *t = m->text_copy;
+	while (*t) {
+		const char *nl = strchr(t, '\n');
+		size_t len = nl ? (size_t)(nl - t) : strlen(t);
+		out_printf(out, "  %.*s\n", (int)len, t);
+		t += len + (nl ? 1 : 0);
+	}
+}
+
 static void ingest_file(struct run *rn, const char *path)
 {
 	struct options *o = rn->o;
@@ -525,6 +676,9 @@ static void ingest_file(struct run *rn, const char *path)
 			sep = m->sep;
 		if (csvin_open(&c, path, sep, (enum csvin_encoding)enc) < 0)
 			diag_die(EXIT_USAGE, "%s: %s", c.file, strerror(errno));
+		const char *not_text = ingest_sniff_not_text(c.buf + c.buf_start, c.buf_end - c.buf_start);
+		if (not_text)
+			diag_die(EXIT_DATA, "%s: %s", c.file, not_text);
 		size_t first_n = 0;
 		m = NULL;
 		for (int k = 0; k < HEADER_SEARCH; k++) {
@@ -577,6 +731,12 @@ static void ingest_file(struct run *rn, const char *path)
 	header_len = c.raw_len;
 	if (imap_bind(m, c.fields, c.nfields) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", c.file, m->err);
+	if (o->explain) {
+		explain_file(rn, m, &c);
+		free(header_raw);
+		csvin_close(&c);
+		return;
+	}
 	csvin_want(&c, m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
@@ -628,6 +788,8 @@ static void ingest_file(struct run *rn, const char *path)
 		if (!bad)
 			emit_rows(rn, m, rows, n, c.file, c.line);
 	}
+	if (imap_finish(m) < 0)
+		diag_die(EXIT_DATA, "%s: %s", c.file, m->err);
 	rn->rounding_e10 += m->rounding_e10 - rounding_before;
 	rn->rounded += m->rounded - rounded_before;
 	free(header_raw);
@@ -638,12 +800,13 @@ static void ingest_file(struct run *rn, const char *path)
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
-	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_EXPLAIN,
 };
 
 static const struct option longopts[] = {
 	{"currency", required_argument, NULL, OPT_CURRENCY},
 	{"encoding", required_argument, NULL, OPT_ENCODING},
+	{"explain-format", no_argument, NULL, OPT_EXPLAIN},
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
 	{"keep-duplicates", no_argument, NULL, OPT_KEEP_DUP},
@@ -734,6 +897,7 @@ int main(int argc, char **argv)
 		case OPT_SALT: salt = optarg; break;
 		case OPT_LIST: list = true; break;
 		case OPT_SHOW: show = optarg; break;
+		case OPT_EXPLAIN: o.explain = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
 		default: usage(stderr, EXIT_USAGE);
 		}
@@ -745,8 +909,7 @@ int main(int argc, char **argv)
 			if (show && strcmp(show, ingest_formats[i].name) == 0)
 				out_puts(out, ingest_formats[i].text);
 			else if (list)
-				out_printf(out, "%-23s %s%s\n", ingest_formats[i].name, builtins[i].title,
-					   builtins[i].inferred ? " [inferred layout]" : "");
+				list_format(out, &builtins[i]);
 		}
 		if (show && !builtin_named(show))
 			diag_die(EXIT_USAGE, "--show-format: no built-in format \"%s\" (see --list-formats)", show);
@@ -783,7 +946,8 @@ int main(int argc, char **argv)
 		rn.out = out_stdout();
 	}
 	tsv_writer_init(&rn.w, rn.out);
-	out_puts(rn.out, canonical_header);
+	if (!o.explain)
+		out_puts(rn.out, canonical_header);
 
 	if (optind >= argc)
 		ingest_file(&rn, "-");

@@ -3,6 +3,7 @@
  * ../shared/data/exports/FORMATS.md; "note inferred" marks a layout that
  * was not seen in a real export. */
 #include "ingest_formats.h"
+#include "ingest_formats_more.h"
 
 static const char gumroad_sales[] =
 	"format gumroad-sales\n"
@@ -537,5 +538,6 @@ const struct ingest_format ingest_formats[] = {
 	{"github-sponsors", github_sponsors},
 	{"opencollective", opencollective},
 	{"opencollective-default", opencollective_default},
+	INGEST_FORMATS_MORE
 };
 const size_t ingest_nformats = sizeof ingest_formats / sizeof ingest_formats[0];

@@ -436,6 +436,13 @@ static int directive(struct imap *m, const char *key, const char *v)
 			m->inferred = true;
 		return 0;
 	}
+	if (strcmp(key, "checked") == 0) {
+		char *c = strdup(v);
+		if (!c)
+			return fail(m, "out of memory");
+		PUSH(m->checked, m->nchecked, c);
+		return 0;
+	}
 	if (strcmp(key, "detect") == 0) {
 		const char *p = v;
 		while (*(p = skip_ws(p))) {
@@ -696,7 +703,12 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 	m->records_cap = m->nrecords = 0;
 	for (size_t t = 0; t < m->ntotals; t++)
 		for (size_t c = 0; c < m->totals[t].nchecks; c++)
-			m->totals[t].checks[c].sum = 0, m->totals[t].checks[c].count = 0;
+		{
+			struct imap_total_check *k = &m->totals[t].checks[c];
+			k->sum = 0, k->count = 0;
+			free(k->ahead);
+			k->ahead = NULL;
+		}
 	for (size_t i = 0; i < m->nrefs; i++) {
 		struct imap_ref *r = m->refs[i];
 		r->ncols = 0;
@@ -1067,15 +1079,10 @@ static int apply_fill(struct imap *m, const struct csvin_field *f, size_t nf, co
 	return 0;
 }
 
-static int check_totals(struct imap *m, struct imap_total *t, const struct csvin_field *f, size_t nf,
-			const char *raw, size_t raw_len)
+/* Check one cell of a totals row against the data rows read. */
+static int check_cell(struct imap *m, struct imap_total_check *c, struct cell v)
 {
-	for (size_t i = 0; i < t->nchecks; i++) {
-		struct imap_total_check *c = &t->checks[i];
-		char scratch[24];
-		struct cell v = cell_of(m, c->target, f, nf, raw, raw_len, scratch);
-		if (v.len == 0)
-			continue;
+	{
 		int64_t stated;
 		int st = ingest_amount_parse(v.s, v.len, m->decimal_mark, &stated, NULL, NULL);
 		if (st != INGEST_AMOUNT_OK)
@@ -1086,7 +1093,7 @@ static int check_totals(struct imap *m, struct imap_total *t, const struct csvin
 				snprintf(what, sizeof what, "is not the number of rows read, %ld (totals row)", c->count);
 				return bad_value(m, v, what);
 			}
-			continue;
+			return 0;
 		}
 		/* Compare at the precision the total is written with (at least
 		 * cents): platforms round their totals row. */
@@ -1114,6 +1121,54 @@ static int check_totals(struct imap *m, struct imap_total *t, const struct csvin
 			return bad_value(m, v, what);
 		}
 	}
+	return 0;
+}
+
+/* A totals row: each check against the rows read so far, or, before any
+ * data row, kept for imap_finish. */
+static int check_totals(struct imap *m, struct imap_total *t, const struct csvin_field *f, size_t nf,
+			const char *raw, size_t raw_len)
+{
+	for (size_t i = 0; i < t->nchecks; i++) {
+		struct imap_total_check *c = &t->checks[i];
+		char scratch[24];
+		struct cell v = cell_of(m, c->target, f, nf, raw, raw_len, scratch);
+		if (v.len == 0)
+			continue;
+		if (c->count == 0) {
+			free(c->ahead);
+			c->ahead = dupn(v.s, v.len);
+			if (!c->ahead)
+				return fail(m, "out of memory");
+			c->ahead_col = v.col;
+			continue;
+		}
+		if (check_cell(m, c, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int imap_finish(struct imap *m)
+{
+	for (size_t t = 0; t < m->ntotals; t++)
+		for (size_t i = 0; i < m->totals[t].nchecks; i++) {
+			struct imap_total_check *c = &m->totals[t].checks[i];
+			if (!c->ahead)
+				continue;
+			struct cell v = {c->ahead, strlen(c->ahead), c->ahead_col};
+			int rc = check_cell(m, c, v);
+			free(c->ahead);
+			c->ahead = NULL;
+			if (rc < 0) {
+				static const char pre[] = "the totals row before the data: ";
+				size_t keep = strnlen(m->err, sizeof m->err - sizeof pre);
+				memmove(m->err + sizeof pre - 1, m->err, keep);
+				memcpy(m->err, pre, sizeof pre - 1);
+				m->err[sizeof pre - 1 + keep] = '\0';
+				return -1;
+			}
+		}
 	return 0;
 }
 
@@ -1398,6 +1453,8 @@ void imap_free(struct imap *m)
 		free_conds(&m->stops[i]);
 	free(m->stops);
 	for (size_t i = 0; i < m->ntotals; i++) {
+		for (size_t k = 0; k < m->totals[i].nchecks; k++)
+			free(m->totals[i].checks[k].ahead);
 		free_conds(&m->totals[i].when);
 		free(m->totals[i].checks);
 	}
@@ -1423,6 +1480,9 @@ void imap_free(struct imap *m)
 	free(m->source);
 	free(m->title);
 	free(m->note);
+	for (size_t i = 0; i < m->nchecked; i++)
+		free(m->checked[i]);
+	free(m->checked);
 	free(m->text_copy);
 	memset(m, 0, sizeof *m);
 }

@@ -6,7 +6,7 @@
  * and a user writes one for any other export (tally-ingest --map FILE);
  * tally-ingest(1) documents the language with a worked example.  In short:
  *
- *   format NAME / source NAME / title TEXT / note TEXT
+ *   format NAME / source NAME / title TEXT / note TEXT / checked TEXT
  *   detect {Col} {Col|Alias} ...      columns that identify the header
  *   separator , | ; | tab | auto      encoding utf-8 | cp1252 | latin1 | ...
  *   decimal-mark . | ,                date-format LAYOUT  (repeatable)
@@ -99,6 +99,8 @@ struct imap_total_check {
 	struct imap_ref *summed;  /* NULL: count of rows */
 	__extension__ __int128 sum; /* micro-units summed over data rows */
 	long count;
+	char *ahead;              /* a totals row before the data (YouTube): its cell, for imap_finish */
+	int ahead_col;            /* the column of ahead, for messages */
 };
 
 struct imap_total {
@@ -125,6 +127,8 @@ struct imap_row {
 struct imap {
 	char *name, *source, *title, *note;
 	bool inferred;                     /* "note inferred ...": layout not seen in a real file */
+	char **checked;                    /* "checked TEXT" lines: the real shapes it was built against */
+	size_t nchecked;
 	char *text_copy;                   /* the mapping's text (owned) */
 	struct imap_ref **detect;
 	size_t ndetect;
@@ -199,7 +203,12 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	      size_t raw_len, struct imap_row *rows, size_t *nrows);
 
 /* After a totals row matched (IMAP_TOTAL): nothing more to do; a failed
- * check is reported as IMAP_ERR by imap_eval itself. */
+ * check is reported as IMAP_ERR by imap_eval itself.  A totals row that
+ * comes before any data row is kept and checked by imap_finish. */
+
+/* At the end of a file: check a totals row that came before the data
+ * against the rows read since.  Returns 0, or -1 with m->err. */
+int imap_finish(struct imap *m);
 
 /* Release everything. */
 void imap_free(struct imap *m);

@@ -1,0 +1,298 @@
+#!/usr/bin/env bats
+# tally-ingest: the formats added for issue 9, each on a fixture written in
+# the platform's real shape (tests/fixtures/ingest/formats), with totals
+# computed by hand; files that are not exports (workbooks, web pages);
+# --explain-format; the "checked:" lines of --list-formats.
+# Plan: PayPal German (BOM, quoted, CRLF, 1.234,56, DD.MM.YYYY), French
+# activity (39 columns, État, Balance Impact Memo), English and Spanish
+# statement layouts (no Type/Status); TuneCore (CRLF, 6 decimals, Total
+# Earned in EUR), CD Baby (TAB .txt, CRLF, AM/PM, 10 decimals), Steam
+# (sep=, + title + blank line; net checked), YouTube (Total row first,
+# checked at the end), KDP, Shopify Analytics sales; XLSX / XLS / HTML /
+# PDF refused with what to do; --explain-format; --list-formats.
+load helpers
+
+F=$FIX/ingest/formats
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/tally.XXXXXX")
+	unset TALLY_SALT
+}
+
+# totals: "CUR gross tax fee net" per currency, sorted, then "rows N units U"
+totals() {
+	tail -n +2 | awk -F'\t' '{ g[$10] += $11; t[$10] += $12; f[$10] += $13; n[$10] += $14; rows++; units += $9 }
+		END { for (c in g) printf "%s %.6f %.2f %.2f %.6f\n", c, g[c], t[c], f[c], n[c]; printf "rows %d units %d\n", rows, units }' |
+		sort
+}
+
+# kinds: "order kind" of each row, joined by |
+kinds() {
+	tail -n +2 | cut -f3,7 | tr '\t\n' ' |'
+}
+
+# ---- PayPal in other languages, and the statement layout -----------------------
+
+@test "paypal-de: German download, 1.234,56 and DD.MM.YYYY; top-ups, holds and conversions passed over" {
+	run --separate-stderr tally-ingest -v "$F/paypal_de.csv"
+	[ "$status" -eq 0 ]
+	# sales 1234.56 + 25.00, refund -25.00 (its fee 0.60 given back), payout
+	# -1000.00, a purchase -29.98 (adjustment), a donation 10.00 (fee 0.64):
+	# gross 214.58, fee 43.56 + 1.10 - 0.60 + 0.64 = 44.70, net 169.88
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 214.580000 0.00 44.70 169.880000\nrows 6 units 4')" ]
+	[ "$(kinds <<<"$output")" = "1AB23456CD789012E sale|2BC34567DE890123F sale|3CD45678EF901234G refund|5EF67890GH123456J payout|6FG78901HJ234567K adjustment|9JK01234LM567890N tip|" ]
+	# the day as PayPal writes it: 05.07.2023 is the 5th of July
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2023-07-05T00:00:00Z" ]
+	# the hold, the bank top-up and the conversion: 3 rows ignored, counted
+	[[ "$stderr" == *"ignored 3 rows"* ]]
+}
+
+@test "paypal-fr: French activity download; pending, Memo and conversion rows passed over" {
+	run --separate-stderr tally-ingest -v "$F/paypal_fr.csv"
+	[ "$status" -eq 0 ]
+	# sale 49.37 (fee 1.78), refund -10.00 (fee 0.30 back), withdrawal -30.00
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 9.370000 0.00 1.48 7.890000\nrows 3 units 1')" ]
+	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000002 refund|1TX00000000000005 payout|" ]
+	# 02/03/2017 is the 2nd of March; the buyer country is read
+	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T00:00:00Z\tBE')" ]
+	[[ "$stderr" == *"ignored 3 rows"* ]]
+}
+
+@test "paypal-statement: the English statement layout (no Type/Status), month first" {
+	run --separate-stderr tally-ingest -v "$F/paypal_statement_en.csv"
+	[ "$status" -eq 0 ]
+	# USD: sale 1,309.80 (fee 48.76), refund -20.00 (fee 0.58 back);
+	# EUR: the withdrawal -1,058.09; conversions and the hold passed over
+	[ "$(totals <<<"$output")" = "$(printf 'EUR -1058.090000 0.00 0.00 -1058.090000\nUSD 1289.800000 0.00 48.18 1241.620000\nrows 3 units 1')" ]
+	[ "$(kinds <<<"$output")" = "TID9 sale|TID1 payout|TID20 refund|" ]
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2018-09-27T00:00:00Z" ]
+	[[ "$stderr" == *"ignored 3 rows"* ]]
+}
+
+@test "paypal-es-statement: the Spanish statement layout, D/M/YYYY and 1.234,56" {
+	run --separate-stderr tally-ingest "$F/paypal_es_statement.csv"
+	[ "$status" -eq 0 ]
+	# 49.37 + 28.82 - 10.00 - 1000.00 = -931.81; fee 1.78 + 1.19 - 0.40 = 2.57
+	[ "$(totals <<<"$output")" = "$(printf 'EUR -931.810000 0.00 2.57 -934.380000\nrows 4 units 2')" ]
+	[ "$(kinds <<<"$output")" = "TID1 sale|TID2 sale|TID3 refund|TID5 payout|" ]
+	# 2/1/2020 is the 2nd of January, 13/1/2020 the 13th
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T00:00:00Z" ]
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T00:00:00Z" ]
+}
+
+@test "paypal-de: an amount in the English way is refused with the line and the column" {
+	sed '2s/"1.234,56"/"1,234.56"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$T/de.csv:2: "*'column "Brutto": "1,234.56"'* ]]
+}
+
+@test "the German and Spanish headers are detected (not refused as unknown)" {
+	for f in paypal_de paypal_fr paypal_statement_en paypal_es_statement; do
+		run --separate-stderr tally-ingest --explain-format "$F/$f.csv"
+		[ "$status" -eq 0 ]
+		case $f in
+		paypal_statement_en) want=paypal-statement ;;
+		*) want=$(tr _ - <<<"$f") ;;
+		esac
+		[ "${lines[1]%% *}" = "format:" ]
+		[ "$(cut -d' ' -f2 <<<"${lines[1]}")" = "$want" ]
+	done
+}
+
+# ---- new platforms ---------------------------------------------------------------
+
+@test "tunecore: CRLF, 6 decimals, Total Earned in EUR after the exchange rate" {
+	run --separate-stderr tally-ingest "$F/tunecore.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 0.383185 + 1.277283 - 0.638642 = 1.021826 EUR (Net Sales USD not summed)
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 1.021826 0.00 0.00 1.021826\nrows 3 units 121')" ]
+	[ "$(cut -f5,6,7,15 <<<"${lines[3]}")" = "$(printf 'Neon Rain\tQZ1234500001\trefund\tGB')" ]
+}
+
+@test "cdbaby: TAB-separated .txt, CRLF, AM/PM dates, a 10-decimal Subtotal rounded and reported" {
+	run --separate-stderr tally-ingest "$F/cdbaby.txt"
+	[ "$status" -eq 0 ]
+	# 0.012 + 0.6237 - 0.6237 + 0.0218641969 (-> 0.021864) = 0.033864
+	[ "$(totals <<<"$output")" = "$(printf 'USD 0.033864 0.00 0.00 0.033864\nrows 4 units 10')" ]
+	[ "$stderr" = "tally-ingest: rounded 1 amount with more than 6 decimals to micro-units (half to even), total rounding -0.0000001969" ]
+	# 10/21/2023 12:00:00 PM is noon; the Sales Date, not the Report Date
+	[ "$(cut -f1,7 <<<"${lines[4]}")" = "$(printf '2023-10-21T12:00:00Z\tsale')" ]
+	[ "$(cut -f7 <<<"${lines[3]}")" = "refund" ]
+}
+
+@test "steam: sep=, line, title line and blank line before the header; VAT is tax, net checked" {
+	run --separate-stderr tally-ingest -v "$F/steam.csv"
+	[ "$status" -eq 0 ]
+	# 59.97 - 9.58 VAT = 50.39; 39.98 - 19.99 returned = 19.99; a return
+	# -19.99 with 3.33 VAT given back = -16.66; the zero Retail row ignored
+	[ "$(totals <<<"$output")" = "$(printf 'USD 53.720000 6.25 0.00 53.720000\nrows 3 units 3')" ]
+	[ "$(cut -f7,12,15 <<<"${lines[3]}" | tr '\t' ' ')" = "refund -3.33 GB" ]
+	[[ "$stderr" == *"ignored 1 row "* ]]
+}
+
+@test "steam: a net that is not gross + returns + VAT is refused (signs not as assumed)" {
+	sed '5s/,0.00,-9.58,50.39/,0.00,9.58,50.39/' "$F/steam.csv" >"$T/s.csv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$T/s.csv:5: "*"the export's net"* ]]
+}
+
+@test "steam: sep=; is read with semicolons" {
+	sed -e '1s/sep=,/sep=;/' -e '4,$s/,/;/g' "$F/steam.csv" >"$T/s.csv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(totals <<<"$output")" = "$(printf 'USD 53.720000 6.25 0.00 53.720000\nrows 3 units 3')" ]
+}
+
+@test "youtube: Table data.csv with its Total row first, checked against the rows after it" {
+	run --separate-stderr tally-ingest -v "$F/youtube_table_data.csv"
+	[ "$status" -eq 0 ]
+	# 1.234 + 2.100 + 1.236 = 4.570 = Total; the 0.000 day ignored
+	[ "$(totals <<<"$output")" = "$(printf 'USD 4.570000 0.00 0.00 4.570000\nrows 3 units 3')" ]
+	[[ "$stderr" == *"skipped 1 total rows"* ]]
+	sed '2s/4.570/4.580/' "$F/youtube_table_data.csv" >"$T/yt.csv"
+	run --separate-stderr tally-ingest "$T/yt.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/yt.csv: the totals row before the data: column \"Estimated revenue (USD)\": \"4.580\" is not the sum of column \"Estimated revenue (USD)\", 4.57 (totals row)" ]
+}
+
+@test "kdp: royalties per marketplace currency; free promotion rows ignored; a refund" {
+	run --separate-stderr tally-ingest -v "$F/kdp.csv"
+	[ "$status" -eq 0 ]
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 3.140000 0.00 0.00 3.140000\nGBP -2.420000 0.00 0.00 -2.420000\nUSD 31.250000 0.00 0.00 31.250000\nrows 3 units 11')" ]
+	[ "$(cut -f6,7 <<<"${lines[3]}" | tr '\t' ' ')" = "B0ABCDEFGH refund" ]
+	[[ "$stderr" == *"ignored 1 row "* ]]
+}
+
+@test "shopify-sales: the Analytics sales report, returns as refunds, taxes as tax; --currency needed" {
+	run --separate-stderr tally-ingest --currency USD "$F/shopify_sales.csv"
+	[ "$status" -eq 0 ]
+	# day 1: 4722.08 - 135.04 + 42.16 shipping = 4629.20, returns -48.12;
+	# day 2: 2340.83; tax 29.03 + 18.79; gross + tax = Total sales 6969.73
+	[ "$(totals <<<"$output")" = "$(printf 'USD 6921.910000 47.82 0.00 6921.910000\nrows 3 units 29')" ]
+	[ "$(kinds <<<"$output")" = "2026-03-29 sale|2026-03-29 refund|2026-03-30 sale|" ]
+	run --separate-stderr tally-ingest "$F/shopify_sales.csv"
+	[ "$status" -ne 0 ]
+}
+
+@test "the orders export is still shopify-orders, the sales report shopify-sales" {
+	run --separate-stderr tally-ingest --explain-format --currency USD "$F/shopify_sales.csv" "$FIX/ingest/shopify_orders.csv"
+	[ "$status" -eq 0 ]
+	[ "$(grep '^format:' <<<"$output" | cut -d' ' -f2 | tr '\n' ' ')" = "shopify-sales shopify-orders " ]
+}
+
+# ---- files that are not exports ------------------------------------------------
+
+@test "an XLSX or XLS workbook is refused with what to do (exit 1), not as an unknown format" {
+	printf 'PK\003\004\024\000\006\000\010\000\000\000!\000' >"$T/KDP.xlsx"
+	run --separate-stderr tally-ingest "$T/KDP.xlsx"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/KDP.xlsx: this is an Excel workbook (a ZIP file: .xlsx or .ods), not CSV: save it as CSV (File > Save As > CSV UTF-8, one sheet) and ingest that" ]
+	[ "$output" = "" ]
+	printf '\320\317\021\340\241\261\032\341\000\000\000\000' >"$T/old.xls"
+	run --separate-stderr tally-ingest "$T/old.xls"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/old.xls: this is a legacy Excel workbook (.xls), not CSV: save it as CSV (File > Save As > CSV UTF-8, one sheet) and ingest that" ]
+	# on stdin too
+	run --separate-stderr tally-ingest - <"$T/KDP.xlsx"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-ingest: <stdin>: this is an Excel workbook"* ]]
+}
+
+@test "a saved web page or a PDF is refused with what to do" {
+	printf '\n  <!DOCTYPE html>\n<html><head><title>Sign in</title></head></html>\n' >"$T/export.csv"
+	run --separate-stderr tally-ingest "$T/export.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/export.csv: this is a web page (HTML), not an export: the page was saved instead of the download; download the CSV again" ]
+	printf '%%PDF-1.7\n%%\342\343\n' >"$T/statement.csv"
+	run --separate-stderr tally-ingest "$T/statement.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/statement.csv: this is a PDF document, not an export: download the report as CSV" ]
+}
+
+@test "a CSV whose first field starts with PK is still a CSV" {
+	printf 'PKG,x\n1,2\n' >"$T/p.csv"
+	run --separate-stderr tally-ingest "$T/p.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown export format"* ]]
+}
+
+# ---- --explain-format and --list-formats ---------------------------------------
+
+@test "--explain-format says the format, the columns matched, the preamble, the locale and the rows" {
+	run --separate-stderr tally-ingest --explain-format "$F/paypal_de.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${lines[0]}" = "file: $F/paypal_de.csv" ]
+	[ "${lines[1]}" = "format: paypal-de (PayPal Aktivitäten download, German (Beschreibung as the type, 1.234,56, DD.MM.YYYY))" ]
+	assert_line 'detected by: the header on line 1 holds all 9 detect columns: "Datum" "Uhrzeit" "Zeitzone" "Beschreibung" "Währung" "Brutto" "Entgelt" "Netto" "Transaktionscode"'
+	assert_line 'number locale: decimal mark "," (1.234,56)'
+	assert_line 'date layout: %d.%m.%Y (day, month, year)'
+	assert_line 'rows: 9 read, 3 passed over by skip rules, 0 totals rows, 0 the format rejects'
+	assert_line 'canonical rows: sale 2 refund 1 tip 1 payout 1 adjustment 1'
+	assert_line 'dates: 2023-07-01 to 2023-07-31'
+	assert_line 'mapping:'
+	assert_line '  format paypal-de'
+	run --separate-stderr tally-ingest --explain-format "$F/steam.csv"
+	[ "$status" -eq 0 ]
+	assert_line 'preamble: 3 lines before the header passed over'
+	assert_line 'detected by: the header on line 4 holds all 7 detect columns: "Date" "Product(ID#)" "Gross Units Sold" "Chargeback/Returns" "Net Units Sold" "Gross Steam Sales (USD)" "Net Steam Sales (USD)"'
+	run --separate-stderr tally-ingest --explain-format "$F/cdbaby.txt"
+	assert_line 'separator: tab'
+	assert_line 'date layout (tried in order): %m/%d/%Y %I:%M:%S %p (month, day, year)'
+}
+
+@test "--explain-format names the alternative a header matched, and the rows a format rejects" {
+	sed '2s/"1.234,56"/"x"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest --explain-format "$T/de.csv"
+	[ "$status" -eq 0 ]
+	assert_line 'rows: 9 read, 3 passed over by skip rules, 0 totals rows, 1 the format rejects'
+	assert_line --partial 'first rejected: line 2: column "Brutto": "x"'
+	sed '2s/4.570/4.580/' "$F/youtube_table_data.csv" >"$T/yt.csv"
+	run --separate-stderr tally-ingest --explain-format "$T/yt.csv"
+	[ "$status" -eq 0 ]
+	assert_line --partial 'totals row: the totals row before the data: column "Estimated revenue (USD)": "4.580"'
+	run --separate-stderr tally-ingest --explain-format --currency USD "$F/shopify_sales.csv"
+	assert_line --partial 'detected by: the header on line 1 holds all 7 detect columns: "Day" "Gross sales"'
+}
+
+@test "--explain-format on an unknown file is the usual unknown-format error" {
+	printf 'a,b\n1,2\n' >"$T/u.csv"
+	run --separate-stderr tally-ingest --explain-format "$T/u.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown export format"* ]]
+}
+
+@test "--list-formats: a checked line under each format built on a real shape; inferred ones marked" {
+	run --separate-stderr tally-ingest --list-formats
+	[ "$status" -eq 0 ]
+	assert_line 'paypal-statement        PayPal statement download, English (Description as the type, no Type/Status)'
+	assert_line '                        checked: OCA bank-statement-import fixture statement_en.csv (2018, USD and EUR)'
+	assert_line '                        checked: OCA bank-statement-import fixture statement_es.csv (2020, EUR)'
+	assert_line 'tunecore                TuneCore sales report (Total Earned in the account currency; CRLF, 6 decimals) [inferred layout]'
+	# a checked line always follows a format line or another checked line
+	[ "$(printf '%s\n' "${lines[@]}" | head -1 | cut -c1)" != " " ]
+}
+
+@test "checked is part of the mapping language (--map), and shows in --explain-format" {
+	cat >"$T/m.map" <<-'MAP'
+	format mine
+	source mine
+	title My export
+	checked a real file of mine (2026-10)
+	detect {when} {amount}
+	date-format %Y-%m-%d
+	date {when}
+	order {@record}
+	product thing
+	currency EUR
+	gross {amount}
+	MAP
+	printf 'when,amount\n2026-10-01,1.50\n' >"$T/x.csv"
+	run --separate-stderr tally-ingest --explain-format -m "$T/m.map" "$T/x.csv"
+	[ "$status" -eq 0 ]
+	assert_line 'checked: a real file of mine (2026-10)'
+	assert_line 'canonical rows: sale 1'
+}
