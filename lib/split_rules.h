@@ -70,6 +70,8 @@ struct split_tier {
 
 struct split_agreement {
 	char *match;              /* `match` as written (owned) */
+	char *key;                /* "MATCH\tFROM\tTO", each part escaped: the agreement
+				   * across runs, in the state file (owned) */
 	enum split_on on;         /* field matched */
 	const char *glob;         /* pattern after the "field:" prefix (in match) */
 	bool exact;               /* the glob has no wildcard */
@@ -87,7 +89,7 @@ struct split_agreement {
 
 /* One capped tier's counter: how much of the cap has been recouped. */
 struct split_cap {
-	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR" identifying the tier across runs (owned) */
+	char *key;        /* agreement key "\tTIER\tCUR": the tier across runs (owned) */
 	int64_t recouped; /* micro-units of the cap's currency, 0 <= recouped <= cap */
 };
 
