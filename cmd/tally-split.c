@@ -43,6 +43,7 @@ struct options {
 	const char *default_payee; /* -d */
 	const char *explain;       /* -e */
 	bool force;                /* --force: split rows the state has seen again */
+	bool skip_seen;            /* --skip-seen given (the default) */
 	const char *kinds[MAX_KINDS]; /* -k, or default_kinds */
 	size_t nkinds;
 	const char *output;        /* -o: written atomically, else stdout */
@@ -177,7 +178,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'e': opt->explain = optarg; break;
 		case 'F': opt->force = true; break;
-		case 'S': opt->force = false; break; /* the default */
+		case 'S': opt->skip_seen = true; break; /* the default, said aloud */
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'k': parse_kinds(opt, optarg); break;
 		case 'o': opt->output = optarg; break;
@@ -189,6 +190,14 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'x': opt->fx = optarg; break;
 		default: usage(stderr, EXIT_USAGE);
 		}
+	}
+	if (opt->force && opt->skip_seen) {
+		diag_warn("--force and --skip-seen contradict each other");
+		usage(stderr, EXIT_USAGE);
+	}
+	if ((opt->force || opt->skip_seen) && !opt->state) {
+		diag_warn("--%s needs --state", opt->force ? "force" : "skip-seen");
+		usage(stderr, EXIT_USAGE);
 	}
 	if (!opt->agreements) {
 		/* A missing input is the more useful thing to hear about first. */
