@@ -680,8 +680,9 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 		$'2026-10-01\tetsy\t2\t1\tLanterns LP\tsale\t\tUSD\t5.00' \
 		$'2026-10-02\tetsy\t3\t1\tMug\tsale\t\tUSD\t7.50' \
 		$'2026-10-03\tetsy\t4\t1\tPoster\tsale\t\tUSD\t2.25'
-	run --separate-stderr tally-split -a "$T/l.tsv" -o "$T/out.tsv" "$T/s.tsv"
+	run --separate-stderr tally-split -a "$T/l.tsv" -o "$T/out.tsv" -e "$T/why.txt" "$T/s.tsv"
 	[ "$status" -eq 1 ]
+	[ ! -e "$T/why.txt" ]
 	[ "$stderr" = "$(printf '%s\n' \
 		"tally-split: $T/s.tsv:2: column \"product\": \"Poster\" matches no agreement (source \"etsy\", sku \"\", kind \"sale\"): 2 rows, 3.25 USD" \
 		"tally-split: $T/s.tsv:4: column \"product\": \"Mug\" matches no agreement (source \"etsy\", sku \"\", kind \"sale\"): 1 row, 7.50 USD" \
@@ -795,5 +796,26 @@ make_state() {
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "tally-split: --force needs --state" ]
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" --skip-seen "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+}
+
+@test "two options naming one file are a usage error: -s X -o X, -r R -o R, -o INPUT" {
+	cp "$F/agent-sales.tsv" "$T/in.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/x" -o "$T/x" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output and --state name the same file $T/x" ]
+	[ ! -e "$T/x" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -r "$T/r" -o "$T/./r" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output and --rejects name the same file $T/r" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -o "$T/in.tsv" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output $T/in.tsv is an input file" ]
+	cmp "$T/in.tsv" "$F/agent-sales.tsv"
+	ln "$T/in.tsv" "$T/hard.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/hard.tsv" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --state $T/hard.tsv is an input file" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -e /dev/null -r /dev/null "$T/in.tsv"
 	[ "$status" -eq 0 ]
 }
