@@ -346,6 +346,12 @@ static void load_agreements(struct run *run)
 		diag_die(EXIT_DATA, "out of memory");
 	if (st != SPLIT_OK)
 		diag_die_at(EXIT_DATA, run->opt.agreements, line, "%s", err);
+	const struct split_payee *clash =
+		run->opt.default_payee ? split_rules_name_clash(&run->rules, run->opt.default_payee) : NULL;
+	if (clash)
+		diag_die(EXIT_USAGE, "--default-payee \"%s\" and the payee \"%s\" (%s line %ld) differ only by case or spaces: "
+			 "they would be two balances; write one name", run->opt.default_payee, clash->name,
+			 run->opt.agreements, clash->line);
 	run->parts = xcalloc(run->rules.max_payees + 1, sizeof *run->parts);
 	warn_fraction_weights(&run->rules, run->opt.agreements);
 }

@@ -583,7 +583,24 @@ static bool has_combining_accent(const char *s)
 	return false;
 }
 
-/* The name as compared: ASCII and Latin-1 letters in lower case, runs of
+/* The lower case of a Latin Extended-A letter (U+0100..U+017F), as Unicode
+ * pairs them: even/odd from U+0100 and U+014A, odd/even from U+0139 and
+ * U+0179, and U+0178 to U+00FF; others as they are. */
+static unsigned lower_extended_a(unsigned cp)
+{
+	if ((cp < 0x0130 || (cp >= 0x014A && cp < 0x0178)) && cp % 2 == 0)
+		return cp + 1;
+	if (((cp >= 0x0139 && cp < 0x0149) || (cp >= 0x0179 && cp < 0x017F)) && cp % 2 == 1)
+		return cp + 1;
+	if (cp == 0x0130 || cp == 0x0131 || cp == 0x0132 || cp == 0x0133) /* İ ı Ĳ ĳ */
+		return cp == 0x0132 ? 0x0133 : cp;
+	if (cp >= 0x0134 && cp < 0x0138 && cp % 2 == 0)
+		return cp + 1;
+	return cp == 0x0178 ? 0x00FF : cp;
+}
+
+/* The name as compared: ASCII, Latin-1 and Latin Extended-A letters in
+ * lower case, runs of
  * spaces as one, none at the ends (owned), or NULL. */
 static char *fold_name(const char *name)
 {
@@ -601,6 +618,11 @@ static char *fold_name(const char *name)
 		} else if (*s == 0xC3 && s[1] >= 0x80 && s[1] <= 0x9E && s[1] != 0x97) { /* À..Þ but × */
 			*p++ = (char)*s++;
 			*p++ = (char)(*s + 32);
+		} else if ((*s == 0xC4 || *s == 0xC5) && s[1] >= 0x80 && s[1] <= 0xBF) { /* Latin Extended-A */
+			unsigned cp = lower_extended_a((unsigned)(*s & 0x1F) << 6 | (s[1] & 0x3F));
+			*p++ = (char)(0xC0 | cp >> 6);
+			*p++ = (char)(0x80 | (cp & 0x3F));
+			s++;
 		} else {
 			*p++ = (char)*s;
 		}
@@ -664,19 +686,28 @@ static int check_payee_names(const struct split_rules *r, const struct errbuf *e
 	return st;
 }
 
-/* A header or row that is one field with commas, semicolons or runs of
- * spaces in it was saved as CSV or aligned with spaces. */
+const struct split_payee *split_rules_name_clash(const struct split_rules *r, const char *name)
+{
+	char *fold = fold_name(name);
+	const struct split_payee *clash = NULL;
+	for (size_t i = 0; fold && i < r->n && !clash; i++)
+		for (size_t t = 0; t < r->agreements[i].ntiers && !clash; t++)
+			for (size_t p = 0; p < r->agreements[i].tiers[t].npayees && !clash; p++) {
+				const struct split_payee *py = &r->agreements[i].tiers[t].payees[p];
+				char *f = fold_name(py->name);
+				if (f && strcmp(f, fold) == 0 && strcmp(py->name, name) != 0)
+					clash = py;
+				free(f);
+			}
+	free(fold);
+	return clash;
+}
+
+/* A header or row that is one field with commas, semicolons or spaces
+ * in it (want: the fields expected) was saved as CSV or aligned. */
 static const char *not_tab_separated(char **f, size_t nf, size_t want)
 {
-	if (nf != 1 || want == 1)
-		return NULL;
-	if (strchr(f[0], ','))
-		return "it looks comma-separated";
-	if (strchr(f[0], ';'))
-		return "it looks semicolon-separated";
-	if (strstr(f[0], "  ") || strchr(f[0], ' '))
-		return "it looks aligned with spaces";
-	return NULL;
+	return nf == 1 && want > 1 ? tsv_separator_hint(f[0]) : NULL;
 }
 
 static int parse_lines(struct split_rules *r, const char *text, size_t len, const struct errbuf *e)

@@ -177,6 +177,11 @@ int split_apply(struct split_rules *r, const struct split_agreement *a, int64_t 
 		const char *currency, int64_t when, const struct fx_table *fx,
 		struct split_part *parts, size_t *nparts, struct split_step *steps);
 
+/* A payee of r whose name differs from name only by case or spaces (as
+ * the agreements file's own names are checked), or NULL (also when out of
+ * memory).  For --default-payee. */
+const struct split_payee *split_rules_name_clash(const struct split_rules *r, const char *name);
+
 /* Release everything. */
 void split_rules_free(struct split_rules *r);
 

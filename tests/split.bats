@@ -661,17 +661,26 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 		'column "payee": " Ana Lee" and "Ana  Lee" (line 2) differ only by case or spaces: they would be two balances; write one name'
 	agreements_error $'match\tpayee\tshare\n*\tJOSÉ\t50%\n*\tBen\t50%\nX\tJosé\t100%\n' 4 \
 		'column "payee": "José" and "JOSÉ" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	agreements_error $'match\tpayee\tshare\n*\tŁukasz Żak\t50%\n*\tBen\t50%\nX\tłukasz żak\t100%\n' 4 \
+		'column "payee": "łukasz żak" and "Łukasz Żak" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	run --separate-stderr tally-split -a "$F/agent.tsv" -d 'ana' "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --default-payee \"ana\" and the payee \"Ana\" ($F/agent.tsv line 4) differ only by case or spaces: they would be two balances; write one name" ]
 	agreements_error $'match\tpayee\tshare\n*\tJose\xcc\x81\t100%\n' 2 \
 		'column "payee": "Jose'$'\xcc\x81''" has a decomposed accent (not NFC): save the file with composed accents, so that it is one payee'
 }
 
-@test "an agreements file saved as CSV or aligned with spaces: must be TAB-separated" {
+@test "an agreements or rates file saved as CSV or aligned with spaces: must be TAB-separated" {
 	agreements_error $'match,payee,share\n*,Ana,100%\n' 1 \
 		'the agreements file must be TAB-separated: the header line has no TAB (it looks comma-separated)'
 	agreements_error $'match   payee   share\n*       Ana     100%\n' 1 \
 		'the agreements file must be TAB-separated: the header line has no TAB (it looks aligned with spaces)'
 	agreements_error $'match\tpayee\tshare\n*   Ana   100%\n' 2 \
 		'the agreements file must be TAB-separated: this row has no TAB (it looks aligned with spaces)'
+	printf '%s\n' 'date,currency,rate,to' '2026-10-01,EUR,1.08,USD' >"$T/rates.csv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -x "$T/rates.csv" "$F/agent-sales.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/rates.csv:1: the rates file must be TAB-separated: the header line has no TAB (it looks comma-separated)" ]
 }
 
 @test "every product that matches no agreement is listed at once, with its count and total" {
