@@ -99,6 +99,9 @@ struct run {
 	char delta_text[MONEY_BUF];
 	size_t delta_len;
 	bool has_specific;         /* some agreement is not a catch-all */
+	const struct split_agreement **cls_cache; /* agreement of each state class (owned) */
+	unsigned char *cls_found;  /* 0 not looked up, 1 found, 2 not in the file (owned) */
+	size_t ncls_cache;
 };
 
 static void usage(FILE *f, int status)
@@ -520,6 +523,7 @@ struct plan {
 	const char *why;                 /* where it came from, for --explain */
 	const struct split_agreement *a; /* with by_state: the agreement (NULL: the default payee) */
 	bool by_state;                   /* the state named the agreement: no matching */
+	bool reversal;                   /* a refund or chargeback */
 	bool linked;                     /* a reversal whose sale is known (state class or sale_date) */
 	uint32_t cls;                    /* with by_state: the class to record */
 	uint64_t key;                    /* the row's identity (--state) */
@@ -539,6 +543,25 @@ static bool agreement_by_key(const struct run *run, const char *key, const struc
 			return true;
 		}
 	return false;
+}
+
+/* agreement_by_key for the agreement of class id (cls), looked up once a
+ * class: a re-run meets every class a million times. */
+static bool agreement_of_class(struct run *run, uint32_t id, const struct split_state_class *cls,
+			       const struct split_agreement **a)
+{
+	id &= ~SPLIT_STATE_THIS_RUN;
+	if (id >= run->ncls_cache) {
+		size_t n = run->state.nclasses + 1;
+		run->cls_cache = xrealloc(run->cls_cache, n * sizeof *run->cls_cache);
+		run->cls_found = xrealloc(run->cls_found, n);
+		memset(run->cls_found + run->ncls_cache, 0, n - run->ncls_cache);
+		run->ncls_cache = n;
+	}
+	if (!run->cls_found[id])
+		run->cls_found[id] = agreement_by_key(run, cls->agreement, &run->cls_cache[id]) ? 1 : 2;
+	*a = run->cls_cache[id];
+	return run->cls_found[id] == 1;
 }
 
 static void reject_lost_agreement(struct run *run, const struct split_state_class *c, const char *what)
@@ -615,12 +638,13 @@ static bool plan_row(struct run *run, const char *kind, int64_t own, struct plan
 		if (run->opt.force)
 			p->prev = NULL;
 	}
-	if (!is_reversal(kind) || p->prev)
+	p->reversal = is_reversal(kind);
+	if (!p->reversal || p->prev)
 		return true;
 	struct split_state_seen *sale = run->opt.state ? sale_record(run) : NULL;
 	const struct split_state_class *cls = sale ? split_state_class_of(&run->state, sale->cls) : NULL;
 	if (cls) {
-		if (!agreement_by_key(run, cls->agreement, &p->a)) {
+		if (!agreement_of_class(run, sale->cls, cls, &p->a)) {
 			reject_lost_agreement(run, cls, "its sale");
 			return false;
 		}
@@ -948,7 +972,7 @@ static void split_seen(struct run *run, struct tsv_writer *w, struct plan *p, in
 		return;
 	}
 	const struct split_agreement *a;
-	if (!agreement_by_key(run, cls->agreement, &a)) {
+	if (!agreement_of_class(run, id, cls, &a)) {
 		reject_lost_agreement(run, cls, "the row");
 		return;
 	}
@@ -1110,7 +1134,7 @@ static void process_row(struct run *run, struct tsv_writer *w)
 		       run->opt.agreements, a->line, a->match, other->line, other->match);
 		return;
 	}
-	if (is_reversal(kind) && !p.linked && catch_all(a) && run->has_specific) {
+	if (p.reversal && !p.linked && catch_all(a) && run->has_specific) {
 		/* its sale may have been split by another agreement: never guess */
 		reject(run, "%s of (%s, %s, %s): its sale is not in the state%s and it has no sale_date, and its product %s "
 		       "reaches only the catch-all agreement \"%s\" (%s line %ld); split it with its sale, or give it its sale's product",
@@ -1299,6 +1323,8 @@ int main(int argc, char **argv)
 		free(u->file);
 	}
 	free(run.unmatched);
+	free(run.cls_cache);
+	free(run.cls_found);
 	free(run.parts);
 	return EXIT_OK;
 }

@@ -91,10 +91,57 @@ static int grow(struct split_state *s)
 	return 0;
 }
 
+size_t split_state_rows(const struct split_state *s)
+{
+	return s->nhist - s->ngone + s->nseen;
+}
+
+/* The history's record of hash, or NULL: the directory of its top bits
+ * gives the few records that can be it (hashes are uniform), searched by
+ * bisection. */
+static struct split_state_seen *hist_find(const struct split_state *s, uint64_t hash)
+{
+	size_t b = s->dir_bits ? (size_t)(hash >> (64 - s->dir_bits)) : 0;
+	size_t lo = s->dir[b], hi = s->dir[b + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->hist[mid].hash == hash)
+			return s->hist[mid].cls == SPLIT_STATE_GONE ? NULL : &s->hist[mid];
+		if (s->hist[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The directory of the history: dir[b] is the first record whose hash's
+ * top dir_bits bits are b or more; about four records a bucket. */
+static int build_dir(struct split_state *s)
+{
+	int bits = 0;
+	while (bits < 40 && ((size_t)4 << bits) < s->nhist)
+		bits++;
+	size_t nb = (size_t)1 << bits;
+	s->dir = malloc((nb + 1) * sizeof *s->dir);
+	if (!s->dir)
+		return -1;
+	s->dir_bits = bits;
+	size_t i = 0;
+	for (size_t b = 0; b < nb; b++) {
+		while (i < s->nhist && (bits ? (size_t)(s->hist[i].hash >> (64 - bits)) : 0) < b)
+			i++;
+		s->dir[b] = i;
+	}
+	s->dir[nb] = s->nhist;
+	return 0;
+}
+
 struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash)
 {
-	if (!s->nslots)
-		return NULL;
+	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
+	if (e || !s->nslots)
+		return e;
 	for (size_t j = home_slot(hash, s->nslots); s->slots[j].hash; j = (j + 1) & (s->nslots - 1))
 		if (s->slots[j].hash == hash)
 			return &s->slots[j];
@@ -110,6 +157,13 @@ static int32_t day_of(int64_t t)
 struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, int64_t day,
 					 uint32_t cls, int64_t basis)
 {
+	struct split_state_seen *h = s->nhist ? hist_find(s, hash) : NULL;
+	if (h) {
+		h->day = day_of(day);
+		h->cls = cls | SPLIT_STATE_THIS_RUN;
+		h->basis = basis;
+		return h;
+	}
 	if (2 * (s->nseen + 1) > s->nslots && grow(s) < 0)
 		return NULL;
 	size_t j = home_slot(hash, s->nslots);
@@ -128,7 +182,13 @@ struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, i
 
 void split_state_remove(struct split_state *s, uint64_t hash)
 {
-	struct split_state_seen *e = split_state_find(s, hash);
+	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
+	if (e) { /* kept in place, so that the history stays sorted */
+		e->cls = SPLIT_STATE_GONE;
+		s->ngone++;
+		return;
+	}
+	e = split_state_find(s, hash);
 	if (!e)
 		return;
 	size_t mask = s->nslots - 1, i = (size_t)(e - s->slots);
@@ -197,7 +257,7 @@ uint32_t split_state_class(struct split_state *s, const char *agreement, const c
 			if (class_is(&s->classes[s->class_index[j] - 1], agreement, product, sku, currency))
 				return (uint32_t)s->class_index[j];
 	}
-	if (s->nclasses >= SPLIT_STATE_THIS_RUN - 1)
+	if (s->nclasses >= SPLIT_STATE_GONE - 1)
 		return 0;
 	if (2 * (s->nclasses + 1) > s->class_slots && class_grow(s) < 0)
 		return 0;
@@ -363,29 +423,8 @@ struct reader {
 	uint64_t chain;   /* digest of the lines so far */
 	uint64_t records; /* records so far */
 	bool ended;       /* the end record was read */
-	struct split_state_seen *pending; /* seen records read, in file order (owned) */
-	size_t npending, cap;
+	size_t cap;       /* room in s->hist */
 };
-
-/* The seen records read into s's table, sized once for them. */
-static int build_table(struct split_state *s, const struct reader *rd)
-{
-	size_t n = 1024;
-	while (n < 2 * (rd->npending + 1))
-		n *= 2;
-	s->slots = calloc(n, sizeof *s->slots);
-	if (!s->slots)
-		return -1;
-	s->nslots = n;
-	for (size_t i = 0; i < rd->npending; i++) {
-		size_t j = home_slot(rd->pending[i].hash, n);
-		while (s->slots[j].hash)
-			j = (j + 1) & (n - 1);
-		s->slots[j] = rd->pending[i];
-	}
-	s->nseen = rd->npending;
-	return 0;
-}
 
 static int read_cap(struct reader *rd, char **f)
 {
@@ -447,19 +486,18 @@ static int read_seen(struct reader *rd, char **f, size_t nf)
 			   f[3], s->nclasses);
 	if (nf == 5 && !parse_micros(f[4], &basis))
 		return bad(rd->err_line, rd->line, rd->err, "bad amount \"%s\"", f[4]);
-	/* the file is sorted by hash; the table is built at the end (inserting
-	 * sorted keys into a growing table would cluster them) */
-	if (rd->npending > 0 && rd->pending[rd->npending - 1].hash >= h)
+	/* the file is sorted by hash: the history is kept so, and searched */
+	if (s->nhist > 0 && s->hist[s->nhist - 1].hash >= h)
 		return bad(rd->err_line, rd->line, rd->err, "seen record %s is out of order or repeated", f[1]);
-	if (rd->npending == rd->cap) {
-		size_t n = rd->cap ? rd->cap * 2 : 1024;
-		void *p = realloc(rd->pending, n * sizeof *rd->pending);
+	if (s->nhist == rd->cap) {
+		size_t n = rd->cap ? rd->cap + rd->cap / 2 : 1024;
+		void *p = realloc(s->hist, n * sizeof *s->hist);
 		if (!p)
 			return -1;
-		rd->pending = p;
+		s->hist = p;
 		rd->cap = n;
 	}
-	rd->pending[rd->npending++] = (struct split_state_seen){h, basis, day_of(day), (uint32_t)cls};
+	s->hist[s->nhist++] = (struct split_state_seen){h, basis, day_of(day), (uint32_t)cls};
 	return 0;
 }
 
@@ -568,11 +606,10 @@ int split_state_read(struct split_state *s, const char *path, long *err_line, ch
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		return errno == ENOENT ? 0 : -1;
-	struct reader rd = {s, 0, err_line, err, HASH_FNV_OFFSET, 0, false, NULL, 0, 0};
+	struct reader rd = {s, 0, err_line, err, HASH_FNV_OFFSET, 0, false, 0};
 	int st = read_lines(&rd, fp);
-	if (st == 0 && rd.npending > 0)
-		st = build_table(s, &rd);
-	free(rd.pending);
+	if (st == 0 && s->nhist > 0 && build_dir(s) < 0)
+		st = -1;
 	if (st == 0 && rd.line == 0)
 		st = bad(err_line, 0, err, "empty file: not a tally-split state file");
 	if (st == 0 && s->version == 2 && !rd.ended)
@@ -736,12 +773,44 @@ static char *put_u64(char *p, uint64_t v)
 	return p;
 }
 
-/* The seen rows sorted by hash, each line formatted by hand: with a
- * million rows, printf would be a third of the run. */
-static void write_seen(struct writer *w, struct split_state *s)
+/* One seen line, formatted by hand: with a million rows, printf would be
+ * a third of the run.  *last_day and day[] cache the last day written. */
+static void write_seen_line(struct writer *w, const struct split_state_seen *e, int32_t *last_day,
+			    char *day)
 {
 	static const char hex[] = "0123456789abcdef";
-	/* sorted in place, no copy: the table is packed and no longer a table */
+	char line[128], *p = line;
+	memcpy(p, "seen\t", 5);
+	p += 5;
+	for (int d = 15; d >= 0; d--)
+		*p++ = hex[(e->hash >> (4 * d)) & 15];
+	*p++ = '\t';
+	if (e->day != *last_day) {
+		date_format_day(day, (int64_t)e->day * SECONDS_PER_DAY);
+		*last_day = e->day;
+	}
+	memcpy(p, day, 10);
+	p += 10;
+	uint32_t cls = e->cls & ~SPLIT_STATE_THIS_RUN;
+	if (cls != SPLIT_STATE_LEGACY) {
+		*p++ = '\t';
+		p = put_u64(p, cls);
+		*p++ = '\t';
+		if (e->basis < 0)
+			*p++ = '-';
+		p = put_u64(p, e->basis < 0 ? 0 - (uint64_t)e->basis : (uint64_t)e->basis);
+	}
+	*p++ = '\n';
+	size_t n = (size_t)(p - line);
+	out_write(w->o, line, n);
+	w->chain = hash_fnv1a(w->chain, line, n);
+	w->records++;
+}
+
+/* The seen rows sorted by hash: the history (sorted) merged with this
+ * run's new rows, sorted in place in their table (no copy). */
+static void write_seen(struct writer *w, struct split_state *s)
+{
 	struct split_state_seen *order = s->slots;
 	size_t k = 0;
 	for (size_t i = 0; i < s->nslots; i++)
@@ -760,33 +829,14 @@ static void write_seen(struct writer *w, struct split_state *s)
 	s->nslots = 0;
 	char day[DATE_BUF];
 	int32_t last_day = INT32_MIN;
-	for (size_t i = 0; i < k; i++) {
-		char line[128], *p = line;
-		memcpy(p, "seen\t", 5);
-		p += 5;
-		for (int d = 15; d >= 0; d--)
-			*p++ = hex[(order[i].hash >> (4 * d)) & 15];
-		*p++ = '\t';
-		if (order[i].day != last_day) {
-			date_format_day(day, (int64_t)order[i].day * SECONDS_PER_DAY);
-			last_day = order[i].day;
+	size_t i = 0, j = 0;
+	while (i < s->nhist || j < k) {
+		if (i < s->nhist && s->hist[i].cls == SPLIT_STATE_GONE) {
+			i++;
+			continue;
 		}
-		memcpy(p, day, 10);
-		p += 10;
-		uint32_t cls = order[i].cls & ~SPLIT_STATE_THIS_RUN;
-		if (cls != SPLIT_STATE_LEGACY) {
-			*p++ = '\t';
-			p = put_u64(p, cls);
-			*p++ = '\t';
-			if (order[i].basis < 0)
-				*p++ = '-';
-			p = put_u64(p, order[i].basis < 0 ? 0 - (uint64_t)order[i].basis : (uint64_t)order[i].basis);
-		}
-		*p++ = '\n';
-		size_t n = (size_t)(p - line);
-		out_write(w->o, line, n);
-		w->chain = hash_fnv1a(w->chain, line, n);
-		w->records++;
+		bool from_hist = j == k || (i < s->nhist && s->hist[i].hash < order[j].hash);
+		write_seen_line(w, from_hist ? &s->hist[i++] : &order[j++], &last_day, day);
 	}
 	s->slots = NULL;
 	free(order);
@@ -815,6 +865,8 @@ void split_state_free(struct split_state *s)
 	free(s->classes);
 	free(s->class_index);
 	free(s->runs);
+	free(s->hist);
+	free(s->dir);
 	free(s->slots);
 	memset(s, 0, sizeof *s);
 }

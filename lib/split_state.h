@@ -51,6 +51,7 @@
 
 #define SPLIT_STATE_LEGACY 0u          /* class of a seen row migrated from state 1 */
 #define SPLIT_STATE_THIS_RUN 0x80000000u /* flag in seen.cls: met in this run */
+#define SPLIT_STATE_GONE 0x7fffffffu   /* seen.cls of a record removed from the history */
 
 struct split_state_cap {
 	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR", parts escaped (owned) */
@@ -86,7 +87,13 @@ struct split_state {
 	size_t class_slots;               /* a power of two, or 0 */
 	struct split_state_run *runs;     /* (owned) */
 	size_t nruns;
-	struct split_state_seen *slots;   /* open-addressing set of seen rows (owned) */
+	struct split_state_seen *hist;    /* the seen rows read, sorted by hash (owned):
+					   * 24 bytes a row, found through dir */
+	size_t nhist;                     /* records in hist, GONE ones included */
+	size_t ngone;                     /* of them removed */
+	size_t *dir;                      /* hist's directory by top hash bits (owned) */
+	int dir_bits;                     /* 2^dir_bits buckets, dir[] has one more entry */
+	struct split_state_seen *slots;   /* open-addressing set of rows new in this run (owned) */
 	size_t nslots;                    /* a power of two, or 0 */
 	size_t nseen;                     /* occupied slots */
 	int version;                      /* format of the file read: 1 or 2; 0 if none */
@@ -118,6 +125,9 @@ int split_state_read(struct split_state *s, const char *path, long *err_line, ch
  * A counter beyond its cap (the cap was lowered) is an error: returns -1
  * with err[] naming it; else 0. */
 int split_state_bind(const struct split_state *s, struct split_rules *r, char *err, size_t errcap);
+
+/* The number of seen rows (read and new). */
+size_t split_state_rows(const struct split_state *s);
 
 /* The seen record of hash, or NULL. */
 struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash);
