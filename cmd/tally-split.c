@@ -545,8 +545,24 @@ static bool agreement_by_key(const struct run *run, const char *key, const struc
 	return false;
 }
 
+/* An agreement with the match of cls and the terms it had, whatever its
+ * dates, or NULL. */
+static const struct split_agreement *same_terms(const struct run *run, const struct split_state_class *cls)
+{
+	size_t n = strcspn(cls->agreement, "\t");
+	for (size_t i = 0; i < run->rules.n; i++) {
+		const struct split_agreement *a = &run->rules.agreements[i];
+		if (a->terms == cls->terms && strncmp(a->key, cls->agreement, n) == 0 && a->key[n] == '\t')
+			return a;
+	}
+	return NULL;
+}
+
 /* agreement_by_key for the agreement of class id (cls), looked up once a
- * class: a re-run meets every class a million times. */
+ * class (a re-run meets every class a million times): by its match, from
+ * and to, else by its match and the terms it had (an agreement ended with
+ * `to` since).  False when neither is in the file (cls_found 2) or the
+ * agreement was edited in place (3). */
 static bool agreement_of_class(struct run *run, uint32_t id, const struct split_state_class *cls,
 			       const struct split_agreement **a)
 {
@@ -558,20 +574,40 @@ static bool agreement_of_class(struct run *run, uint32_t id, const struct split_
 		memset(run->cls_found + run->ncls_cache, 0, n - run->ncls_cache);
 		run->ncls_cache = n;
 	}
-	if (!run->cls_found[id])
-		run->cls_found[id] = agreement_by_key(run, cls->agreement, &run->cls_cache[id]) ? 1 : 2;
+	if (!run->cls_found[id]) {
+		const struct split_agreement *found;
+		bool there = agreement_by_key(run, cls->agreement, &found);
+		run->cls_found[id] = !there ? 2 : found && found->terms != cls->terms ? 3 : 1;
+		if (run->cls_found[id] != 1 && *cls->agreement) {
+			/* ended with `to` (or re-dated) since: the same match with the same terms */
+			const struct split_agreement *same = same_terms(run, cls);
+			if (same) {
+				found = same;
+				run->cls_found[id] = 1;
+			}
+		}
+		run->cls_cache[id] = found;
+	}
 	*a = run->cls_cache[id];
 	return run->cls_found[id] == 1;
 }
 
-static void reject_lost_agreement(struct run *run, const struct split_state_class *c, const char *what)
+/* Reject the row whose class c (id) names an agreement the file no longer
+ * has as it was (agreement_of_class said so). */
+static void reject_lost_agreement(struct run *run, uint32_t id, const struct split_state_class *c,
+				  const char *what)
 {
 	char match[256];
 	snprintf(match, sizeof match, "%s", c->agreement);
 	char *tab = strchr(match, '\t');
 	if (tab)
 		*tab = '\0';
-	if (!*c->agreement)
+	if (run->cls_found[id & ~SPLIT_STATE_THIS_RUN] == 3)
+		reject(run, "%s was split by the agreement \"%s\" (state %s) as it was before an edit in place "
+		       "(payees, shares or caps differ now): put the old terms back, end them with \"to\" and start "
+		       "the new ones with \"from\", so that this row goes by the split its sale had",
+		       what, match, run->opt.state);
+	else if (!*c->agreement)
 		reject(run, "%s was split by --default-payee (state %s); give --default-payee to split this row",
 		       what, run->opt.state);
 	else
@@ -645,7 +681,7 @@ static bool plan_row(struct run *run, const char *kind, int64_t own, struct plan
 	const struct split_state_class *cls = sale ? split_state_class_of(&run->state, sale->cls) : NULL;
 	if (cls) {
 		if (!agreement_of_class(run, sale->cls, cls, &p->a)) {
-			reject_lost_agreement(run, cls, "its sale");
+			reject_lost_agreement(run, sale->cls, cls, "its sale");
 			return false;
 		}
 		p->by_state = p->linked = true;
@@ -890,7 +926,7 @@ static void agreement_lines(struct run *run, const struct split_row *row, char *
  * current row's product, sku and currency. */
 static uint32_t class_for(struct run *run, const struct split_agreement *a)
 {
-	uint32_t id = split_state_class(&run->state, a ? a->key : "", field(run, run->col.product),
+	uint32_t id = split_state_class(&run->state, a ? a->key : "", a ? a->terms : 0, field(run, run->col.product),
 					field(run, run->col.sku), run->currency);
 	if (!id)
 		diag_die(EXIT_DATA, "out of memory");
@@ -973,7 +1009,7 @@ static void split_seen(struct run *run, struct tsv_writer *w, struct plan *p, in
 	}
 	const struct split_agreement *a;
 	if (!agreement_of_class(run, id, cls, &a)) {
-		reject_lost_agreement(run, cls, "the row");
+		reject_lost_agreement(run, id, cls, "the row");
 		return;
 	}
 	int64_t basis, delta;

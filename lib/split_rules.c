@@ -521,6 +521,25 @@ static int check_agreement(struct split_rules *r, struct split_agreement *a, con
 	return SPLIT_OK;
 }
 
+/* The digest of what agreement a pays to whom (split_agreement.terms). */
+static uint64_t agreement_terms(const struct split_agreement *a)
+{
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, &a->gross, sizeof a->gross);
+	for (size_t t = 0; t < a->ntiers; t++) {
+		const struct split_tier *tier = &a->tiers[t];
+		int64_t nums[3] = {tier->number, tier->capped, tier->cap};
+		h = hash_fnv1a(h, nums, sizeof nums);
+		h = hash_fnv1a(h, tier->cap_currency, sizeof tier->cap_currency);
+		for (size_t p = 0; p < tier->npayees; p++) {
+			const struct split_payee *py = &tier->payees[p];
+			int64_t share[2] = {py->share.num, py->share.den};
+			h = hash_fnv1a(h, py->name, strlen(py->name) + 1);
+			h = hash_fnv1a(h, share, sizeof share);
+		}
+	}
+	return h ? h : 1;
+}
+
 static int assign_caps(struct split_rules *r)
 {
 	size_t n = 0;
@@ -541,6 +560,7 @@ static int assign_caps(struct split_rules *r)
 		free(esc);
 		if (!a->key)
 			return SPLIT_ENOMEM;
+		a->terms = agreement_terms(a);
 		for (size_t t = 0; t < a->ntiers; t++) {
 			struct split_tier *tier = &a->tiers[t];
 			if (!tier->capped)

@@ -72,6 +72,8 @@ struct split_agreement {
 	char *match;              /* `match` as written (owned) */
 	char *key;                /* "MATCH\tFROM\tTO", each part escaped: the agreement
 				   * across runs, in the state file (owned) */
+	uint64_t terms;           /* digest of its tiers, payees, shares, caps and basis:
+				   * tells an agreement edited in place (never 0) */
 	enum split_on on;         /* field matched */
 	const char *glob;         /* pattern after the "field:" prefix (in match) */
 	bool exact;               /* the glob has no wildcard */

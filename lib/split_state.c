@@ -15,7 +15,7 @@
 #include "tsv.h"
 
 #define SECONDS_PER_DAY 86400
-#define MAX_FIELDS 9 /* the most fields of a record, plus one to tell too many */
+#define MAX_FIELDS 10 /* the most fields of a record, plus one to tell too many */
 
 static uint64_t mix(uint64_t h)
 {
@@ -206,20 +206,21 @@ void split_state_remove(struct split_state *s, uint64_t hash)
 
 /* ---- classes ----------------------------------------------------------- */
 
-static uint64_t class_hash(const char *agreement, const char *product, const char *sku,
-			   const char *currency)
+static uint64_t class_hash(const char *agreement, uint64_t terms, const char *product,
+			   const char *sku, const char *currency)
 {
 	uint64_t h = HASH_FNV_OFFSET;
 	h = hash_fnv1a(h, agreement, strlen(agreement) + 1);
+	h = hash_fnv1a(h, &terms, sizeof terms);
 	h = hash_fnv1a(h, product, strlen(product) + 1);
 	h = hash_fnv1a(h, sku, strlen(sku) + 1);
 	return mix(hash_fnv1a(h, currency, strlen(currency)));
 }
 
-static bool class_is(const struct split_state_class *c, const char *agreement, const char *product,
-		     const char *sku, const char *currency)
+static bool class_is(const struct split_state_class *c, const char *agreement, uint64_t terms,
+		     const char *product, const char *sku, const char *currency)
 {
-	return strcmp(c->agreement, agreement) == 0 && strcmp(c->product, product) == 0 &&
+	return c->terms == terms && strcmp(c->agreement, agreement) == 0 && strcmp(c->product, product) == 0 &&
 	       strcmp(c->sku, sku) == 0 && strcmp(c->currency, currency) == 0;
 }
 
@@ -227,7 +228,7 @@ static void class_insert(struct split_state *s, size_t id)
 {
 	const struct split_state_class *c = &s->classes[id - 1];
 	size_t mask = s->class_slots - 1;
-	size_t j = (size_t)class_hash(c->agreement, c->product, c->sku, c->currency) & mask;
+	size_t j = (size_t)class_hash(c->agreement, c->terms, c->product, c->sku, c->currency) & mask;
 	while (s->class_index[j])
 		j = (j + 1) & mask;
 	s->class_index[j] = id;
@@ -247,14 +248,14 @@ static int class_grow(struct split_state *s)
 	return 0;
 }
 
-uint32_t split_state_class(struct split_state *s, const char *agreement, const char *product,
-			   const char *sku, const char *currency)
+uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
+			   const char *product, const char *sku, const char *currency)
 {
 	if (s->class_slots) {
 		size_t mask = s->class_slots - 1;
-		size_t j = (size_t)class_hash(agreement, product, sku, currency) & mask;
+		size_t j = (size_t)class_hash(agreement, terms, product, sku, currency) & mask;
 		for (; s->class_index[j]; j = (j + 1) & mask)
-			if (class_is(&s->classes[s->class_index[j] - 1], agreement, product, sku, currency))
+			if (class_is(&s->classes[s->class_index[j] - 1], agreement, terms, product, sku, currency))
 				return (uint32_t)s->class_index[j];
 	}
 	if (s->nclasses >= SPLIT_STATE_GONE - 1)
@@ -267,6 +268,7 @@ uint32_t split_state_class(struct split_state *s, const char *agreement, const c
 	s->classes = p;
 	struct split_state_class *c = &s->classes[s->nclasses];
 	c->agreement = strdup(agreement);
+	c->terms = terms;
 	c->product = strdup(product);
 	c->sku = strdup(sku);
 	snprintf(c->currency, sizeof c->currency, "%s", currency);
@@ -453,15 +455,18 @@ static int read_class(struct reader *rd, char **f)
 	if (!parse_count(f[1], UINT32_MAX, &id) || id != s->nclasses + 1)
 		return bad(rd->err_line, rd->line, rd->err, "class id \"%s\" is not %zu", f[1],
 			   s->nclasses + 1);
-	if (!escapes_valid(f + 2, 3) || !unescape(f[5]) || !unescape(f[6]))
+	if (!escapes_valid(f + 2, 3) || !unescape(f[6]) || !unescape(f[7]))
 		return bad(rd->err_line, rd->line, rd->err, "invalid escape");
-	if (strlen(f[7]) != 3 || currency_digits(f[7], 3) < 0)
-		return bad(rd->err_line, rd->line, rd->err, "bad currency \"%s\"", f[7]);
+	if (strlen(f[8]) != 3 || currency_digits(f[8], 3) < 0)
+		return bad(rd->err_line, rd->line, rd->err, "bad currency \"%s\"", f[8]);
 	bool deflt = !*f[2] && !*f[3] && !*f[4];
+	uint64_t terms = 0;
+	if (deflt ? strcmp(f[5], "-") != 0 : !parse_hex64(f[5], &terms, false))
+		return bad(rd->err_line, rd->line, rd->err, "bad terms \"%s\"", f[5]);
 	char *key = deflt ? strdup("") : join_key(f + 2, 3);
 	if (!key)
 		return -1;
-	uint32_t got = split_state_class(s, key, f[5], f[6], f[7]);
+	uint32_t got = split_state_class(s, key, terms, f[6], f[7], f[8]);
 	free(key);
 	if (got == 0)
 		return -1;
@@ -539,7 +544,7 @@ static int read_record(struct reader *rd, char **f, size_t nf)
 		return read_cap(rd, f);
 	if (strcmp(t, "seen") == 0 && (nf == 3 || (v2 && nf == 5)))
 		return read_seen(rd, f, nf);
-	if (v2 && strcmp(t, "class") == 0 && nf == 8)
+	if (v2 && strcmp(t, "class") == 0 && nf == 9)
 		return read_class(rd, f);
 	if (v2 && strcmp(t, "run") == 0 && nf == 3)
 		return read_run(rd, f);
@@ -744,9 +749,12 @@ static void write_classes(struct writer *w, const struct split_state *s)
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct split_state_class *c = &s->classes[i];
 		char *product = escaped(c->product), *sku = escaped(c->sku);
+		char terms[17] = "-";
+		if (c->terms)
+			snprintf(terms, sizeof terms, "%016" PRIx64, c->terms);
 		if (product && sku)
-			emit(w, "class\t%zu\t%s\t%s\t%s\t%s\n", i + 1, *c->agreement ? c->agreement : "\t\t",
-			     product, sku, c->currency);
+			emit(w, "class\t%zu\t%s\t%s\t%s\t%s\t%s\n", i + 1, *c->agreement ? c->agreement : "\t\t",
+			     terms, product, sku, c->currency);
 		else
 			w->o->err = w->o->err ? w->o->err : ENOMEM;
 		free(product);

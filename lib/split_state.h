@@ -10,7 +10,7 @@
  *
  *     # tally-split state 2
  *     cap    MATCH  FROM  TO  TIER  CURRENCY  RECOUPED
- *     class  ID  MATCH  FROM  TO  PRODUCT  SKU  CURRENCY
+ *     class  ID  MATCH  FROM  TO  TERMS  PRODUCT  SKU  CURRENCY
  *     run    INPUT  OUTPUT
  *     seen   HASH  DAY  CLASS  BASIS
  *     seen   HASH  DAY
@@ -21,7 +21,8 @@
  * other lines of the agreements file does not lose what was recouped;
  * records of tiers no longer in the file are kept as they are.  A `class`
  * record names, once, an agreement (match, from, to; an empty match is
- * --default-payee) with the product, sku and currency of rows it split;
+ * --default-payee) and the digest of its terms (16 hex digits, "-" for
+ * the default payee) with the product, sku and currency of rows it split;
  * ids count from 1 in the order classes were first met.  A `run` record
  * holds two 64-bit digests (16 hex digits) of a run's input rows and of
  * the -o file it wrote ("-" for standard output).  A `seen` record is the
@@ -58,9 +59,11 @@ struct split_state_cap {
 	int64_t recouped; /* micro-units of CUR */
 };
 
-/* What split a row: its agreement, product, sku and currency. */
+/* What split a row: its agreement (and its terms then), product, sku and
+ * currency. */
 struct split_state_class {
 	char *agreement; /* "MATCH\tFROM\tTO", parts escaped; "" for the default payee (owned) */
+	uint64_t terms;  /* split_agreement.terms when it split the row; 0 for the default payee */
 	char *product;   /* (owned) */
 	char *sku;       /* (owned) */
 	char currency[4];
@@ -142,11 +145,11 @@ struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, i
  * become invalid). */
 void split_state_remove(struct split_state *s, uint64_t hash);
 
-/* The id of the class (agreement: split_agreement.key, or "" for the
- * default payee; product, sku, currency), added when new.  Returns 0 when out of
+/* The id of the class (agreement: split_agreement.key and .terms, or ""
+ * and 0 for the default payee; product, sku, currency), added when new.  Returns 0 when out of
  * memory. */
-uint32_t split_state_class(struct split_state *s, const char *agreement, const char *product,
-			   const char *sku, const char *currency);
+uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
+			   const char *product, const char *sku, const char *currency);
 
 /* The class of id (1..nclasses), or NULL. */
 const struct split_state_class *split_state_class_of(const struct split_state *s, uint32_t id);

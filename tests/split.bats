@@ -602,6 +602,26 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 	[ "$stderr" = "tally-split: $T/nov.tsv:2: its sale was split by the agreement \"Course*\" (state $T/st), which $T/a.tsv no longer has; put it back (with its from and to) to split this row" ]
 }
 
+@test "a refund whose sale's agreement was edited in place is refused, not split by the new shares" {
+	sales "$T/oct.tsv" $'2026-10-03\tstripe\tch_1\t1\tCourse: Pro\tsale\t\tUSD\t100.00'
+	sales "$T/nov.tsv" $'2026-11-04\tstripe\tch_1\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-100.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	# Course* now 50/50 with Ben, edited in place rather than dated
+	head -4 "$F/courses.tsv" >"$T/a.tsv"
+	printf '%s\n' $'Course*\t1\tAna\t50%' $'Course*\t1\tBen\t50%' >>"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/nov.tsv:2: its sale was split by the agreement \"Course*\" (state $T/st) as it was before an edit in place (payees, shares or caps differ now): put the old terms back, end them with \"to\" and start the new ones with \"from\", so that this row goes by the split its sale had" ]
+	# changed the right way: the old terms end in October, the new start in November;
+	# the refund of October's sale still claws back 100% from Ana
+	printf '%s\n' $'match\tfrom\tto\tpayee\tshare' $'*\t\t\tAna\t60%' $'*\t\t\tBen\t40%' \
+		$'Course*\t\t2026-10-31\tAna\t100%' $'Course*\t2026-11-01\t\tAna\t50%' $'Course*\t2026-11-01\t\tBen\t50%' >"$T/b.tsv"
+	split_cut 10- -a "$T/b.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Ana\t1\t4\t1\t-100.00')" ]
+}
+
 @test "a row split before that has changed yields exactly the difference; the unchanged are passed over" {
 	# October: G1 sells 10.00 (Ana 60%, Ben 40%).
 	sales "$T/oct.tsv" $'2026-10-05\tgumroad\tG1\t1\tEbook\tsale\t\tUSD\t10.00'

@@ -343,9 +343,9 @@ static void test_state(void)
 	tap_ok(k1 != k2 && k1 != 0, "state keys differ by kind");
 	tap_ok(split_state_key("a", "bc", "1", "sale", NULL, 1) != split_state_key("ab", "c", "1", "sale", NULL, 1),
 	       "state keys separate their fields");
-	uint32_t c1 = split_state_class(&s, r.agreements[0].key, "P one", "sku\t1", "USD");
-	uint32_t c2 = split_state_class(&s, "", "P two", "", "EUR");
-	tap_ok(c1 == 1 && c2 == 2 && split_state_class(&s, r.agreements[0].key, "P one", "sku\t1", "USD") == 1,
+	uint32_t c1 = split_state_class(&s, r.agreements[0].key, r.agreements[0].terms, "P one", "sku\t1", "USD");
+	uint32_t c2 = split_state_class(&s, "", 0, "P two", "", "EUR");
+	tap_ok(c1 == 1 && c2 == 2 && split_state_class(&s, r.agreements[0].key, r.agreements[0].terms, "P one", "sku\t1", "USD") == 1,
 	       "classes are numbered once");
 	for (int i = 0; i < 5000; i++) {
 		char order[32];
