@@ -848,3 +848,32 @@ make_state() {
 	run --separate-stderr tally-split -a "$F/agent.tsv" -e /dev/null -r /dev/null "$T/in.tsv"
 	[ "$status" -eq 0 ]
 }
+
+@test "a cycle of cumulative exports, a changed row and a re-run: report --check balances to the micro-unit" {
+	# October: two sales.  November's export is cumulative: October's rows again (E1 now
+	# nets 6.00: partly refunded in place), a new sale and a refund of E2.  Then November
+	# is run again after a failure.
+	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE1\t1\tPoster\tsale\t\tUSD\t10.00' \
+		$'2026-10-02\tetsy\tE2\t1\tMug\tsale\t\tUSD\t7.00'
+	sales "$T/nov.tsv" $'2026-10-01\tetsy\tE1\t1\tPoster\tsale\t\tUSD\t6.00' \
+		$'2026-10-02\tetsy\tE2\t1\tMug\tsale\t\tUSD\t7.00' \
+		$'2026-11-03\tetsy\tE3\t1\tPoster\tsale\t\tUSD\t5.00' \
+		$'2026-11-04\tetsy\tE2\t1\tMug\trefund\t\tUSD\t-7.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-oct.tsv" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-nov.tsv" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/alloc-nov.tsv" "$T/nov.before"
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-nov.tsv" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	cmp "$T/alloc-nov.tsv" "$T/nov.before"
+	# November: E1's difference -4.00, E3 5.00, E2's refund -7.00: net -6.00, split 60/40
+	[ "$(cut -f3,9,10,14 "$T/alloc-nov.tsv")" = "$(printf '%s\n' $'order\tnet\tpayee\tamount' \
+		$'E1\t-4.00\tAna\t-2.40' $'E1\t-4.00\tBen\t-1.60' $'E3\t5.00\tAna\t3.00' $'E3\t5.00\tBen\t2.00' \
+		$'E2\t-7.00\tAna\t-4.20' $'E2\t-7.00\tBen\t-2.80')" ]
+	{ cat "$T/alloc-oct.tsv"; tail -n +2 "$T/alloc-nov.tsv"; } >"$T/all.tsv"
+	run --separate-stderr tally-report --check "$T/all.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-10\tUSD\t13.00\t13.00\t13.00\t0.00\tok' $'2026-11\tUSD\t-2.00\t-2.00\t0.00\t-2.00\tok')" ]
+}
