@@ -20,6 +20,7 @@
 #include "date.h"
 #include "diag.h"
 #include "fx.h"
+#include "hash.h"
 #include "kinds.h"
 #include "lock.h"
 #include "money.h"
@@ -41,13 +42,25 @@ struct options {
 	const char *agreements;    /* -a */
 	const char *default_payee; /* -d */
 	const char *explain;       /* -e */
-	bool force;                /* -f */
+	bool force;                /* --force: split rows the state has seen again */
+	bool skip_seen;            /* --skip-seen given (the default) */
 	const char *kinds[MAX_KINDS]; /* -k, or default_kinds */
 	size_t nkinds;
 	const char *output;        /* -o: written atomically, else stdout */
 	const char *rejects;       /* -r */
 	const char *state;         /* -s */
 	const char *fx;            /* -x */
+};
+
+/* Rows of one product that no agreement matches, listed together at the end. */
+struct unmatched {
+	char *product, *source, *sku, *kind; /* of its first row (owned) */
+	char *file;                          /* where its first row is (owned) */
+	long line;
+	char currency[4];                    /* of its first row */
+	long rows;
+	int64_t total;                       /* net of its rows in that currency */
+	bool mixed;                          /* rows in other currencies too */
 };
 
 /* Column indexes in the input; -1 when absent (optional ones). */
@@ -77,13 +90,24 @@ struct run {
 	char currency[4];          /* cache of the last currency seen */
 	int digits;
 	long rows_split;
-	long repeats;              /* rows refused as split already (--rejects) */
+	long rows_seen;            /* passed over: split already, unchanged */
+	long rows_changed;         /* split already, changed: their difference split */
+	uint64_t input_digest;     /* of every input row, for the run record */
+	struct unmatched *unmatched; /* products no agreement matches (owned) */
+	size_t nunmatched;
+	int delta_col;             /* column written as delta_text, or -1 */
+	char delta_text[MONEY_BUF];
+	size_t delta_len;
+	bool has_specific;         /* some agreement is not a catch-all */
+	const struct split_agreement **cls_cache; /* agreement of each state class (owned) */
+	unsigned char *cls_found;  /* 0 not looked up, 1 found, 2 not in the file (owned) */
+	size_t ncls_cache;
 };
 
 static void usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
-		   "                   [-r FILE] [-s STATE] [-x RATES] [FILE...]\n"
+	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
+		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES] [FILE...]\n"
 		   "       tally-split --help | --version\n");
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
@@ -116,18 +140,66 @@ static void parse_kinds(struct options *opt, char *list)
 		diag_die(EXIT_USAGE, "--kinds: empty list");
 }
 
+/* Whether paths a and b name one regular file: by device and inode when
+ * both exist, else by their folder's real path and their last component.
+ * Devices, FIFOs and "-" never clash (--explain /dev/stderr). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+	if (ea && eb)
+		return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (ea != eb)
+		return false;
+	/* neither exists yet: compare where they would be created */
+	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	snprintf(da, sizeof da, "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".");
+	snprintf(db, sizeof db, "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".");
+	return realpath(da, ra) && realpath(db, rb) && strcmp(ra, rb) == 0 &&
+	       strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) == 0;
+}
+
+/* Two of the files a run writes, or one it writes and one it reads, that
+ * are one file would lose one of them (-s X -o X kept only the state):
+ * a usage error. */
+static void check_paths(const struct options *opt, char **inputs, int ninputs)
+{
+	const char *out_names[] = {"--output", "--rejects", "--state", "--explain"};
+	const char *outs[] = {opt->output, opt->rejects, opt->state, opt->explain};
+	size_t nout = sizeof outs / sizeof *outs;
+	for (size_t i = 0; i < nout; i++) {
+		if (!outs[i])
+			continue;
+		for (size_t j = i + 1; j < nout; j++)
+			if (outs[j] && same_file(outs[i], outs[j]))
+				diag_die(EXIT_USAGE, "%s and %s name the same file %s", out_names[i], out_names[j], outs[j]);
+		const char *ins[] = {opt->agreements, opt->fx};
+		for (size_t k = 0; k < 2; k++)
+			if (ins[k] && same_file(outs[i], ins[k]))
+				diag_die(EXIT_USAGE, "%s %s is the file %s reads", out_names[i], outs[i],
+					 k == 0 ? "--agreements" : "--fx");
+		for (int k = 0; k < ninputs; k++)
+			if (same_file(outs[i], inputs[k]))
+				diag_die(EXIT_USAGE, "%s %s is an input file", out_names[i], outs[i]);
+	}
+}
+
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
 		{"default-payee", required_argument, NULL, 'd'},
 		{"explain", required_argument, NULL, 'e'},
-		{"force", no_argument, NULL, 'f'},
+		{"force", no_argument, NULL, 'F'},
 		{"fx", required_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
 		{"kinds", required_argument, NULL, 'k'},
 		{"output", required_argument, NULL, 'o'},
 		{"rejects", required_argument, NULL, 'r'},
+		{"skip-seen", no_argument, NULL, 'S'},
 		{"state", required_argument, NULL, 's'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -137,7 +209,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	parse_kinds(opt, default_kinds);
 	int c;
 	char seen[UCHAR_MAX + 1] = {0};
-	while ((c = getopt_long(argc, argv, "a:d:e:fhk:o:r:s:Vx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:d:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
 		if (strchr("adekorsx", c) && c && seen[c]++) {
 			/* a second value would silently replace the first */
 			const char *name = NULL;
@@ -155,7 +227,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			opt->default_payee = optarg;
 			break;
 		case 'e': opt->explain = optarg; break;
-		case 'f': opt->force = true; break;
+		case 'F': opt->force = true; break;
+		case 'S': opt->skip_seen = true; break; /* the default, said aloud */
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'k': parse_kinds(opt, optarg); break;
 		case 'o': opt->output = optarg; break;
@@ -167,6 +240,14 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'x': opt->fx = optarg; break;
 		default: usage(stderr, EXIT_USAGE);
 		}
+	}
+	if (opt->force && opt->skip_seen) {
+		diag_warn("--force and --skip-seen contradict each other");
+		usage(stderr, EXIT_USAGE);
+	}
+	if ((opt->force || opt->skip_seen) && !opt->state) {
+		diag_warn("--%s needs --state", opt->force ? "force" : "skip-seen");
+		usage(stderr, EXIT_USAGE);
 	}
 	if (!opt->agreements) {
 		/* A missing input is the more useful thing to hear about first. */
@@ -183,6 +264,24 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	return optind;
 }
 
+/* Read from fd into buf until it holds cap bytes or the file ends;
+ * returns the bytes read.  Dies with status when the read fails. */
+static size_t read_full(int fd, char *buf, size_t cap, const char *path, int status)
+{
+	size_t n = 0;
+	while (n < cap) {
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			diag_die(status, "%s: %s", path, strerror(errno));
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	return n;
+}
+
 /* The whole of a small file; dies with exit 2 when it cannot be read. */
 static char *read_whole_file(const char *path, size_t *len)
 {
@@ -194,14 +293,10 @@ static char *read_whole_file(const char *path, size_t *len)
 	for (;;) {
 		if (n == cap)
 			buf = xrealloc(buf, cap *= 2);
-		ssize_t got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-		if (got == 0)
+		size_t got = read_full(fd, buf + n, cap - n, path, EXIT_USAGE);
+		n += got;
+		if (n < cap)
 			break;
-		n += (size_t)got;
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
@@ -254,6 +349,12 @@ static void load_agreements(struct run *run)
 		diag_die(EXIT_DATA, "out of memory");
 	if (st != SPLIT_OK)
 		diag_die_at(EXIT_DATA, run->opt.agreements, line, "%s", err);
+	const struct split_payee *clash =
+		run->opt.default_payee ? split_rules_name_clash(&run->rules, run->opt.default_payee) : NULL;
+	if (clash)
+		diag_die(EXIT_USAGE, "--default-payee \"%s\" and the payee \"%s\" (%s line %ld) differ only by case or spaces: "
+			 "they would be two balances; write one name", run->opt.default_payee, clash->name,
+			 run->opt.agreements, clash->line);
 	run->parts = xcalloc(run->rules.max_payees + 1, sizeof *run->parts);
 	warn_fraction_weights(&run->rules, run->opt.agreements);
 }
@@ -370,9 +471,9 @@ static const char *quote_field(const struct run *run, int col, char *buf, size_t
 static int row_digits(struct run *run)
 {
 	const char *cur = field(run, run->col.currency);
-	if (strcmp(cur, run->currency) == 0)
-		return run->digits;
 	size_t n = field_len(run, run->col.currency);
+	if (n == 3 && strcmp(cur, run->currency) == 0)
+		return run->digits;
 	int d = n == 3 ? currency_digits(cur, 3) : -1;
 	if (d < 0) {
 		char q[96];
@@ -409,47 +510,207 @@ static bool parse_basis(struct run *run, bool gross, int64_t *basis)
 /* Where the agreement date came from, for --explain and messages. */
 #define WHY_SALE_DATE "the sale_date of the sale it reverses"
 #define WHY_STATE "the date the state recorded for the order's sale"
+#define WHY_CHANGED "the date the state recorded when the row was first split"
 
 static bool is_reversal(const char *kind)
 {
 	return strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
 }
 
-/* The date whose agreement applies: the row's own, or for a refund or
- * chargeback the sale's (sale_date, else the order's record in the
- * state).  *why says where it came from, for --explain. */
-static bool match_time(struct run *run, int64_t own, int64_t *when, const char **why)
+/* How the current row is to be split. */
+struct plan {
+	int64_t when;                    /* the date that chooses the agreement */
+	const char *why;                 /* where it came from, for --explain */
+	const struct split_agreement *a; /* with by_state: the agreement (NULL: the default payee) */
+	bool by_state;                   /* the state named the agreement: no matching */
+	bool reversal;                   /* a refund or chargeback */
+	bool linked;                     /* a reversal whose sale is known (state class or sale_date) */
+	uint32_t cls;                    /* with by_state: the class to record */
+	uint64_t key;                    /* the row's identity (--state) */
+	struct split_state_seen *prev;   /* its record, when split before (and not --force) */
+};
+
+/* The agreement whose state key is key: true and *a (NULL for "", the
+ * default payee), or false when the agreements file no longer has it. */
+static bool agreement_by_key(const struct run *run, const char *key, const struct split_agreement **a)
 {
-	*when = own;
-	*why = "its date";
-	const char *kind = field(run, run->col.kind);
-	if (!is_reversal(kind))
-		return true;
-	if (field_len(run, run->col.sale_date) > 0) {
-		*why = WHY_SALE_DATE;
-		return parse_time(run, run->col.sale_date, "sale_date", when);
+	*a = NULL;
+	if (!*key)
+		return run->opt.default_payee != NULL;
+	for (size_t i = 0; i < run->rules.n; i++)
+		if (strcmp(run->rules.agreements[i].key, key) == 0) {
+			*a = &run->rules.agreements[i];
+			return true;
+		}
+	return false;
+}
+
+/* An agreement with the match of cls and the terms it had, whatever its
+ * dates, or NULL. */
+static const struct split_agreement *same_terms(const struct run *run, const struct split_state_class *cls)
+{
+	size_t n = strcspn(cls->agreement, "\t");
+	for (size_t i = 0; i < run->rules.n; i++) {
+		const struct split_agreement *a = &run->rules.agreements[i];
+		if (a->terms == cls->terms && strncmp(a->key, cls->agreement, n) == 0 && a->key[n] == '\t')
+			return a;
 	}
-	if (run->opt.state) {
-		for (size_t i = 0; i < sizeof revenue_kinds / sizeof *revenue_kinds; i++) {
-			uint64_t h = split_state_key(field(run, run->col.source), field(run, run->col.order),
-						     field(run, run->col.line), revenue_kinds[i]);
-			if (split_state_lookup(&run->state, h, when)) {
-				*why = WHY_STATE;
-				return true;
+	return NULL;
+}
+
+/* agreement_by_key for the agreement of class id (cls), looked up once a
+ * class (a re-run meets every class a million times): by its match, from
+ * and to, else by its match and the terms it had (an agreement ended with
+ * `to` since).  False when neither is in the file (cls_found 2) or the
+ * agreement was edited in place (3). */
+static bool agreement_of_class(struct run *run, uint32_t id, const struct split_state_class *cls,
+			       const struct split_agreement **a)
+{
+	id &= ~SPLIT_STATE_THIS_RUN;
+	if (id >= run->ncls_cache) {
+		size_t n = run->state.nclasses + 1;
+		run->cls_cache = xrealloc(run->cls_cache, n * sizeof *run->cls_cache);
+		run->cls_found = xrealloc(run->cls_found, n);
+		memset(run->cls_found + run->ncls_cache, 0, n - run->ncls_cache);
+		run->ncls_cache = n;
+	}
+	if (!run->cls_found[id]) {
+		const struct split_agreement *found;
+		bool there = agreement_by_key(run, cls->agreement, &found);
+		run->cls_found[id] = !there ? 2 : found && found->terms != cls->terms ? 3 : 1;
+		if (run->cls_found[id] != 1 && *cls->agreement) {
+			/* ended with `to` (or re-dated) since: the same match with the same terms */
+			const struct split_agreement *same = same_terms(run, cls);
+			if (same) {
+				found = same;
+				run->cls_found[id] = 1;
 			}
 		}
+		run->cls_cache[id] = found;
 	}
-	*why = "its own date (no sale_date, and the order is not in the state)";
+	*a = run->cls_cache[id];
+	return run->cls_found[id] == 1;
+}
+
+/* Reject the row whose class c (id) names an agreement the file no longer
+ * has as it was (agreement_of_class said so). */
+static void reject_lost_agreement(struct run *run, uint32_t id, const struct split_state_class *c,
+				  const char *what)
+{
+	char match[256];
+	snprintf(match, sizeof match, "%s", c->agreement);
+	char *tab = strchr(match, '\t');
+	if (tab)
+		*tab = '\0';
+	if (run->cls_found[id & ~SPLIT_STATE_THIS_RUN] == 3)
+		reject(run, "%s was split by the agreement \"%s\" (state %s) as it was before an edit in place "
+		       "(payees, shares or caps differ now): put the old terms back, end them with \"to\" and start "
+		       "the new ones with \"from\", so that this row goes by the split its sale had",
+		       what, match, run->opt.state);
+	else if (!*c->agreement)
+		reject(run, "%s was split by --default-payee (state %s); give --default-payee to split this row",
+		       what, run->opt.state);
+	else
+		reject(run, "%s was split by the agreement \"%s\" (state %s), which %s no longer has; "
+		       "put it back (with its from and to) to split this row", what, match, run->opt.state,
+		       run->opt.agreements);
+}
+
+/* The row's identity and its record: the nth row with these fields in
+ * this run is the nth identity.  A reversal that only a state 1 record
+ * knows (keyed without its date) takes that record over, once. */
+static struct split_state_seen *row_identity(struct run *run, const char *kind, uint64_t *key)
+{
+	const struct columns *c = &run->col;
+	const char *src = field(run, c->source), *order = field(run, c->order), *line = field(run, c->line);
+	bool rev = is_reversal(kind);
+	struct split_state_seen *e;
+	for (unsigned n = 1;; n++) {
+		*key = split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, n);
+		e = split_state_find(&run->state, *key);
+		if (!e || !(e->cls & SPLIT_STATE_THIS_RUN))
+			break;
+	}
+	if (e || !rev)
+		return e;
+	uint64_t old = split_state_key(src, order, line, kind, NULL, 1);
+	struct split_state_seen *legacy = split_state_find(&run->state, old);
+	if (!legacy || legacy->cls != SPLIT_STATE_LEGACY)
+		return NULL;
+	int64_t day = (int64_t)legacy->day * SECONDS_PER_DAY;
+	split_state_remove(&run->state, old);
+	e = split_state_put(&run->state, *key, day, SPLIT_STATE_LEGACY, 0);
+	if (e == NULL)
+		diag_die(EXIT_DATA, "out of memory");
+	else
+		e->cls &= ~SPLIT_STATE_THIS_RUN; /* seen, not split: split_seen flags it */
+	return e;
+}
+
+/* The state's record of the sale a reversal reverses, or NULL. */
+static struct split_state_seen *sale_record(struct run *run)
+{
+	const struct columns *c = &run->col;
+	for (size_t i = 0; i < sizeof revenue_kinds / sizeof *revenue_kinds; i++) {
+		uint64_t h = split_state_key(field(run, c->source), field(run, c->order), field(run, c->line),
+					     revenue_kinds[i], NULL, 1);
+		struct split_state_seen *e = split_state_find(&run->state, h);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+/* Decide how the row is split (see tally-split(1), REFUNDS): its own date
+ * and fields; for a refund or chargeback, the agreement the state
+ * recorded for its sale, else its sale_date.  False when rejected. */
+static bool plan_row(struct run *run, const char *kind, int64_t own, struct plan *p)
+{
+	memset(p, 0, sizeof *p);
+	p->when = own;
+	p->why = "its date";
+	if (run->opt.state) {
+		p->prev = row_identity(run, kind, &p->key);
+		if (run->opt.force)
+			p->prev = NULL;
+	}
+	p->reversal = is_reversal(kind);
+	if (!p->reversal || p->prev)
+		return true;
+	struct split_state_seen *sale = run->opt.state ? sale_record(run) : NULL;
+	const struct split_state_class *cls = sale ? split_state_class_of(&run->state, sale->cls) : NULL;
+	if (cls) {
+		if (!agreement_of_class(run, sale->cls, cls, &p->a)) {
+			reject_lost_agreement(run, sale->cls, cls, "its sale");
+			return false;
+		}
+		p->by_state = p->linked = true;
+		p->cls = sale->cls & ~SPLIT_STATE_THIS_RUN;
+		p->when = (int64_t)sale->day * SECONDS_PER_DAY;
+		p->why = WHY_STATE;
+		return true;
+	}
+	if (field_len(run, run->col.sale_date) > 0) {
+		p->why = WHY_SALE_DATE;
+		p->linked = true;
+		return parse_time(run, run->col.sale_date, "sale_date", &p->when);
+	}
+	if (sale) { /* a state 1 record: the day, not the agreement */
+		p->when = (int64_t)sale->day * SECONDS_PER_DAY;
+		p->why = WHY_STATE;
+		return true;
+	}
+	p->why = "its own date (no sale_date, and the order is not in the state)";
 	return true;
 }
 
-/* The column the agreement date was read from (why: as match_time set
+/* The column the agreement date was read from (why: as plan_row set
  * it): date, sale_date, or -1 when it came from the state. */
 static int when_col(const struct run *run, const char *why)
 {
-	if (strcmp(why, WHY_STATE) == 0)
-		return -1;
-	return strcmp(why, WHY_SALE_DATE) == 0 ? run->col.sale_date : run->col.date;
+	if (strcmp(why, WHY_SALE_DATE) == 0)
+		return run->col.sale_date;
+	return strcmp(why, "its date") == 0 || strncmp(why, "its own", 7) == 0 ? run->col.date : -1;
 }
 
 /* Informational share amount/basis, at most 6 decimals: "0.15". */
@@ -483,9 +744,19 @@ static size_t format_share(char *buf, int64_t amount, int64_t basis)
 	return n;
 }
 
-/* The input row as it will start each output row. */
+/* The input row as it will start each output row: as read, or with the
+ * basis column replaced by the difference being split (delta_col). */
 static void put_input(struct run *run, struct tsv_writer *w)
 {
+	if (run->delta_col >= 0) {
+		w->in_row = false;
+		for (size_t i = 0; i < run->in.ncols; i++)
+			if ((int)i == run->delta_col)
+				tsv_put(w, run->delta_text, run->delta_len);
+			else
+				tsv_put(w, run->in.fields[i].s, run->in.fields[i].len);
+		return;
+	}
 	if (run->in.clean) {
 		out_write(run->out, run->in.raw, run->in.raw_len);
 		return;
@@ -598,11 +869,8 @@ static void explain_tiers(struct run *run, const struct split_agreement *a, size
 
 /* Split the current row with the default payee. */
 static void split_default(struct run *run, struct tsv_writer *w, int64_t when, const char *why,
-			  int digits, const char *reason)
+			  int digits, const char *reason, int64_t basis)
 {
-	int64_t basis;
-	if (!parse_basis(run, false, &basis))
-		return;
 	static char *prefix;
 	static size_t prefix_len;
 	if (!prefix) {
@@ -654,6 +922,185 @@ static void agreement_lines(struct run *run, const struct split_row *row, char *
 		used += (size_t)snprintf(buf + used, cap - used, "%s%ld", i ? ", " : "", list[i]->line);
 }
 
+/* The state's class for rows split by a (NULL: the default payee) with the
+ * current row's product, sku and currency. */
+static uint32_t class_for(struct run *run, const struct split_agreement *a)
+{
+	uint32_t id = split_state_class(&run->state, a ? a->key : "", a ? a->terms : 0, field(run, run->col.product),
+					field(run, run->col.sku), run->currency);
+	if (!id)
+		diag_die(EXIT_DATA, "out of memory");
+	return id;
+}
+
+/* Remember the row as split (with --state): by its plan, agreement a and
+ * the basis split. */
+static void record(struct run *run, const struct plan *p, const struct split_agreement *a, int64_t basis)
+{
+	run->rows_split++;
+	if (!run->opt.state)
+		return;
+	uint32_t cls = p->by_state ? p->cls : class_for(run, a);
+	int64_t day0 = p->when - ((p->when % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
+	if (!split_state_put(&run->state, p->key, day0, cls, basis))
+		diag_die(EXIT_DATA, "out of memory");
+}
+
+/* Split basis by agreement a and write the parts; false when rejected. */
+static bool split_by(struct run *run, struct tsv_writer *w, const struct split_agreement *a,
+		     const struct split_row *row, int64_t basis, int digits, const char *why)
+{
+	const struct columns *c = &run->col;
+	char q[96], day[DATE_BUF];
+	size_t nparts;
+	int st = split_apply(&run->rules, a, basis, run->currency, row->when, run->have_fx ? &run->fx : NULL,
+			     run->parts, &nparts, run->explaining ? run->steps : NULL);
+	if (st == SPLIT_EINTERNAL)
+		die_internal(run, basis);
+	if (st == SPLIT_ENOMEM)
+		diag_die(EXIT_DATA, "out of memory");
+	if (st != SPLIT_OK) {
+		/* Only caps fail here: find the first capped tier in another currency. */
+		const struct split_tier *tier = NULL;
+		for (size_t t = 0; t < a->ntiers && !tier; t++)
+			if (a->tiers[t].capped && strcmp(a->tiers[t].cap_currency, run->currency) != 0)
+				tier = &a->tiers[t];
+		date_format_day(day, row->when);
+		if (st == SPLIT_ENOFX && tier)
+			reject(run, "column \"currency\": %s reaches the capped tier %ld of %s line %ld (cap in %s); --fx RATES converts it",
+			       quote_field(run, c->currency, q, sizeof q), tier->number, run->opt.agreements,
+			       tier->line, tier->cap_currency);
+		else if (st == SPLIT_ENORATE && tier)
+			reject(run, "column \"currency\": %s: %s has no rate into %s on or before %s",
+			       quote_field(run, c->currency, q, sizeof q), run->opt.fx, tier->cap_currency, day);
+		else
+			reject(run, "column \"%s\": %s is too large to split", a->gross ? "gross" : "net",
+			       quote_field(run, a->gross ? c->gross : c->net, q, sizeof q));
+		return false;
+	}
+	for (size_t k = 0; k < nparts; k++)
+		put_part(run, w, run->parts[k].payee->out_prefix, run->parts[k].payee->out_prefix_len,
+			 run->parts[k].amount, basis, digits);
+	if (run->explaining) {
+		explain_row_head(run, basis, a->gross, digits, row->when, why);
+		explain_agreement(run, a, row);
+		explain_tiers(run, a, nparts, digits);
+	}
+	return true;
+}
+
+/* A row the state has split before: passed over when unchanged, else the
+ * difference is split by the agreement that split it, on its day. */
+static void split_seen(struct run *run, struct tsv_writer *w, struct plan *p, int digits)
+{
+	struct split_state_seen *e = p->prev;
+	uint32_t id = e->cls & ~SPLIT_STATE_THIS_RUN;
+	const struct split_state_class *cls = split_state_class_of(&run->state, id);
+	char q[96], was[MONEY_BUF];
+	if (!cls) { /* a state 1 record: seen, amount unknown */
+		e->cls |= SPLIT_STATE_THIS_RUN;
+		run->rows_seen++;
+		return;
+	}
+	if (strcmp(cls->currency, run->currency) != 0) {
+		reject(run, "column \"currency\": %s, but the row was split in %s before (state %s)",
+		       quote_field(run, run->col.currency, q, sizeof q), cls->currency, run->opt.state);
+		return;
+	}
+	const struct split_agreement *a;
+	if (!agreement_of_class(run, id, cls, &a)) {
+		reject_lost_agreement(run, id, cls, "the row");
+		return;
+	}
+	int64_t basis, delta;
+	if (!parse_basis(run, a && a->gross, &basis))
+		return;
+	if (basis == e->basis) {
+		e->cls |= SPLIT_STATE_THIS_RUN;
+		run->rows_seen++;
+		return;
+	}
+	if (__builtin_sub_overflow(basis, e->basis, &delta)) {
+		reject(run, "column \"%s\": %s is too large to split", a && a->gross ? "gross" : "net",
+		       quote_field(run, a && a->gross ? run->col.gross : run->col.net, q, sizeof q));
+		return;
+	}
+	p->a = a;
+	p->by_state = true;
+	p->cls = id;
+	p->when = (int64_t)e->day * SECONDS_PER_DAY;
+	p->why = WHY_CHANGED;
+	/* the output row says what was split: the difference, in the basis column */
+	run->delta_col = a && a->gross ? run->col.gross : run->col.net;
+	run->delta_len = money_format(run->delta_text, delta, digits);
+	struct split_row row = {field(run, run->col.source), field(run, run->col.product),
+				field(run, run->col.sku), field(run, run->col.kind), p->when};
+	bool ok;
+	if (a) {
+		ok = split_by(run, w, a, &row, delta, digits, p->why);
+	} else {
+		split_default(run, w, p->when, p->why, digits, "the default payee split it before", delta);
+		ok = true;
+	}
+	run->delta_col = -1;
+	if (!ok)
+		return;
+	money_format(was, e->basis, digits);
+	if (run->explaining)
+		out_printf(&run->explain, "  changed since it was split (as %s): the difference is split\n", was);
+	record(run, p, a, basis);
+	run->rows_changed++;
+}
+
+/* Rows of product that no agreement matches: counted and totalled, to be
+ * listed together at the end. */
+static void note_unmatched(struct run *run, const struct split_row *row)
+{
+	struct unmatched *u = NULL;
+	for (size_t i = 0; i < run->nunmatched && !u; i++)
+		if (strcmp(run->unmatched[i].product, row->product) == 0)
+			u = &run->unmatched[i];
+	if (!u) {
+		run->unmatched = xrealloc(run->unmatched, (run->nunmatched + 1) * sizeof *run->unmatched);
+		u = &run->unmatched[run->nunmatched++];
+		*u = (struct unmatched){xstrdup(row->product), xstrdup(row->source), xstrdup(row->sku),
+					xstrdup(row->kind), xstrdup(run->in.file), run->in.line, {0}, 0, 0, false};
+		memcpy(u->currency, run->currency, 4);
+	}
+	u->rows++;
+	int64_t net;
+	if (strcmp(u->currency, run->currency) != 0 ||
+	    money_parse(field(run, run->col.net), field_len(run, run->col.net), &net) != MONEY_OK ||
+	    __builtin_add_overflow(u->total, net, &u->total))
+		u->mixed = true;
+}
+
+/* Without --rejects, rows no agreement matches fail the run, all listed. */
+static void die_unmatched(struct run *run)
+{
+	if (run->nunmatched == 0 || run->opt.rejects)
+		return;
+	for (size_t i = 0; i < run->nunmatched; i++) {
+		const struct unmatched *u = &run->unmatched[i];
+		char q[96], total[MONEY_BUF];
+		money_format(total, u->total, currency_digits(u->currency, 3));
+		diag_warn_at(u->file, u->line,
+			     "column \"product\": %s matches no agreement (source \"%s\", sku \"%s\", kind \"%s\"): "
+			     "%ld row%s, %s %s%s",
+			     diag_quote(q, sizeof q, u->product, strlen(u->product)), u->source, u->sku, u->kind,
+			     u->rows, u->rows == 1 ? "" : "s", total, u->currency, u->mixed ? " and more in other currencies" : "");
+	}
+	out_abort(run->out);
+	diag_die(EXIT_DATA, "%zu product%s match%s no agreement in %s: nothing written; --default-payee takes such rows",
+		 run->nunmatched, run->nunmatched == 1 ? "" : "s", run->nunmatched == 1 ? "es" : "", run->opt.agreements);
+}
+
+/* Whether a matches every row by a pattern of wildcards only. */
+static bool catch_all(const struct split_agreement *a)
+{
+	return a->on == SPLIT_ON_ALL || a->literals == 0;
+}
+
 static void process_row(struct run *run, struct tsv_writer *w)
 {
 	const struct columns *c = &run->col;
@@ -672,41 +1119,42 @@ static void process_row(struct run *run, struct tsv_writer *w)
 		return;
 	}
 	int digits = row_digits(run);
-	int64_t own, when;
-	const char *why;
-	if (digits < 0 || !parse_time(run, c->date, "date", &own) || !match_time(run, own, &when, &why))
+	int64_t own;
+	struct plan p;
+	if (digits < 0 || !parse_time(run, c->date, "date", &own) || !plan_row(run, kind, own, &p))
 		return;
-	uint64_t key = 0;
-	if (run->opt.state) {
-		key = split_state_key(field(run, c->source), field(run, c->order), field(run, c->line), kind);
-		if (!run->opt.force && split_state_lookup(&run->state, key, NULL)) {
-			run->repeats++;
-			reject(run, "(%s, %s, %s, %s) was split already (state %s); --force splits it again",
-			       field(run, c->source), field(run, c->order), field(run, c->line), kind,
-			       run->opt.state);
-			return;
-		}
+	if (p.prev) {
+		split_seen(run, w, &p, digits);
+		return;
 	}
-	struct split_row row = {field(run, c->source), field(run, c->product), field(run, c->sku), kind, when};
-	const struct split_agreement *a = NULL, *other = NULL;
-	int st = split_find(&run->rules, &row, &a, &other);
+	struct split_row row = {field(run, c->source), field(run, c->product), field(run, c->sku), kind, p.when};
+	const struct split_agreement *a = p.a, *other = NULL;
+	int64_t basis;
 	char q[96], lines[256], day[DATE_BUF];
+	int st = p.by_state ? (a ? SPLIT_OK : SPLIT_ENOMATCH) : split_find(&run->rules, &row, &a, &other);
 	if (st == SPLIT_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");
 	if ((st == SPLIT_ENOMATCH || st == SPLIT_EDATE) && run->opt.default_payee) {
-		split_default(run, w, when, why, digits,
-			      st == SPLIT_ENOMATCH ? "no agreement matches" : "no agreement in force on that date");
-		goto done;
+		if (!parse_basis(run, false, &basis))
+			return;
+		split_default(run, w, p.when, p.why, digits,
+			      p.by_state ? "the default payee took its sale"
+			      : st == SPLIT_ENOMATCH ? "no agreement matches" : "no agreement in force on that date",
+			      basis);
+		record(run, &p, NULL, basis);
+		return;
 	}
 	if (st == SPLIT_ENOMATCH) {
-		reject(run, "column \"product\": %s matches no agreement (source \"%s\", sku \"%s\", kind \"%s\"); --default-payee takes such rows",
-		       quote_field(run, c->product, q, sizeof q), row.source, row.sku, kind);
+		note_unmatched(run, &row);
+		if (run->opt.rejects)
+			reject(run, "column \"product\": %s matches no agreement (source \"%s\", sku \"%s\", kind \"%s\"); --default-payee takes such rows",
+			       quote_field(run, c->product, q, sizeof q), row.source, row.sku, kind);
 		return;
 	}
 	if (st == SPLIT_EDATE) {
-		date_format_day(day, when);
+		date_format_day(day, p.when);
 		agreement_lines(run, &row, lines, sizeof lines);
-		int date_col = when_col(run, why);
+		int date_col = when_col(run, p.why);
 		char qd[96];
 		if (date_col >= 0)
 			reject(run, "column \"%s\": %s is outside every agreement for product %s (%s lines %s)",
@@ -722,50 +1170,18 @@ static void process_row(struct run *run, struct tsv_writer *w)
 		       run->opt.agreements, a->line, a->match, other->line, other->match);
 		return;
 	}
-	int64_t basis;
-	if (!parse_basis(run, a->gross, &basis))
-		return;
-	size_t nparts;
-	st = split_apply(&run->rules, a, basis, run->currency, when, run->have_fx ? &run->fx : NULL,
-			 run->parts, &nparts, run->explaining ? run->steps : NULL);
-	if (st == SPLIT_EINTERNAL)
-		die_internal(run, basis);
-	if (st == SPLIT_ENOMEM)
-		diag_die(EXIT_DATA, "out of memory");
-	if (st != SPLIT_OK) {
-		/* Only caps fail here: find the first capped tier in another currency. */
-		const struct split_tier *tier = NULL;
-		for (size_t t = 0; t < a->ntiers && !tier; t++)
-			if (a->tiers[t].capped && strcmp(a->tiers[t].cap_currency, run->currency) != 0)
-				tier = &a->tiers[t];
-		date_format_day(day, when);
-		if (st == SPLIT_ENOFX && tier)
-			reject(run, "column \"currency\": %s reaches the capped tier %ld of %s line %ld (cap in %s); --fx RATES converts it",
-			       quote_field(run, c->currency, q, sizeof q), tier->number, run->opt.agreements,
-			       tier->line, tier->cap_currency);
-		else if (st == SPLIT_ENORATE && tier)
-			reject(run, "column \"currency\": %s: %s has no rate into %s on or before %s",
-			       quote_field(run, c->currency, q, sizeof q), run->opt.fx, tier->cap_currency, day);
-		else
-			reject(run, "column \"%s\": %s is too large to split", a->gross ? "gross" : "net",
-			       quote_field(run, a->gross ? c->gross : c->net, q, sizeof q));
+	if (p.reversal && !p.linked && catch_all(a) && run->has_specific) {
+		/* its sale may have been split by another agreement: never guess */
+		reject(run, "%s of (%s, %s, %s): its sale is not in the state%s and it has no sale_date, and its product %s "
+		       "reaches only the catch-all agreement \"%s\" (%s line %ld); split it with its sale, or give it its sale's product",
+		       kind, row.source, field(run, c->order), field(run, c->line),
+		       run->opt.state ? "" : " (no --state)", quote_field(run, c->product, q, sizeof q), a->match,
+		       run->opt.agreements, a->line);
 		return;
 	}
-	for (size_t k = 0; k < nparts; k++)
-		put_part(run, w, run->parts[k].payee->out_prefix, run->parts[k].payee->out_prefix_len,
-			 run->parts[k].amount, basis, digits);
-	if (run->explaining) {
-		explain_row_head(run, basis, a->gross, digits, when, why);
-		explain_agreement(run, a, &row);
-		explain_tiers(run, a, nparts, digits);
-	}
-done:
-	run->rows_split++;
-	if (run->opt.state) {
-		int64_t day0 = when - ((when % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
-		if (split_state_add(&run->state, key, day0) < 0)
-			diag_die(EXIT_DATA, "out of memory");
-	}
+	if (!parse_basis(run, a->gross, &basis) || !split_by(run, w, a, &row, basis, digits, p.why))
+		return;
+	record(run, &p, a, basis);
 }
 
 static void write_header(struct run *run, struct tsv_writer *w)
@@ -776,23 +1192,95 @@ static void write_header(struct run *run, struct tsv_writer *w)
 	tsv_end_row(w);
 }
 
-/* Commit the allocations: flush stdout, or rename the -o file into place.
- * A -o file is left as it was when rows were refused as repeats (with
- * --rejects): replacing last run's allocations by the few new rows is what
- * a re-run of the cron job must not do; then the state is left too. */
+/* The digest of the file at path (as split_state_digest, 64 KiB at a
+ * step): 0 and *d, 1 when it does not exist; dies when it cannot be read. */
+static int file_digest(const char *path, uint64_t *d)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0)
+		diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	static char buf[65536];
+	uint64_t h = HASH_FNV_OFFSET;
+	for (;;) {
+		/* full blocks, so the digest does not depend on read sizes */
+		size_t n = read_full(fd, buf, sizeof buf, path, EXIT_DATA);
+		if (n == 0)
+			break;
+		h = split_state_digest(h, buf, n);
+		if (n < sizeof buf)
+			break;
+	}
+	close(fd);
+	*d = h ? h : 1;
+	return 0;
+}
+
+/* Commit the allocations: flush stdout, or rename the -o file into place;
+ * then the state, with this run's record. */
 static void commit_output(struct run *run)
 {
+	uint64_t digest = 0;
+	if (!run->opt.output) {
+		out_flush(run->out);
+	} else {
+		if (out_close(run->out) < 0)
+			diag_die(EXIT_DATA, "%s: write error: %s", run->opt.output, strerror(errno));
+		if (run->opt.state && file_digest(run->opt.output, &digest) != 0)
+			diag_die(EXIT_DATA, "%s: gone after it was written", run->opt.output);
+	}
+	if (run->opt.state && split_state_add_run(&run->state, run->input_digest, digest) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+	/* The allocations are committed before the state says they were split. */
+	save_state(run);
+}
+
+/* A re-run that brings nothing new (every row split already, unchanged)
+ * changes nothing: the state is left as it was, and so is the -o file
+ * when it is the one the run that split this same input wrote. */
+static void commit_nothing_new(struct run *run)
+{
+	uint64_t digest;
 	if (!run->opt.output) {
 		out_flush(run->out);
 		return;
 	}
-	if (run->repeats > 0) {
+	int st = file_digest(run->opt.output, &digest);
+	if (st == 0 && split_state_ran(&run->state, run->input_digest, digest)) {
 		out_abort(run->out);
-		diag_die(EXIT_DATA, "%ld row%s split already (state %s): %s and the state are left as they were; --force splits them again",
-			 run->repeats, run->repeats == 1 ? " was" : "s were", run->opt.state, run->opt.output);
+		diag_warn("%s is left as it was: the run that split this input wrote it", run->opt.output);
+		return;
+	}
+	if (st == 0) {
+		out_abort(run->out);
+		diag_die(EXIT_DATA, "every row was split already (state %s), but %s is not the file the run that split them wrote: "
+			 "it and the state are left as they were; --force splits the rows again and pays them twice",
+			 run->opt.state, run->opt.output);
 	}
 	if (out_close(run->out) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", run->opt.output, strerror(errno));
+	diag_warn("%s has the header only: every row was split by an earlier run", run->opt.output);
+}
+
+static void report_seen(const struct run *run)
+{
+	if (run->rows_seen > 0)
+		diag_warn("passed over %ld row%s split already (state %s)", run->rows_seen,
+			  run->rows_seen == 1 ? "" : "s", run->opt.state);
+	if (run->rows_changed > 0)
+		diag_warn("%ld row%s changed since %s split: the difference%s split", run->rows_changed,
+			  run->rows_changed == 1 ? "" : "s", run->rows_changed == 1 ? "it was" : "they were",
+			  run->rows_changed == 1 ? " was" : "s were");
+}
+
+/* Whether an agreement does not match everything. */
+static bool any_specific(const struct split_rules *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!catch_all(&r->agreements[i]))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -800,8 +1288,11 @@ int main(int argc, char **argv)
 	static struct run run;
 	struct lock lock = {-1, NULL};
 	diag_init(argv[0]);
+	run.delta_col = -1;
 	int first = parse_options(argc, argv, &run.opt);
+	check_paths(&run.opt, argv + first, argc - first);
 	load_agreements(&run);
+	run.has_specific = any_specific(&run.rules);
 	load_fx(&run);
 
 	if (tsv_open(&run.in, argv + first, (size_t)(argc - first)) < 0) {
@@ -829,7 +1320,11 @@ int main(int argc, char **argv)
 	write_header(&run, &w);
 
 	int rc;
+	bool stateful = run.opt.state != NULL;
+	run.input_digest = HASH_FNV_OFFSET;
 	while ((rc = tsv_next(&run.in)) != 0) {
+		if (stateful)
+			run.input_digest = split_state_digest(run.input_digest, run.in.raw, run.in.raw_len);
 		if (rc < 0) {
 			if (errno)
 				diag_die(EXIT_DATA, "%s: %s", run.in.file, strerror(errno));
@@ -839,19 +1334,33 @@ int main(int argc, char **argv)
 		process_row(&run, &w);
 	}
 
+	die_unmatched(&run); /* before anything is committed */
 	if (run.explaining && out_close(&run.explain) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", run.opt.explain, strerror(errno));
 	reject_close(&run.rejects);
-	commit_output(&run);
-	/* The allocations are committed before the state says they were split. */
-	save_state(&run);
+	if (stateful && run.rows_split == 0 && run.rows_seen > 0)
+		commit_nothing_new(&run);
+	else
+		commit_output(&run);
 	lock_release(&lock);
+	report_seen(&run);
 	report_passed(&run.passed);
 	out_stdout_close_or_die();
 	tsv_close(&run.in);
 	split_state_free(&run.state);
 	split_rules_free(&run.rules);
 	fx_free(&run.fx);
+	for (size_t i = 0; i < run.nunmatched; i++) {
+		struct unmatched *u = &run.unmatched[i];
+		free(u->product);
+		free(u->source);
+		free(u->sku);
+		free(u->kind);
+		free(u->file);
+	}
+	free(run.unmatched);
+	free(run.cls_cache);
+	free(run.cls_found);
 	free(run.parts);
 	return EXIT_OK;
 }

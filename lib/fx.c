@@ -92,6 +92,9 @@ static int load_rows(struct fx_table *t, struct tsv_reader *r, struct fx_error *
 	int c_date = tsv_col(r, "date"), c_cur = tsv_col(r, "currency");
 	int c_rate = tsv_col(r, "rate"), c_to = tsv_col(r, "to");
 	const char *missing = c_date < 0 ? "date" : c_cur < 0 ? "currency" : c_rate < 0 ? "rate" : NULL;
+	const char *looks = r->ncols == 1 ? tsv_separator_hint(r->cols[0]) : NULL;
+	if (missing && looks)
+		return data_error(e, 1, "the rates file must be TAB-separated: the header line has no TAB (%s)", looks);
 	if (missing)
 		return data_error(e, 1, "missing column \"%s\"", missing);
 	size_t cap = 0;

@@ -261,6 +261,7 @@ static void free_agreement(struct split_agreement *a)
 	}
 	free(a->tiers);
 	free(a->match);
+	free(a->key);
 }
 
 static struct split_agreement *find_or_add_agreement(struct split_rules *r, size_t *cap,
@@ -520,6 +521,25 @@ static int check_agreement(struct split_rules *r, struct split_agreement *a, con
 	return SPLIT_OK;
 }
 
+/* The digest of what agreement a pays to whom (split_agreement.terms). */
+static uint64_t agreement_terms(const struct split_agreement *a)
+{
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, &a->gross, sizeof a->gross);
+	for (size_t t = 0; t < a->ntiers; t++) {
+		const struct split_tier *tier = &a->tiers[t];
+		int64_t nums[3] = {tier->number, tier->capped, tier->cap};
+		h = hash_fnv1a(h, nums, sizeof nums);
+		h = hash_fnv1a(h, tier->cap_currency, sizeof tier->cap_currency);
+		for (size_t p = 0; p < tier->npayees; p++) {
+			const struct split_payee *py = &tier->payees[p];
+			int64_t share[2] = {py->share.num, py->share.den};
+			h = hash_fnv1a(h, py->name, strlen(py->name) + 1);
+			h = hash_fnv1a(h, share, sizeof share);
+		}
+	}
+	return h ? h : 1;
+}
+
 static int assign_caps(struct split_rules *r)
 {
 	size_t n = 0;
@@ -531,16 +551,25 @@ static int assign_caps(struct split_rules *r)
 		return SPLIT_ENOMEM;
 	for (size_t i = 0; i < r->n; i++) {
 		struct split_agreement *a = &r->agreements[i];
+		/* escaped before joining, so that a TAB in match cannot split the key */
+		char *esc = escape_dup(a->match);
+		size_t len = esc ? strlen(esc) + 2 * sizeof a->from_text + 3 : 0;
+		a->key = esc ? malloc(len) : NULL;
+		if (a->key)
+			snprintf(a->key, len, "%s\t%s\t%s", esc, a->from_text, a->to_text);
+		free(esc);
+		if (!a->key)
+			return SPLIT_ENOMEM;
+		a->terms = agreement_terms(a);
 		for (size_t t = 0; t < a->ntiers; t++) {
 			struct split_tier *tier = &a->tiers[t];
 			if (!tier->capped)
 				continue;
-			size_t cap = strlen(a->match) + 64;
+			size_t cap = strlen(a->key) + 32;
 			char *key = malloc(cap);
 			if (!key)
 				return SPLIT_ENOMEM;
-			snprintf(key, cap, "%s\t%s\t%s\t%ld\t%s", a->match, a->from_text, a->to_text,
-				 tier->number, tier->cap_currency);
+			snprintf(key, cap, "%s\t%ld\t%s", a->key, tier->number, tier->cap_currency);
 			tier->cap_index = r->ncaps;
 			r->caps[r->ncaps++].key = key;
 		}
@@ -560,6 +589,145 @@ static int check_overlaps(const struct split_rules *r, const struct errbuf *e)
 					    b->to_text[0] ? b->to_text : "open", a->line);
 		}
 	return SPLIT_OK;
+}
+
+/* ---- payee names -------------------------------------------------------- */
+
+/* Whether s holds a combining accent (U+0300..U+036F): a decomposed (NFD)
+ * spelling, which would be another payee than the composed one. */
+static bool has_combining_accent(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((p[0] == 0xCC && p[1] >= 0x80 && p[1] <= 0xBF) || (p[0] == 0xCD && p[1] >= 0x80 && p[1] <= 0xAF))
+			return true;
+	return false;
+}
+
+/* The lower case of a Latin Extended-A letter (U+0100..U+017F), as Unicode
+ * pairs them: even/odd from U+0100 and U+014A, odd/even from U+0139 and
+ * U+0179, and U+0178 to U+00FF; others as they are. */
+static unsigned lower_extended_a(unsigned cp)
+{
+	if ((cp < 0x0130 || (cp >= 0x014A && cp < 0x0178)) && cp % 2 == 0)
+		return cp + 1;
+	if (((cp >= 0x0139 && cp < 0x0149) || (cp >= 0x0179 && cp < 0x017F)) && cp % 2 == 1)
+		return cp + 1;
+	if (cp == 0x0130 || cp == 0x0131 || cp == 0x0132 || cp == 0x0133) /* İ ı Ĳ ĳ */
+		return cp == 0x0132 ? 0x0133 : cp;
+	if (cp >= 0x0134 && cp < 0x0138 && cp % 2 == 0)
+		return cp + 1;
+	return cp == 0x0178 ? 0x00FF : cp;
+}
+
+/* The name as compared: ASCII, Latin-1 and Latin Extended-A letters in
+ * lower case, runs of
+ * spaces as one, none at the ends (owned), or NULL. */
+static char *fold_name(const char *name)
+{
+	char *d = malloc(strlen(name) + 1), *p = d;
+	if (!d)
+		return NULL;
+	const unsigned char *s = (const unsigned char *)name;
+	while (*s == ' ')
+		s++;
+	for (; *s; s++) {
+		if (*s == ' ' && (s[1] == ' ' || s[1] == '\0'))
+			continue;
+		if (*s >= 'A' && *s <= 'Z') {
+			*p++ = (char)(*s + 32);
+		} else if (*s == 0xC3 && s[1] >= 0x80 && s[1] <= 0x9E && s[1] != 0x97) { /* À..Þ but × */
+			*p++ = (char)*s++;
+			*p++ = (char)(*s + 32);
+		} else if ((*s == 0xC4 || *s == 0xC5) && s[1] >= 0x80 && s[1] <= 0xBF) { /* Latin Extended-A */
+			unsigned cp = lower_extended_a((unsigned)(*s & 0x1F) << 6 | (s[1] & 0x3F));
+			*p++ = (char)(0xC0 | cp >> 6);
+			*p++ = (char)(0x80 | (cp & 0x3F));
+			s++;
+		} else {
+			*p++ = (char)*s;
+		}
+	}
+	*p = '\0';
+	return d;
+}
+
+struct folded {
+	char *fold;
+	const struct split_payee *payee;
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+	int c = strcmp(x->fold, y->fold);
+	return c ? c : (x->payee->line > y->payee->line) - (x->payee->line < y->payee->line);
+}
+
+/* Payee names that differ only by case or spaces would be two balances
+ * downstream; a decomposed accent too: refuse them, naming both lines. */
+static int check_payee_names(const struct split_rules *r, const struct errbuf *e)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t t = 0; t < r->agreements[i].ntiers; t++)
+			n += r->agreements[i].tiers[t].npayees;
+	struct folded *all = calloc(n ? n : 1, sizeof *all);
+	if (!all)
+		return SPLIT_ENOMEM;
+	int st = SPLIT_OK;
+	char q[96], q2[96];
+	for (size_t i = 0; i < r->n && st == SPLIT_OK; i++)
+		for (size_t t = 0; t < r->agreements[i].ntiers && st == SPLIT_OK; t++)
+			for (size_t p = 0; p < r->agreements[i].tiers[t].npayees && st == SPLIT_OK; p++) {
+				const struct split_payee *py = &r->agreements[i].tiers[t].payees[p];
+				if (has_combining_accent(py->name)) {
+					st = fail(e, py->line, "column \"payee\": %s has a decomposed accent (not NFC): "
+						  "save the file with composed accents, so that it is one payee",
+						  diag_quote(q, sizeof q, py->name, strlen(py->name)));
+					break;
+				}
+				all[k].payee = py;
+				if (!(all[k++].fold = fold_name(py->name)))
+					st = SPLIT_ENOMEM;
+			}
+	if (st == SPLIT_OK)
+		qsort(all, k, sizeof *all, cmp_folded);
+	for (size_t i = 1; i < k && st == SPLIT_OK; i++) {
+		const struct split_payee *a = all[i - 1].payee, *b = all[i].payee;
+		if (strcmp(all[i - 1].fold, all[i].fold) == 0 && strcmp(a->name, b->name) != 0)
+			st = fail(e, b->line, "column \"payee\": %s and %s (line %ld) differ only by case or spaces: "
+				  "they would be two balances; write one name",
+				  diag_quote(q, sizeof q, b->name, strlen(b->name)),
+				  diag_quote(q2, sizeof q2, a->name, strlen(a->name)), a->line);
+	}
+	for (size_t i = 0; i < k; i++)
+		free(all[i].fold);
+	free(all);
+	return st;
+}
+
+const struct split_payee *split_rules_name_clash(const struct split_rules *r, const char *name)
+{
+	char *fold = fold_name(name);
+	const struct split_payee *clash = NULL;
+	for (size_t i = 0; fold && i < r->n && !clash; i++)
+		for (size_t t = 0; t < r->agreements[i].ntiers && !clash; t++)
+			for (size_t p = 0; p < r->agreements[i].tiers[t].npayees && !clash; p++) {
+				const struct split_payee *py = &r->agreements[i].tiers[t].payees[p];
+				char *f = fold_name(py->name);
+				if (f && strcmp(f, fold) == 0 && strcmp(py->name, name) != 0)
+					clash = py;
+				free(f);
+			}
+	free(fold);
+	return clash;
+}
+
+/* A header or row that is one field with commas, semicolons or spaces
+ * in it (want: the fields expected) was saved as CSV or aligned. */
+static const char *not_tab_separated(char **f, size_t nf, size_t want)
+{
+	return nf == 1 && want > 1 ? tsv_separator_hint(f[0]) : NULL;
 }
 
 static int parse_lines(struct split_rules *r, const char *text, size_t len, const struct errbuf *e)
@@ -616,6 +784,12 @@ static int parse_lines(struct split_rules *r, const char *text, size_t len, cons
 		}
 		if (st)
 			break;
+		const char *looks = not_tab_separated(fields, nf, have_header ? ncols : 2);
+		if (looks) {
+			st = fail(e, line, "the agreements file must be TAB-separated: %s has no TAB (%s)",
+				  have_header ? "this row" : "the header line", looks);
+			break;
+		}
 		if (!have_header) {
 			st = parse_header(e, line, fields, nf, col);
 			ncols = nf;
@@ -668,6 +842,8 @@ int split_rules_parse(struct split_rules *r, const char *name, const char *text,
 		st = check_agreement(r, &r->agreements[i], &e);
 	if (st == SPLIT_OK)
 		st = check_overlaps(r, &e);
+	if (st == SPLIT_OK)
+		st = check_payee_names(r, &e);
 	if (st == SPLIT_OK)
 		st = assign_caps(r);
 	if (st == SPLIT_OK) {

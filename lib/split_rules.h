@@ -70,6 +70,10 @@ struct split_tier {
 
 struct split_agreement {
 	char *match;              /* `match` as written (owned) */
+	char *key;                /* "MATCH\tFROM\tTO", each part escaped: the agreement
+				   * across runs, in the state file (owned) */
+	uint64_t terms;           /* digest of its tiers, payees, shares, caps and basis:
+				   * tells an agreement edited in place (never 0) */
 	enum split_on on;         /* field matched */
 	const char *glob;         /* pattern after the "field:" prefix (in match) */
 	bool exact;               /* the glob has no wildcard */
@@ -87,7 +91,7 @@ struct split_agreement {
 
 /* One capped tier's counter: how much of the cap has been recouped. */
 struct split_cap {
-	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR" identifying the tier across runs (owned) */
+	char *key;        /* agreement key "\tTIER\tCUR": the tier across runs (owned) */
 	int64_t recouped; /* micro-units of the cap's currency, 0 <= recouped <= cap */
 };
 
@@ -174,6 +178,11 @@ struct split_step {
 int split_apply(struct split_rules *r, const struct split_agreement *a, int64_t basis,
 		const char *currency, int64_t when, const struct fx_table *fx,
 		struct split_part *parts, size_t *nparts, struct split_step *steps);
+
+/* A payee of r whose name differs from name only by case or spaces (as
+ * the agreements file's own names are checked), or NULL (also when out of
+ * memory).  For --default-payee. */
+const struct split_payee *split_rules_name_clash(const struct split_rules *r, const char *name);
 
 /* Release everything. */
 void split_rules_free(struct split_rules *r);

@@ -1,5 +1,5 @@
 /* split_state.c - tally-split's state file: recouped amounts of capped
- * tiers and the set of rows already split (see split_state.h). */
+ * tiers, the rows already split and the runs made (see split_state.h). */
 #include "split_state.h"
 
 #include <errno.h>
@@ -14,13 +14,11 @@
 #include "money.h"
 #include "tsv.h"
 
-uint64_t split_state_key(const char *source, const char *order, const char *line,
-			 const char *kind)
+#define SECONDS_PER_DAY 86400
+#define MAX_FIELDS 10 /* the most fields of a record, plus one to tell too many */
+
+static uint64_t mix(uint64_t h)
 {
-	const char *parts[4] = {source, order, line, kind};
-	uint64_t h = HASH_FNV_OFFSET;
-	for (int i = 0; i < 4; i++) /* each with its NUL, which separates them */
-		h = hash_fnv1a(h, parts[i], strlen(parts[i]) + 1);
 	/* splitmix64's finaliser spreads FNV's weak low bits. */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -28,6 +26,49 @@ uint64_t split_state_key(const char *source, const char *order, const char *line
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
 	return h ? h : 1;
+}
+
+uint64_t split_state_key(const char *source, const char *order, const char *line,
+			 const char *kind, const char *date, unsigned n)
+{
+	const char *parts[4] = {source, order, line, kind};
+	uint64_t h = HASH_FNV_OFFSET;
+	for (int i = 0; i < 4; i++) /* each with its NUL, which separates them */
+		h = hash_fnv1a(h, parts[i], strlen(parts[i]) + 1);
+	if (date && *date)
+		h = hash_fnv1a(h, date, strlen(date) + 1);
+	if (n > 1) {
+		char buf[16];
+		int len = snprintf(buf, sizeof buf, "#%u", n);
+		h = hash_fnv1a(h, buf, (size_t)len + 1);
+	}
+	return mix(h);
+}
+
+uint64_t split_state_digest(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return (h ^ n) * 0x100000001b3ULL;
+}
+
+/* ---- the seen set ------------------------------------------------------ */
+
+/* The home slot of hash in a table of n slots (a power of two): by its
+ * high bits, so that the table is in hash order but for the few records
+ * displaced by probing, and writing it sorted is nearly linear. */
+static size_t home_slot(uint64_t hash, size_t n)
+{
+	int bits = n > 1 ? __builtin_ctzll((unsigned long long)n) : 0;
+	return bits ? (size_t)(hash >> (64 - bits)) : 0;
 }
 
 static int grow(struct split_state *s)
@@ -39,7 +80,7 @@ static int grow(struct split_state *s)
 	for (size_t i = 0; i < s->nslots; i++) {
 		if (!s->slots[i].hash)
 			continue;
-		size_t j = (size_t)s->slots[i].hash & (n - 1);
+		size_t j = home_slot(s->slots[i].hash, n);
 		while (slots[j].hash)
 			j = (j + 1) & (n - 1);
 		slots[j] = s->slots[i];
@@ -50,32 +91,225 @@ static int grow(struct split_state *s)
 	return 0;
 }
 
-bool split_state_lookup(const struct split_state *s, uint64_t hash, int64_t *day)
+size_t split_state_rows(const struct split_state *s)
 {
-	if (!s->nslots)
-		return false;
-	for (size_t j = (size_t)hash & (s->nslots - 1); s->slots[j].hash; j = (j + 1) & (s->nslots - 1))
-		if (s->slots[j].hash == hash) {
-			if (day)
-				*day = s->slots[j].day;
-			return true;
+	return s->nhist - s->ngone + s->nseen;
+}
+
+/* The history's record of hash, or NULL: the directory of its top bits
+ * gives the few records that can be it (hashes are uniform), searched by
+ * bisection. */
+static struct split_state_seen *hist_find(const struct split_state *s, uint64_t hash)
+{
+	size_t b = s->dir_bits ? (size_t)(hash >> (64 - s->dir_bits)) : 0;
+	size_t lo = s->dir[b], hi = s->dir[b + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->hist[mid].hash == hash)
+			return s->hist[mid].cls == SPLIT_STATE_GONE ? NULL : &s->hist[mid];
+		if (s->hist[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The directory of the history: dir[b] is the first record whose hash's
+ * top dir_bits bits are b or more; about four records a bucket. */
+static int build_dir(struct split_state *s)
+{
+	int bits = 0;
+	while (bits < 40 && ((size_t)4 << bits) < s->nhist)
+		bits++;
+	size_t nb = (size_t)1 << bits;
+	s->dir = malloc((nb + 1) * sizeof *s->dir);
+	if (!s->dir)
+		return -1;
+	s->dir_bits = bits;
+	size_t i = 0;
+	for (size_t b = 0; b < nb; b++) {
+		while (i < s->nhist && (bits ? (size_t)(s->hist[i].hash >> (64 - bits)) : 0) < b)
+			i++;
+		s->dir[b] = i;
+	}
+	s->dir[nb] = s->nhist;
+	return 0;
+}
+
+struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash)
+{
+	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
+	if (e || !s->nslots)
+		return e;
+	for (size_t j = home_slot(hash, s->nslots); s->slots[j].hash; j = (j + 1) & (s->nslots - 1))
+		if (s->slots[j].hash == hash)
+			return &s->slots[j];
+	return NULL;
+}
+
+static int32_t day_of(int64_t t)
+{
+	int64_t d = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	return (int32_t)d;
+}
+
+struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, int64_t day,
+					 uint32_t cls, int64_t basis)
+{
+	struct split_state_seen *h = s->nhist ? hist_find(s, hash) : NULL;
+	if (h) {
+		h->day = day_of(day);
+		h->cls = cls | SPLIT_STATE_THIS_RUN;
+		h->basis = basis;
+		return h;
+	}
+	if (2 * (s->nseen + 1) > s->nslots && grow(s) < 0)
+		return NULL;
+	size_t j = home_slot(hash, s->nslots);
+	while (s->slots[j].hash && s->slots[j].hash != hash)
+		j = (j + 1) & (s->nslots - 1);
+	struct split_state_seen *e = &s->slots[j];
+	if (!e->hash) {
+		e->hash = hash;
+		s->nseen++;
+	}
+	e->day = day_of(day);
+	e->cls = cls | SPLIT_STATE_THIS_RUN;
+	e->basis = basis;
+	return e;
+}
+
+void split_state_remove(struct split_state *s, uint64_t hash)
+{
+	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
+	if (e) { /* kept in place, so that the history stays sorted */
+		e->cls = SPLIT_STATE_GONE;
+		s->ngone++;
+		return;
+	}
+	e = split_state_find(s, hash);
+	if (!e)
+		return;
+	size_t mask = s->nslots - 1, i = (size_t)(e - s->slots);
+	/* backward-shift deletion: move later entries of the probe run into the hole */
+	for (size_t j = (i + 1) & mask; s->slots[j].hash; j = (j + 1) & mask) {
+		size_t home = home_slot(s->slots[j].hash, s->nslots);
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			s->slots[i] = s->slots[j];
+			i = j;
 		}
+	}
+	s->slots[i] = (struct split_state_seen){0};
+	s->nseen--;
+}
+
+/* ---- classes ----------------------------------------------------------- */
+
+static uint64_t class_hash(const char *agreement, uint64_t terms, const char *product,
+			   const char *sku, const char *currency)
+{
+	uint64_t h = HASH_FNV_OFFSET;
+	h = hash_fnv1a(h, agreement, strlen(agreement) + 1);
+	h = hash_fnv1a(h, &terms, sizeof terms);
+	h = hash_fnv1a(h, product, strlen(product) + 1);
+	h = hash_fnv1a(h, sku, strlen(sku) + 1);
+	return mix(hash_fnv1a(h, currency, strlen(currency)));
+}
+
+static bool class_is(const struct split_state_class *c, const char *agreement, uint64_t terms,
+		     const char *product, const char *sku, const char *currency)
+{
+	return c->terms == terms && strcmp(c->agreement, agreement) == 0 && strcmp(c->product, product) == 0 &&
+	       strcmp(c->sku, sku) == 0 && strcmp(c->currency, currency) == 0;
+}
+
+static void class_insert(struct split_state *s, size_t id)
+{
+	const struct split_state_class *c = &s->classes[id - 1];
+	size_t mask = s->class_slots - 1;
+	size_t j = (size_t)class_hash(c->agreement, c->terms, c->product, c->sku, c->currency) & mask;
+	while (s->class_index[j])
+		j = (j + 1) & mask;
+	s->class_index[j] = id;
+}
+
+static int class_grow(struct split_state *s)
+{
+	size_t n = s->class_slots ? s->class_slots * 2 : 64;
+	size_t *index = calloc(n, sizeof *index);
+	if (!index)
+		return -1;
+	free(s->class_index);
+	s->class_index = index;
+	s->class_slots = n;
+	for (size_t id = 1; id <= s->nclasses; id++)
+		class_insert(s, id);
+	return 0;
+}
+
+uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
+			   const char *product, const char *sku, const char *currency)
+{
+	if (s->class_slots) {
+		size_t mask = s->class_slots - 1;
+		size_t j = (size_t)class_hash(agreement, terms, product, sku, currency) & mask;
+		for (; s->class_index[j]; j = (j + 1) & mask)
+			if (class_is(&s->classes[s->class_index[j] - 1], agreement, terms, product, sku, currency))
+				return (uint32_t)s->class_index[j];
+	}
+	if (s->nclasses >= SPLIT_STATE_GONE - 1)
+		return 0;
+	if (2 * (s->nclasses + 1) > s->class_slots && class_grow(s) < 0)
+		return 0;
+	void *p = realloc(s->classes, (s->nclasses + 1) * sizeof *s->classes);
+	if (!p)
+		return 0;
+	s->classes = p;
+	struct split_state_class *c = &s->classes[s->nclasses];
+	c->agreement = strdup(agreement);
+	c->terms = terms;
+	c->product = strdup(product);
+	c->sku = strdup(sku);
+	snprintf(c->currency, sizeof c->currency, "%s", currency);
+	if (!c->agreement || !c->product || !c->sku) {
+		free(c->agreement);
+		free(c->product);
+		free(c->sku);
+		return 0;
+	}
+	s->nclasses++;
+	class_insert(s, s->nclasses);
+	return (uint32_t)s->nclasses;
+}
+
+const struct split_state_class *split_state_class_of(const struct split_state *s, uint32_t id)
+{
+	id &= ~SPLIT_STATE_THIS_RUN;
+	return id >= 1 && id <= s->nclasses ? &s->classes[id - 1] : NULL;
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+bool split_state_ran(const struct split_state *s, uint64_t input, uint64_t output)
+{
+	for (size_t i = 0; i < s->nruns; i++)
+		if (s->runs[i].input == input && s->runs[i].output == output)
+			return true;
 	return false;
 }
 
-int split_state_add(struct split_state *s, uint64_t hash, int64_t day)
+int split_state_add_run(struct split_state *s, uint64_t input, uint64_t output)
 {
-	if (2 * (s->nseen + 1) > s->nslots && grow(s) < 0)
+	void *p = realloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
+	if (!p)
 		return -1;
-	size_t j = (size_t)hash & (s->nslots - 1);
-	for (; s->slots[j].hash; j = (j + 1) & (s->nslots - 1))
-		if (s->slots[j].hash == hash)
-			return 0;
-	s->slots[j].hash = hash;
-	s->slots[j].day = day;
-	s->nseen++;
+	s->runs = p;
+	s->runs[s->nruns++] = (struct split_state_run){input, output};
 	return 0;
 }
+
+/* ---- reading ----------------------------------------------------------- */
 
 __attribute__((format(printf, 4, 5))) static int bad(long *err_line, long line, char *err,
 						     const char *fmt, ...)
@@ -97,46 +331,275 @@ static int hexval(char c)
 	return -1;
 }
 
-/* One record (fields unescaped) into s. */
-static int read_record(struct split_state *s, char **f, size_t nf, long line, long *err_line,
-		       char *err)
+/* 16 lower-case hex digits, not all zero unless zero_ok. */
+static bool parse_hex64(const char *s, uint64_t *v, bool zero_ok)
 {
-	if (strcmp(f[0], "seen") == 0 && nf == 3) {
-		uint64_t h = 0;
-		size_t n = strlen(f[1]);
-		for (size_t i = 0; i < n; i++) {
-			int v = hexval(f[1][i]);
-			if (v < 0 || n != 16)
-				return bad(err_line, line, err, "bad hash \"%s\"", f[1]);
-			h = h << 4 | (uint64_t)v;
-		}
-		int64_t day;
-		if (strlen(f[2]) != 10 || date_parse(f[2], 10, &day) < 0 || h == 0)
-			return bad(err_line, line, err, "bad seen record");
-		if (split_state_add(s, h, day) < 0)
-			return -1;
-		return 0;
+	uint64_t h = 0;
+	if (strlen(s) != 16)
+		return false;
+	for (size_t i = 0; i < 16; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return false;
+		h = h << 4 | (uint64_t)d;
 	}
-	if (strcmp(f[0], "cap") == 0 && nf == 7) {
-		int64_t v;
-		if (money_parse(f[6], strlen(f[6]), &v) != MONEY_OK || v < 0)
-			return bad(err_line, line, err, "bad recouped amount \"%s\"", f[6]);
-		void *p = realloc(s->caps, (s->ncaps + 1) * sizeof *s->caps);
+	*v = h;
+	return h != 0 || zero_ok;
+}
+
+/* A decimal count with no sign, no leading zero and no other byte. */
+static bool parse_count(const char *s, uint64_t max, uint64_t *v)
+{
+	uint64_t n = 0;
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > (max - (uint64_t)(*s - '0')) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	*v = n;
+	return true;
+}
+
+/* A signed integer of micro-units, as split_state_write writes it. */
+static bool parse_micros(const char *s, int64_t *v)
+{
+	bool neg = *s == '-';
+	uint64_t n;
+	if (!parse_count(s + neg, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &n) ||
+	    (neg && n == 0))
+		return false;
+	*v = neg ? (int64_t)(0 - n) : (int64_t)n;
+	return true;
+}
+
+/* Field i unescaped in place; false on an invalid escape. */
+static bool unescape(char *f)
+{
+	size_t l = tsv_unescape(f, strlen(f));
+	if (l == (size_t)-1)
+		return false;
+	f[l] = '\0';
+	return true;
+}
+
+/* A key of escaped fields f[0..n) joined by TAB (owned), or NULL. */
+static char *join_key(char **f, size_t n)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(f[i]) + 1;
+	char *key = malloc(len), *p = key;
+	if (!key)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(f[i]);
+		memcpy(p, f[i], l);
+		p += l;
+		*p++ = i + 1 < n ? '\t' : '\0';
+	}
+	if (n == 0)
+		*p = '\0';
+	return key;
+}
+
+/* Whether every field of f[0..n) has valid escapes (checked on a copy). */
+static bool escapes_valid(char **f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *copy = strdup(f[i]);
+		bool ok = copy && unescape(copy);
+		free(copy);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+struct reader {
+	struct split_state *s;
+	long line;
+	long *err_line;
+	char *err;
+	uint64_t chain;   /* digest of the lines so far */
+	uint64_t records; /* records so far */
+	bool ended;       /* the end record was read */
+	size_t cap;       /* room in s->hist */
+};
+
+static int read_cap(struct reader *rd, char **f)
+{
+	struct split_state *s = rd->s;
+	int64_t v;
+	if (!escapes_valid(f + 1, 5))
+		return bad(rd->err_line, rd->line, rd->err, "invalid escape");
+	if (money_parse(f[6], strlen(f[6]), &v) != MONEY_OK || v < 0)
+		return bad(rd->err_line, rd->line, rd->err, "bad recouped amount \"%s\"", f[6]);
+	void *p = realloc(s->caps, (s->ncaps + 1) * sizeof *s->caps);
+	if (!p)
+		return -1;
+	s->caps = p;
+	char *key = join_key(f + 1, 5);
+	if (!key)
+		return -1;
+	s->caps[s->ncaps].key = key;
+	s->caps[s->ncaps++].recouped = v;
+	return 0;
+}
+
+static int read_class(struct reader *rd, char **f)
+{
+	struct split_state *s = rd->s;
+	uint64_t id;
+	if (!parse_count(f[1], UINT32_MAX, &id) || id != s->nclasses + 1)
+		return bad(rd->err_line, rd->line, rd->err, "class id \"%s\" is not %zu", f[1],
+			   s->nclasses + 1);
+	if (!escapes_valid(f + 2, 3) || !unescape(f[6]) || !unescape(f[7]))
+		return bad(rd->err_line, rd->line, rd->err, "invalid escape");
+	if (strlen(f[8]) != 3 || currency_digits(f[8], 3) < 0)
+		return bad(rd->err_line, rd->line, rd->err, "bad currency \"%s\"", f[8]);
+	bool deflt = !*f[2] && !*f[3] && !*f[4];
+	uint64_t terms = 0;
+	if (deflt ? strcmp(f[5], "-") != 0 : !parse_hex64(f[5], &terms, false))
+		return bad(rd->err_line, rd->line, rd->err, "bad terms \"%s\"", f[5]);
+	char *key = deflt ? strdup("") : join_key(f + 2, 3);
+	if (!key)
+		return -1;
+	uint32_t got = split_state_class(s, key, terms, f[6], f[7], f[8]);
+	free(key);
+	if (got == 0)
+		return -1;
+	if (got != id)
+		return bad(rd->err_line, rd->line, rd->err, "class %s repeats class %" PRIu32, f[1], got);
+	return 0;
+}
+
+static int read_seen(struct reader *rd, char **f, size_t nf)
+{
+	struct split_state *s = rd->s;
+	uint64_t h;
+	if (!parse_hex64(f[1], &h, false))
+		return bad(rd->err_line, rd->line, rd->err, "bad hash \"%s\"", f[1]);
+	int64_t day;
+	if (strlen(f[2]) != 10 || date_parse(f[2], 10, &day) < 0)
+		return bad(rd->err_line, rd->line, rd->err, "bad seen record");
+	uint64_t cls = SPLIT_STATE_LEGACY;
+	int64_t basis = 0;
+	if (nf == 5 && (!parse_count(f[3], s->nclasses, &cls) || cls == 0))
+		return bad(rd->err_line, rd->line, rd->err, "seen record names class \"%s\", not one of the %zu before it",
+			   f[3], s->nclasses);
+	if (nf == 5 && !parse_micros(f[4], &basis))
+		return bad(rd->err_line, rd->line, rd->err, "bad amount \"%s\"", f[4]);
+	/* the file is sorted by hash: the history is kept so, and searched */
+	if (s->nhist > 0 && s->hist[s->nhist - 1].hash >= h)
+		return bad(rd->err_line, rd->line, rd->err, "seen record %s is out of order or repeated", f[1]);
+	if (s->nhist == rd->cap) {
+		size_t n = rd->cap ? rd->cap + rd->cap / 2 : 1024;
+		void *p = realloc(s->hist, n * sizeof *s->hist);
 		if (!p)
 			return -1;
-		s->caps = p;
-		size_t n = 0;
-		for (int i = 1; i < 6; i++)
-			n += strlen(f[i]) + 1;
-		char *key = malloc(n);
-		if (!key)
-			return -1;
-		snprintf(key, n, "%s\t%s\t%s\t%s\t%s", f[1], f[2], f[3], f[4], f[5]);
-		s->caps[s->ncaps].key = key;
-		s->caps[s->ncaps++].recouped = v;
-		return 0;
+		s->hist = p;
+		rd->cap = n;
 	}
-	return bad(err_line, line, err, "not a state record");
+	s->hist[s->nhist++] = (struct split_state_seen){h, basis, day_of(day), (uint32_t)cls};
+	return 0;
+}
+
+static int read_run(struct reader *rd, char **f)
+{
+	uint64_t in, out = 0;
+	if (!parse_hex64(f[1], &in, true) || (strcmp(f[2], "-") != 0 && !parse_hex64(f[2], &out, false)))
+		return bad(rd->err_line, rd->line, rd->err, "bad run record");
+	return split_state_add_run(rd->s, in, out);
+}
+
+static int read_end(struct reader *rd, char **f)
+{
+	uint64_t count, digest;
+	if (!parse_count(f[1], UINT64_MAX, &count) || !parse_hex64(f[2], &digest, true))
+		return bad(rd->err_line, rd->line, rd->err, "bad end record");
+	if (count != rd->records)
+		return bad(rd->err_line, rd->line, rd->err,
+			   "the end record counts %" PRIu64 " records, but %" PRIu64
+			   " precede it: a line was removed or added; restore the state from a backup",
+			   count, rd->records);
+	if (digest != rd->chain)
+		return bad(rd->err_line, rd->line, rd->err,
+			   "the end record's digest %016" PRIx64 " is not that of the lines before it (%016" PRIx64
+			   "): the state was edited or damaged; restore it from a backup",
+			   digest, rd->chain);
+	rd->ended = true;
+	return 0;
+}
+
+/* One record: its fields f[0..nf), still escaped. */
+static int read_record(struct reader *rd, char **f, size_t nf)
+{
+	bool v2 = rd->s->version == 2;
+	const char *t = f[0];
+	if (rd->ended)
+		return bad(rd->err_line, rd->line, rd->err, "a line after the end record");
+	if (strcmp(t, "cap") == 0 && nf == 7)
+		return read_cap(rd, f);
+	if (strcmp(t, "seen") == 0 && (nf == 3 || (v2 && nf == 5)))
+		return read_seen(rd, f, nf);
+	if (v2 && strcmp(t, "class") == 0 && nf == 9)
+		return read_class(rd, f);
+	if (v2 && strcmp(t, "run") == 0 && nf == 3)
+		return read_run(rd, f);
+	if (v2 && strcmp(t, "end") == 0 && nf == 3)
+		return read_end(rd, f);
+	return bad(rd->err_line, rd->line, rd->err, "not a state record");
+}
+
+static int read_magic(struct reader *rd, const char *buf)
+{
+	if (strcmp(buf, SPLIT_STATE_MAGIC) == 0)
+		rd->s->version = 2;
+	else if (strcmp(buf, SPLIT_STATE_MAGIC_V1) == 0)
+		rd->s->version = 1;
+	else
+		return bad(rd->err_line, 1, rd->err, "not a tally-split state file (no \"%s\" line)",
+			   SPLIT_STATE_MAGIC);
+	return 0;
+}
+
+static int read_lines(struct reader *rd, FILE *fp)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int st = 0;
+	while (st == 0 && (n = getline(&buf, &cap, fp)) >= 0) {
+		rd->line++;
+		if (n > 0 && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		if (strlen(buf) != (size_t)n) {
+			st = bad(rd->err_line, rd->line, rd->err, "a NUL byte");
+			break;
+		}
+		bool is_end = strncmp(buf, "end\t", 4) == 0;
+		if (!is_end && !rd->ended) { /* the end record's digest covers the lines before it */
+			rd->chain = hash_fnv1a(rd->chain, buf, (size_t)n);
+			rd->chain = hash_fnv1a(rd->chain, "\n", 1);
+		}
+		if (rd->line == 1) {
+			st = read_magic(rd, buf);
+		} else {
+			char *f[MAX_FIELDS] = {NULL};
+			size_t nf = 0;
+			for (char *p = buf, *tok; nf < MAX_FIELDS && (tok = strsep(&p, "\t"));)
+				f[nf++] = tok;
+			st = read_record(rd, f, nf);
+			if (st == 0 && !is_end)
+				rd->records++;
+		}
+	}
+	free(buf);
+	if (st == 0 && ferror(fp))
+		st = -1;
+	return st;
 }
 
 int split_state_read(struct split_state *s, const char *path, long *err_line, char *err,
@@ -148,42 +611,16 @@ int split_state_read(struct split_state *s, const char *path, long *err_line, ch
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		return errno == ENOENT ? 0 : -1;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long line = 0;
-	int st = 0;
-	while (st == 0 && (n = getline(&buf, &cap, fp)) >= 0) {
-		line++;
-		if (n > 0 && buf[n - 1] == '\n')
-			buf[--n] = '\0';
-		if (line == 1) {
-			if (strcmp(buf, SPLIT_STATE_MAGIC) != 0)
-				st = bad(err_line, 1, err, "not a tally-split state file (no \"%s\" line)",
-					 SPLIT_STATE_MAGIC);
-			continue;
-		}
-		char *f[8];
-		size_t nf = 0;
-		for (char *p = buf, *tok; nf < 8 && (tok = strsep(&p, "\t"));)
-			f[nf++] = tok;
-		for (size_t i = 0; i < nf; i++) {
-			size_t l = tsv_unescape(f[i], strlen(f[i]));
-			if (l == (size_t)-1) {
-				st = bad(err_line, line, err, "invalid escape");
-				break;
-			}
-			f[i][l] = '\0';
-		}
-		if (st == 0)
-			st = read_record(s, f, nf, line, err_line, err);
-	}
-	if (st == 0 && ferror(fp))
+	struct reader rd = {s, 0, err_line, err, HASH_FNV_OFFSET, 0, false, 0};
+	int st = read_lines(&rd, fp);
+	if (st == 0 && s->nhist > 0 && build_dir(s) < 0)
 		st = -1;
-	if (st == 0 && line == 0)
+	if (st == 0 && rd.line == 0)
 		st = bad(err_line, 0, err, "empty file: not a tally-split state file");
+	if (st == 0 && s->version == 2 && !rd.ended)
+		st = bad(err_line, rd.line, err,
+			 "no end record after the last line: the state is cut short; restore it from a backup");
 	int saved = errno;
-	free(buf);
 	fclose(fp);
 	if (st != 0) {
 		split_state_free(s);
@@ -217,39 +654,73 @@ int split_state_bind(const struct split_state *s, struct split_rules *r, char *e
 	return 0;
 }
 
+/* ---- writing ----------------------------------------------------------- */
+
+/* Writes lines, keeping the count and chained digest for the end record. */
+struct writer {
+	struct out *o;
+	uint64_t chain;
+	uint64_t records;
+};
+
+__attribute__((format(printf, 2, 3))) static void emit(struct writer *w, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	char *line = small;
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof small) {
+		line = malloc((size_t)n + 1);
+		if (!line) {
+			w->o->err = w->o->err ? w->o->err : ENOMEM;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(line, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	out_write(w->o, line, (size_t)n);
+	w->chain = hash_fnv1a(w->chain, line, (size_t)n);
+	w->records += line[0] != '#';
+	if (line != small)
+		free(line);
+}
+
+/* s escaped as in a tally stream (owned), or NULL. */
+static char *escaped(const char *s)
+{
+	char *d = malloc(2 * strlen(s) + 1), *p = d;
+	if (!d)
+		return NULL;
+	for (; *s; s++) {
+		const char *e = *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : *s == '\\' ? "\\\\" : NULL;
+		if (e) {
+			*p++ = e[0];
+			*p++ = e[1];
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	return d;
+}
+
 static int cmp_cap(const void *a, const void *b)
 {
 	return strcmp(((const struct split_state_cap *)a)->key, ((const struct split_state_cap *)b)->key);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static void write_caps(struct writer *w, const struct split_state *s, const struct split_rules *r)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* key "MATCH\tFROM\tTO\tTIER\tCUR": each part escaped. */
-static void put_key(struct out *o, const char *key)
-{
-	for (const char *p = key;;) {
-		const char *tab = strchr(p, '\t');
-		size_t n = tab ? (size_t)(tab - p) : strlen(p);
-		out_putc(o, '\t');
-		tsv_escape_to(o, p, n);
-		if (!tab)
-			break;
-		p = tab + 1;
-	}
-}
-
-void split_state_write(const struct split_state *s, const struct split_rules *r, struct out *o)
-{
-	out_puts(o, SPLIT_STATE_MAGIC "\n");
 	/* counters: the rules' and the others read, sorted by key */
 	size_t n = r->ncaps + s->ncaps;
 	struct split_state_cap *all = malloc((n ? n : 1) * sizeof *all);
 	if (!all) {
-		o->err = o->err ? o->err : ENOMEM;
+		w->o->err = w->o->err ? w->o->err : ENOMEM;
 		return;
 	}
 	size_t k = 0;
@@ -264,35 +735,129 @@ void split_state_write(const struct split_state *s, const struct split_rules *r,
 	}
 	qsort(all, k, sizeof *all, cmp_cap);
 	for (size_t i = 0; i < k; i++) {
-		out_puts(o, "cap");
-		put_key(o, all[i].key);
 		const char *cur = strrchr(all[i].key, '\t');
 		int d = cur ? currency_digits(cur + 1, strlen(cur + 1)) : 2;
 		char amount[MONEY_BUF];
 		money_format(amount, all[i].recouped, d < 0 ? 2 : d);
-		out_printf(o, "\t%s\n", amount);
+		emit(w, "cap\t%s\t%s\n", all[i].key, amount);
 	}
 	free(all);
-	/* seen rows, sorted by hash: the hash and the day side by side */
-	uint64_t *pairs = malloc((s->nseen ? s->nseen : 1) * 2 * sizeof *pairs);
-	if (!pairs) {
-		o->err = o->err ? o->err : ENOMEM;
-		return;
+}
+
+static void write_classes(struct writer *w, const struct split_state *s)
+{
+	for (size_t i = 0; i < s->nclasses; i++) {
+		const struct split_state_class *c = &s->classes[i];
+		char *product = escaped(c->product), *sku = escaped(c->sku);
+		char terms[17] = "-";
+		if (c->terms)
+			snprintf(terms, sizeof terms, "%016" PRIx64, c->terms);
+		if (product && sku)
+			emit(w, "class\t%zu\t%s\t%s\t%s\t%s\t%s\n", i + 1, *c->agreement ? c->agreement : "\t\t",
+			     terms, product, sku, c->currency);
+		else
+			w->o->err = w->o->err ? w->o->err : ENOMEM;
+		free(product);
+		free(sku);
 	}
-	k = 0;
+	for (size_t i = 0; i < s->nruns; i++) {
+		if (s->runs[i].output)
+			emit(w, "run\t%016" PRIx64 "\t%016" PRIx64 "\n", s->runs[i].input, s->runs[i].output);
+		else
+			emit(w, "run\t%016" PRIx64 "\t-\n", s->runs[i].input);
+	}
+}
+
+/* Decimal digits of v at p; returns the end. */
+static char *put_u64(char *p, uint64_t v)
+{
+	char rev[24];
+	size_t k = 0;
+	do
+		rev[k++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (k > 0)
+		*p++ = rev[--k];
+	return p;
+}
+
+/* One seen line, formatted by hand: with a million rows, printf would be
+ * a third of the run.  *last_day and day[] cache the last day written. */
+static void write_seen_line(struct writer *w, const struct split_state_seen *e, int32_t *last_day,
+			    char *day)
+{
+	static const char hex[] = "0123456789abcdef";
+	char line[128], *p = line;
+	memcpy(p, "seen\t", 5);
+	p += 5;
+	for (int d = 15; d >= 0; d--)
+		*p++ = hex[(e->hash >> (4 * d)) & 15];
+	*p++ = '\t';
+	if (e->day != *last_day) {
+		date_format_day(day, (int64_t)e->day * SECONDS_PER_DAY);
+		*last_day = e->day;
+	}
+	memcpy(p, day, 10);
+	p += 10;
+	uint32_t cls = e->cls & ~SPLIT_STATE_THIS_RUN;
+	if (cls != SPLIT_STATE_LEGACY) {
+		*p++ = '\t';
+		p = put_u64(p, cls);
+		*p++ = '\t';
+		if (e->basis < 0)
+			*p++ = '-';
+		p = put_u64(p, e->basis < 0 ? 0 - (uint64_t)e->basis : (uint64_t)e->basis);
+	}
+	*p++ = '\n';
+	size_t n = (size_t)(p - line);
+	out_write(w->o, line, n);
+	w->chain = hash_fnv1a(w->chain, line, n);
+	w->records++;
+}
+
+/* The seen rows sorted by hash: the history (sorted) merged with this
+ * run's new rows, sorted in place in their table (no copy). */
+static void write_seen(struct writer *w, struct split_state *s)
+{
+	struct split_state_seen *order = s->slots;
+	size_t k = 0;
 	for (size_t i = 0; i < s->nslots; i++)
-		if (s->slots[i].hash) {
-			pairs[2 * k] = s->slots[i].hash;
-			pairs[2 * k + 1] = (uint64_t)s->slots[i].day;
-			k++;
-		}
-	qsort(pairs, k, 2 * sizeof *pairs, cmp_u64);
-	for (size_t i = 0; i < k; i++) {
-		char day[DATE_BUF];
-		date_format_day(day, (int64_t)pairs[2 * i + 1]);
-		out_printf(o, "seen\t%016" PRIx64 "\t%s\n", pairs[2 * i], day);
+		if (s->slots[i].hash)
+			order[k++] = s->slots[i];
+	/* nearly sorted already (home_slot): an insertion sort moves only the
+	 * few displaced records, and those that wrapped round the table's end */
+	for (size_t i = 1; i < k; i++) {
+		struct split_state_seen e = order[i];
+		size_t j = i;
+		for (; j > 0 && order[j - 1].hash > e.hash; j--)
+			order[j] = order[j - 1];
+		order[j] = e;
 	}
-	free(pairs);
+	s->nseen = 0;
+	s->nslots = 0;
+	char day[DATE_BUF];
+	int32_t last_day = INT32_MIN;
+	size_t i = 0, j = 0;
+	while (i < s->nhist || j < k) {
+		if (i < s->nhist && s->hist[i].cls == SPLIT_STATE_GONE) {
+			i++;
+			continue;
+		}
+		bool from_hist = j == k || (i < s->nhist && s->hist[i].hash < order[j].hash);
+		write_seen_line(w, from_hist ? &s->hist[i++] : &order[j++], &last_day, day);
+	}
+	s->slots = NULL;
+	free(order);
+}
+
+void split_state_write(struct split_state *s, const struct split_rules *r, struct out *o)
+{
+	struct writer w = {o, HASH_FNV_OFFSET, 0};
+	emit(&w, "%s\n", SPLIT_STATE_MAGIC);
+	write_caps(&w, s, r);
+	write_classes(&w, s);
+	write_seen(&w, s);
+	out_printf(o, "end\t%" PRIu64 "\t%016" PRIx64 "\n", w.records, w.chain);
 }
 
 void split_state_free(struct split_state *s)
@@ -300,6 +865,16 @@ void split_state_free(struct split_state *s)
 	for (size_t i = 0; i < s->ncaps; i++)
 		free(s->caps[i].key);
 	free(s->caps);
+	for (size_t i = 0; i < s->nclasses; i++) {
+		free(s->classes[i].agreement);
+		free(s->classes[i].product);
+		free(s->classes[i].sku);
+	}
+	free(s->classes);
+	free(s->class_index);
+	free(s->runs);
+	free(s->hist);
+	free(s->dir);
 	free(s->slots);
 	memset(s, 0, sizeof *s);
 }

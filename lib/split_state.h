@@ -1,22 +1,42 @@
 /* split_state.h - what tally-split remembers between runs (--state FILE):
- * how much each capped tier has recouped, and which input rows it has
- * already split, so that feeding the same sales twice is refused.
+ * how much each capped tier has recouped; which input rows it has split,
+ * with the amount split and the agreement that applied (so that a row fed
+ * again is passed over, a changed row yields its difference, and a refund
+ * is split by its sale's agreement); and a digest of each run's input and
+ * output (so that a re-run leaves its output file as it was).
  *
  * The file is text, one record a line, fields TAB-separated and escaped
  * as in a tally stream:
  *
- *     # tally-split state 1
- *     cap     MATCH  FROM  TO  TIER  CURRENCY  RECOUPED
- *     seen    HASH   DAY
+ *     # tally-split state 2
+ *     cap    MATCH  FROM  TO  TIER  CURRENCY  RECOUPED
+ *     class  ID  MATCH  FROM  TO  TERMS  PRODUCT  SKU  CURRENCY
+ *     run    INPUT  OUTPUT
+ *     seen   HASH  DAY  CLASS  BASIS
+ *     seen   HASH  DAY
+ *     end    RECORDS  DIGEST
  *
  * A `cap` record keys a capped tier by its agreement's match, from and to
  * (as written), the tier number and the cap currency, so that editing
  * other lines of the agreements file does not lose what was recouped;
- * records of tiers no longer in the file are kept as they are.  A `seen`
- * record is a 64-bit hash (16 hex digits) of the row's (source, order,
- * line, kind) and the day whose agreement applied to it (used to find the
- * agreement of a later refund of that order).  Records are written sorted,
- * so the file changes little from one month to the next. */
+ * records of tiers no longer in the file are kept as they are.  A `class`
+ * record names, once, an agreement (match, from, to; an empty match is
+ * --default-payee) and the digest of its terms (16 hex digits, "-" for
+ * the default payee) with the product, sku and currency of rows it split;
+ * ids count from 1 in the order classes were first met.  A `run` record
+ * holds two 64-bit digests (16 hex digits) of a run's input rows and of
+ * the -o file it wrote ("-" for standard output).  A `seen` record is the
+ * 64-bit identity of a row (split_state_key), the day whose agreement
+ * applied, the class and the basis split, in micro-units; a `seen` record
+ * with only a day was migrated from a state 1 file (no amount known).
+ * The `end` record counts the records before it and carries the chained
+ * digest of every line before it: a removed, added or edited line is
+ * refused.  Records are written in a fixed order (caps by key, classes by
+ * id, runs as they came, seen rows by hash), so the file changes little
+ * from one month to the next.
+ *
+ * A state 1 file (no class, run or end records; seen rows keyed by source,
+ * order, line and kind) is read once and written back as state 2. */
 #ifndef TALLY_SPLIT_STATE_H
 #define TALLY_SPLIT_STATE_H
 
@@ -27,35 +47,80 @@
 #include "out.h"
 #include "split_rules.h"
 
-#define SPLIT_STATE_MAGIC "# tally-split state 1"
+#define SPLIT_STATE_MAGIC "# tally-split state 2"
+#define SPLIT_STATE_MAGIC_V1 "# tally-split state 1"
+
+#define SPLIT_STATE_LEGACY 0u          /* class of a seen row migrated from state 1 */
+#define SPLIT_STATE_THIS_RUN 0x80000000u /* flag in seen.cls: met in this run */
+#define SPLIT_STATE_GONE 0x7fffffffu   /* seen.cls of a record removed from the history */
 
 struct split_state_cap {
-	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR" (owned) */
+	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR", parts escaped (owned) */
 	int64_t recouped; /* micro-units of CUR */
 };
 
+/* What split a row: its agreement (and its terms then), product, sku and
+ * currency. */
+struct split_state_class {
+	char *agreement; /* "MATCH\tFROM\tTO", parts escaped; "" for the default payee (owned) */
+	uint64_t terms;  /* split_agreement.terms when it split the row; 0 for the default payee */
+	char *product;   /* (owned) */
+	char *sku;       /* (owned) */
+	char currency[4];
+};
+
 struct split_state_seen {
-	uint64_t hash; /* 0 marks an empty slot */
-	int64_t day;   /* time (date.h) of the day whose agreement applied */
+	uint64_t hash;  /* 0 marks an empty slot */
+	int64_t basis;  /* micro-units split (0 for a legacy record) */
+	int32_t day;    /* days since 1970-01-01 of the day whose agreement applied */
+	uint32_t cls;   /* class id (1..nclasses), or SPLIT_STATE_LEGACY; | THIS_RUN */
+};
+
+struct split_state_run {
+	uint64_t input;  /* digest of the run's input rows */
+	uint64_t output; /* digest of the -o file written, 0 for standard output */
 };
 
 struct split_state {
-	struct split_state_cap *caps;   /* records read (owned) */
+	struct split_state_cap *caps;     /* records read (owned) */
 	size_t ncaps;
-	struct split_state_seen *slots; /* open-addressing set of seen rows (owned) */
-	size_t nslots;                  /* a power of two, or 0 */
-	size_t nseen;                   /* occupied slots */
+	struct split_state_class *classes; /* id i+1 at [i] (owned) */
+	size_t nclasses;
+	size_t *class_index;              /* open-addressing set of class ids (owned) */
+	size_t class_slots;               /* a power of two, or 0 */
+	struct split_state_run *runs;     /* (owned) */
+	size_t nruns;
+	struct split_state_seen *hist;    /* the seen rows read, sorted by hash (owned):
+					   * 24 bytes a row, found through dir */
+	size_t nhist;                     /* records in hist, GONE ones included */
+	size_t ngone;                     /* of them removed */
+	size_t *dir;                      /* hist's directory by top hash bits (owned) */
+	int dir_bits;                     /* 2^dir_bits buckets, dir[] has one more entry */
+	struct split_state_seen *slots;   /* open-addressing set of rows new in this run (owned) */
+	size_t nslots;                    /* a power of two, or 0 */
+	size_t nseen;                     /* occupied slots */
+	int version;                      /* format of the file read: 1 or 2; 0 if none */
 };
 
-/* The hash identifying an input row across runs: of source, order, line
- * and kind (NUL-separated), never 0. */
+/* The identity of an input row across runs: a hash of source, order, line
+ * and kind (NUL-separated), then for a refund or chargeback its date as
+ * written (two partial refunds of one line are two rows), then for the
+ * nth row with the same fields in one run (n > 1) "#n".  Never 0.  For a
+ * sale (n = 1) it is the key of state 1, so migrated records still hold;
+ * its value is pinned by a unit test: changing it splits sales twice. */
 uint64_t split_state_key(const char *source, const char *order, const char *line,
-			 const char *kind);
+			 const char *kind, const char *date, unsigned n);
+
+/* Continue the digest h (start with HASH_FNV_OFFSET) over p[0..n), eight
+ * bytes at a step: for run records (input rows, output files), where FNV's
+ * byte loop would cost a tenth of the run.  Detects accidents, not a
+ * determined forger. */
+uint64_t split_state_digest(uint64_t h, const void *p, size_t n);
 
 /* Read the state file at path; a missing file is an empty state.
  * Returns 0; -1 with errno set when it cannot be read; -2 with *err_line
- * and err[] saying what is wrong with its content.  On failure *s is
- * empty. */
+ * and err[] saying what is wrong with its content (a damaged or edited
+ * state included).  On failure *s is empty. */
 int split_state_read(struct split_state *s, const char *path, long *err_line, char *err,
 		     size_t errcap);
 
@@ -64,17 +129,44 @@ int split_state_read(struct split_state *s, const char *path, long *err_line, ch
  * with err[] naming it; else 0. */
 int split_state_bind(const struct split_state *s, struct split_rules *r, char *err, size_t errcap);
 
-/* Whether hash has been seen; sets *day (may be NULL) when it has. */
-bool split_state_lookup(const struct split_state *s, uint64_t hash, int64_t *day);
+/* The number of seen rows (read and new). */
+size_t split_state_rows(const struct split_state *s);
 
-/* Remember hash with its day (a hash already there keeps its first day).
- * Returns 0, or -1 when out of memory. */
-int split_state_add(struct split_state *s, uint64_t hash, int64_t day);
+/* The seen record of hash, or NULL. */
+struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash);
+
+/* Remember hash with its day, class and basis, or update the record
+ * already there.  The record is flagged as met in this run.  Returns the
+ * record, or NULL when out of memory. */
+struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, int64_t day,
+					 uint32_t cls, int64_t basis);
+
+/* Forget the record of hash, if any (pointers from split_state_find
+ * become invalid). */
+void split_state_remove(struct split_state *s, uint64_t hash);
+
+/* The id of the class (agreement: split_agreement.key and .terms, or ""
+ * and 0 for the default payee; product, sku, currency), added when new.  Returns 0 when out of
+ * memory. */
+uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
+			   const char *product, const char *sku, const char *currency);
+
+/* The class of id (1..nclasses), or NULL. */
+const struct split_state_class *split_state_class_of(const struct split_state *s, uint32_t id);
+
+/* Whether some run recorded input digest `input` with output digest
+ * `output`. */
+bool split_state_ran(const struct split_state *s, uint64_t input, uint64_t output);
+
+/* Record a run.  Returns 0, or -1 when out of memory. */
+int split_state_add_run(struct split_state *s, uint64_t input, uint64_t output);
 
 /* Write the whole state to o: the counters of r, then the records of s
- * whose tiers r does not have, then every seen row.  Output errors are
- * left in o for its close. */
-void split_state_write(const struct split_state *s, const struct split_rules *r, struct out *o);
+ * whose tiers r does not have, the classes, the runs, every seen row and
+ * the end record.  Output errors are left in o for its close.  The seen
+ * rows are sorted in place, not copied (a state can hold millions): after
+ * it s holds no seen rows. */
+void split_state_write(struct split_state *s, const struct split_rules *r, struct out *o);
 
 void split_state_free(struct split_state *s);
 

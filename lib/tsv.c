@@ -717,3 +717,16 @@ void tsv_end_row(struct tsv_writer *w)
 	out_putc(w->o, '\n');
 	w->in_row = false;
 }
+
+const char *tsv_separator_hint(const char *line)
+{
+	if (strchr(line, '\t'))
+		return NULL;
+	if (strchr(line, ','))
+		return "it looks comma-separated";
+	if (strchr(line, ';'))
+		return "it looks semicolon-separated";
+	if (strchr(line, ' '))
+		return "it looks aligned with spaces";
+	return NULL;
+}

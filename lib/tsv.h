@@ -112,4 +112,9 @@ size_t tsv_unescape(char *s, size_t len);
 /* Whether s[0..len) is valid UTF-8 with no NUL byte. */
 bool tsv_valid_utf8(const char *s, size_t len);
 
+/* For a line read as one field (no TAB): why it looks like another
+ * format ("it looks comma-separated", "... semicolon-separated", "...
+ * aligned with spaces"), or NULL.  For "must be TAB-separated" messages. */
+const char *tsv_separator_hint(const char *line);
+
 #endif

@@ -12,7 +12,14 @@
 # input; --explain to a FIFO; split | report from stdin, conserved; -o FILE
 # (atomic; left as it was by a failed run or a refused repeat); options
 # given twice; weights below 1 that look like fractions (a warning); the
-# agreements files the page shows are the fixtures.
+# agreements files the page shows are the fixtures.  The monthly cycle: a
+# Stripe refund split by its sale's agreement through the state; refunds of
+# unknown sales that reach only "*" refused; rows split before passed over,
+# changed rows split by difference, two partial refunds of a line; re-runs
+# that leave -o FILE byte for byte; payee names and CSV agreements refused;
+# every unmatched product listed.  The state: an empty currency; a TAB in a
+# capped match; a state 1 fixture migrated; integrity and a tamper sweep
+# (every line removed, every digit edited); the golden state file.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/split
@@ -37,8 +44,8 @@ sales() {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
-		'usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' \
-		'                   [-r FILE] [-s STATE] [-x RATES] [FILE...]' \
+		'usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' \
+		'                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES] [FILE...]' \
 		'       tally-split --help | --version')" ]
 	[ -z "$stderr" ]
 }
@@ -54,7 +61,7 @@ sales() {
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "tally-split: missing --agreements FILE" ]
-	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 }
 
 @test "an unknown option is a usage error" {
@@ -97,7 +104,7 @@ sales() {
 		$'sale\t200.00\tOrchard Records\t1\t3\t0.5\t100.00' \
 		$'sale\t200.00\tAna\t2\t4\t0.25\t50.00' \
 		$'sale\t200.00\tBen\t2\t5\t0.25\t50.00')" ]
-	[ "$(head -1 "$T/band.state")" = "# tally-split state 1" ]
+	[ "$(head -1 "$T/band.state")" = "# tally-split state 2" ]
 	[ "$(grep -c '^seen' "$T/band.state")" -eq 5 ]
 }
 
@@ -209,18 +216,21 @@ sales() {
 	[ "$stderr" = "tally-split: $T/early.tsv:2: column \"currency\": \"EUR\": $T/rates.tsv has no rate into USD on or before 2026-09-05" ]
 }
 
-@test "the state refuses a repeat; --force splits it again" {
+@test "the state passes over a repeat with a count; --force splits it again" {
 	run tally-split -a "$F/advance.tsv" -s "$T/s" "$F/advance-sep.tsv"
 	[ "$status" -eq 0 ]
 	cp "$T/s" "$T/before"
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/s" "$F/advance-sep.tsv"
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-split: $F/advance-sep.tsv:2: (bandcamp, 2001, 1, sale) was split already (state $T/s); --force splits it again" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/s)" ]
 	cmp "$T/s" "$T/before"
 	split_cut 10- -a "$F/advance.tsv" -s "$T/s" --force "$F/advance-sep.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' $'Orchard Records\t1\t3\t1\t2000.00')" ]
 	[ "$(grep '^cap' "$T/s")" = $'cap\t*\t\t\t1\tUSD\t4000.00' ]
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/s" -f "$F/advance-sep.tsv"
+	[ "$status" -eq 2 ]
 }
 
 @test "--rejects: bad rows go there with the reason, the rest is split, the state skips them" {
@@ -295,9 +305,6 @@ data_error() {
 	data_error $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tXYZ\t1.00' 'column "currency": "XYZ" is not a known currency'
 	data_error $'2026-13-01\tetsy\t1\t1\tX\tsale\t\tUSD\t1.00' 'column "date": "2026-13-01" is not a date'
 	data_error $'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t' 'column "net": "" is not an amount'
-	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tA\t100%' >"$T/l.tsv"
-	data_error $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t1.00' \
-		'column "product": "Poster" matches no agreement (source "etsy", sku "", kind "sale"); --default-payee takes such rows' "$T/l.tsv"
 	printf '%s\n' $'match\tfrom\tpayee\tshare' $'P\t2026-01-01\tA\t100%' >"$T/d.tsv"
 	data_error $'2025-12-31\tetsy\t1\t1\tP\tsale\t\tUSD\t1.00' \
 		"column \"date\": \"2025-12-31\" is outside every agreement for product \"P\" ($T/d.tsv lines 2)" "$T/d.tsv"
@@ -382,7 +389,9 @@ man_examples() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
 	[ -z "$stderr" ]
-	[ "$(cat "$T/st")" = "# tally-split state 1" ]
+	[ "$(head -1 "$T/st")" = "# tally-split state 2" ]
+	[ "$(grep -c '^seen' "$T/st")" -eq 0 ]
+	[ "$(tail -1 "$T/st" | cut -f1,2)" = $'end\t1' ]
 }
 
 @test "--explain to a FIFO writes through it and leaves it a FIFO" {
@@ -441,23 +450,38 @@ man_examples() {
 	[ "$(ls -A "$T" | grep -c '^\.alloc')" -eq 0 ]
 }
 
-@test "-o FILE: a refused repeat leaves FILE and the state as they were, with or without --rejects" {
+@test "-o FILE: a re-run of the same input leaves FILE and the state byte for byte as they were" {
 	run tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
 	[ "$status" -eq 0 ]
 	cp "$T/alloc.tsv" "$T/alloc.before"
 	cp "$T/st" "$T/st.before"
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-split: $F/advance-sep.tsv:2: (bandcamp, 2001, 1, sale) was split already (state $T/st); --force splits it again" ]
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "$(printf '%s\n' "tally-split: $T/alloc.tsv is left as it was: the run that split this input wrote it" \
+		"tally-split: passed over 1 row split already (state $T/st)")" ]
 	cmp "$T/alloc.tsv" "$T/alloc.before"
 	cmp "$T/st" "$T/st.before"
+	# the month's file edited by hand: not what that run wrote, so nothing changes and it says so
+	echo "edited" >>"$T/alloc.tsv"
+	cp "$T/alloc.tsv" "$T/alloc.edited"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: every row was split already (state $T/st), but $T/alloc.tsv is not the file the run that split them wrote: it and the state are left as they were; --force splits the rows again and pays them twice" ]
+	cmp "$T/alloc.tsv" "$T/alloc.edited"
+	cmp "$T/st" "$T/st.before"
+	# a cumulative file: the old row is passed over, the new one split, FILE holds the new rows
 	cat "$F/advance-sep.tsv" >"$T/both.tsv"
 	tail -n +2 "$F/advance-oct.tsv" >>"$T/both.tsv"
-	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -r "$T/rej.tsv" -o "$T/alloc.tsv" "$T/both.tsv"
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "$(printf '%s\n' "tally-split: 1 row rejected, see $T/rej.tsv" \
-		"tally-split: 1 row was split already (state $T/st): $T/alloc.tsv and the state are left as they were; --force splits them again")" ]
-	cmp "$T/alloc.tsv" "$T/alloc.before"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc2.tsv" "$T/both.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/st)" ]
+	[ "$(cut -f3,9- "$T/alloc2.tsv")" = "$(printf '%s\n' $'order\tnet\tpayee\ttier\tagreement\tshare\tamount' \
+		$'2002\t2500.00\tOrchard Records\t1\t3\t1\t2500.00')" ]
+	cp "$T/alloc2.tsv" "$T/alloc2.before"
+	cp "$T/st" "$T/st.before"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc2.tsv" "$T/both.tsv"
+	[ "$status" -eq 0 ]
+	cmp "$T/alloc2.tsv" "$T/alloc2.before"
 	cmp "$T/st" "$T/st.before"
 }
 
@@ -472,7 +496,7 @@ man_examples() {
 		run --separate-stderr tally-split -a "$F/agent.tsv" $opt "$T/b" "$F/agent-sales.tsv"
 		[ "$status" -eq 2 ] || fail "$opt: $status"
 		[ -z "$output" ]
-		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-f] [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 	done
 	run --separate-stderr tally-split -a "$F/agent.tsv" --kinds sale --kinds tip "$F/agent-sales.tsv"
 	[ "${stderr_lines[0]}" = "tally-split: --kinds given more than once" ]
@@ -513,4 +537,343 @@ man_examples() {
 	run --separate-stderr tally-split -a "$T/d.tsv" "$T/s.tsv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-split: $T/s.tsv:2: column \"sale_date\": \"2025-12-31\" is outside every agreement for product \"P\" ($T/d.tsv lines 2)" ]
+}
+
+# ---- the monthly cycle (issue 10) and the state's integrity (issue 17) ----
+
+COLS=$'payee\ttier\tagreement\tshare\tamount'
+
+@test "a Stripe refund claws back from its sale's payees by the sale's agreement, found in the state" {
+	# October: the course (Course*, line 5) is Ana's alone: 100.00 to Ana.
+	sales "$T/oct.tsv" $'2026-10-03T10:00:00Z\tstripe\tch_1\t1\tCourse: Pro\tsale\t\tUSD\t100.00'
+	# November: Stripe names the refund row after the charge, not the product.
+	sales "$T/nov.tsv" $'2026-11-04T10:00:00Z\tstripe\tch_1\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-100.00'
+	split_cut 10- -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Ana\t1\t5\t1\t100.00')" ]
+	split_cut 10- -a "$F/courses.tsv" -s "$T/st" -e "$T/why.txt" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	# not 60/40 by "*": -100.00 from Ana, as the sale paid her
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Ana\t1\t5\t1\t-100.00')" ]
+	grep -q 'agreement date 2026-10-03 (the date the state recorded for the order' "$T/why.txt"
+	grep -q 'agreement line 5: match "Course\*"' "$T/why.txt"
+}
+
+@test "a refund split with its sale in one run goes by the sale's agreement" {
+	sales "$T/s.tsv" $'2026-10-03\tstripe\tch_1\t1\tCourse: Pro\tsale\t\tUSD\t100.00' \
+		$'2026-10-09\tstripe\tch_1\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-40.00'
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\t'"$COLS" $'sale\tAna\t1\t5\t1\t100.00' $'refund\tAna\t1\t5\t1\t-40.00')" ]
+}
+
+@test "a refund whose sale is unknown and whose product reaches only the catch-all is refused, not re-matched" {
+	sales "$T/nov.tsv" $'2026-11-04\tstripe\tch_9\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-100.00' \
+		$'2026-11-05\tstripe\tch_10\t1\tEbook\tsale\t\tUSD\t10.00'
+	run --separate-stderr tally-split -a "$F/courses.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/nov.tsv:2: refund of (stripe, ch_9, 1): its sale is not in the state and it has no sale_date, and its product \"REFUND FOR CHARGE (Course: Pro)\" reaches only the catch-all agreement \"*\" ($F/courses.tsv line 3); split it with its sale, or give it its sale's product" ]
+	[ ! -e "$T/st" ]
+	# without --state the same
+	run --separate-stderr tally-split -a "$F/courses.tsv" "$T/nov.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"its sale is not in the state (no --state) and it has no sale_date"* ]]
+	# with --rejects it is set aside and the rest is split
+	split_cut 3,10- -a "$F/courses.tsv" -s "$T/st" -r "$T/rej.tsv" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'order\t'"$COLS" $'ch_10\tAna\t1\t3\t0.6\t6.00' $'ch_10\tBen\t1\t4\t0.4\t4.00')" ]
+	[ "$(cut -f3 "$T/rej.tsv" | tail -1)" = "ch_9" ]
+	# a refund naming its own product, or its sale_date, is split by its fields as before
+	sales "$T/r.tsv" $'2026-11-04\tstripe\tch_8\t1\tCourse: Pro\trefund\t\tUSD\t-10.00' \
+		$'2026-11-04\tstripe\tch_7\t1\tREFUND FOR CHARGE\trefund\t2026-10-01\tUSD\t-10.00'
+	split_cut 3,10- -a "$F/courses.tsv" "$T/r.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'order\t'"$COLS" $'ch_8\tAna\t1\t5\t1\t-10.00' $'ch_7\tAna\t1\t3\t0.6\t-6.00' $'ch_7\tBen\t1\t4\t0.4\t-4.00')" ]
+}
+
+@test "a refund whose sale's agreement left the agreements file is refused, naming it" {
+	sales "$T/oct.tsv" $'2026-10-03\tstripe\tch_1\t1\tCourse: Pro\tsale\t\tUSD\t100.00'
+	sales "$T/nov.tsv" $'2026-11-04\tstripe\tch_1\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-100.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	head -4 "$F/courses.tsv" >"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/nov.tsv:2: its sale was split by the agreement \"Course*\" (state $T/st), which $T/a.tsv no longer has; put it back (with its from and to) to split this row" ]
+}
+
+@test "a refund whose sale's agreement was edited in place is refused, not split by the new shares" {
+	sales "$T/oct.tsv" $'2026-10-03\tstripe\tch_1\t1\tCourse: Pro\tsale\t\tUSD\t100.00'
+	sales "$T/nov.tsv" $'2026-11-04\tstripe\tch_1\t1\tREFUND FOR CHARGE (Course: Pro)\trefund\t\tUSD\t-100.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	# Course* now 50/50 with Ben, edited in place rather than dated
+	head -4 "$F/courses.tsv" >"$T/a.tsv"
+	printf '%s\n' $'Course*\t1\tAna\t50%' $'Course*\t1\tBen\t50%' >>"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/nov.tsv:2: its sale was split by the agreement \"Course*\" (state $T/st) as it was before an edit in place (payees, shares or caps differ now): put the old terms back, end them with \"to\" and start the new ones with \"from\", so that this row goes by the split its sale had" ]
+	# changed the right way: the old terms end in October, the new start in November;
+	# the refund of October's sale still claws back 100% from Ana
+	printf '%s\n' $'match\tfrom\tto\tpayee\tshare' $'*\t\t\tAna\t60%' $'*\t\t\tBen\t40%' \
+		$'Course*\t\t2026-10-31\tAna\t100%' $'Course*\t2026-11-01\t\tAna\t50%' $'Course*\t2026-11-01\t\tBen\t50%' >"$T/b.tsv"
+	split_cut 10- -a "$T/b.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Ana\t1\t4\t1\t-100.00')" ]
+}
+
+@test "a row split before that has changed yields exactly the difference; the unchanged are passed over" {
+	# October: G1 sells 10.00 (Ana 60%, Ben 40%).
+	sales "$T/oct.tsv" $'2026-10-05\tgumroad\tG1\t1\tEbook\tsale\t\tUSD\t10.00'
+	# The re-downloaded export: G1 now nets 4.00 (partly refunded in place); G2 is new.
+	sales "$T/nov.tsv" $'2026-10-05\tgumroad\tG1\t1\tEbook\tsale\t\tUSD\t4.00' \
+		$'2026-11-02\tgumroad\tG2\t1\tEbook\tsale\t\tUSD\t5.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	split_cut 3,9- -a "$F/courses.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	# G1: 4.00 - 10.00 = -6.00 split as the sale was: -3.60 and -2.40
+	[ "$output" = "$(printf '%s\n' $'order\tnet\t'"$COLS" \
+		$'G1\t-6.00\tAna\t1\t3\t0.6\t-3.60' $'G1\t-6.00\tBen\t1\t4\t0.4\t-2.40' \
+		$'G2\t5.00\tAna\t1\t3\t0.6\t3.00' $'G2\t5.00\tBen\t1\t4\t0.4\t2.00')" ]
+	[ "$stderr" = "tally-split: 1 row changed since it was split: the difference was split" ]
+	# the same file again: nothing new
+	run --separate-stderr tally-split -a "$F/courses.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HDR"$'\tpayee\ttier\tagreement\tshare\tamount' ]
+	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
+}
+
+@test "two partial refunds of one order line are two rows, across cumulative exports too" {
+	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE1\t1\tPoster\tsale\t\tUSD\t20.00' \
+		$'2026-10-05\tetsy\tE1\t1\tPoster\trefund\t\tUSD\t-5.00' \
+		$'2026-10-05\tetsy\tE1\t1\tPoster\trefund\t\tUSD\t-5.00'
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\t'"$COLS" $'sale\tAna\t1\t3\t0.6\t12.00' $'sale\tBen\t1\t4\t0.4\t8.00' \
+		$'refund\tAna\t1\t3\t0.6\t-3.00' $'refund\tBen\t1\t4\t0.4\t-2.00' \
+		$'refund\tAna\t1\t3\t0.6\t-3.00' $'refund\tBen\t1\t4\t0.4\t-2.00')" ]
+	# November's export is cumulative: October's three rows again, and a third partial refund
+	cp "$T/oct.tsv" "$T/nov.tsv"
+	printf '%s\n' $'2026-11-02\tetsy\tE1\t1\tPoster\trefund\t\tUSD\t-2.00' >>"$T/nov.tsv"
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\t'"$COLS" $'refund\tAna\t1\t3\t0.6\t-1.20' $'refund\tBen\t1\t4\t0.4\t-0.80')" ]
+	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
+}
+
+@test "overlapping exports never recoup an advance twice" {
+	cat "$F/advance-sep.tsv" >"$T/all.tsv"
+	tail -n +2 "$F/advance-oct.tsv" >>"$T/all.tsv"
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$T/all.tsv"
+	[ "$status" -eq 0 ]
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$T/all.tsv"
+	[ "$status" -eq 0 ]
+	# 2000.00 + 2500.00, each once
+	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
+}
+
+@test "payee names differing only by case, spaces or a decomposed accent are an error, not two balances" {
+	agreements_error $'match\tpayee\tshare\n*\tAna\t50%\nX\tana\t100%\n*\tBen\t50%\n' 3 \
+		'column "payee": "ana" and "Ana" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	agreements_error $'match\tpayee\tshare\n*\tAna  Lee\t50%\n*\tBen\t50%\nX\t Ana Lee\t100%\n' 4 \
+		'column "payee": " Ana Lee" and "Ana  Lee" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	agreements_error $'match\tpayee\tshare\n*\tJOSÉ\t50%\n*\tBen\t50%\nX\tJosé\t100%\n' 4 \
+		'column "payee": "José" and "JOSÉ" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	agreements_error $'match\tpayee\tshare\n*\tŁukasz Żak\t50%\n*\tBen\t50%\nX\tłukasz żak\t100%\n' 4 \
+		'column "payee": "łukasz żak" and "Łukasz Żak" (line 2) differ only by case or spaces: they would be two balances; write one name'
+	run --separate-stderr tally-split -a "$F/agent.tsv" -d 'ana' "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --default-payee \"ana\" and the payee \"Ana\" ($F/agent.tsv line 4) differ only by case or spaces: they would be two balances; write one name" ]
+	agreements_error $'match\tpayee\tshare\n*\tJose\xcc\x81\t100%\n' 2 \
+		'column "payee": "Jose'$'\xcc\x81''" has a decomposed accent (not NFC): save the file with composed accents, so that it is one payee'
+}
+
+@test "an agreements or rates file saved as CSV or aligned with spaces: must be TAB-separated" {
+	agreements_error $'match,payee,share\n*,Ana,100%\n' 1 \
+		'the agreements file must be TAB-separated: the header line has no TAB (it looks comma-separated)'
+	agreements_error $'match   payee   share\n*       Ana     100%\n' 1 \
+		'the agreements file must be TAB-separated: the header line has no TAB (it looks aligned with spaces)'
+	agreements_error $'match\tpayee\tshare\n*   Ana   100%\n' 2 \
+		'the agreements file must be TAB-separated: this row has no TAB (it looks aligned with spaces)'
+	printf '%s\n' 'date,currency,rate,to' '2026-10-01,EUR,1.08,USD' >"$T/rates.csv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -x "$T/rates.csv" "$F/agent-sales.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/rates.csv:1: the rates file must be TAB-separated: the header line has no TAB (it looks comma-separated)" ]
+}
+
+@test "every product that matches no agreement is listed at once, with its count and total" {
+	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tA\t100%' >"$T/l.tsv"
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t1.00' \
+		$'2026-10-01\tetsy\t2\t1\tLanterns LP\tsale\t\tUSD\t5.00' \
+		$'2026-10-02\tetsy\t3\t1\tMug\tsale\t\tUSD\t7.50' \
+		$'2026-10-03\tetsy\t4\t1\tPoster\tsale\t\tUSD\t2.25'
+	run --separate-stderr tally-split -a "$T/l.tsv" -o "$T/out.tsv" -e "$T/why.txt" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ ! -e "$T/why.txt" ]
+	[ "$stderr" = "$(printf '%s\n' \
+		"tally-split: $T/s.tsv:2: column \"product\": \"Poster\" matches no agreement (source \"etsy\", sku \"\", kind \"sale\"): 2 rows, 3.25 USD" \
+		"tally-split: $T/s.tsv:4: column \"product\": \"Mug\" matches no agreement (source \"etsy\", sku \"\", kind \"sale\"): 1 row, 7.50 USD" \
+		"tally-split: 2 products match no agreement in $T/l.tsv: nothing written; --default-payee takes such rows")" ]
+	[ ! -e "$T/out.tsv" ]
+}
+
+@test "an empty currency on the first rows is bad data, not amounts without decimals" {
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tX\tsale\t\t\t1.00' $'2026-10-01\tetsy\t2\t1\tX\tsale\t\tUSD\t1.00'
+	run --separate-stderr tally-split -a "$F/agent.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/s.tsv:2: column \"currency\": \"\" is not a known currency" ]
+}
+
+@test "a capped agreement whose match holds an escaped TAB writes a state the next run reads" {
+	printf '%s\n' $'match\ttier\tpayee\tshare\tcap' $'A\\tB\t1\tLabel\t100%\t5.00 USD' $'A\\tB\t2\tAna\t100%' >"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tA\\tB\tsale\t\tUSD\t3.00'
+	sales "$T/s2.tsv" $'2026-11-01\tetsy\t2\t1\tA\\tB\tsale\t\tUSD\t3.00'
+	run tally-split -a "$T/a.tsv" -s "$T/st" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	split_cut 10- -a "$T/a.tsv" -s "$T/st" "$T/s2.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Label\t1\t2\t0.666667\t2.00' $'Ana\t2\t3\t0.333333\t1.00')" ]
+	[ "$(grep '^cap' "$T/st")" = $'cap\tA\\tB\t\t\t1\tUSD\t5.00' ]
+}
+
+@test "a state 1 file is read once and migrated: nothing it split is split again" {
+	cp "$F/v1.state" "$T/st"
+	# the cumulative export of September and October again, refund included: all passed over
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/v1-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HDR"$'\tpayee\ttier\tagreement\tshare\tamount' ]
+	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
+	# November: 4400.00 of 5000.00 recouped, so 600.00 to the label, 400.00 shared
+	split_cut 10- -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$COLS" $'Orchard Records\t1\t3\t0.6\t600.00' \
+		$'Ana\t2\t4\t0.2\t200.00' $'Ben\t2\t5\t0.2\t200.00')" ]
+	[ "$(head -1 "$T/st")" = "# tally-split state 2" ]
+	# the state 1 records are kept, with their keys (the key format is pinned by the unit tests)
+	for h in 315a4355d1e2ca8e 402f2b54ec300535 f0bf295878ca80e7; do grep -q "^seen	$h	" "$T/st"; done
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/v1-sales.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
+}
+
+# a state with every kind of record: caps, classes, runs, seen rows
+make_state() {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	sales "$T/r.tsv" $'2026-10-01\tbandcamp\t2001\t1\tLanterns (vinyl LP)\trefund\t\tUSD\t-100.00' \
+		$'2026-10-02\tbandcamp\t2004\t1\tLanterns (vinyl LP)\tsale\t\tUSD\t10.00'
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$T/r.tsv"
+	[ "$status" -eq 0 ]
+}
+
+@test "the state's integrity: removed seen lines, an edited counter, a magic line alone are refused, naming the line" {
+	make_state
+	n=$(wc -l <"$T/st")
+	grep -v '^seen' "$T/st" | head -n -1 >"$T/x"
+	tail -1 "$T/st" >>"$T/x"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: $T/x:"*": the end record counts $((n - 2)) records, but "*" precede it: a line was removed or added; restore the state from a backup" ]]
+	sed 's/^cap\(.*\)1910.00$/cap\11900.00/' "$T/st" >"$T/x"
+	! cmp -s "$T/x" "$T/st"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: $T/x:$n: the end record's digest "*" is not that of the lines before it ("*"): the state was edited or damaged; restore it from a backup" ]]
+	echo "# tally-split state 2" >"$T/x"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/x:1: no end record after the last line: the state is cut short; restore it from a backup" ]
+}
+
+@test "tamper: every single-line removal and every digit edited in the state is refused" {
+	make_state
+	n=$(wc -l <"$T/st")
+	refused=0 tried=0
+	for ((i = 1; i <= n; i++)); do
+		sed "${i}d" "$T/st" >"$T/x"
+		tried=$((tried + 1))
+		tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv" >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
+	done
+	# every digit of every line, one at a time, changed to another digit
+	while IFS=: read -r ln col; do
+		awk -v ln="$ln" -v col="$col" 'NR == ln { d = substr($0, col, 1); $0 = substr($0, 1, col - 1) (d + 1) % 10 substr($0, col + 1) } { print }' "$T/st" >"$T/x"
+		tried=$((tried + 1))
+		tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv" >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
+	done < <(awk '{ for (i = 1; i <= length($0); i++) if (substr($0, i, 1) ~ /[0-9]/) print NR ":" i }' "$T/st")
+	echo "refused $refused of $tried" >&3
+	[ "$tried" -gt 100 ]
+	[ "$refused" -eq "$tried" ]
+}
+
+@test "golden: the state after September and October is byte for byte the committed one, and the page shows it" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
+	[ "$status" -eq 0 ]
+	# the key format, the records and the digests are pinned: a change would split sales twice
+	cmp "$T/st" "$F/advance-oct.state"
+	sed -n '/^# tally-split state 2$/,/^end/p' "$TALLY_ROOT/man/tally-split.1" >"$T/page"
+	cmp "$T/page" "$F/advance-oct.state"
+}
+
+@test "--force and --skip-seen: contradicting, and meaningless without --state" {
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" --force --skip-seen "$F/advance-sep.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-split: --force and --skip-seen contradict each other" ]
+	run --separate-stderr tally-split -a "$F/advance.tsv" --force "$F/advance-sep.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-split: --force needs --state" ]
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" --skip-seen "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+}
+
+@test "two options naming one file are a usage error: -s X -o X, -r R -o R, -o INPUT" {
+	cp "$F/agent-sales.tsv" "$T/in.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/x" -o "$T/x" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output and --state name the same file $T/x" ]
+	[ ! -e "$T/x" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -r "$T/r" -o "$T/./r" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output and --rejects name the same file $T/r" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -o "$T/in.tsv" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --output $T/in.tsv is an input file" ]
+	cmp "$T/in.tsv" "$F/agent-sales.tsv"
+	ln "$T/in.tsv" "$T/hard.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/hard.tsv" "$T/in.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: --state $T/hard.tsv is an input file" ]
+	run --separate-stderr tally-split -a "$F/agent.tsv" -e /dev/null -r /dev/null "$T/in.tsv"
+	[ "$status" -eq 0 ]
+}
+
+@test "a cycle of cumulative exports, a changed row and a re-run: report --check balances to the micro-unit" {
+	# October: two sales.  November's export is cumulative: October's rows again (E1 now
+	# nets 6.00: partly refunded in place), a new sale and a refund of E2.  Then November
+	# is run again after a failure.
+	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE1\t1\tPoster\tsale\t\tUSD\t10.00' \
+		$'2026-10-02\tetsy\tE2\t1\tMug\tsale\t\tUSD\t7.00'
+	sales "$T/nov.tsv" $'2026-10-01\tetsy\tE1\t1\tPoster\tsale\t\tUSD\t6.00' \
+		$'2026-10-02\tetsy\tE2\t1\tMug\tsale\t\tUSD\t7.00' \
+		$'2026-11-03\tetsy\tE3\t1\tPoster\tsale\t\tUSD\t5.00' \
+		$'2026-11-04\tetsy\tE2\t1\tMug\trefund\t\tUSD\t-7.00'
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-oct.tsv" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-nov.tsv" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/alloc-nov.tsv" "$T/nov.before"
+	run tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/alloc-nov.tsv" "$T/nov.tsv"
+	[ "$status" -eq 0 ]
+	cmp "$T/alloc-nov.tsv" "$T/nov.before"
+	# November: E1's difference -4.00, E3 5.00, E2's refund -7.00: net -6.00, split 60/40
+	[ "$(cut -f3,9,10,14 "$T/alloc-nov.tsv")" = "$(printf '%s\n' $'order\tnet\tpayee\tamount' \
+		$'E1\t-4.00\tAna\t-2.40' $'E1\t-4.00\tBen\t-1.60' $'E3\t5.00\tAna\t3.00' $'E3\t5.00\tBen\t2.00' \
+		$'E2\t-7.00\tAna\t-4.20' $'E2\t-7.00\tBen\t-2.80')" ]
+	{ cat "$T/alloc-oct.tsv"; tail -n +2 "$T/alloc-nov.tsv"; } >"$T/all.tsv"
+	run --separate-stderr tally-report --check "$T/all.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-10\tUSD\t13.00\t13.00\t13.00\t0.00\tok' $'2026-11\tUSD\t-2.00\t-2.00\t0.00\t-2.00\tok')" ]
 }

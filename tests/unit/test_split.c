@@ -303,48 +303,126 @@ static void test_property(void)
 	tap_is_int(repeatable, 1000, "property: a re-run gives the same parts and counters");
 }
 
+/* Rules with one capped tier whose counter is at recouped, and an empty
+ * state. */
+static void capped(struct split_rules *r, struct split_state *s, const char *agreements, int64_t recouped)
+{
+	long line = 0;
+	char err[256];
+	parse(r, agreements, &line, err);
+	r->caps[0].recouped = recouped;
+	memset(s, 0, sizeof *s);
+}
+
+/* Write s and r to path (the unit tests' state file). */
+static int write_state(struct split_state *s, const struct split_rules *r, const char *path)
+{
+	struct out o;
+	if (out_open_file(&o, path) < 0)
+		return -1;
+	split_state_write(s, r, &o);
+	return out_close(&o);
+}
+
 static void test_state(void)
 {
 	struct split_rules r;
+	struct split_state s;
 	long line = 0;
 	char err[256], path[300];
-	parse(&r, "match\ttier\tpayee\tshare\tcap\nP*\t1\tL\t100%\t500.00 USD\nP*\t2\tA\t100%\n", &line, err);
-	r.caps[0].recouped = 123450000;
-	struct split_state s;
-	memset(&s, 0, sizeof s);
-	uint64_t k1 = split_state_key("gumroad", "1001", "1", "sale");
-	uint64_t k2 = split_state_key("gumroad", "1001", "1", "refund");
+	capped(&r, &s, "match\ttier\tpayee\tshare\tcap\nP*\t1\tL\t100%\t500.00 USD\nP*\t2\tA\t100%\n", 123450000);
+	uint64_t k1 = split_state_key("gumroad", "1001", "1", "sale", NULL, 1);
+	uint64_t k2 = split_state_key("gumroad", "1001", "1", "refund", "2026-10-05", 1);
+	/* pinned: the key of state 1 and 2; a change splits every sale again */
+	tap_ok(k1 == 0xfb2077bae4fce7d5ULL || (printf("# key %016llx\n", (unsigned long long)k1), 0),
+	       "golden: the key of a sale is what state 1 wrote");
+	tap_ok(split_state_key("gumroad", "1001", "1", "refund", NULL, 1) != k2,
+	       "a refund's key holds its date");
+	tap_ok(split_state_key("gumroad", "1001", "1", "refund", "2026-10-05", 2) != k2,
+	       "the second refund of a line on one date is another row");
 	tap_ok(k1 != k2 && k1 != 0, "state keys differ by kind");
-	tap_ok(split_state_key("a", "bc", "1", "sale") != split_state_key("ab", "c", "1", "sale"),
+	tap_ok(split_state_key("a", "bc", "1", "sale", NULL, 1) != split_state_key("ab", "c", "1", "sale", NULL, 1),
 	       "state keys separate their fields");
+	uint32_t c1 = split_state_class(&s, r.agreements[0].key, r.agreements[0].terms, "P one", "sku\t1", "USD");
+	uint32_t c2 = split_state_class(&s, "", 0, "P two", "", "EUR");
+	tap_ok(c1 == 1 && c2 == 2 && split_state_class(&s, r.agreements[0].key, r.agreements[0].terms, "P one", "sku\t1", "USD") == 1,
+	       "classes are numbered once");
 	for (int i = 0; i < 5000; i++) {
 		char order[32];
 		snprintf(order, sizeof order, "%d", i);
-		split_state_add(&s, split_state_key("x", order, "1", "sale"), 86400 * i);
+		split_state_put(&s, split_state_key("x", order, "1", "sale", NULL, 1), 86400 * i, c1, i * 10000);
 	}
-	split_state_add(&s, k1, 86400);
+	split_state_put(&s, k1, 86400, c2, -1500000);
+	split_state_remove(&s, split_state_key("x", "17", "1", "sale", NULL, 1));
+	split_state_add_run(&s, 0x1234, 0);
+	split_state_add_run(&s, 0x5678, 0x9abc);
 	snprintf(path, sizeof path, "%s/state", tmpdir);
-	struct out o;
-	out_open_file(&o, path);
-	split_state_write(&s, &r, &o);
-	tap_is_int(out_close(&o), 0, "state written");
+	tap_is_int(write_state(&s, &r, path), 0, "state written");
 	split_state_free(&s);
 	r.caps[0].recouped = 0;
 	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), 0, "state read back");
 	tap_is_int(split_state_bind(&s, &r, err, sizeof err), 0, "state bound to the rules");
 	tap_is_int(r.caps[0].recouped, 123450000, "recouped amount survives");
-	int64_t day = -1;
-	tap_ok(split_state_lookup(&s, k1, &day) && day == 86400, "seen row and its day survive");
-	tap_ok(!split_state_lookup(&s, k2, NULL), "an unseen row is not seen");
-	tap_is_int(s.nseen, 5001, "all seen rows read back");
+	const struct split_state_seen *e = split_state_find(&s, k1);
+	tap_ok(e && e->day == 1 && e->cls == 2 && e->basis == -1500000, "seen row, its day, class and basis survive");
+	const struct split_state_class *c = split_state_class_of(&s, 1);
+	tap_ok(c && strcmp(c->sku, "sku\t1") == 0 && strcmp(c->agreement, r.agreements[0].key) == 0,
+	       "a class survives, a TAB in its sku too");
+	tap_ok(!split_state_find(&s, k2), "an unseen row is not seen");
+	tap_ok(!split_state_find(&s, split_state_key("x", "17", "1", "sale", NULL, 1)), "a removed row is gone");
+	tap_ok(split_state_find(&s, split_state_key("x", "4999", "1", "sale", NULL, 1)) != NULL,
+	       "rows after a removed one are still found");
+	tap_is_int((long)split_state_rows(&s), 5000, "all seen rows read back");
+	tap_ok(split_state_ran(&s, 0x5678, 0x9abc) && !split_state_ran(&s, 0x5678, 0), "runs survive");
+	int found = 0;
+	for (int i = 0; i < 5000; i++) {
+		char order[32];
+		snprintf(order, sizeof order, "%d", i);
+		found += split_state_find(&s, split_state_key("x", order, "1", "sale", NULL, 1)) != NULL;
+	}
+	tap_is_int(found, 4999, "every row read back is found in the history (but the removed one)");
+	/* the history: a record removed, one updated, one added; written merged */
+	split_state_remove(&s, split_state_key("x", "18", "1", "sale", NULL, 1));
+	split_state_put(&s, split_state_key("x", "19", "1", "sale", NULL, 1), 0, c1, 77);
+	split_state_put(&s, split_state_key("y", "1", "1", "sale", NULL, 1), 0, c1, 88);
+	tap_is_int((long)split_state_rows(&s), 5000, "  counted");
+	tap_is_int(write_state(&s, &r, path), 0, "  written");
+	split_state_free(&s);
+	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), 0, "  read back");
+	e = split_state_find(&s, split_state_key("x", "19", "1", "sale", NULL, 1));
+	tap_ok(!split_state_find(&s, split_state_key("x", "18", "1", "sale", NULL, 1)) && e && e->basis == 77 &&
+	       split_state_find(&s, split_state_key("y", "1", "1", "sale", NULL, 1)) != NULL,
+	       "  removed, updated and added rows as they were left");
 	split_state_free(&s);
 	FILE *f = fopen(path, "w");
 	fputs("something else\n", f);
 	fclose(f);
 	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), -2, "a foreign file is refused");
-	tap_is_str(err, "not a tally-split state file (no \"# tally-split state 1\" line)", "  with a message");
+	tap_is_str(err, "not a tally-split state file (no \"# tally-split state 2\" line)", "  with a message");
+	f = fopen(path, "w");
+	fputs("# tally-split state 2\n", f);
+	fclose(f);
+	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), -2, "a magic line alone is refused");
 	snprintf(path, sizeof path, "%s/none", tmpdir);
 	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), 0, "a missing state is empty");
+	split_rules_free(&r);
+}
+
+/* A match holding an escaped TAB: its cap's state must read back. */
+static void test_state_tab_in_match(void)
+{
+	struct split_rules r;
+	struct split_state s;
+	long line = 0;
+	char err[256], path[300];
+	capped(&r, &s, "match\ttier\tpayee\tshare\tcap\nA\\tB\t1\tL\t100%\t5.00 USD\nA\\tB\t2\tX\t100%\n", 2000000);
+	snprintf(path, sizeof path, "%s/tabstate", tmpdir);
+	tap_is_int(write_state(&s, &r, path), 0, "a state with a TAB in a capped match is written");
+	r.caps[0].recouped = 0;
+	tap_is_int(split_state_read(&s, path, &line, err, sizeof err), 0, "  and read back");
+	tap_is_int(split_state_bind(&s, &r, err, sizeof err), 0, "  and bound");
+	tap_is_int(r.caps[0].recouped, 2000000, "  its counter survives");
+	split_state_free(&s);
 	split_rules_free(&r);
 }
 
@@ -443,6 +521,7 @@ int main(void)
 	test_waterfall();
 	test_property();
 	test_state();
+	test_state_tab_in_match();
 	test_fx();
 	test_lock();
 	test_fraction_weights();
