@@ -55,14 +55,20 @@ struct attr_path {
 int attr_shapley(const struct attr_path *paths, size_t npaths, size_t nplayers, double *phi_value,
 		 double *phi_conv, size_t *bad);
 
+/* Check paths[0..npaths) against players 0..nplayers-1 (attr_shapley and
+ * attr_markov do this first).  Returns ATTR_SHAPLEY_OK with *total the
+ * number of touches over all paths, or EPATH / EPLAYER / EVALUE with *bad
+ * (may be NULL) the first offending path. */
+int attr_paths_check(const struct attr_path *paths, size_t npaths, size_t nplayers, size_t *total, size_t *bad);
+
 /* Split the next touch off a path text "a > b > c".
  *
  * *s .. end is the rest of the text.  Returns 1 with *tok, *toklen the
- * next touch (spaces and tabs around it trimmed) and *s just past it (at
- * its '>' or at end); 0 when only blanks are left and no '>' precedes them
- * (so an empty or blank text gives 0 at once: a path with no touches);
- * -1 on an empty touch ("a > > b", "a >", "> a"), with *s at where the
- * empty touch starts.  Touches are never empty and never contain '>'. */
+ * next touch (spaces and tabs around it trimmed) and *s past it and its
+ * '>'; 0 when only blanks are left (so an empty or blank text gives 0 at
+ * once: a path with no touches, which the caller refuses); -1 on an empty
+ * touch ("> a", "a > > b", "a >"), with *s at where the empty touch
+ * starts.  Touches are never empty and never contain '>'. */
 int attr_path_next(const char **s, const char *end, const char **tok, size_t *toklen);
 
 /* A short English description of an attr_shapley_status; a static string. */
