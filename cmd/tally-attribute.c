@@ -22,6 +22,7 @@
 #include "attribute.h"
 #include "attribute_out.h"
 #include "attribute_read.h"
+#include "attribute_run.h"
 #include "diag.h"
 #include "money.h"
 #include "out.h"
@@ -55,7 +56,15 @@ struct options {
 	const char *project;      /* -P */
 	enum attr_transform transform; /* -t */
 	const char *weights;      /* -w */
+	const char *method_name;  /* -m as given */
+	int other;                /* -m graph, shapley, markov, peer: OTHER_*, else 0 */
+	const char *revenue;      /* --revenue SALES (graph) */
+	const char *edges, *seed; /* --edges, --seed (graph) */
+	double damping;           /* --damping (graph) */
+	const char *circle;       /* --circle (peer) */
 };
+
+enum { OTHER_NONE, OTHER_GRAPH, OTHER_SHAPLEY, OTHER_MARKOV, OTHER_PEER };
 
 /* Everything one run works with. */
 struct run {
@@ -64,8 +73,7 @@ struct run {
 	struct attr_aliases aliases;
 	struct attr_membership membership;
 	struct attr_engine engine;
-	const char *file;         /* where the current rows come from, for messages */
-	long line;                /* and the line */
+	struct attr_graph_input graph; /* -m graph from contributions */
 };
 
 noreturn static void usage(FILE *f, int status)
@@ -75,7 +83,8 @@ noreturn static void usage(FILE *f, int status)
 		   "                       [--cap SHARE] [--min-share SHARE] [-e FILE] [-d OLD]\n"
 		   "                       [-f shares|agreements|credits|md|html] [-p PAYEE -a AGREEMENTS]\n"
 		   "                       [-b 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
-		   "                       [-P PROJECT] [-o FILE] [FILE...]\n"
+		   "                       [--revenue SALES] [--edges FILE --seed FILE] [--damping D]\n"
+		   "                       [--circle FILE] [-P PROJECT] [-o FILE] [FILE...]\n"
 		   "       tally-attribute --help | --version\n");
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
@@ -102,16 +111,22 @@ static int pick(const char *arg, const char *const *names, size_t n)
 
 static void parse_method(struct options *opt, const char *arg)
 {
-	static const char *const ours[] = {"points", "time"};
-	static const char *const elsewhere[] = {"graph", "shapley", "markov", "peer"};
-	int m = pick(arg, ours, 2);
-	if (m >= 0) {
-		opt->method = m == 0 ? ATTR_POINTS : ATTR_TIME;
-		return;
-	}
-	if (pick(arg, elsewhere, 4) >= 0)
-		usage_error("--method: %s is not available in this build (points, time)", arg);
-	usage_error("--method: \"%s\" is not points, time, graph, shapley, markov or peer", arg);
+	static const char *const names[] = {"points", "time", "graph", "shapley", "markov", "peer"};
+	int m = pick(arg, names, 6);
+	if (m < 0)
+		usage_error("--method: \"%s\" is not points, time, graph, shapley, markov or peer", arg);
+	opt->method = m == 1 ? ATTR_TIME : m >= 2 ? ATTR_EXTERNAL : ATTR_POINTS;
+	opt->other = m >= 2 ? m - 1 : OTHER_NONE;
+	opt->method_name = names[m];
+}
+
+static void parse_damping(struct options *opt, const char *arg)
+{
+	char *end;
+	errno = 0;
+	opt->damping = strtod(arg, &end);
+	if (errno || *end || end == arg || !(opt->damping >= 0 && opt->damping < 1))
+		usage_error("--damping: \"%s\" is not a number in [0, 1)", arg);
 }
 
 static void parse_format(struct options *opt, const char *arg)
@@ -169,7 +184,34 @@ static void parse_transform(struct options *opt, const char *arg)
 	opt->transform = (enum attr_transform)k;
 }
 
-enum { OPT_AS_OF = 256, OPT_HALF_LIFE, OPT_CAP, OPT_MIN, OPT_MEMBERSHIP, OPT_LINES, OPT_ALLC };
+enum {
+	OPT_AS_OF = 256, OPT_HALF_LIFE, OPT_CAP, OPT_MIN, OPT_MEMBERSHIP, OPT_LINES, OPT_ALLC,
+	OPT_REVENUE, OPT_EDGES, OPT_SEED, OPT_DAMPING, OPT_CIRCLE,
+};
+
+/* Options that belong to some methods only. */
+static void check_method_options(const struct options *opt)
+{
+	bool graph = opt->other == OTHER_GRAPH, paths = opt->other == OTHER_SHAPLEY || opt->other == OTHER_MARKOV;
+	bool peer = opt->other == OTHER_PEER;
+	if ((opt->revenue || opt->edges || opt->seed || opt->damping >= 0) && !graph)
+		usage_error("%s", "--revenue, --edges, --seed and --damping need --method graph");
+	if (!!opt->edges != !!opt->seed)
+		usage_error("%s", "--edges FILE and --seed FILE go together");
+	if (opt->edges && (opt->revenue || opt->git || opt->allc))
+		usage_error("%s", "--edges reads a graph: no --revenue, --git or --all-contributors");
+	if (opt->circle && !peer)
+		usage_error("%s", "--circle needs --method peer");
+	if (peer && !opt->circle)
+		usage_error("%s", "--method peer needs --circle FILE");
+	if ((paths || peer) && (opt->git || opt->allc || opt->weights))
+		usage_error("--method %s reads its own input: no --git, --all-contributors or --weights",
+			    opt->method_name);
+	if (opt->other && (opt->half_life || opt->transform != ATTR_LINEAR))
+		usage_error("%s", "--half-life and --transform are for --method points");
+	if (opt->other && opt->format != FMT_SHARES && opt->format != FMT_AGREEMENTS)
+		usage_error("--method %s has no kinds to credit: --format shares or agreements", opt->method_name);
+}
 
 static void check_combinations(const struct options *opt, int operands)
 {
@@ -189,6 +231,7 @@ static void check_combinations(const struct options *opt, int operands)
 		usage_error("%s", "--membership needs --method time");
 	if (opt->method == ATTR_TIME && (opt->half_life || opt->transform != ATTR_LINEAR))
 		usage_error("%s", "--half-life and --transform are for --method points");
+	check_method_options(opt);
 	if (opt->git && strcmp(opt->git, "-") == 0 && !opt->project)
 		usage_error("%s", "--git - (a log on standard input) needs --project NAME");
 	if (opt->git && strcmp(opt->git, "-") == 0 && operands)
@@ -206,7 +249,10 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{"as-of", required_argument, NULL, OPT_AS_OF},
 		{"budget", required_argument, NULL, 'b'},
 		{"cap", required_argument, NULL, OPT_CAP},
+		{"circle", required_argument, NULL, OPT_CIRCLE},
+		{"damping", required_argument, NULL, OPT_DAMPING},
 		{"diff", required_argument, NULL, 'd'},
+		{"edges", required_argument, NULL, OPT_EDGES},
 		{"explain", required_argument, NULL, 'e'},
 		{"format", required_argument, NULL, 'f'},
 		{"git", required_argument, NULL, 'g'},
@@ -219,12 +265,16 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{"output", required_argument, NULL, 'o'},
 		{"pool", required_argument, NULL, 'p'},
 		{"project", required_argument, NULL, 'P'},
+		{"revenue", required_argument, NULL, OPT_REVENUE},
+		{"seed", required_argument, NULL, OPT_SEED},
 		{"transform", required_argument, NULL, 't'},
 		{"version", no_argument, NULL, 'V'},
 		{"weights", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
 	memset(opt, 0, sizeof *opt);
+	opt->damping = -1;
+	opt->method_name = "points";
 	int c;
 	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:o:p:P:t:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -233,6 +283,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_ALLC: opt->allc = optarg; break;
 		case OPT_AS_OF: parse_as_of(opt, optarg); break;
 		case 'b': parse_budget(opt, optarg); break;
+		case OPT_CIRCLE: opt->circle = optarg; break;
+		case OPT_DAMPING: parse_damping(opt, optarg); break;
+		case OPT_EDGES: opt->edges = optarg; break;
+		case OPT_REVENUE: opt->revenue = optarg; break;
+		case OPT_SEED: opt->seed = optarg; break;
 		case OPT_CAP: parse_ratio_opt("--cap", optarg, &opt->cap), opt->have_cap = true; break;
 		case 'd': opt->diff = optarg; break;
 		case 'e': opt->explain = optarg; break;
@@ -349,6 +404,8 @@ static void load_side_files(struct run *run)
 static int emit_row(void *ctx, const struct attr_row *row, char *err)
 {
 	struct run *run = ctx;
+	if (run->opt.other == OTHER_GRAPH)
+		return attr_graph_add(&run->graph, row, err);
 	return attr_add(&run->engine, row, err);
 }
 
@@ -370,7 +427,7 @@ static void read_stream(struct run *run, char **files, size_t nfiles)
 	while ((rc = tsv_next(&r)) == 1) {
 		int st = attr_row_from_tsv(&row, &cols, &r, err);
 		if (st == ATTR_OK)
-			st = attr_add(&run->engine, &row, err);
+			st = emit_row(run, &row, err);
 		check(st, r.file, r.line, err);
 	}
 	if (rc < 0) {
@@ -544,6 +601,78 @@ static void read_allc(struct run *run)
 	free(text);
 }
 
+/* ---- the methods computed by other modules ---------------------------- */
+
+static void open_stream(struct tsv_reader *r, char **files, size_t n)
+{
+	if (tsv_open(r, files, n) < 0) {
+		if (errno)
+			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
+		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
+	}
+}
+
+/* A data error of a method reading r: "FILE:LINE: ...", or "FILE: ..." for
+ * a missing column (exit 2). */
+static void check_method(int st, const struct tsv_reader *r, const char *file, long line, const char *err)
+{
+	if (st == ATTR_EDATA && line == 0 && strncmp(err, "missing column", 14) == 0)
+		diag_die(EXIT_USAGE, "%s: %s", file, err);
+	check(st, file, line, err);
+	(void)r;
+}
+
+static void run_other(struct run *run, char **files, size_t nfiles)
+{
+	const struct options *opt = &run->opt;
+	const char *project = opt->project ? opt->project : "*";
+	struct tsv_reader r, s;
+	char err[ATTR_ERR];
+	long line = 0;
+	int st;
+	if (opt->other == OTHER_GRAPH && opt->edges) {
+		char *e[] = {(char *)opt->edges}, *sd[] = {(char *)opt->seed};
+		const char *file;
+		open_stream(&r, e, 1);
+		open_stream(&s, sd, 1);
+		st = attr_run_edges(&run->engine, &r, &s, opt->damping >= 0 ? opt->damping : 0.85, project, &line,
+				    &file, err);
+		check_method(st, &r, file, line, err);
+		tsv_close(&s);
+	} else if (opt->other == OTHER_GRAPH) {
+		run->graph.damping = opt->damping >= 0 ? opt->damping : 0.85;
+		if (opt->revenue) {
+			char *rv[] = {(char *)opt->revenue};
+			open_stream(&r, rv, 1);
+			st = attr_graph_revenue_read(&run->graph, &r, &line, err);
+			check_method(st, &r, r.file, line, err);
+		}
+		st = attr_graph_run(&run->engine, &run->graph, project, err);
+		check(st, NULL, 0, err);
+		if (!opt->revenue)
+			return;
+	} else if (opt->other == OTHER_PEER) {
+		struct attr_table circle;
+		bool in_circle;
+		int64_t unused = 0, optout = 0;
+		read_table(opt->circle, &circle);
+		open_stream(&r, files, nfiles);
+		st = attr_run_peer(&run->engine, &r, &circle, project, &line, &in_circle, err, &unused, &optout);
+		check_method(st, &r, in_circle ? display(opt->circle) : r.file, line, err);
+		attr_table_free(&circle);
+		char a[MONEY_BUF], b[MONEY_BUF];
+		attr_format_points(a, unused);
+		attr_format_points(b, optout);
+		if (unused || optout)
+			diag_warn("burnt %s points left unallocated and %s given to members who opted out", a, b);
+	} else {
+		open_stream(&r, files, nfiles);
+		st = attr_run_paths(&run->engine, &r, opt->other == OTHER_MARKOV, project, &line, err);
+		check_method(st, &r, r.file, line, err);
+	}
+	tsv_close(&r);
+}
+
 /* ---- outputs ----------------------------------------------------------- */
 
 static void read_old_shares(const char *path, struct attr_old_share **old, size_t *n)
@@ -642,9 +771,10 @@ static void closing_notes(const struct run *run)
 	}
 	if (e->zero_weight)
 		diag_warn("left out %ld row%s of kinds that weigh 0", e->zero_weight, e->zero_weight == 1 ? "" : "s");
-	if (e->duplicates)
-		diag_warn("counted once %ld row%s repeating a (project, contributor, kind, ref)", e->duplicates,
-			  e->duplicates == 1 ? "" : "s");
+	long duplicates = e->duplicates + run->graph.duplicates;
+	if (duplicates)
+		diag_warn("counted once %ld row%s repeating a (project, contributor, kind, ref)", duplicates,
+			  duplicates == 1 ? "" : "s");
 	long below = 0;
 	for (size_t i = 0; i < e->nmembers; i++)
 		below += e->members[i].below_min;
@@ -666,12 +796,17 @@ int main(int argc, char **argv)
 		.weights = opt->weights ? &run.weights : NULL, .aliases = opt->aliases ? &run.aliases : NULL,
 	};
 	attr_engine_init(&run.engine, &cfg);
-	if (opt->git)
+	run.graph.weights = cfg.weights;
+	run.graph.aliases = cfg.aliases;
+	bool contributions = opt->other == OTHER_NONE || (opt->other == OTHER_GRAPH && !opt->edges);
+	if (contributions && opt->git)
 		read_git(&run);
-	if (opt->allc)
+	if (contributions && opt->allc)
 		read_allc(&run);
-	if ((!opt->git && !opt->allc) || optind < argc)
+	if (contributions && ((!opt->git && !opt->allc) || optind < argc))
 		read_stream(&run, argv + optind, (size_t)(argc - optind));
+	if (opt->other)
+		run_other(&run, argv + optind, (size_t)(argc - optind));
 	char err[ATTR_ERR];
 	check(attr_finish(&run.engine, opt->membership ? &run.membership : NULL, err), NULL, 0, err);
 	if (run.engine.nmembers == 0)
@@ -685,5 +820,6 @@ int main(int argc, char **argv)
 	attr_weights_free(&run.weights);
 	attr_aliases_free(&run.aliases);
 	attr_membership_free(&run.membership);
+	attr_graph_input_free(&run.graph);
 	return EXIT_OK;
 }

@@ -59,12 +59,12 @@ static const struct attr_kind *kind_weight(const struct attr_engine *e, const st
 	return id < 0 ? NULL : &w->kinds[id];
 }
 
-static int member_of(struct attr_engine *e, const struct attr_row *row, const char *who, size_t wlen,
+static int member_of(struct attr_engine *e, const char *project, size_t plen, const char *who, size_t wlen,
 		     uint32_t *member)
 {
 	uint32_t p, c;
 	bool added;
-	if (report_names_intern(&e->names, row->project, row->project_len, &p) < 0 ||
+	if (report_names_intern(&e->names, project, plen, &p) < 0 ||
 	    report_names_intern(&e->names, who, wlen, &c) < 0 ||
 	    report_keymap_get(&e->member_map, p, c, (uint32_t)e->nmembers, member, &added) < 0)
 		return ATTR_ENOMEM;
@@ -179,7 +179,7 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 	size_t wlen = row->contributor_len;
 	bool merged = e->cfg.aliases && attr_aliases_resolve(e->cfg.aliases, &who, &wlen);
 	uint32_t member, kind;
-	int st = member_of(e, row, who, wlen, &member);
+	int st = member_of(e, row->project, row->project_len, who, wlen, &member);
 	if (st)
 		return st;
 	uint32_t nkinds = e->kinds.n;
@@ -201,6 +201,22 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 	if (row->ref_len > 0)
 		return ref_add(e, row, member, kind, value);
 	return bucket_add(e, member, kind, row->date, value);
+}
+
+int attr_add_points(struct attr_engine *e, const char *project, size_t plen, const char *who, size_t wlen,
+		    int64_t points, long evidence)
+{
+	uint32_t member;
+	int st = member_of(e, project, plen, who, wlen, &member);
+	if (st)
+		return st;
+	struct attr_member *m = &e->members[member];
+	if (!money_add(m->points, points, &m->points))
+		return ATTR_ERANGE;
+	m->raw = m->decayed = m->points;
+	m->count += evidence;
+	e->rows += evidence;
+	return ATTR_OK;
 }
 
 /* ---- finishing --------------------------------------------------------- */
@@ -260,7 +276,8 @@ static int reorder_members(struct attr_engine *e, int (*cmp)(const void *, const
 		newpos[i] = (uint32_t)report_keymap_find(&e->member_map, copy[i].project, copy[i].contributor);
 	for (size_t i = 0; i < e->nkindsums; i++)
 		e->kindsums[i].member = newpos[e->kindsums[i].member];
-	qsort(e->kindsums, e->nkindsums, sizeof *e->kindsums, cmp_kindsum);
+	if (e->nkindsums)
+		qsort(e->kindsums, e->nkindsums, sizeof *e->kindsums, cmp_kindsum);
 	goto done;
 nomem:
 	st = ATTR_ENOMEM;
@@ -323,6 +340,8 @@ static int64_t micro_of(double points)
 static int64_t member_points(const struct attr_engine *e, const struct attr_member *m,
 			     const struct attr_membership *membership)
 {
+	if (e->cfg.method == ATTR_EXTERNAL)
+		return m->points;
 	if (e->cfg.method == ATTR_TIME) {
 		int64_t mm = m->months * ATTR_POINT;
 		if (membership) {

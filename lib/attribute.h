@@ -36,7 +36,11 @@ enum attr_status {
 	ATTR_ERANGE = -3, /* a sum or a denominator left 64 bits: err says which */
 };
 
-enum attr_method { ATTR_POINTS, ATTR_TIME };
+enum attr_method {
+	ATTR_POINTS,   /* sum of weight(kind) x amount, decayed, transformed */
+	ATTR_TIME,     /* sqrt(active months x weighting) */
+	ATTR_EXTERNAL, /* points given with attr_add_points (graph, shapley, markov, peer) */
+};
 enum attr_transform { ATTR_LINEAR, ATTR_SQRT, ATTR_LOG };
 
 /* One contribution, fields borrowed from the reader's row. */
@@ -190,6 +194,13 @@ void attr_engine_init(struct attr_engine *e, const struct attr_config *cfg);
  * amount, whatever their order.  Returns ATTR_OK, ATTR_ENOMEM, ATTR_ERANGE,
  * or ATTR_EDATA (err: a kind the weights file does not name). */
 int attr_add(struct attr_engine *e, const struct attr_row *row, char *err);
+
+/* Give (project, who) `points` micro-points and `evidence` contributions
+ * directly, for a method computed elsewhere (cfg.method ATTR_EXTERNAL);
+ * points of one member add up.  Returns ATTR_OK, ATTR_ENOMEM or
+ * ATTR_ERANGE. */
+int attr_add_points(struct attr_engine *e, const char *project, size_t plen, const char *who, size_t wlen,
+		    int64_t points, long evidence);
 
 /* Membership for the time method: `contributor` active from month `from`
  * to month `to` (both included), with `weighting` (1 full time, 0.5 half).

@@ -278,7 +278,8 @@ static int alias_resolve_all(struct attr_aliases *a, long *line, char *err)
 		}
 		final[i] = a->to[i] >= 0 ? at : -1;
 	}
-	memcpy(a->to, final, a->names.n * sizeof *final);
+	if (a->names.n)
+		memcpy(a->to, final, a->names.n * sizeof *final);
 	free(final);
 	return ATTR_OK;
 }

@@ -27,7 +27,7 @@ contributions() {
 	run --separate-stderr tally-attribute --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]" ]
-	[ "${lines[6]}" = "       tally-attribute --help | --version" ]
+	[ "${lines[7]}" = "       tally-attribute --help | --version" ]
 	[ -z "$stderr" ]
 }
 
@@ -332,4 +332,88 @@ Co-authored-by: Ben <ben@example.org>"
 	[ "$stderr" = "tally-attribute: $T/nosuch.tsv: No such file or directory" ]
 	run --separate-stderr bash -c "tally-attribute '$F/contributions.tsv' 2>&1 >/dev/full | grep -v 'counted once'"
 	[ "$output" = "tally-attribute: write error: No space left on device" ]
+}
+
+@test "--method shapley: each path's value shared equally among its touches" {
+	run --separate-stderr tally-attribute -m shapley -P Lanterns "$F/paths.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'Lanterns\tana\t1/3\t20\t2' $'Lanterns\tblog\t1/3\t20\t2' $'Lanterns\tforum\t1/3\t20\t2')" ]
+}
+
+@test "--method markov: removal effects, shares exact" {
+	run --separate-stderr tally-attribute -m markov "$F/paths.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'*\tforum\t10811881/30000000\t21.623762\t2' $'*\tblog\t634901/1875000\t20.316832\t2' \
+		$'*\tana\t3009901/10000000\t18.059406\t2')" ]
+}
+
+@test "--method graph --edges --seed: PageRank of a 3-cycle, the closed form 0.15/(1-0.85^3)" {
+	run --separate-stderr tally-attribute -m graph --edges "$F/cycle-edges.tsv" --seed "$F/cycle-seed.tsv"
+	[ "$status" -eq 0 ]
+	# a = 0.15 / 0.385875 = 0.388726919339, b = 0.85 a, c = 0.85^2 a
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'*\ta\t388726919339/1000000000000\t388726.919339\t0' \
+		$'*\tb\t330417881439/1000000000000\t330417.881439\t0' \
+		$'*\tc\t140427599611/500000000000\t280855.199222\t0')" ]
+	printf 'from\tto\tweight\n' >"$T/e.tsv"
+	printf 'node\tweight\n' >"$T/s.tsv"
+	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: --method graph: the graph is empty" ]
+	printf 'from\tto\tweight\na\tb\t-1\n' >"$T/e.tsv"
+	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/e.tsv:2: column \"weight\": \"-1\" is negative" ]
+}
+
+@test "--method graph: credit flows from revenue through the contribution graph, then --pool" {
+	run --separate-stderr tally-attribute -m graph -w "$F/weights.tsv" -A "$F/aliases.tsv" -P Lanterns \
+		--revenue "$F/sales.tsv" -f agreements "$F/contributions.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'match\ttier\tpayee\tshare' \
+		$'Lanterns\t1\tana\t11267762677/18639196204' $'Lanterns\t1\tcat\t41069415365/242309550652' \
+		$'Lanterns\t1\tben\t27379610243/242309550652' $'Lanterns\t1\tdee\t27379610243/242309550652')" ]
+	[ "$stderr" = "$DUP" ]
+	printf '%s\n' "$output" >"$T/a.tsv"
+	run --separate-stderr bash -c "tally-split -a '$T/a.tsv' '$F/sales.tsv' | tally-report -c"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-10\tUSD\t22.50\t22.50\t22.49\t0.01\tok' ]
+}
+
+@test "--method peer: gifts from budgets, self-gifts refused, opt-outs and unallocated budget burnt" {
+	run --separate-stderr tally-attribute -m peer --circle "$F/circle.tsv" "$F/gifts.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'*\tana\t5/8\t100\t1' $'*\tben\t3/8\t60\t1' $'*\tcat\t0/1\t0\t0')" ]
+	[ "$stderr" = "tally-attribute: burnt 130 points left unallocated and 10 given to members who opted out" ]
+	printf 'period\tgiver\treceiver\tpoints\n2026-10\tana\tana\t60\n' >"$T/g.tsv"
+	run --separate-stderr tally-attribute -m peer --circle "$F/circle.tsv" "$T/g.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/g.tsv:2: a member cannot give to itself" ]
+	printf 'period\tgiver\treceiver\tpoints\n2026-10\tana\tzed\t60\n' >"$T/g.tsv"
+	run --separate-stderr tally-attribute -m peer --circle "$F/circle.tsv" "$T/g.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/g.tsv:2: column \"receiver\": \"zed\" is not a member of the circle" ]
+	run --separate-stderr tally-attribute -m peer "$T/g.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-attribute: --method peer needs --circle FILE" ]
+}
+
+@test "README recipe: the open-source project's month, pool filled from git and paid" {
+	make_repo
+	cd "$T/lanterns-site"
+	printf 'alias\tpayee\nBen\tben-gh\n' >aliases.tsv
+	printf 'match\tpayee\tshare\nlanterns-site\tAna Band\t90%%\nlanterns-site\tcommunity\t10%%\n' >agreements.tsv
+	printf 'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\n2026-10-10\tko-fi\t1\t1\tlanterns-site\ttip\t\tUSD\t60.00\n' >sales.tsv
+	tally-attribute --git . --as-of 2026-10-31 --half-life 180 -t sqrt -A aliases.tsv \
+		--pool community --agreements agreements.tsv -e why.tsv -o agreements-oct.tsv
+	run --separate-stderr bash -c "tally-split -a agreements-oct.tsv sales.tsv | tally-report -c"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-10\tUSD\t60.00\t60.00\t59.98\t0.02\tok' ]
+	[ "$(grep -c $'^lanterns-site\t' agreements-oct.tsv)" -eq 4 ]
+	grep -q $'^lanterns-site\tben-gh\t\\*\t' why.tsv
+	tally-attribute --git . --as-of 2026-10-31 -f md >CONTRIBUTORS.md
+	[ "$(head -1 CONTRIBUTORS.md)" = "# Contributors" ]
 }
