@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 void attr_pagerank_defaults(struct attr_pagerank_opts *o)
 {
 	o->damping = 0.85;
@@ -82,12 +84,12 @@ static int cmp_double(const void *a, const void *b)
 
 /* The sum of the weights of a run of parallel edges, in ascending order of
  * weight so that the order edges were given in does not matter. */
-static double run_sum(const struct attr_graph *g, const uint32_t *idx, size_t len, double *buf)
+static double run_sum(const double *weight, const uint32_t *idx, size_t len, double *buf)
 {
 	if (len == 1)
-		return g->weight[idx[0]];
+		return weight[idx[0]];
 	for (size_t i = 0; i < len; i++)
-		buf[i] = g->weight[idx[i]];
+		buf[i] = weight[idx[i]];
 	qsort(buf, len, sizeof *buf, cmp_double);
 	double s = 0;
 	for (size_t i = 0; i < len; i++)
@@ -119,7 +121,7 @@ static int csr_build(struct csr *c, const struct attr_graph *g)
 		size_t j = i + 1;
 		while (j < m && g->to[a[j]] == g->to[a[i]] && g->from[a[j]] == g->from[a[i]])
 			j++;
-		double w = run_sum(g, a + i, j - i, buf);
+		double w = run_sum(g->weight, a + i, j - i, buf);
 		if (w > 0) {
 			uint32_t u = g->from[a[i]];
 			c->src[k] = u;
@@ -256,12 +258,6 @@ void attr_graph_built_free(struct attr_graph_built *b)
 
 /* ---- builders: names, then merged edges ---- */
 
-/* A sorted set of distinct names (borrowed pointers). */
-struct names {
-	const char **v;
-	size_t n, cap;
-};
-
 /* Make room for one more element in the array *v of n elements of
  * `size` bytes and capacity *cap. */
 static int grow(void **v, size_t n, size_t *cap, size_t size)
@@ -277,40 +273,116 @@ static int grow(void **v, size_t n, size_t *cap, size_t size)
 	return ATTR_GRAPH_OK;
 }
 
-static int names_add(struct names *s, const char *name)
+/* A set of distinct names (borrowed pointers) in an open-addressing hash
+ * table.  names_add gives each new name the next id; names_seal sorts
+ * them and maps each id to its rank in name order. */
+struct names {
+	const char **v;  /* distinct names, by id (by rank after names_seal) */
+	size_t n, cap;
+	uint64_t *slot;  /* nslot entries: hash << 32 | (id + 1), 0 when empty */
+	size_t nslot;    /* a power of two, at least twice n */
+	uint32_t *rank;  /* after names_seal: id -> rank */
+};
+
+static uint64_t name_hash(const char *s)
 {
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, strlen(s));
+	return h ^ h >> 29;
+}
+
+/* The slot holding name (hash h), or the empty slot where it belongs. */
+static size_t names_slot(const struct names *s, const char *name, uint64_t h)
+{
+	size_t mask = s->nslot - 1, i = (size_t)h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (; s->slot[i]; i = (i + 1) & mask)
+		if ((uint32_t)(s->slot[i] >> 32) == tag && strcmp(s->v[(uint32_t)s->slot[i] - 1], name) == 0)
+			break;
+	return i;
+}
+
+static int names_grow_table(struct names *s)
+{
+	size_t nslot = s->nslot ? 2 * s->nslot : 256;
+	uint64_t *slot = calloc(nslot, sizeof *slot);
+	if (!slot)
+		return ATTR_GRAPH_ENOMEM;
+	for (size_t k = 0; k < s->nslot; k++)
+		if (s->slot[k]) {
+			size_t i = (size_t)name_hash(s->v[(uint32_t)s->slot[k] - 1]) & (nslot - 1);
+			while (slot[i])
+				i = (i + 1) & (nslot - 1);
+			slot[i] = s->slot[k];
+		}
+	free(s->slot);
+	s->slot = slot;
+	s->nslot = nslot;
+	return ATTR_GRAPH_OK;
+}
+
+/* Add name if new; *id gets its id. */
+static int names_add(struct names *s, const char *name, uint32_t *id)
+{
+	if (2 * (s->n + 1) > s->nslot && names_grow_table(s) != ATTR_GRAPH_OK)
+		return ATTR_GRAPH_ENOMEM;
+	uint64_t h = name_hash(name);
+	size_t i = names_slot(s, name, h);
+	if (s->slot[i]) {
+		*id = (uint32_t)s->slot[i] - 1;
+		return ATTR_GRAPH_OK;
+	}
+	if (s->n >= UINT32_MAX - 1)
+		return ATTR_GRAPH_ERANGE;
 	void *v = s->v;
 	int rc = grow(&v, s->n, &s->cap, sizeof *s->v);
 	s->v = v;
 	if (rc != ATTR_GRAPH_OK)
 		return rc;
+	*id = (uint32_t)s->n;
 	s->v[s->n++] = name;
+	s->slot[i] = (h >> 32) << 32 | (uint64_t)s->n;
 	return ATTR_GRAPH_OK;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* A name and its id, as names_seal sorts them. */
+struct named_id {
+	const char *name;
+	uint32_t id;
+};
+
+static int cmp_named_id(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const struct named_id *)a)->name, ((const struct named_id *)b)->name);
 }
 
-/* Sort and remove duplicates. */
-static void names_seal(struct names *s)
+/* Sort the names and fill rank; the hash table is dropped. */
+static int names_seal(struct names *s)
 {
-	if (s->n == 0)
-		return;
-	qsort(s->v, s->n, sizeof *s->v, cmp_name);
-	size_t k = 1;
-	for (size_t i = 1; i < s->n; i++)
-		if (strcmp(s->v[i], s->v[k - 1]) != 0)
-			s->v[k++] = s->v[i];
-	s->n = k;
+	struct named_id *t = malloc((s->n ? s->n : 1) * sizeof *t);
+	s->rank = malloc((s->n ? s->n : 1) * sizeof *s->rank);
+	if (!t || !s->rank) {
+		free(t);
+		return ATTR_GRAPH_ENOMEM;
+	}
+	for (size_t k = 0; k < s->n; k++)
+		t[k] = (struct named_id){s->v[k], (uint32_t)k};
+	if (s->n)
+		qsort(t, s->n, sizeof *t, cmp_named_id);
+	for (size_t k = 0; k < s->n; k++) {
+		s->v[k] = t[k].name;
+		s->rank[t[k].id] = (uint32_t)k;
+	}
+	free(t);
+	free(s->slot);
+	s->slot = NULL;
+	return ATTR_GRAPH_OK;
 }
 
-/* The index of name in the sealed set s (which holds it). */
-static uint32_t names_find(const struct names *s, const char *name)
+static void names_free(struct names *s)
 {
-	const char **p = bsearch(&name, s->v, s->n, sizeof *s->v, cmp_name);
-	return (uint32_t)(p - s->v);
+	free(s->v);
+	free(s->slot);
+	free(s->rank);
 }
 
 static bool name_ok(const char *s)
@@ -318,68 +390,68 @@ static bool name_ok(const char *s)
 	return s && *s;
 }
 
-/* A list of (from, to, weight) edges, merged into b by edges_seal. */
-struct edge {
-	uint32_t from, to;
-	double w;
+/* Edges as three arrays of a known capacity. */
+struct elist {
+	uint32_t *from, *to;
+	double *w;
+	size_t n;
 };
 
-struct edges {
-	struct edge *v;
-	size_t n, cap;
-};
-
-static int edges_add(struct edges *l, uint32_t from, uint32_t to, double w)
+static int elist_alloc(struct elist *l, size_t cap)
 {
-	void *v = l->v;
-	int rc = grow(&v, l->n, &l->cap, sizeof *l->v);
-	l->v = v;
-	if (rc != ATTR_GRAPH_OK)
-		return rc;
-	l->v[l->n++] = (struct edge){from, to, w};
-	return ATTR_GRAPH_OK;
+	l->n = 0;
+	l->from = malloc((cap ? cap : 1) * sizeof *l->from);
+	l->to = malloc((cap ? cap : 1) * sizeof *l->to);
+	l->w = malloc((cap ? cap : 1) * sizeof *l->w);
+	return l->from && l->to && l->w ? ATTR_GRAPH_OK : ATTR_GRAPH_ENOMEM;
 }
 
-static int cmp_edge(const void *a, const void *b)
+static void elist_free(struct elist *l)
 {
-	const struct edge *x = a, *y = b;
-	if (x->from != y->from)
-		return x->from < y->from ? -1 : 1;
-	if (x->to != y->to)
-		return x->to < y->to ? -1 : 1;
-	return (x->w > y->w) - (x->w < y->w);
+	free(l->from);
+	free(l->to);
+	free(l->w);
 }
 
-/* Sort l, merge parallel edges (summing in ascending weight order), drop
- * zero weights and store the result in b. */
-static int edges_seal(struct edges *l, struct attr_graph_built *b)
+static void elist_add(struct elist *l, uint32_t from, uint32_t to, double w)
 {
-	if (l->n > UINT32_MAX)
-		return ATTR_GRAPH_ERANGE;
-	if (l->n)
-		qsort(l->v, l->n, sizeof *l->v, cmp_edge);
-	size_t k = 0;
-	for (size_t i = 0; i < l->n;) {
-		size_t j = i;
-		double w = 0;
-		for (; j < l->n && l->v[j].from == l->v[i].from && l->v[j].to == l->v[i].to; j++)
-			w += l->v[j].w;
-		if (w > 0)
-			l->v[k++] = (struct edge){l->v[i].from, l->v[i].to, w};
-		i = j;
+	l->from[l->n] = from;
+	l->to[l->n] = to;
+	l->w[l->n++] = w;
+}
+
+/* Sort l by (from, to) over nodes 0..n-1, merge parallel edges (their
+ * weights summed in ascending order, so the input order does not matter)
+ * and leave out zero weights, into *out (allocated here). */
+static int elist_merge(const struct elist *l, size_t n, struct elist *out)
+{
+	size_t m = l->n;
+	uint32_t *a = malloc((m ? m : 1) * sizeof *a), *b = malloc((m ? m : 1) * sizeof *b);
+	uint32_t *count = malloc((n + 1) * sizeof *count);
+	double *buf = malloc((m ? m : 1) * sizeof *buf);
+	int rc = elist_alloc(out, m);
+	if (!a || !b || !count || !buf)
+		rc = ATTR_GRAPH_ENOMEM;
+	if (rc == ATTR_GRAPH_OK) {
+		for (size_t i = 0; i < m; i++)
+			a[i] = (uint32_t)i;
+		counting_sort(a, b, m, l->to, n, count);
+		counting_sort(b, a, m, l->from, n, count); /* by (from, to) */
+		for (size_t i = 0; i < m;) {
+			size_t j = i + 1;
+			while (j < m && l->from[a[j]] == l->from[a[i]] && l->to[a[j]] == l->to[a[i]])
+				j++;
+			double w = run_sum(l->w, a + i, j - i, buf);
+			if (w > 0)
+				elist_add(out, l->from[a[i]], l->to[a[i]], w);
+			i = j;
+		}
 	}
-	b->nedges = k;
-	b->from = malloc((k ? k : 1) * sizeof *b->from);
-	b->to = malloc((k ? k : 1) * sizeof *b->to);
-	b->weight = malloc((k ? k : 1) * sizeof *b->weight);
-	if (!b->from || !b->to || !b->weight)
-		return ATTR_GRAPH_ENOMEM;
-	for (size_t e = 0; e < k; e++) {
-		b->from[e] = l->v[e].from;
-		b->to[e] = l->v[e].to;
-		b->weight[e] = l->v[e].w;
-	}
-	return ATTR_GRAPH_OK;
+	free(a);
+	free(b);
+	free(count);
+	free(buf);
+	return rc;
 }
 
 /* Give b its nodes: the names of a (projects, when `projects`) then of p. */
@@ -404,49 +476,96 @@ static int nodes_alloc(struct attr_graph_built *b, const struct names *a, const 
 	return ATTR_GRAPH_OK;
 }
 
+/* Merge l into b's edges. */
+static int edges_to_built(const struct elist *l, struct attr_graph_built *b)
+{
+	struct elist out;
+	int rc = elist_merge(l, b->nnodes, &out);
+	b->from = out.from;
+	b->to = out.to;
+	b->weight = out.w;
+	b->nedges = out.n;
+	return rc;
+}
+
+/* Row ids of the contribution graph's inputs before the names are sorted. */
+struct contrib_ids {
+	uint32_t *project, *contributor, *target; /* per contribution; target UINT32_MAX: none */
+	uint32_t *rev;                            /* per revenue row */
+};
+
+static void contrib_ids_free(struct contrib_ids *ids)
+{
+	free(ids->project);
+	free(ids->contributor);
+	free(ids->target);
+	free(ids->rev);
+}
+
+/* Check one contribution and intern its names. */
+static int contrib_name(struct names *proj, struct names *people, const struct attr_graph_contrib *c,
+			struct contrib_ids *ids, size_t i)
+{
+	if (!name_ok(c->project) || !name_ok(c->contributor))
+		return ATTR_GRAPH_ENAME;
+	if (!weight_ok(c->weight))
+		return ATTR_GRAPH_EWEIGHT;
+	int rc = names_add(proj, c->project, &ids->project[i]);
+	if (rc == ATTR_GRAPH_OK)
+		rc = names_add(people, c->contributor, &ids->contributor[i]);
+	ids->target[i] = UINT32_MAX;
+	if (rc == ATTR_GRAPH_OK && c->responds && name_ok(c->target) && strcmp(c->target, c->contributor) != 0)
+		rc = names_add(people, c->target, &ids->target[i]);
+	return rc;
+}
+
 /* Collect and check the names of the contributions and revenue rows. */
 static int contrib_names(struct names *proj, struct names *people, const struct attr_graph_contrib *c, size_t nc,
-			 const struct attr_graph_revenue *rev, size_t nrev, size_t *bad)
+			 const struct attr_graph_revenue *rev, size_t nrev, struct contrib_ids *ids, size_t *bad)
 {
+	ids->project = malloc((nc ? nc : 1) * sizeof *ids->project);
+	ids->contributor = malloc((nc ? nc : 1) * sizeof *ids->contributor);
+	ids->target = malloc((nc ? nc : 1) * sizeof *ids->target);
+	ids->rev = malloc((nrev ? nrev : 1) * sizeof *ids->rev);
+	if (!ids->project || !ids->contributor || !ids->target || !ids->rev)
+		return ATTR_GRAPH_ENOMEM;
 	for (size_t i = 0; i < nc; i++) {
-		if (!name_ok(c[i].project) || !name_ok(c[i].contributor))
-			return set_bad(bad, i), ATTR_GRAPH_ENAME;
-		if (!weight_ok(c[i].weight))
-			return set_bad(bad, i), ATTR_GRAPH_EWEIGHT;
-		if (names_add(proj, c[i].project) || names_add(people, c[i].contributor))
-			return ATTR_GRAPH_ENOMEM;
-		if (c[i].responds && name_ok(c[i].target) && names_add(people, c[i].target))
-			return ATTR_GRAPH_ENOMEM;
+		int rc = contrib_name(proj, people, &c[i], ids, i);
+		if (rc != ATTR_GRAPH_OK)
+			return rc == ATTR_GRAPH_ENOMEM ? rc : (set_bad(bad, i), rc);
 	}
 	for (size_t i = 0; i < nrev; i++) {
 		if (!name_ok(rev[i].project))
 			return set_bad(bad, nc + i), ATTR_GRAPH_ENAME;
-		if (names_add(proj, rev[i].project))
-			return ATTR_GRAPH_ENOMEM;
+		int rc = names_add(proj, rev[i].project, &ids->rev[i]);
+		if (rc != ATTR_GRAPH_OK)
+			return rc;
 	}
-	names_seal(proj);
-	names_seal(people);
-	return ATTR_GRAPH_OK;
+	int rc = names_seal(proj);
+	return rc == ATTR_GRAPH_OK ? names_seal(people) : rc;
 }
 
-static int contrib_edges(struct edges *l, const struct names *proj, const struct names *people,
-			 const struct attr_graph_contrib *c, size_t nc)
+static int contrib_edges(struct attr_graph_built *b, const struct names *proj, const struct names *people,
+			 const struct attr_graph_contrib *c, size_t nc, const struct contrib_ids *ids)
 {
+	struct elist l;
 	uint32_t off = (uint32_t)proj->n;
-	for (size_t i = 0; i < nc; i++) {
-		uint32_t p = names_find(proj, c[i].project), who = off + names_find(people, c[i].contributor);
-		if (edges_add(l, p, who, c[i].weight))
-			return ATTR_GRAPH_ENOMEM;
-		if (c[i].responds && name_ok(c[i].target) && strcmp(c[i].target, c[i].contributor) != 0 &&
-		    edges_add(l, who, off + names_find(people, c[i].target), c[i].weight))
-			return ATTR_GRAPH_ENOMEM;
+	int rc = elist_alloc(&l, 2 * nc);
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < nc; i++) {
+		uint32_t who = off + people->rank[ids->contributor[i]];
+		elist_add(&l, proj->rank[ids->project[i]], who, c[i].weight);
+		if (ids->target[i] != UINT32_MAX)
+			elist_add(&l, who, off + people->rank[ids->target[i]], c[i].weight);
 	}
-	return ATTR_GRAPH_OK;
+	if (rc == ATTR_GRAPH_OK)
+		rc = edges_to_built(&l, b);
+	elist_free(&l);
+	return rc;
 }
 
 /* The seed of the projects: revenue over the total, or uniform. */
 static int revenue_seed(struct attr_graph_built *b, const struct names *proj, const struct attr_graph_revenue *rev,
-			size_t nrev, size_t nc, size_t *bad)
+			size_t nrev, const struct contrib_ids *ids, size_t nc, size_t *bad)
 {
 	size_t np = proj->n;
 	if (nrev == 0) {
@@ -462,7 +581,7 @@ static int revenue_seed(struct attr_graph_built *b, const struct names *proj, co
 	for (size_t i = 0; i < np; i++)
 		first[i] = SIZE_MAX;
 	for (size_t i = 0; i < nrev; i++) {
-		uint32_t p = names_find(proj, rev[i].project);
+		uint32_t p = proj->rank[ids->rev[i]];
 		if (first[p] == SIZE_MAX)
 			first[p] = i;
 		if (__builtin_add_overflow(sum[p], rev[i].amount, &sum[p])) {
@@ -498,74 +617,82 @@ int attr_graph_from_contribs(struct attr_graph_built *b, const struct attr_graph
 			     const struct attr_graph_revenue *rev, size_t nrev, size_t *bad)
 {
 	struct names proj = {0}, people = {0};
-	struct edges l = {0};
+	struct contrib_ids ids = {0};
 	memset(b, 0, sizeof *b);
-	int rc = contrib_names(&proj, &people, c, ncontribs, rev, nrev, bad);
+	int rc = contrib_names(&proj, &people, c, ncontribs, rev, nrev, &ids, bad);
 	if (rc == ATTR_GRAPH_OK && proj.n == 0)
 		rc = ATTR_GRAPH_EEMPTY;
 	if (rc == ATTR_GRAPH_OK)
 		rc = nodes_alloc(b, &proj, &people, true);
 	if (rc == ATTR_GRAPH_OK)
-		rc = contrib_edges(&l, &proj, &people, c, ncontribs);
+		rc = contrib_edges(b, &proj, &people, c, ncontribs, &ids);
 	if (rc == ATTR_GRAPH_OK)
-		rc = edges_seal(&l, b);
-	if (rc == ATTR_GRAPH_OK)
-		rc = revenue_seed(b, &proj, rev, nrev, ncontribs, bad);
-	free(proj.v);
-	free(people.v);
-	free(l.v);
+		rc = revenue_seed(b, &proj, rev, nrev, &ids, ncontribs, bad);
+	names_free(&proj);
+	names_free(&people);
+	contrib_ids_free(&ids);
 	if (rc != ATTR_GRAPH_OK)
 		attr_graph_built_free(b);
 	return rc;
 }
 
-/* Collect and check the names of named edges and seed entries. */
+/* Check named edges and seed entries, intern their names, and list the
+ * edges (from, to) and the seed entries (node, 0) by name id. */
 static int named_names(struct names *all, const struct attr_graph_edge_in *e, size_t ne,
-		       const struct attr_graph_seed_in *s, size_t ns, size_t *bad)
+		       const struct attr_graph_seed_in *s, size_t ns, struct elist *edges, struct elist *seed,
+		       size_t *bad)
 {
-	for (size_t i = 0; i < ne; i++) {
+	int rc = elist_alloc(edges, ne);
+	if (rc == ATTR_GRAPH_OK)
+		rc = elist_alloc(seed, ns);
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < ne; i++) {
+		uint32_t from, to;
 		if (!name_ok(e[i].from) || !name_ok(e[i].to))
 			return set_bad(bad, i), ATTR_GRAPH_ENAME;
 		if (!weight_ok(e[i].weight))
 			return set_bad(bad, i), ATTR_GRAPH_EWEIGHT;
-		if (names_add(all, e[i].from) || names_add(all, e[i].to))
-			return ATTR_GRAPH_ENOMEM;
+		rc = names_add(all, e[i].from, &from);
+		if (rc == ATTR_GRAPH_OK)
+			rc = names_add(all, e[i].to, &to);
+		if (rc == ATTR_GRAPH_OK)
+			elist_add(edges, from, to, e[i].weight);
 	}
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < ns; i++) {
+		uint32_t node;
 		if (!name_ok(s[i].node))
 			return set_bad(bad, ne + i), ATTR_GRAPH_ENAME;
 		if (!weight_ok(s[i].weight))
 			return set_bad(bad, ne + i), ATTR_GRAPH_ESEED;
-		if (names_add(all, s[i].node))
-			return ATTR_GRAPH_ENOMEM;
+		rc = names_add(all, s[i].node, &node);
+		if (rc == ATTR_GRAPH_OK)
+			elist_add(seed, node, 0, s[i].weight);
 	}
-	names_seal(all);
-	return ATTR_GRAPH_OK;
+	if (rc == ATTR_GRAPH_OK)
+		rc = names_seal(all);
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < edges->n; i++) {
+		edges->from[i] = all->rank[edges->from[i]];
+		edges->to[i] = all->rank[edges->to[i]];
+	}
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < seed->n; i++)
+		seed->from[i] = all->rank[seed->from[i]];
+	return rc;
 }
 
-/* The seed per node, entries of one node summed in ascending order. */
-static int named_seed(struct attr_graph_built *b, const struct names *all, const struct attr_graph_seed_in *s,
-		      size_t ns, size_t *bad)
+/* The seed per node: entries of one node merged like parallel edges. */
+static int named_seed(struct attr_graph_built *b, const struct elist *seed, size_t *bad)
 {
-	struct edges l = {0}; /* (node, 0, weight): sorted like edges */
-	int rc = ATTR_GRAPH_OK;
-	for (size_t i = 0; i < ns && rc == ATTR_GRAPH_OK; i++)
-		rc = edges_add(&l, names_find(all, s[i].node), 0, s[i].weight);
-	if (rc == ATTR_GRAPH_OK && l.n)
-		qsort(l.v, l.n, sizeof *l.v, cmp_edge);
+	struct elist m;
+	int rc = elist_merge(seed, b->nnodes, &m);
 	double total = 0;
-	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < l.n; i++) {
-		b->seed[l.v[i].from] += l.v[i].w;
-		total += l.v[i].w;
+	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < m.n; i++) {
+		b->seed[m.from[i]] = m.w[i];
+		total += m.w[i];
 	}
-	free(l.v);
+	elist_free(&m);
 	if (rc != ATTR_GRAPH_OK)
 		return rc;
 	if (!(total > 0) || !isfinite(total))
 		return set_bad(bad, SIZE_MAX), ATTR_GRAPH_ESEED;
-	total = 0;
-	for (size_t v = 0; v < b->nnodes; v++)
-		total += b->seed[v];
 	for (size_t v = 0; v < b->nnodes; v++)
 		b->seed[v] /= total;
 	return ATTR_GRAPH_OK;
@@ -575,21 +702,20 @@ int attr_graph_from_named(struct attr_graph_built *b, const struct attr_graph_ed
 			  const struct attr_graph_seed_in *s, size_t nseed, size_t *bad)
 {
 	struct names all = {0}, none = {0};
-	struct edges l = {0};
+	struct elist edges = {0}, seed = {0};
 	memset(b, 0, sizeof *b);
-	int rc = named_names(&all, e, nedges, s, nseed, bad);
+	int rc = named_names(&all, e, nedges, s, nseed, &edges, &seed, bad);
 	if (rc == ATTR_GRAPH_OK && all.n == 0)
 		rc = ATTR_GRAPH_EEMPTY;
 	if (rc == ATTR_GRAPH_OK)
 		rc = nodes_alloc(b, &all, &none, false);
-	for (size_t i = 0; i < nedges && rc == ATTR_GRAPH_OK; i++)
-		rc = edges_add(&l, names_find(&all, e[i].from), names_find(&all, e[i].to), e[i].weight);
 	if (rc == ATTR_GRAPH_OK)
-		rc = edges_seal(&l, b);
+		rc = edges_to_built(&edges, b);
 	if (rc == ATTR_GRAPH_OK)
-		rc = named_seed(b, &all, s, nseed, bad);
-	free(all.v);
-	free(l.v);
+		rc = named_seed(b, &seed, bad);
+	names_free(&all);
+	elist_free(&edges);
+	elist_free(&seed);
 	if (rc != ATTR_GRAPH_OK)
 		attr_graph_built_free(b);
 	return rc;
