@@ -794,6 +794,7 @@ int main(int argc, char **argv)
 		.method = opt->method, .transform = opt->transform, .have_as_of = opt->have_as_of,
 		.as_of = opt->as_of, .half_life = opt->half_life,
 		.weights = opt->weights ? &run.weights : NULL, .aliases = opt->aliases ? &run.aliases : NULL,
+		.count_days = opt->explain != NULL,
 	};
 	attr_engine_init(&run.engine, &cfg);
 	run.graph.weights = cfg.weights;

@@ -9,6 +9,7 @@
 
 #include "attribute.h"
 #include "diag.h"
+#include "hash.h"
 
 #define SECONDS_PER_DAY 86400
 #define NO_PERIOD INT64_MIN /* bucket key of a kind without a cap */
@@ -16,6 +17,7 @@
 /* Points of one (member, kind, cap period). */
 struct attr_bucket {
 	uint32_t member, kind;
+	uint32_t next;   /* uncapped: the member's next bucket + 1, 0 at the end */
 	int64_t raw;     /* weight x amount */
 	int64_t decayed; /* each row's value x its decay factor, rounded */
 	long count;
@@ -62,14 +64,24 @@ static const struct attr_kind *kind_weight(const struct attr_engine *e, const st
 static int member_of(struct attr_engine *e, const char *project, size_t plen, const char *who, size_t wlen,
 		     uint32_t *member)
 {
-	uint32_t p, c;
-	bool added;
-	if (report_names_intern(&e->names, project, plen, &p) < 0 ||
-	    report_names_intern(&e->names, who, wlen, &c) < 0 ||
-	    report_keymap_get(&e->member_map, p, c, (uint32_t)e->nmembers, member, &added) < 0)
+	char stack[512];
+	size_t klen = plen + 1 + wlen;
+	char *key = klen <= sizeof stack ? stack : malloc(klen);
+	if (!key)
 		return ATTR_ENOMEM;
-	if (!added)
+	memcpy(key, project, plen);
+	key[plen] = '\0';
+	memcpy(key + plen + 1, who, wlen);
+	uint32_t before = e->member_keys.n, p, c;
+	int rc = report_names_intern(&e->member_keys, key, klen, member);
+	if (key != stack)
+		free(key);
+	if (rc < 0)
+		return ATTR_ENOMEM;
+	if (*member < before)
 		return ATTR_OK;
+	if (report_names_intern(&e->names, project, plen, &p) < 0 || report_names_intern(&e->names, who, wlen, &c) < 0)
+		return ATTR_ENOMEM;
 	struct attr_member *m = report_grow(e->members, e->nmembers, &e->members_cap, sizeof *m, 64);
 	if (!m)
 		return ATTR_ENOMEM;
@@ -97,53 +109,88 @@ static int64_t decay(const struct attr_engine *e, int64_t value, int64_t date)
 static int bucket_add(struct attr_engine *e, uint32_t member, uint32_t kind, int64_t date, int64_t value)
 {
 	const struct attr_kind *k = e->kind_info[kind];
-	int64_t period = k->cap >= 0 ? period_of(date, k->period).index : NO_PERIOD;
 	uint32_t b, d;
-	bool added;
-	if (report_keymap_get(&e->bucket_map, (uint64_t)member << 32 | kind, (uint64_t)period,
-			      (uint32_t)e->nbuckets, &b, &added) < 0)
-		return ATTR_ENOMEM;
+	bool added = true;
+	struct attr_member *m = &e->members[member];
+	if (k->cap >= 0) {
+		/* Capped kinds: one bucket per period, found by a table. */
+		int64_t period = period_of(date, k->period).index;
+		if (report_keymap_get(&e->bucket_map, (uint64_t)member << 32 | kind, (uint64_t)period,
+				      (uint32_t)e->nbuckets, &b, &added) < 0)
+			return ATTR_ENOMEM;
+	} else {
+		/* Uncapped kinds: one bucket per kind, on the member's short list. */
+		for (b = m->buckets; b && e->buckets[b - 1].kind != kind; b = e->buckets[b - 1].next)
+			;
+		added = b == 0;
+		b = added ? (uint32_t)e->nbuckets : b - 1;
+	}
 	if (added) {
 		struct attr_bucket *nb = report_grow(e->buckets, e->nbuckets, &e->buckets_cap, sizeof *nb, 256);
 		if (!nb)
 			return ATTR_ENOMEM;
 		e->buckets = nb;
-		nb[e->nbuckets++] = (struct attr_bucket){member, kind, 0, 0, 0};
+		nb[e->nbuckets] = (struct attr_bucket){member, kind, 0, 0, 0, 0};
+		if (k->cap < 0) {
+			nb[e->nbuckets].next = m->buckets;
+			m->buckets = (uint32_t)e->nbuckets + 1;
+		}
+		e->nbuckets++;
 	}
 	struct attr_bucket *bk = &e->buckets[b];
 	if (!money_add(bk->raw, value, &bk->raw) || !money_add(bk->decayed, decay(e, value, date), &bk->decayed))
 		return ATTR_ERANGE;
 	bk->count++;
-	struct attr_member *m = &e->members[member];
 	m->count++;
-	if (report_keymap_get(&e->day_map, member, (uint64_t)day_of(date), 0, &d, &added) < 0)
-		return ATTR_ENOMEM;
-	m->days += added;
-	if (report_keymap_get(&e->month_map, member, (uint64_t)period_of(date, PERIOD_MONTH).index, 0, &d, &added) < 0)
-		return ATTR_ENOMEM;
-	m->months += added;
+	if (e->cfg.count_days) {
+		if (report_keymap_get(&e->day_map, member, (uint64_t)day_of(date), 0, &d, &added) < 0)
+			return ATTR_ENOMEM;
+		m->days += added;
+	}
+	if (e->cfg.method == ATTR_TIME) {
+		if (report_keymap_get(&e->month_map, member, (uint64_t)period_of(date, PERIOD_MONTH).index, 0, &d,
+				      &added) < 0)
+			return ATTR_ENOMEM;
+		m->months += added;
+	}
 	return ATTR_OK;
 }
 
-/* Keep one row per (member, kind, ref): the earliest, then the largest. */
+/* A second 64-bit hash, of another construction than FNV-1a (a
+ * multiply-rotate over 8-byte words, then the splitmix64 finaliser), so
+ * that the pair is a 128-bit fingerprint. */
+static uint64_t hash_other(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = 0;
+		memcpy(&w, s + i, n - i < 8 ? n - i : 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h = h << 31 | h >> 33;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ h >> 31;
+}
+
+/* Keep one row per (member, kind, ref): the earliest, then the largest.
+ * Refs are known by a 128-bit fingerprint of (member, kind, ref): two
+ * different refs meet in it with a probability below 10^-26 for a
+ * billion refs. */
 static int ref_add(struct attr_engine *e, const struct attr_row *row, uint32_t member, uint32_t kind,
 		   int64_t value)
 {
-	char stack[256];
-	size_t klen = 8 + row->ref_len;
-	char *key = klen <= sizeof stack ? stack : malloc(klen);
-	if (!key)
+	uint32_t ids[2] = {member, kind};
+	uint64_t a = hash_fnv1a(hash_fnv1a(HASH_FNV_OFFSET, ids, sizeof ids), row->ref, row->ref_len);
+	uint64_t b = hash_other(row->ref, row->ref_len) ^ ((uint64_t)member << 32 | kind) * 0x9e3779b97f4a7c15ULL;
+	uint32_t id;
+	bool added;
+	if (report_keymap_get(&e->ref_map, a, b, (uint32_t)e->nrefs, &id, &added) < 0)
 		return ATTR_ENOMEM;
-	memcpy(key, &member, 4);
-	memcpy(key + 4, &kind, 4);
-	memcpy(key + 8, row->ref, row->ref_len);
-	uint32_t before = e->ref_names.n, id;
-	int rc = report_names_intern(&e->ref_names, key, klen, &id);
-	if (key != stack)
-		free(key);
-	if (rc < 0)
-		return ATTR_ENOMEM;
-	if (id >= before) {
+	if (added) {
 		struct attr_refkept *r = report_grow(e->refs, e->nrefs, &e->refs_cap, sizeof *r, 256);
 		if (!r)
 			return ATTR_ENOMEM;
@@ -161,7 +208,17 @@ static int ref_add(struct attr_engine *e, const struct attr_row *row, uint32_t m
 int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 {
 	e->rows++;
-	const struct attr_kind *k = kind_weight(e, row);
+	uint32_t kind, nkinds = e->kinds.n;
+	if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
+		return ATTR_ENOMEM;
+	if (kind >= nkinds) {
+		const struct attr_kind **ki = realloc(e->kind_info, e->kinds.n * sizeof *ki);
+		if (!ki)
+			return ATTR_ENOMEM;
+		e->kind_info = ki;
+		ki[kind] = kind_weight(e, row);
+	}
+	const struct attr_kind *k = e->kind_info[kind];
 	if (!k) {
 		char q[96];
 		return attr_fail(err, "column \"kind\": %s has no weight in the weights file",
@@ -178,20 +235,10 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 	const char *who = row->contributor;
 	size_t wlen = row->contributor_len;
 	bool merged = e->cfg.aliases && attr_aliases_resolve(e->cfg.aliases, &who, &wlen);
-	uint32_t member, kind;
+	uint32_t member;
 	int st = member_of(e, row->project, row->project_len, who, wlen, &member);
 	if (st)
 		return st;
-	uint32_t nkinds = e->kinds.n;
-	if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
-		return ATTR_ENOMEM;
-	if (kind >= nkinds) {
-		const struct attr_kind **ki = realloc(e->kind_info, e->kinds.n * sizeof *ki);
-		if (!ki)
-			return ATTR_ENOMEM;
-		e->kind_info = ki;
-		ki[kind] = k;
-	}
 	e->members[member].merged |= merged;
 	if (row->date > e->last_date)
 		e->last_date = row->date;
@@ -507,7 +554,8 @@ void attr_engine_free(struct attr_engine *e)
 {
 	report_names_free(&e->names);
 	report_names_free(&e->kinds);
-	report_names_free(&e->ref_names);
+	report_keymap_free(&e->ref_map);
+	report_names_free(&e->member_keys);
 	report_keymap_free(&e->member_map);
 	report_keymap_free(&e->bucket_map);
 	report_keymap_free(&e->day_map);

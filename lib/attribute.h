@@ -126,6 +126,7 @@ struct attr_config {
 	int64_t half_life;    /* days; 0 for no decay (needs have_as_of) */
 	const struct attr_weights *weights;  /* may be NULL: every kind weighs 1 */
 	const struct attr_aliases *aliases;  /* may be NULL */
+	bool count_days;      /* count distinct days (attr_member.days; costs a table of days) */
 };
 
 /* Per (member, kind): what the explanation shows. */
@@ -144,13 +145,14 @@ struct attr_member {
 	int64_t raw, decayed;   /* sums over kinds */
 	int64_t points;         /* after the transform (or √(months x weighting)): the share's weight */
 	long count;             /* contributions counted */
-	long days;              /* distinct days with a contribution */
+	long days;              /* distinct days with a contribution (with cfg.count_days) */
 	long months;            /* distinct months (time method: from the membership when given) */
 	bool merged;            /* some rows came under an alias */
 	bool flood;             /* a per-kind cap cut something */
 	bool capped;            /* the share was cut to --cap */
 	bool below_min;         /* left out by --min-share (share 0) */
 	uint32_t pindex;        /* index of its project in attr_engine.projects (after attr_finish) */
+	uint32_t buckets;       /* private: its first uncapped bucket + 1, 0 for none */
 	attr_u128 num;          /* share numerator over the project's den (set by attr_shares) */
 };
 
@@ -165,7 +167,8 @@ struct attr_engine {
 	struct report_names names;  /* projects and contributors */
 	struct report_names kinds;  /* kinds met */
 	struct report_keymap member_map, bucket_map, day_map, month_map;
-	struct report_names ref_names;  /* member, kind and ref of each distinct ref (private) */
+	struct report_names member_keys; /* "project NUL contributor" -> member index (private) */
+	struct report_keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
 	const struct attr_kind **kind_info; /* by kind id: its weight entry (private) */
 	struct attr_member *members;
 	size_t nmembers, members_cap;
