@@ -17,6 +17,7 @@ const char *attr_markov_strerror(int status)
 	case ATTR_MARKOV_ENOCONV: return "no path converts: there is nothing to attribute";
 	case ATTR_MARKOV_ESINGULAR: return "the chain's linear system is singular";
 	case ATTR_MARKOV_ENOMEM: return "out of memory";
+	case ATTR_MARKOV_ESIZE: return "the paths touch too many players for the markov method (at most 1000)";
 	}
 	return "unknown status";
 }
@@ -151,18 +152,18 @@ static bool invert(double *a, double *inv, size_t m)
 				inv[piv * m + j] = t;
 			}
 		double p = a[col * m + col];
-		for (size_t j = 0; j < m; j++) {
+		for (size_t j = col; j < m; j++) /* columns before col are 0 already */
 			a[col * m + j] /= p;
+		for (size_t j = 0; j < m; j++)
 			inv[col * m + j] /= p;
-		}
 		for (size_t i = 0; i < m; i++) {
 			double f = a[i * m + col];
 			if (i == col || f == 0)
 				continue;
-			for (size_t j = 0; j < m; j++) {
+			for (size_t j = col; j < m; j++)
 				a[i * m + j] -= f * a[col * m + j];
+			for (size_t j = 0; j < m; j++)
 				inv[i * m + j] -= f * inv[col * m + j];
-			}
 		}
 	}
 	return true;
@@ -253,6 +254,9 @@ int attr_markov(const struct attr_path *paths, size_t npaths, size_t nplayers, d
 	size_t nt = 0;
 	rc = chain_states(&c, paths, npaths, nplayers);
 	if (rc != ATTR_MARKOV_OK)
+		goto out;
+	rc = ATTR_MARKOV_ESIZE;
+	if (c.k > ATTR_MARKOV_MAX_PLAYERS)
 		goto out;
 	rc = ATTR_MARKOV_ENOMEM;
 	size_t m = c.k + 1;

@@ -27,8 +27,8 @@
  * (a > a) are self-loops: they change no removal effect.
  *
  * Transition counts are summed in sorted order, so the result does not
- * depend on the order of the paths.  Cost: O(n^3) in the players touched,
- * O(n^2) memory.
+ * depend on the order of the paths.  Cost: O(n^3) time and O(n^2) memory
+ * in the n players touched (at most ATTR_MARKOV_MAX_PLAYERS, which takes a few seconds).
  *
  * Library code: no printing, no exiting; functions return an
  * attr_markov_status and the index of an offending path. */
@@ -50,7 +50,12 @@ enum attr_markov_status {
 	ATTR_MARKOV_ESINGULAR = -5, /* the system could not be solved (cannot happen
 				      for path data; guards rounding) */
 	ATTR_MARKOV_ENOMEM = -6,   /* out of memory */
+	ATTR_MARKOV_ESIZE = -7,    /* more than ATTR_MARKOV_MAX_PLAYERS players touched
+				      (the dense system would take too long); *bad untouched */
 };
+
+/* The most players the paths may touch: the system is dense, O(n^3). */
+#define ATTR_MARKOV_MAX_PLAYERS 1000
 
 /* What attr_markov computes beside the per-player arrays. */
 struct attr_markov_result {
@@ -67,7 +72,7 @@ struct attr_markov_result {
  * totals, so player i's attributed value is share[i] * res->value.
  *
  * Returns ATTR_MARKOV_OK, or EPATH / EPLAYER / EVALUE with *bad (may be
- * NULL) naming the first offending path, ENOCONV, ESINGULAR, ENOMEM; on
+ * NULL) naming the first offending path, ENOCONV, ESINGULAR, ESIZE, ENOMEM; on
  * failure the outputs are undefined.  Only the players some path touches
  * enter the linear system. */
 int attr_markov(const struct attr_path *paths, size_t npaths, size_t nplayers, double *removal, double *share,

@@ -720,6 +720,17 @@ static void test_markov_errors(void)
 	tap_is_int(bad, 0, "markov: EPLAYER names the path");
 	p[0].nulls = -1;
 	tap_is_int(attr_markov(p, 1, 2, re, sh, NULL, &bad), ATTR_MARKOV_EVALUE, "markov: negative nulls");
+	/* One converting path through 1001 players: too big a system. */
+	static uint32_t many[ATTR_MARKOV_MAX_PLAYERS + 1];
+	static double sh_many[ATTR_MARKOV_MAX_PLAYERS + 1];
+	for (uint32_t i = 0; i <= ATTR_MARKOV_MAX_PLAYERS; i++)
+		many[i] = i;
+	struct attr_path big = {many, ATTR_MARKOV_MAX_PLAYERS + 1, 1, 0, 1};
+	tap_is_int(attr_markov(&big, 1, ATTR_MARKOV_MAX_PLAYERS + 1, NULL, sh_many, NULL, &bad), ATTR_MARKOV_ESIZE,
+		   "markov: more than %d players refused", ATTR_MARKOV_MAX_PLAYERS);
+	big.ntouch = 60; /* a long chain: every player is essential, RE 1 */
+	tap_is_int(attr_markov(&big, 1, 60, NULL, sh_many, NULL, &bad), ATTR_MARKOV_OK, "markov: a 60-touch path");
+	tap_ok(NEAR(sh_many[0], 1.0 / 60, 1e-15) && NEAR(sh_many[59], 1.0 / 60, 1e-15), "markov: 60 touches, 1/60 each");
 	tap_is_str(attr_markov_strerror(ATTR_MARKOV_ENOCONV), "no path converts: there is nothing to attribute",
 		   "markov: strerror");
 }
