@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "money.h"
 #include "out.h"
+#include "report_ledger.h"
 #include "tsv.h"
 
 #define SECONDS_PER_DAY 86400
@@ -62,7 +63,11 @@ struct options {
 	const char *edges, *seed; /* --edges, --seed (graph) */
 	double damping;           /* --damping (graph) */
 	const char *circle;       /* --circle (peer) */
+	int policy;               /* --policy: POLICY_* */
+	const char *ledger;       /* --ledger (policy balanced) */
 };
+
+enum { POLICY_NONE, POLICY_IMMEDIATE, POLICY_RECENT, POLICY_BALANCED };
 
 enum { OTHER_NONE, OTHER_GRAPH, OTHER_SHAPLEY, OTHER_MARKOV, OTHER_PEER };
 
@@ -84,7 +89,8 @@ noreturn static void usage(FILE *f, int status)
 		   "                       [-f shares|agreements|credits|md|html] [-p PAYEE -a AGREEMENTS]\n"
 		   "                       [-b 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
 		   "                       [--revenue SALES] [--edges FILE --seed FILE] [--damping D]\n"
-		   "                       [--circle FILE] [-P PROJECT] [-o FILE] [FILE...]\n"
+		   "                       [--circle FILE] [--policy POLICY [--ledger FILE]]\n"
+		   "                       [-P PROJECT] [-o FILE] [FILE...]\n"
 		   "       tally-attribute --help | --version\n");
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
@@ -186,8 +192,36 @@ static void parse_transform(struct options *opt, const char *arg)
 
 enum {
 	OPT_AS_OF = 256, OPT_HALF_LIFE, OPT_CAP, OPT_MIN, OPT_MEMBERSHIP, OPT_LINES, OPT_ALLC,
-	OPT_REVENUE, OPT_EDGES, OPT_SEED, OPT_DAMPING, OPT_CIRCLE,
+	OPT_REVENUE, OPT_EDGES, OPT_SEED, OPT_DAMPING, OPT_CIRCLE, OPT_POLICY, OPT_LEDGER,
 };
+
+static void parse_policy(struct options *opt, const char *arg)
+{
+	static const char *const names[] = {"immediate", "recent", "balanced"};
+	int k = pick(arg, names, 3);
+	if (k < 0)
+		usage_error("--policy: \"%s\" is not immediate, recent or balanced", arg);
+	opt->policy = k + 1;
+}
+
+/* --policy: immediate counts the month of --as-of only, recent decays
+ * (half-life 90 days unless given), balanced pays a budget by what each
+ * is short of its lifetime share (the ledger says what was paid). */
+static void check_policy(struct options *opt)
+{
+	if (opt->policy && !opt->have_as_of)
+		usage_error("%s", "--policy needs --as-of DATE");
+	if (opt->policy && opt->other)
+		usage_error("%s", "--policy is for --method points or time");
+	if (opt->policy == POLICY_RECENT && opt->method == ATTR_TIME)
+		usage_error("%s", "--policy recent decays points: not with --method time");
+	if (opt->policy == POLICY_RECENT && !opt->half_life)
+		opt->half_life = 90;
+	if (!!opt->ledger != (opt->policy == POLICY_BALANCED))
+		usage_error("%s", "--policy balanced and --ledger FILE go together");
+	if (opt->policy == POLICY_BALANCED && !opt->have_budget)
+		usage_error("%s", "--policy balanced needs --budget 'AMOUNT CUR'");
+}
 
 /* Options that belong to some methods only. */
 static void check_method_options(const struct options *opt)
@@ -213,7 +247,7 @@ static void check_method_options(const struct options *opt)
 		usage_error("--method %s has no kinds to credit: --format shares or agreements", opt->method_name);
 }
 
-static void check_combinations(const struct options *opt, int operands)
+static void check_combinations(struct options *opt, int operands)
 {
 	if (opt->half_life && !opt->have_as_of)
 		usage_error("%s", "--half-life needs --as-of DATE");
@@ -232,6 +266,7 @@ static void check_combinations(const struct options *opt, int operands)
 	if (opt->method == ATTR_TIME && (opt->half_life || opt->transform != ATTR_LINEAR))
 		usage_error("%s", "--half-life and --transform are for --method points");
 	check_method_options(opt);
+	check_policy(opt);
 	if (opt->git && strcmp(opt->git, "-") == 0 && !opt->project)
 		usage_error("%s", "--git - (a log on standard input) needs --project NAME");
 	if (opt->git && strcmp(opt->git, "-") == 0 && operands)
@@ -258,11 +293,13 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{"git", required_argument, NULL, 'g'},
 		{"half-life", required_argument, NULL, OPT_HALF_LIFE},
 		{"help", no_argument, NULL, 'h'},
+		{"ledger", required_argument, NULL, OPT_LEDGER},
 		{"lines", no_argument, NULL, OPT_LINES},
 		{"membership", required_argument, NULL, OPT_MEMBERSHIP},
 		{"method", required_argument, NULL, 'm'},
 		{"min-share", required_argument, NULL, OPT_MIN},
 		{"output", required_argument, NULL, 'o'},
+		{"policy", required_argument, NULL, OPT_POLICY},
 		{"pool", required_argument, NULL, 'p'},
 		{"project", required_argument, NULL, 'P'},
 		{"revenue", required_argument, NULL, OPT_REVENUE},
@@ -286,6 +323,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_CIRCLE: opt->circle = optarg; break;
 		case OPT_DAMPING: parse_damping(opt, optarg); break;
 		case OPT_EDGES: opt->edges = optarg; break;
+		case OPT_LEDGER: opt->ledger = optarg; break;
+		case OPT_POLICY: parse_policy(opt, optarg); break;
 		case OPT_REVENUE: opt->revenue = optarg; break;
 		case OPT_SEED: opt->seed = optarg; break;
 		case OPT_CAP: parse_ratio_opt("--cap", optarg, &opt->cap), opt->have_cap = true; break;
@@ -614,12 +653,11 @@ static void open_stream(struct tsv_reader *r, char **files, size_t n)
 
 /* A data error of a method reading r: "FILE:LINE: ...", or "FILE: ..." for
  * a missing column (exit 2). */
-static void check_method(int st, const struct tsv_reader *r, const char *file, long line, const char *err)
+static void check_method(int st, const char *file, long line, const char *err)
 {
 	if (st == ATTR_EDATA && line == 0 && strncmp(err, "missing column", 14) == 0)
 		diag_die(EXIT_USAGE, "%s: %s", file, err);
 	check(st, file, line, err);
-	(void)r;
 }
 
 static void run_other(struct run *run, char **files, size_t nfiles)
@@ -637,7 +675,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 		open_stream(&s, sd, 1);
 		st = attr_run_edges(&run->engine, &r, &s, opt->damping >= 0 ? opt->damping : 0.85, project, &line,
 				    &file, err);
-		check_method(st, &r, file, line, err);
+		check_method(st, file, line, err);
 		tsv_close(&s);
 	} else if (opt->other == OTHER_GRAPH) {
 		run->graph.damping = opt->damping >= 0 ? opt->damping : 0.85;
@@ -645,7 +683,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 			char *rv[] = {(char *)opt->revenue};
 			open_stream(&r, rv, 1);
 			st = attr_graph_revenue_read(&run->graph, &r, &line, err);
-			check_method(st, &r, r.file, line, err);
+			check_method(st, r.file, line, err);
 		}
 		st = attr_graph_run(&run->engine, &run->graph, project, err);
 		check(st, NULL, 0, err);
@@ -658,7 +696,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 		read_table(opt->circle, &circle);
 		open_stream(&r, files, nfiles);
 		st = attr_run_peer(&run->engine, &r, &circle, project, &line, &in_circle, err, &unused, &optout);
-		check_method(st, &r, in_circle ? display(opt->circle) : r.file, line, err);
+		check_method(st, in_circle ? display(opt->circle) : r.file, line, err);
 		attr_table_free(&circle);
 		char a[MONEY_BUF], b[MONEY_BUF];
 		attr_format_points(a, unused);
@@ -668,7 +706,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 	} else {
 		open_stream(&r, files, nfiles);
 		st = attr_run_paths(&run->engine, &r, opt->other == OTHER_MARKOV, project, &line, err);
-		check_method(st, &r, r.file, line, err);
+		check_method(st, r.file, line, err);
 	}
 	tsv_close(&r);
 }
@@ -706,6 +744,40 @@ static void read_old_shares(const char *path, struct attr_old_share **old, size_
 	tsv_close(&r);
 }
 
+/* What the ledger says each member's contributor earned in currency, over
+ * all its statements (micro-units, by member). */
+static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const char *currency)
+{
+	struct report_ledger l;
+	long line = 0;
+	char err[ATTR_ERR];
+	int rc = report_ledger_load(&l, path, &line, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	if (rc < 0)
+		diag_die_at(EXIT_DATA, path, line, "%s", err);
+	struct report_names payees = {0};
+	int64_t *sum = xcalloc(l.n + 1, sizeof *sum), *paid = xcalloc(e->nmembers + 1, sizeof *paid);
+	for (size_t i = 0; i < l.n; i++) {
+		uint32_t id;
+		if (strcmp(l.rows[i].currency, currency) != 0)
+			continue;
+		if (report_names_intern(&payees, l.rows[i].payee, strlen(l.rows[i].payee), &id) < 0)
+			diag_die(EXIT_DATA, "out of memory");
+		if (!money_add(sum[id], l.rows[i].earned, &sum[id]))
+			diag_die_at(EXIT_DATA, path, l.rows[i].line, "column \"earned\": the sum is too large");
+	}
+	for (size_t i = 0; i < e->nmembers; i++) {
+		uint32_t c = e->members[i].contributor;
+		long id = report_names_find(&payees, attr_name(e, c), e->names.len[c]);
+		paid[i] = id < 0 ? 0 : sum[id];
+	}
+	free(sum);
+	report_names_free(&payees);
+	report_ledger_free(&l);
+	return paid;
+}
+
 static void write_main(struct run *run, struct out *o)
 {
 	const struct options *opt = &run->opt;
@@ -720,7 +792,9 @@ static void write_main(struct run *run, struct out *o)
 		free(text);
 	} else if (opt->have_budget) {
 		int64_t day = opt->have_as_of ? opt->as_of : e->last_date;
-		check(attr_write_budget(o, e, opt->budget, opt->currency, day, err), NULL, 0, err);
+		int64_t *paid = opt->ledger ? ledger_paid(e, opt->ledger, opt->currency) : NULL;
+		check(attr_write_budget(o, e, opt->budget, opt->currency, day, paid, err), NULL, 0, err);
+		free(paid);
 	} else if (opt->diff) {
 		struct attr_old_share *old;
 		size_t n;
@@ -769,6 +843,12 @@ static void closing_notes(const struct run *run)
 		diag_warn("left out %ld row%s dated after --as-of %s", e->after_as_of, e->after_as_of == 1 ? "" : "s",
 			  day);
 	}
+	if (e->before_since) {
+		char month[DATE_BUF];
+		period_format(month, period_of(run->opt.as_of, PERIOD_MONTH));
+		diag_warn("left out %ld row%s dated before %s (--policy immediate)", e->before_since,
+			  e->before_since == 1 ? "" : "s", month);
+	}
 	if (e->zero_weight)
 		diag_warn("left out %ld row%s of kinds that weigh 0", e->zero_weight, e->zero_weight == 1 ? "" : "s");
 	long duplicates = e->duplicates + run->graph.duplicates;
@@ -795,6 +875,8 @@ int main(int argc, char **argv)
 		.as_of = opt->as_of, .half_life = opt->half_life,
 		.weights = opt->weights ? &run.weights : NULL, .aliases = opt->aliases ? &run.aliases : NULL,
 		.count_days = opt->explain != NULL,
+		.have_since = opt->policy == POLICY_IMMEDIATE,
+		.since = opt->policy == POLICY_IMMEDIATE ? period_start(period_of(opt->as_of, PERIOD_MONTH)) : 0,
 	};
 	attr_engine_init(&run.engine, &cfg);
 	run.graph.weights = cfg.weights;

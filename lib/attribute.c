@@ -228,6 +228,10 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 		e->after_as_of++;
 		return ATTR_OK;
 	}
+	if (e->cfg.have_since && row->date < e->cfg.since) {
+		e->before_since++;
+		return ATTR_OK;
+	}
 	if (k->weight == 0) {
 		e->zero_weight++;
 		return ATTR_OK;

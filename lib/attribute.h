@@ -127,6 +127,8 @@ struct attr_config {
 	const struct attr_weights *weights;  /* may be NULL: every kind weighs 1 */
 	const struct attr_aliases *aliases;  /* may be NULL */
 	bool count_days;      /* count distinct days (attr_member.days; costs a table of days) */
+	bool have_since;
+	int64_t since;        /* rows dated before this are left out (--policy immediate) */
 };
 
 /* Per (member, kind): what the explanation shows. */
@@ -181,6 +183,7 @@ struct attr_engine {
 	struct attr_project *projects; /* after attr_finish, by project name */
 	size_t nprojects;
 	long after_as_of;              /* rows left out: dated after --as-of */
+	long before_since;             /* rows left out: dated before cfg.since */
 	long zero_weight;              /* rows left out: their kind weighs 0 */
 	long duplicates;               /* rows left out: a ref seen already */
 	long rows;                     /* rows offered */

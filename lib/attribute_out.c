@@ -300,8 +300,30 @@ static void budget_row(struct tsv_writer *w, const struct attr_engine *e, const 
 	tsv_end_row(w);
 }
 
+/* The balanced policy's weights of project p's members, into w; false
+ * when nobody is short (w then undefined). */
+static bool balanced_weights(const struct attr_engine *e, const struct attr_project *p, int64_t budget,
+			     const int64_t *paid, int64_t *w)
+{
+	attr_u128 total = (attr_u128)(budget > 0 ? budget : 0);
+	for (size_t i = 0; i < p->n; i++)
+		total += (attr_u128)(paid[p->first + i] > 0 ? paid[p->first + i] : 0);
+	bool any = false;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct attr_member *m = &e->members[p->first + i];
+		/* floor(total x num / den): total < 2^64 and num <= den < 2^63 keep the product in 127 bits */
+		attr_u128 fair = total * m->num / p->den;
+		int64_t have = paid[p->first + i];
+		w[i] = have < 0 || fair > (attr_u128)have ? (int64_t)(fair - (attr_u128)(have > 0 ? have : 0)) : 0;
+		if (m->num == 0)
+			w[i] = 0;
+		any |= w[i] > 0;
+	}
+	return any;
+}
+
 int attr_write_budget(struct out *o, const struct attr_engine *e, int64_t amount, const char *currency,
-		      int64_t date, char *err)
+		      int64_t date, const int64_t *paid, char *err)
 {
 	static const char *const cols[] = {"date", "source", "order", "line", "product", "kind", "currency",
 					   "net", "payee", "tier", "agreement", "share", "amount"};
@@ -311,6 +333,11 @@ int attr_write_budget(struct out *o, const struct attr_engine *e, int64_t amount
 	int st = ATTR_OK;
 	if (!pw || !pp || !mw || !mp) {
 		st = ATTR_ENOMEM;
+		goto done;
+	}
+	if (paid && e->nprojects != 1) {
+		st = attr_fail(err, "--policy balanced: the ledger is per payee: give one project (%zu found)",
+			       e->nprojects);
 		goto done;
 	}
 	for (size_t i = 0; i < e->nmembers; i++)
@@ -331,10 +358,11 @@ int attr_write_budget(struct out *o, const struct attr_engine *e, int64_t amount
 	header(&w, cols, 13);
 	for (size_t k = 0; k < e->nprojects; k++) {
 		const struct attr_project *p = &e->projects[k];
-		for (size_t i = 0; i < p->n; i++)
-			mw[i] = (int64_t)e->members[p->first + i].num;
 		if (pp[k] == 0)
 			continue;
+		if (!paid || !balanced_weights(e, p, pp[k], paid, mw))
+			for (size_t i = 0; i < p->n; i++)
+				mw[i] = (int64_t)e->members[p->first + i].num;
 		if (alloc_split_int(pp[k], mw, p->n, mp) != ALLOC_OK) {
 			st = attr_fail(err, "--budget: the shares of %s cannot be split", attr_name(e, p->name));
 			goto done;

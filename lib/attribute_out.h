@@ -45,9 +45,16 @@ int attr_write_pool(struct out *o, const struct attr_engine *e, const char *text
  * members with a share, then within each project by the exact shares,
  * each by the largest remainder (alloc.h; ties to the earlier row in the
  * output order), so the amounts sum exactly to the budget.  date is the
- * day written on every row.  Returns an attr_status. */
+ * day written on every row.
+ *
+ * With paid (by member: micro-units already paid to its contributor, the
+ * `balanced` policy; one project only) a project's part B is divided
+ * instead in proportion to what each is short of its lifetime fair share:
+ * want(c) = max(0, floor((P + B) x share(c)) - paid(c)), P the sum of
+ * paid over the project; when nobody is short, by the shares.  Returns an
+ * attr_status. */
 int attr_write_budget(struct out *o, const struct attr_engine *e, int64_t amount, const char *currency,
-		      int64_t date, char *err);
+		      int64_t date, const int64_t *paid, char *err);
 
 /* One row of an earlier shares table. */
 struct attr_old_share {

@@ -27,7 +27,7 @@ contributions() {
 	run --separate-stderr tally-attribute --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]" ]
-	[ "${lines[7]}" = "       tally-attribute --help | --version" ]
+	[ "${lines[8]}" = "       tally-attribute --help | --version" ]
 	[ -z "$stderr" ]
 }
 
@@ -416,4 +416,29 @@ Co-authored-by: Ben <ben@example.org>"
 	grep -q $'^lanterns-site\tben-gh\t\\*\t' why.tsv
 	tally-attribute --git . --as-of 2026-10-31 -f md >CONTRIBUTORS.md
 	[ "$(head -1 CONTRIBUTORS.md)" = "# Contributors" ]
+}
+
+@test "--policy immediate: only the month of --as-of counts" {
+	run --separate-stderr tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --as-of 2026-11-30 \
+		--policy immediate "$F/contributions.tsv" "$F/contributions-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'Lanterns\tana\t3/4\t3\t1' $'Lanterns\tdee\t1/4\t1\t1')" ]
+	[ "$stderr" = "tally-attribute: left out 6 rows dated before 2026-11 (--policy immediate)" ]
+}
+
+@test "--policy balanced: November's budget goes to who is short of the lifetime share the ledger shows" {
+	tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --budget '100.00 USD' --as-of 2026-10-31 \
+		"$F/contributions.tsv" 2>/dev/null >"$T/oct.tsv"
+	tally-report -l "$T/ledger.tsv" -p 2026-10 "$T/oct.tsv" >/dev/null
+	# Lifetime shares 12/19, 3/19, 2/19, 2/19 of 100.00 + 30.00, minus what October paid.
+	run --separate-stderr bash -c "tally-attribute -w '$F/weights.tsv' -A '$F/aliases.tsv' --budget '30.00 USD' \
+		--as-of 2026-11-30 --policy balanced --ledger '$T/ledger.tsv' '$F/contributions.tsv' \
+		'$F/contributions-nov.tsv' | cut -f 9,13"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\tamount' $'ana\t22.105265' $'cat\t0.526315' $'ben\t0.350877' \
+		$'dee\t7.017543')" ]
+	run --separate-stderr tally-attribute --policy balanced --as-of 2026-11-30 "$F/contributions.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-attribute: --policy balanced and --ledger FILE go together" ]
 }
