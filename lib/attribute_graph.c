@@ -287,7 +287,9 @@ struct names {
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, strlen(s));
-	return h ^ h >> 29;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL; /* a splitmix64 finaliser: every bit reaches the low ones */
+	return h ^ h >> 32;
 }
 
 /* The slot holding name (hash h), or the empty slot where it belongs. */
@@ -296,8 +298,11 @@ static size_t names_slot(const struct names *s, const char *name, uint64_t h)
 	size_t mask = s->nslot - 1, i = (size_t)h & mask;
 	uint32_t tag = (uint32_t)(h >> 32);
 	for (; s->slot[i]; i = (i + 1) & mask)
-		if ((uint32_t)(s->slot[i] >> 32) == tag && strcmp(s->v[(uint32_t)s->slot[i] - 1], name) == 0)
-			break;
+		if ((uint32_t)(s->slot[i] >> 32) == tag) {
+			const char *v = s->v[(uint32_t)s->slot[i] - 1];
+			if (v == name || strcmp(v, name) == 0) /* interned names are equal pointers */
+				break;
+		}
 	return i;
 }
 
