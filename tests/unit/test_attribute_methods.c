@@ -347,6 +347,63 @@ static void test_graph_build(void)
 	tap_is_int(attr_graph_from_contribs(&b, NULL, 0, NULL, 0, &bad), ATTR_GRAPH_EEMPTY, "build: nothing at all");
 }
 
+/* Are two built graphs identical, bit for bit? */
+static int same_built(const struct attr_graph_built *a, const struct attr_graph_built *b)
+{
+	if (a->nnodes != b->nnodes || a->nedges != b->nedges || a->nprojects != b->nprojects)
+		return 0;
+	for (size_t v = 0; v < a->nnodes; v++)
+		if (strcmp(a->names[v], b->names[v]) != 0 || a->is_project[v] != b->is_project[v])
+			return 0;
+	return memcmp(a->seed, b->seed, a->nnodes * sizeof *a->seed) == 0 &&
+	       memcmp(a->from, b->from, a->nedges * sizeof *a->from) == 0 &&
+	       memcmp(a->to, b->to, a->nedges * sizeof *a->to) == 0 &&
+	       memcmp(a->weight, b->weight, a->nedges * sizeof *a->weight) == 0;
+}
+
+/* 300 random contributions (many parallel, weights that do not add up
+ * exactly in binary) and revenue rows, shuffled: the same graph and the
+ * same PageRank, bit for bit. */
+static void test_graph_build_shuffled(void)
+{
+	enum { NC = 300, NR = 40 };
+	static const char *proj[] = {"web", "app", "docs"}, *who[] = {"ann", "bo", "cy", "di", "ed", "fay"};
+	static struct attr_graph_contrib c[NC], sc[NC];
+	static struct attr_graph_revenue r[NR], sr[NR];
+	for (size_t i = 0; i < NC; i++)
+		c[i] = (struct attr_graph_contrib){proj[rnd(3)], who[rnd(6)], rnd(2) ? who[rnd(6)] : NULL,
+						   (double)(1 + rnd(100)) / 10.0, rnd(2) == 0};
+	for (size_t i = 0; i < NR; i++)
+		r[i] = (struct attr_graph_revenue){proj[rnd(3)], (int64_t)rnd(1000000) - 100000};
+	for (size_t i = 0; i < 3; i++) /* every project's revenue sums above 0 */
+		r[i] = (struct attr_graph_revenue){proj[i], 10000000};
+	memcpy(sc, c, sizeof c);
+	memcpy(sr, r, sizeof r);
+	for (size_t i = NC - 1; i > 0; i--) {
+		size_t j = rnd(i + 1);
+		struct attr_graph_contrib t = sc[i];
+		sc[i] = sc[j];
+		sc[j] = t;
+	}
+	for (size_t i = NR - 1; i > 0; i--) {
+		size_t j = rnd(i + 1);
+		struct attr_graph_revenue t = sr[i];
+		sr[i] = sr[j];
+		sr[j] = t;
+	}
+	struct attr_graph_built a, b;
+	int ra = attr_graph_from_contribs(&a, c, NC, r, NR, NULL), rb = attr_graph_from_contribs(&b, sc, NC, sr, NR, NULL);
+	tap_ok(ra == ATTR_GRAPH_OK && rb == ATTR_GRAPH_OK && same_built(&a, &b),
+	       "build: 300 shuffled contributions give the identical graph");
+	double x[16], y[16];
+	struct attr_graph ga = attr_graph_view(&a), gb = attr_graph_view(&b);
+	attr_pagerank(&ga, a.seed, NULL, x, NULL, NULL);
+	attr_pagerank(&gb, b.seed, NULL, y, NULL, NULL);
+	tap_ok(a.nnodes <= 16 && memcmp(x, y, a.nnodes * sizeof *x) == 0, "build: and the identical PageRank");
+	attr_graph_built_free(&a);
+	attr_graph_built_free(&b);
+}
+
 static void test_graph_named(void)
 {
 	struct attr_graph_edge_in e[] = {{"b", "a", 1}, {"a", "c", 2}, {"b", "a", 0.5}, {"c", "c", 0}};
@@ -804,6 +861,7 @@ int main(void)
 	test_graph_iteration();
 	test_graph_errors();
 	test_graph_build();
+	test_graph_build_shuffled();
 	test_graph_named();
 	test_shapley_hand();
 	test_shapley_properties();
