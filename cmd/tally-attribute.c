@@ -27,6 +27,7 @@
 #include "money.h"
 #include "out.h"
 #include "report_ledger.h"
+#include "split_rules.h"
 #include "tsv.h"
 
 #define SECONDS_PER_DAY 86400
@@ -778,18 +779,47 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 	return paid;
 }
 
+/* The agreements file with the pool filled, checked with tally-split's
+ * own parser before a byte is written (a contributor who is also a payee
+ * of the pool's tier, or denominators beyond 64 bits, are refused here). */
+static void write_pool(const struct attr_engine *e, const struct options *opt, struct out *o)
+{
+	size_t len, nlen;
+	char *text = slurp(opt->agreements, &len), err[ATTR_ERR];
+	long line = 0;
+	FILE *tmp = tmpfile();
+	struct out mem;
+	if (!tmp || out_open_fd(&mem, fileno(tmp), "<temporary>") < 0)
+		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
+	int st = attr_write_pool(&mem, e, text, len, opt->pool, &line, err);
+	if (out_close(&mem) < 0)
+		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
+	check(st, display(opt->agreements), line, err);
+	free(text);
+	rewind(tmp);
+	char *filled = xmalloc(1), buf[65536];
+	nlen = 0;
+	for (size_t got; (got = fread(buf, 1, sizeof buf, tmp)) > 0; nlen += got) {
+		filled = xrealloc(filled, nlen + got + 1);
+		memcpy(filled + nlen, buf, got);
+	}
+	fclose(tmp);
+	struct split_rules rules;
+	if (split_rules_parse(&rules, "pooled", filled, nlen, &line, err, sizeof err) != SPLIT_OK)
+		diag_die(EXIT_DATA, "the agreements with the pool filled would not be accepted by tally-split: "
+			 "line %ld of the output: %s", line, err);
+	split_rules_free(&rules);
+	out_write(o, filled, nlen);
+	free(filled);
+}
+
 static void write_main(struct run *run, struct out *o)
 {
 	const struct options *opt = &run->opt;
 	struct attr_engine *e = &run->engine;
 	char err[ATTR_ERR];
-	long line = 0;
 	if (opt->pool) {
-		size_t len;
-		char *text = slurp(opt->agreements, &len);
-		int st = attr_write_pool(o, e, text, len, opt->pool, &line, err);
-		check(st, display(opt->agreements), line, err);
-		free(text);
+		write_pool(e, opt, o);
 	} else if (opt->have_budget) {
 		int64_t day = opt->have_as_of ? opt->as_of : e->last_date;
 		int64_t *paid = opt->ledger ? ledger_paid(e, opt->ledger, opt->currency) : NULL;

@@ -132,6 +132,11 @@ contributions() {
 	run --separate-stderr tally-attribute --pool community -a "$T/a.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]
 	[ "${stderr_lines[0]}" = "tally-attribute: $T/a.tsv:2: column \"match\": \"Other\" has no contributions (projects are agreements' matches)" ]
+	printf 'match\tpayee\tshare\nLanterns\tana\t90%%\nLanterns\tcommunity\t10%%\n' >"$T/a.tsv"
+	run --separate-stderr tally-attribute -A "$F/aliases.tsv" --pool community -a "$T/a.tsv" "$F/contributions.tsv"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = 'tally-attribute: the agreements with the pool filled would not be accepted by tally-split: line 4 of the output: payee "ana" appears twice in tier 1 (lines 2 and 4)' ]
 	printf 'match\tpayee\tshare\nLanterns\tcommunity\t1\n' >"$T/a.tsv"
 	run --separate-stderr tally-attribute --pool community -a "$T/a.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]

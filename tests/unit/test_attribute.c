@@ -314,6 +314,83 @@ static void test_git(void)
 	tap_is_int(g2.line, 1, "git: its line");
 }
 
+/* What fn writes with extra arguments, as a string (static buffer). */
+static const char *render_budget(const struct attr_engine *e, int64_t amount, const int64_t *paid, int *st)
+{
+	static char buf[1 << 20];
+	char err[ATTR_ERR];
+	FILE *f = tmpfile();
+	struct out o;
+	out_open_fd(&o, fileno(f), "tmp");
+	*st = attr_write_budget(&o, e, amount, "USD", 0, paid, err);
+	out_close(&o);
+	rewind(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Sum of the last column of every line after the header. */
+static int64_t sum_last_column(const char *text)
+{
+	int64_t sum = 0;
+	const char *line = strchr(text, '\n');
+	for (const char *end; line && (end = strchr(line + 1, '\n')) != NULL; line = end) {
+		const char *tab = end;
+		while (tab > line + 1 && tab[-1] != '\t')
+			tab--;
+		int64_t v = 0;
+		money_parse(tab, (size_t)(end - tab), &v);
+		sum += v;
+	}
+	return sum;
+}
+
+static void test_budget_pool(void)
+{
+	char err[ATTR_ERR];
+	struct attr_engine e;
+	struct attr_config cfg = {0};
+	const struct spec s[] = {
+		{"2026-10-01", "a", "code", "p", P(1), NULL}, {"2026-10-01", "b", "code", "p", P(1), NULL},
+		{"2026-10-01", "c", "code", "p", P(1), NULL}, {"2026-10-01", "d", "code", "q", P(2), NULL},
+	};
+	run_engine(&e, &cfg, s, 4, NULL, NULL, err);
+	int st;
+	const char *out = render_budget(&e, 1000001, NULL, &st);
+	tap_is_int(st, ATTR_OK, "budget: written");
+	tap_is_int(sum_last_column(out), 1000001, "budget: 1.000001 over 3/5 and 2/5, then thirds: sums exactly");
+	tap_ok(strstr(out, "\tUSD\t0.600001\ta\t1\t0\t0.333334\t0.200001\n") != NULL,
+	       "budget: p takes the larger remainder, and its first third the micro-unit left");
+	int64_t paid[4] = {0};
+	render_budget(&e, 1000000, paid, &st);
+	tap_is_int(st, ATTR_EDATA, "budget balanced: two projects refused");
+	attr_engine_free(&e);
+
+	run_engine(&e, &cfg, s, 3, NULL, NULL, err);
+	int64_t paid3[3] = {2000000, 0, 0}; /* a was paid 2.00, b and c nothing: 1.00 more goes to them */
+	out = render_budget(&e, 1000000, paid3, &st);
+	tap_is_int(sum_last_column(out), 1000000, "budget balanced: sums exactly");
+	tap_ok(strstr(out, "\ta\t") == NULL, "budget balanced: a, ahead of its lifetime share, gets nothing");
+
+	const char *agreements = "# a pool\nmatch\tpayee\tshare\np\tBand\t7/10\np\tpool\t30%\n";
+	FILE *f = tmpfile();
+	struct out o;
+	long line;
+	out_open_fd(&o, fileno(f), "tmp");
+	tap_is_int(attr_write_pool(&o, &e, agreements, strlen(agreements), "pool", &line, err), ATTR_OK, "pool: written");
+	out_close(&o);
+	rewind(f);
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	tap_is_str(buf, "# a pool\nmatch\tpayee\tshare\np\tBand\t7/10\np\ta\t1/10\np\tb\t1/10\np\tc\t1/10\n",
+		   "pool: 30%% x 1/3 each, exact, the other lines as written");
+	attr_engine_free(&e);
+}
+
 /* ---- properties -------------------------------------------------------- */
 
 static void shuffle(struct spec *s, size_t n)
@@ -401,6 +478,7 @@ int main(void)
 	test_cap_min();
 	test_files();
 	test_git();
+	test_budget_pool();
 	test_properties();
 	return tap_done();
 }
