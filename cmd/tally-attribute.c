@@ -515,8 +515,16 @@ static char *capture(char *const *argv, const char *in_path, size_t *len)
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		diag_die(EXIT_USAGE, "'%s %s %s %s' failed", argv[0], argv[1], argv[2], argv[3]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char cmd[1024] = "";
+		for (size_t i = 0; argv[i] && strlen(cmd) + strlen(argv[i]) + 2 < sizeof cmd; i++) {
+			if (i)
+				strcat(cmd, " ");
+			strcat(cmd, strncmp(argv[i], "--format=", 9) == 0 ? "--format=..." : argv[i]);
+		}
+		diag_die(EXIT_USAGE, "'%s' failed (%s %d)", cmd, WIFEXITED(status) ? "status" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
 	*len = n;
 	return buf;
 }

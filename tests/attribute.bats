@@ -239,6 +239,16 @@ Co-authored-by: Ben <ben@example.org>"
 		$'site\tAna Lima\t1/2\t5\t3' $'site\tCat\t3/10\t3\t2' $'site\tBen\t1/5\t2\t1')" ]
 }
 
+@test "--git: a folder that is not a repository, a repository without commits" {
+	run --separate-stderr tally-attribute --git "$T/nosuch"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[1]}" = "tally-attribute: 'git -C $T/nosuch rev-parse --show-toplevel' failed (status 128)" ]
+	git init -q "$T/empty"
+	run --separate-stderr tally-attribute --git "$T/empty"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[1]}" = "tally-attribute: 'git -C $T/empty -c log.showSignature=false log --no-merges --no-color --format=...' failed (status 128)" ]
+}
+
 @test "--git -: a log of the documented format on standard input" {
 	make_repo
 	git -C "$T/lanterns-site" log --no-merges \
