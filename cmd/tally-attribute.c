@@ -406,8 +406,8 @@ static void read_table(const char *path, struct attr_table *t)
 	char *text = slurp(path, &len), err[ATTR_ERR];
 	long line;
 	int st = attr_table_parse(t, text, len, &line, err);
-	check(st, display(path), line, err);
 	free(text);
+	check(st, display(path), line, err);
 }
 
 static void load_side_files(struct run *run)
@@ -516,6 +516,7 @@ static char *capture(char *const *argv, const char *in_path, size_t *len)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(buf);
 		char cmd[1024] = "";
 		for (size_t i = 0; argv[i] && strlen(cmd) + strlen(argv[i]) + 2 < sizeof cmd; i++) {
 			if (i)
@@ -800,10 +801,10 @@ static void write_pool(const struct attr_engine *e, const struct options *opt, s
 	if (!tmp || out_open_fd(&mem, fileno(tmp), "<temporary>") < 0)
 		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
 	int st = attr_write_pool(&mem, e, text, len, opt->pool, &line, err);
+	free(text);
 	if (out_close(&mem) < 0)
 		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
 	check(st, display(opt->agreements), line, err);
-	free(text);
 	rewind(tmp);
 	char *filled = xmalloc(1), buf[65536];
 	nlen = 0;
@@ -813,7 +814,10 @@ static void write_pool(const struct attr_engine *e, const struct options *opt, s
 	}
 	fclose(tmp);
 	struct split_rules rules;
-	if (split_rules_parse(&rules, "pooled", filled, nlen, &line, err, sizeof err) != SPLIT_OK)
+	int sp = split_rules_parse(&rules, "pooled", filled, nlen, &line, err, sizeof err);
+	if (sp != SPLIT_OK)
+		free(filled);
+	if (sp != SPLIT_OK)
 		diag_die(EXIT_DATA, "the agreements with the pool filled would not be accepted by tally-split: "
 			 "line %ld of the output: %s", line, err);
 	split_rules_free(&rules);

@@ -282,11 +282,13 @@ static int cmp_kindsum(const void *a, const void *b)
 	return strcmp(sort_engine->kinds.s[x->kind], sort_engine->kinds.s[y->kind]);
 }
 
-static int cmp_member_name(const void *a, const void *b)
+/* By project only: attr_shares sorts each project's members totally. */
+static int cmp_member_project(const void *a, const void *b)
 {
 	const struct attr_member *x = a, *y = b;
-	int c = strcmp(attr_name(sort_engine, x->project), attr_name(sort_engine, y->project));
-	return c ? c : strcmp(attr_name(sort_engine, x->contributor), attr_name(sort_engine, y->contributor));
+	if (x->project == y->project)
+		return 0;
+	return strcmp(attr_name(sort_engine, x->project), attr_name(sort_engine, y->project));
 }
 
 static int cmp_member_share(const void *a, const void *b)
@@ -427,7 +429,7 @@ int attr_finish(struct attr_engine *e, const struct attr_membership *membership,
 		return st == ATTR_ERANGE ? attr_fail(err, "points too large"), ATTR_ERANGE : st;
 	for (size_t i = 0; i < e->nmembers; i++)
 		e->members[i].points = member_points(e, &e->members[i], membership);
-	if ((st = reorder_members(e, cmp_member_name)))
+	if ((st = reorder_members(e, cmp_member_project)))
 		return st;
 	for (size_t i = 0; i < e->nmembers; i++) {
 		if (e->nprojects == 0 || e->projects[e->nprojects - 1].name != e->members[i].project) {

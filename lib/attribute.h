@@ -224,8 +224,9 @@ void attr_membership_free(struct attr_membership *m);
 
 /* Close the aggregation: apply per-kind caps, the decay and the
  * transform (or the time weighting, from membership when not NULL), and
- * group members by project (projects by name, bytewise).  Then shares
- * can be computed.  Returns an attr_status. */
+ * group members by project (projects by name, bytewise; the order within
+ * a project is settled by attr_shares, which must follow before any
+ * output).  Returns an attr_status. */
 int attr_finish(struct attr_engine *e, const struct attr_membership *membership, char *err);
 
 /* Exact shares of every project: num/den with sum(num) == den.  min_share
