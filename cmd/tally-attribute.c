@@ -857,7 +857,7 @@ static void write_main(struct run *run, struct out *o)
 static void write_outputs(struct run *run)
 {
 	const struct options *opt = &run->opt;
-	struct out file, explain, *o = out_stdout();
+	struct out file = {.fd = -1}, explain = {.fd = -1}, *o = out_stdout();
 	if (opt->explain) {
 		if (out_open_file(&explain, opt->explain) < 0)
 			diag_die(EXIT_USAGE, "%s: %s", opt->explain, strerror(errno));
