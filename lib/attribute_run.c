@@ -189,7 +189,9 @@ int attr_run_paths(struct attr_engine *e, struct tsv_reader *r, bool markov, con
 		if (ms == ATTR_MARKOV_ENOMEM)
 			st = ATTR_ENOMEM;
 		else if (ms != ATTR_MARKOV_OK)
-			st = attr_fail(err, "%s", attr_markov_strerror(ms)), *line = ms == ATTR_MARKOV_ENOCONV ? 0 : p.lines[bad];
+			st = attr_fail(err, "--method markov: %s", attr_markov_strerror(ms)),
+			*line = ms == ATTR_MARKOV_EPATH || ms == ATTR_MARKOV_EPLAYER || ms == ATTR_MARKOV_EVALUE
+					? p.lines[bad] : 0;
 	} else if (st == ATTR_OK) {
 		int ss = attr_shapley(p.paths, p.n, np, value, NULL, &bad);
 		if (ss == ATTR_SHAPLEY_ENOMEM)

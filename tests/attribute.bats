@@ -364,6 +364,17 @@ Co-authored-by: Ben <ben@example.org>"
 		$'*\tana\t3009901/10000000\t18.059406\t2')" ]
 }
 
+@test "--method markov: paths that never convert are an error, not shares" {
+	printf 'path\tconversions\tvalue\tnull\na > b\t0\t0\t3\n' >"$T/p.tsv"
+	run --separate-stderr tally-attribute -m markov "$T/p.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/p.tsv: --method markov: no path converts: there is nothing to attribute" ]
+	printf 'path\tconversions\tvalue\na >  > b\t1\t1\n' >"$T/p.tsv"
+	run --separate-stderr tally-attribute -m shapley "$T/p.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/p.tsv:2: column \"path\": \"a >  > b\" has an empty touch" ]
+}
+
 @test "--method graph --edges --seed: PageRank of a 3-cycle, the closed form 0.15/(1-0.85^3)" {
 	run --separate-stderr tally-attribute -m graph --edges "$F/cycle-edges.tsv" --seed "$F/cycle-seed.tsv"
 	[ "$status" -eq 0 ]
