@@ -18,7 +18,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Ilib
-LDLIBS  += -lcsv -lm
+LDLIBS  += -lcsv -ljansson -lm
 
 BUILD   := $(O)/build
 BINDIR  := $(O)/bin

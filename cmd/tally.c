@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{"ingest", "platform exports (CSV/TSV) -> the canonical sales stream"},
 	{"split", "sales -> per-payee allocations by written split agreements"},
-	{"attribute", "contributions -> shares, emitted as split rules"},
+	{"attribute", "contributions -> exact shares, split agreements, credits"},
 	{"forecast", "series -> forecasts of the next periods, with intervals"},
 	{"report", "allocations -> payout statements, ledger, business summary"},
 };
