@@ -343,16 +343,19 @@ static void write_row(struct tsv_writer *w, const struct options *o, const struc
 	tsv_end_row(w);
 }
 
+/* The duplicate key: a row is a duplicate only when it is the same record
+ * as one before, the same source, id (or order), line and kind, and the
+ * same content. */
 static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 {
-	char buf[1024];
+	char buf[1600];
 	/* the export's own id of the row when the format names one (Stripe's
 	 * balance transaction: two partial refunds of one charge share the
 	 * charge's order), else the order */
 	int id = r->text_len[IMAP_ID] > 0 ? IMAP_ID : IMAP_ORDER;
 	size_t n = 0, sl = strlen(m->source), ol = r->text_len[id], kl = strlen(r->kind);
-	if (sl + ol + kl + 32 > sizeof buf)
-		ol = sizeof buf - sl - kl - 32; /* ids are short; a cut one still hashes its start */
+	if (sl + ol + kl + 32 > 1024)
+		ol = 1024 - sl - kl - 32; /* ids are short; a cut one still hashes its start */
 	memcpy(buf, m->source, sl + 1);
 	n = sl + 1;
 	memcpy(buf + n, r->text[id], ol);
@@ -362,6 +365,22 @@ static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 	buf[n++] = '\0';
 	memcpy(buf + n, r->kind, kl);
 	n += kl;
+	/* and the row's content: rows that share an id but differ (a tier
+	 * change's proration credit, the blank second row of a refunded
+	 * two-item order) are two records, both kept */
+	int64_t nums[7] = {r->date, r->quantity, r->gross, r->tax, r->fee, r->net,
+			   r->has_sale_date ? r->sale_date : INT64_MIN};
+	memcpy(buf + n, nums, sizeof nums);
+	n += sizeof nums;
+	static const int texts[] = {IMAP_CURRENCY, IMAP_PRODUCT, IMAP_SKU};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		size_t tl = r->text_len[texts[i]];
+		if (n + tl + 1 > sizeof buf)
+			tl = sizeof buf - n - 1;
+		memcpy(buf + n, r->text[texts[i]], tl);
+		n += tl;
+		buf[n++] = '\0';
+	}
 	return ingest_fingerprint(buf, n);
 }
 
@@ -580,6 +599,7 @@ static void ingest_file(struct run *rn, const char *path)
 	csvin_want(&c, m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
+	long dups_before = rn->st.duplicates;
 
 	struct imap_row rows[IMAP_MAX_ROWS];
 	for (;;) {
@@ -628,6 +648,10 @@ static void ingest_file(struct run *rn, const char *path)
 		if (!bad)
 			emit_rows(rn, m, rows, n, c.file, c.line);
 	}
+	long dups = rn->st.duplicates - dups_before;
+	if (dups > 0)
+		diag_warn("%s: dropped %ld duplicate row%s (the same record as a row before: same source, id and content)",
+			  c.file, dups, dups == 1 ? "" : "s");
 	rn->rounding_e10 += m->rounding_e10 - rounding_before;
 	rn->rounded += m->rounded - rounded_before;
 	free(header_raw);
@@ -800,9 +824,6 @@ int main(int argc, char **argv)
 		diag_die(EXIT_DATA, "%s: write error: %s", o.output, strerror(errno));
 	out_stdout_close_or_die();
 	reject_close(&rn.rejects);
-	if (rn.st.duplicates > 0)
-		diag_warn("dropped %ld duplicate row%s (same source, order, line and kind as a row before)",
-			  rn.st.duplicates, rn.st.duplicates == 1 ? "" : "s");
 	if (rn.rounded > 0) {
 		char e[48];
 		format_e10(e, sizeof e, rn.rounding_e10);

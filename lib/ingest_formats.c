@@ -337,18 +337,31 @@ static const char etsy_statement[] =
 	"date-format %d %B %Y\n"
 	"date-format %d-%b-%y\n"
 	"date-format %m/%d/%Y\n"
+	/* the seller's own money charged to cover a refund or pay the bill:
+	 * a top-up of the Etsy balance, neither income nor a payout */
+	"skip if {Type} = Payment\n"
 	"date {Date}\n"
-	"order {@record}\n"
+	"order {Title|Description|Info|@record ~ Order #}\n"
 	"product {Title|Description}\n"
 	"kind sale if {Type} = Sale\n"
 	"kind refund if {Type} = Refund\n"
-	"kind fee if {Type} = Fee|Marketing|Shipping|Tax|VAT\n"
-	"kind payout if {Type} = Deposit|Payment\n"
-	"kind adjustment\n"
+	"kind fee if {Type} = Fee|Marketing|Shipping|VAT\n"
+	"kind none if {Type} = Tax|Buyer Fee|Deposit\n"
+	"kind error\n"
 	"currency {Currency}\n"
 	"gross {Amount}\n"
 	"fee 0 - {Fees & Taxes}\n"
-	"net {Net}\n";
+	"net {Net}\n"
+	/* sales tax (and fees like Colorado's delivery fee) paid by the buyer
+	 * and remitted by Etsy: the sale's Amount holds it, this row takes it
+	 * back out of gross and into tax */
+	"emit adjustment if {Type} = Tax|Buyer Fee\n"
+	"  gross {Fees & Taxes}\n"
+	"  tax 0 - {Fees & Taxes}\n"
+	"  net {Net}\n"
+	/* the amount is only in the text: "$68.87 sent to your bank account" */
+	"emit payout if {Type} = Deposit\n"
+	"  gross 0 - {Title|Description ~}\n";
 
 static const char shopify_orders[] =
 	"format shopify-orders\n"
@@ -379,34 +392,51 @@ static const char shopify_orders[] =
 static const char bandcamp[] =
 	"format bandcamp\n"
 	"source bandcamp\n"
-	"title Bandcamp sales report (UTF-16LE, lower-case header)\n"
+	"title Bandcamp sales report (UTF-16LE, lower-case header; 2020 and later layouts)\n"
 	"note inferred: no complete header was seen; the fee is what Bandcamp kept\n"
 	"detect {date} {item type} {item name} {currency} {item total} {net amount}\n"
 	"date-format %m/%d/%y %I:%M%p\n"
 	"date-format %m/%d/%Y %I:%M%p\n"
 	"date-format %m/%d/%y\n"
 	"fill-key {bandcamp transaction id}?\n"
+	/* a refunded order of several items: the amounts are on its first
+	 * row, the others name the items with every amount blank */
+	"skip if {item type} = refund|reversal|pending reversal|cancelled reversal and {item total} = \"\" and {net amount} = \"\" and {change to payout balance}? = \"\"\n"
 	"date {date}\n"
 	"order {bandcamp transaction id|paypal transaction id|@record}?\n"
 	"line {@item}\n"
 	"product {item name}\n"
 	"sku {sku|catalog number}?\n"
 	"kind refund if {item type} = refund\n"
-	"kind chargeback if {item type} = pending reversal\n"
+	"kind chargeback if {item type} = reversal|pending reversal\n"
 	"kind adjustment if {item type} = cancelled reversal\n"
 	"kind none if {item type} = payout\n"
-	"kind sale\n"
+	"kind subscription if {item type} = subscription\n"
+	"kind sale if {item type} = album|track|package|bundle\n"
+	"kind error\n"
 	"quantity {quantity}?\n"
 	"currency {currency}\n"
-	"gross {item total} - {seller tax}? - {marketplace tax}? - {additional fan contribution}?\n"
-	"tax {seller tax}? + {marketplace tax}?\n"
-	"fee {item total} - {seller tax}? - {marketplace tax}? - {net amount|amount you received}\n"
+	/* item total = sub total + fan contribution + shipping + tax; the
+	 * seller gets "change to payout balance" (shipping included) where
+	 * the report has it, "net amount" (shipping left out) before */
+	"gross {item total} - {tax}? - {seller tax}? - {marketplace tax}? - {additional fan contribution}?\n"
+	"tax {tax}? + {seller tax}? + {marketplace tax}?\n"
+	"fee {item total} - {seller tax}? - {marketplace tax}? - {change to payout balance|net amount|amount you received}\n"
 	"country {buyer country code|country code}?\n"
 	"customer {buyer email}?\n"
 	"emit tip if {additional fan contribution}? > 0\n"
 	"  gross {additional fan contribution}?\n"
-	"emit payout if {item type} = payout\n" /* money sent out, not a fee */
-	"  gross {net amount|amount you received|item total}\n";
+	/* money sent out of the balance, not a fee; its transfer fee is one */
+	"emit payout if {item type} = payout and {amount you received|net amount|item total} < 0\n"
+	"  gross {amount you received|net amount|item total}\n"
+	"emit payout if {item type} = payout and {amount you received|net amount|item total} > 0\n"
+	"  gross 0 - {amount you received|net amount|item total}\n"
+	"emit fee if {item type} = payout and {transaction fee}? > 0\n"
+	"  gross 0\n"
+	"  fee {transaction fee}?\n"
+	"emit fee if {item type} = payout and {transaction fee}? < 0\n"
+	"  gross 0\n"
+	"  fee 0 - {transaction fee}?\n";
 
 static const char kofi[] =
 	"format kofi\n"

@@ -139,6 +139,20 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		r->optional = true;
 		end++;
 	}
+	const char *tilde = memchr(p, '~', (size_t)(e - p));
+	if (tilde) { /* {A|B ~ TEXT}: a word out of the text */
+		const char *a = tilde + 1;
+		size_t an = (size_t)(e - a);
+		trim(&a, &an);
+		r->after = dupn(a, an);
+		r->after_len = an;
+		e = tilde;
+		if (!r->after) {
+			free(r);
+			fail(m, "out of memory");
+			return NULL;
+		}
+	}
 	while (p <= e) {
 		const char *bar = memchr(p, '|', (size_t)(e - p));
 		const char *stop = bar ? bar : e;
@@ -148,6 +162,7 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		if (r->nnames == IMAP_MAX_ALTS || n == 0) {
 			for (size_t k = 0; k < r->nnames; k++)
 				free(r->names[k]);
+			free(r->after);
 			free(r);
 			fail(m, n == 0 ? "an empty column name in {...}" : "too many alternatives in {...}");
 			return NULL;
@@ -156,6 +171,7 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		if (!r->names[r->nnames]) {
 			for (size_t k = 0; k < r->nnames; k++)
 				free(r->names[k]);
+			free(r->after);
 			free(r);
 			fail(m, "out of memory");
 			return NULL;
@@ -167,6 +183,10 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 	}
 	void *np = grow_array(m->refs, m->nrefs + 1, sizeof *m->refs);
 	if (!np) {
+		for (size_t k = 0; k < r->nnames; k++)
+			free(r->names[k]);
+		free(r->after);
+		free(r);
 		fail(m, "out of memory");
 		return NULL;
 	}
@@ -370,7 +390,7 @@ static int parse_kind_when(struct imap *m, const char *v, char **kind, struct im
 	*kind = dupn(v, (size_t)(sp - v));
 	if (!*kind)
 		return fail(m, "out of memory");
-	bool known = strcmp(*kind, "skip") == 0 || strcmp(*kind, "none") == 0;
+	bool known = strcmp(*kind, "skip") == 0 || strcmp(*kind, "none") == 0 || strcmp(*kind, "error") == 0;
 	for (size_t i = 0; imap_kinds[i]; i++)
 		known |= strcmp(*kind, imap_kinds[i]) == 0;
 	if (!known)
@@ -413,7 +433,7 @@ static int directive(struct imap *m, const char *key, const char *v)
 		struct imap_emit *e = &m->emits[m->nemits - 1];
 		if (parse_kind_when(m, v, &e->kind, &e->when) < 0)
 			return -1;
-		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0)
+		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0 || strcmp(e->kind, "error") == 0)
 			return fail(m, "emit %s makes no sense", e->kind);
 		return 0;
 	}
@@ -791,6 +811,30 @@ static uint64_t record_id(struct imap *m, const char *raw, size_t raw_len)
 	return h;
 }
 
+/* {A ~ TEXT}: narrow the cell (s, len) to the word after TEXT; false if it
+ * does not hold TEXT. */
+static bool word_after(const struct imap_ref *r, const char **s, size_t *len)
+{
+	size_t n = r->after_len, k = 0;
+	if (n > *len)
+		return false;
+	while (k + n <= *len && strncasecmp(*s + k, r->after, n) != 0)
+		k++;
+	if (k + n > *len)
+		return false;
+	const char *w = *s + k + n, *end = *s + *len;
+	while (w < end && (*w == ' ' || *w == '\t'))
+		w++;
+	const char *q = w;
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
+	while (q > w && strchr(",;:)]", q[-1]))
+		q--;
+	*s = w;
+	*len = (size_t)(q - w);
+	return true;
+}
+
 static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struct csvin_field *f,
 			   size_t nf, const char *raw, size_t raw_len, char *scratch)
 {
@@ -814,6 +858,8 @@ static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struc
 		const char *s = f[col].s;
 		size_t len = f[col].len;
 		trim(&s, &len);
+		if (r->after && !word_after(r, &s, &len))
+			continue;
 		if (len > 0)
 			return (struct cell){s, len, col};
 	}
@@ -1143,6 +1189,26 @@ static const char *choose_kind(struct imap *m, const struct csvin_field *f, size
 	return "sale";
 }
 
+/* "kind error": a row of a type the format does not know.  The message
+ * quotes the column the first kind rule looks at (the row's type). */
+static void unclassified(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
+			 size_t raw_len)
+{
+	const struct imap_ref *r = NULL;
+	for (size_t i = 0; i < m->nkinds && !r; i++)
+		if (m->kinds[i].when.n > 0)
+			r = m->kinds[i].when.atoms[0].ref;
+	if (!r) {
+		fail(m, "the %s format cannot classify this row", m->name);
+		return;
+	}
+	char scratch[24], what[128];
+	struct cell c = cell_of(m, r, f, nf, raw, raw_len, scratch);
+	snprintf(what, sizeof what, "is a row type the %s format does not know (it cannot classify the row)",
+		 m->name);
+	bad_value(m, c, what);
+}
+
 static int build_row(struct imap *m, const struct imap_emit *e, const char *kind, const struct csvin_field *f,
 		     size_t nf, const char *raw, size_t raw_len, struct imap_row *r)
 {
@@ -1320,6 +1386,10 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		return IMAP_ERR;
 	if (strcmp(kind, "skip") == 0)
 		return IMAP_SKIP;
+	if (strcmp(kind, "error") == 0) {
+		unclassified(m, v, nf, raw, raw_len);
+		return IMAP_ERR;
+	}
 	accumulate_totals(m, v, nf, raw, raw_len);
 	size_t n = 0;
 	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
@@ -1383,6 +1453,7 @@ void imap_free(struct imap *m)
 	for (size_t i = 0; i < m->nrefs; i++) {
 		for (size_t k = 0; k < m->refs[i]->nnames; k++)
 			free(m->refs[i]->names[k]);
+		free(m->refs[i]->after);
 		free(m->refs[i]);
 	}
 	free(m->refs);

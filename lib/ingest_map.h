@@ -21,7 +21,11 @@
  *   emit KIND [if COND]                       (a further row per source row)
  *
  * A reference {A|B} takes the first of the columns A, B that exists and is
- * not empty in the row; {A}? may be missing from the header.  {@record} is
+ * not empty in the row; {A}? may be missing from the header.  {A|B ~ TEXT}
+ * is the word after TEXT (case-insensitive) in the first of A, B that holds
+ * TEXT, trailing , ; : ) ] cut ("Refund for Order #3001" with
+ * {Title ~ Order #} gives 3001); {A ~} is A's first word (money written in
+ * a text field: "$68.87 sent to your bank account").  {@record} is
  * a fingerprint of the source record (the n-th identical record of a file
  * gets its own, so re-ingesting a file gives the same ids while identical
  * rows within one file stay distinct), {@item} the item number within a run
@@ -58,6 +62,8 @@ struct imap_ref {
 	char *names[IMAP_MAX_ALTS]; /* column names as written, or "@record" / "@item" */
 	size_t nnames;
 	bool optional;              /* {A?}: no error when no alternative exists */
+	char *after;                /* {A|B ~ TEXT}: the word after TEXT in the first column holding it */
+	size_t after_len;           /* ("" : the first word); NULL: the whole cell */
 	int cols[IMAP_MAX_ALTS];    /* after binding: column indexes (or IMAP_COL_*) */
 	size_t ncols;
 };

@@ -406,7 +406,7 @@ qmap() {
 	run --separate-stderr tally-ingest -v stripe_balance.csv stripe_balance.csv
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat expected/stripe_balance.tsv)" ]
-	[ "$stderr" = "$(printf 'tally-ingest: dropped 6 duplicate rows (same source, order, line and kind as a row before)\ntally-ingest: read 12 rows from 2 files: wrote 6, rejected 0, duplicates 6, skipped 0 total rows')" ]
+	[ "$stderr" = "$(printf 'tally-ingest: stripe_balance.csv: dropped 6 duplicate rows (the same record as a row before: same source, id and content)\ntally-ingest: read 12 rows from 2 files: wrote 6, rejected 0, duplicates 6, skipped 0 total rows')" ]
 	run --separate-stderr tally-ingest --keep-duplicates stripe_balance.csv stripe_balance.csv
 	[ "${#lines[@]}" -eq 13 ]
 }
@@ -596,7 +596,7 @@ qmap() {
 	# the same statement read twice: the second copy is all duplicates
 	run --separate-stderr tally-ingest etsy_statement_old.csv etsy_statement_old.csv
 	[ "$output" = "$(cat expected/etsy_statement_old.tsv)" ]
-	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "patreon-earnings: the iOS app fee and merch costs are fees too (net = Total net earnings)" {
@@ -689,7 +689,7 @@ qmap() {
 	# duplicates are recognised by the balance transaction id
 	run --separate-stderr tally-ingest stripe_itemized.csv stripe_itemized.csv
 	[ "$output" = "$(cat expected/stripe_itemized.tsv)" ]
-	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+	[ "$stderr" = "tally-ingest: stripe_itemized.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "bandcamp: a payout row is a payout (gross = net, no fee), not a fee" {
