@@ -39,11 +39,18 @@ struct options {
 	bool have_since, have_until;
 	int64_t since, until;   /* [since, until) */
 	bool sort, lenient, keep_duplicates, keep_pii, verbose;
+	bool by_reported;       /* --by-date reported: filter by the reporting date */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
 struct stats {
 	long files, read, wrote, rejected, duplicates, totals, ignored;
+};
+
+/* Rows of one file left out by --since/--until/--period. */
+struct left_out {
+	long n;
+	int64_t first, last; /* the dates they had (the date filtered by) */
 };
 
 /* ---- the duplicate set: 64-bit keyed hashes, open addressing ---------- */
@@ -138,8 +145,9 @@ static void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
-		"                    [--until DATE] [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
-		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
+		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
+		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY]\n"
+		"                    [--currency CODE] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
 	if (f == stdout)
@@ -152,7 +160,9 @@ static void usage(FILE *f, int status)
 			"  -r, --rejects FILE    write unreadable rows there (with the reason) and go on\n"
 			"      --since DATE      only rows dated DATE or later\n"
 			"      --until DATE      only rows dated DATE or earlier (a day includes all of it)\n"
-			"      --period PERIOD   only rows in PERIOD (2026-10, 2026-Q4, 2026-W05, 2026)\n"
+			"  -p, --period PERIOD   only rows in PERIOD (2026-10, 2026-Q4, 2026-W05, 2026)\n"
+			"      --by-date WHICH   filter by the sale date (default) or the reported date, where\n"
+			"                        the export gives both (DistroKid, Apple financial detail)\n"
 			"      --sort            sort the output by date (stable)\n"
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
@@ -397,6 +407,7 @@ struct run {
 	struct imap *user_map;
 	int64_t rounding_e10;
 	long rounded;
+	struct left_out left_out; /* of the file being read */
 };
 
 /* Pick the mapping for a header record; NULL if none fits. */
@@ -481,7 +492,14 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 	struct options *o = rn->o;
 	for (size_t i = 0; i < n; i++) {
 		const struct imap_row *r = &rows[i];
-		if ((o->have_since && r->date < o->since) || (o->have_until && r->date >= o->until)) {
+		int64_t when = o->by_reported && r->has_reported ? r->reported : r->date;
+		if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
+			struct left_out *lo = &rn->left_out;
+			if (lo->n == 0 || when < lo->first)
+				lo->first = when;
+			if (lo->n == 0 || when > lo->last)
+				lo->last = when;
+			lo->n++;
 			rn->st.ignored++;
 			continue;
 		}
@@ -648,6 +666,17 @@ static void ingest_file(struct run *rn, const char *path)
 		if (!bad)
 			emit_rows(rn, m, rows, n, c.file, c.line);
 	}
+	if (rn->left_out.n > 0) {
+		/* never silent: a lagging source (DistroKid dates rows by sale
+		 * month) would otherwise vanish from a --period run */
+		char a[DATE_BUF], b[DATE_BUF];
+		date_format_day(a, rn->left_out.first);
+		date_format_day(b, rn->left_out.last);
+		diag_warn("%s: left out %ld %s row%s dated %s to %s (outside --since/--until/--period, by the %s date)",
+			  c.file, rn->left_out.n, m->source, rn->left_out.n == 1 ? "" : "s", a, b,
+			  o->by_reported ? "reported" : "sale");
+		rn->left_out.n = 0;
+	}
 	long dups = rn->st.duplicates - dups_before;
 	if (dups > 0)
 		diag_warn("%s: dropped %ld duplicate row%s (the same record as a row before: same source, id and content)",
@@ -662,10 +691,11 @@ static void ingest_file(struct run *rn, const char *path)
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
-	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_BY_DATE,
 };
 
 static const struct option longopts[] = {
+	{"by-date", required_argument, NULL, OPT_BY_DATE},
 	{"currency", required_argument, NULL, OPT_CURRENCY},
 	{"encoding", required_argument, NULL, OPT_ENCODING},
 	{"format", required_argument, NULL, 'f'},
@@ -676,7 +706,7 @@ static const struct option longopts[] = {
 	{"list-formats", no_argument, NULL, OPT_LIST},
 	{"map", required_argument, NULL, 'm'},
 	{"output", required_argument, NULL, 'o'},
-	{"period", required_argument, NULL, OPT_PERIOD},
+	{"period", required_argument, NULL, 'p'},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
 	{"separator", required_argument, NULL, OPT_SEPARATOR},
@@ -693,12 +723,12 @@ int main(int argc, char **argv)
 {
 	struct options o = {.encoding = CSVIN_AUTO};
 	const char *salt = getenv("TALLY_SALT");
-	bool list = false;
+	bool list = false, have_period = false;
 	const char *show = NULL;
 	int ch;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "f:hm:o:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hm:o:p:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
@@ -738,8 +768,12 @@ int main(int argc, char **argv)
 				diag_die(EXIT_USAGE, "--until: \"%s\" is not a date (YYYY-MM-DD)", optarg);
 			o.have_until = true;
 			break;
+		case 'p':
 		case OPT_PERIOD: {
 			struct period p;
+			if (have_period)
+				diag_die(EXIT_USAGE, "--period given twice (one period a run: use --since and --until for a range)");
+			have_period = true;
 			if (period_parse(optarg, strlen(optarg), &p) < 0)
 				diag_die(EXIT_USAGE, "--period: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)",
 					 optarg);
@@ -751,6 +785,11 @@ int main(int argc, char **argv)
 			o.have_since = o.have_until = true;
 			break;
 		}
+		case OPT_BY_DATE:
+			if (strcmp(optarg, "reported") != 0 && strcmp(optarg, "sale") != 0)
+				diag_die(EXIT_USAGE, "--by-date: use reported or sale, not \"%s\"", optarg);
+			o.by_reported = optarg[0] == 'r';
+			break;
 		case OPT_SORT: o.sort = true; break;
 		case OPT_LENIENT: o.lenient = true; break;
 		case OPT_KEEP_DUP: o.keep_duplicates = true; break;
@@ -762,6 +801,8 @@ int main(int argc, char **argv)
 		default: usage(stderr, EXIT_USAGE);
 		}
 	}
+	if (o.have_since && o.have_until && o.since >= o.until)
+		diag_die(EXIT_USAGE, "--since is after --until (or --period): no row could be kept");
 	load_builtins();
 	if (list || show) {
 		struct out *out = out_stdout();

@@ -55,7 +55,7 @@ struct imap_cond {
 
 static const char *const text_names[IMAP_NTEXT] = {
 	"date", "sale_date", "order", "line", "product", "sku",
-	"quantity", "currency", "country", "customer", "id",
+	"quantity", "currency", "country", "customer", "id", "reported",
 };
 static const char *const amount_names[IMAP_NAMOUNT] = {"gross", "tax", "fee", "net"};
 
@@ -1051,6 +1051,13 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 	const char *s = m->arena + off;
 	for (size_t i = 0; i < m->ndate_formats; i++)
 		if (ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
+			/* the stream writes four-digit years: a time that lands
+			 * outside 0000..9999 in UTC (9999-12-31T23:59:59-14:00)
+			 * is refused here, not written as +10000-... */
+			if (*out < date_days_from_civil(0, 1, 1) * 86400 ||
+			    *out >= date_days_from_civil(10000, 1, 1) * 86400)
+				return bad_value(m, (struct cell){s, len, col},
+						 "is outside the years 0000 to 9999 once in UTC");
 			*has = true;
 			return 0;
 		}
@@ -1223,15 +1230,17 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		if (!t && i != IMAP_SALE_DATE)
 			t = main_e->text[i];
 		col[i] = -1;
-		if (i == IMAP_DATE || i == IMAP_SALE_DATE) {
+		if (i == IMAP_DATE || i == IMAP_SALE_DATE || i == IMAP_REPORTED) {
 			if (!t)
 				continue;
 			bool has;
-			if (eval_date(m, t, f, nf, raw, raw_len, i == IMAP_DATE, &has,
-				      i == IMAP_DATE ? &r->date : &r->sale_date) < 0)
+			int64_t *dst = i == IMAP_DATE ? &r->date : i == IMAP_SALE_DATE ? &r->sale_date : &r->reported;
+			if (eval_date(m, t, f, nf, raw, raw_len, i == IMAP_DATE, &has, dst) < 0)
 				return -1;
 			if (i == IMAP_SALE_DATE)
 				r->has_sale_date = has;
+			if (i == IMAP_REPORTED)
+				r->has_reported = has;
 			continue;
 		}
 		if (t && expand(m, t, f, nf, raw, raw_len, &off[i], &len[i], &col[i]) < 0)

@@ -14,7 +14,9 @@
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
  *   fill-key {Col} + fill-down {Col} {Col} ...
  *   date / sale_date / order / line / product / sku / quantity /
- *   currency / country / customer / id TEMPLATE  (text with {Col} references)
+ *   currency / country / customer / id / reported TEMPLATE  (text with {Col}
+ *                                             references; reported: the date
+ *                                             the platform reported the row)
  *   gross / tax / fee / net EXPR              ({Col}, numbers, + - *)
  *   kind KIND [if COND]                       (first matching rule wins;
  *                                              skip: no rows, none: only emits)
@@ -52,6 +54,7 @@ enum imap_text {
 	IMAP_DATE, IMAP_SALE_DATE, IMAP_ORDER, IMAP_LINE, IMAP_PRODUCT, IMAP_SKU,
 	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER,
 	IMAP_ID, /* the export's own id of the row: the duplicate key, when given */
+	IMAP_REPORTED, /* the date the platform reported the row (--by-date reported) */
 	IMAP_NTEXT
 };
 
@@ -118,6 +121,8 @@ struct imap_row {
 	int64_t date;
 	bool has_sale_date;
 	int64_t sale_date;
+	bool has_reported;              /* the export gives a reporting date too */
+	int64_t reported;
 	const char *kind;
 	const char *text[IMAP_NTEXT];   /* order, product, sku, currency, country, customer */
 	size_t text_len[IMAP_NTEXT];

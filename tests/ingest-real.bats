@@ -90,3 +90,44 @@ sums() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/b.csv:2: column \"item type\": \"voucher\" is a row type the bandcamp format does not know (it cannot classify the row)" ]
 }
+
+# ---- issue 10 item 2: rows left out by a date filter are counted ---------------
+
+@test "--period: a lagging source's rows left out are counted per source with their dates; --by-date reported keeps them" {
+	# DistroKid reports in November the sales of August and September
+	printf '%s\n' $'Reporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSong/Album\tCountry of Sale\tSongwriter Royalties Withheld\tEarnings (USD)' \
+		$'2026-11-05\t2026-08\tSpotify\tThe Night Orchard\tLanterns\tQZ0000000001\t\t1000\t100\tSong\tUS\t0\t4.00' \
+		$'2026-11-05\t2026-09\tSpotify\tThe Night Orchard\tLanterns\tQZ0000000001\t\t500\t100\tSong\tDE\t0\t2.25' \
+		$'2026-11-05\t2026-11\tSpotify\tThe Night Orchard\tMoths\tQZ0000000002\t\t100\t100\tSong\tUS\t0\t0.45' >"$T/dk.tsv"
+	run --separate-stderr tally-ingest --period 2026-11 "$T/dk.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f11 <<<"$output" | tail -n +2)" = "0.45" ]
+	[ "$stderr" = "tally-ingest: $T/dk.tsv: left out 2 distrokid rows dated 2026-08-01 to 2026-09-01 (outside --since/--until/--period, by the sale date)" ]
+	# filtered by the date DistroKid reported them: all three, dated by sale month
+	run --separate-stderr tally-ingest --period 2026-11 --by-date reported "$T/dk.tsv"
+	[ "$(cut -f1,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2026-08-01T00:00:00Z 4.00|2026-09-01T00:00:00Z 2.25|2026-11-01T00:00:00Z 0.45|" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr tally-ingest --period 2026-10 --by-date reported "$T/dk.tsv"
+	[ "$stderr" = "tally-ingest: $T/dk.tsv: left out 3 distrokid rows dated 2026-11-05 to 2026-11-05 (outside --since/--until/--period, by the reported date)" ]
+	run --separate-stderr tally-ingest --by-date paid "$T/dk.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-ingest: --by-date: use reported or sale, not "paid"' ]
+}
+
+# ---- issue 17: small ingest items --------------------------------------------------
+
+@test "a repeated --period and --since after --until are usage errors; a date past 9999 in UTC is refused" {
+	run --separate-stderr tally-ingest -p 2026-10 -p 2026-11 /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: --period given twice (one period a run: use --since and --until for a range)" ]
+	run --separate-stderr tally-ingest --since 2026-11-01 --until 2026-10-01 /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-ingest: --since is after --until (or --period): no row could be kept" ]
+	run --separate-stderr tally-ingest --period 2026-11 --until 2026-10-15 /dev/null
+	[ "$status" -eq 2 ]
+	printf '%s\n' 'Sponsor Handle,Transaction ID,Processed Amount,Transaction Date,Tier Name,Status' \
+		'octo,ch_1,$5.00,9999-12-31 23:59:59 -1400,Supporter,settled' >"$T/gh.csv"
+	run --separate-stderr tally-ingest "$T/gh.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/gh.csv:2: column \"Transaction Date\": \"9999-12-31 23:59:59 -1400\" is outside the years 0000 to 9999 once in UTC" ]
+}

@@ -58,7 +58,7 @@ qmap() {
 	run --separate-stderr tally-ingest --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
-	[ "${lines[4]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
+	[ "${lines[5]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
 	[ -z "$stderr" ]
 }
 
@@ -428,7 +428,8 @@ qmap() {
 	[ "$(cut -f2,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "distrokid 4.936|distrokid 0.071235|distrokid -0.693|patreon 400.00|patreon -10.00|" ]
 	run --separate-stderr tally-ingest --period 2026-Q4 -v patreon_earnings.csv
 	[ "$(cut -f3 <<<"$output" | tail -n +2)" = "2026-10" ]
-	[ "${stderr_lines[1]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
+	[ "${stderr_lines[0]}" = "tally-ingest: patreon_earnings.csv: left out 2 patreon rows dated 2026-09-01 to 2026-09-01 (outside --since/--until/--period, by the sale date)" ]
+	[ "${stderr_lines[2]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
 }
 
 @test "customers are keyed pseudonyms: no e-mail by default, --salt / TALLY_SALT change them, --keep-pii keeps them" {
