@@ -14,6 +14,7 @@
 #include "date.h"
 #include "diag.h"
 #include "ingest_formats.h"
+#include "ingest_link.h"
 #include "ingest_map.h"
 #include "ingest_util.h"
 #include "money.h"
@@ -408,6 +409,8 @@ struct run {
 	int64_t rounding_e10;
 	long rounded;
 	struct left_out left_out; /* of the file being read */
+	struct ingest_link link;  /* the file's sales by order, for its reversals */
+	bool linking;             /* the file's format has reversal rows of their own */
 };
 
 /* Pick the mapping for a header record; NULL if none fits. */
@@ -486,12 +489,32 @@ static noreturn void unknown_header(struct run *rn, const char *file, const stru
 	diag_die(EXIT_USAGE, "%s: unknown export format; nearest: %s; write a mapping and use --map", file, near);
 }
 
+/* A reversal takes its sale's product and sku (issue: a refund named
+ * "REFUND FOR CHARGE (...)" must be split by its sale's agreement). */
+static void link_row(struct run *rn, struct imap_row *r)
+{
+	const char *k = r->kind;
+	const char *order = r->text[IMAP_ORDER];
+	size_t olen = r->text_len[IMAP_ORDER];
+	if (strcmp(k, "sale") == 0 || strcmp(k, "subscription") == 0) {
+		if (ingest_link_sale(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
+				     r->text[IMAP_SKU], r->text_len[IMAP_SKU]) < 0)
+			diag_die(EXIT_DATA, "out of memory");
+	} else if (strcmp(k, "refund") == 0 || strcmp(k, "chargeback") == 0) {
+		ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
+				 &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
+				 &r->text_len[IMAP_SKU]);
+	}
+}
+
 static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
 		      long line)
 {
 	struct options *o = rn->o;
 	for (size_t i = 0; i < n; i++) {
-		const struct imap_row *r = &rows[i];
+		struct imap_row *r = &rows[i];
+		if (rn->linking)
+			link_row(rn, r);
 		int64_t when = o->by_reported && r->has_reported ? r->reported : r->date;
 		if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
 			struct left_out *lo = &rn->left_out;
@@ -618,6 +641,8 @@ static void ingest_file(struct run *rn, const char *path)
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
 	long dups_before = rn->st.duplicates;
+	rn->linking = imap_has_reversal_rows(m);
+	ingest_link_reset(&rn->link);
 
 	struct imap_row rows[IMAP_MAX_ROWS];
 	for (;;) {
@@ -887,6 +912,7 @@ int main(int argc, char **argv)
 		free(rn.user_map);
 	}
 	dedupe_free(&rn.seen);
+	ingest_link_free(&rn.link);
 	free(rn.sorted.buf);
 	free(rn.sorted.rows);
 	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */

@@ -1422,6 +1422,18 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	return n == 0 && !main_row ? IMAP_SKIP : IMAP_ROWS;
 }
 
+bool imap_has_reversal_rows(const struct imap *m)
+{
+	const struct imap_template *t = m->emits[0].text[IMAP_ORDER];
+	if (!t || (t->nparts == 1 && t->parts[0].ref && t->parts[0].ref->nnames == 1 &&
+		   strcmp(t->parts[0].ref->names[0], "@record") == 0))
+		return false;
+	for (size_t i = 0; i < m->nkinds; i++)
+		if (strcmp(m->kinds[i].kind, "refund") == 0 || strcmp(m->kinds[i].kind, "chargeback") == 0)
+			return true;
+	return false;
+}
+
 /* ---- freeing ---------------------------------------------------------------- */
 
 static void free_conds(struct imap_conds *c)

@@ -212,6 +212,12 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 /* After a totals row matched (IMAP_TOTAL): nothing more to do; a failed
  * check is reported as IMAP_ERR by imap_eval itself. */
 
+/* Whether the mapping gives reversals (refund, chargeback) rows of their
+ * own that name a real order: then a reversal can be linked to its sale
+ * by order (ingest_link.h).  False when reversals are only emitted from
+ * their sale's own record, or orders are only {@record}. */
+bool imap_has_reversal_rows(const struct imap *m);
+
 /* Release everything. */
 void imap_free(struct imap *m);
 

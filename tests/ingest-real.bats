@@ -131,3 +131,30 @@ sums() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/gh.csv:2: column \"Transaction Date\": \"9999-12-31 23:59:59 -1400\" is outside the years 0000 to 9999 once in UTC" ]
 }
+
+# ---- issue 10 item 1: a reversal carries its sale's product -------------------------
+
+@test "a Stripe refund (REFUND FOR CHARGE ...) is split by its sale's agreement, not by '*'" {
+	printf '%s\n' 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,charge_id,charge_created_utc,description,customer_email' \
+		'txn_1,2026-10-01 10:00:00,2026-10-03 00:00:00,usd,100.00,3.20,96.80,charge,ch_1,ch_1,2026-10-01 10:00:00,Course,a@example.com' \
+		'txn_2,2026-10-08 09:00:00,2026-10-10 00:00:00,usd,-100.00,0.00,-100.00,refund,re_1,ch_1,2026-10-01 10:00:00,REFUND FOR CHARGE (Course),a@example.com' >"$T/s.csv"
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Course\t1\tAna\t100%' $'*\t1\tAna\t60%' $'*\t1\tBen\t40%' >"$T/a.tsv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$(cut -f5,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "Course sale|Course refund|" ]
+	tally-ingest "$T/s.csv" | tally-split -a "$T/a.tsv" >"$T/alloc.tsv"
+	# the sale's 96.80 and the refund's -100.00 both go to Ana alone: Ben is never clawed back
+	run awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s[$c["payee"]] += $c["amount"] } END { for (p in s) printf "%s %.2f\n", p, s[p] }' "$T/alloc.tsv"
+	[ "$output" = "Ana -3.20" ]
+}
+
+@test "a refund of a Bandcamp order and an Etsy order take their sale's product and sku" {
+	cd "$R"
+	run --separate-stderr tally-ingest bandcamp_2020_utf16.csv
+	# the reversal of 1720000002 (one item): the LP's sku comes with it
+	[ "$(awk -F'\t' '$7 == "chargeback" {print $5 "|" $6}' <<<"$output")" = "Lanterns (vinyl LP)|lanterns-lp" ]
+	# the refund of the two-item 1720000003 names its item: that item's sku
+	[ "$(awk -F'\t' '$7 == "refund" {print $5 "|" $6}' <<<"$output")" = "Moth zine|moth-zine" ]
+	cd "$BATS_TEST_DIRNAME/fixtures/ingest"
+	run --separate-stderr tally-ingest etsy_statement.csv
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Payment for Order #3001" ]
+}
