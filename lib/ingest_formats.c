@@ -487,12 +487,17 @@ static const char github_sponsors[] =
 	"title GitHub Sponsors transactions CSV\n"
 	"note inferred from hledger's rules: amounts in USD, no fees\n"
 	"detect {Sponsor Handle} {Transaction ID} {Processed Amount} {Transaction Date}\n"
+	/* dates carry the exporter's local offset (-0700, +0200) */
 	"date-format %Y-%m-%d %H:%M:%S %z\n"
+	"date-format %Y-%m-%dT%H:%M:%S%z\n"
 	"date-format %Y-%m-%d\n"
 	"date {Transaction Date}\n"
 	"order {Transaction ID}\n"
 	"product {Tier Name}\n"
 	"kind refund if {Status} ~ refund and {Processed Amount} < 0\n"
+	/* a tier change: the new tier's charge and, under the same
+	 * Transaction ID, the unused part of the old one credited back */
+	"kind adjustment if {Processed Amount} < 0\n"
 	"kind subscription\n"
 	"currency USD\n"
 	"gross {Processed Amount}\n"

@@ -158,3 +158,31 @@ sums() {
 	run --separate-stderr tally-ingest etsy_statement.csv
 	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Payment for Order #3001" ]
 }
+
+# ---- duplicates: the same id and the same content ----------------------------------
+
+@test "github-sponsors 2023: a tier change's proration credit shares the Transaction ID and is kept; alpha-3 and full country names; local offsets" {
+	cd "$R"
+	run --separate-stderr tally-ingest github_sponsors_2023.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# March: 20.00 + 100.00 - 20.00 (credit for the unused Backer tier) + 5.00
+	[ "$(sums subscription adjustment <<<"$output")" = "105.00 0.00 0.00 105.00" ]
+	[ "$(awk -F'\t' '$3 == "ch_3MvYqPLkdIwHu7ix0Xk3FhZ2" {print $5, $7, $11}' <<<"$output" | tr '\n' '|')" = "Sustainer subscription 100.00|Backer adjustment -20.00|" ]
+	# DEU -> DE, Canada -> CA; -0700 / -0800 offsets to UTC
+	[ "$(cut -f1,15 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2023-03-01T08:04:10Z DE|2023-03-14T18:30:02Z DE|2023-03-14T18:30:02Z DE|2023-03-02T09:00:00Z CA|" ]
+}
+
+@test "rows that share an id but differ are both kept; the same record twice is dropped and counted per file, without -v" {
+	printf '%s\n' 'format t' 'detect {id} {amount}' 'date 2026-10-01' 'order {id}' 'currency USD' 'gross {amount}' >"$T/t.map"
+	printf '%s\n' 'id,amount' 'a1,10.00' 'a1,-2.00' 'a1,10.00' 'b1,4.00' >"$T/t.csv"
+	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "a1 10.00|a1 -2.00|b1 4.00|" ]
+	[ "$stderr" = "tally-ingest: $T/t.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" ]
+	cp "$T/t.csv" "$T/u.csv"
+	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv" "$T/u.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$stderr" = "$(printf '%s\n' "tally-ingest: $T/t.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" \
+		"tally-ingest: $T/u.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)")" ]
+}
