@@ -96,13 +96,17 @@ static const char stripe_balance[] =
 static const char stripe_payments[] =
 	"format stripe-payments\n"
 	"source stripe\n"
-	"title Stripe Dashboard payments export (one row per charge)\n"
+	"title Stripe Dashboard payments export (one row per charge; the 2024 default export too)\n"
 	"note inferred from importers: refunds are only an Amount Refunded column;\n"
 	"note Fee is in the balance currency, so the Converted columns are read first\n"
 	"detect {id} {Created (UTC)|Created date (UTC)} {Amount} {Amount Refunded} {Currency} {Fee} {Status}\n"
 	"date-format %Y-%m-%d %H:%M:%S\n"
 	"date-format %Y-%m-%d %H:%M\n"
 	"skip if {Status} = failed|canceled|cancelled|incomplete\n"
+	/* PaymentIntents never paid (the 2024 export lists them): no charge
+	 * id, nothing captured -- not sales */
+	"skip if {Status} = requires_payment_method|requires_confirmation|requires_action|requires_capture\n"
+	"skip if {id} = \"\" and {Captured}? = \"\"\n"
 	"skip if {Captured}? = false\n"
 	"date {Created (UTC)|Created date (UTC)}\n"
 	"order {id}\n"

@@ -186,3 +186,20 @@ sums() {
 	[ "$stderr" = "$(printf '%s\n' "tally-ingest: $T/t.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" \
 		"tally-ingest: $T/u.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)")" ]
 }
+
+# ---- Stripe payments, the 2024 default export (84 columns) ---------------------------
+
+@test "stripe-payments 2024: incomplete PaymentIntents are not sales; fee in the converted currency" {
+	cd "$R"
+	[ "$(head -1 stripe_payments_2024.csv | tr ',' '\n' | wc -l)" -eq 84 ]
+	run --separate-stderr tally-ingest -v stripe_payments_2024.csv
+	[ "$status" -eq 0 ]
+	# two requires_payment_method PaymentIntents (no id, nothing captured)
+	# and one failed charge are passed over and counted
+	[ "${stderr_lines[1]}" = "tally-ingest: ignored 3 rows (skip rules of the format, or outside --since/--until/--period)" ]
+	[ "$(cut -f3 <<<"$output" | tail -n +2 | grep -c '^$')" -eq 0 ]
+	# EUR 49.00 settled as USD 52.43, fee 1.97 USD: net 50.46 USD
+	[ "$(awk -F'\t' '$3 == "ch_3PcA1xKq7mZ2bN0a1" {print $10, $11, $13, $14}' <<<"$output")" = "USD 52.43 1.97 50.46" ]
+	# 52.43 + 30.00 sold, 10.00 refunded, fees 1.97 + 1.17
+	[ "$(sums sale refund <<<"$output")" = "72.43 0.00 3.14 69.29" ]
+}
