@@ -13,6 +13,7 @@
 #include "csvin.h"
 #include "date.h"
 #include "diag.h"
+#include "ingest_date.h"
 #include "ingest_formats.h"
 #include "ingest_link.h"
 #include "ingest_map.h"
@@ -41,6 +42,7 @@ struct options {
 	int64_t since, until;   /* [since, until) */
 	bool sort, lenient, keep_duplicates, keep_pii, verbose;
 	bool by_reported;       /* --by-date reported: filter by the reporting date */
+	int date_order;         /* --date-order: enum ingest_date_order, INGEST_EITHER if not given */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
@@ -148,7 +150,7 @@ static void usage(FILE *f, int status)
 		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
 		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
 		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY]\n"
-		"                    [--currency CODE] [--encoding ENC]\n"
+		"                    [--currency CODE] [--date-order mdy|dmy] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
 	if (f == stdout)
@@ -170,6 +172,7 @@ static void usage(FILE *f, int status)
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
 			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT)\n"
 			"      --currency CODE   currency of rows whose export gives none\n"
+			"      --date-order ORD  mdy or dmy: how to read a file whose dates are all ambiguous (PayPal)\n"
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
 			"  -v, --verbose         end with a summary on stderr\n"
@@ -413,6 +416,61 @@ struct run {
 	bool linking;             /* the file's format has reversal rows of their own */
 };
 
+/* The day/month order of a file whose format decides it once a file
+ * (PayPal: 03/04/2026 is March or April by the account's locale): read
+ * every record's date; a field over 12 decides.  Mixed orders are an
+ * error; a file of ambiguous dates only follows --date-order, else its
+ * time zone (PDT: month first), else month first -- and says so. */
+static void decide_date_order(struct run *rn, struct imap *m, const struct csvin *main, const char *path)
+{
+	int col = imap_date_order_column(m), zcol = imap_date_order_zone_column(m);
+	if (col < 0)
+		return;
+	if (rn->o->date_order != INGEST_EITHER) {
+		imap_set_date_order(m, rn->o->date_order);
+		return;
+	}
+	long first[3] = {0, 0, 0};
+	char zone[8] = "";
+	size_t zlen = 0;
+	bool readable = strcmp(main->file, "<stdin>") != 0;
+	if (readable) {
+		struct csvin c;
+		if (csvin_open(&c, path, main->sep, main->enc) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
+		int r;
+		while ((r = csvin_next(&c)) > 0) {
+			if ((size_t)col >= c.nfields)
+				continue;
+			enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
+			if (v != INGEST_EITHER && first[v] == 0)
+				first[v] = c.line;
+			if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
+			    c.line > main->line) {
+				zlen = c.fields[zcol].len;
+				memcpy(zone, c.fields[zcol].s, zlen);
+			}
+		}
+		csvin_close(&c); /* a bad record is reported by the main read */
+	}
+	if (first[INGEST_MDY] && first[INGEST_DMY])
+		diag_die(EXIT_DATA, "%s: dates are month first on line %ld and day first on line %ld: give --date-order mdy or dmy",
+			 main->file, first[INGEST_MDY], first[INGEST_DMY]);
+	if (first[INGEST_MDY] || first[INGEST_DMY]) {
+		imap_set_date_order(m, first[INGEST_MDY] ? INGEST_MDY : INGEST_DMY);
+		return;
+	}
+	bool dmy = zlen > 0 && !ingest_tz_is_american(zone, zlen) && strcmp(zone, "UTC") != 0;
+	imap_set_date_order(m, dmy ? INGEST_DMY : INGEST_MDY);
+	if (!readable)
+		diag_warn("%s: dates read %s (standard input is read once, so its dates cannot decide; give --date-order)",
+			  main->file, dmy ? "day first" : "month first");
+	else
+		diag_warn("%s: every date could be month/day or day/month: read %s%s%.*s%s (give --date-order %s if not)",
+			  main->file, dmy ? "day first" : "month first", zlen ? " by the file's time zone " : "",
+			  (int)zlen, zone, zlen ? "" : " (no date tells)", dmy ? "mdy" : "dmy");
+}
+
 /* Pick the mapping for a header record; NULL if none fits. */
 static struct imap *match_header(struct run *rn, const struct csvin *c)
 {
@@ -637,6 +695,7 @@ static void ingest_file(struct run *rn, const char *path)
 	header_len = c.raw_len;
 	if (imap_bind(m, c.fields, c.nfields) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", c.file, m->err);
+	decide_date_order(rn, m, &c, path);
 	csvin_want(&c, m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
@@ -716,12 +775,13 @@ static void ingest_file(struct run *rn, const char *path)
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
-	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_BY_DATE,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_BY_DATE, OPT_DATE_ORDER,
 };
 
 static const struct option longopts[] = {
 	{"by-date", required_argument, NULL, OPT_BY_DATE},
 	{"currency", required_argument, NULL, OPT_CURRENCY},
+	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
 	{"encoding", required_argument, NULL, OPT_ENCODING},
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
@@ -814,6 +874,11 @@ int main(int argc, char **argv)
 			if (strcmp(optarg, "reported") != 0 && strcmp(optarg, "sale") != 0)
 				diag_die(EXIT_USAGE, "--by-date: use reported or sale, not \"%s\"", optarg);
 			o.by_reported = optarg[0] == 'r';
+			break;
+		case OPT_DATE_ORDER:
+			if (strcmp(optarg, "mdy") != 0 && strcmp(optarg, "dmy") != 0)
+				diag_die(EXIT_USAGE, "--date-order: use mdy or dmy, not \"%s\"", optarg);
+			o.date_order = optarg[0] == 'm' ? INGEST_MDY : INGEST_DMY;
 			break;
 		case OPT_SORT: o.sort = true; break;
 		case OPT_LENIENT: o.lenient = true; break;

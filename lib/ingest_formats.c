@@ -137,8 +137,11 @@ static const char paypal[] =
 	"detect {Date} {Time} {Time Zone|TimeZone} {Type} {Status} {Gross} {Fee} {Net} {Transaction ID}\n"
 	"date-format %m/%d/%Y %H:%M:%S %Z\n"
 	"date-format %d/%m/%Y %H:%M:%S %Z\n"
+	"date-order {Date} {Time Zone|TimeZone}\n"
 	"skip if {Status} = Pending|Denied|Placed|Removed\n"
 	"skip if {Type} ~ Temporary Hold|Update to|Authorization|Hold on Balance|Account Hold|Hold for Dispute\n"
+	/* money held and released again: a hold, not income */
+	"skip if {Type} ~ Payment Hold|Payment Release\n"
 	"skip if {Balance Impact}? = Memo\n"
 	"skip if {Type} ~ Charge From|Add Funds|Bank Deposit|Deposit to PP|Transfer from Bank|Currency Conversion\n"
 	"date {Date} {Time} {Time Zone|TimeZone}\n"

@@ -501,6 +501,22 @@ static int directive(struct imap *m, const char *key, const char *v)
 		PUSH(m->date_formats, m->ndate_formats, f);
 		return 0;
 	}
+	if (strcmp(key, "date-order") == 0) {
+		const char *p = skip_ws(v);
+		if (*p != '{')
+			return fail(m, "date-order {COLUMN} [{ZONE COLUMN}]");
+		m->date_order_ref = parse_ref(m, &p);
+		if (!m->date_order_ref)
+			return -1;
+		p = skip_ws(p);
+		if (*p == '{') {
+			m->date_order_zone = parse_ref(m, &p);
+			if (!m->date_order_zone)
+				return -1;
+			m->date_order_zone->optional = true;
+		}
+		return 0;
+	}
 	if (strcmp(key, "timezone") == 0) {
 		if (ingest_tz_parse(v, strlen(v), &m->tz_minutes) < 0)
 			return fail(m, "unknown timezone \"%s\" (UTC, +HH:MM or an abbreviation like PST)", v);
@@ -711,6 +727,7 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 			return fail(m, "out of memory");
 	}
 	m->item = 0;
+	m->date_order = INGEST_EITHER;
 	free(m->records);
 	m->records = NULL;
 	m->records_cap = m->nrecords = 0;
@@ -1050,7 +1067,9 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 	}
 	const char *s = m->arena + off;
 	for (size_t i = 0; i < m->ndate_formats; i++)
-		if (ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
+		if ((m->date_order == INGEST_EITHER || ingest_layout_order(m->date_formats[i]) == INGEST_EITHER ||
+		     (int)ingest_layout_order(m->date_formats[i]) == m->date_order) &&
+		    ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
 			/* the stream writes four-digit years: a time that lands
 			 * outside 0000..9999 in UTC (9999-12-31T23:59:59-14:00)
 			 * is refused here, not written as +10000-... */
@@ -1061,9 +1080,13 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 			*has = true;
 			return 0;
 		}
-	char what[160];
-	snprintf(what, sizeof what, "is not a date in the layout %s%s", m->date_formats[0],
-		 m->ndate_formats > 1 ? " (or the others the format lists)" : "");
+	char what[200];
+	if (m->date_order != INGEST_EITHER)
+		snprintf(what, sizeof what, "is not a date read %s (the order chosen for this file)",
+			 m->date_order == INGEST_MDY ? "month first" : "day first");
+	else
+		snprintf(what, sizeof what, "is not a date in the layout %s%s", m->date_formats[0],
+			 m->ndate_formats > 1 ? " (or the others the format lists)" : "");
 	return bad_value(m, (struct cell){s, len, col}, what);
 }
 
@@ -1420,6 +1443,23 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 			rows[k].text[i] = m->arena + (size_t)(uintptr_t)rows[k].text[i];
 	*nrows = n;
 	return n == 0 && !main_row ? IMAP_SKIP : IMAP_ROWS;
+}
+
+int imap_date_order_column(const struct imap *m)
+{
+	const struct imap_ref *r = m->date_order_ref;
+	return r && r->ncols > 0 && r->cols[0] >= 0 ? r->cols[0] : -1;
+}
+
+int imap_date_order_zone_column(const struct imap *m)
+{
+	const struct imap_ref *r = m->date_order_zone;
+	return r && r->ncols > 0 && r->cols[0] >= 0 ? r->cols[0] : -1;
+}
+
+void imap_set_date_order(struct imap *m, int order)
+{
+	m->date_order = order;
 }
 
 bool imap_has_reversal_rows(const struct imap *m)

@@ -10,6 +10,7 @@
  *   detect {Col} {Col|Alias} ...      columns that identify the header
  *   separator , | ; | tab | auto      encoding utf-8 | cp1252 | latin1 | ...
  *   decimal-mark . | ,                date-format LAYOUT  (repeatable)
+ *   date-order {Col} [{Zone}]         day/month order decided once a file
  *   timezone UTC | +HH:MM | PST ...   default-currency CODE
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
  *   fill-key {Col} + fill-down {Col} {Col} ...
@@ -144,6 +145,9 @@ struct imap {
 	char decimal_mark;
 	char **date_formats;
 	size_t ndate_formats;
+	struct imap_ref *date_order_ref;   /* "date-order {Date} {Zone}": decided once a file */
+	struct imap_ref *date_order_zone;  /* the zone column that hints the locale, or NULL */
+	int date_order;                    /* enum ingest_date_order in effect (0: any layout) */
 	int tz_minutes;
 	char default_currency[4];
 	struct imap_conds *skips, *stops;
@@ -217,6 +221,16 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
  * by order (ingest_link.h).  False when reversals are only emitted from
  * their sale's own record, or orders are only {@record}. */
 bool imap_has_reversal_rows(const struct imap *m);
+
+/* After imap_bind: the column whose dates decide the file's day/month
+ * order ("date-order {Date}"), and the zone column hinting the locale;
+ * -1 when the mapping has none. */
+int imap_date_order_column(const struct imap *m);
+int imap_date_order_zone_column(const struct imap *m);
+
+/* Read dates only by the layouts of this order (enum ingest_date_order;
+ * INGEST_EITHER: every layout, first match wins).  Reset by imap_bind. */
+void imap_set_date_order(struct imap *m, int order);
 
 /* Release everything. */
 void imap_free(struct imap *m);

@@ -203,3 +203,44 @@ sums() {
 	# 52.43 + 30.00 sold, 10.00 refunded, fees 1.97 + 1.17
 	[ "$(sums sale refund <<<"$output")" = "72.43 0.00 3.14 69.29" ]
 }
+
+# ---- PayPal: the date order decided once a file ----------------------------------------
+
+@test "paypal, English, day first: one date over 12 decides for the whole file; Payment Hold / Release are holds" {
+	cd "$R"
+	run --separate-stderr tally-ingest -v --period 2026-10 paypal_en_dayfirst.csv
+	[ "$status" -eq 0 ]
+	# 02/10/2026 is 2 October (25/10/2026 on line 7 says day first), not 10 February
+	[ "$(cut -f1,3 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2026-10-02T08:15:00Z 1AB23456CD789012E|2026-10-05T09:00:00Z 2AB23456CD789012F|2026-10-11T17:40:00Z 5AB23456CD789012J|2026-10-25T14:00:00Z 6AB23456CD789012K|" ]
+	# 20.00 + 12.00 + 30.00 + 8.00, fees 0.98 + 0.61 + 1.37 + 0.47; the
+	# 12.00 held and released is neither income nor a loss
+	[ "$(sums sale adjustment <<<"$output")" = "70.00 0.00 3.43 66.57" ]
+	[ "${stderr_lines[0]}" = "tally-ingest: paypal_en_dayfirst.csv: left out 1 paypal row dated 2026-11-03 to 2026-11-03 (outside --since/--until/--period, by the sale date)" ]
+	[ "${stderr_lines[2]}" = "tally-ingest: ignored 3 rows (skip rules of the format, or outside --since/--until/--period)" ]
+}
+
+@test "paypal: all dates ambiguous follow --date-order or the zone and say so; mixed orders are an error" {
+	cd "$R"
+	head -6 paypal_en_dayfirst.csv >"$T/amb.csv"   # 02/10 ... 11/10: no field over 12
+	run --separate-stderr tally-ingest "$T/amb.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-ingest: $T/amb.csv: every date could be month/day or day/month: read day first by the file's time zone BST (give --date-order mdy if not)" ]
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2026-10-02T08:15:00Z" ]
+	run --separate-stderr tally-ingest --date-order mdy "$T/amb.csv"
+	[ "$stderr" = "" ]
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2026-02-10T08:15:00Z" ]
+	# standard input cannot be read twice: said, and a contradicting row is an error
+	run --separate-stderr tally-ingest - <paypal_en_dayfirst.csv
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "tally-ingest: <stdin>: dates read month first (standard input is read once, so its dates cannot decide; give --date-order)" ]
+	[ "${stderr_lines[1]}" = 'tally-ingest: <stdin>:7: column "Date": "25/10/2026 14:00:00 GMT" is not a date read month first (the order chosen for this file)' ]
+	run --separate-stderr tally-ingest --date-order dmy - <paypal_en_dayfirst.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	{ cat paypal_en_dayfirst.csv; printf '"10/13/2026","10:00:00","GMT","Eve","Website Payment","Completed","GBP","5.00","-0.30","4.70","","","8AB23456CD789012M"\r\n'; } >"$T/mixed.csv"
+	run --separate-stderr tally-ingest "$T/mixed.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/mixed.csv: dates are month first on line 9 and day first on line 7: give --date-order mdy or dmy" ]
+	run --separate-stderr tally-ingest --date-order ymd "$T/amb.csv"
+	[ "$status" -eq 2 ]
+}

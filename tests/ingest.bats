@@ -142,7 +142,8 @@ qmap() {
 }
 
 @test "paypal: BOM, CRLF, M/D/YYYY + time + zone columns, thousands separators, Pending skipped" {
-	gold paypal_2018 paypal_2018.csv
+	# every date is ambiguous (10/1/2026): --date-order says how to read them
+	gold paypal_2018 paypal_2018.csv --date-order mdy
 	[ "${lines[1]}" = $'2026-10-01T17:46:49Z\tpaypal\tTX1\t1\tLanterns box set\tbox\tsale\t\t1\tUSD\t1120.00\t0.00\t39.38\t1080.62\tUS\tc2dd9e239b34173d6\tpaypal_2018.csv:2' ]
 }
 
@@ -677,9 +678,9 @@ qmap() {
 }
 
 @test "paypal: funding from one's own card or bank and currency conversions are skipped; withdrawals are payouts" {
-	gold paypal_funding paypal_funding.csv
+	gold paypal_funding paypal_funding.csv --date-order mdy
 	[ "$(cut -f3,7,10,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "F1 sale EUR 10.00|F8 payout USD -1205.20|" ]
-	run --separate-stderr tally-ingest -v paypal_funding.csv
+	run --separate-stderr tally-ingest -v --date-order mdy paypal_funding.csv
 	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 8 rows from 1 file: wrote 2, rejected 0, duplicates 0, skipped 0 total rows' \
 		'tally-ingest: ignored 6 rows (skip rules of the format, or outside --since/--until/--period)')" ]
 }
