@@ -386,12 +386,18 @@ static const char shopify_orders[] =
 	"line {@item}\n"
 	"product {Lineitem name}\n"
 	"sku {Lineitem sku}\n"
+	/* prices that include tax (the EU): Taxes is inside Total, so the
+	 * order's first line gives it back out of gross */
+	"kind none if {Taxes} > 0 and {Total} <= {Subtotal} + {Shipping}\n"
 	"quantity {Lineitem quantity}\n"
 	"currency {Currency}\n"
 	"gross {Lineitem quantity} * {Lineitem price} + {Shipping} - {Discount Amount}\n"
 	"tax {Taxes}\n"
 	"country {Shipping Country|Billing Country}\n"
 	"customer {Email}\n"
+	"emit sale if {Taxes} > 0 and {Total} <= {Subtotal} + {Shipping}\n"
+	"  gross {Lineitem quantity} * {Lineitem price} + {Shipping} - {Discount Amount} - {Taxes}\n"
+	"  tax {Taxes}\n"
 	"emit refund if {Refunded Amount}? > 0\n"
 	"  date {Cancelled at|Paid at|Created at}\n"
 	"  sale_date {Paid at|Created at}\n"
@@ -529,13 +535,20 @@ static const char opencollective[] =
 	"kind refund if {isRefund} = true and {amount} < 0\n"
 	"kind adjustment if {isRefund} = true\n"
 	"kind sale if {kind} = CONTRIBUTION|ADDED_FUNDS and {type} = CREDIT\n"
-	"kind fee if {kind} ~ FEE\n"
+	"kind none if {kind} ~ FEE\n"
 	"kind payout if {kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {currency}\n"
-	"gross {amount}\n"
+	/* amount, else the text "$50.00 USD" of displayAmount */
+	"gross {amount|displayAmount}\n"
 	"fee 0 - {paymentProcessorFee}\n"
-	"net {netAmount}\n";
+	"net {netAmount}\n"
+	/* HOST_FEE / PLATFORM_FEE as a DEBIT row of its own: a fee, not a
+	 * negative sale */
+	"emit fee if {kind} ~ FEE\n"
+	"  gross 0\n"
+	"  fee 0 - {amount|displayAmount} - {paymentProcessorFee}\n"
+	"  net {netAmount}\n";
 
 static const char opencollective_default[] =
 	"format opencollective-default\n"
@@ -552,12 +565,16 @@ static const char opencollective_default[] =
 	"kind refund if {Is Reverse} = true and {Amount Single Column} < 0\n"
 	"kind adjustment if {Is Reverse} = true\n"
 	"kind sale if {Kind} = CONTRIBUTION|ADDED_FUNDS and {Credit/Debit} = CREDIT\n"
-	"kind fee if {Kind} ~ FEE\n"
+	"kind none if {Kind} ~ FEE\n"
 	"kind payout if {Kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {Currency}\n"
 	"gross {Amount Single Column}\n"
-	"fee 0 - {Payment Processor Fee}?\n";
+	"fee 0 - {Payment Processor Fee}?\n"
+	/* the host's and the processor's fees are rows of their own */
+	"emit fee if {Kind} ~ FEE\n"
+	"  gross 0\n"
+	"  fee 0 - {Amount Single Column} - {Payment Processor Fee}?\n";
 
 const struct ingest_format ingest_formats[] = {
 	{"gumroad-sales", gumroad_sales},

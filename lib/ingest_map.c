@@ -50,6 +50,7 @@ struct imap_cond {
 	size_t *value_lens;
 	size_t nvalues;
 	struct imap_ref *rhs_ref; /* numeric ops against a column */
+	struct imap_expr *rhs_expr; /* numeric ops against {A} + {B}...: an expression */
 	int64_t rhs;              /* numeric ops against a number */
 };
 
@@ -303,6 +304,22 @@ static struct imap_expr *parse_expr(struct imap *m, const char *s, struct imap_e
 	return e;
 }
 
+/* Whether s[0..n) is arithmetic ({A} + {B}), a + - * outside the braces
+ * after its start, rather than one column or number. */
+static bool arithmetic(const char *s, size_t n)
+{
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}')
+			depth--;
+		else if (depth == 0 && i > 0 && (s[i] == '+' || s[i] == '-' || s[i] == '*'))
+			return true;
+	}
+	return false;
+}
+
 /* ATOM [and ATOM]... */
 static int parse_conds(struct imap *m, const char *s, struct imap_conds *out)
 {
@@ -332,7 +349,16 @@ static int parse_conds(struct imap *m, const char *s, struct imap_conds *out)
 		p = skip_ws(p + strlen(ops[k].s));
 		const char *and = strstr(p, " and ");
 		size_t n = and ? (size_t)(and - p) : strlen(p);
-		if (c.op >= OP_LT) {
+		if (c.op >= OP_LT && arithmetic(p, n)) {
+			char *text = dupn(p, n);
+			if (!text)
+				return fail(m, "out of memory");
+			struct imap_expr *e = parse_expr(m, text, &c.rhs_expr);
+			free(text);
+			if (!e)
+				return -1;
+			p += n;
+		} else if (c.op >= OP_LT) {
 			if (*p == '{') {
 				c.rhs_ref = parse_ref(m, &p);
 				if (!c.rhs_ref)
@@ -897,6 +923,9 @@ static int bad_value(struct imap *m, struct cell c, const char *what)
 	return fail(m, "%s %s", q, what);
 }
 
+static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csvin_field *f, size_t nf,
+		     const char *raw, size_t raw_len, int64_t *out);
+
 static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct csvin_field *f, size_t nf,
 		       const char *raw, size_t raw_len)
 {
@@ -915,7 +944,16 @@ static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct c
 			return false;
 		if (st == INGEST_AMOUNT_EMPTY)
 			a = 0;
-		if (c->rhs_ref) {
+		if (c->rhs_expr) {
+			char keep[sizeof m->err];
+			memcpy(keep, m->err, sizeof keep);
+			if (eval_expr(m, c->rhs_expr, f, nf, raw, raw_len, &b) < 0) {
+				if (m->cond_failed) /* the first failure's message stays */
+					memcpy(m->err, keep, sizeof keep);
+				m->cond_failed = true;
+				return false;
+			}
+		} else if (c->rhs_ref) {
 			struct cell w = cell_of(m, c->rhs_ref, f, nf, raw, raw_len, scratch2);
 			st = ingest_amount_parse(w.s, w.len, m->decimal_mark, &b, NULL, NULL);
 			if (st == INGEST_AMOUNT_ERANGE) {
@@ -1476,9 +1514,12 @@ bool imap_has_reversal_rows(const struct imap *m)
 
 /* ---- freeing ---------------------------------------------------------------- */
 
+static void free_expr(struct imap_expr *e);
+
 static void free_conds(struct imap_conds *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
+		free_expr(c->atoms[i].rhs_expr);
 		for (size_t k = 0; k < c->atoms[i].nvalues; k++)
 			free(c->atoms[i].values[k]);
 		free(c->atoms[i].values);

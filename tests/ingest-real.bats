@@ -244,3 +244,46 @@ sums() {
 	run --separate-stderr tally-ingest --date-order ymd "$T/amb.csv"
 	[ "$status" -eq 2 ]
 }
+
+# ---- Shopify orders in the EU: prices include tax ------------------------------------------
+
+@test "shopify-orders, EU: Taxes is inside Total, so gross leaves it out; US orders unchanged" {
+	cd "$R"
+	run --separate-stderr tally-ingest shopify_orders_eu.csv
+	[ "$status" -eq 0 ]
+	# #2001: 2 x 12.00 + 12.00 + shipping 4.90 = Total 40.90, 19% VAT inside
+	# it 6.53: gross 34.37 + tax 6.53 = 40.90
+	[ "$(awk -F'\t' 'NR == 1 || $3 == "#2001"' <<<"$output" | sums sale)" = "34.37 6.53 0.00 34.37" ]
+	# #2002: 20.00 with 20% VAT inside: 16.67 + 3.33
+	[ "$(awk -F'\t' 'NR == 1 || $3 == "#2002"' <<<"$output" | sums sale)" = "16.67 3.33 0.00 16.67" ]
+	[ "$(cut -f4,5 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "1 Lanterns poster|2 Moth zine|1 Lanterns LP|" ]
+	cd "$BATS_TEST_DIRNAME/fixtures/ingest"
+	run --separate-stderr tally-ingest shopify_orders.csv
+	[ "$output" = "$(cat expected/shopify_orders.tsv)" ]
+}
+
+# ---- Open Collective legacy, Patreon members (old columns) -------------------------------
+
+@test "opencollective legacy: HOST_FEE is a fee row, not a negative sale; displayAmount \"\$20.00 USD\" read when amount is empty" {
+	cd "$R"
+	run --separate-stderr tally-ingest opencollective_legacy.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 50.00 + 20.00 contributed, processor fees 1.75 + 0.88 (written negative)
+	[ "$(sums sale <<<"$output")" = "70.00 0.00 2.63 67.37" ]
+	# the host's 10% of 50.00, its own DEBIT row: fee 5.00, not gross -5.00
+	[ "$(sums fee <<<"$output")" = "0.00 0.00 5.00 -5.00" ]
+	[ "$(sums payout <<<"$output")" = "-30.00 0.00 0.00 -30.00" ]
+	# the balance column says 32.37 at the end: 67.37 - 5.00 - 30.00
+	[ "$(sums sale fee payout <<<"$output" | cut -d' ' -f4)" = "32.37" ]
+	cd "$BATS_TEST_DIRNAME/fixtures/ingest"
+	run --separate-stderr tally-ingest opencollective_default.csv
+	[ "$(awk -F'\t' '$7 == "fee" {print $11, $13, $14}' <<<"$output")" = "0.00 0.59 -0.59" ]
+}
+
+@test "patreon-members, old columns: Pledge \$ holding \"\$1,000.00\", dates with microseconds" {
+	cd "$R"
+	run --separate-stderr tally-ingest patreon_members_old.csv
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2021-05-01T08:13:27Z 25.00|2021-05-02T09:30:01Z 1000.00|" ]
+}
