@@ -54,6 +54,7 @@ struct stats {
 struct left_out {
 	long n;
 	int64_t first, last; /* the dates they had (the date filtered by) */
+	bool reported;       /* some were filtered by their reported date */
 };
 
 /* ---- the duplicate set: 64-bit keyed hashes, open addressing ---------- */
@@ -573,7 +574,8 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 		struct imap_row *r = &rows[i];
 		if (rn->linking)
 			link_row(rn, r);
-		int64_t when = o->by_reported && r->has_reported ? r->reported : r->date;
+		bool by_reported = o->by_reported && r->has_reported;
+		int64_t when = by_reported ? r->reported : r->date;
 		if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
 			struct left_out *lo = &rn->left_out;
 			if (lo->n == 0 || when < lo->first)
@@ -581,6 +583,7 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 			if (lo->n == 0 || when > lo->last)
 				lo->last = when;
 			lo->n++;
+			lo->reported |= by_reported;
 			rn->st.ignored++;
 			continue;
 		}
@@ -758,8 +761,8 @@ static void ingest_file(struct run *rn, const char *path)
 		date_format_day(b, rn->left_out.last);
 		diag_warn("%s: left out %ld %s row%s dated %s to %s (outside --since/--until/--period, by the %s date)",
 			  c.file, rn->left_out.n, m->source, rn->left_out.n == 1 ? "" : "s", a, b,
-			  o->by_reported ? "reported" : "sale");
-		rn->left_out.n = 0;
+			  rn->left_out.reported ? "reported" : "sale");
+		rn->left_out = (struct left_out){0};
 	}
 	long dups = rn->st.duplicates - dups_before;
 	if (dups > 0)

@@ -109,6 +109,9 @@ sums() {
 	[ "$stderr" = "" ]
 	run --separate-stderr tally-ingest --period 2026-10 --by-date reported "$T/dk.tsv"
 	[ "$stderr" = "tally-ingest: $T/dk.tsv: left out 3 distrokid rows dated 2026-11-05 to 2026-11-05 (outside --since/--until/--period, by the reported date)" ]
+	# a source without a reported date is filtered by its own date, and says so
+	run --separate-stderr tally-ingest --period 2023-04 --by-date reported "$R/github_sponsors_2023.csv"
+	[ "$stderr" = "tally-ingest: $R/github_sponsors_2023.csv: left out 4 github rows dated 2023-03-01 to 2023-03-14 (outside --since/--until/--period, by the sale date)" ]
 	run --separate-stderr tally-ingest --by-date paid "$T/dk.tsv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = 'tally-ingest: --by-date: use reported or sale, not "paid"' ]
