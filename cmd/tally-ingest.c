@@ -572,6 +572,9 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 	struct options *o = rn->o;
 	for (size_t i = 0; i < n; i++) {
 		struct imap_row *r = &rows[i];
+		/* the key of the row as the export gives it: a refund read with
+		 * its sale in one file and without it in another is one record */
+		uint64_t key = o->keep_duplicates ? 0 : row_key(m, r);
 		if (rn->linking)
 			link_row(rn, r);
 		bool by_reported = o->by_reported && r->has_reported;
@@ -587,7 +590,7 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 			rn->st.ignored++;
 			continue;
 		}
-		if (!o->keep_duplicates && !dedupe_add(&rn->seen, row_key(m, r))) {
+		if (!o->keep_duplicates && !dedupe_add(&rn->seen, key)) {
 			rn->st.duplicates++;
 			continue;
 		}

@@ -290,3 +290,14 @@ sums() {
 	[ "$status" -eq 0 ]
 	[ "$(cut -f1,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2021-05-01T08:13:27Z 25.00|2021-05-02T09:30:01Z 1000.00|" ]
 }
+
+@test "a refund read with its sale in one file and alone in an overlapping one is one record, not two" {
+	printf '%s\n' 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,charge_id,charge_created_utc,description,customer_email' \
+		'txn_1,2026-10-30 10:00:00,2026-11-01 00:00:00,usd,100.00,3.20,96.80,charge,ch_1,ch_1,2026-10-30 10:00:00,Course,a@example.com' \
+		'txn_2,2026-11-02 09:00:00,2026-11-04 00:00:00,usd,-100.00,0.00,-100.00,refund,re_1,ch_1,2026-10-30 10:00:00,REFUND FOR CHARGE (Course),a@example.com' >"$T/oct.csv"
+	{ head -1 "$T/oct.csv"; tail -1 "$T/oct.csv"; } >"$T/nov.csv"
+	run --separate-stderr tally-ingest "$T/oct.csv" "$T/nov.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f5,7,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "Course sale 100.00|Course refund -100.00|" ]
+	[ "$stderr" = "tally-ingest: $T/nov.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" ]
+}
