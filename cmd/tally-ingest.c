@@ -560,6 +560,10 @@ static void link_row(struct run *rn, struct imap_row *r)
 				     r->text[IMAP_SKU], r->text_len[IMAP_SKU]) < 0)
 			diag_die(EXIT_DATA, "out of memory");
 	} else if (strcmp(k, "refund") == 0 || strcmp(k, "chargeback") == 0) {
+		if (r->text_len[IMAP_LINK] > 0) { /* PayPal: Reference Txn ID */
+			order = r->text[IMAP_LINK];
+			olen = r->text_len[IMAP_LINK];
+		}
 		ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
 				 &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
 				 &r->text_len[IMAP_SKU]);

@@ -146,6 +146,7 @@ static const char paypal[] =
 	"skip if {Type} ~ Charge From|Add Funds|Bank Deposit|Deposit to PP|Transfer from Bank|Currency Conversion\n"
 	"date {Date} {Time} {Time Zone|TimeZone}\n"
 	"order {Transaction ID}\n"
+	"link {Reference Txn ID}?\n"
 	"product {Item Title|Type}?\n"
 	"sku {Item ID}?\n"
 	"kind refund if {Type} ~ Refund and {Gross} < 0\n"

@@ -56,7 +56,7 @@ struct imap_cond {
 
 static const char *const text_names[IMAP_NTEXT] = {
 	"date", "sale_date", "order", "line", "product", "sku",
-	"quantity", "currency", "country", "customer", "id", "reported",
+	"quantity", "currency", "country", "customer", "id", "reported", "link",
 };
 static const char *const amount_names[IMAP_NAMOUNT] = {"gross", "tax", "fee", "net"};
 

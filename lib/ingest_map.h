@@ -15,9 +15,11 @@
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
  *   fill-key {Col} + fill-down {Col} {Col} ...
  *   date / sale_date / order / line / product / sku / quantity /
- *   currency / country / customer / id / reported TEMPLATE  (text with {Col}
+ *   currency / country / customer / id / reported / link TEMPLATE  (text with {Col}
  *                                             references; reported: the date
- *                                             the platform reported the row)
+ *                                             the platform reported the row;
+ *                                             link: the order of the sale a
+ *                                             reversal reverses)
  *   gross / tax / fee / net EXPR              ({Col}, numbers, + - *)
  *   kind KIND [if COND]                       (first matching rule wins;
  *                                              skip: no rows, none: only emits)
@@ -56,6 +58,7 @@ enum imap_text {
 	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER,
 	IMAP_ID, /* the export's own id of the row: the duplicate key, when given */
 	IMAP_REPORTED, /* the date the platform reported the row (--by-date reported) */
+	IMAP_LINK, /* a reversal: the order of the sale it reverses (default: its own order) */
 	IMAP_NTEXT
 };
 

@@ -301,3 +301,11 @@ sums() {
 	[ "$(cut -f5,7,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "Course sale 100.00|Course refund -100.00|" ]
 	[ "$stderr" = "tally-ingest: $T/nov.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" ]
 }
+
+@test "a PayPal refund takes its sale's product through Reference Txn ID" {
+	cd "$R"
+	{ cat paypal_en_dayfirst.csv; printf '"28/10/2026","10:00:00","GMT","Ben","Payment Refund","Completed","GBP","-12.00","0.41","-11.59","","","9AB23456CD789012N","","","","","","","","","","","","2AB23456CD789012F","","","","","18.98","","","","","","","","","","IE","Debit"\r\n'; } >"$T/p.csv"
+	run --separate-stderr tally-ingest "$T/p.csv"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "9AB23456CD789012N Moth zine -12.00 -0.41 -11.59" ]
+}
