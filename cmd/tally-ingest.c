@@ -358,19 +358,48 @@ static void write_row(struct tsv_writer *w, const struct options *o, const struc
 	tsv_end_row(w);
 }
 
+/* A fast 64-bit mix (the finaliser of MurmurHash3): the row's content
+ * is folded with it, a word at a time, beside the keyed hash of its id
+ * (the content is on every row, so it is hashed cheaply). */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t fold_text(uint64_t h, const char *s, size_t n)
+{
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+		s += 8, n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	return mix64(h ^ w ^ ((uint64_t)n << 56));
+}
+
 /* The duplicate key: a row is a duplicate only when it is the same record
  * as one before, the same source, id (or order), line and kind, and the
- * same content. */
+ * same content (date, amounts, quantity, currency, product, sku): rows
+ * that share an id but differ (a tier change's proration credit, the
+ * blank second row of a refunded two-item order) are two records. */
 static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 {
-	char buf[1600];
+	char buf[1024];
 	/* the export's own id of the row when the format names one (Stripe's
 	 * balance transaction: two partial refunds of one charge share the
 	 * charge's order), else the order */
 	int id = r->text_len[IMAP_ID] > 0 ? IMAP_ID : IMAP_ORDER;
 	size_t n = 0, sl = strlen(m->source), ol = r->text_len[id], kl = strlen(r->kind);
-	if (sl + ol + kl + 32 > 1024)
-		ol = 1024 - sl - kl - 32; /* ids are short; a cut one still hashes its start */
+	if (sl + ol + kl + 32 > sizeof buf)
+		ol = sizeof buf - sl - kl - 32; /* ids are short; a cut one still hashes its start */
 	memcpy(buf, m->source, sl + 1);
 	n = sl + 1;
 	memcpy(buf + n, r->text[id], ol);
@@ -380,23 +409,15 @@ static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 	buf[n++] = '\0';
 	memcpy(buf + n, r->kind, kl);
 	n += kl;
-	/* and the row's content: rows that share an id but differ (a tier
-	 * change's proration credit, the blank second row of a refunded
-	 * two-item order) are two records, both kept */
-	int64_t nums[7] = {r->date, r->quantity, r->gross, r->tax, r->fee, r->net,
-			   r->has_sale_date ? r->sale_date : INT64_MIN};
-	memcpy(buf + n, nums, sizeof nums);
-	n += sizeof nums;
-	static const int texts[] = {IMAP_CURRENCY, IMAP_PRODUCT, IMAP_SKU};
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		size_t tl = r->text_len[texts[i]];
-		if (n + tl + 1 > sizeof buf)
-			tl = sizeof buf - n - 1;
-		memcpy(buf + n, r->text[texts[i]], tl);
-		n += tl;
-		buf[n++] = '\0';
-	}
-	return ingest_fingerprint(buf, n);
+	const int64_t nums[7] = {r->date, r->quantity, r->gross, r->tax, r->fee, r->net,
+				 r->has_sale_date ? r->sale_date : INT64_MIN};
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < 7; i++)
+		h = mix64(h ^ (uint64_t)nums[i]);
+	h = fold_text(h, r->text[IMAP_CURRENCY], r->text_len[IMAP_CURRENCY]);
+	h = fold_text(h, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT]);
+	h = fold_text(h, r->text[IMAP_SKU], r->text_len[IMAP_SKU]);
+	return ingest_fingerprint(buf, n) ^ h;
 }
 
 /* ---- one file -------------------------------------------------------------- */
