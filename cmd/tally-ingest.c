@@ -13,7 +13,9 @@
 #include "csvin.h"
 #include "date.h"
 #include "diag.h"
+#include "ingest_date.h"
 #include "ingest_formats.h"
+#include "ingest_link.h"
 #include "ingest_map.h"
 #include "ingest_sniff.h"
 #include "ingest_util.h"
@@ -41,11 +43,20 @@ struct options {
 	int64_t since, until;   /* [since, until) */
 	bool sort, lenient, keep_duplicates, keep_pii, verbose;
 	bool explain;           /* --explain-format: say how each file is read, ingest nothing */
+	bool by_reported;       /* --by-date reported: filter by the reporting date */
+	int date_order;         /* --date-order: enum ingest_date_order, INGEST_EITHER if not given */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
 struct stats {
 	long files, read, wrote, rejected, duplicates, totals, ignored;
+};
+
+/* Rows of one file left out by --since/--until/--period. */
+struct left_out {
+	long n;
+	int64_t first, last; /* the dates they had (the date filtered by) */
+	bool reported;       /* some were filtered by their reported date */
 };
 
 /* ---- the duplicate set: 64-bit keyed hashes, open addressing ---------- */
@@ -140,8 +151,9 @@ static void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
-		"                    [--until DATE] [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
-		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
+		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
+		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY]\n"
+		"                    [--currency CODE] [--date-order mdy|dmy] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n"
 		"       tally-ingest --explain-format [-f FORMAT | -m MAPFILE] [FILE...]\n");
@@ -155,13 +167,16 @@ static void usage(FILE *f, int status)
 			"  -r, --rejects FILE    write unreadable rows there (with the reason) and go on\n"
 			"      --since DATE      only rows dated DATE or later\n"
 			"      --until DATE      only rows dated DATE or earlier (a day includes all of it)\n"
-			"      --period PERIOD   only rows in PERIOD (2026-10, 2026-Q4, 2026-W05, 2026)\n"
+			"  -p, --period PERIOD   only rows in PERIOD (2026-10, 2026-Q4, 2026-W05, 2026)\n"
+			"      --by-date WHICH   filter by the sale date (default) or the reported date, where\n"
+			"                        the export gives both (DistroKid, Apple financial detail)\n"
 			"      --sort            sort the output by date (stable)\n"
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
 			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT)\n"
 			"      --currency CODE   currency of rows whose export gives none\n"
+			"      --date-order ORD  mdy or dmy: how to read a file whose dates are all ambiguous (PayPal)\n"
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
 			"  -v, --verbose         end with a summary on stderr\n"
@@ -347,6 +362,38 @@ static void write_row(struct tsv_writer *w, const struct options *o, const struc
 	tsv_end_row(w);
 }
 
+/* A fast 64-bit mix (the finaliser of MurmurHash3): the row's content
+ * is folded with it, a word at a time, beside the keyed hash of its id
+ * (the content is on every row, so it is hashed cheaply). */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t fold_text(uint64_t h, const char *s, size_t n)
+{
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+		s += 8, n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	return mix64(h ^ w ^ ((uint64_t)n << 56));
+}
+
+/* The duplicate key: a row is a duplicate only when it is the same record
+ * as one before, the same source, id (or order), line and kind, and the
+ * same content (date, amounts, quantity, currency, product, sku): rows
+ * that share an id but differ (a tier change's proration credit, the
+ * blank second row of a refunded two-item order) are two records. */
 static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 {
 	char buf[1024];
@@ -366,7 +413,15 @@ static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 	buf[n++] = '\0';
 	memcpy(buf + n, r->kind, kl);
 	n += kl;
-	return ingest_fingerprint(buf, n);
+	const int64_t nums[7] = {r->date, r->quantity, r->gross, r->tax, r->fee, r->net,
+				 r->has_sale_date ? r->sale_date : INT64_MIN};
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < 7; i++)
+		h = mix64(h ^ (uint64_t)nums[i]);
+	h = fold_text(h, r->text[IMAP_CURRENCY], r->text_len[IMAP_CURRENCY]);
+	h = fold_text(h, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT]);
+	h = fold_text(h, r->text[IMAP_SKU], r->text_len[IMAP_SKU]);
+	return ingest_fingerprint(buf, n) ^ h;
 }
 
 /* ---- one file -------------------------------------------------------------- */
@@ -382,7 +437,65 @@ struct run {
 	struct imap *user_map;
 	int64_t rounding_e10;
 	long rounded;
+	struct left_out left_out; /* of the file being read */
+	struct ingest_link link;  /* the file's sales by order, for its reversals */
+	bool linking;             /* the file's format has reversal rows of their own */
 };
+
+/* The day/month order of a file whose format decides it once a file
+ * (PayPal: 03/04/2026 is March or April by the account's locale): read
+ * every record's date; a field over 12 decides.  Mixed orders are an
+ * error; a file of ambiguous dates only follows --date-order, else its
+ * time zone (PDT: month first), else month first -- and says so. */
+static void decide_date_order(struct run *rn, struct imap *m, const struct csvin *main, const char *path)
+{
+	int col = imap_date_order_column(m), zcol = imap_date_order_zone_column(m);
+	if (col < 0)
+		return;
+	if (rn->o->date_order != INGEST_EITHER) {
+		imap_set_date_order(m, rn->o->date_order);
+		return;
+	}
+	long first[3] = {0, 0, 0};
+	char zone[8] = "";
+	size_t zlen = 0;
+	bool readable = strcmp(main->file, "<stdin>") != 0;
+	if (readable) {
+		struct csvin c;
+		if (csvin_open(&c, path, main->sep, main->enc) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
+		int r;
+		while ((r = csvin_next(&c)) > 0) {
+			if ((size_t)col >= c.nfields)
+				continue;
+			enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
+			if (v != INGEST_EITHER && first[v] == 0)
+				first[v] = c.line;
+			if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
+			    c.line > main->line) {
+				zlen = c.fields[zcol].len;
+				memcpy(zone, c.fields[zcol].s, zlen);
+			}
+		}
+		csvin_close(&c); /* a bad record is reported by the main read */
+	}
+	if (first[INGEST_MDY] && first[INGEST_DMY])
+		diag_die(EXIT_DATA, "%s: dates are month first on line %ld and day first on line %ld: give --date-order mdy or dmy",
+			 main->file, first[INGEST_MDY], first[INGEST_DMY]);
+	if (first[INGEST_MDY] || first[INGEST_DMY]) {
+		imap_set_date_order(m, first[INGEST_MDY] ? INGEST_MDY : INGEST_DMY);
+		return;
+	}
+	bool dmy = zlen > 0 && !ingest_tz_is_american(zone, zlen) && strcmp(zone, "UTC") != 0;
+	imap_set_date_order(m, dmy ? INGEST_DMY : INGEST_MDY);
+	if (!readable)
+		diag_warn("%s: dates read %s (standard input is read once, so its dates cannot decide; give --date-order)",
+			  main->file, dmy ? "day first" : "month first");
+	else
+		diag_warn("%s: every date could be month/day or day/month: read %s%s%.*s%s (give --date-order %s if not)",
+			  main->file, dmy ? "day first" : "month first", zlen ? " by the file's time zone " : "",
+			  (int)zlen, zone, zlen ? "" : " (no date tells)", dmy ? "mdy" : "dmy");
+}
 
 /* Pick the mapping for a header record; NULL if none fits. */
 static struct imap *match_header(struct run *rn, const struct csvin *c)
@@ -460,17 +573,53 @@ static noreturn void unknown_header(struct run *rn, const char *file, const stru
 	diag_die(EXIT_USAGE, "%s: unknown export format; nearest: %s; write a mapping and use --map", file, near);
 }
 
+/* A reversal takes its sale's product and sku (issue: a refund named
+ * "REFUND FOR CHARGE (...)" must be split by its sale's agreement). */
+static void link_row(struct run *rn, struct imap_row *r)
+{
+	const char *k = r->kind;
+	const char *order = r->text[IMAP_ORDER];
+	size_t olen = r->text_len[IMAP_ORDER];
+	if (strcmp(k, "sale") == 0 || strcmp(k, "subscription") == 0) {
+		if (ingest_link_sale(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
+				     r->text[IMAP_SKU], r->text_len[IMAP_SKU]) < 0)
+			diag_die(EXIT_DATA, "out of memory");
+	} else if (strcmp(k, "refund") == 0 || strcmp(k, "chargeback") == 0) {
+		if (r->text_len[IMAP_LINK] > 0) { /* PayPal: Reference Txn ID */
+			order = r->text[IMAP_LINK];
+			olen = r->text_len[IMAP_LINK];
+		}
+		ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
+				 &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
+				 &r->text_len[IMAP_SKU]);
+	}
+}
+
 static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
 		      long line)
 {
 	struct options *o = rn->o;
 	for (size_t i = 0; i < n; i++) {
-		const struct imap_row *r = &rows[i];
-		if ((o->have_since && r->date < o->since) || (o->have_until && r->date >= o->until)) {
+		struct imap_row *r = &rows[i];
+		/* the key of the row as the export gives it: a refund read with
+		 * its sale in one file and without it in another is one record */
+		uint64_t key = o->keep_duplicates ? 0 : row_key(m, r);
+		if (rn->linking)
+			link_row(rn, r);
+		bool by_reported = o->by_reported && r->has_reported;
+		int64_t when = by_reported ? r->reported : r->date;
+		if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
+			struct left_out *lo = &rn->left_out;
+			if (lo->n == 0 || when < lo->first)
+				lo->first = when;
+			if (lo->n == 0 || when > lo->last)
+				lo->last = when;
+			lo->n++;
+			lo->reported |= by_reported;
 			rn->st.ignored++;
 			continue;
 		}
-		if (!o->keep_duplicates && !dedupe_add(&rn->seen, row_key(m, r))) {
+		if (!o->keep_duplicates && !dedupe_add(&rn->seen, key)) {
 			rn->st.duplicates++;
 			continue;
 		}
@@ -731,6 +880,7 @@ static void ingest_file(struct run *rn, const char *path)
 	header_len = c.raw_len;
 	if (imap_bind(m, c.fields, c.nfields) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", c.file, m->err);
+	decide_date_order(rn, m, &c, path);
 	if (o->explain) {
 		explain_file(rn, m, &c);
 		free(header_raw);
@@ -740,6 +890,9 @@ static void ingest_file(struct run *rn, const char *path)
 	csvin_want(&c, m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
+	long dups_before = rn->st.duplicates;
+	rn->linking = imap_has_reversal_rows(m);
+	ingest_link_reset(&rn->link);
 
 	struct imap_row rows[IMAP_MAX_ROWS];
 	for (;;) {
@@ -790,6 +943,21 @@ static void ingest_file(struct run *rn, const char *path)
 	}
 	if (imap_finish(m) < 0)
 		diag_die(EXIT_DATA, "%s: %s", c.file, m->err);
+	if (rn->left_out.n > 0) {
+		/* never silent: a lagging source (DistroKid dates rows by sale
+		 * month) would otherwise vanish from a --period run */
+		char a[DATE_BUF], b[DATE_BUF];
+		date_format_day(a, rn->left_out.first);
+		date_format_day(b, rn->left_out.last);
+		diag_warn("%s: left out %ld %s row%s dated %s to %s (outside --since/--until/--period, by the %s date)",
+			  c.file, rn->left_out.n, m->source, rn->left_out.n == 1 ? "" : "s", a, b,
+			  rn->left_out.reported ? "reported" : "sale");
+		rn->left_out = (struct left_out){0};
+	}
+	long dups = rn->st.duplicates - dups_before;
+	if (dups > 0)
+		diag_warn("%s: dropped %ld duplicate row%s (the same record as a row before: same source, id and content)",
+			  c.file, dups, dups == 1 ? "" : "s");
 	rn->rounding_e10 += m->rounding_e10 - rounding_before;
 	rn->rounded += m->rounded - rounded_before;
 	free(header_raw);
@@ -801,10 +969,13 @@ static void ingest_file(struct run *rn, const char *path)
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
 	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_EXPLAIN,
+	OPT_BY_DATE, OPT_DATE_ORDER,
 };
 
 static const struct option longopts[] = {
+	{"by-date", required_argument, NULL, OPT_BY_DATE},
 	{"currency", required_argument, NULL, OPT_CURRENCY},
+	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
 	{"encoding", required_argument, NULL, OPT_ENCODING},
 	{"explain-format", no_argument, NULL, OPT_EXPLAIN},
 	{"format", required_argument, NULL, 'f'},
@@ -815,7 +986,7 @@ static const struct option longopts[] = {
 	{"list-formats", no_argument, NULL, OPT_LIST},
 	{"map", required_argument, NULL, 'm'},
 	{"output", required_argument, NULL, 'o'},
-	{"period", required_argument, NULL, OPT_PERIOD},
+	{"period", required_argument, NULL, 'p'},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
 	{"separator", required_argument, NULL, OPT_SEPARATOR},
@@ -832,12 +1003,12 @@ int main(int argc, char **argv)
 {
 	struct options o = {.encoding = CSVIN_AUTO};
 	const char *salt = getenv("TALLY_SALT");
-	bool list = false;
+	bool list = false, have_period = false;
 	const char *show = NULL;
 	int ch;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "f:hm:o:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hm:o:p:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
@@ -877,8 +1048,12 @@ int main(int argc, char **argv)
 				diag_die(EXIT_USAGE, "--until: \"%s\" is not a date (YYYY-MM-DD)", optarg);
 			o.have_until = true;
 			break;
+		case 'p':
 		case OPT_PERIOD: {
 			struct period p;
+			if (have_period)
+				diag_die(EXIT_USAGE, "--period given twice (one period a run: use --since and --until for a range)");
+			have_period = true;
 			if (period_parse(optarg, strlen(optarg), &p) < 0)
 				diag_die(EXIT_USAGE, "--period: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)",
 					 optarg);
@@ -890,6 +1065,16 @@ int main(int argc, char **argv)
 			o.have_since = o.have_until = true;
 			break;
 		}
+		case OPT_BY_DATE:
+			if (strcmp(optarg, "reported") != 0 && strcmp(optarg, "sale") != 0)
+				diag_die(EXIT_USAGE, "--by-date: use reported or sale, not \"%s\"", optarg);
+			o.by_reported = optarg[0] == 'r';
+			break;
+		case OPT_DATE_ORDER:
+			if (strcmp(optarg, "mdy") != 0 && strcmp(optarg, "dmy") != 0)
+				diag_die(EXIT_USAGE, "--date-order: use mdy or dmy, not \"%s\"", optarg);
+			o.date_order = optarg[0] == 'm' ? INGEST_MDY : INGEST_DMY;
+			break;
 		case OPT_SORT: o.sort = true; break;
 		case OPT_LENIENT: o.lenient = true; break;
 		case OPT_KEEP_DUP: o.keep_duplicates = true; break;
@@ -902,6 +1087,8 @@ int main(int argc, char **argv)
 		default: usage(stderr, EXIT_USAGE);
 		}
 	}
+	if (o.have_since && o.have_until && o.since >= o.until)
+		diag_die(EXIT_USAGE, "--since is after --until (or --period): no row could be kept");
 	load_builtins();
 	if (list || show) {
 		struct out *out = out_stdout();
@@ -964,9 +1151,6 @@ int main(int argc, char **argv)
 		diag_die(EXIT_DATA, "%s: write error: %s", o.output, strerror(errno));
 	out_stdout_close_or_die();
 	reject_close(&rn.rejects);
-	if (rn.st.duplicates > 0)
-		diag_warn("dropped %ld duplicate row%s (same source, order, line and kind as a row before)",
-			  rn.st.duplicates, rn.st.duplicates == 1 ? "" : "s");
 	if (rn.rounded > 0) {
 		char e[48];
 		format_e10(e, sizeof e, rn.rounding_e10);
@@ -989,6 +1173,7 @@ int main(int argc, char **argv)
 		free(rn.user_map);
 	}
 	dedupe_free(&rn.seen);
+	ingest_link_free(&rn.link);
 	free(rn.sorted.buf);
 	free(rn.sorted.rows);
 	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */

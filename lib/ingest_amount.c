@@ -275,6 +275,8 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 	if (!sym && !cod) {
 		if (take_code(&c, code) || take_symbol(&c))
 			skip_spaces(&c);
+	} else if (sym && take_code(&c, code)) { /* "$50.00 USD" (Open Collective) */
+		skip_spaces(&c);
 	}
 	if (!sign && c.p < c.end && *c.p == '-') {
 		sign = -1;

@@ -27,7 +27,8 @@ enum ingest_amount_status {
  * exactly three digits.  Accepted around the number: a sign ('-', '+',
  * U+2212) before or after a currency symbol, parentheses for a negative,
  * a currency symbol ($ US$ CA$ A$ £ € ¥ ₹ ...) or an ISO 4217 code before
- * or after, a trailing '-'.  On INGEST_AMOUNT_OK sets *micros and adds to
+ * or after (or a symbol before and a code after: "$50.00 USD"), a
+ * trailing '-'.  On INGEST_AMOUNT_OK sets *micros and adds to
  * *rounding_e10 (if not NULL) the rounding made, rounded minus exact, in
  * units of 10^-10; if code is not NULL it receives the ISO code written in
  * the text ("" when none; a symbol gives none).  Returns an

@@ -223,3 +223,40 @@ int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes
 	*t = days * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se) - (int64_t)zone * 60;
 	return 0;
 }
+
+enum ingest_date_order ingest_date_order_of(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && s[i] == ' ')
+		i++;
+	long a = digits(s, len, &i, 1, 2);
+	if (a < 0 || i >= len || (s[i] != '/' && s[i] != '.' && s[i] != '-'))
+		return INGEST_EITHER;
+	char sep = s[i++];
+	long b = digits(s, len, &i, 1, 2);
+	if (b < 0 || i >= len || s[i] != sep)
+		return INGEST_EITHER;
+	if (a > 12 && a <= 31 && b <= 12)
+		return INGEST_DMY;
+	if (b > 12 && b <= 31 && a <= 12)
+		return INGEST_MDY;
+	return INGEST_EITHER;
+}
+
+enum ingest_date_order ingest_layout_order(const char *fmt)
+{
+	const char *m = strstr(fmt, "%m"), *d = strstr(fmt, "%d");
+	if (!m || !d)
+		return INGEST_EITHER;
+	return m < d ? INGEST_MDY : INGEST_DMY;
+}
+
+int ingest_tz_is_american(const char *s, size_t len)
+{
+	static const char *const us[] = {"PST", "PDT", "MST", "MDT", "CST", "CDT", "EST",
+					 "EDT", "AKST", "AKDT", "HST"};
+	for (size_t i = 0; i < sizeof us / sizeof us[0]; i++)
+		if (strlen(us[i]) == len && strncasecmp(us[i], s, len) == 0)
+			return 1;
+	return 0;
+}

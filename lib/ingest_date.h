@@ -22,6 +22,20 @@
  * Returns 0 and sets *t, or -1 (no match, or not a real calendar date). */
 int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t);
 
+/* Which order a numeric date's first two fields show: "25/10/2026" ->
+ * INGEST_DMY (the first is over 12), "10/25/2026" -> INGEST_MDY, and
+ * "10/05/2026" or text that is not N/N/... -> INGEST_EITHER. */
+enum ingest_date_order { INGEST_EITHER = 0, INGEST_MDY = 1, INGEST_DMY = 2 };
+enum ingest_date_order ingest_date_order_of(const char *s, size_t len);
+
+/* The order a layout reads: INGEST_MDY when %m comes before %d,
+ * INGEST_DMY when after, INGEST_EITHER without both. */
+enum ingest_date_order ingest_layout_order(const char *fmt);
+
+/* Whether a zone abbreviation is North American (PST ... HST): a file
+ * written in one is month-first when its dates cannot tell. */
+int ingest_tz_is_american(const char *s, size_t len);
+
 /* Parse a timezone setting: "UTC", "Z", "+05:30", "-0800", or one of the
  * abbreviations above.  0 and *minutes set, or -1. */
 int ingest_tz_parse(const char *s, size_t len, int *minutes);

@@ -98,13 +98,17 @@ static const char stripe_balance[] =
 static const char stripe_payments[] =
 	"format stripe-payments\n"
 	"source stripe\n"
-	"title Stripe Dashboard payments export (one row per charge)\n"
+	"title Stripe Dashboard payments export (one row per charge; the 2024 default export too)\n"
 	"note inferred from importers: refunds are only an Amount Refunded column;\n"
 	"note Fee is in the balance currency, so the Converted columns are read first\n"
 	"detect {id} {Created (UTC)|Created date (UTC)} {Amount} {Amount Refunded} {Currency} {Fee} {Status}\n"
 	"date-format %Y-%m-%d %H:%M:%S\n"
 	"date-format %Y-%m-%d %H:%M\n"
 	"skip if {Status} = failed|canceled|cancelled|incomplete\n"
+	/* PaymentIntents never paid (the 2024 export lists them): no charge
+	 * id, nothing captured -- not sales */
+	"skip if {Status} = requires_payment_method|requires_confirmation|requires_action|requires_capture\n"
+	"skip if {id} = \"\" and {Captured}? = \"\"\n"
 	"skip if {Captured}? = false\n"
 	"date {Created (UTC)|Created date (UTC)}\n"
 	"order {id}\n"
@@ -135,12 +139,16 @@ static const char paypal[] =
 	"detect {Date} {Time} {Time Zone|TimeZone} {Type} {Status} {Gross} {Fee} {Net} {Transaction ID}\n"
 	"date-format %m/%d/%Y %H:%M:%S %Z\n"
 	"date-format %d/%m/%Y %H:%M:%S %Z\n"
+	"date-order {Date} {Time Zone|TimeZone}\n"
 	"skip if {Status} = Pending|Denied|Placed|Removed\n"
 	"skip if {Type} ~ Temporary Hold|Update to|Authorization|Hold on Balance|Account Hold|Hold for Dispute\n"
+	/* money held and released again: a hold, not income */
+	"skip if {Type} ~ Payment Hold|Payment Release\n"
 	"skip if {Balance Impact}? = Memo\n"
 	"skip if {Type} ~ Charge From|Add Funds|Bank Deposit|Deposit to PP|Transfer from Bank|Currency Conversion\n"
 	"date {Date} {Time} {Time Zone|TimeZone}\n"
 	"order {Transaction ID}\n"
+	"link {Reference Txn ID}?\n"
 	"product {Item Title|Type}?\n"
 	"sku {Item ID}?\n"
 	"kind refund if {Type} ~ Refund and {Gross} < 0\n"
@@ -234,6 +242,7 @@ static const char apple_financial_detail[] =
 	"date-format %m/%d/%Y\n"
 	"stop if {Transaction Date} = Country Of Sale\n"
 	"date {Transaction Date}\n"
+	"reported {Settlement Date}\n"
 	"order {@record}\n"
 	"product {Title}\n"
 	"sku {SKU}?\n"
@@ -342,18 +351,31 @@ static const char etsy_statement[] =
 	"date-format %d %B %Y\n"
 	"date-format %d-%b-%y\n"
 	"date-format %m/%d/%Y\n"
+	/* the seller's own money charged to cover a refund or pay the bill:
+	 * a top-up of the Etsy balance, neither income nor a payout */
+	"skip if {Type} = Payment\n"
 	"date {Date}\n"
-	"order {@record}\n"
+	"order {Title|Description|Info|@record ~ Order #}\n"
 	"product {Title|Description}\n"
 	"kind sale if {Type} = Sale\n"
 	"kind refund if {Type} = Refund\n"
-	"kind fee if {Type} = Fee|Marketing|Shipping|Tax|VAT\n"
-	"kind payout if {Type} = Deposit|Payment\n"
-	"kind adjustment\n"
+	"kind fee if {Type} = Fee|Marketing|Shipping|VAT\n"
+	"kind none if {Type} = Tax|Buyer Fee|Deposit\n"
+	"kind error\n"
 	"currency {Currency}\n"
 	"gross {Amount}\n"
 	"fee 0 - {Fees & Taxes}\n"
-	"net {Net}\n";
+	"net {Net}\n"
+	/* sales tax (and fees like Colorado's delivery fee) paid by the buyer
+	 * and remitted by Etsy: the sale's Amount holds it, this row takes it
+	 * back out of gross and into tax */
+	"emit adjustment if {Type} = Tax|Buyer Fee\n"
+	"  gross {Fees & Taxes}\n"
+	"  tax 0 - {Fees & Taxes}\n"
+	"  net {Net}\n"
+	/* the amount is only in the text: "$68.87 sent to your bank account" */
+	"emit payout if {Type} = Deposit\n"
+	"  gross 0 - {Title|Description ~}\n";
 
 static const char shopify_orders[] =
 	"format shopify-orders\n"
@@ -370,12 +392,18 @@ static const char shopify_orders[] =
 	"line {@item}\n"
 	"product {Lineitem name}\n"
 	"sku {Lineitem sku}\n"
+	/* prices that include tax (the EU): Taxes is inside Total, so the
+	 * order's first line gives it back out of gross */
+	"kind none if {Taxes} > 0 and {Total} <= {Subtotal} + {Shipping}\n"
 	"quantity {Lineitem quantity}\n"
 	"currency {Currency}\n"
 	"gross {Lineitem quantity} * {Lineitem price} + {Shipping} - {Discount Amount}\n"
 	"tax {Taxes}\n"
 	"country {Shipping Country|Billing Country}\n"
 	"customer {Email}\n"
+	"emit sale if {Taxes} > 0 and {Total} <= {Subtotal} + {Shipping}\n"
+	"  gross {Lineitem quantity} * {Lineitem price} + {Shipping} - {Discount Amount} - {Taxes}\n"
+	"  tax {Taxes}\n"
 	"emit refund if {Refunded Amount}? > 0\n"
 	"  date {Cancelled at|Paid at|Created at}\n"
 	"  sale_date {Paid at|Created at}\n"
@@ -384,34 +412,51 @@ static const char shopify_orders[] =
 static const char bandcamp[] =
 	"format bandcamp\n"
 	"source bandcamp\n"
-	"title Bandcamp sales report (UTF-16LE, lower-case header)\n"
+	"title Bandcamp sales report (UTF-16LE, lower-case header; 2020 and later layouts)\n"
 	"note inferred: no complete header was seen; the fee is what Bandcamp kept\n"
 	"detect {date} {item type} {item name} {currency} {item total} {net amount}\n"
 	"date-format %m/%d/%y %I:%M%p\n"
 	"date-format %m/%d/%Y %I:%M%p\n"
 	"date-format %m/%d/%y\n"
 	"fill-key {bandcamp transaction id}?\n"
+	/* a refunded order of several items: the amounts are on its first
+	 * row, the others name the items with every amount blank */
+	"skip if {item type} = refund|reversal|pending reversal|cancelled reversal and {item total} = \"\" and {net amount} = \"\" and {change to payout balance}? = \"\"\n"
 	"date {date}\n"
 	"order {bandcamp transaction id|paypal transaction id|@record}?\n"
 	"line {@item}\n"
 	"product {item name}\n"
 	"sku {sku|catalog number}?\n"
 	"kind refund if {item type} = refund\n"
-	"kind chargeback if {item type} = pending reversal\n"
+	"kind chargeback if {item type} = reversal|pending reversal\n"
 	"kind adjustment if {item type} = cancelled reversal\n"
 	"kind none if {item type} = payout\n"
-	"kind sale\n"
+	"kind subscription if {item type} = subscription\n"
+	"kind sale if {item type} = album|track|package|bundle\n"
+	"kind error\n"
 	"quantity {quantity}?\n"
 	"currency {currency}\n"
-	"gross {item total} - {seller tax}? - {marketplace tax}? - {additional fan contribution}?\n"
-	"tax {seller tax}? + {marketplace tax}?\n"
-	"fee {item total} - {seller tax}? - {marketplace tax}? - {net amount|amount you received}\n"
+	/* item total = sub total + fan contribution + shipping + tax; the
+	 * seller gets "change to payout balance" (shipping included) where
+	 * the report has it, "net amount" (shipping left out) before */
+	"gross {item total} - {tax}? - {seller tax}? - {marketplace tax}? - {additional fan contribution}?\n"
+	"tax {tax}? + {seller tax}? + {marketplace tax}?\n"
+	"fee {item total} - {seller tax}? - {marketplace tax}? - {change to payout balance|net amount|amount you received}\n"
 	"country {buyer country code|country code}?\n"
 	"customer {buyer email}?\n"
 	"emit tip if {additional fan contribution}? > 0\n"
 	"  gross {additional fan contribution}?\n"
-	"emit payout if {item type} = payout\n" /* money sent out, not a fee */
-	"  gross {net amount|amount you received|item total}\n";
+	/* money sent out of the balance, not a fee; its transfer fee is one */
+	"emit payout if {item type} = payout and {amount you received|net amount|item total} < 0\n"
+	"  gross {amount you received|net amount|item total}\n"
+	"emit payout if {item type} = payout and {amount you received|net amount|item total} > 0\n"
+	"  gross 0 - {amount you received|net amount|item total}\n"
+	"emit fee if {item type} = payout and {transaction fee}? > 0\n"
+	"  gross 0\n"
+	"  fee {transaction fee}?\n"
+	"emit fee if {item type} = payout and {transaction fee}? < 0\n"
+	"  gross 0\n"
+	"  fee 0 - {transaction fee}?\n";
 
 static const char kofi[] =
 	"format kofi\n"
@@ -444,6 +489,7 @@ static const char distrokid[] =
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
 	"date {Sale Month}\n"
+	"reported {Reporting Date}\n"
 	"order {@record}\n"
 	"product {Title}\n"
 	"sku {ISRC|UPC}\n"
@@ -460,12 +506,17 @@ static const char github_sponsors[] =
 	"title GitHub Sponsors transactions CSV\n"
 	"note inferred from hledger's rules: amounts in USD, no fees\n"
 	"detect {Sponsor Handle} {Transaction ID} {Processed Amount} {Transaction Date}\n"
+	/* dates carry the exporter's local offset (-0700, +0200) */
 	"date-format %Y-%m-%d %H:%M:%S %z\n"
+	"date-format %Y-%m-%dT%H:%M:%S%z\n"
 	"date-format %Y-%m-%d\n"
 	"date {Transaction Date}\n"
 	"order {Transaction ID}\n"
 	"product {Tier Name}\n"
 	"kind refund if {Status} ~ refund and {Processed Amount} < 0\n"
+	/* a tier change: the new tier's charge and, under the same
+	 * Transaction ID, the unused part of the old one credited back */
+	"kind adjustment if {Processed Amount} < 0\n"
 	"kind subscription\n"
 	"currency USD\n"
 	"gross {Processed Amount}\n"
@@ -490,13 +541,20 @@ static const char opencollective[] =
 	"kind refund if {isRefund} = true and {amount} < 0\n"
 	"kind adjustment if {isRefund} = true\n"
 	"kind sale if {kind} = CONTRIBUTION|ADDED_FUNDS and {type} = CREDIT\n"
-	"kind fee if {kind} ~ FEE\n"
+	"kind none if {kind} ~ FEE\n"
 	"kind payout if {kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {currency}\n"
-	"gross {amount}\n"
+	/* amount, else the text "$50.00 USD" of displayAmount */
+	"gross {amount|displayAmount}\n"
 	"fee 0 - {paymentProcessorFee}\n"
-	"net {netAmount}\n";
+	"net {netAmount}\n"
+	/* HOST_FEE / PLATFORM_FEE as a DEBIT row of its own: a fee, not a
+	 * negative sale */
+	"emit fee if {kind} ~ FEE\n"
+	"  gross 0\n"
+	"  fee 0 - {amount|displayAmount} - {paymentProcessorFee}\n"
+	"  net {netAmount}\n";
 
 static const char opencollective_default[] =
 	"format opencollective-default\n"
@@ -513,12 +571,16 @@ static const char opencollective_default[] =
 	"kind refund if {Is Reverse} = true and {Amount Single Column} < 0\n"
 	"kind adjustment if {Is Reverse} = true\n"
 	"kind sale if {Kind} = CONTRIBUTION|ADDED_FUNDS and {Credit/Debit} = CREDIT\n"
-	"kind fee if {Kind} ~ FEE\n"
+	"kind none if {Kind} ~ FEE\n"
 	"kind payout if {Kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {Currency}\n"
 	"gross {Amount Single Column}\n"
-	"fee 0 - {Payment Processor Fee}?\n";
+	"fee 0 - {Payment Processor Fee}?\n"
+	/* the host's and the processor's fees are rows of their own */
+	"emit fee if {Kind} ~ FEE\n"
+	"  gross 0\n"
+	"  fee 0 - {Amount Single Column} - {Payment Processor Fee}?\n";
 
 const struct ingest_format ingest_formats[] = {
 	{"gumroad-sales", gumroad_sales},

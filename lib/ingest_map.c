@@ -50,12 +50,13 @@ struct imap_cond {
 	size_t *value_lens;
 	size_t nvalues;
 	struct imap_ref *rhs_ref; /* numeric ops against a column */
+	struct imap_expr *rhs_expr; /* numeric ops against {A} + {B}...: an expression */
 	int64_t rhs;              /* numeric ops against a number */
 };
 
 static const char *const text_names[IMAP_NTEXT] = {
 	"date", "sale_date", "order", "line", "product", "sku",
-	"quantity", "currency", "country", "customer", "id",
+	"quantity", "currency", "country", "customer", "id", "reported", "link",
 };
 static const char *const amount_names[IMAP_NAMOUNT] = {"gross", "tax", "fee", "net"};
 
@@ -139,6 +140,20 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		r->optional = true;
 		end++;
 	}
+	const char *tilde = memchr(p, '~', (size_t)(e - p));
+	if (tilde) { /* {A|B ~ TEXT}: a word out of the text */
+		const char *a = tilde + 1;
+		size_t an = (size_t)(e - a);
+		trim(&a, &an);
+		r->after = dupn(a, an);
+		r->after_len = an;
+		e = tilde;
+		if (!r->after) {
+			free(r);
+			fail(m, "out of memory");
+			return NULL;
+		}
+	}
 	while (p <= e) {
 		const char *bar = memchr(p, '|', (size_t)(e - p));
 		const char *stop = bar ? bar : e;
@@ -148,6 +163,7 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		if (r->nnames == IMAP_MAX_ALTS || n == 0) {
 			for (size_t k = 0; k < r->nnames; k++)
 				free(r->names[k]);
+			free(r->after);
 			free(r);
 			fail(m, n == 0 ? "an empty column name in {...}" : "too many alternatives in {...}");
 			return NULL;
@@ -156,6 +172,7 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 		if (!r->names[r->nnames]) {
 			for (size_t k = 0; k < r->nnames; k++)
 				free(r->names[k]);
+			free(r->after);
 			free(r);
 			fail(m, "out of memory");
 			return NULL;
@@ -167,6 +184,10 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 	}
 	void *np = grow_array(m->refs, m->nrefs + 1, sizeof *m->refs);
 	if (!np) {
+		for (size_t k = 0; k < r->nnames; k++)
+			free(r->names[k]);
+		free(r->after);
+		free(r);
 		fail(m, "out of memory");
 		return NULL;
 	}
@@ -283,6 +304,22 @@ static struct imap_expr *parse_expr(struct imap *m, const char *s, struct imap_e
 	return e;
 }
 
+/* Whether s[0..n) is arithmetic ({A} + {B}), a + - * outside the braces
+ * after its start, rather than one column or number. */
+static bool arithmetic(const char *s, size_t n)
+{
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}')
+			depth--;
+		else if (depth == 0 && i > 0 && (s[i] == '+' || s[i] == '-' || s[i] == '*'))
+			return true;
+	}
+	return false;
+}
+
 /* ATOM [and ATOM]... */
 static int parse_conds(struct imap *m, const char *s, struct imap_conds *out)
 {
@@ -312,7 +349,16 @@ static int parse_conds(struct imap *m, const char *s, struct imap_conds *out)
 		p = skip_ws(p + strlen(ops[k].s));
 		const char *and = strstr(p, " and ");
 		size_t n = and ? (size_t)(and - p) : strlen(p);
-		if (c.op >= OP_LT) {
+		if (c.op >= OP_LT && arithmetic(p, n)) {
+			char *text = dupn(p, n);
+			if (!text)
+				return fail(m, "out of memory");
+			struct imap_expr *e = parse_expr(m, text, &c.rhs_expr);
+			free(text);
+			if (!e)
+				return -1;
+			p += n;
+		} else if (c.op >= OP_LT) {
 			if (*p == '{') {
 				c.rhs_ref = parse_ref(m, &p);
 				if (!c.rhs_ref)
@@ -370,7 +416,7 @@ static int parse_kind_when(struct imap *m, const char *v, char **kind, struct im
 	*kind = dupn(v, (size_t)(sp - v));
 	if (!*kind)
 		return fail(m, "out of memory");
-	bool known = strcmp(*kind, "skip") == 0 || strcmp(*kind, "none") == 0;
+	bool known = strcmp(*kind, "skip") == 0 || strcmp(*kind, "none") == 0 || strcmp(*kind, "error") == 0;
 	for (size_t i = 0; imap_kinds[i]; i++)
 		known |= strcmp(*kind, imap_kinds[i]) == 0;
 	if (!known)
@@ -413,7 +459,7 @@ static int directive(struct imap *m, const char *key, const char *v)
 		struct imap_emit *e = &m->emits[m->nemits - 1];
 		if (parse_kind_when(m, v, &e->kind, &e->when) < 0)
 			return -1;
-		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0)
+		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0 || strcmp(e->kind, "error") == 0)
 			return fail(m, "emit %s makes no sense", e->kind);
 		return 0;
 	}
@@ -486,6 +532,22 @@ static int directive(struct imap *m, const char *key, const char *v)
 		if (!f)
 			return fail(m, "out of memory");
 		PUSH(m->date_formats, m->ndate_formats, f);
+		return 0;
+	}
+	if (strcmp(key, "date-order") == 0) {
+		const char *p = skip_ws(v);
+		if (*p != '{')
+			return fail(m, "date-order {COLUMN} [{ZONE COLUMN}]");
+		m->date_order_ref = parse_ref(m, &p);
+		if (!m->date_order_ref)
+			return -1;
+		p = skip_ws(p);
+		if (*p == '{') {
+			m->date_order_zone = parse_ref(m, &p);
+			if (!m->date_order_zone)
+				return -1;
+			m->date_order_zone->optional = true;
+		}
 		return 0;
 	}
 	if (strcmp(key, "timezone") == 0) {
@@ -698,6 +760,7 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 			return fail(m, "out of memory");
 	}
 	m->item = 0;
+	m->date_order = INGEST_EITHER;
 	free(m->records);
 	m->records = NULL;
 	m->records_cap = m->nrecords = 0;
@@ -803,6 +866,30 @@ static uint64_t record_id(struct imap *m, const char *raw, size_t raw_len)
 	return h;
 }
 
+/* {A ~ TEXT}: narrow the cell (s, len) to the word after TEXT; false if it
+ * does not hold TEXT. */
+static bool word_after(const struct imap_ref *r, const char **s, size_t *len)
+{
+	size_t n = r->after_len, k = 0;
+	if (n > *len)
+		return false;
+	while (k + n <= *len && strncasecmp(*s + k, r->after, n) != 0)
+		k++;
+	if (k + n > *len)
+		return false;
+	const char *w = *s + k + n, *end = *s + *len;
+	while (w < end && (*w == ' ' || *w == '\t'))
+		w++;
+	const char *q = w;
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
+	while (q > w && strchr(",;:)]", q[-1]))
+		q--;
+	*s = w;
+	*len = (size_t)(q - w);
+	return true;
+}
+
 static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struct csvin_field *f,
 			   size_t nf, const char *raw, size_t raw_len, char *scratch)
 {
@@ -826,6 +913,8 @@ static struct cell cell_of(struct imap *m, const struct imap_ref *r, const struc
 		const char *s = f[col].s;
 		size_t len = f[col].len;
 		trim(&s, &len);
+		if (r->after && !word_after(r, &s, &len))
+			continue;
 		if (len > 0)
 			return (struct cell){s, len, col};
 	}
@@ -846,6 +935,9 @@ static int bad_value(struct imap *m, struct cell c, const char *what)
 	return fail(m, "%s %s", q, what);
 }
 
+static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csvin_field *f, size_t nf,
+		     const char *raw, size_t raw_len, int64_t *out);
+
 static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct csvin_field *f, size_t nf,
 		       const char *raw, size_t raw_len)
 {
@@ -864,7 +956,16 @@ static bool cond_holds(struct imap *m, const struct imap_cond *c, const struct c
 			return false;
 		if (st == INGEST_AMOUNT_EMPTY)
 			a = 0;
-		if (c->rhs_ref) {
+		if (c->rhs_expr) {
+			char keep[sizeof m->err];
+			memcpy(keep, m->err, sizeof keep);
+			if (eval_expr(m, c->rhs_expr, f, nf, raw, raw_len, &b) < 0) {
+				if (m->cond_failed) /* the first failure's message stays */
+					memcpy(m->err, keep, sizeof keep);
+				m->cond_failed = true;
+				return false;
+			}
+		} else if (c->rhs_ref) {
 			struct cell w = cell_of(m, c->rhs_ref, f, nf, raw, raw_len, scratch2);
 			st = ingest_amount_parse(w.s, w.len, m->decimal_mark, &b, NULL, NULL);
 			if (st == INGEST_AMOUNT_ERANGE) {
@@ -1016,13 +1117,26 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 	}
 	const char *s = m->arena + off;
 	for (size_t i = 0; i < m->ndate_formats; i++)
-		if (ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
+		if ((m->date_order == INGEST_EITHER || ingest_layout_order(m->date_formats[i]) == INGEST_EITHER ||
+		     (int)ingest_layout_order(m->date_formats[i]) == m->date_order) &&
+		    ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
+			/* the stream writes four-digit years: a time that lands
+			 * outside 0000..9999 in UTC (9999-12-31T23:59:59-14:00)
+			 * is refused here, not written as +10000-... */
+			if (*out < date_days_from_civil(0, 1, 1) * 86400 ||
+			    *out >= date_days_from_civil(10000, 1, 1) * 86400)
+				return bad_value(m, (struct cell){s, len, col},
+						 "is outside the years 0000 to 9999 once in UTC");
 			*has = true;
 			return 0;
 		}
-	char what[160];
-	snprintf(what, sizeof what, "is not a date in the layout %s%s", m->date_formats[0],
-		 m->ndate_formats > 1 ? " (or the others the format lists)" : "");
+	char what[200];
+	if (m->date_order != INGEST_EITHER)
+		snprintf(what, sizeof what, "is not a date read %s (the order chosen for this file)",
+			 m->date_order == INGEST_MDY ? "month first" : "day first");
+	else
+		snprintf(what, sizeof what, "is not a date in the layout %s%s", m->date_formats[0],
+			 m->ndate_formats > 1 ? " (or the others the format lists)" : "");
 	return bad_value(m, (struct cell){s, len, col}, what);
 }
 
@@ -1198,6 +1312,26 @@ static const char *choose_kind(struct imap *m, const struct csvin_field *f, size
 	return "sale";
 }
 
+/* "kind error": a row of a type the format does not know.  The message
+ * quotes the column the first kind rule looks at (the row's type). */
+static void unclassified(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
+			 size_t raw_len)
+{
+	const struct imap_ref *r = NULL;
+	for (size_t i = 0; i < m->nkinds && !r; i++)
+		if (m->kinds[i].when.n > 0)
+			r = m->kinds[i].when.atoms[0].ref;
+	if (!r) {
+		fail(m, "the %s format cannot classify this row", m->name);
+		return;
+	}
+	char scratch[24], what[128];
+	struct cell c = cell_of(m, r, f, nf, raw, raw_len, scratch);
+	snprintf(what, sizeof what, "is a row type the %s format does not know (it cannot classify the row)",
+		 m->name);
+	bad_value(m, c, what);
+}
+
 static int build_row(struct imap *m, const struct imap_emit *e, const char *kind, const struct csvin_field *f,
 		     size_t nf, const char *raw, size_t raw_len, struct imap_row *r)
 {
@@ -1212,15 +1346,17 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		if (!t && i != IMAP_SALE_DATE)
 			t = main_e->text[i];
 		col[i] = -1;
-		if (i == IMAP_DATE || i == IMAP_SALE_DATE) {
+		if (i == IMAP_DATE || i == IMAP_SALE_DATE || i == IMAP_REPORTED) {
 			if (!t)
 				continue;
 			bool has;
-			if (eval_date(m, t, f, nf, raw, raw_len, i == IMAP_DATE, &has,
-				      i == IMAP_DATE ? &r->date : &r->sale_date) < 0)
+			int64_t *dst = i == IMAP_DATE ? &r->date : i == IMAP_SALE_DATE ? &r->sale_date : &r->reported;
+			if (eval_date(m, t, f, nf, raw, raw_len, i == IMAP_DATE, &has, dst) < 0)
 				return -1;
 			if (i == IMAP_SALE_DATE)
 				r->has_sale_date = has;
+			if (i == IMAP_REPORTED)
+				r->has_reported = has;
 			continue;
 		}
 		if (t && expand(m, t, f, nf, raw, raw_len, &off[i], &len[i], &col[i]) < 0)
@@ -1375,6 +1511,10 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		return IMAP_ERR;
 	if (strcmp(kind, "skip") == 0)
 		return IMAP_SKIP;
+	if (strcmp(kind, "error") == 0) {
+		unclassified(m, v, nf, raw, raw_len);
+		return IMAP_ERR;
+	}
 	accumulate_totals(m, v, nf, raw, raw_len);
 	size_t n = 0;
 	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
@@ -1398,11 +1538,43 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	return n == 0 && !main_row ? IMAP_SKIP : IMAP_ROWS;
 }
 
+int imap_date_order_column(const struct imap *m)
+{
+	const struct imap_ref *r = m->date_order_ref;
+	return r && r->ncols > 0 && r->cols[0] >= 0 ? r->cols[0] : -1;
+}
+
+int imap_date_order_zone_column(const struct imap *m)
+{
+	const struct imap_ref *r = m->date_order_zone;
+	return r && r->ncols > 0 && r->cols[0] >= 0 ? r->cols[0] : -1;
+}
+
+void imap_set_date_order(struct imap *m, int order)
+{
+	m->date_order = order;
+}
+
+bool imap_has_reversal_rows(const struct imap *m)
+{
+	const struct imap_template *t = m->emits[0].text[IMAP_ORDER];
+	if (!t || (t->nparts == 1 && t->parts[0].ref && t->parts[0].ref->nnames == 1 &&
+		   strcmp(t->parts[0].ref->names[0], "@record") == 0))
+		return false;
+	for (size_t i = 0; i < m->nkinds; i++)
+		if (strcmp(m->kinds[i].kind, "refund") == 0 || strcmp(m->kinds[i].kind, "chargeback") == 0)
+			return true;
+	return false;
+}
+
 /* ---- freeing ---------------------------------------------------------------- */
+
+static void free_expr(struct imap_expr *e);
 
 static void free_conds(struct imap_conds *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
+		free_expr(c->atoms[i].rhs_expr);
 		for (size_t k = 0; k < c->atoms[i].nvalues; k++)
 			free(c->atoms[i].values[k]);
 		free(c->atoms[i].values);
@@ -1438,6 +1610,7 @@ void imap_free(struct imap *m)
 	for (size_t i = 0; i < m->nrefs; i++) {
 		for (size_t k = 0; k < m->refs[i]->nnames; k++)
 			free(m->refs[i]->names[k]);
+		free(m->refs[i]->after);
 		free(m->refs[i]);
 	}
 	free(m->refs);

@@ -10,18 +10,27 @@
  *   detect {Col} {Col|Alias} ...      columns that identify the header
  *   separator , | ; | tab | auto      encoding utf-8 | cp1252 | latin1 | ...
  *   decimal-mark . | ,                date-format LAYOUT  (repeatable)
+ *   date-order {Col} [{Zone}]         day/month order decided once a file
  *   timezone UTC | +HH:MM | PST ...   default-currency CODE
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
  *   fill-key {Col} + fill-down {Col} {Col} ...
  *   date / sale_date / order / line / product / sku / quantity /
- *   currency / country / customer / id TEMPLATE  (text with {Col} references)
+ *   currency / country / customer / id / reported / link TEMPLATE  (text with {Col}
+ *                                             references; reported: the date
+ *                                             the platform reported the row;
+ *                                             link: the order of the sale a
+ *                                             reversal reverses)
  *   gross / tax / fee / net EXPR              ({Col}, numbers, + - *)
  *   kind KIND [if COND]                       (first matching rule wins;
  *                                              skip: no rows, none: only emits)
  *   emit KIND [if COND]                       (a further row per source row)
  *
  * A reference {A|B} takes the first of the columns A, B that exists and is
- * not empty in the row; {A}? may be missing from the header.  {@record} is
+ * not empty in the row; {A}? may be missing from the header.  {A|B ~ TEXT}
+ * is the word after TEXT (case-insensitive) in the first of A, B that holds
+ * TEXT, trailing , ; : ) ] cut ("Refund for Order #3001" with
+ * {Title ~ Order #} gives 3001); {A ~} is A's first word (money written in
+ * a text field: "$68.87 sent to your bank account").  {@record} is
  * a fingerprint of the source record (the n-th identical record of a file
  * gets its own, so re-ingesting a file gives the same ids while identical
  * rows within one file stay distinct), {@item} the item number within a run
@@ -48,6 +57,8 @@ enum imap_text {
 	IMAP_DATE, IMAP_SALE_DATE, IMAP_ORDER, IMAP_LINE, IMAP_PRODUCT, IMAP_SKU,
 	IMAP_QUANTITY, IMAP_CURRENCY, IMAP_COUNTRY, IMAP_CUSTOMER,
 	IMAP_ID, /* the export's own id of the row: the duplicate key, when given */
+	IMAP_REPORTED, /* the date the platform reported the row (--by-date reported) */
+	IMAP_LINK, /* a reversal: the order of the sale it reverses (default: its own order) */
 	IMAP_NTEXT
 };
 
@@ -58,6 +69,8 @@ struct imap_ref {
 	char *names[IMAP_MAX_ALTS]; /* column names as written, or "@record" / "@item" */
 	size_t nnames;
 	bool optional;              /* {A?}: no error when no alternative exists */
+	char *after;                /* {A|B ~ TEXT}: the word after TEXT in the first column holding it */
+	size_t after_len;           /* ("" : the first word); NULL: the whole cell */
 	int cols[IMAP_MAX_ALTS];    /* after binding: column indexes (or IMAP_COL_*) */
 	size_t ncols;
 };
@@ -114,6 +127,8 @@ struct imap_row {
 	int64_t date;
 	bool has_sale_date;
 	int64_t sale_date;
+	bool has_reported;              /* the export gives a reporting date too */
+	int64_t reported;
 	const char *kind;
 	const char *text[IMAP_NTEXT];   /* order, product, sku, currency, country, customer */
 	size_t text_len[IMAP_NTEXT];
@@ -137,6 +152,9 @@ struct imap {
 	char decimal_mark;
 	char **date_formats;
 	size_t ndate_formats;
+	struct imap_ref *date_order_ref;   /* "date-order {Date} {Zone}": decided once a file */
+	struct imap_ref *date_order_zone;  /* the zone column that hints the locale, or NULL */
+	int date_order;                    /* enum ingest_date_order in effect (0: any layout) */
 	int tz_minutes;
 	char default_currency[4];
 	struct imap_conds *skips, *stops;
@@ -209,6 +227,22 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 /* At the end of a file: check a totals row that came before the data
  * against the rows read since.  Returns 0, or -1 with m->err. */
 int imap_finish(struct imap *m);
+
+/* Whether the mapping gives reversals (refund, chargeback) rows of their
+ * own that name a real order: then a reversal can be linked to its sale
+ * by order (ingest_link.h).  False when reversals are only emitted from
+ * their sale's own record, or orders are only {@record}. */
+bool imap_has_reversal_rows(const struct imap *m);
+
+/* After imap_bind: the column whose dates decide the file's day/month
+ * order ("date-order {Date}"), and the zone column hinting the locale;
+ * -1 when the mapping has none. */
+int imap_date_order_column(const struct imap *m);
+int imap_date_order_zone_column(const struct imap *m);
+
+/* Read dates only by the layouts of this order (enum ingest_date_order;
+ * INGEST_EITHER: every layout, first match wins).  Reset by imap_bind. */
+void imap_set_date_order(struct imap *m, int order);
 
 /* Release everything. */
 void imap_free(struct imap *m);

@@ -100,6 +100,46 @@ static const struct {
 	{"KZ", "Kazakhstan"}, {"PR", "Puerto Rico"},
 };
 
+/* ISO 3166-1 alpha-3 -> alpha-2, "AAA BB " per entry, in alpha-3 order
+ * (GitHub Sponsors writes "DEU"). */
+static const char alpha3[] =
+	"ABW AW AFG AF AGO AO ALB AL AND AD ARE AE ARG AR ARM AM ATG AG AUS AU AUT AT AZE AZ "
+	"BEL BE BGD BD BGR BG BHR BH BHS BS BIH BA BLR BY BLZ BZ BMU BM BOL BO BRA BR BRB BB "
+	"BRN BN BTN BT BWA BW CAN CA CHE CH CHL CL CHN CN CIV CI CMR CM COD CD COG CG COL CO "
+	"CRI CR CUB CU CYP CY CZE CZ DEU DE DMA DM DNK DK DOM DO DZA DZ ECU EC EGY EG ESP ES "
+	"EST EE ETH ET FIN FI FJI FJ FRA FR FRO FO GAB GA GBR GB GEO GE GHA GH GIB GI GLP GP "
+	"GRC GR GRL GL GTM GT GUM GU HKG HK HND HN HRV HR HTI HT HUN HU IDN ID IMN IM IND IN "
+	"IRL IE IRN IR IRQ IQ ISL IS ISR IL ITA IT JAM JM JEY JE JOR JO JPN JP KAZ KZ KEN KE "
+	"KGZ KG KHM KH KOR KR KWT KW LAO LA LBN LB LBY LY LIE LI LKA LK LTU LT LUX LU LVA LV "
+	"MAC MO MAR MA MCO MC MDA MD MDG MG MDV MV MEX MX MKD MK MLT MT MMR MM MNE ME MNG MN "
+	"MOZ MZ MRT MR MUS MU MWI MW MYS MY NAM NA NCL NC NGA NG NIC NI NLD NL NOR NO NPL NP "
+	"NZL NZ OMN OM PAK PK PAN PA PER PE PHL PH PNG PG POL PL PRI PR PRT PT PRY PY PSE PS "
+	"PYF PF QAT QA REU RE ROU RO RUS RU RWA RW SAU SA SDN SD SEN SN SGP SG SLV SV SMR SM "
+	"SRB RS SVK SK SVN SI SWE SE SYR SY TCD TD THA TH TJK TJ TKM TM TTO TT TUN TN TUR TR "
+	"TWN TW TZA TZ UGA UG UKR UA URY UY USA US UZB UZ VEN VE VNM VN YEM YE ZAF ZA ZMB ZM "
+	"ZWE ZW ";
+
+static int alpha3_code(const char *s, char cc[3])
+{
+	char up[3];
+	for (int i = 0; i < 3; i++) {
+		char c = s[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c < 'A' || c > 'Z')
+			return -1;
+		up[i] = c;
+	}
+	for (const char *p = alpha3; *p; p += 7)
+		if (memcmp(p, up, 3) == 0) {
+			cc[0] = p[4];
+			cc[1] = p[5];
+			cc[2] = '\0';
+			return 0;
+		}
+	return -1;
+}
+
 int ingest_country_code(const char *s, size_t len, char cc[3])
 {
 	while (len > 0 && *s == ' ')
@@ -120,6 +160,8 @@ int ingest_country_code(const char *s, size_t len, char cc[3])
 			cc[0] = 'G', cc[1] = 'B';
 		return 0;
 	}
+	if (len == 3 && alpha3_code(s, cc) == 0)
+		return 0;
 	if (len < 3 || len > 40)
 		return -1;
 	char first = (char)(s[0] >= 'a' && s[0] <= 'z' ? s[0] - 'a' + 'A' : s[0]);

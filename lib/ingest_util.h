@@ -17,9 +17,10 @@ void ingest_key_from_salt(uint8_t key[16], const char *salt, size_t len);
 /* A stable fingerprint of a record's text (unkeyed, not secret). */
 uint64_t ingest_fingerprint(const void *data, size_t len);
 
-/* Country name ("United States", "Deutschland" not included) or two-letter
- * code ("us") -> ISO 3166-1 alpha-2 upper case in cc[0..2).  Returns 0, or
- * -1 when unknown (an empty cell is unknown too). */
+/* Country name ("United States", "Canada"; "Deutschland" not included),
+ * two-letter code ("us") or ISO 3166-1 alpha-3 code ("DEU") -> ISO 3166-1
+ * alpha-2 upper case in cc[0..2).  Returns 0, or -1 when unknown (an empty
+ * cell, "undefined", is unknown too). */
 int ingest_country_code(const char *s, size_t len, char cc[3]);
 
 /* Quote a cell for a message: "value", control characters and bytes that

@@ -59,7 +59,9 @@ totals() {
 	[ "$status" -eq 0 ]
 	# "Charge From Debit Card" +1,120.00 funds the balance from the creator's
 	# own card: not income, skipped; -20.00 is left
-	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 2 rows from 1 file: wrote 1, rejected 0, duplicates 0, skipped 0 total rows' \
+	# both rows are dated 6/4/2016: the PDT zone says month first, and it is said
+	[ "$stderr" = "$(printf '%s\n' "tally-ingest: $E/paypal/ledger-autosync_paypal.csv: every date could be month/day or day/month: read month first by the file's time zone PDT (give --date-order dmy if not)" \
+		'tally-ingest: read 2 rows from 1 file: wrote 1, rejected 0, duplicates 0, skipped 0 total rows' \
 		'tally-ingest: ignored 1 row (skip rules of the format, or outside --since/--until/--period)')" ]
 	[ "$(totals <<<"$output")" = "$(printf 'USD -20.00 0.00 -20.00\nrows 1 units 1')" ]
 	[ "$(cut -f1,3 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2016-06-04T17:46:49Z XYZ1|" ]

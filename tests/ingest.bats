@@ -58,7 +58,7 @@ qmap() {
 	run --separate-stderr tally-ingest --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
-	[ "${lines[4]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
+	[ "${lines[5]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
 	[ -z "$stderr" ]
 }
 
@@ -142,7 +142,8 @@ qmap() {
 }
 
 @test "paypal: BOM, CRLF, M/D/YYYY + time + zone columns, thousands separators, Pending skipped" {
-	gold paypal_2018 paypal_2018.csv
+	# every date is ambiguous (10/1/2026): --date-order says how to read them
+	gold paypal_2018 paypal_2018.csv --date-order mdy
 	[ "${lines[1]}" = $'2026-10-01T17:46:49Z\tpaypal\tTX1\t1\tLanterns box set\tbox\tsale\t\t1\tUSD\t1120.00\t0.00\t39.38\t1080.62\tUS\tc2dd9e239b34173d6\tpaypal_2018.csv:2' ]
 }
 
@@ -406,7 +407,7 @@ qmap() {
 	run --separate-stderr tally-ingest -v stripe_balance.csv stripe_balance.csv
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat expected/stripe_balance.tsv)" ]
-	[ "$stderr" = "$(printf 'tally-ingest: dropped 6 duplicate rows (same source, order, line and kind as a row before)\ntally-ingest: read 12 rows from 2 files: wrote 6, rejected 0, duplicates 6, skipped 0 total rows')" ]
+	[ "$stderr" = "$(printf 'tally-ingest: stripe_balance.csv: dropped 6 duplicate rows (the same record as a row before: same source, id and content)\ntally-ingest: read 12 rows from 2 files: wrote 6, rejected 0, duplicates 6, skipped 0 total rows')" ]
 	run --separate-stderr tally-ingest --keep-duplicates stripe_balance.csv stripe_balance.csv
 	[ "${#lines[@]}" -eq 13 ]
 }
@@ -428,7 +429,8 @@ qmap() {
 	[ "$(cut -f2,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "distrokid 4.936|distrokid 0.071235|distrokid -0.693|patreon 400.00|patreon -10.00|" ]
 	run --separate-stderr tally-ingest --period 2026-Q4 -v patreon_earnings.csv
 	[ "$(cut -f3 <<<"$output" | tail -n +2)" = "2026-10" ]
-	[ "${stderr_lines[1]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
+	[ "${stderr_lines[0]}" = "tally-ingest: patreon_earnings.csv: left out 2 patreon rows dated 2026-09-01 to 2026-09-01 (outside --since/--until/--period, by the sale date)" ]
+	[ "${stderr_lines[2]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
 }
 
 @test "customers are keyed pseudonyms: no e-mail by default, --salt / TALLY_SALT change them, --keep-pii keeps them" {
@@ -596,7 +598,7 @@ qmap() {
 	# the same statement read twice: the second copy is all duplicates
 	run --separate-stderr tally-ingest etsy_statement_old.csv etsy_statement_old.csv
 	[ "$output" = "$(cat expected/etsy_statement_old.tsv)" ]
-	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "patreon-earnings: the iOS app fee and merch costs are fees too (net = Total net earnings)" {
@@ -676,9 +678,9 @@ qmap() {
 }
 
 @test "paypal: funding from one's own card or bank and currency conversions are skipped; withdrawals are payouts" {
-	gold paypal_funding paypal_funding.csv
+	gold paypal_funding paypal_funding.csv --date-order mdy
 	[ "$(cut -f3,7,10,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "F1 sale EUR 10.00|F8 payout USD -1205.20|" ]
-	run --separate-stderr tally-ingest -v paypal_funding.csv
+	run --separate-stderr tally-ingest -v --date-order mdy paypal_funding.csv
 	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 8 rows from 1 file: wrote 2, rejected 0, duplicates 0, skipped 0 total rows' \
 		'tally-ingest: ignored 6 rows (skip rules of the format, or outside --since/--until/--period)')" ]
 }
@@ -689,7 +691,7 @@ qmap() {
 	# duplicates are recognised by the balance transaction id
 	run --separate-stderr tally-ingest stripe_itemized.csv stripe_itemized.csv
 	[ "$output" = "$(cat expected/stripe_itemized.tsv)" ]
-	[ "$stderr" = "tally-ingest: dropped 4 duplicate rows (same source, order, line and kind as a row before)" ]
+	[ "$stderr" = "tally-ingest: stripe_itemized.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "bandcamp: a payout row is a payout (gross = net, no fee), not a fee" {

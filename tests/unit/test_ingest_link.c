@@ -1,0 +1,74 @@
+/* test_ingest_link.c - unit tests of lib/ingest_link.c (a reversal takes
+ * its sale's product and sku) and of the date-order helpers of
+ * lib/ingest_date.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest_date.h"
+#include "ingest_link.h"
+#include "tap.h"
+
+#define S(x) x, strlen(x)
+
+static void test_link(void)
+{
+	struct ingest_link l = {0};
+	const char *p = NULL, *k = NULL;
+	size_t pl = 0, kl = 0;
+
+	tap_ok(!ingest_link_find(&l, S("ch_1"), S("REFUND"), &p, &pl, &k, &kl), "nothing known: no link");
+	tap_is_int(ingest_link_sale(&l, S("ch_1"), S("Course"), S("course")), 0, "a sale remembered");
+	tap_ok(ingest_link_find(&l, S("ch_1"), S("REFUND FOR CHARGE (Course)"), &p, &pl, &k, &kl) &&
+		       pl == 6 && memcmp(p, "Course", 6) == 0 && strcmp(k, "course") == 0,
+	       "a one-product order: its product and sku, whatever the refund calls itself");
+	tap_ok(!ingest_link_find(&l, S("ch_2"), S("Course"), &p, &pl, &k, &kl), "another order: no link");
+	tap_ok(!ingest_link_find(&l, "", 0, S("Course"), &p, &pl, &k, &kl), "no order: no link");
+
+	/* a two-item order: only the refund's own product picks one */
+	ingest_link_sale(&l, S("bc3"), S("Moth zine"), S("zine"));
+	ingest_link_sale(&l, S("bc3"), S("Lanterns (vinyl LP)"), S("lp"));
+	tap_ok(ingest_link_find(&l, S("bc3"), S("Moth zine"), &p, &pl, &k, &kl) && strcmp(k, "zine") == 0 &&
+		       pl == 9,
+	       "several products: the one the reversal names, with its sku");
+	tap_ok(!ingest_link_find(&l, S("bc3"), S("Refund"), &p, &pl, &k, &kl),
+	       "several products, none named: no link (never a guess)");
+	/* the same pair twice is still one product */
+	ingest_link_sale(&l, S("ch_1"), S("Course"), S("course"));
+	tap_ok(ingest_link_find(&l, S("ch_1"), S("x"), &p, &pl, &k, &kl), "the same sale twice stays one product");
+
+	ingest_link_reset(&l);
+	tap_ok(!ingest_link_find(&l, S("ch_1"), S("x"), &p, &pl, &k, &kl), "reset: a new file knows no sale");
+	for (int i = 0; i < 5000; i++) { /* growth */
+		char o[16];
+		snprintf(o, sizeof o, "o%d", i);
+		ingest_link_sale(&l, o, strlen(o), S("P"), i % 2 ? "a" : "b", 1);
+	}
+	tap_ok(ingest_link_find(&l, S("o4999"), S("x"), &p, &pl, &k, &kl) && strcmp(k, "a") == 0,
+	       "5000 orders: the last found after growing");
+	tap_ok(ingest_link_find(&l, S("o0"), S("x"), &p, &pl, &k, &kl) && strcmp(k, "b") == 0, "and the first");
+	ingest_link_free(&l);
+	tap_ok(l.slots == NULL && l.npairs == 0, "freed and zeroed");
+}
+
+static void test_date_order(void)
+{
+	tap_is_int(ingest_date_order_of(S("25/10/2026")), INGEST_DMY, "25/10/2026 is day first");
+	tap_is_int(ingest_date_order_of(S("10/25/2026")), INGEST_MDY, "10/25/2026 is month first");
+	tap_is_int(ingest_date_order_of(S("10/05/2026")), INGEST_EITHER, "10/05/2026 cannot tell");
+	tap_is_int(ingest_date_order_of(S("2026-10-25")), INGEST_EITHER, "ISO dates have no question");
+	tap_is_int(ingest_date_order_of(S("31.12.2026")), INGEST_DMY, "dots too");
+	tap_is_int(ingest_date_order_of(S("13/13/2026")), INGEST_EITHER, "no real date: no vote");
+	tap_is_int(ingest_date_order_of(S("Date")), INGEST_EITHER, "a header: no vote");
+	tap_is_int(ingest_layout_order("%m/%d/%Y %H:%M:%S %Z"), INGEST_MDY, "a month-first layout");
+	tap_is_int(ingest_layout_order("%d/%m/%Y"), INGEST_DMY, "a day-first layout");
+	tap_is_int(ingest_layout_order("%Y-%m"), INGEST_EITHER, "no day: either");
+	tap_ok(ingest_tz_is_american(S("PDT")) && ingest_tz_is_american(S("est")), "PDT, est are American");
+	tap_ok(!ingest_tz_is_american(S("BST")) && !ingest_tz_is_american(S("UTC")), "BST, UTC are not");
+}
+
+int main(void)
+{
+	test_link();
+	test_date_order();
+	return tap_done();
+}
