@@ -48,6 +48,9 @@ struct forecast_spec {
 	int h;                       /* horizon, >= 1 */
 	const double *levels;        /* interval levels in percent, each in (0,100) */
 	int nlevels;                 /* how many levels (0: no intervals) */
+	bool nonneg;                 /* the quantity cannot go below 0: the forecast
+					distribution is censored at 0 (mean and bounds
+					floored at 0) */
 };
 
 /* What comes back.  The caller owns all buffers. */
@@ -93,13 +96,15 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 			  struct forecast_path *p);
 
 /* The standard Theta method (as R forecast's thetaf): when m > 1, n >= 2m
- * and the 90% ACF test says seasonal, classical multiplicative
- * decomposition; SES by maximum likelihood on the adjusted series; drift =
+ * and the seasonal test says seasonal, classical decomposition
+ * (multiplicative, additive when y has zeros or negatives); SES by maximum likelihood on the adjusted series; drift =
  * half the slope of the linear trend; reseasonalised. */
 int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* Whether y looks seasonal at lag m: |r_m| > 1.645 * sqrt((1 + 2 sum_{k<m}
- * r_k^2) / n), the 90% test thetaf uses.  False when m < 2 or n < 2m. */
+ * r_k^2) / n), the 90% test thetaf uses, on y or, failing that, on its
+ * first differences (a trend inflates the limit on y itself).  False when
+ * m < 2 or n < 2m (two full seasons at least). */
 bool forecast_seasonal_test(const double *y, size_t n, int m);
 
 /* Classical multiplicative decomposition: seasonal indices idx[0..m)
@@ -107,16 +112,24 @@ bool forecast_seasonal_test(const double *y, size_t n, int m);
  * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */
 int forecast_decompose_mult(const double *y, size_t n, int m, double *idx);
 
-/* Seasonally adjust y[0..n) into x[0..n) the way Theta does: when y is
- * all positive and the 90% test finds seasonality of period m, divide by
- * the classical multiplicative indices (left in idx[0..m)) and return
- * true; otherwise copy y and return false. */
-bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx);
+/* Classical additive decomposition: idx[0..m) normalised to mean 0.
+ * Needs n >= 2m; works with zeros and negative values. */
+int forecast_decompose_add(const double *y, size_t n, int m, double *idx);
+
+/* Seasonally adjust y[0..n) into x[0..n) the way Theta and ARIMA do: when
+ * the seasonal test finds seasonality of period m, divide by the classical
+ * multiplicative indices when y is all positive, else subtract the
+ * additive ones (indices left in idx[0..m)); returns 'M' or 'A', or 0 (x
+ * a copy of y) when not seasonal. */
+int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx);
+
+/* Put season s back on a forecast (mean, sd) adjusted by kind 'M' (times
+ * s, sd too) or 'A' (plus s); kind 0 leaves them. */
+void forecast_reseasonalise(int kind, double s, double *mean, double *sd);
 
 /* Automatic ARIMA (Hyndman & Khandakar 2008, non-seasonal part): when
- * m > 1 and the 90% ACF test says seasonal (positive y only), the series
- * is first adjusted by classical multiplicative decomposition, as Theta
- * does, and the forecasts reseasonalised; the differencing d (0..2) by
+ * m > 1 and the seasonal test says seasonal, the series is first
+ * adjusted by classical decomposition, as Theta does, and the forecasts reseasonalised; the differencing d (0..2) by
  * successive KPSS tests at 5%; then a stepwise search over ARMA(p, q),
  * p + q <= 5, with and without a constant (mean for d = 0, drift for
  * d = 1), each fitted by conditional sum of squares and compared by

@@ -384,7 +384,7 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 		errno = ENOMEM;
 		goto out;
 	}
-	bool seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
+	int seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
 	int d = forecast_kpss_ndiffs(x, n);
 	if (d < 0)
 		goto out;
@@ -406,10 +406,9 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 	double sigma2 = sse / (double)(nw - (size_t)best.p);
 	arima_predict(&best, d, x, n, w, e, nw, sigma2, h, p->mean, p->sd);
 	if (seasonal)
-		for (int j = 0; j < h; j++) {
-			double s = idx[(n + (size_t)j) % (size_t)m];
-			p->mean[j] *= s, p->sd[j] *= s;
-		}
+		for (int j = 0; j < h; j++)
+			forecast_reseasonalise(seasonal, idx[(n + (size_t)j) % (size_t)m],
+					       &p->mean[j], &p->sd[j]);
 	snprintf(p->name, sizeof p->name, "arima(%d,%d,%d)%s", best.p, d, best.q,
 		 best.constant ? (d == 0 ? " with mean" : " with drift") : "");
 	p->clip_zero = false;

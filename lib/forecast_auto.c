@@ -182,12 +182,20 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 		double z = forecast_qnorm(0.5 + spec->levels[k] / 200.0);
 		for (int j = 0; j < h; j++) {
 			double lo = out->mean[j] - z * sd[j], hi = out->mean[j] + z * sd[j];
-			if (p.clip_zero && lo < 0)
+			if ((p.clip_zero || spec->nonneg) && lo < 0)
 				lo = 0;
 			out->lo[k * h + j] = isfinite(sd[j]) ? lo : NAN;
+			if (spec->nonneg && hi < 0)
+				hi = 0;
 			out->hi[k * h + j] = isfinite(sd[j]) ? hi : NAN;
 		}
 	}
+	/* a quantity that cannot go below 0: the forecast distribution is the
+	 * model's normal censored at 0 (its median and quantiles are the
+	 * normal's, floored at 0) */
+	for (int j = 0; j < h && spec->nonneg; j++)
+		if (out->mean[j] < 0)
+			out->mean[j] = 0;
 	free(sd);
 	return 0;
 }

@@ -272,8 +272,54 @@ static void test_ets_refine(void)
 	tap_near(sum, 4, 1e-9, "multiplicative initial seasonals still sum to m");
 }
 
+/* A seasonal pattern on a steep trend that flattens: the ACF test on the
+ * series itself misses it (issue 13), on the differences it does not. */
+static void test_seasonal_trend(void)
+{
+	static const double prof[12] = {1.0, .95, 1.0, .95, .9, .85, .85, .9, 1.0, 1.05, 1.6, 2.55};
+	double y[36];
+	for (int t = 0; t < 36; t++)
+		y[t] = 400 * pow(1.06, t < 30 ? t : 30) * pow(1.005, t < 30 ? 0 : t - 30) *
+		       prof[t % 12];
+	tap_ok(forecast_seasonal_test(y, 36, 12), "seasonal under a steep trend (36 months)");
+	tap_ok(!forecast_seasonal_test(y, 23, 12), "fewer than two full seasons: not tested");
+	double x[36], idx[12];
+	tap_is_int(forecast_seasonal_adjust(y, 36, 12, x, idx), 'M', "positive: multiplicative");
+	y[0] = 0;
+	tap_is_int(forecast_seasonal_adjust(y, 36, 12, x, idx), 'A', "a zero: additive");
+	double sum = 0;
+	for (int j = 0; j < 12; j++)
+		sum += idx[j];
+	tap_near(sum, 0, 1e-9, "additive indices sum to 0");
+	tap_ok(idx[11] > 0 && idx[5] < 0, "December above, June below the level");
+	tap_near(x[11], y[11] - idx[11], 1e-12, "adjusted by subtracting");
+}
+
+/* nonneg: point forecasts and bounds floored at 0 (the normal censored
+ * at 0); without it the same model goes below 0. */
+static void test_nonneg(void)
+{
+	double y[6] = {412.5, 388.2, 356.75, 301.4, 263.1, -279.3};
+	double mean[6], lo[12], hi[12], levels[2] = {80, 95};
+	struct forecast_spec spec = {.method = FORECAST_AUTO, .m = 12, .h = 6, .levels = levels,
+				     .nlevels = 2};
+	struct forecast_result r = {.mean = mean, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 6, &spec, &r), 0, "the band case forecasts");
+	tap_ok(mean[0] < 0 && lo[0] < 0, "without nonneg: below zero (%g)", mean[0]);
+	spec.nonneg = true;
+	tap_is_int(forecast_series(y, 6, &spec, &r), 0, "nonneg forecasts");
+	bool ok = true;
+	for (int j = 0; j < 6; j++)
+		ok = ok && mean[j] >= 0 && lo[j] >= 0 && lo[6 + j] >= 0 && hi[j] >= lo[j] &&
+		     hi[6 + j] >= hi[j];
+	tap_ok(ok, "nonneg: forecasts and bounds >= 0, ordered");
+	tap_ok(hi[6 + 5] > 0, "nonneg: the upper bound keeps the chance of a recovery");
+}
+
 int main(void)
 {
+	test_seasonal_trend();
+	test_nonneg();
 	test_ses_constant();
 	test_holt_line();
 	test_snaive_seasonal();
