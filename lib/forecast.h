@@ -129,8 +129,8 @@ void forecast_reseasonalise(int kind, double s, double *mean, double *sd);
 
 /* Automatic ARIMA (Hyndman & Khandakar 2008, non-seasonal part): when
  * m > 1 and the seasonal test says seasonal, the series is first
- * adjusted by classical decomposition, as Theta does, and the forecasts reseasonalised; the differencing d (0..2) by
- * successive KPSS tests at 5%; then a stepwise search over ARMA(p, q),
+ * adjusted by classical decomposition, as Theta does, and the forecasts
+ * reseasonalised; the differencing d (0..2) by forecast_kpss_ndiffs; then a stepwise search over ARMA(p, q),
  * p + q <= 5, with and without a constant (mean for d = 0, drift for
  * d = 1), each fitted by conditional sum of squares and compared by
  * AICc; models with a root within 1.01 of the unit circle are rejected.
@@ -140,8 +140,9 @@ void forecast_reseasonalise(int kind, double s, double *mean, double *sd);
 int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* The number of differences (0, 1 or 2) that successive KPSS tests of
- * level stationarity at 5% (lag truncation 3 sqrt(n) / 13) call for, as
- * R forecast's ndiffs.  Returns d, or -1 (ENOMEM). */
+ * level stationarity (lag truncation 3 sqrt(n) / 13) call for, as R
+ * forecast's ndiffs but with the second difference only when the test on
+ * the differenced series rejects at 1% rather than 5%.  Returns d, or -1 (ENOMEM). */
 int forecast_kpss_ndiffs(const double *x, size_t n);
 
 /* ---- ETS ---- */

@@ -13,6 +13,7 @@
 
 #define AR_MAX 5        /* max p, max q, and max p + q (R's max.order) */
 #define NPAR (2 * AR_MAX + 1)
+#define KPSS_CRIT_1PCT 0.739 /* KPSS level test, 1% */
 #define KPSS_CRIT 0.463 /* 5% critical value, level stationarity */
 #define ROOT_MARGIN 1.01 /* roots closer to the unit circle are rejected */
 
@@ -51,7 +52,10 @@ int forecast_kpss_ndiffs(const double *x, size_t n)
 		}
 		lrv /= len;
 		double stat = eta / ((double)len * len) / lrv;
-		if (!(stat > KPSS_CRIT))
+		/* a second difference only when the data insist: KPSS at 1% on
+		 * the differenced series (two differences extrapolate the last
+		 * slope for ever, the runaway trend of short yearly series) */
+		if (!(stat > (d == 0 ? KPSS_CRIT : KPSS_CRIT_1PCT)))
 			break;
 		for (size_t t = 0; t + 1 < len; t++)
 			w[t] = w[t + 1] - w[t];

@@ -54,8 +54,7 @@ static bool is_intermittent(const double *y, size_t n)
 }
 
 /* The combination: the mean of damped ETS (error and season chosen by
- * AICc) and Theta, point forecasts and standard errors alike (averaging
- * the members' quantiles).  Of the combinations measured on M3 monthly
+ * AICc) and Theta; its standard error that of the members' mixture.  Of the combinations measured on M3 monthly
  * (ETS, damped ETS, Theta, SES/Holt/damped on adjusted data, means and
  * medians) this pair was the most accurate, and it is cheap. */
 static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
@@ -67,6 +66,12 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 	}
 	struct forecast_path q = {.mean = buf, .sd = buf + h};
 	int members = 0;
+	double *sq = calloc((size_t)h, sizeof *sq); /* sum of mean^2 + sd^2 */
+	if (!sq) {
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
 	for (int j = 0; j < h; j++)
 		p->mean[j] = 0, p->sd[j] = 0;
 	for (int k = 0; k < 2; k++) {
@@ -75,21 +80,33 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 		if (rc < 0) {
 			if (errno == ENOMEM) {
 				free(buf);
+				free(sq);
 				return -1;
 			}
 			continue;
 		}
-		for (int j = 0; j < h; j++)
+		for (int j = 0; j < h; j++) {
 			p->mean[j] += q.mean[j], p->sd[j] += q.sd[j];
+			sq[j] += q.mean[j] * q.mean[j] + q.sd[j] * q.sd[j];
+		}
 		members++;
 	}
 	free(buf);
 	if (members == 0) {
+		free(sq);
 		errno = EDOM;
 		return -1;
 	}
-	for (int j = 0; j < h; j++)
-		p->mean[j] /= members, p->sd[j] /= members;
+	for (int j = 0; j < h; j++) {
+		/* the forecast distribution is the equal-weight mixture of the
+		 * members' normals: its variance adds the members' disagreement
+		 * to their own variances (M3 coverage of the 95% intervals,
+		 * monthly/quarterly/yearly: 92.8/90.4/88.1 -> 93.8/91.9/90.0) */
+		p->mean[j] /= members;
+		double v = sq[j] / members - p->mean[j] * p->mean[j];
+		p->sd[j] = v > 0 ? sqrt(v) : 0;
+	}
+	free(sq);
 	strcpy(p->name, members == 2 ? "ensemble" : q.name);
 	p->clip_zero = false;
 	return 0;

@@ -106,15 +106,15 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
-		$'2024-09\t11.27\t9.28\t13.27\t8.23\t14.32\tensemble' \
-		$'2024-10\t11.81\t9.48\t14.14\t8.24\t15.37\tensemble')" ]
+		$'2024-09\t11.27\t9.26\t13.29\t8.20\t14.35\tensemble' \
+		$'2024-10\t11.81\t9.39\t14.23\t8.11\t15.51\tensemble')" ]
 	[ -z "$stderr" ]
 }
 
 @test "auto with negative values: no multiplicative model, still a forecast" {
 	run --separate-stderr tally-forecast -n 1 "$F/negative.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'2026-01\t6.77\t0.85\t12.69\t-2.28\t15.82\tensemble' ]
+	[ "${lines[1]}" = $'2026-01\t6.77\t0.82\t12.72\t-2.33\t15.87\tensemble' ]
 }
 
 @test "auto on an intermittent series uses TSB, bounds clipped at zero" {

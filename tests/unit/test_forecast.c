@@ -222,6 +222,21 @@ static void test_kpss(void)
 	tap_is_int(forecast_kpss_ndiffs(w, 200), 0, "KPSS: white noise needs no difference");
 	tap_is_int(forecast_kpss_ndiffs(rw, 200), 1, "KPSS: a random walk needs one");
 	tap_ok(forecast_kpss_ndiffs(line, 50) >= 1, "KPSS: a straight line needs at least one");
+	/* 30 years of a random walk with drift: the differences fail the 5%
+	 * test (0.463 < KPSS < 0.739) but not the 1% one, so one difference,
+	 * not the two that extrapolate the last slope (issue 13) */
+	double yr[30], a = 0;
+	st = 9ULL * 2654435761ULL + 12345ULL;
+	for (int t = 0; t < 30; t++) {
+		a += 1 + 2 * noise(&st);
+		yr[t] = 100 + a;
+	}
+	tap_is_int(forecast_kpss_ndiffs(yr, 30), 1, "KPSS: a second difference only when the data insist");
+	double i2[200];
+	a = 0;
+	for (int t = 0; t < 200; t++)
+		i2[t] = a += rw[t];
+	tap_is_int(forecast_kpss_ndiffs(i2, 200), 2, "KPSS: a twice-integrated walk still gets two");
 }
 
 static void test_arima(void)
@@ -316,8 +331,30 @@ static void test_nonneg(void)
 	tap_ok(hi[6 + 5] > 0, "nonneg: the upper bound keeps the chance of a recovery");
 }
 
+/* The ensemble's interval is the mixture's: at least as wide as the mean
+ * of its members' (equal only when they agree). */
+static void test_ensemble_mixture(void)
+{
+	double y[24], mean[3], lo[3], hi[3], levels[1] = {95}, width[3];
+	for (int t = 0; t < 24; t++)
+		y[t] = 50 + 2 * t + (t > 18 ? -12.0 * (t - 18) : 0) + (t % 2 ? 1.5 : -1.5);
+	static const enum forecast_method ms[3] = {FORECAST_DAMPED, FORECAST_THETA,
+						   FORECAST_ENSEMBLE};
+	for (int k = 0; k < 3; k++) {
+		struct forecast_spec spec = {.method = ms[k], .m = 1, .h = 3, .levels = levels,
+					     .nlevels = 1};
+		struct forecast_result r = {.mean = mean, .lo = lo, .hi = hi};
+		tap_is_int(forecast_series(y, 24, &spec, &r), 0, "%s forecasts",
+			   forecast_method_name(ms[k]));
+		width[k] = hi[2] - lo[2];
+	}
+	tap_ok(width[2] > (width[0] + width[1]) / 2, "ensemble 95%% interval %g wider than the "
+	       "members' mean %g", width[2], (width[0] + width[1]) / 2);
+}
+
 int main(void)
 {
+	test_ensemble_mixture();
 	test_seasonal_trend();
 	test_nonneg();
 	test_ses_constant();
