@@ -7,7 +7,9 @@
  * converted by the caller.  The library never prints or exits: functions
  * return 0, or -1 with errno set (EINVAL for arguments out of range, ENOMEM).
  *
- * Intervals are mean +- z * sd, with sd the model's forecast standard error
+ * Intervals are mean +- q * sd, with q the quantile of Student's t with
+ * the degrees of freedom the fit leaves (n - parameters; the normal's when
+ * unknown) and sd the model's forecast standard error
  * at each horizon: exact for the linear (additive-error, additive-component)
  * ETS classes and for naive/snaive/Theta, a documented first-order
  * approximation (relative error times the point forecast) for the
@@ -82,6 +84,9 @@ struct forecast_path {
 	double *sd;      /* [h] */
 	char name[40];   /* method used */
 	bool clip_zero;  /* lower bounds should not go below 0 */
+	int nparam;      /* parameters estimated, sigma included (0: intervals
+			    from the normal; else Student's t with n - nparam
+			    degrees of freedom) */
 };
 
 int forecast_naive(const double *y, size_t n, int h, struct forecast_path *p);
@@ -213,6 +218,11 @@ double forecast_nelder_mead(double (*f)(const double *x, void *ctx), void *ctx, 
 
 /* The standard normal quantile: z with P(Z <= z) = p, 0 < p < 1. */
 double forecast_qnorm(double p);
+
+/* Student's t quantile at p (0.5 < p < 1) with nu >= 1 degrees of
+ * freedom: exact for nu 1 and 2, else the Cornish-Fisher expansion in
+ * 1/nu about the normal quantile (Abramowitz & Stegun 26.7.5). */
+double forecast_qt(double p, double nu);
 
 /* ---- accuracy ---- */
 

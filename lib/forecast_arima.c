@@ -416,6 +416,7 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 	snprintf(p->name, sizeof p->name, "arima(%d,%d,%d)%s", best.p, d, best.q,
 		 best.constant ? (d == 0 ? " with mean" : " with drift") : "");
 	p->clip_zero = false;
+	p->nparam = best.p + best.q + (best.constant ? 1 : 0) + 1 + d;
 	rc = 0;
 out:
 	free(x);

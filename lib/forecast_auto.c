@@ -72,6 +72,7 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 		errno = ENOMEM;
 		return -1;
 	}
+	int nparam = 0;
 	for (int j = 0; j < h; j++)
 		p->mean[j] = 0, p->sd[j] = 0;
 	for (int k = 0; k < 2; k++) {
@@ -89,6 +90,8 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 			p->mean[j] += q.mean[j], p->sd[j] += q.sd[j];
 			sq[j] += q.mean[j] * q.mean[j] + q.sd[j] * q.sd[j];
 		}
+		if (q.nparam > nparam)
+			nparam = q.nparam;
 		members++;
 	}
 	free(buf);
@@ -109,6 +112,7 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 	free(sq);
 	strcpy(p->name, members == 2 ? "ensemble" : q.name);
 	p->clip_zero = false;
+	p->nparam = nparam;
 	return 0;
 }
 
@@ -147,6 +151,20 @@ static int run_method(enum forecast_method method, const double *y, size_t n, in
 	}
 	errno = EINVAL;
 	return -1;
+}
+
+double forecast_qt(double p, double nu)
+{
+	if (nu < 1.5)
+		return tan(M_PI * (p - 0.5));
+	if (nu < 2.5)
+		return (2 * p - 1) / sqrt(2 * p * (1 - p));
+	double z = forecast_qnorm(p), z2 = z * z;
+	double g1 = (z2 + 1) * z / 4;
+	double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+	double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+	double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+	return z + g1 / nu + g2 / (nu * nu) + g3 / (nu * nu * nu) + g4 / (nu * nu * nu * nu);
 }
 
 int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
@@ -196,7 +214,11 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 	}
 	snprintf(out->method, sizeof out->method, "%s", p.name);
 	for (int k = 0; k < spec->nlevels; k++) {
-		double z = forecast_qnorm(0.5 + spec->levels[k] / 200.0);
+		/* sigma is estimated: Student's t with the degrees of freedom
+		 * the fit leaves (the normal when unknown) */
+		double pk = 0.5 + spec->levels[k] / 200.0;
+		double nu = (double)n - p.nparam;
+		double z = p.nparam > 0 && nu >= 1 ? forecast_qt(pk, nu) : forecast_qnorm(pk);
 		for (int j = 0; j < h; j++) {
 			double lo = out->mean[j] - z * sd[j], hi = out->mean[j] + z * sd[j];
 			if ((p.clip_zero || spec->nonneg) && lo < 0)

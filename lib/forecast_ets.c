@@ -513,6 +513,7 @@ void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path
 	snprintf(p->name, sizeof p->name, "ets(%c,%s,%c)", e->error,
 		 e->trend == 'D' ? "Ad" : e->trend == 'A' ? "A" : "N", e->season);
 	p->clip_zero = false;
+	p->nparam = e->nparam;
 }
 
 int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *pattern,

@@ -176,6 +176,7 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 	}
 	strcpy(p->name, "theta");
 	p->clip_zero = false;
+	p->nparam = 4; /* alpha, level, drift, sigma */
 	free(x);
 	free(idx);
 	return 0;

@@ -32,12 +32,12 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'product\tcurrency\tperiod\tforecast\tlo90\thi90\tmethod' \
-		$'book\tUSD\t2025-07\t13.00\t0.00\t26.54\tnaive' \
-		$'book\tUSD\t2025-08\t13.00\t0.00\t32.15\tnaive' \
-		$'course\tJPY\t2025-07\t1400\t1151\t1649\tnaive' \
-		$'course\tJPY\t2025-08\t1400\t1047\t1753\tnaive' \
-		$'book\tEUR\t2025-07\t0.00\t0.00\t7.40\tnaive' \
-		$'book\tEUR\t2025-08\t0.00\t0.00\t10.47\tnaive')" ]
+		$'book\tUSD\t2025-07\t13.00\t0.00\t29.59\tnaive' \
+		$'book\tUSD\t2025-08\t13.00\t0.00\t36.46\tnaive' \
+		$'course\tJPY\t2025-07\t1400\t1094\t1706\tnaive' \
+		$'course\tJPY\t2025-08\t1400\t968\t1832\tnaive' \
+		$'book\tEUR\t2025-07\t0.00\t0.00\t9.59\tnaive' \
+		$'book\tEUR\t2025-08\t0.00\t0.00\t13.57\tnaive')" ]
 	[ -z "$stderr" ]
 }
 
@@ -46,10 +46,10 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'product\tcurrency\tperiod\tforecast\tlo90\thi90\tmethod' \
-		$'book\tUSD\t2025-07\t13.00\t0.00\t26.54\tnaive' \
-		$'book\tUSD\t2025-08\t13.00\t0.00\t32.15\tnaive' \
-		$'course\tJPY\t2025-07\t1400\t1151\t1649\tnaive' \
-		$'course\tJPY\t2025-08\t1400\t1047\t1753\tnaive' \
+		$'book\tUSD\t2025-07\t13.00\t0.00\t29.59\tnaive' \
+		$'book\tUSD\t2025-08\t13.00\t0.00\t36.46\tnaive' \
+		$'course\tJPY\t2025-07\t1400\t1094\t1706\tnaive' \
+		$'course\tJPY\t2025-08\t1400\t968\t1832\tnaive' \
 		$'book\tEUR\t2025-03\t9.00\t\t\tnaive' \
 		$'book\tEUR\t2025-04\t9.00\t\t\tnaive')" ]
 	[ "$stderr" = 'tally-forecast: series "book/EUR": only 1 period: naive forecast without intervals' ]
@@ -65,12 +65,12 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 		$'old\t2025-02\t7.00\t\t\t\t' \
 		$'old\t2025-03\t0.00\t\t\t\t' \
 		$'old\t2025-04\t0.00\t\t\t\t' \
-		$'old\t2025-05\t\t0.00\t0.00\t5.39\tnaive' \
+		$'old\t2025-05\t\t0.00\t0.00\t6.88\tnaive' \
 		$'new\t2025-01\t1.00\t\t\t\t' \
 		$'new\t2025-02\t0.00\t\t\t\t' \
 		$'new\t2025-03\t0.00\t\t\t\t' \
 		$'new\t2025-04\t2.00\t\t\t\t' \
-		$'new\t2025-05\t\t2.00\t0.35\t3.65\tnaive')" ]
+		$'new\t2025-05\t\t2.00\t0.00\t4.11\tnaive')" ]
 	[ -z "$stderr" ]
 }
 
@@ -85,20 +85,20 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 		$'book\tUSD\t2025-04\t0.00\t\t\t\t' \
 		$'book\tUSD\t2025-05\t14.25\t\t\t\t' \
 		$'book\tUSD\t2025-06\t13.00\t\t\t\t' \
-		$'book\tUSD\t2025-07\t\t13.00\t2.45\t23.55\tnaive' \
+		$'book\tUSD\t2025-07\t\t13.00\t0.85\t25.15\tnaive' \
 		$'course\tJPY\t2025-01\t1000\t\t\t\t' \
 		$'course\tJPY\t2025-02\t1200\t\t\t\t' \
 		$'course\tJPY\t2025-03\t1100\t\t\t\t' \
 		$'course\tJPY\t2025-04\t1300\t\t\t\t' \
 		$'course\tJPY\t2025-05\t1250\t\t\t\t' \
 		$'course\tJPY\t2025-06\t1400\t\t\t\t' \
-		$'course\tJPY\t2025-07\t\t1400\t1206\t1594\tnaive' \
+		$'course\tJPY\t2025-07\t\t1400\t1176\t1624\tnaive' \
 		$'book\tEUR\t2025-02\t9.00\t\t\t\t' \
 		$'book\tEUR\t2025-03\t0.00\t\t\t\t' \
 		$'book\tEUR\t2025-04\t0.00\t\t\t\t' \
 		$'book\tEUR\t2025-05\t0.00\t\t\t\t' \
 		$'book\tEUR\t2025-06\t0.00\t\t\t\t' \
-		$'book\tEUR\t2025-07\t\t0.00\t0.00\t5.77\tnaive')" ]
+		$'book\tEUR\t2025-07\t\t0.00\t0.00\t6.90\tnaive')" ]
 }
 
 @test "auto on a short regular series, from stdin" {
@@ -106,15 +106,15 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
-		$'2024-09\t11.27\t9.26\t13.29\t8.20\t14.35\tensemble' \
-		$'2024-10\t11.81\t9.39\t14.23\t8.11\t15.51\tensemble')" ]
+		$'2024-09\t11.27\t8.32\t14.23\t4.52\t18.03\tensemble' \
+		$'2024-10\t11.81\t8.25\t15.37\t3.68\t19.93\tensemble')" ]
 	[ -z "$stderr" ]
 }
 
 @test "auto with negative values: no multiplicative model, still a forecast" {
 	run --separate-stderr tally-forecast -n 1 "$F/negative.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'2026-01\t6.77\t0.82\t12.72\t-2.33\t15.87\tensemble' ]
+	[ "${lines[1]}" = $'2026-01\t6.77\t0.09\t13.45\t-4.59\t18.13\tensemble' ]
 }
 
 @test "auto on an intermittent series uses TSB, bounds clipped at zero" {
@@ -128,8 +128,8 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
-		$'2026-01\t2.94\t1.97\t3.91\t1.46\t4.43\tarima(1,1,0) with drift' \
-		$'2026-02\t9.81\t8.84\t10.78\t8.33\t11.30\tarima(1,1,0) with drift')" ]
+		$'2026-01\t2.94\t1.88\t4.00\t1.19\t4.69\tarima(1,1,0) with drift' \
+		$'2026-02\t9.81\t8.75\t10.87\t8.06\t11.56\tarima(1,1,0) with drift')" ]
 	[ -z "$stderr" ]
 }
 
@@ -151,7 +151,7 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 @test "too short for the method: a fallback, and a warning naming what was used" {
 	run --separate-stderr tally-forecast --value units -n 1 --period quarter --until 2024-09-30 "$F/units.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'2024-Q4\t21.33\t16.14\t26.53\t13.39\t29.28\tmean' ]
+	[ "${lines[1]}" = $'2024-Q4\t21.33\t8.85\t33.81\t0.00\t72.86\tmean' ]
 	[ "$stderr" = "tally-forecast: 3 periods, too few for auto: used mean" ]
 }
 
@@ -289,7 +289,7 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 		$'JPY\t2025-01\t10\t\t\t\t' \
 		$'JPY\t2025-02\t10\t\t\t\t' \
 		$'JPY\t2025-03\t30\t\t\t\t' \
-		$'JPY\t2025-04\t\t30\t12\t48\tnaive')" ]
+		$'JPY\t2025-04\t\t30\t3\t57\tnaive')" ]
 	[ "$stderr" = "tally-forecast: passed over 1 row not forecast (payout 1)" ]
 }
 
@@ -299,11 +299,11 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'kind\tproduct\tcurrency\tperiod\tforecast\tlo80\thi80\tmethod' \
-		$'sale\tbook\tJPY\t2025-04\t30\t17\t43\tnaive' \
-		$'payout\t\tJPY\t2025-04\t0\t-136\t136\tnaive')" ]
+		$'sale\tbook\tJPY\t2025-04\t30\t11\t49\tnaive' \
+		$'payout\t\tJPY\t2025-04\t0\t-200\t200\tnaive')" ]
 	[ "$stderr" = "tally-forecast: passed over 1 row not forecast (refund 1)" ]
 	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --by kind,product --kinds sale,payout "$T/in.tsv"
-	[ "${lines[1]}" = $'sale\tbook\tJPY\t2025-04\t30\t17\t43\tnaive' ]
+	[ "${lines[1]}" = $'sale\tbook\tJPY\t2025-04\t30\t11\t49\tnaive' ]
 }
 
 @test "a value column that is not money is a plain number, not in the currency's digits" {
@@ -312,10 +312,10 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \
 		$'currency\tperiod\tforecast\tlo80\thi80\tmethod' \
-		$'JPY\t2025-04\t3.00\t1.19\t4.81\tnaive')" ]
+		$'JPY\t2025-04\t3.00\t0.33\t5.67\tnaive')" ]
 	run --separate-stderr tally-forecast -n 1 --method naive --level 80 --value quantity --money "$T/in.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'JPY\t2025-04\t3\t1\t5\tnaive' ]
+	[ "${lines[1]}" = $'JPY\t2025-04\t3\t0\t6\tnaive' ]
 }
 
 @test "bad: --money without a currency column" {
@@ -361,7 +361,7 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 @test "--allow-negative: net after refunds may be forecast below 0" {
 	run --separate-stderr tally-forecast -n 1 --allow-negative --level 80 "$F/band-refunds.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'USD\t2025-07\t-334.82\t-740.29\t70.66\ttheta' ]
+	[ "${lines[1]}" = $'USD\t2025-07\t-334.82\t-931.41\t261.78\ttheta' ]
 }
 
 @test "a plain series that goes negative is not floored at 0" {
@@ -425,7 +425,7 @@ INCOMPLETE_IN() {
 	INCOMPLETE_IN >"$T/in.tsv"
 	run --separate-stderr tally-forecast -n 1 --level 80 --method naive --until 2025-05-31 "$T/in.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'USD\t2025-06\t20.00\t0.78\t39.22\tnaive' ]
+	[ "${lines[1]}" = $'USD\t2025-06\t20.00\t0.00\t43.00\tnaive' ]
 	[ -z "$stderr" ]
 	run --separate-stderr tally-forecast -n 1 --level 80 --method naive --until 2025-04-30 "$T/in.tsv"
 	[ "${lines[1]}" = $'USD\t2025-05\t50.00\t50.00\t50.00\tnaive' ]
@@ -467,8 +467,8 @@ INCOMPLETE_IN() {
 	run --separate-stderr tally-forecast --by payee -n 1 --method naive --level 80 "$F/allocations.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'payee\tcurrency\tperiod\tforecast\tlo80\thi80\tmethod' \
-		$'ana\tUSD\t2025-03\t30.00\t0.00\t68.45\tnaive' \
-		$'bo\tUSD\t2025-03\t20.00\t0.00\t45.63\tnaive')" ]
+		$'ana\tUSD\t2025-03\t30.00\t0.00\t122.33\tnaive' \
+		$'bo\tUSD\t2025-03\t20.00\t0.00\t81.55\tnaive')" ]
 	run --separate-stderr tally-forecast --by payee --value net "$F/allocations.tsv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-forecast: $F/allocations.tsv: an allocations stream is forecast on amount (each payee's share); column \"net\" repeats the sale's figure for every payee" ]

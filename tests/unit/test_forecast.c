@@ -167,6 +167,13 @@ static void test_score(void)
 	tap_near(s.bias, -5, 1e-12, "scaled bias (negative: under-forecast)");
 	tap_near(forecast_qnorm(0.975), 1.959963984540054, 1e-12, "normal quantile at 0.975");
 	tap_near(forecast_qnorm(0.9), 1.2815515655446004, 1e-12, "normal quantile at 0.9");
+	/* t quantiles from the tables */
+	tap_near(forecast_qt(0.975, 1), 12.706204736, 1e-9, "t quantile, 1 df (exact)");
+	tap_near(forecast_qt(0.975, 2), 4.302652730, 1e-9, "t quantile, 2 df (exact)");
+	tap_near(forecast_qt(0.975, 3), 3.182446305, 2e-3, "t quantile, 3 df");
+	tap_near(forecast_qt(0.975, 5), 2.570581836, 1e-4, "t quantile, 5 df");
+	tap_near(forecast_qt(0.9, 14), 1.345030374, 1e-5, "t quantile at 0.9, 14 df");
+	tap_near(forecast_qt(0.975, 30), 2.042272456, 1e-6, "t quantile, 30 df");
 }
 
 static void test_series_fallbacks(void)
