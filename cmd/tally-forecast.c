@@ -33,7 +33,7 @@ static const char usage_text[] =
 	"                      [--period month|quarter|week|day|year] [--horizon N]\n"
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
 	"                      [--backtest H] [--align input|series] [--kinds LIST]\n"
-	"                      [--money] [FILE...]\n"
+	"                      [--money] [--allow-negative] [--until DATE] [FILE...]\n"
 	"       tally-forecast --help | --version\n";
 
 static noreturn void usage(FILE *fp, int status)
@@ -78,7 +78,45 @@ struct options {
 	size_t nkinds;
 	char *kinds_buf;     /* --kinds, or KINDS_DEFAULT, copied (owned) */
 	bool money;          /* the value column is money (digits from currency) */
+	bool allow_negative; /* forecasts may go below 0 (net after refunds) */
+	bool has_until;      /* --until given: the data are complete up to until */
+	int64_t until;       /* --until's day */
 };
+
+/* The latest row time of each period of the input (for telling an
+ * incomplete last period), from period index lat_first on. */
+static int64_t *latest;
+static int64_t lat_first;
+static size_t lat_len;
+static bool stamped = true; /* every row dated at the start of its period */
+static bool lat_off;        /* the input spans too many periods to track */
+static long after_until;    /* rows dated after --until, left out */
+
+static void note_latest(struct period p, int64_t t)
+{
+	if (t != period_start(p))
+		stamped = false;
+	if (lat_len == 0) {
+		lat_first = p.index;
+	} else if (p.index < lat_first) {
+		size_t shift = (size_t)(lat_first - p.index);
+		latest = xrealloc(latest, (lat_len + shift) * sizeof *latest);
+		memmove(latest + shift, latest, lat_len * sizeof *latest);
+		for (size_t i = 0; i < shift; i++)
+			latest[i] = INT64_MIN;
+		lat_len += shift;
+		lat_first = p.index;
+	}
+	size_t at = (size_t)(p.index - lat_first);
+	if (at >= lat_len) {
+		latest = xrealloc(latest, (at + 1) * sizeof *latest);
+		for (size_t i = lat_len; i <= at; i++)
+			latest[i] = INT64_MIN;
+		lat_len = at + 1;
+	}
+	if (t > latest[at])
+		latest[at] = t;
+}
 
 /* Rows passed over (a kind not counted), per kind, for the closing note. */
 static struct kinds_tally passed;
@@ -296,12 +334,20 @@ static void read_rows(struct tsv_reader *r, struct options *o, const char *value
 		int64_t t;
 		if (date_parse(df->s, df->len, &t) < 0)
 			bad_field(r, date_name, "is not a date");
+		if (o->has_until && t >= o->until + 86400) {
+			after_until++;
+			continue;
+		}
 		struct period p = period_of(t, o->kind);
 		struct series *s = group_of(r, o, digits);
 		long at = series_slot(s, p.index);
 		if (at < 0)
 			diag_die_at(EXIT_DATA, r->file, r->line,
 				    "%sspans more than %d periods", s->label, MAX_SPAN);
+		if (lat_len && (p.index - lat_first >= MAX_SPAN || lat_first - p.index >= MAX_SPAN))
+			lat_off = true; /* too long to tell (the span check below says so) */
+		if (!lat_off)
+			note_latest(p, t);
 		if (digits >= 0) {
 			int64_t v;
 			int st = money_parse(vf->s, vf->len, &v);
@@ -418,6 +464,23 @@ static int season_of(enum period_kind k)
 	return 1;
 }
 
+/* Whether the forecasts of y[0..n) are floored at 0 (--allow-negative:
+ * never): a series that was never negative, and revenue with some refunds
+ * (a money column whose total is positive, the refund-heavy month of a
+ * band included); a series mostly negative (payouts, costs) is not. */
+static bool nonneg_series(const struct options *o, const double *y, size_t n)
+{
+	if (o->allow_negative)
+		return false;
+	bool negative = false;
+	double total = 0;
+	for (size_t t = 0; t < n; t++) {
+		negative = negative || y[t] < 0;
+		total += y[t];
+	}
+	return !negative || (o->money && total > 0);
+}
+
 static void fit_or_die(const double *y, size_t n, struct forecast_spec *spec,
 		       struct forecast_result *res)
 {
@@ -425,17 +488,61 @@ static void fit_or_die(const double *y, size_t n, struct forecast_spec *spec,
 		diag_die(EXIT_DATA, "cannot forecast: %s", strerror(errno));
 }
 
-static void warn_fallback(const struct series *s, size_t n, const struct options *o,
+/* Series too short for the method asked, for one line at the end of the
+ * run (one line per series would bury the output of a large input). */
+static struct {
+	size_t count;       /* series that fell back */
+	size_t min_n, max_n; /* their lengths */
+	char first[160];    /* the first one's message */
+	char used[40];      /* what the first one used */
+	bool mixed;         /* not all used the same method */
+} short_series;
+
+static void note_fallback(const struct series *s, size_t n, const struct options *o,
 			  const struct forecast_result *res)
 {
 	if (!res->fallback)
 		return;
-	if (n == 1)
-		diag_warn("%sonly 1 period: %s forecast without intervals", s->label,
-			  res->method);
+	if (short_series.count == 0) {
+		if (n == 1)
+			snprintf(short_series.first, sizeof short_series.first,
+				 "%sonly 1 period: %s forecast without intervals", s->label,
+				 res->method);
+		else
+			snprintf(short_series.first, sizeof short_series.first,
+				 "%s%zu periods, too few for %s: used %s", s->label, n,
+				 forecast_method_name(o->method), res->method);
+		snprintf(short_series.used, sizeof short_series.used, "%s", res->method);
+		short_series.min_n = short_series.max_n = n;
+	} else if (strcmp(short_series.used, res->method) != 0) {
+		short_series.mixed = true;
+	}
+	if (n < short_series.min_n)
+		short_series.min_n = n;
+	if (n > short_series.max_n)
+		short_series.max_n = n;
+	short_series.count++;
+}
+
+/* The one line about short series, when any. */
+static void report_fallback(const struct options *o)
+{
+	if (short_series.count == 0)
+		return;
+	if (short_series.count == 1) {
+		diag_warn("%s", short_series.first);
+		return;
+	}
+	char span[48];
+	if (short_series.min_n == short_series.max_n)
+		snprintf(span, sizeof span, "%zu", short_series.min_n);
 	else
-		diag_warn("%s%zu periods, too few for %s: used %s", s->label, n,
-			  forecast_method_name(o->method), res->method);
+		snprintf(span, sizeof span, "%zu to %zu", short_series.min_n, short_series.max_n);
+	diag_warn("%zu series have %s periods, too few for %s: used %s "
+		  "(naive without intervals for 1 period, the mean for 2 or 3)",
+		  short_series.count, span,
+		  forecast_method_name(o->method),
+		  short_series.mixed ? "simpler methods" : short_series.used);
 }
 
 static void forecast_all(struct tsv_writer *w, const struct options *o)
@@ -451,8 +558,9 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 		size_t n;
 		double *y = series_values(s, o, &n);
 		struct forecast_result res = {.mean = mean, .lo = lo, .hi = hi};
+		spec.nonneg = nonneg_series(o, y, n);
 		fit_or_die(y, n, &spec, &res);
-		warn_fallback(s, n, o, &res);
+		note_fallback(s, n, o, &res);
 		if (o->history)
 			for (size_t t = 0; t < n; t++) {
 				put_keys(w, o, s);
@@ -492,35 +600,96 @@ static void put_score(struct tsv_writer *w, double v)
 		tsv_put(w, "", 0);
 }
 
+/* The figures --backtest prints, each for the method and the two
+ * benchmarks beside it. */
+#define BT_FIGS 4  /* smape, mase, rmsse, bias */
+#define BT_REFS 3  /* the method, naive, snaive */
+
+struct bt_sums {
+	double sum[BT_FIGS][BT_REFS];
+	size_t cnt[BT_FIGS][BT_REFS];
+};
+
+static void bt_add(struct bt_sums *b, int ref, const struct forecast_score *sc)
+{
+	double v[BT_FIGS] = {sc->smape, sc->mase, sc->rmsse, sc->bias};
+	for (int i = 0; i < BT_FIGS; i++)
+		if (isfinite(v[i]))
+			b->sum[i][ref] += v[i], b->cnt[i][ref]++;
+}
+
+static double bt_mean(const struct bt_sums *b, int fig, int ref)
+{
+	return b->cnt[fig][ref] ? b->sum[fig][ref] / b->cnt[fig][ref] : NAN;
+}
+
+static void bt_put(struct tsv_writer *w, const struct bt_sums *b)
+{
+	for (int i = 0; i < BT_FIGS; i++)
+		for (int r = 0; r < BT_REFS; r++)
+			put_score(w, bt_mean(b, i, r));
+}
+
+/* Score the forecast of y[k..k+steps) from y[0..k) by method into b's ref. */
+static void bt_origin(const double *y, size_t k, int steps, enum forecast_method method,
+		      struct forecast_spec *spec, double *mean, struct bt_sums *b, int ref,
+		      char *name)
+{
+	spec->method = method;
+	spec->h = steps;
+	struct forecast_result res = {.mean = mean};
+	fit_or_die(y, k, spec, &res);
+	if (name)
+		snprintf(name, 40, "%s", res.method);
+	struct forecast_score sc;
+	forecast_score(y, k, spec->m, y + k, mean, steps, &sc);
+	bt_add(b, ref, &sc);
+}
+
+/* The line saying whether the method beat naive and seasonal naive on
+ * sMAPE and MASE (lower is better; a figure that cannot be computed
+ * does not count). */
+static void bt_verdict(const struct options *o, const struct bt_sums *b, const char *what)
+{
+	const char *name = forecast_method_name(o->method);
+	double s = bt_mean(b, 0, 0), sn = bt_mean(b, 0, 1), ss = bt_mean(b, 0, 2);
+	double m = bt_mean(b, 1, 0), mn = bt_mean(b, 1, 1), ms = bt_mean(b, 1, 2);
+	if (isnan(s))
+		return;
+	bool beat_s = s < sn && s < ss, beat_m = isnan(m) || (m < mn && m < ms);
+	char mase[96] = "";
+	if (!isnan(m))
+		snprintf(mase, sizeof mase, ", MASE %.3f against %.3f and %.3f", m, mn, ms);
+	diag_warn("backtest%s: %s %s naive and snaive (sMAPE %.3f against %.3f and %.3f%s)",
+		  what, name,
+		  beat_s && beat_m ? "beat" : !beat_s && !beat_m ? "did not beat" : "did not always beat",
+		  s, sn, ss, mase);
+}
+
 /* Rolling origin: for each origin k in the last H periods, fit y[0..k)
- * and score the forecasts of y[k..min(k+H, n)). */
+ * and score the forecasts of y[k..min(k+H, n)), by the method and by
+ * naive and snaive beside it. */
 static void backtest_all(struct tsv_writer *w, const struct options *o)
 {
 	int H = o->backtest;
 	double *mean = xmalloc((size_t)H * sizeof *mean);
-	struct forecast_spec spec = {.method = o->method, .m = season_of(o->kind), .h = H};
-	double tot[4] = {0};
-	size_t cnt[4] = {0}, origins_all = 0;
+	struct forecast_spec spec = {.m = season_of(o->kind)};
+	struct bt_sums tot = {0};
+	size_t origins_all = 0;
 	for (size_t g = 0; g < ngroups; g++) {
 		const struct series *s = &groups[g];
 		size_t n;
 		double *y = series_values(s, o, &n);
-		double sum[4] = {0};
-		size_t c[4] = {0}, origins = 0;
+		struct bt_sums one = {0};
+		size_t origins = 0;
 		char method[40] = "";
 		size_t start = n > (size_t)H ? n - (size_t)H : 1;
 		for (size_t k = start; k < n; k++) {
 			int steps = (int)(n - k) < H ? (int)(n - k) : H;
-			spec.h = steps;
-			struct forecast_result res = {.mean = mean};
-			fit_or_die(y, k, &spec, &res);
-			snprintf(method, sizeof method, "%s", res.method);
-			struct forecast_score sc;
-			forecast_score(y, k, spec.m, y + k, mean, steps, &sc);
-			double v[4] = {sc.smape, sc.mase, sc.rmsse, sc.bias};
-			for (int i = 0; i < 4; i++)
-				if (isfinite(v[i]))
-					sum[i] += v[i], c[i]++;
+			spec.nonneg = nonneg_series(o, y, k);
+			bt_origin(y, k, steps, o->method, &spec, mean, &one, 0, method);
+			bt_origin(y, k, steps, FORECAST_NAIVE, &spec, mean, &one, 1, NULL);
+			bt_origin(y, k, steps, FORECAST_SNAIVE, &spec, mean, &one, 2, NULL);
 			origins++;
 		}
 		if (origins == 0)
@@ -528,14 +697,15 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 				  n == 1 ? "" : "s");
 		put_keys(w, o, s);
 		tsv_put_int(w, (long long)origins);
-		for (int i = 0; i < 4; i++) {
-			double v = c[i] ? sum[i] / c[i] : NAN;
-			put_score(w, v);
-			if (isfinite(v))
-				tot[i] += v, cnt[i]++;
-		}
+		bt_put(w, &one);
 		tsv_put_str(w, method);
 		tsv_end_row(w);
+		for (int i = 0; i < BT_FIGS; i++)
+			for (int r = 0; r < BT_REFS; r++) {
+				double v = bt_mean(&one, i, r);
+				if (isfinite(v))
+					tot.sum[i][r] += v, tot.cnt[i][r]++;
+			}
 		origins_all += origins;
 		free(y);
 	}
@@ -543,11 +713,11 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		for (size_t k = 0; k < o->nkeys; k++)
 			tsv_put_str(w, "*");
 		tsv_put_int(w, (long long)origins_all);
-		for (int i = 0; i < 4; i++)
-			put_score(w, cnt[i] ? tot[i] / cnt[i] : NAN);
+		bt_put(w, &tot);
 		tsv_put_str(w, forecast_method_name(o->method));
 		tsv_end_row(w);
 	}
+	bt_verdict(o, &tot, ngroups > 1 ? " (mean over the series)" : "");
 	free(mean);
 }
 
@@ -556,8 +726,10 @@ static void put_header(struct tsv_writer *w, const struct options *o)
 	for (size_t k = 0; k < o->nkeys; k++)
 		tsv_put_str(w, o->key_names[k]);
 	if (o->backtest) {
-		static const char *const cols[] = {"origins", "smape", "mase", "rmsse", "bias",
-						   "method"};
+		static const char *const cols[] = {
+			"origins",     "smape",        "smape_naive", "smape_snaive", "mase",
+			"mase_naive",  "mase_snaive",  "rmsse",       "rmsse_naive",  "rmsse_snaive",
+			"bias",        "bias_naive",   "bias_snaive", "method"};
 		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
 			tsv_put_str(w, cols[i]);
 	} else {
@@ -591,6 +763,116 @@ static void free_groups(const struct options *o)
 	free(joined_len);
 	free(slots);
 	free(key_buf);
+	free(latest);
+}
+
+/* Whether the comma-separated list holds name. */
+static bool list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; p && *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == len && memcmp(p, name, len) == 0)
+			return true;
+		p += l + (p[l] == ',');
+	}
+	return false;
+}
+
+/* The value column to read.  An allocations stream (tally-split's
+ * output: payee and amount columns) holds each sale once per payee, so its
+ * net or gross summed double counts: it is forecast per payee on amount
+ * (--by payee) or refused.  Dies with status 1 when refused. */
+static const char *check_allocations(const struct tsv_reader *r, const char *by,
+				     const char *value_name)
+{
+	if (tsv_col(r, "payee") < 0 || tsv_col(r, "amount") < 0)
+		return value_name ? value_name : "net";
+	if (!list_has(by, "payee"))
+		diag_die(EXIT_DATA,
+			 "%s: an allocations stream (payee and amount columns) has each sale "
+			 "once per payee, so its totals double count: forecast each payee's "
+			 "share with --by payee",
+			 r->file);
+	if (value_name && strcmp(value_name, "amount") != 0)
+		diag_die(EXIT_DATA,
+			 "%s: an allocations stream is forecast on amount (each payee's share); "
+			 "column \"%s\" repeats the sale's figure for every payee",
+			 r->file, value_name);
+	return "amount";
+}
+
+/* The days from the latest row of period index i to the period's last day. */
+static int64_t gap_days(enum period_kind kind, int64_t i)
+{
+	struct period p = {.kind = kind, .index = i};
+	int64_t t = latest[i - lat_first];
+	return (period_end(p) - 1) / 86400 - t / 86400;
+}
+
+/* Whether the input's last period is incomplete.  With --until: when the
+ * day is not the period's last day.  Otherwise, for rows dated by day
+ * (not every row at the start of its period), at least two earlier
+ * periods with rows, and rows steady enough that every earlier period's
+ * latest row falls in the last quarter of it: when the last period's
+ * latest row is further from its end than that of every earlier period
+ * (run mid-month, the month so far ends days before its end, which
+ * complete months do not). */
+static bool last_incomplete(const struct options *o, char *why, size_t cap)
+{
+	char day[DATE_BUF];
+	if (o->has_until) {
+		struct period p = period_of(o->until, o->kind);
+		date_format_day(day, o->until);
+		snprintf(why, cap, "--until %s is before its end", day);
+		return p.index == input_end && o->until + 86400 < period_end(p);
+	}
+	if (stamped || lat_off || lat_len == 0 || input_end != lat_first + (int64_t)lat_len - 1)
+		return false;
+	int64_t last_gap = gap_days(o->kind, input_end), max_gap = -1;
+	int earlier = 0;
+	for (int64_t i = lat_first; i < input_end; i++)
+		if (latest[i - lat_first] != INT64_MIN) {
+			struct period p = {.kind = o->kind, .index = i};
+			int64_t g = gap_days(o->kind, i);
+			if (4 * g * 86400 > period_end(p) - period_start(p))
+				return false; /* rows too sparse to tell */
+			if (g > max_gap)
+				max_gap = g;
+			earlier++;
+		}
+	date_format_day(day, latest[input_end - lat_first]);
+	snprintf(why, cap, "its rows end %s, %lld day%s before its end; earlier ones end "
+		 "at most %lld day%s before theirs", day, (long long)last_gap,
+		 last_gap == 1 ? "" : "s", (long long)max_gap, max_gap == 1 ? "" : "s");
+	return earlier >= 2 && last_gap > max_gap;
+}
+
+/* Leave out an incomplete last period (one line on stderr), unless a
+ * series has nothing else. */
+static void drop_incomplete(const struct options *o)
+{
+	char why[160], per[DATE_BUF];
+	if (after_until)
+		diag_warn("left out %ld row%s dated after --until", after_until,
+			  after_until == 1 ? "" : "s");
+	if (ngroups == 0 || !last_incomplete(o, why, sizeof why))
+		return;
+	struct period p = {.kind = o->kind, .index = input_end};
+	period_format(per, p);
+	for (size_t g = 0; g < ngroups; g++)
+		if (groups[g].first == input_end) {
+			diag_warn("the last %s, %s, looks incomplete (%s): kept, as %sit has "
+				  "no earlier period", period_kind_name(o->kind), per, why,
+				  groups[g].label);
+			return;
+		}
+	for (size_t g = 0; g < ngroups; g++)
+		if (groups[g].first + (int64_t)groups[g].len - 1 == input_end)
+			groups[g].len--;
+	input_end--;
+	diag_warn("the last %s, %s, looks incomplete (%s): left out; --until DATE says "
+		  "how far the data go", period_kind_name(o->kind), per, why);
 }
 
 /* ---- options ---- */
@@ -680,6 +962,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"align", required_argument, NULL, 'A'},
+		{"allow-negative", no_argument, NULL, 'N'},
 		{"backtest", required_argument, NULL, 'B'},
 		{"by", required_argument, NULL, 'b'},
 		{"date", required_argument, NULL, 'd'},
@@ -691,13 +974,14 @@ int main(int argc, char **argv)
 		{"method", required_argument, NULL, 'm'},
 		{"money", no_argument, NULL, 'M'},
 		{"period", required_argument, NULL, 'p'},
+		{"until", required_argument, NULL, 'U'},
 		{"value", required_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
 			    .levels = {80, 95}, .nlevels = 2, .decimals = 2};
-	const char *value_name = "net", *date_name = "date", *kinds = NULL;
+	const char *value_name = NULL, *date_name = "date", *kinds = NULL;
 	char *by = NULL; /* the --by lists joined by commas (owned) */
 	bool force_money = false;
 	int c;
@@ -717,6 +1001,22 @@ int main(int argc, char **argv)
 				exit(EXIT_USAGE);
 			}
 			break;
+		case 'N':
+			o.allow_negative = true;
+			break;
+		case 'U': {
+			once("--until");
+			bool has_time;
+			if (date_parse_ex(optarg, strlen(optarg), &o.until, &has_time) < 0 ||
+			    has_time) {
+				char q[128];
+				diag_warn("--until: %s is not a date (YYYY-MM-DD)",
+					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
+				exit(EXIT_USAGE);
+			}
+			o.has_until = true;
+			break;
+		}
 		case 'B':
 			once("--backtest");
 			o.backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON);
@@ -805,6 +1105,7 @@ int main(int argc, char **argv)
 			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
 		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
 	}
+	value_name = check_allocations(&r, by, value_name);
 	o.value_col = tsv_col_or_die(&r, value_name);
 	o.date_col = tsv_col_or_die(&r, date_name);
 	o.currency_col = tsv_col(&r, "currency");
@@ -852,6 +1153,8 @@ int main(int argc, char **argv)
 					 "(--align series ends each series at its own last period)",
 					 groups[g].label, MAX_SPAN);
 
+	drop_incomplete(&o);
+
 	struct tsv_writer w;
 	tsv_writer_init(&w, out_stdout());
 	put_header(&w, &o);
@@ -859,6 +1162,7 @@ int main(int argc, char **argv)
 		backtest_all(&w, &o);
 	else
 		forecast_all(&w, &o);
+	report_fallback(&o);
 	report_passed();
 	free_groups(&o);
 	free(o.kinds_buf);

@@ -7,7 +7,9 @@
  * converted by the caller.  The library never prints or exits: functions
  * return 0, or -1 with errno set (EINVAL for arguments out of range, ENOMEM).
  *
- * Intervals are mean +- z * sd, with sd the model's forecast standard error
+ * Intervals are mean +- q * sd, with q the quantile of Student's t with
+ * the degrees of freedom the fit leaves (n - parameters; the normal's when
+ * unknown) and sd the model's forecast standard error
  * at each horizon: exact for the linear (additive-error, additive-component)
  * ETS classes and for naive/snaive/Theta, a documented first-order
  * approximation (relative error times the point forecast) for the
@@ -48,6 +50,9 @@ struct forecast_spec {
 	int h;                       /* horizon, >= 1 */
 	const double *levels;        /* interval levels in percent, each in (0,100) */
 	int nlevels;                 /* how many levels (0: no intervals) */
+	bool nonneg;                 /* the quantity cannot go below 0: the forecast
+					distribution is censored at 0 (mean and bounds
+					floored at 0) */
 };
 
 /* What comes back.  The caller owns all buffers. */
@@ -79,6 +84,9 @@ struct forecast_path {
 	double *sd;      /* [h] */
 	char name[40];   /* method used */
 	bool clip_zero;  /* lower bounds should not go below 0 */
+	int nparam;      /* parameters estimated, sigma included (0: intervals
+			    from the normal; else Student's t with n - nparam
+			    degrees of freedom) */
 };
 
 int forecast_naive(const double *y, size_t n, int h, struct forecast_path *p);
@@ -93,13 +101,15 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 			  struct forecast_path *p);
 
 /* The standard Theta method (as R forecast's thetaf): when m > 1, n >= 2m
- * and the 90% ACF test says seasonal, classical multiplicative
- * decomposition; SES by maximum likelihood on the adjusted series; drift =
+ * and the seasonal test says seasonal, classical decomposition
+ * (multiplicative, additive when y has zeros or negatives); SES by maximum likelihood on the adjusted series; drift =
  * half the slope of the linear trend; reseasonalised. */
 int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* Whether y looks seasonal at lag m: |r_m| > 1.645 * sqrt((1 + 2 sum_{k<m}
- * r_k^2) / n), the 90% test thetaf uses.  False when m < 2 or n < 2m. */
+ * r_k^2) / n), the 90% test thetaf uses, on y or, failing that, on its
+ * first differences (a trend inflates the limit on y itself).  False when
+ * m < 2 or n < 2m (two full seasons at least). */
 bool forecast_seasonal_test(const double *y, size_t n, int m);
 
 /* Classical multiplicative decomposition: seasonal indices idx[0..m)
@@ -107,17 +117,25 @@ bool forecast_seasonal_test(const double *y, size_t n, int m);
  * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */
 int forecast_decompose_mult(const double *y, size_t n, int m, double *idx);
 
-/* Seasonally adjust y[0..n) into x[0..n) the way Theta does: when y is
- * all positive and the 90% test finds seasonality of period m, divide by
- * the classical multiplicative indices (left in idx[0..m)) and return
- * true; otherwise copy y and return false. */
-bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx);
+/* Classical additive decomposition: idx[0..m) normalised to mean 0.
+ * Needs n >= 2m; works with zeros and negative values. */
+int forecast_decompose_add(const double *y, size_t n, int m, double *idx);
+
+/* Seasonally adjust y[0..n) into x[0..n) the way Theta and ARIMA do: when
+ * the seasonal test finds seasonality of period m, divide by the classical
+ * multiplicative indices when y is all positive, else subtract the
+ * additive ones (indices left in idx[0..m)); returns 'M' or 'A', or 0 (x
+ * a copy of y) when not seasonal. */
+int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx);
+
+/* Put season s back on a forecast (mean, sd) adjusted by kind 'M' (times
+ * s, sd too) or 'A' (plus s); kind 0 leaves them. */
+void forecast_reseasonalise(int kind, double s, double *mean, double *sd);
 
 /* Automatic ARIMA (Hyndman & Khandakar 2008, non-seasonal part): when
- * m > 1 and the 90% ACF test says seasonal (positive y only), the series
- * is first adjusted by classical multiplicative decomposition, as Theta
- * does, and the forecasts reseasonalised; the differencing d (0..2) by
- * successive KPSS tests at 5%; then a stepwise search over ARMA(p, q),
+ * m > 1 and the seasonal test says seasonal, the series is first
+ * adjusted by classical decomposition, as Theta does, and the forecasts
+ * reseasonalised; the differencing d (0..2) by forecast_kpss_ndiffs; then a stepwise search over ARMA(p, q),
  * p + q <= 5, with and without a constant (mean for d = 0, drift for
  * d = 1), each fitted by conditional sum of squares and compared by
  * AICc; models with a root within 1.01 of the unit circle are rejected.
@@ -127,8 +145,9 @@ bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, doubl
 int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* The number of differences (0, 1 or 2) that successive KPSS tests of
- * level stationarity at 5% (lag truncation 3 sqrt(n) / 13) call for, as
- * R forecast's ndiffs.  Returns d, or -1 (ENOMEM). */
+ * level stationarity (lag truncation 3 sqrt(n) / 13) call for, as R
+ * forecast's ndiffs but with the second difference only when the test on
+ * the differenced series rejects at 1% rather than 5%.  Returns d, or -1 (ENOMEM). */
 int forecast_kpss_ndiffs(const double *x, size_t n);
 
 /* ---- ETS ---- */
@@ -199,6 +218,11 @@ double forecast_nelder_mead(double (*f)(const double *x, void *ctx), void *ctx, 
 
 /* The standard normal quantile: z with P(Z <= z) = p, 0 < p < 1. */
 double forecast_qnorm(double p);
+
+/* Student's t quantile at p (0.5 < p < 1) with nu >= 1 degrees of
+ * freedom: exact for nu 1 and 2, else the Cornish-Fisher expansion in
+ * 1/nu about the normal quantile (Abramowitz & Stegun 26.7.5). */
+double forecast_qt(double p, double nu);
 
 /* ---- accuracy ---- */
 

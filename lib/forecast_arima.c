@@ -13,6 +13,7 @@
 
 #define AR_MAX 5        /* max p, max q, and max p + q (R's max.order) */
 #define NPAR (2 * AR_MAX + 1)
+#define KPSS_CRIT_1PCT 0.739 /* KPSS level test, 1% */
 #define KPSS_CRIT 0.463 /* 5% critical value, level stationarity */
 #define ROOT_MARGIN 1.01 /* roots closer to the unit circle are rejected */
 
@@ -51,7 +52,10 @@ int forecast_kpss_ndiffs(const double *x, size_t n)
 		}
 		lrv /= len;
 		double stat = eta / ((double)len * len) / lrv;
-		if (!(stat > KPSS_CRIT))
+		/* a second difference only when the data insist: KPSS at 1% on
+		 * the differenced series (two differences extrapolate the last
+		 * slope for ever, the runaway trend of short yearly series) */
+		if (!(stat > (d == 0 ? KPSS_CRIT : KPSS_CRIT_1PCT)))
 			break;
 		for (size_t t = 0; t + 1 < len; t++)
 			w[t] = w[t + 1] - w[t];
@@ -384,7 +388,7 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 		errno = ENOMEM;
 		goto out;
 	}
-	bool seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
+	int seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
 	int d = forecast_kpss_ndiffs(x, n);
 	if (d < 0)
 		goto out;
@@ -406,13 +410,13 @@ int forecast_arima(const double *y, size_t n, int m, int h, struct forecast_path
 	double sigma2 = sse / (double)(nw - (size_t)best.p);
 	arima_predict(&best, d, x, n, w, e, nw, sigma2, h, p->mean, p->sd);
 	if (seasonal)
-		for (int j = 0; j < h; j++) {
-			double s = idx[(n + (size_t)j) % (size_t)m];
-			p->mean[j] *= s, p->sd[j] *= s;
-		}
+		for (int j = 0; j < h; j++)
+			forecast_reseasonalise(seasonal, idx[(n + (size_t)j) % (size_t)m],
+					       &p->mean[j], &p->sd[j]);
 	snprintf(p->name, sizeof p->name, "arima(%d,%d,%d)%s", best.p, d, best.q,
 		 best.constant ? (d == 0 ? " with mean" : " with drift") : "");
 	p->clip_zero = false;
+	p->nparam = best.p + best.q + (best.constant ? 1 : 0) + 1 + d;
 	rc = 0;
 out:
 	free(x);

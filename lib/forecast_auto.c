@@ -54,8 +54,7 @@ static bool is_intermittent(const double *y, size_t n)
 }
 
 /* The combination: the mean of damped ETS (error and season chosen by
- * AICc) and Theta, point forecasts and standard errors alike (averaging
- * the members' quantiles).  Of the combinations measured on M3 monthly
+ * AICc) and Theta; its standard error that of the members' mixture.  Of the combinations measured on M3 monthly
  * (ETS, damped ETS, Theta, SES/Holt/damped on adjusted data, means and
  * medians) this pair was the most accurate, and it is cheap. */
 static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
@@ -67,6 +66,13 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 	}
 	struct forecast_path q = {.mean = buf, .sd = buf + h};
 	int members = 0;
+	double *sq = calloc((size_t)h, sizeof *sq); /* sum of mean^2 + sd^2 */
+	if (!sq) {
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	int nparam = 0;
 	for (int j = 0; j < h; j++)
 		p->mean[j] = 0, p->sd[j] = 0;
 	for (int k = 0; k < 2; k++) {
@@ -75,23 +81,38 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 		if (rc < 0) {
 			if (errno == ENOMEM) {
 				free(buf);
+				free(sq);
 				return -1;
 			}
 			continue;
 		}
-		for (int j = 0; j < h; j++)
+		for (int j = 0; j < h; j++) {
 			p->mean[j] += q.mean[j], p->sd[j] += q.sd[j];
+			sq[j] += q.mean[j] * q.mean[j] + q.sd[j] * q.sd[j];
+		}
+		if (q.nparam > nparam)
+			nparam = q.nparam;
 		members++;
 	}
 	free(buf);
 	if (members == 0) {
+		free(sq);
 		errno = EDOM;
 		return -1;
 	}
-	for (int j = 0; j < h; j++)
-		p->mean[j] /= members, p->sd[j] /= members;
+	for (int j = 0; j < h; j++) {
+		/* the forecast distribution is the equal-weight mixture of the
+		 * members' normals: its variance adds the members' disagreement
+		 * to their own variances (M3 coverage of the 95% intervals,
+		 * monthly/quarterly/yearly: 92.8/90.4/88.1 -> 93.8/91.9/90.0) */
+		p->mean[j] /= members;
+		double v = sq[j] / members - p->mean[j] * p->mean[j];
+		p->sd[j] = v > 0 ? sqrt(v) : 0;
+	}
+	free(sq);
 	strcpy(p->name, members == 2 ? "ensemble" : q.name);
 	p->clip_zero = false;
+	p->nparam = nparam;
 	return 0;
 }
 
@@ -130,6 +151,20 @@ static int run_method(enum forecast_method method, const double *y, size_t n, in
 	}
 	errno = EINVAL;
 	return -1;
+}
+
+double forecast_qt(double p, double nu)
+{
+	if (nu < 1.5)
+		return tan(M_PI * (p - 0.5));
+	if (nu < 2.5)
+		return (2 * p - 1) / sqrt(2 * p * (1 - p));
+	double z = forecast_qnorm(p), z2 = z * z;
+	double g1 = (z2 + 1) * z / 4;
+	double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+	double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+	double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+	return z + g1 / nu + g2 / (nu * nu) + g3 / (nu * nu * nu) + g4 / (nu * nu * nu * nu);
 }
 
 int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
@@ -179,15 +214,27 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 	}
 	snprintf(out->method, sizeof out->method, "%s", p.name);
 	for (int k = 0; k < spec->nlevels; k++) {
-		double z = forecast_qnorm(0.5 + spec->levels[k] / 200.0);
+		/* sigma is estimated: Student's t with the degrees of freedom
+		 * the fit leaves (the normal when unknown) */
+		double pk = 0.5 + spec->levels[k] / 200.0;
+		double nu = (double)n - p.nparam;
+		double z = p.nparam > 0 && nu >= 1 ? forecast_qt(pk, nu) : forecast_qnorm(pk);
 		for (int j = 0; j < h; j++) {
 			double lo = out->mean[j] - z * sd[j], hi = out->mean[j] + z * sd[j];
-			if (p.clip_zero && lo < 0)
+			if ((p.clip_zero || spec->nonneg) && lo < 0)
 				lo = 0;
 			out->lo[k * h + j] = isfinite(sd[j]) ? lo : NAN;
+			if (spec->nonneg && hi < 0)
+				hi = 0;
 			out->hi[k * h + j] = isfinite(sd[j]) ? hi : NAN;
 		}
 	}
+	/* a quantity that cannot go below 0: the forecast distribution is the
+	 * model's normal censored at 0 (its median and quantiles are the
+	 * normal's, floored at 0) */
+	for (int j = 0; j < h && spec->nonneg; j++)
+		if (out->mean[j] < 0)
+			out->mean[j] = 0;
 	free(sd);
 	return 0;
 }

@@ -27,6 +27,7 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 	static const char *names[] = {"croston", "sba", "tsb"};
 	strcpy(p->name, names[v]);
 	p->clip_zero = true;
+	p->nparam = 0;
 	if (nonzero == 0) {
 		for (int j = 0; j < h; j++)
 			p->mean[j] = 0, p->sd[j] = 0;

@@ -231,9 +231,12 @@ static double objective(const double *x, void *ctx)
 	return c->e->neg2loglik;
 }
 
-static int optimise_params(const double *y, size_t n, struct forecast_ets *e);
+static int optimise_params(const double *y, size_t n, struct forecast_ets *e, int runs,
+			   bool from_current);
 
-int forecast_ets_fit(const double *y, size_t n, struct forecast_ets *e)
+/* forecast_ets_fit with runs Nelder-Mead runs (each from the best point
+ * of the one before). */
+static int fit_runs(const double *y, size_t n, struct forecast_ets *e, int runs)
 {
 	if (e->season == 'N')
 		e->m = 1;
@@ -250,12 +253,25 @@ int forecast_ets_fit(const double *y, size_t n, struct forecast_ets *e)
 		errno = EDOM;
 		return -1;
 	}
-	return optimise_params(y, n, e);
+	return optimise_params(y, n, e, runs, false);
 }
 
-/* Maximum-likelihood smoothing parameters, level and trend of e from its
- * initial states. */
-static int optimise_params(const double *y, size_t n, struct forecast_ets *e)
+int forecast_ets_fit(const double *y, size_t n, struct forecast_ets *e)
+{
+	return fit_runs(y, n, e, 3);
+}
+
+/* p in (lo, hi) as the unconstrained coordinate set_params maps back. */
+static double to_coord(double p, double lo, double hi)
+{
+	return hi > lo ? logit((p - lo) / (hi - lo)) : 0;
+}
+
+/* Maximum-likelihood smoothing parameters, level and trend of e, by runs
+ * Nelder-Mead runs from its initial states, or (from_current) from the
+ * parameters and states it has. */
+static int optimise_params(const double *y, size_t n, struct forecast_ets *e, int runs,
+			   bool from_current)
 {
 	struct fit_ctx c = {.y = y, .n = n, .e = e, .l0 = e->l0, .b0 = e->b0};
 	double scale = 0;
@@ -269,15 +285,18 @@ static int optimise_params(const double *y, size_t n, struct forecast_ets *e)
 	double x[8], step[8];
 	int d = 0;
 	bool seasonal = e->season != 'N';
-	double a0 = seasonal ? 0.2 : 0.5;
-	c.ia = d, x[d] = logit((a0 - A_LO) / (A_HI - A_LO)), step[d++] = 1.0;
+	double a0 = from_current ? e->alpha : seasonal ? 0.2 : 0.5;
+	c.ia = d, x[d] = to_coord(a0, A_LO, A_HI), step[d++] = 1.0;
 	c.ib = c.ig = c.ip = c.ibb = -1;
 	if (e->trend != 'N')
-		c.ib = d, x[d] = logit(0.1), step[d++] = 1.0;
+		c.ib = d, x[d] = from_current ? to_coord(e->beta, A_LO, a0) : logit(0.1),
+		step[d++] = 1.0;
 	if (seasonal)
-		c.ig = d, x[d] = logit(0.1), step[d++] = 1.0;
+		c.ig = d, x[d] = from_current ? to_coord(e->gamma, A_LO, 1 - a0) : logit(0.1),
+		step[d++] = 1.0;
 	if (e->trend == 'D')
-		c.ip = d, x[d] = logit((0.97 - PHI_LO) / (PHI_HI - PHI_LO)), step[d++] = 1.0;
+		c.ip = d, x[d] = to_coord(from_current ? e->phi : 0.97, PHI_LO, PHI_HI),
+		step[d++] = 1.0;
 	c.il = d, x[d] = 0, step[d++] = 0.5;
 	if (e->trend != 'N')
 		c.ibb = d, x[d] = 0, step[d++] = 0.5;
@@ -285,8 +304,11 @@ static int optimise_params(const double *y, size_t n, struct forecast_ets *e)
 	 * two restarts from the best point with a fresh simplex find
 	 * noticeably better optima (M3 monthly damped sMAPE 14.14 -> 14.08). */
 	double best = 0;
-	for (int r = 0; r < 3; r++)
-		best = forecast_nelder_mead(objective, &c, d, x, step, 120 * d, 1e-7);
+	/* a single run from the heuristic start only ranks candidates: a
+	 * looser tolerance does for that */
+	double tol = runs == 1 && !from_current ? 1e-5 : 1e-7;
+	for (int r = 0; r < runs; r++)
+		best = forecast_nelder_mead(objective, &c, d, x, step, 120 * d, tol);
 	if (!isfinite(best)) {
 		errno = EDOM;
 		return -1;
@@ -405,6 +427,21 @@ static bool matches(char want, char have)
 	return want == 'Z' || want == have;
 }
 
+/* Whether shape (er, tr, se) is one forecast_ets_select fits: wanted by a
+ * pattern and admissible for the data. */
+static bool candidate(char er, char tr, char se, const char *const *patterns, int npat,
+		      bool positive, bool can_season)
+{
+	bool wanted = false;
+	for (int q = 0; q < npat; q++)
+		if (matches(patterns[q][0], er) && matches(patterns[q][1], tr) &&
+		    matches(patterns[q][2], se))
+			wanted = true;
+	if (!wanted || ((er == 'M' || se == 'M') && !positive) || (se != 'N' && !can_season))
+		return false;
+	return !(er == 'A' && se == 'M'); /* numerically unstable: excluded as in R */
+}
+
 int forecast_ets_select(const double *y, size_t n, int m, const char *const *patterns, int npat,
 			struct forecast_ets *best)
 {
@@ -414,36 +451,58 @@ int forecast_ets_select(const double *y, size_t n, int m, const char *const *pat
 		if (!(y[t] > 0))
 			positive = false;
 	bool can_season = m >= 2 && m <= ETS_MAXM && n >= (size_t)(2 * m);
+	struct forecast_ets second[8]; /* the runner-up of each pattern */
+	if (npat > 8) {
+		errno = EINVAL;
+		return -1;
+	}
 	for (int q = 0; q < npat; q++)
-		best[q].aicc = INFINITY;
+		best[q].aicc = second[q].aicc = INFINITY;
+	int ncand = 0;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 3; j++)
+			for (int k = 0; k < 3; k++)
+				ncand += candidate(errs[i], trends[j], seasons[k], patterns, npat,
+						   positive, can_season);
+	/* with more candidates than get refined below, one run ranks them */
+	const bool rank = ncand > 2 * npat;
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 3; j++)
 			for (int k = 0; k < 3; k++) {
 				char er = errs[i], tr = trends[j], se = seasons[k];
-				bool wanted = false;
-				for (int q = 0; q < npat; q++)
-					if (matches(patterns[q][0], er) && matches(patterns[q][1], tr) &&
-					    matches(patterns[q][2], se))
-						wanted = true;
-				if (!wanted)
+				if (!candidate(er, tr, se, patterns, npat, positive, can_season))
 					continue;
-				if ((er == 'M' || se == 'M') && !positive)
-					continue;
-				if (se != 'N' && !can_season)
-					continue;
-				if (er == 'A' && se == 'M')
-					continue; /* numerically unstable: excluded as in R */
 				struct forecast_ets e = {.error = er, .trend = tr, .season = se, .m = m};
-				if (forecast_ets_fit(y, n, &e) < 0)
+				if (fit_runs(y, n, &e, rank ? 1 : 3) < 0)
 					continue;
-				for (int q = 0; q < npat; q++)
-					if (matches(patterns[q][0], er) && matches(patterns[q][1], tr) &&
-					    matches(patterns[q][2], se) && e.aicc < best[q].aicc)
-						best[q] = e, any = true;
+				for (int q = 0; q < npat; q++) {
+					if (!matches(patterns[q][0], er) || !matches(patterns[q][1], tr) ||
+					    !matches(patterns[q][2], se))
+						continue;
+					if (e.aicc < best[q].aicc)
+						second[q] = best[q], best[q] = e, any = true;
+					else if (e.aicc < second[q].aicc)
+						second[q] = e;
+				}
 			}
 	if (!any) {
 		errno = EDOM;
 		return -1;
+	}
+	/* one Nelder-Mead run (loosely converged) ranks the candidates; the
+	 * two restarts that find better optima in the curved valleys go to the
+	 * best two of each pattern, which are then compared again: half the
+	 * likelihood evaluations of restarting every candidate */
+	for (int q = 0; q < npat && rank; q++) {
+		struct forecast_ets *pair[2] = {&best[q], &second[q]};
+		for (int i = 0; i < 2; i++) {
+			struct forecast_ets e = *pair[i];
+			if (isfinite(e.aicc) && optimise_params(y, n, &e, 2, true) == 0 &&
+			    e.neg2loglik < pair[i]->neg2loglik)
+				*pair[i] = e;
+		}
+		if (second[q].aicc < best[q].aicc)
+			best[q] = second[q];
 	}
 	return 0;
 }
@@ -454,6 +513,7 @@ void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path
 	snprintf(p->name, sizeof p->name, "ets(%c,%s,%c)", e->error,
 		 e->trend == 'D' ? "Ad" : e->trend == 'A' ? "A" : "N", e->season);
 	p->clip_zero = false;
+	p->nparam = e->nparam;
 }
 
 int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *pattern,

@@ -22,6 +22,7 @@ int forecast_naive(const double *y, size_t n, int h, struct forecast_path *p)
 	}
 	strcpy(p->name, "naive");
 	p->clip_zero = false;
+	p->nparam = 1;
 	return 0;
 }
 
@@ -39,6 +40,7 @@ int forecast_snaive(const double *y, size_t n, int m, int h, struct forecast_pat
 	}
 	strcpy(p->name, "snaive");
 	p->clip_zero = false;
+	p->nparam = 1;
 	return 0;
 }
 
@@ -61,5 +63,6 @@ int forecast_mean(const double *y, size_t n, int h, struct forecast_path *p)
 	}
 	strcpy(p->name, "mean");
 	p->clip_zero = false;
+	p->nparam = 2;
 	return 0;
 }

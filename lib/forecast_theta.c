@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool forecast_seasonal_test(const double *y, size_t n, int m)
+/* The 90% ACF test at lag m on y[0..n) as it is. */
+static bool acf_test(const double *y, size_t n, int m)
 {
 	if (m < 2 || n < (size_t)(2 * m))
 		return false;
@@ -36,7 +37,27 @@ bool forecast_seasonal_test(const double *y, size_t n, int m)
 	return fabs(rm) > limit;
 }
 
-int forecast_decompose_mult(const double *y, size_t n, int m, double *idx)
+bool forecast_seasonal_test(const double *y, size_t n, int m)
+{
+	if (m < 2 || n < (size_t)(2 * m))
+		return false;
+	if (acf_test(y, n, m))
+		return true;
+	/* a trend inflates the autocorrelations below lag m and with them
+	 * the limit: test the first differences too */
+	double *d = malloc((n - 1) * sizeof *d);
+	if (!d)
+		return false;
+	for (size_t t = 1; t < n; t++)
+		d[t - 1] = y[t] - y[t - 1];
+	bool r = acf_test(d, n - 1, m);
+	free(d);
+	return r;
+}
+
+/* Classical decomposition indices, multiplicative (ratios to the centred
+ * moving average, mean 1) or additive (differences, mean 0). */
+static int decompose(const double *y, size_t n, int m, bool mult, double *idx)
 {
 	if (m < 2 || n < (size_t)(2 * m)) {
 		errno = EINVAL;
@@ -73,27 +94,45 @@ int forecast_decompose_mult(const double *y, size_t n, int m, double *idx)
 			if (lo + (size_t)m < n)
 				run += y[lo + (size_t)m] - y[lo];
 		}
-		if (!(ma > 0)) {
+		if (mult && !(ma > 0)) {
 			rc = -1;
 			break;
 		}
-		sum[t % (size_t)m] += y[t] / ma;
+		sum[t % (size_t)m] += mult ? y[t] / ma : y[t] - ma;
 		cnt[t % (size_t)m]++;
 	}
 	if (rc == 0) {
 		double tot = 0;
 		for (int j = 0; j < m; j++) {
-			idx[j] = cnt[j] ? sum[j] / cnt[j] : 1.0;
+			idx[j] = cnt[j] ? sum[j] / cnt[j] : mult ? 1.0 : 0.0;
 			tot += idx[j];
 		}
 		for (int j = 0; j < m; j++)
-			idx[j] = idx[j] * m / tot;
+			idx[j] = mult ? idx[j] * m / tot : idx[j] - tot / m;
 	} else {
 		errno = EINVAL;
 	}
 	free(sum);
 	free(cnt);
 	return rc;
+}
+
+int forecast_decompose_mult(const double *y, size_t n, int m, double *idx)
+{
+	return decompose(y, n, m, true, idx);
+}
+
+int forecast_decompose_add(const double *y, size_t n, int m, double *idx)
+{
+	return decompose(y, n, m, false, idx);
+}
+
+void forecast_reseasonalise(int kind, double s, double *mean, double *sd)
+{
+	if (kind == 'M')
+		*mean *= s, *sd *= s;
+	else if (kind == 'A')
+		*mean += s;
 }
 
 int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path *p)
@@ -110,7 +149,7 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 		errno = ENOMEM;
 		return -1;
 	}
-	bool seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
+	int seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
 
 	struct forecast_ets ses = {.error = 'A', .trend = 'N', .season = 'N', .m = 1};
 	if (forecast_ets_fit(x, n, &ses) < 0) {
@@ -129,29 +168,37 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 	double offset = (1 - pow(1 - alpha, dn)) / alpha;
 	double sigma = sqrt(ses.sigma2);
 	for (int j = 0; j < h; j++) {
-		double f = ses.l + b * (j + offset);
-		if (seasonal)
-			f *= idx[(n + (size_t)j) % (size_t)m];
-		p->mean[j] = f;
+		p->mean[j] = ses.l + b * (j + offset);
 		p->sd[j] = sigma * sqrt(1 + j * alpha * alpha);
+		if (seasonal)
+			forecast_reseasonalise(seasonal, idx[(n + (size_t)j) % (size_t)m],
+					       &p->mean[j], &p->sd[j]);
 	}
 	strcpy(p->name, "theta");
 	p->clip_zero = false;
+	p->nparam = 4; /* alpha, level, drift, sigma */
 	free(x);
 	free(idx);
 	return 0;
 }
 
-bool forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx)
+int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx)
 {
 	bool positive = true;
 	memcpy(x, y, n * sizeof *x);
 	for (size_t t = 0; t < n && positive; t++)
 		positive = y[t] > 0;
-	if (!positive || m < 2 || !forecast_seasonal_test(y, n, m) ||
-	    forecast_decompose_mult(y, n, m, idx) != 0)
-		return false;
+	if (m < 2 || !forecast_seasonal_test(y, n, m))
+		return 0;
+	int kind = 'M';
+	if (!positive || forecast_decompose_mult(y, n, m, idx) != 0) {
+		/* zeros (or a moving average at or below 0): the ratios do not
+		 * exist, the differences do */
+		kind = 'A';
+		if (forecast_decompose_add(y, n, m, idx) != 0)
+			return 0;
+	}
 	for (size_t t = 0; t < n; t++)
-		x[t] /= idx[t % (size_t)m];
-	return true;
+		x[t] = kind == 'M' ? x[t] / idx[t % (size_t)m] : x[t] - idx[t % (size_t)m];
+	return kind;
 }

@@ -14,6 +14,7 @@
  * NA are left out (and counted on stderr).  Output goes to stdout. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,19 @@ struct series {
 	size_t n, h;
 	double *train, *test;
 	double *fc; /* [h] forecasts read back, NAN when missing */
+	double *bd; /* [4h]: lo80, hi80, lo95, hi95 at each step, NAN when missing */
 };
+
+/* Allocate s->fc and s->bd, all NAN. */
+static void alloc_forecasts(struct series *s)
+{
+	s->fc = malloc(s->h * sizeof *s->fc);
+	s->bd = malloc(4 * s->h * sizeof *s->bd);
+	for (size_t j = 0; j < s->h; j++)
+		s->fc[j] = NAN;
+	for (size_t j = 0; j < 4 * s->h; j++)
+		s->bd[j] = NAN;
+}
 
 static struct series *all;
 static size_t nall;
@@ -90,9 +103,7 @@ static void load_m3(const char *path)
 		int na = 0;
 		s->n = parse_list(f[8], &s->train, &na);
 		s->h = parse_list(f[9], &s->test, &na);
-		s->fc = malloc(s->h * sizeof *s->fc);
-		for (size_t j = 0; j < s->h; j++)
-			s->fc[j] = NAN;
+		alloc_forecasts(s);
 	}
 	free(line);
 	fclose(fp);
@@ -127,9 +138,7 @@ static void load_carparts(const char *path, size_t hold)
 		s->freq = 12, s->start_year = atoi(f[2]), s->start_period = atoi(f[3]);
 		s->n = n - hold, s->h = hold;
 		s->train = v, s->test = v + s->n;
-		s->fc = malloc(hold * sizeof *s->fc);
-		for (size_t j = 0; j < hold; j++)
-			s->fc[j] = NAN;
+		alloc_forecasts(s);
 	}
 	free(line);
 	fclose(fp);
@@ -179,12 +188,16 @@ static void read_forecasts(const char *path)
 	size_t cap = 0;
 	if (getline(&line, &cap, fp) < 0)
 		die("empty forecasts");
-	int nf = split(line, f, 32), cid = -1, cfc = -1;
+	int nf = split(line, f, 32), cid = -1, cfc = -1, cb[4] = {-1, -1, -1, -1};
+	static const char *const bnames[4] = {"lo80", "hi80", "lo95", "hi95"};
 	for (int k = 0; k < nf; k++) {
 		if (strcmp(f[k], "id") == 0)
 			cid = k;
 		if (strcmp(f[k], "forecast") == 0)
 			cfc = k;
+		for (int b = 0; b < 4; b++)
+			if (strcmp(f[k], bnames[b]) == 0)
+				cb[b] = k;
 	}
 	if (cid < 0 || cfc < 0)
 		die("forecasts need columns id and forecast");
@@ -200,15 +213,61 @@ static void read_forecasts(const char *path)
 			if (!cur)
 				die("forecast for an unknown series");
 		}
-		if (step < cur->h)
+		if (step < cur->h) {
+			for (int b = 0; b < 4; b++)
+				if (cb[b] >= 0 && cb[b] < nf && *f[cb[b]])
+					cur->bd[4 * step + (size_t)b] = strtod(f[cb[b]], NULL);
 			cur->fc[step++] = strtod(f[cfc], NULL);
+		}
 	}
 	free(line);
 	fclose(fp);
 }
 
+/* The in-sample MASE scale of s: mean |x_t - x_{t-m}| (m = 1 when too short). */
+static double mase_scale(const struct series *s)
+{
+	size_t m = (size_t)season_of(s);
+	if (s->n <= m)
+		m = 1;
+	double sum = 0;
+	for (size_t t = m; t < s->n; t++)
+		sum += fabs(s->train[t] - s->train[t - m]);
+	return s->n > m ? sum / (double)(s->n - m) : NAN;
+}
+
+/* Coverage of the 80% and 95% intervals (percent of hold-out values
+ * inside) and the M4 MSIS of the 95% interval; NAN when no bounds. */
+static void interval_scores(double *cov80, double *cov95, double *msis)
+{
+	size_t in80 = 0, in95 = 0, cnt = 0, nm = 0;
+	double msum = 0;
+	for (size_t i = 0; i < nall; i++) {
+		const struct series *s = &all[i];
+		double scale = mase_scale(s), is = 0;
+		bool all_bounds = true;
+		for (size_t j = 0; j < s->h; j++) {
+			const double *b = s->bd + 4 * j, y = s->test[j];
+			if (isnan(b[0]) || isnan(b[1]) || isnan(b[2]) || isnan(b[3])) {
+				all_bounds = false;
+				continue;
+			}
+			cnt++;
+			in80 += y >= b[0] && y <= b[1];
+			in95 += y >= b[2] && y <= b[3];
+			is += b[3] - b[2] + 40 * (b[2] - y) * (y < b[2]) + 40 * (y - b[3]) * (y > b[3]);
+		}
+		if (all_bounds && scale > 0 && isfinite(scale))
+			msum += is / (double)s->h / scale, nm++;
+	}
+	*cov80 = cnt ? 100.0 * in80 / cnt : NAN;
+	*cov95 = cnt ? 100.0 * in95 / cnt : NAN;
+	*msis = nm ? msum / nm : NAN;
+}
+
 static void report(const char *label)
 {
+	size_t negative = 0;
 	double smape = 0, mase = 0, rmsse = 0, bias = 0;
 	size_t nm = 0, nr = 0, nb = 0, missing = 0;
 	for (size_t i = 0; i < nall; i++) {
@@ -216,6 +275,8 @@ static void report(const char *label)
 		for (size_t j = 0; j < s->h; j++)
 			if (isnan(s->fc[j]))
 				missing++, s->fc[j] = 0;
+			else if (s->fc[j] < 0 || s->bd[4 * j] < 0 || s->bd[4 * j + 2] < 0)
+				negative++;
 		struct forecast_score sc;
 		forecast_score(s->train, s->n, season_of(s), s->test, s->fc, (int)s->h, &sc);
 		smape += sc.smape;
@@ -228,6 +289,11 @@ static void report(const char *label)
 	}
 	printf("%s\tseries %zu\tsMAPE %.3f\tMASE %.3f\tRMSSE %.3f\tbias %+.3f", label, nall,
 	       smape / nall, mase / (nm ? nm : 1), rmsse / (nr ? nr : 1), bias / (nb ? nb : 1));
+	double c80, c95, msis;
+	interval_scores(&c80, &c95, &msis);
+	if (!isnan(c80))
+		printf("\tcover80 %.1f\tcover95 %.1f\tMSIS %.2f", c80, c95, msis);
+	printf("\tbelow0 %zu", negative);
 	if (missing)
 		printf("\tmissing %zu", missing);
 	printf("\n");
@@ -283,10 +349,22 @@ static void direct(const char *method)
 	size_t nnames = 0;
 	for (size_t i = 0; i < nall; i++) {
 		struct series *s = &all[i];
-		struct forecast_spec spec = {.method = meth, .m = season_of(s), .h = (int)s->h};
-		struct forecast_result r = {.mean = s->fc};
+		static const double levels[2] = {80, 95};
+		double lo[2 * 64], hi[2 * 64];
+		bool nonneg = true;
+		for (size_t t = 0; t < s->n; t++)
+			nonneg = nonneg && s->train[t] >= 0;
+		if (s->h > 64)
+			die("horizon over 64");
+		struct forecast_spec spec = {.method = meth, .m = season_of(s), .h = (int)s->h,
+					     .levels = levels, .nlevels = 2, .nonneg = nonneg};
+		struct forecast_result r = {.mean = s->fc, .lo = lo, .hi = hi};
 		if (forecast_series(s->train, s->n, &spec, &r) < 0)
 			die("forecast failed");
+		for (size_t j = 0; j < s->h; j++) {
+			s->bd[4 * j] = lo[j], s->bd[4 * j + 1] = hi[j];
+			s->bd[4 * j + 2] = lo[s->h + j], s->bd[4 * j + 3] = hi[s->h + j];
+		}
 		char *paren = strchr(r.method, '(');
 		size_t k;
 		(void)paren;

@@ -167,6 +167,13 @@ static void test_score(void)
 	tap_near(s.bias, -5, 1e-12, "scaled bias (negative: under-forecast)");
 	tap_near(forecast_qnorm(0.975), 1.959963984540054, 1e-12, "normal quantile at 0.975");
 	tap_near(forecast_qnorm(0.9), 1.2815515655446004, 1e-12, "normal quantile at 0.9");
+	/* t quantiles from the tables */
+	tap_near(forecast_qt(0.975, 1), 12.706204736, 1e-9, "t quantile, 1 df (exact)");
+	tap_near(forecast_qt(0.975, 2), 4.302652730, 1e-9, "t quantile, 2 df (exact)");
+	tap_near(forecast_qt(0.975, 3), 3.182446305, 2e-3, "t quantile, 3 df");
+	tap_near(forecast_qt(0.975, 5), 2.570581836, 1e-4, "t quantile, 5 df");
+	tap_near(forecast_qt(0.9, 14), 1.345030374, 1e-5, "t quantile at 0.9, 14 df");
+	tap_near(forecast_qt(0.975, 30), 2.042272456, 1e-6, "t quantile, 30 df");
 }
 
 static void test_series_fallbacks(void)
@@ -222,6 +229,21 @@ static void test_kpss(void)
 	tap_is_int(forecast_kpss_ndiffs(w, 200), 0, "KPSS: white noise needs no difference");
 	tap_is_int(forecast_kpss_ndiffs(rw, 200), 1, "KPSS: a random walk needs one");
 	tap_ok(forecast_kpss_ndiffs(line, 50) >= 1, "KPSS: a straight line needs at least one");
+	/* 30 years of a random walk with drift: the differences fail the 5%
+	 * test (0.463 < KPSS < 0.739) but not the 1% one, so one difference,
+	 * not the two that extrapolate the last slope (issue 13) */
+	double yr[30], a = 0;
+	st = 9ULL * 2654435761ULL + 12345ULL;
+	for (int t = 0; t < 30; t++) {
+		a += 1 + 2 * noise(&st);
+		yr[t] = 100 + a;
+	}
+	tap_is_int(forecast_kpss_ndiffs(yr, 30), 1, "KPSS: a second difference only when the data insist");
+	double i2[200];
+	a = 0;
+	for (int t = 0; t < 200; t++)
+		i2[t] = a += rw[t];
+	tap_is_int(forecast_kpss_ndiffs(i2, 200), 2, "KPSS: a twice-integrated walk still gets two");
 }
 
 static void test_arima(void)
@@ -272,8 +294,76 @@ static void test_ets_refine(void)
 	tap_near(sum, 4, 1e-9, "multiplicative initial seasonals still sum to m");
 }
 
+/* A seasonal pattern on a steep trend that flattens: the ACF test on the
+ * series itself misses it (issue 13), on the differences it does not. */
+static void test_seasonal_trend(void)
+{
+	static const double prof[12] = {1.0, .95, 1.0, .95, .9, .85, .85, .9, 1.0, 1.05, 1.6, 2.55};
+	double y[36];
+	for (int t = 0; t < 36; t++)
+		y[t] = 400 * pow(1.06, t < 30 ? t : 30) * pow(1.005, t < 30 ? 0 : t - 30) *
+		       prof[t % 12];
+	tap_ok(forecast_seasonal_test(y, 36, 12), "seasonal under a steep trend (36 months)");
+	tap_ok(!forecast_seasonal_test(y, 23, 12), "fewer than two full seasons: not tested");
+	double x[36], idx[12];
+	tap_is_int(forecast_seasonal_adjust(y, 36, 12, x, idx), 'M', "positive: multiplicative");
+	y[0] = 0;
+	tap_is_int(forecast_seasonal_adjust(y, 36, 12, x, idx), 'A', "a zero: additive");
+	double sum = 0;
+	for (int j = 0; j < 12; j++)
+		sum += idx[j];
+	tap_near(sum, 0, 1e-9, "additive indices sum to 0");
+	tap_ok(idx[11] > 0 && idx[5] < 0, "December above, June below the level");
+	tap_near(x[11], y[11] - idx[11], 1e-12, "adjusted by subtracting");
+}
+
+/* nonneg: point forecasts and bounds floored at 0 (the normal censored
+ * at 0); without it the same model goes below 0. */
+static void test_nonneg(void)
+{
+	double y[6] = {412.5, 388.2, 356.75, 301.4, 263.1, -279.3};
+	double mean[6], lo[12], hi[12], levels[2] = {80, 95};
+	struct forecast_spec spec = {.method = FORECAST_AUTO, .m = 12, .h = 6, .levels = levels,
+				     .nlevels = 2};
+	struct forecast_result r = {.mean = mean, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 6, &spec, &r), 0, "the band case forecasts");
+	tap_ok(mean[0] < 0 && lo[0] < 0, "without nonneg: below zero (%g)", mean[0]);
+	spec.nonneg = true;
+	tap_is_int(forecast_series(y, 6, &spec, &r), 0, "nonneg forecasts");
+	bool ok = true;
+	for (int j = 0; j < 6; j++)
+		ok = ok && mean[j] >= 0 && lo[j] >= 0 && lo[6 + j] >= 0 && hi[j] >= lo[j] &&
+		     hi[6 + j] >= hi[j];
+	tap_ok(ok, "nonneg: forecasts and bounds >= 0, ordered");
+	tap_ok(hi[6 + 5] > 0, "nonneg: the upper bound keeps the chance of a recovery");
+}
+
+/* The ensemble's interval is the mixture's: at least as wide as the mean
+ * of its members' (equal only when they agree). */
+static void test_ensemble_mixture(void)
+{
+	double y[24], mean[3], lo[3], hi[3], levels[1] = {95}, width[3];
+	for (int t = 0; t < 24; t++)
+		y[t] = 50 + 2 * t + (t > 18 ? -12.0 * (t - 18) : 0) + (t % 2 ? 1.5 : -1.5);
+	static const enum forecast_method ms[3] = {FORECAST_DAMPED, FORECAST_THETA,
+						   FORECAST_ENSEMBLE};
+	for (int k = 0; k < 3; k++) {
+		struct forecast_spec spec = {.method = ms[k], .m = 1, .h = 3, .levels = levels,
+					     .nlevels = 1};
+		struct forecast_result r = {.mean = mean, .lo = lo, .hi = hi};
+		tap_is_int(forecast_series(y, 24, &spec, &r), 0, "%s forecasts",
+			   forecast_method_name(ms[k]));
+		width[k] = hi[2] - lo[2];
+	}
+	tap_ok(width[2] > (width[0] + width[1]) / 2, "ensemble 95%% interval %g wider than the "
+	       "members' mean %g", width[2], (width[0] + width[1]) / 2);
+}
+
 int main(void)
 {
+	test_ensemble_mixture();
+	test_seasonal_trend();
+	test_nonneg();
 	test_ses_constant();
 	test_holt_line();
 	test_snaive_seasonal();
