@@ -44,6 +44,8 @@ struct options {
 	enum report_format format;          /* --format */
 	bool have_period;
 	struct period period;               /* --period */
+	bool have_opening;
+	struct period opening;              /* --opening: the ledger's first period */
 	enum period_kind kind;              /* the kind of period rows are grouped by */
 	const char *ledger;                 /* --ledger FILE */
 	const char *out_dir;                /* --out-dir DIR */
@@ -74,6 +76,7 @@ static noreturn void usage(FILE *f, int status)
 		      "  -f, --format FORMAT     tsv (default), text, md or html\n"
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
+		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
 		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
@@ -377,31 +380,48 @@ static void check_row(struct report_sale_group *g, bool groupable, const char *k
 
 /* ------------------------------------------------------ the allocations */
 
-/* With --period P, rows dated after P belong to a later run: they are
- * counted and told, never dropped silently. */
-static struct {
-	long count;          /* rows dated after --period */
+/* Rows a run leaves out are counted and told, never dropped silently:
+ * with --period P those dated after P belong to a later run; without a
+ * ledger (-p filters, as hledger's -p) and before --opening, those dated
+ * before it are not this run's. */
+struct left_out {
+	long count;          /* rows left out */
 	char file[512];      /* the first one's file ... */
 	long line;           /* ... and line */
-} after_period;
+};
+static struct left_out after_period, before_period;
 
-static void note_after_period(const struct tsv_reader *r)
+static void note_left_out(struct left_out *n, const struct tsv_reader *r)
 {
-	if (after_period.count++ == 0) {
-		snprintf(after_period.file, sizeof after_period.file, "%s", r->file);
-		after_period.line = r->line;
+	if (n->count++ == 0) {
+		snprintf(n->file, sizeof n->file, "%s", r->file);
+		n->line = r->line;
 	}
 }
 
-static void tell_after_period(void)
+static void tell_left_out(void)
 {
 	char per[DATE_BUF];
-	if (!after_period.count)
-		return;
-	period_format(per, opt.period);
-	diag_warn_at(after_period.file, after_period.line,
-		     "%ld row%s dated after --period %s (from here on) left for a later run", after_period.count,
-		     after_period.count == 1 ? "" : "s", per);
+	if (after_period.count) {
+		period_format(per, opt.period);
+		diag_warn_at(after_period.file, after_period.line,
+			     "%ld row%s dated after --period %s (from here on) left for a later run", after_period.count,
+			     after_period.count == 1 ? "" : "s", per);
+	}
+	if (before_period.count) {
+		period_format(per, opt.have_opening ? opt.opening : opt.period);
+		diag_warn_at(before_period.file, before_period.line, "%ld row%s dated before %s %s (from here on) left out",
+			     before_period.count, before_period.count == 1 ? "" : "s",
+			     opt.have_opening ? "--opening" : "--period", per);
+	}
+}
+
+/* The first period this run books: --opening, or without a ledger --period. */
+static bool before_first(int64_t period)
+{
+	if (opt.have_opening)
+		return period < opt.opening.index;
+	return opt.have_period && !opt.ledger && period < opt.period.index;
 }
 
 static void read_allocations(char **files, size_t nfiles)
@@ -435,7 +455,11 @@ static void read_allocations(char **files, size_t nfiles)
 			stop_if_interrupted();
 		row_date(&c, &r, &f[c_date]);
 		if (opt.have_period && c.period > opt.period.index) {
-			note_after_period(&r);
+			note_left_out(&after_period, &r);
+			continue;
+		}
+		if (before_first(c.period)) {
+			note_left_out(&before_period, &r);
 			continue;
 		}
 		row_currency(&c, &r, &f[c_cur]);
@@ -569,6 +593,20 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 	}
 }
 
+/* A new ledger starts at the input's first period, or at an explicit
+ * --opening: -p M on a new ledger with earlier rows would post them all
+ * into M as late rows, paying months nobody ran. */
+static void refuse_silent_opening(void)
+{
+	char a[DATE_BUF], b[DATE_BUF];
+	if (ledger.has_rows || !opt.have_period || opt.have_opening || !book.have_range ||
+	    book.pmin >= opt.period.index)
+		return;
+	diag_die(EXIT_DATA, "%s: the ledger is new and the input has rows from %s, before --period %s: "
+			    "run --period %s first, or give --opening %s to start the ledger there (earlier rows left out)",
+		 opt.ledger, fmt_period(a, book.pmin), fmt_period(b, opt.period.index), a, b);
+}
+
 /* Append the new statements to the ledger, atomically (we hold its lock). */
 static void write_ledger(void)
 {
@@ -686,6 +724,12 @@ static void run_summary(char **files, size_t nfiles)
 	int rc;
 
 	open_or_die(&r, files, nfiles);
+	/* an allocations stream repeats each sale once per payee: its gross,
+	 * fee and net would count once per share (issue 10 item 4) */
+	if (tsv_col(&r, "payee") >= 0 && tsv_col(&r, "amount") >= 0)
+		diag_die_at(EXIT_DATA, r.file, 1,
+			    "an allocations stream (it has columns payee and amount): each sale is on one row per payee "
+			    "and would count once per share; --summary reads the sales stream (tally-ingest's output, before tally-split)");
 	int c_date = tsv_col_or_die(&r, "date"), c_source = tsv_col_or_die(&r, "source");
 	int c_kind = tsv_col_or_die(&r, "kind"), c_cur = tsv_col_or_die(&r, "currency");
 	int c_gross = tsv_col_or_die(&r, "gross"), c_fee = tsv_col_or_die(&r, "fee");
@@ -728,7 +772,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
@@ -736,6 +780,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, 'l'},
 		{"min-payout", required_argument, NULL, 'm'},
+		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 's'},
@@ -776,6 +821,13 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_OPENING:
+			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
+				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt.have_opening = true;
+			break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
 				diag_warn("--to: \"%s\" is not a currency code", optarg);
@@ -802,6 +854,16 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.have_opening && (!opt.ledger || opt.summary)) {
+		diag_warn("--opening goes with --ledger");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_opening && opt.have_period && opt.opening.kind != opt.period.kind) {
+		diag_warn("--opening and --period are periods of one kind");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_opening)
+		opt.kind = opt.opening.kind;
 	if (opt.fx_path) {
 		struct fx_error e;
 		int rc = fx_load(&opt.fx, opt.fx_path, &e);
@@ -827,10 +889,12 @@ int main(int argc, char **argv)
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
 	read_allocations(files, nfiles);
-	tell_after_period();
+	tell_left_out();
 	check_min_payout_currencies();
-	if (opt.ledger)
+	if (opt.ledger) {
 		load_ledger();
+		refuse_silent_opening();
+	}
 	struct report_settle_error err;
 	int rc = report_book_settle(&book, opt.ledger ? &ledger : NULL, opt.have_period, opt.period.index, &err);
 	if (rc != REPORT_OK)

@@ -217,15 +217,37 @@ setup_file() {
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 0.00: a period in the ledger cannot change" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
-	# without a ledger, --period's statement takes the earlier rows as late
+}
+
+@test "--period without a ledger filters (as hledger's -p): earlier rows are counted, not paid again" {
+	# issue 10 item 3: October alone, hand computed: Ana 4.25 + 10.627125
+	# = 14.877125, pays 14.87, carries 0.007125; September's 8 rows told
 	run --separate-stderr tally-report -p 2026-10 "$TALLY_ROOT/$R/alloc-2026-10.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	[ "$(grep -P '^2026-10/0001\t' <<<"$output" | cut -f5-)" = "$(printf '%s\n' $'brought_forward\t\t\t0.00' \
-		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' \
-		$'late:2026-09\tbandcamp\tVinyl\t10.627125' $'late:2026-09\tgumroad\tCourse\t41.65' \
-		$'late:2026-09\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t71.40425' \
-		$'paid\t\t\t71.40' $'carried_forward\t\t\t0.00425' $'period_earned\t\t\t119.01' \
-		$'period_paid\t\t\t119.00' $'period_carried_forward\t\t\t0.01')" ]
+		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t14.877125' \
+		$'paid\t\t\t14.87' $'carried_forward\t\t\t0.007125' $'period_earned\t\t\t35.005' \
+		$'period_paid\t\t\t34.99' $'period_carried_forward\t\t\t0.015')" ]
+	refute_output --partial late
+	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc-2026-09.tsv:2: 8 rows dated before --period 2026-10 (from here on) left out" ]
+}
+
+@test "a new ledger starts at the input's first month or an explicit --opening, never a silent absorption" {
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "${stderr##*$'\n'}" = "tally-report: $T/l.tsv: the ledger is new and the input has rows from 2026-09, before --period 2026-10: run --period 2026-09 first, or give --opening 2026-10 to start the ledger there (earlier rows left out)" ]
+	[ ! -s "$T/l.tsv" ]
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-10 -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	[ "$(cut -f1-8 "$T/l.tsv")" = "$(printf '%s\n' $'statement\tpayee\tperiod\tcurrency\tbrought_forward\tearned\tpaid\tcarried_forward' \
+		$'2026-10/0001\tAna\t2026-10\tUSD\t0.00\t14.877125\t14.87\t0.007125' \
+		$'2026-10/0002\tBen\t2026-10\tUSD\t0.00\t14.877125\t14.87\t0.007125' \
+		$'2026-10/0003\tMara (manager)\t2026-10\tUSD\t0.00\t5.25075\t5.25\t0.00075' \
+		$'2026-10/end\t\t\t\t0\t0\t0\t0')" ]
+	grep -q "8 rows dated before --opening 2026-10 (from here on) left out" <<<"$stderr"
+	run --separate-stderr tally-report -p 2026-10 --opening 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
 }
 
 @test "late rows: a cumulative file of the monthly files is checked, not paid again" {
@@ -501,6 +523,17 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 		$'2026-09\tUSD\tchannel\tetsy\tsales_net\t18.80' $'2026-09\tUSD\tchannel\tetsy\ttake_rate\t6.0%' \
 		$'2026-09\tUSD\tchannel\tetsy\tshare\t100.0%')" ]
 	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t18.80'
+}
+
+@test "--summary refuses an allocations stream instead of counting each sale once per share" {
+	# issue 10 item 4: a 100.00 sale split 60/40 would show revenue 200.00
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tpayee\tamount' \
+		$'2026-10-01\tgumroad\tsale\tUSD\t100.00\t0.00\t100.00\tAna\t60.00' \
+		$'2026-10-01\tgumroad\tsale\tUSD\t100.00\t0.00\t100.00\tBen\t40.00' >"$T/a.tsv"
+	run --separate-stderr tally-report --summary "$T/a.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/a.tsv:1: an allocations stream (it has columns payee and amount): each sale is on one row per payee and would count once per share; --summary reads the sales stream (tally-ingest's output, before tally-split)" ]
 }
 
 @test "--summary in text, md and html" {
