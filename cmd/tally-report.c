@@ -507,11 +507,89 @@ static void check_min_payout_currencies(void)
 
 static struct report_ledger ledger;
 static struct lock ledger_lock = {-1, NULL};
+static char *seal_path;              /* LEDGER.seal (report_ledger.h) */
+static struct report_seal seal;      /* as read */
+static bool have_seal;               /* the seal file exists */
 
 static void say_waiting(const char *lock_path, void *ctx)
 {
 	(void)ctx;
 	diag_warn("waiting for the lock on %s", lock_path);
+}
+
+/* A ledger is a regular file tally-report replaces by rename: not a
+ * device (-l /dev/null would accept every run and keep nothing), a
+ * folder or a pipe. */
+static void refuse_odd_ledger(void)
+{
+	struct stat st;
+	if (stat(opt.ledger, &st) == 0 && !S_ISREG(st.st_mode))
+		diag_die(EXIT_USAGE, "%s: not a regular file: a ledger is a file of its own", opt.ledger);
+}
+
+static const char *seal_period(char *buf, const struct report_seal *s)
+{
+	if (!s->periods)
+		return strcpy(buf, "none");
+	period_format(buf, s->last);
+	return buf;
+}
+
+/* The ledger against its seal: a ledger shorter than the seal says (cut
+ * at a period boundary, emptied, restored from an older copy) would pay
+ * the lost periods again, so it is refused.  A ledger without a seal is
+ * one from before seals: it is sealed when this run writes it. */
+static void check_seal(void)
+{
+	char err[256], a[DATE_BUF], b[DATE_BUF];
+	struct report_seal now;
+
+	size_t n = strlen(opt.ledger) + sizeof ".seal";
+	seal_path = malloc(n);
+	if (!seal_path)
+		diag_die(EXIT_DATA, "out of memory");
+	snprintf(seal_path, n, "%s.seal", opt.ledger);
+	int rc = report_seal_load(&seal, seal_path, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", seal_path, strerror(errno));
+	if (rc == -2)
+		diag_die(EXIT_DATA, "%s: %s; refusing to use the ledger %s", seal_path, err, opt.ledger);
+	have_seal = rc == 0;
+	if (!have_seal || report_seal_check(&ledger, &seal) != REPORT_SEAL_SHORT)
+		return;
+	report_seal_of(&ledger, &now);
+	diag_die(EXIT_DATA,
+		 "%s: the ledger holds %zu closed period%s (last: %s), but its seal %s says %zu (last: %s, chain %016llx): "
+		 "it was cut, emptied or restored from an older copy, and the periods lost would be paid again; "
+		 "restore the ledger that ends with the closing row of %s (chain %016llx), from a backup or "
+		 "another copy",
+		 opt.ledger, now.periods, now.periods == 1 ? "" : "s", seal_period(a, &now), seal_path, seal.periods,
+		 seal_period(b, &seal), (unsigned long long)seal.chain, b, (unsigned long long)seal.chain);
+}
+
+/* After the ledger is written, its seal: atomically, under the lock, from
+ * the ledger as it now is on disk. */
+static void write_seal(void)
+{
+	struct report_ledger now;
+	struct report_seal s;
+	char err[256], text[128];
+	long line;
+	struct out o;
+
+	if (report_ledger_load(&now, opt.ledger, &line, err, sizeof err) != 0)
+		diag_die(EXIT_DATA, "%s: cannot read back the ledger just written", opt.ledger);
+	report_seal_of(&now, &s);
+	report_ledger_free(&now);
+	if (!s.periods || (have_seal && s.periods == seal.periods && s.chain == seal.chain))
+		return;
+	size_t len = report_seal_format(text, sizeof text, &s);
+	stop_if_interrupted();
+	if (!len || out_open_file(&o, seal_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", seal_path, strerror(errno));
+	out_write(&o, text, len);
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", seal_path, strerror(errno));
 }
 
 /* Read the ledger, under its lock unless only checking. */
@@ -528,6 +606,7 @@ static void load_ledger(void)
 		diag_die(EXIT_USAGE, "%s: %s", opt.ledger, strerror(errno));
 	if (rc == -2)
 		diag_die_at(EXIT_DATA, opt.ledger, line, "%s; refusing to use this ledger", err);
+	check_seal();
 	if (ledger.has_rows && ledger.last.kind != opt.kind) {
 		period_format(a, ledger.last);
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
@@ -892,6 +971,7 @@ int main(int argc, char **argv)
 	tell_left_out();
 	check_min_payout_currencies();
 	if (opt.ledger) {
+		refuse_odd_ledger();
 		load_ledger();
 		refuse_silent_opening();
 	}
@@ -909,8 +989,10 @@ int main(int argc, char **argv)
 						       book.nst, true));
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
-	if (opt.ledger && !opt.check)
+	if (opt.ledger && !opt.check) {
 		write_ledger();
+		write_seal();
+	}
 	lock_release(&ledger_lock);
 	out_stdout_close_or_die();
 	return exit_status;

@@ -271,7 +271,7 @@ setup_file() {
 		$'2027-01/0003\tMara (manager)\t2027-01\tUSD\t14.25225\t0.00\t0.00\t14.25225' \
 		$'2027-01/end\t\t\t\t0\t0\t0\t0')"
 	# late rows mixed into a closed month of a cumulative file: refused
-	rm "$T/l.tsv"
+	rm "$T/l.tsv" "$T/l.tsv.seal"
 	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv" >/dev/null
 	head -n -1 "$T/all.tsv" >"$T/mixed.tsv"
 	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/mixed.tsv"
@@ -290,6 +290,107 @@ setup_file() {
 	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/l.tsv:12: column \"chain\": \"552534f8a0efe7ba\" does not follow from the rows before: the ledger was edited or damaged; refusing to use this ledger" ]
+}
+
+@test "seal: a ledger cut at a period boundary, emptied or restored from last month's copy is refused" {
+	# issue 17: each of these is a valid shorter ledger; without the seal
+	# the lost months would be paid again from zero
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
+		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	[ "$(cat "$T/l.tsv.seal")" = "$(printf '%s\n' 'tally-ledger-seal 1' $'periods\t3' $'last\t2026-11' $'chain\t552534f8a0efe7ba')" ]
+	cp "$T/l.tsv" "$T/good.tsv"
+	: >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/l.tsv: the ledger holds 0 closed periods (last: none), but its seal $T/l.tsv.seal says 3 (last: 2026-11, chain 552534f8a0efe7ba): it was cut, emptied or restored from an older copy, and the periods lost would be paid again; restore the ledger that ends with the closing row of 2026-11 (chain 552534f8a0efe7ba), from a backup or another copy" ]
+	# header only; last month's backup (cut after October's closing row)
+	head -n 1 "$T/good.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	head -n 9 "$T/good.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	assert_equal "${stderr%%, but*}" "tally-report: $T/l.tsv: the ledger holds 2 closed periods (last: 2026-10)"
+	# --check refuses it too; the ledger removed, the seal kept: refused
+	run --separate-stderr tally-report --check -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	rm "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	# the right ledger restored: accepted, the run goes on
+	cp "$T/good.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 4
+}
+
+@test "seal: a run that died between the ledger and its seal is taken up; a bad seal is refused" {
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv; do
+		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	cp "$T/l.tsv.seal" "$T/seal-10"
+	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv" >/dev/null
+	cp "$T/seal-10" "$T/l.tsv.seal" # the ledger has November, the seal not yet
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_success
+	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 3
+	printf 'tally-ledger-seal 1\nperiods\tx\n' >"$T/l.tsv.seal"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv.seal: not a ledger seal (\"tally-ledger-seal 1\", periods, last, chain); refusing to use the ledger $T/l.tsv" ]
+}
+
+@test "seal: a ledger from before seals (committed fixture) is read and sealed" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	[ "$(sed -n 's/^chain\t//p' "$T/l.tsv.seal")" = 552534f8a0efe7ba ]
+}
+
+@test "-l /dev/null and a folder are refused: a ledger is a file of its own" {
+	run --separate-stderr tally-report -l /dev/null "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: /dev/null: not a regular file: a ledger is a file of its own" ]
+	run --separate-stderr tally-report -l "$T" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+}
+
+@test "tamper: every single-line removal, every number edit, every period-boundary truncation is refused" {
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
+		tally-report -m USD=20 -l "$T/good.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	try() { # the ledger in $T/l.tsv, the seal of the good one: must be refused
+		cp "$T/good.tsv.seal" "$T/l.tsv.seal"
+		tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null 2>&1 && return 1
+		[ $? -eq 1 ] || { echo "$1: not exit 1"; return 1; }
+	}
+	n=$(wc -l <"$T/good.tsv")
+	for ((i = 1; i <= n; i++)); do
+		sed "${i}d" "$T/good.tsv" >"$T/l.tsv"
+		try "line $i removed" || { echo "line $i removed: accepted"; return 1; }
+		for ((c = 5; c <= 9; c++)); do
+			[ "$i" -gt 1 ] || continue
+			awk -F'\t' -v OFS='\t' -v i="$i" -v c="$c" 'NR == i { v = $c; d = substr(v, length(v)); \
+				$c = substr(v, 1, length(v) - 1) ((d ~ /[0-9]/) ? (d + 1) % 10 : "0") } 1' "$T/good.tsv" >"$T/l.tsv"
+			! cmp -s "$T/l.tsv" "$T/good.tsv"
+			try "line $i column $c edited" || { echo "line $i column $c edited: accepted"; return 1; }
+		done
+	done
+	: >"$T/l.tsv"
+	try "emptied" || { echo "emptied: accepted"; return 1; }
+	for k in 1 5 9; do # after the header, after September's, after October's closing row
+		head -n "$k" "$T/good.tsv" >"$T/l.tsv"
+		try "cut after line $k" || { echo "cut after line $k: accepted"; return 1; }
+	done
+	# the good ledger itself is accepted by the same run
+	cp "$T/good.tsv" "$T/l.tsv"
+	cp "$T/good.tsv.seal" "$T/l.tsv.seal"
+	tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null
 }
 
 @test "a ledger that cannot be opened or created: exit 2" {
