@@ -637,6 +637,30 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	[ "$stderr" = "tally-report: $T/a.tsv:1: an allocations stream (it has columns payee and amount): each sale is on one row per payee and would count once per share; --summary reads the sales stream (tally-ingest's output, before tally-split)" ]
 }
 
+@test "--summary: standalone fee rows in fees and take rate, no fee column is not 0%, buyers without id, unknown kinds" {
+	# issue 10 item 5, issue 17: hand computed: stripe 100.00 sale with 3.20
+	# fee and a 4.80 usage fee row: fee 8.00, net 92.00, take 8.0% (fee + net
+	# = gross); etsy 20.00 with no fee in its export; the donation (not a
+	# kind of tally.7) out of revenue and of net alike, told on stderr
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tcustomer' \
+		$'2026-09-01\tstripe\tsale\tUSD\t100.00\t3.20\t96.80\tc1' \
+		$'2026-09-30\tstripe\tfee\tUSD\t-4.80\t0.00\t-4.80\t' \
+		$'2026-09-03\tetsy\tsale\tUSD\t20.00\t0.00\t20.00\t' \
+		$'2026-09-04\topencollective\tdonation\tUSD\t5.00\t0.00\t5.00\tc2' >"$T/f.tsv"
+	run --separate-stderr tally-report --summary "$T/f.tsv"
+	assert_success
+	assert_line $'2026-09\tUSD\ttotal\t\trevenue\t120.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tfees\t8.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t112.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tcustomers\t1'
+	assert_line $'2026-09\tUSD\ttotal\t\tsales_without_customer_id\t1'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\tfee\t8.00'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\tsales_net\t92.00'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\ttake_rate\t8.0%'
+	assert_line $'2026-09\tUSD\tchannel\tetsy\ttake_rate\tnot in export'
+	[ "$stderr" = "tally-report: 1 row of kinds not in the stream contract (tally.7) left out of every figure: donation 1" ]
+}
+
 @test "--summary in text, md and html" {
 	run tally-report --summary -f text "$TALLY_ROOT/$R/sales.tsv"
 	assert_success
