@@ -511,6 +511,7 @@ static struct lock ledger_lock = {-1, NULL};
 static char *seal_path;              /* LEDGER.seal (report_ledger.h) */
 static struct report_seal seal;      /* as read */
 static bool have_seal;               /* the seal file exists */
+static struct report_seal new_seal;  /* what the ledger holds once written */
 
 static void say_waiting(const char *lock_path, void *ctx)
 {
@@ -568,23 +569,16 @@ static void check_seal(void)
 		 seal_period(b, &seal), (unsigned long long)seal.chain, b, (unsigned long long)seal.chain);
 }
 
-/* After the ledger is written, its seal: atomically, under the lock, from
- * the ledger as it now is on disk. */
+/* After the ledger is written, its seal: atomically, under the lock. */
 static void write_seal(void)
 {
-	struct report_ledger now;
-	struct report_seal s;
-	char err[256], text[128];
-	long line;
+	const struct report_seal *s = &new_seal;
+	char text[128];
 	struct out o;
 
-	if (report_ledger_load(&now, opt.ledger, &line, err, sizeof err) != 0)
-		diag_die(EXIT_DATA, "%s: cannot read back the ledger just written", opt.ledger);
-	report_seal_of(&now, &s);
-	report_ledger_free(&now);
-	if (!s.periods || (have_seal && s.periods == seal.periods && s.chain == seal.chain))
+	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain))
 		return;
-	size_t len = report_seal_format(text, sizeof text, &s);
+	size_t len = report_seal_format(text, sizeof text, s);
 	stop_if_interrupted();
 	if (!len || out_open_file(&o, seal_path) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", seal_path, strerror(errno));
@@ -692,6 +686,7 @@ static void write_ledger(void)
 {
 	struct out o;
 
+	report_seal_of(&ledger, &new_seal);
 	/* A period settled with no statement is still recorded (report_ledger.h),
 	 * so that the next one is in order after a quiet month. */
 	if (!book.have_settled)
@@ -703,7 +698,10 @@ static void write_ledger(void)
 		out_write(&o, ledger.text, ledger.text_len);
 	else
 		out_puts(&o, REPORT_LEDGER_HEADER "\n");
-	report_book_put_ledger_rows(&book, ledger.last_chain, &o);
+	uint64_t chain = report_book_put_ledger_rows(&book, ledger.last_chain, &o);
+	new_seal.chain = chain;
+	new_seal.periods += (size_t)(book.settled_last - book.settled_first + 1);
+	new_seal.last = (struct period){opt.kind, book.settled_last};
 	stop_if_interrupted();
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt.ledger, strerror(errno));
