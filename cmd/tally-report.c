@@ -24,6 +24,7 @@
 #include "date.h"
 #include "diag.h"
 #include "fx.h"
+#include "kinds.h"
 #include "lock.h"
 #include "money.h"
 #include "out.h"
@@ -44,6 +45,8 @@ struct options {
 	enum report_format format;          /* --format */
 	bool have_period;
 	struct period period;               /* --period */
+	bool have_opening;
+	struct period opening;              /* --opening: the ledger's first period */
 	enum period_kind kind;              /* the kind of period rows are grouped by */
 	const char *ledger;                 /* --ledger FILE */
 	const char *out_dir;                /* --out-dir DIR */
@@ -74,6 +77,7 @@ static noreturn void usage(FILE *f, int status)
 		      "  -f, --format FORMAT     tsv (default), text, md or html\n"
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
+		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
 		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
@@ -377,31 +381,48 @@ static void check_row(struct report_sale_group *g, bool groupable, const char *k
 
 /* ------------------------------------------------------ the allocations */
 
-/* With --period P, rows dated after P belong to a later run: they are
- * counted and told, never dropped silently. */
-static struct {
-	long count;          /* rows dated after --period */
+/* Rows a run leaves out are counted and told, never dropped silently:
+ * with --period P those dated after P belong to a later run; without a
+ * ledger (-p filters, as hledger's -p) and before --opening, those dated
+ * before it are not this run's. */
+struct left_out {
+	long count;          /* rows left out */
 	char file[512];      /* the first one's file ... */
 	long line;           /* ... and line */
-} after_period;
+};
+static struct left_out after_period, before_period;
 
-static void note_after_period(const struct tsv_reader *r)
+static void note_left_out(struct left_out *n, const struct tsv_reader *r)
 {
-	if (after_period.count++ == 0) {
-		snprintf(after_period.file, sizeof after_period.file, "%s", r->file);
-		after_period.line = r->line;
+	if (n->count++ == 0) {
+		snprintf(n->file, sizeof n->file, "%s", r->file);
+		n->line = r->line;
 	}
 }
 
-static void tell_after_period(void)
+static void tell_left_out(void)
 {
 	char per[DATE_BUF];
-	if (!after_period.count)
-		return;
-	period_format(per, opt.period);
-	diag_warn_at(after_period.file, after_period.line,
-		     "%ld row%s dated after --period %s (from here on) left for a later run", after_period.count,
-		     after_period.count == 1 ? "" : "s", per);
+	if (after_period.count) {
+		period_format(per, opt.period);
+		diag_warn_at(after_period.file, after_period.line,
+			     "%ld row%s dated after --period %s (from here on) left for a later run", after_period.count,
+			     after_period.count == 1 ? "" : "s", per);
+	}
+	if (before_period.count) {
+		period_format(per, opt.have_opening ? opt.opening : opt.period);
+		diag_warn_at(before_period.file, before_period.line, "%ld row%s dated before %s %s (from here on) left out",
+			     before_period.count, before_period.count == 1 ? "" : "s",
+			     opt.have_opening ? "--opening" : "--period", per);
+	}
+}
+
+/* The first period this run books: --opening, or without a ledger --period. */
+static bool before_first(int64_t period)
+{
+	if (opt.have_opening)
+		return period < opt.opening.index;
+	return opt.have_period && !opt.ledger && period < opt.period.index;
 }
 
 static void read_allocations(char **files, size_t nfiles)
@@ -435,7 +456,11 @@ static void read_allocations(char **files, size_t nfiles)
 			stop_if_interrupted();
 		row_date(&c, &r, &f[c_date]);
 		if (opt.have_period && c.period > opt.period.index) {
-			note_after_period(&r);
+			note_left_out(&after_period, &r);
+			continue;
+		}
+		if (before_first(c.period)) {
+			note_left_out(&before_period, &r);
 			continue;
 		}
 		row_currency(&c, &r, &f[c_cur]);
@@ -483,11 +508,83 @@ static void check_min_payout_currencies(void)
 
 static struct report_ledger ledger;
 static struct lock ledger_lock = {-1, NULL};
+static char *seal_path;              /* LEDGER.seal (report_ledger.h) */
+static struct report_seal seal;      /* as read */
+static bool have_seal;               /* the seal file exists */
+static struct report_seal new_seal;  /* what the ledger holds once written */
 
 static void say_waiting(const char *lock_path, void *ctx)
 {
 	(void)ctx;
 	diag_warn("waiting for the lock on %s", lock_path);
+}
+
+/* A ledger is a regular file tally-report replaces by rename: not a
+ * device (-l /dev/null would accept every run and keep nothing), a
+ * folder or a pipe. */
+static void refuse_odd_ledger(void)
+{
+	struct stat st;
+	if (stat(opt.ledger, &st) == 0 && !S_ISREG(st.st_mode))
+		diag_die(EXIT_USAGE, "%s: not a regular file: a ledger is a file of its own", opt.ledger);
+}
+
+static const char *seal_period(char *buf, const struct report_seal *s)
+{
+	if (!s->periods)
+		return strcpy(buf, "none");
+	period_format(buf, s->last);
+	return buf;
+}
+
+/* The ledger against its seal: a ledger shorter than the seal says (cut
+ * at a period boundary, emptied, restored from an older copy) would pay
+ * the lost periods again, so it is refused.  A ledger without a seal is
+ * one from before seals: it is sealed when this run writes it. */
+static void check_seal(void)
+{
+	char err[256], a[DATE_BUF], b[DATE_BUF];
+	struct report_seal now;
+
+	size_t n = strlen(opt.ledger) + sizeof ".seal";
+	seal_path = malloc(n);
+	if (!seal_path)
+		diag_die(EXIT_DATA, "out of memory");
+	snprintf(seal_path, n, "%s.seal", opt.ledger);
+	int rc = report_seal_load(&seal, seal_path, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", seal_path, strerror(errno));
+	if (rc == -2)
+		diag_die(EXIT_DATA, "%s: %s; refusing to use the ledger %s", seal_path, err, opt.ledger);
+	have_seal = rc == 0;
+	if (!have_seal || report_seal_check(&ledger, &seal) != REPORT_SEAL_SHORT)
+		return;
+	report_seal_of(&ledger, &now);
+	diag_die(EXIT_DATA,
+		 "%s: the ledger holds %zu closed period%s (last: %s), but its seal %s says %zu (last: %s, chain %016llx): "
+		 "it was cut, emptied or restored from an older copy, and the periods lost would be paid again; "
+		 "restore the ledger that ends with the closing row of %s (chain %016llx), from a backup or "
+		 "another copy",
+		 opt.ledger, now.periods, now.periods == 1 ? "" : "s", seal_period(a, &now), seal_path, seal.periods,
+		 seal_period(b, &seal), (unsigned long long)seal.chain, b, (unsigned long long)seal.chain);
+}
+
+/* After the ledger is written, its seal: atomically, under the lock. */
+static void write_seal(void)
+{
+	const struct report_seal *s = &new_seal;
+	char text[128];
+	struct out o;
+
+	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain))
+		return;
+	size_t len = report_seal_format(text, sizeof text, s);
+	stop_if_interrupted();
+	if (!len || out_open_file(&o, seal_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", seal_path, strerror(errno));
+	out_write(&o, text, len);
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", seal_path, strerror(errno));
 }
 
 /* Read the ledger, under its lock unless only checking. */
@@ -504,6 +601,7 @@ static void load_ledger(void)
 		diag_die(EXIT_USAGE, "%s: %s", opt.ledger, strerror(errno));
 	if (rc == -2)
 		diag_die_at(EXIT_DATA, opt.ledger, line, "%s; refusing to use this ledger", err);
+	check_seal();
 	if (ledger.has_rows && ledger.last.kind != opt.kind) {
 		period_format(a, ledger.last);
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
@@ -569,11 +667,26 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 	}
 }
 
+/* A new ledger starts at the input's first period, or at an explicit
+ * --opening: -p M on a new ledger with earlier rows would post them all
+ * into M as late rows, paying months nobody ran. */
+static void refuse_silent_opening(void)
+{
+	char a[DATE_BUF], b[DATE_BUF];
+	if (ledger.has_rows || !opt.have_period || opt.have_opening || !book.have_range ||
+	    book.pmin >= opt.period.index)
+		return;
+	diag_die(EXIT_DATA, "%s: the ledger is new and the input has rows from %s, before --period %s: "
+			    "run --period %s first, or give --opening %s to start the ledger there (earlier rows left out)",
+		 opt.ledger, fmt_period(a, book.pmin), fmt_period(b, opt.period.index), a, b);
+}
+
 /* Append the new statements to the ledger, atomically (we hold its lock). */
 static void write_ledger(void)
 {
 	struct out o;
 
+	report_seal_of(&ledger, &new_seal);
 	/* A period settled with no statement is still recorded (report_ledger.h),
 	 * so that the next one is in order after a quiet month. */
 	if (!book.have_settled)
@@ -585,7 +698,10 @@ static void write_ledger(void)
 		out_write(&o, ledger.text, ledger.text_len);
 	else
 		out_puts(&o, REPORT_LEDGER_HEADER "\n");
-	report_book_put_ledger_rows(&book, ledger.last_chain, &o);
+	uint64_t chain = report_book_put_ledger_rows(&book, ledger.last_chain, &o);
+	new_seal.chain = chain;
+	new_seal.periods += (size_t)(book.settled_last - book.settled_first + 1);
+	new_seal.last = (struct period){opt.kind, book.settled_last};
 	stop_if_interrupted();
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt.ledger, strerror(errno));
@@ -679,6 +795,7 @@ static bool field_is(const struct tsv_field *f, const char *s)
 static void run_summary(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
+	struct kinds_tally passed = {0};
 	struct report_summary sum = {.kind = opt.kind, .shown_only = opt.have_period,
 				     .shown_period = opt.period.index};
 	struct row_cache c = {0};
@@ -686,6 +803,12 @@ static void run_summary(char **files, size_t nfiles)
 	int rc;
 
 	open_or_die(&r, files, nfiles);
+	/* an allocations stream repeats each sale once per payee: its gross,
+	 * fee and net would count once per share (issue 10 item 4) */
+	if (tsv_col(&r, "payee") >= 0 && tsv_col(&r, "amount") >= 0)
+		diag_die_at(EXIT_DATA, r.file, 1,
+			    "an allocations stream (it has columns payee and amount): each sale is on one row per payee "
+			    "and would count once per share; --summary reads the sales stream (tally-ingest's output, before tally-split)");
 	int c_date = tsv_col_or_die(&r, "date"), c_source = tsv_col_or_die(&r, "source");
 	int c_kind = tsv_col_or_die(&r, "kind"), c_cur = tsv_col_or_die(&r, "currency");
 	int c_gross = tsv_col_or_die(&r, "gross"), c_fee = tsv_col_or_die(&r, "fee");
@@ -701,6 +824,12 @@ static void run_summary(char **files, size_t nfiles)
 			continue;
 		if (field_is(&f[c_kind], "payout"))
 			continue; /* a transfer, not business */
+		if (!kinds_known(f[c_kind].s)) {
+			/* not revenue, and then not net either: told, as split does */
+			if (kinds_tally_add(&passed, f[c_kind].s) < 0)
+				diag_die(EXIT_DATA, "out of memory");
+			continue;
+		}
 		row_currency(&c, &r, &f[c_cur]);
 		const struct tsv_field *product = c_product >= 0 ? &f[c_product] : &none;
 		const struct tsv_field *country = c_country >= 0 ? &f[c_country] : &none;
@@ -719,6 +848,13 @@ static void run_summary(char **files, size_t nfiles)
 	if (rc < 0)
 		die_read_error(&r);
 	tsv_close(&r);
+	if (passed.total) {
+		char what[256];
+		kinds_tally_format(&passed, what, sizeof what);
+		diag_warn("%ld row%s of kinds not in the stream contract (tally.7) left out of every figure: %s",
+			  passed.total, passed.total == 1 ? "" : "s", what);
+	}
+	kinds_tally_free(&passed);
 	check_status(report_summary_finish(&sum), NULL, 0);
 	render_or_die(report_render_summary(out_stdout(), opt.format, &sum));
 	report_summary_free(&sum);
@@ -728,7 +864,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
@@ -736,6 +872,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, 'l'},
 		{"min-payout", required_argument, NULL, 'm'},
+		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 's'},
@@ -776,6 +913,13 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_OPENING:
+			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
+				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt.have_opening = true;
+			break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
 				diag_warn("--to: \"%s\" is not a currency code", optarg);
@@ -802,6 +946,16 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.have_opening && (!opt.ledger || opt.summary)) {
+		diag_warn("--opening goes with --ledger");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_opening && opt.have_period && opt.opening.kind != opt.period.kind) {
+		diag_warn("--opening and --period are periods of one kind");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_opening)
+		opt.kind = opt.opening.kind;
 	if (opt.fx_path) {
 		struct fx_error e;
 		int rc = fx_load(&opt.fx, opt.fx_path, &e);
@@ -827,10 +981,13 @@ int main(int argc, char **argv)
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
 	read_allocations(files, nfiles);
-	tell_after_period();
+	tell_left_out();
 	check_min_payout_currencies();
-	if (opt.ledger)
+	if (opt.ledger) {
+		refuse_odd_ledger();
 		load_ledger();
+		refuse_silent_opening();
+	}
 	struct report_settle_error err;
 	int rc = report_book_settle(&book, opt.ledger ? &ledger : NULL, opt.have_period, opt.period.index, &err);
 	if (rc != REPORT_OK)
@@ -845,8 +1002,10 @@ int main(int argc, char **argv)
 						       book.nst, true));
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
-	if (opt.ledger && !opt.check)
+	if (opt.ledger && !opt.check) {
 		write_ledger();
+		write_seal();
+	}
 	lock_release(&ledger_lock);
 	out_stdout_close_or_die();
 	return exit_status;

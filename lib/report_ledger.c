@@ -159,18 +159,38 @@ struct open_period {
 	struct period period;
 };
 
+/* Room for one more of n elements of size at *arr of *cap.  Returns 0 or -1. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *grown = realloc(*arr, nc * size);
+	if (!grown)
+		return -1;
+	*arr = grown;
+	*cap = nc;
+	return 0;
+}
+
 static int note_late(struct report_ledger *l, int64_t index)
 {
-	if (l->nlate == l->caplate) {
-		size_t nc = l->caplate ? l->caplate * 2 : 16;
-		int64_t *grown = realloc(l->late, nc * sizeof *grown);
-		if (!grown)
-			return -1;
-		l->late = grown;
-		l->caplate = nc;
-	}
-	l->late[l->nlate++] = index;
-	return 0;
+	void *arr = l->late;
+	int rc = grow(&arr, &l->caplate, l->nlate, sizeof *l->late);
+	l->late = arr;
+	if (rc == 0)
+		l->late[l->nlate++] = index;
+	return rc;
+}
+
+static int note_closing(struct report_ledger *l, uint64_t chain)
+{
+	void *arr = l->closings;
+	int rc = grow(&arr, &l->capclosings, l->nclosings, sizeof *l->closings);
+	l->closings = arr;
+	if (rc == 0)
+		l->closings[l->nclosings++] = chain;
+	return rc;
 }
 
 /* A closing row (empty payee and currency): it ends the open period, or
@@ -211,6 +231,8 @@ static int closing_row(struct report_ledger *l, struct tsv_reader *r, struct ope
 			    "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
 			    diag_quote(q, sizeof q, f[8].s, f[8].len));
 	if (late && note_late(l, per.index) < 0)
+		return errno = ENOMEM, -1;
+	if (note_closing(l, chain) < 0)
 		return errno = ENOMEM, -1;
 	if (!l->has_rows)
 		l->first = per;
@@ -442,6 +464,7 @@ bool report_ledger_took_late(const struct report_ledger *l, int64_t index)
 void report_ledger_free(struct report_ledger *l)
 {
 	free(l->late);
+	free(l->closings);
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->rows[i].id);
 		free(l->rows[i].payee);
@@ -449,4 +472,93 @@ void report_ledger_free(struct report_ledger *l)
 	free(l->rows);
 	free(l->text);
 	memset(l, 0, sizeof *l);
+}
+
+/* ------------------------------------------------------------ the seal */
+
+#define SEAL_MAGIC "tally-ledger-seal 1\n"
+
+void report_seal_of(const struct report_ledger *l, struct report_seal *s)
+{
+	s->periods = l->nclosings;
+	s->last = l->last;
+	s->chain = l->nclosings ? l->last_chain : 0;
+}
+
+size_t report_seal_format(char *buf, size_t cap, const struct report_seal *s)
+{
+	char per[DATE_BUF] = "-";
+	if (s->periods)
+		period_format(per, s->last);
+	int n = snprintf(buf, cap, SEAL_MAGIC "periods\t%zu\nlast\t%s\nchain\t%016llx\n", s->periods, per,
+			 (unsigned long long)s->chain);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* One "NAME\tVALUE\n" line of a seal at *p: its value, NUL-terminated in
+ * place, or NULL. */
+static char *seal_field(char **p, const char *name)
+{
+	size_t nl = strlen(name);
+	if (strncmp(*p, name, nl) != 0 || (*p)[nl] != '\t')
+		return NULL;
+	char *v = *p + nl + 1, *end = strchr(v, '\n');
+	if (!end || end == v)
+		return NULL;
+	*end = '\0';
+	*p = end + 1;
+	return v;
+}
+
+static bool seal_parse(struct report_seal *s, char *text)
+{
+	char *p = text, *end;
+	if (strncmp(p, SEAL_MAGIC, strlen(SEAL_MAGIC)) != 0)
+		return false;
+	p += strlen(SEAL_MAGIC);
+	char *periods = seal_field(&p, "periods"), *last = seal_field(&p, "last");
+	char *chain = seal_field(&p, "chain");
+	if (!periods || !last || !chain || *p || periods[0] < '0' || periods[0] > '9' ||
+	    strlen(chain) != 16 || strspn(chain, "0123456789abcdef") != 16)
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(periods, &end, 10);
+	if (*end || errno)
+		return false;
+	s->periods = (size_t)n;
+	s->chain = strtoull(chain, NULL, 16);
+	if (s->periods == 0)
+		return strcmp(last, "-") == 0 && s->chain == 0;
+	return period_parse(last, strlen(last), &s->last) == 0 && s->chain != 0;
+}
+
+int report_seal_load(struct report_seal *s, const char *path, char *err, size_t errcap)
+{
+	char *text;
+	size_t len;
+	int rc = read_all(path, &text, &len);
+
+	memset(s, 0, sizeof *s);
+	if (rc != 0)
+		return rc;
+	char *z = realloc(text, len + 1);
+	if (!z) {
+		free(text);
+		return errno = ENOMEM, -1;
+	}
+	z[len] = '\0';
+	rc = strlen(z) == len && seal_parse(s, z) ? 0 : -2;
+	free(z);
+	if (rc)
+		snprintf(err, errcap, "not a ledger seal (\"tally-ledger-seal 1\", periods, last, chain)");
+	return rc;
+}
+
+enum report_seal_match report_seal_check(const struct report_ledger *l, const struct report_seal *s)
+{
+	if (s->periods == 0)
+		return REPORT_SEAL_OK; /* nothing closed yet: any ledger extends it */
+	if (l->nclosings < s->periods || l->closings[s->periods - 1] != s->chain)
+		return REPORT_SEAL_SHORT;
+	return l->nclosings == s->periods ? REPORT_SEAL_OK : REPORT_SEAL_AHEAD;
 }

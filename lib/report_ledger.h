@@ -51,6 +51,8 @@ struct report_ledger {
 	bool has_rows;         /* at least one row (a statement or a closed period) */
 	struct period first;   /* the first period, when has_rows */
 	struct period last;    /* the last (greatest) period, when has_rows */
+	uint64_t *closings;    /* the chain after each closing row, in order (owned) */
+	size_t nclosings, capclosings; /* nclosings: the periods closed */
 	int64_t *late;         /* the periods that took late rows, in order (owned) */
 	size_t nlate, caplate;
 	char *text;            /* the whole file as read, for appending (owned) */
@@ -91,5 +93,40 @@ bool report_ledger_took_late(const struct report_ledger *l, int64_t index);
 
 /* Free everything l owns. */
 void report_ledger_free(struct report_ledger *l);
+
+/* The seal: what a ledger is known to hold, kept outside it ("LEDGER.seal")
+ * so that a ledger cut at a period boundary, emptied or restored from an
+ * older copy — each a valid shorter ledger — is told from the real one.
+ * The file is four lines:
+ *   tally-ledger-seal 1
+ *   periods N          (the closing rows)
+ *   last PERIOD        (the last period closed)
+ *   chain HEX          (the chain value of its closing row)
+ * with a TAB after each name. */
+struct report_seal {
+	size_t periods;      /* periods closed */
+	struct period last;  /* the last one, when periods > 0 */
+	uint64_t chain;      /* the chain after its closing row */
+};
+
+/* What l holds, as a seal. */
+void report_seal_of(const struct report_ledger *l, struct report_seal *s);
+
+/* Write s as the seal file's text into buf[0..cap).  Returns its length,
+ * or 0 when cap is too small. */
+size_t report_seal_format(char *buf, size_t cap, const struct report_seal *s);
+
+/* Read the seal at path into s.  Returns 0; 1 when the file does not
+ * exist; -1 with errno set when it cannot be read; -2 when it is not a
+ * seal, with err[0..errcap) the reason. */
+int report_seal_load(struct report_seal *s, const char *path, char *err, size_t errcap);
+
+/* Compare l with its seal s: REPORT_SEAL_OK when l holds exactly what s
+ * says; REPORT_SEAL_AHEAD when l holds it and more periods after it (a
+ * run that died after writing the ledger and before the seal); else
+ * REPORT_SEAL_SHORT: l is not the ledger sealed (cut, emptied, restored
+ * from an older copy or replaced). */
+enum report_seal_match { REPORT_SEAL_OK, REPORT_SEAL_AHEAD, REPORT_SEAL_SHORT };
+enum report_seal_match report_seal_check(const struct report_ledger *l, const struct report_seal *s);
 
 #endif

@@ -802,13 +802,13 @@ static void put_ledger_row(struct tsv_writer *w, uint64_t *chain, const char *co
 	tsv_end_row(w);
 }
 
-void report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o)
+uint64_t report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o)
 {
 	struct tsv_writer w;
 	size_t i = 0;
 
 	if (!b->have_settled)
-		return;
+		return chain;
 	tsv_writer_init(&w, o);
 	for (int64_t p = b->settled_first; p <= b->settled_last; p++) {
 		char per[DATE_BUF], bf[MONEY_BUF], e[MONEY_BUF], pd[MONEY_BUF], cf[MONEY_BUF], id[DATE_BUF + 16];
@@ -831,6 +831,7 @@ void report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, st
 		const char *const closing[8] = {id, "", "", "", "0", "0", "0", "0"};
 		put_ledger_row(&w, &chain, closing);
 	}
+	return chain;
 }
 
 void report_book_free(struct report_book *b)

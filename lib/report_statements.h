@@ -220,8 +220,9 @@ const char *report_book_payee(const struct report_book *b, uint32_t account);
  * ledger whose last chain value is chain (0: none): each new statement,
  * and a "PERIOD/0000" row for each settled period with none
  * (report_ledger.h), with its chain.  Write nothing when nothing was
- * settled afresh.  Write errors are left in o (out.h). */
-void report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o);
+ * settled afresh.  Write errors are left in o (out.h).  Returns the chain
+ * value of the last row written (chain when none). */
+uint64_t report_book_put_ledger_rows(const struct report_book *b, uint64_t chain, struct out *o);
 
 /* Free everything the book owns (not mins) and zero it. */
 void report_book_free(struct report_book *b);

@@ -23,7 +23,7 @@ static int summary_period_of(struct report_summary *s, int64_t period, const cha
 		return REPORT_ENOMEM;
 	if (added)
 		s->periods[s->nperiods++] = (struct report_summary_period){
-			period, {cur[0], cur[1], cur[2], 0}, currency_digits(cur, 3), 0, 0, 0, 0, 0, 0};
+			period, {cur[0], cur[1], cur[2], 0}, currency_digits(cur, 3), 0, 0, 0, 0, 0, 0, 0};
 	return REPORT_OK;
 }
 
@@ -40,7 +40,7 @@ static struct report_summary_item *item_of(struct report_summary *s, uint32_t p,
 	    report_keymap_get(&s->item_ix, (uint64_t)p << 8 | sec, name_id, (uint32_t)s->nitems, &id, &added) < 0)
 		return NULL;
 	if (added)
-		s->items[s->nitems++] = (struct report_summary_item){p, sec, name_id, 0, 0, 0, 0};
+		s->items[s->nitems++] = (struct report_summary_item){p, sec, name_id, 0, 0, 0, 0, false};
 	return &s->items[id];
 }
 
@@ -96,18 +96,26 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row)
 	if (summary_period_of(s, row->period, row->currency, &p) != REPORT_OK)
 		return REPORT_ENOMEM;
 	struct report_summary_period *sp = &s->periods[p];
-	if (!money_add(sp->fees, row->fee, &sp->fees) || !money_add(sp->net, row->net, &sp->net))
+	/* a fee the platform charged on its own row (Stripe's usage fees, Open
+	 * Collective's host fee) is what it takes from net, whichever column
+	 * carries it: gross -0.30 fee 0 net -0.30, or gross 0 fee 0.30 net -0.30 */
+	bool fee_row = is_kind(row, "fee");
+	int64_t fee = fee_row ? -row->net : row->fee;
+	if (fee_row && row->net == INT64_MIN)
+		return REPORT_EOVERFLOW;
+	if (!money_add(sp->fees, fee, &sp->fees) || !money_add(sp->net, row->net, &sp->net))
 		return REPORT_EOVERFLOW;
 	if (is_kind(row, "refund") || is_kind(row, "chargeback"))
 		return money_add(sp->refunds, -row->gross, &sp->refunds) ? REPORT_OK : REPORT_EOVERFLOW;
-	if (is_kind(row, "fee")) {
-		/* a fee the platform charged on its own row is part of its
-		 * effective take: in its channel's fee and net, not gross */
+	if (fee_row) {
+		/* part of its channel's effective take: in its fee and net, not
+		 * gross, so that fee + net = gross holds per channel */
 		struct report_summary_item *ch = item_of(s, p, REPORT_SEC_CHANNEL, row->source, row->source_len);
 		if (!ch)
 			return REPORT_ENOMEM;
-		if (!money_add(ch->fee, row->fee, &ch->fee) || !money_add(ch->net, row->net, &ch->net))
+		if (!money_add(ch->fee, fee, &ch->fee) || !money_add(ch->net, row->net, &ch->net))
 			return REPORT_EOVERFLOW;
+		ch->has_fee |= fee != 0;
 		return REPORT_OK;
 	}
 	if (!is_kind(row, "sale") && !is_kind(row, "subscription") && !is_kind(row, "tip"))
@@ -123,9 +131,11 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row)
 			return REPORT_ENOMEM;
 		if (!add_to_item(it[k], row))
 			return REPORT_EOVERFLOW;
+		it[k]->has_fee |= row->fee != 0;
 	}
 	if (row->customer_len > 0)
 		return note_customer(s, row, p, it[REPORT_SEC_COUNTRY]);
+	sp->unknown_customers++; /* a sale without a buyer id */
 	return REPORT_OK;
 }
 
@@ -210,7 +220,7 @@ static const char *count(char *buf, size_t cap, long n)
 static void overview(const struct report_summary *s, const struct report_summary_period *p,
 		     enum report_format format, struct report_table *t)
 {
-	char v[8][MONEY_BUF + 8], growth[32] = "";
+	char v[9][MONEY_BUF + 8], growth[32] = "";
 	int d = p->digits;
 
 	report_table_init(t, "Overview", "metric value", "tn");
@@ -236,6 +246,7 @@ static void overview(const struct report_summary *s, const struct report_summary
 		{"customers", count(v[5], sizeof v[5], p->customers)},
 		{"new_customers", count(v[6], sizeof v[6], p->new_customers)},
 		{"returning_customers", count(v[7], sizeof v[7], p->customers - p->new_customers)},
+		{"sales_without_customer_id", count(v[8], sizeof v[8], p->unknown_customers)},
 		{"growth", growth},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -268,7 +279,13 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 		case REPORT_SEC_CHANNEL:
 			money_format(fe, it->fee, d);
 			money_format(ne, it->net, d);
-			report_table_add(&t[3], (const char *[]){name, g, fe, ne, report_percent(tr, it->fee, it->gross), sh});
+			/* an export with no fee column of its own (Etsy items, App
+			 * Store proceeds, DistroKid) says nothing of the take */
+			if (it->has_fee)
+				report_percent(tr, it->fee, it->gross);
+			else
+				strcpy(tr, "not in export");
+			report_table_add(&t[3], (const char *[]){name, g, fe, ne, tr, sh});
 			break;
 		case REPORT_SEC_COUNTRY:
 			report_table_add(&t[4], (const char *[]){name, count(cu, sizeof cu, it->customers), g, sh});

@@ -27,6 +27,7 @@ struct report_summary_period {   /* one period and currency */
 	int digits;
 	int64_t revenue, refunds, fees, net; /* micro-units; refunds positive */
 	long customers, new_customers;       /* distinct; new: first seen in this period */
+	long unknown_customers;              /* revenue rows without a customer id */
 };
 
 struct report_summary_item {     /* one stream, product, channel or country in a period */
@@ -35,6 +36,7 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 	uint32_t name;               /* name id */
 	int64_t gross, fee, net;
 	long customers;              /* countries only: distinct customers */
+	bool has_fee;                /* a row of it carried a fee (channels: else "not in export") */
 };
 
 struct report_summary_visit {    /* a customer buying in a period and currency */

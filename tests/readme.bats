@@ -20,7 +20,8 @@ in_demo_copy() {
 
 @test "README one-screen pipeline: ingest, split with state, report with a ledger" {
 	in_demo_copy
-	run -0 bash -c 'tally-ingest gumroad.csv bandcamp.csv etsy.csv > sales.tsv'
+	# the README's files are October's: take October from the demo's three months
+	run -0 bash -c 'tally-ingest gumroad.csv bandcamp.csv etsy.csv | grep -v "^2026-09" > sales.tsv'
 	run -0 bash -c 'tally-split --agreements splits.tsv --state split.state sales.tsv > allocations.tsv'
 	run -0 tally-report --period 2026-10 --ledger payouts.ledger --format text allocations.tsv
 	assert_line "Statement 2026-10/0001"
@@ -43,12 +44,12 @@ in_demo_copy() {
 @test "README cron recipe, one month: statements written, ledger appended" {
 	in_demo_copy
 	mkdir -p exports/2026-11 && mv gumroad.csv bandcamp.csv etsy.csv exports/2026-11/
-	m=2026-11
+	m=2026-11 opening=2026-11
 	script() {
 		bash -ec "
 		tally-ingest --sort -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+		tally-report -l payouts.ledger --opening $opening -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
 	}
 	run -0 script

@@ -217,15 +217,37 @@ setup_file() {
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 0.00: a period in the ledger cannot change" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
-	# without a ledger, --period's statement takes the earlier rows as late
+}
+
+@test "--period without a ledger filters (as hledger's -p): earlier rows are counted, not paid again" {
+	# issue 10 item 3: October alone, hand computed: Ana 4.25 + 10.627125
+	# = 14.877125, pays 14.87, carries 0.007125; September's 8 rows told
 	run --separate-stderr tally-report -p 2026-10 "$TALLY_ROOT/$R/alloc-2026-10.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	[ "$(grep -P '^2026-10/0001\t' <<<"$output" | cut -f5-)" = "$(printf '%s\n' $'brought_forward\t\t\t0.00' \
-		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' \
-		$'late:2026-09\tbandcamp\tVinyl\t10.627125' $'late:2026-09\tgumroad\tCourse\t41.65' \
-		$'late:2026-09\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t71.40425' \
-		$'paid\t\t\t71.40' $'carried_forward\t\t\t0.00425' $'period_earned\t\t\t119.01' \
-		$'period_paid\t\t\t119.00' $'period_carried_forward\t\t\t0.01')" ]
+		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t14.877125' \
+		$'paid\t\t\t14.87' $'carried_forward\t\t\t0.007125' $'period_earned\t\t\t35.005' \
+		$'period_paid\t\t\t34.99' $'period_carried_forward\t\t\t0.015')" ]
+	refute_output --partial late
+	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc-2026-09.tsv:2: 8 rows dated before --period 2026-10 (from here on) left out" ]
+}
+
+@test "a new ledger starts at the input's first month or an explicit --opening, never a silent absorption" {
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "${stderr##*$'\n'}" = "tally-report: $T/l.tsv: the ledger is new and the input has rows from 2026-09, before --period 2026-10: run --period 2026-09 first, or give --opening 2026-10 to start the ledger there (earlier rows left out)" ]
+	[ ! -s "$T/l.tsv" ]
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-10 -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	[ "$(cut -f1-8 "$T/l.tsv")" = "$(printf '%s\n' $'statement\tpayee\tperiod\tcurrency\tbrought_forward\tearned\tpaid\tcarried_forward' \
+		$'2026-10/0001\tAna\t2026-10\tUSD\t0.00\t14.877125\t14.87\t0.007125' \
+		$'2026-10/0002\tBen\t2026-10\tUSD\t0.00\t14.877125\t14.87\t0.007125' \
+		$'2026-10/0003\tMara (manager)\t2026-10\tUSD\t0.00\t5.25075\t5.25\t0.00075' \
+		$'2026-10/end\t\t\t\t0\t0\t0\t0')" ]
+	grep -q "8 rows dated before --opening 2026-10 (from here on) left out" <<<"$stderr"
+	run --separate-stderr tally-report -p 2026-10 --opening 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
 }
 
 @test "late rows: a cumulative file of the monthly files is checked, not paid again" {
@@ -249,7 +271,7 @@ setup_file() {
 		$'2027-01/0003\tMara (manager)\t2027-01\tUSD\t14.25225\t0.00\t0.00\t14.25225' \
 		$'2027-01/end\t\t\t\t0\t0\t0\t0')"
 	# late rows mixed into a closed month of a cumulative file: refused
-	rm "$T/l.tsv"
+	rm "$T/l.tsv" "$T/l.tsv.seal"
 	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv" >/dev/null
 	head -n -1 "$T/all.tsv" >"$T/mixed.tsv"
 	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/mixed.tsv"
@@ -268,6 +290,107 @@ setup_file() {
 	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/l.tsv:12: column \"chain\": \"552534f8a0efe7ba\" does not follow from the rows before: the ledger was edited or damaged; refusing to use this ledger" ]
+}
+
+@test "seal: a ledger cut at a period boundary, emptied or restored from last month's copy is refused" {
+	# issue 17: each of these is a valid shorter ledger; without the seal
+	# the lost months would be paid again from zero
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
+		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	[ "$(cat "$T/l.tsv.seal")" = "$(printf '%s\n' 'tally-ledger-seal 1' $'periods\t3' $'last\t2026-11' $'chain\t552534f8a0efe7ba')" ]
+	cp "$T/l.tsv" "$T/good.tsv"
+	: >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/l.tsv: the ledger holds 0 closed periods (last: none), but its seal $T/l.tsv.seal says 3 (last: 2026-11, chain 552534f8a0efe7ba): it was cut, emptied or restored from an older copy, and the periods lost would be paid again; restore the ledger that ends with the closing row of 2026-11 (chain 552534f8a0efe7ba), from a backup or another copy" ]
+	# header only; last month's backup (cut after October's closing row)
+	head -n 1 "$T/good.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_failure 1
+	head -n 9 "$T/good.tsv" >"$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	assert_equal "${stderr%%, but*}" "tally-report: $T/l.tsv: the ledger holds 2 closed periods (last: 2026-10)"
+	# --check refuses it too; the ledger removed, the seal kept: refused
+	run --separate-stderr tally-report --check -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	rm "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 1
+	# the right ledger restored: accepted, the run goes on
+	cp "$T/good.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 4
+}
+
+@test "seal: a run that died between the ledger and its seal is taken up; a bad seal is refused" {
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv; do
+		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	cp "$T/l.tsv.seal" "$T/seal-10"
+	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv" >/dev/null
+	cp "$T/seal-10" "$T/l.tsv.seal" # the ledger has November, the seal not yet
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_success
+	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 3
+	printf 'tally-ledger-seal 1\nperiods\tx\n' >"$T/l.tsv.seal"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv.seal: not a ledger seal (\"tally-ledger-seal 1\", periods, last, chain); refusing to use the ledger $T/l.tsv" ]
+}
+
+@test "seal: a ledger from before seals (committed fixture) is read and sealed" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
+	[ "$(sed -n 's/^chain\t//p' "$T/l.tsv.seal")" = 552534f8a0efe7ba ]
+}
+
+@test "-l /dev/null and a folder are refused: a ledger is a file of its own" {
+	run --separate-stderr tally-report -l /dev/null "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: /dev/null: not a regular file: a ledger is a file of its own" ]
+	run --separate-stderr tally-report -l "$T" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+}
+
+@test "tamper: every single-line removal, every number edit, every period-boundary truncation is refused" {
+	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
+		tally-report -m USD=20 -l "$T/good.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+	done
+	try() { # the ledger in $T/l.tsv, the seal of the good one: must be refused
+		cp "$T/good.tsv.seal" "$T/l.tsv.seal"
+		tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null 2>&1 && return 1
+		[ $? -eq 1 ] || { echo "$1: not exit 1"; return 1; }
+	}
+	n=$(wc -l <"$T/good.tsv")
+	for ((i = 1; i <= n; i++)); do
+		sed "${i}d" "$T/good.tsv" >"$T/l.tsv"
+		try "line $i removed" || { echo "line $i removed: accepted"; return 1; }
+		for ((c = 5; c <= 9; c++)); do
+			[ "$i" -gt 1 ] || continue
+			awk -F'\t' -v OFS='\t' -v i="$i" -v c="$c" 'NR == i { v = $c; d = substr(v, length(v)); \
+				$c = substr(v, 1, length(v) - 1) ((d ~ /[0-9]/) ? (d + 1) % 10 : "0") } 1' "$T/good.tsv" >"$T/l.tsv"
+			! cmp -s "$T/l.tsv" "$T/good.tsv"
+			try "line $i column $c edited" || { echo "line $i column $c edited: accepted"; return 1; }
+		done
+	done
+	: >"$T/l.tsv"
+	try "emptied" || { echo "emptied: accepted"; return 1; }
+	for k in 1 5 9; do # after the header, after September's, after October's closing row
+		head -n "$k" "$T/good.tsv" >"$T/l.tsv"
+		try "cut after line $k" || { echo "cut after line $k: accepted"; return 1; }
+	done
+	# the good ledger itself is accepted by the same run
+	cp "$T/good.tsv" "$T/l.tsv"
+	cp "$T/good.tsv.seal" "$T/l.tsv.seal"
+	tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null
 }
 
 @test "a ledger that cannot be opened or created: exit 2" {
@@ -501,6 +624,41 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 		$'2026-09\tUSD\tchannel\tetsy\tsales_net\t18.80' $'2026-09\tUSD\tchannel\tetsy\ttake_rate\t6.0%' \
 		$'2026-09\tUSD\tchannel\tetsy\tshare\t100.0%')" ]
 	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t18.80'
+}
+
+@test "--summary refuses an allocations stream instead of counting each sale once per share" {
+	# issue 10 item 4: a 100.00 sale split 60/40 would show revenue 200.00
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tpayee\tamount' \
+		$'2026-10-01\tgumroad\tsale\tUSD\t100.00\t0.00\t100.00\tAna\t60.00' \
+		$'2026-10-01\tgumroad\tsale\tUSD\t100.00\t0.00\t100.00\tBen\t40.00' >"$T/a.tsv"
+	run --separate-stderr tally-report --summary "$T/a.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/a.tsv:1: an allocations stream (it has columns payee and amount): each sale is on one row per payee and would count once per share; --summary reads the sales stream (tally-ingest's output, before tally-split)" ]
+}
+
+@test "--summary: standalone fee rows in fees and take rate, no fee column is not 0%, buyers without id, unknown kinds" {
+	# issue 10 item 5, issue 17: hand computed: stripe 100.00 sale with 3.20
+	# fee and a 4.80 usage fee row: fee 8.00, net 92.00, take 8.0% (fee + net
+	# = gross); etsy 20.00 with no fee in its export; the donation (not a
+	# kind of tally.7) out of revenue and of net alike, told on stderr
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tcustomer' \
+		$'2026-09-01\tstripe\tsale\tUSD\t100.00\t3.20\t96.80\tc1' \
+		$'2026-09-30\tstripe\tfee\tUSD\t-4.80\t0.00\t-4.80\t' \
+		$'2026-09-03\tetsy\tsale\tUSD\t20.00\t0.00\t20.00\t' \
+		$'2026-09-04\topencollective\tdonation\tUSD\t5.00\t0.00\t5.00\tc2' >"$T/f.tsv"
+	run --separate-stderr tally-report --summary "$T/f.tsv"
+	assert_success
+	assert_line $'2026-09\tUSD\ttotal\t\trevenue\t120.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tfees\t8.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t112.00'
+	assert_line $'2026-09\tUSD\ttotal\t\tcustomers\t1'
+	assert_line $'2026-09\tUSD\ttotal\t\tsales_without_customer_id\t1'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\tfee\t8.00'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\tsales_net\t92.00'
+	assert_line $'2026-09\tUSD\tchannel\tstripe\ttake_rate\t8.0%'
+	assert_line $'2026-09\tUSD\tchannel\tetsy\ttake_rate\tnot in export'
+	[ "$stderr" = "tally-report: 1 row of kinds not in the stream contract (tally.7) left out of every figure: donation 1" ]
 }
 
 @test "--summary in text, md and html" {
