@@ -33,6 +33,35 @@ static const char *money_text(char *buf, int64_t v, int digits)
 	return buf;
 }
 
+/* An amount for people: rounded toward zero to the currency's minor unit,
+ * as payouts are (money_round_payable), with exactly `digits` decimals;
+ * the exact micro-units are the TSV's. */
+static const char *minor_text(char *buf, int64_t v, int digits)
+{
+	int64_t payable, residue;
+	money_round_payable(v, digits, &payable, &residue);
+	money_format(buf, payable, digits);
+	return buf;
+}
+
+/* The words for a residue under one minor unit carried into the next
+ * period: "0.58 ¢ carried to next month" for a currency of 2 decimals,
+ * else the exact amount, "0.36 JPY (under one minor unit) carried ...". */
+static void residue_text(char *buf, size_t size, int64_t residue, int digits, const char *currency,
+			 enum period_kind kind)
+{
+	static const char *const next[] = {"day", "week", "month", "quarter", "year"};
+	char a[MONEY_BUF];
+	const char *when = (unsigned)kind < sizeof next / sizeof *next ? next[kind] : "period";
+	if (digits == 2) {
+		money_format(a, residue * 100, 0); /* hundredths of a cent, in cents */
+		snprintf(buf, size, "%s \xc2\xa2 carried to next %s (under one cent).", a, when);
+	} else {
+		money_format(a, residue, 0);
+		snprintf(buf, size, "%s %s (under one minor unit) carried to next %s.", a, currency, when);
+	}
+}
+
 /* ------------------------------------------------------------ documents */
 
 static const char html_style[] =
@@ -128,7 +157,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		       const char *product, int64_t v, int digits, enum line_kind kind)
 {
 	char a[MONEY_BUF];
-	money_format(a, v, digits);
+	minor_text(a, v, digits);
 	if (format == REPORT_TEXT) {
 		size_t w;
 		if (kind == LINE_SUB) {
@@ -248,7 +277,7 @@ static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const s
 }
 
 static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s,
-			  const struct report_period_total *t)
+			  const struct report_period_total *t, bool whole_report)
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	struct tsv_writer w;
@@ -275,6 +304,8 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	tsv_entry(&w, b, &e, s, "earned_total", "", "", s->earned);
 	tsv_entry(&w, b, &e, s, "paid", "", "", s->paid);
 	tsv_entry(&w, b, &e, s, "carried_forward", "", "", s->carried_forward);
+	if (!whole_report)
+		return; /* a payee's own file: never the other payees' totals */
 	tsv_entry(&w, b, &e, s, "period_earned", "", "", t->earned);
 	tsv_entry(&w, b, &e, s, "period_paid", "", "", t->paid);
 	tsv_entry(&w, b, &e, s, "period_carried_forward", "", "", t->carried_forward);
@@ -300,11 +331,11 @@ static void statement_heading(struct out *o, enum report_format format, const st
 }
 
 static void statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
-				 const struct report_statement *s, const struct report_period_total *t)
+				 const struct report_statement *s)
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	int d = b->acc[s->account].digits;
-	char per[DATE_BUF], x[4][MONEY_BUF], line[512];
+	char per[DATE_BUF], line[512];
 
 	period_text(per, b->kind, s->period);
 	statement_heading(o, format, s, per);
@@ -333,21 +364,20 @@ static void statement_for_people(struct out *o, enum report_format format, const
 		out_puts(o, "</table>\n");
 	else
 		out_putc(o, '\n');
-	int64_t payable, residue;
+	int64_t payable, residue, cf_payable, cf_residue;
 	money_round_payable(balance, d, &payable, &residue);
+	money_round_payable(s->carried_forward, d, &cf_payable, &cf_residue);
 	bool owed = balance < 0, under_minimum = s->paid == 0 && payable > 0;
+	if (cf_residue != 0) {
+		residue_text(line, sizeof line, cf_residue, d, s->currency, b->kind);
+		human_para(o, format, "residue", line);
+	}
 	if (owed)
 		human_para(o, format, "note", "Owed: refunds exceeded earnings; the balance is carried forward.");
 	else if (under_minimum)
 		human_para(o, format, "note", "Not paid this period: the balance is under the minimum payout.");
-	if ((owed || under_minimum) && format != REPORT_HTML)
+	if ((owed || under_minimum || cf_residue) && format != REPORT_HTML)
 		out_putc(o, '\n');
-	/* Every statement ends with the totals it is part of. */
-	snprintf(line, sizeof line,
-		 "All %ld statement%s for %s in %s: brought forward %s, earned %s, paid %s, carried forward %s.",
-		 t->count, t->count == 1 ? "" : "s", per, s->currency, money_text(x[0], t->brought_forward, d),
-		 money_text(x[1], t->earned, d), money_text(x[2], t->paid, d), money_text(x[3], t->carried_forward, d));
-	human_para(o, format, "totals", line);
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
 }
@@ -437,6 +467,33 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 	return REPORT_OK;
 }
 
+/* The run's view (never a payee's file): the totals of every period and
+ * currency, one paragraph each, after the statements. */
+static void batch_totals(struct out *o, enum report_format format, const struct report_book *b)
+{
+	char per[DATE_BUF], x[4][MONEY_BUF], line[512];
+	if (!b->nptot)
+		return;
+	if (format == REPORT_TEXT)
+		out_puts(o, "======================================================================\n\nBatch totals\n\n");
+	else if (format == REPORT_MD)
+		out_puts(o, "## Batch totals\n\n");
+	else
+		out_puts(o, "<div class=\"batch\">\n<h2>Batch totals</h2>\n");
+	for (size_t i = 0; i < b->nptot; i++) {
+		const struct report_period_total *t = &b->ptot[i];
+		int d = currency_digits(t->currency, 3);
+		snprintf(line, sizeof line,
+			 "All %ld statement%s for %s in %s: brought forward %s, earned %s, paid %s, carried forward %s.",
+			 t->count, t->count == 1 ? "" : "s", period_text(per, b->kind, t->period), t->currency,
+			 minor_text(x[0], t->brought_forward, d), minor_text(x[1], t->earned, d),
+			 minor_text(x[2], t->paid, d), minor_text(x[3], t->carried_forward, d));
+		human_para(o, format, "totals", line);
+	}
+	if (format == REPORT_HTML)
+		out_puts(o, "</div>\n");
+}
+
 int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
 			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report)
 {
@@ -453,15 +510,17 @@ int report_render_statements(struct out *o, enum report_format format, const str
 		const struct report_statement *s = &b->st[i];
 		const struct report_period_total *t = report_book_period_total(b, s->period, s->currency);
 		if (format == REPORT_TSV) {
-			statement_tsv(o, b, s, t);
+			statement_tsv(o, b, s, t, whole_report);
 			continue;
 		}
 		if (i > from && format == REPORT_TEXT)
 			out_puts(o, "----------------------------------------------------------------------\n\n");
-		statement_for_people(o, format, b, s, t);
+		statement_for_people(o, format, b, s);
 		if (format == REPORT_MD && i + 1 < to)
 			out_putc(o, '\n');
 	}
+	if (whole_report && format != REPORT_TSV)
+		batch_totals(o, format, b);
 	report_doc_end(o, format);
 	return REPORT_OK;
 }
