@@ -18,6 +18,7 @@
 #include "ingest_util.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
 #include "reject.h"
 #include "tsv.h"
 
@@ -761,6 +762,13 @@ int main(int argc, char **argv)
 		ingest_key_from_salt(o.key, salt, strlen(salt));
 	else
 		ingest_key_from_salt(o.key, "", 0);
+
+	const struct paths_role roles[] = {
+		{o.map, "--map", true}, {o.output, "--output", false}, {o.rejects, "--rejects", false},
+	};
+	char clash[PATHS_MSG_MAX];
+	if (paths_check(roles, 3, argv + optind, (size_t)(argc - optind), clash, sizeof clash))
+		diag_die(EXIT_USAGE, "%s", clash);
 
 	struct run rn = {.o = &o};
 	if (o.map) {

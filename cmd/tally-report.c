@@ -27,6 +27,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
 #include "report_render.h"
@@ -814,6 +815,12 @@ int main(int argc, char **argv)
 	}
 	char **files = argv + optind;
 	size_t nfiles = (size_t)(argc - optind);
+	const struct paths_role roles[] = {
+		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+	};
+	char clash[PATHS_MSG_MAX];
+	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
 		run_summary(files, nfiles);

@@ -24,6 +24,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
 #include "reject.h"
 #include "split_rules.h"
 #include "split_state.h"
@@ -795,12 +796,26 @@ static void commit_output(struct run *run)
 		diag_die(EXIT_DATA, "%s: write error: %s", run->opt.output, strerror(errno));
 }
 
+/* Two of the files named on the command line being one is a usage error. */
+static void check_paths(const struct options *o, char *const *inputs, size_t n)
+{
+	const struct paths_role roles[] = {
+		{o->agreements, "--agreements", true}, {o->fx, "--fx", true},
+		{o->output, "--output", false},        {o->rejects, "--rejects", false},
+		{o->state, "--state", false},          {o->explain, "--explain", false},
+	};
+	char msg[PATHS_MSG_MAX];
+	if (paths_check(roles, sizeof roles / sizeof roles[0], inputs, n, msg, sizeof msg))
+		diag_die(EXIT_USAGE, "%s", msg);
+}
+
 int main(int argc, char **argv)
 {
 	static struct run run;
 	struct lock lock = {-1, NULL};
 	diag_init(argv[0]);
 	int first = parse_options(argc, argv, &run.opt);
+	check_paths(&run.opt, argv + first, (size_t)(argc - first));
 	load_agreements(&run);
 	load_fx(&run);
 

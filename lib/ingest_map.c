@@ -708,6 +708,13 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 				col = IMAP_COL_ITEM;
 			else
 				col = find_col(hdr, n, r->names[k]);
+			if (col >= 0) {
+				/* two columns of one name: which one is meant is a guess */
+				int again = find_col(hdr + col + 1, n - (size_t)col - 1, r->names[k]);
+				if (again >= 0)
+					return fail(m, "header: columns %d and %d are both named \"%s\"",
+						    col + 1, col + 2 + again, m->header[col]);
+			}
 			if (col != IMAP_COL_NONE)
 				r->cols[r->ncols++] = col;
 			if (col >= 0)
