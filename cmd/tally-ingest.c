@@ -19,6 +19,7 @@
 #include "money.h"
 #include "out.h"
 #include "paths.h"
+#include "redact.h"
 #include "reject.h"
 #include "tsv.h"
 
@@ -40,6 +41,7 @@ struct options {
 	bool have_since, have_until;
 	int64_t since, until;   /* [since, until) */
 	bool sort, lenient, keep_duplicates, keep_pii, verbose;
+	bool redact;            /* --redact: pseudonyms for personal data in --rejects */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
@@ -140,7 +142,7 @@ static void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
 		"                    [--until DATE] [--period PERIOD] [--sort] [--lenient] [--keep-duplicates]\n"
-		"                    [--keep-pii] [--salt KEY] [--currency CODE] [--encoding ENC]\n"
+		"                    [--keep-pii] [--salt KEY] [--redact] [--currency CODE] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n");
 	if (f == stdout)
@@ -158,7 +160,9 @@ static void usage(FILE *f, int status)
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
-			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT)\n"
+			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT,\n"
+			"                        else the first line of the file $TALLY_SALT_FILE)\n"
+			"      --redact          in the --rejects file, e-mails and names become pseudonyms\n"
 			"      --currency CODE   currency of rows whose export gives none\n"
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
@@ -245,16 +249,9 @@ static void put_customer(struct tsv_writer *w, const struct options *o, const ch
 		tsv_put(w, s, len);
 		return;
 	}
-	char low[512];
-	size_t n = len < sizeof low ? len : sizeof low;
-	for (size_t i = 0; i < n; i++)
-		low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-	uint64_t h = ingest_siphash(o->key, low, n);
-	char hex[17];
-	hex[0] = 'c';
-	for (int i = 0; i < 16; i++)
-		hex[1 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 15];
-	tsv_put(w, hex, 17);
+	char pseudo[REDACT_PSEUDONYM_LEN + 1];
+	redact_pseudonym(pseudo, o->key, s, len);
+	tsv_put(w, pseudo, REDACT_PSEUDONYM_LEN);
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns the length. */
@@ -486,7 +483,7 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 		tsv_writer_init(&w2, &stage);
 		write_row(&w2, o, m, r, file, line);
 		if (stage.err || stage.len == stage.cap)
-			diag_die(EXIT_DATA, "%s:%ld: row too long to sort", file, line);
+			diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
 		if (s->len + stage.len > s->cap) {
 			s->cap = (s->cap ? s->cap * 2 : 1 << 20);
 			while (s->cap < s->len + stage.len)
@@ -502,6 +499,20 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 		s->n++;
 		s->len += stage.len;
 	}
+}
+
+/* A bad record to the rejects (--redact: its personal data pseudonymised). */
+static void reject(struct run *rn, const struct csvin *c, const struct imap *m,
+		   const char *header, size_t header_len, const char *reason)
+{
+	size_t len = c->raw_len;
+	char *red = rn->o->redact ? redact_record(c->raw, c->raw_len, c->fields, c->nfields,
+						  m->header, m->ncols, rn->o->key, &len)
+				  : NULL;
+	if (rn->o->redact && !red)
+		diag_die(EXIT_DATA, "out of memory");
+	reject_row(&rn->rejects, c->file, c->line, header, header_len, red ? red : c->raw, len, reason);
+	free(red);
 }
 
 static void ingest_file(struct run *rn, const char *path)
@@ -578,7 +589,8 @@ static void ingest_file(struct run *rn, const char *path)
 	header_len = c.raw_len;
 	if (imap_bind(m, c.fields, c.nfields) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", c.file, m->err);
-	csvin_want(&c, m->want, m->ncols);
+	/* --redact reads every column, to find the names in rejected rows */
+	csvin_want(&c, o->redact ? NULL : m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
 
@@ -592,7 +604,7 @@ static void ingest_file(struct run *rn, const char *path)
 				diag_die(EXIT_DATA, "%s: read error: %s", c.file, strerror(errno));
 			rn->st.read++;
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, c.err);
+			reject(rn, &c, m, header_raw, header_len, c.err);
 			continue;
 		}
 		size_t n;
@@ -610,7 +622,7 @@ static void ingest_file(struct run *rn, const char *path)
 		}
 		if (st == IMAP_ERR) {
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, m->err);
+			reject(rn, &c, m, header_raw, header_len, m->err);
 			continue;
 		}
 		bool bad = false;
@@ -622,7 +634,7 @@ static void ingest_file(struct run *rn, const char *path)
 				continue;
 			}
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len,
+			reject(rn, &c, m, header_raw, header_len,
 				   rows[i].mismatch);
 			bad = true;
 		}
@@ -639,7 +651,7 @@ static void ingest_file(struct run *rn, const char *path)
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
-	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW,
+	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_REDACT,
 };
 
 static const struct option longopts[] = {
@@ -654,6 +666,7 @@ static const struct option longopts[] = {
 	{"map", required_argument, NULL, 'm'},
 	{"output", required_argument, NULL, 'o'},
 	{"period", required_argument, NULL, OPT_PERIOD},
+	{"redact", no_argument, NULL, OPT_REDACT},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
 	{"separator", required_argument, NULL, OPT_SEPARATOR},
@@ -665,6 +678,30 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+/* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
+ * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
+ * key anyone can recompute the pseudonyms from e-mail addresses. */
+static void set_key(struct options *o, const char *salt)
+{
+	char *from_file = NULL;
+	const char *file = getenv("TALLY_SALT_FILE");
+	if (!salt && file && *file) {
+		bool shared;
+		from_file = redact_read_salt(file, &shared);
+		if (!from_file)
+			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file,
+				 errno ? strerror(errno) : "its first line is empty");
+		if (shared)
+			diag_warn("TALLY_SALT_FILE: %s can be read by others (chmod 600 it)", file);
+		salt = from_file;
+	}
+	if (!salt && !o->keep_pii)
+		diag_warn("no TALLY_SALT: customer pseudonyms can be recomputed from e-mail addresses; "
+			  "set TALLY_SALT or TALLY_SALT_FILE (see tally-ingest(1), PSEUDONYMS)");
+	ingest_key_from_salt(o->key, salt ? salt : "", salt ? strlen(salt) : 0);
+	free(from_file);
+}
 
 int main(int argc, char **argv)
 {
@@ -733,6 +770,7 @@ int main(int argc, char **argv)
 		case OPT_KEEP_DUP: o.keep_duplicates = true; break;
 		case OPT_KEEP_PII: o.keep_pii = true; break;
 		case OPT_SALT: salt = optarg; break;
+		case OPT_REDACT: o.redact = true; break;
 		case OPT_LIST: list = true; break;
 		case OPT_SHOW: show = optarg; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
@@ -758,10 +796,9 @@ int main(int argc, char **argv)
 		diag_die(EXIT_USAGE, "--format and --map cannot be used together");
 	if (o.format && !builtin_named(o.format))
 		diag_die(EXIT_USAGE, "--format: no built-in format \"%s\" (see --list-formats)", o.format);
-	if (salt)
-		ingest_key_from_salt(o.key, salt, strlen(salt));
-	else
-		ingest_key_from_salt(o.key, "", 0);
+	if (o.redact && !o.rejects)
+		diag_die(EXIT_USAGE, "--redact is for the --rejects file: give --rejects FILE");
+	set_key(&o, salt);
 
 	const struct paths_role roles[] = {
 		{o.map, "--map", true}, {o.output, "--output", false}, {o.rejects, "--rejects", false},

@@ -630,8 +630,10 @@ static void write_out_dir(void)
 		snprintf(path, plen, "%s/%s-%s.%s", opt.out_dir, safe, fmt_period(per, s->period), format_ext[opt.format]);
 		struct out o;
 		stop_if_interrupted();
-		if (out_open_file(&o, path) < 0)
-			diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+		if (out_open_file_here(&o, path) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", path,
+				 errno == ELOOP ? "a symbolic link: statements are not written through links"
+						: strerror(errno));
 		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, i, j, false));
 		if (out_close(&o) < 0)
 			diag_die(EXIT_DATA, "%s: write error: %s", path, strerror(errno));

@@ -432,6 +432,8 @@ static int directive(struct imap *m, const char *key, const char *v)
 			   : key[0] == 't' ? &m->title : &m->note;
 		free(*dst);
 		*dst = strdup(v);
+		if (!*dst)
+			return fail(m, "out of memory");
 		if (key[0] == 'n' && strncmp(v, "inferred", 8) == 0)
 			m->inferred = true;
 		return 0;
@@ -610,6 +612,8 @@ int imap_parse(struct imap *m, const char *text, const char *name)
 		m->source = strdup(m->name ? m->name : "custom");
 	if (!m->name)
 		m->name = strdup(m->source ? m->source : "custom");
+	if (!m->source || !m->name)
+		return fail(m, "out of memory");
 	if (!m->emits[0].text[IMAP_DATE])
 		return fail(m, "%ld: the mapping says nothing about the date (date {COLUMN})", lineno);
 	for (size_t i = 0; i < m->nemits; i++)

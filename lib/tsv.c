@@ -479,6 +479,11 @@ static int read_header(struct tsv_reader *r)
 	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 		line += 3;
 		len -= 3;
+		/* a second one would be taken for the mark when written back */
+		if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			set_err(r, "header: two byte order marks");
+			return -1;
+		}
 	}
 	/* A CR inside the header line: the file ends its lines with CR alone
 	 * (classic Mac OS), so the whole file reads as one line. */

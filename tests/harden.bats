@@ -141,3 +141,99 @@ sales() {
 	assert_equal "$stderr" "tally-report: $T/dup.tsv:1: header: column \"c7\" appears twice"
 	[ "$SECONDS" -lt 10 ]
 }
+
+@test "out-dir: a symbolic link in the folder is refused, the file it points to untouched" {
+	mkdir "$T/stm" "$T/outside"
+	echo secret >"$T/outside/victim"
+	ln -s ../outside/victim "$T/stm/Ana-2026-10.tsv"
+	run -2 --separate-stderr tally-report -o "$T/stm" -p 2026-10 "$F/report/alloc-2026-10.tsv"
+	assert_equal "$stderr" "tally-report: $T/stm/Ana-2026-10.tsv: a symbolic link: statements are not written through links"
+	assert_equal "$(cat "$T/outside/victim")" secret
+	[ -L "$T/stm/Ana-2026-10.tsv" ]
+}
+
+@test "lock: a .lock that is a symbolic link is refused, nothing created through it" {
+	mkdir "$T/outside"
+	ln -s "$T/outside/made" "$T/L.lock"
+	run -2 --separate-stderr tally-report -l "$T/L" -p 2026-10 "$F/report/alloc-2026-10.tsv"
+	assert_equal "$stderr" "tally-report: $T/L.lock: Too many levels of symbolic links"
+	[ ! -e "$T/outside/made" ]
+	[ ! -e "$T/L" ]
+	sales "$T/s.tsv"
+	ln -s "$T/outside/made2" "$T/st.lock"
+	run -2 --separate-stderr tally-split -a "$F/split/agent.tsv" -s "$T/st" "$T/s.tsv"
+	assert_equal "$stderr" "tally-split: $T/st.lock: Too many levels of symbolic links"
+	[ ! -e "$T/outside/made2" ]
+}
+
+@test "atomic files: -o through a symbolic link the user made still replaces its target" {
+	sales "$T/s.tsv"
+	echo old >"$T/real"
+	ln -s real "$T/link"
+	run -0 --separate-stderr tally-split -a "$F/split/agent.tsv" -o "$T/link" "$T/s.tsv"
+	[ -L "$T/link" ]
+	run -0 grep -c Mara "$T/real"
+	run -0 bash -c "ls -A '$T' | grep -c '^\\.' || true"
+	assert_output 0
+}
+
+@test "salt: without TALLY_SALT tally-ingest warns once; with it or TALLY_SALT_FILE it does not" {
+	run -0 --separate-stderr env -u TALLY_SALT tally-ingest "$F/ingest/kofi.csv" "$F/ingest/gumroad_sales.csv"
+	assert_equal "$stderr" "tally-ingest: no TALLY_SALT: customer pseudonyms can be recomputed from e-mail addresses; set TALLY_SALT or TALLY_SALT_FILE (see tally-ingest(1), PSEUDONYMS)"
+	run -0 --separate-stderr env TALLY_SALT=s3cret tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" ""
+	local keyed=$output
+	printf 's3cret\n' >"$T/salt"
+	chmod 600 "$T/salt"
+	run -0 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/salt" tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$keyed"
+}
+
+@test "salt: a TALLY_SALT_FILE others can read is used with a warning; a missing or empty one is refused" {
+	printf 's3cret\n' >"$T/salt"
+	chmod 644 "$T/salt"
+	run -0 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/salt" tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/salt can be read by others (chmod 600 it)"
+	run -2 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/nosuch" tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/nosuch: No such file or directory"
+	: >"$T/empty"
+	run -2 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/empty" tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/empty: its first line is empty"
+}
+
+@test "redact: --rejects --redact replaces the e-mail and the name of a rejected row by pseudonyms" {
+	sed 's/^p2,Songwriting Course,,/p2,Songwriting Course,Ana Lima,/' "$F/ingest/gumroad_bad_amount.csv" >"$T/g.csv"
+	run -0 --separate-stderr tally-ingest --redact -r "$T/rej.tsv" "$T/g.csv"
+	run -1 grep -c -e 'b@example.org' -e 'Ana Lima' "$T/rej.tsv"
+	run -0 grep -c ',c[0-9a-f]\{16\},c[0-9a-f]\{16\},' "$T/rej.tsv"
+	assert_output 1
+	# without --redact the row is kept as it was read
+	run -0 --separate-stderr tally-ingest -r "$T/rej2.tsv" "$T/g.csv"
+	run -0 grep -c 'Ana Lima,b@example.org' "$T/rej2.tsv"
+	run -2 --separate-stderr tally-ingest --redact "$T/g.csv"
+	assert_equal "$stderr" "tally-ingest: --redact is for the --rejects file: give --rejects FILE"
+}
+
+@test "redact: the pseudonym of a rejected row's e-mail is the one its customer column would get" {
+	printf 'Date,Email,Amount,Currency\n2026-10-01,Fan@Example.com,1.00,USD\n2026-10-02,fan@example.com,x,USD\n' >"$T/s.csv"
+	printf 'format s\ndetect {Date} {Email} {Amount}\ndate-format %%Y-%%m-%%d\ndate {Date}\norder {Date}\ncustomer {Email}\ngross {Amount}\ncurrency {Currency}\nkind sale\n' >"$T/s.map"
+	run -0 --separate-stderr env TALLY_SALT=k tally-ingest --map "$T/s.map" --redact -r "$T/rej.tsv" "$T/s.csv"
+	local pseudo
+	pseudo=$(printf '%s\n' "$output" | awk -F'\t' 'NR == 2 { print $16 }')
+	[ -n "$pseudo" ]
+	run -0 grep -c "^2026-10-02,$pseudo,x,USD" "$T/rej.tsv"
+}
+
+@test "fuzz finding: a header with two byte order marks is refused (it would not read back the same)" {
+	printf '\xef\xbb\xbf\xef\xbb\xbfpayee\tamount\n' >"$T/bom.tsv"
+	run -1 --separate-stderr tally-report "$T/bom.tsv"
+	assert_equal "$stderr" "tally-report: $T/bom.tsv:1: header: two byte order marks"
+}
+
+@test "fuzz finding: a time whose zone carries it past 9999 is not a date" {
+	printf 'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\n9999-12-31T23:59:59-14:00\tg\to1\t1\tBook\tsale\t\tUSD\t1.00\n' >"$T/s.tsv"
+	run -1 --separate-stderr tally-split -a "$F/split/agent.tsv" "$T/s.tsv"
+	assert_output --partial ""
+	assert_equal "${stderr%%: column*}" "tally-split: $T/s.tsv:2"
+}
