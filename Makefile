@@ -98,7 +98,7 @@ asan:
 
 # The unit tests under valgrind (memcheck): any error or leak fails; then
 # the bats tests with every command they run by name under memcheck
-# (TALLY_WRAP, tests/helpers.bash; exit 99 on an error).  ~25 minutes on
+# (TALLY_WRAP, tests/helpers.bash; exit 99 on an error).  ~5 minutes on
 # 2 cores, so not part of .ci/run.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind: all $(UNIT_BIN)
