@@ -3,7 +3,9 @@
 #   make            lib/libtally.a and bin/tally-*
 #   make check      unit tests + bats tests; ends with "N passed, N failed"
 #   make asan       the same tests on an AddressSanitizer+UBSan build
-#   make valgrind   the unit tests under valgrind
+#   make valgrind   the unit tests, then every bats test's commands, under valgrind
+#   make fuzz       libFuzzer harnesses (tests/fuzz), FUZZ_S=N seconds each (clang)
+#   make fault      injected system-call failures, kill -9 and concurrent runs (tests/fault)
 #   make demo       the whole pipeline on scripts/demo/
 #   make bench      benchmarks against peer tools (scripts/bench)
 #   make install PREFIX=/usr/local DESTDIR=    /   make uninstall
@@ -31,16 +33,21 @@ LIB_SRC  := $(sort $(wildcard lib/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC:= $(sort $(wildcard scripts/bench-src/*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB := tests/fuzz/common.c tests/fuzz/ingest_run.c
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_BIN  := $(CMD_SRC:cmd/%.c=$(BINDIR)/%)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:scripts/bench-src/%.c=$(BUILD)/bench/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_OBJ := $(FUZZ_LIB:%.c=$(BUILD)/%.o)
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
 DEPS_STAMP := $(O)/build/.deps-ok
 
-.PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format
+.PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format \
+	fuzz fuzz-run fault
 .SUFFIXES:
 .SECONDARY:
 
@@ -89,12 +96,47 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan-build CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check
 
-# The unit tests under valgrind (memcheck): any error or leak fails.
+# The unit tests under valgrind (memcheck): any error or leak fails; then
+# the bats tests with every command they run by name under memcheck
+# (TALLY_WRAP, tests/helpers.bash; exit 99 on an error).  ~5 minutes on
+# 2 cores, so not part of .ci/run.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind: all $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \
-		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-			$$t >/dev/null || { echo "valgrind: $$t failed"; exit 1; }; \
+		$(VALGRIND:99=1) $$t >/dev/null || { echo "valgrind: $$t failed"; exit 1; }; \
 		echo "valgrind: $${t##*/} clean"; done
+	@TALLY_WRAP="$(VALGRIND)" scripts/check --bin $(BINDIR) --no-unit
+
+# libFuzzer harnesses, built by clang with ASan+UBSan in $(O)/fuzz-build
+# and run FUZZ_S seconds each (scripts/fuzz; FUZZ="tsv csv" to choose).
+# The normal build's bin/ makes the state and ledger seeds.
+FUZZ_S     ?= 60
+FUZZ       ?=
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+fuzz: all
+	@scripts/deps --fuzz
+	@$(MAKE) --no-print-directory O=$(O)/fuzz-build CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+		TALLY_BIN=$(abspath $(BINDIR)) fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@TALLY_BIN=$(TALLY_BIN) scripts/fuzz $(BUILD)/fuzz $(FUZZ_S) $(FUZZ)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBA) $(LDLIBS)
+
+# tests/fault: shim.so fails the Nth write/fsync/rename/close/open/read/
+# flock/malloc (LD_PRELOAD); fault.bats runs the rewriting commands under
+# it at every point, kill -9s them and runs two at once.
+FAULT_SHIM := $(BUILD)/fault/shim.so
+$(FAULT_SHIM): tests/fault/shim.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O1 -g -Wall -Wextra -o $@ $< -ldl
+
+fault: all $(FAULT_SHIM)
+	@TALLY_FAULT_SHIM=$(abspath $(FAULT_SHIM)) scripts/check --bin $(BINDIR) --no-unit \
+		tests/fault/*.bats
 
 demo: all
 	@scripts/demo/run $(BINDIR)
@@ -121,6 +163,6 @@ format:
 	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build
+	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build fuzz-build
 
 -include $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -21,6 +21,8 @@
 #include "ingest_util.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
+#include "redact.h"
 #include "reject.h"
 #include "tsv.h"
 
@@ -45,6 +47,7 @@ struct options {
 	bool explain;           /* --explain-format: say how each file is read, ingest nothing */
 	bool by_reported;       /* --by-date reported: filter by the reporting date */
 	int date_order;         /* --date-order: enum ingest_date_order, INGEST_EITHER if not given */
+	bool redact;            /* --redact: pseudonyms for personal data in --rejects */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
@@ -152,7 +155,7 @@ static void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
 		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
-		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY]\n"
+		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY] [--redact]\n"
 		"                    [--currency CODE] [--date-order mdy|dmy] [--encoding ENC]\n"
 		"                    [--separator SEP] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n"
@@ -174,7 +177,9 @@ static void usage(FILE *f, int status)
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
-			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT)\n"
+			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT,\n"
+			"                        else the first line of the file $TALLY_SALT_FILE)\n"
+			"      --redact          in the --rejects file, e-mails and names become pseudonyms\n"
 			"      --currency CODE   currency of rows whose export gives none\n"
 			"      --date-order ORD  mdy or dmy: how to read a file whose dates are all ambiguous (PayPal)\n"
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
@@ -263,16 +268,9 @@ static void put_customer(struct tsv_writer *w, const struct options *o, const ch
 		tsv_put(w, s, len);
 		return;
 	}
-	char low[512];
-	size_t n = len < sizeof low ? len : sizeof low;
-	for (size_t i = 0; i < n; i++)
-		low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-	uint64_t h = ingest_siphash(o->key, low, n);
-	char hex[17];
-	hex[0] = 'c';
-	for (int i = 0; i < 16; i++)
-		hex[1 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 15];
-	tsv_put(w, hex, 17);
+	char pseudo[REDACT_PSEUDONYM_LEN + 1];
+	redact_pseudonym(pseudo, o->key, s, len);
+	tsv_put(w, pseudo, REDACT_PSEUDONYM_LEN);
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns the length. */
@@ -638,7 +636,7 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 		tsv_writer_init(&w2, &stage);
 		write_row(&w2, o, m, r, file, line);
 		if (stage.err || stage.len == stage.cap)
-			diag_die(EXIT_DATA, "%s:%ld: row too long to sort", file, line);
+			diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
 		if (s->len + stage.len > s->cap) {
 			s->cap = (s->cap ? s->cap * 2 : 1 << 20);
 			while (s->cap < s->len + stage.len)
@@ -803,6 +801,20 @@ static void explain_file(struct run *rn, struct imap *m, struct csvin *c)
 	}
 }
 
+/* A bad record to the rejects (--redact: its personal data pseudonymised). */
+static void reject(struct run *rn, const struct csvin *c, const struct imap *m,
+		   const char *header, size_t header_len, const char *reason)
+{
+	size_t len = c->raw_len;
+	char *red = rn->o->redact ? redact_record(c->raw, c->raw_len, c->fields, c->nfields,
+						  m->header, m->ncols, rn->o->key, &len)
+				  : NULL;
+	if (rn->o->redact && !red)
+		diag_die(EXIT_DATA, "out of memory");
+	reject_row(&rn->rejects, c->file, c->line, header, header_len, red ? red : c->raw, len, reason);
+	free(red);
+}
+
 static void ingest_file(struct run *rn, const char *path)
 {
 	struct options *o = rn->o;
@@ -887,7 +899,8 @@ static void ingest_file(struct run *rn, const char *path)
 		csvin_close(&c);
 		return;
 	}
-	csvin_want(&c, m->want, m->ncols);
+	/* --redact reads every column, to find the names in rejected rows */
+	csvin_want(&c, o->redact ? NULL : m->want, m->ncols);
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded;
 	long dups_before = rn->st.duplicates;
@@ -904,7 +917,7 @@ static void ingest_file(struct run *rn, const char *path)
 				diag_die(EXIT_DATA, "%s: read error: %s", c.file, strerror(errno));
 			rn->st.read++;
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, c.err);
+			reject(rn, &c, m, header_raw, header_len, c.err);
 			continue;
 		}
 		size_t n;
@@ -922,7 +935,7 @@ static void ingest_file(struct run *rn, const char *path)
 		}
 		if (st == IMAP_ERR) {
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len, m->err);
+			reject(rn, &c, m, header_raw, header_len, m->err);
 			continue;
 		}
 		bool bad = false;
@@ -934,7 +947,7 @@ static void ingest_file(struct run *rn, const char *path)
 				continue;
 			}
 			rn->st.rejected++;
-			reject_row(&rn->rejects, c.file, c.line, header_raw, header_len, c.raw, c.raw_len,
+			reject(rn, &c, m, header_raw, header_len,
 				   rows[i].mismatch);
 			bad = true;
 		}
@@ -969,7 +982,7 @@ static void ingest_file(struct run *rn, const char *path)
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
 	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_EXPLAIN,
-	OPT_BY_DATE, OPT_DATE_ORDER,
+	OPT_BY_DATE, OPT_DATE_ORDER, OPT_REDACT,
 };
 
 static const struct option longopts[] = {
@@ -987,6 +1000,7 @@ static const struct option longopts[] = {
 	{"map", required_argument, NULL, 'm'},
 	{"output", required_argument, NULL, 'o'},
 	{"period", required_argument, NULL, 'p'},
+	{"redact", no_argument, NULL, OPT_REDACT},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
 	{"separator", required_argument, NULL, OPT_SEPARATOR},
@@ -998,6 +1012,30 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+/* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
+ * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
+ * key anyone can recompute the pseudonyms from e-mail addresses. */
+static void set_key(struct options *o, const char *salt)
+{
+	char *from_file = NULL;
+	const char *file = getenv("TALLY_SALT_FILE");
+	if (!salt && file && *file) {
+		bool shared;
+		from_file = redact_read_salt(file, &shared);
+		if (!from_file)
+			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file,
+				 errno ? strerror(errno) : "its first line is empty");
+		if (shared)
+			diag_warn("TALLY_SALT_FILE: %s can be read by others (chmod 600 it)", file);
+		salt = from_file;
+	}
+	if (!salt && !o->keep_pii)
+		diag_warn("no TALLY_SALT: customer pseudonyms can be recomputed from e-mail addresses; "
+			  "set TALLY_SALT or TALLY_SALT_FILE (see tally-ingest(1), PSEUDONYMS)");
+	ingest_key_from_salt(o->key, salt ? salt : "", salt ? strlen(salt) : 0);
+	free(from_file);
+}
 
 int main(int argc, char **argv)
 {
@@ -1080,6 +1118,7 @@ int main(int argc, char **argv)
 		case OPT_KEEP_DUP: o.keep_duplicates = true; break;
 		case OPT_KEEP_PII: o.keep_pii = true; break;
 		case OPT_SALT: salt = optarg; break;
+		case OPT_REDACT: o.redact = true; break;
 		case OPT_LIST: list = true; break;
 		case OPT_SHOW: show = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
@@ -1107,10 +1146,16 @@ int main(int argc, char **argv)
 		diag_die(EXIT_USAGE, "--format and --map cannot be used together");
 	if (o.format && !builtin_named(o.format))
 		diag_die(EXIT_USAGE, "--format: no built-in format \"%s\" (see --list-formats)", o.format);
-	if (salt)
-		ingest_key_from_salt(o.key, salt, strlen(salt));
-	else
-		ingest_key_from_salt(o.key, "", 0);
+	if (o.redact && !o.rejects)
+		diag_die(EXIT_USAGE, "--redact is for the --rejects file: give --rejects FILE");
+	set_key(&o, salt);
+
+	const struct paths_role roles[] = {
+		{o.map, "--map", true}, {o.output, "--output", false}, {o.rejects, "--rejects", false},
+	};
+	char clash[PATHS_MSG_MAX];
+	if (paths_check(roles, 3, argv + optind, (size_t)(argc - optind), clash, sizeof clash))
+		diag_die(EXIT_USAGE, "%s", clash);
 
 	struct run rn = {.o = &o};
 	if (o.map) {

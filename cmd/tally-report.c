@@ -28,6 +28,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
 #include "report_render.h"
@@ -745,8 +746,10 @@ static void write_out_dir(void)
 		snprintf(path, plen, "%s/%s-%s.%s", opt.out_dir, safe, fmt_period(per, s->period), format_ext[opt.format]);
 		struct out o;
 		stop_if_interrupted();
-		if (out_open_file(&o, path) < 0)
-			diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+		if (out_open_file_here(&o, path) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", path,
+				 errno == ELOOP ? "a symbolic link: statements are not written through links"
+						: strerror(errno));
 		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, i, j, false));
 		if (out_close(&o) < 0)
 			diag_die(EXIT_DATA, "%s: write error: %s", path, strerror(errno));
@@ -968,6 +971,12 @@ int main(int argc, char **argv)
 	}
 	char **files = argv + optind;
 	size_t nfiles = (size_t)(argc - optind);
+	const struct paths_role roles[] = {
+		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+	};
+	char clash[PATHS_MSG_MAX];
+	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
 		run_summary(files, nfiles);

@@ -25,6 +25,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "paths.h"
 #include "reject.h"
 #include "split_rules.h"
 #include "split_state.h"
@@ -138,53 +139,6 @@ static void parse_kinds(struct options *opt, char *list)
 	}
 	if (opt->nkinds == 0)
 		diag_die(EXIT_USAGE, "--kinds: empty list");
-}
-
-/* Whether paths a and b name one regular file: by device and inode when
- * both exist, else by their folder's real path and their last component.
- * Devices, FIFOs and "-" never clash (--explain /dev/stderr). */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-		return false;
-	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-	if (ea && eb)
-		return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	if (ea != eb)
-		return false;
-	/* neither exists yet: compare where they would be created */
-	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-	snprintf(da, sizeof da, "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".");
-	snprintf(db, sizeof db, "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".");
-	return realpath(da, ra) && realpath(db, rb) && strcmp(ra, rb) == 0 &&
-	       strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) == 0;
-}
-
-/* Two of the files a run writes, or one it writes and one it reads, that
- * are one file would lose one of them (-s X -o X kept only the state):
- * a usage error. */
-static void check_paths(const struct options *opt, char **inputs, int ninputs)
-{
-	const char *out_names[] = {"--output", "--rejects", "--state", "--explain"};
-	const char *outs[] = {opt->output, opt->rejects, opt->state, opt->explain};
-	size_t nout = sizeof outs / sizeof *outs;
-	for (size_t i = 0; i < nout; i++) {
-		if (!outs[i])
-			continue;
-		for (size_t j = i + 1; j < nout; j++)
-			if (outs[j] && same_file(outs[i], outs[j]))
-				diag_die(EXIT_USAGE, "%s and %s name the same file %s", out_names[i], out_names[j], outs[j]);
-		const char *ins[] = {opt->agreements, opt->fx};
-		for (size_t k = 0; k < 2; k++)
-			if (ins[k] && same_file(outs[i], ins[k]))
-				diag_die(EXIT_USAGE, "%s %s is the file %s reads", out_names[i], outs[i],
-					 k == 0 ? "--agreements" : "--fx");
-		for (int k = 0; k < ninputs; k++)
-			if (same_file(outs[i], inputs[k]))
-				diag_die(EXIT_USAGE, "%s %s is an input file", out_names[i], outs[i]);
-	}
 }
 
 static int parse_options(int argc, char **argv, struct options *opt)
@@ -1283,6 +1237,19 @@ static bool any_specific(const struct split_rules *r)
 	return false;
 }
 
+/* Two of the files named on the command line being one is a usage error. */
+static void check_paths(const struct options *o, char *const *inputs, size_t n)
+{
+	const struct paths_role roles[] = {
+		{o->agreements, "--agreements", true}, {o->fx, "--fx", true},
+		{o->output, "--output", false},        {o->rejects, "--rejects", false},
+		{o->state, "--state", false},          {o->explain, "--explain", false},
+	};
+	char msg[PATHS_MSG_MAX];
+	if (paths_check(roles, sizeof roles / sizeof roles[0], inputs, n, msg, sizeof msg))
+		diag_die(EXIT_USAGE, "%s", msg);
+}
+
 int main(int argc, char **argv)
 {
 	static struct run run;
@@ -1290,7 +1257,7 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	run.delta_col = -1;
 	int first = parse_options(argc, argv, &run.opt);
-	check_paths(&run.opt, argv + first, argc - first);
+	check_paths(&run.opt, argv + first, (size_t)(argc - first));
 	load_agreements(&run);
 	run.has_specific = any_specific(&run.rules);
 	load_fx(&run);

@@ -37,9 +37,10 @@ static void usage(FILE *f, int status)
 static void own_dir(char *buf, size_t cap)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
-	buf[0] = '\0';
-	if (n <= 0)
+	if (n <= 0) {
+		buf[0] = '\0';
 		return;
+	}
 	buf[n] = '\0';
 	char *slash = strrchr(buf, '/');
 	if (slash)

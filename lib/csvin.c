@@ -568,6 +568,15 @@ int csvin_next(struct csvin *c)
 			memcpy(c->rawbuf + c->rawbuf_len, line, len);
 			c->rawbuf_len += len;
 		}
+		const char *nul = memchr(line, '\0', len);
+		if (nul) {
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 "a NUL byte at byte %zu of line %ld: not text (UTF-16 without a "
+				 "byte order mark? try --encoding utf-16le)",
+				 (size_t)(nul - line) + 1, this_line);
+			return data_error(c, c->rec_start, msg);
+		}
 		c->rec_ready = false;
 		c->rec_count_in_feed = 0;
 		if (!c->in_record && split_plain(c, line, len)) {

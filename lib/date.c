@@ -170,8 +170,13 @@ int date_parse_ex(const char *s, size_t len, int64_t *t, bool *has_time)
 		if ((s[10] != 'T' && s[10] != ' ') || !read_time(s + 11, len - 11, &secs))
 			return -1;
 	}
+	int64_t v = date_days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY + secs;
+	/* a zone may carry it past 9999 or before 0000, which no date can say */
+	if (v < date_days_from_civil(0, 1, 1) * SECS_PER_DAY ||
+	    v >= date_days_from_civil(10000, 1, 1) * SECS_PER_DAY)
+		return -1;
 	if (t)
-		*t = date_days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY + secs;
+		*t = v;
 	if (has_time)
 		*has_time = len > 10;
 	return 0;

@@ -21,7 +21,9 @@
  * only after seconds) is dropped; the zone may also be "+HHMM"/"-HHMM",
  * at most 14:00 either way.  A time WITHOUT a zone is taken as UTC
  * (commands pass times that are already normalised).  Nothing else may
- * follow.  Returns 0 and sets *t (normalised to UTC), or -1 leaving *t
+ * follow.  The time in UTC must also lie in years 0000..9999
+ * ("9999-12-31T23:59:59-14:00" is an error), so that every time parsed
+ * formats back to text that parses.  Returns 0 and sets *t (normalised to UTC), or -1 leaving *t
  * alone. */
 int date_parse(const char *s, size_t len, int64_t *t);
 

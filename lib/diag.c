@@ -29,11 +29,13 @@ static void check_stdout_at_exit(void)
 	}
 }
 
-void diag_init(const char *argv0)
+void diag_init(char *argv0)
 {
 	if (argv0 && *argv0) {
 		const char *slash = strrchr(argv0, '/');
-		diag_prog = slash ? slash + 1 : argv0;
+		if (slash && slash[1])
+			memmove(argv0, slash + 1, strlen(slash + 1) + 1);
+		diag_prog = argv0;
 	}
 	/* A shell or CI runner may have left SIGPIPE ignored; with the default
 	 * action a write to a closed pipe ends the process quietly, like cat. */

@@ -23,8 +23,10 @@ extern const char *diag_prog;
 /* Set diag_prog from argv[0] (its basename), restore the default SIGPIPE
  * action, so that a closed pipe ends the command quietly, and check at
  * exit that stdio's stdout was written (else "prog: write error: ...",
- * exit 1). */
-void diag_init(const char *argv0);
+ * exit 1).  argv0 is cut to its basename in place (C11 lets a program
+ * change its argv strings), so that getopt's own messages ("unrecognized
+ * option") start with the program's name, not the path it was run by. */
+void diag_init(char *argv0);
 
 /* "prog: message\n" on stderr. */
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

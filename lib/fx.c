@@ -134,7 +134,8 @@ int fx_load(struct fx_table *t, const char *path, struct fx_error *e)
 	st = load_rows(t, &r, e);
 	tsv_close(&r);
 	if (st == FX_OK) {
-		qsort(t->rates, t->n, sizeof *t->rates, cmp_rate);
+		if (t->n > 0) /* qsort(NULL, 0, ...) is undefined */
+			qsort(t->rates, t->n, sizeof *t->rates, cmp_rate);
 		for (size_t i = 1; i < t->n; i++)
 			if (cmp_rate(&t->rates[i - 1], &t->rates[i]) == 0) {
 				char day[DATE_BUF];

@@ -478,6 +478,8 @@ static int directive(struct imap *m, const char *key, const char *v)
 			   : key[0] == 't' ? &m->title : &m->note;
 		free(*dst);
 		*dst = strdup(v);
+		if (!*dst)
+			return fail(m, "out of memory");
 		if (key[0] == 'n' && strncmp(v, "inferred", 8) == 0)
 			m->inferred = true;
 		return 0;
@@ -679,6 +681,8 @@ int imap_parse(struct imap *m, const char *text, const char *name)
 		m->source = strdup(m->name ? m->name : "custom");
 	if (!m->name)
 		m->name = strdup(m->source ? m->source : "custom");
+	if (!m->source || !m->name)
+		return fail(m, "out of memory");
 	if (!m->emits[0].text[IMAP_DATE])
 		return fail(m, "%ld: the mapping says nothing about the date (date {COLUMN})", lineno);
 	for (size_t i = 0; i < m->nemits; i++)
@@ -783,6 +787,13 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 				col = IMAP_COL_ITEM;
 			else
 				col = find_col(hdr, n, r->names[k]);
+			if (col >= 0) {
+				/* two columns of one name: which one is meant is a guess */
+				int again = find_col(hdr + col + 1, n - (size_t)col - 1, r->names[k]);
+				if (again >= 0)
+					return fail(m, "header: columns %d and %d are both named \"%s\"",
+						    col + 1, col + 2 + again, m->header[col]);
+			}
 			if (col != IMAP_COL_NONE)
 				r->cols[r->ncols++] = col;
 			if (col >= 0)

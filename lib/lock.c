@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int lock_try(struct lock *l, const char *target)
@@ -19,9 +20,18 @@ int lock_try(struct lock *l, const char *target)
 		return -1;
 	memcpy(l->path, target, n);
 	memcpy(l->path + n, ".lock", sizeof ".lock");
-	l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* never through a link: a ".lock" planted as a symbolic link would
+	 * have us create or lock a file elsewhere */
+	l->fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (l->fd < 0)
 		return -1;
+	struct stat st;
+	if (fstat(l->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(l->fd);
+		l->fd = -1;
+		errno = EEXIST;
+		return -1;
+	}
 	for (;;) {
 		if (flock(l->fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;

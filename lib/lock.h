@@ -6,7 +6,10 @@
  * instead of interleaved.  The lock is on a separate file because the data
  * file itself is replaced by rename (out_open_file), which would leave a
  * lock on the old inode.  The ".lock" file is created when missing and
- * never removed (removing it would race with a waiting run).  The lock is
+ * never removed (removing it would race with a waiting run).  It is
+ * opened with O_NOFOLLOW: a ".lock" that is a symbolic link (ELOOP) or not
+ * a regular file (EEXIST) is refused, so no file elsewhere is created or
+ * locked through it.  The lock is
  * released by lock_release() or, whatever happens, when the process ends. */
 #ifndef TALLY_LOCK_H
 #define TALLY_LOCK_H

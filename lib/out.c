@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -54,6 +55,7 @@ int out_open_fd(struct out *o, int fd, const char *name)
 {
 	memset(o, 0, sizeof *o);
 	o->fd = fd;
+	o->dir_fd = -1;
 	o->name = name;
 	o->cap = OUT_BUFSIZE;
 	o->buf = malloc(o->cap);
@@ -64,7 +66,7 @@ int out_open_fd(struct out *o, int fd, const char *name)
 	return 0;
 }
 
-/* "DIR/.BASE.XXXXXX" for path "DIR/BASE". */
+/* "DIR/.BASE.XXXXXX" for path "DIR/BASE" (the X's filled in later). */
 static char *temp_name_for(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -76,6 +78,57 @@ static char *temp_name_for(const char *path)
 	if (tmp)
 		snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
 	return tmp;
+}
+
+/* The last component of a path (after its last '/'). */
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Open the folder of path ("." when it has none) for openat/renameat. */
+static int open_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (slash == path)
+		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *dir = strndup(path, (size_t)(slash - path));
+	if (!dir) {
+		errno = ENOMEM;
+		return -1;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e = errno;
+	free(dir);
+	errno = e;
+	return fd;
+}
+
+/* Create the temporary tmp ("....XXXXXX": the X's are replaced) inside
+ * dir_fd, never through a link.  Returns the descriptor or -1. */
+static int make_temp(int dir_fd, char *tmp)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned long counter;
+	char *x = tmp + strlen(tmp) - 6;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	unsigned long v = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned long r = v + 7919 * ++counter;
+		for (int i = 0; i < 6; i++, r /= 62)
+			x[i] = digits[r % 62];
+		int fd = openat(dir_fd, base_of(tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 /* A path that exists and is not a regular file (/dev/stderr, a terminal,
@@ -95,31 +148,27 @@ static int open_in_place(struct out *o, const char *path)
 	return 0;
 }
 
-int out_open_file(struct out *o, const char *path)
+/* The temporary for final (owned: freed on failure), created in its
+ * folder; the mode of the file it replaces, else what a plain create
+ * gives. */
+static int open_atomic(struct out *o, char *final)
 {
 	struct stat st;
-	char *tmp = NULL, *final = NULL;
-	int fd = -1;
+	char *tmp = temp_name_for(final);
+	int fd = -1, dir_fd = -1;
 	mode_t mask;
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return open_in_place(o, path);
-	/* Through a symbolic link, replace the file it points to, not the link. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		final = realpath(path, NULL);
-	if (!final)
-		final = strdup(path);
-	if (final)
-		tmp = temp_name_for(final);
-
-	if (!tmp || !final)
-		goto fail_nomem;
-	fd = mkstemp(tmp);
+	if (!tmp) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	dir_fd = open_dir_of(final);
+	if (dir_fd < 0)
+		goto fail;
+	fd = make_temp(dir_fd, tmp);
 	if (fd < 0)
 		goto fail;
-	/* mkstemp makes 0600: keep the mode of the file being replaced, else
-	 * give the one a plain create would. */
-	if (stat(final, &st) == 0) {
+	if (fstatat(dir_fd, base_of(final), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
 		(void)fchmod(fd, st.st_mode & 07777);
 	} else {
 		mask = umask(0);
@@ -128,23 +177,60 @@ int out_open_file(struct out *o, const char *path)
 	}
 	if (track_pending(tmp) < 0 || out_open_fd(o, fd, final) < 0) {
 		int e = errno;
-		unlink(tmp);
-		close(fd);
+		unlinkat(dir_fd, base_of(tmp), 0);
 		untrack_pending(tmp);
 		errno = e;
 		goto fail;
 	}
 	o->path = final;
 	o->tmp_path = tmp;
+	o->dir_fd = dir_fd;
 	return 0;
-fail_nomem:
-	errno = ENOMEM;
 fail:;
 	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
 	free(tmp);
 	free(final);
 	errno = e;
 	return -1;
+}
+
+int out_open_file(struct out *o, const char *path)
+{
+	struct stat st;
+	char *final = NULL;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return open_in_place(o, path);
+	/* Through a symbolic link, replace the file it points to, not the link. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		final = realpath(path, NULL);
+	if (!final)
+		final = strdup(path);
+	if (!final) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return open_atomic(o, final);
+}
+
+int out_open_file_here(struct out *o, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : EEXIST;
+		return -1;
+	}
+	char *final = strdup(path);
+	if (!final) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return open_atomic(o, final);
 }
 
 static void note_error(struct out *o, int e)
@@ -270,6 +356,9 @@ static void release(struct out *o)
 	free(o->path);
 	o->path = NULL;
 	o->fd = -1;
+	if (o->dir_fd >= 0)
+		close(o->dir_fd);
+	o->dir_fd = -1;
 }
 
 int out_close(struct out *o)
@@ -284,10 +373,18 @@ int out_close(struct out *o)
 			o->err = errno;
 		if (close(o->fd) < 0 && !o->err)
 			o->err = errno;
-		if (!o->err && rename(o->tmp_path, o->path) < 0)
+		/* inside the folder: a link put in place of the target is
+		 * replaced, never followed */
+		if (!o->err &&
+		    renameat(o->dir_fd, base_of(o->tmp_path), o->dir_fd, base_of(o->path)) < 0)
 			o->err = errno;
 		if (o->err)
-			unlink(o->tmp_path);
+			unlinkat(o->dir_fd, base_of(o->tmp_path), 0);
+		/* the new entry itself should survive a crash; best effort: the
+		 * rename is done, so failing now would report a file replaced
+		 * as not written */
+		else
+			(void)fsync(o->dir_fd);
 	}
 	else if (o->close_fd && close(o->fd) < 0 && !o->err)
 		o->err = errno;
@@ -304,7 +401,7 @@ void out_abort(struct out *o)
 {
 	if (o->tmp_path) {
 		close(o->fd);
-		unlink(o->tmp_path);
+		unlinkat(o->dir_fd, base_of(o->tmp_path), 0);
 	} else if (o->close_fd) {
 		close(o->fd);
 	}

@@ -27,6 +27,7 @@ struct out {
 	char *path;        /* atomic file: the final path (owned), else NULL */
 	char *tmp_path;    /* atomic file: the temporary being written (owned) */
 	bool close_fd;     /* out_close closes fd (a file opened in place) */
+	int dir_fd;        /* atomic file: its folder, for renameat and fsync; else -1 */
 };
 
 /* Wrap an already open descriptor (1 for stdout).  name is borrowed.
@@ -39,8 +40,18 @@ int out_open_fd(struct out *o, int fd, const char *name);
  * exists and is not a regular file (/dev/stderr, a FIFO, a terminal) is
  * written in place instead, since renaming would replace the device.
  * Returns 0, or -1 with errno set (the folder is missing or not
- * writable...). */
+ * writable...).  The temporary is made and renamed relative to the
+ * folder (openat/renameat), and the folder is fsynced after the rename
+ * (best effort: the file is in place by then), so that the new file
+ * survives a crash. */
 int out_open_file(struct out *o, const char *path);
+
+/* Like out_open_file, for a file the command names itself inside a folder
+ * the user gave (tally-report --out-dir): the last component of PATH is
+ * never followed.  A PATH that is a symbolic link is refused (ELOOP), as
+ * is one that is not a regular file (EEXIST), and the rename replaces the
+ * entry in the folder, so nothing outside it is ever written. */
+int out_open_file_here(struct out *o, const char *path);
 
 /* Append bytes, a NUL-terminated string, one byte, or printf output. */
 void out_write(struct out *o, const void *p, size_t n);

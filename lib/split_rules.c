@@ -354,6 +354,10 @@ static int add_row(struct split_rules *r, size_t *acap, struct row *row, const s
 		tier->cap = row->cap;
 		memcpy(tier->cap_currency, row->cap_currency, 4);
 	}
+	/* A tier's shares are either all fractions or all weights. */
+	if (tier->npayees > 0 && tier->weighted != row->weight)
+		return fail(e, row->line, "tier %ld mixes plain weights with percentages or fractions",
+			    tier->number);
 	void *p = realloc(tier->payees, (tier->npayees + 1) * sizeof *tier->payees);
 	if (!p)
 		return SPLIT_ENOMEM;
@@ -364,10 +368,6 @@ static int add_row(struct split_rules *r, size_t *acap, struct row *row, const s
 	row->payee = NULL;
 	payee->share = row->share;
 	payee->line = row->line;
-	/* A tier's shares are either all fractions or all weights. */
-	if (tier->npayees > 0 && tier->weighted != row->weight)
-		return fail(e, row->line, "tier %ld mixes plain weights with percentages or fractions",
-			    tier->number);
 	tier->weighted = row->weight;
 	tier->npayees++;
 	a->npayees++;

@@ -9,12 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "money.h"
 
 #ifdef __SSE2__
@@ -229,7 +231,7 @@ static int next_line(struct tsv_reader *r, char **line, size_t *len)
 	size_t scanned = 0;
 
 	for (;;) {
-		char *start = r->buf + r->buf_start;
+		char *start = r->buf ? r->buf + r->buf_start : r->buf; /* no NULL + 0 */
 		size_t avail = r->buf_end - r->buf_start;
 		char *nl = avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
 
@@ -282,6 +284,36 @@ enum { CUT_END = 1, CUT_TAB, CUT_BACKSLASH, CUT_CR };
 static const unsigned char cut_class[256] = {
 	['\0'] = CUT_END, ['\t'] = CUT_TAB, ['\\'] = CUT_BACKSLASH, ['\r'] = CUT_CR,
 };
+
+/* Refuse a header naming a column twice, in time linear in the number of
+ * columns (an open-addressing set of column indexes, sized 2^k >= 2n). */
+static int check_unique_columns(struct tsv_reader *r)
+{
+	size_t cap = 16;
+	while (cap < 2 * r->ncols)
+		cap *= 2;
+	size_t *slot = malloc(cap * sizeof *slot);
+	if (!slot) {
+		set_err(r, "out of memory");
+		return -1;
+	}
+	for (size_t k = 0; k < cap; k++)
+		slot[k] = SIZE_MAX;
+	int rc = 0;
+	for (size_t i = 0; i < r->ncols && rc == 0; i++) {
+		uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, r->cols[i], strlen(r->cols[i]));
+		size_t k = (size_t)(h ^ h >> 29) & (cap - 1);
+		while (slot[k] != SIZE_MAX && strcmp(r->cols[slot[k]], r->cols[i]) != 0)
+			k = (k + 1) & (cap - 1);
+		if (slot[k] != SIZE_MAX) {
+			set_err(r, "header: column \"%s\" appears twice", r->cols[i]);
+			rc = -1;
+		}
+		slot[k] = i;
+	}
+	free(slot);
+	return rc;
+}
 
 /* How messages name field i: its column once the header is known. */
 static const char *field_name(const struct tsv_reader *r, size_t i, char *buf, size_t cap)
@@ -447,6 +479,18 @@ static int read_header(struct tsv_reader *r)
 	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 		line += 3;
 		len -= 3;
+		/* a second one would be taken for the mark when written back */
+		if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			set_err(r, "header: two byte order marks");
+			return -1;
+		}
+	}
+	/* A CR inside the header line: the file ends its lines with CR alone
+	 * (classic Mac OS), so the whole file reads as one line. */
+	if (memchr(line, '\r', len)) {
+		set_err(r, "header: line ends are CR only (classic Mac); convert them to LF "
+			   "(tr '\\r' '\\n')");
+		return -1;
 	}
 	r->raw = line;
 	r->raw_len = len;
@@ -482,13 +526,8 @@ static int read_header(struct tsv_reader *r)
 			set_err(r, "header: column %zu has no name", i + 1);
 			return -1;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(r->cols[j], r->cols[i]) == 0) {
-				set_err(r, "header: column \"%s\" appears twice", r->cols[i]);
-				return -1;
-			}
 	}
-	return 0;
+	return check_unique_columns(r);
 }
 
 static int open_next_file(struct tsv_reader *r)

@@ -12,7 +12,7 @@ E=$SHARED/exports
 
 setup() {
 	skip_without_shared exports
-	unset TALLY_SALT
+	export TALLY_SALT= # set, empty: the unkeyed pseudonyms, without the no-salt warning
 }
 
 # totals: "CUR gross fee net" per currency, sorted, then "rows N units U"

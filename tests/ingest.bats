@@ -23,7 +23,7 @@ HEADER=$'date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcur
 
 setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/tally.XXXXXX")
-	unset TALLY_SALT
+	export TALLY_SALT= # set, empty: the unkeyed pseudonyms, without the no-salt warning
 }
 
 # gold NAME FILE [ARGS...]: ingest FILE (from the fixture folder) and
