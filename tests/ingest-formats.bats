@@ -16,7 +16,7 @@ F=$FIX/ingest/formats
 
 setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/tally.XXXXXX")
-	unset TALLY_SALT
+	export TALLY_SALT= # set, empty: unkeyed pseudonyms, without the no-salt warning
 }
 
 # totals: "CUR gross tax fee net" per currency, sorted, then "rows N units U"

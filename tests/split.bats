@@ -832,19 +832,19 @@ make_state() {
 	cp "$F/agent-sales.tsv" "$T/in.tsv"
 	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/x" -o "$T/x" "$T/in.tsv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-split: --output and --state name the same file $T/x" ]
+	[ "$stderr" = "tally-split: --output and --state name the same file: $T/x" ]
 	[ ! -e "$T/x" ]
 	run --separate-stderr tally-split -a "$F/agent.tsv" -r "$T/r" -o "$T/./r" "$T/in.tsv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-split: --output and --rejects name the same file $T/r" ]
+	[ "$stderr" = "tally-split: --output and --rejects name the same file: $T/r" ]
 	run --separate-stderr tally-split -a "$F/agent.tsv" -o "$T/in.tsv" "$T/in.tsv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-split: --output $T/in.tsv is an input file" ]
+	[ "$stderr" = "tally-split: --output and input name the same file: $T/in.tsv" ]
 	cmp "$T/in.tsv" "$F/agent-sales.tsv"
 	ln "$T/in.tsv" "$T/hard.tsv"
 	run --separate-stderr tally-split -a "$F/agent.tsv" -s "$T/hard.tsv" "$T/in.tsv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-split: --state $T/hard.tsv is an input file" ]
+	[ "$stderr" = "tally-split: --state and input name the same file: $T/in.tsv" ]
 	run --separate-stderr tally-split -a "$F/agent.tsv" -e /dev/null -r /dev/null "$T/in.tsv"
 	[ "$status" -eq 0 ]
 }
