@@ -37,7 +37,7 @@ run_split() {
 }
 prepare_report() { mkdir -p "$1/run"; }
 run_report() {
-	$EXEC tally-report -l "$1/run/L" -o "$1/run/stm" -p 2026-03 "$BATS_FILE_TMPDIR/alloc.tsv"
+	$EXEC tally-report -l "$1/run/L" -o "$1/run/stm" "$BATS_FILE_TMPDIR/alloc.tsv"
 }
 prepare_ingest() { mkdir -p "$1/run"; printf 'old\n' >"$1/run/out.tsv"; }
 run_ingest() {
@@ -106,10 +106,10 @@ kill_points() {
 
 @test "two tally-report runs at once on one ledger are serialised" {
 	local d=$BATS_FILE_TMPDIR
-	tally-report -l "$T/L1" -p 2026-03 "$d/alloc.tsv" >"$T/one"
-	tally-report -l "$T/L" -p 2026-03 "$d/alloc.tsv" >"$T/a" 2>"$T/ea" &
+	tally-report -l "$T/L1" "$d/alloc.tsv" >"$T/one"
+	tally-report -l "$T/L" "$d/alloc.tsv" >"$T/a" 2>"$T/ea" &
 	local p1=$!
-	tally-report -l "$T/L" -p 2026-03 "$d/alloc.tsv" >"$T/b" 2>"$T/eb" &
+	tally-report -l "$T/L" "$d/alloc.tsv" >"$T/b" 2>"$T/eb" &
 	local p2=$!
 	wait $p1
 	wait $p2
