@@ -3,12 +3,14 @@
  * waterfall (see split_rules.h and tally-split(1)). */
 #include "split_rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "date.h"
@@ -221,8 +223,51 @@ static int parse_row(const struct errbuf *e, long line, char **f, const int *col
 	return SPLIT_OK;
 }
 
+/* Whether a and b differ by at most one inserted, deleted or changed
+ * character, ignoring ASCII case ("caps", "Cap", "shares" for "cap",
+ * "share"). */
+static bool near_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la < lb) {
+		const char *t = a; a = b; b = t;
+		size_t u = la; la = lb; lb = u;
+	}
+	if (la - lb > 1)
+		return false;
+	size_t i = 0;
+	while (i < lb && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i]))
+		i++;
+	if (i == lb)
+		return true;
+	/* one difference at i: the rest must match after skipping it */
+	const char *ra = a + i + 1, *rb = b + (la == lb ? i + 1 : i);
+	return strcasecmp(ra, rb) == 0;
+}
+
+/* An unknown column is left alone (a note for the reader), but one that is
+ * a known column misspelt would drop what it says - a cap that is never
+ * recouped - so it is refused. */
+static int check_unknown_column(const struct errbuf *e, long line, const char *name)
+{
+	for (int c = 0; c < NCOLUMNS; c++)
+		if (strcmp(name, column_names[c]) == 0)
+			return SPLIT_OK;
+	for (int c = 0; c < NCOLUMNS; c++)
+		if (strlen(column_names[c]) >= 3 ? near_name(name, column_names[c])
+						 : strcasecmp(name, column_names[c]) == 0)
+			return fail(e, line, "column \"%s\" is not an agreements column: did you mean \"%s\"?"
+				    " (names are lower case; columns of other names are ignored)",
+				    name, column_names[c]);
+	return SPLIT_OK;
+}
+
 static int parse_header(const struct errbuf *e, long line, char **f, size_t n, int *col)
 {
+	int st;
+	for (size_t i = 0; i < n; i++)
+		if ((st = check_unknown_column(e, line, f[i])))
+			return st;
 	for (int c = 0; c < NCOLUMNS; c++)
 		col[c] = -1;
 	for (size_t i = 0; i < n; i++)

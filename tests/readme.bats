@@ -47,7 +47,8 @@ in_demo_copy() {
 	m=2026-11 opening=2026-11
 	script() {
 		bash -ec "
-		tally-ingest --sort -o sales-$m.tsv exports/$m/*
+		last=\$(date -d \"$m-01 +1 month -1 day\" +%Y-%m-%d)
+		tally-ingest --sort --until \"\$last\" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
 		tally-report -l payouts.ledger --opening $opening -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
@@ -71,4 +72,31 @@ in_demo_copy() {
 	assert_line --partial "Statement 2026-11/0001"
 	assert_line "==== 5. conservation check ===="
 	refute_line --partial "not there yet"
+}
+
+@test "README cron recipe, month after month on cumulative exports, a month re-run: nothing early, nothing twice" {
+	in_demo_copy
+	# each month's folder holds the whole download (all three months so far)
+	for m in 2026-09 2026-10 2026-11; do
+		mkdir -p exports/$m && cp gumroad.csv bandcamp.csv etsy.csv exports/$m/
+	done
+	month() {
+		m=$1 bash -ec '
+		last=$(date -d "$m-01 +1 month -1 day" +%Y-%m-%d)
+		tally-ingest --sort --until "$last" -o sales-$m.tsv exports/$m/*
+		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
+		tally-report -l payouts.ledger --opening 2026-09 -p $m -o statements -f text alloc-$m.tsv >/dev/null'
+	}
+	for m in 2026-09 2026-10 2026-11; do run -0 month $m; done
+	cp payouts.ledger ledger-before
+	run -0 month 2026-10
+	cmp payouts.ledger ledger-before
+	run -0 tally-report --check -l payouts.ledger alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv
+	[ "$(grep -c '	ok$' <<<"$output")" -eq 3 ]
+	# every row of the three months was split exactly once, each part as one run in date order
+	keys() { awk -F'\t' 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 != "date" { print $c["source"], $c["order"], $c["line"], $c["kind"], $c["payee"], $c["tier"], $c["amount"] }' "$@" | sort; }
+	tally-ingest --sort gumroad.csv bandcamp.csv etsy.csv 2>/dev/null | tally-split -a splits.tsv >one.tsv
+	[ "$(keys one.tsv)" = "$(for f in alloc-2026-*.tsv; do keys "$f"; done | sort)" ]
+	[ "$(keys one.tsv | wc -l)" -eq 167 ]
 }

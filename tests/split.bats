@@ -877,3 +877,19 @@ make_state() {
 	[ "$output" = "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-10\tUSD\t13.00\t13.00\t13.00\t0.00\tok' $'2026-11\tUSD\t-2.00\t-2.00\t0.00\t-2.00\tok')" ]
 }
+
+@test "a misspelt agreements column (caps, Share) is refused, not ignored: a cap would never be recouped" {
+	printf 'match\ttier\tpayee\tshare\tcaps\n*\t1\tA\t100%%\t5.00 USD\n' >"$T/ag.tsv"
+	printf 'date\tsource\torder\tline\tproduct\tsku\tkind\tcurrency\tgross\tfee\tnet\n2026-10-01\tx\t1\t1\tp\t\tsale\tUSD\t1.00\t0.00\t1.00\n' >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$T/ag.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/ag.tsv:1: column \"caps\" is not an agreements column: did you mean \"cap\"? (names are lower case; columns of other names are ignored)" ]
+	[ "$output" = "" ]
+	printf 'match\ttier\tpayee\tShare\n*\t1\tA\t100%%\n' >"$T/ag2.tsv"
+	run --separate-stderr tally-split -a "$T/ag2.tsv" "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'column "Share" is not an agreements column: did you mean "share"?'* ]]
+	# a column of another name is a note for the reader, and is ignored
+	printf 'match\ttier\tpayee\tshare\tnote\n*\t1\tA\t100%%\tsigned 2026\n' >"$T/ag3.tsv"
+	run -0 --separate-stderr tally-split -a "$T/ag3.tsv" "$T/s.tsv"
+}
