@@ -328,6 +328,8 @@ static void load_fx(struct run *run)
 	run->have_fx = true;
 }
 
+static const char *on_name(enum split_on on);
+
 static void find_columns(struct run *run)
 {
 	struct tsv_reader *r = &run->in;
@@ -348,6 +350,15 @@ static void find_columns(struct run *run)
 	c->product = tsv_col(r, "product");
 	c->sku = tsv_col(r, "sku");
 	c->sale_date = tsv_col(r, "sale_date");
+	/* an agreement on a field the stream lacks would never match, and
+	 * every row would fall silently to "*" */
+	const struct { enum split_on on; int col; } looked[] = {
+		{SPLIT_ON_PRODUCT, c->product}, {SPLIT_ON_SKU, c->sku}, {SPLIT_ON_SOURCE, c->source},
+	};
+	for (size_t i = 0; i < sizeof looked / sizeof *looked; i++)
+		if (run->rules.looks_at[looked[i].on] && looked[i].col < 0)
+			diag_die(EXIT_DATA, "%s: no column \"%s\", which the agreements match on (%s): "
+				 "column names are lower case", r->file, on_name(looked[i].on), run->opt.agreements);
 }
 
 static void say_waiting(const char *lock_path, void *ctx)

@@ -893,3 +893,11 @@ make_state() {
 	printf 'match\ttier\tpayee\tshare\tnote\n*\t1\tA\t100%%\tsigned 2026\n' >"$T/ag3.tsv"
 	run -0 --separate-stderr tally-split -a "$T/ag3.tsv" "$T/s.tsv"
 }
+
+@test "a stream without a column the agreements match on is refused, not split by \"*\"" {
+	sed '1s/\tproduct\t/\tProduct\t/' "$F/agent-sales.tsv" >"$T/np.tsv"
+	run --separate-stderr tally-split -a "$TALLY_ROOT/scripts/demo/agreements.tsv" "$T/np.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/np.tsv: no column \"product\", which the agreements match on ($TALLY_ROOT/scripts/demo/agreements.tsv): column names are lower case" ]
+	[ "$output" = "" ]
+}
