@@ -13,6 +13,7 @@
 #include "csvin.h"
 #include "date.h"
 #include "diag.h"
+#include "hash.h"
 #include "ingest_date.h"
 #include "ingest_formats.h"
 #include "ingest_link.h"
@@ -360,19 +361,6 @@ static void write_row(struct tsv_writer *w, const struct options *o, const struc
 	tsv_end_row(w);
 }
 
-/* A fast 64-bit mix (the finaliser of MurmurHash3): the row's content
- * is folded with it, a word at a time, beside the keyed hash of its id
- * (the content is on every row, so it is hashed cheaply). */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static uint64_t fold_text(uint64_t h, const char *s, size_t n)
 {
 	while (n >= 8) {
@@ -384,7 +372,7 @@ static uint64_t fold_text(uint64_t h, const char *s, size_t n)
 	}
 	uint64_t w = 0;
 	memcpy(&w, s, n);
-	return mix64(h ^ w ^ ((uint64_t)n << 56));
+	return hash_mix64(h ^ w ^ ((uint64_t)n << 56));
 }
 
 /* The duplicate key: a row is a duplicate only when it is the same record
@@ -415,7 +403,7 @@ static uint64_t row_key(const struct imap *m, const struct imap_row *r)
 				 r->has_sale_date ? r->sale_date : INT64_MIN};
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 	for (size_t i = 0; i < 7; i++)
-		h = mix64(h ^ (uint64_t)nums[i]);
+		h = hash_mix64(h ^ (uint64_t)nums[i]);
 	h = fold_text(h, r->text[IMAP_CURRENCY], r->text_len[IMAP_CURRENCY]);
 	h = fold_text(h, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT]);
 	h = fold_text(h, r->text[IMAP_SKU], r->text_len[IMAP_SKU]);

@@ -22,4 +22,17 @@ static inline uint64_t hash_fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* splitmix64's finaliser: spreads every bit of x over the result (FNV's
+ * weak low bits, or words folded in one at a time).  Stored in split
+ * state keys through split_state.c, so it must never change either. */
+static inline uint64_t hash_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
 #endif

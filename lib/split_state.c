@@ -17,14 +17,10 @@
 #define SECONDS_PER_DAY 86400
 #define MAX_FIELDS 10 /* the most fields of a record, plus one to tell too many */
 
+/* A key is never 0 (0 marks an empty slot). */
 static uint64_t mix(uint64_t h)
 {
-	/* splitmix64's finaliser spreads FNV's weak low bits. */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
+	h = hash_mix64(h);
 	return h ? h : 1;
 }
 
