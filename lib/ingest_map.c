@@ -245,6 +245,10 @@ static struct imap_expr *parse_expr(struct imap *m, const char *s, struct imap_e
 		return NULL;
 	}
 	e->text = strdup(s);
+	if (!e->text) {
+		fail(m, "out of memory");
+		return NULL;
+	}
 	const char *p = skip_ws(s);
 	int sign = 1;
 	if (*p == '-')
@@ -254,7 +258,7 @@ static struct imap_expr *parse_expr(struct imap *m, const char *s, struct imap_e
 	for (;;) {
 		void *nt = grow_array(e->terms, e->nterms + 1, sizeof *e->terms);
 		if (!nt) {
-			e->nterms = 0;
+			fail(m, "out of memory");
 			return NULL;
 		}
 		e->terms = nt;

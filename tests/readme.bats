@@ -26,7 +26,8 @@ in_demo_copy() {
 	run -0 tally-report --period 2026-10 --ledger payouts.ledger --format text allocations.tsv
 	assert_line "Statement 2026-10/0001"
 	assert_line --partial "All 5 statements for 2026-10 in USD"
-	[ -s split.state ] && [ -s payouts.ledger ]
+	[ -s split.state ]
+	[ -s payouts.ledger ]
 	run -0 --separate-stderr tally-forecast --by product --horizon 12 sales.tsv
 	assert_line --index 0 "$(printf 'product\tcurrency\tperiod\tforecast\tlo80\thi80\tlo95\thi95\tmethod')"
 	assert_equal "${#lines[@]}" 49

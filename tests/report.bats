@@ -505,15 +505,24 @@ $T/out/$(printf 'x%.0s' {1..90})~970138f5-2026-10.txt"
 }
 
 @test "an interrupted run leaves no half-written statement or ledger" {
-	awk 'BEGIN { print "date\tpayee\tcurrency\tamount"; for (i = 0; i < 4000; i++) printf "2026-10-01\tp%d\tUSD\t1.00\n", i }' >"$T/a.tsv"
+	# The kill must land while the run is still writing: a run that ended
+	# first tests nothing, so the input grows until the signal is what ended it.
 	for sig in TERM KILL; do
-		rm -rf "$T/out" "$T/l.tsv"
-		mkdir "$T/out"
-		tally-report -f html -o "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
-		pid=$!
-		sleep 0.3
-		kill -s $sig $pid
-		wait $pid || true
+		n=4000 killed=0
+		while [ $killed = 0 ] && [ $n -le 64000 ]; do
+			awk -v n=$n 'BEGIN { print "date\tpayee\tcurrency\tamount"; for (i = 0; i < n; i++) printf "2026-10-01\tp%d\tUSD\t1.00\n", i }' >"$T/a.tsv"
+			rm -rf "$T/out" "$T/l.tsv" "$T/l.tsv.seal"
+			mkdir "$T/out"
+			tally-report -f html -o "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
+			pid=$!
+			sleep 0.3
+			kill -s $sig $pid
+			rc=0
+			wait $pid || rc=$?
+			# TERM is caught (cleanup, exit 1); KILL ends with 137
+			if [ $rc -ne 0 ]; then killed=1; else n=$((n * 4)); fi
+		done
+		[ $killed = 1 ]
 		# every visible statement is whole
 		for f in "$T"/out/*.html; do
 			[ -e "$f" ] || continue
