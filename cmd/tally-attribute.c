@@ -23,6 +23,7 @@
 #include "attribute_out.h"
 #include "attribute_read.h"
 #include "attribute_run.h"
+#include "cli.h"
 #include "diag.h"
 #include "money.h"
 #include "out.h"
@@ -348,7 +349,9 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			out_stdout_close_or_die();
 			exit(EXIT_OK);
 		case 'w': opt->weights = optarg; break;
-		default: usage(stderr, EXIT_USAGE);
+		default:
+			cli_hint_option(argv[optind - 1], longopts);
+			usage(stderr, EXIT_USAGE);
 		}
 	}
 	check_combinations(opt, argc - optind);

@@ -10,6 +10,7 @@
 
 #include "hash.h"
 #include "date.h"
+#include "cli.h"
 #include "diag.h"
 #include "forecast.h"
 #include "kinds.h"
@@ -1089,6 +1090,7 @@ int main(int argc, char **argv)
 			diag_print_version();
 			return EXIT_OK;
 		default:
+			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}

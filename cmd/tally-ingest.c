@@ -12,6 +12,7 @@
 
 #include "csvin.h"
 #include "date.h"
+#include "cli.h"
 #include "diag.h"
 #include "hash.h"
 #include "ingest_date.h"
@@ -1111,7 +1112,9 @@ int main(int argc, char **argv)
 		case OPT_SHOW: show = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
-		default: usage(stderr, EXIT_USAGE);
+		default:
+			cli_hint_option(argv[optind - 1], longopts);
+			usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (o.have_since && o.have_until && o.since >= o.until)

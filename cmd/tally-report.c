@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "cli.h"
 #include "diag.h"
 #include "fx.h"
 #include "kinds.h"
@@ -930,7 +931,9 @@ int main(int argc, char **argv)
 			}
 			opt.to = optarg;
 			break;
-		default: usage(stderr, EXIT_USAGE);
+		default:
+			cli_hint_option(argv[optind - 1], longopts);
+			usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (opt.check && opt.summary) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "cli.h"
 #include "diag.h"
 #include "fx.h"
 #include "hash.h"
@@ -192,7 +193,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			diag_print_version();
 			exit(EXIT_OK);
 		case 'x': opt->fx = optarg; break;
-		default: usage(stderr, EXIT_USAGE);
+		default:
+			cli_hint_option(argv[optind - 1], longopts);
+			usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (opt->force && opt->skip_seen) {

@@ -7,7 +7,8 @@
 #             tally CMD runs tally-CMD from beside it or PATH, with its args
 #             and status; an unknown command is a usage error (2).
 #   contract: for every installed tally-* command: --help on stdout, 0;
-#             --version; an unknown option is 2 with usage on stderr;
+#             --version; an unknown option is 2 with usage on stderr, a
+#             misspelt one names the nearest;
 #             --help >/dev/full is 1 with "write error"; a missing input
 #             file is "prog: nosuch.tsv: No such file or directory", 2.
 
@@ -77,6 +78,25 @@ commands() {
 		assert_output ""
 		[[ "$stderr" == *"usage: $c"* ]] || fail "$c: no usage on stderr: $stderr"
 	done
+}
+
+@test "every command: a misspelt long option names the nearest (--peroid)" {
+	for c in $(commands); do
+		# each command's first long option from its --help, misspelt by a swap
+		opt=$("$c" --help | grep -o -- '--[a-z][a-z-]\{4,\}' | grep -v -- '--help\|--version' | head -n 1)
+		[ -n "$opt" ] || fail "$c: no long option in --help"
+		typo="--$(printf '%s' "${opt#--}" | sed 's/^\(.\)\(.\)/\2\1/')"
+		run -2 --separate-stderr "$c" "$typo"
+		assert_equal "${stderr_lines[1]}" "$c: did you mean '$opt'?"
+	done
+	run -2 --separate-stderr tally-ingest --peroid 2026-10
+	assert_equal "${stderr_lines[0]}" "tally-ingest: unrecognized option '--peroid'"
+	assert_equal "${stderr_lines[1]}" "tally-ingest: did you mean '--period'?"
+	# an option refused for its argument, or nothing near: no guess
+	run -2 --separate-stderr tally-report --period
+	[[ "$stderr" != *"did you mean"* ]]
+	run -2 --separate-stderr tally-split --frobnicate
+	[[ "$stderr" != *"did you mean"* ]]
 }
 
 @test "every command: --help into a full disk fails with a message" {

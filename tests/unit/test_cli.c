@@ -1,0 +1,71 @@
+/* test_cli.c - unit tests of the shared command-line layer (lib/cli.c).
+ *
+ * Plan: edit distances by hand (insert, delete, substitute, swap, the
+ * limit cut-off, over-long names); nearest option for typos, for an exact
+ * name (refused for its argument: no hint), for "--name=value", for names
+ * far from every option, for short options and bare "--", and for a
+ * prefix shared by two options (no single answer). */
+#include <string.h>
+
+#include "cli.h"
+#include "tap.h"
+
+static int dist(const char *a, const char *b, int limit)
+{
+	return cli_edit_distance(a, (int)strlen(a), b, (int)strlen(b), limit);
+}
+
+static void test_distance(void)
+{
+	tap_is_int(dist("period", "period", 2), 0, "same word");
+	tap_is_int(dist("perio", "period", 2), 1, "one insertion");
+	tap_is_int(dist("periodd", "period", 2), 1, "one deletion");
+	tap_is_int(dist("perxod", "period", 2), 1, "one substitution");
+	tap_is_int(dist("peroid", "period", 2), 1, "two neighbours swapped count once");
+	tap_is_int(dist("pretiod", "period", 3), 2, "two edits");
+	tap_is_int(dist("format", "period", 2), 3, "beyond the limit: limit + 1");
+	tap_is_int(dist("", "abc", 5), 3, "empty against three letters");
+	char longname[80];
+	memset(longname, 'a', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	tap_is_int(dist(longname, "a", 2), 3, "an over-long name is never near");
+}
+
+static const struct option opts[] = {
+	{"agreements", required_argument, NULL, 'a'},
+	{"period", required_argument, NULL, 'p'},
+	{"since", required_argument, NULL, 1},
+	{"skip-seen", no_argument, NULL, 2},
+	{"state", required_argument, NULL, 's'},
+	{"state-dump", no_argument, NULL, 3},
+	{"to", required_argument, NULL, 4},
+	{NULL, 0, NULL, 0},
+};
+
+static void test_nearest(void)
+{
+	tap_is_str(cli_nearest_option("--peroid", opts), "period", "swapped letters");
+	tap_is_str(cli_nearest_option("--agreemnts", opts), "agreements", "a dropped letter");
+	tap_is_str(cli_nearest_option("--peroid=2026-10", opts), "period", "value ignored");
+	tap_is_str(cli_nearest_option("--sate", opts), "state", "short name: one edit");
+	tap_is_str(cli_nearest_option("--tp", opts), "to", "two letters: one edit");
+	tap_is_str(cli_nearest_option("--sence", opts), "since", "first of the nearest");
+	tap_is_str(cli_nearest_option("--period", opts), NULL, "exact: refused for its argument");
+	tap_is_str(cli_nearest_option("--period=", opts), NULL, "exact with empty value");
+	tap_is_str(cli_nearest_option("--verbose", opts), NULL, "nothing near");
+	tap_is_str(cli_nearest_option("--xy", opts), NULL, "two letters, two edits: not near");
+	tap_is_str(cli_nearest_option("-p", opts), NULL, "a short option");
+	tap_is_str(cli_nearest_option("--", opts), NULL, "the end of options");
+	tap_is_str(cli_nearest_option("peroid", opts), NULL, "an operand");
+	tap_is_str(cli_nearest_option(NULL, opts), NULL, "no argument");
+	tap_is_str(cli_nearest_option("--stat", opts), "state", "one edit wins over prefix");
+	tap_is_str(cli_nearest_option("--state-d", opts), "state", "two edits from state");
+	tap_is_str(cli_nearest_option("--agreem", opts), "agreements", "a unique prefix");
+}
+
+int main(void)
+{
+	test_distance();
+	test_nearest();
+	return tap_done();
+}
