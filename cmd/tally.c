@@ -1,7 +1,8 @@
 /* tally - the front command: "tally split ARGS" runs "tally-split ARGS".
  *
  * The command is looked for first beside this executable, then on PATH, in
- * the manner of git.  "tally" and "tally --help" list the commands. */
+ * the manner of git.  "tally" and "tally --help" list the commands;
+ * "tally help CMD" shows a command's options. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -29,7 +30,7 @@ static const struct command commands[] = {
 static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally COMMAND [ARG...]\n"
-		   "       tally --help | --version\n");
+		   "       tally help [COMMAND] | --help | --version\n");
 	exit(status);
 }
 
@@ -82,7 +83,7 @@ static void list_commands(FILE *f)
 {
 	char prog[64];
 	fprintf(f, "usage: tally COMMAND [ARG...]\n"
-		   "       tally --help | --version\n\ncommands:\n");
+		   "       tally help [COMMAND] | --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		snprintf(prog, sizeof prog, "tally-%s", commands[i].name);
 		if (beside_path(commands[i].name) || on_path(prog))
@@ -123,6 +124,19 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *name = argv[optind];
+	/* "tally help CMD" is "tally CMD --help", as git's help is */
+	char help_flag[] = "--help";
+	if (strcmp(name, "help") == 0) {
+		if (optind + 1 == argc) {
+			list_commands(stdout);
+			out_stdout_close_or_die();
+			return EXIT_OK;
+		}
+		if (optind + 2 != argc)
+			usage(stderr, EXIT_USAGE);
+		name = argv[optind + 1];
+		argv[optind + 1] = help_flag;
+	}
 	if (strchr(name, '/') || !*name)
 		diag_die(EXIT_USAGE, "'%s' is not a tally command", name);
 

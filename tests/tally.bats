@@ -28,6 +28,18 @@ commands() {
 	done
 }
 
+@test "tally help CMD is CMD --help; tally help lists the commands" {
+	run -0 tally help split
+	assert_equal "$output" "$(tally-split --help)"
+	run -0 tally help
+	assert_equal "$output" "$(tally --help)"
+	assert_line --index 1 "       tally help [COMMAND] | --help | --version"
+	run -2 --separate-stderr tally help nosuch
+	assert_equal "$stderr" "tally: 'nosuch' is not a tally command (see 'tally --help')"
+	run -2 --separate-stderr tally help split report
+	assert_equal "${stderr_lines[0]}" "usage: tally COMMAND [ARG...]"
+}
+
 @test "tally with no arguments lists the commands" {
 	run -0 tally
 	assert_line --index 0 "usage: tally COMMAND [ARG...]"
