@@ -30,7 +30,7 @@ static const struct command commands[] = {
 static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally COMMAND [ARG...]\n"
-		   "       tally help [COMMAND] | --help | --version\n");
+		   "       tally help [COMMAND] | completion bash|zsh | --help | --version\n");
 	exit(status);
 }
 
@@ -83,7 +83,8 @@ static void list_commands(FILE *f)
 {
 	char prog[64];
 	fprintf(f, "usage: tally COMMAND [ARG...]\n"
-		   "       tally help [COMMAND] | --help | --version\n\ncommands:\n");
+		   "       tally help [COMMAND] | completion bash|zsh | --help | --version\n"
+		   "\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		snprintf(prog, sizeof prog, "tally-%s", commands[i].name);
 		if (beside_path(commands[i].name) || on_path(prog))
@@ -91,6 +92,68 @@ static void list_commands(FILE *f)
 	}
 	fprintf(f, "\n'tally COMMAND --help' shows a command's options; "
 		   "man tally(7) describes the streams.\n");
+}
+
+/* Shell completion, printed by "tally completion bash|zsh".  Options come
+ * from each command's own --help at completion time, so they follow the
+ * commands installed and never go stale; zsh runs the same function
+ * through its bashcompinit. */
+static const char completion_bash[] =
+	"# bash completion for tally and its commands (\"tally completion bash\").\n"
+	"# Options come from each command's own --help, so they are always those of\n"
+	"# the commands installed; formats from tally-ingest --list-formats.\n"
+	"_tally_words() { # CMD...: the long options its --help names\n"
+	"\t\"$@\" --help 2>/dev/null | grep -o -- '--[a-z][a-z0-9-]*' | sort -u\n"
+	"}\n"
+	"_tally() {\n"
+	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	"\tlocal -a cmd=(\"${COMP_WORDS[0]}\")\n"
+	"\tif [ \"${COMP_WORDS[0]##*/}\" = tally ]; then\n"
+	"\t\tif [ \"$COMP_CWORD\" -eq 1 ] || [ \"${COMP_WORDS[1]}\" = help ]; then\n"
+	"\t\t\t[ \"$COMP_CWORD\" -le 2 ] || return\n"
+	"\t\t\tlocal names\n"
+	"\t\t\tnames=$(\"${COMP_WORDS[0]}\" --help 2>/dev/null |\n"
+	"\t\t\t\tawk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')\n"
+	"\t\t\t[ \"$COMP_CWORD\" -eq 1 ] && names=\"$names help completion --help --version\"\n"
+	"\t\t\tCOMPREPLY=($(compgen -W \"$names\" -- \"$cur\"))\n"
+	"\t\t\treturn\n"
+	"\t\tfi\n"
+	"\t\t[ \"${COMP_WORDS[1]}\" = completion ] && {\n"
+	"\t\t\tCOMPREPLY=($(compgen -W \"bash zsh\" -- \"$cur\"))\n"
+	"\t\t\treturn\n"
+	"\t\t}\n"
+	"\t\tcmd+=(\"${COMP_WORDS[1]}\")\n"
+	"\tfi\n"
+	"\tcase \"${cmd[*]##*/}:$prev\" in\n"
+	"\t*ingest:-f | *ingest:--format | *ingest:--show-format)\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(\"${cmd[@]}\" --list-formats 2>/dev/null |\n"
+	"\t\t\tawk '/^[a-z]/ { print $1 }')\" -- \"$cur\"))\n"
+	"\t\treturn ;;\n"
+	"\tesac\n"
+	"\tcase \"$cur\" in\n"
+	"\t-*) COMPREPLY=($(compgen -W \"$(_tally_words \"${cmd[@]}\")\" -- \"$cur\")) ;;\n"
+	"\t*) COMPREPLY=() ;; # file names, by -o default\n"
+	"\tesac\n"
+	"}\n"
+	"complete -o default -F _tally tally tally-ingest tally-split tally-attribute tally-forecast tally-report\n";
+
+static const char completion_zsh_head[] =
+	"# zsh completion for tally: source <(tally completion zsh) in ~/.zshrc\n"
+	"autoload -U +X compinit && compinit\n"
+	"autoload -U +X bashcompinit && bashcompinit\n";
+
+static int print_completion(int argc, char **argv)
+{
+	if (argc != 1)
+		usage(stderr, EXIT_USAGE);
+	if (strcmp(argv[0], "zsh") == 0)
+		fputs(completion_zsh_head, stdout);
+	else if (strcmp(argv[0], "bash") != 0)
+		diag_die(EXIT_USAGE, "completion: '%s' is not a shell tally completes (bash, zsh)",
+			 argv[0]);
+	fputs(completion_bash, stdout);
+	out_stdout_close_or_die();
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -124,6 +187,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *name = argv[optind];
+	if (strcmp(name, "completion") == 0)
+		return print_completion(argc - optind - 1, argv + optind + 1);
 	/* "tally help CMD" is "tally CMD --help", as git's help is */
 	char help_flag[] = "--help";
 	if (strcmp(name, "help") == 0) {

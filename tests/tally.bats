@@ -33,11 +33,53 @@ commands() {
 	assert_equal "$output" "$(tally-split --help)"
 	run -0 tally help
 	assert_equal "$output" "$(tally --help)"
-	assert_line --index 1 "       tally help [COMMAND] | --help | --version"
+	assert_line --index 1 "       tally help [COMMAND] | completion bash|zsh | --help | --version"
 	run -2 --separate-stderr tally help nosuch
 	assert_equal "$stderr" "tally: 'nosuch' is not a tally command (see 'tally --help')"
 	run -2 --separate-stderr tally help split report
 	assert_equal "${stderr_lines[0]}" "usage: tally COMMAND [ARG...]"
+}
+
+# complete WORD...: what the bash completion offers for the last WORD
+complete_words() {
+	bash -c 'source <(tally completion bash)
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _tally
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$@"
+}
+
+@test "tally completion bash completes commands, options from --help, formats" {
+	run -0 complete_words tally ""
+	for c in $(commands); do assert_line "${c#tally-}"; done
+	assert_line help
+	run -0 complete_words tally sp
+	assert_output split
+	run -0 complete_words tally split --sk
+	assert_output --skip-seen
+	run -0 complete_words tally-report --per
+	assert_output --period
+	run -0 complete_words tally ingest -f gumroad-s
+	assert_output gumroad-sales
+	run -0 complete_words tally ingest sales.csv
+	assert_output ""
+	run -0 complete_words tally completion ""
+	assert_output "$(printf 'bash\nzsh')"
+	run -0 tally completion zsh
+	assert_line "autoload -U +X bashcompinit && bashcompinit"
+	assert_line --partial "complete -o default -F _tally tally tally-ingest"
+	run -2 --separate-stderr tally completion fish
+	assert_equal "$stderr" "tally: completion: 'fish' is not a shell tally completes (bash, zsh)"
+	run -2 tally completion
+}
+
+@test "make install puts the bash completion beside the commands" {
+	# -o all: install what this test run built (plain or ASan), never rebuild
+	make -C "$TALLY_ROOT" --no-print-directory -s -o all install DESTDIR="$T/root" \
+		PREFIX=/usr O="$(dirname "$TALLY_BIN")" >/dev/null
+	d="$T/root/usr/share/bash-completion/completions"
+	run -0 tally completion bash
+	assert_equal "$(cat "$d/tally")" "$output"
+	[ "$(readlink "$d/tally-split")" = tally ]
+	[ -x "$T/root/usr/bin/tally-split" ]
 }
 
 @test "tally with no arguments lists the commands" {
