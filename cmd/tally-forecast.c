@@ -41,6 +41,25 @@ static noreturn void usage(FILE *fp, int status)
 {
 	fputs(usage_text, fp);
 	if (fp == stdout)
+		fputs("\nForecast each series of a stream (sales, allocations --by payee, any\n"
+		      "numbers), per period, with prediction intervals.\n\n"
+		      "  -b, --by COLS           columns that identify a series (comma-separated)\n"
+		      "  -v, --value COL         the column to forecast\n"
+		      "  -d, --date COL          the date column\n"
+		      "  -p, --period KIND       aggregate to month, quarter, week, day or year\n"
+		      "  -n, --horizon N         periods to forecast (1 to 10000)\n"
+		      "  -m, --method METHOD     the model (see below)\n"
+		      "  -l, --level LIST        interval levels in percent, at most 8\n"
+		      "  -H, --history           also write the observed periods, for plotting\n"
+		      "      --backtest H        evaluate on the last H origins instead of forecasting\n"
+		      "      --align WHERE       a series ends at the input's last period or its own\n"
+		      "  -k, --kinds LIST        count only rows of these kinds\n"
+		      "      --money             read the value as money in the row's currency\n"
+		      "      --allow-negative    let forecasts and bounds go below zero\n"
+		      "      --until DATE        the data are complete up to DATE\n"
+		      "  -h, --help              this help\n"
+		      "  -V, --version           the version\n", fp);
+	if (fp == stdout)
 		printf("\nMETHOD is one of %s (default auto).\n"
 		       "Defaults: --value net --date date --period month --horizon 12 --level 80,95\n"
 		       "          --kinds %s.\n",

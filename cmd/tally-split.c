@@ -111,6 +111,21 @@ static void usage(FILE *f, int status)
 	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES] [FILE...]\n"
 		   "       tally-split --help | --version\n");
+	if (f == stdout)
+		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
+		      "one row per payee and tier, summing exactly to each sale row's amount.\n\n"
+		      "  -a, --agreements FILE   the agreements (TAB-separated; required)\n"
+		      "  -d, --default-payee NAME  rows no agreement covers go wholly to NAME\n"
+		      "  -e, --explain FILE      write why each row was split as it was\n"
+		      "  -k, --kinds LIST        split only these kinds; the rest are counted\n"
+		      "  -o, --output FILE       write the allocations to FILE (whole, or not at all)\n"
+		      "  -r, --rejects FILE      rows that cannot be split go there, with the reason\n"
+		      "  -s, --state STATE       remember what was split: caps, recoupment, seen rows\n"
+		      "      --skip-seen         with --state: pass over rows split already (default)\n"
+		      "      --force             with --state: split seen rows again (pays them twice)\n"
+		      "  -x, --fx RATES          rates table for caps in another currency\n"
+		      "  -h, --help              this help\n"
+		      "  -V, --version           the version\n", f);
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
 	exit(status);

@@ -119,6 +119,29 @@ complete_words() {
 	done
 }
 
+# The long options a command accepts, read from its getopt table.
+long_options() {
+	sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*_argument.*/\1/p' "$TALLY_ROOT/cmd/$1.c"
+}
+
+@test "every command: --help and the man page describe every option it accepts" {
+	for c in tally-ingest tally-split tally-forecast tally-report; do
+		opts=$(long_options "$c")
+		[ -n "$opts" ]
+		help=$("$c" --help)
+		page=$(mandoc -Tutf8 "$TALLY_ROOT/man/$c.1" | sed "s/.\x08//g")
+		for o in $opts; do
+			grep -Eq -- "--$o( |=|,|\]|$)" <<<"$help" || { echo "$c --help lacks --$o"; false; }
+			grep -Eq -- "--$o( |=|,|\]|$)" <<<"$page" || { echo "man $c lacks --$o"; false; }
+		done
+	done
+}
+
+@test "every man page is clean under mandoc -Tlint" {
+	run -0 mandoc -Tlint -Wwarning "$TALLY_ROOT"/man/*.1 "$TALLY_ROOT"/man/*.7
+	assert_output ""
+}
+
 @test "every command: --version" {
 	for c in $(commands); do
 		run -0 "$c" --version
