@@ -16,6 +16,7 @@
 #include "kinds.h"
 #include "money.h"
 #include "out.h"
+#include "progress.h"
 #include "tsv.h"
 
 #define MAX_LEVELS 8
@@ -34,7 +35,8 @@ static const char usage_text[] =
 	"                      [--period month|quarter|week|day|year] [--horizon N]\n"
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
 	"                      [--backtest H] [--align input|series] [--kinds LIST]\n"
-	"                      [--money] [--allow-negative] [--until DATE] [FILE...]\n"
+	"                      [--money] [--allow-negative] [--until DATE]\n"
+	"                      [--progress | --no-progress] [FILE...]\n"
 	"       tally-forecast --help | --version\n";
 
 static noreturn void usage(FILE *fp, int status)
@@ -57,6 +59,8 @@ static noreturn void usage(FILE *fp, int status)
 		      "      --money             read the value as money in the row's currency\n"
 		      "      --allow-negative    let forecasts and bounds go below zero\n"
 		      "      --until DATE        the data are complete up to DATE\n"
+		      "      --progress          show progress on stderr even when not a terminal\n"
+		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n", fp);
 	if (fp == stdout)
@@ -100,6 +104,7 @@ struct options {
 	bool money;          /* the value column is money (digits from currency) */
 	bool allow_negative; /* forecasts may go below 0 (net after refunds) */
 	bool has_until;      /* --until given: the data are complete up to until */
+	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	int64_t until;       /* --until's day */
 };
 
@@ -331,10 +336,11 @@ static void report_passed(void)
 }
 
 static void read_rows(struct tsv_reader *r, struct options *o, const char *value_name,
-		      const char *date_name)
+		      const char *date_name, struct progress *progress)
 {
 	int rc;
 	while ((rc = tsv_next(r)) == 1) {
+		progress_tick(progress, r->bytes_read);
 		const struct tsv_field *vf = &r->fields[o->value_col];
 		const struct tsv_field *df = &r->fields[o->date_col];
 		if (o->kind_col >= 0 && !wanted_kind(o, &r->fields[o->kind_col])) {
@@ -993,7 +999,9 @@ int main(int argc, char **argv)
 		{"level", required_argument, NULL, 'l'},
 		{"method", required_argument, NULL, 'm'},
 		{"money", no_argument, NULL, 'M'},
+		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
 		{"period", required_argument, NULL, 'p'},
+		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
 		{"until", required_argument, NULL, 'U'},
 		{"value", required_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
@@ -1108,6 +1116,8 @@ int main(int argc, char **argv)
 		case 'V':
 			diag_print_version();
 			return EXIT_OK;
+		case CLI_OPT_PROGRESS: o.progress = PROGRESS_ON; break;
+		case CLI_OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
@@ -1160,7 +1170,10 @@ int main(int argc, char **argv)
 		o.key_names[o.nkeys++] = r.cols[o.currency_col];
 	}
 
-	read_rows(&r, &o, value_name, date_name);
+	struct progress progress;
+	progress_start(&progress, diag_prog, stderr, o.progress, argv + optind, (size_t)(argc - optind));
+	read_rows(&r, &o, value_name, date_name, &progress);
+	progress_end(&progress);
 	for (size_t g = 0; g < ngroups; g++) {
 		int64_t last = groups[g].first + (int64_t)groups[g].len - 1;
 		if (g == 0 || last > input_end)

@@ -23,6 +23,7 @@
 #include "ingest_util.h"
 #include "money.h"
 #include "out.h"
+#include "progress.h"
 #include "paths.h"
 #include "redact.h"
 #include "reject.h"
@@ -50,6 +51,7 @@ struct options {
 	bool by_reported;       /* --by-date reported: filter by the reporting date */
 	int date_order;         /* --date-order: enum ingest_date_order, INGEST_EITHER if not given */
 	bool redact;            /* --redact: pseudonyms for personal data in --rejects */
+	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	uint8_t key[16];        /* customer pseudonym key */
 };
 
@@ -159,7 +161,7 @@ static void usage(FILE *f, int status)
 		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
 		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY] [--redact]\n"
 		"                    [--currency CODE] [--date-order mdy|dmy] [--encoding ENC]\n"
-		"                    [--separator SEP] [FILE...]\n"
+		"                    [--separator SEP] [--progress | --no-progress] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n"
 		"       tally-ingest --explain-format [-f FORMAT | -m MAPFILE] [FILE...]\n");
 	if (f == stdout)
@@ -176,6 +178,8 @@ static void usage(FILE *f, int status)
 			"      --by-date WHICH   filter by the sale date (default) or the reported date, where\n"
 			"                        the export gives both (DistroKid, Apple financial detail)\n"
 			"      --sort            sort the output by date (stable)\n"
+			"      --progress        show progress on stderr even when not a terminal\n"
+			"      --no-progress     never show progress (default: on a terminal)\n"
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
@@ -427,6 +431,8 @@ struct run {
 	struct left_out left_out; /* of the file being read */
 	struct ingest_link link;  /* the file's sales by order, for its reversals */
 	bool linking;             /* the file's format has reversal rows of their own */
+	struct progress progress; /* the line on a terminal */
+	uint64_t bytes_done;      /* bytes of the files read before this one */
 };
 
 /* The day/month order of a file whose format decides it once a file
@@ -899,6 +905,7 @@ static void ingest_file(struct run *rn, const char *path)
 	struct imap_row rows[IMAP_MAX_ROWS];
 	for (;;) {
 		int r = csvin_next(&c);
+		progress_tick(&rn->progress, rn->bytes_done + c.bytes_read);
 		if (r == 0)
 			break;
 		if (r < 0) {
@@ -963,6 +970,7 @@ static void ingest_file(struct run *rn, const char *path)
 	rn->rounding_e10 += m->rounding_e10 - rounding_before;
 	rn->rounded += m->rounded - rounded_before;
 	free(header_raw);
+	rn->bytes_done += c.bytes_read;
 	csvin_close(&c);
 }
 
@@ -972,6 +980,7 @@ enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_PERIOD, OPT_SORT, OPT_LENIENT, OPT_KEEP_DUP, OPT_KEEP_PII,
 	OPT_SALT, OPT_CURRENCY, OPT_ENCODING, OPT_SEPARATOR, OPT_LIST, OPT_SHOW, OPT_EXPLAIN,
 	OPT_BY_DATE, OPT_DATE_ORDER, OPT_REDACT,
+	OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS,
 };
 
 static const struct option longopts[] = {
@@ -987,8 +996,10 @@ static const struct option longopts[] = {
 	{"lenient", no_argument, NULL, OPT_LENIENT},
 	{"list-formats", no_argument, NULL, OPT_LIST},
 	{"map", required_argument, NULL, 'm'},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"output", required_argument, NULL, 'o'},
 	{"period", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"redact", no_argument, NULL, OPT_REDACT},
 	{"rejects", required_argument, NULL, 'r'},
 	{"salt", required_argument, NULL, OPT_SALT},
@@ -1111,6 +1122,8 @@ int main(int argc, char **argv)
 		case OPT_LIST: list = true; break;
 		case OPT_SHOW: show = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
+		case OPT_PROGRESS: o.progress = PROGRESS_ON; break;
+		case OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
@@ -1172,11 +1185,14 @@ int main(int argc, char **argv)
 	if (!o.explain)
 		out_puts(rn.out, canonical_header);
 
+	progress_start(&rn.progress, diag_prog, stderr, o.explain ? PROGRESS_OFF : o.progress,
+		       argv + optind, (size_t)(argc - optind));
 	if (optind >= argc)
 		ingest_file(&rn, "-");
 	for (int i = optind; i < argc; i++)
 		ingest_file(&rn, argv[i]);
 
+	progress_end(&rn.progress);
 	if (o.sort) {
 		struct sorter *s = &rn.sorted;
 		qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);

@@ -29,6 +29,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "progress.h"
 #include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
@@ -58,16 +59,19 @@ struct options {
 	const char *fx_path;                /* --fx RATES */
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
+	enum progress_mode progress;        /* --progress, --no-progress, else auto */
 };
 
 static struct options opt;
+static struct progress progress;        /* the line on a terminal while the input is read */
 static int exit_status = EXIT_OK;       /* what main returns */
 
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
-		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR] [FILE...]\n"
+		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
+		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -84,6 +88,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --progress          show progress on stderr even when not a terminal\n"
+		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n",
 		      f);
@@ -313,6 +319,7 @@ static void open_or_die(struct tsv_reader *r, char **files, size_t nfiles)
 			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
 		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
 	}
+	progress_start(&progress, diag_prog, stderr, opt.progress, files, nfiles);
 }
 
 static void die_read_error(const struct tsv_reader *r)
@@ -452,6 +459,7 @@ static void read_allocations(char **files, size_t nfiles)
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
+		progress_tick(&progress, r.bytes_read);
 		char key[REPORT_SALE_KEY_MAX];
 
 		if (interrupted)
@@ -491,6 +499,7 @@ static void read_allocations(char **files, size_t nfiles)
 		sale.file = last_file;
 		close_sale(&sale);
 	}
+	progress_end(&progress);
 	tsv_close(&r);
 }
 
@@ -821,6 +830,7 @@ static void run_summary(char **files, size_t nfiles)
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
+		progress_tick(&progress, r.bytes_read);
 		row_date(&c, &r, &f[c_date]);
 		/* rows before --period are history: customers seen before are
 		 * returning ones, and growth is over the month before */
@@ -851,6 +861,7 @@ static void run_summary(char **files, size_t nfiles)
 	}
 	if (rc < 0)
 		die_read_error(&r);
+	progress_end(&progress);
 	tsv_close(&r);
 	if (passed.total) {
 		char what[256];
@@ -868,7 +879,8 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING,
+	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
@@ -876,9 +888,11 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, 'l'},
 		{"min-payout", required_argument, NULL, 'm'},
+		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
+		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"summary", no_argument, NULL, 's'},
 		{"to", required_argument, NULL, OPT_TO},
 		{"version", no_argument, NULL, 'V'},
@@ -924,6 +938,8 @@ int main(int argc, char **argv)
 			}
 			opt.have_opening = true;
 			break;
+		case OPT_PROGRESS: opt.progress = PROGRESS_ON; break;
+		case OPT_NO_PROGRESS: opt.progress = PROGRESS_OFF; break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
 				diag_warn("--to: \"%s\" is not a currency code", optarg);

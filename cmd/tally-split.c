@@ -26,6 +26,7 @@
 #include "lock.h"
 #include "money.h"
 #include "out.h"
+#include "progress.h"
 #include "paths.h"
 #include "reject.h"
 #include "split_rules.h"
@@ -52,6 +53,7 @@ struct options {
 	const char *rejects;       /* -r */
 	const char *state;         /* -s */
 	const char *fx;            /* -x */
+	enum progress_mode progress; /* --progress, --no-progress, else auto */
 };
 
 /* Rows of one product that no agreement matches, listed together at the end. */
@@ -109,7 +111,8 @@ struct run {
 static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
-		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES] [FILE...]\n"
+		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
+		   "                   [--progress | --no-progress] [FILE...]\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -124,6 +127,8 @@ static void usage(FILE *f, int status)
 		      "      --skip-seen         with --state: pass over rows split already (default)\n"
 		      "      --force             with --state: split seen rows again (pays them twice)\n"
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
+		      "      --progress          show progress on stderr even when not a terminal\n"
+		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n", f);
 	if (fflush(f) != 0 || ferror(f))
@@ -167,7 +172,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"fx", required_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
 		{"kinds", required_argument, NULL, 'k'},
+		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
 		{"output", required_argument, NULL, 'o'},
+		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
 		{"rejects", required_argument, NULL, 'r'},
 		{"skip-seen", no_argument, NULL, 'S'},
 		{"state", required_argument, NULL, 's'},
@@ -180,7 +187,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	int c;
 	char seen[UCHAR_MAX + 1] = {0};
 	while ((c = getopt_long(argc, argv, "a:d:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
-		if (strchr("adekorsx", c) && c && seen[c]++) {
+		if (c < UCHAR_MAX && strchr("adekorsx", c) && c && seen[c]++) {
 			/* a second value would silently replace the first */
 			const char *name = NULL;
 			for (const struct option *o = longopts; o->name; o++)
@@ -208,6 +215,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			diag_print_version();
 			exit(EXIT_OK);
 		case 'x': opt->fx = optarg; break;
+		case CLI_OPT_PROGRESS: opt->progress = PROGRESS_ON; break;
+		case CLI_OPT_NO_PROGRESS: opt->progress = PROGRESS_OFF; break;
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
@@ -1318,7 +1327,11 @@ int main(int argc, char **argv)
 	int rc;
 	bool stateful = run.opt.state != NULL;
 	run.input_digest = HASH_FNV_OFFSET;
+	struct progress progress;
+	progress_start(&progress, diag_prog, stderr, run.opt.progress, argv + first,
+		       (size_t)(argc - first));
 	while ((rc = tsv_next(&run.in)) != 0) {
+		progress_tick(&progress, run.in.bytes_read);
 		if (stateful)
 			run.input_digest = split_state_digest(run.input_digest, run.in.raw, run.in.raw_len);
 		if (rc < 0) {
@@ -1330,6 +1343,7 @@ int main(int argc, char **argv)
 		process_row(&run, &w);
 	}
 
+	progress_end(&progress);
 	die_unmatched(&run); /* before anything is committed */
 	if (run.explaining && out_close(&run.explain) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", run.opt.explain, strerror(errno));

@@ -26,4 +26,8 @@ int cli_edit_distance(const char *a, int na, const char *b, int nb, int limit);
  * when an option is near (see cli_nearest_option); nothing otherwise. */
 void cli_hint_option(const char *arg, const struct option *longopts);
 
+/* getopt values of --progress and --no-progress, the same in every
+ * command (above any character, so no short option collides). */
+enum { CLI_OPT_PROGRESS = 0x1000, CLI_OPT_NO_PROGRESS };
+
 #endif

@@ -180,6 +180,8 @@ static ssize_t read_chunk(struct csvin *c, void *dst)
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		c->eof = true;
+	if (n > 0)
+		c->bytes_read += (uint64_t)n;
 	return n;
 }
 

@@ -18,6 +18,7 @@
 #include <csv.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum csvin_encoding {
 	CSVIN_AUTO,    /* a BOM decides (UTF-8, UTF-16LE, UTF-16BE); none: UTF-8 */
@@ -44,6 +45,7 @@ struct csvin {
 	int sep;                     /* the separator in use */
 	enum csvin_encoding enc;     /* the encoding in use (never CSVIN_AUTO after open) */
 	char err[256];               /* after a data error: what went wrong */
+	uint64_t bytes_read;         /* bytes read from the file so far (for progress) */
 
 	/* private */
 	int fd;                      /* input; closed by csvin_close unless stdin */

@@ -43,9 +43,18 @@ void diag_init(char *argv0)
 	atexit(check_stdout_at_exit);
 }
 
+static void (*before_message)(void); /* diag_before_message */
+
+void diag_before_message(void (*fn)(void))
+{
+	before_message = fn;
+}
+
 static void vwarn_at(const char *file, long line, const char *fmt, va_list ap)
 {
 	fflush(stdout);
+	if (before_message)
+		before_message();
 	if (file && line > 0)
 		fprintf(stderr, "%s: %s:%ld: ", diag_prog, file, line);
 	else if (file)

@@ -28,6 +28,10 @@ extern const char *diag_prog;
  * option") start with the program's name, not the path it was run by. */
 void diag_init(char *argv0);
 
+/* Call FN (NULL: nothing) before every message is written, so that a
+ * progress line on the terminal is erased first (see progress.h). */
+void diag_before_message(void (*fn)(void));
+
 /* "prog: message\n" on stderr. */
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -218,8 +218,10 @@ static ssize_t fill(struct tsv_reader *r)
 		ssize_t n = read(r->fd, r->buf + r->buf_end, r->buf_cap - r->buf_end);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n > 0)
+		if (n > 0) {
 			r->buf_end += (size_t)n;
+			r->bytes_read += (uint64_t)n;
+		}
 		return n;
 	}
 }

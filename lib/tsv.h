@@ -35,6 +35,7 @@ struct tsv_reader {
 	const char *raw_header;   /* the first file's header line as read */
 	char err[512];            /* after a -1: the message, without "prog: FILE:LINE: " */
 	bool clean;               /* no raw CR in the line: re-escaping its fields gives it back */
+	uint64_t bytes_read;      /* bytes read from every file so far (for progress) */
 
 	/* private */
 	char **paths;             /* files to read in turn */

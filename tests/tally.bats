@@ -142,6 +142,48 @@ long_options() {
 	assert_output ""
 }
 
+# Runs "$@" with stdout to /dev/null and stderr on a pseudo-terminal
+# (script(1)); what the terminal received is in $output.
+on_terminal() {
+	local cmd
+	printf -v cmd '%q ' "$@"
+	run script -qec "$cmd >/dev/null" /dev/null </dev/null
+}
+
+progress_runs() {
+	printf 'match\tpayee\tshare\n*\tAna\t100%%\n' >"$BATS_TEST_TMPDIR/a.tsv"
+	echo "tally-ingest --salt k $FIX/ingest/gumroad_sales.csv"
+	echo "tally-split -a $BATS_TEST_TMPDIR/a.tsv $FIX/report/sales.tsv"
+	echo "tally-report $FIX/report/alloc.tsv"
+	echo "tally-forecast -m naive -n 1 $FIX/report/sales.tsv"
+}
+
+@test "every command: a progress line on a terminal, erased at the end; never in a pipe" {
+	export TALLY_PROGRESS_DELAY=0
+	while read -r -a cmd; do
+		on_terminal "${cmd[@]}"
+		[ "$status" -eq 0 ] || { echo "${cmd[*]}: $output"; false; }
+		[[ "$output" == $'\r'"${cmd[0]}: "*' rows, '* ]] || { echo "${cmd[*]}: no line: $output"; false; }
+		[[ "$output" == *' rows, '*$'\r\e[K'* ]] || { echo "${cmd[*]}: not erased"; false; }
+		"${cmd[@]}" 2>"$BATS_TEST_TMPDIR/err" >/dev/null
+		! grep -q $'\e\\[K' "$BATS_TEST_TMPDIR/err" || { echo "${cmd[*]}: in a pipe: $(cat "$BATS_TEST_TMPDIR/err")"; false; }
+		on_terminal "${cmd[@]}" --no-progress
+		[[ "$output" != *$'\e[K'* ]] || { echo "${cmd[*]} --no-progress: $output"; false; }
+		"${cmd[@]}" --progress 2>"$BATS_TEST_TMPDIR/err" >/dev/null
+		grep -q "^.${cmd[0]}: 1 rows" "$BATS_TEST_TMPDIR/err" || { echo "${cmd[*]} --progress: no line"; false; }
+	done < <(progress_runs)
+}
+
+@test "progress: waits for a slow run by default; a message starts on a clean line" {
+	printf 'match\tpayee\tshare\nAlbum\tAna\t100%%\n' >"$BATS_TEST_TMPDIR/a.tsv"
+	on_terminal tally-split -a "$BATS_TEST_TMPDIR/a.tsv" "$FIX/report/sales.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$output" != *$'\e[K'* ]]
+	TALLY_PROGRESS_DELAY=0 on_terminal tally-split -a "$BATS_TEST_TMPDIR/a.tsv" "$FIX/report/sales.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *$'\r\e[Ktally-split: '*'matches no agreement'* ]]
+}
+
 @test "every command: --version" {
 	for c in $(commands); do
 		run -0 "$c" --version
