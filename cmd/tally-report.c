@@ -739,21 +739,67 @@ static void prepare_out_dir(void)
 		diag_die(EXIT_USAGE, "%s: %s", opt.out_dir, strerror(errno));
 }
 
+/* The file name of the statements starting at book.st[i], in buf. */
+static void statement_file_name(char *buf, size_t cap, size_t i)
+{
+	const struct report_statement *s = &book.st[i];
+	char safe[REPORT_NAME_MAX + 1], per[DATE_BUF];
+	report_safe_name(safe, sizeof safe, s->payee, strlen(s->payee));
+	snprintf(buf, cap, "%s-%s.%s", safe, fmt_period(per, s->period), format_ext[opt.format]);
+}
+
+/* Before any file is written: two payees whose statements would share a
+ * file -- names that differ only by case (one file on a case-insensitive
+ * file system) or long names cut to one -- are an error, never one file
+ * overwriting the other. */
+static void check_out_dir_names(void)
+{
+	struct report_names names = {0};
+	size_t *owner = NULL, cap = 0; /* the first statement of each name */
+	char name[REPORT_NAME_MAX + DATE_BUF + 16];
+
+	for (size_t i = 0; i < book.nst; i++) {
+		statement_file_name(name, sizeof name, i);
+		for (char *c = name; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		uint32_t id;
+		uint32_t before = names.n;
+		if (report_names_intern(&names, name, strlen(name), &id) < 0 ||
+		    !(owner = report_grow(owner, before, &cap, sizeof *owner, 64)))
+			diag_die(EXIT_DATA, "out of memory");
+		if (id == before) {
+			owner[id] = i;
+			continue;
+		}
+		const struct report_statement *a = &book.st[owner[id]], *b = &book.st[i];
+		if (strcmp(a->payee, b->payee) != 0) {
+			statement_file_name(name, sizeof name, i);
+			diag_die(EXIT_DATA, "--out-dir: payees \"%s\" and \"%s\" would share the file %s "
+				 "(names that differ only by case, or long names cut to one): "
+				 "nothing written; rename one in the agreements", a->payee, b->payee, name);
+		}
+	}
+	free(owner);
+	report_names_free(&names);
+}
+
 /* --out-dir: one file per payee and period, DIR/PAYEE-PERIOD.EXT, each
  * written atomically; each path written is printed. */
 static void write_out_dir(void)
 {
+	check_out_dir_names();
 	for (size_t i = 0; i < book.nst;) {
 		const struct report_statement *s = &book.st[i];
 		size_t j = i + 1;
 		while (j < book.nst && book.st[j].period == s->period &&
 		       book.acc[book.st[j].account].payee == book.acc[s->account].payee)
 			j++;
-		char safe[REPORT_NAME_MAX + 1], per[DATE_BUF];
-		report_safe_name(safe, sizeof safe, s->payee, strlen(s->payee));
-		size_t plen = strlen(opt.out_dir) + strlen(safe) + DATE_BUF + 16;
+		char name[REPORT_NAME_MAX + DATE_BUF + 16];
+		statement_file_name(name, sizeof name, i);
+		size_t plen = strlen(opt.out_dir) + strlen(name) + 2;
 		char *path = xmalloc(plen);
-		snprintf(path, plen, "%s/%s-%s.%s", opt.out_dir, safe, fmt_period(per, s->period), format_ext[opt.format]);
+		snprintf(path, plen, "%s/%s", opt.out_dir, name);
 		struct out o;
 		stop_if_interrupted();
 		if (out_open_file_here(&o, path) < 0)

@@ -1,5 +1,7 @@
 /* report_escape.c - escaping for statements meant for people (see report_escape.h). */
 #include "report_escape.h"
+
+#include "hash.h"
 #include "tsv.h"
 
 #include <stdint.h>
@@ -70,14 +72,21 @@ size_t report_text_width(const char *s, size_t len)
 	return w;
 }
 
-static uint32_t fnv1a32(const char *s, size_t len)
+/* Bytes of an invisible or direction-changing code point at s[0..len)
+ * (zero-width spaces and joiners, LRM/RLM, the bidirectional embeddings,
+ * overrides and isolates, word joiners, a BOM), else 0: kept in a file
+ * name they would make it look like another ("evil\u202Etxt.exe"). */
+static size_t invisible_at(const unsigned char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	if (len < 3)
+		return 0;
+	if (s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x8b && s[2] <= 0x8f) || (s[2] >= 0xaa && s[2] <= 0xae)))
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa0 && s[2] <= 0xa9)
+		return 3;
+	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 3;
+	return 0;
 }
 
 static bool kept_verbatim(unsigned char c)
@@ -94,16 +103,21 @@ size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len)
 	size_t n = 0;
 	bool cut = false;
 
+	size_t invisible = 0; /* bytes left of an invisible code point */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 		char enc[4];
 		size_t k;
+		if (invisible == 0)
+			invisible = invisible_at((const unsigned char *)name + i, len - i);
 		if (c == ' ')
 			enc[0] = '_', k = 1;
-		else if (kept_verbatim(c) && !(i == 0 && c == '.'))
+		else if (invisible == 0 && kept_verbatim(c) && !(i == 0 && (c == '.' || c == '-')))
 			enc[0] = (char)c, k = 1;
 		else
 			k = (size_t)snprintf(enc, sizeof enc, "%%%02X", c);
+		if (invisible > 0)
+			invisible--;
 		if (n + k > REPORT_NAME_MAX) {
 			cut = true;
 			break;
@@ -112,7 +126,7 @@ size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len)
 		n += k;
 	}
 	if (cut || len == 0) {
-		size_t keep = n < 90 ? n : 90;
+		size_t keep = n < REPORT_NAME_CUT ? n : REPORT_NAME_CUT;
 		/* back off to a character boundary: not inside %XX or UTF-8 */
 		while (keep > 0 && ((unsigned char)tmp[keep] & 0xc0) == 0x80)
 			keep--;
@@ -120,8 +134,8 @@ size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len)
 			keep -= 1;
 		else if (keep >= 2 && tmp[keep - 2] == '%')
 			keep -= 2;
-		n = keep + (size_t)snprintf(tmp + keep, sizeof tmp - keep, "~%08x",
-					    (unsigned)fnv1a32(name, len));
+		n = keep + (size_t)snprintf(tmp + keep, sizeof tmp - keep, "~%016llx",
+					    (unsigned long long)hash_fnv1a(HASH_FNV_OFFSET, name, len));
 	}
 	if (n + 1 > cap)
 		n = cap - 1;

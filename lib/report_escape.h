@@ -13,6 +13,7 @@
 #include "out.h"
 
 #define REPORT_NAME_MAX 100 /* longest safe name, before "-PERIOD.EXT" */
+#define REPORT_NAME_CUT 83  /* a longer name keeps this much, then "~" and 16 hex digits */
 
 /* The four formats tally-report writes: the TSV stream is data, the
  * others are for people. */
@@ -49,11 +50,16 @@ size_t report_text_width(const char *s, size_t len);
  * REPORT_NAME_MAX + 1).  ASCII letters, digits and . - + , ( ) @ = and
  * bytes >= 0x80 are kept; a space becomes '_'; every other byte
  * (including '/', '_', '%', '~' and control characters) becomes %XX, as
- * does a leading '.', so the result can never be "", ".", ".." or contain
- * '/', and different names give different results.  A result longer than
- * REPORT_NAME_MAX is cut (on a character boundary) to 90 bytes and gets
- * "~" and 8 hex digits of a hash of the whole name; an empty name gives
- * "~" and the hash.  Returns the length. */
+ * do a leading '.' or '-' and the bytes of invisible and bidirectional
+ * control code points (U+200B-U+200F, U+202A-U+202E, U+2060-U+2069,
+ * U+FEFF), so the result can never be "", ".", "..", look like an option,
+ * look like another name, or contain '/', and different names give
+ * different results.  A result longer than REPORT_NAME_MAX is cut (on a
+ * character boundary) to REPORT_NAME_CUT bytes and gets "~" and 16 hex digits of the
+ * whole name's 64-bit FNV-1a hash; an empty name gives "~" and the hash.
+ * Distinct long names can still meet (by a hash collision), and names
+ * that differ only by case meet on a case-insensitive file system: the
+ * caller checks the names it writes.  Returns the length. */
 size_t report_safe_name(char *buf, size_t cap, const char *name, size_t len);
 
 #endif

@@ -478,6 +478,24 @@ setup_file() {
 	assert_line '2026-10/0001	=HYPERLINK("x")	2026-10	USD	paid			1.00'
 }
 
+@test "--out-dir: payees whose files would meet are an error, nothing written (case, long names)" {
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t3.00\n2026-10-01\tana\tUSD\t1.00\n' >"$T/a.tsv"
+	mkdir "$T/out"
+	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = 'tally-report: --out-dir: payees "Ana" and "ana" would share the file ana-2026-10.txt (names that differ only by case, or long names cut to one): nothing written; rename one in the agreements' ]
+	[ -z "$(ls -A "$T/out")" ]
+}
+
+@test "--out-dir: a leading dash and invisible or bidi control characters are escaped" {
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t-rf\tUSD\t1.00\n2026-10-01\tevil\xe2\x80\xaetxt.exe\tUSD\t2.00\n' >"$T/a.tsv"
+	mkdir "$T/out"
+	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	assert_success
+	assert_output "$T/out/%2Drf-2026-10.txt
+$T/out/evil%E2%80%AEtxt.exe-2026-10.txt"
+}
+
 @test "--out-dir: one file per payee and period, unsafe names stay inside" {
 	long=$(printf 'x%.0s' {1..300})
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t../x\tUSD\t1.00\n2026-10-01\t/etc/x\tUSD\t2.00\n2026-10-01\t%s\tUSD\t3.00\n2026-10-01\t.\tUSD\t4.00\n2026-10-01\tAna Lee\tUSD\t5.00\n' "$long" >"$T/a.tsv"
@@ -488,7 +506,7 @@ setup_file() {
 $T/out/%2E.%2Fx-2026-10.txt
 $T/out/%2Fetc%2Fx-2026-10.txt
 $T/out/Ana_Lee-2026-10.txt
-$T/out/$(printf 'x%.0s' {1..90})~970138f5-2026-10.txt"
+$T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 	[ "$(ls -A "$T/out" | wc -l)" -eq 5 ]
 	[ ! -e "$T/x-2026-10.txt" ]
 	grep -q '^Payee:    \.\./x$' "$T/out/%2E.%2Fx-2026-10.txt"

@@ -65,7 +65,14 @@ static void test_safe_names(void)
 		{"a%2F", "a%252F"},
 		{"x\x01y", "x%01y"},
 		{"Zoë", "Zoë"},
-		{"", "~811c9dc5"},
+		{"", "~cbf29ce484222325"},
+		{"-rf", "%2Drf"},
+		{"a-b", "a-b"},
+		{"evil\u202Etxt.exe", "evil%E2%80%AEtxt.exe"},
+		{"A\u200Bna", "A%E2%80%8Bna"},
+		{"\uFEFFAna", "%EF%BB%BFAna"},
+		{"a\u2069", "a%E2%81%A9"},
+		{"\u2010x", "\u2010x"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		report_safe_name(buf, sizeof buf, cases[i].in, strlen(cases[i].in));
@@ -77,7 +84,12 @@ static void test_safe_names(void)
 		strcat(longname, "é");
 	size_t n = report_safe_name(buf, sizeof buf, longname, strlen(longname));
 	tap_ok(n <= REPORT_NAME_MAX && strchr(buf, '/') == NULL, "a long name is bounded (%zu bytes)", n);
-	tap_ok(n >= 9 && buf[n - 9] == '~' && ((unsigned char)buf[n - 10] & 0xc0) != 0xc0,
+	char ascii[300];
+	memset(ascii, 'x', sizeof ascii - 1);
+	ascii[sizeof ascii - 1] = '\0';
+	tap_is_int((long)report_safe_name(other, sizeof other, ascii, strlen(ascii)), (long)REPORT_NAME_MAX,
+		   "a long ASCII name is cut to exactly REPORT_NAME_MAX bytes");
+	tap_ok(n >= 17 && buf[n - 17] == '~' && ((unsigned char)buf[n - 18] & 0xc0) != 0xc0,
 	       "a long name is cut on a character boundary and hashed");
 	longname[strlen(longname) - 2] = '\0';
 	report_safe_name(other, sizeof other, longname, strlen(longname));
