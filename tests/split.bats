@@ -264,7 +264,9 @@ sales() {
 	[ "$status" -ne 0 ]
 	tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv" >"$T/b.out" 2>"$T/b.err" 8>&- &
 	pid2=$!
-	sleep 0.3
+	# run B must be waiting before run A goes on (however slow B starts:
+	# under valgrind it takes seconds)
+	for i in $(seq 300); do grep -q 'waiting for' "$T/b.err" && break; sleep 0.1; done
 	tail -n +2 "$F/advance-sep.tsv" >&8
 	exec 8>&-
 	wait "$pid"
