@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "forecast.h"
+#include "forecast_series.h"
 #include "kinds.h"
 #include "money.h"
 #include "out.h"
@@ -20,7 +21,6 @@
 #include "tsv.h"
 
 #define MAX_LEVELS 8
-#define MAX_SPAN 100000  /* periods one series may span */
 #define MAX_HORIZON 10000
 #define MAX_KINDS 32         /* kinds in --kinds */
 
@@ -71,18 +71,6 @@ static noreturn void usage(FILE *fp, int status)
 	exit(status);
 }
 
-/* One series: the group's key and its per-period totals. */
-struct series {
-	char **key;        /* key field values: the --by columns, then currency */
-	char *label;       /* 'series "KEY/KEY": ' for messages, "" without keys */
-	int digits;        /* currency minor digits, -1 for plain numbers */
-	int64_t first;     /* period index of sums[0] */
-	size_t len;        /* periods held */
-	size_t cap;
-	int64_t *micros;   /* money totals (digits >= 0) */
-	double *sums;      /* plain totals (digits < 0) */
-};
-
 struct options {
 	int *key_cols;       /* column indexes of the --by columns, then currency */
 	char **key_names;    /* their names */
@@ -108,203 +96,13 @@ struct options {
 	int64_t until;       /* --until's day */
 };
 
-/* The latest row time of each period of the input (for telling an
- * incomplete last period), from period index lat_first on. */
-static int64_t *latest;
-static int64_t lat_first;
-static size_t lat_len;
-static bool stamped = true; /* every row dated at the start of its period */
-static bool lat_off;        /* the input spans too many periods to track */
 static long after_until;    /* rows dated after --until, left out */
-
-static void note_latest(struct period p, int64_t t)
-{
-	if (t != period_start(p))
-		stamped = false;
-	if (lat_len == 0) {
-		lat_first = p.index;
-	} else if (p.index < lat_first) {
-		size_t shift = (size_t)(lat_first - p.index);
-		latest = xrealloc(latest, (lat_len + shift) * sizeof *latest);
-		memmove(latest + shift, latest, lat_len * sizeof *latest);
-		for (size_t i = 0; i < shift; i++)
-			latest[i] = INT64_MIN;
-		lat_len += shift;
-		lat_first = p.index;
-	}
-	size_t at = (size_t)(p.index - lat_first);
-	if (at >= lat_len) {
-		latest = xrealloc(latest, (at + 1) * sizeof *latest);
-		for (size_t i = lat_len; i <= at; i++)
-			latest[i] = INT64_MIN;
-		lat_len = at + 1;
-	}
-	if (t > latest[at])
-		latest[at] = t;
-}
 
 /* Rows passed over (a kind not counted), per kind, for the closing note. */
 static struct kinds_tally passed;
 
-/* ---- the group table: open addressing on the joined key ---- */
-
-static struct series *groups;
-static size_t ngroups;
-static size_t *slots; /* index + 1 into groups, 0 = empty */
-static size_t nslots;
-static char **joined; /* per group: key fields each followed by NUL */
-static size_t *joined_len;
-static char *key_buf; /* the joined key of the current row */
-static size_t key_cap;
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, n);
-	return h ^ (h >> 29);
-}
-
-static void grow_slots(void)
-{
-	size_t n = nslots ? nslots * 2 : 64;
-	size_t *s = xcalloc(n, sizeof *s);
-	for (size_t g = 0; g < ngroups; g++) {
-		size_t i = hash_bytes(joined[g], joined_len[g]) & (n - 1);
-		while (s[i])
-			i = (i + 1) & (n - 1);
-		s[i] = g + 1;
-	}
-	free(slots);
-	slots = s, nslots = n;
-}
-
-/* The group of the current row, created on first sight. */
-static struct series *group_of(const struct tsv_reader *r, const struct options *o, int digits)
-{
-	size_t len = 0;
-	char *buf = key_buf;
-	size_t cap = key_cap;
-	for (size_t k = 0; k < o->nkeys; k++) {
-		const struct tsv_field *f = &r->fields[o->key_cols[k]];
-		if (len + f->len + 1 > cap) {
-			cap = (len + f->len + 1) * 2;
-			buf = key_buf = xrealloc(buf, cap);
-			key_cap = cap;
-		}
-		memcpy(buf + len, f->s, f->len + 1);
-		len += f->len + 1;
-	}
-	if (2 * (ngroups + 1) > nslots)
-		grow_slots();
-	size_t i = hash_bytes(buf, len) & (nslots - 1);
-	while (slots[i]) {
-		size_t g = slots[i] - 1;
-		if (joined_len[g] == len && (len == 0 || memcmp(joined[g], buf, len) == 0))
-			return &groups[g];
-		i = (i + 1) & (nslots - 1);
-	}
-	groups = xrealloc(groups, (ngroups + 1) * sizeof *groups);
-	joined = xrealloc(joined, (ngroups + 1) * sizeof *joined);
-	joined_len = xrealloc(joined_len, (ngroups + 1) * sizeof *joined_len);
-	joined[ngroups] = xmalloc(len ? len : 1);
-	if (len)
-		memcpy(joined[ngroups], buf, len);
-	joined_len[ngroups] = len;
-	slots[i] = ngroups + 1;
-	struct series *s = &groups[ngroups++];
-	memset(s, 0, sizeof *s);
-	s->key = xcalloc(o->nkeys ? o->nkeys : 1, sizeof *s->key);
-	size_t lab = 1;
-	for (size_t k = 0; k < o->nkeys; k++) {
-		s->key[k] = xstrdup(r->fields[o->key_cols[k]].s);
-		lab += strlen(s->key[k]) + 1;
-	}
-	s->label = xmalloc(lab + 10);
-	strcpy(s->label, o->nkeys ? "series \"" : "");
-	for (size_t k = 0; k < o->nkeys; k++) {
-		if (k)
-			strcat(s->label, "/");
-		strcat(s->label, s->key[k]);
-	}
-	if (o->nkeys)
-		strcat(s->label, "\": ");
-	s->digits = digits;
-	return s;
-}
-
-/* Make room for period p in s; returns its slot, or -1 when the series
- * would span more than MAX_SPAN periods. */
-static long series_slot(struct series *s, int64_t p)
-{
-	if (s->len == 0) {
-		s->first = p;
-	} else if (p < s->first) {
-		int64_t shift = s->first - p;
-		if ((int64_t)s->len + shift > MAX_SPAN)
-			return -1;
-		size_t need = s->len + (size_t)shift;
-		if (need > s->cap) {
-			s->cap = need * 2;
-			s->micros = xrealloc(s->micros, s->cap * sizeof *s->micros);
-			s->sums = xrealloc(s->sums, s->cap * sizeof *s->sums);
-		}
-		memmove(s->micros + shift, s->micros, s->len * sizeof *s->micros);
-		memmove(s->sums + shift, s->sums, s->len * sizeof *s->sums);
-		for (int64_t i = 0; i < shift; i++)
-			s->micros[i] = 0, s->sums[i] = 0;
-		s->len = need;
-		s->first = p;
-	}
-	int64_t at = p - s->first;
-	if (at >= MAX_SPAN)
-		return -1;
-	if ((size_t)at >= s->len) {
-		size_t need = (size_t)at + 1;
-		if (need > s->cap) {
-			s->cap = need * 2 > 16 ? need * 2 : 16;
-			s->micros = xrealloc(s->micros, s->cap * sizeof *s->micros);
-			s->sums = xrealloc(s->sums, s->cap * sizeof *s->sums);
-		}
-		for (size_t i = s->len; i < need; i++)
-			s->micros[i] = 0, s->sums[i] = 0;
-		s->len = need;
-	}
-	return (long)at;
-}
-
-/* A plain decimal number: [+-]digits[.digits][(e|E)[+-]digits].  strtod
- * alone would take " 1", "inf", "0x10" and "1,5" (prefix). */
-static bool parse_number(const char *s, size_t len, double *v, int *decimals)
-{
-	size_t i = 0, digits = 0, frac = 0;
-	if (i < len && (s[i] == '+' || s[i] == '-'))
-		i++;
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++, digits++;
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++, frac++;
-	}
-	if (digits + frac == 0)
-		return false;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e = ++i;
-		if (i < len && (s[i] == '+' || s[i] == '-'))
-			i++, e++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == e)
-			return false;
-	}
-	if (i != len)
-		return false;
-	errno = 0;
-	*v = strtod(s, NULL);
-	if (errno == ERANGE || !isfinite(*v))
-		return false;
-	*decimals = (int)frac;
-	return true;
-}
+/* The series read, by key. */
+static struct forecast_table table;
 
 static noreturn void bad_field(const struct tsv_reader *r, const char *col, const char *what)
 {
@@ -365,15 +163,16 @@ static void read_rows(struct tsv_reader *r, struct options *o, const char *value
 			continue;
 		}
 		struct period p = period_of(t, o->kind);
-		struct series *s = group_of(r, o, digits);
-		long at = series_slot(s, p.index);
-		if (at < 0)
+		struct forecast_series *s;
+		size_t at;
+		if (forecast_table_series(&table, r->fields, o->key_cols, digits, &s) < 0)
+			diag_die(EXIT_DATA, "out of memory");
+		int slot = forecast_series_slot(s, p.index, &at);
+		if (slot == FORECAST_SERIES_ESPAN)
 			diag_die_at(EXIT_DATA, r->file, r->line,
-				    "%sspans more than %d periods", s->label, MAX_SPAN);
-		if (lat_len && (p.index - lat_first >= MAX_SPAN || lat_first - p.index >= MAX_SPAN))
-			lat_off = true; /* too long to tell (the span check below says so) */
-		if (!lat_off)
-			note_latest(p, t);
+				    "%sspans more than %d periods", s->label, FORECAST_MAX_SPAN);
+		if (slot < 0 || forecast_table_note_time(&table, p, t) < 0)
+			diag_die(EXIT_DATA, "out of memory");
 		if (digits >= 0) {
 			int64_t v;
 			int st = money_parse(vf->s, vf->len, &v);
@@ -386,7 +185,7 @@ static void read_rows(struct tsv_reader *r, struct options *o, const char *value
 		} else {
 			double v;
 			int dec;
-			if (!parse_number(vf->s, vf->len, &v, &dec))
+			if (!forecast_parse_number(vf->s, vf->len, &v, &dec))
 				bad_field(r, value_name, "is not a number");
 			if (dec > o->decimals)
 				o->decimals = dec > 6 ? 6 : dec;
@@ -432,7 +231,7 @@ static void put_level_name(struct tsv_writer *w, const char *pre, double level)
 	tsv_putf(w, "%s%g", pre, level);
 }
 
-static void put_keys(struct tsv_writer *w, const struct options *o, const struct series *s)
+static void put_keys(struct tsv_writer *w, const struct options *o, const struct forecast_series *s)
 {
 	for (size_t k = 0; k < o->nkeys; k++)
 		tsv_put_str(w, s->key[k]);
@@ -451,14 +250,14 @@ static void put_period(struct tsv_writer *w, enum period_kind kind, int64_t inde
 static int64_t input_end;
 
 /* The period index after which s is forecast. */
-static int64_t series_end(const struct series *s, const struct options *o)
+static int64_t series_end(const struct forecast_series *s, const struct options *o)
 {
 	return o->align_series ? s->first + (int64_t)s->len - 1 : input_end;
 }
 
 /* The series as doubles from its first period to series_end, periods
  * without rows zero. */
-static double *series_values(const struct series *s, const struct options *o, size_t *n)
+static double *series_values(const struct forecast_series *s, const struct options *o, size_t *n)
 {
 	*n = (size_t)(series_end(s, o) - s->first + 1);
 	double *y = xmalloc(*n * sizeof *y);
@@ -524,7 +323,7 @@ static struct {
 	bool mixed;         /* not all used the same method */
 } short_series;
 
-static void note_fallback(const struct series *s, size_t n, const struct options *o,
+static void note_fallback(const struct forecast_series *s, size_t n, const struct options *o,
 			  const struct forecast_result *res)
 {
 	if (!res->fallback)
@@ -579,8 +378,8 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 	double *hi = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *hi);
 	struct forecast_spec spec = {.method = o->method, .m = season_of(o->kind), .h = h,
 				     .levels = o->levels, .nlevels = o->nlevels};
-	for (size_t g = 0; g < ngroups; g++) {
-		const struct series *s = &groups[g];
+	for (size_t g = 0; g < table.n; g++) {
+		const struct forecast_series *s = &table.series[g];
 		size_t n;
 		double *y = series_values(s, o, &n);
 		struct forecast_result res = {.mean = mean, .lo = lo, .hi = hi};
@@ -702,8 +501,8 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 	struct forecast_spec spec = {.m = season_of(o->kind)};
 	struct bt_sums tot = {0};
 	size_t origins_all = 0;
-	for (size_t g = 0; g < ngroups; g++) {
-		const struct series *s = &groups[g];
+	for (size_t g = 0; g < table.n; g++) {
+		const struct forecast_series *s = &table.series[g];
 		size_t n;
 		double *y = series_values(s, o, &n);
 		struct bt_sums one = {0};
@@ -735,7 +534,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		origins_all += origins;
 		free(y);
 	}
-	if (o->nkeys > 0 && ngroups > 0) {
+	if (o->nkeys > 0 && table.n > 0) {
 		for (size_t k = 0; k < o->nkeys; k++)
 			tsv_put_str(w, "*");
 		tsv_put_int(w, (long long)origins_all);
@@ -743,7 +542,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		tsv_put_str(w, forecast_method_name(o->method));
 		tsv_end_row(w);
 	}
-	bt_verdict(o, &tot, ngroups > 1 ? " (mean over the series)" : "");
+	bt_verdict(o, &tot, table.n > 1 ? " (mean over the series)" : "");
 	free(mean);
 }
 
@@ -773,25 +572,6 @@ static void put_header(struct tsv_writer *w, const struct options *o)
 }
 
 /* Release the group table (so leak checkers see a clean exit). */
-static void free_groups(const struct options *o)
-{
-	for (size_t g = 0; g < ngroups; g++) {
-		for (size_t k = 0; k < o->nkeys; k++)
-			free(groups[g].key[k]);
-		free(groups[g].key);
-		free(groups[g].label);
-		free(groups[g].micros);
-		free(groups[g].sums);
-		free(joined[g]);
-	}
-	free(groups);
-	free(joined);
-	free(joined_len);
-	free(slots);
-	free(key_buf);
-	free(latest);
-}
-
 /* Whether the comma-separated list holds name. */
 static bool list_has(const char *list, const char *name)
 {
@@ -828,22 +608,9 @@ static const char *check_allocations(const struct tsv_reader *r, const char *by,
 	return "amount";
 }
 
-/* The days from the latest row of period index i to the period's last day. */
-static int64_t gap_days(enum period_kind kind, int64_t i)
-{
-	struct period p = {.kind = kind, .index = i};
-	int64_t t = latest[i - lat_first];
-	return (period_end(p) - 1) / 86400 - t / 86400;
-}
-
 /* Whether the input's last period is incomplete.  With --until: when the
- * day is not the period's last day.  Otherwise, for rows dated by day
- * (not every row at the start of its period), at least two earlier
- * periods with rows, and rows steady enough that every earlier period's
- * latest row falls in the last quarter of it: when the last period's
- * latest row is further from its end than that of every earlier period
- * (run mid-month, the month so far ends days before its end, which
- * complete months do not). */
+ * day is not the period's last day; otherwise by its rows' dates
+ * (forecast_table_last_incomplete). */
 static bool last_incomplete(const struct options *o, char *why, size_t cap)
 {
 	char day[DATE_BUF];
@@ -853,25 +620,7 @@ static bool last_incomplete(const struct options *o, char *why, size_t cap)
 		snprintf(why, cap, "--until %s is before its end", day);
 		return p.index == input_end && o->until + 86400 < period_end(p);
 	}
-	if (stamped || lat_off || lat_len == 0 || input_end != lat_first + (int64_t)lat_len - 1)
-		return false;
-	int64_t last_gap = gap_days(o->kind, input_end), max_gap = -1;
-	int earlier = 0;
-	for (int64_t i = lat_first; i < input_end; i++)
-		if (latest[i - lat_first] != INT64_MIN) {
-			struct period p = {.kind = o->kind, .index = i};
-			int64_t g = gap_days(o->kind, i);
-			if (4 * g * 86400 > period_end(p) - period_start(p))
-				return false; /* rows too sparse to tell */
-			if (g > max_gap)
-				max_gap = g;
-			earlier++;
-		}
-	date_format_day(day, latest[input_end - lat_first]);
-	snprintf(why, cap, "its rows end %s, %lld day%s before its end; earlier ones end "
-		 "at most %lld day%s before theirs", day, (long long)last_gap,
-		 last_gap == 1 ? "" : "s", (long long)max_gap, max_gap == 1 ? "" : "s");
-	return earlier >= 2 && last_gap > max_gap;
+	return forecast_table_last_incomplete(&table, o->kind, input_end, why, cap);
 }
 
 /* Leave out an incomplete last period (one line on stderr), unless a
@@ -882,20 +631,20 @@ static void drop_incomplete(const struct options *o)
 	if (after_until)
 		diag_warn("left out %ld row%s dated after --until", after_until,
 			  after_until == 1 ? "" : "s");
-	if (ngroups == 0 || !last_incomplete(o, why, sizeof why))
+	if (table.n == 0 || !last_incomplete(o, why, sizeof why))
 		return;
 	struct period p = {.kind = o->kind, .index = input_end};
 	period_format(per, p);
-	for (size_t g = 0; g < ngroups; g++)
-		if (groups[g].first == input_end) {
+	for (size_t g = 0; g < table.n; g++)
+		if (table.series[g].first == input_end) {
 			diag_warn("the last %s, %s, looks incomplete (%s): kept, as %sit has "
 				  "no earlier period", period_kind_name(o->kind), per, why,
-				  groups[g].label);
+				  table.series[g].label);
 			return;
 		}
-	for (size_t g = 0; g < ngroups; g++)
-		if (groups[g].first + (int64_t)groups[g].len - 1 == input_end)
-			groups[g].len--;
+	for (size_t g = 0; g < table.n; g++)
+		if (table.series[g].first + (int64_t)table.series[g].len - 1 == input_end)
+			table.series[g].len--;
 	input_end--;
 	diag_warn("the last %s, %s, looks incomplete (%s): left out; --until DATE says "
 		  "how far the data go", period_kind_name(o->kind), per, why);
@@ -967,7 +716,7 @@ static void parse_levels(struct options *o, const char *arg)
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		double v;
 		int dec;
-		if (o->nlevels == MAX_LEVELS || !parse_number(tok, strlen(tok), &v, &dec) ||
+		if (o->nlevels == MAX_LEVELS || !forecast_parse_number(tok, strlen(tok), &v, &dec) ||
 		    !(v > 0 && v < 100) || tok[0] == '+' || tok[0] == '-') {
 			char q[128];
 			diag_warn("--level: %s: levels are percentages between 0 and 100, "
@@ -1170,22 +919,23 @@ int main(int argc, char **argv)
 		o.key_names[o.nkeys++] = r.cols[o.currency_col];
 	}
 
+	forecast_table_init(&table, o.nkeys);
 	struct progress progress;
 	progress_start(&progress, diag_prog, stderr, o.progress, argv + optind, (size_t)(argc - optind));
 	read_rows(&r, &o, value_name, date_name, &progress);
 	progress_end(&progress);
-	for (size_t g = 0; g < ngroups; g++) {
-		int64_t last = groups[g].first + (int64_t)groups[g].len - 1;
+	for (size_t g = 0; g < table.n; g++) {
+		int64_t last = table.series[g].first + (int64_t)table.series[g].len - 1;
 		if (g == 0 || last > input_end)
 			input_end = last;
 	}
 	if (!o.align_series)
-		for (size_t g = 0; g < ngroups; g++)
-			if (input_end - groups[g].first >= MAX_SPAN)
+		for (size_t g = 0; g < table.n; g++)
+			if (input_end - table.series[g].first >= FORECAST_MAX_SPAN)
 				diag_die(EXIT_DATA,
 					 "%sspans more than %d periods to the end of the input "
 					 "(--align series ends each series at its own last period)",
-					 groups[g].label, MAX_SPAN);
+					 table.series[g].label, FORECAST_MAX_SPAN);
 
 	drop_incomplete(&o);
 
@@ -1198,7 +948,7 @@ int main(int argc, char **argv)
 		forecast_all(&w, &o);
 	report_fallback(&o);
 	report_passed();
-	free_groups(&o);
+	forecast_table_free(&table);
 	free(o.kinds_buf);
 	free(o.key_cols);
 	free(o.key_names);
