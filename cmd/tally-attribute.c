@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "attribute.h"
+#include "attribute_graph.h"
 #include "attribute_out.h"
 #include "attribute_read.h"
 #include "attribute_run.h"
@@ -673,6 +674,40 @@ static void check_method(int st, const char *file, long line, const char *err)
 	check(st, file, line, err);
 }
 
+/* Whether err is the graph methods' "the graph is empty". */
+static bool is_empty_graph(const char *err)
+{
+	const char *msg = attr_graph_strerror(ATTR_GRAPH_EEMPTY);
+	size_t n = strlen(err), m = strlen(msg);
+	return n >= m && strcmp(err + n - m, msg) == 0;
+}
+
+/* Nothing to share: say how many rows were read and what left them out
+ * (--as-of, --policy immediate, kinds weighing 0), so that an empty
+ * result is never a mystery.  what: "no contributions to share" or the
+ * graph's message. */
+noreturn static void die_no_contributions(const struct run *run, const char *what)
+{
+	const struct attr_engine *e = &run->engine;
+	long rows = e->rows + (long)run->graph.n + run->graph.duplicates;
+	if (rows == 0)
+		diag_die(EXIT_DATA, "%s: the input has no rows after its header", what);
+	char why[3][96], day[DATE_BUF], month[DATE_BUF];
+	int n = 0;
+	if (e->after_as_of) {
+		date_format_day(day, run->opt.as_of);
+		snprintf(why[n++], sizeof why[0], "%ld dated after --as-of %s", e->after_as_of, day);
+	}
+	if (e->before_since) {
+		period_format(month, period_of(run->opt.as_of, PERIOD_MONTH));
+		snprintf(why[n++], sizeof why[0], "%ld dated before %s (--policy immediate)", e->before_since, month);
+	}
+	if (e->zero_weight)
+		snprintf(why[n++], sizeof why[0], "%ld of kinds that weigh 0", e->zero_weight);
+	diag_die(EXIT_DATA, "%s: %ld row%s read, all left out: %s%s%s%s%s", what, rows, rows == 1 ? "" : "s",
+		 n > 0 ? why[0] : "", n > 1 ? ", " : "", n > 1 ? why[1] : "", n > 2 ? ", " : "", n > 2 ? why[2] : "");
+}
+
 static void run_other(struct run *run, char **files, size_t nfiles)
 {
 	const struct options *opt = &run->opt;
@@ -688,6 +723,9 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 		open_stream(&s, sd, 1);
 		st = attr_run_edges(&run->engine, &r, &s, opt->damping >= 0 ? opt->damping : 0.85, project, &line,
 				    &file, err);
+		if (st == ATTR_EDATA && is_empty_graph(err))
+			diag_die(EXIT_DATA, "%s, %s: %s: no edge and no seed node", display(opt->edges),
+				 display(opt->seed), err);
 		check_method(st, file, line, err);
 		tsv_close(&s);
 	} else if (opt->other == OTHER_GRAPH) {
@@ -699,6 +737,8 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 			check_method(st, r.file, line, err);
 		}
 		st = attr_graph_run(&run->engine, &run->graph, project, err);
+		if (st == ATTR_EDATA && is_empty_graph(err))
+			die_no_contributions(run, err);
 		check(st, NULL, 0, err);
 		if (!opt->revenue)
 			return;
@@ -938,7 +978,7 @@ int main(int argc, char **argv)
 	char err[ATTR_ERR];
 	check(attr_finish(&run.engine, opt->membership ? &run.membership : NULL, err), NULL, 0, err);
 	if (run.engine.nmembers == 0)
-		diag_die(EXIT_DATA, "no contributions to share");
+		die_no_contributions(&run, "no contributions to share");
 	check(attr_shares(&run.engine, opt->have_min ? &opt->min : NULL, opt->have_cap ? &opt->cap : NULL, err),
 	      NULL, 0, err);
 	write_outputs(&run);

@@ -313,7 +313,20 @@ Co-authored-by: Ben <ben@example.org>"
 	printf '%s\n' "$HDR" >"$T/c.tsv"
 	run --separate-stderr tally-attribute "$T/c.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-attribute: no contributions to share" ]
+	[ "$stderr" = "tally-attribute: no contributions to share: the input has no rows after its header" ]
+}
+
+@test "no contributions: the message says what left the rows out" {
+	contributions "$T/c.tsv" $'2026-11-02\tana\tcode\tp\t1' $'2026-10-02\tben\tbot\tp\t1' $'2026-10-03\tcat\tbot\tp\t1'
+	printf 'kind\tweight\ncode\t1\nbot\t0\n' >"$T/w.tsv"
+	run --separate-stderr tally-attribute -w "$T/w.tsv" --as-of 2026-10-31 "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-attribute: no contributions to share: 3 rows read, all left out: 1 dated after --as-of 2026-10-31, 2 of kinds that weigh 0" ]
+	contributions "$T/c.tsv" $'2026-09-02\tana\tcode\tp\t1'
+	run --separate-stderr tally-attribute --policy immediate --as-of 2026-10-31 "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: no contributions to share: 1 row read, all left out: 1 dated before 2026-10 (--policy immediate)" ]
 }
 
 @test "bad side files: a cycle of aliases, a bad weight, a kind twice" {
@@ -387,7 +400,11 @@ Co-authored-by: Ben <ben@example.org>"
 	printf 'node\tweight\n' >"$T/s.tsv"
 	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-attribute: --method graph: the graph is empty" ]
+	[ "$stderr" = "tally-attribute: $T/e.tsv, $T/s.tsv: --method graph: the graph is empty: no edge and no seed node" ]
+	printf '%s\n' "$HDR" >"$T/c.tsv"
+	run --separate-stderr tally-attribute -m graph "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: --method graph: the graph is empty: the input has no rows after its header" ]
 	printf 'from\tto\tweight\na\tb\t-1\n' >"$T/e.tsv"
 	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
 	[ "$status" -eq 1 ]
