@@ -485,3 +485,18 @@ Co-authored-by: Ben <ben@example.org>"
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "tally-attribute: --policy balanced and --ledger FILE go together" ]
 }
+
+@test "--policy balanced: what the ledger says was earned counts, also when a threshold held the payout back" {
+	tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --budget '100.00 USD' --as-of 2026-10-31 \
+		"$F/contributions.tsv" 2>/dev/null >"$T/oct.tsv"
+	# Only ana reaches the 50.00 minimum payout: the others earned in October but were paid nothing.
+	tally-report -m 50.00 -l "$T/ledger.tsv" -p 2026-10 "$T/oct.tsv" >"$T/st.tsv"
+	[ "$(grep -v '^#' "$T/ledger.tsv" | cut -f 2,6,7 | head -5 | tr '\n' ' ')" = \
+		$'payee\tearned\tpaid ana\t60.00\t60.00 ben\t13.333333\t0.00 cat\t20.00\t0.00 dee\t6.666667\t0.00 ' ]
+	run --separate-stderr bash -c "tally-attribute -w '$F/weights.tsv' -A '$F/aliases.tsv' --budget '30.00 USD' \
+		--as-of 2026-11-30 --policy balanced --ledger '$T/ledger.tsv' '$F/contributions.tsv' \
+		'$F/contributions-nov.tsv' | cut -f 9,13"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\tamount' $'ana\t22.105265' $'cat\t0.526315' $'ben\t0.350877' \
+		$'dee\t7.017543')" ]
+}
