@@ -500,3 +500,74 @@ Co-authored-by: Ben <ben@example.org>"
 	[ "$output" = "$(printf '%s\n' $'payee\tamount' $'ana\t22.105265' $'cat\t0.526315' $'ben\t0.350877' \
 		$'dee\t7.017543')" ]
 }
+
+# shuffled IN OUT N: IN's header, then its rows in the N-th fixed shuffle.
+shuffled() {
+	(head -1 "$1"; tail -n +2 "$1" | shuf --random-source=<(yes "$3")) >"$2"
+}
+
+# same_bytes_shuffled CMD FILE...: CMD run on the FILEs and, three times,
+# on every FILE shuffled (the placeholder @N in CMD is the N-th FILE)
+# writes the same bytes to standard output and standard error.
+same_bytes_shuffled() {
+	local cmd=$1 run k i
+	shift
+	for k in 0 1 2 3; do
+		run=$cmd
+		i=0
+		for f in "$@"; do
+			i=$((i + 1))
+			if [ "$k" -eq 0 ]; then cp "$f" "$T/in$i.tsv"; else shuffled "$f" "$T/in$i.tsv" "$k"; fi
+			run=${run//@$i/$T/in$i.tsv}
+		done
+		bash -c "$run" >"$T/out$k" 2>"$T/err$k"
+		[ -s "$T/out$k" ]
+		if [ "$k" -gt 0 ]; then
+			cmp "$T/out0" "$T/out$k"
+			cmp "$T/err0" "$T/err$k"
+			! cmp -s "$T/in1.tsv" "$1" || [ "$(wc -l <"$1")" -le 2 ]
+		fi
+	done
+}
+
+# Generated inputs, big enough that a sum taken in row order would show.
+gen_contributions() {
+	awk 'BEGIN { OFS = "\t"; print "date", "contributor", "kind", "project", "amount", "ref", "target"
+		split("code review doc question", k, " ")
+		for (i = 1; i <= 400; i++)
+			print sprintf("2026-%02d-%02d", i % 10 + 1, i % 27 + 1), "p" (i * 7 % 23), k[i % 4 + 1], \
+				"proj" (i % 3), (i % 5) + 0.25 * (i % 3), i % 3 ? "r" (i % 97) : "", i % 4 == 1 ? "p" (i % 11) : "" }' >"$1"
+}
+
+@test "order independence: every method, shuffled input, byte-identical output" {
+	gen_contributions "$T/c.tsv"
+	printf 'kind\tweight\tcap\ncode\t3\t20\nreview\t2\t\ndoc\t1.5\t\nquestion\t0.5\t4\n' >"$T/w.tsv"
+	printf 'alias\tpayee\np1\tp2\np3\tp2\n' >"$T/al.tsv"
+	same_bytes_shuffled "tally-attribute -w $T/w.tsv -A $T/al.tsv --as-of 2026-10-31 --half-life 60 -t sqrt --cap 20% -e /dev/stdout @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -w $T/w.tsv --budget '1000.00 USD' @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -f md @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -m time --as-of 2026-10-31 @1" "$T/c.tsv"
+	printf 'contributor\tfrom\tto\tweighting\np1\t2026-01\t2026-09\t1\np2\t2026-03\t\t0.5\np4\t2026-02\t2026-04\t0.25\n' >"$T/m.tsv"
+	same_bytes_shuffled "tally-attribute -m time --as-of 2026-10-31 --membership @2 @1" "$T/c.tsv" "$T/m.tsv"
+	awk 'BEGIN { OFS = "\t"; print "date", "source", "order", "line", "product", "kind", "sale_date", "currency", "net"
+		for (i = 1; i <= 60; i++) print "2026-10-" sprintf("%02d", i % 28 + 1), "shop", i, 1, "proj" (i % 3), "sale", "", "USD", (i % 7) + 0.33 }' >"$T/s.tsv"
+	same_bytes_shuffled "tally-attribute -m graph -w $T/w.tsv -A $T/al.tsv --revenue @2 @1" "$T/c.tsv" "$T/s.tsv"
+	awk 'BEGIN { OFS = "\t"; print "from", "to", "weight"
+		for (i = 1; i <= 300; i++) print "n" (i * 13 % 61), "n" (i * 29 % 53), (i % 9) / 4 + 0.1 }' |
+		awk -F '\t' 'NR == 1 || !seen[$1 FS $2]++' >"$T/e.tsv"
+	printf 'node\tweight\nn1\t3\nn7\t1\nn60\t0.5\n' >"$T/sd.tsv"
+	same_bytes_shuffled "tally-attribute -m graph --damping 0.9 --edges @1 --seed @2" "$T/e.tsv" "$T/sd.tsv"
+	awk 'BEGIN { OFS = "\t"; print "path", "conversions", "value", "null"
+		for (i = 1; i <= 80; i++) {
+			p = "t" (i % 7); for (j = 0; j < i % 4; j++) p = p " > t" ((i * 3 + j * 5) % 9)
+			print p, i % 3, (i % 3) * 12.5, i % 5 }
+	}' >"$T/p.tsv"
+	same_bytes_shuffled "tally-attribute -m shapley @1" "$T/p.tsv"
+	same_bytes_shuffled "tally-attribute -m markov @1" "$T/p.tsv"
+	awk 'BEGIN { OFS = "\t"; print "member", "budget", "opt_out"
+		for (i = 0; i < 12; i++) print "m" i, 100, i == 5 ? "yes" : "no" }' >"$T/circle.tsv"
+	awk 'BEGIN { OFS = "\t"; print "period", "giver", "receiver", "points"
+		for (i = 1; i <= 60; i++) { g = i % 12; r = (i * 5 + 1) % 12; if (r == g) r = (r + 1) % 12
+			print "2026-" sprintf("%02d", i % 3 + 9), "m" g, "m" r, i % 4 + 1.5 } }' >"$T/g.tsv"
+	same_bytes_shuffled "tally-attribute -m peer --circle @2 @1" "$T/g.tsv" "$T/circle.tsv"
+}
