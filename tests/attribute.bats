@@ -29,6 +29,19 @@ contributions() {
 	[ "${lines[0]}" = "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]" ]
 	[ "${lines[8]}" = "       tally-attribute --help | --version" ]
 	[ -z "$stderr" ]
+	assert_line "  -M, --map MAPPING       read FILEs, any CSV/TSV export, through a contributions"
+	assert_line "  -h, --help              this help"
+	# every long option of the command is explained here and in the man page
+	src=$BATS_TEST_DIRNAME/../cmd/tally-attribute.c
+	man=$BATS_TEST_DIRNAME/../man/tally-attribute.1
+	opts=$(sed -n '/longopts\[\] = {/,/NULL, 0, NULL, 0/p' "$src" | grep -o '{"[a-z-]*"' | tr -d '{"')
+	[ "$(printf '%s\n' "$opts" | wc -l)" -ge 30 ]
+	for o in $opts; do
+		printf '%s\n' "$output" | grep -q -- "--$o\b" || { echo "--$o is not in --help"; false; }
+		sed 's/\\-/-/g; s/\\f[BIR]//g' "$man" | grep -q -- "--$o\b" || { echo "--$o is not in the man page"; false; }
+	done
+	# and --help's usage is the SYNOPSIS
+	[ "$(sed -n '/^.SH SYNOPSIS/,/^.SH DESCRIPTION/p' "$man" | grep -c '^\\fBtally-attribute')" -eq 2 ]
 }
 
 @test "--version" {
@@ -570,4 +583,43 @@ gen_contributions() {
 		for (i = 1; i <= 60; i++) { g = i % 12; r = (i * 5 + 1) % 12; if (r == g) r = (r + 1) % 12
 			print "2026-" sprintf("%02d", i % 3 + 9), "m" g, "m" r, i % 4 + 1.5 } }' >"$T/g.tsv"
 	same_bytes_shuffled "tally-attribute -m peer --circle @2 @1" "$T/g.tsv" "$T/circle.tsv"
+}
+
+@test "--map: a forum's CSV export through a contributions mapping" {
+	run --separate-stderr tally-attribute -M "$F/forum.map" -w "$F/weights.tsv" "$F/forum-posts.csv"
+	[ "$status" -eq 0 ]
+	# dee: (3 likes + 1) x 0.5 = 2, cut to the cap of 1 a month, her post read twice counted once;
+	# ben: 1 x 0.5; the deleted post skipped
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'Lanterns\tdee\t2/3\t1\t1' $'Lanterns\tben\t1/3\t0.5\t1')" ]
+	[ "$stderr" = "$DUP" ]
+	# the same export on standard input, and as the graph's contributions (target: whom a reply answers)
+	run --separate-stderr bash -c "tally-attribute --map '$F/forum.map' <'$F/forum-posts.csv' | cut -f 2 | tr '\n' ' '"
+	[ "$output" = "contributor dee ben " ]
+	run --separate-stderr tally-attribute -M "$F/forum.map" -m graph -P Lanterns "$F/forum-posts.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | cut -f 2 | tr '\n' ' ')" = "contributor dee ana ben " ]
+}
+
+@test "--map: bad mappings and bad rows, with file, line and column" {
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\ngross 3\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/m:5: \"gross\" is not a directive of a contributions mapping (date, contributor, kind, project, amount, ref, target, or one about reading the file: detect, separator, skip if ...)" ]
+	printf 'date {created_at}\ncontributor {user}\nkind q\nproject p\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-attribute: $F/forum-posts.csv: missing column \"user\" (header: id, username, created_at, topic_id, post_number, reply_to_user, like_count, deleted_at)" ]
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\namount {like_count} - 2\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $F/forum-posts.csv:3: amount {like_count} - 2: \"-2\" is negative" ]
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\namount {like_count}\n' >"$T/m"
+	printf 'id,username,created_at,like_count\n1,ana,2026-10-01,many\n' >"$T/x.csv"
+	run --separate-stderr tally-attribute -M "$T/m" "$T/x.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/x.csv:2: column \"like_count\": \"many\" is not an amount" ]
+	run --separate-stderr tally-attribute -M "$T/m" -m shapley "$T/x.csv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-attribute: --method shapley reads its own input: no --map" ]
 }
