@@ -342,11 +342,16 @@ Co-authored-by: Ben <ben@example.org>"
 	[ "$stderr" = "tally-attribute: no contributions to share: 1 row read, all left out: 1 dated before 2026-10 (--policy immediate)" ]
 }
 
-@test "bad side files: a cycle of aliases, a bad weight, a kind twice" {
+@test "bad side files: a cycle of aliases, an alias of two payees, a bad weight, a kind twice" {
 	printf 'alias\tpayee\nana-gh\tana\nana\tana@x\nana@x\tana-gh\n' >"$T/al.tsv"
 	run --separate-stderr tally-attribute -A "$T/al.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-attribute: $T/al.tsv:4: column \"alias\": \"ana@x\" -> \"ana-gh\" closes a cycle of aliases" ]
+	# one handle given to two people is a conflict, not a guess
+	printf 'alias\tpayee\nana-gh\tana\nben\tben-gh\nana-gh\tana-lima\n' >"$T/al.tsv"
+	run --separate-stderr tally-attribute -A "$T/al.tsv" "$F/contributions.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/al.tsv:4: column \"alias\": \"ana-gh\" is already an alias of \"ana\" (line 2)" ]
 	printf 'kind\tweight\ncode\tthree\n' >"$T/w.tsv"
 	run --separate-stderr tally-attribute -w "$T/w.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]
