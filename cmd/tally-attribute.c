@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "attribute.h"
+#include "attribute_graph.h"
+#include "attribute_map.h"
 #include "attribute_out.h"
 #include "attribute_read.h"
 #include "attribute_run.h"
@@ -52,6 +54,7 @@ struct options {
 	const char *git;          /* -g DIR, or "-" for a log on stdin */
 	int64_t half_life;        /* --half-life DAYS */
 	bool lines;               /* --lines */
+	const char *map;          /* -M: a contributions mapping for CSV/TSV exports */
 	const char *membership;   /* --membership */
 	enum attr_method method;  /* -m */
 	const char *output;       /* -o */
@@ -90,10 +93,57 @@ noreturn static void usage(FILE *f, int status)
 		   "                       [--cap SHARE] [--min-share SHARE] [-e FILE] [-d OLD]\n"
 		   "                       [-f shares|agreements|credits|md|html] [-p PAYEE -a AGREEMENTS]\n"
 		   "                       [-b 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
-		   "                       [--revenue SALES] [--edges FILE --seed FILE] [--damping D]\n"
-		   "                       [--circle FILE] [--policy POLICY [--ledger FILE]]\n"
+		   "                       [-M MAPPING] [--revenue SALES] [--edges FILE --seed FILE]\n"
+		   "                       [--damping D] [--circle FILE] [--policy POLICY [--ledger FILE]]\n"
 		   "                       [-P PROJECT] [-o FILE] [FILE...]\n"
 		   "       tally-attribute --help | --version\n");
+	if (f == stdout)
+		fputs("\n"
+		      "Contributions (date contributor kind project [amount ref target]) to exact\n"
+		      "shares summing to 1 per project, with the reasons; then split agreements,\n"
+		      "a filled community pool, an allocations stream or a credits page.\n"
+		      "\n"
+		      "Method and weighing:\n"
+		      "  -m, --method METHOD     points (default), time, graph, shapley, markov, peer\n"
+		      "  -w, --weights FILE      kind weight [cap period]: points per kind, caps on floods\n"
+		      "      --as-of DATE        the run's day: later rows left out, decay counted from it\n"
+		      "      --half-life DAYS    exponential decay of points (needs --as-of)\n"
+		      "  -t, --transform F       linear (default), sqrt or log per contributor\n"
+		      "      --membership FILE   time: contributor from to weighting (months YYYY-MM)\n"
+		      "  -A, --aliases FILE      alias payee: one person's handles become one payee\n"
+		      "      --cap SHARE         no share above this (10%, 1/8, 0.05); the rest redistributed\n"
+		      "      --min-share SHARE   leave out shares below this; the others take their part\n"
+		      "      --policy POLICY     immediate (the month of --as-of), recent (decayed) or\n"
+		      "                          balanced (lifetime share minus what --ledger shows earned)\n"
+		      "      --ledger FILE       tally-report's ledger, for --policy balanced\n"
+		      "\n"
+		      "Inputs (FILE: the contributions stream; - or none: standard input):\n"
+		      "  -g, --git DIR           git log of DIR: commits, co-authors, .mailmap; - reads a log\n"
+		      "      --lines             with --git: lines added and deleted as the amount\n"
+		      "      --all-contributors FILE  an .all-contributorsrc (needs --as-of)\n"
+		      "  -M, --map MAPPING       read FILEs, any CSV/TSV export, through a contributions\n"
+		      "                          mapping (tally-ingest's mapping language)\n"
+		      "  -P, --project NAME      the project of --git, --all-contributors and the methods\n"
+		      "                          graph, shapley, markov and peer (default *)\n"
+		      "      --revenue SALES     graph: teleport to projects by the net each earned\n"
+		      "      --edges FILE        graph: from to weight, with --seed FILE (node weight)\n"
+		      "      --seed FILE         ... the PageRank of exactly that graph\n"
+		      "      --damping D         graph: the damping factor (default 0.85)\n"
+		      "      --circle FILE       peer: member budget [opt_out]\n"
+		      "\n"
+		      "Outputs:\n"
+		      "  -f, --format FORMAT     shares (default), agreements, credits (= md) or html\n"
+		      "  -p, --pool PAYEE        with --agreements FILE: fill PAYEE's rows of FILE with one\n"
+		      "  -a, --agreements FILE   ... row per contributor, shares multiplied exactly\n"
+		      "  -b, --budget 'AMOUNT CUR'  an allocations stream of AMOUNT for tally-report\n"
+		      "  -e, --explain FILE      per contributor and kind: raw, decayed, cut, share, flags\n"
+		      "  -d, --diff OLD          the change of each share against an earlier shares table\n"
+		      "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+		      "  -h, --help              this help\n"
+		      "  -V, --version           the version\n"
+		      "\n"
+		      "See tally-attribute(1) for the formulas, and tally(7) for the streams.\n",
+		      f);
 	if (fflush(f) != 0 || ferror(f))
 		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
 	exit(status);
@@ -273,6 +323,10 @@ static void check_combinations(struct options *opt, int operands)
 		usage_error("%s", "--git - (a log on standard input) needs --project NAME");
 	if (opt->git && strcmp(opt->git, "-") == 0 && operands)
 		usage_error("%s", "--git - reads standard input: no FILE operands");
+	if (opt->map && opt->other && opt->other != OTHER_GRAPH)
+		usage_error("--method %s reads its own input: no --map", opt->method_name);
+	if (opt->map && opt->edges)
+		usage_error("%s", "--edges reads a graph: no --map");
 	if (opt->allc && !opt->have_as_of)
 		usage_error("%s", "--all-contributors needs --as-of DATE (the file has no dates)");
 }
@@ -297,6 +351,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, OPT_LEDGER},
 		{"lines", no_argument, NULL, OPT_LINES},
+		{"map", required_argument, NULL, 'M'},
 		{"membership", required_argument, NULL, OPT_MEMBERSHIP},
 		{"method", required_argument, NULL, 'm'},
 		{"min-share", required_argument, NULL, OPT_MIN},
@@ -315,7 +370,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	opt->damping = -1;
 	opt->method_name = "points";
 	int c;
-	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:o:p:P:t:Vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:M:o:p:P:t:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'A': opt->aliases = optarg; break;
@@ -337,6 +392,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_HALF_LIFE: parse_half_life(opt, optarg); break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case OPT_LINES: opt->lines = true; break;
+		case 'M': opt->map = optarg; break;
 		case OPT_MEMBERSHIP: opt->membership = optarg; break;
 		case 'm': parse_method(opt, optarg); break;
 		case OPT_MIN: parse_ratio_opt("--min-share", optarg, &opt->min), opt->have_min = true; break;
@@ -644,6 +700,36 @@ static void read_git(struct run *run)
 	free(project);
 }
 
+/* FILEs (none: standard input) read through the --map mapping. */
+static void read_mapped(struct run *run, char **files, size_t nfiles)
+{
+	char *dash = "-", err[ATTR_ERR];
+	size_t len;
+	char *text = slurp(run->opt.map, &len);
+	struct imap m;
+	text = xrealloc(text, len + 1);
+	text[len] = '\0';
+	int st = attr_map_parse(&m, text, err);
+	free(text);
+	if (st == ATTR_EDATA) {
+		imap_free(&m);
+		diag_die(EXIT_DATA, "%s:%s", display(run->opt.map), err);
+	}
+	check(st, NULL, 0, err);
+	for (size_t i = 0; i < (nfiles ? nfiles : 1); i++) {
+		struct csvin c;
+		long line;
+		if (csvin_open(&c, nfiles ? files[i] : dash, m.sep, m.enc >= 0 ? (enum csvin_encoding)m.enc : CSVIN_AUTO) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", c.file, strerror(errno));
+		st = attr_map_read(&m, &c, emit_row, run, &line, err);
+		if (st == ATTR_EDATA && line == 0)
+			diag_die(EXIT_USAGE, "%s: %s", c.file, err);
+		check(st, c.file, line, err);
+		csvin_close(&c);
+	}
+	imap_free(&m);
+}
+
 static void read_allc(struct run *run)
 {
 	size_t len;
@@ -673,6 +759,40 @@ static void check_method(int st, const char *file, long line, const char *err)
 	check(st, file, line, err);
 }
 
+/* Whether err is the graph methods' "the graph is empty". */
+static bool is_empty_graph(const char *err)
+{
+	const char *msg = attr_graph_strerror(ATTR_GRAPH_EEMPTY);
+	size_t n = strlen(err), m = strlen(msg);
+	return n >= m && strcmp(err + n - m, msg) == 0;
+}
+
+/* Nothing to share: say how many rows were read and what left them out
+ * (--as-of, --policy immediate, kinds weighing 0), so that an empty
+ * result is never a mystery.  what: "no contributions to share" or the
+ * graph's message. */
+noreturn static void die_no_contributions(const struct run *run, const char *what)
+{
+	const struct attr_engine *e = &run->engine;
+	long rows = e->rows + (long)run->graph.n + run->graph.duplicates;
+	if (rows == 0)
+		diag_die(EXIT_DATA, "%s: the input has no rows after its header", what);
+	char why[3][96], day[DATE_BUF], month[DATE_BUF];
+	int n = 0;
+	if (e->after_as_of) {
+		date_format_day(day, run->opt.as_of);
+		snprintf(why[n++], sizeof why[0], "%ld dated after --as-of %s", e->after_as_of, day);
+	}
+	if (e->before_since) {
+		period_format(month, period_of(run->opt.as_of, PERIOD_MONTH));
+		snprintf(why[n++], sizeof why[0], "%ld dated before %s (--policy immediate)", e->before_since, month);
+	}
+	if (e->zero_weight)
+		snprintf(why[n++], sizeof why[0], "%ld of kinds that weigh 0", e->zero_weight);
+	diag_die(EXIT_DATA, "%s: %ld row%s read, all left out: %s%s%s%s%s", what, rows, rows == 1 ? "" : "s",
+		 n > 0 ? why[0] : "", n > 1 ? ", " : "", n > 1 ? why[1] : "", n > 2 ? ", " : "", n > 2 ? why[2] : "");
+}
+
 static void run_other(struct run *run, char **files, size_t nfiles)
 {
 	const struct options *opt = &run->opt;
@@ -688,6 +808,9 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 		open_stream(&s, sd, 1);
 		st = attr_run_edges(&run->engine, &r, &s, opt->damping >= 0 ? opt->damping : 0.85, project, &line,
 				    &file, err);
+		if (st == ATTR_EDATA && is_empty_graph(err))
+			diag_die(EXIT_DATA, "%s, %s: %s: no edge and no seed node", display(opt->edges),
+				 display(opt->seed), err);
 		check_method(st, file, line, err);
 		tsv_close(&s);
 	} else if (opt->other == OTHER_GRAPH) {
@@ -699,6 +822,8 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 			check_method(st, r.file, line, err);
 		}
 		st = attr_graph_run(&run->engine, &run->graph, project, err);
+		if (st == ATTR_EDATA && is_empty_graph(err))
+			die_no_contributions(run, err);
 		check(st, NULL, 0, err);
 		if (!opt->revenue)
 			return;
@@ -931,14 +1056,17 @@ int main(int argc, char **argv)
 		read_git(&run);
 	if (contributions && opt->allc)
 		read_allc(&run);
-	if (contributions && ((!opt->git && !opt->allc) || optind < argc))
+	bool operands = contributions && ((!opt->git && !opt->allc) || optind < argc);
+	if (operands && opt->map)
+		read_mapped(&run, argv + optind, (size_t)(argc - optind));
+	else if (operands)
 		read_stream(&run, argv + optind, (size_t)(argc - optind));
 	if (opt->other)
 		run_other(&run, argv + optind, (size_t)(argc - optind));
 	char err[ATTR_ERR];
 	check(attr_finish(&run.engine, opt->membership ? &run.membership : NULL, err), NULL, 0, err);
 	if (run.engine.nmembers == 0)
-		diag_die(EXIT_DATA, "no contributions to share");
+		die_no_contributions(&run, "no contributions to share");
 	check(attr_shares(&run.engine, opt->have_min ? &opt->min : NULL, opt->have_cap ? &opt->cap : NULL, err),
 	      NULL, 0, err);
 	write_outputs(&run);

@@ -95,14 +95,22 @@ static int member_of(struct attr_engine *e, const char *project, size_t plen, co
 
 /* A row's value decayed to --as-of: value x 2^(-age / half-life), age in
  * whole days, rounded to the micro-point (half away from zero). */
-static int64_t decay(const struct attr_engine *e, int64_t value, int64_t date)
+static int64_t decay(struct attr_engine *e, int64_t value, int64_t date)
 {
 	if (e->cfg.half_life <= 0)
 		return value;
 	int64_t age = day_of(e->cfg.as_of) - day_of(date);
 	if (age <= 0)
 		return value;
-	return llround((double)value * exp2(-(double)age / (double)e->cfg.half_life));
+	/* The factor of each age is computed once (the same expression, so
+	 * the same double): a year of rows has a few hundred ages. */
+	if (age >= ATTR_DECAY_AGES)
+		return llround((double)value * exp2(-(double)age / (double)e->cfg.half_life));
+	if (!e->decay_factor && !(e->decay_factor = calloc(ATTR_DECAY_AGES, sizeof *e->decay_factor)))
+		return llround((double)value * exp2(-(double)age / (double)e->cfg.half_life));
+	if (e->decay_factor[age] == 0)
+		e->decay_factor[age] = exp2(-(double)age / (double)e->cfg.half_life);
+	return llround((double)value * e->decay_factor[age]);
 }
 
 /* Add one counted contribution to its bucket, and its day and month. */
@@ -243,7 +251,8 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 	int st = member_of(e, row->project, row->project_len, who, wlen, &member);
 	if (st)
 		return st;
-	e->members[member].merged |= merged;
+	if (merged) /* members[] is large: touched only when there is something to say */
+		e->members[member].merged = true;
 	if (row->date > e->last_date)
 		e->last_date = row->date;
 	int64_t value;
@@ -572,6 +581,7 @@ void attr_engine_free(struct attr_engine *e)
 	free(e->kindsums);
 	free(e->projects);
 	free(e->kind_info);
+	free(e->decay_factor);
 	memset(e, 0, sizeof *e);
 }
 

@@ -26,6 +26,7 @@
 #define ATTR_ERR 512       /* room for a message */
 #define ATTR_THIN 2        /* evidence of at most this many contributions is thin */
 #define ATTR_POINT 1000000 /* micro-points per point */
+#define ATTR_DECAY_AGES 16384 /* ages (days) whose decay factor is kept */
 
 __extension__ typedef unsigned __int128 attr_u128; /* share numerators before reduction */
 
@@ -172,6 +173,7 @@ struct attr_engine {
 	struct report_names member_keys; /* "project NUL contributor" -> member index (private) */
 	struct report_keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
 	const struct attr_kind **kind_info; /* by kind id: its weight entry (private) */
+	double *decay_factor;          /* private: 2^(-age / half-life) by age in days, 0 until computed */
 	struct attr_member *members;
 	size_t nmembers, members_cap;
 	struct attr_bucket *buckets;   /* private */

@@ -29,6 +29,19 @@ contributions() {
 	[ "${lines[0]}" = "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]" ]
 	[ "${lines[8]}" = "       tally-attribute --help | --version" ]
 	[ -z "$stderr" ]
+	assert_line "  -M, --map MAPPING       read FILEs, any CSV/TSV export, through a contributions"
+	assert_line "  -h, --help              this help"
+	# every long option of the command is explained here and in the man page
+	src=$BATS_TEST_DIRNAME/../cmd/tally-attribute.c
+	man=$BATS_TEST_DIRNAME/../man/tally-attribute.1
+	opts=$(sed -n '/longopts\[\] = {/,/NULL, 0, NULL, 0/p' "$src" | grep -o '{"[a-z-]*"' | tr -d '{"')
+	[ "$(printf '%s\n' "$opts" | wc -l)" -ge 30 ]
+	for o in $opts; do
+		printf '%s\n' "$output" | grep -q -- "--$o\b" || { echo "--$o is not in --help"; false; }
+		sed 's/\\-/-/g; s/\\f[BIR]//g' "$man" | grep -q -- "--$o\b" || { echo "--$o is not in the man page"; false; }
+	done
+	# and --help's usage is the SYNOPSIS
+	[ "$(sed -n '/^.SH SYNOPSIS/,/^.SH DESCRIPTION/p' "$man" | grep -c '^\\fBtally-attribute')" -eq 2 ]
 }
 
 @test "--version" {
@@ -313,14 +326,32 @@ Co-authored-by: Ben <ben@example.org>"
 	printf '%s\n' "$HDR" >"$T/c.tsv"
 	run --separate-stderr tally-attribute "$T/c.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-attribute: no contributions to share" ]
+	[ "$stderr" = "tally-attribute: no contributions to share: the input has no rows after its header" ]
 }
 
-@test "bad side files: a cycle of aliases, a bad weight, a kind twice" {
+@test "no contributions: the message says what left the rows out" {
+	contributions "$T/c.tsv" $'2026-11-02\tana\tcode\tp\t1' $'2026-10-02\tben\tbot\tp\t1' $'2026-10-03\tcat\tbot\tp\t1'
+	printf 'kind\tweight\ncode\t1\nbot\t0\n' >"$T/w.tsv"
+	run --separate-stderr tally-attribute -w "$T/w.tsv" --as-of 2026-10-31 "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-attribute: no contributions to share: 3 rows read, all left out: 1 dated after --as-of 2026-10-31, 2 of kinds that weigh 0" ]
+	contributions "$T/c.tsv" $'2026-09-02\tana\tcode\tp\t1'
+	run --separate-stderr tally-attribute --policy immediate --as-of 2026-10-31 "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: no contributions to share: 1 row read, all left out: 1 dated before 2026-10 (--policy immediate)" ]
+}
+
+@test "bad side files: a cycle of aliases, an alias of two payees, a bad weight, a kind twice" {
 	printf 'alias\tpayee\nana-gh\tana\nana\tana@x\nana@x\tana-gh\n' >"$T/al.tsv"
 	run --separate-stderr tally-attribute -A "$T/al.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-attribute: $T/al.tsv:4: column \"alias\": \"ana@x\" -> \"ana-gh\" closes a cycle of aliases" ]
+	# one handle given to two people is a conflict, not a guess
+	printf 'alias\tpayee\nana-gh\tana\nben\tben-gh\nana-gh\tana-lima\n' >"$T/al.tsv"
+	run --separate-stderr tally-attribute -A "$T/al.tsv" "$F/contributions.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/al.tsv:4: column \"alias\": \"ana-gh\" is already an alias of \"ana\" (line 2)" ]
 	printf 'kind\tweight\ncode\tthree\n' >"$T/w.tsv"
 	run --separate-stderr tally-attribute -w "$T/w.tsv" "$F/contributions.tsv"
 	[ "$status" -eq 1 ]
@@ -387,7 +418,11 @@ Co-authored-by: Ben <ben@example.org>"
 	printf 'node\tweight\n' >"$T/s.tsv"
 	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-attribute: --method graph: the graph is empty" ]
+	[ "$stderr" = "tally-attribute: $T/e.tsv, $T/s.tsv: --method graph: the graph is empty: no edge and no seed node" ]
+	printf '%s\n' "$HDR" >"$T/c.tsv"
+	run --separate-stderr tally-attribute -m graph "$T/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: --method graph: the graph is empty: the input has no rows after its header" ]
 	printf 'from\tto\tweight\na\tb\t-1\n' >"$T/e.tsv"
 	run --separate-stderr tally-attribute -m graph --edges "$T/e.tsv" --seed "$T/s.tsv"
 	[ "$status" -eq 1 ]
@@ -467,4 +502,129 @@ Co-authored-by: Ben <ben@example.org>"
 	run --separate-stderr tally-attribute --policy balanced --as-of 2026-11-30 "$F/contributions.tsv"
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "tally-attribute: --policy balanced and --ledger FILE go together" ]
+}
+
+@test "--policy balanced: what the ledger says was earned counts, also when a threshold held the payout back" {
+	tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --budget '100.00 USD' --as-of 2026-10-31 \
+		"$F/contributions.tsv" 2>/dev/null >"$T/oct.tsv"
+	# Only ana reaches the 50.00 minimum payout: the others earned in October but were paid nothing.
+	tally-report -m 50.00 -l "$T/ledger.tsv" -p 2026-10 "$T/oct.tsv" >"$T/st.tsv"
+	[ "$(grep -v '^#' "$T/ledger.tsv" | cut -f 2,6,7 | head -5 | tr '\n' ' ')" = \
+		$'payee\tearned\tpaid ana\t60.00\t60.00 ben\t13.333333\t0.00 cat\t20.00\t0.00 dee\t6.666667\t0.00 ' ]
+	run --separate-stderr bash -c "tally-attribute -w '$F/weights.tsv' -A '$F/aliases.tsv' --budget '30.00 USD' \
+		--as-of 2026-11-30 --policy balanced --ledger '$T/ledger.tsv' '$F/contributions.tsv' \
+		'$F/contributions-nov.tsv' | cut -f 9,13"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'payee\tamount' $'ana\t22.105265' $'cat\t0.526315' $'ben\t0.350877' \
+		$'dee\t7.017543')" ]
+}
+
+# shuffled IN OUT N: IN's header, then its rows in the N-th fixed shuffle.
+shuffled() {
+	(head -1 "$1"; tail -n +2 "$1" | shuf --random-source=<(yes "$3")) >"$2"
+}
+
+# same_bytes_shuffled CMD FILE...: CMD run on the FILEs and, three times,
+# on every FILE shuffled (the placeholder @N in CMD is the N-th FILE)
+# writes the same bytes to standard output and standard error.
+same_bytes_shuffled() {
+	local cmd=$1 run k i
+	shift
+	for k in 0 1 2 3; do
+		run=$cmd
+		i=0
+		for f in "$@"; do
+			i=$((i + 1))
+			if [ "$k" -eq 0 ]; then cp "$f" "$T/in$i.tsv"; else shuffled "$f" "$T/in$i.tsv" "$k"; fi
+			run=${run//@$i/$T/in$i.tsv}
+		done
+		bash -c "$run" >"$T/out$k" 2>"$T/err$k"
+		[ -s "$T/out$k" ]
+		if [ "$k" -gt 0 ]; then
+			cmp "$T/out0" "$T/out$k"
+			cmp "$T/err0" "$T/err$k"
+			! cmp -s "$T/in1.tsv" "$1" || [ "$(wc -l <"$1")" -le 2 ]
+		fi
+	done
+}
+
+# Generated inputs, big enough that a sum taken in row order would show.
+gen_contributions() {
+	awk 'BEGIN { OFS = "\t"; print "date", "contributor", "kind", "project", "amount", "ref", "target"
+		split("code review doc question", k, " ")
+		for (i = 1; i <= 400; i++)
+			print sprintf("2026-%02d-%02d", i % 10 + 1, i % 27 + 1), "p" (i * 7 % 23), k[i % 4 + 1], \
+				"proj" (i % 3), (i % 5) + 0.25 * (i % 3), i % 3 ? "r" (i % 97) : "", i % 4 == 1 ? "p" (i % 11) : "" }' >"$1"
+}
+
+@test "order independence: every method, shuffled input, byte-identical output" {
+	gen_contributions "$T/c.tsv"
+	printf 'kind\tweight\tcap\ncode\t3\t20\nreview\t2\t\ndoc\t1.5\t\nquestion\t0.5\t4\n' >"$T/w.tsv"
+	printf 'alias\tpayee\np1\tp2\np3\tp2\n' >"$T/al.tsv"
+	same_bytes_shuffled "tally-attribute -w $T/w.tsv -A $T/al.tsv --as-of 2026-10-31 --half-life 60 -t sqrt --cap 20% -e /dev/stdout @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -w $T/w.tsv --budget '1000.00 USD' @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -f md @1" "$T/c.tsv"
+	same_bytes_shuffled "tally-attribute -m time --as-of 2026-10-31 @1" "$T/c.tsv"
+	printf 'contributor\tfrom\tto\tweighting\np1\t2026-01\t2026-09\t1\np2\t2026-03\t\t0.5\np4\t2026-02\t2026-04\t0.25\n' >"$T/m.tsv"
+	same_bytes_shuffled "tally-attribute -m time --as-of 2026-10-31 --membership @2 @1" "$T/c.tsv" "$T/m.tsv"
+	awk 'BEGIN { OFS = "\t"; print "date", "source", "order", "line", "product", "kind", "sale_date", "currency", "net"
+		for (i = 1; i <= 60; i++) print "2026-10-" sprintf("%02d", i % 28 + 1), "shop", i, 1, "proj" (i % 3), "sale", "", "USD", (i % 7) + 0.33 }' >"$T/s.tsv"
+	same_bytes_shuffled "tally-attribute -m graph -w $T/w.tsv -A $T/al.tsv --revenue @2 @1" "$T/c.tsv" "$T/s.tsv"
+	awk 'BEGIN { OFS = "\t"; print "from", "to", "weight"
+		for (i = 1; i <= 300; i++) print "n" (i * 13 % 61), "n" (i * 29 % 53), (i % 9) / 4 + 0.1 }' |
+		awk -F '\t' 'NR == 1 || !seen[$1 FS $2]++' >"$T/e.tsv"
+	printf 'node\tweight\nn1\t3\nn7\t1\nn60\t0.5\n' >"$T/sd.tsv"
+	same_bytes_shuffled "tally-attribute -m graph --damping 0.9 --edges @1 --seed @2" "$T/e.tsv" "$T/sd.tsv"
+	awk 'BEGIN { OFS = "\t"; print "path", "conversions", "value", "null"
+		for (i = 1; i <= 80; i++) {
+			p = "t" (i % 7); for (j = 0; j < i % 4; j++) p = p " > t" ((i * 3 + j * 5) % 9)
+			print p, i % 3, (i % 3) * 12.5, i % 5 }
+	}' >"$T/p.tsv"
+	same_bytes_shuffled "tally-attribute -m shapley @1" "$T/p.tsv"
+	same_bytes_shuffled "tally-attribute -m markov @1" "$T/p.tsv"
+	awk 'BEGIN { OFS = "\t"; print "member", "budget", "opt_out"
+		for (i = 0; i < 12; i++) print "m" i, 100, i == 5 ? "yes" : "no" }' >"$T/circle.tsv"
+	awk 'BEGIN { OFS = "\t"; print "period", "giver", "receiver", "points"
+		for (i = 1; i <= 60; i++) { g = i % 12; r = (i * 5 + 1) % 12; if (r == g) r = (r + 1) % 12
+			print "2026-" sprintf("%02d", i % 3 + 9), "m" g, "m" r, i % 4 + 1.5 } }' >"$T/g.tsv"
+	same_bytes_shuffled "tally-attribute -m peer --circle @2 @1" "$T/g.tsv" "$T/circle.tsv"
+}
+
+@test "--map: a forum's CSV export through a contributions mapping" {
+	run --separate-stderr tally-attribute -M "$F/forum.map" -w "$F/weights.tsv" "$F/forum-posts.csv"
+	[ "$status" -eq 0 ]
+	# dee: (3 likes + 1) x 0.5 = 2, cut to the cap of 1 a month, her post read twice counted once;
+	# ben: 1 x 0.5; the deleted post skipped
+	[ "$output" = "$(printf '%s\n' $'project\tcontributor\tshare\tpoints\tevidence' \
+		$'Lanterns\tdee\t2/3\t1\t1' $'Lanterns\tben\t1/3\t0.5\t1')" ]
+	[ "$stderr" = "$DUP" ]
+	# the same export on standard input, and as the graph's contributions (target: whom a reply answers)
+	run --separate-stderr bash -c "tally-attribute --map '$F/forum.map' <'$F/forum-posts.csv' | cut -f 2 | tr '\n' ' '"
+	[ "$output" = "contributor dee ben " ]
+	run --separate-stderr tally-attribute -M "$F/forum.map" -m graph -P Lanterns "$F/forum-posts.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | cut -f 2 | tr '\n' ' ')" = "contributor dee ana ben " ]
+}
+
+@test "--map: bad mappings and bad rows, with file, line and column" {
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\ngross 3\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/m:5: \"gross\" is not a directive of a contributions mapping (date, contributor, kind, project, amount, ref, target, or one about reading the file: detect, separator, skip if ...)" ]
+	printf 'date {created_at}\ncontributor {user}\nkind q\nproject p\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-attribute: $F/forum-posts.csv: missing column \"user\" (header: id, username, created_at, topic_id, post_number, reply_to_user, like_count, deleted_at)" ]
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\namount {like_count} - 2\n' >"$T/m"
+	run --separate-stderr tally-attribute -M "$T/m" "$F/forum-posts.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $F/forum-posts.csv:3: amount {like_count} - 2: \"-2\" is negative" ]
+	printf 'date {created_at}\ncontributor {username}\nkind q\nproject p\namount {like_count}\n' >"$T/m"
+	printf 'id,username,created_at,like_count\n1,ana,2026-10-01,many\n' >"$T/x.csv"
+	run --separate-stderr tally-attribute -M "$T/m" "$T/x.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-attribute: $T/x.csv:2: column \"like_count\": \"many\" is not an amount" ]
+	run --separate-stderr tally-attribute -M "$T/m" -m shapley "$T/x.csv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-attribute: --method shapley reads its own input: no --map" ]
 }
