@@ -125,7 +125,7 @@ long_options() {
 }
 
 @test "every command: --help and the man page describe every option it accepts" {
-	for c in tally-ingest tally-split tally-forecast tally-report; do
+	for c in tally-ingest tally-split tally-attribute tally-forecast tally-report; do
 		opts=$(long_options "$c")
 		[ -n "$opts" ]
 		help=$("$c" --help)
