@@ -7,8 +7,8 @@
  * engines are in lib/: report_statements.h adds allocations up and settles
  * them into statements, report_ledger.h keeps the ledger, report_sale.h
  * follows the rows of one sale, report_summary.h works out the figures at
- * a glance, and report_render.h writes every document in the four
- * formats.  Reading is one streaming pass, so memory grows with payees x
+ * a glance, report_render.h writes every document in the four formats,
+ * and report_payouts.h the batch files of --payouts.  Reading is one streaming pass, so memory grows with payees x
  * periods x products, never with rows. */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +32,7 @@
 #include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
+#include "report_payouts.h"
 #include "report_render.h"
 #include "report_sale.h"
 #include "report_statements.h"
@@ -58,6 +59,9 @@ struct options {
 	const char *fx_path;                /* --fx RATES */
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
+	bool payouts;                       /* --payouts FORMAT given */
+	enum report_payouts_format payouts_format;
+	const char *payees;                 /* --payees FILE */
 };
 
 static struct options opt;
@@ -67,7 +71,8 @@ static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
-		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR] [FILE...]\n"
+		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
+		"                    [--payouts FORMAT --payees FILE] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -84,6 +89,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --payouts FORMAT    write the payments as a batch file: paypal, wise, tsv\n"
+		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n",
 		      f);
@@ -788,6 +795,44 @@ static void run_check(void)
 	free(lines);
 }
 
+/* ------------------------------------------------------------ --payouts */
+
+static struct report_payees payees;
+static struct report_batch batch;
+
+static void die_payouts(int rc, const char *msg)
+{
+	if (rc == REPORT_PAYOUTS_ENOMEM)
+		diag_die(EXIT_DATA, "out of memory");
+	if (rc != REPORT_PAYOUTS_OK)
+		diag_die(rc == REPORT_PAYOUTS_EOPEN || rc == REPORT_PAYOUTS_EUSAGE ? EXIT_USAGE : EXIT_DATA, "%s", msg);
+}
+
+/* The batch of the run's payments, built (and every payment checked)
+ * before anything is written; what it leaves out is told. */
+static void prepare_batch(void)
+{
+	char msg[1024], notes[512];
+	int rc = report_payees_load(&payees, opt.payees, msg, sizeof msg);
+	if (rc == REPORT_PAYOUTS_OK)
+		rc = report_batch_build(&batch, opt.payouts_format, &book, &payees, !opt.out_dir, msg, sizeof msg);
+	die_payouts(rc, msg);
+	if (*report_batch_notes(&batch, notes, sizeof notes))
+		diag_warn("%s", notes);
+	if (!batch.n && opt.out_dir)
+		diag_warn("no payment in this run: no batch file written");
+}
+
+/* The batch: into --out-dir beside the statements, else on stdout. */
+static void write_batch(void)
+{
+	char msg[1024];
+	stop_if_interrupted();
+	die_payouts(report_batch_put(&batch, opt.out_dir, out_stdout(), msg, sizeof msg), msg);
+	report_batch_free(&batch);
+	report_payees_free(&payees);
+}
+
 /* ------------------------------------------------------------ the summary */
 
 static bool field_is(const struct tsv_field *f, const char *s)
@@ -868,7 +913,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
@@ -878,6 +923,8 @@ int main(int argc, char **argv)
 		{"min-payout", required_argument, NULL, 'm'},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
+		{"payees", required_argument, NULL, OPT_PAYEES},
+		{"payouts", required_argument, NULL, OPT_PAYOUTS},
 		{"period", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 's'},
 		{"to", required_argument, NULL, OPT_TO},
@@ -924,6 +971,14 @@ int main(int argc, char **argv)
 			}
 			opt.have_opening = true;
 			break;
+		case OPT_PAYEES: opt.payees = optarg; break;
+		case OPT_PAYOUTS:
+			if (!report_payouts_format_parse(optarg, &opt.payouts_format)) {
+				diag_warn("--payouts: \"%s\" is not one of paypal, wise, tsv", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt.payouts = true;
+			break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
 				diag_warn("--to: \"%s\" is not a currency code", optarg);
@@ -952,6 +1007,10 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.payouts != !!opt.payees || (opt.payouts && (opt.check || opt.summary))) {
+		diag_warn("--payouts and --payees go together, without --check or --summary");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_opening && (!opt.ledger || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
@@ -976,9 +1035,10 @@ int main(int argc, char **argv)
 	size_t nfiles = (size_t)(argc - optind);
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+		{opt.payees, "--payees", true},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, 4, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
@@ -1005,13 +1065,17 @@ int main(int argc, char **argv)
 	if (rc != REPORT_OK)
 		die_settling(rc, &err);
 	check_status(report_book_total(&book), NULL, 0);
+	if (opt.payouts)
+		prepare_batch();
 	if (opt.check)
 		run_check();
 	else if (opt.out_dir)
 		write_out_dir();
-	else
+	else if (!opt.payouts)
 		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL, 0,
 						       book.nst, true));
+	if (opt.payouts)
+		write_batch();
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {
