@@ -181,3 +181,17 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "${stderr_lines[-2]}" = "tally-report: 6 statements pay nothing (a balance under the minimum, owed or zero): not in the batch" ]
 	[ -z "$(ls "$T/st" | grep payouts-)" ]
 }
+
+@test "the man page's --payouts example runs as written: a PayPal and a Wise batch of one month" {
+	grep '^tally-report .*--payouts' man/tally-report.1 >"$T/example.sh"
+	[ "$(wc -l <"$T/example.sh")" -eq 2 ]
+	cp "$P/payees.tsv" "$T/payees.tsv"
+	grep -e '^date' -e '^2026-10' "$P/alloc.tsv" >"$T/alloc-2026-10.tsv"
+	run --separate-stderr bash -c "cd '$T' && set -e && . ./example.sh"
+	assert_success
+	# no minimum here: Eve's 5.00 is paid too
+	cmp <(head -2 "$T/statements/payouts-2026-10-USD.paypal.csv") "$P/expected/2026-10.paypal"
+	[ "$(sed -n 3p "$T/statements/payouts-2026-10-USD.paypal.csv" | cut -d, -f1-3)" = "eve@example.com,5.00,USD" ]
+	[ "$(grep -c '' "$T/statements/payouts-2026-10.wise.csv")" -eq 3 ]
+	[ "$(grep -c '	2026-10	' "$T/payouts.ledger")" -eq 6 ]
+}
