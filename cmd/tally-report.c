@@ -59,8 +59,7 @@ struct options {
 	const char *fx_path;                /* --fx RATES */
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
-	bool payouts;                       /* --payouts FORMAT given */
-	enum report_payouts_format payouts_format;
+	unsigned payouts;                   /* --payouts FORMAT,...: the set (report_payouts.h), 0 none */
 	const char *payees;                 /* --payees FILE */
 };
 
@@ -89,7 +88,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
-		      "      --payouts FORMAT    write the payments as a batch file: paypal, wise, tsv\n"
+		      "      --payouts FORMAT    write the payments as batch files: paypal, wise, tsv\n"
+		      "                          (several joined by commas, with --out-dir)\n"
 		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n",
@@ -798,7 +798,7 @@ static void run_check(void)
 /* ------------------------------------------------------------ --payouts */
 
 static struct report_payees payees;
-static struct report_batch batch;
+static struct report_batch batches[3]; /* by format: the ones --payouts names */
 
 static void die_payouts(int rc, const char *msg)
 {
@@ -808,28 +808,37 @@ static void die_payouts(int rc, const char *msg)
 		diag_die(rc == REPORT_PAYOUTS_EOPEN || rc == REPORT_PAYOUTS_EUSAGE ? EXIT_USAGE : EXIT_DATA, "%s", msg);
 }
 
-/* The batch of the run's payments, built (and every payment checked)
- * before anything is written; what it leaves out is told. */
-static void prepare_batch(void)
+/* The batches of the run's payments, built (and every payment checked)
+ * before anything is written; what they leave out is told once. */
+static void prepare_batches(void)
 {
-	char msg[1024], notes[512];
+	char msg[1024], notes[512] = "";
+	size_t npayments = 0;
 	int rc = report_payees_load(&payees, opt.payees, msg, sizeof msg);
-	if (rc == REPORT_PAYOUTS_OK)
-		rc = report_batch_build(&batch, opt.payouts_format, &book, &payees, !opt.out_dir, msg, sizeof msg);
+	for (int f = 0; f < 3 && rc == REPORT_PAYOUTS_OK; f++)
+		if (opt.payouts & 1u << f) {
+			rc = report_batch_build(&batches[f], (enum report_payouts_format)f, opt.payouts, &book, &payees,
+						!opt.out_dir, msg, sizeof msg);
+			if (!*notes)
+				report_batch_notes(&batches[f], notes, sizeof notes);
+			npayments += batches[f].n;
+		}
 	die_payouts(rc, msg);
-	if (*report_batch_notes(&batch, notes, sizeof notes))
+	if (*notes)
 		diag_warn("%s", notes);
-	if (!batch.n && opt.out_dir)
+	if (!npayments && opt.out_dir)
 		diag_warn("no payment in this run: no batch file written");
 }
 
-/* The batch: into --out-dir beside the statements, else on stdout. */
-static void write_batch(void)
+/* The batches: into --out-dir beside the statements, else on stdout. */
+static void write_batches(void)
 {
 	char msg[1024];
 	stop_if_interrupted();
-	die_payouts(report_batch_put(&batch, opt.out_dir, out_stdout(), msg, sizeof msg), msg);
-	report_batch_free(&batch);
+	for (int f = 0; f < 3; f++) {
+		die_payouts(report_batch_put(&batches[f], opt.out_dir, out_stdout(), msg, sizeof msg), msg);
+		report_batch_free(&batches[f]);
+	}
 	report_payees_free(&payees);
 }
 
@@ -973,11 +982,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PAYEES: opt.payees = optarg; break;
 		case OPT_PAYOUTS:
-			if (!report_payouts_format_parse(optarg, &opt.payouts_format)) {
-				diag_warn("--payouts: \"%s\" is not one of paypal, wise, tsv", optarg);
+			if (!report_payouts_formats_parse(optarg, &opt.payouts)) {
+				diag_warn("--payouts: \"%s\" is not paypal, wise or tsv, or several joined by commas", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
-			opt.payouts = true;
 			break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
@@ -1007,8 +1015,12 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (opt.payouts != !!opt.payees || (opt.payouts && (opt.check || opt.summary))) {
+	if (!opt.payouts != !opt.payees || (opt.payouts && (opt.check || opt.summary))) {
 		diag_warn("--payouts and --payees go together, without --check or --summary");
+		usage(stderr, EXIT_USAGE);
+	}
+	if ((opt.payouts & (opt.payouts - 1)) && !opt.out_dir) {
+		diag_warn("--payouts: several formats are several files: give --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
 	if (opt.have_opening && (!opt.ledger || opt.summary)) {
@@ -1066,7 +1078,7 @@ int main(int argc, char **argv)
 		die_settling(rc, &err);
 	check_status(report_book_total(&book), NULL, 0);
 	if (opt.payouts)
-		prepare_batch();
+		prepare_batches();
 	if (opt.check)
 		run_check();
 	else if (opt.out_dir)
@@ -1075,7 +1087,7 @@ int main(int argc, char **argv)
 		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL, 0,
 						       book.nst, true));
 	if (opt.payouts)
-		write_batch();
+		write_batches();
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {

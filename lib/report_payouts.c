@@ -291,15 +291,22 @@ void report_payees_free(struct report_payees *p)
 
 /* ------------------------------------------------------------ the batch */
 
-bool report_payouts_format_parse(const char *s, enum report_payouts_format *f)
+static const char *const format_names[] = {"paypal", "wise", "tsv"};
+
+bool report_payouts_formats_parse(const char *s, unsigned *formats)
 {
-	static const char *const names[] = {"paypal", "wise", "tsv"};
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*f = (enum report_payouts_format)i;
+	*formats = 0;
+	for (;;) {
+		size_t len = strcspn(s, ","), i;
+		for (i = 0; i < 3 && !(strlen(format_names[i]) == len && memcmp(s, format_names[i], len) == 0); i++)
+			;
+		if (i == 3 || *formats & 1u << i)
+			return false;
+		*formats |= 1u << i;
+		if (!s[len])
 			return true;
-		}
-	return false;
+		s += len + 1;
+	}
 }
 
 char *report_payout_reference(char *buf, size_t cap, const char *payee, const char *currency, struct period period)
@@ -319,7 +326,8 @@ char *report_payout_reference(char *buf, size_t cap, const char *payee, const ch
 	return buf;
 }
 
-/* Whether a payee paid by method goes into a batch of format. */
+/* Whether a payee paid by method goes into a batch of format.  PayPal's
+ * batch takes PayPal and Venmo, Wise's Wise, the TSV every method. */
 static bool in_format(enum report_payouts_format format, enum report_payee_method m)
 {
 	switch (format) {
@@ -327,6 +335,14 @@ static bool in_format(enum report_payouts_format format, enum report_payee_metho
 	case REPORT_PAYOUTS_WISE: return m == REPORT_PAY_WISE;
 	default: return true;
 	}
+}
+
+static bool in_any_format(unsigned formats, enum report_payee_method m)
+{
+	for (int f = REPORT_PAYOUTS_PAYPAL; f <= REPORT_PAYOUTS_TSV; f++)
+		if (formats & 1u << f && in_format((enum report_payouts_format)f, m))
+			return true;
+	return false;
 }
 
 static void note_other_method(struct report_batch *bt, enum report_payee_method m)
@@ -446,8 +462,8 @@ static int check_references(const struct report_batch *bt, char *msg, size_t cap
 	return REPORT_PAYOUTS_OK;
 }
 
-int report_batch_build(struct report_batch *bt, enum report_payouts_format format, const struct report_book *b,
-		       const struct report_payees *p, bool one_file, char *msg, size_t cap)
+int report_batch_build(struct report_batch *bt, enum report_payouts_format format, unsigned run_formats,
+		       const struct report_book *b, const struct report_payees *p, bool one_file, char *msg, size_t cap)
 {
 	int rc = REPORT_PAYOUTS_OK;
 
@@ -465,10 +481,10 @@ int report_batch_build(struct report_batch *bt, enum report_payouts_format forma
 		}
 		if ((rc = payee_of(b, s, p, &e, msg, cap)) != REPORT_PAYOUTS_OK)
 			break;
-		if (!in_format(format, e->method))
-			note_other_method(bt, e->method);
-		else
+		if (in_format(format, e->method))
 			rc = add_payment(bt, b, s, e, msg, cap);
+		else if (!in_any_format(run_formats, e->method))
+			note_other_method(bt, e->method);
 	}
 	if (rc != REPORT_PAYOUTS_OK)
 		return rc;
@@ -486,7 +502,6 @@ int report_batch_build(struct report_batch *bt, enum report_payouts_format forma
 
 char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap)
 {
-	static const char *const format_names[] = {"paypal", "wise", "tsv"};
 	int n = 0;
 
 	buf[0] = '\0';
@@ -495,10 +510,9 @@ char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap)
 			     bt->nothing_to_pay, bt->nothing_to_pay == 1 ? "" : "s", bt->nothing_to_pay == 1 ? "s" : "");
 	if (bt->other_method && n >= 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n,
-			 "%s%ld payment%s by %s left for %s own batch (a re-run with --payouts of that method "
-			 "reproduces the month and writes it; not in this %s batch)",
-			 n ? "; " : "", bt->other_method, bt->other_method == 1 ? "" : "s", bt->other_methods,
-			 bt->other_method == 1 ? "its" : "their", format_names[bt->format]);
+			 "%s%ld payment%s by %s in no batch of this run (paypal takes paypal and venmo, wise wise, "
+			 "tsv every method; a re-run with them reproduces the month, paying nothing twice)",
+			 n ? "; " : "", bt->other_method, bt->other_method == 1 ? "" : "s", bt->other_methods);
 	return buf;
 }
 

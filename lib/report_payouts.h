@@ -84,9 +84,10 @@ struct report_batch {
 	char other_methods[64];          /* ... those methods, "wise, manual" */
 };
 
-/* The format named s ("paypal", "wise", "tsv") in *f.  Returns false for
- * any other name. */
-bool report_payouts_format_parse(const char *s, enum report_payouts_format *f);
+/* The formats named in s, one or more of "paypal", "wise", "tsv" joined by
+ * commas, as a set in *formats (bit 1 << format).  Returns false for any
+ * other name, an empty one or one given twice. */
+bool report_payouts_formats_parse(const char *s, unsigned *formats);
 
 /* Read the payee file at path ("-" is stdin) into p (zeroed first).
  * Returns REPORT_PAYOUTS_OK; REPORT_PAYOUTS_EOPEN (errno set, msg "PATH:
@@ -112,7 +113,8 @@ char *report_payout_reference(char *buf, size_t cap, const char *payee, const ch
 /* Build into bt (zeroed first) the batch of format for the statements
  * b->st[0..b->nst) (after report_book_total), with the payee file p: a
  * statement that pays 0 is counted in nothing_to_pay; one whose payee's
- * method belongs to another format's batch in other_method.  Every other
+ * method goes in none of the run's batches (run_formats, a set as
+ * report_payouts_formats_parse makes) in other_method.  Every other
  * payment must be payable: its payee has a line in p in its currency.
  * Returns REPORT_PAYOUTS_OK; REPORT_PAYOUTS_EDATA, with msg naming every
  * payee paid who has no line in p (up to what fits), or the first
@@ -122,14 +124,14 @@ char *report_payout_reference(char *buf, size_t cap, const char *payee, const ch
  * standard output) and a PayPal batch has several currencies (PayPal takes
  * one a file); REPORT_PAYOUTS_ENOMEM.  bt must be freed
  * (report_batch_free) whatever the result. */
-int report_batch_build(struct report_batch *bt, enum report_payouts_format format, const struct report_book *b,
-		       const struct report_payees *p, bool one_file, char *msg, size_t cap);
+int report_batch_build(struct report_batch *bt, enum report_payouts_format format, unsigned run_formats,
+		       const struct report_book *b, const struct report_payees *p, bool one_file, char *msg, size_t cap);
 
 /* What the batch left out, as one sentence for standard error ("2
  * statements pay nothing (a balance under the minimum, owed or zero): not
- * in the batch; 1 payment by wise left for its own batch (run again
- * with --payouts wise: a re-run reproduces the month)"), in buf; "" when
- * nothing was left out.  Returns buf. */
+ * in the batch; 1 payment by wise in no batch of this run (...)"), in
+ * buf; "" when nothing was left out.  The same for every batch of one
+ * run.  Returns buf. */
 char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap);
 
 /* The items of the file that starts at item from: the index after its

@@ -35,7 +35,7 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "$output" = "$(cat "$TALLY_ROOT/$P/expected/2026-10.paypal")" ]
 	cmp <(tally-report -m USD=10,EUR=10 -p 2026-10 --payouts paypal --payees "$P/payees.tsv" "$P/alloc.tsv" 2>/dev/null) \
 		"$P/expected/2026-10.paypal"
-	[ "${stderr_lines[1]}" = "tally-report: 1 statement pays nothing (a balance under the minimum, owed or zero): not in the batch; 3 payments by wise, manual left for their own batch (a re-run with --payouts of that method reproduces the month and writes it; not in this paypal batch)" ]
+	[ "${stderr_lines[1]}" = "tally-report: 1 statement pays nothing (a balance under the minimum, owed or zero): not in the batch; 3 payments by wise, manual in no batch of this run (paypal takes paypal and venmo, wise wise, tsv every method; a re-run with them reproduces the month, paying nothing twice)" ]
 	# no header, CRLF, the statements' paid to the cent, Venmo's wallet
 	[ "$(head -c 95 "$P/expected/2026-10.paypal")" = "ana@example.com,105.99,USD,202610-fb4b52efc7,Payout for 2026-10 (statement 2026-10/0001),PAYPAL" ]
 	grep -q $'^+15555550100,19.12,USD,202610-96e9398f3b,Payout for 2026-10 (statement 2026-10/0002),VENMO\r$' \
@@ -90,6 +90,17 @@ run_payouts() { # FORMAT [ARGS...]
 		'+15555550100,25.00,USD,202611-96e9398f3b,Payout for 2026-11 (statement 2026-11/0002),VENMO')" ]
 	[ "$(ls "$T/st" | grep -c payouts-)" -eq 3 ]
 	[ "$(ls -A "$T/st" | grep -c '^\.')" -eq 0 ]
+}
+
+@test "--payouts paypal,wise: both batches in one run; only the manual payment is in none" {
+	run_payouts paypal,wise -p 2026-10 -o "$T/st" "$TALLY_ROOT/$P/alloc.tsv"
+	assert_success
+	assert_line "$T/st/payouts-2026-10-USD.paypal.csv"
+	assert_line "$T/st/payouts-2026-10.wise.csv"
+	cmp "$T/st/payouts-2026-10-USD.paypal.csv" "$P/expected/2026-10.paypal"
+	cmp "$T/st/payouts-2026-10.wise.csv" "$P/expected/2026-10.wise"
+	[ "${stderr_lines[1]}" = "tally-report: 1 statement pays nothing (a balance under the minimum, owed or zero): not in the batch; 1 payment by manual in no batch of this run (paypal takes paypal and venmo, wise wise, tsv every method; a re-run with them reproduces the month, paying nothing twice)" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
 @test "PayPal takes one currency a file: two files with --out-dir, refused on stdout" {
@@ -157,7 +168,10 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "${stderr_lines[0]}" = "tally-report: --payouts and --payees go together, without --check or --summary" ]
 	run --separate-stderr tally-report --payouts stripe --payees "$P/payees.tsv" "$P/alloc.tsv"
 	assert_failure 2
-	[ "${stderr_lines[0]}" = 'tally-report: --payouts: "stripe" is not one of paypal, wise, tsv' ]
+	[ "${stderr_lines[0]}" = 'tally-report: --payouts: "stripe" is not paypal, wise or tsv, or several joined by commas' ]
+	run --separate-stderr tally-report --payouts paypal,wise --payees "$P/payees.tsv" "$P/alloc.tsv"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-report: --payouts: several formats are several files: give --out-dir' ]
 	run --separate-stderr tally-report --check --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
 	assert_failure 2
 	run --separate-stderr tally-report --payouts tsv --payees "$T/nosuch.tsv" "$P/alloc.tsv"
@@ -182,7 +196,7 @@ run_payouts() { # FORMAT [ARGS...]
 	[ -z "$(ls "$T/st" | grep payouts-)" ]
 }
 
-@test "the man page's --payouts example runs as written: a PayPal and a Wise batch of one month" {
+@test "the man page's --payouts example runs as written: PayPal and Wise batches, then the TSV one by a re-run" {
 	grep '^tally-report .*--payouts' man/tally-report.1 >"$T/example.sh"
 	[ "$(wc -l <"$T/example.sh")" -eq 2 ]
 	cp "$P/payees.tsv" "$T/payees.tsv"
@@ -193,5 +207,6 @@ run_payouts() { # FORMAT [ARGS...]
 	cmp <(head -2 "$T/statements/payouts-2026-10-USD.paypal.csv") "$P/expected/2026-10.paypal"
 	[ "$(sed -n 3p "$T/statements/payouts-2026-10-USD.paypal.csv" | cut -d, -f1-3)" = "eve@example.com,5.00,USD" ]
 	[ "$(grep -c '' "$T/statements/payouts-2026-10.wise.csv")" -eq 3 ]
+	[ "$(grep -c '^2026-10	' "$T/statements/payouts-2026-10.batch.tsv")" -eq 6 ]
 	[ "$(grep -c '	2026-10	' "$T/payouts.ledger")" -eq 6 ]
 }

@@ -11,7 +11,7 @@
  * without decimals), that skips statements paying nothing and payees of
  * another method (counted), groups PayPal's files per currency and
  * refuses them as one file; a payee paid without a line, or with one in
- * another currency, is an error naming them; CSV quoting of commas and
+ * another currency, is an error naming them; format lists; CSV quoting of commas and
  * quotes; the exact bytes of each format. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +101,19 @@ static void test_payees_load(void)
 	report_payees_free(&p);
 }
 
+static void test_formats(void)
+{
+	unsigned f;
+	tap_ok(report_payouts_formats_parse("wise", &f) && f == 1u << REPORT_PAYOUTS_WISE, "one format");
+	tap_ok(report_payouts_formats_parse("tsv,paypal", &f) &&
+		       f == (1u << REPORT_PAYOUTS_TSV | 1u << REPORT_PAYOUTS_PAYPAL),
+	       "two formats joined by a comma");
+	tap_ok(!report_payouts_formats_parse("paypal,paypal", &f) && !report_payouts_formats_parse("paypal,", &f) &&
+		       !report_payouts_formats_parse("", &f) && !report_payouts_formats_parse("stripe", &f) &&
+		       !report_payouts_formats_parse("pay", &f),
+	       "twice, empty, unknown or a prefix: refused");
+}
+
 static void test_references(void)
 {
 	char a[32], b[32], c[32], d[32], again[32];
@@ -182,12 +195,12 @@ static void test_batches(void)
 						   "Eve\tmanual\tIBAN DE00 1234\tEUR\t\t\n"),
 			   msg, sizeof msg);
 
-	int rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, &b, &p, false, msg, sizeof msg);
+	int rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, 1u << REPORT_PAYOUTS_PAYPAL, &b, &p, false, msg, sizeof msg);
 	tap_ok(rc == REPORT_PAYOUTS_OK && bt.n == 3 && bt.nothing_to_pay == 1 && bt.other_method == 2,
 	       "PayPal: three payments, Dan owes (skipped), Cleo's USD and Eve by other methods (counted)");
 	tap_is_str(bt.other_methods, "wise, manual", "the other methods named once each");
 	tap_ok(strstr(report_batch_notes(&bt, notes, sizeof notes), "1 statement pays nothing") &&
-		       strstr(notes, "2 payments by wise, manual left for their own batch"),
+		       strstr(notes, "2 payments by wise, manual in no batch of this run"),
 	       "notes: %s", notes);
 	tap_ok(report_batch_file_end(&bt, 0) == 1 && report_batch_file_end(&bt, 1) == 3,
 	       "PayPal: one file per currency (JPY first, then USD)");
@@ -208,12 +221,17 @@ static void test_batches(void)
 		 ra, rb);
 	tap_is_str(batch_text(&bt, 1, 3), want, "PayPal USD file: the statements' paid, to the cent; Venmo's wallet");
 	report_batch_free(&bt);
-	rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, &b, &p, true, msg, sizeof msg);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, 1u << REPORT_PAYOUTS_PAYPAL | 1u << REPORT_PAYOUTS_WISE, &b, &p,
+				false, msg, sizeof msg);
+	tap_ok(rc == REPORT_PAYOUTS_OK && bt.n == 3 && bt.other_method == 1 && strcmp(bt.other_methods, "manual") == 0,
+	       "with a Wise batch in the same run, only Eve's manual payment is in none");
+	report_batch_free(&bt);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, 1u << REPORT_PAYOUTS_PAYPAL, &b, &p, true, msg, sizeof msg);
 	tap_ok(rc == REPORT_PAYOUTS_EUSAGE && strstr(msg, "JPY and USD"), "PayPal as one file with two currencies: %s",
 	       msg);
 	report_batch_free(&bt);
 
-	rc = report_batch_build(&bt, REPORT_PAYOUTS_WISE, &b, &p, true, msg, sizeof msg);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_WISE, 1u << REPORT_PAYOUTS_WISE, &b, &p, true, msg, sizeof msg);
 	char rcu[32];
 	report_payout_reference(rcu, sizeof rcu, "Cleo, \"CJ\"", "USD", oct);
 	snprintf(want, sizeof want,
@@ -224,7 +242,7 @@ static void test_batches(void)
 	tap_is_str(batch_text(&bt, 0, bt.n), want, "Wise file: header, a name with a comma and quotes quoted");
 	report_batch_free(&bt);
 
-	rc = report_batch_build(&bt, REPORT_PAYOUTS_TSV, &b, &p, true, msg, sizeof msg);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_TSV, 1u << REPORT_PAYOUTS_TSV, &b, &p, true, msg, sizeof msg);
 	tap_ok(rc == REPORT_PAYOUTS_OK && bt.n == 5 && bt.other_method == 0 && report_batch_file_end(&bt, 0) == 5,
 	       "TSV: every payment, every method, one file a period");
 	const char *tsv = batch_text(&bt, 0, bt.n);
@@ -236,7 +254,7 @@ static void test_batches(void)
 	report_payees_free(&p);
 
 	report_payees_load(&p, write_file("p2.tsv", HEAD "Ana\tpaypal\tana@example.com\tEUR\t\t\n"), msg, sizeof msg);
-	rc = report_batch_build(&bt, REPORT_PAYOUTS_TSV, &b, &p, true, msg, sizeof msg);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_TSV, 1u << REPORT_PAYOUTS_TSV, &b, &p, true, msg, sizeof msg);
 	tap_ok(rc == REPORT_PAYOUTS_EDATA && strstr(msg, "4 payees paid in this run have no line in") &&
 		       strstr(msg, "\"Ben\" (19.12 USD)") && strstr(msg, "\"Eve\" (7.00 EUR)") && !strstr(msg, "Dan"),
 	       "every payee paid without a line is named at once, Dan (paid nothing) not: %s", msg);
@@ -249,7 +267,7 @@ static void test_batches(void)
 						     "Cleo, \"CJ\"\tpaypal\tc@example.com\tJPY\t\t\n"
 						     "Eve\tpaypal\te@example.com\tEUR\t\t\n"),
 			   msg, sizeof msg);
-	rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, &b, &p, false, msg, sizeof msg);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_PAYPAL, 1u << REPORT_PAYOUTS_PAYPAL, &b, &p, false, msg, sizeof msg);
 	tap_ok(rc == REPORT_PAYOUTS_EDATA && strstr(msg, "p3.tsv:2: \"Ana\" is paid 105.99 USD for 2026-10") &&
 		       strstr(msg, "in EUR only"),
 	       "a payee whose line is in another currency: %s", msg);
@@ -263,6 +281,7 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	test_payees_load();
+	test_formats();
 	test_references();
 	test_batches();
 	char cmd[400];
