@@ -416,7 +416,9 @@ static int add_payment(struct report_batch *bt, const struct report_book *b, con
 	struct period per = {b->kind, s->period};
 	period_format(it->period, per);
 	report_payout_reference(it->reference, sizeof it->reference, s->payee, s->currency, per);
-	money_format(it->amount, s->paid, digits);
+	/* whole HUF and TWD go to PayPal without decimals, as it asks */
+	bool whole = bt->format == REPORT_PAYOUTS_PAYPAL && paypal_whole_only(s->currency);
+	money_format(it->amount, s->paid, whole ? 0 : digits);
 	return REPORT_PAYOUTS_OK;
 }
 

@@ -14,7 +14,7 @@
  *
  * A payment is a statement that pays more than 0 (report_statements.h):
  * its amount is the statement's paid, to the micro-unit, written with the
- * currency's minor-unit digits.  Each payment has a reference that is the
+ * currency's minor-unit digits (PayPal's HUF and TWD: none).  Each payment has a reference that is the
  * same in every run for one payee, currency and period and differs
  * between them: PERIOD without dashes, '-', 10 hex digits of a hash of
  * payee and currency ("202610-3fa94c01be"), 30 characters at most and no

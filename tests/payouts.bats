@@ -14,7 +14,8 @@
 # written: no ledger, no statement, no batch), a line in another
 # currency, a comma-separated payee file, a missing column, a bad method,
 # Venmo in EUR, a missing payee file (exit 2); usage errors; /dev/full;
-# the skipped statements counted on stderr.
+# the skipped statements counted on stderr; a batch file name that is a
+# symbolic link; HUF in whole units for PayPal.
 load helpers
 
 P=tests/fixtures/payouts
@@ -209,4 +210,28 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "$(grep -c '' "$T/statements/payouts-2026-10.wise.csv")" -eq 3 ]
 	[ "$(grep -c '^2026-10	' "$T/statements/payouts-2026-10.batch.tsv")" -eq 6 ]
 	[ "$(grep -c '	2026-10	' "$T/payouts.ledger")" -eq 6 ]
+}
+
+@test "--out-dir: a batch file's name that is a symbolic link is refused, and nothing is written through it" {
+	mkdir "$T/st"
+	echo precious >"$T/elsewhere"
+	ln -s "$T/elsewhere" "$T/st/payouts-2026-10.batch.tsv"
+	run --separate-stderr tally-report -m USD=10,EUR=10 -p 2026-10 -o "$T/st" --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
+	assert_failure 2
+	[ "${stderr_lines[-1]}" = "tally-report: $T/st/payouts-2026-10.batch.tsv: a symbolic link: batch files are not written through links" ]
+	[ "$(cat "$T/elsewhere")" = precious ]
+}
+
+@test "PayPal sends HUF in whole units only: 1234.50 HUF is refused, 1234.00 HUF goes to PayPal as 1234" {
+	printf '%s\n' $'payee\tmethod\taccount\tcurrency' $'Ana\tpaypal\tana@example.com\tHUF' >"$T/p.tsv"
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-10-01\tAna\tHUF\t1234.50' >"$T/a.tsv"
+	run --separate-stderr tally-report --payouts paypal --payees "$T/p.tsv" "$T/a.tsv"
+	assert_failure 1
+	[ "$stderr" = 'tally-report: "Ana" is paid 1234.50 HUF: PayPal sends HUF in whole units only; pay it another way (method manual)' ]
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-10-01\tAna\tHUF\t1234.009' >"$T/a.tsv"
+	run --separate-stderr tally-report --payouts paypal --payees "$T/p.tsv" "$T/a.tsv"
+	assert_success
+	[ "$(cut -d, -f1-3 <<<"$output")" = "ana@example.com,1234,HUF" ]
+	run --separate-stderr tally-report --payouts tsv --payees "$T/p.tsv" "$T/a.tsv"
+	[ "$(cut -f6,7 <<<"${lines[1]}")" = $'HUF\t1234.00' ]
 }
