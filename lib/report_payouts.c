@@ -149,7 +149,9 @@ static int read_payee(const struct report_payees *p, const struct tsv_reader *r,
 	e->account = strndup(f[c->account].s, f[c->account].len);
 	e->name = strndup(name->s, name->len);
 	if (!e->payee || !e->account || !e->name) {
-		free(e->payee), free(e->account), free(e->name);
+		free(e->payee);
+		free(e->account);
+		free(e->name);
 		return REPORT_PAYOUTS_ENOMEM;
 	}
 	return REPORT_PAYOUTS_OK;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "money.h"
 #include "report_payouts.h"
 #include "tap.h"
@@ -131,20 +132,6 @@ static void test_references(void)
 	tap_ok(strncmp(a, "202610-", 7) == 0 && strlen(a) == 17 && !strchr(a, ' '), "PERIOD-10 hex digits: %s", a);
 	report_payout_reference(a, sizeof a, "Ana", "USD", week);
 	tap_ok(strlen(a) <= 18, "a week's reference fits Wise's 18 characters: %s", a);
-}
-
-static uint32_t name(struct report_book *b, const char *s)
-{
-	uint32_t id;
-	report_names_intern(&b->names, s, strlen(s), &id);
-	return id;
-}
-
-static uint32_t account(struct report_book *b, const char *payee, const char *cur)
-{
-	uint32_t id;
-	report_book_account(b, name(b, payee), cur, &id);
-	return id;
 }
 
 /* One month: Ana earns 105.996 USD (105.99 paid), Ben 19.125 USD
