@@ -366,30 +366,79 @@ static bool paypal_whole_only(const char *currency)
 }
 
 /* The names of the payees paid who have no line in p, for the message. */
+/* The next byte of a name read loosely: spaces trimmed and folded to
+ * one, ASCII letters lower-cased; 0 at the end. */
+static char loose_next(const char **s, bool *started)
+{
+	const char *t = *s;
+	bool space = false;
+	while (*t == ' ' || *t == '\t') {
+		t++;
+		space = true;
+	}
+	if (!*t) {
+		*s = t;
+		return '\0';
+	}
+	if (space && *started) {
+		*s = t;
+		return ' ';
+	}
+	*started = true;
+	*s = t + 1;
+	return *t >= 'A' && *t <= 'Z' ? (char)(*t - 'A' + 'a') : *t;
+}
+
+/* Whether a and b are one name but for case and spaces. */
+static bool same_loosely(const char *a, const char *b)
+{
+	bool sa = false, sb = false;
+	for (;;) {
+		char x = loose_next(&a, &sa), y = loose_next(&b, &sb);
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+/* A line of p whose payee is payee but for case and spaces, or NULL. */
+static const struct report_payee *find_loosely(const struct report_payees *p, const char *payee)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (same_loosely(p->p[i].payee, payee))
+			return &p->p[i];
+	return NULL;
+}
+
 static int missing_payees(const struct report_book *b, const struct report_payees *p,
 			  char *msg, size_t cap)
 {
 	size_t n = 0, len;
-	char list[768] = "";
+	char list[1024] = "";
 
 	for (size_t i = 0; i < b->nst; i++) {
 		const struct report_statement *s = &b->st[i];
 		if (s->paid <= 0 || find_any_currency(p, s->payee))
 			continue;
-		char amount[MONEY_BUF], q[96];
+		char amount[MONEY_BUF], q[96], near[128] = "";
 		money_format(amount, s->paid, b->acc[s->account].digits);
+		const struct report_payee *e = find_loosely(p, s->payee);
+		if (e)
+			snprintf(near, sizeof near, "; line %ld has %s", e->line,
+				 diag_quote(q, sizeof q, e->payee, strlen(e->payee)));
 		len = strlen(list);
-		if (len + 120 < sizeof list)
-			snprintf(list + len, sizeof list - len, "%s%s (%s %s)", n ? ", " : "",
-				 diag_quote(q, sizeof q, s->payee, strlen(s->payee)), amount, s->currency);
+		if (len + 240 < sizeof list)
+			snprintf(list + len, sizeof list - len, "%s%s (%s %s%s)", n ? ", " : "",
+				 diag_quote(q, sizeof q, s->payee, strlen(s->payee)), amount, s->currency, near);
 		else if (len + 6 < sizeof list && !strstr(list, ", ..."))
 			strcat(list, ", ...");
 		n++;
 	}
 	return fail(msg, cap, REPORT_PAYOUTS_EDATA,
-		    "%zu payee%s paid in this run %s no line in %s: %s; add one per payee and currency "
-		    "(payee, method, account, currency): nobody is left out of a batch",
-		    n, n == 1 ? "" : "s", n == 1 ? "has" : "have", p->file, list);
+		    "%zu payment%s of this run go%s to payees with no line in %s: %s; add one per payee and currency "
+		    "(payee, method, account, currency; the payee spelt as in the allocations): nobody is left out of a batch",
+		    n, n == 1 ? "" : "s", n == 1 ? "es" : "", p->file, list);
 }
 
 /* The payment of statement s into the batch, or an error. */

@@ -119,12 +119,12 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "$(cut -d, -f1-3 "$T/st/payouts-2026-10-EUR.paypal.csv")" = $'chidi@example.net,33.33,EUR' ]
 }
 
-@test "a payee paid with no line in the payee file: every one named, exit 1, nothing written" {
-	grep -v -e '^Ana' -e '^Dana' "$P/payees.tsv" >"$T/p.tsv"
+@test "a payee paid with no line in the payee file: every one named (a line spelt otherwise pointed at), exit 1, nothing written" {
+	grep -v -e '^Ana' "$P/payees.tsv" | sed 's/^Dana/dana/' >"$T/p.tsv"
 	run --separate-stderr tally-report -m USD=10,EUR=10 -l "$T/l.tsv" -o "$T/st" -p 2026-10 --payouts wise \
 		--payees "$T/p.tsv" "$P/alloc.tsv"
 	assert_failure 1
-	[ "${stderr_lines[1]}" = "tally-report: 2 payees paid in this run have no line in $T/p.tsv: \"Ana\" (105.99 USD), \"Dana\" (12.50 USD); add one per payee and currency (payee, method, account, currency): nobody is left out of a batch" ]
+	[ "${stderr_lines[1]}" = "tally-report: 2 payments of this run go to payees with no line in $T/p.tsv: \"Ana\" (105.99 USD), \"Dana\" (12.50 USD; line 5 has \"dana\"); add one per payee and currency (payee, method, account, currency; the payee spelt as in the allocations): nobody is left out of a batch" ]
 	[ ! -e "$T/l.tsv" ]
 	[ -z "$(ls -A "$T/st")" ]
 }

@@ -240,11 +240,17 @@ static void test_batches(void)
 	report_batch_free(&bt);
 	report_payees_free(&p);
 
-	report_payees_load(&p, write_file("p2.tsv", HEAD "Ana\tpaypal\tana@example.com\tEUR\t\t\n"), msg, sizeof msg);
+	report_payees_load(&p, write_file("p2.tsv", HEAD "Ana\tpaypal\tana@example.com\tEUR\t\t\n"
+						     " ben \tpaypal\tben@example.com\tUSD\t\t\n"
+						     "Cleo, \"cj\"\tpaypal\tcj@example.com\tUSD\t\t\n"),
+			   msg, sizeof msg);
 	rc = report_batch_build(&bt, REPORT_PAYOUTS_TSV, 1u << REPORT_PAYOUTS_TSV, &b, &p, true, msg, sizeof msg);
-	tap_ok(rc == REPORT_PAYOUTS_EDATA && strstr(msg, "4 payees paid in this run have no line in") &&
-		       strstr(msg, "\"Ben\" (19.12 USD)") && strstr(msg, "\"Eve\" (7.00 EUR)") && !strstr(msg, "Dan"),
+	tap_ok(rc == REPORT_PAYOUTS_EDATA && strstr(msg, "4 payments of this run go to payees with no line in") &&
+		       strstr(msg, "\"Eve\" (7.00 EUR)") && !strstr(msg, "Dan"),
 	       "every payee paid without a line is named at once, Dan (paid nothing) not: %s", msg);
+	tap_ok(strstr(msg, "\"Ben\" (19.12 USD; line 3 has \" ben \")") &&
+		       strstr(msg, "\"Cleo, \\\"CJ\\\"\" (1500 JPY; line 4 has \"Cleo, \\\"cj\\\"\")"),
+	       "a line spelt otherwise (case, spaces) is pointed at, not taken");
 	report_batch_free(&bt);
 	report_payees_free(&p);
 
