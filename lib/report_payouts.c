@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +516,31 @@ static int check_references(const struct report_batch *bt, char *msg, size_t cap
 	return REPORT_PAYOUTS_OK;
 }
 
+/* The most rows a file of the format may have: PayPal Payouts Web takes
+ * 5,000, a Wise batch 1,000; the TSV has no limit. */
+static size_t rows_max(enum report_payouts_format format)
+{
+	return format == REPORT_PAYOUTS_PAYPAL ? 5000 : format == REPORT_PAYOUTS_WISE ? 1000 : SIZE_MAX;
+}
+
+/* A batch on standard output is one file: PayPal's in one currency, and
+ * no more rows than the service takes. */
+static int check_one_file(const struct report_batch *bt, char *msg, size_t cap)
+{
+	for (size_t i = 1; bt->format == REPORT_PAYOUTS_PAYPAL && i < bt->n; i++)
+		if (strcmp(bt->items[i].st->currency, bt->items[0].st->currency) != 0)
+			return fail(msg, cap, REPORT_PAYOUTS_EUSAGE,
+				    "--payouts paypal: the payments are in %s and %s, and PayPal takes one currency a file: "
+				    "give --out-dir for one file per currency",
+				    bt->items[0].st->currency, bt->items[i].st->currency);
+	if (bt->n > rows_max(bt->format))
+		return fail(msg, cap, REPORT_PAYOUTS_EUSAGE,
+			    "--payouts %s: %zu payments, and the service takes %zu a file: give --out-dir for files of "
+			    "%zu",
+			    format_names[bt->format], bt->n, rows_max(bt->format), rows_max(bt->format));
+	return REPORT_PAYOUTS_OK;
+}
+
 int report_batch_build(struct report_batch *bt, enum report_payouts_format format, unsigned run_formats,
 		       const struct report_book *b, const struct report_payees *p, bool one_file, char *msg, size_t cap)
 {
@@ -545,12 +571,7 @@ int report_batch_build(struct report_batch *bt, enum report_payouts_format forma
 		qsort(bt->items, bt->n, sizeof *bt->items, cmp_item);
 	if ((rc = check_references(bt, msg, cap)) != REPORT_PAYOUTS_OK)
 		return rc;
-	if (one_file && format == REPORT_PAYOUTS_PAYPAL && bt->n && report_batch_file_end(bt, 0) != bt->n)
-		return fail(msg, cap, REPORT_PAYOUTS_EUSAGE,
-			    "--payouts paypal: the payments are in %s and %s, and PayPal takes one currency a file: "
-			    "give --out-dir for one file per currency",
-			    bt->items[0].st->currency, bt->items[report_batch_file_end(bt, 0)].st->currency);
-	return REPORT_PAYOUTS_OK;
+	return one_file ? check_one_file(bt, msg, cap) : REPORT_PAYOUTS_OK;
 }
 
 char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap)
@@ -569,11 +590,26 @@ char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap)
 	return buf;
 }
 
+/* Whether items i and j go in one file but for the services' row limits. */
+static bool same_file(const struct report_batch *bt, size_t i, size_t j)
+{
+	return bt->items[i].st->period == bt->items[j].st->period &&
+	       (bt->format != REPORT_PAYOUTS_PAYPAL || strcmp(bt->items[i].st->currency, bt->items[j].st->currency) == 0);
+}
+
+/* The first item of the file group that item i is in. */
+static size_t group_start(const struct report_batch *bt, size_t i)
+{
+	size_t g = i;
+	while (g > 0 && same_file(bt, g - 1, i))
+		g--;
+	return g;
+}
+
 size_t report_batch_file_end(const struct report_batch *bt, size_t from)
 {
-	size_t i = from + 1;
-	while (i < bt->n && bt->items[i].st->period == bt->items[from].st->period &&
-	       (bt->format != REPORT_PAYOUTS_PAYPAL || strcmp(bt->items[i].st->currency, bt->items[from].st->currency) == 0))
+	size_t i = from + 1, left = rows_max(bt->format) - (from - group_start(bt, from)) % rows_max(bt->format);
+	while (i < bt->n && same_file(bt, i, from) && i - from < left)
 		i++;
 	return i;
 }
@@ -581,9 +617,15 @@ size_t report_batch_file_end(const struct report_batch *bt, size_t from)
 char *report_batch_file_name(char *buf, size_t cap, const struct report_batch *bt, size_t from)
 {
 	const struct report_payout *it = &bt->items[from];
+	size_t part = (from - group_start(bt, from)) / rows_max(bt->format) + 1;
+	char suffix[32] = "";
+	if (part > 1)
+		snprintf(suffix, sizeof suffix, "-%zu", part);
 	switch (bt->format) {
-	case REPORT_PAYOUTS_PAYPAL: snprintf(buf, cap, "payouts-%s-%s.paypal.csv", it->period, it->st->currency); break;
-	case REPORT_PAYOUTS_WISE: snprintf(buf, cap, "payouts-%s.wise.csv", it->period); break;
+	case REPORT_PAYOUTS_PAYPAL:
+		snprintf(buf, cap, "payouts-%s-%s%s.paypal.csv", it->period, it->st->currency, suffix);
+		break;
+	case REPORT_PAYOUTS_WISE: snprintf(buf, cap, "payouts-%s%s.wise.csv", it->period, suffix); break;
 	default: snprintf(buf, cap, "payouts-%s.batch.tsv", it->period); break;
 	}
 	return buf;

@@ -136,13 +136,15 @@ char *report_batch_notes(const struct report_batch *bt, char *buf, size_t cap);
 
 /* The items of the file that starts at item from: the index after its
  * last.  A file is a period's payments (PayPal: a period's in one
- * currency). */
+ * currency), in parts of at most the rows the service takes (PayPal
+ * 5,000, Wise 1,000). */
 size_t report_batch_file_end(const struct report_batch *bt, size_t from);
 
 /* The file name of the batch file starting at item from:
  * "payouts-2026-10-USD.paypal.csv", "payouts-2026-10.wise.csv",
- * "payouts-2026-10.batch.tsv" (none ends like a statement's
- * "PAYEE-PERIOD.EXT").  Returns buf. */
+ * "payouts-2026-10.batch.tsv", and for the second part of a batch over
+ * the service's rows "payouts-2026-10-2.wise.csv" (none ends like a
+ * statement's "PAYEE-PERIOD.EXT").  Returns buf. */
 char *report_batch_file_name(char *buf, size_t cap, const struct report_batch *bt, size_t from);
 
 /* Write items[from..to) as one batch file to o: PayPal's rows (receiver,

@@ -11,7 +11,8 @@
  * without decimals), that skips statements paying nothing and payees of
  * another method (counted), groups PayPal's files per currency and
  * refuses them as one file; a payee paid without a line, or with one in
- * another currency, is an error naming them; format lists; CSV quoting of commas and
+ * another currency, is an error naming them; format lists; the services'
+ * row limits (1,001 Wise payments are two files); CSV quoting of commas and
  * quotes; the exact bytes of each format. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,44 @@ static void test_batches(void)
 	report_book_free(&b);
 }
 
+/* 1,001 payees paid by Wise: two files, of 1,000 and 1; refused as one. */
+static void test_row_limits(void)
+{
+	struct report_book b;
+	struct report_settle_error err;
+	struct report_payees p;
+	struct report_batch bt;
+	char msg[1024], fname[96], path[300];
+
+	memset(&b, 0, sizeof b);
+	b.kind = PERIOD_MONTH;
+	snprintf(path, sizeof path, "%s/many.tsv", tmpdir);
+	FILE *f = fopen(path, "wb");
+	fputs(HEAD, f);
+	for (int i = 0; i < 1001; i++) {
+		char payee[32];
+		snprintf(payee, sizeof payee, "payee %04d", i);
+		fprintf(f, "%s\twise\tp%d@example.com\tUSD\t\t\n", payee, i);
+		report_book_add(&b, account(&b, payee, "USD"), 2026 * 12 + 9, name(&b, "s"), name(&b, "p"), M(1));
+	}
+	fclose(f);
+	report_book_settle(&b, NULL, false, 0, &err);
+	report_book_total(&b);
+	int rc = report_payees_load(&p, path, msg, sizeof msg);
+	rc = rc ? rc : report_batch_build(&bt, REPORT_PAYOUTS_WISE, 1u << REPORT_PAYOUTS_WISE, &b, &p, false, msg, sizeof msg);
+	tap_ok(rc == REPORT_PAYOUTS_OK && bt.n == 1001 && report_batch_file_end(&bt, 0) == 1000 &&
+		       report_batch_file_end(&bt, 1000) == 1001,
+	       "Wise takes 1,000 rows a file: 1,001 payments are two files");
+	tap_is_str(report_batch_file_name(fname, sizeof fname, &bt, 1000), "payouts-2026-10-2.wise.csv", "the second part's name");
+	report_batch_free(&bt);
+	rc = report_batch_build(&bt, REPORT_PAYOUTS_WISE, 1u << REPORT_PAYOUTS_WISE, &b, &p, true, msg, sizeof msg);
+	tap_ok(rc == REPORT_PAYOUTS_EUSAGE && strstr(msg, "1001 payments, and the service takes 1000 a file"),
+	       "as one file: refused (%s)", msg);
+	report_batch_free(&bt);
+	report_payees_free(&p);
+	report_book_free(&b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -277,6 +316,7 @@ int main(void)
 	test_formats();
 	test_references();
 	test_batches();
+	test_row_limits();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
