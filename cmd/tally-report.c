@@ -8,8 +8,9 @@
  * them into statements, report_ledger.h keeps the ledger, report_sale.h
  * follows the rows of one sale, report_summary.h works out the figures at
  * a glance, report_render.h writes every document in the four formats,
- * and report_payouts.h the batch files of --payouts.  Reading is one streaming pass, so memory grows with payees x
- * periods x products, never with rows. */
+ * and report_payouts.h the batch files of --payouts.  Reading is one
+ * streaming pass, so memory grows with payees x periods x products, never
+ * with rows. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -835,10 +836,11 @@ static void write_batches(void)
 {
 	char msg[1024];
 	stop_if_interrupted();
-	for (int f = 0; f < 3; f++) {
-		die_payouts(report_batch_put(&batches[f], opt.out_dir, out_stdout(), msg, sizeof msg), msg);
-		report_batch_free(&batches[f]);
-	}
+	for (int f = 0; f < 3; f++)
+		if (opt.payouts & 1u << f) {
+			die_payouts(report_batch_put(&batches[f], opt.out_dir, out_stdout(), msg, sizeof msg), msg);
+			report_batch_free(&batches[f]);
+		}
 	report_payees_free(&payees);
 }
 
