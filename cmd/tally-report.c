@@ -7,9 +7,10 @@
  * engines are in lib/: report_statements.h adds allocations up and settles
  * them into statements, report_ledger.h keeps the ledger, report_sale.h
  * follows the rows of one sale, report_summary.h works out the figures at
- * a glance, and report_render.h writes every document in the four
- * formats.  Reading is one streaming pass, so memory grows with payees x
- * periods x products, never with rows. */
+ * a glance, report_render.h writes every document in the four formats,
+ * and report_payouts.h the batch files of --payouts.  Reading is one
+ * streaming pass, so memory grows with payees x periods x products, never
+ * with rows. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -33,6 +34,7 @@
 #include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
+#include "report_payouts.h"
 #include "report_render.h"
 #include "report_sale.h"
 #include "report_statements.h"
@@ -60,6 +62,8 @@ struct options {
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
 	enum progress_mode progress;        /* --progress, --no-progress, else auto */
+	unsigned payouts;                   /* --payouts FORMAT,...: the set (report_payouts.h), 0 none */
+	const char *payees;                 /* --payees FILE */
 };
 
 static struct options opt;
@@ -71,7 +75,8 @@ static noreturn void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
-		"                    [--progress | --no-progress] [FILE...]\n"
+		"                    [--payouts FORMAT --payees FILE] [--progress | --no-progress]\n"
+		"                    [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -88,6 +93,9 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --payouts FORMAT    write the payments as batch files: paypal, wise, tsv\n"
+		      "                          (several joined by commas, with --out-dir)\n"
+		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
@@ -843,6 +851,54 @@ static void run_check(void)
 	free(lines);
 }
 
+/* ------------------------------------------------------------ --payouts */
+
+static struct report_payees payees;
+static struct report_batch batches[3]; /* by format: the ones --payouts names */
+
+static void die_payouts(int rc, const char *msg)
+{
+	if (rc == REPORT_PAYOUTS_ENOMEM)
+		diag_die(EXIT_DATA, "out of memory");
+	if (rc != REPORT_PAYOUTS_OK)
+		diag_die(rc == REPORT_PAYOUTS_EOPEN || rc == REPORT_PAYOUTS_EUSAGE ? EXIT_USAGE : EXIT_DATA, "%s", msg);
+}
+
+/* The batches of the run's payments, built (and every payment checked)
+ * before anything is written; what they leave out is told once. */
+static void prepare_batches(void)
+{
+	char msg[1024], notes[512] = "";
+	size_t npayments = 0;
+	int rc = report_payees_load(&payees, opt.payees, msg, sizeof msg);
+	for (int f = 0; f < 3 && rc == REPORT_PAYOUTS_OK; f++)
+		if (opt.payouts & 1u << f) {
+			rc = report_batch_build(&batches[f], (enum report_payouts_format)f, opt.payouts, &book, &payees,
+						!opt.out_dir, msg, sizeof msg);
+			if (!*notes)
+				report_batch_notes(&batches[f], notes, sizeof notes);
+			npayments += batches[f].n;
+		}
+	die_payouts(rc, msg);
+	if (*notes)
+		diag_warn("%s", notes);
+	if (!npayments && opt.out_dir)
+		diag_warn("no payment in this run: no batch file written");
+}
+
+/* The batches: into --out-dir beside the statements, else on stdout. */
+static void write_batches(void)
+{
+	char msg[1024];
+	stop_if_interrupted();
+	for (int f = 0; f < 3; f++)
+		if (opt.payouts & 1u << f) {
+			die_payouts(report_batch_put(&batches[f], opt.out_dir, out_stdout(), msg, sizeof msg), msg);
+			report_batch_free(&batches[f]);
+		}
+	report_payees_free(&payees);
+}
+
 /* ------------------------------------------------------------ the summary */
 
 static bool field_is(const struct tsv_field *f, const char *s)
@@ -925,7 +981,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
@@ -937,6 +993,8 @@ int main(int argc, char **argv)
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
+		{"payees", required_argument, NULL, OPT_PAYEES},
+		{"payouts", required_argument, NULL, OPT_PAYOUTS},
 		{"period", required_argument, NULL, 'p'},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"summary", no_argument, NULL, 's'},
@@ -986,6 +1044,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PROGRESS: opt.progress = PROGRESS_ON; break;
 		case OPT_NO_PROGRESS: opt.progress = PROGRESS_OFF; break;
+		case OPT_PAYEES: opt.payees = optarg; break;
+		case OPT_PAYOUTS:
+			if (!report_payouts_formats_parse(optarg, &opt.payouts)) {
+				diag_warn("--payouts: \"%s\" is not paypal, wise or tsv, or several joined by commas", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			break;
 		case OPT_TO:
 			if (!valid_currency(optarg, strlen(optarg))) {
 				diag_warn("--to: \"%s\" is not a currency code", optarg);
@@ -1014,6 +1079,14 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (!opt.payouts != !opt.payees || (opt.payouts && (opt.check || opt.summary))) {
+		diag_warn("--payouts and --payees go together, without --check or --summary");
+		usage(stderr, EXIT_USAGE);
+	}
+	if ((opt.payouts & (opt.payouts - 1)) && !opt.out_dir) {
+		diag_warn("--payouts: several formats are several files: give --out-dir");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_opening && (!opt.ledger || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
@@ -1038,9 +1111,10 @@ int main(int argc, char **argv)
 	size_t nfiles = (size_t)(argc - optind);
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+		{opt.payees, "--payees", true},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, 4, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
@@ -1067,13 +1141,17 @@ int main(int argc, char **argv)
 	if (rc != REPORT_OK)
 		die_settling(rc, &err);
 	check_status(report_book_total(&book), NULL, 0);
+	if (opt.payouts)
+		prepare_batches();
 	if (opt.check)
 		run_check();
 	else if (opt.out_dir)
 		write_out_dir();
-	else
+	else if (!opt.payouts)
 		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL, 0,
 						       book.nst, true));
+	if (opt.payouts)
+		write_batches();
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {

@@ -755,7 +755,7 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	mkdir "$T/cron"
 	cp "$R/alloc-2026-09.tsv" "$T/cron/alloc-2026-09.tsv"
 	cp "$R/alloc-2026-10.tsv" "$T/cron/alloc-2026-10.tsv"
-	sed -n '/^\.Bd -literal/,/^\.Ed/p' man/tally-report.1 | grep '^tally-report' >"$T/cron.sh"
+	sed -n '/^The monthly cron job:/,/^\.Ed/p' man/tally-report.1 | grep '^tally-report' >"$T/cron.sh"
 	[ "$(wc -l <"$T/cron.sh")" -eq 2 ]
 	for m in 2026-09 2026-10; do
 		run bash -c "cd '$T/cron' && m=$m && set -e && . '$T/cron.sh'"

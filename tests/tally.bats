@@ -59,6 +59,10 @@ complete_words() {
 	assert_output --period
 	run -0 complete_words tally ingest -f gumroad-s
 	assert_output gumroad-sales
+	run -0 complete_words tally-report --payo
+	assert_output --payouts
+	run -0 complete_words tally report --payouts w
+	assert_output wise
 	run -0 complete_words tally ingest sales.csv
 	assert_output ""
 	run -0 complete_words tally completion ""

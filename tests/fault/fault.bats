@@ -2,7 +2,7 @@
 # fault.bats - a failure at any point leaves every file whole.
 #
 # Plan: three runs that rewrite files - tally-split --state -o, tally-report
-# --ledger --out-dir, tally-ingest -o - each from last month's files.  For
+# --ledger --out-dir --payouts, tally-ingest -o - each from last month's files.  For
 # each of write, fsync, rename, close, open, read, flock and malloc, the
 # calls the run makes are counted (shim.so, TALLY_FAULT_N=0), then the run
 # is repeated failing the 1st, 2nd, ... last of them.  Each time: either
@@ -35,10 +35,14 @@ run_split() {
 prepare_report() {
 	mkdir -p "$1/in" "$1/run"
 	cp "$FIX/report/alloc-2026-09.tsv" "$FIX/report/alloc-2026-10.tsv" "$1/in/"
-	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-09 "$1/in/alloc-2026-09.tsv" >/dev/null
+	printf '%s\n' $'payee\tmethod\taccount\tcurrency' $'Ana\tpaypal\tana@example.com\tUSD' \
+		$'Ben\twise\tben@example.com\tUSD' $'Mara (manager)\tpaypal\tmara@example.com\tUSD' >"$1/in/payees.tsv"
+	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-09 --payouts paypal,wise --payees "$1/in/payees.tsv" \
+		"$1/in/alloc-2026-09.tsv" >/dev/null
 }
-run_report() {
-	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-10 "$1/in/alloc-2026-10.tsv"
+run_report() { # the statements, the ledger and October's payout batch
+	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-10 --payouts paypal,wise --payees "$1/in/payees.tsv" \
+		"$1/in/alloc-2026-10.tsv"
 }
 
 prepare_ingest() {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "book.h"
 #include "money.h"
 #include "report_index.h"
 #include "report_statements.h"
@@ -55,20 +56,6 @@ static void test_index(void)
 	tap_ok(report_keymap_find(&map, 2999, 2999 * 7) == 2999 && report_keymap_find(&map, 1, 1) == -1,
 	       "keymap_find finds, and says -1 for an absent key");
 	report_keymap_free(&map);
-}
-
-static uint32_t name(struct report_book *b, const char *s)
-{
-	uint32_t id;
-	report_names_intern(&b->names, s, strlen(s), &id);
-	return id;
-}
-
-static uint32_t account(struct report_book *b, const char *payee, const char *cur)
-{
-	uint32_t id;
-	report_book_account(b, name(b, payee), cur, &id);
-	return id;
 }
 
 /* Two months for two payees, with a 50.00 minimum: month 0 Zoe earns
