@@ -31,6 +31,7 @@
 #include "out.h"
 #include "paths.h"
 #include "report_escape.h"
+#include "report_keys.h"
 #include "report_ledger.h"
 #include "report_render.h"
 #include "report_sale.h"
@@ -358,10 +359,10 @@ static void close_sale(struct report_sale_group *g)
 /* One allocation row of a sale: a row continuing the sale under way must
  * repeat its net; a row starting another closes it. */
 static void check_row(struct report_sale_group *g, bool groupable, const char *key, size_t kl,
-		      const struct row_cache *c, const struct tsv_reader *r, const struct tsv_field *f_net,
+		      const struct row_cache *c, int64_t period, const struct tsv_reader *r, const struct tsv_field *f_net,
 		      const char *cur_out, int64_t amount)
 {
-	if (report_sale_group_continues(g, groupable, key, kl, c->period, cur_out, r->file)) {
+	if (report_sale_group_continues(g, groupable, key, kl, period, cur_out, r->file)) {
 		int64_t net = row_convert(c, r, row_amount(r, "net", f_net));
 		if (net != g->net) {
 			char a[MONEY_BUF], b[MONEY_BUF];
@@ -374,11 +375,11 @@ static void check_row(struct report_sale_group *g, bool groupable, const char *k
 	} else {
 		close_sale(g); /* its warning before any about this row */
 		int64_t net = row_convert(c, r, row_amount(r, "net", f_net));
-		report_sale_group_start(g, key, kl, net, r->line, r->file, c->period, cur_out);
+		report_sale_group_start(g, key, kl, net, r->line, r->file, period, cur_out);
 	}
 	g->sum = add_or_die(g->sum, amount, r->file, r->line);
 	g->last_line = r->line;
-	check_status(report_book_add_check(&book, c->period, cur_out, 0, amount), r->file, r->line);
+	check_status(report_book_add_check(&book, period, cur_out, 0, amount), r->file, r->line);
 }
 
 /* ------------------------------------------------------ the allocations */
@@ -419,6 +420,46 @@ static void tell_left_out(void)
 	}
 }
 
+/* ------------------------------------------------------ row identity */
+
+/* The columns that name an allocation row (report_keys.h); not amount,
+ * so that a row fed again with another amount is told as changed. */
+static const char *const ident_names[] = {
+	"source", "order", "line", "kind", "date", "sale_date", "product", "sku",
+	"gross", "net", "payee", "currency", "tier", "agreement",
+};
+#define NIDENT (sizeof ident_names / sizeof ident_names[0])
+
+struct row_ident {
+	int col[NIDENT];    /* column index, -1 absent */
+	uint64_t last;      /* the previous row's key without occurrence */
+	unsigned occurrence;/* rows in a row with that key */
+};
+
+static void row_ident_init(struct row_ident *id, const struct tsv_reader *r)
+{
+	for (size_t i = 0; i < NIDENT; i++)
+		id->col[i] = tsv_col(r, ident_names[i]);
+	id->last = 0;
+	id->occurrence = 0;
+}
+
+static uint64_t row_ident_key(struct row_ident *id, const struct tsv_field *f)
+{
+	const char *s[NIDENT];
+	size_t len[NIDENT];
+	for (size_t i = 0; i < NIDENT; i++) {
+		s[i] = id->col[i] >= 0 ? f[id->col[i]].s : "";
+		len[i] = id->col[i] >= 0 ? f[id->col[i]].len : 0;
+	}
+	uint64_t base = report_row_key(s, len, NIDENT, 1);
+	id->occurrence = base == id->last ? id->occurrence + 1 : 1;
+	id->last = base;
+	return id->occurrence == 1 ? base : report_row_key(s, len, NIDENT, id->occurrence);
+}
+
+static int64_t place_row(uint64_t key, const struct tsv_reader *r, int64_t period, int64_t amount, int digits);
+
 /* The first period this run books: --opening, or without a ledger --period. */
 static bool before_first(int64_t period)
 {
@@ -449,6 +490,8 @@ static void read_allocations(char **files, size_t nfiles)
 	/* Without origin or order there is no way to tell sales apart: each
 	 * row is then its own sale. */
 	bool groupable = key_cols[0] >= 0 || key_cols[2] >= 0;
+	struct row_ident ident;
+	row_ident_init(&ident, &r);
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -478,9 +521,10 @@ static void read_allocations(char **files, size_t nfiles)
 		const struct tsv_field *fp = c_product >= 0 ? &f[c_product] : &none;
 		uint32_t src = cached_name(fs, c.src, sizeof c.src, &c.src_len, &c.src_id, &c.have_src);
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
-		check_status(report_book_add(&book, account, c.period, src, prod, amount), r.file, r.line);
+		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
+		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
 		if (opt.check)
-			check_row(&sale, groupable, key, kl, &c, &r, &f[c_net], cur_out, amount);
+			check_row(&sale, groupable, key, kl, &c, book.keyed ? into : c.period, &r, &f[c_net], cur_out, amount);
 	}
 	if (rc < 0)
 		die_read_error(&r);
@@ -514,6 +558,10 @@ static char *seal_path;              /* LEDGER.seal (report_ledger.h) */
 static struct report_seal seal;      /* as read */
 static bool have_seal;               /* the seal file exists */
 static struct report_seal new_seal;  /* what the ledger holds once written */
+static char *keys_path;              /* LEDGER.keys (report_keys.h) */
+static struct report_keys keys;      /* which rows the ledger's periods booked */
+static struct report_keys new_keys;  /* rows of this run the record does not hold */
+static bool keys_legacy;             /* a ledger from before key records: rows told by amounts */
 
 static void say_waiting(const char *lock_path, void *ctx)
 {
@@ -578,7 +626,7 @@ static void write_seal(void)
 	char text[128];
 	struct out o;
 
-	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain))
+	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain && s->keys == seal.keys))
 		return;
 	size_t len = report_seal_format(text, sizeof text, s);
 	stop_if_interrupted();
@@ -587,6 +635,70 @@ static void write_seal(void)
 	out_write(&o, text, len);
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", seal_path, strerror(errno));
+}
+
+static const char *fmt_period(char *buf, int64_t index);
+
+/* The ledger's key record: which rows its periods booked.  A ledger from
+ * before key records (closed periods, no record, a seal that does not say
+ * it had one) is read as before, rows told by amounts, until a run whose
+ * input holds every period it booked records them (migrate_keys). */
+static void load_keys(void)
+{
+	long line;
+	char err[256];
+	size_t n = strlen(opt.ledger) + sizeof ".keys";
+	keys_path = xmalloc(n);
+	snprintf(keys_path, n, "%s.keys", opt.ledger);
+	int rc = report_keys_load(&keys, keys_path, opt.kind, &line, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", keys_path, strerror(errno));
+	if (rc == -2)
+		diag_die_at(EXIT_DATA, keys_path, line, "%s; refusing to use the ledger %s", err, opt.ledger);
+	keys.kind = new_keys.kind = opt.kind;
+	if (rc == 1 && have_seal && seal.keys)
+		diag_die(EXIT_DATA, "%s: the ledger's key record is missing (its seal %s says it has one): without it "
+				    "rows already paid would be paid again; restore it with the ledger",
+			 keys_path, seal_path);
+	if (rc == 1 && ledger.nclosings) {
+		keys_legacy = true;
+		diag_warn("%s: no key record (a ledger from before them): rows are told from the ledger's by "
+			  "amounts until a run whose input holds every period the ledger booked records them",
+			  opt.ledger);
+	}
+	if (rc == 0 && report_keys_check(&keys, ledger.last_chain, ledger.has_rows, ledger.last.index) ==
+			       REPORT_KEYS_STRANGER)
+		diag_die(EXIT_DATA, "%s: this key record does not go with the ledger %s (its chain %016llx is not the "
+				    "ledger's %016llx): restore the two together",
+			 keys_path, opt.ledger, (unsigned long long)keys.chain, (unsigned long long)ledger.last_chain);
+	book.keyed = !keys_legacy;
+}
+
+/* The period an allocation row posts into, by its key: the one the ledger
+ * booked it into (with the amount it had), its own, or for a row of a
+ * closed period the ledger does not hold, the run's first (late). */
+static int64_t place_row(uint64_t key, const struct tsv_reader *r, int64_t period, int64_t amount, int digits)
+{
+	int64_t into = period;
+	if (book.keyed) {
+		const struct report_key *k = report_keys_find(&keys, key);
+		if (k && k->amount != amount) {
+			char a[MONEY_BUF], b[MONEY_BUF], per[DATE_BUF];
+			money_format(a, amount, digits);
+			money_format(b, k->amount, digits);
+			diag_die_at(EXIT_DATA, r->file, r->line,
+				    "column \"amount\": %s, but the ledger booked this row into %s as %s: a period in the "
+				    "ledger cannot change (a changed sale comes from tally-split as its difference, a row of its own)",
+				    a, fmt_period(per, k->period), b);
+		}
+		if (k)
+			return k->period;
+		if (ledger.has_rows && period <= ledger.last.index)
+			into = opt.have_period ? opt.period.index : ledger.last.index + 1;
+	}
+	if (report_keys_add(&new_keys, key, into, amount) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+	return into;
 }
 
 /* Read the ledger, under its lock unless only checking. */
@@ -609,6 +721,7 @@ static void load_ledger(void)
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
 			 period_kind_name(ledger.last.kind), a, period_kind_name(opt.kind));
 	}
+	load_keys();
 }
 
 static const char *fmt_period(char *buf, int64_t index)
@@ -656,6 +769,12 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 			    "the input's rows dated %s earn %s (%s) %s, exactly what the %s statement says: they are "
 			    "that period's rows again, not late ones; a period in the ledger cannot change",
 			    a, row->payee, row->currency, x, a);
+	case REPORT_ELATE_RERUN:
+		period_format(b, ledger.last);
+		period_format(c, period_next(ledger.last));
+		diag_die(EXIT_DATA, "%s: rows dated %s (of %s, %s) that the ledger does not hold are late rows, and the input has no "
+				    "row after %s: to post them into %s, run with --period %s",
+			 opt.ledger, fmt_period(a, e->period), report_book_payee(&book, e->account), acc->currency, b, c, c);
 	case REPORT_ENOTHING_NEW:
 		diag_die(EXIT_DATA, "%s: every row of the input is in the ledger already (up to %s): nothing for %s; "
 				    "a quiet period takes an input with no rows",
@@ -683,12 +802,72 @@ static void refuse_silent_opening(void)
 		 opt.ledger, fmt_period(a, book.pmin), fmt_period(b, opt.period.index), a, b);
 }
 
-/* Append the new statements to the ledger, atomically (we hold its lock). */
+/* The same unknown row twice in the input would be posted twice. */
+static void refuse_repeated_rows(void)
+{
+	if (!book.keyed || report_keys_sort(&new_keys))
+		return;
+	diag_die(EXIT_DATA, "the input holds a row twice (the same source, order, line, kind, date, payee, ...) "
+			    "that the ledger does not hold: a file fed twice would pay it twice");
+}
+
+/* An unkeyed ledger gets its key record once this run has placed every
+ * period it booked: each row at the period it posted into.  False when
+ * the input does not hold them all (the record is not started). */
+static bool migrate_keys(void)
+{
+	if (!ledger.has_rows)
+		return false;
+	size_t n = (size_t)(ledger.last.index - ledger.first.index + 1);
+	bool *posted = calloc(n, sizeof *posted), whole = posted != NULL;
+	for (size_t k = 0; whole && k < new_keys.n; k++) {
+		int64_t into = report_book_booked_into(&book, new_keys.k[k].period);
+		whole = into != INT64_MAX;
+		if (whole && into >= ledger.first.index && into <= ledger.last.index)
+			posted[into - ledger.first.index] = true;
+		new_keys.k[k].period = into;
+	}
+	for (size_t i = 0; whole && i < ledger.n; i++)
+		whole = ledger.rows[i].earned == 0 || posted[ledger.rows[i].period.index - ledger.first.index];
+	free(posted);
+	return whole && report_keys_sort(&new_keys);
+}
+
+/* The key record, before the ledger it goes with is renamed into place
+ * (report_keys.h): chain is the ledger's last chain value once written. */
+static void write_keys(uint64_t chain)
+{
+	struct out o;
+	uint64_t dup;
+	int rc = report_keys_merge(&keys, &new_keys, &dup);
+	if (rc == -1)
+		diag_die(EXIT_DATA, "out of memory");
+	if (rc == -2)
+		diag_die(EXIT_DATA, "%s: row key %016llx twice: refusing to write it", keys_path, (unsigned long long)dup);
+	stop_if_interrupted();
+	if (out_open_file(&o, keys_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", keys_path, strerror(errno));
+	report_keys_write(&keys, chain, ledger.last_chain, &o);
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", keys_path, strerror(errno));
+	new_seal.keys = true;
+}
+
+/* Append the new statements to the ledger, atomically (we hold its lock),
+ * the key record first. */
 static void write_ledger(void)
 {
 	struct out o;
 
 	report_seal_of(&ledger, &new_seal);
+	new_seal.keys = !keys_legacy;
+	if (keys_legacy && migrate_keys()) {
+		diag_warn("%s: the input holds every period the ledger booked: its key record %s is started", opt.ledger,
+			  keys_path);
+		keys_legacy = false;
+		if (!book.have_settled)
+			write_keys(ledger.last_chain);
+	}
 	/* A period settled with no statement is still recorded (report_ledger.h),
 	 * so that the next one is in order after a quiet month. */
 	if (!book.have_settled)
@@ -704,6 +883,8 @@ static void write_ledger(void)
 	new_seal.chain = chain;
 	new_seal.periods += (size_t)(book.settled_last - book.settled_first + 1);
 	new_seal.last = (struct period){opt.kind, book.settled_last};
+	if (!keys_legacy)
+		write_keys(chain);
 	stop_if_interrupted();
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt.ledger, strerror(errno));
@@ -992,13 +1173,16 @@ int main(int argc, char **argv)
 	book.kind = opt.kind;
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
+	if (opt.ledger) {
+		refuse_odd_ledger();
+		load_ledger();
+	}
 	read_allocations(files, nfiles);
 	tell_left_out();
 	check_min_payout_currencies();
 	if (opt.ledger) {
-		refuse_odd_ledger();
-		load_ledger();
 		refuse_silent_opening();
+		refuse_repeated_rows();
 	}
 	struct report_settle_error err;
 	int rc = report_book_settle(&book, opt.ledger ? &ledger : NULL, opt.have_period, opt.period.index, &err);
