@@ -153,3 +153,108 @@ ledger_rows() {
 	assert_output "$first"
 	cmp "$T/l.tsv" "$T/before.tsv"
 }
+
+@test "key record: written with the ledger, sorted, sealed; a row twice in the input is refused" {
+	{ echo "$HDR"; row 2026-10-03 k1 sale 4.25 Ana 4.25; row 2026-10-04 k2 sale 1.00 Ben 1.00; } >"$T/oct.tsv"
+	tally-report -l "$T/l.tsv" "$T/oct.tsv" >/dev/null
+	run sed -n '1p;2s/\t.*//p;$s/\t[0-9a-f]*$//p' "$T/l.tsv.keys"
+	assert_output "$(printf '%s\n' 'tally-ledger-keys 1' chain $'end\t2')"
+	[ "$(sed -n '3,4p' "$T/l.tsv.keys" | cut -f2,3 | sort)" = "$(printf '%s\n' $'2026-10\t1000000' $'2026-10\t4250000')" ]
+	[ "$(sed -n '2p' "$T/l.tsv.keys" | cut -f2)" = "$(tail -n 1 "$T/l.tsv" | cut -f9)" ]
+	[ "$(tail -n 1 "$T/l.tsv.seal")" = $'keys\trecorded' ]
+	# November's file with one of its rows twice (a file pasted twice)
+	{ echo "$HDR"; row 2026-11-01 k3 sale 2.00 Ana 2.00; row 2026-11-02 k4 sale 1.00 Ana 1.00
+	  row 2026-11-01 k3 sale 2.00 Ana 2.00; } >"$T/nov.tsv"
+	cp "$T/l.tsv" "$T/before.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: the input holds a row twice (the same source, order, line, kind, date, payee, ...) that the ledger does not hold: a file fed twice would pay it twice" ]
+	cmp "$T/l.tsv" "$T/before.tsv"
+	# two identical rows one after the other are two rows (a hand-made stream)
+	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-11-01\tAna\tUSD\t1.00' $'2026-11-01\tAna\tUSD\t1.00' >"$T/hand.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/hand.tsv"
+	assert_success
+	[ "$(tail -n 2 "$T/l.tsv" | head -n 1 | cut -f1-8)" = $'2026-11/0001\tAna\t2026-11\tUSD\t0.00\t2.00\t2.00\t0.00' ]
+	# fed again: both are the ledger's
+	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-12 "$T/hand.tsv"
+	assert_failure 1
+	[[ "$stderr" == *"every row of the input is in the ledger already (up to 2026-11): nothing for 2026-12"* ]]
+}
+
+@test "key record: edited, another ledger's, lost, or left by a run that died before the ledger" {
+	{ echo "$HDR"; row 2026-10-03 e1 sale 4.25 Ana 4.25; } >"$T/oct.tsv"
+	{ echo "$HDR"; row 2026-11-03 e2 sale 1.00 Ana 1.00; } >"$T/nov.tsv"
+	tally-report -l "$T/l.tsv" "$T/oct.tsv" >/dev/null
+	cp "$T/l.tsv.keys" "$T/good.keys"
+	# an amount edited
+	sed -i '3s/\t4250000$/\t4250001/' "$T/l.tsv.keys"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv.keys:4: the end line does not match the lines before: the record was edited or damaged; refusing to use the ledger $T/l.tsv" ]
+	# a line removed (the count and the digest)
+	sed 3d "$T/good.keys" >"$T/l.tsv.keys"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	# not a record at all
+	printf 'key\tperiod\n' >"$T/l.tsv.keys"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv.keys:1: not a key record (\"tally-ledger-keys 1\"); refusing to use the ledger $T/l.tsv" ]
+	# lost: the seal says the ledger has one
+	rm "$T/l.tsv.keys"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/l.tsv.keys: the ledger's key record is missing (its seal $T/l.tsv.seal says it has one): without it rows already paid would be paid again; restore it with the ledger" ]
+	# another ledger's record
+	cp "$T/good.keys" "$T/l.tsv.keys"
+	tally-report -l "$T/other.tsv" "$T/nov.tsv" >/dev/null
+	cp "$T/other.tsv.keys" "$T/l.tsv.keys"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[[ "$stderr" == "tally-report: $T/l.tsv.keys: this key record does not go with the ledger $T/l.tsv (its chain "* ]]
+	# a run that wrote the record and died before the ledger: its rows of
+	# the period it did not close are dropped, and November runs again
+	cp "$T/l.tsv" "$T/oct-ledger.tsv"
+	cp "$T/l.tsv.seal" "$T/oct-seal"
+	cp "$T/good.keys" "$T/l.tsv.keys"
+	tally-report -l "$T/l.tsv" "$T/nov.tsv" >/dev/null
+	cp "$T/l.tsv" "$T/nov-ledger.tsv"
+	cp "$T/oct-ledger.tsv" "$T/l.tsv"
+	cp "$T/oct-seal" "$T/l.tsv.seal"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	cmp "$T/l.tsv" "$T/nov-ledger.tsv"
+}
+
+@test "key record: a ledger from before them is read by amounts, and migrated by a file of every month" {
+	{ echo "$HDR"; row 2026-10-03 m1 sale 4.25 Ana 4.25; } >"$T/oct.tsv"
+	{ echo "$HDR"; row 2026-11-03 m2 sale 1.00 Ana 1.00; } >"$T/nov.tsv"
+	{ echo "$HDR"; row 2026-12-03 m3 sale 2.00 Ana 2.00; } >"$T/dec.tsv"
+	tally-report -l "$T/l.tsv" "$T/oct.tsv" >/dev/null
+	tally-report -l "$T/l.tsv" "$T/nov.tsv" >/dev/null
+	rm "$T/l.tsv.keys"
+	sed -i '/^keys/d' "$T/l.tsv.seal" # as an older tally-report left them
+	# November's file alone does not hold October: read by amounts, told
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/nov.tsv"
+	assert_success
+	[ "$stderr" = "tally-report: $T/l.tsv: no key record (a ledger from before them): rows are told from the ledger's by amounts until a run whose input holds every period the ledger booked records them" ]
+	[ ! -e "$T/l.tsv.keys" ]
+	# a cumulative file with December: every period placed, the record started
+	{ cat "$T/oct.tsv"; tail -n +2 -q "$T/nov.tsv" "$T/dec.tsv"; } >"$T/cum.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/cum.tsv"
+	assert_success
+	[ "$stderr" = "$(printf '%s\n' "tally-report: $T/l.tsv: no key record (a ledger from before them): rows are told from the ledger's by amounts until a run whose input holds every period the ledger booked records them" \
+		"tally-report: $T/l.tsv: the input holds every period the ledger booked: its key record $T/l.tsv.keys is started")" ]
+	[ "$(cut -f2 "$T/l.tsv.keys" | sed -n '3,5p' | sort)" = "$(printf '%s\n' 2026-10 2026-11 2026-12)" ]
+	[ "$(tail -n 1 "$T/l.tsv.seal")" = $'keys\trecorded' ]
+	# from now on rows are known by their keys: a late October row of the
+	# same amount as October's statement is posted into January
+	{ echo "$HDR"; row 2026-10-20 m4 sale 4.25 Ana 4.25; row 2027-01-02 m5 sale 1.00 Ana 1.00; } >"$T/jan.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" "$T/jan.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	[ "$(tail -n 2 "$T/l.tsv" | cut -f1-8)" = "$(printf '%s\n' $'2027-01/0001\tAna\t2027-01\tUSD\t0.00\t5.25\t5.25\t0.00' \
+		$'2027-01/end+late\t\t\t\t0\t0\t0\t0')" ]
+}
