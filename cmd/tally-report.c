@@ -52,6 +52,7 @@ struct options {
 	struct period opening;              /* --opening: the ledger's first period */
 	enum period_kind kind;              /* the kind of period rows are grouped by */
 	const char *ledger;                 /* --ledger FILE */
+	const char *paid;                   /* --paid FILE: money paid outside tally */
 	const char *out_dir;                /* --out-dir DIR */
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
@@ -81,6 +82,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
 		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
+		      "      --paid FILE         record money paid outside tally (payee, date, amount,\n"
+		      "                          currency, reference) against the ledger's balances\n"
 		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
@@ -701,6 +704,106 @@ static int64_t place_row(uint64_t key, const struct tsv_reader *r, int64_t perio
 	return into;
 }
 
+/* ------------------------------------------------------ --paid */
+
+#define PAID_SOURCE "paid outside tally"
+
+/* Whether a payment recorded before, posted into `into`, is part of what
+ * this run shows or checks: the periods the allocations post into, or
+ * --period's. */
+static bool paid_in_run(int64_t into)
+{
+	return report_book_posts_into(&book, into) || (opt.have_period && into == opt.period.index);
+}
+
+/* One payment: the ledger's when its reference is (it must say the same
+ * amount), else new, posted into its period or, dated in a closed one,
+ * the run's first.  Returns whether it goes into the book, *into where. */
+static bool place_payment(const struct tsv_reader *r, const struct tsv_field *ref, int64_t period, int64_t amount,
+			  int digits, long *known, int64_t *into)
+{
+	uint64_t key = report_paid_key(ref->s, ref->len);
+	const struct report_key *k = report_keys_find(&keys, key);
+	if (k && k->amount != amount) {
+		char a[MONEY_BUF], b[MONEY_BUF];
+		money_format(a, -amount, digits);
+		money_format(b, -k->amount, digits);
+		char q[96];
+		diag_die_at(EXIT_DATA, r->file, r->line, "column \"reference\": %s was recorded as paid %s, not %s: a payment "
+			    "recorded cannot change", diag_quote(q, sizeof q, ref->s, ref->len), b, a);
+	}
+	if (k) {
+		*into = k->period;
+		++*known;
+		return paid_in_run(*into);
+	}
+	*into = period;
+	if (ledger.has_rows && period <= ledger.last.index)
+		*into = opt.have_period ? opt.period.index : ledger.last.index + 1;
+	if (report_keys_add(&new_keys, key, *into, amount) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+	return true;
+}
+
+/* --paid FILE: each payment made outside tally is posted as a negative
+ * earning "paid outside tally: REFERENCE" of its payee, once: its
+ * reference is its identity in the key record.  Payments dated after the
+ * run's last period are left for a later run, told. */
+static void read_paid(void)
+{
+	struct row_cache c = {0};
+	struct tsv_reader r;
+	char *files[1] = {(char *)opt.paid};
+	long known = 0, later = 0;
+	int64_t last = opt.have_period ? opt.period.index : book.have_range ? book.pmax : INT64_MIN;
+	uint32_t src = intern_or_die(&book.names, PAID_SOURCE, strlen(PAID_SOURCE));
+	int rc;
+
+	if (keys_legacy)
+		diag_die(EXIT_DATA, "%s: --paid needs the ledger's key record, to record each payment once: run once with "
+				    "a file of every period the ledger booked first", opt.ledger);
+	open_or_die(&r, files, 1);
+	int c_payee = tsv_col_or_die(&r, "payee"), c_date = tsv_col_or_die(&r, "date");
+	int c_amount = tsv_col_or_die(&r, "amount"), c_cur = tsv_col_or_die(&r, "currency");
+	int c_ref = tsv_col_or_die(&r, "reference");
+	while ((rc = tsv_next(&r)) == 1) {
+		const struct tsv_field *f = r.fields;
+		row_date(&c, &r, &f[c_date]);
+		row_currency(&c, &r, &f[c_cur]);
+		int64_t amount = row_amount(&r, "amount", &f[c_amount]);
+		if (amount <= 0)
+			die_value(&r, "amount", &f[c_amount], "is not a payment: more than 0 was paid");
+		if (f[c_payee].len == 0)
+			die_value(&r, "payee", &f[c_payee], "is empty");
+		if (f[c_ref].len == 0)
+			die_value(&r, "reference", &f[c_ref], "is empty: a payment is known by its reference");
+		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
+			die_value(&r, "currency", &f[c_cur], "is not the --to currency: a payment is recorded as paid");
+		if (c.period > last || before_first(c.period)) {
+			later += c.period > last;
+			continue;
+		}
+		int64_t into;
+		if (!place_payment(&r, &f[c_ref], c.period, -amount, currency_digits(c.currency, 3), &known, &into))
+			continue;
+		uint32_t account, payee = intern_or_die(&book.names, f[c_payee].s, f[c_payee].len);
+		uint32_t prod = intern_or_die(&book.names, f[c_ref].s, f[c_ref].len);
+		check_status(report_book_account(&book, payee, c.currency, &account), NULL, 0);
+		check_status(report_book_add_into(&book, account, c.period, into, src, prod, -amount), r.file, r.line);
+		if (opt.check)
+			check_status(report_book_add_check(&book, into, c.currency, -amount, -amount), r.file, r.line);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	tsv_close(&r);
+	if (known)
+		diag_warn("%s: %ld payment%s the ledger has recorded already, not recorded again", opt.paid, known,
+			  known == 1 ? "" : "s");
+	if (later)
+		diag_warn("%s: %ld payment%s dated after this run's last period left for a later run", opt.paid, later,
+			  later == 1 ? "" : "s");
+}
+
 /* Read the ledger, under its lock unless only checking. */
 static void load_ledger(void)
 {
@@ -1049,7 +1152,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAID };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
@@ -1059,6 +1162,7 @@ int main(int argc, char **argv)
 		{"min-payout", required_argument, NULL, 'm'},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
+		{"paid", required_argument, NULL, OPT_PAID},
 		{"period", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 's'},
 		{"to", required_argument, NULL, OPT_TO},
@@ -1098,6 +1202,7 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_PAID: opt.paid = optarg; break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1133,6 +1238,10 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.paid && (!opt.ledger || opt.summary)) {
+		diag_warn("--paid goes with --ledger: a payment is recorded against its balance");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_opening && (!opt.ledger || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
@@ -1157,9 +1266,10 @@ int main(int argc, char **argv)
 	size_t nfiles = (size_t)(argc - optind);
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+		{opt.paid, "--paid", true},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, 4, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
@@ -1178,6 +1288,8 @@ int main(int argc, char **argv)
 		load_ledger();
 	}
 	read_allocations(files, nfiles);
+	if (opt.paid)
+		read_paid();
 	tell_left_out();
 	check_min_payout_currencies();
 	if (opt.ledger) {

@@ -592,6 +592,11 @@ static bool has_into(const struct report_book *b, int64_t p)
 	return false;
 }
 
+bool report_book_posts_into(const struct report_book *b, int64_t p)
+{
+	return has_into(b, p);
+}
+
 /* Every closed period outside start..end that some rows post into must be
  * reproduced by them: the input holds it, so it holds it whole. */
 static int verify_closed(struct report_book *b, const struct report_ledger *ledger, int64_t start, int64_t end,

@@ -162,6 +162,9 @@ int report_book_add(struct report_book *b, uint32_t account, int64_t period, uin
 int report_book_add_into(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t source,
 			 uint32_t product, int64_t amount);
 
+/* Whether rows added so far post into period p (a keyed book). */
+bool report_book_posts_into(const struct report_book *b, int64_t p);
+
 /* After settling an unkeyed book: the period the rows dated p post into,
  * or INT64_MAX when none (not placed). */
 int64_t report_book_booked_into(const struct report_book *b, int64_t p);

@@ -258,3 +258,81 @@ ledger_rows() {
 	[ "$(tail -n 2 "$T/l.tsv" | cut -f1-8)" = "$(printf '%s\n' $'2027-01/0001\tAna\t2027-01\tUSD\t0.00\t5.25\t5.25\t0.00' \
 		$'2027-01/end+late\t\t\t\t0\t0\t0\t0')" ]
 }
+
+PAIDHDR=$'payee\tdate\tamount\tcurrency\treference'
+
+@test "--paid: money paid outside tally is recorded against the balance once, re-fed or not" {
+	# minimum payout 50.00.  Sep: Ana earns 30.00, carried.  Oct: she
+	# earns 25.00 and was paid 20.00 by hand (OC-1): 30 + 25 - 20 = 35.00,
+	# under the minimum, carried (55.00 would have been paid again).
+	# Nov: 20.00 more, the same --paid file fed again: 35 + 20 = 55.00 paid
+	{ echo "$HDR"; row 2026-09-03 p1 sale 30.00 Ana 30.00; } >"$T/sep.tsv"
+	{ echo "$HDR"; row 2026-10-03 p2 sale 25.00 Ana 25.00; } >"$T/oct.tsv"
+	{ echo "$HDR"; row 2026-11-03 p3 sale 20.00 Ana 20.00; } >"$T/nov.tsv"
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t20.00\tUSD\tOC-1' >"$T/paid.tsv"
+	tally-report -m USD=50 -l "$T/l.tsv" "$T/sep.tsv" >/dev/null
+	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	assert_line $'2026-10/0001\tAna\t2026-10\tUSD\tearned\tpaid outside tally\tOC-1\t-20.00'
+	[ "$(ledger_rows | sed -n 3p)" = $'2026-10/0001\tAna\t2026-10\tUSD\t30.00\t5.00\t0.00\t35.00' ]
+	# the re-run of October with the payment reproduces it
+	cp "$T/l.tsv" "$T/before.tsv"
+	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
+	assert_success
+	assert_line $'2026-10/0001\tAna\t2026-10\tUSD\tcarried_forward\t\t\t35.00'
+	cmp "$T/l.tsv" "$T/before.tsv"
+	# --check counts it: net sales less the payment = allocated = paid + change
+	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --check --paid "$T/paid.tsv" "$T/oct.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-10\tUSD\t5.00\t5.00\t0.00\t5.00\tok')"
+	# November, the same --paid file again: not recorded twice
+	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/nov.tsv"
+	assert_success
+	[ "$stderr" = "tally-report: $T/paid.tsv: 1 payment the ledger has recorded already, not recorded again" ]
+	[ "$(ledger_rows | sed -n 5p)" = $'2026-11/0001\tAna\t2026-11\tUSD\t35.00\t20.00\t55.00\t0.00' ]
+	# a payment dated in a closed month is late: it goes into the next run
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t20.00\tUSD\tOC-1' $'Ana\t2026-11-20\t3.00\tUSD\tbank-7' >"$T/paid.tsv"
+	{ echo "$HDR"; row 2026-12-03 p4 sale 10.00 Ana 10.00; } >"$T/dec.tsv"
+	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/dec.tsv"
+	assert_success
+	assert_line $'2026-12/0001\tAna\t2026-12\tUSD\tlate:2026-11\tpaid outside tally\tbank-7\t-3.00'
+	[ "$(ledger_rows | sed -n 7p)" = $'2026-12/0001\tAna\t2026-12\tUSD\t0.00\t7.00\t0.00\t7.00' ]
+}
+
+@test "--paid: bad input" {
+	{ echo "$HDR"; row 2026-10-03 b1 sale 25.00 Ana 25.00; } >"$T/oct.tsv"
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t12,3x\tUSD\tOC-1' >"$T/p.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/p.tsv:2: column \"amount\": \"12,3x\" is not an amount" ]
+	[ ! -e "$T/l.tsv" ] || [ ! -s "$T/l.tsv" ]
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t-5.00\tUSD\tOC-1' >"$T/p.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/p.tsv:2: column \"amount\": \"-5.00\" is not a payment: more than 0 was paid" ]
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t5.00\tUSD\t' >"$T/p.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/p.tsv:2: column \"reference\": \"\" is empty: a payment is known by its reference" ]
+	printf '%s\n' $'payee\tdate\tamount\tcurrency' $'Ana\t2026-10-15\t5.00\tUSD' >"$T/p.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 2
+	[[ "$stderr" == "tally-report: $T/p.tsv: missing column \"reference\""* ]]
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t5.00\tUSD\tOC-1' $'Ana\t2026-10-16\t6.00\tUSD\tOC-1' >"$T/p.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 1
+	# recorded, then fed with another amount
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t5.00\tUSD\tOC-1' >"$T/p.tsv"
+	tally-report -l "$T/l.tsv" --paid "$T/p.tsv" "$T/oct.tsv" >/dev/null
+	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t6.00\tUSD\tOC-1' >"$T/p2.tsv"
+	{ echo "$HDR"; row 2026-11-03 b2 sale 1.00 Ana 1.00; } >"$T/nov.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --paid "$T/p2.tsv" "$T/nov.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/p2.tsv:2: column \"reference\": \"OC-1\" was recorded as paid 5.00, not 6.00: a payment recorded cannot change" ]
+	# usage: --paid needs --ledger
+	run --separate-stderr tally-report --paid "$T/p.tsv" "$T/oct.tsv"
+	assert_failure 2
+	[[ "$stderr" == "tally-report: --paid goes with --ledger: a payment is recorded against its balance"* ]]
+}
