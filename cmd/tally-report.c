@@ -68,7 +68,7 @@ static int exit_status = EXIT_OK;       /* what main returns */
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
+		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {

@@ -29,7 +29,7 @@ setup_file() {
 @test "help goes to stdout, exit 0" {
 	run --separate-stderr tally-report --help
 	assert_success
-	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]"
+	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]"
 	[ -z "$stderr" ]
 }
 
