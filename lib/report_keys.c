@@ -35,6 +35,19 @@ uint64_t report_paid_key(const char *ref, size_t len)
 	return report_row_key(f, l, 2, 1);
 }
 
+/* Room for n records in all, exactly (no doubling: a record can be large). */
+static int reserve(struct report_keys *ks, size_t n)
+{
+	if (n <= ks->cap)
+		return 0;
+	struct report_key *grown = realloc(ks->k, n * sizeof *grown);
+	if (!grown)
+		return -1;
+	ks->k = grown;
+	ks->cap = n;
+	return 0;
+}
+
 int report_keys_add(struct report_keys *ks, uint64_t key, int64_t period, int64_t amount)
 {
 	if (ks->n == ks->cap) {
@@ -104,6 +117,8 @@ enum report_keys_match report_keys_check(struct report_keys *ks, uint64_t chain,
 
 int report_keys_merge(struct report_keys *ks, const struct report_keys *add, uint64_t *dup)
 {
+	if (reserve(ks, ks->n + add->n) < 0)
+		return -1;
 	for (size_t i = 0; i < add->n; i++)
 		if (report_keys_add(ks, add->k[i].key, add->k[i].period, add->k[i].amount) < 0)
 			return -1;
@@ -251,6 +266,13 @@ int report_keys_load(struct report_keys *ks, const char *path, enum period_kind 
 		return errno = ENOMEM, -1;
 	}
 	z[len] = '\0';
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += z[i] == '\n';
+	if (lines > 3 && reserve(ks, lines - 3) < 0) {
+		free(z);
+		return errno = ENOMEM, -1;
+	}
 	rc = strlen(z) != len ? bad(err_line, 0, err, cap, "a NUL byte: not a key record")
 			      : parse_record(ks, z, len, err_line, err, cap);
 	free(z);
