@@ -33,6 +33,7 @@
 #include "progress.h"
 #include "paths.h"
 #include "report_escape.h"
+#include "report_keys.h"
 #include "report_ledger.h"
 #include "report_payouts.h"
 #include "report_render.h"
@@ -54,6 +55,7 @@ struct options {
 	struct period opening;              /* --opening: the ledger's first period */
 	enum period_kind kind;              /* the kind of period rows are grouped by */
 	const char *ledger;                 /* --ledger FILE */
+	const char *paid;                   /* --paid FILE: money paid outside tally */
 	const char *out_dir;                /* --out-dir DIR */
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
@@ -73,7 +75,7 @@ static int exit_status = EXIT_OK;       /* what main returns */
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
+		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
 		"                    [--payouts FORMAT --payees FILE] [--progress | --no-progress]\n"
 		"                    [FILE...]\n"
@@ -89,6 +91,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
 		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
+		      "      --paid FILE         record money paid outside tally (payee, date, amount,\n"
+		      "                          currency, reference) against the ledger's balances\n"
 		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
@@ -373,10 +377,10 @@ static void close_sale(struct report_sale_group *g)
 /* One allocation row of a sale: a row continuing the sale under way must
  * repeat its net; a row starting another closes it. */
 static void check_row(struct report_sale_group *g, bool groupable, const char *key, size_t kl,
-		      const struct row_cache *c, const struct tsv_reader *r, const struct tsv_field *f_net,
+		      const struct row_cache *c, int64_t period, const struct tsv_reader *r, const struct tsv_field *f_net,
 		      const char *cur_out, int64_t amount)
 {
-	if (report_sale_group_continues(g, groupable, key, kl, c->period, cur_out, r->file)) {
+	if (report_sale_group_continues(g, groupable, key, kl, period, cur_out, r->file)) {
 		int64_t net = row_convert(c, r, row_amount(r, "net", f_net));
 		if (net != g->net) {
 			char a[MONEY_BUF], b[MONEY_BUF];
@@ -389,11 +393,11 @@ static void check_row(struct report_sale_group *g, bool groupable, const char *k
 	} else {
 		close_sale(g); /* its warning before any about this row */
 		int64_t net = row_convert(c, r, row_amount(r, "net", f_net));
-		report_sale_group_start(g, key, kl, net, r->line, r->file, c->period, cur_out);
+		report_sale_group_start(g, key, kl, net, r->line, r->file, period, cur_out);
 	}
 	g->sum = add_or_die(g->sum, amount, r->file, r->line);
 	g->last_line = r->line;
-	check_status(report_book_add_check(&book, c->period, cur_out, 0, amount), r->file, r->line);
+	check_status(report_book_add_check(&book, period, cur_out, 0, amount), r->file, r->line);
 }
 
 /* ------------------------------------------------------ the allocations */
@@ -434,6 +438,46 @@ static void tell_left_out(void)
 	}
 }
 
+/* ------------------------------------------------------ row identity */
+
+/* The columns that name an allocation row (report_keys.h); not amount,
+ * so that a row fed again with another amount is told as changed. */
+static const char *const ident_names[] = {
+	"source", "order", "line", "kind", "date", "sale_date", "product", "sku",
+	"gross", "net", "payee", "currency", "tier", "agreement",
+};
+#define NIDENT (sizeof ident_names / sizeof ident_names[0])
+
+struct row_ident {
+	int col[NIDENT];    /* column index, -1 absent */
+	uint64_t last;      /* the previous row's key without occurrence */
+	unsigned occurrence;/* rows in a row with that key */
+};
+
+static void row_ident_init(struct row_ident *id, const struct tsv_reader *r)
+{
+	for (size_t i = 0; i < NIDENT; i++)
+		id->col[i] = tsv_col(r, ident_names[i]);
+	id->last = 0;
+	id->occurrence = 0;
+}
+
+static uint64_t row_ident_key(struct row_ident *id, const struct tsv_field *f)
+{
+	const char *s[NIDENT];
+	size_t len[NIDENT];
+	for (size_t i = 0; i < NIDENT; i++) {
+		s[i] = id->col[i] >= 0 ? f[id->col[i]].s : "";
+		len[i] = id->col[i] >= 0 ? f[id->col[i]].len : 0;
+	}
+	uint64_t base = report_row_key(s, len, NIDENT, 1);
+	id->occurrence = base == id->last ? id->occurrence + 1 : 1;
+	id->last = base;
+	return id->occurrence == 1 ? base : report_row_key(s, len, NIDENT, id->occurrence);
+}
+
+static int64_t place_row(uint64_t key, const struct tsv_reader *r, int64_t period, int64_t amount, int digits);
+
 /* The first period this run books: --opening, or without a ledger --period. */
 static bool before_first(int64_t period)
 {
@@ -464,6 +508,8 @@ static void read_allocations(char **files, size_t nfiles)
 	/* Without origin or order there is no way to tell sales apart: each
 	 * row is then its own sale. */
 	bool groupable = key_cols[0] >= 0 || key_cols[2] >= 0;
+	struct row_ident ident;
+	row_ident_init(&ident, &r);
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -494,9 +540,10 @@ static void read_allocations(char **files, size_t nfiles)
 		const struct tsv_field *fp = c_product >= 0 ? &f[c_product] : &none;
 		uint32_t src = cached_name(fs, c.src, sizeof c.src, &c.src_len, &c.src_id, &c.have_src);
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
-		check_status(report_book_add(&book, account, c.period, src, prod, amount), r.file, r.line);
+		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
+		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
 		if (opt.check)
-			check_row(&sale, groupable, key, kl, &c, &r, &f[c_net], cur_out, amount);
+			check_row(&sale, groupable, key, kl, &c, book.keyed ? into : c.period, &r, &f[c_net], cur_out, amount);
 	}
 	if (rc < 0)
 		die_read_error(&r);
@@ -531,6 +578,10 @@ static char *seal_path;              /* LEDGER.seal (report_ledger.h) */
 static struct report_seal seal;      /* as read */
 static bool have_seal;               /* the seal file exists */
 static struct report_seal new_seal;  /* what the ledger holds once written */
+static char *keys_path;              /* LEDGER.keys (report_keys.h) */
+static struct report_keys keys;      /* which rows the ledger's periods booked */
+static struct report_keys new_keys;  /* rows of this run the record does not hold */
+static bool keys_legacy;             /* a ledger from before key records: rows told by amounts */
 
 static void say_waiting(const char *lock_path, void *ctx)
 {
@@ -595,7 +646,7 @@ static void write_seal(void)
 	char text[128];
 	struct out o;
 
-	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain))
+	if (!s->periods || (have_seal && s->periods == seal.periods && s->chain == seal.chain && s->keys == seal.keys))
 		return;
 	size_t len = report_seal_format(text, sizeof text, s);
 	stop_if_interrupted();
@@ -604,6 +655,170 @@ static void write_seal(void)
 	out_write(&o, text, len);
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", seal_path, strerror(errno));
+}
+
+static const char *fmt_period(char *buf, int64_t index);
+
+/* The ledger's key record: which rows its periods booked.  A ledger from
+ * before key records (closed periods, no record, a seal that does not say
+ * it had one) is read as before, rows told by amounts, until a run whose
+ * input holds every period it booked records them (migrate_keys). */
+static void load_keys(void)
+{
+	long line;
+	char err[256];
+	size_t n = strlen(opt.ledger) + sizeof ".keys";
+	keys_path = xmalloc(n);
+	snprintf(keys_path, n, "%s.keys", opt.ledger);
+	int rc = report_keys_load(&keys, keys_path, opt.kind, &line, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", keys_path, strerror(errno));
+	if (rc == -2)
+		diag_die_at(EXIT_DATA, keys_path, line, "%s; refusing to use the ledger %s", err, opt.ledger);
+	keys.kind = new_keys.kind = opt.kind;
+	if (rc == 1 && have_seal && seal.keys)
+		diag_die(EXIT_DATA, "%s: the ledger's key record is missing (its seal %s says it has one): without it "
+				    "rows already paid would be paid again; restore it with the ledger",
+			 keys_path, seal_path);
+	if (rc == 1 && ledger.nclosings) {
+		keys_legacy = true;
+		diag_warn("%s: no key record (a ledger from before them): rows are told from the ledger's by "
+			  "amounts until a run whose input holds every period the ledger booked records them",
+			  opt.ledger);
+	}
+	if (rc == 0 && report_keys_check(&keys, ledger.last_chain, ledger.has_rows, ledger.last.index) ==
+			       REPORT_KEYS_STRANGER)
+		diag_die(EXIT_DATA, "%s: this key record does not go with the ledger %s (its chain %016llx is not the "
+				    "ledger's %016llx): restore the two together",
+			 keys_path, opt.ledger, (unsigned long long)keys.chain, (unsigned long long)ledger.last_chain);
+	book.keyed = !keys_legacy;
+}
+
+/* The period an allocation row posts into, by its key: the one the ledger
+ * booked it into (with the amount it had), its own, or for a row of a
+ * closed period the ledger does not hold, the run's first (late). */
+static int64_t place_row(uint64_t key, const struct tsv_reader *r, int64_t period, int64_t amount, int digits)
+{
+	int64_t into = period;
+	if (book.keyed) {
+		const struct report_key *k = report_keys_find(&keys, key);
+		if (k && k->amount != amount) {
+			char a[MONEY_BUF], b[MONEY_BUF], per[DATE_BUF];
+			money_format(a, amount, digits);
+			money_format(b, k->amount, digits);
+			diag_die_at(EXIT_DATA, r->file, r->line,
+				    "column \"amount\": %s, but the ledger booked this row into %s as %s: a period in the "
+				    "ledger cannot change (a changed sale comes from tally-split as its difference, a row of its own)",
+				    a, fmt_period(per, k->period), b);
+		}
+		if (k)
+			return k->period;
+		if (ledger.has_rows && period <= ledger.last.index)
+			into = opt.have_period ? opt.period.index : ledger.last.index + 1;
+	}
+	if (report_keys_add(&new_keys, key, into, amount) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+	return into;
+}
+
+/* ------------------------------------------------------ --paid */
+
+#define PAID_SOURCE "paid outside tally"
+
+/* Whether a payment recorded before, posted into `into`, is part of what
+ * this run shows or checks: the periods the allocations post into, or
+ * --period's. */
+static bool paid_in_run(int64_t into)
+{
+	return report_book_posts_into(&book, into) || (opt.have_period && into == opt.period.index);
+}
+
+/* One payment: the ledger's when its reference is (it must say the same
+ * amount), else new, posted into its period or, dated in a closed one,
+ * the run's first.  Returns whether it goes into the book, *into where. */
+static bool place_payment(const struct tsv_reader *r, const struct tsv_field *ref, int64_t period, int64_t amount,
+			  int digits, long *known, int64_t *into)
+{
+	uint64_t key = report_paid_key(ref->s, ref->len);
+	const struct report_key *k = report_keys_find(&keys, key);
+	if (k && k->amount != amount) {
+		char a[MONEY_BUF], b[MONEY_BUF];
+		money_format(a, -amount, digits);
+		money_format(b, -k->amount, digits);
+		char q[96];
+		diag_die_at(EXIT_DATA, r->file, r->line, "column \"reference\": %s was recorded as paid %s, not %s: a payment "
+			    "recorded cannot change", diag_quote(q, sizeof q, ref->s, ref->len), b, a);
+	}
+	if (k) {
+		*into = k->period;
+		++*known;
+		return paid_in_run(*into);
+	}
+	*into = period;
+	if (ledger.has_rows && period <= ledger.last.index)
+		*into = opt.have_period ? opt.period.index : ledger.last.index + 1;
+	if (report_keys_add(&new_keys, key, *into, amount) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+	return true;
+}
+
+/* --paid FILE: each payment made outside tally is posted as a negative
+ * earning "paid outside tally: REFERENCE" of its payee, once: its
+ * reference is its identity in the key record.  Payments dated after the
+ * run's last period are left for a later run, told. */
+static void read_paid(void)
+{
+	struct row_cache c = {0};
+	struct tsv_reader r;
+	char *files[1] = {(char *)opt.paid};
+	long known = 0, later = 0;
+	int64_t last = opt.have_period ? opt.period.index : book.have_range ? book.pmax : INT64_MIN;
+	uint32_t src = intern_or_die(&book.names, PAID_SOURCE, strlen(PAID_SOURCE));
+	int rc;
+
+	if (keys_legacy)
+		diag_die(EXIT_DATA, "%s: --paid needs the ledger's key record, to record each payment once: run once with "
+				    "a file of every period the ledger booked first", opt.ledger);
+	open_or_die(&r, files, 1);
+	int c_payee = tsv_col_or_die(&r, "payee"), c_date = tsv_col_or_die(&r, "date");
+	int c_amount = tsv_col_or_die(&r, "amount"), c_cur = tsv_col_or_die(&r, "currency");
+	int c_ref = tsv_col_or_die(&r, "reference");
+	while ((rc = tsv_next(&r)) == 1) {
+		const struct tsv_field *f = r.fields;
+		row_date(&c, &r, &f[c_date]);
+		row_currency(&c, &r, &f[c_cur]);
+		int64_t amount = row_amount(&r, "amount", &f[c_amount]);
+		if (amount <= 0)
+			die_value(&r, "amount", &f[c_amount], "is not a payment: more than 0 was paid");
+		if (f[c_payee].len == 0)
+			die_value(&r, "payee", &f[c_payee], "is empty");
+		if (f[c_ref].len == 0)
+			die_value(&r, "reference", &f[c_ref], "is empty: a payment is known by its reference");
+		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
+			die_value(&r, "currency", &f[c_cur], "is not the --to currency: a payment is recorded as paid");
+		if (c.period > last || before_first(c.period)) {
+			later += c.period > last;
+			continue;
+		}
+		int64_t into;
+		if (!place_payment(&r, &f[c_ref], c.period, -amount, currency_digits(c.currency, 3), &known, &into))
+			continue;
+		uint32_t account, payee = intern_or_die(&book.names, f[c_payee].s, f[c_payee].len);
+		uint32_t prod = intern_or_die(&book.names, f[c_ref].s, f[c_ref].len);
+		check_status(report_book_account(&book, payee, c.currency, &account), NULL, 0);
+		check_status(report_book_add_into(&book, account, c.period, into, src, prod, -amount), r.file, r.line);
+		if (opt.check)
+			check_status(report_book_add_check(&book, into, c.currency, -amount, -amount), r.file, r.line);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	tsv_close(&r);
+	if (known)
+		diag_warn("%s: %ld payment%s the ledger has recorded already, not recorded again", opt.paid, known,
+			  known == 1 ? "" : "s");
+	if (later)
+		diag_warn("%s: %ld payment%s dated after this run's last period left for a later run", opt.paid, later,
+			  later == 1 ? "" : "s");
 }
 
 /* Read the ledger, under its lock unless only checking. */
@@ -626,6 +841,7 @@ static void load_ledger(void)
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
 			 period_kind_name(ledger.last.kind), a, period_kind_name(opt.kind));
 	}
+	load_keys();
 }
 
 static const char *fmt_period(char *buf, int64_t index)
@@ -673,6 +889,12 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 			    "the input's rows dated %s earn %s (%s) %s, exactly what the %s statement says: they are "
 			    "that period's rows again, not late ones; a period in the ledger cannot change",
 			    a, row->payee, row->currency, x, a);
+	case REPORT_ELATE_RERUN:
+		period_format(b, ledger.last);
+		period_format(c, period_next(ledger.last));
+		diag_die(EXIT_DATA, "%s: rows dated %s (of %s, %s) that the ledger does not hold are late rows, and the input has no "
+				    "row after %s: to post them into %s, run with --period %s",
+			 opt.ledger, fmt_period(a, e->period), report_book_payee(&book, e->account), acc->currency, b, c, c);
 	case REPORT_ENOTHING_NEW:
 		diag_die(EXIT_DATA, "%s: every row of the input is in the ledger already (up to %s): nothing for %s; "
 				    "a quiet period takes an input with no rows",
@@ -700,12 +922,72 @@ static void refuse_silent_opening(void)
 		 opt.ledger, fmt_period(a, book.pmin), fmt_period(b, opt.period.index), a, b);
 }
 
-/* Append the new statements to the ledger, atomically (we hold its lock). */
+/* The same unknown row twice in the input would be posted twice. */
+static void refuse_repeated_rows(void)
+{
+	if (!book.keyed || report_keys_sort(&new_keys))
+		return;
+	diag_die(EXIT_DATA, "the input holds a row twice (the same source, order, line, kind, date, payee, ...) "
+			    "that the ledger does not hold: a file fed twice would pay it twice");
+}
+
+/* An unkeyed ledger gets its key record once this run has placed every
+ * period it booked: each row at the period it posted into.  False when
+ * the input does not hold them all (the record is not started). */
+static bool migrate_keys(void)
+{
+	if (!ledger.has_rows)
+		return false;
+	size_t n = (size_t)(ledger.last.index - ledger.first.index + 1);
+	bool *posted = calloc(n, sizeof *posted), whole = posted != NULL;
+	for (size_t k = 0; whole && k < new_keys.n; k++) {
+		int64_t into = report_book_booked_into(&book, new_keys.k[k].period);
+		whole = into != INT64_MAX;
+		if (whole && into >= ledger.first.index && into <= ledger.last.index)
+			posted[into - ledger.first.index] = true;
+		new_keys.k[k].period = into;
+	}
+	for (size_t i = 0; whole && i < ledger.n; i++)
+		whole = ledger.rows[i].earned == 0 || posted[ledger.rows[i].period.index - ledger.first.index];
+	free(posted);
+	return whole && report_keys_sort(&new_keys);
+}
+
+/* The key record, before the ledger it goes with is renamed into place
+ * (report_keys.h): chain is the ledger's last chain value once written. */
+static void write_keys(uint64_t chain)
+{
+	struct out o;
+	uint64_t dup;
+	int rc = report_keys_merge(&keys, &new_keys, &dup);
+	if (rc == -1)
+		diag_die(EXIT_DATA, "out of memory");
+	if (rc == -2)
+		diag_die(EXIT_DATA, "%s: row key %016llx twice: refusing to write it", keys_path, (unsigned long long)dup);
+	stop_if_interrupted();
+	if (out_open_file(&o, keys_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", keys_path, strerror(errno));
+	report_keys_write(&keys, chain, ledger.last_chain, &o);
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", keys_path, strerror(errno));
+	new_seal.keys = true;
+}
+
+/* Append the new statements to the ledger, atomically (we hold its lock),
+ * the key record first. */
 static void write_ledger(void)
 {
 	struct out o;
 
 	report_seal_of(&ledger, &new_seal);
+	new_seal.keys = !keys_legacy;
+	if (keys_legacy && migrate_keys()) {
+		diag_warn("%s: the input holds every period the ledger booked: its key record %s is started", opt.ledger,
+			  keys_path);
+		keys_legacy = false;
+		if (!book.have_settled)
+			write_keys(ledger.last_chain);
+	}
 	/* A period settled with no statement is still recorded (report_ledger.h),
 	 * so that the next one is in order after a quiet month. */
 	if (!book.have_settled)
@@ -721,6 +1003,8 @@ static void write_ledger(void)
 	new_seal.chain = chain;
 	new_seal.periods += (size_t)(book.settled_last - book.settled_first + 1);
 	new_seal.last = (struct period){opt.kind, book.settled_last};
+	if (!keys_legacy)
+		write_keys(chain);
 	stop_if_interrupted();
 	if (out_close(&o) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt.ledger, strerror(errno));
@@ -981,7 +1265,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
@@ -993,6 +1277,7 @@ int main(int argc, char **argv)
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
+		{"paid", required_argument, NULL, OPT_PAID},
 		{"payees", required_argument, NULL, OPT_PAYEES},
 		{"payouts", required_argument, NULL, OPT_PAYOUTS},
 		{"period", required_argument, NULL, 'p'},
@@ -1035,6 +1320,7 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_PAID: opt.paid = optarg; break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1087,6 +1373,10 @@ int main(int argc, char **argv)
 		diag_warn("--payouts: several formats are several files: give --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.paid && (!opt.ledger || opt.summary)) {
+		diag_warn("--paid goes with --ledger: a payment is recorded against its balance");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_opening && (!opt.ledger || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
@@ -1112,6 +1402,7 @@ int main(int argc, char **argv)
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
 		{opt.payees, "--payees", true},
+		{opt.paid, "--paid", true},
 	};
 	char clash[PATHS_MSG_MAX];
 	if (paths_check(roles, 4, files, nfiles, clash, sizeof clash))
@@ -1128,13 +1419,18 @@ int main(int argc, char **argv)
 	book.kind = opt.kind;
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
-	read_allocations(files, nfiles);
-	tell_left_out();
-	check_min_payout_currencies();
 	if (opt.ledger) {
 		refuse_odd_ledger();
 		load_ledger();
+	}
+	read_allocations(files, nfiles);
+	if (opt.paid)
+		read_paid();
+	tell_left_out();
+	check_min_payout_currencies();
+	if (opt.ledger) {
 		refuse_silent_opening();
+		refuse_repeated_rows();
 	}
 	struct report_settle_error err;
 	int rc = report_book_settle(&book, opt.ledger ? &ledger : NULL, opt.have_period, opt.period.index, &err);

@@ -608,9 +608,26 @@ static void reject_lost_agreement(struct run *run, uint32_t id, const struct spl
 		       run->opt.agreements);
 }
 
+/* Whether the reversal on the current row is the one record e split:
+ * the same amount (net or gross, whichever was split).  A reversal never
+ * changes: one of another amount with the same fields and date is another
+ * partial refund of the line (issue 10). */
+static bool same_reversal(struct run *run, const struct split_state_seen *e)
+{
+	const struct columns *c = &run->col;
+	int64_t net, gross;
+	if (e->cls == SPLIT_STATE_LEGACY)
+		return true; /* no amount recorded */
+	bool has_net = money_parse(field(run, c->net), field_len(run, c->net), &net) == MONEY_OK;
+	bool has_gross = c->gross >= 0 && money_parse(field(run, c->gross), field_len(run, c->gross), &gross) == MONEY_OK;
+	return (has_net && e->basis == net) || (has_gross && e->basis == gross) || (!has_net && !has_gross);
+}
+
 /* The row's identity and its record: the nth row with these fields in
- * this run is the nth identity.  A reversal that only a state 1 record
- * knows (keyed without its date) takes that record over, once. */
+ * this run is the nth identity; a reversal passes over records of other
+ * reversals of its line on its date (same_reversal).  A reversal that
+ * only a state 1 record knows (keyed without its date) takes that record
+ * over, once. */
 static struct split_state_seen *row_identity(struct run *run, const char *kind, uint64_t *key)
 {
 	const struct columns *c = &run->col;
@@ -620,7 +637,7 @@ static struct split_state_seen *row_identity(struct run *run, const char *kind, 
 	for (unsigned n = 1;; n++) {
 		*key = split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, n);
 		e = split_state_find(&run->state, *key);
-		if (!e || !(e->cls & SPLIT_STATE_THIS_RUN))
+		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || same_reversal(run, e))))
 			break;
 	}
 	if (e || !rev)

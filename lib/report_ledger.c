@@ -51,8 +51,7 @@ uint64_t report_ledger_chain(uint64_t prev, const char *const f[8])
 	return h ? h : 1; /* 0 means "no previous row" */
 }
 
-/* Slurp a whole file.  Returns 0, 1 when it does not exist, -1 on error. */
-static int read_all(const char *path, char **text, size_t *len)
+int report_read_file(const char *path, char **text, size_t *len)
 {
 	int fd = open(path, O_RDONLY);
 	size_t cap = 65536, n = 0;
@@ -430,7 +429,7 @@ int report_ledger_load(struct report_ledger *l, const char *path, long *err_line
 	memset(l, 0, sizeof *l);
 	*err_line = 0;
 	err[0] = '\0';
-	rc = read_all(path, &l->text, &l->text_len);
+	rc = report_read_file(path, &l->text, &l->text_len);
 	if (rc == 1)
 		return 0;
 	if (rc < 0)
@@ -483,6 +482,7 @@ void report_seal_of(const struct report_ledger *l, struct report_seal *s)
 	s->periods = l->nclosings;
 	s->last = l->last;
 	s->chain = l->nclosings ? l->last_chain : 0;
+	s->keys = false;
 }
 
 size_t report_seal_format(char *buf, size_t cap, const struct report_seal *s)
@@ -490,8 +490,8 @@ size_t report_seal_format(char *buf, size_t cap, const struct report_seal *s)
 	char per[DATE_BUF] = "-";
 	if (s->periods)
 		period_format(per, s->last);
-	int n = snprintf(buf, cap, SEAL_MAGIC "periods\t%zu\nlast\t%s\nchain\t%016llx\n", s->periods, per,
-			 (unsigned long long)s->chain);
+	int n = snprintf(buf, cap, SEAL_MAGIC "periods\t%zu\nlast\t%s\nchain\t%016llx\n%s", s->periods, per,
+			 (unsigned long long)s->chain, s->keys ? "keys\trecorded\n" : "");
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -518,6 +518,12 @@ static bool seal_parse(struct report_seal *s, char *text)
 	p += strlen(SEAL_MAGIC);
 	char *periods = seal_field(&p, "periods"), *last = seal_field(&p, "last");
 	char *chain = seal_field(&p, "chain");
+	if (*p) {
+		char *keys = seal_field(&p, "keys");
+		if (!keys || strcmp(keys, "recorded") != 0)
+			return false;
+		s->keys = true;
+	}
 	if (!periods || !last || !chain || *p || periods[0] < '0' || periods[0] > '9' ||
 	    strlen(chain) != 16 || strspn(chain, "0123456789abcdef") != 16)
 		return false;
@@ -536,7 +542,7 @@ int report_seal_load(struct report_seal *s, const char *path, char *err, size_t 
 {
 	char *text;
 	size_t len;
-	int rc = read_all(path, &text, &len);
+	int rc = report_read_file(path, &text, &len);
 
 	memset(s, 0, sizeof *s);
 	if (rc != 0)

@@ -91,6 +91,10 @@ int report_ledger_load(struct report_ledger *l, const char *path, long *err_line
  * closing row is "PERIOD/end+late". */
 bool report_ledger_took_late(const struct report_ledger *l, int64_t index);
 
+/* Slurp the whole file at path into *text (malloc'd, the caller frees
+ * it) and *len.  Returns 0; 1 when it does not exist; -1 with errno set. */
+int report_read_file(const char *path, char **text, size_t *len);
+
 /* Free everything l owns. */
 void report_ledger_free(struct report_ledger *l);
 
@@ -102,11 +106,14 @@ void report_ledger_free(struct report_ledger *l);
  *   periods N          (the closing rows)
  *   last PERIOD        (the last period closed)
  *   chain HEX          (the chain value of its closing row)
- * with a TAB after each name. */
+ *   keys recorded      (only when the ledger keeps a key record, report_keys.h)
+ * with a TAB after each name: a key record lost is then told from a
+ * ledger that never had one. */
 struct report_seal {
 	size_t periods;      /* periods closed */
 	struct period last;  /* the last one, when periods > 0 */
 	uint64_t chain;      /* the chain after its closing row */
+	bool keys;           /* the ledger keeps a key record (LEDGER.keys) */
 };
 
 /* What l holds, as a seal. */

@@ -59,22 +59,35 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *cur, 
 		return REPORT_ENOMEM;
 	if (added)
 		b->acc[b->nacc++] = (struct report_account){payee, {cur[0], cur[1], cur[2], 0},
-							    currency_digits(cur, 3), 0, false, 0, 0, INT64_MIN};
+							    currency_digits(cur, 3), 0, false, 0, 0, 0, INT64_MIN};
 	b->payee_acc[payee] = *id + 1;
 	return REPORT_OK;
 }
 
-static int cell_of(struct report_book *b, uint32_t account, int64_t period, uint32_t *id)
+/* A cell's key beside its account: the period of its rows' date and the
+ * one they post into (the same but for late rows). */
+static uint64_t cell_key(int64_t period, int64_t into)
+{
+	return (uint64_t)(uint32_t)period << 32 | (uint32_t)into;
+}
+
+/* The cell of account's rows dated p that post into p, or -1. */
+static long own_cell(const struct report_book *b, uint32_t account, int64_t p)
+{
+	return report_keymap_find(&b->cell_ix, account, cell_key(p, p));
+}
+
+static int cell_of(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t *id)
 {
 	bool added;
 	struct report_cell *cells = report_grow(b->cells, b->ncells, &b->capcells, sizeof *cells, ARRAY_FIRST);
 	if (!cells)
 		return REPORT_ENOMEM;
 	b->cells = cells;
-	if (report_keymap_get(&b->cell_ix, account, (uint64_t)period, (uint32_t)b->ncells, id, &added) < 0)
+	if (report_keymap_get(&b->cell_ix, account, cell_key(period, into), (uint32_t)b->ncells, id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added)
-		b->cells[b->ncells++] = (struct report_cell){account, period, 0, NULL, 0, 0, false};
+		b->cells[b->ncells++] = (struct report_cell){account, period, into, 0, NULL, 0, 0, false};
 	return REPORT_OK;
 }
 
@@ -102,15 +115,27 @@ static struct report_detail *detail_of(struct report_cell *c, uint32_t source, u
 int report_book_add(struct report_book *b, uint32_t account, int64_t period, uint32_t source,
 		    uint32_t product, int64_t amount)
 {
+	return report_book_add_into(b, account, period, period, source, product, amount);
+}
+
+int report_book_add_into(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t source,
+			 uint32_t product, int64_t amount)
+{
 	struct report_account *a = &b->acc[account];
-	if (!a->has_last || a->last_period != period) {
+	if (!a->has_last || a->last_period != period || a->last_into != into) {
 		uint32_t cell;
-		if (cell_of(b, account, period, &cell) != REPORT_OK)
+		if (cell_of(b, account, period, into, &cell) != REPORT_OK)
 			return REPORT_ENOMEM;
 		a->last_cell = cell;
 		a->last_period = period;
+		a->last_into = into;
 		a->has_last = true;
 	}
+	if (!b->have_into || into < b->imin)
+		b->imin = into;
+	if (!b->have_into || into > b->imax)
+		b->imax = into;
+	b->have_into = true;
 	struct report_cell *c = &b->cells[a->last_cell];
 	if (!money_add(c->earned, amount, &c->earned))
 		return REPORT_EOVERFLOW;
@@ -188,6 +213,11 @@ static int64_t booked_into(const struct report_book *b, int64_t p)
 	return b->booked[p - b->pmin];
 }
 
+int64_t report_book_booked_into(const struct report_book *b, int64_t p)
+{
+	return booked_into(b, p);
+}
+
 static bool earlier_run(const struct report_book *b, int64_t p)
 {
 	return b->booked && p >= b->pmin && (uint64_t)(p - b->pmin) < b->nbooked && b->earlier[p - b->pmin];
@@ -202,7 +232,9 @@ long report_book_late_cell(const struct report_book *b, uint32_t account, int64_
 	while (*p < into) {
 		int64_t q = (*p)++;
 		long c;
-		if (booked_into(b, q) == into && (c = report_keymap_find(&b->cell_ix, account, (uint64_t)q)) >= 0)
+		if (b->keyed && (c = report_keymap_find(&b->cell_ix, account, cell_key(q, into))) >= 0)
+			return c;
+		if (!b->keyed && booked_into(b, q) == into && (c = own_cell(b, account, q)) >= 0)
 			return c;
 	}
 	return -1;
@@ -211,6 +243,9 @@ long report_book_late_cell(const struct report_book *b, uint32_t account, int64_
 /* Whether rows dated before p post into p. */
 static bool takes_late(const struct report_book *b, int64_t p)
 {
+	for (size_t i = 0; b->keyed && i < b->ncells; i++)
+		if (b->cells[i].into == p && b->cells[i].period < p)
+			return true;
 	for (int64_t q = b->pmin; b->have_late && q < p; q++)
 		if (booked_into(b, q) == p)
 			return true;
@@ -256,7 +291,7 @@ static int reproduce_period(struct report_book *b, const struct report_ledger *l
 			continue;
 		if (ledger_account(b, row, &acc) != REPORT_OK)
 			return REPORT_ENOMEM;
-		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
+		long cell = own_cell(b, acc, p);
 		int64_t earned;
 		bool late;
 		if (!earned_in(b, acc, p, cell, &earned, &late)) {
@@ -281,7 +316,7 @@ static int reproduce_period(struct report_book *b, const struct report_ledger *l
 		b->acc[acc].balance = row->carried_forward;
 	}
 	for (uint32_t acc = 0; acc < b->nacc; acc++) {
-		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
+		long cell = own_cell(b, acc, p);
 		int64_t q = b->pmin;
 		bool late_unmatched = b->acc[acc].stated != p && report_book_late_cell(b, acc, p, &q) >= 0;
 		if ((cell >= 0 && !b->cells[cell].matched) || late_unmatched) {
@@ -302,7 +337,7 @@ static int settle_period(struct report_book *b, int64_t p, struct report_settle_
 
 	for (uint32_t acc = 0; acc < b->nacc; acc++) {
 		struct report_account *a = &b->acc[acc];
-		long cell = report_keymap_find(&b->cell_ix, acc, (uint64_t)p);
+		long cell = own_cell(b, acc, p);
 		int64_t earned;
 		bool late;
 		if (!earned_in(b, acc, p, cell, &earned, &late)) {
@@ -506,7 +541,7 @@ static int refuse_repeats(struct report_book *b, const struct report_ledger *led
 			continue;
 		long payee = report_names_find(&b->names, row->payee, strlen(row->payee));
 		long a = payee < 0 ? -1 : report_keymap_find(&b->acc_ix, (uint64_t)payee, report_pack_currency(row->currency));
-		long cell = a < 0 ? -1 : report_keymap_find(&b->cell_ix, (uint64_t)a, (uint64_t)q);
+		long cell = a < 0 ? -1 : own_cell(b, (uint32_t)a, q);
 		if (cell >= 0 && b->cells[cell].earned == row->earned) {
 			*err = (struct report_settle_error){q, (uint32_t)a, row, row->earned};
 			return REPORT_ELATE_REPEAT;
@@ -546,9 +581,135 @@ static int unplaced_error(struct report_book *b, const struct report_ledger *led
 	return REPORT_OK;
 }
 
+/* ------------------------------------------------------ a keyed book */
+
+/* Whether some rows post into p. */
+static bool has_into(const struct report_book *b, int64_t p)
+{
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].into == p)
+			return true;
+	return false;
+}
+
+bool report_book_posts_into(const struct report_book *b, int64_t p)
+{
+	return has_into(b, p);
+}
+
+/* Every closed period outside start..end that some rows post into must be
+ * reproduced by them: the input holds it, so it holds it whole. */
+static int verify_closed(struct report_book *b, const struct report_ledger *ledger, int64_t start, int64_t end,
+			 struct report_settle_error *err)
+{
+	int64_t last = ledger->last.index;
+	if (!b->have_into || b->imin > last)
+		return REPORT_OK;
+	size_t n = (size_t)(last - b->imin + 1);
+	bool *touched = calloc(n, sizeof *touched);
+	if (!touched)
+		return REPORT_ENOMEM;
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].into <= last)
+			touched[b->cells[i].into - b->imin] = true;
+	int rc = REPORT_OK;
+	for (size_t i = 0; rc == REPORT_OK && i < n; i++) {
+		int64_t p = b->imin + (int64_t)i;
+		if (!touched[i] || (p >= start && p <= end))
+			continue;
+		size_t first = b->nst;
+		rc = reproduce_period(b, ledger, p, err);
+		b->nst = first; /* checked, not shown */
+	}
+	free(touched);
+	return rc;
+}
+
+/* The run of a keyed book with a ledger that has rows (see
+ * report_book_settle): *start..*end, and whether it is a re-run. */
+static int keyed_run(const struct report_book *b, const struct report_ledger *ledger, bool have_period,
+		     int64_t period, int64_t *start, int64_t *end, bool *rerun, struct report_settle_error *err)
+{
+	int64_t last = ledger->last.index;
+	*rerun = false;
+	if (have_period) {
+		*start = *end = period;
+	} else if (b->pmax > last) {
+		*start = last + 1;
+		*end = b->pmax;
+		if (first_period_after(b, last) > *start) {
+			*err = (struct report_settle_error){first_period_after(b, last), 0, NULL, 0};
+			return REPORT_EORDER_GAP;
+		}
+	} else {
+		*rerun = true;
+		*start = b->imin;
+		*end = b->imax;
+		for (size_t i = 0; i < b->ncells; i++)
+			if (b->cells[i].into > last && b->cells[i].period < ledger->first.index) {
+				*err = (struct report_settle_error){b->cells[i].period, 0, NULL, 0};
+				return REPORT_EORDER_BEFORE;
+			}
+		for (size_t i = 0; i < b->ncells; i++)
+			if (b->cells[i].into > last) {
+				*err = (struct report_settle_error){b->cells[i].period, b->cells[i].account, NULL, 0};
+				return REPORT_ELATE_RERUN;
+			}
+	}
+	return REPORT_OK;
+}
+
+static int settle_keyed(struct report_book *b, const struct report_ledger *ledger, bool have_period, int64_t period,
+			struct report_settle_error *err)
+{
+	int64_t start, end;
+	bool rerun;
+	int rc;
+
+	if (!have_period && !b->have_range)
+		return REPORT_OK;
+	if ((rc = keyed_run(b, ledger, have_period, period, &start, &end, &rerun, err)) != REPORT_OK)
+		return rc;
+	bool all_earlier = !rerun && b->have_range;
+	for (size_t i = 0; i < b->ncells; i++) {
+		all_earlier &= b->cells[i].into < start;
+		b->have_late |= b->cells[i].into != b->cells[i].period;
+	}
+	if ((rc = verify_closed(b, ledger, start, end, err)) != REPORT_OK)
+		return rc;
+	if (!rerun && (rc = open_from_ledger(b, ledger, start, err)) != REPORT_OK)
+		return rc;
+	if (all_earlier) {
+		*err = (struct report_settle_error){b->pmax, 0, NULL, 0};
+		return REPORT_ENOTHING_NEW;
+	}
+	b->have_run = true;
+	b->run_first = start;
+	b->run_last = end;
+	for (int64_t p = start; p <= end; p++) {
+		if (p <= ledger->last.index) {
+			/* a re-run shows the periods its rows post into */
+			if (rerun && !has_into(b, p))
+				continue;
+			if ((rc = reproduce_period(b, ledger, p, err)) != REPORT_OK)
+				return rc;
+			continue;
+		}
+		if ((rc = settle_period(b, p, err)) != REPORT_OK)
+			return rc;
+		if (!b->have_settled)
+			b->settled_first = p;
+		b->settled_last = p;
+		b->have_settled = true;
+	}
+	return REPORT_OK;
+}
+
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
 		       int64_t period, struct report_settle_error *err)
 {
+	if (b->keyed && ledger && ledger->has_rows)
+		return settle_keyed(b, ledger, have_period, period, err);
 	bool closed = ledger && ledger->has_rows; /* periods up to ledger->last are closed */
 	bool rerun = false;
 	int64_t start, end;
@@ -742,6 +903,11 @@ int report_book_check(struct report_book *b, struct report_check_line **lines, s
 {
 	*lines = NULL;
 	*n = 0;
+	/* keyed: totals are by the period rows post into; those of closed
+	 * periods outside the run are the ledger's, not this run's */
+	for (size_t i = 0; b->keyed && b->have_run && i < b->ntot; i++)
+		if (b->tot[i].period < b->run_first || b->tot[i].period > b->run_last)
+			b->tot[i].period = INT64_MIN;
 	/* late rows count in the period they were posted into; rows already
 	 * in the ledger before this run not at all */
 	for (size_t i = 0, n0 = b->ntot; b->booked && i < n0; i++) {

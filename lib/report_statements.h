@@ -31,6 +31,7 @@ enum report_status {
 	REPORT_EORDER_BEFORE,  /* the first period to settle is before the ledger's first */
 	REPORT_ELATE_REPEAT,   /* late rows earn exactly what a closed period's statement says */
 	REPORT_ENOTHING_NEW,   /* every row is in the ledger already: none for the run */
+	REPORT_ELATE_RERUN,    /* keyed: late rows in a re-run (no row after the ledger, no --period) */
 };
 
 struct report_account {
@@ -40,6 +41,7 @@ struct report_account {
 	int64_t balance;     /* carried forward so far, while settling */
 	bool has_last;       /* last_cell is set */
 	int64_t last_period; /* the period of the last row added to it ... */
+	int64_t last_into;   /* ... the period it was posted into ... */
 	uint32_t last_cell;  /* ... and its cell: rows come mostly in date order */
 	int64_t stated;      /* the period of its last statement reproduced from the ledger */
 };
@@ -51,7 +53,8 @@ struct report_detail {       /* what one (source, product) earned in a cell */
 
 struct report_cell {         /* one account in one period */
 	uint32_t account;            /* account id */
-	int64_t period;              /* period index (of the book's kind) */
+	int64_t period;              /* period index (of the book's kind): its rows' date */
+	int64_t into;                /* keyed: the period its rows post into */
 	int64_t earned;              /* the sum of its allocations */
 	struct report_detail *details; /* per (source, product): few, so a short array (owned) */
 	uint32_t ndetails, capdetails;
@@ -102,6 +105,10 @@ struct report_settle_error {
 /* The book.  Zero it, set kind (and mins) and add rows. */
 struct report_book {
 	enum period_kind kind;             /* what periods group rows */
+	bool keyed;                        /* rows were told apart by their keys (report_keys.h):
+					      each cell says the period it posts into */
+	bool have_into;                    /* keyed rows were added: imin..imax is set */
+	int64_t imin, imax;                /* the periods they post into */
 	const struct report_min_payout *mins; /* minimum payouts (borrowed) */
 	size_t nmins;
 	struct report_names names;         /* payees, sources, products */
@@ -149,6 +156,19 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *curre
 int report_book_add(struct report_book *b, uint32_t account, int64_t period, uint32_t source,
 		    uint32_t product, int64_t amount);
 
+/* Like report_book_add, for a keyed book: the row is dated in period and
+ * posts into `into` (report_keys.h: its own period, the closed one the
+ * ledger booked it into, or the run's first for a late row). */
+int report_book_add_into(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t source,
+			 uint32_t product, int64_t amount);
+
+/* Whether rows added so far post into period p (a keyed book). */
+bool report_book_posts_into(const struct report_book *b, int64_t p);
+
+/* After settling an unkeyed book: the period the rows dated p post into,
+ * or INT64_MAX when none (not placed). */
+int64_t report_book_booked_into(const struct report_book *b, int64_t p);
+
 /* --check: add net (a sale's, once per sale) and allocated (a row's) to
  * the totals of period and currency.  Returns REPORT_OK, REPORT_ENOMEM or
  * REPORT_EOVERFLOW. */
@@ -176,7 +196,15 @@ int report_book_add_check(struct report_book *b, int64_t period, const char *cur
  * period earn for an account exactly what its statement there says, not
  * 0: that period's rows fed again with a change); REPORT_ENOTHING_NEW
  * (err->period: the last period of the rows) when the input has rows and
- * the ledger holds every one. */
+ * the ledger holds every one.
+ *
+ * A keyed book (b->keyed: each row's cell says where it posts, as the
+ * caller told it from the ledger's key record) skips the placing by
+ * amounts: a closed period some of whose rows the input holds must be
+ * reproduced by them (err as REPORT_ELEDGER_EARNED or _MISSING); a re-run
+ * (no row after the ledger's last period, no `period`) shows the periods
+ * its rows post into, and one with late rows is REPORT_ELATE_RERUN
+ * (err->period: a late row's date, err->account). */
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
 		       int64_t period, struct report_settle_error *err);
 

@@ -670,6 +670,29 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
 }
 
+@test "a second partial refund of a line on the same date, in a later run, is a new row, not a change" {
+	# issue 10: October's run split the sale and a 5.00 refund; the
+	# re-downloaded export then holds a second 3.00 refund of the same
+	# line on the same day: 60/40, Ana -1.80, Ben -1.20 (a "change" would
+	# have split the difference, +2.00, giving money back)
+	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE2\t1\tPoster\tsale\t\tUSD\t20.00' \
+		$'2026-10-05\tetsy\tE2\t1\tPoster\trefund\t\tUSD\t-5.00'
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/oct.tsv" "$T/again.tsv"
+	printf '%s\n' $'2026-10-05\tetsy\tE2\t1\tPoster\trefund\t\tUSD\t-3.00' >>"$T/again.tsv"
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/again.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\t'"$COLS" $'refund\tAna\t1\t3\t0.6\t-1.80' $'refund\tBen\t1\t4\t0.4\t-1.20')" ]
+	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
+	# and both refunds fed once more, in the other order: nothing new
+	{ head -n 2 "$T/oct.tsv"; tail -n 1 "$T/again.tsv"; sed -n 3p "$T/oct.tsv"; } >"$T/swapped.tsv"
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/swapped.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'kind\t'"$COLS" ]
+	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
+}
+
 @test "overlapping exports never recoup an advance twice" {
 	cat "$F/advance-sep.tsv" >"$T/all.tsv"
 	tail -n +2 "$F/advance-oct.tsv" >>"$T/all.tsv"
