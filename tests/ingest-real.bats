@@ -162,6 +162,49 @@ sums() {
 	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Payment for Order #3001" ]
 }
 
+@test "etsy-statement is newest first: a refund read before its sale still takes the sale's product, and is written after the file's last row" {
+	cd "$R"
+	run --separate-stderr tally-ingest etsy_statement_2026_3.csv
+	[ "$status" -eq 0 ]
+	# the refund of 3844871551 is on line 6, its sale on line 16
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $17}' <<<"$output")" = "3844871551|Payment for Order #3844871551|etsy_statement_2026_3.csv:6" ]
+	# held to the end of the file: the last row written; every other row in the file's order
+	[ "$(tail -n 1 <<<"$output" | cut -f7,17)" = "refund	etsy_statement_2026_3.csv:6" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f17 | cut -d: -f2 | tr '\n' ' ')" = "2 4 5 7 8 9 10 11 12 13 14 15 16 6 " ]
+	# and tally-split sends it to the sale's agreement, not to "*"
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Payment for Order #3844871551\t1\tAna\t100%' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	tally-ingest etsy_statement_2026_3.csv 2>/dev/null | awk -F'\t' 'NR == 1 || $3 == 3844871551 && ($7 == "sale" || $7 == "refund")' |
+		tally-split -a "$T/a.tsv" >"$T/alloc.tsv"
+	run awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s[$c["payee"]] += $c["amount"] } END { for (p in s) printf "%s %.2f\n", p, s[p] }' "$T/alloc.tsv"
+	[ "$output" = "Ana 0.70" ]
+}
+
+@test "a file oldest first: a refund without its sale in the file is written in its place, not held" {
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,Fees & Taxes,Net,Tax Details' \
+		'"October 3, 2026",Refund,Refund to buyer for Order #2999,Order #2999,USD,-$9.00,--,-$9.00,--' \
+		'"October 4, 2026",Sale,Payment for Order #3001,Order #3001,USD,$15.00,--,$15.00,--' \
+		'"October 9, 2026",Refund,Refund to buyer for Order #2998,Order #2998,USD,-$4.00,--,-$4.00,--' \
+		'"October 10, 2026",Sale,Payment for Order #3002,Order #3002,USD,$5.00,--,$5.00,--' >"$T/e.csv"
+	run --separate-stderr tally-ingest "$T/e.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | cut -f3,7 | tr '\t\n' ' |')" = "2999 refund|3001 sale|2998 refund|3002 sale|" ]
+}
+
+@test "refunds held for their sale are bounded (8 MB): past it the oldest go out unlinked, counted on stderr; none is lost" {
+	# 30000 refunds, newest first, then their 30000 sales: far over the bound
+	awk 'BEGIN { print "Date,Type,Title,Info,Currency,Amount,Fees & Taxes,Net,Tax Details"
+		for (i = 30000; i >= 1; i--) printf "\"October 20, 2026\",Refund,Refund for Order #%d,,USD,-$1.00,--,-$1.00,--\n", i
+		for (i = 30000; i >= 1; i--) printf "\"October 2, 2026\",Sale,Payment for Order #%d,,USD,$1.00,--,$1.00,--\n", i }' >"$T/big.csv"
+	run --separate-stderr tally-ingest "$T/big.csv"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' '$7 == "refund"' <<<"$output" | wc -l)" -eq 30000 ]
+	[ "$(awk -F'\t' '$7 == "sale"' <<<"$output" | wc -l)" -eq 30000 ]
+	early=$(awk -F'\t' '$7 == "refund" && $5 ~ /^Refund/' <<<"$output" | wc -l)
+	linked=$(awk -F'\t' '$7 == "refund" && $5 ~ /^Payment/' <<<"$output" | wc -l)
+	[ "$early" -gt 0 ] && [ "$linked" -gt 0 ]
+	[ "$stderr" = "tally-ingest: $T/big.csv: $early refund rows written before the end of the file without their sale's product (more than 8 MB of refunds held back; their sales may come later in the file)" ]
+}
+
 # ---- duplicates: the same id and the same content ----------------------------------
 
 @test "github-sponsors 2023: a tier change's proration credit shares the Transaction ID and is kept; alpha-3 and full country names; local offsets" {
