@@ -1524,13 +1524,16 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	const char *kind = choose_kind(m, v, nf, raw, raw_len);
 	if (m->cond_failed)
 		return IMAP_ERR;
-	if (strcmp(kind, "skip") == 0)
-		return IMAP_SKIP;
 	if (strcmp(kind, "error") == 0) {
 		unclassified(m, v, nf, raw, raw_len);
 		return IMAP_ERR;
 	}
+	/* a "kind skip" row is a record of the export passed over (Gumroad's
+	 * pre-order authorizations): it is in the export's totals row, where
+	 * a "skip if" row (a subtotal line) is not */
 	accumulate_totals(m, v, nf, raw, raw_len);
+	if (strcmp(kind, "skip") == 0)
+		return IMAP_SKIP;
 	size_t n = 0;
 	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
 	if (main_row && build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[n++]) < 0)

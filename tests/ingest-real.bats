@@ -135,6 +135,35 @@ sums() {
 	[ "$stderr" = "tally-ingest: $T/gh.csv:2: column \"Transaction Date\": \"9999-12-31 23:59:59 -1400\" is outside the years 0000 to 9999 once in UTC" ]
 }
 
+# ---- Gumroad sales CSV, the shape of Gumroad's own exporter ---------------------------
+
+@test "gumroad-sales (antiwork/gumroad's exporter): tax Gumroad collects is not the seller's; pre-order authorizations are in the Totals row" {
+	cd "$R"
+	# 72 columns, Ruby floats (10.0, 1.98), the Totals row last
+	[ "$(head -1 gumroad_sales_2026.csv | tr ',' '\n' | wc -l)" -eq 72 ]
+	run --separate-stderr tally-ingest -v gumroad_sales_2026.csv
+	[ "$status" -eq 0 ]
+	# the Totals row (Sale Price 134.0, Net Total 116.52) sums every row,
+	# the pre-order authorization (22.0) too: checked, then passed over
+	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 6 rows from 1 file: wrote 6, rejected 0, duplicates 0, skipped 1 total rows' \
+		'tally-ingest: ignored 1 row (skip rules of the format, or outside --since/--until/--period)')" ]
+	# Zx81: the seller's sales tax is inside Sale Price: 20.0 - 18.5 = 1.5
+	[ "$(awk -F'\t' '$3 ~ /^Zx81/ {print $11, $12, $13, $14}' <<<"$output")" = "18.50 1.50 2.80 15.70" ]
+	# Qp5R: VAT 2.52 that Gumroad collects and remits is in Taxes but not in
+	# Sale Price (12.0 = Subtotal): the seller's 12.00 less 1.98 is 10.02
+	[ "$(awk -F'\t' '$3 ~ /^Qp5R/ {print $11, $12, $13, $14}' <<<"$output")" = "12.00 0.00 1.98 10.02" ]
+	# Hj6K: shipping 5.0 is the seller's: gross 30.00
+	[ "$(awk -F'\t' '$3 ~ /^Hj6K/ {print $11, $12, $13, $14}' <<<"$output")" = "30.00 0.00 3.50 26.50" ]
+	# sales 10 + 18.5 + 12 + 30 + 40; fees 1.8 + 2.8 + 1.98 + 3.5 + 4.7
+	[ "$(sums sale <<<"$output")" = "110.50 1.50 14.78 95.72" ]
+	[ "$(sums refund <<<"$output")" = "-15.00 0.00 0.00 -15.00" ]
+	# a Totals row that disagrees is still an error
+	sed '$ s/^Totals,\(\([^,]*,\)\{11\}\)134.0,/Totals,\1133.0,/' gumroad_sales_2026.csv >"$T/bad.csv"
+	run --separate-stderr tally-ingest "$T/bad.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/bad.csv:8: column \"Sale Price (\$)\": \"133.0\" is not the sum of column \"Sale Price (\$)\", 134.00 (totals row)" ]
+}
+
 # ---- issue 10 item 1: a reversal carries its sale's product -------------------------
 
 @test "a Stripe refund (REFUND FOR CHARGE ...) is split by its sale's agreement, not by '*'" {
