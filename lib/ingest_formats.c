@@ -49,6 +49,7 @@ static const char gumroad_payouts[] =
 	"format gumroad-payouts\n"
 	"source gumroad\n"
 	"title Gumroad payout CSV (one payout's activity)\n"
+	"checked Gumroad's own exporter (antiwork/gumroad exports/payouts/csv.rb and base.rb, 2025-26)\n"
 	"detect {Type} {Date} {Purchase ID} {Item Name} {Sale Price ($)} {Gumroad Fees ($)} {Net Total ($)}\n"
 	"date-format %Y-%m-%d\n"
 	"total if {Type} = Totals\n"
@@ -59,6 +60,7 @@ static const char gumroad_payouts[] =
 	"product {Item Name|Type}\n"
 	"kind sale if {Type} = Sale\n"
 	"kind chargeback if {Type} = Chargeback\n"
+	"kind none if {Type} = PayPal Refund|Stripe Connect Refund|Technical Adjustment\n"
 	"kind refund if {Type} ~ Refund\n"
 	"kind payout if {Type} ~ Payouts\n"
 	"kind fee if {Type} ~ Fee\n"
@@ -68,7 +70,16 @@ static const char gumroad_payouts[] =
 	"tax {Taxes ($)}\n"
 	"fee {Gumroad Fees ($)}\n"
 	"net {Net Total ($)} - {Taxes ($)}\n"
-	"customer {Buyer Email}?\n";
+	"customer {Buyer Email}?\n"
+	/* the fee a processor returns on its refund is written positive */
+	"emit refund if {Type} = PayPal Refund|Stripe Connect Refund\n"
+	"  gross {Sale Price ($)} - {Taxes ($)}\n"
+	"  tax {Taxes ($)}\n"
+	"  fee 0 - {Gumroad Fees ($)}\n"
+	"  net {Net Total ($)} - {Taxes ($)}\n"
+	/* Gumroad's own correction: only a Net Total */
+	"emit adjustment if {Type} = Technical Adjustment\n"
+	"  gross {Net Total ($)}\n";
 
 static const char stripe_balance[] =
 	"format stripe-balance\n"

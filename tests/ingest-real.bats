@@ -164,6 +164,24 @@ sums() {
 	[ "$stderr" = "tally-ingest: $T/bad.csv:8: column \"Sale Price (\$)\": \"133.0\" is not the sum of column \"Sale Price (\$)\", 134.00 (totals row)" ]
 }
 
+@test "gumroad-payouts (antiwork/gumroad's exporter): PayPal refunds (fee written positive) and Technical Adjustment rows are read, subtotals passed over" {
+	cd "$R"
+	run --separate-stderr tally-ingest -v gumroad_payout_2026.csv
+	[ "$status" -eq 0 ]
+	# 13 rows; the two Subtotal rows passed over, the Totals row (Net 8.96) checked
+	[ "$stderr" = "$(printf '%s\n' 'tally-ingest: read 15 rows from 1 file: wrote 13, rejected 0, duplicates 0, skipped 1 total rows' \
+		'tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)')" ]
+	# PayPal Refund: Sale Price -6.0, Gumroad Fees +0.64 (returned), Net -5.36
+	[ "$(awk -F'\t' '$7 == "refund" && $3 ~ /^Hj6K/ {print $11, $13, $14}' <<<"$output")" = "-6.00 -0.64 -5.36" ]
+	# Technical Adjustment: only a Net Total
+	[ "$(awk -F'\t' '$5 == "Technical Adjustment" {print $7, $11, $14}' <<<"$output")" = "adjustment 0.01 0.01" ]
+	# the PayPal-settled sales leave this payout as a payout row: 26.8 - 1.5 - 5.36
+	[ "$(sums payout <<<"$output")" = "-19.94 0.00 0.00 -19.94" ]
+	# gross 10 + 18.5 + 30 - 1.5 - 10 - 9.25 - 5 + 2 + 3 - 6 - 19.94 + 0.01; fees 1.3 + 2.5 + 3.2
+	# - 0.8 - 1.25 - 0.95 - 0.64 + 0.25; net: Net Total 8.96 less the sales tax 1.5 - 0.75
+	[ "$(sums sale refund chargeback fee adjustment payout <<<"$output")" = "11.82 0.75 3.61 8.21" ]
+}
+
 # ---- issue 10 item 1: a reversal carries its sale's product -------------------------
 
 @test "a Stripe refund (REFUND FOR CHARGE ...) is split by its sale's agreement, not by '*'" {
