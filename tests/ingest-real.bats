@@ -182,6 +182,38 @@ sums() {
 	[ "$(sums sale refund chargeback fee adjustment payout <<<"$output")" = "11.82 0.75 3.61 8.21" ]
 }
 
+# ---- Open Collective, the shapes of its own exporter (opencollective-rest) --------------
+
+@test "opencollective-default (Platform Default preset): Is Refund reads REFUND, fees are rows, newest first; a cut export is an error" {
+	cd "$R"
+	run --separate-stderr tally-ingest opencollective_default_2024.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# json2csv: strings quoted, numbers bare (50, -0.88), "" for an empty string
+	[ "$(awk -F'\t' '$3 == 641207 {print $7, $11, $14}' <<<"$output")" = "refund -20.00 -20.00" ]
+	# contributions 50 + 20; fees 1.75 + 5 (host fee) + 0.88; the expense paid out
+	[ "$(sums sale <<<"$output")" = "70.00 0.00 0.00 70.00" ]
+	[ "$(sums fee <<<"$output")" = "0.00 0.00 7.63 -7.63" ]
+	[ "$(sums payout <<<"$output")" = "-30.00 0.00 0.00 -30.00" ]
+	# more rows than the export's limit: it ends with a warning line, an error
+	{ cat opencollective_default_2024.csv; printf 'Warning: totalCount is 2345 and limit was 1000'; } >"$T/cut.csv"
+	run --separate-stderr tally-ingest "$T/cut.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/cut.csv:9: 1 field, the header has 24" ]
+}
+
+@test "opencollective legacy preset (fees flattened): taxAmount is the host's to remit, isRefund reads REFUND, a refund takes its contribution's description" {
+	cd "$R"
+	run --separate-stderr tally-ingest opencollective_legacy_2023.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 60.5 charged: 10.5 VAT (taxAmount -10.5), 1.75 Stripe fee, 48.25 net
+	[ "$(awk -F'\t' '$3 == "8f3ka2lm" {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 50.00 10.50 1.75 48.25" ]
+	# the refund (newest, first in the file) names its contribution by shortRefundId
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11}' <<<"$output")" = "b1c2d3e4|Monthly financial contribution to Orchard (Backer)|-20.00" ]
+	[ "$(sums sale refund fee <<<"$output")" = "50.00 10.50 7.63 42.37" ]
+}
+
 # ---- issue 10 item 1: a reversal carries its sale's product -------------------------
 
 @test "a Stripe refund (REFUND FOR CHARGE ...) is split by its sale's agreement, not by '*'" {
