@@ -594,12 +594,18 @@ static const char opencollective_default[] =
 	"kind payout if {Kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {Currency}\n"
-	"gross {Amount Single Column}\n"
+	/* Amount Single Column is what reached the collective: with "taxes
+	 * and payment processor fees as columns" it is net of both */
+	"gross {Amount Single Column} - {Payment Processor Fee}? - {Tax Amount}?\n"
+	"tax 0 - {Tax Amount}?\n"
 	"fee 0 - {Payment Processor Fee}?\n"
+	"net {Amount Single Column}\n"
 	/* the host's and the processor's fees are rows of their own */
 	"emit fee if {Kind} ~ FEE\n"
 	"  gross 0\n"
-	"  fee 0 - {Amount Single Column} - {Payment Processor Fee}?\n";
+	"  tax 0\n"
+	"  fee 0 - {Amount Single Column}\n"
+	"  net {Amount Single Column}\n";
 
 const struct ingest_format ingest_formats[] = {
 	{"gumroad-sales", gumroad_sales},

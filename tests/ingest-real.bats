@@ -202,6 +202,19 @@ sums() {
 	[ "$stderr" = "tally-ingest: $T/cut.csv:9: 1 field, the header has 24" ]
 }
 
+@test "opencollective-default with fees as columns: Amount Single Column is net of the processor fee; REVERSE rows link by Reverse Transaction ID" {
+	cd "$R"
+	run --separate-stderr tally-ingest opencollective_default_fee_columns.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 4.41 reached the collective after a 0.59 fee: the contribution was 5.00
+	[ "$(awk -F'\t' '$3 == 11200101 {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 5.00 0.00 0.59 4.41" ]
+	[ "$(awk -F'\t' '$3 == 5126 {print $7, $11, $13, $14}' <<<"$output")" = "sale 9.00 0.59 8.41" ]
+	# the refund (Is Reverse REVERSE, fee +0.59 returned) takes its contribution's description
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11, $13, $14}' <<<"$output")" = "11200107|Monthly contribution from Lin (Backer)|-5.00 -0.59 -4.41" ]
+	[ "$(sums fee <<<"$output")" = "0.00 0.00 0.50 -0.50" ]
+}
+
 @test "opencollective legacy preset (fees flattened): taxAmount is the host's to remit, isRefund reads REFUND, a refund takes its contribution's description" {
 	cd "$R"
 	run --separate-stderr tally-ingest opencollective_legacy_2023.csv
