@@ -182,6 +182,16 @@ sums() {
 	[ "$(sums sale refund chargeback fee adjustment payout <<<"$output")" = "11.82 0.75 3.61 8.21" ]
 }
 
+@test "stripe-payments 2014 (the payments.csv of stripe-iiftoqbo's README): Created without (UTC), minutes only, Status Paid" {
+	cd "$R"
+	run --separate-stderr tally-ingest stripe_payments_2014.csv
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2014-02-03T01:47:00Z ch_3RtbkqPvXm2Lw9 sale|2014-02-01T02:16:00Z ch_3RsaZ0mNb7VcX1 sale|2014-02-01T02:16:00Z ch_3RsaZ0mNb7VcX1 refund|" ]
+	# 19 + 249 less fees 0.85 + 7.52; the partial refund 49; the Failed charge passed over
+	[ "$(sums sale <<<"$output")" = "268.00 0.00 8.37 259.63" ]
+	[ "$(sums refund <<<"$output")" = "-49.00 0.00 0.00 -49.00" ]
+}
+
 # ---- Open Collective, the shapes of its own exporter (opencollective-rest) --------------
 
 @test "opencollective-default (Platform Default preset): Is Refund reads REFUND, fees are rows, newest first; a cut export is an error" {
