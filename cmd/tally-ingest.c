@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csvin.h"
 #include "date.h"
@@ -439,8 +440,10 @@ struct run {
 /* The day/month order of a file whose format decides it once a file
  * (PayPal: 03/04/2026 is March or April by the account's locale): read
  * every record's date; a field over 12 decides.  Mixed orders are an
- * error; a file of ambiguous dates only follows --date-order, else its
- * time zone (PDT: month first), else month first -- and says so. */
+ * error.  A file of ambiguous dates follows --date-order, else its time
+ * zone (PDT: month first; BST, CET: day first), and says so; with no zone
+ * that tells (none, or UTC) it is an error asking for --date-order, never
+ * a guess.  Standard input cannot be read twice: it needs --date-order. */
 static void decide_date_order(struct run *rn, struct imap *m, const struct csvin *main, const char *path)
 {
 	int col = imap_date_order_column(m), zcol = imap_date_order_zone_column(m);
@@ -450,29 +453,29 @@ static void decide_date_order(struct run *rn, struct imap *m, const struct csvin
 		imap_set_date_order(m, rn->o->date_order);
 		return;
 	}
+	if (strcmp(main->file, "<stdin>") == 0)
+		diag_die(EXIT_DATA, "%s: the %s format's day/month order is decided from all of a file's dates, and standard input is read once: give --date-order mdy or dmy, or name the file",
+			 main->file, m->name);
 	long first[3] = {0, 0, 0};
 	char zone[8] = "";
 	size_t zlen = 0;
-	bool readable = strcmp(main->file, "<stdin>") != 0;
-	if (readable) {
-		struct csvin c;
-		if (csvin_open(&c, path, main->sep, main->enc) < 0)
-			diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
-		int r;
-		while ((r = csvin_next(&c)) > 0) {
-			if ((size_t)col >= c.nfields)
-				continue;
-			enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
-			if (v != INGEST_EITHER && first[v] == 0)
-				first[v] = c.line;
-			if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
-			    c.line > main->line) {
-				zlen = c.fields[zcol].len;
-				memcpy(zone, c.fields[zcol].s, zlen);
-			}
+	struct csvin c;
+	if (csvin_open(&c, path, main->sep, main->enc) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
+	int r;
+	while ((r = csvin_next(&c)) > 0) {
+		if ((size_t)col >= c.nfields)
+			continue;
+		enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
+		if (v != INGEST_EITHER && first[v] == 0)
+			first[v] = c.line;
+		if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
+		    c.line > main->line) {
+			zlen = c.fields[zcol].len;
+			memcpy(zone, c.fields[zcol].s, zlen);
 		}
-		csvin_close(&c); /* a bad record is reported by the main read */
 	}
+	csvin_close(&c); /* a bad record is reported by the main read */
 	if (first[INGEST_MDY] && first[INGEST_DMY])
 		diag_die(EXIT_DATA, "%s: dates are month first on line %ld and day first on line %ld: give --date-order mdy or dmy",
 			 main->file, first[INGEST_MDY], first[INGEST_DMY]);
@@ -480,15 +483,13 @@ static void decide_date_order(struct run *rn, struct imap *m, const struct csvin
 		imap_set_date_order(m, first[INGEST_MDY] ? INGEST_MDY : INGEST_DMY);
 		return;
 	}
-	bool dmy = zlen > 0 && !ingest_tz_is_american(zone, zlen) && strcmp(zone, "UTC") != 0;
+	if (zlen == 0 || strcasecmp(zone, "UTC") == 0)
+		diag_die(EXIT_DATA, "%s: every date could be month/day or day/month and %s: give --date-order mdy or dmy",
+			 main->file, zlen ? "the time zone UTC does not tell which" : "no time zone tells which");
+	bool dmy = !ingest_tz_is_american(zone, zlen);
 	imap_set_date_order(m, dmy ? INGEST_DMY : INGEST_MDY);
-	if (!readable)
-		diag_warn("%s: dates read %s (standard input is read once, so its dates cannot decide; give --date-order)",
-			  main->file, dmy ? "day first" : "month first");
-	else
-		diag_warn("%s: every date could be month/day or day/month: read %s%s%.*s%s (give --date-order %s if not)",
-			  main->file, dmy ? "day first" : "month first", zlen ? " by the file's time zone " : "",
-			  (int)zlen, zone, zlen ? "" : " (no date tells)", dmy ? "mdy" : "dmy");
+	diag_warn("%s: every date could be month/day or day/month: read %s by the file's time zone %.*s (give --date-order %s if not)",
+		  main->file, dmy ? "day first" : "month first", (int)zlen, zone, dmy ? "mdy" : "dmy");
 }
 
 /* Pick the mapping for a header record; NULL if none fits. */

@@ -367,7 +367,7 @@ sums() {
 	[ "${stderr_lines[2]}" = "tally-ingest: ignored 3 rows (skip rules of the format, or outside --since/--until/--period)" ]
 }
 
-@test "paypal: all dates ambiguous follow --date-order or the zone and say so; mixed orders are an error" {
+@test "paypal: all dates ambiguous follow --date-order or the zone and say so; with no zone that tells, an error; mixed orders are an error" {
 	cd "$R"
 	head -6 paypal_en_dayfirst.csv >"$T/amb.csv"   # 02/10 ... 11/10: no field over 12
 	run --separate-stderr tally-ingest "$T/amb.csv"
@@ -377,11 +377,24 @@ sums() {
 	run --separate-stderr tally-ingest --date-order mdy "$T/amb.csv"
 	[ "$stderr" = "" ]
 	[ "$(cut -f1 <<<"${lines[1]}")" = "2026-02-10T08:15:00Z" ]
-	# standard input cannot be read twice: said, and a contradicting row is an error
+	# no zone that tells (UTC, or none): never a guess
+	sed 's/"BST"/"UTC"/' "$T/amb.csv" >"$T/utc.csv"
+	run --separate-stderr tally-ingest "$T/utc.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-ingest: $T/utc.csv: every date could be month/day or day/month and the time zone UTC does not tell which: give --date-order mdy or dmy" ]
+	sed 's/"BST"/""/' "$T/amb.csv" >"$T/nozone.csv"
+	run --separate-stderr tally-ingest "$T/nozone.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/nozone.csv: every date could be month/day or day/month and no time zone tells which: give --date-order mdy or dmy" ]
+	run --separate-stderr tally-ingest --date-order dmy "$T/utc.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2026-10-02T09:15:00Z" ]
+	# standard input cannot be read twice, so its dates cannot decide: an error
 	run --separate-stderr tally-ingest - <paypal_en_dayfirst.csv
 	[ "$status" -eq 1 ]
-	[ "${stderr_lines[0]}" = "tally-ingest: <stdin>: dates read month first (standard input is read once, so its dates cannot decide; give --date-order)" ]
-	[ "${stderr_lines[1]}" = 'tally-ingest: <stdin>:7: column "Date": "25/10/2026 14:00:00 GMT" is not a date read month first (the order chosen for this file)' ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-ingest: <stdin>: the paypal format's day/month order is decided from all of a file's dates, and standard input is read once: give --date-order mdy or dmy, or name the file" ]
 	run --separate-stderr tally-ingest --date-order dmy - <paypal_en_dayfirst.csv
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
