@@ -192,6 +192,20 @@ sums() {
 	[ "$(sums refund <<<"$output")" = "-49.00 0.00 0.00 -49.00" ]
 }
 
+@test "shopify-orders, the 2026 export's 79 columns: a pending cash-on-delivery order is passed over, an order discount and shipping on the first line, a partial refund returns no units" {
+	cd "$R"
+	[ "$(head -1 shopify_orders_2026.csv | tr ',' '\n' | wc -l)" -eq 79 ]
+	run --separate-stderr tally-ingest -v shopify_orders_2026.csv
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[1]}" = "tally-ingest: ignored 1 row (skip rules of the format, or outside --since/--until/--period)" ]
+	# #2002: 1 x 1500 + 2 x 750, less the 300 discount, plus 100 shipping = Total 2800
+	[ "$(awk -F'\t' '$3 == "#2002" {s += $11} END {printf "%.2f", s}' <<<"$output")" = "2800.00" ]
+	[ "$(awk -F'\t' '$3 == "#2002" {print $4, $9, $11}' <<<"$output" | tr '\n' '|')" = "1 1 1300.00|2 2 1500.00|" ]
+	# #2003: Refunded Amount 500.00 of 1600.00
+	[ "$(awk -F'\t' '$7 == "refund" {print $3, $9, $11, $8}' <<<"$output")" = "#2003 0 -500.00 2026-04-09T14:30:00Z" ]
+	[ "$(sums sale refund <<<"$output")" = "3900.00 0.00 0.00 3900.00" ]
+}
+
 # ---- Open Collective, the shapes of its own exporter (opencollective-rest) --------------
 
 @test "opencollective-default (Platform Default preset): Is Refund reads REFUND, fees are rows, newest first; a cut export is an error" {
