@@ -278,6 +278,31 @@ sums() {
 	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Payment for Order #3001" ]
 }
 
+@test "etsy-statement, the shapes of real 2026 statements: identical rows are separate charges, VAT and credit rows, Status columns; a file read twice is all duplicates" {
+	cd "$R"
+	run --separate-stderr tally-ingest -v etsy_statement_2026_1.csv
+	[ "$status" -eq 0 ]
+	# 17 rows, none dropped: two equal "Transaction fee: Shipping" lines of one
+	# order, two equal VAT lines, two equal listing fees are six charges
+	[ "$stderr" = "tally-ingest: read 17 rows from 1 file: wrote 17, rejected 0, duplicates 0, skipped 0 total rows" ]
+	[ "$(awk -F'\t' '$5 == "Transaction fee: Shipping"' <<<"$output" | wc -l)" -eq 2 ]
+	# fees 1.45 + 0.29 + 2.47 + 0.49 + 2 x 0.04 + 2 x 0.20 + 4.44 + 2 x 0.20,
+	# less the credits 0.58 (VAT) and 1.10 (processing fee)
+	[ "$(sums fee <<<"$output")" = "0.00 0.00 8.34 -8.34" ]
+	[ "$(sums sale adjustment refund payout <<<"$output")" = "-40.08 2.90 0.00 -40.08" ]
+	# the Deposit to a Payoneer Wallet, read from its title
+	[ "$(awk -F'\t' '$7 == "payout" {print $11}' <<<"$output")" = "-61.28" ]
+	run --separate-stderr tally-ingest etsy_statement_2026_1.csv etsy_statement_2026_1.csv
+	[ "${#lines[@]}" -eq 18 ]
+	[ "$stderr" = "tally-ingest: etsy_statement_2026_1.csv: dropped 17 duplicate rows (the same record as a row before: same source, id and content)" ]
+	# the en-GB date "30 April, 2025"
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
+		'"30 April, 2025",Sale,"Payment for Order #3672216433",,GBP,£1.37,--,£1.37,--' >"$T/gb.csv"
+	run --separate-stderr tally-ingest "$T/gb.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,3,10,11 <<<"${lines[1]}")" = "2025-04-30T00:00:00Z	3672216433	GBP	1.37" ]
+}
+
 @test "etsy-statement is newest first: a refund read before its sale still takes the sale's product, and is written after the file's last row" {
 	cd "$R"
 	run --separate-stderr tally-ingest etsy_statement_2026_3.csv
