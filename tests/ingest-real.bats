@@ -206,6 +206,16 @@ sums() {
 	[ "$(sums sale refund <<<"$output")" = "3900.00 0.00 0.00 3900.00" ]
 }
 
+@test "paypal 2018 download (the 41 columns of hledger's sample, BOM, CRLF, PST): subscriptions received, donations, money sent, a refund by Reference Txn ID" {
+	cd "$R"
+	run --separate-stderr tally-ingest paypal_2018.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 1/20/2018 decides month first; 10:15:42 PST is 18:15:42 UTC
+	[ "$(cut -f1,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2018-01-03T18:15:42Z subscription 5.00 0.45 4.55|2018-01-05T19:00:00Z tip 20.00 0.88 19.12|2018-01-09T17:30:00Z adjustment -6.99 0.00 -6.99|2018-01-21T00:00:00Z refund -5.00 -0.15 -4.85|" ]
+	[ "$(awk -F'\t' '$7 == "refund" {print $5}' <<<"$output")" = "Orchard membership" ]
+}
+
 # ---- Open Collective, the shapes of its own exporter (opencollective-rest) --------------
 
 @test "opencollective-default (Platform Default preset): Is Refund reads REFUND, fees are rows, newest first; a cut export is an error" {
