@@ -356,6 +356,16 @@ sums() {
 	[ "$stderr" = "tally-ingest: $T/big.csv: $early refund rows written before the end of the file without their sale's product (more than 8 MB of refunds held back; their sales may come later in the file)" ]
 }
 
+@test "a cell named by several expressions is read once: its rounding is reported once, not once a reference" {
+	printf '%s\n' 'format t' 'detect {id} {amount}' 'date 2026-10-01' 'order {id}' 'currency USD' \
+		'gross {amount} + {amount} - {amount}' 'net {amount}' >"$T/t.map"
+	printf '%s\n' 'id,amount' 'a1,0.0000015000' >"$T/t.csv"
+	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f11,14 <<<"${lines[1]}")" = "0.000002	0.000002" ]
+	[ "$stderr" = "tally-ingest: rounded 1 amount with more than 6 decimals to micro-units (half to even), total rounding 0.0000005" ]
+}
+
 # ---- duplicates: the same id and the same content ----------------------------------
 
 @test "github-sponsors 2023: a tier change's proration credit shares the Transaction ID and is kept; alpha-3 and full country names; local offsets" {
