@@ -1551,7 +1551,13 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	if (m->cond_failed)
 		return IMAP_ERR;
 	if (nf != m->ncols) {
-		fail(m, "%zu field%s, the header has %zu", nf, nf == 1 ? "" : "s", m->ncols);
+		/* a line of one field is often a note the platform appended
+		 * (Open Collective: "Warning: totalCount is 2345 and limit was
+		 * 1000"): quote it */
+		char q[96] = "";
+		if (nf == 1)
+			ingest_quote(q, sizeof q, f[0].s, f[0].len);
+		fail(m, "%zu field%s, the header has %zu%s%s", nf, nf == 1 ? "" : "s", m->ncols, *q ? ": " : "", q);
 		return IMAP_ERR;
 	}
 	const char *kind = choose_kind(m, v, nf, raw, raw_len);
