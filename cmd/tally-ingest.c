@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csvin.h"
 #include "date.h"
@@ -17,6 +18,7 @@
 #include "hash.h"
 #include "ingest_date.h"
 #include "ingest_formats.h"
+#include "ingest_hold.h"
 #include "ingest_link.h"
 #include "ingest_map.h"
 #include "ingest_sniff.h"
@@ -30,6 +32,7 @@
 #include "tsv.h"
 
 #define HEADER_SEARCH 20 /* records looked at for a header (preamble lines) */
+#define HOLD_BYTES (8 << 20) /* reversals held back for their sale, a file (ingest_hold.h) */
 
 static const char canonical_header[] =
 	"date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcurrency\t"
@@ -433,13 +436,20 @@ struct run {
 	bool linking;             /* the file's format has reversal rows of their own */
 	struct progress progress; /* the line on a terminal */
 	uint64_t bytes_done;      /* bytes of the files read before this one */
+	struct ingest_hold held;  /* reversals read before their sale, for the file's end */
+	long early;               /* held reversals let out unlinked to keep the bound */
+	int order;                /* the file's row order: 0 not known yet, 1 oldest first, -1 newest first */
+	int64_t first_date;       /* the file's first row's date, while order is 0 */
+	bool dated;               /* first_date is set */
 };
 
 /* The day/month order of a file whose format decides it once a file
  * (PayPal: 03/04/2026 is March or April by the account's locale): read
  * every record's date; a field over 12 decides.  Mixed orders are an
- * error; a file of ambiguous dates only follows --date-order, else its
- * time zone (PDT: month first), else month first -- and says so. */
+ * error.  A file of ambiguous dates follows --date-order, else its time
+ * zone (PDT: month first; BST, CET: day first), and says so; with no zone
+ * that tells (none, or UTC) it is an error asking for --date-order, never
+ * a guess.  Standard input cannot be read twice: it needs --date-order. */
 static void decide_date_order(struct run *rn, struct imap *m, const struct csvin *main, const char *path)
 {
 	int col = imap_date_order_column(m), zcol = imap_date_order_zone_column(m);
@@ -449,29 +459,29 @@ static void decide_date_order(struct run *rn, struct imap *m, const struct csvin
 		imap_set_date_order(m, rn->o->date_order);
 		return;
 	}
+	if (strcmp(main->file, "<stdin>") == 0)
+		diag_die(EXIT_DATA, "%s: the %s format's day/month order is decided from all of a file's dates, and standard input is read once: give --date-order mdy or dmy, or name the file",
+			 main->file, m->name);
 	long first[3] = {0, 0, 0};
 	char zone[8] = "";
 	size_t zlen = 0;
-	bool readable = strcmp(main->file, "<stdin>") != 0;
-	if (readable) {
-		struct csvin c;
-		if (csvin_open(&c, path, main->sep, main->enc) < 0)
-			diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
-		int r;
-		while ((r = csvin_next(&c)) > 0) {
-			if ((size_t)col >= c.nfields)
-				continue;
-			enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
-			if (v != INGEST_EITHER && first[v] == 0)
-				first[v] = c.line;
-			if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
-			    c.line > main->line) {
-				zlen = c.fields[zcol].len;
-				memcpy(zone, c.fields[zcol].s, zlen);
-			}
+	struct csvin c;
+	if (csvin_open(&c, path, main->sep, main->enc) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", main->file, strerror(errno));
+	int r;
+	while ((r = csvin_next(&c)) > 0) {
+		if ((size_t)col >= c.nfields)
+			continue;
+		enum ingest_date_order v = ingest_date_order_of(c.fields[col].s, c.fields[col].len);
+		if (v != INGEST_EITHER && first[v] == 0)
+			first[v] = c.line;
+		if (zlen == 0 && zcol >= 0 && (size_t)zcol < c.nfields && c.fields[zcol].len < sizeof zone &&
+		    c.line > main->line) {
+			zlen = c.fields[zcol].len;
+			memcpy(zone, c.fields[zcol].s, zlen);
 		}
-		csvin_close(&c); /* a bad record is reported by the main read */
 	}
+	csvin_close(&c); /* a bad record is reported by the main read */
 	if (first[INGEST_MDY] && first[INGEST_DMY])
 		diag_die(EXIT_DATA, "%s: dates are month first on line %ld and day first on line %ld: give --date-order mdy or dmy",
 			 main->file, first[INGEST_MDY], first[INGEST_DMY]);
@@ -479,15 +489,13 @@ static void decide_date_order(struct run *rn, struct imap *m, const struct csvin
 		imap_set_date_order(m, first[INGEST_MDY] ? INGEST_MDY : INGEST_DMY);
 		return;
 	}
-	bool dmy = zlen > 0 && !ingest_tz_is_american(zone, zlen) && strcmp(zone, "UTC") != 0;
+	if (zlen == 0 || strcasecmp(zone, "UTC") == 0)
+		diag_die(EXIT_DATA, "%s: every date could be month/day or day/month and %s: give --date-order mdy or dmy",
+			 main->file, zlen ? "the time zone UTC does not tell which" : "no time zone tells which");
+	bool dmy = !ingest_tz_is_american(zone, zlen);
 	imap_set_date_order(m, dmy ? INGEST_DMY : INGEST_MDY);
-	if (!readable)
-		diag_warn("%s: dates read %s (standard input is read once, so its dates cannot decide; give --date-order)",
-			  main->file, dmy ? "day first" : "month first");
-	else
-		diag_warn("%s: every date could be month/day or day/month: read %s%s%.*s%s (give --date-order %s if not)",
-			  main->file, dmy ? "day first" : "month first", zlen ? " by the file's time zone " : "",
-			  (int)zlen, zone, zlen ? "" : " (no date tells)", dmy ? "mdy" : "dmy");
+	diag_warn("%s: every date could be month/day or day/month: read %s by the file's time zone %.*s (give --date-order %s if not)",
+		  main->file, dmy ? "day first" : "month first", (int)zlen, zone, dmy ? "mdy" : "dmy");
 }
 
 /* Pick the mapping for a header record; NULL if none fits. */
@@ -567,8 +575,10 @@ static noreturn void unknown_header(struct run *rn, const char *file, const stru
 }
 
 /* A reversal takes its sale's product and sku (issue: a refund named
- * "REFUND FOR CHARGE (...)" must be split by its sale's agreement). */
-static void link_row(struct run *rn, struct imap_row *r)
+ * "REFUND FOR CHARGE (...)" must be split by its sale's agreement).  A
+ * sale is remembered.  Returns false for a reversal whose sale has not
+ * been read (yet), true for every other row. */
+static bool link_row(struct run *rn, struct imap_row *r)
 {
 	const char *k = r->kind;
 	const char *order = r->text[IMAP_ORDER];
@@ -582,70 +592,147 @@ static void link_row(struct run *rn, struct imap_row *r)
 			order = r->text[IMAP_LINK];
 			olen = r->text_len[IMAP_LINK];
 		}
-		ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
-				 &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
-				 &r->text_len[IMAP_SKU]);
+		return ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
+					&r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
+					&r->text_len[IMAP_SKU]);
 	}
+	return true;
+}
+
+/* One canonical row out: left out by --since/--until, dropped as a
+ * duplicate (key), or written (--sort: staged in memory). */
+static void emit_one(struct run *rn, const struct imap *m, const struct imap_row *r, uint64_t key,
+		     const char *file, long line)
+{
+	struct options *o = rn->o;
+	bool by_reported = o->by_reported && r->has_reported;
+	int64_t when = by_reported ? r->reported : r->date;
+	if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
+		struct left_out *lo = &rn->left_out;
+		if (lo->n == 0 || when < lo->first)
+			lo->first = when;
+		if (lo->n == 0 || when > lo->last)
+			lo->last = when;
+		lo->n++;
+		lo->reported |= by_reported;
+		rn->st.ignored++;
+		return;
+	}
+	if (!o->keep_duplicates && !dedupe_add(&rn->seen, key)) {
+		rn->st.duplicates++;
+		return;
+	}
+	rn->st.wrote++;
+	if (!o->sort) {
+		write_row(&rn->w, o, m, r, file, line);
+		return;
+	}
+	/* --sort: format the row into memory, written out at the end.
+	 * A struct out over a stack buffer and no descriptor stages the
+	 * row; it never flushes (a row that does not fit is an error). */
+	struct sorter *s = &rn->sorted;
+	char tmpbuf[16384];
+	struct out stage = {.fd = -1, .name = "<sort>", .buf = tmpbuf, .cap = sizeof tmpbuf};
+	struct tsv_writer w2;
+	tsv_writer_init(&w2, &stage);
+	write_row(&w2, o, m, r, file, line);
+	if (stage.err || stage.len == stage.cap)
+		diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
+	if (s->len + stage.len > s->cap) {
+		s->cap = (s->cap ? s->cap * 2 : 1 << 20);
+		while (s->cap < s->len + stage.len)
+			s->cap *= 2;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+	memcpy(s->buf + s->len, stage.buf, stage.len);
+	if (s->n == s->rcap) {
+		s->rcap = s->rcap ? s->rcap * 2 : 1024;
+		s->rows = xrealloc(s->rows, s->rcap * sizeof *s->rows);
+	}
+	s->rows[s->n] = (struct sorted_row){r->date, s->n, s->len, stage.len};
+	s->n++;
+	s->len += stage.len;
+}
+
+/* A held reversal out: linked to its sale if the sale has been read by
+ * now.  Returns whether it was. */
+static bool release_held(struct run *rn, const struct imap *m, struct ingest_held *e, const char *file)
+{
+	bool linked = link_row(rn, &e->row);
+	emit_one(rn, m, &e->row, e->key, file, e->line);
+	return linked;
+}
+
+/* A reversal whose sale has not been read yet (an Etsy statement is
+ * newest first): held until the end of the file.  When the held rows
+ * would pass HOLD_BYTES, the oldest go out first, linked if they can be,
+ * and those that cannot are counted (rn->early). */
+static void hold_row(struct run *rn, const struct imap *m, struct imap_row *r, uint64_t key, const char *file,
+		     long line)
+{
+	while (ingest_hold_full(&rn->held, r)) {
+		struct ingest_held *e = ingest_hold_pop(&rn->held);
+		if (!e) { /* a row over the bound alone */
+			emit_one(rn, m, r, key, file, line);
+			rn->early++;
+			return;
+		}
+		rn->early += !release_held(rn, m, e, file);
+	}
+	if (ingest_hold_push(&rn->held, r, key, line) < 0)
+		diag_die(EXIT_DATA, "out of memory");
+}
+
+/* At the end of a file: every held reversal out, in the file's order,
+ * each with its sale's product and sku when the file holds its sale. */
+static void release_all(struct run *rn, const struct imap *m, const char *file)
+{
+	struct ingest_held *e;
+	while ((e = ingest_hold_pop(&rn->held)))
+		release_held(rn, m, e, file);
+	if (rn->early > 0)
+		diag_warn("%s: %ld refund row%s written before the end of the file without their sale's product "
+			  "(more than %d MB of refunds held back; their sales may come later in the file)",
+			  file, rn->early, rn->early == 1 ? "" : "s", HOLD_BYTES >> 20);
+	rn->early = 0;
+}
+
+/* The file's row order, decided by the first date unlike the first: in
+ * a file oldest first a reversal's sale comes before it, so nothing need
+ * be held, and what was held goes out at once, in its place. */
+static void note_order(struct run *rn, const struct imap *m, int64_t date, const char *file)
+{
+	if (rn->order != 0)
+		return;
+	if (!rn->dated) {
+		rn->first_date = date;
+		rn->dated = true;
+		return;
+	}
+	if (date == rn->first_date)
+		return;
+	rn->order = date > rn->first_date ? 1 : -1;
+	if (rn->order > 0)
+		release_all(rn, m, file);
 }
 
 static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
 		      long line)
 {
-	struct options *o = rn->o;
 	for (size_t i = 0; i < n; i++) {
 		struct imap_row *r = &rows[i];
 		/* the key of the row as the export gives it: a refund read with
 		 * its sale in one file and without it in another is one record */
-		uint64_t key = o->keep_duplicates ? 0 : row_key(m, r);
-		if (rn->linking)
-			link_row(rn, r);
-		bool by_reported = o->by_reported && r->has_reported;
-		int64_t when = by_reported ? r->reported : r->date;
-		if ((o->have_since && when < o->since) || (o->have_until && when >= o->until)) {
-			struct left_out *lo = &rn->left_out;
-			if (lo->n == 0 || when < lo->first)
-				lo->first = when;
-			if (lo->n == 0 || when > lo->last)
-				lo->last = when;
-			lo->n++;
-			lo->reported |= by_reported;
-			rn->st.ignored++;
+		uint64_t key = rn->o->keep_duplicates ? 0 : row_key(m, r);
+		if (!rn->linking) {
+			emit_one(rn, m, r, key, file, line);
 			continue;
 		}
-		if (!o->keep_duplicates && !dedupe_add(&rn->seen, key)) {
-			rn->st.duplicates++;
-			continue;
-		}
-		rn->st.wrote++;
-		if (!o->sort) {
-			write_row(&rn->w, o, m, r, file, line);
-			continue;
-		}
-		/* --sort: format the row into memory, written out at the end.
-		 * A struct out over a stack buffer and no descriptor stages the
-		 * row; it never flushes (a row that does not fit is an error). */
-		struct sorter *s = &rn->sorted;
-		char tmpbuf[16384];
-		struct out stage = {.fd = -1, .name = "<sort>", .buf = tmpbuf, .cap = sizeof tmpbuf};
-		struct tsv_writer w2;
-		tsv_writer_init(&w2, &stage);
-		write_row(&w2, o, m, r, file, line);
-		if (stage.err || stage.len == stage.cap)
-			diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
-		if (s->len + stage.len > s->cap) {
-			s->cap = (s->cap ? s->cap * 2 : 1 << 20);
-			while (s->cap < s->len + stage.len)
-				s->cap *= 2;
-			s->buf = xrealloc(s->buf, s->cap);
-		}
-		memcpy(s->buf + s->len, stage.buf, stage.len);
-		if (s->n == s->rcap) {
-			s->rcap = s->rcap ? s->rcap * 2 : 1024;
-			s->rows = xrealloc(s->rows, s->rcap * sizeof *s->rows);
-		}
-		s->rows[s->n] = (struct sorted_row){r->date, s->n, s->len, stage.len};
-		s->n++;
-		s->len += stage.len;
+		note_order(rn, m, r->date, file);
+		if (!link_row(rn, r) && rn->order <= 0)
+			hold_row(rn, m, r, key, file, line);
+		else
+			emit_one(rn, m, r, key, file, line);
 	}
 }
 
@@ -950,6 +1037,9 @@ static void ingest_file(struct run *rn, const char *path)
 		if (!bad)
 			emit_rows(rn, m, rows, n, c.file, c.line);
 	}
+	release_all(rn, m, c.file);
+	rn->order = 0;
+	rn->dated = false;
 	if (imap_finish(m) < 0)
 		diag_die(EXIT_DATA, "%s: %s", c.file, m->err);
 	if (rn->left_out.n > 0) {
@@ -1161,7 +1251,7 @@ int main(int argc, char **argv)
 	if (paths_check(roles, 3, argv + optind, (size_t)(argc - optind), clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 
-	struct run rn = {.o = &o};
+	struct run rn = {.o = &o, .held = {.max_bytes = HOLD_BYTES}};
 	if (o.map) {
 		char *text = read_whole(o.map);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
@@ -1226,6 +1316,7 @@ int main(int argc, char **argv)
 	}
 	dedupe_free(&rn.seen);
 	ingest_link_free(&rn.link);
+	ingest_hold_free(&rn.held);
 	free(rn.sorted.buf);
 	free(rn.sorted.rows);
 	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */

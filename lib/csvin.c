@@ -219,6 +219,27 @@ static ssize_t fill(struct csvin *c)
 	return (ssize_t)(c->buf_end - before);
 }
 
+enum line_end { LINE_END_UNSEEN, LINE_END_LF, LINE_END_CR };
+
+/* How the first line of s ends: LF (CRLF and a stray CR before the LF,
+ * "\r\r\n", too: one line end, not a bare CR and a CRLF), a bare CR (old
+ * Mac files), or unseen yet (no line end, or only CRs at the end of s:
+ * whether an LF follows them is not known). */
+static enum line_end first_line_end(const char *s, size_t n)
+{
+	const char *lf = memchr(s, '\n', n), *cr = memchr(s, '\r', n);
+	if (!cr)
+		return lf ? LINE_END_LF : LINE_END_UNSEEN;
+	if (lf && lf < cr)
+		return LINE_END_LF;
+	const char *p = cr;
+	while (p < s + n && *p == '\r')
+		p++;
+	if (p == s + n)
+		return LINE_END_UNSEEN;
+	return *p == '\n' ? LINE_END_LF : LINE_END_CR;
+}
+
 /* Guess the separator from the first line: the most frequent of TAB ';'
  * ',' outside quotes (',' when none). */
 static int guess_separator(const char *s, size_t n)
@@ -313,18 +334,14 @@ int csvin_open(struct csvin *c, const char *path, int sep, enum csvin_encoding e
 	for (;;) {
 		const char *s = c->buf + c->buf_start;
 		size_t n = c->buf_end - c->buf_start;
-		if (memchr(s, '\n', n) || memchr(s, '\r', n) || c->eof)
+		if (first_line_end(s, n) != LINE_END_UNSEEN || c->eof)
 			break;
 		if (fill(c) < 0)
 			return -1;
 	}
 	const char *s = c->buf + c->buf_start;
 	size_t n = c->buf_end - c->buf_start;
-	const char *lf = memchr(s, '\n', n), *cr = memchr(s, '\r', n);
-	if (cr && (!lf || cr < lf) && cr + 1 < s + n && cr[1] != '\n')
-		c->cr_mode = true;
-	else if (cr && !lf && cr + 1 == s + n)
-		c->cr_mode = true;
+	c->cr_mode = first_line_end(s, n) == LINE_END_CR;
 	c->sep = sep ? sep : guess_separator(s, n);
 	if (parser_init(c) < 0) {
 		errno = ENOMEM;

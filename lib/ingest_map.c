@@ -732,6 +732,15 @@ size_t imap_score(const struct imap *m, const struct csvin_field *hdr, size_t n,
 	return hit;
 }
 
+/* An amount read from a whole cell of the current record: a cell that
+ * several expressions name (Gumroad's Subtotal in gross, tax and net) is
+ * parsed once, and its rounding counted once. */
+struct imap_memo {
+	uint32_t gen; /* the record it was read in; 0: never */
+	int status;   /* enum ingest_amount_status */
+	int64_t value;
+};
+
 static void free_header(struct imap *m)
 {
 	for (size_t i = 0; i < m->ncols; i++)
@@ -740,6 +749,8 @@ static void free_header(struct imap *m)
 	m->header = NULL;
 	free(m->want);
 	m->want = NULL;
+	free(m->memo);
+	m->memo = NULL;
 	if (m->fill_saved)
 		for (size_t i = 0; i < m->nfill; i++)
 			free(m->fill_saved[i]);
@@ -755,8 +766,10 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 	free_header(m);
 	m->header = calloc(n ? n : 1, sizeof *m->header);
 	m->want = calloc(n ? n : 1, sizeof *m->want);
+	m->memo = calloc(n ? n : 1, sizeof *m->memo);
+	m->memo_gen = 0;
 	m->fill_saved = calloc(m->nfill ? m->nfill : 1, sizeof *m->fill_saved);
-	if (!m->header || !m->want || !m->fill_saved)
+	if (!m->header || !m->want || !m->memo || !m->fill_saved)
 		return fail(m, "out of memory");
 	m->ncols = n;
 	for (size_t i = 0; i < n; i++) {
@@ -1072,6 +1085,27 @@ static int expand(struct imap *m, const struct imap_template *t, const struct cs
 	return 0;
 }
 
+/* The amount in cell c of reference r: an ingest_amount_status, *v set
+ * (0 for an empty cell).  A whole cell is read once a record (memo); a
+ * word taken out of a cell ({Title ~}) is read each time. */
+static int cell_amount(struct imap *m, const struct imap_ref *r, struct cell c, int64_t *v)
+{
+	struct imap_memo *e = !r->after && c.col >= 0 && (size_t)c.col < m->ncols ? &m->memo[c.col] : NULL;
+	if (e && e->gen == m->memo_gen) {
+		*v = e->value;
+		return e->status;
+	}
+	int64_t before = m->rounding_e10;
+	int st = ingest_amount_parse(c.s, c.len, m->decimal_mark, v, &m->rounding_e10, NULL);
+	if (st == INGEST_AMOUNT_EMPTY)
+		*v = 0;
+	if (m->rounding_e10 != before)
+		m->rounded++;
+	if (e)
+		*e = (struct imap_memo){m->memo_gen, st, *v};
+	return st;
+}
+
 static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csvin_field *f, size_t nf,
 		     const char *raw, size_t raw_len, int64_t *out)
 {
@@ -1086,14 +1120,9 @@ static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csv
 			struct cell c = {"", 0, -1};
 			if (fa->ref) {
 				c = cell_of(m, fa->ref, f, nf, raw, raw_len, scratch);
-				int64_t before = m->rounding_e10;
-				int st = ingest_amount_parse(c.s, c.len, m->decimal_mark, &v, &m->rounding_e10, NULL);
-				if (st == INGEST_AMOUNT_EMPTY)
-					v = 0;
-				else if (st != INGEST_AMOUNT_OK)
+				int st = cell_amount(m, fa->ref, c, &v);
+				if (st != INGEST_AMOUNT_OK && st != INGEST_AMOUNT_EMPTY)
 					return bad_value(m, c, ingest_amount_strerror(st));
-				if (m->rounding_e10 != before)
-					m->rounded++;
 			}
 			if (k == 0)
 				prod = v;
@@ -1502,6 +1531,10 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	m->arena_len = 0;
 	m->err[0] = '\0';
 	m->record_id_set = false;
+	if (++m->memo_gen == 0) { /* wrapped: forget every entry */
+		memset(m->memo, 0, m->ncols * sizeof *m->memo);
+		m->memo_gen = 1;
+	}
 	m->cond_failed = false;
 	if (apply_fill(m, f, nf, raw, raw_len) < 0)
 		return IMAP_ERR;
@@ -1518,19 +1551,28 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 	if (m->cond_failed)
 		return IMAP_ERR;
 	if (nf != m->ncols) {
-		fail(m, "%zu field%s, the header has %zu", nf, nf == 1 ? "" : "s", m->ncols);
+		/* a line of one field is often a note the platform appended
+		 * (Open Collective: "Warning: totalCount is 2345 and limit was
+		 * 1000"): quote it */
+		char q[96] = "";
+		if (nf == 1)
+			ingest_quote(q, sizeof q, f[0].s, f[0].len);
+		fail(m, "%zu field%s, the header has %zu%s%s", nf, nf == 1 ? "" : "s", m->ncols, *q ? ": " : "", q);
 		return IMAP_ERR;
 	}
 	const char *kind = choose_kind(m, v, nf, raw, raw_len);
 	if (m->cond_failed)
 		return IMAP_ERR;
-	if (strcmp(kind, "skip") == 0)
-		return IMAP_SKIP;
 	if (strcmp(kind, "error") == 0) {
 		unclassified(m, v, nf, raw, raw_len);
 		return IMAP_ERR;
 	}
+	/* a "kind skip" row is a record of the export passed over (Gumroad's
+	 * pre-order authorizations): it is in the export's totals row, where
+	 * a "skip if" row (a subtotal line) is not */
 	accumulate_totals(m, v, nf, raw, raw_len);
+	if (strcmp(kind, "skip") == 0)
+		return IMAP_SKIP;
 	size_t n = 0;
 	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
 	if (main_row && build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[n++]) < 0)

@@ -139,6 +139,8 @@ struct imap_row {
 	char mismatch[200];             /* the message for net_differs */
 };
 
+struct imap_memo;
+
 struct imap {
 	char *name, *source, *title, *note;
 	bool inferred;                     /* "note inferred ...": layout not seen in a real file */
@@ -175,6 +177,8 @@ struct imap {
 	char **header;                     /* the bound header's names (owned copies) */
 	bool *want;                        /* after binding: the columns any reference reads */
 	size_t ncols;
+	struct imap_memo *memo;            /* per column: the amount read from this record's cell */
+	uint32_t memo_gen;                 /* the record's generation: memo entries of another are stale */
 	char **fill_saved;                 /* fill-down values of the current run */
 	char *fill_key_saved;
 	long item;                         /* @item */
