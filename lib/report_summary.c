@@ -139,6 +139,12 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row)
 	return REPORT_OK;
 }
 
+int report_summary_touch(struct report_summary *s, int64_t period, const char *currency)
+{
+	uint32_t id;
+	return summary_period_of(s, period, currency, &id);
+}
+
 /* ------------------------------------------------------------ finishing */
 
 static int cmp_period(const void *pa, const void *pb, void *ctx)
