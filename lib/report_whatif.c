@@ -118,14 +118,14 @@ static int settle_ends(struct report_fees *f, struct report_load_error *e)
 		bool same = next && next->platform == s->platform;
 		if (s->to < 0)
 			s->to = same ? next->from - 1 : OPEN_END;
-		if (same && s->to >= next->from) {
+		if (same && (s->to >= next->from || s->from == next->from)) {
 			const struct report_fee_schedule *later = next->line > s->line ? next : s;
 			const struct report_fee_schedule *other = later == next ? s : next;
 			char day[DATE_BUF];
 			date_format_day(day, later->from * 86400);
 			e->line = later->line;
 			snprintf(e->msg, sizeof e->msg,
-				 "column \"from\": \"%s\": the %s schedule overlaps the one of line %ld: one platform has one schedule a day",
+				 "column \"from\": \"%s\": overlaps the schedule of platform \"%s\" on line %ld (one schedule a day)",
 				 day, f->platforms[s->platform], other->line);
 			return REPORT_LOAD_EDATA;
 		}
