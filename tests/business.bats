@@ -192,3 +192,12 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
 }
+
+@test "share/fees.tsv: loads, and every schedule names its pricing page and the date it was read" {
+	run --separate-stderr tally-report --summary --whatif share/fees.tsv "$B/sales.tsv"
+	assert_success
+	assert_line --partial $'2026-10\tUSD\twhatif\tgumroad\tfees\t'
+	awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["source"] !~ /^https:\/\// || $col["read"] !~ /^20[0-9][0-9]-[01][0-9]-[0-3][0-9]$/ || $col["note"] == "" \
+		{ print "line " NR ": no source, read date or note"; bad = 1 } END { exit bad }' share/fees.tsv
+}
