@@ -201,3 +201,12 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 		$col["source"] !~ /^https:\/\// || $col["read"] !~ /^20[0-9][0-9]-[01][0-9]-[0-3][0-9]$/ || $col["note"] == "" \
 		{ print "line " NR ": no source, read date or note"; bad = 1 } END { exit bad }' share/fees.tsv
 }
+
+@test "html: a negative figure is shown as such, not quoted as a formula" {
+	# found while writing the business tables: numeric cells went through the
+	# formula guard, "-324.083333" came out as "'-324.083333"
+	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
+	grep -q '<td class="n">-324.083333</td>' "$T/b.html"
+	grep -q '<td class="n">+18.1 pts</td>' "$T/b.html"
+	! grep -q "<td class=\"n\">'" "$T/b.html"
+}
