@@ -66,6 +66,10 @@ struct options {
 	const char *whatif_path;            /* --whatif FEES */
 	struct report_costs costs;          /* the table of --costs */
 	struct report_fees fees;            /* the schedules of --whatif */
+	const char *forecast_path;          /* --forecast FILE */
+	struct report_outlook outlook;      /* its forecast */
+	int64_t balance;                    /* --balance AMOUNT */
+	bool have_balance;
 };
 
 static struct options opt;
@@ -78,6 +82,7 @@ static noreturn void usage(FILE *f, int status)
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
 		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
+		"                    [--forecast FILE [--balance AMOUNT]]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
@@ -90,6 +95,8 @@ static noreturn void usage(FILE *f, int status)
 		      "      --business          ... with dependence and refunds per channel\n"
 		      "      --costs COSTS       ... with costs, profit, margins and break-even\n"
 		      "      --whatif FEES       ... with what other platforms' fees would have taken\n"
+		      "      --forecast FILE     ... with projected revenue, profit and runway (tally-forecast)\n"
+		      "      --balance AMOUNT    ... the cash at hand at the end of the last period (0)\n"
 		      "  -f, --format FORMAT     tsv (default), text, md or html\n"
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
@@ -890,7 +897,7 @@ static void check_business(const struct report_business *b, int rc, const struct
 	case REPORT_BUSINESS_ENOMEM: diag_die(EXIT_DATA, "out of memory");
 	case REPORT_BUSINESS_ECURRENCIES:
 		diag_die_at(EXIT_DATA, r ? r->file : NULL, r ? r->line : 0,
-			    "sales in %s and %s: --business, --costs and --whatif work in one currency: give --fx RATES --to CUR",
+			    "sales in %s and %s: --business, --costs, --whatif and --forecast work in one currency: give --fx RATES --to CUR",
 			    b->currency, f->currency);
 	case REPORT_BUSINESS_ECURRENCY:
 		diag_die_at(EXIT_DATA, f->file, f->line,
@@ -943,6 +950,7 @@ static void run_summary(char **files, size_t nfiles)
 	int c_quantity = tsv_col(&r, "quantity");
 	struct report_business biz = {.kind = opt.kind, .costs = opt.costs_path ? &opt.costs : NULL,
 				      .fees = opt.whatif_path ? &opt.fees : NULL,
+				      .outlook = opt.forecast_path ? &opt.outlook : NULL, .balance = opt.balance,
 				      .fx = opt.to ? &opt.fx : NULL, .to = opt.to};
 	if (opt.business) {
 		sum.extra = report_business_tables;
@@ -1009,12 +1017,14 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_BUSINESS, OPT_COSTS, OPT_WHATIF,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
+		{"balance", required_argument, NULL, OPT_BALANCE},
 		{"business", no_argument, NULL, OPT_BUSINESS},
 		{"check", no_argument, NULL, 'c'},
 		{"costs", required_argument, NULL, OPT_COSTS},
+		{"forecast", required_argument, NULL, OPT_FORECAST},
 		{"format", required_argument, NULL, 'f'},
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
@@ -1066,6 +1076,14 @@ int main(int argc, char **argv)
 		case OPT_BUSINESS: opt.business = true; break;
 		case OPT_COSTS: opt.costs_path = optarg; opt.business = true; break;
 		case OPT_WHATIF: opt.whatif_path = optarg; opt.business = true; break;
+		case OPT_FORECAST: opt.forecast_path = optarg; opt.business = true; break;
+		case OPT_BALANCE:
+			if (money_parse(optarg, strlen(optarg), &opt.balance) != MONEY_OK) {
+				diag_warn("--balance: \"%s\" is not an amount", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt.have_balance = true;
+			break;
 		case OPT_FX: opt.fx_path = optarg; break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
@@ -1113,7 +1131,11 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	if (opt.business && !opt.summary) {
-		diag_warn("--business, --costs and --whatif go with --summary");
+		diag_warn("--business, --costs, --whatif and --forecast go with --summary");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_balance && !opt.forecast_path) {
+		diag_warn("--balance goes with --forecast");
 		usage(stderr, EXIT_USAGE);
 	}
 	if (opt.have_opening)
@@ -1133,20 +1155,24 @@ int main(int argc, char **argv)
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
 		{opt.costs_path, "--costs", true}, {opt.whatif_path, "--whatif", true},
+		{opt.forecast_path, "--forecast", true},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 5, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, 6, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 	struct report_load_error le;
 	if (opt.costs_path)
 		load_table_or_die(report_costs_load(&opt.costs, opt.costs_path, &le), &le);
 	if (opt.whatif_path)
 		load_table_or_die(report_fees_load(&opt.fees, opt.whatif_path, &le), &le);
+	if (opt.forecast_path)
+		load_table_or_die(report_outlook_load(&opt.outlook, opt.forecast_path, opt.kind, &le), &le);
 
 	if (opt.summary) {
 		run_summary(files, nfiles);
 		report_costs_free(&opt.costs);
 		report_fees_free(&opt.fees);
+		report_outlook_free(&opt.outlook);
 		out_stdout_close_or_die();
 		return exit_status;
 	}

@@ -257,11 +257,36 @@ static int payout_fees(struct report_business *b)
 	return REPORT_BUSINESS_OK;
 }
 
+/* The fixed costs of each forecast period, in the sales' currency. */
+static int outlook_costs(struct report_business *b)
+{
+	if (!b->outlook)
+		return REPORT_BUSINESS_OK;
+	b->outlook_fixed = calloc(b->outlook->n + 1, sizeof *b->outlook_fixed);
+	if (!b->outlook_fixed)
+		return REPORT_BUSINESS_ENOMEM;
+	for (size_t k = 0; k < b->outlook->n; k++) {
+		struct period pp = {b->kind, b->outlook->p[k].period};
+		int64_t a = period_start(pp) / DAY_SECONDS, z = period_end(pp) / DAY_SECONDS - 1;
+		for (size_t i = 0; i < ncosts(b); i++) {
+			const struct report_cost *c = &b->costs->c[i];
+			int64_t v = report_cost_fixed(c, a, z), conv;
+			int st = convert(b, v, c->currency, c->from == c->to ? c->from : min64(z, c->to), b->costs->file,
+					 c->line, &conv);
+			if (st != REPORT_BUSINESS_OK || (st = add_to(&b->outlook_fixed[k], conv)) != REPORT_BUSINESS_OK)
+				return st;
+		}
+	}
+	return REPORT_BUSINESS_OK;
+}
+
 int report_business_finish(struct report_business *b, struct report_summary *s)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	if (!b->currency[0])
 		return REPORT_BUSINESS_OK;
+	if (b->outlook && b->outlook->n && memcmp(b->outlook->currency, b->currency, 3) != 0)
+		return fail(b, REPORT_BUSINESS_ECURRENCY, b->outlook->file, b->outlook->currency_line, b->outlook->currency, 0);
 	for (size_t i = 0; i < s->nperiods; i++)
 		if (memcmp(s->periods[i].currency, b->currency, 3) == 0) {
 			lo = min64(lo, s->periods[i].period);
@@ -279,7 +304,9 @@ int report_business_finish(struct report_business *b, struct report_summary *s)
 		if ((st = fixed_parts(b, &b->periods[slot], a, z)) != REPORT_BUSINESS_OK)
 			return st;
 	}
-	return payout_fees(b);
+	b->last_period = hi;
+	int st = outlook_costs(b);
+	return st != REPORT_BUSINESS_OK ? st : payout_fees(b);
 }
 
 void report_business_free(struct report_business *b)
@@ -294,6 +321,7 @@ void report_business_free(struct report_business *b)
 	free(b->channels);
 	free(b->customers);
 	free(b->payouts);
+	free(b->outlook_fixed);
 	report_keymap_free(&b->period_ix);
 	report_keymap_free(&b->channel_ix);
 	report_keymap_free(&b->customer_ix);

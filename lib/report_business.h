@@ -21,6 +21,7 @@
 #include "fx.h"
 #include "report_costs.h"
 #include "report_index.h"
+#include "report_outlook.h"
 #include "report_summary.h"
 #include "report_whatif.h"
 
@@ -65,6 +66,8 @@ struct report_business {
 	enum period_kind kind;
 	const struct report_costs *costs;  /* NULL: none */
 	const struct report_fees *fees;    /* NULL: none */
+	const struct report_outlook *outlook; /* --forecast, NULL: none */
+	int64_t balance;                   /* --balance: cash at the end of the last period */
 	const struct fx_table *fx;         /* with to: converts costs and fees; NULL: no conversion */
 	const char *to;
 	char currency[4];                  /* the sales' currency ("" before the first row) */
@@ -78,6 +81,8 @@ struct report_business {
 	struct report_keymap channel_ix, customer_ix; /* (slot, name) -> cell */
 	int64_t *payouts;                  /* (period, day) of each payout row (owned) */
 	size_t npayouts;
+	int64_t last_period;               /* after finish: the last period with sales */
+	int64_t *outlook_fixed;            /* after finish: fixed costs of each outlook period (owned) */
 };
 
 /* Add one row of the sales stream (not a payout) dated `day` (days since
@@ -99,13 +104,18 @@ int report_business_payout(struct report_business *b, int64_t period, int64_t da
  * report_business_status (fail set). */
 int report_business_finish(struct report_business *b, struct report_summary *s);
 
-#define REPORT_BUSINESS_TABLES 6
+#define REPORT_BUSINESS_TABLES 8
 #define REPORT_TOP_CUSTOMERS 10 /* the dependence on a few customers: the largest this many */
 
 /* The business tables of summary period id p, initialised here, with
  * their TSV section names: costs by item, profit and margins, cost per
  * customer as customers grow, what each platform would have taken,
- * dependence, refunds and chargebacks per channel.  Returns
+ * dependence, refunds and chargebacks per channel, and after the last
+ * period the outlook of the forecast (revenue, costs and profit per
+ * forecast period: net x revenue / net, variable costs x net / net, both
+ * of the last period, half to even; the fixed costs of the costs table)
+ * and the runway (forecast periods before balance + profit so far goes
+ * below zero, "N+" when it never does).  Returns
  * REPORT_BUSINESS_TABLES (check report_table_failed).  Free each with
  * report_table_free.  Its signature is report_summary's `extra`: ctx is
  * the report_business. */

@@ -308,11 +308,93 @@ static void refunds_table(const struct report_business *b, const struct figures 
 	}
 }
 
+/* x * num / den, half to even; 0 when den is 0 (no base to scale) */
+static int64_t scaled(int64_t x, int64_t num, int64_t den, bool *ok)
+{
+	int64_t v = 0;
+	if (den != 0 && !money_muldiv(x, den < 0 ? -num : num, den < 0 ? -den : den, &v))
+		*ok = false;
+	return v;
+}
+
+/* One forecast period: revenue, costs and profit at the last period's
+ * ratios, the profit also at the 80% bounds. */
+static void outlook_row(const struct report_business *b, const struct figures *f, size_t k, i128 *cum,
+			struct report_table *t)
+{
+	const struct report_outlook_period *op = &b->outlook->p[k];
+	const struct report_summary_period *p = f->p;
+	int d = p->digits;
+	char c[7][NUM_BUF], per[DATE_BUF];
+	bool ok = true;
+	int64_t v = f->variable <= INT64_MAX ? (int64_t)f->variable : 0;
+	int64_t fixed = b->outlook_fixed[k];
+	int64_t revenue = scaled(op->net, p->revenue, p->net, &ok);
+	i128 profit[3];
+	const int64_t nets[3] = {op->net, op->lo, op->hi};
+	for (int i = 0; i < 3; i++)
+		profit[i] = (i128)nets[i] - scaled(nets[i], v, p->net, &ok) - fixed;
+	period_format(per, (struct period){b->kind, op->period});
+	if (!ok) {
+		report_table_add(t, (const char *[]){per, "overflows", "", "", "", "", ""});
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		cum[i] += profit[i];
+	money_cell(c[0], revenue, d);
+	money_cell(c[1], op->net, d);
+	money_cell(c[2], (i128)fixed + scaled(op->net, v, p->net, &ok), d);
+	money_cell(c[3], profit[0], d);
+	strcpy(c[4], f->none);
+	strcpy(c[5], f->none);
+	if (op->bounds) {
+		money_cell(c[4], profit[1], d);
+		money_cell(c[5], profit[2], d);
+	}
+	report_table_add(t, (const char *[]){per, c[0], c[1], c[2], c[3], c[4], c[5]});
+}
+
+/* After the last period: the forecast periods, and how many of them the
+ * balance and the profit so far last. */
+static void outlook_tables(const struct report_business *b, const struct figures *f, struct report_table *t)
+{
+	report_table_init(&t[0], "Outlook (forecast of net; the 80% bounds of its series added up)",
+			  "period revenue net costs profit profit_lo80 profit_hi80", "tnnnnnn");
+	report_table_init(&t[1], "Runway", "metric value", "tn");
+	int64_t months[3] = {0, 0, 0}, shown = 0;
+	bool ended[3] = {false, false, false};
+	i128 cum[3] = {b->balance, b->balance, b->balance};
+	bool bounds = true;
+	for (size_t k = 0; k < b->outlook->n; k++) {
+		if (b->outlook->p[k].period <= f->p->period)
+			continue; /* the past is in the figures above */
+		outlook_row(b, f, k, cum, &t[0]);
+		shown++;
+		bounds &= b->outlook->p[k].bounds;
+		for (int i = 0; i < 3; i++)
+			if (!ended[i] && !(ended[i] = cum[i] < 0))
+				months[i]++;
+	}
+	if (!shown)
+		return;
+	char c[4][NUM_BUF];
+	for (int i = 0; i < 3; i++)
+		snprintf(c[i + 1], NUM_BUF, "%lld%s", (long long)months[i], ended[i] ? "" : "+");
+	if (!bounds) {
+		strcpy(c[2], f->none);
+		strcpy(c[3], f->none);
+	}
+	report_table_add(&t[1], (const char *[]){"balance", money_cell(c[0], b->balance, f->p->digits)});
+	report_table_add(&t[1], (const char *[]){"runway_periods", c[1]});
+	report_table_add(&t[1], (const char *[]){"runway_periods_lo80", c[2]});
+	report_table_add(&t[1], (const char *[]){"runway_periods_hi80", c[3]});
+}
+
 int report_business_tables(const void *ctx, const struct report_summary *s, uint32_t pid, enum report_format format,
 			   struct report_table *t, const char **sections)
 {
-	static const char *const names[REPORT_BUSINESS_TABLES] = {"cost", "business", "scale", "whatif", "dependence",
-								  "refunds"};
+	static const char *const names[REPORT_BUSINESS_TABLES] = {"cost",       "business", "scale",   "whatif",
+								  "dependence", "refunds",  "outlook", "runway"};
 	const struct report_business *b = ctx;
 	const struct report_summary_period *p = &s->periods[pid];
 	struct figures f = {p, NULL, 0, 0, 0, format == REPORT_TSV ? "" : "n/a"};
@@ -340,5 +422,7 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 		t[4].failed = true;
 	if (ours)
 		refunds_table(b, &f, &t[5]);
+	if (ours && b->outlook && p->period == b->last_period)
+		outlook_tables(b, &f, &t[6]);
 	return REPORT_BUSINESS_TABLES;
 }

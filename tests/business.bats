@@ -183,11 +183,11 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 		$'2026-01-11\tgumroad\tsale\tEUR\t10.00\t1.00\t9.00' >"$T/s.tsv"
 	run --separate-stderr tally-report --summary --business "$T/s.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/s.tsv:3: sales in USD and EUR: --business, --costs and --whatif work in one currency: give --fx RATES --to CUR" ]
+	[ "$stderr" = "tally-report: $T/s.tsv:3: sales in USD and EUR: --business, --costs, --whatif and --forecast work in one currency: give --fx RATES --to CUR" ]
 	run --separate-stderr tally-report --costs "$B/costs.tsv" "$B/sales.tsv"
 	assert_failure 2
 	[ -z "$output" ]
-	[ "${stderr%%$'\n'*}" = "tally-report: --business, --costs and --whatif go with --summary" ]
+	[ "${stderr%%$'\n'*}" = "tally-report: --business, --costs, --whatif and --forecast go with --summary" ]
 	run --separate-stderr tally-report --summary --costs "$T/nosuch.tsv" "$B/sales.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
@@ -209,4 +209,44 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	grep -q '<td class="n">-324.083333</td>' "$T/b.html"
 	grep -q '<td class="n">+18.1 pts</td>' "$T/b.html"
 	! grep -q "<td class=\"n\">'" "$T/b.html"
+}
+
+@test "--forecast --balance: projected revenue, costs, profit with its 80% bounds, runway, hand computed" {
+	run --separate-stderr tally-report --summary -p 2026-10 --costs "$B/costs.tsv" --forecast "$B/forecast.tsv" \
+		--balance 20 "$B/sales.tsv"
+	assert_success
+	# October: revenue 95.00, net 40.95, variable 13.70; November's fixed
+	# costs 12.00 + 8.333333 + 31.00; a net of 100.00 is revenue 100 x 95 / 40.95
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\trevenue\t231.990232'
+	# variable 100 x 13.70 / 40.95 = 33.455433; + 51.333333
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\tcosts\t84.788766'
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\tprofit\t15.211234'
+	# 50 - 16.727717 - 51.333333 and 150 - 50.18315 - 51.333333
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\tprofit_lo80\t-18.06105'
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\tprofit_hi80\t48.483517'
+	# December's twelfth of the software is 8.333334
+	assert_line $'2026-10\tUSD\toutlook\t2026-12\tprofit\t15.211233'
+	# 20 - 18.06105 = 1.93895 lasts November, not December
+	assert_line $'2026-10\tUSD\trunway\t\trunway_periods\t2+'
+	assert_line $'2026-10\tUSD\trunway\t\trunway_periods_lo80\t1'
+	run --separate-stderr tally-report --summary --forecast "$B/forecast.tsv" "$B/sales.tsv"
+	assert_success
+	refute_line --partial $'2026-09\tUSD\toutlook'
+	# without costs the profit is the net, and the balance 0
+	assert_line $'2026-10\tUSD\toutlook\t2026-11\tprofit_lo80\t50.00'
+	assert_line $'2026-10\tUSD\trunway\t\trunway_periods_lo80\t2+'
+}
+
+@test "--forecast: another currency, another kind of period, --balance alone" {
+	printf '%s\n' $'currency\tperiod\tforecast' $'EUR\t2026-11\t10' >"$T/f.tsv"
+	run --separate-stderr tally-report --summary --forecast "$T/f.tsv" "$B/sales.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/f.tsv:2: column \"currency\": \"EUR\" is not the sales' currency USD: give --fx RATES --to USD" ]
+	printf '%s\n' $'currency\tperiod\tforecast' $'USD\t2026-Q4\t10' >"$T/f.tsv"
+	run --separate-stderr tally-report --summary --forecast "$T/f.tsv" "$B/sales.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/f.tsv:2: column \"period\": \"2026-Q4\" is not a period of the summary's kind" ]
+	run --separate-stderr tally-report --summary --balance 10 "$B/sales.tsv"
+	assert_failure 2
+	[ "${stderr%%$'\n'*}" = "tally-report: --balance goes with --forecast" ]
 }
