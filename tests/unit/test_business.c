@@ -9,7 +9,9 @@
  * loads and each bad row refused with its line and column; schedules
  * found on the right day around a mid-month change, an overlap refused,
  * a percentage fee rounded half to even; a sale, a unit cost and a
- * schedule's fees added up by report_business_add. */
+ * schedule's fees added up by report_business_add; a forecast added up
+ * per period, one without bounds, two currencies and a wrong kind of
+ * period refused (lib/report_outlook.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "date.h"
 #include "report_business.h"
 #include "report_costs.h"
+#include "report_outlook.h"
 #include "report_whatif.h"
 #include "tap.h"
 
@@ -159,6 +162,30 @@ static void test_business_rows(void)
 	report_fees_free(&f);
 }
 
+static void test_outlook(void)
+{
+	struct report_outlook o;
+	struct report_load_error e;
+	const char *ok = file_with("o.tsv", "product\tcurrency\tperiod\tforecast\tlo80\thi80\tmethod\n"
+					    "a\tUSD\t2026-12\t10.00\t5\t15\tmean\n"
+					    "b\tUSD\t2026-11\t1.50\t1\t2\tmean\n"
+					    "c\tUSD\t2026-11\t2.25\t\t\tnaive\n");
+	tap_is_int(report_outlook_load(&o, ok, PERIOD_MONTH, &e), REPORT_LOAD_OK, "a forecast by product loads");
+	tap_is_int(o.n, 2, "two periods, series added up");
+	if (o.n == 2) {
+		tap_is_int(o.p[0].period, 2026 * 12 + 10, "in order: November first");
+		tap_is_int(o.p[0].net, 3750000, "1.50 + 2.25");
+		tap_ok(!o.p[0].bounds, "a series without bounds: none for the period");
+		tap_ok(o.p[1].bounds && o.p[1].lo == 5000000 && o.p[1].hi == 15000000, "December's bounds");
+	}
+	report_outlook_free(&o);
+	const char *two = file_with("o2.tsv", "currency\tperiod\tforecast\nUSD\t2026-11\t1\nEUR\t2026-11\t1\n");
+	tap_is_int(report_outlook_load(&o, two, PERIOD_MONTH, &e), REPORT_LOAD_EDATA, "two currencies are refused");
+	tap_is_int(e.line, 3, "... on the second's line");
+	tap_is_int(report_outlook_load(&o, two, PERIOD_WEEK, &e), REPORT_LOAD_EDATA, "months for a weekly summary are refused");
+	tap_is_str(e.msg, "column \"period\": \"2026-11\" is not a period of the summary's kind", "... naming the value");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -167,6 +194,7 @@ int main(void)
 	test_costs_load();
 	test_fees();
 	test_business_rows();
+	test_outlook();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
