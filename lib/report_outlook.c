@@ -84,8 +84,8 @@ static int cmp_period(const void *pa, const void *pb)
 int report_outlook_load(struct report_outlook *o, const char *path, enum period_kind kind, struct report_load_error *e)
 {
 	static const char *const need[] = {"currency", "period", "forecast", NULL};
-	struct load_ctx lc = {o, kind};
 	memset(o, 0, sizeof *o);
+	struct load_ctx lc = {o, kind};
 	int st = report_load_rows(path, need, e, outlook_row, &lc);
 	snprintf(o->file, sizeof o->file, "%s", e->file);
 	if (st != REPORT_LOAD_OK)
