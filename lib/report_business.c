@@ -101,24 +101,20 @@ static int slot_of(struct report_business *b, int64_t period, uint32_t *slot)
 	return p.variable && p.fixed && p.whatif && p.monthly ? REPORT_BUSINESS_OK : REPORT_BUSINESS_ENOMEM;
 }
 
-static struct report_business_cell *cell_of(struct report_business *b, bool channel, uint32_t slot, const char *name,
-					    size_t len)
+static struct report_business_cell *channel_of(struct report_business *b, uint32_t slot, const char *name, size_t len)
 {
-	struct report_business_cell **arr = channel ? &b->channels : &b->customers;
-	size_t *n = channel ? &b->nchannels : &b->ncustomers, *cap = channel ? &b->capchannels : &b->capcustomers;
-	struct report_keymap *ix = channel ? &b->channel_ix : &b->customer_ix;
 	uint32_t name_id, id;
 	bool added;
-	struct report_business_cell *grown = report_grow(*arr, *n, cap, sizeof *grown, ARRAY_FIRST);
+	struct report_business_cell *grown = report_grow(b->channels, b->nchannels, &b->capchannels, sizeof *grown, ARRAY_FIRST);
 	if (!grown)
 		return NULL;
-	*arr = grown;
+	b->channels = grown;
 	if (report_names_intern(&b->names, name, len, &name_id) < 0 ||
-	    report_keymap_get(ix, slot, name_id, (uint32_t)*n, &id, &added) < 0)
+	    report_keymap_get(&b->channel_ix, slot, name_id, (uint32_t)b->nchannels, &id, &added) < 0)
 		return NULL;
 	if (added)
-		(*arr)[(*n)++] = (struct report_business_cell){slot, name_id, 0, 0, 0};
-	return &(*arr)[id];
+		b->channels[b->nchannels++] = (struct report_business_cell){slot, name_id, 0, 0, 0};
+	return &b->channels[id];
 }
 
 /* ------------------------------------------------------------ rows */
@@ -174,7 +170,7 @@ int report_business_add(struct report_business *b, const struct report_sale *row
 	bool revenue = is_kind(row, "sale") || is_kind(row, "subscription") || is_kind(row, "tip");
 	if (!refund && !chargeback && !revenue)
 		return REPORT_BUSINESS_OK;
-	struct report_business_cell *ch = cell_of(b, true, slot, row->source, row->source_len);
+	struct report_business_cell *ch = channel_of(b, slot, row->source, row->source_len);
 	if (!ch)
 		return REPORT_BUSINESS_ENOMEM;
 	if (refund || chargeback) {
@@ -188,12 +184,7 @@ int report_business_add(struct report_business *b, const struct report_sale *row
 	if ((st = add_variable_costs(b, p, day, quantity)) != REPORT_BUSINESS_OK ||
 	    (st = add_whatif(b, p, day, row->gross)) != REPORT_BUSINESS_OK)
 		return st;
-	if (row->customer_len == 0)
-		return REPORT_BUSINESS_OK;
-	struct report_business_cell *cu = cell_of(b, false, slot, row->customer, row->customer_len);
-	if (!cu)
-		return REPORT_BUSINESS_ENOMEM;
-	return add_to(&cu->gross, row->gross);
+	return REPORT_BUSINESS_OK;
 }
 
 int report_business_payout(struct report_business *b, int64_t period, int64_t day)
@@ -319,12 +310,10 @@ void report_business_free(struct report_business *b)
 	}
 	free(b->periods);
 	free(b->channels);
-	free(b->customers);
 	free(b->payouts);
 	free(b->outlook_fixed);
 	report_keymap_free(&b->period_ix);
 	report_keymap_free(&b->channel_ix);
-	report_keymap_free(&b->customer_ix);
 	report_names_free(&b->names);
 	memset(b, 0, sizeof *b);
 }

@@ -8,8 +8,9 @@
  * in one currency: the sales' own, or --to's with costs and fees in other
  * currencies converted by the --fx table on the day they fall.  Its
  * tables are rendered after each period's summary (report_summary's
- * `extra`).  Memory grows with periods x (costs + platforms + channels)
- * and with distinct customers, never with rows. */
+ * `extra`; the top customers' share is the summary's own, from its
+ * visits).  Memory grows with periods x (costs + platforms + channels),
+ * never with rows. */
 #ifndef TALLY_REPORT_BUSINESS_H
 #define TALLY_REPORT_BUSINESS_H
 
@@ -56,7 +57,7 @@ struct report_business_period {
 	int64_t *monthly;          /* by platform: monthly fees (after finish; owned) */
 };
 
-struct report_business_cell {  /* a channel's or a customer's figures in a period */
+struct report_business_cell {  /* a channel's figures in a period */
 	uint32_t slot, name;       /* period slot, name id */
 	int64_t gross, refunds, chargebacks; /* refunds and chargebacks positive */
 };
@@ -75,10 +76,10 @@ struct report_business {
 	struct report_business_period *periods;
 	size_t nperiods, capperiods;
 	struct report_keymap period_ix;    /* period index -> slot */
-	struct report_names names;         /* sources, customers */
-	struct report_business_cell *channels, *customers;
-	size_t nchannels, capchannels, ncustomers, capcustomers;
-	struct report_keymap channel_ix, customer_ix; /* (slot, name) -> cell */
+	struct report_names names;         /* sources */
+	struct report_business_cell *channels;
+	size_t nchannels, capchannels;
+	struct report_keymap channel_ix;   /* (slot, name) -> cell */
 	int64_t *payouts;                  /* (period, day) of each payout row (owned) */
 	size_t npayouts;
 	int64_t last_period;               /* after finish: the last period with sales */

@@ -211,7 +211,7 @@ static int64_t tenths(int64_t part, int64_t whole)
 	return whole > 0 && money_muldiv(part, 1000, whole, &v) ? v : -1;
 }
 
-static int shares_of(const struct report_business *b, const struct report_summary *s, uint32_t pid, struct shares *sh)
+static int shares_of(const struct report_summary *s, uint32_t pid, struct shares *sh)
 {
 	const struct report_summary_period *p = &s->periods[pid];
 	*sh = (struct shares){-1, -1, -1, "", "", 0};
@@ -226,16 +226,13 @@ static int shares_of(const struct report_business *b, const struct report_summar
 			sh->product_name = s->names.s[it->name];
 		}
 	}
-	long slot = report_keymap_find(&b->period_ix, (uint64_t)p->period, 0);
-	if (slot < 0 || memcmp(p->currency, b->currency, 3) != 0)
-		return REPORT_OK;
-	int64_t *g = malloc((b->ncustomers + 1) * sizeof *g);
+	int64_t *g = malloc((s->nvisits + 1) * sizeof *g);
 	size_t n = 0;
 	if (!g)
 		return REPORT_ENOMEM;
-	for (size_t i = 0; i < b->ncustomers; i++)
-		if (b->customers[i].slot == (uint32_t)slot)
-			g[n++] = b->customers[i].gross;
+	for (size_t i = 0; i < s->nvisits; i++)
+		if (s->visits[i].period == pid)
+			g[n++] = s->visits[i].gross;
 	qsort(g, n, sizeof *g, cmp_gross_down);
 	int64_t top = 0;
 	for (size_t i = 0; i < n && i < REPORT_TOP_CUSTOMERS; i++)
@@ -268,17 +265,17 @@ static void dependence_row(struct report_table *t, const char *measure, const ch
 	report_table_add(t, (const char *[]){measure, name, a, c});
 }
 
-static int dependence_table(const struct report_business *b, const struct report_summary *s, uint32_t pid,
+static int dependence_table(const struct report_summary *s, uint32_t pid,
 			    const char *none, struct report_table *t)
 {
 	const struct report_summary_period *p = &s->periods[pid];
 	struct shares now, before = {-1, -1, -1, "", "", 0};
 	char who[64];
 	report_table_init(t, "Dependence", "measure name share change", "ttnn");
-	if (shares_of(b, s, pid, &now) != REPORT_OK)
+	if (shares_of(s, pid, &now) != REPORT_OK)
 		return REPORT_ENOMEM;
 	long prev = report_keymap_find(&s->period_ix, (uint64_t)(p->period - 1), report_pack_currency(p->currency));
-	if (prev >= 0 && shares_of(b, s, (uint32_t)prev, &before) != REPORT_OK)
+	if (prev >= 0 && shares_of(s, (uint32_t)prev, &before) != REPORT_OK)
 		return REPORT_ENOMEM;
 	snprintf(who, sizeof who, "%d of %ld", now.customers < REPORT_TOP_CUSTOMERS ? (int)now.customers : REPORT_TOP_CUSTOMERS,
 		 now.customers);
@@ -418,7 +415,7 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 	}
 	if (b->fees && ours)
 		whatif_table(b, &f, &t[3]);
-	if (dependence_table(b, s, pid, f.none, &t[4]) != REPORT_OK)
+	if (dependence_table(s, pid, f.none, &t[4]) != REPORT_OK)
 		t[4].failed = true;
 	if (ours)
 		refunds_table(b, &f, &t[5]);

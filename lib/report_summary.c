@@ -64,10 +64,12 @@ static int note_customer(struct report_summary *s, const struct report_sale *row
 	    report_keymap_get(&s->visit_ix, cust, p, (uint32_t)s->nvisits, &visit, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added) {
-		s->visits[s->nvisits++] = (struct report_summary_visit){cust, p};
+		s->visits[s->nvisits++] = (struct report_summary_visit){cust, p, 0};
 		s->periods[p].customers++;
 		country->customers++;
 	}
+	if (!money_add(s->visits[visit].gross, row->gross, &s->visits[visit].gross))
+		return REPORT_EOVERFLOW;
 	if (cust >= s->capfirst) {
 		size_t cap = ((size_t)cust + 1) * 2;
 		int64_t *grown = realloc(s->first_period, cap * sizeof *grown);

@@ -41,6 +41,7 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 
 struct report_summary_visit {    /* a customer buying in a period and currency */
 	uint32_t customer, period;
+	int64_t gross;               /* what they bought (the top customers' share) */
 };
 
 /* One row of a sales stream, its amounts already in the reporting
