@@ -285,24 +285,43 @@ static int dependence_table(const struct report_summary *s, uint32_t pid,
 	return REPORT_OK;
 }
 
-static void refunds_table(const struct report_business *b, const struct figures *f, struct report_table *t)
+static int cmp_channel(const void *pa, const void *pb, void *ctx)
+{
+	const struct report_business *sort_ctx = ctx;
+	const struct report_business_cell *a = *(const struct report_business_cell *const *)pa;
+	const struct report_business_cell *b = *(const struct report_business_cell *const *)pb;
+	if (a->gross != b->gross)
+		return a->gross > b->gross ? -1 : 1;
+	return strcmp(sort_ctx->names.s[a->name], sort_ctx->names.s[b->name]);
+}
+
+/* Per channel of the period, largest gross first. */
+static int refunds_table(const struct report_business *b, const struct figures *f, struct report_table *t)
 {
 	int d = f->p->digits;
 	report_table_init(t, "Refunds and chargebacks by channel",
 			  "source gross refunds refund_rate chargebacks chargeback_rate", "tnnnnn");
 	long slot = report_keymap_find(&b->period_ix, (uint64_t)f->p->period, 0);
 	if (slot < 0)
-		return;
-	for (size_t i = 0; i < b->nchannels; i++) {
-		const struct report_business_cell *c = &b->channels[i];
+		return REPORT_OK;
+	const struct report_business_cell **cells = malloc((b->nchannels + 1) * sizeof *cells);
+	size_t n = 0;
+	if (!cells)
+		return REPORT_ENOMEM;
+	for (size_t i = 0; i < b->nchannels; i++)
+		if (b->channels[i].slot == (uint32_t)slot)
+			cells[n++] = &b->channels[i];
+	qsort_r(cells, n, sizeof *cells, cmp_channel, (void *)b);
+	for (size_t i = 0; i < n; i++) {
+		const struct report_business_cell *c = cells[i];
 		char g[NUM_BUF], r[NUM_BUF], cb[NUM_BUF], rr[32], cr[32];
-		if (c->slot != (uint32_t)slot)
-			continue;
 		report_table_add(t, (const char *[]){b->names.s[c->name], money_cell(g, c->gross, d),
 						     money_cell(r, c->refunds, d), report_percent(rr, c->refunds, c->gross),
 						     money_cell(cb, c->chargebacks, d),
 						     report_percent(cr, c->chargebacks, c->gross)});
 	}
+	free(cells);
+	return REPORT_OK;
 }
 
 /* x * num / den, half to even; 0 when den is 0 (no base to scale) */
@@ -417,8 +436,8 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 		whatif_table(b, &f, &t[3]);
 	if (dependence_table(s, pid, f.none, &t[4]) != REPORT_OK)
 		t[4].failed = true;
-	if (ours)
-		refunds_table(b, &f, &t[5]);
+	if (ours && refunds_table(b, &f, &t[5]) != REPORT_OK)
+		t[5].failed = true;
 	if (ours && b->outlook && p->period == b->last_period)
 		outlook_tables(b, &f, &t[6]);
 	return REPORT_BUSINESS_TABLES;
