@@ -11,8 +11,6 @@
 #define DAY_SECONDS 86400
 #define ARRAY_FIRST 64
 
-__extension__ typedef __int128 i128;
-
 static size_t ncosts(const struct report_business *b)
 {
 	return b->costs ? b->costs->n : 0;
