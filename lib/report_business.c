@@ -26,7 +26,8 @@ static bool is_kind(const struct report_sale *row, const char *kind)
 	return row->kind_len == strlen(kind) && memcmp(row->kind, kind, row->kind_len) == 0;
 }
 
-static int fail(struct report_business *b, int st, const char *file, long line, const char *cur, int64_t day)
+static int fail(struct report_business *b, int st, const char *file, long line, const char *cur,
+		int64_t day)
 {
 	b->fail = (struct report_business_fail){file, line, {0}, day};
 	memcpy(b->fail.currency, cur, 3);
@@ -40,15 +41,16 @@ static int fail(struct report_business *b, int st, const char *file, long line, 
 static int check_currency(struct report_business *b, const char *cur)
 {
 	if (b->currency[0])
-		return memcmp(b->currency, cur, 3) == 0 ? REPORT_BUSINESS_OK
-							: fail(b, REPORT_BUSINESS_ECURRENCIES, NULL, 0, cur, 0);
+		return memcmp(b->currency, cur, 3) == 0
+			   ? REPORT_BUSINESS_OK
+			   : fail(b, REPORT_BUSINESS_ECURRENCIES, NULL, 0, cur, 0);
 	memcpy(b->currency, cur, 3);
 	if (b->fx)
 		return REPORT_BUSINESS_OK;
 	for (size_t i = 0; i < ncosts(b); i++)
 		if (memcmp(b->costs->c[i].currency, cur, 3) != 0)
-			return fail(b, REPORT_BUSINESS_ECURRENCY, b->costs->file, b->costs->c[i].line,
-				    b->costs->c[i].currency, 0);
+			return fail(b, REPORT_BUSINESS_ECURRENCY, b->costs->file,
+				    b->costs->c[i].line, b->costs->c[i].currency, 0);
 	for (size_t i = 0; b->fees && i < b->fees->n; i++)
 		if (memcmp(b->fees->s[i].currency, cur, 3) != 0)
 			return fail(b, REPORT_BUSINESS_ECURRENCY, b->fees->file, b->fees->s[i].line,
@@ -57,8 +59,8 @@ static int check_currency(struct report_business *b, const char *cur)
 }
 
 /* amount of cur in the sales' currency on day (fx_convert: half to even) */
-static int convert(struct report_business *b, int64_t amount, const char *cur, int64_t day, const char *file,
-		   long line, int64_t *out)
+static int convert(struct report_business *b, int64_t amount, const char *cur, int64_t day,
+		   const char *file, long line, int64_t *out)
 {
 	if (amount == 0 || memcmp(cur, b->currency, 3) == 0) {
 		*out = amount;
@@ -83,32 +85,41 @@ static int slot_of(struct report_business *b, int64_t period, uint32_t *slot)
 {
 	bool added;
 	struct report_business_period *grown =
-		report_grow(b->periods, b->nperiods, &b->capperiods, sizeof *grown, ARRAY_FIRST);
+	    report_grow(b->periods, b->nperiods, &b->capperiods, sizeof *grown, ARRAY_FIRST);
 	if (!grown)
 		return REPORT_BUSINESS_ENOMEM;
 	b->periods = grown;
-	if (report_keymap_get(&b->period_ix, (uint64_t)period, 0, (uint32_t)b->nperiods, slot, &added) < 0)
+	if (report_keymap_get(&b->period_ix, (uint64_t)period, 0, (uint32_t)b->nperiods, slot,
+			      &added) < 0)
 		return REPORT_BUSINESS_ENOMEM;
 	if (!added)
 		return REPORT_BUSINESS_OK;
-	struct report_business_period p = {period, 0, 0, calloc(ncosts(b) + 1, sizeof(int64_t)),
-					   calloc(ncosts(b) + 1, sizeof(int64_t)),
-					   calloc(nplatforms(b) + 1, sizeof(struct report_whatif_acc)),
-					   calloc(nplatforms(b) + 1, sizeof(int64_t))};
+	struct report_business_period p = {
+	    period,
+	    0,
+	    0,
+	    calloc(ncosts(b) + 1, sizeof(int64_t)),
+	    calloc(ncosts(b) + 1, sizeof(int64_t)),
+	    calloc(nplatforms(b) + 1, sizeof(struct report_whatif_acc)),
+	    calloc(nplatforms(b) + 1, sizeof(int64_t))};
 	b->periods[b->nperiods++] = p; /* freed with b even when one failed */
-	return p.variable && p.fixed && p.whatif && p.monthly ? REPORT_BUSINESS_OK : REPORT_BUSINESS_ENOMEM;
+	return p.variable && p.fixed && p.whatif && p.monthly ? REPORT_BUSINESS_OK
+							      : REPORT_BUSINESS_ENOMEM;
 }
 
-static struct report_business_cell *channel_of(struct report_business *b, uint32_t slot, const char *name, size_t len)
+static struct report_business_cell *channel_of(struct report_business *b, uint32_t slot,
+					       const char *name, size_t len)
 {
 	uint32_t name_id, id;
 	bool added;
-	struct report_business_cell *grown = report_grow(b->channels, b->nchannels, &b->capchannels, sizeof *grown, ARRAY_FIRST);
+	struct report_business_cell *grown =
+	    report_grow(b->channels, b->nchannels, &b->capchannels, sizeof *grown, ARRAY_FIRST);
 	if (!grown)
 		return NULL;
 	b->channels = grown;
 	if (report_names_intern(&b->names, name, len, &name_id) < 0 ||
-	    report_keymap_get(&b->channel_ix, slot, name_id, (uint32_t)b->nchannels, &id, &added) < 0)
+	    report_keymap_get(&b->channel_ix, slot, name_id, (uint32_t)b->nchannels, &id, &added) <
+		0)
 		return NULL;
 	if (added)
 		b->channels[b->nchannels++] = (struct report_business_cell){slot, name_id, 0, 0, 0};
@@ -117,8 +128,8 @@ static struct report_business_cell *channel_of(struct report_business *b, uint32
 
 /* ------------------------------------------------------------ rows */
 
-static int add_variable_costs(struct report_business *b, struct report_business_period *p, int64_t day,
-			      int64_t quantity)
+static int add_variable_costs(struct report_business *b, struct report_business_period *p,
+			      int64_t day, int64_t quantity)
 {
 	for (size_t i = 0; i < ncosts(b); i++) {
 		const struct report_cost *c = &b->costs->c[i];
@@ -128,14 +139,16 @@ static int add_variable_costs(struct report_business *b, struct report_business_
 		if (!money_muldiv(c->amount, c->per == REPORT_PER_UNIT ? quantity : 1, 1, &v))
 			return REPORT_BUSINESS_EOVERFLOW;
 		int st = convert(b, v, c->currency, day, b->costs->file, c->line, &conv);
-		if (st != REPORT_BUSINESS_OK || (st = add_to(&p->variable[i], conv)) != REPORT_BUSINESS_OK)
+		if (st != REPORT_BUSINESS_OK ||
+		    (st = add_to(&p->variable[i], conv)) != REPORT_BUSINESS_OK)
 			return st;
 	}
 	return REPORT_BUSINESS_OK;
 }
 
 /* Each platform's percentage and fixed fee on this sale. */
-static int add_whatif(struct report_business *b, struct report_business_period *p, int64_t day, int64_t gross)
+static int add_whatif(struct report_business *b, struct report_business_period *p, int64_t day,
+		      int64_t gross)
 {
 	for (size_t k = 0; k < nplatforms(b); k++) {
 		const struct report_fee_schedule *s = report_fees_find(b->fees, k, day);
@@ -148,20 +161,23 @@ static int add_whatif(struct report_business *b, struct report_business_period *
 		}
 		if (!report_fee_percent(s, gross, &pct))
 			return REPORT_BUSINESS_EOVERFLOW;
-		if ((st = convert(b, s->fixed_per_sale, s->currency, day, b->fees->file, s->line, &fixed)) !=
-			    REPORT_BUSINESS_OK ||
-		    (st = add_to(&w->fees, pct)) != REPORT_BUSINESS_OK || (st = add_to(&w->fees, fixed)) != REPORT_BUSINESS_OK)
+		if ((st = convert(b, s->fixed_per_sale, s->currency, day, b->fees->file, s->line,
+				  &fixed)) != REPORT_BUSINESS_OK ||
+		    (st = add_to(&w->fees, pct)) != REPORT_BUSINESS_OK ||
+		    (st = add_to(&w->fees, fixed)) != REPORT_BUSINESS_OK)
 			return st;
 		w->sales++;
 	}
 	return REPORT_BUSINESS_OK;
 }
 
-int report_business_add(struct report_business *b, const struct report_sale *row, int64_t day, int64_t quantity)
+int report_business_add(struct report_business *b, const struct report_sale *row, int64_t day,
+			int64_t quantity)
 {
 	uint32_t slot;
 	int st;
-	if ((st = check_currency(b, row->currency)) != REPORT_BUSINESS_OK || (st = slot_of(b, row->period, &slot)) != REPORT_BUSINESS_OK)
+	if ((st = check_currency(b, row->currency)) != REPORT_BUSINESS_OK ||
+	    (st = slot_of(b, row->period, &slot)) != REPORT_BUSINESS_OK)
 		return st;
 	struct report_business_period *p = &b->periods[slot];
 	bool refund = is_kind(row, "refund"), chargeback = is_kind(row, "chargeback");
@@ -177,7 +193,8 @@ int report_business_add(struct report_business *b, const struct report_sale *row
 		return add_to(refund ? &ch->refunds : &ch->chargebacks, -row->gross);
 	}
 	p->sales++;
-	if (!money_add(p->units, quantity, &p->units) || (st = add_to(&ch->gross, row->gross)) != REPORT_BUSINESS_OK)
+	if (!money_add(p->units, quantity, &p->units) ||
+	    (st = add_to(&ch->gross, row->gross)) != REPORT_BUSINESS_OK)
 		return REPORT_BUSINESS_EOVERFLOW;
 	if ((st = add_variable_costs(b, p, day, quantity)) != REPORT_BUSINESS_OK ||
 	    (st = add_whatif(b, p, day, row->gross)) != REPORT_BUSINESS_OK)
@@ -205,7 +222,8 @@ static int64_t min64(int64_t a, int64_t b)
 }
 
 /* The fixed costs and monthly fees falling on days [a, z] of p. */
-static int fixed_parts(struct report_business *b, struct report_business_period *p, int64_t a, int64_t z)
+static int fixed_parts(struct report_business *b, struct report_business_period *p, int64_t a,
+		       int64_t z)
 {
 	int st = REPORT_BUSINESS_OK;
 	for (size_t i = 0; i < ncosts(b) && st == REPORT_BUSINESS_OK; i++) {
@@ -237,9 +255,10 @@ static int payout_fees(struct report_business *b)
 			int st;
 			if (!s)
 				continue;
-			if ((st = convert(b, s->payout_fee, s->currency, day, b->fees->file, s->line, &conv)) !=
-				    REPORT_BUSINESS_OK ||
-			    (st = add_to(&b->periods[slot].whatif[k].fees, conv)) != REPORT_BUSINESS_OK)
+			if ((st = convert(b, s->payout_fee, s->currency, day, b->fees->file,
+					  s->line, &conv)) != REPORT_BUSINESS_OK ||
+			    (st = add_to(&b->periods[slot].whatif[k].fees, conv)) !=
+				REPORT_BUSINESS_OK)
 				return st;
 		}
 	}
@@ -260,9 +279,11 @@ static int outlook_costs(struct report_business *b)
 		for (size_t i = 0; i < ncosts(b); i++) {
 			const struct report_cost *c = &b->costs->c[i];
 			int64_t v = report_cost_fixed(c, a, z), conv;
-			int st = convert(b, v, c->currency, c->from == c->to ? c->from : min64(z, c->to), b->costs->file,
-					 c->line, &conv);
-			if (st != REPORT_BUSINESS_OK || (st = add_to(&b->outlook_fixed[k], conv)) != REPORT_BUSINESS_OK)
+			int st =
+			    convert(b, v, c->currency, c->from == c->to ? c->from : min64(z, c->to),
+				    b->costs->file, c->line, &conv);
+			if (st != REPORT_BUSINESS_OK ||
+			    (st = add_to(&b->outlook_fixed[k], conv)) != REPORT_BUSINESS_OK)
 				return st;
 		}
 	}
@@ -275,7 +296,8 @@ int report_business_finish(struct report_business *b, struct report_summary *s)
 	if (!b->currency[0])
 		return REPORT_BUSINESS_OK;
 	if (b->outlook && b->outlook->n && memcmp(b->outlook->currency, b->currency, 3) != 0)
-		return fail(b, REPORT_BUSINESS_ECURRENCY, b->outlook->file, b->outlook->currency_line, b->outlook->currency, 0);
+		return fail(b, REPORT_BUSINESS_ECURRENCY, b->outlook->file,
+			    b->outlook->currency_line, b->outlook->currency, 0);
 	for (size_t i = 0; i < s->nperiods; i++)
 		if (memcmp(s->periods[i].currency, b->currency, 3) == 0) {
 			lo = min64(lo, s->periods[i].period);

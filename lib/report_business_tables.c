@@ -50,7 +50,7 @@ struct figures {
 	const struct report_business_period *bp; /* NULL: no rows */
 	i128 fixed, variable;                    /* costs */
 	int64_t sales;
-	const char *none;                        /* an empty figure: "" in TSV, "n/a" for people */
+	const char *none; /* an empty figure: "" in TSV, "n/a" for people */
 };
 
 static const struct report_business_period *bperiod(const struct report_business *b, int64_t period)
@@ -59,7 +59,8 @@ static const struct report_business_period *bperiod(const struct report_business
 	return slot < 0 ? NULL : &b->periods[slot];
 }
 
-static void costs_table(const struct report_business *b, const struct figures *f, struct report_table *t)
+static void costs_table(const struct report_business *b, const struct figures *f,
+			struct report_table *t)
 {
 	int d = f->p->digits;
 	report_table_init(t, "Costs", "item kind amount share_of_revenue", "ttnn");
@@ -81,7 +82,9 @@ static void costs_table(const struct report_business *b, const struct figures *f
 		if (fixed == 0 && variable == 0)
 			continue;
 		char a[NUM_BUF], sh[32];
-		const char *kind = variable == 0 ? "fixed" : fixed == 0 ? "variable" : "fixed+variable";
+		const char *kind = variable == 0 ? "fixed"
+				   : fixed == 0  ? "variable"
+						 : "fixed+variable";
 		money_cell(a, fixed + variable, d);
 		if (fixed + variable <= INT64_MAX)
 			report_percent(sh, (int64_t)(fixed + variable), f->p->revenue);
@@ -98,7 +101,8 @@ static void profit_table(const struct figures *f, struct report_table *t)
 	char v[20][NUM_BUF];
 	i128 contribution = (i128)p->net - f->variable, costs = f->fixed + f->variable;
 	i128 profit = (i128)p->net - costs;
-	bool fits = contribution >= INT64_MIN && contribution <= INT64_MAX && profit >= INT64_MIN && profit <= INT64_MAX;
+	bool fits = contribution >= INT64_MIN && contribution <= INT64_MAX && profit >= INT64_MIN &&
+		    profit <= INT64_MAX;
 
 	report_table_init(t, "Profit and break-even", "metric value", "tn");
 	strcpy(v[3], f->none);
@@ -115,25 +119,28 @@ static void profit_table(const struct figures *f, struct report_table *t)
 		if (contribution > 0 && f->fixed >= 0) {
 			money_cell(v[10], ceil_part(f->fixed, p->revenue, contribution), d);
 			if (f->sales > 0)
-				snprintf(v[11], NUM_BUF, "%lld", (long long)ceil_part(f->fixed, f->sales, contribution));
+				snprintf(v[11], NUM_BUF, "%lld",
+					 (long long)ceil_part(f->fixed, f->sales, contribution));
 		}
 	}
 	const char *rows[][2] = {
-		{"revenue", money_cell(v[0], p->revenue, d)},
-		{"net_of_refunds_and_fees", money_cell(v[1], p->net, d)},
-		{"variable_costs", money_cell(v[2], f->variable, d)},
-		{"contribution_margin", v[3]},
-		{"contribution_per_sale", v[4]},
-		{"fixed_costs", money_cell(v[5], f->fixed, d)},
-		{"costs", money_cell(v[6], costs, d)},
-		{"profit", money_cell(v[7], profit, d)},
-		{"sales", count_cell(v[8], f->sales)},
-		{"margin", v[9]},
-		{"average_order_value", quotient_cell(v[12], p->revenue, f->sales, d, f->none)},
-		{"break_even_revenue", v[10]},
-		{"break_even_customers", v[11]},
-		{"revenue_per_customer", quotient_cell(v[13], p->revenue, p->customers, d, f->none)},
-		{"cost_per_customer", costs <= INT64_MAX ? quotient_cell(v[14], (int64_t)costs, p->customers, d, f->none) : "overflows"},
+	    {"revenue", money_cell(v[0], p->revenue, d)},
+	    {"net_of_refunds_and_fees", money_cell(v[1], p->net, d)},
+	    {"variable_costs", money_cell(v[2], f->variable, d)},
+	    {"contribution_margin", v[3]},
+	    {"contribution_per_sale", v[4]},
+	    {"fixed_costs", money_cell(v[5], f->fixed, d)},
+	    {"costs", money_cell(v[6], costs, d)},
+	    {"profit", money_cell(v[7], profit, d)},
+	    {"sales", count_cell(v[8], f->sales)},
+	    {"margin", v[9]},
+	    {"average_order_value", quotient_cell(v[12], p->revenue, f->sales, d, f->none)},
+	    {"break_even_revenue", v[10]},
+	    {"break_even_customers", v[11]},
+	    {"revenue_per_customer", quotient_cell(v[13], p->revenue, p->customers, d, f->none)},
+	    {"cost_per_customer",
+	     costs <= INT64_MAX ? quotient_cell(v[14], (int64_t)costs, p->customers, d, f->none)
+				: "overflows"},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		report_table_add(t, rows[i]);
@@ -146,8 +153,8 @@ static void growth_table(const struct figures *f, struct report_table *t)
 	static const int times[] = {1, 2, 5, 10};
 	int d = f->p->digits;
 	long k = f->p->customers;
-	report_table_init(t, "Cost per customer as customers grow", "customers fixed_costs variable_costs costs cost_per_customer",
-			  "nnnnn");
+	report_table_init(t, "Cost per customer as customers grow",
+			  "customers fixed_costs variable_costs costs cost_per_customer", "nnnnn");
 	if (k <= 0 || f->variable > INT64_MAX)
 		return;
 	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
@@ -156,23 +163,27 @@ static void growth_table(const struct figures *f, struct report_table *t)
 		if (!money_muldiv((int64_t)f->variable, n, k, &var))
 			return;
 		i128 costs = f->fixed + var;
-		report_table_add(t, (const char *[]){count_cell(c[0], n), money_cell(c[1], f->fixed, d),
-						     money_cell(c[2], var, d), money_cell(c[3], costs, d),
-						     costs <= INT64_MAX ? quotient_cell(c[4], (int64_t)costs, n, d, f->none)
-									: "overflows"});
+		report_table_add(
+		    t, (const char *[]){count_cell(c[0], n), money_cell(c[1], f->fixed, d),
+					money_cell(c[2], var, d), money_cell(c[3], costs, d),
+					costs <= INT64_MAX
+					    ? quotient_cell(c[4], (int64_t)costs, n, d, f->none)
+					    : "overflows"});
 	}
 }
 
 /* The period's net with its actual fees replaced by each platform's. */
-static void whatif_table(const struct report_business *b, const struct figures *f, struct report_table *t)
+static void whatif_table(const struct report_business *b, const struct figures *f,
+			 struct report_table *t)
 {
 	const struct report_summary_period *p = f->p;
 	int d = p->digits;
 	char c[5][NUM_BUF], tr[32];
-	report_table_init(t, "What other platforms would have taken", "platform fees net difference take_rate unpriced_sales",
-			  "tnnnnn");
-	report_table_add(t, (const char *[]){"(actual)", money_cell(c[0], p->fees, d), money_cell(c[1], p->net, d),
-					     money_cell(c[2], 0, d), report_percent(tr, p->fees, p->revenue), "0"});
+	report_table_init(t, "What other platforms would have taken",
+			  "platform fees net difference take_rate unpriced_sales", "tnnnnn");
+	report_table_add(t, (const char *[]){"(actual)", money_cell(c[0], p->fees, d),
+					     money_cell(c[1], p->net, d), money_cell(c[2], 0, d),
+					     report_percent(tr, p->fees, p->revenue), "0"});
 	for (size_t k = 0; k < b->fees->nplatforms; k++) {
 		const struct report_whatif_acc *w = f->bp ? &f->bp->whatif[k] : NULL;
 		i128 fees = w ? (i128)w->fees + f->bp->monthly[k] : 0;
@@ -246,13 +257,16 @@ static int shares_of(const struct report_summary *s, uint32_t pid, struct shares
 static const char *tenths_cell(char *buf, int64_t v, const char *unit, bool sign)
 {
 	int64_t mag = v < 0 ? -v : v;
-	snprintf(buf, NUM_BUF, "%s%lld.%lld%s", v < 0 ? "-" : sign ? "+" : "", (long long)(mag / 10),
-		 (long long)(mag % 10), unit);
+	snprintf(buf, NUM_BUF, "%s%lld.%lld%s",
+		 v < 0  ? "-"
+		 : sign ? "+"
+			: "",
+		 (long long)(mag / 10), (long long)(mag % 10), unit);
 	return buf;
 }
 
-static void dependence_row(struct report_table *t, const char *measure, const char *name, int64_t now, int64_t before,
-			   const char *none)
+static void dependence_row(struct report_table *t, const char *measure, const char *name,
+			   int64_t now, int64_t before, const char *none)
 {
 	char a[NUM_BUF], c[NUM_BUF];
 	if (now < 0)
@@ -265,8 +279,8 @@ static void dependence_row(struct report_table *t, const char *measure, const ch
 	report_table_add(t, (const char *[]){measure, name, a, c});
 }
 
-static int dependence_table(const struct report_summary *s, uint32_t pid,
-			    const char *none, struct report_table *t)
+static int dependence_table(const struct report_summary *s, uint32_t pid, const char *none,
+			    struct report_table *t)
 {
 	const struct report_summary_period *p = &s->periods[pid];
 	struct shares now, before = {-1, -1, -1, "", "", 0};
@@ -274,10 +288,12 @@ static int dependence_table(const struct report_summary *s, uint32_t pid,
 	report_table_init(t, "Dependence", "measure name share change", "ttnn");
 	if (shares_of(s, pid, &now) != REPORT_OK)
 		return REPORT_ENOMEM;
-	long prev = report_keymap_find(&s->period_ix, (uint64_t)(p->period - 1), report_pack_currency(p->currency));
+	long prev = report_keymap_find(&s->period_ix, (uint64_t)(p->period - 1),
+				       report_pack_currency(p->currency));
 	if (prev >= 0 && shares_of(s, (uint32_t)prev, &before) != REPORT_OK)
 		return REPORT_ENOMEM;
-	snprintf(who, sizeof who, "%d of %ld", now.customers < REPORT_TOP_CUSTOMERS ? (int)now.customers : REPORT_TOP_CUSTOMERS,
+	snprintf(who, sizeof who, "%d of %ld",
+		 now.customers < REPORT_TOP_CUSTOMERS ? (int)now.customers : REPORT_TOP_CUSTOMERS,
 		 now.customers);
 	dependence_row(t, "largest_channel", now.channel_name, now.channel, before.channel, none);
 	dependence_row(t, "largest_product", now.product_name, now.product, before.product, none);
@@ -296,7 +312,8 @@ static int cmp_channel(const void *pa, const void *pb, void *ctx)
 }
 
 /* Per channel of the period, largest gross first. */
-static int refunds_table(const struct report_business *b, const struct figures *f, struct report_table *t)
+static int refunds_table(const struct report_business *b, const struct figures *f,
+			 struct report_table *t)
 {
 	int d = f->p->digits;
 	report_table_init(t, "Refunds and chargebacks by channel",
@@ -315,10 +332,12 @@ static int refunds_table(const struct report_business *b, const struct figures *
 	for (size_t i = 0; i < n; i++) {
 		const struct report_business_cell *c = cells[i];
 		char g[NUM_BUF], r[NUM_BUF], cb[NUM_BUF], rr[32], cr[32];
-		report_table_add(t, (const char *[]){b->names.s[c->name], money_cell(g, c->gross, d),
-						     money_cell(r, c->refunds, d), report_percent(rr, c->refunds, c->gross),
-						     money_cell(cb, c->chargebacks, d),
-						     report_percent(cr, c->chargebacks, c->gross)});
+		report_table_add(t,
+				 (const char *[]){b->names.s[c->name], money_cell(g, c->gross, d),
+						  money_cell(r, c->refunds, d),
+						  report_percent(rr, c->refunds, c->gross),
+						  money_cell(cb, c->chargebacks, d),
+						  report_percent(cr, c->chargebacks, c->gross)});
 	}
 	free(cells);
 	return REPORT_OK;
@@ -335,8 +354,8 @@ static int64_t scaled(int64_t x, int64_t num, int64_t den, bool *ok)
 
 /* One forecast period: revenue, costs and profit at the last period's
  * ratios, the profit also at the 80% bounds. */
-static void outlook_row(const struct report_business *b, const struct figures *f, size_t k, i128 *cum,
-			struct report_table *t)
+static void outlook_row(const struct report_business *b, const struct figures *f, size_t k,
+			i128 *cum, struct report_table *t)
 {
 	const struct report_outlook_period *op = &b->outlook->p[k];
 	const struct report_summary_period *p = f->p;
@@ -372,7 +391,8 @@ static void outlook_row(const struct report_business *b, const struct figures *f
 
 /* After the last period: the forecast periods, and how many of them the
  * balance and the profit so far last. */
-static void outlook_tables(const struct report_business *b, const struct figures *f, struct report_table *t)
+static void outlook_tables(const struct report_business *b, const struct figures *f,
+			   struct report_table *t)
 {
 	report_table_init(&t[0], "Outlook (forecast of net; the 80% bounds of its series added up)",
 			  "period revenue net costs profit profit_lo80 profit_hi80", "tnnnnnn");
@@ -400,17 +420,18 @@ static void outlook_tables(const struct report_business *b, const struct figures
 		strcpy(c[2], f->none);
 		strcpy(c[3], f->none);
 	}
-	report_table_add(&t[1], (const char *[]){"balance", money_cell(c[0], b->balance, f->p->digits)});
+	report_table_add(&t[1],
+			 (const char *[]){"balance", money_cell(c[0], b->balance, f->p->digits)});
 	report_table_add(&t[1], (const char *[]){"runway_periods", c[1]});
 	report_table_add(&t[1], (const char *[]){"runway_periods_lo80", c[2]});
 	report_table_add(&t[1], (const char *[]){"runway_periods_hi80", c[3]});
 }
 
-int report_business_tables(const void *ctx, const struct report_summary *s, uint32_t pid, enum report_format format,
-			   struct report_table *t, const char **sections)
+int report_business_tables(const void *ctx, const struct report_summary *s, uint32_t pid,
+			   enum report_format format, struct report_table *t, const char **sections)
 {
-	static const char *const names[REPORT_BUSINESS_TABLES] = {"cost",       "business", "scale",   "whatif",
-								  "dependence", "refunds",  "outlook", "runway"};
+	static const char *const names[REPORT_BUSINESS_TABLES] = {
+	    "cost", "business", "scale", "whatif", "dependence", "refunds", "outlook", "runway"};
 	const struct report_business *b = ctx;
 	const struct report_summary_period *p = &s->periods[pid];
 	struct figures f = {p, NULL, 0, 0, 0, format == REPORT_TSV ? "" : "n/a"};

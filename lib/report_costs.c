@@ -16,15 +16,18 @@
 
 __extension__ typedef __int128 i128;
 
-int report_load_bad(struct report_load_error *e, const char *col, const char *value, size_t len, const char *what)
+int report_load_bad(struct report_load_error *e, const char *col, const char *value, size_t len,
+		    const char *what)
 {
 	char q[96];
-	snprintf(e->msg, sizeof e->msg, "column \"%s\": %s %s", col, diag_quote(q, sizeof q, value, len), what);
+	snprintf(e->msg, sizeof e->msg, "column \"%s\": %s %s", col,
+		 diag_quote(q, sizeof q, value, len), what);
 	return REPORT_LOAD_EDATA;
 }
 
 int report_load_rows(const char *path, const char *const *need, struct report_load_error *e,
-		     int (*row)(void *ctx, const struct tsv_reader *r, struct report_load_error *e), void *ctx)
+		     int (*row)(void *ctx, const struct tsv_reader *r, struct report_load_error *e),
+		     void *ctx)
 {
 	struct tsv_reader r;
 	char *paths[1] = {(char *)path};
@@ -95,7 +98,8 @@ int64_t report_spread(int64_t amount, bool per_year, int64_t from, int64_t to, i
 		unsigned m;
 		int64_t n = month_of_day(lo, &first, &m);
 		int64_t end = first + n - 1 < hi ? first + n - 1 : hi;
-		int64_t monthly = per_year ? floor_part(amount, m, 12) - floor_part(amount, m - 1, 12) : amount;
+		int64_t monthly =
+		    per_year ? floor_part(amount, m, 12) - floor_part(amount, m - 1, 12) : amount;
 		/* never overflows: the parts of one cost sum to at most its whole per month */
 		sum += floor_part(monthly, end - first + 1, n) - floor_part(monthly, lo - first, n);
 		lo = end + 1;
@@ -114,7 +118,8 @@ int64_t report_cost_fixed(const struct report_cost *c, int64_t a, int64_t b)
 
 bool report_cost_applies(const struct report_cost *c, int64_t day)
 {
-	return (c->per == REPORT_PER_SALE || c->per == REPORT_PER_UNIT) && day >= c->from && day <= c->to;
+	return (c->per == REPORT_PER_SALE || c->per == REPORT_PER_UNIT) && day >= c->from &&
+	       day <= c->to;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -123,16 +128,20 @@ static int cost_row(void *ctx, const struct tsv_reader *r, struct report_load_er
 {
 	static const char *const pers[] = {"month", "year", "sale", "unit"};
 	struct report_costs *t = ctx;
-	const struct tsv_field *item = &r->fields[tsv_col(r, "item")], *from = &r->fields[tsv_col(r, "from")];
-	const struct tsv_field *to = &r->fields[tsv_col(r, "to")], *amount = &r->fields[tsv_col(r, "amount")];
-	const struct tsv_field *cur = &r->fields[tsv_col(r, "currency")], *per = &r->fields[tsv_col(r, "per")];
+	const struct tsv_field *item = &r->fields[tsv_col(r, "item")],
+			       *from = &r->fields[tsv_col(r, "from")];
+	const struct tsv_field *to = &r->fields[tsv_col(r, "to")],
+			       *amount = &r->fields[tsv_col(r, "amount")];
+	const struct tsv_field *cur = &r->fields[tsv_col(r, "currency")],
+			       *per = &r->fields[tsv_col(r, "per")];
 	struct report_cost c = {0};
 	int64_t ignored;
 
 	if (item->len == 0)
 		return report_load_bad(e, "item", "", 0, "is not an item: give the cost a name");
 	if (report_day_span(from->s, from->len, &c.from, &ignored) < 0)
-		return report_load_bad(e, "from", from->s, from->len, "is not a day, month or year");
+		return report_load_bad(e, "from", from->s, from->len,
+				       "is not a day, month or year");
 	c.to = INT64_MAX / DAY_SECONDS;
 	if (to->len && report_day_span(to->s, to->len, &ignored, &c.to) < 0)
 		return report_load_bad(e, "to", to->s, to->len, "is not a day, month or year");
@@ -142,15 +151,18 @@ static int cost_row(void *ctx, const struct tsv_reader *r, struct report_load_er
 	if (rc != MONEY_OK)
 		return report_load_bad(e, "amount", amount->s, amount->len, money_strerror(rc));
 	if (c.amount < 0)
-		return report_load_bad(e, "amount", amount->s, amount->len, "is negative: a cost is at least 0");
+		return report_load_bad(e, "amount", amount->s, amount->len,
+				       "is negative: a cost is at least 0");
 	if (cur->len != 3 || currency_digits(cur->s, 3) < 0)
 		return report_load_bad(e, "currency", cur->s, cur->len, "is not a currency code");
 	memcpy(c.currency, cur->s, 3);
 	size_t k;
-	for (k = 0; k < 4 && !(per->len == strlen(pers[k]) && memcmp(per->s, pers[k], per->len) == 0); k++)
+	for (k = 0;
+	     k < 4 && !(per->len == strlen(pers[k]) && memcmp(per->s, pers[k], per->len) == 0); k++)
 		;
 	if (k == 4)
-		return report_load_bad(e, "per", per->s, per->len, "is not month, year, sale or unit");
+		return report_load_bad(e, "per", per->s, per->len,
+				       "is not month, year, sale or unit");
 	c.per = (enum report_cost_per)k;
 	c.line = r->line;
 	struct report_cost *grown = realloc(t->c, (t->n + 1) * sizeof *grown);

@@ -29,31 +29,31 @@
 enum report_cost_per { REPORT_PER_MONTH, REPORT_PER_YEAR, REPORT_PER_SALE, REPORT_PER_UNIT };
 
 struct report_cost {
-	char *item;                /* the item's name (owned) */
-	int64_t from, to;          /* first and last day, days since 1970-01-01, inclusive */
-	int64_t amount;            /* micro-units of currency, >= 0 */
-	char currency[4];          /* ISO 4217 */
-	enum report_cost_per per;  /* how the amount recurs */
-	long line;                 /* the row's line in the file */
+	char *item;               /* the item's name (owned) */
+	int64_t from, to;         /* first and last day, days since 1970-01-01, inclusive */
+	int64_t amount;           /* micro-units of currency, >= 0 */
+	char currency[4];         /* ISO 4217 */
+	enum report_cost_per per; /* how the amount recurs */
+	long line;                /* the row's line in the file */
 };
 
 struct report_costs {
-	struct report_cost *c;     /* in file order (owned) */
+	struct report_cost *c; /* in file order (owned) */
 	size_t n;
-	char file[256];            /* display name of the file */
+	char file[256]; /* display name of the file */
 };
 
 /* Where loading a table (costs or fee schedules) failed. */
 struct report_load_error {
-	char file[256];            /* display name of the file */
-	long line;                 /* the bad row (1: the header) */
-	char msg[640];             /* what is wrong, without "prog: FILE:LINE: " */
+	char file[256]; /* display name of the file */
+	long line;      /* the bad row (1: the header) */
+	char msg[640];  /* what is wrong, without "prog: FILE:LINE: " */
 };
 
 enum report_load_status {
 	REPORT_LOAD_OK = 0,
-	REPORT_LOAD_EOPEN = -1,    /* the file cannot be opened or read (errno set) */
-	REPORT_LOAD_EDATA = -2,    /* a bad row: e->line and e->msg */
+	REPORT_LOAD_EOPEN = -1, /* the file cannot be opened or read (errno set) */
+	REPORT_LOAD_EDATA = -2, /* a bad row: e->line and e->msg */
 	REPORT_LOAD_ENOMEM = -3,
 };
 
@@ -71,7 +71,8 @@ int report_day_span(const char *s, size_t len, int64_t *first, int64_t *last);
  * month amount `monthly` (per_year false) or a year amount (per_year
  * true) running over days [from, to], spread by the rules above.  Exact,
  * never more than the whole. */
-int64_t report_spread(int64_t amount, bool per_year, int64_t from, int64_t to, int64_t a, int64_t b);
+int64_t report_spread(int64_t amount, bool per_year, int64_t from, int64_t to, int64_t a,
+		      int64_t b);
 
 /* The fixed cost (month, year or one-off) of c falling on days [a, b];
  * 0 for a sale or unit cost. */
@@ -87,11 +88,13 @@ bool report_cost_applies(const struct report_cost *c, int64_t day);
  * line 1.  Returns a report_load_status. */
 struct tsv_reader;
 int report_load_rows(const char *path, const char *const *need, struct report_load_error *e,
-		     int (*row)(void *ctx, const struct tsv_reader *r, struct report_load_error *e), void *ctx);
+		     int (*row)(void *ctx, const struct tsv_reader *r, struct report_load_error *e),
+		     void *ctx);
 
 /* Fill e->msg with `column "COL": "VALUE" WHAT` and return
  * REPORT_LOAD_EDATA. */
-int report_load_bad(struct report_load_error *e, const char *col, const char *value, size_t len, const char *what);
+int report_load_bad(struct report_load_error *e, const char *col, const char *value, size_t len,
+		    const char *what);
 
 /* Free what t owns and zero it. */
 void report_costs_free(struct report_costs *t);

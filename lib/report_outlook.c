@@ -14,7 +14,8 @@ struct load_ctx {
 	enum period_kind kind;
 };
 
-static int bound(const struct tsv_reader *r, const char *col, int64_t *v, bool *have, struct report_load_error *e)
+static int bound(const struct tsv_reader *r, const char *col, int64_t *v, bool *have,
+		 struct report_load_error *e)
 {
 	int c = tsv_col(r, col);
 	*have = false;
@@ -22,7 +23,8 @@ static int bound(const struct tsv_reader *r, const char *col, int64_t *v, bool *
 		return REPORT_LOAD_OK;
 	int rc = money_parse(r->fields[c].s, r->fields[c].len, v);
 	if (rc != MONEY_OK)
-		return report_load_bad(e, col, r->fields[c].s, r->fields[c].len, money_strerror(rc));
+		return report_load_bad(e, col, r->fields[c].s, r->fields[c].len,
+				       money_strerror(rc));
 	*have = true;
 	return REPORT_LOAD_OK;
 }
@@ -44,7 +46,8 @@ static int outlook_row(void *ctx, const struct tsv_reader *r, struct report_load
 {
 	struct load_ctx *lc = ctx;
 	struct report_outlook *o = lc->o;
-	const struct tsv_field *cur = &r->fields[tsv_col(r, "currency")], *per = &r->fields[tsv_col(r, "period")];
+	const struct tsv_field *cur = &r->fields[tsv_col(r, "currency")],
+			       *per = &r->fields[tsv_col(r, "period")];
 	const struct tsv_field *fc = &r->fields[tsv_col(r, "forecast")];
 	struct period p;
 	int64_t net, lo = 0, hi = 0;
@@ -57,9 +60,11 @@ static int outlook_row(void *ctx, const struct tsv_reader *r, struct report_load
 		memcpy(o->currency, cur->s, 3);
 		o->currency_line = r->line;
 	} else if (memcmp(o->currency, cur->s, 3) != 0)
-		return report_load_bad(e, "currency", cur->s, cur->len, "is a second currency: forecast one");
+		return report_load_bad(e, "currency", cur->s, cur->len,
+				       "is a second currency: forecast one");
 	if (period_parse(per->s, per->len, &p) < 0 || p.kind != lc->kind)
-		return report_load_bad(e, "period", per->s, per->len, "is not a period of the summary's kind");
+		return report_load_bad(e, "period", per->s, per->len,
+				       "is not a period of the summary's kind");
 	int rc = money_parse(fc->s, fc->len, &net);
 	if (rc != MONEY_OK)
 		return report_load_bad(e, "forecast", fc->s, fc->len, money_strerror(rc));
@@ -70,7 +75,8 @@ static int outlook_row(void *ctx, const struct tsv_reader *r, struct report_load
 	if (!op)
 		return REPORT_LOAD_ENOMEM;
 	op->bounds &= have_lo && have_hi;
-	if (!money_add(op->net, net, &op->net) || !money_add(op->lo, lo, &op->lo) || !money_add(op->hi, hi, &op->hi))
+	if (!money_add(op->net, net, &op->net) || !money_add(op->lo, lo, &op->lo) ||
+	    !money_add(op->hi, hi, &op->hi))
 		return report_load_bad(e, "forecast", fc->s, fc->len, "makes the total overflow");
 	return REPORT_LOAD_OK;
 }
@@ -81,7 +87,8 @@ static int cmp_period(const void *pa, const void *pb)
 	return a->period < b->period ? -1 : a->period > b->period;
 }
 
-int report_outlook_load(struct report_outlook *o, const char *path, enum period_kind kind, struct report_load_error *e)
+int report_outlook_load(struct report_outlook *o, const char *path, enum period_kind kind,
+			struct report_load_error *e)
 {
 	static const char *const need[] = {"currency", "period", "forecast", NULL};
 	memset(o, 0, sizeof *o);

@@ -17,17 +17,17 @@
 #include "report_costs.h"
 
 struct report_outlook_period {
-	int64_t period;            /* period index */
-	int64_t net, lo, hi;       /* forecast and 80% bounds, micro-units, summed over series */
-	bool bounds;               /* every series of the period has both bounds */
+	int64_t period;      /* period index */
+	int64_t net, lo, hi; /* forecast and 80% bounds, micro-units, summed over series */
+	bool bounds;         /* every series of the period has both bounds */
 };
 
 struct report_outlook {
 	struct report_outlook_period *p; /* by period (owned) */
 	size_t n;
-	char currency[4];          /* of every row */
-	long currency_line;        /* the first row, for messages */
-	char file[256];            /* display name of the file */
+	char currency[4];   /* of every row */
+	long currency_line; /* the first row, for messages */
+	char file[256];     /* display name of the file */
 };
 
 /* Read tally-forecast's output at path ("-" is stdin): columns currency,
@@ -35,7 +35,8 @@ struct report_outlook {
  * them are series, added up.  Periods must be of `kind`; one currency.
  * Returns a report_load_status (e as for report_costs_load); on failure
  * *o is left empty. */
-int report_outlook_load(struct report_outlook *o, const char *path, enum period_kind kind, struct report_load_error *e);
+int report_outlook_load(struct report_outlook *o, const char *path, enum period_kind kind,
+			struct report_load_error *e);
 
 /* Free what o owns and zero it. */
 void report_outlook_free(struct report_outlook *o);

@@ -12,7 +12,8 @@
 #define OPEN_END (INT64_MAX / 86400)
 
 /* An amount column: empty is 0, else a non-negative amount. */
-static int fee_amount(const struct tsv_reader *r, const char *col, int64_t *out, struct report_load_error *e)
+static int fee_amount(const struct tsv_reader *r, const char *col, int64_t *out,
+		      struct report_load_error *e)
 {
 	const struct tsv_field *f = &r->fields[tsv_col(r, col)];
 	*out = 0;
@@ -70,7 +71,8 @@ static int fee_row(void *ctx, const struct tsv_reader *r, struct report_load_err
 	if (plat->len == 0)
 		return report_load_bad(e, "platform", "", 0, "is not a platform: give its name");
 	if (fee_percent(pct, &s.percent) < 0)
-		return report_load_bad(e, "percent", pct->s, pct->len, "is not a percentage (0 to 100)");
+		return report_load_bad(e, "percent", pct->s, pct->len,
+				       "is not a percentage (0 to 100)");
 	if ((st = fee_amount(r, "fixed_per_sale", &s.fixed_per_sale, e)) != REPORT_LOAD_OK ||
 	    (st = fee_amount(r, "monthly_fee", &s.monthly_fee, e)) != REPORT_LOAD_OK ||
 	    (st = fee_amount(r, "payout_fee", &s.payout_fee, e)) != REPORT_LOAD_OK)
@@ -79,12 +81,14 @@ static int fee_row(void *ctx, const struct tsv_reader *r, struct report_load_err
 		return report_load_bad(e, "currency", cur->s, cur->len, "is not a currency code");
 	memcpy(s.currency, cur->s, 3);
 	if (report_day_span(from->s, from->len, &s.from, &ignored) < 0)
-		return report_load_bad(e, "from", from->s, from->len, "is not a day, month or year");
+		return report_load_bad(e, "from", from->s, from->len,
+				       "is not a day, month or year");
 	s.to = -1; /* to the next schedule */
 	if (c_to >= 0 && r->fields[c_to].len) {
 		const struct tsv_field *to = &r->fields[c_to];
 		if (report_day_span(to->s, to->len, &ignored, &s.to) < 0)
-			return report_load_bad(e, "to", to->s, to->len, "is not a day, month or year");
+			return report_load_bad(e, "to", to->s, to->len,
+					       "is not a day, month or year");
 		if (s.to < s.from)
 			return report_load_bad(e, "to", to->s, to->len, "is before from");
 	}
@@ -114,7 +118,8 @@ static int cmp_schedule(const void *pa, const void *pb)
 static int settle_ends(struct report_fees *f, struct report_load_error *e)
 {
 	for (size_t i = 0; i < f->n; i++) {
-		struct report_fee_schedule *s = &f->s[i], *next = i + 1 < f->n ? &f->s[i + 1] : NULL;
+		struct report_fee_schedule *s = &f->s[i],
+					   *next = i + 1 < f->n ? &f->s[i + 1] : NULL;
 		bool same = next && next->platform == s->platform;
 		if (s->to < 0)
 			s->to = same ? next->from - 1 : OPEN_END;
@@ -125,7 +130,8 @@ static int settle_ends(struct report_fees *f, struct report_load_error *e)
 			date_format_day(day, later->from * 86400);
 			e->line = later->line;
 			snprintf(e->msg, sizeof e->msg,
-				 "column \"from\": \"%s\": overlaps the schedule of platform \"%s\" on line %ld (one schedule a day)",
+				 "column \"from\": \"%s\": overlaps the schedule of platform "
+				 "\"%s\" on line %ld (one schedule a day)",
 				 day, f->platforms[s->platform], other->line);
 			return REPORT_LOAD_EDATA;
 		}
@@ -135,8 +141,9 @@ static int settle_ends(struct report_fees *f, struct report_load_error *e)
 
 int report_fees_load(struct report_fees *f, const char *path, struct report_load_error *e)
 {
-	static const char *const need[] = {"platform", "percent", "fixed_per_sale", "monthly_fee", "payout_fee",
-					   "currency", "from", NULL};
+	static const char *const need[] = {"platform",    "percent",    "fixed_per_sale",
+					   "monthly_fee", "payout_fee", "currency",
+					   "from",        NULL};
 	memset(f, 0, sizeof *f);
 	int st = report_load_rows(path, need, e, fee_row, f);
 	snprintf(f->file, sizeof f->file, "%s", e->file);
@@ -149,7 +156,8 @@ int report_fees_load(struct report_fees *f, const char *path, struct report_load
 	return st;
 }
 
-const struct report_fee_schedule *report_fees_find(const struct report_fees *f, size_t k, int64_t day)
+const struct report_fee_schedule *report_fees_find(const struct report_fees *f, size_t k,
+						   int64_t day)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->s[i].platform == k && f->s[i].from <= day && day <= f->s[i].to)

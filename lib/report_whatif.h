@@ -23,22 +23,22 @@
 #include "report_costs.h"
 
 struct report_fee_schedule {
-	size_t platform;           /* index into report_fees.platforms */
-	struct ratio percent;      /* of gross, as a fraction: 2.9% is 29/1000 */
-	int64_t fixed_per_sale;    /* micro-units of currency, each sale */
-	int64_t monthly_fee;       /* ... each month in effect, spread by day (report_costs.h) */
-	int64_t payout_fee;        /* ... each payout */
-	char currency[4];          /* of the three amounts */
-	int64_t from, to;          /* days in effect, inclusive (days since 1970-01-01) */
-	long line;                 /* the row's line */
+	size_t platform;        /* index into report_fees.platforms */
+	struct ratio percent;   /* of gross, as a fraction: 2.9% is 29/1000 */
+	int64_t fixed_per_sale; /* micro-units of currency, each sale */
+	int64_t monthly_fee;    /* ... each month in effect, spread by day (report_costs.h) */
+	int64_t payout_fee;     /* ... each payout */
+	char currency[4];       /* of the three amounts */
+	int64_t from, to;       /* days in effect, inclusive (days since 1970-01-01) */
+	long line;              /* the row's line */
 };
 
 struct report_fees {
 	struct report_fee_schedule *s; /* by platform, then from (owned) */
 	size_t n;
-	char **platforms;          /* names in order of first appearance (owned) */
+	char **platforms; /* names in order of first appearance (owned) */
 	size_t nplatforms;
-	char file[256];            /* display name of the file */
+	char file[256]; /* display name of the file */
 };
 
 /* Read the fee schedules at path ("-" is stdin).  A bad value is told as
@@ -48,7 +48,8 @@ struct report_fees {
 int report_fees_load(struct report_fees *f, const char *path, struct report_load_error *e);
 
 /* The schedule of platform k in effect on day, or NULL. */
-const struct report_fee_schedule *report_fees_find(const struct report_fees *f, size_t k, int64_t day);
+const struct report_fee_schedule *report_fees_find(const struct report_fees *f, size_t k,
+						   int64_t day);
 
 /* The percentage fee of one sale of `gross` under s: gross x percent,
  * rounded half to even to the micro-unit.  False on overflow. */
