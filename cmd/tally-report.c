@@ -951,7 +951,7 @@ static void run_summary(char **files, size_t nfiles)
 	struct report_business biz = {.kind = opt.kind, .costs = opt.costs_path ? &opt.costs : NULL,
 				      .fees = opt.whatif_path ? &opt.fees : NULL,
 				      .outlook = opt.forecast_path ? &opt.outlook : NULL, .balance = opt.balance,
-				      .fx = opt.to ? &opt.fx : NULL, .to = opt.to};
+				      .fx = opt.to ? &opt.fx : NULL};
 	if (opt.business) {
 		sum.extra = report_business_tables;
 		sum.extra_ctx = &biz;

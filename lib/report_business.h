@@ -62,15 +62,14 @@ struct report_business_cell {                /* a channel's figures in a period 
 	int64_t gross, refunds, chargebacks; /* refunds and chargebacks positive */
 };
 
-/* Zero it, then set kind, and costs, fees, fx and to as given. */
+/* Zero it, then set kind, and costs, fees, outlook, balance and fx as given. */
 struct report_business {
 	enum period_kind kind;
 	const struct report_costs *costs;     /* NULL: none */
 	const struct report_fees *fees;       /* NULL: none */
 	const struct report_outlook *outlook; /* --forecast, NULL: none */
 	int64_t balance;                      /* --balance: cash at the end of the last period */
-	const struct fx_table *fx; /* with to: converts costs and fees; NULL: no conversion */
-	const char *to;
+	const struct fx_table *fx; /* --fx with --to: converts costs and fees into the sales' currency */
 	char currency[4];                 /* the sales' currency ("" before the first row) */
 	struct report_business_fail fail; /* after an error */
 	struct report_business_period *periods;
