@@ -954,6 +954,7 @@ static void run_summary(char **files, size_t nfiles)
 				      .fx = opt.to ? &opt.fx : NULL};
 	if (opt.business) {
 		sum.extra = report_business_tables;
+		sum.extra_html = report_business_chart;
 		sum.extra_ctx = &biz;
 	}
 

@@ -124,6 +124,16 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 			   enum report_format format, struct report_table *t,
 			   const char **sections);
 
+/* The fixed and variable costs of `period` (after finish; 0 without
+ * costs).  Returns REPORT_BUSINESS_OK or REPORT_BUSINESS_EOVERFLOW. */
+int report_business_costs(const struct report_business *b, int64_t period, int64_t *fixed, int64_t *variable);
+
+/* With costs: an SVG chart of revenue and costs per period (the last 24
+ * up to the shown one) with each period's break-even revenue, for the
+ * HTML summary.  Its signature is report_summary's `extra_html`: ctx is
+ * the report_business.  Returns REPORT_OK. */
+int report_business_chart(const void *ctx, const struct report_summary *s, struct out *o);
+
 /* Free everything b owns (not costs, fees, fx) and zero it. */
 void report_business_free(struct report_business *b);
 

@@ -673,6 +673,8 @@ int report_render_summary(struct out *o, enum report_format format, const struct
 		report_doc_begin(o, format, "The business at a glance");
 	if (format == REPORT_HTML && summary_charts(o, s) != REPORT_OK)
 		return REPORT_ENOMEM;
+	if (format == REPORT_HTML && s->extra_html && s->extra_html(s->extra_ctx, s, o) != REPORT_OK)
+		return REPORT_ENOMEM;
 	for (size_t i = 0; i < s->nperiods; i++) {
 		struct report_table t[REPORT_SUMMARY_TABLES];
 		const struct report_summary_period *p = &s->periods[s->order[i]];

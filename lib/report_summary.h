@@ -83,6 +83,9 @@ struct report_summary {
 	int (*extra)(const void *ctx, const struct report_summary *s, uint32_t p, enum report_format format,
 		     struct report_table *t, const char **sections);
 	const void *extra_ctx;
+	/* HTML after the summary's charts (the business model's), or NULL:
+	 * returns REPORT_OK or REPORT_ENOMEM */
+	int (*extra_html)(const void *ctx, const struct report_summary *s, struct out *o);
 };
 
 #define REPORT_SUMMARY_EXTRA 8

@@ -250,3 +250,17 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	assert_failure 2
 	[ "${stderr%%$'\n'*}" = "tally-report: --balance goes with --forecast" ]
 }
+
+@test "html: a chart of revenue, costs and break-even per period, well formed, drawn by headless Chromium" {
+	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
+	xmllint --noout "$T/b.html"
+	grep -q '<title>2026-09 costs: 45.833334</title>' "$T/b.html"
+	grep -q '<title>2026-10 break-even revenue: 1224.831804</title>' "$T/b.html"
+	# without costs there is nothing to chart
+	tally-report --summary -f html --business "$B/sales.tsv" >"$T/n.html"
+	! grep -q 'break-even' "$T/n.html"
+	command -v chromium >/dev/null || skip "no chromium"
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$T/b.html" >"$T/dom.html" 2>/dev/null
+	grep -q 'Revenue, costs and break-even per period (USD)' "$T/dom.html"
+	grep -q 'What other platforms would have taken\|Profit and break-even' "$T/dom.html"
+}
