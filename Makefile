@@ -150,7 +150,8 @@ install: all
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
-	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -d $(DESTDIR)$(PREFIX)/share/tally $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 share/fees.tsv $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
 	$(BINDIR)/tally completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tally
 	for b in $(CMD_SRC:cmd/%.c=%); do [ $$b = tally ] || ln -sf tally \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
@@ -159,6 +160,7 @@ uninstall:
 	for b in $(CMD_SRC:cmd/%.c=%); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
 	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	for b in $(CMD_SRC:cmd/%.c=%); do rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
+	rm -f $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \

@@ -32,6 +32,7 @@
 #include "out.h"
 #include "progress.h"
 #include "paths.h"
+#include "report_business.h"
 #include "report_escape.h"
 #include "report_keys.h"
 #include "report_ledger.h"
@@ -66,6 +67,15 @@ struct options {
 	enum progress_mode progress;        /* --progress, --no-progress, else auto */
 	unsigned payouts;                   /* --payouts FORMAT,...: the set (report_payouts.h), 0 none */
 	const char *payees;                 /* --payees FILE */
+	bool business;                      /* --business, or implied by --costs and --whatif */
+	const char *costs_path;             /* --costs COSTS */
+	const char *whatif_path;            /* --whatif FEES */
+	struct report_costs costs;          /* the table of --costs */
+	struct report_fees fees;            /* the schedules of --whatif */
+	const char *forecast_path;          /* --forecast FILE */
+	struct report_outlook outlook;      /* its forecast */
+	int64_t balance;                    /* --balance AMOUNT */
+	bool have_balance;
 };
 
 static struct options opt;
@@ -77,8 +87,10 @@ static noreturn void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
-		"                    [--payouts FORMAT --payees FILE] [--progress | --no-progress]\n"
-		"                    [FILE...]\n"
+		"                    [--payouts FORMAT --payees FILE]\n"
+		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
+		"                    [--forecast FILE [--balance AMOUNT]]\n"
+		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -87,6 +99,11 @@ static noreturn void usage(FILE *f, int status)
 		      "\n"
 		      "  -c, --check             verify conservation per period and currency\n"
 		      "  -s, --summary           the business at a glance, from a sales stream\n"
+		      "      --business          ... with dependence and refunds per channel\n"
+		      "      --costs COSTS       ... with costs, profit, margins and break-even\n"
+		      "      --whatif FEES       ... with what other platforms' fees would have taken\n"
+		      "      --forecast FILE     ... with projected revenue, profit and runway (tally-forecast)\n"
+		      "      --balance AMOUNT    ... the cash at hand at the end of the last period (0)\n"
 		      "  -f, --format FORMAT     tsv (default), text, md or html\n"
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
@@ -1190,6 +1207,63 @@ static bool field_is(const struct tsv_field *f, const char *s)
 	return f->len == strlen(s) && memcmp(f->s, s, f->len) == 0;
 }
 
+/* The day of a time (days since 1970-01-01, rounded down). */
+static int64_t day_of(int64_t when)
+{
+	return when >= 0 ? when / 86400 : -((-when + 86399) / 86400);
+}
+
+/* A row's quantity: its whole number, 1 when empty or absent. */
+static int64_t row_quantity(const struct tsv_reader *r, int col)
+{
+	char *end;
+	if (col < 0 || r->fields[col].len == 0)
+		return 1;
+	errno = 0;
+	long long q = strtoll(r->fields[col].s, &end, 10);
+	if (*end || errno || end == r->fields[col].s)
+		die_value(r, "quantity", &r->fields[col], "is not a whole number");
+	return q;
+}
+
+/* Die for a failed report_business_* call, naming the row (r, when known)
+ * or the cost or fee schedule. */
+static void check_business(const struct report_business *b, int rc, const struct tsv_reader *r)
+{
+	const struct report_business_fail *f = &b->fail;
+	char day[DATE_BUF];
+	switch (rc) {
+	case REPORT_BUSINESS_OK: return;
+	case REPORT_BUSINESS_ENOMEM: diag_die(EXIT_DATA, "out of memory");
+	case REPORT_BUSINESS_ECURRENCIES:
+		diag_die_at(EXIT_DATA, r ? r->file : NULL, r ? r->line : 0,
+			    "sales in %s and %s: --business, --costs, --whatif and --forecast work in one currency: give --fx RATES --to CUR",
+			    b->currency, f->currency);
+	case REPORT_BUSINESS_ECURRENCY:
+		diag_die_at(EXIT_DATA, f->file, f->line,
+			    "column \"currency\": \"%s\" is not the sales' currency %s: give --fx RATES --to %s",
+			    f->currency, b->currency, b->currency);
+	case REPORT_BUSINESS_ENORATE:
+		date_format_day(day, f->day * 86400);
+		diag_die_at(EXIT_DATA, f->file, f->line, "no %s rate for %s on or before %s in %s", b->currency,
+			    f->currency, day, opt.fx_path);
+	default:
+		diag_die_at(EXIT_DATA, r ? r->file : NULL, r ? r->line : 0, "the total overflows");
+	}
+}
+
+/* --costs and --whatif: load the tables, or die naming file, line and
+ * column. */
+static void load_table_or_die(int rc, const struct report_load_error *e)
+{
+	if (rc == REPORT_LOAD_EOPEN)
+		diag_die(EXIT_USAGE, "%s: %s", e->file, strerror(errno));
+	if (rc == REPORT_LOAD_EDATA)
+		diag_die_at(EXIT_DATA, e->file, e->line, "%s", e->msg);
+	if (rc != REPORT_LOAD_OK)
+		diag_die(EXIT_DATA, "out of memory");
+}
+
 /* --summary: read the sales stream, then write the figures. */
 static void run_summary(char **files, size_t nfiles)
 {
@@ -1213,6 +1287,16 @@ static void run_summary(char **files, size_t nfiles)
 	int c_gross = tsv_col_or_die(&r, "gross"), c_fee = tsv_col_or_die(&r, "fee");
 	int c_net = tsv_col_or_die(&r, "net"), c_product = tsv_col(&r, "product");
 	int c_country = tsv_col(&r, "country"), c_customer = tsv_col(&r, "customer");
+	int c_quantity = tsv_col(&r, "quantity");
+	struct report_business biz = {.kind = opt.kind, .costs = opt.costs_path ? &opt.costs : NULL,
+				      .fees = opt.whatif_path ? &opt.fees : NULL,
+				      .outlook = opt.forecast_path ? &opt.outlook : NULL, .balance = opt.balance,
+				      .fx = opt.to ? &opt.fx : NULL};
+	if (opt.business) {
+		sum.extra = report_business_tables;
+		sum.extra_html = report_business_chart;
+		sum.extra_ctx = &biz;
+	}
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -1222,8 +1306,11 @@ static void run_summary(char **files, size_t nfiles)
 		 * returning ones, and growth is over the month before */
 		if (opt.have_period && c.period > opt.period.index)
 			continue;
-		if (field_is(&f[c_kind], "payout"))
+		if (field_is(&f[c_kind], "payout")) {
+			if (opt.business)
+				check_business(&biz, report_business_payout(&biz, c.period, day_of(c.when)), &r);
 			continue; /* a transfer, not business */
+		}
 		if (!kinds_known(f[c_kind].s)) {
 			/* not revenue, and then not net either: told, as split does */
 			if (kinds_tally_add(&passed, f[c_kind].s) < 0)
@@ -1244,6 +1331,9 @@ static void run_summary(char **files, size_t nfiles)
 			gross, fee, net,
 		};
 		check_status(report_summary_add(&sum, &sale), r.file, r.line);
+		if (opt.business)
+			check_business(&biz, report_business_add(&biz, &sale, day_of(c.when), row_quantity(&r, c_quantity)),
+				       &r);
 	}
 	if (rc < 0)
 		die_read_error(&r);
@@ -1256,9 +1346,12 @@ static void run_summary(char **files, size_t nfiles)
 			  passed.total, passed.total == 1 ? "" : "s", what);
 	}
 	kinds_tally_free(&passed);
+	if (opt.business)
+		check_business(&biz, report_business_finish(&biz, &sum), NULL);
 	check_status(report_summary_finish(&sum), NULL, 0);
 	render_or_die(report_render_summary(out_stdout(), opt.format, &sum));
 	report_summary_free(&sum);
+	report_business_free(&biz);
 }
 
 /* ------------------------------------------------------------------ main */
@@ -1266,9 +1359,14 @@ static void run_summary(char **files, size_t nfiles)
 int main(int argc, char **argv)
 {
 	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID,
+	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
+		{"balance", required_argument, NULL, OPT_BALANCE},
+		{"business", no_argument, NULL, OPT_BUSINESS},
 		{"check", no_argument, NULL, 'c'},
+		{"costs", required_argument, NULL, OPT_COSTS},
+		{"forecast", required_argument, NULL, OPT_FORECAST},
 		{"format", required_argument, NULL, 'f'},
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
@@ -1285,6 +1383,7 @@ int main(int argc, char **argv)
 		{"summary", no_argument, NULL, 's'},
 		{"to", required_argument, NULL, OPT_TO},
 		{"version", no_argument, NULL, 'V'},
+		{"whatif", required_argument, NULL, OPT_WHATIF},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -1319,6 +1418,17 @@ int main(int argc, char **argv)
 			break;
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		case OPT_BUSINESS: opt.business = true; break;
+		case OPT_COSTS: opt.costs_path = optarg; opt.business = true; break;
+		case OPT_WHATIF: opt.whatif_path = optarg; opt.business = true; break;
+		case OPT_FORECAST: opt.forecast_path = optarg; opt.business = true; break;
+		case OPT_BALANCE:
+			if (money_parse(optarg, strlen(optarg), &opt.balance) != MONEY_OK) {
+				diag_warn("--balance: \"%s\" is not an amount", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt.have_balance = true;
+			break;
 		case OPT_FX: opt.fx_path = optarg; break;
 		case OPT_PAID: opt.paid = optarg; break;
 		case OPT_OPENING:
@@ -1385,6 +1495,14 @@ int main(int argc, char **argv)
 		diag_warn("--opening and --period are periods of one kind");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.business && !opt.summary) {
+		diag_warn("--business, --costs, --whatif and --forecast go with --summary");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.have_balance && !opt.forecast_path) {
+		diag_warn("--balance goes with --forecast");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_opening)
 		opt.kind = opt.opening.kind;
 	if (opt.fx_path) {
@@ -1403,13 +1521,25 @@ int main(int argc, char **argv)
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
 		{opt.payees, "--payees", true},
 		{opt.paid, "--paid", true},
+		{opt.costs_path, "--costs", true}, {opt.whatif_path, "--whatif", true},
+		{opt.forecast_path, "--forecast", true},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 4, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, sizeof roles / sizeof roles[0], files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
+	struct report_load_error le;
+	if (opt.costs_path)
+		load_table_or_die(report_costs_load(&opt.costs, opt.costs_path, &le), &le);
+	if (opt.whatif_path)
+		load_table_or_die(report_fees_load(&opt.fees, opt.whatif_path, &le), &le);
+	if (opt.forecast_path)
+		load_table_or_die(report_outlook_load(&opt.outlook, opt.forecast_path, opt.kind, &le), &le);
 
 	if (opt.summary) {
 		run_summary(files, nfiles);
+		report_costs_free(&opt.costs);
+		report_fees_free(&opt.fees);
+		report_outlook_free(&opt.outlook);
 		out_stdout_close_or_die();
 		return exit_status;
 	}

@@ -573,24 +573,50 @@ static void summary_tsv_row(struct out *o, enum period_kind kind, const struct r
 	tsv_end_row(&w);
 }
 
+/* A table's rows as figures of section: a "metric value" table one per
+ * row, any other one per cell, named by its first column. */
+static void summary_tsv_table(struct out *o, enum period_kind kind, const struct report_summary_period *p,
+			      const char *section, const struct report_table *t)
+{
+	bool metrics = strcmp(t->cols[0], "metric") == 0;
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int c = 1; c < t->ncols; c++)
+			summary_tsv_row(o, kind, p, section, metrics ? "" : report_table_cell(t, r, 0),
+					metrics ? report_table_cell(t, r, 0) : t->cols[c], report_table_cell(t, r, c));
+}
+
 static void summary_tsv(struct out *o, enum period_kind kind, const struct report_summary_period *p,
 			const struct report_table t[REPORT_SUMMARY_TABLES])
 {
 	static const char *const sections[REPORT_SUMMARY_TABLES] = {"total", "stream", "product", "channel", "country"};
-	for (size_t r = 0; r < t[0].nrows; r++)
-		summary_tsv_row(o, kind, p, sections[0], "", report_table_cell(&t[0], r, 0),
-				report_table_cell(&t[0], r, 1));
-	for (int k = 1; k < REPORT_SUMMARY_TABLES; k++)
-		for (size_t r = 0; r < t[k].nrows; r++)
-			for (int c = 1; c < t[k].ncols; c++)
-				summary_tsv_row(o, kind, p, sections[k], report_table_cell(&t[k], r, 0), t[k].cols[c],
-						report_table_cell(&t[k], r, c));
+	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
+		summary_tsv_table(o, kind, p, sections[k], &t[k]);
 }
 
-static void summary_for_people(struct out *o, enum report_format format, enum period_kind kind,
-			       const struct report_summary_period *p,
-			       const struct report_table t[REPORT_SUMMARY_TABLES])
+/* The extra tables of a period (report_summary's `extra`), after its own. */
+static int summary_extra(struct out *o, enum report_format format, const struct report_summary *s, uint32_t pid)
 {
+	struct report_table t[REPORT_SUMMARY_EXTRA];
+	const char *sections[REPORT_SUMMARY_EXTRA];
+	bool failed = false;
+	int n = s->extra ? s->extra(s->extra_ctx, s, pid, format, t, sections) : 0;
+	for (int k = 0; k < n; k++)
+		failed |= report_table_failed(&t[k]);
+	for (int k = 0; k < n && !failed; k++)
+		if (format == REPORT_TSV)
+			summary_tsv_table(o, s->kind, &s->periods[pid], sections[k], &t[k]);
+		else if (t[k].nrows)
+			report_table_render(o, format, &t[k], false);
+	for (int k = 0; k < n; k++)
+		report_table_free(&t[k]);
+	return failed ? REPORT_ENOMEM : REPORT_OK;
+}
+
+static int summary_for_people(struct out *o, enum report_format format, const struct report_summary *s, uint32_t pid,
+			      const struct report_table t[REPORT_SUMMARY_TABLES])
+{
+	enum period_kind kind = s->kind;
+	const struct report_summary_period *p = &s->periods[pid];
 	char per[DATE_BUF], title[256];
 
 	snprintf(title, sizeof title, "%s in %s: at a glance", period_text(per, kind, p->period), p->currency);
@@ -607,8 +633,10 @@ static void summary_for_people(struct out *o, enum report_format format, enum pe
 	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
 		if (t[k].nrows)
 			report_table_render(o, format, &t[k], false);
+	int rc = summary_extra(o, format, s, pid);
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
+	return rc;
 }
 
 /* One chart per currency, in the order of the first period each appears. */
@@ -645,6 +673,8 @@ int report_render_summary(struct out *o, enum report_format format, const struct
 		report_doc_begin(o, format, "The business at a glance");
 	if (format == REPORT_HTML && summary_charts(o, s) != REPORT_OK)
 		return REPORT_ENOMEM;
+	if (format == REPORT_HTML && s->extra_html && s->extra_html(s->extra_ctx, s, o) != REPORT_OK)
+		return REPORT_ENOMEM;
 	for (size_t i = 0; i < s->nperiods; i++) {
 		struct report_table t[REPORT_SUMMARY_TABLES];
 		const struct report_summary_period *p = &s->periods[s->order[i]];
@@ -654,12 +684,11 @@ int report_render_summary(struct out *o, enum report_format format, const struct
 		report_summary_tables(s, s->order[i], format, t);
 		for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
 			failed |= report_table_failed(&t[k]);
-		if (!failed) {
-			if (format == REPORT_TSV)
-				summary_tsv(o, s->kind, p, t);
-			else
-				summary_for_people(o, format, s->kind, p, t);
-		}
+		if (!failed && format == REPORT_TSV) {
+			summary_tsv(o, s->kind, p, t);
+			failed = summary_extra(o, format, s, s->order[i]) != REPORT_OK;
+		} else if (!failed)
+			failed = summary_for_people(o, format, s, s->order[i], t) != REPORT_OK;
 		for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
 			report_table_free(&t[k]);
 		if (failed)

@@ -64,10 +64,12 @@ static int note_customer(struct report_summary *s, const struct report_sale *row
 	    report_keymap_get(&s->visit_ix, cust, p, (uint32_t)s->nvisits, &visit, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added) {
-		s->visits[s->nvisits++] = (struct report_summary_visit){cust, p};
+		s->visits[s->nvisits++] = (struct report_summary_visit){cust, p, 0};
 		s->periods[p].customers++;
 		country->customers++;
 	}
+	if (!money_add(s->visits[visit].gross, row->gross, &s->visits[visit].gross))
+		return REPORT_EOVERFLOW;
 	if (cust >= s->capfirst) {
 		size_t cap = ((size_t)cust + 1) * 2;
 		int64_t *grown = realloc(s->first_period, cap * sizeof *grown);
@@ -137,6 +139,12 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row)
 		return note_customer(s, row, p, it[REPORT_SEC_COUNTRY]);
 	sp->unknown_customers++; /* a sale without a buyer id */
 	return REPORT_OK;
+}
+
+int report_summary_touch(struct report_summary *s, int64_t period, const char *currency)
+{
+	uint32_t id;
+	return summary_period_of(s, period, currency, &id);
 }
 
 /* ------------------------------------------------------------ finishing */

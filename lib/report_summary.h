@@ -41,6 +41,7 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 
 struct report_summary_visit {    /* a customer buying in a period and currency */
 	uint32_t customer, period;
+	int64_t gross;               /* what they bought (the top customers' share) */
 };
 
 /* One row of a sales stream, its amounts already in the reporting
@@ -75,7 +76,19 @@ struct report_summary {
 	bool shown_only;                           /* render only shown_period (earlier rows are
 						      history: new customers, growth) */
 	int64_t shown_period;
+	/* more tables after each period's own (the business model,
+	 * report_business.h), or NULL: fills at most REPORT_SUMMARY_EXTRA
+	 * tables of period id p with their TSV section names, returns how
+	 * many */
+	int (*extra)(const void *ctx, const struct report_summary *s, uint32_t p, enum report_format format,
+		     struct report_table *t, const char **sections);
+	const void *extra_ctx;
+	/* HTML after the summary's charts (the business model's), or NULL:
+	 * returns REPORT_OK or REPORT_ENOMEM */
+	int (*extra_html)(const void *ctx, const struct report_summary *s, struct out *o);
 };
+
+#define REPORT_SUMMARY_EXTRA 8
 
 /* Add one row.  A "payout" row is a transfer, not business: skip it
  * before calling.  Refunds and chargebacks count in refunds (their gross
@@ -85,6 +98,11 @@ struct report_summary {
  * in fees and net only.  Returns REPORT_OK, REPORT_ENOMEM or
  * REPORT_EOVERFLOW. */
 int report_summary_add(struct report_summary *s, const struct report_sale *row);
+
+/* Make sure there is a period `period` in `currency` (3 letters), with
+ * nothing in it when it has no rows.  Returns REPORT_OK or
+ * REPORT_ENOMEM. */
+int report_summary_touch(struct report_summary *s, int64_t period, const char *currency);
 
 /* After the last row: count new customers, order the periods and sort
  * each period's items by section, gross (largest first) and name.

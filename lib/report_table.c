@@ -89,8 +89,12 @@ static void put_cell(struct out *o, enum report_format format, const struct repo
 {
 	if (t->numeric[col] || format == REPORT_TSV) {
 		size_t len = strlen(s);
-		if (format == REPORT_HTML)
-			report_put_html(o, s, len);
+		if (format == REPORT_HTML) {
+			/* a sign is ours, not a formula: no quote before "-8.2%" */
+			size_t sign = len > 1 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+			out_write(o, s, sign);
+			report_put_html(o, s + sign, len - sign);
+		}
 		else if (format == REPORT_TSV)
 			tsv_escape_to(o, s, len);
 		else
