@@ -32,7 +32,7 @@ static const char *const money_columns[] = {"gross", "tax", "fee", "net", "amoun
 
 static const char usage_text[] =
 	"usage: tally-forecast [--by COLS] [--value COL] [--date COL]\n"
-	"                      [--period month|quarter|week|day|year] [--horizon N]\n"
+	"                      [--per month|quarter|week|day|year] [--horizon N]\n"
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
 	"                      [--backtest H] [--align input|series] [--kinds LIST]\n"
 	"                      [--money] [--allow-negative] [--until DATE]\n"
@@ -46,12 +46,12 @@ static noreturn void usage(FILE *fp, int status)
 		fputs("\nForecast each series of a stream (sales, allocations --by payee, any\n"
 		      "numbers), per period, with prediction intervals.\n\n"
 		      "  -b, --by COLS           columns that identify a series (comma-separated)\n"
-		      "  -v, --value COL         the column to forecast\n"
-		      "  -d, --date COL          the date column\n"
-		      "  -p, --period KIND       aggregate to month, quarter, week, day or year\n"
+		      "      --value COL         the column to forecast\n"
+		      "      --date COL          the date column\n"
+		      "      --per KIND          aggregate to month, quarter, week, day or year\n"
 		      "  -n, --horizon N         periods to forecast (1 to 10000)\n"
 		      "  -m, --method METHOD     the model (see below)\n"
-		      "  -l, --level LIST        interval levels in percent, at most 8\n"
+		      "      --level LIST        interval levels in percent, at most 8\n"
 		      "  -H, --history           also write the observed periods, for plotting\n"
 		      "      --backtest H        evaluate on the last H origins instead of forecasting\n"
 		      "      --align WHERE       a series ends at the input's last period or its own\n"
@@ -65,7 +65,7 @@ static noreturn void usage(FILE *fp, int status)
 		      "  -V, --version           the version\n", fp);
 	if (fp == stdout)
 		printf("\nMETHOD is one of %s (default auto).\n"
-		       "Defaults: --value net --date date --period month --horizon 12 --level 80,95\n"
+		       "Defaults: --value net --date date --per month --horizon 12 --level 80,95\n"
 		       "          --kinds %s.\n",
 		       forecast_method_list(), KINDS_DEFAULT);
 	exit(status);
@@ -749,7 +749,7 @@ int main(int argc, char **argv)
 		{"method", required_argument, NULL, 'm'},
 		{"money", no_argument, NULL, 'M'},
 		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
-		{"period", required_argument, NULL, 'p'},
+		{"per", required_argument, NULL, 'p'},
 		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
 		{"until", required_argument, NULL, 'U'},
 		{"value", required_argument, NULL, 'v'},
@@ -765,7 +765,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	argv[0] = (char *)diag_prog; /* getopt's messages name the program like ours */
-	while ((c = getopt_long(argc, argv, "b:d:hHk:l:m:n:p:v:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:hHk:m:n:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
 			once("--align");
@@ -846,7 +846,7 @@ int main(int argc, char **argv)
 			o.h = (int)parse_count("--horizon", optarg, MAX_HORIZON);
 			break;
 		case 'p': {
-			once("--period");
+			once("--per");
 			int k = period_kind_parse(optarg);
 			if (k < 0) {
 				char q[128];
@@ -868,7 +868,11 @@ int main(int argc, char **argv)
 		case CLI_OPT_PROGRESS: o.progress = PROGRESS_ON; break;
 		case CLI_OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
 		default:
-			cli_hint_option(argv[optind - 1], longopts);
+			if (strncmp(argv[optind - 1], "--period", 8) == 0)
+				diag_warn("--period is now --per (the period to aggregate to: --period filters "
+					  "in the other commands; --until ends the data)");
+			else
+				cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}

@@ -149,7 +149,7 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 }
 
 @test "too short for the method: a fallback, and a warning naming what was used" {
-	run --separate-stderr tally-forecast --value units -n 1 --period quarter --until 2024-09-30 "$F/units.tsv"
+	run --separate-stderr tally-forecast --value units -n 1 --per quarter --until 2024-09-30 "$F/units.tsv"
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = $'2024-Q4\t21.33\t8.85\t33.81\t0.00\t72.86\tmean' ]
 	[ "$stderr" = "tally-forecast: 3 periods, too few for auto: used mean" ]
@@ -233,13 +233,13 @@ bad() {
 	bad x 'date\tnet\n' "--level 80,120" 'tally-forecast: --level: "80,120": levels are percentages between 0 and 100, at most 8, separated by commas' 2
 }
 @test "bad: an unknown period" {
-	bad x 'date\tnet\n' "--period fortnight" 'tally-forecast: unknown period "fortnight" (choose from day, week, month, quarter, year)' 2
+	bad x 'date\tnet\n' "--per fortnight" 'tally-forecast: unknown period "fortnight" (choose from day, week, month, quarter, year)' 2
 }
 @test "bad: --align neither input nor series" {
 	bad x 'date\tnet\n' "--align last" 'tally-forecast: --align: "last" is not input or series' 2
 }
 @test "bad: a series spanning too many periods to the input's end" {
-	bad x 'date\tp\tnet\n1800-01-01\ta\t1\n2100-01-01\tb\t1\n' "--by p --period day" 'tally-forecast: series "a": spans more than 100000 periods to the end of the input (--align series ends each series at its own last period)' 1
+	bad x 'date\tp\tnet\n1800-01-01\ta\t1\n2100-01-01\tb\t1\n' "--by p --per day" 'tally-forecast: series "a": spans more than 100000 periods to the end of the input (--align series ends each series at its own last period)' 1
 }
 @test "bad: --backtest 0" {
 	bad x 'date\tnet\n' "--backtest 0" 'tally-forecast: --backtest: "0" is not a whole number from 1 to 10000' 2
@@ -329,13 +329,13 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 }
 @test "bad: an option that takes one value given twice" {
 	for opt in "--value net --value gross" "-n 1 --horizon 2" "--method naive -m theta" "--kinds sale --kinds tip" \
-		"--date a --date b" "--period month -p week" "--level 80 --level 90" "--align input --align series" "--backtest 1 --backtest 2"; do
+		"--date a --date b" "--per month --per week" "--level 80 --level 90" "--align input --align series" "--backtest 1 --backtest 2"; do
 		printf 'date\tnet\n' >"$T/in.tsv"
 		run --separate-stderr tally-forecast $opt "$T/in.tsv"
 		[ "$status" -eq 2 ] || fail "$opt: status $status"
 		[ -z "$output" ]
 		name=${opt% *}; name=${name##* }
-		case $name in -n) name=--horizon ;; -m) name=--method ;; -p) name=--period ;; esac
+		case $name in -n) name=--horizon ;; -m) name=--method ;; esac
 		[ "${stderr_lines[0]}" = "tally-forecast: $name given more than once" ] || fail "$opt: ${stderr_lines[0]}"
 		[ "${stderr_lines[1]}" = "usage: tally-forecast [--by COLS] [--value COL] [--date COL]" ]
 	done
@@ -396,7 +396,7 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 			done
 		done
 	} >"$T/in.tsv"
-	run --separate-stderr tally-forecast --value units --period quarter -n 4 --method theta --level 80 "$T/in.tsv"
+	run --separate-stderr tally-forecast --value units --per quarter -n 4 --method theta --level 80 "$T/in.tsv"
 	[ "$status" -eq 0 ]
 	# the summer quarter stays the peak, the winter one the trough
 	q3=$(printf '%s\n' "$output" | awk -F'\t' '$1 == "2025-Q3" {print $2}')
