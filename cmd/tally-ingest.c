@@ -14,6 +14,7 @@
 #include "date.h"
 #include "cli.h"
 #include "diag.h"
+#include "extsort.h"
 #include "hash.h"
 #include "ingest_date.h"
 #include "ingest_formats.h"
@@ -126,28 +127,6 @@ static void dedupe_free(struct dedupe *d)
 {
 	for (size_t i = 0; i < DEDUPE_PARTS; i++)
 		free(d->part[i].slots);
-}
-
-/* ---- sorting buffer (--sort) --------------------------------------------- */
-
-struct sorted_row {
-	int64_t date;
-	size_t seq, off, len;
-};
-
-struct sorter {
-	char *buf;
-	size_t len, cap;
-	struct sorted_row *rows;
-	size_t n, rcap;
-};
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct sorted_row *x = a, *y = b;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* ---- usage ---------------------------------------------------------------- */
@@ -418,7 +397,7 @@ struct run {
 	struct stats st;
 	struct reject_sink rejects;
 	struct dedupe seen;
-	struct sorter sorted;
+	struct extsort sorted;    /* --sort: rows by date, spilled to $TMPDIR */
 	struct out *out;
 	struct tsv_writer w;
 	struct imap *user_map;
@@ -428,6 +407,42 @@ struct run {
 	struct ingest_link link;  /* the file's sales by order, for its reversals */
 	bool linking;             /* the file's format has reversal rows of their own */
 };
+
+/* ---- --sort ------------------------------------------------------------------ */
+
+/* --sort: format the row and hand it to the external sort by its date.
+ * A struct out over a buffer and no descriptor stages the row; it never
+ * flushes, so a row that fills it is too long. */
+static void sort_row(struct run *rn, const struct imap *m, struct imap_row *r, const char *file, long line)
+{
+	static char stage_buf[EXTSORT_ROW_MAX + 1];
+	struct out stage = {.fd = -1, .name = "<sort>", .buf = stage_buf, .cap = sizeof stage_buf};
+	struct tsv_writer w2;
+	tsv_writer_init(&w2, &stage);
+	write_row(&w2, rn->o, m, r, file, line);
+	if (stage.err || stage.len == stage.cap)
+		diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 64 KB as written",
+			 file, line);
+	if (extsort_add(&rn->sorted, r->date, stage.buf, stage.len) < 0)
+		diag_die(EXIT_DATA, "--sort: temporary file in %s: %s", rn->sorted.tmpdir, strerror(errno));
+}
+
+/* Write the sorted rows out; with -v, say how many runs were spilled. */
+static void sort_flush(struct run *rn)
+{
+	struct extsort *s = &rn->sorted;
+	const char *row;
+	size_t len;
+	int rc = extsort_finish(s);
+	if (rc == 0)
+		while ((rc = extsort_next(s, &row, &len)) == 1)
+			out_write(rn->out, row, len);
+	if (rc < 0)
+		diag_die(EXIT_DATA, "--sort: temporary file in %s: %s", s->tmpdir, strerror(errno));
+	if (rn->o->verbose && extsort_spilled(s) > 0)
+		diag_warn("--sort: spilled %zu run%s to %s", extsort_spilled(s),
+			  extsort_spilled(s) == 1 ? "" : "s", s->tmpdir);
+}
 
 /* The day/month order of a file whose format decides it once a file
  * (PayPal: 03/04/2026 is March or April by the account's locale): read
@@ -615,31 +630,7 @@ static void emit_rows(struct run *rn, struct imap *m, struct imap_row *rows, siz
 			write_row(&rn->w, o, m, r, file, line);
 			continue;
 		}
-		/* --sort: format the row into memory, written out at the end.
-		 * A struct out over a stack buffer and no descriptor stages the
-		 * row; it never flushes (a row that does not fit is an error). */
-		struct sorter *s = &rn->sorted;
-		char tmpbuf[16384];
-		struct out stage = {.fd = -1, .name = "<sort>", .buf = tmpbuf, .cap = sizeof tmpbuf};
-		struct tsv_writer w2;
-		tsv_writer_init(&w2, &stage);
-		write_row(&w2, o, m, r, file, line);
-		if (stage.err || stage.len == stage.cap)
-			diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
-		if (s->len + stage.len > s->cap) {
-			s->cap = (s->cap ? s->cap * 2 : 1 << 20);
-			while (s->cap < s->len + stage.len)
-				s->cap *= 2;
-			s->buf = xrealloc(s->buf, s->cap);
-		}
-		memcpy(s->buf + s->len, stage.buf, stage.len);
-		if (s->n == s->rcap) {
-			s->rcap = s->rcap ? s->rcap * 2 : 1024;
-			s->rows = xrealloc(s->rows, s->rcap * sizeof *s->rows);
-		}
-		s->rows[s->n] = (struct sorted_row){r->date, s->n, s->len, stage.len};
-		s->n++;
-		s->len += stage.len;
+		sort_row(rn, m, r, file, line);
 	}
 }
 
@@ -1005,6 +996,17 @@ static const struct option longopts[] = {
 /* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
  * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
  * key anyone can recompute the pseudonyms from e-mail addresses. */
+/* --sort's memory: TALLY_SORT_BUFFER bytes (k/m/g suffixes), 16 MB by
+ * default; tests make it small to spill runs. */
+static size_t sort_budget(void)
+{
+	const char *v = getenv("TALLY_SORT_BUFFER");
+	size_t n = EXTSORT_BUDGET_DEFAULT;
+	if (v && *v && extsort_parse_size(v, &n) < 0)
+		diag_die(EXIT_USAGE, "TALLY_SORT_BUFFER: \"%s\" is not a size (bytes, or with k, m or g)", v);
+	return n;
+}
+
 static void set_key(struct options *o, const char *salt)
 {
 	char *from_file = NULL;
@@ -1149,6 +1151,7 @@ int main(int argc, char **argv)
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	struct run rn = {.o = &o};
+	extsort_init(&rn.sorted, sort_budget(), getenv("TMPDIR"));
 	if (o.map) {
 		char *text = read_whole(o.map);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
@@ -1177,12 +1180,8 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		ingest_file(&rn, argv[i]);
 
-	if (o.sort) {
-		struct sorter *s = &rn.sorted;
-		qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);
-		for (size_t i = 0; i < s->n; i++)
-			out_write(rn.out, s->buf + s->rows[i].off, s->rows[i].len);
-	}
+	if (o.sort)
+		sort_flush(&rn);
 	if (o.output && out_close(&file_out) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", o.output, strerror(errno));
 	out_stdout_close_or_die();
@@ -1210,7 +1209,6 @@ int main(int argc, char **argv)
 	}
 	dedupe_free(&rn.seen);
 	ingest_link_free(&rn.link);
-	free(rn.sorted.buf);
-	free(rn.sorted.rows);
+	extsort_free(&rn.sorted);
 	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */
 }
