@@ -32,6 +32,7 @@
 #include "paths.h"
 #include "report_escape.h"
 #include "report_ledger.h"
+#include "report_partial.h"
 #include "report_render.h"
 #include "report_sale.h"
 #include "report_statements.h"
@@ -55,6 +56,7 @@ struct options {
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
 	bool check, summary;                /* --check, --summary */
+	bool partial, merge;                /* --partial, --merge */
 	const char *fx_path;                /* --fx RATES */
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
@@ -68,6 +70,9 @@ static noreturn void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR] [FILE...]\n"
+		"       tally-report --partial [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
+		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
+		"                    [-m [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -84,6 +89,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --partial           write mergeable partial sums, not statements\n"
+		      "      --merge             read partial sums (--partial) as the input\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n",
 		      f);
@@ -328,9 +335,10 @@ static void die_read_error(const struct tsv_reader *r)
 
 /* End the sale under way: its net into the period's totals, and a warning
  * when its allocations do not add up to it. */
+static long differing; /* sales whose allocations do not sum to their net */
+
 static void close_sale(struct report_sale_group *g)
 {
-	static long differing;
 	char a[MONEY_BUF], b[MONEY_BUF];
 
 	if (!g->open)
@@ -339,6 +347,10 @@ static void close_sale(struct report_sale_group *g)
 	check_status(report_book_add_check(&book, g->period, g->currency, g->net, 0), g->file, g->first_line);
 	if (g->sum == g->net)
 		return;
+	if (opt.partial) { /* counted in the partial; the merge tells */
+		differing++;
+		return;
+	}
 	exit_status = EXIT_DATA;
 	if (++differing > SALES_SHOWN) {
 		if (differing == SALES_SHOWN + 1)
@@ -393,6 +405,9 @@ struct left_out {
 	long line;           /* ... and line */
 };
 static struct left_out after_period, before_period;
+/* --partial -p P: rows dated before P are kept (a merge with a ledger
+ * posts them as late rows), and counted here for a merge without one. */
+static struct left_out early_rows;
 
 static void note_left_out(struct left_out *n, const struct tsv_reader *r)
 {
@@ -424,8 +439,11 @@ static bool before_first(int64_t period)
 {
 	if (opt.have_opening)
 		return period < opt.opening.index;
-	return opt.have_period && !opt.ledger && period < opt.period.index;
+	return opt.have_period && !opt.ledger && !opt.partial && period < opt.period.index;
 }
+
+static long rows_read;  /* allocation rows added up */
+static bool have_net;   /* the allocations have net: check totals kept */
 
 static void read_allocations(char **files, size_t nfiles)
 {
@@ -443,7 +461,9 @@ static void read_allocations(char **files, size_t nfiles)
 	int c_amount = tsv_col_or_die(&r, "amount");
 	int c_source = tsv_col(&r, "source");
 	int c_product = tsv_col(&r, "product");
-	int c_net = opt.check ? tsv_col_or_die(&r, "net") : -1;
+	/* a partial keeps --check's totals whenever it can, for the merge */
+	int c_net = opt.check ? tsv_col_or_die(&r, "net") : opt.partial ? tsv_col(&r, "net") : -1;
+	have_net = c_net >= 0;
 	int key_cols[5] = {tsv_col(&r, "origin"), c_source, tsv_col(&r, "order"), tsv_col(&r, "line"),
 			   tsv_col(&r, "kind")};
 	/* Without origin or order there is no way to tell sales apart: each
@@ -465,10 +485,12 @@ static void read_allocations(char **files, size_t nfiles)
 			note_left_out(&before_period, &r);
 			continue;
 		}
+		if (opt.partial && opt.have_period && c.period < opt.period.index)
+			note_left_out(&early_rows, &r);
 		row_currency(&c, &r, &f[c_cur]);
 		if (f[c_payee].len == 0)
 			die_value(&r, "payee", &f[c_payee], "is empty");
-		size_t kl = opt.check || opt.to ? report_sale_key(key, sizeof key, f, key_cols) : 0;
+		size_t kl = have_net || opt.to ? report_sale_key(key, sizeof key, f, key_cols) : 0;
 		int64_t amount = row_convert_part(&run, &c, &r, key, kl, groupable, row_amount(&r, "amount", &f[c_amount]));
 		const char *cur_out = opt.to ? opt.to : c.currency;
 
@@ -479,7 +501,8 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t src = cached_name(fs, c.src, sizeof c.src, &c.src_len, &c.src_id, &c.have_src);
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		check_status(report_book_add(&book, account, c.period, src, prod, amount), r.file, r.line);
-		if (opt.check)
+		rows_read++;
+		if (have_net)
 			check_row(&sale, groupable, key, kl, &c, &r, &f[c_net], cur_out, amount);
 	}
 	if (rc < 0)
@@ -864,20 +887,152 @@ static void run_summary(char **files, size_t nfiles)
 	report_summary_free(&sum);
 }
 
+/* ------------------------------------------------- --partial and --merge */
+
+static void copy_left(struct report_partial_left *to, const struct left_out *from)
+{
+	to->count = from->count;
+	snprintf(to->file, sizeof to->file, "%s", from->file);
+	to->line = from->line;
+}
+
+/* --partial: the book's sums, check totals and counters, for --merge. */
+static void write_partial(void)
+{
+	struct report_partial_meta m = {.kind = opt.kind, .have_period = opt.have_period, .period = opt.period.index,
+					.have_opening = opt.have_opening, .opening = opt.opening.index,
+					.check = have_net, .rows = rows_read, .differing = differing};
+	if (opt.to)
+		memcpy(m.to, opt.to, 3);
+	copy_left(&m.after, &after_period);
+	copy_left(&m.before, &before_period);
+	copy_left(&m.early, &early_rows);
+	for (int i = 0; i < ncurrencies && i < REPORT_PARTIAL_CURRENCIES; i++)
+		memcpy(m.currencies[m.ncurrencies++], currencies[i], 4);
+	report_partial_write(out_stdout(), &book, &m);
+}
+
+static void die_merge_option(const char *file, const char *what, const char *theirs, const char *ours)
+{
+	diag_die(EXIT_USAGE, "%s: the partials were read with %s %s, the merge has %s: give the merge the same",
+		 file, what, *theirs ? theirs : "none", *ours ? ours : "none");
+}
+
+/* The merge runs as the partials' reads did: the same kind of period,
+ * --period and --opening. */
+static void check_merge_options(const struct report_partial_meta *m, const char *file)
+{
+	char a[DATE_BUF] = "", b[DATE_BUF] = "";
+	if (m->kind != opt.kind)
+		die_merge_option(file, "periods of kind", period_kind_name(m->kind), period_kind_name(opt.kind));
+	if (m->have_period != opt.have_period || (m->have_period && m->period != opt.period.index)) {
+		if (m->have_period)
+			period_format(a, (struct period){m->kind, m->period});
+		if (opt.have_period)
+			period_format(b, opt.period);
+		die_merge_option(file, "--period", a, b);
+	}
+	if (m->have_opening != opt.have_opening || (m->have_opening && m->opening != opt.opening.index)) {
+		if (m->have_opening)
+			period_format(a, (struct period){m->kind, m->opening});
+		if (opt.have_opening)
+			period_format(b, opt.opening);
+		die_merge_option(file, "--opening", a, b);
+	}
+}
+
+static void take_left(struct left_out *to, const struct report_partial_left *from)
+{
+	to->count = from->count;
+	snprintf(to->file, sizeof to->file, "%s", from->file);
+	to->line = from->line;
+}
+
+/* --merge: add the partials up into the book, as if their rows were read. */
+static void read_partials(char **files, size_t nfiles)
+{
+	static struct report_partial_meta m;
+	static char to[4];
+	struct tsv_reader r;
+	char err[256];
+	int rc;
+
+	open_or_die(&r, files, nfiles);
+	if (report_partial_check_header(&r) < 0)
+		diag_die_at(EXIT_DATA, r.file, 1, "not a partial of tally-report --partial (its header is not \"%s\")",
+			    REPORT_PARTIAL_HEADER);
+	m.kind = opt.kind;
+	/* without a ledger, -p leaves out the rows before it (before_first) */
+	m.drop_before = opt.have_period && !opt.ledger;
+	m.drop_period = opt.period.index;
+	while ((rc = tsv_next(&r)) == 1) {
+		int st = report_partial_add(&book, &m, r.fields, err, sizeof err);
+		if (st < 0)
+			diag_die_at(EXIT_DATA, r.file, r.line, "%s", err);
+		check_status(st, r.file, r.line);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	char last[512];
+	snprintf(last, sizeof last, "%s", r.file);
+	tsv_close(&r);
+	check_merge_options(&m, last);
+	if (opt.check && m.no_check)
+		diag_die(EXIT_USAGE, "--check: a partial has no check totals: its allocations had no net column");
+	if (m.to[0]) {
+		memcpy(to, m.to, 4);
+		opt.to = to;
+	}
+	take_left(&after_period, &m.after);
+	take_left(&before_period, m.before.count || !m.drop_before ? &m.before : &m.early);
+	if (m.drop_before && m.before.count)
+		before_period.count += m.early.count;
+	for (int i = 0; i < m.ncurrencies; i++)
+		note_currency(m.currencies[i]);
+	rows_read = m.rows;
+	if (opt.check && m.differing) {
+		diag_warn("%ld sale%s in the partials %s allocations that do not sum to %s net (--check on their "
+			  "partition names them)",
+			  m.differing, m.differing == 1 ? "" : "s", m.differing == 1 ? "has" : "have",
+			  m.differing == 1 ? "its" : "their");
+		exit_status = EXIT_DATA;
+	}
+}
+
+/* Options --partial and --merge do not take. */
+static void check_partition_options(void)
+{
+	if (opt.partial && opt.merge) {
+		diag_warn("--partial and --merge do not go together");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.partial && (opt.check || opt.summary || opt.ledger || opt.out_dir || opt.nmins || opt.format)) {
+		diag_warn("--partial writes partial sums: no --check, --summary, --ledger, --out-dir, --min-payout or --format "
+			  "(give them to --merge)");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.merge && (opt.summary || opt.fx_path)) {
+		diag_warn("--merge reads partial sums: no --summary, --fx or --to (give --fx and --to to --partial)");
+		usage(stderr, EXIT_USAGE);
+	}
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING };
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PARTIAL, OPT_MERGE };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, 'l'},
+		{"merge", no_argument, NULL, OPT_MERGE},
 		{"min-payout", required_argument, NULL, 'm'},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
+		{"partial", no_argument, NULL, OPT_PARTIAL},
 		{"period", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 's'},
 		{"to", required_argument, NULL, OPT_TO},
@@ -917,6 +1072,8 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_MERGE: opt.merge = true; break;
+		case OPT_PARTIAL: opt.partial = true; break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -952,7 +1109,8 @@ int main(int argc, char **argv)
 		diag_warn("--check writes no statements: no --out-dir");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (opt.have_opening && (!opt.ledger || opt.summary)) {
+	check_partition_options();
+	if (opt.have_opening && ((!opt.ledger && !opt.partial) || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
 	}
@@ -992,8 +1150,16 @@ int main(int argc, char **argv)
 	book.kind = opt.kind;
 	book.mins = opt.mins;
 	book.nmins = opt.nmins;
-	read_allocations(files, nfiles);
+	if (opt.merge)
+		read_partials(files, nfiles);
+	else
+		read_allocations(files, nfiles);
 	tell_left_out();
+	if (opt.partial) {
+		write_partial();
+		out_stdout_close_or_die();
+		return exit_status;
+	}
 	check_min_payout_currencies();
 	if (opt.ledger) {
 		refuse_odd_ledger();
