@@ -76,6 +76,16 @@ static void open_parts(struct out *parts, struct tsv_writer *w, char **paths, un
 	}
 }
 
+/* Open the input files (none: stdin) and read the header, or die. */
+static void open_input(struct tsv_reader *r, char **files, size_t n)
+{
+	if (tsv_open(r, files, n) < 0) {
+		if (errno)
+			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
+		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -104,17 +114,15 @@ int main(int argc, char **argv)
 			usage(stderr, EXIT_USAGE);
 		}
 	}
+	struct tsv_reader r;
 	if (!by || !n || !prefix) {
+		if (optind < argc) /* a missing file is named first, as by every command */
+			open_input(&r, argv + optind, (size_t)(argc - optind));
 		diag_warn("--by, --count and --output are required");
 		usage(stderr, EXIT_USAGE);
 	}
+	open_input(&r, argv + optind, (size_t)(argc - optind));
 	size_t nkeys = parse_by(by, names);
-	struct tsv_reader r;
-	if (tsv_open(&r, argv + optind, (size_t)(argc - optind)) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
 	int cols[PARTITION_KEYS];
 	for (size_t i = 0; i < nkeys; i++)
 		cols[i] = tsv_col_or_die(&r, names[i]);
