@@ -39,13 +39,13 @@ static noreturn void usage(FILE *f, int status)
 static size_t parse_by(char *arg, char *names[PARTITION_KEYS])
 {
 	size_t n = 0;
-	for (char *save = NULL, *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (n == PARTITION_KEYS)
-			diag_die(EXIT_USAGE, "--by: at most %d columns", PARTITION_KEYS);
-		names[n++] = t;
-	}
-	if (n == 0 || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+	if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
 		diag_die(EXIT_USAGE, "--by: \"%s\" is not a list of column names", arg);
+	char *save = NULL, *t = strtok_r(arg, ",", &save);
+	for (; t && n < PARTITION_KEYS; t = strtok_r(NULL, ",", &save))
+		names[n++] = t;
+	if (t)
+		diag_die(EXIT_USAGE, "--by: at most %d columns", PARTITION_KEYS);
 	return n;
 }
 

@@ -198,10 +198,13 @@ partials() {
 	run --separate-stderr tally partition -b nope -n 2 -o "$T/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == 'tally-partition: '*'missing column "nope"'* ]]
-	for b in "a,,b" ",a" "a,"; do
+	for b in "date,,order" ",date" "date," ""; do
 		run --separate-stderr tally partition -b "$b" -n 2 -o "$T/p" "$d/sales.tsv"
 		[ "$status" -eq 2 ]
+		[ "$stderr" = "tally-partition: --by: \"$b\" is not a list of column names" ]
 	done
+	run --separate-stderr tally partition -b a,b,c,d,e,f,g,h,i -n 2 -o "$T/p" "$d/sales.tsv"
+	[ "$stderr" = "tally-partition: --by: at most 8 columns" ]
 	run --separate-stderr tally partition -b product -n 2 -o "$T/none/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tally-partition: $T/none/p0.tsv: No such file or directory" ]
