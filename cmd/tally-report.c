@@ -70,7 +70,7 @@ static noreturn void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR] [FILE...]\n"
-		"       tally-report --partial [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
+		"       tally-report --partial [-c] [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
 		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
 		"       tally-report --help | --version\n");
@@ -461,9 +461,8 @@ static void read_allocations(char **files, size_t nfiles)
 	int c_amount = tsv_col_or_die(&r, "amount");
 	int c_source = tsv_col(&r, "source");
 	int c_product = tsv_col(&r, "product");
-	/* a partial keeps --check's totals whenever it can, for the merge */
-	int c_net = opt.check ? tsv_col_or_die(&r, "net") : opt.partial ? tsv_col(&r, "net") : -1;
-	have_net = c_net >= 0;
+	int c_net = opt.check ? tsv_col_or_die(&r, "net") : -1;
+	have_net = c_net >= 0; /* --partial --check: the check totals go in the partial */
 	int key_cols[5] = {tsv_col(&r, "origin"), c_source, tsv_col(&r, "order"), tsv_col(&r, "line"),
 			   tsv_col(&r, "kind")};
 	/* Without origin or order there is no way to tell sales apart: each
@@ -978,7 +977,7 @@ static void read_partials(char **files, size_t nfiles)
 	tsv_close(&r);
 	check_merge_options(&m, last);
 	if (opt.check && m.no_check)
-		diag_die(EXIT_USAGE, "--check: a partial has no check totals: its allocations had no net column");
+		diag_die(EXIT_USAGE, "--check: a partial has no check totals: make the partials with --partial --check");
 	if (m.to[0]) {
 		memcpy(to, m.to, 4);
 		opt.to = to;
@@ -1006,8 +1005,8 @@ static void check_partition_options(void)
 		diag_warn("--partial and --merge do not go together");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (opt.partial && (opt.check || opt.summary || opt.ledger || opt.out_dir || opt.nmins || opt.format)) {
-		diag_warn("--partial writes partial sums: no --check, --summary, --ledger, --out-dir, --min-payout or --format "
+	if (opt.partial && (opt.summary || opt.ledger || opt.out_dir || opt.nmins || opt.format)) {
+		diag_warn("--partial writes partial sums: no --summary, --ledger, --out-dir, --min-payout or --format "
 			  "(give them to --merge)");
 		usage(stderr, EXIT_USAGE);
 	}

@@ -55,7 +55,7 @@ struct report_partial_meta {
 	bool have_opening;            /* --opening */
 	int64_t opening;              /* ... its index */
 	char to[4];                   /* --to, "" when amounts are in their own currencies */
-	bool check;                   /* writing: check records are there (the input had net) */
+	bool check;                   /* writing: check records are there (--partial --check) */
 	bool no_check;                /* reading: a partial had none */
 	long rows;                    /* allocation rows added up */
 	long differing;               /* sales whose allocations do not sum to their net */

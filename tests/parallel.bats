@@ -60,7 +60,7 @@ run_month() {
 	cd "$T/many"
 	mkdir p
 	tally partition --by product -n 8 -o p/ sales-2026-10.tsv
-	parallel --will-cite -j2 "tally-split -a agreements.tsv {} | tally-report --partial > {.}.partial" ::: p/*.tsv
+	parallel --will-cite -j2 "tally-split -a agreements.tsv {} | tally-report --partial -c > {.}.partial" ::: p/*.tsv
 	run --separate-stderr tally-report --merge -c p/*.partial
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(tally-split -a agreements.tsv sales-2026-10.tsv | tally-report -c)" ]

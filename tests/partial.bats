@@ -36,7 +36,7 @@ partials() {
 
 @test "--merge of the partials gives one process's statements and --check, in every format and any order" {
 	local d=$BATS_FILE_TMPDIR
-	partials "$T/q"
+	partials "$T/q" -c
 	for f in tsv text md html; do
 		tally-report -f "$f" -m USD=50 "$d/alloc.tsv" >"$T/one.$f"
 		tally-report --merge -f "$f" -m USD=50 "$T/q/q2" "$T/q/q0" "$T/q/q1" >"$T/merged.$f"
@@ -124,19 +124,23 @@ partials() {
 	[ "$stderr" = "tally-report: $T/feb0: the partials were read with --period 2026-02, the merge has 2026-03: give the merge the same" ]
 	run --separate-stderr tally-report --merge "$T/feb0"
 	[ "$stderr" = "tally-report: $T/feb0: the partials were read with --period 2026-02, the merge has none: give the merge the same" ]
-	# allocations without net: statements merge, --check cannot
-	cut -f1-13,15- "$d/part/a0.tsv" | tally-report --partial >"$T/nonet"
-	run --separate-stderr tally-report --merge -c "$T/nonet"
+	# partials made without --check: statements merge, --check cannot
+	tally-report --partial -c "$d/part/a0.tsv" >"$T/c0"
+	run --separate-stderr tally-report --merge -c "$T/c0" "$T/q/q1"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-report: --check: a partial has no check totals: its allocations had no net column" ]
-	tally-report --merge "$T/nonet" >/dev/null
+	[ "$stderr" = "tally-report: --check: a partial has no check totals: make the partials with --partial --check" ]
+	tally-report --merge "$T/c0" "$T/q/q1" >/dev/null
+	# and --partial --check needs net, as --check does
+	run --separate-stderr bash -c "cut -f1-13,15- '$d/part/a0.tsv' | tally-report --partial -c"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'missing column "net"'* ]]
 }
 
 @test "sales whose allocations do not add up: the partial counts them, --merge --check fails and says how many" {
 	local d=$BATS_FILE_TMPDIR
 	# two rows of two sales with their amounts changed
 	awk -F'\t' -v OFS='\t' 'NR == 5 || NR == 9 { $NF = "1.00" } { print }' "$d/part/a0.tsv" >"$T/off.tsv"
-	run --separate-stderr tally-report --partial "$T/off.tsv"
+	run --separate-stderr tally-report --partial -c "$T/off.tsv"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" >"$T/off"
@@ -149,7 +153,7 @@ partials() {
 }
 
 @test "--partial and --merge refuse the options of the other step" {
-	for o in "-c" "-s" "-l L" "-o D" "-m 50" "-f text" "--merge"; do
+	for o in "-s" "-l L" "-o D" "-m 50" "-f text" "--merge"; do
 		run --separate-stderr tally-report --partial $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[[ "${stderr_lines[0]}" == "tally-report: --partial"* ]]
