@@ -993,9 +993,6 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
- * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
- * key anyone can recompute the pseudonyms from e-mail addresses. */
 /* --sort's memory: TALLY_SORT_BUFFER bytes (k/m/g suffixes), 16 MB by
  * default; tests make it small to spill runs. */
 static size_t sort_budget(void)
@@ -1007,6 +1004,9 @@ static size_t sort_budget(void)
 	return n;
 }
 
+/* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
+ * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
+ * key anyone can recompute the pseudonyms from e-mail addresses. */
 static void set_key(struct options *o, const char *salt)
 {
 	char *from_file = NULL;
@@ -1151,7 +1151,7 @@ int main(int argc, char **argv)
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	struct run rn = {.o = &o};
-	extsort_init(&rn.sorted, sort_budget(), getenv("TMPDIR"));
+	extsort_init(&rn.sorted, o.sort ? sort_budget() : EXTSORT_BUDGET_DEFAULT, getenv("TMPDIR"));
 	if (o.map) {
 		char *text = read_whole(o.map);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
