@@ -15,6 +15,7 @@
 #include "date.h"
 #include "cli.h"
 #include "diag.h"
+#include "extsort.h"
 #include "hash.h"
 #include "ingest_date.h"
 #include "ingest_formats.h"
@@ -131,28 +132,6 @@ static void dedupe_free(struct dedupe *d)
 {
 	for (size_t i = 0; i < DEDUPE_PARTS; i++)
 		free(d->part[i].slots);
-}
-
-/* ---- sorting buffer (--sort) --------------------------------------------- */
-
-struct sorted_row {
-	int64_t date;
-	size_t seq, off, len;
-};
-
-struct sorter {
-	char *buf;
-	size_t len, cap;
-	struct sorted_row *rows;
-	size_t n, rcap;
-};
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct sorted_row *x = a, *y = b;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* ---- usage ---------------------------------------------------------------- */
@@ -425,7 +404,7 @@ struct run {
 	struct stats st;
 	struct reject_sink rejects;
 	struct dedupe seen;
-	struct sorter sorted;
+	struct extsort sorted;    /* --sort: rows by date, spilled to $TMPDIR */
 	struct out *out;
 	struct tsv_writer w;
 	struct imap *user_map;
@@ -442,6 +421,42 @@ struct run {
 	int64_t first_date;       /* the file's first row's date, while order is 0 */
 	bool dated;               /* first_date is set */
 };
+
+/* ---- --sort ------------------------------------------------------------------ */
+
+/* --sort: format the row and hand it to the external sort by its date.
+ * A struct out over a buffer and no descriptor stages the row; it never
+ * flushes, so a row that fills it is too long. */
+static void sort_row(struct run *rn, const struct imap *m, const struct imap_row *r, const char *file, long line)
+{
+	static char stage_buf[EXTSORT_ROW_MAX + 1];
+	struct out stage = {.fd = -1, .name = "<sort>", .buf = stage_buf, .cap = sizeof stage_buf};
+	struct tsv_writer w2;
+	tsv_writer_init(&w2, &stage);
+	write_row(&w2, rn->o, m, r, file, line);
+	if (stage.err || stage.len == stage.cap)
+		diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 64 KB as written",
+			 file, line);
+	if (extsort_add(&rn->sorted, r->date, stage.buf, stage.len) < 0)
+		diag_die(EXIT_DATA, "--sort: temporary file in %s: %s", rn->sorted.tmpdir, strerror(errno));
+}
+
+/* Write the sorted rows out; with -v, say how many runs were spilled. */
+static void sort_flush(struct run *rn)
+{
+	struct extsort *s = &rn->sorted;
+	const char *row;
+	size_t len;
+	int rc = extsort_finish(s);
+	if (rc == 0)
+		while ((rc = extsort_next(s, &row, &len)) == 1)
+			out_write(rn->out, row, len);
+	if (rc < 0)
+		diag_die(EXIT_DATA, "--sort: temporary file in %s: %s", s->tmpdir, strerror(errno));
+	if (rn->o->verbose && extsort_spilled(s) > 0)
+		diag_warn("--sort: spilled %zu run%s to %s", extsort_spilled(s),
+			  extsort_spilled(s) == 1 ? "" : "s", s->tmpdir);
+}
 
 /* The day/month order of a file whose format decides it once a file
  * (PayPal: 03/04/2026 is March or April by the account's locale): read
@@ -627,31 +642,7 @@ static void emit_one(struct run *rn, const struct imap *m, const struct imap_row
 		write_row(&rn->w, o, m, r, file, line);
 		return;
 	}
-	/* --sort: format the row into memory, written out at the end.
-	 * A struct out over a stack buffer and no descriptor stages the
-	 * row; it never flushes (a row that does not fit is an error). */
-	struct sorter *s = &rn->sorted;
-	char tmpbuf[16384];
-	struct out stage = {.fd = -1, .name = "<sort>", .buf = tmpbuf, .cap = sizeof tmpbuf};
-	struct tsv_writer w2;
-	tsv_writer_init(&w2, &stage);
-	write_row(&w2, o, m, r, file, line);
-	if (stage.err || stage.len == stage.cap)
-		diag_die(EXIT_DATA, "%s:%ld: row too long to sort: --sort takes rows of up to 16 KB as written", file, line);
-	if (s->len + stage.len > s->cap) {
-		s->cap = (s->cap ? s->cap * 2 : 1 << 20);
-		while (s->cap < s->len + stage.len)
-			s->cap *= 2;
-		s->buf = xrealloc(s->buf, s->cap);
-	}
-	memcpy(s->buf + s->len, stage.buf, stage.len);
-	if (s->n == s->rcap) {
-		s->rcap = s->rcap ? s->rcap * 2 : 1024;
-		s->rows = xrealloc(s->rows, s->rcap * sizeof *s->rows);
-	}
-	s->rows[s->n] = (struct sorted_row){r->date, s->n, s->len, stage.len};
-	s->n++;
-	s->len += stage.len;
+	sort_row(rn, m, r, file, line);
 }
 
 /* A held reversal out: linked to its sale if the sale has been read by
@@ -1103,6 +1094,17 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* --sort's memory: TALLY_SORT_BUFFER bytes (k/m/g suffixes), 16 MB by
+ * default; tests make it small to spill runs. */
+static size_t sort_budget(void)
+{
+	const char *v = getenv("TALLY_SORT_BUFFER");
+	size_t n = EXTSORT_BUDGET_DEFAULT;
+	if (v && *v && extsort_parse_size(v, &n) < 0)
+		diag_die(EXIT_USAGE, "TALLY_SORT_BUFFER: \"%s\" is not a size (bytes, or with k, m or g)", v);
+	return n;
+}
+
 /* The pseudonym key: --salt, else $TALLY_SALT, else the first line of
  * $TALLY_SALT_FILE; with none, a warning (once a run): without a secret
  * key anyone can recompute the pseudonyms from e-mail addresses. */
@@ -1252,6 +1254,7 @@ int main(int argc, char **argv)
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	struct run rn = {.o = &o, .held = {.max_bytes = HOLD_BYTES}};
+	extsort_init(&rn.sorted, o.sort ? sort_budget() : EXTSORT_BUDGET_DEFAULT, getenv("TMPDIR"));
 	if (o.map) {
 		char *text = read_whole(o.map);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
@@ -1283,12 +1286,8 @@ int main(int argc, char **argv)
 		ingest_file(&rn, argv[i]);
 
 	progress_end(&rn.progress);
-	if (o.sort) {
-		struct sorter *s = &rn.sorted;
-		qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);
-		for (size_t i = 0; i < s->n; i++)
-			out_write(rn.out, s->buf + s->rows[i].off, s->rows[i].len);
-	}
+	if (o.sort)
+		sort_flush(&rn);
 	if (o.output && out_close(&file_out) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", o.output, strerror(errno));
 	out_stdout_close_or_die();
@@ -1317,7 +1316,6 @@ int main(int argc, char **argv)
 	dedupe_free(&rn.seen);
 	ingest_link_free(&rn.link);
 	ingest_hold_free(&rn.held);
-	free(rn.sorted.buf);
-	free(rn.sorted.rows);
+	extsort_free(&rn.sorted);
 	return EXIT_OK; /* bad rows went to --rejects (without it the first was fatal) */
 }

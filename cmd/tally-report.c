@@ -37,6 +37,7 @@
 #include "report_keys.h"
 #include "report_ledger.h"
 #include "report_payouts.h"
+#include "report_partial.h"
 #include "report_render.h"
 #include "report_sale.h"
 #include "report_statements.h"
@@ -61,6 +62,7 @@ struct options {
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
 	bool check, summary;                /* --check, --summary */
+	bool partial, merge;                /* --partial, --merge */
 	const char *fx_path;                /* --fx RATES */
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
@@ -91,6 +93,9 @@ static noreturn void usage(FILE *f, int status)
 		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
 		"                    [--forecast FILE [--balance AMOUNT]]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
+		"       tally-report --partial [-c] [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
+		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-o DIR]\n"
+		"                    [-m [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -119,6 +124,8 @@ static noreturn void usage(FILE *f, int status)
 		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
+		      "      --partial           write mergeable partial sums, not statements\n"
+		      "      --merge             read partial sums (--partial) as the input\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n",
 		      f);
@@ -364,9 +371,10 @@ static void die_read_error(const struct tsv_reader *r)
 
 /* End the sale under way: its net into the period's totals, and a warning
  * when its allocations do not add up to it. */
+static long differing; /* sales whose allocations do not sum to their net */
+
 static void close_sale(struct report_sale_group *g)
 {
-	static long differing;
 	char a[MONEY_BUF], b[MONEY_BUF];
 
 	if (!g->open)
@@ -375,6 +383,10 @@ static void close_sale(struct report_sale_group *g)
 	check_status(report_book_add_check(&book, g->period, g->currency, g->net, 0), g->file, g->first_line);
 	if (g->sum == g->net)
 		return;
+	if (opt.partial) { /* counted in the partial; the merge tells */
+		differing++;
+		return;
+	}
 	exit_status = EXIT_DATA;
 	if (++differing > SALES_SHOWN) {
 		if (differing == SALES_SHOWN + 1)
@@ -429,6 +441,9 @@ struct left_out {
 	long line;           /* ... and line */
 };
 static struct left_out after_period, before_period;
+/* --partial -p P: rows dated before P are kept (a merge with a ledger
+ * posts them as late rows), and counted here for a merge without one. */
+static struct left_out early_rows;
 
 static void note_left_out(struct left_out *n, const struct tsv_reader *r)
 {
@@ -500,8 +515,11 @@ static bool before_first(int64_t period)
 {
 	if (opt.have_opening)
 		return period < opt.opening.index;
-	return opt.have_period && !opt.ledger && period < opt.period.index;
+	return opt.have_period && !opt.ledger && !opt.partial && period < opt.period.index;
 }
+
+static long rows_read;  /* allocation rows added up */
+static bool have_net;   /* the allocations have net: check totals kept */
 
 static void read_allocations(char **files, size_t nfiles)
 {
@@ -520,6 +538,7 @@ static void read_allocations(char **files, size_t nfiles)
 	int c_source = tsv_col(&r, "source");
 	int c_product = tsv_col(&r, "product");
 	int c_net = opt.check ? tsv_col_or_die(&r, "net") : -1;
+	have_net = c_net >= 0; /* --partial --check: the check totals go in the partial */
 	int key_cols[5] = {tsv_col(&r, "origin"), c_source, tsv_col(&r, "order"), tsv_col(&r, "line"),
 			   tsv_col(&r, "kind")};
 	/* Without origin or order there is no way to tell sales apart: each
@@ -544,10 +563,12 @@ static void read_allocations(char **files, size_t nfiles)
 			note_left_out(&before_period, &r);
 			continue;
 		}
+		if (opt.partial && opt.have_period && c.period < opt.period.index)
+			note_left_out(&early_rows, &r);
 		row_currency(&c, &r, &f[c_cur]);
 		if (f[c_payee].len == 0)
 			die_value(&r, "payee", &f[c_payee], "is empty");
-		size_t kl = opt.check || opt.to ? report_sale_key(key, sizeof key, f, key_cols) : 0;
+		size_t kl = have_net || opt.to ? report_sale_key(key, sizeof key, f, key_cols) : 0;
 		int64_t amount = row_convert_part(&run, &c, &r, key, kl, groupable, row_amount(&r, "amount", &f[c_amount]));
 		const char *cur_out = opt.to ? opt.to : c.currency;
 
@@ -559,7 +580,8 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
-		if (opt.check)
+		rows_read++;
+		if (have_net)
 			check_row(&sale, groupable, key, kl, &c, book.keyed ? into : c.period, &r, &f[c_net], cur_out, amount);
 	}
 	if (rc < 0)
@@ -1354,12 +1376,152 @@ static void run_summary(char **files, size_t nfiles)
 	report_business_free(&biz);
 }
 
+/* ------------------------------------------------- --partial and --merge */
+
+static void copy_left(struct report_partial_left *to, const struct left_out *from)
+{
+	to->count = from->count;
+	snprintf(to->file, sizeof to->file, "%s", from->file);
+	to->line = from->line;
+}
+
+/* --partial: the book's sums, check totals and counters, for --merge. */
+static void write_partial(void)
+{
+	struct report_partial_meta m = {.kind = opt.kind, .have_period = opt.have_period, .period = opt.period.index,
+					.have_opening = opt.have_opening, .opening = opt.opening.index,
+					.check = have_net, .rows = rows_read, .differing = differing};
+	if (opt.to)
+		memcpy(m.to, opt.to, 3);
+	copy_left(&m.after, &after_period);
+	copy_left(&m.before, &before_period);
+	copy_left(&m.early, &early_rows);
+	for (int i = 0; i < ncurrencies && i < REPORT_PARTIAL_CURRENCIES; i++)
+		memcpy(m.currencies[m.ncurrencies++], currencies[i], 4);
+	report_partial_write(out_stdout(), &book, &m);
+}
+
+static void die_merge_option(const char *file, const char *what, const char *theirs, const char *ours)
+{
+	diag_die(EXIT_USAGE, "%s: the partials were read with %s %s, the merge has %s: give the merge the same",
+		 file, what, *theirs ? theirs : "none", *ours ? ours : "none");
+}
+
+/* The merge runs as the partials' reads did: the same kind of period,
+ * --period and --opening. */
+static void check_merge_options(const struct report_partial_meta *m, const char *file)
+{
+	char a[DATE_BUF] = "", b[DATE_BUF] = "";
+	if (m->kind != opt.kind)
+		die_merge_option(file, "periods of kind", period_kind_name(m->kind), period_kind_name(opt.kind));
+	if (m->have_period != opt.have_period || (m->have_period && m->period != opt.period.index)) {
+		if (m->have_period)
+			period_format(a, (struct period){m->kind, m->period});
+		if (opt.have_period)
+			period_format(b, opt.period);
+		die_merge_option(file, "--period", a, b);
+	}
+	if (m->have_opening != opt.have_opening || (m->have_opening && m->opening != opt.opening.index)) {
+		if (m->have_opening)
+			period_format(a, (struct period){m->kind, m->opening});
+		if (opt.have_opening)
+			period_format(b, opt.opening);
+		die_merge_option(file, "--opening", a, b);
+	}
+}
+
+static void take_left(struct left_out *to, const struct report_partial_left *from)
+{
+	to->count = from->count;
+	snprintf(to->file, sizeof to->file, "%s", from->file);
+	to->line = from->line;
+}
+
+/* --merge: add the partials up into the book, as if their rows were read. */
+static void read_partials(char **files, size_t nfiles)
+{
+	static struct report_partial_meta m;
+	static char to[4];
+	struct tsv_reader r;
+	char err[256];
+	int rc;
+
+	open_or_die(&r, files, nfiles);
+	if (report_partial_check_header(&r) < 0)
+		diag_die_at(EXIT_DATA, r.file, 1, "not a partial of tally-report --partial (its header is not \"%s\")",
+			    REPORT_PARTIAL_HEADER);
+	m.kind = opt.kind;
+	/* without a ledger, -p leaves out the rows before it (before_first) */
+	m.drop_before = opt.have_period && !opt.ledger;
+	m.drop_period = opt.period.index;
+	while ((rc = tsv_next(&r)) == 1) {
+		int st = report_partial_add(&book, &m, r.fields, err, sizeof err);
+		if (st < 0)
+			diag_die_at(EXIT_DATA, r.file, r.line, "%s", err);
+		check_status(st, r.file, r.line);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	char last[512];
+	snprintf(last, sizeof last, "%s", r.file);
+	tsv_close(&r);
+	check_merge_options(&m, last);
+	if (opt.check && m.no_check)
+		diag_die(EXIT_USAGE, "--check: a partial has no check totals: make the partials with --partial --check");
+	if (m.to[0]) {
+		memcpy(to, m.to, 4);
+		opt.to = to;
+	}
+	take_left(&after_period, &m.after);
+	take_left(&before_period, m.before.count || !m.drop_before ? &m.before : &m.early);
+	if (m.drop_before && m.before.count)
+		before_period.count += m.early.count;
+	for (int i = 0; i < m.ncurrencies; i++)
+		note_currency(m.currencies[i]);
+	rows_read = m.rows;
+	if (opt.check && m.differing) {
+		diag_warn("%ld sale%s in the partials %s allocations that do not sum to %s net (--check on their "
+			  "partition names them)",
+			  m.differing, m.differing == 1 ? "" : "s", m.differing == 1 ? "has" : "have",
+			  m.differing == 1 ? "its" : "their");
+		exit_status = EXIT_DATA;
+	}
+}
+
+/* Options --partial and --merge do not take. */
+static void check_partition_options(void)
+{
+	if (opt.partial && opt.merge) {
+		diag_warn("--partial and --merge do not go together");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.partial && (opt.summary || opt.ledger || opt.out_dir || opt.nmins || opt.format)) {
+		diag_warn("--partial writes partial sums: no --summary, --ledger, --out-dir, --min-payout or --format "
+			  "(give them to --merge)");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.merge && opt.ledger) {
+		/* The ledger knows each row it booked by its key (LEDGER.keys), and
+		 * a late or re-fed row is placed by what it is; a partial holds
+		 * sums, not rows, so a merge could neither place them nor record
+		 * them, and a later run would pay them again. */
+		diag_warn("--merge cannot settle --ledger: the ledger records each row it books and a partial holds "
+			  "sums, not rows; merge without --ledger for the statements and --check, and settle the ledger "
+			  "with one tally-report --ledger run over the month's allocations");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.merge && (opt.summary || opt.fx_path)) {
+		diag_warn("--merge reads partial sums: no --summary, --fx or --to (give --fx and --to to --partial)");
+		usage(stderr, EXIT_USAGE);
+	}
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv)
 {
 	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID,
-	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE,
+	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE, OPT_PARTIAL, OPT_MERGE,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"balance", required_argument, NULL, OPT_BALANCE},
@@ -1371,11 +1533,13 @@ int main(int argc, char **argv)
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
 		{"ledger", required_argument, NULL, 'l'},
+		{"merge", no_argument, NULL, OPT_MERGE},
 		{"min-payout", required_argument, NULL, 'm'},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
 		{"out-dir", required_argument, NULL, 'o'},
 		{"paid", required_argument, NULL, OPT_PAID},
+		{"partial", no_argument, NULL, OPT_PARTIAL},
 		{"payees", required_argument, NULL, OPT_PAYEES},
 		{"payouts", required_argument, NULL, OPT_PAYOUTS},
 		{"period", required_argument, NULL, 'p'},
@@ -1431,6 +1595,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FX: opt.fx_path = optarg; break;
 		case OPT_PAID: opt.paid = optarg; break;
+		case OPT_MERGE: opt.merge = true; break;
+		case OPT_PARTIAL: opt.partial = true; break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1487,7 +1653,8 @@ int main(int argc, char **argv)
 		diag_warn("--paid goes with --ledger: a payment is recorded against its balance");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (opt.have_opening && (!opt.ledger || opt.summary)) {
+	check_partition_options();
+	if (opt.have_opening && ((!opt.ledger && !opt.partial) || opt.summary)) {
 		diag_warn("--opening goes with --ledger");
 		usage(stderr, EXIT_USAGE);
 	}
@@ -1553,10 +1720,18 @@ int main(int argc, char **argv)
 		refuse_odd_ledger();
 		load_ledger();
 	}
-	read_allocations(files, nfiles);
+	if (opt.merge)
+		read_partials(files, nfiles);
+	else
+		read_allocations(files, nfiles);
 	if (opt.paid)
 		read_paid();
 	tell_left_out();
+	if (opt.partial) {
+		write_partial();
+		out_stdout_close_or_die();
+		return exit_status;
+	}
 	check_min_payout_currencies();
 	if (opt.ledger) {
 		refuse_silent_opening();

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"attribute", "contributions -> exact shares, split agreements, credits"},
 	{"forecast", "series -> forecasts of the next periods, with intervals"},
 	{"report", "allocations -> payout statements, ledger, business summary"},
+	{"partition", "any stream -> N files by a stable hash of key columns"},
 };
 
 static void usage(FILE *f, int status)

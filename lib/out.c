@@ -16,7 +16,7 @@
 
 /* Temporaries of atomic files not yet committed, removed at exit so that a
  * command that dies half way leaves nothing half-written behind. */
-#define PENDING_MAX 64
+#define PENDING_MAX 320 /* tally-partition writes up to 256 at once */
 static char *pending[PENDING_MAX];
 static bool cleanup_registered;
 

@@ -26,3 +26,23 @@ bench_peak_kb() {
 bench_ratio() {
 	echo "scale=2; $1 / $2" | bc -l
 }
+
+# bench_gen_gumroad N: N purchases as a Gumroad sales CSV on stdout: the
+# real Gumroad sales header (FORMATS.md), one row per purchase with Ruby-float money, a country name, an e-mail, and a few
+# quoted fields with commas; a Totals row at the end.
+bench_gen_gumroad() {
+	awk -v rows="$1" 'BEGIN {
+	print "Purchase ID,Item Name,Buyer Name,Purchase Email,Buyer Email,Do not contact?,Purchase Date,Purchase Time (UTC timezone),Subtotal ($),Taxes ($),Shipping ($),Sale Price ($),Fees ($),Net Total ($),Tip ($),Tax Included in Price?,Street Address,City,Zip Code,State,Country,Referrer,Refunded?,Partial Refund ($),Fully Refunded?,Disputed?,Dispute Won?,Variants,Discount Code,Recurring Charge?,Free trial purchase?,Pre-order authorization?,Product ID,Order Number,Pre-order authorization time (UTC timezone),Custom Fields,Item Price ($),Variants Price ($),Giftee Email,SKU ID,Quantity,Recurrence,Affiliate,Affiliate commission ($),Discover?,Subscription End Date,Rating,Review,License Key,Payment Type,PayPal Transaction ID,PayPal Fee Amount,PayPal Fee Currency,Stripe Transaction ID,Stripe Fee Amount,Stripe Fee Currency,Purchasing Power Parity Discounted?,Upsold?,Sent Abandoned Cart Email?,UTM Source,UTM Medium,UTM Campaign,UTM Term,UTM Content"
+	split("Lanterns (digital album)|Songwriting Course|\"Lanterns, the vinyl\"|Tour poster", item, "|")
+	split("10|49|25|15", price, "|")
+	split("United States|Germany|France|Japan|Brazil", country, "|")
+	sale = 0; net = 0
+	for (i = 1; i <= rows; i++) {
+		k = i % 4 + 1
+		p = price[k]; fee = (p * 10 + 50) / 100       # cents, exactly representable enough
+		d = sprintf("2026-%02d-%02d", i % 12 + 1, i % 28 + 1)
+		printf "P%09d,%s,Buyer %d,buyer%d@example.com,,0,%s,%s %02d:%02d:%02d +0000,%d.0,0.0,0.0,%d.0,%.2f,%.2f,0.0,,,,,,%s,direct,0,0.0,0,0,0,,,0,0,0,prod%d,%d,,{},%d.0,0.0,,,1,,,0.0,0,,,,,card,,,,ch_%d,0.59,usd,0,0,0,,,,,\n", \
+			i, item[k], i, i, d, d, i % 24, i % 60, i % 60, p, p, fee, p - fee, country[i % 5 + 1], k, i, p, i
+	}
+	}'
+}
