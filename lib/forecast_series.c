@@ -143,7 +143,8 @@ int forecast_table_series(struct forecast_table *t, const struct tsv_field *fiel
 		free_series(s, t->nkeys);
 		return FORECAST_SERIES_ENOMEM;
 	}
-	memcpy(copy, t->key_buf, len);
+	if (len)
+		memcpy(copy, t->key_buf, len);
 	s->digits = digits;
 	t->joined[t->n] = copy;
 	t->joined_len[t->n] = len;
