@@ -1106,6 +1106,8 @@ static void check_out_dir_names(void)
 		const struct report_statement *a = &book.st[owner[id]], *b = &book.st[i];
 		if (strcmp(a->payee, b->payee) != 0) {
 			statement_file_name(name, sizeof name, i);
+			free(owner);
+			report_names_free(&names);
 			diag_die(EXIT_DATA, "--out-dir: payees \"%s\" and \"%s\" would share the file %s "
 				 "(names that differ only by case, or long names cut to one): "
 				 "nothing written; rename one in the agreements", a->payee, b->payee, name);
