@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -60,6 +61,9 @@ struct options {
 	const char *to;                     /* --to CUR */
 	struct fx_table fx;                 /* the rates of --fx */
 	enum progress_mode progress;        /* --progress, --no-progress, else auto */
+	const char *issuer;                 /* --issuer NAME */
+	char issue_date[DATE_BUF];          /* --issue-date, else today (UTC) */
+	bool have_issue_date;               /* --issue-date was given */
 };
 
 static struct options opt;
@@ -71,6 +75,7 @@ static noreturn void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
+		"                    [--issuer NAME] [--issue-date YYYY-MM-DD]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
@@ -88,6 +93,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --issuer NAME       the issuer named on every statement\n"
+		      "      --issue-date DATE   the issue date of new statements (default: today, UTC)\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
@@ -128,6 +135,30 @@ static void parse_min_payout(const char *arg)
 		opt.mins[opt.nmins++] = m;
 	}
 	free(copy);
+}
+
+/* --issuer: a name of one line, without control characters, that a
+ * statement shows as it is (escaped in HTML and Markdown). */
+static void parse_issuer(const char *arg)
+{
+	if (!*arg)
+		diag_die(EXIT_USAGE, "--issuer: the name is empty");
+	for (const unsigned char *c = (const unsigned char *)arg; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			diag_die(EXIT_USAGE, "--issuer: the name has a control character (0x%02x): give it on one line",
+				 *c);
+	opt.issuer = arg;
+}
+
+/* --issue-date YYYY-MM-DD: a day, exactly as written back. */
+static void parse_issue_date(const char *arg)
+{
+	int64_t t;
+	char day[DATE_BUF];
+	if (date_parse(arg, strlen(arg), &t) < 0 || (date_format_day(day, t), strcmp(day, arg) != 0))
+		diag_die(EXIT_USAGE, "--issue-date: \"%s\" is not a day (YYYY-MM-DD)", arg);
+	snprintf(opt.issue_date, sizeof opt.issue_date, "%s", day);
+	opt.have_issue_date = true;
 }
 
 /* SIGTERM, SIGINT, SIGHUP: finish the file being written, then stop,
@@ -434,6 +465,16 @@ static bool before_first(int64_t period)
 	return opt.have_period && !opt.ledger && period < opt.period.index;
 }
 
+/* The rate that converted this row, for the statements to state (its
+ * conversion succeeded, so there is one). */
+static void note_rate(const struct row_cache *c, uint32_t account)
+{
+	struct ratio rate;
+	int64_t rate_when;
+	if (fx_lookup(&opt.fx, c->currency, opt.to, c->when, &rate, &rate_when) == FX_OK)
+		check_status(report_book_note_fx(&book, account, c->period, c->currency, rate_when, rate), NULL, 0);
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
@@ -487,6 +528,8 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t src = cached_name(fs, c.src, sizeof c.src, &c.src_len, &c.src_id, &c.have_src);
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		check_status(report_book_add(&book, account, c.period, src, prod, amount), r.file, r.line);
+		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
+			note_rate(&c, account);
 		if (opt.check)
 			check_row(&sale, groupable, key, kl, &c, &r, &f[c_net], cur_out, amount);
 	}
@@ -598,6 +641,100 @@ static void write_seal(void)
 		diag_die(EXIT_DATA, "%s: write error: %s", seal_path, strerror(errno));
 }
 
+/* LEDGER.issued: the issue date of each period the ledger closed, so that
+ * a re-run shows the statements as they were issued.  A TSV stream
+ * "period issued", written atomically under the ledger's lock before the
+ * ledger; a period settled again (its ledger write failed) is replaced. */
+struct issued_day {
+	int64_t period;
+	char day[DATE_BUF];
+};
+static struct issued_day *issued;
+static size_t nissued, capissued;
+static char *issued_path;
+
+static void add_issued(int64_t period, const char *day)
+{
+	for (size_t i = 0; i < nissued; i++)
+		if (issued[i].period == period) {
+			snprintf(issued[i].day, sizeof issued[i].day, "%s", day);
+			return;
+		}
+	if (!(issued = report_grow(issued, nissued, &capissued, sizeof *issued, 64)))
+		diag_die(EXIT_DATA, "out of memory");
+	issued[nissued].period = period;
+	snprintf(issued[nissued++].day, sizeof issued->day, "%s", day);
+}
+
+static const char *issued_on(int64_t period)
+{
+	for (size_t i = 0; i < nissued; i++)
+		if (issued[i].period == period)
+			return issued[i].day;
+	return "";
+}
+
+static void load_issued(void)
+{
+	struct tsv_reader r;
+	struct stat st;
+	size_t n = strlen(opt.ledger) + sizeof ".issued";
+	issued_path = xmalloc(n);
+	snprintf(issued_path, n, "%s.issued", opt.ledger);
+	if (stat(issued_path, &st) < 0 && errno == ENOENT)
+		return; /* a ledger from before issue dates */
+	char *paths[1] = {issued_path};
+	open_or_die(&r, paths, 1);
+	progress_end(&progress);
+	int c_period = tsv_col_or_die(&r, "period"), c_issued = tsv_col_or_die(&r, "issued"), rc;
+	while ((rc = tsv_next(&r)) == 1) {
+		struct period p;
+		int64_t t;
+		char day[DATE_BUF];
+		const struct tsv_field *f = r.fields;
+		if (period_parse(f[c_period].s, f[c_period].len, &p) < 0 || p.kind != opt.kind)
+			die_value(&r, "period", &f[c_period], "is not a period of the ledger's kind");
+		if (date_parse(f[c_issued].s, f[c_issued].len, &t) < 0 ||
+		    (date_format_day(day, t), f[c_issued].len != strlen(day) || memcmp(day, f[c_issued].s, f[c_issued].len)))
+			die_value(&r, "issued", &f[c_issued], "is not a day (YYYY-MM-DD)");
+		add_issued(p.index, day);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	tsv_close(&r);
+}
+
+/* The issue date of every statement: a reproduced one's from
+ * LEDGER.issued ("" when not recorded), a new one's of this run. */
+static void date_statements(void)
+{
+	for (size_t i = 0; i < book.nst; i++) {
+		struct report_statement *s = &book.st[i];
+		const char *day = s->reproduced ? issued_on(s->period) : opt.issue_date;
+		snprintf(s->issued, sizeof s->issued, "%s", day);
+	}
+}
+
+static void write_issued(void)
+{
+	struct out o;
+	char per[DATE_BUF];
+	if (!book.have_settled)
+		return;
+	for (int64_t p = book.settled_first; p <= book.settled_last; p++)
+		add_issued(p, opt.issue_date);
+	stop_if_interrupted();
+	if (out_open_file(&o, issued_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", issued_path, strerror(errno));
+	out_puts(&o, "period\tissued\n");
+	for (size_t i = 0; i < nissued; i++) {
+		period_format(per, (struct period){opt.kind, issued[i].period});
+		out_printf(&o, "%s\t%s\n", per, issued[i].day);
+	}
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", issued_path, strerror(errno));
+}
+
 /* Read the ledger, under its lock unless only checking. */
 static void load_ledger(void)
 {
@@ -613,6 +750,7 @@ static void load_ledger(void)
 	if (rc == -2)
 		diag_die_at(EXIT_DATA, opt.ledger, line, "%s; refusing to use this ledger", err);
 	check_seal();
+	load_issued();
 	if (ledger.has_rows && ledger.last.kind != opt.kind) {
 		period_format(a, ledger.last);
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
@@ -784,6 +922,8 @@ static void check_out_dir_names(void)
 	report_names_free(&names);
 }
 
+static struct report_issue issue; /* the issuer and rates every statement names */
+
 /* --out-dir: one file per payee and period, DIR/PAYEE-PERIOD.EXT, each
  * written atomically; each path written is printed. */
 static void write_out_dir(void)
@@ -806,7 +946,8 @@ static void write_out_dir(void)
 			diag_die(EXIT_USAGE, "%s: %s", path,
 				 errno == ELOOP ? "a symbolic link: statements are not written through links"
 						: strerror(errno));
-		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, i, j, false));
+		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, &issue, i, j,
+						       false));
 		if (out_close(&o) < 0)
 			diag_die(EXIT_DATA, "%s: write error: %s", path, strerror(errno));
 		struct out *so = out_stdout();
@@ -925,13 +1066,15 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_ISSUER, OPT_ISSUE_DATE,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
+		{"issue-date", required_argument, NULL, OPT_ISSUE_DATE},
+		{"issuer", required_argument, NULL, OPT_ISSUER},
 		{"ledger", required_argument, NULL, 'l'},
 		{"min-payout", required_argument, NULL, 'm'},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -977,6 +1120,8 @@ int main(int argc, char **argv)
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
 		case OPT_FX: opt.fx_path = optarg; break;
+		case OPT_ISSUER: parse_issuer(optarg); break;
+		case OPT_ISSUE_DATE: parse_issue_date(optarg); break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1024,6 +1169,12 @@ int main(int argc, char **argv)
 	}
 	if (opt.have_opening)
 		opt.kind = opt.opening.kind;
+	if (opt.summary && (opt.issuer || opt.have_issue_date)) {
+		diag_warn("--summary issues no statements: no --issuer or --issue-date");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!opt.have_issue_date)
+		date_format_day(opt.issue_date, (int64_t)time(NULL));
 	if (opt.fx_path) {
 		struct fx_error e;
 		int rc = fx_load(&opt.fx, opt.fx_path, &e);
@@ -1067,16 +1218,19 @@ int main(int argc, char **argv)
 	if (rc != REPORT_OK)
 		die_settling(rc, &err);
 	check_status(report_book_total(&book), NULL, 0);
+	date_statements();
+	issue = (struct report_issue){opt.issuer, opt.to != NULL};
 	if (opt.check)
 		run_check();
 	else if (opt.out_dir)
 		write_out_dir();
 	else
-		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL, 0,
-						       book.nst, true));
+		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL,
+						       &issue, 0, book.nst, true));
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {
+		write_issued();
 		write_ledger();
 		write_seal();
 	}

@@ -70,7 +70,7 @@ static const char html_style[] =
 	"table{border-collapse:collapse;margin:.5em 0;min-width:24em}"
 	"th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"tr.sub td{color:#555;padding-left:1.6em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
+	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
 	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
@@ -147,7 +147,7 @@ void report_chart(struct out *o, const char *title, const char *currency, int di
 
 /* ------------------------------------------------------------ statements */
 
-enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL };
+enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL, LINE_LATE /* a sub-line under a late caption */ };
 
 /* One labelled amount of a statement for people: a plain or total line
  * has a label; a sub-line (LINE_SUB) names a source and product from the
@@ -157,12 +157,15 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		       const char *product, int64_t v, int digits, enum line_kind kind)
 {
 	char a[MONEY_BUF];
+	bool late = kind == LINE_LATE;
+	if (late)
+		kind = LINE_SUB;
 	minor_text(a, v, digits);
 	if (format == REPORT_TEXT) {
 		size_t w;
 		if (kind == LINE_SUB) {
-			out_puts(o, "  ");
-			w = 2;
+			out_puts(o, late ? "    " : "  ");
+			w = late ? 4 : 2;
 			if (*label) {
 				out_printf(o, "%s ", label);
 				w += strlen(label) + 1;
@@ -187,7 +190,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 	} else if (format == REPORT_MD) {
 		out_puts(o, "| ");
 		if (kind == LINE_SUB) {
-			out_puts(o, "· ");
+			out_puts(o, late ? "· · " : "· ");
 			if (*label)
 				out_printf(o, "%s ", label);
 			if (*source) {
@@ -201,7 +204,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 			out_puts(o, label);
 		out_printf(o, kind == LINE_TOTAL ? " | **%s** |\n" : " | %s |\n", a);
 	} else {
-		out_printf(o, "<tr%s><%s>", kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
+		out_printf(o, "<tr%s><%s>", late ? " class=\"sub late\"" : kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
 			   kind == LINE_SUB ? "td" : "th scope=\"row\"");
 		if (kind == LINE_SUB) {
 			if (*label)
@@ -311,50 +314,185 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	tsv_entry(&w, b, &e, s, "period_carried_forward", "", "", t->carried_forward);
 }
 
-static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
-			      const char *per)
+/* One "Label: value" line of a statement's heading; value is data when
+ * is_data (escaped), else generated text. */
+static void heading_field(struct out *o, enum report_format format, const char *label, const char *value,
+			  bool is_data)
 {
 	if (format == REPORT_TEXT) {
-		out_printf(o, "Statement %s\nPayee:    ", s->id);
-		report_put_text(o, s->payee, strlen(s->payee));
-		out_printf(o, "\nPeriod:   %s\nCurrency: %s\n\n", per, s->currency);
+		out_printf(o, "%s:", label);
+		put_spaces(o, strlen(label) < 9 ? 9 - strlen(label) : 1);
+		if (is_data)
+			report_put_text(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_putc(o, '\n');
 	} else if (format == REPORT_MD) {
-		out_printf(o, "## Statement %s\n\nPayee: ", s->id);
-		report_put_md(o, s->payee, strlen(s->payee));
-		out_printf(o, "  \nPeriod: %s  \nCurrency: %s\n\n| Item | Amount |\n|:---|---:|\n", per, s->currency);
+		out_printf(o, "%s: ", label);
+		if (is_data)
+			report_put_md(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_puts(o, "  \n");
 	} else {
-		out_printf(o, "<div class=\"statement\">\n<h2>Statement %s</h2>\n<dl><dt>Payee</dt><dd>", s->id);
-		report_put_html(o, s->payee, strlen(s->payee));
-		out_printf(o, "</dd><dt>Period</dt><dd>%s</dd><dt>Currency</dt><dd>%s</dd></dl>\n<table>\n", per,
-			   s->currency);
+		out_printf(o, "<dt>%s</dt><dd>", label);
+		if (is_data)
+			report_put_html(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_puts(o, "</dd>");
 	}
 }
 
-static void statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
-				 const struct report_statement *s)
+static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
+			      const struct report_issue *issue, const char *per)
+{
+	if (format == REPORT_TEXT)
+		out_printf(o, "Statement %s\n", s->id);
+	else if (format == REPORT_MD)
+		out_printf(o, "## Statement %s\n\n", s->id);
+	else
+		out_printf(o, "<div class=\"statement\">\n<h2>Statement %s</h2>\n<dl>", s->id);
+	if (issue && issue->issuer)
+		heading_field(o, format, "Issuer", issue->issuer, true);
+	heading_field(o, format, "Payee", s->payee, true);
+	heading_field(o, format, "Period", per, false);
+	heading_field(o, format, "Currency", s->currency, false);
+	heading_field(o, format, "Issued", s->issued[0] ? s->issued : "not recorded", false);
+	if (format == REPORT_TEXT)
+		out_putc(o, '\n');
+	else if (format == REPORT_MD)
+		out_puts(o, "\n| Item | Amount |\n|:---|---:|\n");
+	else
+		out_puts(o, "</dl>\n<table>\n");
+}
+
+/* A line of generated text among a statement's lines, without an amount:
+ * what the sub-lines after it are. */
+static void human_caption(struct out *o, enum report_format format, const char *text)
+{
+	if (format == REPORT_TEXT)
+		out_printf(o, "  %s\n", text);
+	else if (format == REPORT_MD)
+		out_printf(o, "| · %s | |\n", text);
+	else
+		out_printf(o, "<tr class=\"sub\"><td colspan=\"2\">%s</td></tr>\n", text);
+}
+
+/* The lines of a cell, one per source and product. */
+static void detail_lines(struct out *o, enum report_format format, const struct report_book *b,
+			 const struct report_cell *c, int digits, enum line_kind kind)
+{
+	for (uint32_t i = 0; c && i < c->ndetails; i++) {
+		const struct report_detail *dt = &c->details[i];
+		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, digits, kind);
+	}
+}
+
+/* A rate as an exact decimal ("1.0842") when it is one of 12 decimals or
+ * fewer, else as the fraction it is ("1/3"). */
+static const char *rate_text(char *buf, size_t cap, struct ratio r)
+{
+	int64_t pow = 1;
+	int k = 0;
+	while (k < 12 && pow % r.den != 0) {
+		pow *= 10;
+		k++;
+	}
+	if (pow % r.den != 0 || r.num > INT64_MAX / (pow / r.den)) {
+		snprintf(buf, cap, "%lld/%lld", (long long)r.num, (long long)r.den);
+		return buf;
+	}
+	int64_t v = r.num * (pow / r.den);
+	if (k == 0)
+		snprintf(buf, cap, "%lld", (long long)v);
+	else
+		snprintf(buf, cap, "%lld.%0*lld", (long long)(v / pow), k, (long long)(v % pow));
+	return buf;
+}
+
+static bool fx_use_before(const struct report_fx_use *a, const struct report_fx_use *b)
+{
+	int c = strcmp(a->currency, b->currency);
+	return c ? c < 0 : a->rate_when < b->rate_when;
+}
+
+/* Whether account's rows dated in period q are on statement s: its own
+ * period's, or late rows posted into it. */
+static bool on_statement(const struct report_book *b, const struct report_statement *s, int64_t q)
+{
+	if (q == s->period)
+		return true;
+	int64_t p = b->pmin;
+	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;)
+		if (b->cells[lc].period == q)
+			return true;
+	return false;
+}
+
+/* "Converted into USD at these rates: 1 EUR = 1.0842 USD (rate of
+ * 2026-10-01), ..." for a statement some of whose rows were converted, by
+ * currency then date; each rate once. */
+static int fx_para(struct out *o, enum report_format format, const struct report_book *b,
+		   const struct report_statement *s, const struct report_issue *issue, bool *wrote)
+{
+	struct report_fx_use *u = NULL;
+	size_t n = 0, cap = 0;
+	*wrote = false;
+	for (size_t i = 0; issue && issue->converted && i < b->nfxu; i++) {
+		const struct report_fx_use *x = &b->fxu[i];
+		if (x->account != s->account || memcmp(x->currency, s->currency, 4) == 0 || !on_statement(b, s, x->period))
+			continue;
+		struct report_fx_use *grown = report_grow(u, n, &cap, sizeof *u, 16);
+		if (!grown) {
+			free(u);
+			return REPORT_ENOMEM;
+		}
+		u = grown;
+		size_t j = n++;
+		for (; j > 0 && fx_use_before(x, &u[j - 1]); j--)
+			u[j] = u[j - 1];
+		u[j] = *x;
+	}
+	if (!n)
+		return REPORT_OK;
+	out_puts(o, format == REPORT_HTML ? "<p class=\"fx\">" : "");
+	out_printf(o, "Converted into %s at these rates:", s->currency);
+	for (size_t i = 0; i < n; i++) {
+		char r[64], day[DATE_BUF];
+		if (i > 0 && memcmp(u[i].currency, u[i - 1].currency, 4) == 0 && u[i].rate_when == u[i - 1].rate_when)
+			continue; /* one rate, rows of two periods */
+		date_format_day(day, u[i].rate_when);
+		out_printf(o, "%s 1 %s = %s %s (rate of %s)", i ? "," : "", u[i].currency, rate_text(r, sizeof r, u[i].rate),
+			   s->currency, day);
+	}
+	out_puts(o, format == REPORT_HTML ? ".</p>\n" : ".\n");
+	free(u);
+	*wrote = true;
+	return REPORT_OK;
+}
+
+static int statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
+				const struct report_statement *s, const struct report_issue *issue)
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	int d = b->acc[s->account].digits;
 	char per[DATE_BUF], line[512];
 
 	period_text(per, b->kind, s->period);
-	statement_heading(o, format, s, per);
+	statement_heading(o, format, s, issue, per);
 	human_line(o, format, "Brought forward", "", "", s->brought_forward, d, LINE_PLAIN);
 	human_line(o, format, "Earned", "", "", s->earned, d, LINE_PLAIN);
-	for (uint32_t i = 0; c && i < c->ndetails; i++) {
-		const struct report_detail *dt = &c->details[i];
-		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
-	}
-	/* late rows: "late: 2026-10 source: product" */
+	detail_lines(o, format, b, c, d, LINE_SUB);
+	/* late rows: "Late income for sales in 2026-09 (reported 2026-11)" */
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
 		const struct report_cell *late = &b->cells[lc];
-		char lp[DATE_BUF], label[DATE_BUF + 8];
-		snprintf(label, sizeof label, "late: %s", period_text(lp, b->kind, late->period));
-		for (uint32_t i = 0; i < late->ndetails; i++) {
-			const struct report_detail *dt = &late->details[i];
-			human_line(o, format, label, b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
-		}
+		char lp[DATE_BUF];
+		snprintf(line, sizeof line, "Late income for sales in %s (reported %s):",
+			 period_text(lp, b->kind, late->period), per);
+		human_caption(o, format, line);
+		detail_lines(o, format, b, late, d, LINE_LATE);
 	}
 	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
 	human_line(o, format, "Balance", "", "", balance, d, LINE_PLAIN);
@@ -374,12 +512,22 @@ static void statement_for_people(struct out *o, enum report_format format, const
 	}
 	if (owed)
 		human_para(o, format, "note", "Owed: refunds exceeded earnings; the balance is carried forward.");
-	else if (under_minimum)
-		human_para(o, format, "note", "Not paid this period: the balance is under the minimum payout.");
-	if ((owed || under_minimum || cf_residue) && format != REPORT_HTML)
+	else if (under_minimum) {
+		char x[MONEY_BUF], m[MONEY_BUF];
+		snprintf(line, sizeof line,
+			 "Not paid this period: the balance of %s %s is under the minimum payout of %s %s; "
+			 "it is carried forward.",
+			 minor_text(x, balance, d), s->currency, minor_text(m, s->min_payout, d), s->currency);
+		human_para(o, format, "note", line);
+	}
+	bool fx;
+	if (fx_para(o, format, b, s, issue, &fx) != REPORT_OK)
+		return REPORT_ENOMEM;
+	if ((owed || under_minimum || cf_residue || fx) && format != REPORT_HTML)
 		out_putc(o, '\n');
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
+	return REPORT_OK;
 }
 
 /* Add a point to pts[0..*n) (room for *cap). */
@@ -495,7 +643,8 @@ static void batch_totals(struct out *o, enum report_format format, const struct 
 }
 
 int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
-			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report)
+			     const struct report_ledger *ledger, const struct report_issue *issue, size_t from,
+			     size_t to, bool whole_report)
 {
 	if (format == REPORT_TSV)
 		out_puts(o, STATEMENT_TSV_HEADER);
@@ -515,7 +664,8 @@ int report_render_statements(struct out *o, enum report_format format, const str
 		}
 		if (i > from && format == REPORT_TEXT)
 			out_puts(o, "----------------------------------------------------------------------\n\n");
-		statement_for_people(o, format, b, s);
+		if (statement_for_people(o, format, b, s, issue) != REPORT_OK)
+			return REPORT_ENOMEM;
 		if (format == REPORT_MD && i + 1 < to)
 			out_putc(o, '\n');
 	}

@@ -85,7 +85,7 @@ setup_file() {
 
 @test "ledger: October's text statement brings September forward" {
 	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv" >/dev/null
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-11-02 "$TALLY_ROOT/$R/alloc-2026-10.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-10.txt")"
 }
@@ -164,7 +164,7 @@ setup_file() {
 	# and a December sale; hand computed: Ana -11.888625 - 4.25 = -16.138625
 	# owed, Ben 14.881375 + 20.00 - 4.25 = 30.631375 pays 30.63
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/late-2026-12.txt")"
 	[ -z "$stderr" ]
@@ -190,7 +190,8 @@ setup_file() {
 	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-12\tUSD\t10.00\t10.00\t30.63\t-20.63\tok')"
 	run --separate-stderr tally-report -m USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
-	assert_line '| · late: 2026-10 gumroad: Lanterns | -1.50 |'
+	assert_line '| · Late income for sales in 2026-10 (reported 2026-12): | |'
+	assert_line '| · · gumroad: Lanterns | -1.50 |'
 }
 
 @test "--period: rows after it are told and left; earlier rows already in the ledger are checked" {
@@ -444,7 +445,7 @@ setup_file() {
 }
 
 @test "markdown statements" {
-	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-09.md")"
 }

@@ -54,3 +54,91 @@ setup_file() {
 	assert_line "Earned                                             617"
 	assert_line "0.5 JPY (under one minor unit) carried to next month."
 }
+
+@test "--issuer and --issue-date head every statement; markup in the name stays escaped" {
+	run --separate-stderr tally-report -f text --issuer 'The <Paper> Boats' --issue-date 2026-10-02 \
+		-o "$T/t" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	run head -6 "$T/t/Ben-2026-09.txt"
+	assert_output "Statement 2026-09/0002
+Issuer:   The <Paper> Boats
+Payee:    Ben
+Period:   2026-09
+Currency: USD
+Issued:   2026-10-02"
+	run --separate-stderr tally-report -f html --issuer '<b>Boats</b> & "Co"' --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	[ "$(grep -c '<dt>Issuer</dt><dd>&lt;b&gt;Boats&lt;/b&gt; &amp; &quot;Co&quot;</dd>' <<<"$output")" -eq 3 ]
+	refute_output --partial '<b>Boats'
+	run --separate-stderr tally-report -f md --issuer '[x](http://e.test) *B*' --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Issuer: \[x\]\(http://e\.test\) \*B\*  '
+	assert_line 'Issued: 2026-10-02  '
+}
+
+@test "--issuer with a control character, an empty one, a bad --issue-date: usage errors" {
+	run --separate-stderr tally-report --issuer $'Boats\nInc' "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 2
+	[ "$stderr" = 'tally-report: --issuer: the name has a control character (0x0a): give it on one line' ]
+	run --separate-stderr tally-report --issuer '' "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 2
+	[ "$stderr" = 'tally-report: --issuer: the name is empty' ]
+	for d in 2026-13-01 2026-02-30 2026-10-02T10:00:00Z yesterday; do
+		run --separate-stderr tally-report --issue-date "$d" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+		assert_failure 2
+		[ "$stderr" = "tally-report: --issue-date: \"$d\" is not a day (YYYY-MM-DD)" ]
+	done
+	run --separate-stderr tally-report -s --issuer Boats "$TALLY_ROOT/$R/sales.tsv"
+	assert_failure 2
+}
+
+@test "the issue date: today by default; a re-run with a ledger shows the date it was issued" {
+	run --separate-stderr tally-report -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line "Issued:   $(date -u +%Y-%m-%d)"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	first="$output"
+	# the re-run reproduces September, with the date it was issued on
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-12-24 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	assert_output "$first"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_output "$first"
+	tally-report -m USD=20 -l "$T/l.tsv" --issue-date 2026-11-03 "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
+	run cat "$T/l.tsv.issued"
+	assert_output $'period\tissued\n2026-09\t2026-10-02\n2026-10\t2026-11-03'
+	# a ledger from before issue dates: its periods' dates are not known
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/old.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Issued:   not recorded'
+	printf 'period\tissued\n2026-09\t2026-10-32\n' >"$T/old.tsv.issued"
+	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/old.tsv.issued:2: column \"issued\": \"2026-10-32\" is not a day (YYYY-MM-DD)" ]
+}
+
+@test "a balance held names the minimum payout" {
+	run --separate-stderr tally-report -m USD=20 -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Not paid this period: the balance of 14.87 USD is under the minimum payout of 20.00 USD; it is carried forward.'
+	assert_line 'Not paid this period: the balance of 12.60 USD is under the minimum payout of 20.00 USD; it is carried forward.'
+}
+
+@test "a converted statement states the rates it used, each once" {
+	run --separate-stderr tally-report --fx "$TALLY_ROOT/$R/rates.tsv" --to USD -f text "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_success
+	assert_line 'Converted into USD at these rates: 1 EUR = 1.0842 USD (rate of 2026-10-01), 1 EUR = 1.0791 USD (rate of 2026-10-15).'
+	# 1/3 is not a decimal: shown as the fraction it is
+	printf 'date\tcurrency\trate\n2026-10-01\tEUR\t1/3\n' >"$T/r.tsv"
+	run --separate-stderr tally-report --fx "$T/r.tsv" --to USD -f md "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_line 'Converted into USD at these rates: 1 EUR = 1/3 USD (rate of 2026-10-01).'
+	# not converted: no such line
+	run --separate-stderr tally-report -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	refute_output --partial 'Converted'
+}
+
+@test "late income is worded by the month of its sales and the month it was reported" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f html --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_line '<tr class="sub"><td colspan="2">Late income for sales in 2026-10 (reported 2026-12):</td></tr>'
+	assert_line '<tr class="sub late"><td>gumroad: Lanterns</td><td class="n">-4.25</td></tr>'
+}
