@@ -176,9 +176,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 				w += report_text_width(source, strlen(source)) + 2;
 			}
 			report_put_text(o, product, strlen(product));
-			/* a neutralised formula is one column wider for its "'" */
-			w += report_text_width(product, strlen(product)) + report_is_formula(product, strlen(product));
-			w += *source && report_is_formula(source, strlen(source));
+			w += report_text_width(product, strlen(product));
 		} else {
 			out_puts(o, label);
 			w = strlen(label);

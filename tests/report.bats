@@ -464,17 +464,17 @@ setup_file() {
 	! grep -Eq '<script|src=|href=' "$T/s.html"
 }
 
-@test "html and md escape data; people's formats neutralise formulas, TSV keeps data" {
+@test "html and md escape data; no formula guard on pages for people (issue 11 item 6); TSV keeps data" {
 	printf 'date\tpayee\tcurrency\tamount\tsource\tproduct\n2026-10-01\t=HYPERLINK("x")\tUSD\t1.00\tweb\t<script>alert(1)</script>\n' >"$T/a.tsv"
 	run tally-report -f html "$T/a.tsv"
 	assert_success
 	assert_line --partial '<td>web: &lt;script&gt;alert(1)&lt;/script&gt;</td>'
-	assert_line --partial "<dd>'=HYPERLINK(&quot;x&quot;)</dd>"
+	assert_line --partial "<dd>=HYPERLINK(&quot;x&quot;)</dd>"
 	run tally-report -f md "$T/a.tsv"
 	assert_line '| · web: &lt;script\>alert\(1\)&lt;/script\> | 1.00 |'
-	assert_line "Payee: '=HYPERLINK\\(\"x\"\\)  "
+	assert_line "Payee: =HYPERLINK\\(\"x\"\\)  "
 	run tally-report -f text "$T/a.tsv"
-	assert_line "Payee:    '=HYPERLINK(\"x\")"
+	assert_line "Payee:    =HYPERLINK(\"x\")"
 	run tally-report "$T/a.tsv"
 	assert_line '2026-10/0001	=HYPERLINK("x")	2026-10	USD	paid			1.00'
 }
