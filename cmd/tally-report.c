@@ -54,6 +54,7 @@ struct options {
 	enum period_kind kind;              /* the kind of period rows are grouped by */
 	const char *ledger;                 /* --ledger FILE */
 	const char *out_dir;                /* --out-dir DIR */
+	const char *output;                 /* -o, --output FILE: the document, atomically, else stdout */
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
 	bool check, summary;                /* --check, --summary */
@@ -73,7 +74,8 @@ static int exit_status = EXIT_OK;       /* what main returns */
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]\n"
+		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER]\n"
+		"                    [-o FILE | --out-dir DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
 		"                    [--issuer NAME] [--issue-date YYYY-MM-DD]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
@@ -89,7 +91,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -p, --period PERIOD     only this period (2026-10, 2026-Q4, 2026-W05, 2026)\n"
 		      "  -l, --ledger FILE       read balances from and append statements to FILE\n"
 		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
-		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
+		      "  -o, --output FILE       write the document to FILE (whole, or not at all)\n"
+		      "      --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
@@ -958,6 +961,29 @@ static void write_out_dir(void)
 	}
 }
 
+/* The document's destination: -o FILE (atomically: whole or not at all),
+ * else standard output. */
+static struct out output_file;
+
+static struct out *doc_open(void)
+{
+	if (!opt.output || strcmp(opt.output, "-") == 0)
+		return out_stdout();
+	stop_if_interrupted();
+	if (out_open_file(&output_file, opt.output) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", opt.output, strerror(errno));
+	return &output_file;
+}
+
+static void doc_close(struct out *o)
+{
+	if (o != &output_file)
+		return;
+	stop_if_interrupted();
+	if (out_close(o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", opt.output, strerror(errno));
+}
+
 /* --check: the table, and a warning for each line that does not add up. */
 static void run_check(void)
 {
@@ -980,7 +1006,9 @@ static void run_check(void)
 			  l->currency, a, b, s);
 		exit_status = EXIT_DATA;
 	}
-	render_or_die(report_render_check(out_stdout(), opt.format, opt.kind, lines, n));
+	struct out *o = doc_open();
+	render_or_die(report_render_check(o, opt.format, opt.kind, lines, n));
+	doc_close(o);
 	free(lines);
 }
 
@@ -1058,7 +1086,9 @@ static void run_summary(char **files, size_t nfiles)
 	}
 	kinds_tally_free(&passed);
 	check_status(report_summary_finish(&sum), NULL, 0);
-	render_or_die(report_render_summary(out_stdout(), opt.format, &sum));
+	struct out *o = doc_open();
+	render_or_die(report_render_summary(o, opt.format, &sum));
+	doc_close(o);
 	report_summary_free(&sum);
 }
 
@@ -1066,7 +1096,7 @@ static void run_summary(char **files, size_t nfiles)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_ISSUER, OPT_ISSUE_DATE,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_ISSUER, OPT_ISSUE_DATE, OPT_OUT_DIR,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, 'c'},
@@ -1079,7 +1109,8 @@ int main(int argc, char **argv)
 		{"min-payout", required_argument, NULL, 'm'},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
-		{"out-dir", required_argument, NULL, 'o'},
+		{"out-dir", required_argument, NULL, OPT_OUT_DIR},
+		{"output", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"summary", no_argument, NULL, 's'},
@@ -1108,7 +1139,8 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'l': opt.ledger = optarg; break;
 		case 'm': parse_min_payout(optarg); break;
-		case 'o': opt.out_dir = optarg; break;
+		case 'o': opt.output = optarg; break;
+		case OPT_OUT_DIR: opt.out_dir = optarg; break;
 		case 'p':
 			if (period_parse(optarg, strlen(optarg), &opt.period) < 0) {
 				diag_warn("--period: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1151,6 +1183,10 @@ int main(int argc, char **argv)
 		diag_warn("--fx and --to go together");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.output && opt.out_dir) {
+		diag_warn("-o FILE writes one document, --out-dir DIR a file per payee: not both");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.summary && (opt.ledger || opt.out_dir || opt.nmins)) {
 		diag_warn("--summary takes no --ledger, --out-dir or --min-payout");
 		usage(stderr, EXIT_USAGE);
@@ -1189,9 +1225,10 @@ int main(int argc, char **argv)
 	size_t nfiles = (size_t)(argc - optind);
 	const struct paths_role roles[] = {
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
+		{opt.output, "--output", false},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, 3, files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, sizeof roles / sizeof *roles, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 
 	if (opt.summary) {
@@ -1224,9 +1261,12 @@ int main(int argc, char **argv)
 		run_check();
 	else if (opt.out_dir)
 		write_out_dir();
-	else
-		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL,
-						       &issue, 0, book.nst, true));
+	else {
+		struct out *o = doc_open();
+		render_or_die(report_render_statements(o, opt.format, &book, opt.ledger ? &ledger : NULL, &issue, 0,
+						       book.nst, true));
+		doc_close(o);
+	}
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {

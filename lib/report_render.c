@@ -96,52 +96,169 @@ void report_doc_end(struct out *o, enum report_format format)
 		out_puts(o, "</body>\n</html>\n");
 }
 
-void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
-		  const struct report_chart_point *pt, size_t n)
+/* ------------------------------------------------------------ charts */
+
+#define CHART_W 640
+#define CHART_H 260
+#define CHART_TICKS 4         /* about this many steps on the value axis */
+#define CHART_CHAR_PX 7       /* an 11px character is at most this wide */
+
+/* A round step for the value axis: 1, 2 or 5 times a power of ten, in
+ * micro-units, at least one minor unit, such that CHART_TICKS steps span
+ * lo..hi. */
+static int64_t chart_step(int64_t lo, int64_t hi, int digits)
 {
-	const int W = 640, H = 240, left = 70, bottom = 40, top = 20;
-	double max = 0;
+	static const int64_t mult[3] = {1, 2, 5};
+	int64_t pow = 1;
+	for (int i = 0; i < 6 - digits && digits >= 0 && digits <= 6; i++)
+		pow *= 10; /* one minor unit */
+	/* drawing only: a double is fine for the span */
+	double span = (double)hi - (double)lo;
+	for (;;) {
+		for (int k = 0; k < 3; k++)
+			if ((double)(mult[k] * pow) * CHART_TICKS >= span)
+				return mult[k] * pow;
+		if (pow > INT64_MAX / 50)
+			return pow * 5;
+		pow *= 10;
+	}
+}
+
+/* A value-axis label: whole units when the step is whole units ("250"),
+ * else in minor units ("2.50"); negative with a minus. */
+static const char *tick_text(char *buf, int64_t v, int64_t step, int digits)
+{
+	int64_t payable, residue;
+	if (step % MONEY_SCALE == 0) {
+		money_round_payable(v, 0, &payable, &residue);
+		money_format(buf, payable, 0);
+	} else
+		minor_text(buf, v, digits);
+	return buf;
+}
+
+/* The floor of v / step (step > 0), or the ceiling. */
+static int64_t floor_to(int64_t v, int64_t step)
+{
+	int64_t q = v / step;
+	return (v % step != 0 && v < 0 ? q - 1 : q) * step;
+}
+
+static int64_t ceil_to(int64_t v, int64_t step)
+{
+	int64_t q = v / step;
+	return (v % step != 0 && v > 0 ? q + 1 : q) * step;
+}
+
+struct chart_axis {
+	int64_t lo, hi, step; /* the axis runs lo..hi in steps of step (micro-units) */
+	int top, bottom;      /* its pixels: hi at top, lo at bottom */
+};
+
+static double chart_y(const struct chart_axis *ax, int64_t v)
+{
+	return (double)ax->bottom - ((double)v - (double)ax->lo) / ((double)ax->hi - (double)ax->lo) *
+					    (double)(ax->bottom - ax->top);
+}
+
+/* The value axis of pt[0..n): from the lowest value (0 when none is
+ * negative) to the highest (0 when none is positive), rounded out to
+ * round steps. */
+static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits)
+{
+	int64_t lo = 0, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
+		for (int k = 0; k < 2; k++) {
+			if (v[k] < lo) lo = v[k];
+			if (v[k] > hi) hi = v[k];
+		}
+	}
+	if (lo == hi)
+		hi = MONEY_SCALE; /* nothing to draw: an axis of one unit */
+	ax->step = chart_step(lo, hi, digits);
+	ax->lo = floor_to(lo, ax->step);
+	ax->hi = ceil_to(hi, ax->step);
+}
+
+/* The widest value label, in pixels. */
+static int chart_label_px(const struct chart_axis *ax, int digits)
+{
+	char a[MONEY_BUF];
+	size_t w = 0;
+	for (int64_t v = ax->lo;; v += ax->step) {
+		size_t l = strlen(tick_text(a, v, ax->step, digits));
+		if (l > w)
+			w = l;
+		if (v >= ax->hi || v > INT64_MAX - ax->step)
+			break;
+	}
+	return (int)w * CHART_CHAR_PX;
+}
+
+static void chart_value_axis(struct out *o, const struct chart_axis *ax, int left, int right, int digits)
+{
+	char a[MONEY_BUF];
+	for (int64_t v = ax->lo;; v += ax->step) {
+		double y = chart_y(ax, v);
+		out_printf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", left, y, right, y,
+			   v == 0 ? "#666" : "#e4e4e4");
+		out_printf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4,
+			   tick_text(a, v, ax->step, digits));
+		if (v >= ax->hi || v > INT64_MAX - ax->step)
+			break;
+	}
+}
+
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
+		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
+{
+	const int top = 16, bottom = 50, right = CHART_W - 12;
 	char a[MONEY_BUF], per[DATE_BUF];
+	struct chart_axis ax;
 
 	if (n > CHART_PERIODS) {
 		pt += n - CHART_PERIODS;
 		n = CHART_PERIODS;
 	}
-	for (size_t i = 0; i < n; i++) {
-		/* Drawing only: doubles are fine for bar heights, never for money. */
-		double r = (double)pt[i].revenue, p = (double)pt[i].paid;
-		if (r > max) max = r;
-		if (p > max) max = p;
-	}
+	chart_axis_of(&ax, pt, n, digits);
+	ax.top = top;
+	ax.bottom = CHART_H - bottom;
+	int left = chart_label_px(&ax, digits) + 14;
 	out_puts(o, "<div class=\"chart\">\n<p class=\"caption\">");
 	report_put_html(o, title, strlen(title));
 	out_printf(o, " (%s)</p>\n", currency);
 	out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
-		   W, H, W, H);
-	out_printf(o, "<title>%s per period, %s</title>\n", "Revenue and payouts", currency);
-	int plot_h = H - top - bottom;
-	out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n", left, H - bottom, W - 10, H - bottom);
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, top + 4,
-		   money_text(a, max > 0 ? (int64_t)max : 0, digits));
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, H - bottom);
-	double group = n ? (double)(W - left - 20) / (double)n : 0;
+		   CHART_W, CHART_H, CHART_W, CHART_H);
+	out_puts(o, "<title>");
+	report_put_html(o, title, strlen(title));
+	out_printf(o, " (%s)</title>\n", currency);
+	chart_value_axis(o, &ax, left, right, digits);
+	double group = n ? (double)(right - left - 10) / (double)n : 0, y0 = chart_y(&ax, 0);
+	/* a period label every `every` groups, so that labels never meet */
+	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
+	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 10 + group * (double)i, bw = group * 0.35;
+		double x = left + 5 + group * (double)i, bw = group * 0.38 > 36 ? 36 : group * 0.38;
 		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		const char *cls[2] = {"rev", "pay"}, *what[2] = {"revenue", "paid"};
+		const char *cls[2] = {"rev", "pay"}, *what[2] = {first, second};
 		period_text(per, kind, pt[i].period);
 		for (int k = 0; k < 2; k++) {
-			double h = max > 0 && v[k] > 0 ? (double)v[k] / max * plot_h : 0;
+			double y = chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
 			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
-				   cls[k], x + bw * k, (double)(H - bottom) - h, bw, h, per, what[k],
-				   money_text(a, v[k], digits));
+				   cls[k], x + group * 0.1 + bw * k, y < y0 ? y : y0, bw, h, per, what[k],
+				   minor_text(a, v[k], digits));
 		}
-		out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + bw, H - bottom + 16, per);
+		if ((n - 1 - i) % every == 0) /* the last period always labelled */
+			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + group * 0.1 + bw,
+				   ax.bottom + 16, per);
 	}
-	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">revenue</text>\n",
-		   left, H - 12, left + 14, H - 3);
-	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">paid</text>\n",
-		   left + 90, H - 12, left + 104, H - 3);
+	int lx = left, ly = CHART_H - 14;
+	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+		   lx, ly - 9, lx + 14, ly, first);
+	lx += 14 + (int)strlen(first) * CHART_CHAR_PX + 16;
+	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+		   lx, ly - 9, lx + 14, ly, second);
 	out_puts(o, "</svg>\n</div>\n");
 }
 
@@ -589,7 +706,7 @@ static int totals_charts(struct out *o, const struct report_book *b)
 				return REPORT_ENOMEM;
 			}
 		}
-		report_chart(o, "Revenue and payouts per period", cur, currency_digits(cur, 3), b->kind, pts, n);
+		report_chart(o, "Earned and paid per period", "earned", "paid", cur, currency_digits(cur, 3), b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -606,8 +723,8 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 			free(pts);
 			return REPORT_ENOMEM;
 		}
-		report_chart(o, "Your revenue and payouts per period", s->currency, b->acc[s->account].digits, b->kind,
-			     pts, n);
+		report_chart(o, "Your earnings and payouts per period", "earned", "paid", s->currency,
+			     b->acc[s->account].digits, b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -779,7 +896,8 @@ static int summary_charts(struct out *o, const struct report_summary *s)
 			if (strcmp(pj->currency, pi->currency) == 0)
 				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net};
 		}
-		report_chart(o, "Revenue and net received per period", pi->currency, pi->digits, s->kind, pts, n);
+		report_chart(o, "Revenue and net received per period", "revenue", "net received", pi->currency, pi->digits,
+			     s->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;

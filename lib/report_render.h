@@ -35,9 +35,15 @@ struct report_chart_point {
 };
 
 /* An inline SVG bar chart of pt[0..n) (in period order, one currency with
- * `digits` minor digits; only the last 24 are drawn) captioned title. */
-void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
-		  const struct report_chart_point *pt, size_t n);
+ * `digits` minor digits; only the last 24 are drawn) captioned and titled
+ * title, its two bars named first and second in the legend (generated
+ * text, not data).  The value axis runs from the lowest value or 0 to the
+ * highest or 0 in round steps labelled in whole or minor units, wide
+ * enough for its labels; negative values are drawn below the zero line;
+ * period labels are thinned so that they never meet, the last one
+ * always shown. */
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
+		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n);
 
 /* What every statement says of its issue besides the book: who issues it
  * and whether amounts were converted (the book's rates used are then

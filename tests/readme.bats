@@ -51,7 +51,7 @@ in_demo_copy() {
 		last=\$(date -d \"$m-01 +1 month -1 day\" +%Y-%m-%d)
 		tally-ingest --sort --until \"\$last\" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger --opening $opening -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+		tally-report -l payouts.ledger --opening $opening -p $m --out-dir statements -f html -m USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
 	}
 	run -0 script
@@ -86,7 +86,7 @@ in_demo_copy() {
 		last=$(date -d "$m-01 +1 month -1 day" +%Y-%m-%d)
 		tally-ingest --sort --until "$last" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger --opening 2026-09 -p $m -o statements -f text alloc-$m.tsv >/dev/null'
+		tally-report -l payouts.ledger --opening 2026-09 -p $m --out-dir statements -f text alloc-$m.tsv >/dev/null'
 	}
 	for m in 2026-09 2026-10 2026-11; do run -0 month $m; done
 	cp payouts.ledger ledger-before

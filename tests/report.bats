@@ -29,7 +29,8 @@ setup_file() {
 @test "help goes to stdout, exit 0" {
 	run --separate-stderr tally-report --help
 	assert_success
-	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [-o DIR]"
+	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER]"
+	assert_line --index 1 "                    [-o FILE | --out-dir DIR]"
 	[ -z "$stderr" ]
 }
 
@@ -482,7 +483,7 @@ setup_file() {
 @test "--out-dir: payees whose files would meet are an error, nothing written (case, long names)" {
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t3.00\n2026-10-01\tana\tUSD\t1.00\n' >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_failure 1
 	[ "$stderr" = 'tally-report: --out-dir: payees "Ana" and "ana" would share the file ana-2026-10.txt (names that differ only by case, or long names cut to one): nothing written; rename one in the agreements' ]
 	[ -z "$(ls -A "$T/out")" ]
@@ -491,7 +492,7 @@ setup_file() {
 @test "--out-dir: a leading dash and invisible or bidi control characters are escaped" {
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t-rf\tUSD\t1.00\n2026-10-01\tevil\xe2\x80\xaetxt.exe\tUSD\t2.00\n' >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_success
 	assert_output "$T/out/%2Drf-2026-10.txt
 $T/out/evil%E2%80%AEtxt.exe-2026-10.txt"
@@ -501,7 +502,7 @@ $T/out/evil%E2%80%AEtxt.exe-2026-10.txt"
 	long=$(printf 'x%.0s' {1..300})
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t../x\tUSD\t1.00\n2026-10-01\t/etc/x\tUSD\t2.00\n2026-10-01\t%s\tUSD\t3.00\n2026-10-01\t.\tUSD\t4.00\n2026-10-01\tAna Lee\tUSD\t5.00\n' "$long" >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_success
 	assert_output "$T/out/%2E-2026-10.txt
 $T/out/%2E.%2Fx-2026-10.txt
@@ -515,10 +516,10 @@ $T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 
 @test "--out-dir that is not a folder: exit 2" {
 	touch "$T/file"
-	run --separate-stderr tally-report -o "$T/file" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --out-dir "$T/file" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/file: Not a directory" ]
-	run --separate-stderr tally-report -o "$T/no/such" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --out-dir "$T/no/such" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/no/such: No such file or directory" ]
 }
@@ -532,7 +533,7 @@ $T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 			awk -v n=$n 'BEGIN { print "date\tpayee\tcurrency\tamount"; for (i = 0; i < n; i++) printf "2026-10-01\tp%d\tUSD\t1.00\n", i }' >"$T/a.tsv"
 			rm -rf "$T/out" "$T/l.tsv" "$T/l.tsv.seal"
 			mkdir "$T/out"
-			tally-report -f html -o "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
+			tally-report -f html --out-dir "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
 			pid=$!
 			sleep 0.3
 			kill -s $sig $pid

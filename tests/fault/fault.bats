@@ -35,10 +35,10 @@ run_split() {
 prepare_report() {
 	mkdir -p "$1/in" "$1/run"
 	cp "$FIX/report/alloc-2026-09.tsv" "$FIX/report/alloc-2026-10.tsv" "$1/in/"
-	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-09 "$1/in/alloc-2026-09.tsv" >/dev/null
+	tally-report -m USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-09 "$1/in/alloc-2026-09.tsv" >/dev/null
 }
 run_report() {
-	tally-report -m USD=20 -l "$1/run/L" -o "$1/run/stm" -p 2026-10 "$1/in/alloc-2026-10.tsv"
+	tally-report -m USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-10 "$1/in/alloc-2026-10.tsv"
 }
 
 prepare_ingest() {
