@@ -870,8 +870,11 @@ static void summary_for_people(struct out *o, enum report_format format, enum pe
 		out_puts(o, "\n\n");
 	}
 	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
-		if (t[k].nrows)
-			report_table_render(o, format, &t[k], false);
+		if (t[k].nrows) {
+			struct report_table words = t[k];
+			words.words[0] = k <= 1; /* the overview's metrics and the stream kinds are generated names */
+			report_table_render(o, format, &words, false);
+		}
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
 }

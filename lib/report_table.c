@@ -17,6 +17,7 @@ void report_table_init(struct report_table *t, const char *title, const char *co
 	for (char *c = strtok_r(t->names, " ", &save); c && t->ncols < REPORT_TABLE_MAXCOLS;
 	     c = strtok_r(NULL, " ", &save)) {
 		t->numeric[t->ncols] = numeric[t->ncols] == 'n';
+		t->words[t->ncols] = numeric[t->ncols] == 'w';
 		t->cols[t->ncols++] = c;
 	}
 }
@@ -76,6 +77,36 @@ void report_table_free(struct report_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+const char *report_words(char *buf, size_t cap, const char *name)
+{
+	static const char *const reworded[][2] = {
+		{"sales_net", "Net of fees"},
+		{"sales_without_customer_id", "Sales without a customer ID"},
+		{"net_sales", "Net sales"},
+		{"carried_change", "Change in balances carried"},
+	};
+	for (size_t i = 0; i < sizeof reworded / sizeof *reworded; i++)
+		if (strcmp(name, reworded[i][0]) == 0) {
+			snprintf(buf, cap, "%s", reworded[i][1]);
+			return buf;
+		}
+	snprintf(buf, cap, "%s", name);
+	for (char *c = buf; *c; c++)
+		if (*c == '_')
+			*c = ' ';
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	return buf;
+}
+
+#define WORDS_BUF 64 /* a generated name in words */
+
+/* What people see of cell s of column col (a heading when heading). */
+static const char *shown(const struct report_table *t, char *buf, int col, const char *s, bool heading)
+{
+	return heading || t->words[col] ? report_words(buf, WORDS_BUF, s) : s;
+}
+
 static void put_spaces(struct out *o, size_t n)
 {
 	while (n-- > 0)
@@ -122,10 +153,12 @@ static void render_text(struct out *o, const struct report_table *t)
 {
 	size_t nc = (size_t)t->ncols, w[REPORT_TABLE_MAXCOLS];
 
+	char buf[WORDS_BUF];
+
 	for (size_t c = 0; c < nc; c++) {
-		w[c] = strlen(t->cols[c]);
+		w[c] = shown_width(shown(t, buf, (int)c, t->cols[c], true));
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t x = shown_width(report_table_cell(t, r, (int)c));
+			size_t x = shown_width(shown(t, buf, (int)c, report_table_cell(t, r, (int)c), false));
 			if (x > w[c])
 				w[c] = x;
 		}
@@ -133,7 +166,7 @@ static void render_text(struct out *o, const struct report_table *t)
 	out_printf(o, "%s\n\n", t->title);
 	for (size_t r = 0; r <= t->nrows; r++) { /* row 0 is the heading */
 		for (size_t c = 0; c < nc; c++) {
-			const char *s = r ? report_table_cell(t, r - 1, (int)c) : t->cols[c];
+			const char *s = shown(t, buf, (int)c, r ? report_table_cell(t, r - 1, (int)c) : t->cols[c], r == 0);
 			size_t x = shown_width(s);
 			if (t->numeric[c])
 				put_spaces(o, w[c] - x);
@@ -153,9 +186,11 @@ static void render_md(struct out *o, const struct report_table *t)
 {
 	size_t nc = (size_t)t->ncols;
 
+	char buf[WORDS_BUF];
+
 	out_printf(o, "### %s\n\n|", t->title);
 	for (size_t c = 0; c < nc; c++)
-		out_printf(o, " %s |", t->cols[c]);
+		out_printf(o, " %s |", shown(t, buf, (int)c, t->cols[c], true));
 	out_puts(o, "\n|");
 	for (size_t c = 0; c < nc; c++)
 		out_puts(o, t->numeric[c] ? "---:|" : ":---|");
@@ -164,7 +199,7 @@ static void render_md(struct out *o, const struct report_table *t)
 		out_putc(o, '|');
 		for (size_t c = 0; c < nc; c++) {
 			out_putc(o, ' ');
-			put_cell(o, REPORT_MD, t, (int)c, report_table_cell(t, r, (int)c));
+			put_cell(o, REPORT_MD, t, (int)c, shown(t, buf, (int)c, report_table_cell(t, r, (int)c), false));
 			out_puts(o, " |");
 		}
 		out_putc(o, '\n');
@@ -176,15 +211,17 @@ static void render_html(struct out *o, const struct report_table *t)
 {
 	size_t nc = (size_t)t->ncols;
 
+	char buf[WORDS_BUF];
+
 	out_printf(o, "<h3>%s</h3>\n<table>\n<thead><tr>", t->title);
 	for (size_t c = 0; c < nc; c++)
-		out_printf(o, "<th%s>%s</th>", t->numeric[c] ? " class=\"n\"" : "", t->cols[c]);
+		out_printf(o, "<th%s>%s</th>", t->numeric[c] ? " class=\"n\"" : "", shown(t, buf, (int)c, t->cols[c], true));
 	out_puts(o, "</tr></thead>\n<tbody>\n");
 	for (size_t r = 0; r < t->nrows; r++) {
 		out_puts(o, "<tr>");
 		for (size_t c = 0; c < nc; c++) {
 			out_puts(o, t->numeric[c] ? "<td class=\"n\">" : "<td>");
-			put_cell(o, REPORT_HTML, t, (int)c, report_table_cell(t, r, (int)c));
+			put_cell(o, REPORT_HTML, t, (int)c, shown(t, buf, (int)c, report_table_cell(t, r, (int)c), false));
 			out_puts(o, "</td>");
 		}
 		out_puts(o, "</tr>\n");

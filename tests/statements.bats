@@ -252,3 +252,27 @@ check_page() {
 	grep -q 'text-anchor="middle">2026-09<' "$T/t.html"
 	! grep -q 'text-anchor="middle">2026-11<' "$T/t.html"
 }
+
+@test "the summary for people: metric and column names in words, n/a not blanks; TSV keeps the names" {
+	run --separate-stderr tally-report -s -f text "$TALLY_ROOT/$R/sales.tsv"
+	assert_success
+	assert_line 'Metric                       Value'
+	assert_line 'Net of refunds               42.31'
+	assert_line 'Sales without a customer ID      0'
+	assert_line 'Growth                         n/a'
+	assert_line 'Sale          35.00  72.9%'
+	assert_line 'Source    Gross   Fee  Net of fees      Take rate  Share'
+	refute_output --regexp '[a-z]_[a-z]'
+	run --separate-stderr tally-report -s -f html "$TALLY_ROOT/$R/sales.tsv"
+	assert_line --partial '<tr><td>Net of refunds</td><td class="n">42.31</td></tr>'
+	assert_line --partial '<th class="n">Take rate</th>'
+	run --separate-stderr tally-report -s -f md "$TALLY_ROOT/$R/sales.tsv"
+	assert_line '| Net of refunds | 42.31 |'
+	# data is never reworded: a product named like a metric stays as it is
+	printf 'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tproduct\n2026-09-01\tweb\tsale\tUSD\t1\t0\t1\tnet_of_refunds\n' >"$T/p.tsv"
+	run --separate-stderr tally-report -s -f text "$T/p.tsv"
+	assert_line 'net_of_refunds   1.00  100.0%'
+	run --separate-stderr tally-report -s "$TALLY_ROOT/$R/sales.tsv"
+	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t42.31'
+	refute_output --partial 'Net of refunds'
+}
