@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -59,6 +60,7 @@ struct options {
 	const char *ledger;                 /* --ledger FILE */
 	const char *paid;                   /* --paid FILE: money paid outside tally */
 	const char *out_dir;                /* --out-dir DIR */
+	const char *output;                 /* -o, --output FILE: the document, atomically, else stdout */
 	struct report_min_payout mins[32];  /* --min-payout */
 	size_t nmins;
 	bool check, summary;                /* --check, --summary */
@@ -78,6 +80,9 @@ struct options {
 	struct report_outlook outlook;      /* its forecast */
 	int64_t balance;                    /* --balance AMOUNT */
 	bool have_balance;
+	const char *issuer;                 /* --issuer NAME */
+	char issue_date[DATE_BUF];          /* --issue-date, else today (UTC) */
+	bool have_issue_date;               /* --issue-date was given */
 };
 
 static struct options opt;
@@ -87,8 +92,10 @@ static int exit_status = EXIT_OK;       /* what main returns */
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]\n"
+		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]\n"
+		"                    [-o FILE | --out-dir DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
+		"                    [--issuer NAME] [--issue-date YYYY-MM-DD]\n"
 		"                    [--payouts FORMAT --payees FILE]\n"
 		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
 		"                    [--forecast FILE [--balance AMOUNT]]\n"
@@ -115,10 +122,13 @@ static noreturn void usage(FILE *f, int status)
 		      "      --opening PERIOD    the ledger starts here: earlier rows are left out\n"
 		      "      --paid FILE         record money paid outside tally (payee, date, amount,\n"
 		      "                          currency, reference) against the ledger's balances\n"
-		      "  -o, --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
+		      "  -o, --output FILE       write the document to FILE (whole, or not at all)\n"
+		      "      --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
 		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
+		      "      --issuer NAME       the issuer named on every statement\n"
+		      "      --issue-date DATE   the issue date of new statements (default: today, UTC)\n"
 		      "      --payouts FORMAT    write the payments as batch files: paypal, wise, tsv\n"
 		      "                          (several joined by commas, with --out-dir)\n"
 		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
@@ -164,6 +174,30 @@ static void parse_min_payout(const char *arg)
 		opt.mins[opt.nmins++] = m;
 	}
 	free(copy);
+}
+
+/* --issuer: a name of one line, without control characters, that a
+ * statement shows as it is (escaped in HTML and Markdown). */
+static void parse_issuer(const char *arg)
+{
+	if (!*arg)
+		diag_die(EXIT_USAGE, "--issuer: the name is empty");
+	for (const unsigned char *c = (const unsigned char *)arg; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			diag_die(EXIT_USAGE, "--issuer: the name has a control character (0x%02x): give it on one line",
+				 *c);
+	opt.issuer = arg;
+}
+
+/* --issue-date YYYY-MM-DD: a day, exactly as written back. */
+static void parse_issue_date(const char *arg)
+{
+	int64_t t;
+	char day[DATE_BUF];
+	if (date_parse(arg, strlen(arg), &t) < 0 || (date_format_day(day, t), strcmp(day, arg) != 0))
+		diag_die(EXIT_USAGE, "--issue-date: \"%s\" is not a day (YYYY-MM-DD)", arg);
+	snprintf(opt.issue_date, sizeof opt.issue_date, "%s", day);
+	opt.have_issue_date = true;
 }
 
 /* SIGTERM, SIGINT, SIGHUP: finish the file being written, then stop,
@@ -521,6 +555,16 @@ static bool before_first(int64_t period)
 static long rows_read;  /* allocation rows added up */
 static bool have_net;   /* the allocations have net: check totals kept */
 
+/* The rate that converted this row, for the statements to state (its
+ * conversion succeeded, so there is one). */
+static void note_rate(const struct row_cache *c, uint32_t account, int64_t period)
+{
+	struct ratio rate;
+	int64_t rate_when;
+	if (fx_lookup(&opt.fx, c->currency, opt.to, c->when, &rate, &rate_when) == FX_OK)
+		check_status(report_book_note_fx(&book, account, period, c->currency, rate_when, rate), NULL, 0);
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
@@ -581,6 +625,8 @@ static void read_allocations(char **files, size_t nfiles)
 		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
 		rows_read++;
+		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
+			note_rate(&c, account, into);
 		if (have_net)
 			check_row(&sale, groupable, key, kl, &c, book.keyed ? into : c.period, &r, &f[c_net], cur_out, amount);
 	}
@@ -860,6 +906,100 @@ static void read_paid(void)
 			  later == 1 ? "" : "s");
 }
 
+/* LEDGER.issued: the issue date of each period the ledger closed, so that
+ * a re-run shows the statements as they were issued.  A TSV stream
+ * "period issued", written atomically under the ledger's lock before the
+ * ledger; a period settled again (its ledger write failed) is replaced. */
+struct issued_day {
+	int64_t period;
+	char day[DATE_BUF];
+};
+static struct issued_day *issued;
+static size_t nissued, capissued;
+static char *issued_path;
+
+static void add_issued(int64_t period, const char *day)
+{
+	for (size_t i = 0; i < nissued; i++)
+		if (issued[i].period == period) {
+			snprintf(issued[i].day, sizeof issued[i].day, "%s", day);
+			return;
+		}
+	if (!(issued = report_grow(issued, nissued, &capissued, sizeof *issued, 64)))
+		diag_die(EXIT_DATA, "out of memory");
+	issued[nissued].period = period;
+	snprintf(issued[nissued++].day, sizeof issued->day, "%s", day);
+}
+
+static const char *issued_on(int64_t period)
+{
+	for (size_t i = 0; i < nissued; i++)
+		if (issued[i].period == period)
+			return issued[i].day;
+	return "";
+}
+
+static void load_issued(void)
+{
+	struct tsv_reader r;
+	struct stat st;
+	size_t n = strlen(opt.ledger) + sizeof ".issued";
+	issued_path = xmalloc(n);
+	snprintf(issued_path, n, "%s.issued", opt.ledger);
+	if (stat(issued_path, &st) < 0 && errno == ENOENT)
+		return; /* a ledger from before issue dates */
+	char *paths[1] = {issued_path};
+	open_or_die(&r, paths, 1);
+	progress_end(&progress);
+	int c_period = tsv_col_or_die(&r, "period"), c_issued = tsv_col_or_die(&r, "issued"), rc;
+	while ((rc = tsv_next(&r)) == 1) {
+		struct period p;
+		int64_t t;
+		char day[DATE_BUF];
+		const struct tsv_field *f = r.fields;
+		if (period_parse(f[c_period].s, f[c_period].len, &p) < 0 || p.kind != opt.kind)
+			die_value(&r, "period", &f[c_period], "is not a period of the ledger's kind");
+		if (date_parse(f[c_issued].s, f[c_issued].len, &t) < 0 ||
+		    (date_format_day(day, t), f[c_issued].len != strlen(day) || memcmp(day, f[c_issued].s, f[c_issued].len)))
+			die_value(&r, "issued", &f[c_issued], "is not a day (YYYY-MM-DD)");
+		add_issued(p.index, day);
+	}
+	if (rc < 0)
+		die_read_error(&r);
+	tsv_close(&r);
+}
+
+/* The issue date of every statement: a reproduced one's from
+ * LEDGER.issued ("" when not recorded), a new one's of this run. */
+static void date_statements(void)
+{
+	for (size_t i = 0; i < book.nst; i++) {
+		struct report_statement *s = &book.st[i];
+		const char *day = s->reproduced ? issued_on(s->period) : opt.issue_date;
+		snprintf(s->issued, sizeof s->issued, "%s", day);
+	}
+}
+
+static void write_issued(void)
+{
+	struct out o;
+	char per[DATE_BUF];
+	if (!book.have_settled)
+		return;
+	for (int64_t p = book.settled_first; p <= book.settled_last; p++)
+		add_issued(p, opt.issue_date);
+	stop_if_interrupted();
+	if (out_open_file(&o, issued_path) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", issued_path, strerror(errno));
+	out_puts(&o, "period\tissued\n");
+	for (size_t i = 0; i < nissued; i++) {
+		period_format(per, (struct period){opt.kind, issued[i].period});
+		out_printf(&o, "%s\t%s\n", per, issued[i].day);
+	}
+	if (out_close(&o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", issued_path, strerror(errno));
+}
+
 /* Read the ledger, under its lock unless only checking. */
 static void load_ledger(void)
 {
@@ -875,6 +1015,7 @@ static void load_ledger(void)
 	if (rc == -2)
 		diag_die_at(EXIT_DATA, opt.ledger, line, "%s; refusing to use this ledger", err);
 	check_seal();
+	load_issued();
 	if (ledger.has_rows && ledger.last.kind != opt.kind) {
 		period_format(a, ledger.last);
 		diag_die(EXIT_USAGE, "%s: the ledger is kept by %s (%s), not by %s", opt.ledger,
@@ -1117,6 +1258,8 @@ static void check_out_dir_names(void)
 	report_names_free(&names);
 }
 
+static struct report_issue issue; /* the issuer and rates every statement names */
+
 /* --out-dir: one file per payee and period, DIR/PAYEE-PERIOD.EXT, each
  * written atomically; each path written is printed. */
 static void write_out_dir(void)
@@ -1139,7 +1282,8 @@ static void write_out_dir(void)
 			diag_die(EXIT_USAGE, "%s: %s", path,
 				 errno == ELOOP ? "a symbolic link: statements are not written through links"
 						: strerror(errno));
-		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, i, j, false));
+		render_or_die(report_render_statements(&o, opt.format, &book, opt.ledger ? &ledger : NULL, &issue, i, j,
+						       false));
 		if (out_close(&o) < 0)
 			diag_die(EXIT_DATA, "%s: write error: %s", path, strerror(errno));
 		struct out *so = out_stdout();
@@ -1148,6 +1292,29 @@ static void write_out_dir(void)
 		free(path);
 		i = j;
 	}
+}
+
+/* The document's destination: -o FILE (atomically: whole or not at all),
+ * else standard output. */
+static struct out output_file;
+
+static struct out *doc_open(void)
+{
+	if (!opt.output || strcmp(opt.output, "-") == 0)
+		return out_stdout();
+	stop_if_interrupted();
+	if (out_open_file(&output_file, opt.output) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", opt.output, strerror(errno));
+	return &output_file;
+}
+
+static void doc_close(struct out *o)
+{
+	if (o != &output_file)
+		return;
+	stop_if_interrupted();
+	if (out_close(o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", opt.output, strerror(errno));
 }
 
 /* --check: the table, and a warning for each line that does not add up. */
@@ -1172,7 +1339,9 @@ static void run_check(void)
 			  l->currency, a, b, s);
 		exit_status = EXIT_DATA;
 	}
-	render_or_die(report_render_check(out_stdout(), opt.format, opt.kind, lines, n));
+	struct out *o = doc_open();
+	render_or_die(report_render_check(o, opt.format, opt.kind, lines, n));
+	doc_close(o);
 	free(lines);
 }
 
@@ -1373,7 +1542,9 @@ static void run_summary(char **files, size_t nfiles)
 	if (opt.business)
 		check_business(&biz, report_business_finish(&biz, &sum), NULL);
 	check_status(report_summary_finish(&sum), NULL, 0);
-	render_or_die(report_render_summary(out_stdout(), opt.format, &sum));
+	struct out *o = doc_open();
+	render_or_die(report_render_summary(o, opt.format, &sum));
+	doc_close(o);
 	report_summary_free(&sum);
 	report_business_free(&biz);
 }
@@ -1400,7 +1571,9 @@ static void write_partial(void)
 	copy_left(&m.early, &early_rows);
 	for (int i = 0; i < ncurrencies && i < REPORT_PARTIAL_CURRENCIES; i++)
 		memcpy(m.currencies[m.ncurrencies++], currencies[i], 4);
-	report_partial_write(out_stdout(), &book, &m);
+	struct out *o = doc_open();
+	report_partial_write(o, &book, &m);
+	doc_close(o);
 }
 
 static void die_merge_option(const char *file, const char *what, const char *theirs, const char *ours)
@@ -1522,7 +1695,7 @@ static void check_partition_options(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID,
+	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID, OPT_ISSUER, OPT_ISSUE_DATE, OPT_OUT_DIR,
 	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE, OPT_PARTIAL, OPT_MERGE,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
@@ -1534,12 +1707,15 @@ int main(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"fx", required_argument, NULL, OPT_FX},
 		{"help", no_argument, NULL, 'h'},
+		{"issue-date", required_argument, NULL, OPT_ISSUE_DATE},
+		{"issuer", required_argument, NULL, OPT_ISSUER},
 		{"ledger", required_argument, NULL, 'l'},
 		{"merge", no_argument, NULL, OPT_MERGE},
 		{"min-payout", required_argument, NULL, 'm'},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"opening", required_argument, NULL, OPT_OPENING},
-		{"out-dir", required_argument, NULL, 'o'},
+		{"out-dir", required_argument, NULL, OPT_OUT_DIR},
+		{"output", required_argument, NULL, 'o'},
 		{"paid", required_argument, NULL, OPT_PAID},
 		{"partial", no_argument, NULL, OPT_PARTIAL},
 		{"payees", required_argument, NULL, OPT_PAYEES},
@@ -1573,7 +1749,8 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'l': opt.ledger = optarg; break;
 		case 'm': parse_min_payout(optarg); break;
-		case 'o': opt.out_dir = optarg; break;
+		case 'o': opt.output = optarg; break;
+		case OPT_OUT_DIR: opt.out_dir = optarg; break;
 		case 'p':
 			if (period_parse(optarg, strlen(optarg), &opt.period) < 0) {
 				diag_warn("--period: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1599,6 +1776,8 @@ int main(int argc, char **argv)
 		case OPT_PAID: opt.paid = optarg; break;
 		case OPT_MERGE: opt.merge = true; break;
 		case OPT_PARTIAL: opt.partial = true; break;
+		case OPT_ISSUER: parse_issuer(optarg); break;
+		case OPT_ISSUE_DATE: parse_issue_date(optarg); break;
 		case OPT_OPENING:
 			if (period_parse(optarg, strlen(optarg), &opt.opening) < 0) {
 				diag_warn("--opening: \"%s\" is not a period (2026-10, 2026-Q4, 2026-W05, 2026)", optarg);
@@ -1633,6 +1812,10 @@ int main(int argc, char **argv)
 	}
 	if (!opt.fx_path != !opt.to) {
 		diag_warn("--fx and --to go together");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (opt.output && opt.out_dir) {
+		diag_warn("-o FILE writes one document, --out-dir DIR a file per payee: not both");
 		usage(stderr, EXIT_USAGE);
 	}
 	if (opt.summary && (opt.ledger || opt.out_dir || opt.nmins)) {
@@ -1674,6 +1857,12 @@ int main(int argc, char **argv)
 	}
 	if (opt.have_opening)
 		opt.kind = opt.opening.kind;
+	if (opt.summary && (opt.issuer || opt.have_issue_date)) {
+		diag_warn("--summary issues no statements: no --issuer or --issue-date");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!opt.have_issue_date)
+		date_format_day(opt.issue_date, (int64_t)time(NULL));
 	if (opt.fx_path) {
 		struct fx_error e;
 		int rc = fx_load(&opt.fx, opt.fx_path, &e);
@@ -1692,9 +1881,10 @@ int main(int argc, char **argv)
 		{opt.paid, "--paid", true},
 		{opt.costs_path, "--costs", true}, {opt.whatif_path, "--whatif", true},
 		{opt.forecast_path, "--forecast", true},
+		{opt.output, "--output", false},
 	};
 	char clash[PATHS_MSG_MAX];
-	if (paths_check(roles, sizeof roles / sizeof roles[0], files, nfiles, clash, sizeof clash))
+	if (paths_check(roles, sizeof roles / sizeof *roles, files, nfiles, clash, sizeof clash))
 		diag_die(EXIT_USAGE, "%s", clash);
 	struct report_load_error le;
 	if (opt.costs_path)
@@ -1744,20 +1934,26 @@ int main(int argc, char **argv)
 	if (rc != REPORT_OK)
 		die_settling(rc, &err);
 	check_status(report_book_total(&book), NULL, 0);
+	date_statements();
+	issue = (struct report_issue){opt.issuer, opt.to != NULL};
 	if (opt.payouts)
 		prepare_batches();
 	if (opt.check)
 		run_check();
 	else if (opt.out_dir)
 		write_out_dir();
-	else if (!opt.payouts)
-		render_or_die(report_render_statements(out_stdout(), opt.format, &book, opt.ledger ? &ledger : NULL, 0,
+	else if (!opt.payouts) {
+		struct out *o = doc_open();
+		render_or_die(report_render_statements(o, opt.format, &book, opt.ledger ? &ledger : NULL, &issue, 0,
 						       book.nst, true));
+		doc_close(o);
+	}
 	if (opt.payouts)
 		write_batches();
 	/* Everything the run shows must be out before the ledger commits it. */
 	out_flush(out_stdout());
 	if (opt.ledger && !opt.check) {
+		write_issued();
 		write_ledger();
 		write_seal();
 	}

@@ -54,6 +54,7 @@ struct options {
 	const char *state;         /* -s */
 	const char *fx;            /* -x */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
+	bool rotate_ties;          /* --ties rotate (default: --ties first) */
 };
 
 /* Rows of one product that no agreement matches, listed together at the end. */
@@ -112,7 +113,7 @@ static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
-		   "                   [--progress | --no-progress] [FILE...]\n"
+		   "                   [--ties first|rotate] [--progress | --no-progress] [FILE...]\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -127,6 +128,8 @@ static void usage(FILE *f, int status)
 		      "      --skip-seen         with --state: pass over rows split already (default)\n"
 		      "      --force             with --state: split seen rows again (pays them twice)\n"
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
+		      "      --ties RULE         equal remainders: first (the payee listed first,\n"
+		      "                          default) or rotate (round the payees by month)\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
@@ -164,6 +167,7 @@ static void parse_kinds(struct options *opt, char *list)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
+	enum { OPT_TIES = 0x2000 };
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
 		{"default-payee", required_argument, NULL, 'd'},
@@ -178,6 +182,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"rejects", required_argument, NULL, 'r'},
 		{"skip-seen", no_argument, NULL, 'S'},
 		{"state", required_argument, NULL, 's'},
+		{"ties", required_argument, NULL, OPT_TIES},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
@@ -215,6 +220,13 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			diag_print_version();
 			exit(EXIT_OK);
 		case 'x': opt->fx = optarg; break;
+		case OPT_TIES:
+			if (strcmp(optarg, "first") != 0 && strcmp(optarg, "rotate") != 0) {
+				diag_warn("--ties: \"%s\" is not first or rotate", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			opt->rotate_ties = strcmp(optarg, "rotate") == 0;
+			break;
 		case CLI_OPT_PROGRESS: opt->progress = PROGRESS_ON; break;
 		case CLI_OPT_NO_PROGRESS: opt->progress = PROGRESS_OFF; break;
 		default:
@@ -325,6 +337,7 @@ static void load_agreements(struct run *run)
 	long line = 0;
 	char err[512];
 	int st = split_rules_parse(&run->rules, run->opt.agreements, text, len, &line, err, sizeof err);
+	run->rules.rotate_ties = run->opt.rotate_ties;
 	free(text);
 	if (st == SPLIT_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");

@@ -11,8 +11,8 @@
  *
  * Choosing the k largest remainders needs no allocation: a binary search
  * finds the threshold T, the k-th largest remainder; every part whose
- * remainder is above T gets one, and the first parts (by index) whose
- * remainder equals T get the rest.  Remainders are kept on the stack for
+ * remainder is above T gets one, and the first parts (by index, from the
+ * part ties start at) whose remainder equals T get the rest.  Remainders are kept on the stack for
  * small n and recomputed on each pass otherwise. */
 #include "alloc.h"
 
@@ -34,6 +34,7 @@ struct split {
 	u128 amount;   /* |amount| in micro-units */
 	u128 total;    /* sum of the integer weights, > 0 */
 	u128 *cache;   /* remainders[0..n) when n is small, else NULL */
+	size_t first;  /* ties go to this part first, then round (< n) */
 };
 
 /* Weight i as an integer; validated beforehand to fit int64. */
@@ -82,12 +83,13 @@ static u128 find_threshold(const struct split *s, size_t k)
 }
 
 /* Give the k leftover micro-units to the parts with the largest
- * remainders, the lowest indices first among equal remainders. */
+ * remainders; among equal remainders, from part s->first round. */
 static void give_leftover(const struct split *s, size_t k, uint64_t *magnitudes)
 {
 	u128 threshold = find_threshold(s, k);
 	size_t at_threshold = k - count_at_least(s, threshold + 1);
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t j = 0; j < s->n; j++) {
+		size_t i = (s->first + j) % s->n;
 		u128 r = remainder_at(s, i);
 		if (r > threshold) {
 			magnitudes[i]++;
@@ -122,8 +124,8 @@ static int64_t signed_part(uint64_t magnitude, bool negative)
 	return magnitude == 0 ? 0 : -(int64_t)(magnitude - 1) - 1;
 }
 
-/* Split with validated weights whose sum is positive. */
-static void split_validated(int64_t amount, const struct weights *w, size_t n, int64_t *parts)
+/* Split with validated weights whose sum is positive, ties from part first. */
+static void split_validated(int64_t amount, const struct weights *w, size_t n, size_t first, int64_t *parts)
 {
 	u128 total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -135,6 +137,7 @@ static void split_validated(int64_t amount, const struct weights *w, size_t n, i
 		.amount = amount < 0 ? (u128)0 - (u128)amount : (u128)amount,
 		.total = total,
 		.cache = n <= ALLOC_CACHED_PARTS ? cache : NULL,
+		.first = first % n,
 	};
 	/* Magnitudes are built in place; int64_t and uint64_t may alias. */
 	uint64_t *magnitudes = (uint64_t *)parts;
@@ -147,6 +150,11 @@ static void split_validated(int64_t amount, const struct weights *w, size_t n, i
 
 int alloc_split_int(int64_t amount, const int64_t *weights, size_t n, int64_t *parts)
 {
+	return alloc_split_int_from(amount, weights, n, 0, parts);
+}
+
+int alloc_split_int_from(int64_t amount, const int64_t *weights, size_t n, size_t first, int64_t *parts)
+{
 	bool any_positive = false;
 	for (size_t i = 0; i < n; i++) {
 		if (weights[i] < 0)
@@ -156,7 +164,7 @@ int alloc_split_int(int64_t amount, const int64_t *weights, size_t n, int64_t *p
 	if (!any_positive)
 		return ALLOC_EWEIGHT;
 	struct weights w = { .ints = weights, .ratios = NULL, .common_den = 1 };
-	split_validated(amount, &w, n, parts);
+	split_validated(amount, &w, n, first, parts);
 	return ALLOC_OK;
 }
 
@@ -200,6 +208,6 @@ int alloc_split(int64_t amount, const struct ratio *weights, size_t n, int64_t *
 	for (size_t i = 0; i < n; i++)
 		if (weight_at(&w, i) > INT64_MAX)
 			return ALLOC_ERANGE;
-	split_validated(amount, &w, n, parts);
+	split_validated(amount, &w, n, 0, parts);
 	return ALLOC_OK;
 }

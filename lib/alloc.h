@@ -37,4 +37,13 @@ int alloc_split(int64_t amount, const struct ratio *weights, size_t n, int64_t *
 /* The same with plain non-negative integer weights. */
 int alloc_split_int(int64_t amount, const int64_t *weights, size_t n, int64_t *parts);
 
+/* alloc_split_int with another tie-break: among equal remainders the
+ * leftover micro-units go first to part `first` (taken modulo n), then to
+ * the parts after it, wrapping round to 0.  first = 0 is alloc_split_int.
+ * A caller that turns `first` with the period (tally-split --ties rotate)
+ * gives each part the odd micro-unit in turn, as Liberapay does, instead
+ * of always to the part listed first; the parts of -x are still the
+ * negations of those of x for the same `first`. */
+int alloc_split_int_from(int64_t amount, const int64_t *weights, size_t n, size_t first, int64_t *parts);
+
 #endif

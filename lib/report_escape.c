@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool report_is_formula(const char *s, size_t len)
-{
-	return len > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
-}
-
 static bool is_control(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
@@ -20,16 +15,12 @@ static bool is_control(unsigned char c)
 
 void report_put_text(struct out *o, const char *s, size_t len)
 {
-	if (report_is_formula(s, len))
-		out_putc(o, '\'');
 	for (size_t i = 0; i < len; i++)
 		out_putc(o, is_control((unsigned char)s[i]) ? ' ' : s[i]);
 }
 
 void report_put_html(struct out *o, const char *s, size_t len)
 {
-	if (report_is_formula(s, len))
-		out_putc(o, '\'');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
@@ -45,8 +36,6 @@ void report_put_html(struct out *o, const char *s, size_t len)
 
 void report_put_md(struct out *o, const char *s, size_t len)
 {
-	if (report_is_formula(s, len))
-		out_putc(o, '\'');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '<')

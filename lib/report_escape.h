@@ -1,9 +1,11 @@
 /* report_escape.h - writing data safely into statements meant for people:
- * HTML and Markdown escaping, spreadsheet-formula neutralisation, and
- * payee names made safe as file names.
+ * HTML and Markdown escaping, and payee names made safe as file names.
  *
  * The TSV stream is data and is never altered (tsv.h escapes it); these
- * functions are for the text, Markdown and HTML renderings only. */
+ * functions are for the text, Markdown and HTML renderings only.  None of
+ * them neutralises spreadsheet formulas: that guard belongs to cells a
+ * spreadsheet opens (TSV, CSV), and a page for people shows a refund as
+ * -7.86 and a name starting with "=" as it is written. */
 #ifndef TALLY_REPORT_ESCAPE_H
 #define TALLY_REPORT_ESCAPE_H
 
@@ -24,22 +26,17 @@ enum report_format { REPORT_TSV, REPORT_TEXT, REPORT_MD, REPORT_HTML };
  * report_put_text, report_put_md or report_put_html for people. */
 void report_put_data(struct out *o, enum report_format format, const char *s);
 
-/* Whether a spreadsheet would run s[0..len) as a formula: it starts with
- * '=', '+', '-' or '@'.  Such a cell is written with a leading "'" in
- * statements for people, so it stays text. */
-bool report_is_formula(const char *s, size_t len);
-
 /* Text for a terminal or an e-mail: control characters (TAB, LF, CR and
- * the rest of C0 and DEL) become a space; a formula gets a leading "'". */
+ * the rest of C0 and DEL) become a space. */
 void report_put_text(struct out *o, const char *s, size_t len);
 
 /* HTML text or attribute value: & < > " ' become entities, control
- * characters a space, a formula gets a leading "'". */
+ * characters a space. */
 void report_put_html(struct out *o, const char *s, size_t len);
 
 /* A Markdown table cell or heading: \ ` * _ { } [ ] ( ) # + - . ! | ~ >
  * get a backslash, < and & become &lt; and &amp; (so no raw HTML passes),
- * control characters a space, a formula gets a leading "'". */
+ * control characters a space. */
 void report_put_md(struct out *o, const char *s, size_t len);
 
 /* Display width of s[0..len) in columns, counting each UTF-8 code point

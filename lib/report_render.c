@@ -70,7 +70,7 @@ static const char html_style[] =
 	"table{border-collapse:collapse;margin:.5em 0;min-width:24em}"
 	"th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"tr.sub td{color:#555;padding-left:1.6em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
+	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
 	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
@@ -96,58 +96,175 @@ void report_doc_end(struct out *o, enum report_format format)
 		out_puts(o, "</body>\n</html>\n");
 }
 
-void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
-		  const struct report_chart_point *pt, size_t n)
+/* ------------------------------------------------------------ charts */
+
+#define CHART_W 640
+#define CHART_H 260
+#define CHART_TICKS 4         /* about this many steps on the value axis */
+#define CHART_CHAR_PX 7       /* an 11px character is at most this wide */
+
+/* A round step for the value axis: 1, 2 or 5 times a power of ten, in
+ * micro-units, at least one minor unit, such that CHART_TICKS steps span
+ * lo..hi. */
+static int64_t chart_step(int64_t lo, int64_t hi, int digits)
 {
-	const int W = 640, H = 240, left = 70, bottom = 40, top = 20;
-	double max = 0;
+	static const int64_t mult[3] = {1, 2, 5};
+	int64_t pow = 1;
+	for (int i = 0; i < 6 - digits && digits >= 0 && digits <= 6; i++)
+		pow *= 10; /* one minor unit */
+	/* drawing only: a double is fine for the span */
+	double span = (double)hi - (double)lo;
+	for (;;) {
+		for (int k = 0; k < 3; k++)
+			if ((double)(mult[k] * pow) * CHART_TICKS >= span)
+				return mult[k] * pow;
+		if (pow > INT64_MAX / 50)
+			return pow * 5;
+		pow *= 10;
+	}
+}
+
+/* A value-axis label: whole units when the step is whole units ("250"),
+ * else in minor units ("2.50"); negative with a minus. */
+static const char *tick_text(char *buf, int64_t v, int64_t step, int digits)
+{
+	int64_t payable, residue;
+	if (step % MONEY_SCALE == 0) {
+		money_round_payable(v, 0, &payable, &residue);
+		money_format(buf, payable, 0);
+	} else
+		minor_text(buf, v, digits);
+	return buf;
+}
+
+/* The floor of v / step (step > 0), or the ceiling. */
+static int64_t floor_to(int64_t v, int64_t step)
+{
+	int64_t q = v / step;
+	return (v % step != 0 && v < 0 ? q - 1 : q) * step;
+}
+
+static int64_t ceil_to(int64_t v, int64_t step)
+{
+	int64_t q = v / step;
+	return (v % step != 0 && v > 0 ? q + 1 : q) * step;
+}
+
+struct chart_axis {
+	int64_t lo, hi, step; /* the axis runs lo..hi in steps of step (micro-units) */
+	int top, bottom;      /* its pixels: hi at top, lo at bottom */
+};
+
+static double chart_y(const struct chart_axis *ax, int64_t v)
+{
+	return (double)ax->bottom - ((double)v - (double)ax->lo) / ((double)ax->hi - (double)ax->lo) *
+					    (double)(ax->bottom - ax->top);
+}
+
+/* The value axis of pt[0..n): from the lowest value (0 when none is
+ * negative) to the highest (0 when none is positive), rounded out to
+ * round steps. */
+static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits)
+{
+	int64_t lo = 0, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
+		for (int k = 0; k < 2; k++) {
+			if (v[k] < lo) lo = v[k];
+			if (v[k] > hi) hi = v[k];
+		}
+	}
+	if (lo == hi)
+		hi = MONEY_SCALE; /* nothing to draw: an axis of one unit */
+	ax->step = chart_step(lo, hi, digits);
+	ax->lo = floor_to(lo, ax->step);
+	ax->hi = ceil_to(hi, ax->step);
+}
+
+/* The widest value label, in pixels. */
+static int chart_label_px(const struct chart_axis *ax, int digits)
+{
+	char a[MONEY_BUF];
+	size_t w = 0;
+	for (int64_t v = ax->lo;; v += ax->step) {
+		size_t l = strlen(tick_text(a, v, ax->step, digits));
+		if (l > w)
+			w = l;
+		if (v >= ax->hi || v > INT64_MAX - ax->step)
+			break;
+	}
+	return (int)w * CHART_CHAR_PX;
+}
+
+static void chart_value_axis(struct out *o, const struct chart_axis *ax, int left, int right, int digits)
+{
+	char a[MONEY_BUF];
+	for (int64_t v = ax->lo;; v += ax->step) {
+		double y = chart_y(ax, v);
+		out_printf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", left, y, right, y,
+			   v == 0 ? "#666" : "#e4e4e4");
+		out_printf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4,
+			   tick_text(a, v, ax->step, digits));
+		if (v >= ax->hi || v > INT64_MAX - ax->step)
+			break;
+	}
+}
+
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
+		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
+{
+	const int top = 16, bottom = 50, right = CHART_W - 12;
 	char a[MONEY_BUF], per[DATE_BUF];
+	struct chart_axis ax;
 
 	if (n > CHART_PERIODS) {
 		pt += n - CHART_PERIODS;
 		n = CHART_PERIODS;
 	}
-	for (size_t i = 0; i < n; i++) {
-		/* Drawing only: doubles are fine for bar heights, never for money. */
-		double r = (double)pt[i].revenue, p = (double)pt[i].paid;
-		if (r > max) max = r;
-		if (p > max) max = p;
-	}
+	chart_axis_of(&ax, pt, n, digits);
+	ax.top = top;
+	ax.bottom = CHART_H - bottom;
+	int left = chart_label_px(&ax, digits) + 14;
 	out_puts(o, "<div class=\"chart\">\n<p class=\"caption\">");
 	report_put_html(o, title, strlen(title));
 	out_printf(o, " (%s)</p>\n", currency);
 	out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
-		   W, H, W, H);
-	out_printf(o, "<title>%s per period, %s</title>\n", "Revenue and payouts", currency);
-	int plot_h = H - top - bottom;
-	out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n", left, H - bottom, W - 10, H - bottom);
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, top + 4,
-		   money_text(a, max > 0 ? (int64_t)max : 0, digits));
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, H - bottom);
-	double group = n ? (double)(W - left - 20) / (double)n : 0;
+		   CHART_W, CHART_H, CHART_W, CHART_H);
+	out_puts(o, "<title>");
+	report_put_html(o, title, strlen(title));
+	out_printf(o, " (%s)</title>\n", currency);
+	chart_value_axis(o, &ax, left, right, digits);
+	double group = n ? (double)(right - left - 10) / (double)n : 0, y0 = chart_y(&ax, 0);
+	/* a period label every `every` groups, so that labels never meet */
+	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
+	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 10 + group * (double)i, bw = group * 0.35;
+		double x = left + 5 + group * (double)i, bw = group * 0.38 > 36 ? 36 : group * 0.38;
 		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		const char *cls[2] = {"rev", "pay"}, *what[2] = {"revenue", "paid"};
+		const char *cls[2] = {"rev", "pay"}, *what[2] = {first, second};
 		period_text(per, kind, pt[i].period);
 		for (int k = 0; k < 2; k++) {
-			double h = max > 0 && v[k] > 0 ? (double)v[k] / max * plot_h : 0;
+			double y = chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
 			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
-				   cls[k], x + bw * k, (double)(H - bottom) - h, bw, h, per, what[k],
-				   money_text(a, v[k], digits));
+				   cls[k], x + group * 0.1 + bw * k, y < y0 ? y : y0, bw, h, per, what[k],
+				   minor_text(a, v[k], digits));
 		}
-		out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + bw, H - bottom + 16, per);
+		if ((n - 1 - i) % every == 0) /* the last period always labelled */
+			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + group * 0.1 + bw,
+				   ax.bottom + 16, per);
 	}
-	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">revenue</text>\n",
-		   left, H - 12, left + 14, H - 3);
-	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">paid</text>\n",
-		   left + 90, H - 12, left + 104, H - 3);
+	int lx = left, ly = CHART_H - 14;
+	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+		   lx, ly - 9, lx + 14, ly, first);
+	lx += 14 + (int)strlen(first) * CHART_CHAR_PX + 16;
+	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+		   lx, ly - 9, lx + 14, ly, second);
 	out_puts(o, "</svg>\n</div>\n");
 }
 
 /* ------------------------------------------------------------ statements */
 
-enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL };
+enum line_kind { LINE_PLAIN, LINE_SUB, LINE_TOTAL, LINE_LATE /* a sub-line under a late caption */ };
 
 /* One labelled amount of a statement for people: a plain or total line
  * has a label; a sub-line (LINE_SUB) names a source and product from the
@@ -157,12 +274,15 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 		       const char *product, int64_t v, int digits, enum line_kind kind)
 {
 	char a[MONEY_BUF];
+	bool late = kind == LINE_LATE;
+	if (late)
+		kind = LINE_SUB;
 	minor_text(a, v, digits);
 	if (format == REPORT_TEXT) {
 		size_t w;
 		if (kind == LINE_SUB) {
-			out_puts(o, "  ");
-			w = 2;
+			out_puts(o, late ? "    " : "  ");
+			w = late ? 4 : 2;
 			if (*label) {
 				out_printf(o, "%s ", label);
 				w += strlen(label) + 1;
@@ -173,9 +293,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 				w += report_text_width(source, strlen(source)) + 2;
 			}
 			report_put_text(o, product, strlen(product));
-			/* a neutralised formula is one column wider for its "'" */
-			w += report_text_width(product, strlen(product)) + report_is_formula(product, strlen(product));
-			w += *source && report_is_formula(source, strlen(source));
+			w += report_text_width(product, strlen(product));
 		} else {
 			out_puts(o, label);
 			w = strlen(label);
@@ -187,7 +305,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 	} else if (format == REPORT_MD) {
 		out_puts(o, "| ");
 		if (kind == LINE_SUB) {
-			out_puts(o, "· ");
+			out_puts(o, late ? "· · " : "· ");
 			if (*label)
 				out_printf(o, "%s ", label);
 			if (*source) {
@@ -201,7 +319,7 @@ static void human_line(struct out *o, enum report_format format, const char *lab
 			out_puts(o, label);
 		out_printf(o, kind == LINE_TOTAL ? " | **%s** |\n" : " | %s |\n", a);
 	} else {
-		out_printf(o, "<tr%s><%s>", kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
+		out_printf(o, "<tr%s><%s>", late ? " class=\"sub late\"" : kind == LINE_SUB ? " class=\"sub\"" : kind == LINE_TOTAL ? " class=\"total\"" : "",
 			   kind == LINE_SUB ? "td" : "th scope=\"row\"");
 		if (kind == LINE_SUB) {
 			if (*label)
@@ -311,50 +429,185 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	tsv_entry(&w, b, &e, s, "period_carried_forward", "", "", t->carried_forward);
 }
 
-static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
-			      const char *per)
+/* One "Label: value" line of a statement's heading; value is data when
+ * is_data (escaped), else generated text. */
+static void heading_field(struct out *o, enum report_format format, const char *label, const char *value,
+			  bool is_data)
 {
 	if (format == REPORT_TEXT) {
-		out_printf(o, "Statement %s\nPayee:    ", s->id);
-		report_put_text(o, s->payee, strlen(s->payee));
-		out_printf(o, "\nPeriod:   %s\nCurrency: %s\n\n", per, s->currency);
+		out_printf(o, "%s:", label);
+		put_spaces(o, strlen(label) < 9 ? 9 - strlen(label) : 1);
+		if (is_data)
+			report_put_text(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_putc(o, '\n');
 	} else if (format == REPORT_MD) {
-		out_printf(o, "## Statement %s\n\nPayee: ", s->id);
-		report_put_md(o, s->payee, strlen(s->payee));
-		out_printf(o, "  \nPeriod: %s  \nCurrency: %s\n\n| Item | Amount |\n|:---|---:|\n", per, s->currency);
+		out_printf(o, "%s: ", label);
+		if (is_data)
+			report_put_md(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_puts(o, "  \n");
 	} else {
-		out_printf(o, "<div class=\"statement\">\n<h2>Statement %s</h2>\n<dl><dt>Payee</dt><dd>", s->id);
-		report_put_html(o, s->payee, strlen(s->payee));
-		out_printf(o, "</dd><dt>Period</dt><dd>%s</dd><dt>Currency</dt><dd>%s</dd></dl>\n<table>\n", per,
-			   s->currency);
+		out_printf(o, "<dt>%s</dt><dd>", label);
+		if (is_data)
+			report_put_html(o, value, strlen(value));
+		else
+			out_puts(o, value);
+		out_puts(o, "</dd>");
 	}
 }
 
-static void statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
-				 const struct report_statement *s)
+static void statement_heading(struct out *o, enum report_format format, const struct report_statement *s,
+			      const struct report_issue *issue, const char *per)
+{
+	if (format == REPORT_TEXT)
+		out_printf(o, "Statement %s\n", s->id);
+	else if (format == REPORT_MD)
+		out_printf(o, "## Statement %s\n\n", s->id);
+	else
+		out_printf(o, "<div class=\"statement\">\n<h2>Statement %s</h2>\n<dl>", s->id);
+	if (issue && issue->issuer)
+		heading_field(o, format, "Issuer", issue->issuer, true);
+	heading_field(o, format, "Payee", s->payee, true);
+	heading_field(o, format, "Period", per, false);
+	heading_field(o, format, "Currency", s->currency, false);
+	heading_field(o, format, "Issued", s->issued[0] ? s->issued : "not recorded", false);
+	if (format == REPORT_TEXT)
+		out_putc(o, '\n');
+	else if (format == REPORT_MD)
+		out_puts(o, "\n| Item | Amount |\n|:---|---:|\n");
+	else
+		out_puts(o, "</dl>\n<table>\n");
+}
+
+/* A line of generated text among a statement's lines, without an amount:
+ * what the sub-lines after it are. */
+static void human_caption(struct out *o, enum report_format format, const char *text)
+{
+	if (format == REPORT_TEXT)
+		out_printf(o, "  %s\n", text);
+	else if (format == REPORT_MD)
+		out_printf(o, "| · %s | |\n", text);
+	else
+		out_printf(o, "<tr class=\"sub\"><td colspan=\"2\">%s</td></tr>\n", text);
+}
+
+/* The lines of a cell, one per source and product. */
+static void detail_lines(struct out *o, enum report_format format, const struct report_book *b,
+			 const struct report_cell *c, int digits, enum line_kind kind)
+{
+	for (uint32_t i = 0; c && i < c->ndetails; i++) {
+		const struct report_detail *dt = &c->details[i];
+		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, digits, kind);
+	}
+}
+
+/* A rate as an exact decimal ("1.0842") when it is one of 12 decimals or
+ * fewer, else as the fraction it is ("1/3"). */
+static const char *rate_text(char *buf, size_t cap, struct ratio r)
+{
+	int64_t pow = 1;
+	int k = 0;
+	while (k < 12 && pow % r.den != 0) {
+		pow *= 10;
+		k++;
+	}
+	if (pow % r.den != 0 || r.num > INT64_MAX / (pow / r.den)) {
+		snprintf(buf, cap, "%lld/%lld", (long long)r.num, (long long)r.den);
+		return buf;
+	}
+	int64_t v = r.num * (pow / r.den);
+	if (k == 0)
+		snprintf(buf, cap, "%lld", (long long)v);
+	else
+		snprintf(buf, cap, "%lld.%0*lld", (long long)(v / pow), k, (long long)(v % pow));
+	return buf;
+}
+
+static bool fx_use_before(const struct report_fx_use *a, const struct report_fx_use *b)
+{
+	int c = strcmp(a->currency, b->currency);
+	return c ? c < 0 : a->rate_when < b->rate_when;
+}
+
+/* Whether account's rows dated in period q are on statement s: its own
+ * period's, or late rows posted into it. */
+static bool on_statement(const struct report_book *b, const struct report_statement *s, int64_t q)
+{
+	if (q == s->period)
+		return true;
+	int64_t p = b->pmin;
+	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;)
+		if (b->cells[lc].period == q)
+			return true;
+	return false;
+}
+
+/* "Converted into USD at these rates: 1 EUR = 1.0842 USD (rate of
+ * 2026-10-01), ..." for a statement some of whose rows were converted, by
+ * currency then date; each rate once. */
+static int fx_para(struct out *o, enum report_format format, const struct report_book *b,
+		   const struct report_statement *s, const struct report_issue *issue, bool *wrote)
+{
+	struct report_fx_use *u = NULL;
+	size_t n = 0, cap = 0;
+	*wrote = false;
+	for (size_t i = 0; issue && issue->converted && i < b->nfxu; i++) {
+		const struct report_fx_use *x = &b->fxu[i];
+		if (x->account != s->account || memcmp(x->currency, s->currency, 4) == 0 || !on_statement(b, s, x->period))
+			continue;
+		struct report_fx_use *grown = report_grow(u, n, &cap, sizeof *u, 16);
+		if (!grown) {
+			free(u);
+			return REPORT_ENOMEM;
+		}
+		u = grown;
+		size_t j = n++;
+		for (; j > 0 && fx_use_before(x, &u[j - 1]); j--)
+			u[j] = u[j - 1];
+		u[j] = *x;
+	}
+	if (!n)
+		return REPORT_OK;
+	out_puts(o, format == REPORT_HTML ? "<p class=\"fx\">" : "");
+	out_printf(o, "Converted into %s at these rates:", s->currency);
+	for (size_t i = 0; i < n; i++) {
+		char r[64], day[DATE_BUF];
+		if (i > 0 && memcmp(u[i].currency, u[i - 1].currency, 4) == 0 && u[i].rate_when == u[i - 1].rate_when)
+			continue; /* one rate, rows of two periods */
+		date_format_day(day, u[i].rate_when);
+		out_printf(o, "%s 1 %s = %s %s (rate of %s)", i ? "," : "", u[i].currency, rate_text(r, sizeof r, u[i].rate),
+			   s->currency, day);
+	}
+	out_puts(o, format == REPORT_HTML ? ".</p>\n" : ".\n");
+	free(u);
+	*wrote = true;
+	return REPORT_OK;
+}
+
+static int statement_for_people(struct out *o, enum report_format format, const struct report_book *b,
+				const struct report_statement *s, const struct report_issue *issue)
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	int d = b->acc[s->account].digits;
 	char per[DATE_BUF], line[512];
 
 	period_text(per, b->kind, s->period);
-	statement_heading(o, format, s, per);
+	statement_heading(o, format, s, issue, per);
 	human_line(o, format, "Brought forward", "", "", s->brought_forward, d, LINE_PLAIN);
 	human_line(o, format, "Earned", "", "", s->earned, d, LINE_PLAIN);
-	for (uint32_t i = 0; c && i < c->ndetails; i++) {
-		const struct report_detail *dt = &c->details[i];
-		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
-	}
-	/* late rows: "late: 2026-10 source: product" */
+	detail_lines(o, format, b, c, d, LINE_SUB);
+	/* late rows: "Late income for sales in 2026-09 (reported 2026-11)" */
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
 		const struct report_cell *late = &b->cells[lc];
-		char lp[DATE_BUF], label[DATE_BUF + 8];
-		snprintf(label, sizeof label, "late: %s", period_text(lp, b->kind, late->period));
-		for (uint32_t i = 0; i < late->ndetails; i++) {
-			const struct report_detail *dt = &late->details[i];
-			human_line(o, format, label, b->names.s[dt->source], b->names.s[dt->product], dt->amount, d, LINE_SUB);
-		}
+		char lp[DATE_BUF];
+		snprintf(line, sizeof line, "Late income for sales in %s (reported %s):",
+			 period_text(lp, b->kind, late->period), per);
+		human_caption(o, format, line);
+		detail_lines(o, format, b, late, d, LINE_LATE);
 	}
 	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
 	human_line(o, format, "Balance", "", "", balance, d, LINE_PLAIN);
@@ -374,12 +627,22 @@ static void statement_for_people(struct out *o, enum report_format format, const
 	}
 	if (owed)
 		human_para(o, format, "note", "Owed: refunds exceeded earnings; the balance is carried forward.");
-	else if (under_minimum)
-		human_para(o, format, "note", "Not paid this period: the balance is under the minimum payout.");
-	if ((owed || under_minimum || cf_residue) && format != REPORT_HTML)
+	else if (under_minimum) {
+		char x[MONEY_BUF], m[MONEY_BUF];
+		snprintf(line, sizeof line,
+			 "Not paid this period: the balance of %s %s is under the minimum payout of %s %s; "
+			 "it is carried forward.",
+			 minor_text(x, balance, d), s->currency, minor_text(m, s->min_payout, d), s->currency);
+		human_para(o, format, "note", line);
+	}
+	bool fx;
+	if (fx_para(o, format, b, s, issue, &fx) != REPORT_OK)
+		return REPORT_ENOMEM;
+	if ((owed || under_minimum || cf_residue || fx) && format != REPORT_HTML)
 		out_putc(o, '\n');
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
+	return REPORT_OK;
 }
 
 /* Add a point to pts[0..*n) (room for *cap). */
@@ -443,7 +706,7 @@ static int totals_charts(struct out *o, const struct report_book *b)
 				return REPORT_ENOMEM;
 			}
 		}
-		report_chart(o, "Revenue and payouts per period", cur, currency_digits(cur, 3), b->kind, pts, n);
+		report_chart(o, "Earned and paid per period", "earned", "paid", cur, currency_digits(cur, 3), b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -460,8 +723,8 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 			free(pts);
 			return REPORT_ENOMEM;
 		}
-		report_chart(o, "Your revenue and payouts per period", s->currency, b->acc[s->account].digits, b->kind,
-			     pts, n);
+		report_chart(o, "Your earnings and payouts per period", "earned", "paid", s->currency,
+			     b->acc[s->account].digits, b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -495,7 +758,8 @@ static void batch_totals(struct out *o, enum report_format format, const struct 
 }
 
 int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
-			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report)
+			     const struct report_ledger *ledger, const struct report_issue *issue, size_t from,
+			     size_t to, bool whole_report)
 {
 	if (format == REPORT_TSV)
 		out_puts(o, STATEMENT_TSV_HEADER);
@@ -515,7 +779,8 @@ int report_render_statements(struct out *o, enum report_format format, const str
 		}
 		if (i > from && format == REPORT_TEXT)
 			out_puts(o, "----------------------------------------------------------------------\n\n");
-		statement_for_people(o, format, b, s);
+		if (statement_for_people(o, format, b, s, issue) != REPORT_OK)
+			return REPORT_ENOMEM;
 		if (format == REPORT_MD && i + 1 < to)
 			out_putc(o, '\n');
 	}
@@ -631,8 +896,11 @@ static int summary_for_people(struct out *o, enum report_format format, const st
 		out_puts(o, "\n\n");
 	}
 	for (int k = 0; k < REPORT_SUMMARY_TABLES; k++)
-		if (t[k].nrows)
-			report_table_render(o, format, &t[k], false);
+		if (t[k].nrows) {
+			struct report_table words = t[k];
+			words.words[0] = k <= 1; /* the overview's metrics and the stream kinds are generated names */
+			report_table_render(o, format, &words, false);
+		}
 	int rc = summary_extra(o, format, s, pid);
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
@@ -659,7 +927,8 @@ static int summary_charts(struct out *o, const struct report_summary *s)
 			if (strcmp(pj->currency, pi->currency) == 0)
 				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net};
 		}
-		report_chart(o, "Revenue and net received per period", pi->currency, pi->digits, s->kind, pts, n);
+		report_chart(o, "Revenue and net received per period", "revenue", "net received", pi->currency, pi->digits,
+			     s->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;

@@ -35,19 +35,36 @@ struct report_chart_point {
 };
 
 /* An inline SVG bar chart of pt[0..n) (in period order, one currency with
- * `digits` minor digits; only the last 24 are drawn) captioned title. */
-void report_chart(struct out *o, const char *title, const char *currency, int digits, enum period_kind kind,
-		  const struct report_chart_point *pt, size_t n);
+ * `digits` minor digits; only the last 24 are drawn) captioned and titled
+ * title, its two bars named first and second in the legend (generated
+ * text, not data).  The value axis runs from the lowest value or 0 to the
+ * highest or 0 in round steps labelled in whole or minor units, wide
+ * enough for its labels; negative values are drawn below the zero line;
+ * period labels are thinned so that they never meet, the last one
+ * always shown. */
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
+		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n);
+
+/* What every statement says of its issue besides the book: who issues it
+ * and whether amounts were converted (the book's rates used are then
+ * stated).  Each statement's issue date is its own (report_statement). */
+struct report_issue {
+	const char *issuer;   /* --issuer, data: escaped as any; NULL for none */
+	bool converted;       /* --to converted amounts */
+};
 
 /* The document holding statements b->st[from..to) (after
  * report_book_total): a TSV stream with its header, or for people each
  * statement with its lines per source and product, a note when it is
- * owed or under the minimum, and the totals of its period.  In HTML, a
+ * owed or under the minimum (naming the minimum), late income named by
+ * the period of its sales, the rates used when converted, and its issuer
+ * and issue date (issue).  In HTML, a
  * chart of every period's totals per currency when whole_report, else of
  * each statement's account's history (ledger, NULL for none, then the
  * book). */
 int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
-			     const struct report_ledger *ledger, size_t from, size_t to, bool whole_report);
+			     const struct report_ledger *ledger, const struct report_issue *issue, size_t from,
+			     size_t to, bool whole_report);
 
 /* The conservation check's document: lines[0..n) (report_book_check) as
  * one table. */

@@ -180,6 +180,28 @@ int report_book_add_check(struct report_book *b, int64_t period, const char *cur
 	return REPORT_OK;
 }
 
+int report_book_note_fx(struct report_book *b, uint32_t account, int64_t period, const char *currency,
+			int64_t rate_when, struct ratio rate)
+{
+	bool added;
+	uint32_t id;
+	struct report_fx_use *u = report_grow(b->fxu, b->nfxu, &b->capfxu, sizeof *u, ARRAY_FIRST);
+	if (!u)
+		return REPORT_ENOMEM;
+	b->fxu = u;
+	/* dates are seconds well under 2^40; periods are small indices */
+	uint64_t k1 = (uint64_t)account | (uint64_t)report_pack_currency(currency) << 32;
+	uint64_t k2 = (uint64_t)rate_when ^ (uint64_t)period << 40;
+	if (report_keymap_get(&b->fxu_ix, k1, k2, (uint32_t)b->nfxu, &id, &added) < 0)
+		return REPORT_ENOMEM;
+	if (added) {
+		b->fxu[b->nfxu] = (struct report_fx_use){account, period, {currency[0], currency[1], currency[2], 0},
+							 rate_when, rate};
+		b->nfxu++;
+	}
+	return REPORT_OK;
+}
+
 /* ------------------------------------------------------------ settling */
 
 static int cmp_statement(const void *pa, const void *pb)
@@ -310,7 +332,7 @@ static int reproduce_period(struct report_book *b, const struct report_ledger *l
 			return REPORT_ENOMEM;
 		*s = (struct report_statement){acc, report_book_payee(b, acc), {0}, p, "", row->brought_forward,
 					       row->earned, row->paid, row->carried_forward,
-					       report_min_payout_for(b->mins, b->nmins, row->currency), cell, true};
+					       report_min_payout_for(b->mins, b->nmins, row->currency), cell, true, ""};
 		memcpy(s->currency, b->acc[acc].currency, 4);
 		snprintf(s->id, sizeof s->id, "%s", row->id);
 		b->acc[acc].balance = row->carried_forward;
@@ -357,7 +379,7 @@ static int settle_period(struct report_book *b, int64_t p, struct report_settle_
 			return REPORT_ENOMEM;
 		a = &b->acc[acc];
 		*st = (struct report_statement){acc, report_book_payee(b, acc), {0}, p, "", a->balance, earned,
-						s.paid, s.carried_forward, min, cell, false};
+						s.paid, s.carried_forward, min, cell, false, ""};
 		memcpy(st->currency, a->currency, 4);
 		a->balance = s.carried_forward;
 	}
@@ -1013,6 +1035,8 @@ void report_book_free(struct report_book *b)
 	free(b->booked);
 	free(b->earlier);
 	free(b->payee_acc);
+	free(b->fxu);
+	report_keymap_free(&b->fxu_ix);
 	report_keymap_free(&b->acc_ix);
 	report_keymap_free(&b->cell_ix);
 	report_keymap_free(&b->ptot_ix);

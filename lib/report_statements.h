@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "money.h"
 #include "out.h"
 #include "report_index.h"
 #include "report_ledger.h"
@@ -71,6 +72,17 @@ struct report_statement {
 	int64_t min_payout;      /* the minimum that applied */
 	long cell;               /* cell id, or -1 when the account earned nothing */
 	bool reproduced;         /* read back from the ledger, not settled now */
+	char issued[DATE_BUF];   /* its issue date, YYYY-MM-DD, "" when not known (set by the caller) */
+};
+
+/* One exchange rate that converted some of an account's rows dated in a
+ * period (--fx, --to): the statements state the rates they used. */
+struct report_fx_use {
+	uint32_t account;        /* account id */
+	int64_t period;          /* the period of the rows it converted */
+	char currency[4];        /* converted from */
+	int64_t rate_when;       /* the rate's date (date.h time) */
+	struct ratio rate;       /* units of the account's currency per unit of currency */
 };
 
 struct report_period_total { /* the statements of one period and currency */
@@ -138,6 +150,9 @@ struct report_book {
 	struct report_check_total *tot;    /* see report_book_add_check */
 	size_t ntot, captot;
 	struct report_keymap tot_ix;       /* (period, currency) -> check total */
+	struct report_fx_use *fxu;         /* the rates used, in the order first used (owned) */
+	size_t nfxu, capfxu;
+	struct report_keymap fxu_ix;       /* (account and currency, period and date) -> rate used */
 };
 
 /* The minimum payout for currency among mins[0..n): its own, else the one
@@ -168,6 +183,11 @@ bool report_book_posts_into(const struct report_book *b, int64_t p);
 /* After settling an unkeyed book: the period the rows dated p post into,
  * or INT64_MAX when none (not placed). */
 int64_t report_book_booked_into(const struct report_book *b, int64_t p);
+/* Note that rate (dated rate_when) converted some of account's rows dated
+ * in period from currency; each (account, period, currency, date) is kept
+ * once.  Returns REPORT_OK or REPORT_ENOMEM. */
+int report_book_note_fx(struct report_book *b, uint32_t account, int64_t period, const char *currency,
+			int64_t rate_when, struct ratio rate);
 
 /* --check: add net (a sale's, once per sale) and allocated (a row's) to
  * the totals of period and currency.  Returns REPORT_OK, REPORT_ENOMEM or

@@ -1112,6 +1112,16 @@ static int apply_cap(struct split_rules *r, const struct split_tier *tier, int64
 	return SPLIT_OK;
 }
 
+/* The payee ties start at (split_apply): 0, or the month of `when` round
+ * the n payees. */
+static size_t ties_first(const struct split_rules *r, int64_t when, size_t n)
+{
+	if (!r->rotate_ties || n == 0)
+		return 0;
+	int64_t m = period_of(when, PERIOD_MONTH).index % (int64_t)n;
+	return (size_t)(m < 0 ? m + (int64_t)n : m);
+}
+
 int split_apply(struct split_rules *r, const struct split_agreement *a, int64_t basis,
 		const char *currency, int64_t when, const struct fx_table *fx,
 		struct split_part *parts, size_t *nparts, struct split_step *steps)
@@ -1146,7 +1156,8 @@ int split_apply(struct split_rules *r, const struct split_agreement *a, int64_t 
 				return SPLIT_ENOMEM;
 			if (tier->npayees == 1)
 				p[0] = take;
-			else if (alloc_split_int(take, tier->weights, tier->npayees, p) != ALLOC_OK) {
+			else if (alloc_split_int_from(take, tier->weights, tier->npayees, ties_first(r, when, tier->npayees),
+						      p) != ALLOC_OK) {
 				if (p != buf)
 					free(p);
 				return SPLIT_EINTERNAL;

@@ -107,6 +107,7 @@ struct split_rules {
 	bool uses_net, uses_gross;          /* which basis columns are needed */
 	bool looks_at[SPLIT_ON_SKU + 1];    /* fields some agreement matches on */
 	struct split_cache *cache;          /* private */
+	bool rotate_ties;                   /* set by the caller: a tier's ties go round with the month */
 };
 
 /* Parse an agreements file held in text[0..len) (name: for messages and
@@ -168,7 +169,11 @@ struct split_step {
  * different currencies, the take is converted with fx at `when` (NULL:
  * SPLIT_ENOFX), and the part that exhausts the cap is converted back,
  * rounded half to even.  Then the tier's payees divide its take by their
- * shares.  The last tier takes all that is left.
+ * shares (largest remainder: equal remainders go to the payee listed
+ * first or, with r->rotate_ties, from payee m mod n round, m the month
+ * index of `when`, so the odd micro-unit goes round the payees month by
+ * month and a reversal dated with its sale gets its sale's rounding).
+ * The last tier takes all that is left.
  *
  * Writes the non-zero parts to parts[] (room for a->npayees) and their
  * count to *nparts, and steps[] (room for a->ntiers) when not NULL.  The

@@ -146,7 +146,7 @@ sales() {
 	mkdir "$T/stm" "$T/outside"
 	echo secret >"$T/outside/victim"
 	ln -s ../outside/victim "$T/stm/Ana-2026-10.tsv"
-	run -2 --separate-stderr tally-report -o "$T/stm" -p 2026-10 "$F/report/alloc-2026-10.tsv"
+	run -2 --separate-stderr tally-report --out-dir "$T/stm" -p 2026-10 "$F/report/alloc-2026-10.tsv"
 	assert_equal "$stderr" "tally-report: $T/stm/Ana-2026-10.tsv: a symbolic link: statements are not written through links"
 	assert_equal "$(cat "$T/outside/victim")" secret
 	[ -L "$T/stm/Ana-2026-10.tsv" ]

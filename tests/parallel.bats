@@ -27,14 +27,14 @@ run_month() {
 	local m=$1 d=$BATS_FILE_TMPDIR
 	(cd "$T/many" && rm -rf part && m=$m bash -e "$d/recipe.sh" >"out-$m" 2>"err-$m")
 	(cd "$T/one" && tally-split -a agreements.tsv "sales-$m.tsv" |
-		tally-report -l payouts.ledger -p "$m" -o statements >"out-$m" 2>"err-$m")
+		tally-report -l payouts.ledger -p "$m" --out-dir statements >"out-$m" 2>"err-$m")
 }
 
 @test "the recipe holds the commands the README shows, and tally.7 shows the same" {
 	local d=$BATS_FILE_TMPDIR
 	[ "$(wc -l <"$d/recipe.sh")" -eq 5 ]
 	grep -q '^parallel --will-cite -j2 ' "$d/recipe.sh"
-	grep -q '^tally-report -l payouts.ledger -p \$m -o statements part/\*.alloc$' "$d/recipe.sh"
+	grep -q '^tally-report -l payouts.ledger -p \$m --out-dir statements part/\*.alloc$' "$d/recipe.sh"
 	# each command line of the recipe is in tally.7 (roff escapes undone)
 	sed 's/\\e/\\/g; s/\\(em/--/g' "$TALLY_ROOT/man/tally.7" >"$T/page"
 	while IFS= read -r line; do

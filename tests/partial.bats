@@ -61,9 +61,9 @@ partials() {
 	local d=$BATS_FILE_TMPDIR m
 	mkdir "$T/one" "$T/many"
 	for m in 2026-01 2026-02 2026-03; do
-		(cd "$T/one" && tally-report -p "$m" -m USD=50 -o st "$d/alloc.tsv" >"out-$m" 2>"err-$m")
+		(cd "$T/one" && tally-report -p "$m" -m USD=50 --out-dir st "$d/alloc.tsv" >"out-$m" 2>"err-$m")
 		partials "$T/q$m" -p "$m"
-		(cd "$T/many" && tally-report --merge -p "$m" -m USD=50 -o st "$T/q$m/q1" "$T/q$m/q2" "$T/q$m/q0" \
+		(cd "$T/many" && tally-report --merge -p "$m" -m USD=50 --out-dir st "$T/q$m/q1" "$T/q$m/q2" "$T/q$m/q0" \
 			>"out-$m" 2>"err-$m")
 		# the same rows are left out, and said so
 		[ "$(sed 's/^[^:]*: [^:]*:[0-9]*: //' "$T/one/err-$m")" = "$(sed 's/^[^:]*: [^:]*:[0-9]*: //' "$T/many/err-$m")" ]
@@ -140,7 +140,7 @@ partials() {
 }
 
 @test "--partial and --merge refuse the options of the other step" {
-	for o in "-s" "-l L" "-o D" "-m 50" "-f text" "--merge"; do
+	for o in "-s" "-l L" "--out-dir D" "-m 50" "-f text" "--merge"; do
 		run --separate-stderr tally-report --partial $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[[ "${stderr_lines[0]}" == "tally-report: --partial"* ]]

@@ -65,7 +65,7 @@ run_payouts() { # FORMAT [ARGS...]
 }
 
 @test "--out-dir and a ledger, month after month: batch files beside the statements; a re-run changes nothing" {
-	run_payouts paypal -l "$T/l.tsv" -p 2026-10 -o "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
+	run_payouts paypal -l "$T/l.tsv" -p 2026-10 --out-dir "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	assert_line "$T/st/payouts-2026-10-USD.paypal.csv"
 	assert_line "$T/st/Ana-2026-10.txt"
@@ -73,18 +73,18 @@ run_payouts() { # FORMAT [ARGS...]
 	cp "$T/l.tsv" "$T/l-before"
 	rm "$T/st/payouts-2026-10-USD.paypal.csv"
 	# the month run again (after the upload step failed): the same file, nothing appended
-	run_payouts paypal -l "$T/l.tsv" -p 2026-10 -o "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
+	run_payouts paypal -l "$T/l.tsv" -p 2026-10 --out-dir "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	cmp "$T/st/payouts-2026-10-USD.paypal.csv" "$P/expected/2026-10.paypal"
 	cmp "$T/l.tsv" "$T/l-before"
 	# and the wise batch of the same month, from the ledger's statements
-	run_payouts wise -l "$T/l.tsv" -p 2026-10 -o "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
+	run_payouts wise -l "$T/l.tsv" -p 2026-10 --out-dir "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	cmp "$T/st/payouts-2026-10.wise.csv" "$P/expected/2026-10.wise"
 	cmp "$T/l.tsv" "$T/l-before"
 	# November: Ana's 0.006 residue + 10.004 = 10.01 paid, Ben 25.00; November's references
 	# (the period, then the payee's and currency's hash)
-	run_payouts paypal -l "$T/l.tsv" -p 2026-11 -o "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
+	run_payouts paypal -l "$T/l.tsv" -p 2026-11 --out-dir "$T/st" -f text "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	[ "$(cat "$T/st/payouts-2026-11-USD.paypal.csv")" = "$(printf '%s\r\n' \
 		'ana@example.com,10.01,USD,202611-fb4b52efc7,Payout for 2026-11 (statement 2026-11/0001),PAYPAL' \
@@ -94,7 +94,7 @@ run_payouts() { # FORMAT [ARGS...]
 }
 
 @test "--payouts paypal,wise: both batches in one run; only the manual payment is in none" {
-	run_payouts paypal,wise -p 2026-10 -o "$T/st" "$TALLY_ROOT/$P/alloc.tsv"
+	run_payouts paypal,wise -p 2026-10 --out-dir "$T/st" "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	assert_line "$T/st/payouts-2026-10-USD.paypal.csv"
 	assert_line "$T/st/payouts-2026-10.wise.csv"
@@ -112,7 +112,7 @@ run_payouts() { # FORMAT [ARGS...]
 	assert_failure 2
 	[ -z "$output" ]
 	[ "${stderr_lines[1]}" = "tally-report: --payouts paypal: the payments are in EUR and USD, and PayPal takes one currency a file: give --out-dir for one file per currency" ]
-	run --separate-stderr tally-report -p 2026-10 --payouts paypal --payees "$T/p.tsv" -o "$T/st" "$T/a.tsv"
+	run --separate-stderr tally-report -p 2026-10 --payouts paypal --payees "$T/p.tsv" --out-dir "$T/st" "$T/a.tsv"
 	assert_success
 	assert_line "$T/st/payouts-2026-10-EUR.paypal.csv"
 	assert_line "$T/st/payouts-2026-10-USD.paypal.csv"
@@ -121,7 +121,7 @@ run_payouts() { # FORMAT [ARGS...]
 
 @test "a payee paid with no line in the payee file: every one named (a line spelt otherwise pointed at), exit 1, nothing written" {
 	grep -v -e '^Ana' "$P/payees.tsv" | sed 's/^Dana/dana/' >"$T/p.tsv"
-	run --separate-stderr tally-report -m USD=10,EUR=10 -l "$T/l.tsv" -o "$T/st" -p 2026-10 --payouts wise \
+	run --separate-stderr tally-report -m USD=10,EUR=10 -l "$T/l.tsv" --out-dir "$T/st" -p 2026-10 --payouts wise \
 		--payees "$T/p.tsv" "$P/alloc.tsv"
 	assert_failure 1
 	[ "${stderr_lines[1]}" = "tally-report: 2 payments of this run go to payees with no line in $T/p.tsv: \"Ana\" (105.99 USD), \"Dana\" (12.50 USD; line 5 has \"dana\"); add one per payee and currency (payee, method, account, currency; the payee spelt as in the allocations): nobody is left out of a batch" ]
@@ -180,7 +180,7 @@ run_payouts() { # FORMAT [ARGS...]
 	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
 	run --separate-stderr tally-report --payouts tsv --payees "$P/alloc.tsv" "$P/alloc.tsv"
 	assert_failure 1
-	run --separate-stderr tally-report -o "$T/x" --payouts tsv --payees "$T/x" "$P/alloc.tsv"
+	run --separate-stderr tally-report --out-dir "$T/x" --payouts tsv --payees "$T/x" "$P/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: --out-dir and --payees name the same file: $T/x" ]
 }
@@ -189,7 +189,7 @@ run_payouts() { # FORMAT [ARGS...]
 	run --separate-stderr bash -c "tally-report -p 2026-10 --payouts tsv --payees $P/payees.tsv $P/alloc.tsv >/dev/full"
 	assert_failure 1
 	assert_equal "${stderr_lines[-1]}" "tally-report: write error: No space left on device"
-	run --separate-stderr tally-report -m USD=1000,EUR=1000 -p 2026-10 -o "$T/st" --payouts tsv --payees "$P/payees.tsv" \
+	run --separate-stderr tally-report -m USD=1000,EUR=1000 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" \
 		"$P/alloc.tsv"
 	assert_success
 	[ "${stderr_lines[-1]}" = "tally-report: no payment in this run: no batch file written" ]
@@ -216,7 +216,7 @@ run_payouts() { # FORMAT [ARGS...]
 	mkdir "$T/st"
 	echo precious >"$T/elsewhere"
 	ln -s "$T/elsewhere" "$T/st/payouts-2026-10.batch.tsv"
-	run --separate-stderr tally-report -m USD=10,EUR=10 -p 2026-10 -o "$T/st" --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
+	run --separate-stderr tally-report -m USD=10,EUR=10 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
 	assert_failure 2
 	[ "${stderr_lines[-1]}" = "tally-report: $T/st/payouts-2026-10.batch.tsv: a symbolic link: batch files are not written through links" ]
 	[ "$(cat "$T/elsewhere")" = precious ]

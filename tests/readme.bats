@@ -55,7 +55,7 @@ in_demo_copy() {
 		last=\$(date -d \"$m-01 +1 month -1 day\" +%Y-%m-%d)
 		tally-ingest --sort --until \"\$last\" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger --opening $opening -p $m -o statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+		tally-report -l payouts.ledger --opening $opening -p $m --out-dir statements -f html -m USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
 	}
 	run -0 script
@@ -80,7 +80,8 @@ in_demo_copy() {
 	assert_line "2026-11: bandcamp.csv distrokid.tsv etsy.csv gumroad.csv -> 77 new allocation rows (8 of them late, for closed months); 5 payees paid 450.07 USD"
 	assert_line "==== 2. the statements of 2026-11, one file per payee, as a collaborator is sent it ===="
 	assert_line --partial "Statement 2026-11/0005"
-	assert_line --regexp '^  late: 2026-09 distrokid: Lanterns +0\.79$'
+	assert_line '  Late income for sales in 2026-09 (reported 2026-11):'
+	assert_line --regexp '^    distrokid: Lanterns +0\.79$'
 	assert_line 'ana@nightorchard.example,144.62,USD,202611-fb4b52efc7,Payout for 2026-11 (statement 2026-11/0001),PAYPAL'
 	assert_line '"Orchard Records ""Label"" Ltd",royalties@orchard.example,202611-dee7c2d77f,BUSINESS,target,96.71,USD,USD'
 	[ "$(grep -cE '^2026-1[01]  +USD .* ok$' <<<"$output")" -eq 2 ]
@@ -150,7 +151,7 @@ in_demo_copy() {
 		last=$(date -d "$m-01 +1 month -1 day" +%Y-%m-%d)
 		tally-ingest --sort --until "$last" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger --opening 2026-09 -p $m -o statements -f text alloc-$m.tsv >/dev/null'
+		tally-report -l payouts.ledger --opening 2026-09 -p $m --out-dir statements -f text alloc-$m.tsv >/dev/null'
 	}
 	for m in 2026-09 2026-10 2026-11; do run -0 month $m; done
 	cp payouts.ledger ledger-before

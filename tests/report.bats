@@ -29,7 +29,8 @@ setup_file() {
 @test "help goes to stdout, exit 0" {
 	run --separate-stderr tally-report --help
 	assert_success
-	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE] [-o DIR]"
+	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]"
+	assert_line --index 1 "                    [-o FILE | --out-dir DIR]"
 	[ -z "$stderr" ]
 }
 
@@ -85,7 +86,7 @@ setup_file() {
 
 @test "ledger: October's text statement brings September forward" {
 	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv" >/dev/null
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-11-02 "$TALLY_ROOT/$R/alloc-2026-10.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-10.txt")"
 }
@@ -168,7 +169,7 @@ setup_file() {
 	# owed, Ben 14.881375 + 20.00 - 4.25 = 30.631375 pays 30.63
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/late-2026-12.txt")"
 	[ -z "$stderr" ]
@@ -194,7 +195,8 @@ setup_file() {
 	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-12\tUSD\t10.00\t10.00\t30.63\t-20.63\tok')"
 	run --separate-stderr tally-report -m USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
-	assert_line '| · late: 2026-10 gumroad: Lanterns | -1.50 |'
+	assert_line '| · Late income for sales in 2026-10 (reported 2026-12): | |'
+	assert_line '| · · gumroad: Lanterns | -1.50 |'
 }
 
 @test "--period: rows after it are told and left; earlier rows already in the ledger are checked" {
@@ -458,7 +460,7 @@ setup_file() {
 }
 
 @test "markdown statements" {
-	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-09.md")"
 }
@@ -477,17 +479,17 @@ setup_file() {
 	! grep -Eq '<script|src=|href=' "$T/s.html"
 }
 
-@test "html and md escape data; people's formats neutralise formulas, TSV keeps data" {
+@test "html and md escape data; no formula guard on pages for people (issue 11 item 6); TSV keeps data" {
 	printf 'date\tpayee\tcurrency\tamount\tsource\tproduct\n2026-10-01\t=HYPERLINK("x")\tUSD\t1.00\tweb\t<script>alert(1)</script>\n' >"$T/a.tsv"
 	run tally-report -f html "$T/a.tsv"
 	assert_success
 	assert_line --partial '<td>web: &lt;script&gt;alert(1)&lt;/script&gt;</td>'
-	assert_line --partial "<dd>'=HYPERLINK(&quot;x&quot;)</dd>"
+	assert_line --partial "<dd>=HYPERLINK(&quot;x&quot;)</dd>"
 	run tally-report -f md "$T/a.tsv"
 	assert_line '| · web: &lt;script\>alert\(1\)&lt;/script\> | 1.00 |'
-	assert_line "Payee: '=HYPERLINK\\(\"x\"\\)  "
+	assert_line "Payee: =HYPERLINK\\(\"x\"\\)  "
 	run tally-report -f text "$T/a.tsv"
-	assert_line "Payee:    '=HYPERLINK(\"x\")"
+	assert_line "Payee:    =HYPERLINK(\"x\")"
 	run tally-report "$T/a.tsv"
 	assert_line '2026-10/0001	=HYPERLINK("x")	2026-10	USD	paid			1.00'
 }
@@ -495,7 +497,7 @@ setup_file() {
 @test "--out-dir: payees whose files would meet are an error, nothing written (case, long names)" {
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t3.00\n2026-10-01\tana\tUSD\t1.00\n' >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_failure 1
 	[ "$stderr" = 'tally-report: --out-dir: payees "Ana" and "ana" would share the file ana-2026-10.txt (names that differ only by case, or long names cut to one): nothing written; rename one in the agreements' ]
 	[ -z "$(ls -A "$T/out")" ]
@@ -504,7 +506,7 @@ setup_file() {
 @test "--out-dir: a leading dash and invisible or bidi control characters are escaped" {
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t-rf\tUSD\t1.00\n2026-10-01\tevil\xe2\x80\xaetxt.exe\tUSD\t2.00\n' >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_success
 	assert_output "$T/out/%2Drf-2026-10.txt
 $T/out/evil%E2%80%AEtxt.exe-2026-10.txt"
@@ -514,7 +516,7 @@ $T/out/evil%E2%80%AEtxt.exe-2026-10.txt"
 	long=$(printf 'x%.0s' {1..300})
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\t../x\tUSD\t1.00\n2026-10-01\t/etc/x\tUSD\t2.00\n2026-10-01\t%s\tUSD\t3.00\n2026-10-01\t.\tUSD\t4.00\n2026-10-01\tAna Lee\tUSD\t5.00\n' "$long" >"$T/a.tsv"
 	mkdir "$T/out"
-	run --separate-stderr tally-report -f text -o "$T/out" "$T/a.tsv"
+	run --separate-stderr tally-report -f text --out-dir "$T/out" "$T/a.tsv"
 	assert_success
 	assert_output "$T/out/%2E-2026-10.txt
 $T/out/%2E.%2Fx-2026-10.txt
@@ -528,10 +530,10 @@ $T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 
 @test "--out-dir that is not a folder: exit 2" {
 	touch "$T/file"
-	run --separate-stderr tally-report -o "$T/file" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --out-dir "$T/file" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/file: Not a directory" ]
-	run --separate-stderr tally-report -o "$T/no/such" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --out-dir "$T/no/such" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/no/such: No such file or directory" ]
 }
@@ -545,7 +547,7 @@ $T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 			awk -v n=$n 'BEGIN { print "date\tpayee\tcurrency\tamount"; for (i = 0; i < n; i++) printf "2026-10-01\tp%d\tUSD\t1.00\n", i }' >"$T/a.tsv"
 			rm -rf "$T/out" "$T/l.tsv" "$T/l.tsv.seal"
 			mkdir "$T/out"
-			tally-report -f html -o "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
+			tally-report -f html --out-dir "$T/out" -l "$T/l.tsv" "$T/a.tsv" >/dev/null 2>&1 &
 			pid=$!
 			sleep 0.3
 			kill -s $sig $pid

@@ -932,3 +932,39 @@ make_state() {
 	[ "$stderr" = "tally-split: $T/np.tsv: no column \"product\", which the agreements match on ($TALLY_ROOT/scripts/demo/agreements.tsv): column names are lower case" ]
 	[ "$output" = "" ]
 }
+
+@test "--ties rotate: the odd micro-unit goes round the payees month by month; first is the default" {
+	printf 'match\ttier\tpayee\tshare\n*\t1\tAna\t1\n*\t1\tBen\t1\n*\t1\tCy\t1\n' >"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-09-05\tweb\to1\t1\tBook\tsale\t\tUSD\t0.000001' \
+		$'2026-10-05\tweb\to2\t1\tBook\tsale\t\tUSD\t0.000001' \
+		$'2026-11-05\tweb\to3\t1\tBook\tsale\t\tUSD\t0.000001' \
+		$'2026-11-20\tweb\to3\t1\tBook\trefund\t2026-11-05\tUSD\t-0.000001' \
+		$'2026-12-05\tweb\to4\t1\tBook\tsale\t\tUSD\t10.00'
+	split_cut 1,6,10,14 -a "$T/a.tsv" "$T/s.tsv"
+	assert_success
+	first="$output"
+	assert_output "date	kind	payee	amount
+2026-09-05	sale	Ana	0.000001
+2026-10-05	sale	Ana	0.000001
+2026-11-05	sale	Ana	0.000001
+2026-11-20	refund	Ana	-0.000001
+2026-12-05	sale	Ana	3.333334
+2026-12-05	sale	Ben	3.333333
+2026-12-05	sale	Cy	3.333333"
+	split_cut 1,6,10,14 --ties first -a "$T/a.tsv" "$T/s.tsv"
+	assert_output "$first"
+	# 2026-09 is month 24320: 24320 mod 3 = 2, Cy; then Ana, Ben (and Ben's refund), Ana
+	split_cut 1,6,10,14 --ties rotate -a "$T/a.tsv" "$T/s.tsv"
+	assert_success
+	assert_output "date	kind	payee	amount
+2026-09-05	sale	Cy	0.000001
+2026-10-05	sale	Ana	0.000001
+2026-11-05	sale	Ben	0.000001
+2026-11-20	refund	Ben	-0.000001
+2026-12-05	sale	Ana	3.333333
+2026-12-05	sale	Ben	3.333333
+2026-12-05	sale	Cy	3.333334"
+	run --separate-stderr tally-split --ties fair -a "$T/a.tsv" "$T/s.tsv"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-split: --ties: "fair" is not first or rotate' ]
+}

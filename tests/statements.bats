@@ -13,7 +13,7 @@ setup_file() {
 }
 
 @test "text statement: cents only, the residue carried named once" {
-	run --separate-stderr tally-report -m USD=20 -f text -o "$T/out" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report -m USD=20 -f text --out-dir "$T/out" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	run grep -v '¢' "$T/out/Ana-2026-09.txt"
 	refute_output --regexp '[0-9]\.[0-9]{3}'
@@ -25,7 +25,7 @@ setup_file() {
 
 @test "a payee's own file never shows the other payees' totals" {
 	for f in text md html tsv; do
-		run --separate-stderr tally-report -m USD=20 -f "$f" -o "$T/$f" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+		run --separate-stderr tally-report -m USD=20 -f "$f" --out-dir "$T/$f" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 		assert_success
 		for p in "$T/$f"/*; do
 			run grep -E 'All [0-9]+ statement|Batch totals|period_(earned|paid|carried)|84\.0' "$p"
@@ -53,4 +53,226 @@ setup_file() {
 	assert_success
 	assert_line "Earned                                             617"
 	assert_line "0.5 JPY (under one minor unit) carried to next month."
+}
+
+@test "--issuer and --issue-date head every statement; markup in the name stays escaped" {
+	run --separate-stderr tally-report -f text --issuer 'The <Paper> Boats' --issue-date 2026-10-02 \
+		--out-dir "$T/t" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	run head -6 "$T/t/Ben-2026-09.txt"
+	assert_output "Statement 2026-09/0002
+Issuer:   The <Paper> Boats
+Payee:    Ben
+Period:   2026-09
+Currency: USD
+Issued:   2026-10-02"
+	run --separate-stderr tally-report -f html --issuer '<b>Boats</b> & "Co"' --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	[ "$(grep -c '<dt>Issuer</dt><dd>&lt;b&gt;Boats&lt;/b&gt; &amp; &quot;Co&quot;</dd>' <<<"$output")" -eq 3 ]
+	refute_output --partial '<b>Boats'
+	run --separate-stderr tally-report -f md --issuer '[x](http://e.test) *B*' --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Issuer: \[x\]\(http://e\.test\) \*B\*  '
+	assert_line 'Issued: 2026-10-02  '
+}
+
+@test "--issuer with a control character, an empty one, a bad --issue-date: usage errors" {
+	run --separate-stderr tally-report --issuer $'Boats\nInc' "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 2
+	[ "$stderr" = 'tally-report: --issuer: the name has a control character (0x0a): give it on one line' ]
+	run --separate-stderr tally-report --issuer '' "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 2
+	[ "$stderr" = 'tally-report: --issuer: the name is empty' ]
+	for d in 2026-13-01 2026-02-30 2026-10-02T10:00:00Z yesterday; do
+		run --separate-stderr tally-report --issue-date "$d" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+		assert_failure 2
+		[ "$stderr" = "tally-report: --issue-date: \"$d\" is not a day (YYYY-MM-DD)" ]
+	done
+	run --separate-stderr tally-report -s --issuer Boats "$TALLY_ROOT/$R/sales.tsv"
+	assert_failure 2
+}
+
+@test "the issue date: today by default; a re-run with a ledger shows the date it was issued" {
+	run --separate-stderr tally-report -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line "Issued:   $(date -u +%Y-%m-%d)"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	first="$output"
+	# the re-run reproduces September, with the date it was issued on
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-12-24 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	assert_output "$first"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_output "$first"
+	tally-report -m USD=20 -l "$T/l.tsv" --issue-date 2026-11-03 "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
+	run cat "$T/l.tsv.issued"
+	assert_output $'period\tissued\n2026-09\t2026-10-02\n2026-10\t2026-11-03'
+	# a ledger from before issue dates: its periods' dates are not known
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/old.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Issued:   not recorded'
+	printf 'period\tissued\n2026-09\t2026-10-32\n' >"$T/old.tsv.issued"
+	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/old.tsv.issued:2: column \"issued\": \"2026-10-32\" is not a day (YYYY-MM-DD)" ]
+}
+
+@test "a balance held names the minimum payout" {
+	run --separate-stderr tally-report -m USD=20 -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line 'Not paid this period: the balance of 14.87 USD is under the minimum payout of 20.00 USD; it is carried forward.'
+	assert_line 'Not paid this period: the balance of 12.60 USD is under the minimum payout of 20.00 USD; it is carried forward.'
+}
+
+@test "a converted statement states the rates it used, each once" {
+	run --separate-stderr tally-report --fx "$TALLY_ROOT/$R/rates.tsv" --to USD -f text "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_success
+	assert_line 'Converted into USD at these rates: 1 EUR = 1.0842 USD (rate of 2026-10-01), 1 EUR = 1.0791 USD (rate of 2026-10-15).'
+	# 1/3 is not a decimal: shown as the fraction it is
+	printf 'date\tcurrency\trate\n2026-10-01\tEUR\t1/3\n' >"$T/r.tsv"
+	run --separate-stderr tally-report --fx "$T/r.tsv" --to USD -f md "$TALLY_ROOT/$R/alloc-fx.tsv"
+	assert_line 'Converted into USD at these rates: 1 EUR = 1/3 USD (rate of 2026-10-01).'
+	# not converted: no such line
+	run --separate-stderr tally-report -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	refute_output --partial 'Converted'
+}
+
+@test "late income is worded by the month of its sales and the month it was reported" {
+	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
+	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f html --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	assert_success
+	assert_line '<tr class="sub"><td colspan="2">Late income for sales in 2026-10 (reported 2026-12):</td></tr>'
+	assert_line '<tr class="sub late"><td>gumroad: Lanterns</td><td class="n">-4.25</td></tr>'
+}
+
+@test "-o FILE writes the one document to FILE atomically, for statements, the check and the summary" {
+	run --separate-stderr tally-report -m USD=20 -f html --issue-date 2026-10-02 -o "$T/s.html" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_success
+	[ -z "$output" ]
+	[ -f "$T/s.html" ]
+	expected="$(tally-report -m USD=20 -f html --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv")"
+	[ "$(cat "$T/s.html")" = "$expected" ]
+	run --separate-stderr tally-report -m USD=20 --check -o "$T/c.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_success
+	cmp "$T/c.tsv" "$TALLY_ROOT/$R/expected/check.tsv"
+	run --separate-stderr tally-report -s -f md -o "$T/sum.md" "$TALLY_ROOT/$R/sales.tsv"
+	assert_success
+	grep -q '^# The business at a glance' "$T/sum.md"
+	# a folder is --out-dir, never -o; both at once is a usage error
+	mkdir "$T/dir"
+	run --separate-stderr tally-report -o "$T/dir" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	run --separate-stderr tally-report -o "$T/x" --out-dir "$T/dir" "$TALLY_ROOT/$R/alloc.tsv"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-report: -o FILE writes one document, --out-dir DIR a file per payee: not both' ]
+	# bad data: nothing written, the old file kept whole
+	echo old >"$T/keep.tsv"
+	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\tlots\n' >"$T/bad.tsv"
+	run --separate-stderr tally-report -o "$T/keep.tsv" "$T/bad.tsv"
+	assert_failure 1
+	[ "$(cat "$T/keep.tsv")" = old ]
+	[ "$(ls "$T" | grep -c keep)" -eq 1 ]
+	# -o - is standard output; -o onto an input is refused
+	run --separate-stderr tally-report -o - "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	assert_line --index 0 $'statement\tpayee\tperiod\tcurrency\tentry\tsource\tproduct\tamount'
+	cp "$TALLY_ROOT/$R/alloc-2026-09.tsv" "$T/in.tsv"
+	run --separate-stderr tally-report -o "$T/in.tsv" "$T/in.tsv"
+	assert_failure 2
+	cmp "$T/in.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+}
+
+# check_page FILE.html NAME: the page is well-formed XML, valid to the HTML
+# parser (its only complaints are the SVG elements it does not know), and
+# headless Chromium draws it as more than a blank page; the screenshot is
+# kept in build/artefacts/NAME.png.
+check_page() {
+	xmllint --noout "$1"
+	run xmllint --html --noout "$1"
+	[ -z "$(grep 'error' <<<"$output" | grep -Ev 'Tag (svg|line|text|rect|title) invalid')" ]
+	mkdir -p "$TALLY_ROOT/build/artefacts"
+	local png="$TALLY_ROOT/build/artefacts/$2.png"
+	rm -f "$png"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$T/chrome" \
+		--screenshot="$png" --window-size=800,1000 "file://$1" >/dev/null 2>&1
+	[ -s "$png" ]
+	read -r size colours ink < <("$TALLY_ROOT/tests/png-colours" "$png")
+	[ "$size" = 800x1000 ]
+	[ "$colours" -gt 8 ]   # text, bars of two colours, grid lines
+	[ "$ink" -gt 20 ]      # over 2% of the page is not background
+}
+
+@test "html: a statement and the summary are valid pages Chromium draws (screenshots in build/artefacts)" {
+	tally-report -m USD=20 -f html --issuer 'The Paper Boats' --issue-date 2026-12-01 --out-dir "$T/out" \
+		"$TALLY_ROOT/$R/alloc.tsv" >/dev/null
+	check_page "$T/out/Ana-2026-11.html" statement-Ana-2026-11
+	tally-report -s -f html -o "$T/summary.html" "$TALLY_ROOT/$R/sales.tsv"
+	check_page "$T/summary.html" summary
+	# a blank page fails the check
+	printf '<!DOCTYPE html>\n<html><head><title>x</title></head><body></body></html>\n' >"$T/blank.html"
+	run check_page "$T/blank.html" blank
+	assert_failure
+}
+
+@test "html chart: round axis labels that fit, negative months drawn, legend and title agree" {
+	tally-report -m USD=20 -f html -o "$T/s.html" "$TALLY_ROOT/$R/alloc.tsv"
+	grep -q '<title>Earned and paid per period (USD)</title>' "$T/s.html"
+	grep -q '>earned</text>' "$T/s.html"
+	grep -q '>paid</text>' "$T/s.html"
+	# value labels are whole steps: -50, 0, 50, 100
+	run grep -o 'text-anchor="end">[^<]*<' "$T/s.html"
+	assert_output $'text-anchor="end">-50<\ntext-anchor="end">0<\ntext-anchor="end">50<\ntext-anchor="end">100<'
+	# November earned -13.99: a bar below the zero line, starting on it
+	zero=$(grep -o '<line x1="[0-9]*" y1="[0-9.]*" x2="[0-9]*" y2="[0-9.]*" stroke="#666"' "$T/s.html" | sed 's/.* y1="\([0-9.]*\)".*/\1/')
+	run grep '<title>2026-11 earned: ' "$T/s.html"
+	assert_output --regexp "^<rect class=\"rev\" x=\"[0-9.]+\" y=\"$zero\" width=\"[0-9.]+\" height=\"[1-9][0-9.]*\"><title>2026-11 earned: -13\\.99</title></rect>\$"
+	# large amounts: every label fits left of the axis (11px digits are under 7px)
+	printf 'date\tpayee\tcurrency\tamount\n2026-09-01\tAna\tUSD\t-1234567.89\n2026-10-01\tAna\tUSD\t98765432.10\n' >"$T/big.tsv"
+	tally-report -f html -o "$T/big.html" "$T/big.tsv"
+	run grep -o '<text x="[0-9]*" y="[0-9.]*" text-anchor="end">[^<]*<' "$T/big.html"
+	assert_line --partial '>100000000<'
+	while read -r x label; do
+		[ $((x - ${#label} * 7)) -ge 0 ]
+	done < <(sed 's/<text x="\([0-9]*\)".*>\([^<]*\)</\1 \2/' <<<"$output")
+	# the summary: its legend names what its bars are
+	tally-report -s -f html -o "$T/sum.html" "$TALLY_ROOT/$R/sales.tsv"
+	grep -q '<title>Revenue and net received per period (USD)</title>' "$T/sum.html"
+	grep -q '>net received</text>' "$T/sum.html"
+	! grep -q '>paid</text>' "$T/sum.html"
+}
+
+@test "24 months of labels never meet: every third one is shown, the last always" {
+	{
+		printf 'date\tpayee\tcurrency\tamount\n'
+		for y in 2025 2026; do for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+			printf '%s-%s-05\tAna\tUSD\t10.00\n' "$y" "$m"
+		done; done
+	} >"$T/two-years.tsv"
+	tally-report -f html -o "$T/t.html" "$T/two-years.tsv"
+	run grep -c 'text-anchor="middle">20' "$T/t.html"
+	assert_output 8
+	grep -q 'text-anchor="middle">2026-12<' "$T/t.html"
+	grep -q 'text-anchor="middle">2026-09<' "$T/t.html"
+	! grep -q 'text-anchor="middle">2026-11<' "$T/t.html"
+}
+
+@test "the summary for people: metric and column names in words, n/a not blanks; TSV keeps the names" {
+	run --separate-stderr tally-report -s -f text "$TALLY_ROOT/$R/sales.tsv"
+	assert_success
+	assert_line 'Metric                       Value'
+	assert_line 'Net of refunds               42.31'
+	assert_line 'Sales without a customer ID      0'
+	assert_line 'Growth                         n/a'
+	assert_line 'Sale          35.00  72.9%'
+	assert_line 'Source    Gross   Fee  Net of fees      Take rate  Share'
+	refute_output --regexp '[a-z]_[a-z]'
+	run --separate-stderr tally-report -s -f html "$TALLY_ROOT/$R/sales.tsv"
+	assert_line --partial '<tr><td>Net of refunds</td><td class="n">42.31</td></tr>'
+	assert_line --partial '<th class="n">Take rate</th>'
+	run --separate-stderr tally-report -s -f md "$TALLY_ROOT/$R/sales.tsv"
+	assert_line '| Net of refunds | 42.31 |'
+	# data is never reworded: a product named like a metric stays as it is
+	printf 'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tproduct\n2026-09-01\tweb\tsale\tUSD\t1\t0\t1\tnet_of_refunds\n' >"$T/p.tsv"
+	run --separate-stderr tally-report -s -f text "$T/p.tsv"
+	assert_line 'net_of_refunds   1.00  100.0%'
+	run --separate-stderr tally-report -s "$TALLY_ROOT/$R/sales.tsv"
+	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t42.31'
+	refute_output --partial 'Net of refunds'
 }

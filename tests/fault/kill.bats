@@ -37,7 +37,7 @@ run_split() {
 }
 prepare_report() { mkdir -p "$1/run"; }
 run_report() {
-	$EXEC tally-report -l "$1/run/L" -o "$1/run/stm" "$BATS_FILE_TMPDIR/alloc.tsv"
+	$EXEC tally-report -l "$1/run/L" --out-dir "$1/run/stm" "$BATS_FILE_TMPDIR/alloc.tsv"
 }
 prepare_ingest() { mkdir -p "$1/run"; printf 'old\n' >"$1/run/out.tsv"; }
 run_ingest() {

@@ -338,9 +338,33 @@ static void test_scale_invariance(void)
 	tap_is_int(failures, 0, "2000 random splits: scaling the weights changes nothing");
 }
 
+/* --ties rotate: ties from part `first` round, the rest unchanged. */
+static void test_ties_from(void)
+{
+	const int64_t eq[3] = {1, 1, 1}, w[3] = {1, 1, 2};
+	int64_t p[3];
+	alloc_split_int_from(1, eq, 3, 0, p);
+	tap_ok(p[0] == 1 && p[1] == 0 && p[2] == 0, "ties from 0: the first part");
+	alloc_split_int_from(1, eq, 3, 2, p);
+	tap_ok(p[0] == 0 && p[1] == 0 && p[2] == 1, "ties from 2: the third part");
+	alloc_split_int_from(2, eq, 3, 2, p);
+	tap_ok(p[0] == 1 && p[1] == 0 && p[2] == 1, "two ties from 2 wrap round to the first");
+	alloc_split_int_from(-2, eq, 3, 2, p);
+	tap_ok(p[0] == -1 && p[1] == 0 && p[2] == -1, "a refund mirrors its sale for the same start");
+	alloc_split_int_from(1, eq, 3, 7, p);
+	tap_ok(p[0] == 0 && p[1] == 1 && p[2] == 0, "the start is taken modulo n");
+	alloc_split_int_from(1, w, 3, 0, p);
+	tap_ok(p[2] == 1, "the largest remainder still beats the start");
+	alloc_split_int_from(10000000, eq, 3, 1, p);
+	tap_ok(p[0] == 3333333 && p[1] == 3333334 && p[2] == 3333333 && p[0] + p[1] + p[2] == 10000000,
+	       "10.00 among 3 from 1: the second gets 3.333334");
+	tap_is_int(alloc_split_int_from(1, (const int64_t[2]){0, 0}, 2, 1, p), ALLOC_EWEIGHT, "zero weights refused");
+}
+
 int main(void)
 {
 	test_int_cases();
+	test_ties_from();
 	test_ratio_cases();
 	test_errors();
 	test_random_properties();

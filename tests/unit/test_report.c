@@ -1,5 +1,5 @@
 /* test_report.c - unit tests of tally-report's library parts:
- * lib/report_escape.c (escaping, formula neutralisation, safe file names)
+ * lib/report_escape.c (escaping, safe file names)
  * and lib/report_ledger.c (settling a statement, the ledger's chain).
  *
  * Plan: HTML/Markdown/text escaping of hostile cells; safe names for
@@ -16,6 +16,7 @@
 #include "out.h"
 #include "report_escape.h"
 #include "report_ledger.h"
+#include "report_table.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/test_report.XXXXXX";
@@ -41,12 +42,19 @@ static void test_escapes(void)
 {
 	tap_is_str(rendered(report_put_html, "<script>alert('x')</script>&\""),
 		   "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;", "html escapes markup");
-	tap_is_str(rendered(report_put_html, "=SUM(A1)"), "'=SUM(A1)", "html neutralises a formula");
+	tap_is_str(rendered(report_put_html, "=SUM(A1)"), "=SUM(A1)", "html shows a formula as written");
+	tap_is_str(rendered(report_put_html, "-7.86"), "-7.86", "html: a negative amount has no formula guard");
 	tap_is_str(rendered(report_put_md, "a|b *c* <i>"), "a\\|b \\*c\\* &lt;i\\>", "md escapes specials and raw html");
-	tap_is_str(rendered(report_put_md, "@cmd"), "'@cmd", "md neutralises a formula");
-	tap_is_str(rendered(report_put_text, "-2+3\tx\ny"), "'-2+3 x y", "text: formula and control characters");
+	tap_is_str(rendered(report_put_md, "@cmd"), "@cmd", "md shows a formula as written");
+	{
+		char w[64];
+		tap_is_str(report_words(w, sizeof w, "net_of_refunds"), "Net of refunds", "report_words: underscores, capital");
+		tap_is_str(report_words(w, sizeof w, "sales_net"), "Net of fees", "report_words: reworded");
+		tap_is_str(report_words(w, sizeof w, "gross"), "Gross", "report_words: one word");
+		tap_is_str(report_words(w, 6, "returning_customers"), "Retur", "report_words: cut to the buffer");
+	}
+	tap_is_str(rendered(report_put_text, "-2+3\tx\ny"), "-2+3 x y", "text: control characters become spaces");
 	tap_is_str(rendered(report_put_text, "Ana"), "Ana", "plain text unchanged");
-	tap_ok(!report_is_formula("", 0) && report_is_formula("+1", 2), "report_is_formula");
 }
 
 static void test_safe_names(void)
