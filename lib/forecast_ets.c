@@ -563,6 +563,16 @@ void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path
 	p->nparam = e->nparam;
 }
 
+void forecast_ets_cap_trend(struct forecast_ets *e, double share)
+{
+	if (e->trend != 'D' || !(e->l > 0) || !(e->phi > 0 && e->phi < 1) || !(share >= 0))
+		return;
+	/* the damped trend adds b (phi + phi^2 + ...) = b phi / (1 - phi) in the long run */
+	double floor = -share * e->l * (1 - e->phi) / e->phi;
+	if (e->b < floor)
+		e->b = floor;
+}
+
 int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *pattern,
 		      struct forecast_path *p)
 {
@@ -570,6 +580,11 @@ int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *patte
 	if (forecast_ets_select(y, n, m, &pattern, 1, &best) < 0)
 		return -1;
 	forecast_ets_refine(y, n, &best);
+	bool nonneg = true;
+	for (size_t t = 0; t < n && nonneg; t++)
+		nonneg = y[t] >= 0;
+	if (nonneg)
+		forecast_ets_cap_trend(&best, FORECAST_TREND_CAP);
 	forecast_ets_path(&best, h, p);
 	return 0;
 }

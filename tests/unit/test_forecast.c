@@ -359,8 +359,44 @@ static void test_ensemble_mixture(void)
 	       "members' mean %g", width[2], (width[0] + width[1]) / 2);
 }
 
+/* The drift cap: a steep fall on a never-negative series levels off above
+ * half the final level at every horizon; a rise and an undamped trend are
+ * left alone. */
+static void test_trend_cap(void)
+{
+	struct forecast_ets e = {.error = 'M', .trend = 'D', .season = 'N', .m = 1,
+				 .alpha = 0.5, .beta = 0.1, .phi = 0.98, .l = 100, .b = -20,
+				 .sigma2 = 0.01};
+	double mean[400], sd[400];
+	forecast_ets_predict(&e, 400, mean, sd);
+	tap_ok(mean[399] < 0, "uncapped: the damped fall runs below 0 (%g)", mean[399]);
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b * e.phi / (1 - e.phi), -50, 1e-9, "capped: the long-run fall is half the level");
+	forecast_ets_predict(&e, 400, mean, sd);
+	bool above = true;
+	for (int j = 0; j < 400; j++)
+		above = above && mean[j] > 50;
+	tap_ok(above, "capped: every forecast stays above half the level (last %g)", mean[399]);
+	e.b = 3;
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b, 3, 0, "a rising trend is not capped");
+	e.trend = 'A', e.b = -20;
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b, -20, 0, "an undamped trend is not capped");
+	/* through forecast_series: a positive series ending in a collapse */
+	double y[30], fm[60], lo[60], hi[60];
+	for (int t = 0; t < 30; t++)
+		y[t] = t < 24 ? 1000 + 5 * t : 1100 - 150 * (t - 23);
+	struct forecast_spec spec = {.method = FORECAST_DAMPED, .m = 1, .h = 60};
+	struct forecast_result r = {.mean = fm, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 30, &spec, &r), 0, "damped forecasts a collapse");
+	tap_ok(fm[59] > 0, "a collapsing positive series is not forecast below 0 (%g at h = 60)",
+	       fm[59]);
+}
+
 int main(void)
 {
+	test_trend_cap();
 	test_ensemble_mixture();
 	test_seasonal_trend();
 	test_nonneg();
