@@ -43,6 +43,16 @@ const char *forecast_method_name(enum forecast_method m);
 /* "auto, ets, theta, ..." for messages and usage. */
 const char *forecast_method_list(void);
 
+/* The scale a method models a series on. */
+enum forecast_transform {
+	FORECAST_TRANSFORM_NONE,   /* as it is */
+	FORECAST_TRANSFORM_LOG,    /* log (Box-Cox lambda 0) */
+	FORECAST_TRANSFORM_BOXCOX, /* Box-Cox with Guerrero's lambda in [0, 1] */
+};
+
+/* "none", "log", "boxcox" -> transform, or -1 when the name is unknown. */
+int forecast_transform_parse(const char *name);
+
 /* What the caller asks for. */
 struct forecast_spec {
 	enum forecast_method method; /* what to fit */
@@ -53,6 +63,8 @@ struct forecast_spec {
 	bool nonneg;                 /* the quantity cannot go below 0: the forecast
 					distribution is censored at 0 (mean and bounds
 					floored at 0) */
+	enum forecast_transform transform; /* model on this scale when every
+					      value is positive (else as is) */
 };
 
 /* What comes back.  The caller owns all buffers. */
@@ -63,6 +75,7 @@ struct forecast_result {
 	char method[40];  /* the method actually used: "ets(M,Ad,M)", "theta",
 			     "ensemble", "naive", "sba", ... */
 	bool fallback;    /* a simpler method than asked was used (too short) */
+	double lambda;    /* the Box-Cox lambda modelled on (0: log), NAN for none */
 };
 
 /* Forecast y[0..n) h steps ahead with spec->method.  NaN values in y are
@@ -241,6 +254,31 @@ double forecast_qnorm(double p);
  * freedom: exact for nu 1 and 2, else the Cornish-Fisher expansion in
  * 1/nu about the normal quantile (Abramowitz & Stegun 26.7.5). */
 double forecast_qt(double p, double nu);
+
+/* ---- Box-Cox ---- */
+
+/* The Box-Cox transform of x > 0: log x when lambda is 0, else
+ * (x^lambda - 1) / lambda.  NAN when x <= 0. */
+double forecast_boxcox(double x, double lambda);
+
+/* Its inverse: exp z, or (lambda z + 1)^(1/lambda); where lambda z + 1 <= 0
+ * (outside the transform's range) the limit, 0 for lambda > 0. */
+double forecast_boxcox_inv(double z, double lambda);
+
+/* Guerrero's (1993) lambda in [lo, hi] for y[0..n): the one that makes
+ * sd / mean^(1 - lambda) most nearly constant over the subseries of
+ * length m (2 when m is 1), taken from the end of y.  NAN when some
+ * value is <= 0, lo > hi, or y holds fewer than two subseries. */
+double forecast_boxcox_lambda(const double *y, size_t n, int m, double lo, double hi);
+
+/* Theta on the Box-Cox scale of Guerrero's lambda in [0, 1] (as
+ * forecast_boxcox_lambda), back on the data's scale: the mean is the
+ * back-transformed forecast (the median of the forecast distribution),
+ * the sd half the distance between the back-transformed forecast +- one
+ * transformed sd.  A linear drift on that scale is a damped-geometric one
+ * on the data's, which stays above 0.  Plain forecast_theta when lambda
+ * cannot be chosen (a value <= 0, too short).  Returns as forecast_theta. */
+int forecast_theta_boxcox(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* ---- accuracy ---- */
 

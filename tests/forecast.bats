@@ -276,8 +276,9 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 @test "--help ends with the --help | --version line" {
 	run --separate-stderr tally-forecast --help
 	[ "$status" -eq 0 ]
-	[ "${lines[5]}" = "                      [--progress | --no-progress] [FILE...]" ]
-	[ "${lines[6]}" = "       tally-forecast --help | --version" ]
+	[ "${lines[5]}" = "                      [--transform none|log|boxcox]" ]
+	[ "${lines[6]}" = "                      [--progress | --no-progress] [FILE...]" ]
+	[ "${lines[7]}" = "       tally-forecast --help | --version" ]
 }
 
 @test "payouts are not revenue: passed over with a count (default kinds)" {

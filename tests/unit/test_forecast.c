@@ -394,8 +394,71 @@ static void test_trend_cap(void)
 	       fm[59]);
 }
 
+/* Box-Cox: the transform and its inverse round-trip at several lambdas;
+ * Guerrero's lambda finds the log for a series whose spread grows in
+ * proportion to its level, and 1 for a constant spread; values <= 0 give
+ * none; forecast_series --transform bounds stay positive. */
+static void test_boxcox(void)
+{
+	const double lambdas[] = {0, 0.25, 0.5, 1, -0.5};
+	const double xs[] = {1e-3, 0.5, 1, 7.25, 1234.5, 1e6};
+	bool ok = true;
+	for (size_t i = 0; i < sizeof lambdas / sizeof *lambdas; i++)
+		for (size_t k = 0; k < sizeof xs / sizeof *xs; k++) {
+			double z = forecast_boxcox(xs[k], lambdas[i]);
+			ok = ok && near(forecast_boxcox_inv(z, lambdas[i]), xs[k], 1e-12);
+		}
+	tap_ok(ok, "Box-Cox round trip at lambda 0, 0.25, 0.5, 1, -0.5");
+	tap_near(forecast_boxcox(M_E, 0), 1, 1e-15, "lambda 0 is the log");
+	tap_near(forecast_boxcox(5, 1), 4, 1e-15, "lambda 1 is x - 1");
+	tap_ok(isnan(forecast_boxcox(0, 0.5)), "x = 0 has no transform");
+	tap_near(forecast_boxcox_inv(-3, 0.5), 0, 0, "below the range the inverse is 0");
+
+	double mult[48], add[48];
+	for (int t = 0; t < 48; t++) {
+		double level = 100 * pow(1.08, t), wave = (t % 4 == 0 ? 1 : t % 4 == 2 ? -1 : 0);
+		mult[t] = level * (1 + 0.2 * wave);
+		add[t] = 1000 + 10 * t + 50 * wave;
+	}
+	double lm = forecast_boxcox_lambda(mult, 48, 4, 0, 1);
+	double la = forecast_boxcox_lambda(add, 48, 4, 0, 1);
+	tap_ok(lm < 0.05, "spread in proportion to the level: lambda %g near 0 (log)", lm);
+	tap_ok(la > 0.95, "constant spread: lambda %g near 1 (none)", la);
+	mult[3] = 0;
+	tap_ok(isnan(forecast_boxcox_lambda(mult, 48, 4, 0, 1)), "a zero: no lambda");
+	tap_ok(isnan(forecast_boxcox_lambda(add, 7, 4, 0, 1)), "under two seasons: no lambda");
+	tap_ok(isnan(forecast_boxcox_lambda(add, 48, 4, 1, 0)), "lo > hi: no lambda");
+
+	/* a steady fall: on the log scale the bounds never cross 0 */
+	double y[24], fm[36], lo[72], hi[72];
+	const double lv[] = {80, 95};
+	for (int t = 0; t < 24; t++)
+		y[t] = 1000 * pow(0.85, t) * (1 + 0.05 * ((t * 7) % 3 - 1));
+	struct forecast_spec spec = {.method = FORECAST_THETA, .m = 1, .h = 36, .levels = lv,
+				     .nlevels = 2, .transform = FORECAST_TRANSFORM_LOG};
+	struct forecast_result r = {.mean = fm, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 24, &spec, &r), 0, "theta on the log scale forecasts");
+	tap_near(r.lambda, 0, 0, "the result names lambda 0");
+	bool pos = true, ordered = true;
+	for (int j = 0; j < 36; j++) {
+		pos = pos && lo[36 + j] > 0 && fm[j] > 0;
+		ordered = ordered && lo[36 + j] <= lo[j] && lo[j] <= fm[j] && fm[j] <= hi[j] &&
+			  hi[j] <= hi[36 + j];
+	}
+	tap_ok(pos, "log scale: forecasts and 95%% lower bounds above 0 (%g, %g at h = 36)",
+	       fm[35], lo[71]);
+	tap_ok(ordered, "log scale: lo95 <= lo80 <= forecast <= hi80 <= hi95");
+	spec.transform = FORECAST_TRANSFORM_NONE;
+	tap_is_int(forecast_series(y, 24, &spec, &r), 0, "theta as is forecasts");
+	tap_ok(fm[35] < 0 && isnan(r.lambda),
+	       "as is, the same fall runs below 0 (%g at h = 36)", fm[35]);
+	tap_is_int(forecast_transform_parse("boxcox"), FORECAST_TRANSFORM_BOXCOX, "\"boxcox\" parses");
+	tap_is_int(forecast_transform_parse("sqrt"), -1, "\"sqrt\" does not");
+}
+
 int main(void)
 {
+	test_boxcox();
 	test_trend_cap();
 	test_ensemble_mixture();
 	test_seasonal_trend();
