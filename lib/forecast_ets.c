@@ -14,6 +14,7 @@
 #define A_HI 0.9999
 #define PHI_LO 0.8
 #define PHI_HI 0.98
+#define RESTART_GAP 2.0 /* AICc behind the best within which the runner-up is restarted */
 
 static int count_params(const struct forecast_ets *e)
 {
@@ -536,15 +537,21 @@ int forecast_ets_select(const double *y, size_t n, int m, const char *const *pat
 		errno = EDOM;
 		return -1;
 	}
-	/* one Nelder-Mead run (loosely converged) ranks the candidates; the
-	 * two restarts that find better optima in the curved valleys go to the
-	 * best two of each pattern, which are then compared again: half the
-	 * likelihood evaluations of restarting every candidate */
+	/* one Nelder-Mead run (loosely converged) ranks the candidates; a
+	 * restart from the best point with a fresh simplex, which finds better
+	 * optima in the curved valleys, goes to the best of each pattern and
+	 * to the runner-up when it is within RESTART_GAP of it (further
+	 * behind, one restart did not overturn the ranking on M3); the two are
+	 * then compared again.  Two restarts each for both (as before) cost
+	 * M3 monthly auto 2.04 s against 1.75 s for sMAPE 13.353 against
+	 * 13.356. */
 	for (int q = 0; q < npat && rank; q++) {
 		struct forecast_ets *pair[2] = {&best[q], &second[q]};
 		for (int i = 0; i < 2; i++) {
 			struct forecast_ets e = *pair[i];
-			if (isfinite(e.aicc) && optimise_params(y, n, &e, 2, true) == 0 &&
+			if (i == 1 && second[q].aicc - best[q].aicc > RESTART_GAP)
+				continue;
+			if (isfinite(e.aicc) && optimise_params(y, n, &e, 1, true) == 0 &&
 			    e.neg2loglik < pair[i]->neg2loglik)
 				*pair[i] = e;
 		}
