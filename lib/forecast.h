@@ -73,7 +73,9 @@ struct forecast_result {
 	double *lo, *hi;  /* [nlevels*h]: bounds of level k at step i are
 			     lo[k*h+i], hi[k*h+i]; NAN when the method gives none */
 	char method[40];  /* the method actually used: "ets(M,Ad,M)", "theta",
-			     "ensemble", "naive", "sba", ... */
+			     "ensemble", "naive", "sba", ..., followed by
+			     "/log" or "/boxcox LAMBDA" when modelled on
+			     that scale */
 	bool fallback;    /* a simpler method than asked was used (too short) */
 	double lambda;    /* the Box-Cox lambda modelled on (0: log), NAN for none */
 };

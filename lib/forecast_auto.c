@@ -269,7 +269,12 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 		free(sd);
 		return -1;
 	}
-	snprintf(out->method, sizeof out->method, "%s", p.name);
+	if (isnan(out->lambda))
+		snprintf(out->method, sizeof out->method, "%s", p.name);
+	else if (out->lambda == 0)
+		snprintf(out->method, sizeof out->method, "%s/log", p.name);
+	else
+		snprintf(out->method, sizeof out->method, "%s/boxcox %.2f", p.name, out->lambda);
 	for (int k = 0; k < spec->nlevels; k++) {
 		/* sigma is estimated: Student's t with the degrees of freedom
 		 * the fit leaves (the normal when unknown) */

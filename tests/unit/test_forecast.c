@@ -2,7 +2,8 @@
  * method, ETS likelihood and fitted values against values computed
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
  * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
- * AR(1), a line and a constant, and the refinement of ETS initial states. */
+ * AR(1), a line and a constant, the refinement of ETS initial states, the
+ * drift cap and the Box-Cox transform. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
