@@ -385,7 +385,7 @@ static void test_trend_cap(void)
 	forecast_ets_cap_trend(&e, 0.5);
 	tap_near(e.b, -20, 0, "an undamped trend is not capped");
 	/* through forecast_series: a positive series ending in a collapse */
-	double y[30], fm[60], lo[60], hi[60];
+	double y[30], fm[60] = {0}, lo[60], hi[60];
 	for (int t = 0; t < 30; t++)
 		y[t] = t < 24 ? 1000 + 5 * t : 1100 - 150 * (t - 23);
 	struct forecast_spec spec = {.method = FORECAST_DAMPED, .m = 1, .h = 60};
@@ -431,7 +431,7 @@ static void test_boxcox(void)
 	tap_ok(isnan(forecast_boxcox_lambda(add, 48, 4, 1, 0)), "lo > hi: no lambda");
 
 	/* a steady fall: on the log scale the bounds never cross 0 */
-	double y[24], fm[36], lo[72], hi[72];
+	double y[24], fm[36] = {0}, lo[72] = {0}, hi[72] = {0};
 	const double lv[] = {80, 95};
 	for (int t = 0; t < 24; t++)
 		y[t] = 1000 * pow(0.85, t) * (1 + 0.05 * ((t * 7) % 3 - 1));
