@@ -36,6 +36,7 @@ static const char usage_text[] =
 	"                      [--method METHOD] [--level 80,95] [--history]\n"
 	"                      [--backtest H] [--align input|series] [--kinds LIST]\n"
 	"                      [--money] [--allow-negative] [--until DATE]\n"
+	"                      [--transform none|log|boxcox]\n"
 	"                      [--progress | --no-progress] [FILE...]\n"
 	"       tally-forecast --help | --version\n";
 
@@ -59,6 +60,7 @@ static noreturn void usage(FILE *fp, int status)
 		      "      --money             read the value as money in the row's currency\n"
 		      "      --allow-negative    let forecasts and bounds go below zero\n"
 		      "      --until DATE        the data are complete up to DATE\n"
+		      "      --transform T       model positive series on this scale\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
@@ -91,6 +93,7 @@ struct options {
 	char *kinds_buf;     /* --kinds, or KINDS_DEFAULT, copied (owned) */
 	bool money;          /* the value column is money (digits from currency) */
 	bool allow_negative; /* forecasts may go below 0 (net after refunds) */
+	enum forecast_transform transform; /* --transform */
 	bool has_until;      /* --until given: the data are complete up to until */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	int64_t until;       /* --until's day */
@@ -377,7 +380,8 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 	double *lo = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *lo);
 	double *hi = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *hi);
 	struct forecast_spec spec = {.method = o->method, .m = season_of(o->kind), .h = h,
-				     .levels = o->levels, .nlevels = o->nlevels};
+				     .levels = o->levels, .nlevels = o->nlevels,
+				     .transform = o->transform};
 	for (size_t g = 0; g < table.n; g++) {
 		const struct forecast_series *s = &table.series[g];
 		size_t n;
@@ -498,7 +502,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 {
 	int H = o->backtest;
 	double *mean = xmalloc((size_t)H * sizeof *mean);
-	struct forecast_spec spec = {.m = season_of(o->kind)};
+	struct forecast_spec spec = {.m = season_of(o->kind), .transform = o->transform};
 	struct bt_sums tot = {0};
 	size_t origins_all = 0;
 	for (size_t g = 0; g < table.n; g++) {
@@ -751,6 +755,7 @@ int main(int argc, char **argv)
 		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
 		{"per", required_argument, NULL, 'p'},
 		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
+		{"transform", required_argument, NULL, 'T'},
 		{"until", required_argument, NULL, 'U'},
 		{"value", required_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
@@ -781,6 +786,18 @@ int main(int argc, char **argv)
 		case 'N':
 			o.allow_negative = true;
 			break;
+		case 'T': {
+			once("--transform");
+			int t = forecast_transform_parse(optarg);
+			if (t < 0) {
+				char q[128];
+				diag_warn("--transform: %s is not none, log or boxcox",
+					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
+				exit(EXIT_USAGE);
+			}
+			o.transform = (enum forecast_transform)t;
+			break;
+		}
 		case 'U': {
 			once("--until");
 			bool has_time;

@@ -54,9 +54,13 @@ static bool is_intermittent(const double *y, size_t n)
 }
 
 /* The combination: the mean of damped ETS (error and season chosen by
- * AICc) and Theta; its standard error that of the members' mixture.  Of the combinations measured on M3 monthly
- * (ETS, damped ETS, Theta, SES/Holt/damped on adjusted data, means and
- * medians) this pair was the most accurate, and it is cheap. */
+ * AICc) and Theta on the Box-Cox scale of Guerrero's lambda (plain Theta
+ * when a value is <= 0); its standard error that of the members' mixture.
+ * Of the combinations measured on M3 monthly (ETS, damped ETS, Theta,
+ * SES/Holt/damped on adjusted data, means and medians) damped + Theta was
+ * the most accurate, and it is cheap; Theta on the Box-Cox scale took
+ * sMAPE monthly/quarterly/yearly 13.44/8.69/16.15 -> 13.35/8.70/16.00
+ * (modelling both members there: 13.31/8.76/16.23, and twice the time). */
 static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
 {
 	double *buf = malloc(sizeof(double) * 2 * (size_t)h);
@@ -77,7 +81,7 @@ static int ensemble(const double *y, size_t n, int m, int h, struct forecast_pat
 		p->mean[j] = 0, p->sd[j] = 0;
 	for (int k = 0; k < 2; k++) {
 		int rc = k == 0 ? forecast_ets_auto(y, n, m, h, "ZDZ", &q)
-				: forecast_theta(y, n, m, h, &q);
+				: forecast_theta_boxcox(y, n, m, h, &q);
 		if (rc < 0) {
 			if (errno == ENOMEM) {
 				free(buf);
@@ -153,6 +157,57 @@ static int run_method(enum forecast_method method, const double *y, size_t n, in
 	return -1;
 }
 
+int forecast_transform_parse(const char *name)
+{
+	static const char *const names[] = {
+		[FORECAST_TRANSFORM_NONE] = "none",
+		[FORECAST_TRANSFORM_LOG] = "log",
+		[FORECAST_TRANSFORM_BOXCOX] = "boxcox",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The lambda spec asks y[0..n) to be modelled with, NAN for none: the
+ * transforms need every value positive and are not for the intermittent
+ * methods (mostly zeros) nor for fewer than 4 values. */
+static double pick_lambda(const double *y, size_t n, const struct forecast_spec *spec,
+			  enum forecast_method method)
+{
+	if (spec->transform == FORECAST_TRANSFORM_NONE || n < 4 || method == FORECAST_CROSTON ||
+	    method == FORECAST_SBA || method == FORECAST_TSB)
+		return NAN;
+	for (size_t t = 0; t < n; t++)
+		if (!(y[t] > 0) || !isfinite(y[t]))
+			return NAN;
+	if (method == FORECAST_AUTO && is_intermittent(y, n))
+		return NAN;
+	if (spec->transform == FORECAST_TRANSFORM_LOG)
+		return 0;
+	return forecast_boxcox_lambda(y, n, spec->m, 0, 1);
+}
+
+/* Run method on y, or on its Box-Cox transform when lambda is a number
+ * (z receives the transformed series). */
+static int run_on_scale(enum forecast_method method, const double *y, size_t n, int m, int h,
+			double lambda, struct forecast_path *p)
+{
+	if (isnan(lambda))
+		return run_method(method, y, n, m, h, p);
+	double *z = malloc(n * sizeof *z);
+	if (!z) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t t = 0; t < n; t++)
+		z[t] = forecast_boxcox(y[t], lambda);
+	int rc = run_method(method, z, n, m, h, p);
+	free(z);
+	return rc;
+}
+
 double forecast_qt(double p, double nu)
 {
 	if (nu < 1.5)
@@ -199,11 +254,13 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 		method = FORECAST_MEAN;
 		out->fallback = true;
 	}
-	int rc = run_method(method, y, n, spec->m, h, &p);
+	out->lambda = pick_lambda(y, n, spec, method);
+	int rc = run_on_scale(method, y, n, spec->m, h, out->lambda, &p);
 	if (rc < 0 && errno != ENOMEM) {
 		/* a model that cannot be fitted (too short for its parameters):
 		 * Theta, then the mean, which always work from 4 points */
 		out->fallback = true;
+		out->lambda = NAN;
 		rc = forecast_theta(y, n, spec->m, h, &p);
 		if (rc < 0 && errno != ENOMEM)
 			rc = forecast_mean(y, n, h, &p);
@@ -212,7 +269,12 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 		free(sd);
 		return -1;
 	}
-	snprintf(out->method, sizeof out->method, "%s", p.name);
+	if (isnan(out->lambda))
+		snprintf(out->method, sizeof out->method, "%s", p.name);
+	else if (out->lambda == 0)
+		snprintf(out->method, sizeof out->method, "%s/log", p.name);
+	else
+		snprintf(out->method, sizeof out->method, "%s/boxcox %.2f", p.name, out->lambda);
 	for (int k = 0; k < spec->nlevels; k++) {
 		/* sigma is estimated: Student's t with the degrees of freedom
 		 * the fit leaves (the normal when unknown) */
@@ -221,6 +283,11 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 		double z = p.nparam > 0 && nu >= 1 ? forecast_qt(pk, nu) : forecast_qnorm(pk);
 		for (int j = 0; j < h; j++) {
 			double lo = out->mean[j] - z * sd[j], hi = out->mean[j] + z * sd[j];
+			if (!isnan(out->lambda)) {
+				/* quantiles map through a monotone transform */
+				lo = forecast_boxcox_inv(lo, out->lambda);
+				hi = forecast_boxcox_inv(hi, out->lambda);
+			}
 			if ((p.clip_zero || spec->nonneg) && lo < 0)
 				lo = 0;
 			out->lo[k * h + j] = isfinite(sd[j]) ? lo : NAN;
@@ -229,6 +296,11 @@ int forecast_series(const double *y, size_t n, const struct forecast_spec *spec,
 			out->hi[k * h + j] = isfinite(sd[j]) ? hi : NAN;
 		}
 	}
+	/* back on the data's scale: the median of the forecast distribution
+	 * (the bias-adjusted mean, inv(z) (1 + sd^2 (1 - lambda) / 2 (lambda z
+	 * + 1)^2), scored worse on M3: monthly sMAPE 13.63 against 13.31) */
+	for (int j = 0; j < h && !isnan(out->lambda); j++)
+		out->mean[j] = forecast_boxcox_inv(out->mean[j], out->lambda);
 	/* a quantity that cannot go below 0: the forecast distribution is the
 	 * model's normal censored at 0 (its median and quantiles are the
 	 * normal's, floored at 0) */

@@ -14,6 +14,7 @@
 #define A_HI 0.9999
 #define PHI_LO 0.8
 #define PHI_HI 0.98
+#define RESTART_GAP 2.0 /* AICc behind the best within which the runner-up is restarted */
 
 static int count_params(const struct forecast_ets *e)
 {
@@ -27,35 +28,37 @@ static int count_params(const struct forecast_ets *e)
 	return k;
 }
 
-int forecast_ets_loglik(const double *y, size_t n, struct forecast_ets *e, double *fitted)
+/* What one pass of the recursions leaves: the sums the likelihood needs
+ * and the final states. */
+struct pass {
+	double sse, sumlog; /* sum of squared errors; sum of log |mu| ('M' error) */
+	double l, b;        /* final level and trend */
+	int slot;           /* the seasonal slot after the last observation */
+};
+
+/* One pass of the ETS recursions over y[0..n), written for the flags the
+ * compiler sees as constants at each call site (see run_pass), so every
+ * model class gets a branch-free loop.  The recursions are the usual ones
+ * rearranged around the one-step error in the adjusted series,
+ * e = p - q: l' = q + alpha e, b' = phi b + beta e, q' = l' + phi b', which
+ * keeps one multiply-add between successive level forecasts.  Returns 0, or
+ * -1 when a forecast that must be positive is not. */
+static inline int ets_pass(const double *y, size_t n, const struct forecast_ets *e, double *s,
+			   int m, bool err_m, bool has_trend, bool seas_a, bool seas_m,
+			   double *fitted, struct pass *r)
 {
-	const int m = e->season == 'N' ? 1 : e->m;
-	const bool err_m = e->error == 'M', seas_a = e->season == 'A', seas_m = e->season == 'M';
-	const bool has_trend = e->trend != 'N';
 	const double phi = e->trend == 'D' ? e->phi : 1.0;
-	const double alpha = e->alpha, beta = e->beta, gamma = e->gamma;
-	double s[ETS_MAXM];
+	const double alpha = e->alpha, beta = has_trend ? e->beta : 0.0, gamma = e->gamma;
 	double l = e->l0, b = has_trend ? e->b0 : 0.0;
 	double sse = 0, sumlog = 0, prod = 1;
-	const double beta_alpha = beta / alpha;
-	int since = 0;
-
-	if (m > ETS_MAXM || m < 1 || n < 2) {
-		errno = EDOM;
-		return -1;
-	}
-	for (int j = 0; j < m; j++)
-		s[j] = seas_a ? e->s0[j] : seas_m ? e->s0[j] : 0.0;
-	int slot = 0;
+	int since = 0, slot = 0;
 	for (size_t t = 0; t < n; t++) {
 		double st = seas_a || seas_m ? s[slot] : 0.0;
 		double phib = has_trend ? phi * b : 0.0;
 		double q = l + phib;
 		double mu = seas_a ? q + st : seas_m ? q * st : q;
-		if ((err_m || seas_m) && !(mu > 1e-10)) {
-			errno = EDOM;
+		if ((err_m || seas_m) && !(mu > 1e-10))
 			return -1;
-		}
 		double err = err_m ? (y[t] - mu) / mu : y[t] - mu;
 		if (fitted)
 			fitted[t] = mu;
@@ -72,35 +75,80 @@ int forecast_ets_loglik(const double *y, size_t n, struct forecast_ets *e, doubl
 			}
 		}
 		double p = seas_a ? y[t] - st : seas_m ? y[t] / st : y[t];
-		double lnew = q + alpha * (p - q);
+		double ep = p - q;
+		l = q + alpha * ep;
 		if (has_trend)
-			b = phib + beta_alpha * ((lnew - l) - phib);
+			b = phib + beta * ep;
 		if (seas_a)
 			s[slot] = st + gamma * (y[t] - q - st);
 		else if (seas_m)
 			s[slot] = st + gamma * (y[t] / q - st);
-		l = lnew;
-		if (++slot == m)
+		if ((seas_a || seas_m) && ++slot == m)
 			slot = 0;
 	}
-	if (!isfinite(sse) || !isfinite(l)) {
+	r->sse = sse;
+	r->sumlog = sumlog + log(prod);
+	r->l = l;
+	r->b = b;
+	r->slot = slot;
+	return 0;
+}
+
+/* ets_pass for e's class, each call with constant flags. */
+static int run_pass(const double *y, size_t n, const struct forecast_ets *e, double *s, int m,
+		    double *fitted, struct pass *r)
+{
+	const bool tr = e->trend != 'N';
+	if (e->error == 'A') {
+		if (e->season == 'N')
+			return tr ? ets_pass(y, n, e, s, m, false, true, false, false, fitted, r)
+				  : ets_pass(y, n, e, s, m, false, false, false, false, fitted, r);
+		if (e->season == 'A')
+			return tr ? ets_pass(y, n, e, s, m, false, true, true, false, fitted, r)
+				  : ets_pass(y, n, e, s, m, false, false, true, false, fitted, r);
+		return tr ? ets_pass(y, n, e, s, m, false, true, false, true, fitted, r)
+			  : ets_pass(y, n, e, s, m, false, false, false, true, fitted, r);
+	}
+	if (e->season == 'N')
+		return tr ? ets_pass(y, n, e, s, m, true, true, false, false, fitted, r)
+			  : ets_pass(y, n, e, s, m, true, false, false, false, fitted, r);
+	if (e->season == 'A')
+		return tr ? ets_pass(y, n, e, s, m, true, true, true, false, fitted, r)
+			  : ets_pass(y, n, e, s, m, true, false, true, false, fitted, r);
+	return tr ? ets_pass(y, n, e, s, m, true, true, false, true, fitted, r)
+		  : ets_pass(y, n, e, s, m, true, false, false, true, fitted, r);
+}
+
+int forecast_ets_loglik(const double *y, size_t n, struct forecast_ets *e, double *fitted)
+{
+	const int m = e->season == 'N' ? 1 : e->m;
+	const bool seasonal = e->season != 'N';
+	double s[ETS_MAXM];
+	struct pass r;
+
+	if (m > ETS_MAXM || m < 1 || n < 2) {
 		errno = EDOM;
 		return -1;
 	}
-	sumlog += log(prod);
-	double dn = (double)n;
+	for (int j = 0; j < m; j++)
+		s[j] = seasonal ? e->s0[j] : 0.0;
+	if (run_pass(y, n, e, s, m, fitted, &r) < 0 || !isfinite(r.sse) || !isfinite(r.l)) {
+		errno = EDOM;
+		return -1;
+	}
+	double dn = (double)n, sse = r.sse;
 	if (sse < 1e-300 * dn)
 		sse = 1e-300 * dn;
 	e->nparam = count_params(e);
-	e->neg2loglik = dn * log(sse / dn) + dn * (1 + log(2 * M_PI)) + 2 * sumlog;
+	e->neg2loglik = dn * log(sse / dn) + dn * (1 + log(2 * M_PI)) + 2 * r.sumlog;
 	double k = e->nparam;
 	e->aicc = dn - k - 1 > 0 ? e->neg2loglik + 2 * k + 2 * k * (k + 1) / (dn - k - 1) : INFINITY;
 	e->sigma2 = dn > k ? sse / (dn - k) : sse / dn;
-	e->l = l;
-	e->b = b;
+	e->l = r.l;
+	e->b = r.b;
 	/* rotate so that s[j] is the seasonal used at time n + j */
 	for (int j = 0; j < m; j++)
-		e->s[j] = (seas_a || seas_m) ? s[(slot + j) % m] : 0.0;
+		e->s[j] = seasonal ? s[(r.slot + j) % m] : 0.0;
 	return 0;
 }
 
@@ -489,15 +537,21 @@ int forecast_ets_select(const double *y, size_t n, int m, const char *const *pat
 		errno = EDOM;
 		return -1;
 	}
-	/* one Nelder-Mead run (loosely converged) ranks the candidates; the
-	 * two restarts that find better optima in the curved valleys go to the
-	 * best two of each pattern, which are then compared again: half the
-	 * likelihood evaluations of restarting every candidate */
+	/* one Nelder-Mead run (loosely converged) ranks the candidates; a
+	 * restart from the best point with a fresh simplex, which finds better
+	 * optima in the curved valleys, goes to the best of each pattern and
+	 * to the runner-up when it is within RESTART_GAP of it (further
+	 * behind, one restart did not overturn the ranking on M3); the two are
+	 * then compared again.  Two restarts each for both (as before) cost
+	 * M3 monthly auto 2.04 s against 1.75 s for sMAPE 13.353 against
+	 * 13.356. */
 	for (int q = 0; q < npat && rank; q++) {
 		struct forecast_ets *pair[2] = {&best[q], &second[q]};
 		for (int i = 0; i < 2; i++) {
 			struct forecast_ets e = *pair[i];
-			if (isfinite(e.aicc) && optimise_params(y, n, &e, 2, true) == 0 &&
+			if (i == 1 && second[q].aicc - best[q].aicc > RESTART_GAP)
+				continue;
+			if (isfinite(e.aicc) && optimise_params(y, n, &e, 1, true) == 0 &&
 			    e.neg2loglik < pair[i]->neg2loglik)
 				*pair[i] = e;
 		}
@@ -516,6 +570,16 @@ void forecast_ets_path(const struct forecast_ets *e, int h, struct forecast_path
 	p->nparam = e->nparam;
 }
 
+void forecast_ets_cap_trend(struct forecast_ets *e, double share)
+{
+	if (e->trend != 'D' || !(e->l > 0) || !(e->phi > 0 && e->phi < 1) || !(share >= 0))
+		return;
+	/* the damped trend adds b (phi + phi^2 + ...) = b phi / (1 - phi) in the long run */
+	double floor = -share * e->l * (1 - e->phi) / e->phi;
+	if (e->b < floor)
+		e->b = floor;
+}
+
 int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *pattern,
 		      struct forecast_path *p)
 {
@@ -523,6 +587,11 @@ int forecast_ets_auto(const double *y, size_t n, int m, int h, const char *patte
 	if (forecast_ets_select(y, n, m, &pattern, 1, &best) < 0)
 		return -1;
 	forecast_ets_refine(y, n, &best);
+	bool nonneg = true;
+	for (size_t t = 0; t < n && nonneg; t++)
+		nonneg = y[t] >= 0;
+	if (nonneg)
+		forecast_ets_cap_trend(&best, FORECAST_TREND_CAP);
 	forecast_ets_path(&best, h, p);
 	return 0;
 }

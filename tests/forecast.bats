@@ -9,7 +9,8 @@
 # levels, missing column, missing file, one-point series, /dev/full, | head;
 # --method arima; the man page's EXAMPLES, extracted and run; --kinds
 # (payouts passed over with a count), --by repeated, options given twice,
-# plain (non-money) value columns and --money.
+# plain (non-money) value columns and --money; --transform (log, boxcox,
+# values <= 0 left as they are, bad names).
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/forecast
@@ -276,8 +277,9 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 @test "--help ends with the --help | --version line" {
 	run --separate-stderr tally-forecast --help
 	[ "$status" -eq 0 ]
-	[ "${lines[5]}" = "                      [--progress | --no-progress] [FILE...]" ]
-	[ "${lines[6]}" = "       tally-forecast --help | --version" ]
+	[ "${lines[5]}" = "                      [--transform none|log|boxcox]" ]
+	[ "${lines[6]}" = "                      [--progress | --no-progress] [FILE...]" ]
+	[ "${lines[7]}" = "       tally-forecast --help | --version" ]
 }
 
 @test "payouts are not revenue: passed over with a count (default kinds)" {
@@ -472,4 +474,49 @@ INCOMPLETE_IN() {
 	run --separate-stderr tally-forecast --by payee --value net "$F/allocations.tsv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-forecast: $F/allocations.tsv: an allocations stream is forecast on amount (each payee's share); column \"net\" repeats the sale's figure for every payee" ]
+}
+
+# --transform (issue 13): a positive series modelled on the log or Box-Cox
+# scale, bounds back-transformed; series with values <= 0 as they are;
+# bad names and a second --transform are usage errors.
+@test "--transform log: a steady fall stays above 0, bounds back-transformed" {
+	run --separate-stderr tally-forecast --value value -n 24 --method theta --allow-negative \
+		--transform log "$F/falling.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2025-01\t23.05\t18.14\t29.28\t15.81\t33.60\ttheta/log' ]
+	[ "${lines[24]}" = $'2026-12\t3.58\t1.11\t11.58\t0.57\t22.70\ttheta/log' ]
+}
+
+@test "--transform none: the same fall runs below 0 (with --allow-negative)" {
+	run --separate-stderr tally-forecast --value value -n 24 --method theta --allow-negative \
+		--transform none "$F/falling.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[24]}" = $'2026-12\t-401.81\t-799.22\t-4.40\t-1027.30\t223.68\ttheta' ]
+}
+
+@test "--transform boxcox: Guerrero's lambda, named in the method column" {
+	run --separate-stderr tally-forecast --value value -n 1 --method theta --transform boxcox \
+		"$F/falling.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2025-01\t23.05\t18.14\t29.28\t15.81\t33.60\ttheta/boxcox 0.00' ]
+}
+
+@test "--transform on a series with values <= 0: modelled as it is" {
+	run --separate-stderr tally-forecast -n 1 --method mean --transform log --level 80 "$F/negative.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-01\t2.67\t-3.49\t8.83\tmean' ]
+	[ -z "$stderr" ]
+}
+
+@test "bad: --transform with an unknown name" {
+	run --separate-stderr tally-forecast --transform sqrt "$F/falling.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'tally-forecast: --transform: "sqrt" is not none, log or boxcox' ]
+	[ -z "$output" ]
+}
+
+@test "bad: --transform given twice" {
+	run --separate-stderr tally-forecast --transform log --transform none "$F/falling.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = 'tally-forecast: --transform given more than once' ]
 }

@@ -2,7 +2,8 @@
  * method, ETS likelihood and fitted values against values computed
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
  * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
- * AR(1), a line and a constant, and the refinement of ETS initial states. */
+ * AR(1), a line and a constant, the refinement of ETS initial states, the
+ * drift cap and the Box-Cox transform. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -359,8 +360,107 @@ static void test_ensemble_mixture(void)
 	       "members' mean %g", width[2], (width[0] + width[1]) / 2);
 }
 
+/* The drift cap: a steep fall on a never-negative series levels off above
+ * half the final level at every horizon; a rise and an undamped trend are
+ * left alone. */
+static void test_trend_cap(void)
+{
+	struct forecast_ets e = {.error = 'M', .trend = 'D', .season = 'N', .m = 1,
+				 .alpha = 0.5, .beta = 0.1, .phi = 0.98, .l = 100, .b = -20,
+				 .sigma2 = 0.01};
+	double mean[400], sd[400];
+	forecast_ets_predict(&e, 400, mean, sd);
+	tap_ok(mean[399] < 0, "uncapped: the damped fall runs below 0 (%g)", mean[399]);
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b * e.phi / (1 - e.phi), -50, 1e-9, "capped: the long-run fall is half the level");
+	forecast_ets_predict(&e, 400, mean, sd);
+	bool above = true;
+	for (int j = 0; j < 400; j++)
+		above = above && mean[j] > 50;
+	tap_ok(above, "capped: every forecast stays above half the level (last %g)", mean[399]);
+	e.b = 3;
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b, 3, 0, "a rising trend is not capped");
+	e.trend = 'A', e.b = -20;
+	forecast_ets_cap_trend(&e, 0.5);
+	tap_near(e.b, -20, 0, "an undamped trend is not capped");
+	/* through forecast_series: a positive series ending in a collapse */
+	double y[30], fm[60] = {0}, lo[60], hi[60];
+	for (int t = 0; t < 30; t++)
+		y[t] = t < 24 ? 1000 + 5 * t : 1100 - 150 * (t - 23);
+	struct forecast_spec spec = {.method = FORECAST_DAMPED, .m = 1, .h = 60};
+	struct forecast_result r = {.mean = fm, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 30, &spec, &r), 0, "damped forecasts a collapse");
+	tap_ok(fm[59] > 0, "a collapsing positive series is not forecast below 0 (%g at h = 60)",
+	       fm[59]);
+}
+
+/* Box-Cox: the transform and its inverse round-trip at several lambdas;
+ * Guerrero's lambda finds the log for a series whose spread grows in
+ * proportion to its level, and 1 for a constant spread; values <= 0 give
+ * none; forecast_series --transform bounds stay positive. */
+static void test_boxcox(void)
+{
+	const double lambdas[] = {0, 0.25, 0.5, 1, -0.5};
+	const double xs[] = {1e-3, 0.5, 1, 7.25, 1234.5, 1e6};
+	bool ok = true;
+	for (size_t i = 0; i < sizeof lambdas / sizeof *lambdas; i++)
+		for (size_t k = 0; k < sizeof xs / sizeof *xs; k++) {
+			double z = forecast_boxcox(xs[k], lambdas[i]);
+			ok = ok && near(forecast_boxcox_inv(z, lambdas[i]), xs[k], 1e-12);
+		}
+	tap_ok(ok, "Box-Cox round trip at lambda 0, 0.25, 0.5, 1, -0.5");
+	tap_near(forecast_boxcox(M_E, 0), 1, 1e-15, "lambda 0 is the log");
+	tap_near(forecast_boxcox(5, 1), 4, 1e-15, "lambda 1 is x - 1");
+	tap_ok(isnan(forecast_boxcox(0, 0.5)), "x = 0 has no transform");
+	tap_near(forecast_boxcox_inv(-3, 0.5), 0, 0, "below the range the inverse is 0");
+
+	double mult[48], add[48];
+	for (int t = 0; t < 48; t++) {
+		double level = 100 * pow(1.08, t), wave = (t % 4 == 0 ? 1 : t % 4 == 2 ? -1 : 0);
+		mult[t] = level * (1 + 0.2 * wave);
+		add[t] = 1000 + 10 * t + 50 * wave;
+	}
+	double lm = forecast_boxcox_lambda(mult, 48, 4, 0, 1);
+	double la = forecast_boxcox_lambda(add, 48, 4, 0, 1);
+	tap_ok(lm < 0.05, "spread in proportion to the level: lambda %g near 0 (log)", lm);
+	tap_ok(la > 0.95, "constant spread: lambda %g near 1 (none)", la);
+	mult[3] = 0;
+	tap_ok(isnan(forecast_boxcox_lambda(mult, 48, 4, 0, 1)), "a zero: no lambda");
+	tap_ok(isnan(forecast_boxcox_lambda(add, 7, 4, 0, 1)), "under two seasons: no lambda");
+	tap_ok(isnan(forecast_boxcox_lambda(add, 48, 4, 1, 0)), "lo > hi: no lambda");
+
+	/* a steady fall: on the log scale the bounds never cross 0 */
+	double y[24], fm[36] = {0}, lo[72] = {0}, hi[72] = {0};
+	const double lv[] = {80, 95};
+	for (int t = 0; t < 24; t++)
+		y[t] = 1000 * pow(0.85, t) * (1 + 0.05 * ((t * 7) % 3 - 1));
+	struct forecast_spec spec = {.method = FORECAST_THETA, .m = 1, .h = 36, .levels = lv,
+				     .nlevels = 2, .transform = FORECAST_TRANSFORM_LOG};
+	struct forecast_result r = {.mean = fm, .lo = lo, .hi = hi};
+	tap_is_int(forecast_series(y, 24, &spec, &r), 0, "theta on the log scale forecasts");
+	tap_near(r.lambda, 0, 0, "the result names lambda 0");
+	bool pos = true, ordered = true;
+	for (int j = 0; j < 36; j++) {
+		pos = pos && lo[36 + j] > 0 && fm[j] > 0;
+		ordered = ordered && lo[36 + j] <= lo[j] && lo[j] <= fm[j] && fm[j] <= hi[j] &&
+			  hi[j] <= hi[36 + j];
+	}
+	tap_ok(pos, "log scale: forecasts and 95%% lower bounds above 0 (%g, %g at h = 36)",
+	       fm[35], lo[71]);
+	tap_ok(ordered, "log scale: lo95 <= lo80 <= forecast <= hi80 <= hi95");
+	spec.transform = FORECAST_TRANSFORM_NONE;
+	tap_is_int(forecast_series(y, 24, &spec, &r), 0, "theta as is forecasts");
+	tap_ok(fm[35] < 0 && isnan(r.lambda),
+	       "as is, the same fall runs below 0 (%g at h = 36)", fm[35]);
+	tap_is_int(forecast_transform_parse("boxcox"), FORECAST_TRANSFORM_BOXCOX, "\"boxcox\" parses");
+	tap_is_int(forecast_transform_parse("sqrt"), -1, "\"sqrt\" does not");
+}
+
 int main(void)
 {
+	test_boxcox();
+	test_trend_cap();
 	test_ensemble_mixture();
 	test_seasonal_trend();
 	test_nonneg();
