@@ -1,7 +1,7 @@
 /* ingest_formats_more.c - built-in formats added for issue 9: PayPal in
  * German, French and Spanish and its "statement" layout, and the music,
  * game, video, book and store reports (TuneCore, CD Baby, Steam, YouTube
- * Studio, Amazon KDP, Shopify Analytics).  Written in the mapping language
+ * Studio, Amazon KDP, Shopify Analytics, SoundCloud for Artists).  Written in the mapping language
  * (ingest_map.h); "checked" says which real shape a layout was built
  * against, "note inferred" marks one that was not seen in a real file. */
 #include "ingest_formats_more.h"
@@ -188,12 +188,16 @@ const char ingest_fmt_paypal_fr_statement[] =
 	"net {Net} - {TVA}?\n";
 
 /* TuneCore sales report: Net Sales in Net Sales Currency (USD), Total
- * Earned what the artist is credited, in Currency after Exchange Rate. */
+ * Earned what the artist is credited, in Currency after Exchange Rate
+ * (empty on a USD account).  TC Song ID is the track's own code (an
+ * ISRC TuneCore assigned), UPC the release's: the track comes first, so
+ * the songs of an album stay apart. */
 const char ingest_fmt_tunecore[] =
 	"format tunecore\n"
 	"source tunecore\n"
 	"title TuneCore sales report (Total Earned in the account currency; CRLF, 6 decimals)\n"
-	"note inferred: header from issue 9 (a real report); no public sample file was found\n"
+	"checked a band's 36 monthly reports 2019-21 (22,540 rows) as read in a public analysis: ISO dates, empty Exchange Rate and Optional ISRC on a USD account, TC Song ID an ISRC\n"
+	"note Net Sales equals Total Earned on a USD account; on another, Total Earned is Net Sales times Exchange Rate\n"
 	"detect {Sales Period} {Posted Date} {Store Name} {TC Song ID} {# Units Sold} {Net Sales} {Exchange Rate} {Total Earned} {Currency}\n"
 	"date-format %Y-%m-%d\n"
 	"date-format %Y-%m\n"
@@ -202,7 +206,7 @@ const char ingest_fmt_tunecore[] =
 	"date {Sales Period}\n"
 	"order {@record}\n"
 	"product {Song Title|Release Title}\n"
-	"sku {Optional ISRC|UPC|TC Song ID}\n"
+	"sku {Optional ISRC|TC Song ID|UPC}\n"
 	"kind refund if {Total Earned} < 0\n"
 	"kind sale\n"
 	"quantity {# Units Sold}\n"
@@ -237,9 +241,9 @@ const char ingest_fmt_steam[] =
 	"format steam\n"
 	"source steam\n"
 	"title Steamworks sales report CSV (sep=, and title preamble; USD, before Valve's share)\n"
-	"checked the preamble and header as quoted in public Steamworks report parsers' tests (2026)\n"
+	"checked the preamble and header as quoted in public Steamworks report parsers' tests (2026); the spaced names (Chargebacks / Returns, VAT / Tax (USD)) of another parser's column map\n"
 	"note inferred for signs: returns and VAT are read as negative amounts; the net check rejects a file where they are not\n"
-	"detect {Date} {Product(ID#)} {Gross Units Sold} {Chargeback/Returns} {Net Units Sold} {Gross Steam Sales (USD)} {Net Steam Sales (USD)}\n"
+	"detect {Date} {Product(ID#)} {Gross Units Sold} {Chargeback/Returns|Chargebacks / Returns} {Net Units Sold} {Gross Steam Sales (USD)} {Net Steam Sales (USD)}\n"
 	"date-format %Y-%m-%d\n"
 	"skip if {Gross Units Sold} = 0 and {Net Units Sold} = 0 and {Net Steam Sales (USD)} = 0|0.00|\"\"\n"
 	"date {Date}\n"
@@ -319,3 +323,33 @@ const char ingest_fmt_shopify_sales[] =
 	"  quantity 0\n"
 	"  gross {Returns}\n"
 	"  tax 0\n";
+
+/* SoundCloud for Artists earnings ("lifetime statement"): two preamble
+ * rows (an "Account ID" label and the account's UUID, padded with empty
+ * cells) before the header; one row per track x partner x country x
+ * month.  The file is cumulative: each download repeats the months
+ * before, and {@record} ids make those rows duplicates of the last
+ * ingest, not new income. */
+const char ingest_fmt_soundcloud[] =
+	"format soundcloud\n"
+	"source soundcloud\n"
+	"title SoundCloud for Artists earnings / lifetime statement CSV (Account ID preamble; USD)\n"
+	"checked the preamble, header names and fingerprint recorded from real statements in two public royalty importers (2026)\n"
+	"note inferred: Revenue (USD) is taken as the account's earnings (after Revenue Share); Split Pay shares are not taken out\n"
+	"detect {Reporting Period} {Accounting Period} {Track} {Partner} {Units} {Revenue (USD)} {Revenue Share (%)}\n"
+	"date-format %Y-%m-%d\n"
+	"date-format %Y-%m-%d %H:%M:%S\n"
+	"date-format %Y-%m-%dT%H:%M:%S%z\n"
+	"date-format %Y-%m\n"
+	"skip if {Revenue (USD)} = 0|0.0|0.00|\"\"\n"
+	"date {Reporting Period}\n"
+	"reported {Accounting Period}\n"
+	"order {@record}\n"
+	"product {Track|Release}\n"
+	"sku {ISRC|UPC}?\n"
+	"kind refund if {Revenue (USD)} < 0\n"
+	"kind sale\n"
+	"quantity {Units}\n"
+	"currency USD\n"
+	"gross {Revenue (USD)}\n"
+	"country {Country}?\n";
