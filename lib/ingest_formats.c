@@ -571,10 +571,13 @@ static const char opencollective[] =
 	"order {shortId}\n"
 	"link {shortRefundId}?\n"
 	"product {description}\n"
+	/* fee, fee cover and tax rows first: their refunds (CREDIT, isRefund)
+	 * are the fee or tax given back, not a refund of their own */
+	"kind none if {kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
+	"kind none if {kind} = TAX\n"
 	"kind refund if {isRefund} = true|REFUND and {amount} < 0\n"
 	"kind adjustment if {isRefund} = true|REFUND\n"
 	"kind sale if {kind} = CONTRIBUTION|ADDED_FUNDS and {type} = CREDIT\n"
-	"kind none if {kind} ~ FEE\n"
 	"kind payout if {kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {currency}\n"
@@ -586,17 +589,24 @@ static const char opencollective[] =
 	"net {netAmount}\n"
 	/* HOST_FEE / PLATFORM_FEE as a DEBIT row of its own: a fee, not a
 	 * negative sale */
-	"emit fee if {kind} ~ FEE\n"
+	"emit fee if {kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
 	"  gross 0\n"
 	"  fee 0 - {amount|displayAmount} - {paymentProcessorFee}?\n"
-	"  net {netAmount}\n";
+	"  net {netAmount}\n"
+	/* TAX (its own row since 2024): the contribution's amount held it;
+	 * this row takes it out of gross and into tax */
+	"emit adjustment if {kind} = TAX\n"
+	"  gross {amount|displayAmount}\n"
+	"  tax 0 - {amount|displayAmount}\n"
+	"  fee 0\n"
+	"  net {amount|displayAmount}\n";
 
 static const char opencollective_default[] =
 	"format opencollective-default\n"
 	"source opencollective\n"
 	"title Open Collective transactions CSV, \"Platform Default\" layout\n"
 	"checked Open Collective's own exporter (opencollective-rest account-transactions.ts) and the frontend's Platform Default preset\n"
-	"note fees are rows of their own; Is Refund / Is Reverse read REFUND / REVERSE (older files: true); newest first\n"
+	"note fees, fee covers and (since 2024) taxes are rows of their own; Is Refund / Is Reverse read REFUND / REVERSE (older files: true); newest first\n"
 	"detect {Effective Date & Time} {Transaction ID} {Credit/Debit} {Kind} {Amount Single Column} {Currency}\n"
 	"date-format %Y-%m-%dT%H:%M:%S\n"
 	"date-format %Y-%m-%d %H:%M:%S\n"
@@ -605,10 +615,13 @@ static const char opencollective_default[] =
 	"order {Transaction ID}\n"
 	"link {Reverse Transaction ID|Refund Transaction ID}?\n"
 	"product {Description}\n"
+	/* fee, fee cover and tax rows first: their refunds (CREDIT, Is
+	 * Refund) are the fee or tax given back, not a refund of their own */
+	"kind none if {Kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
+	"kind none if {Kind} = TAX\n"
 	"kind refund if {Is Reverse|Is Refund} = true|REVERSE|REFUND and {Amount Single Column} < 0\n"
 	"kind adjustment if {Is Reverse|Is Refund} = true|REVERSE|REFUND\n"
 	"kind sale if {Kind} = CONTRIBUTION|ADDED_FUNDS and {Credit/Debit} = CREDIT\n"
-	"kind none if {Kind} ~ FEE\n"
 	"kind payout if {Kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {Currency}\n"
@@ -619,10 +632,17 @@ static const char opencollective_default[] =
 	"fee 0 - {Payment Processor Fee}?\n"
 	"net {Amount Single Column}\n"
 	/* the host's and the processor's fees are rows of their own */
-	"emit fee if {Kind} ~ FEE\n"
+	"emit fee if {Kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
 	"  gross 0\n"
 	"  tax 0\n"
 	"  fee 0 - {Amount Single Column}\n"
+	"  net {Amount Single Column}\n"
+	/* TAX, its own row since 2024 (VAT on a contribution, or given back
+	 * with its refund): the contribution's amount held it */
+	"emit adjustment if {Kind} = TAX\n"
+	"  gross {Amount Single Column}\n"
+	"  tax 0 - {Amount Single Column}\n"
+	"  fee 0\n"
 	"  net {Amount Single Column}\n";
 
 const struct ingest_format ingest_formats[] = {
