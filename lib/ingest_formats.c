@@ -273,23 +273,36 @@ static const char patreon_earnings[] =
 	"format patreon-earnings\n"
 	"source patreon\n"
 	"title Patreon monthly earnings CSV (one row per month)\n"
-	"note inferred from one loader; refunds are a monthly total\n"
+	"note inferred from two importers: refunds are a monthly total; one writes the fees positive, one negative\n"
+	"note the fees' sign is read from the row, and each month is checked against Total net earnings\n"
 	"detect {Month - successful transactions} {Currency} {Total gross earnings} {Total net earnings}\n"
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
 	"date {Month - successful transactions}\n"
 	"order {Month - successful transactions}\n"
 	"product Patreon memberships\n"
+	/* fees written negative: the emit below turns them round */
+	"kind none if {Patreon platform fees} < 0\n"
 	"kind subscription\n"
 	"currency {Currency}\n"
 	"gross {Total gross earnings}\n"
-	"fee {Patreon platform fees} + {Total payment processing fees} + {iOS app fee}? + {Merch costs (items + shipping)}?\n"
+	"fee {Patreon platform fees} + {Taxes on fees}? + {Total payment processing fees} + {iOS app fee}? + {Merch costs (items + shipping)}?\n"
+	/* Total net earnings = gross - fees - refunds + adjustments +
+	 * recovered payments: the month's own net is what is left of it */
+	"net {Total net earnings} + {Refunds} - {Patreon adjustments}? - {Recovered payments}?\n"
+	"emit subscription if {Patreon platform fees} < 0\n"
+	"  gross {Total gross earnings}\n"
+	"  fee 0 - {Patreon platform fees} - {Taxes on fees}? - {Total payment processing fees} - {iOS app fee}? - {Merch costs (items + shipping)}?\n"
+	"  net {Total net earnings} - {Refunds} - {Patreon adjustments}? - {Recovered payments}?\n"
 	"emit refund if {Refunds} > 0\n"
 	"  gross 0 - {Refunds}\n"
 	"emit refund if {Refunds} < 0\n"
 	"  gross {Refunds}\n"
 	"emit adjustment if {Patreon adjustments}? != \"\" and {Patreon adjustments}? != 0|0.00\n"
-	"  gross {Patreon adjustments}?\n";
+	"  gross {Patreon adjustments}?\n"
+	/* declined payments collected later: membership income */
+	"emit subscription if {Recovered payments}? != \"\" and {Recovered payments}? != 0|0.00\n"
+	"  gross {Recovered payments}?\n";
 
 static const char patreon_members[] =
 	"format patreon-members\n"

@@ -185,6 +185,21 @@ kinds() {
 	[[ "$stderr" == *"soundcloud_lifetime_next.csv: dropped 4 duplicate rows"* ]]
 }
 
+@test "patreon-earnings: fees written negative, Taxes on fees, one-time purchases and recovered payments; each month checked" {
+	run --separate-stderr tally-ingest "$F/patreon_earnings_2026.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# July: fees 28 + 2.24 + 12.95 + 12 = 55.19 (a cost, not -55.19);
+	# 350 - 55.19 - 15 + 3.50 + 9 recovered = 292.31, Patreon's own total
+	[ "$(cut -f7,11,13,14 <<<"${lines[1]}" | tr '\t' ' ')" = "subscription 350.00 55.19 294.81" ]
+	[ "$(totals <<<"$output")" = "$(printf 'USD 647.500000 0.00 103.91 543.590000\nrows 5 units 3')" ]
+	# a month whose rows do not make its Total net earnings is refused
+	sed '3s/,251.28$/,252.28/' "$F/patreon_earnings_2026.csv" >"$T/p.csv"
+	run --separate-stderr tally-ingest "$T/p.csv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$T/p.csv:3: "*"the export's net 252.28"* ]]
+}
+
 @test "youtube: Table data.csv with its Total row first, checked against the rows after it" {
 	run --separate-stderr tally-ingest -v "$F/youtube_table_data.csv"
 	[ "$status" -eq 0 ]
