@@ -220,6 +220,13 @@ kinds() {
 	[[ "$stderr" == *"ignored 1 row "* ]]
 }
 
+@test "kdp: the Paperback Royalty sheet (ISBN and ASIN, Order Date, N/A in a cost column): the ISBN names the edition" {
+	run --separate-stderr tally-ingest "$F/kdp_paperback.csv"
+	[ "$status" -eq 0 ]
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 4.610000 0.00 0.00 4.610000\nUSD 19.130000 0.00 0.00 19.130000\nrows 2 units 4')" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f6 | sort -u)" = "9781234567897" ]
+}
+
 @test "shopify-sales: the Analytics sales report, returns as refunds, taxes as tax; --currency needed" {
 	run --separate-stderr tally-ingest --currency USD "$F/shopify_sales.csv"
 	[ "$status" -eq 0 ]
