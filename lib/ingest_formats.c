@@ -166,13 +166,19 @@ static const char paypal[] =
 	"link {Reference Txn ID}?\n"
 	"product {Item Title|Type}?\n"
 	"sku {Item ID}?\n"
+	/* PayPal's own charges as rows of their own (Chargeback Fee, Dispute
+	 * Fee, their reversals): a fee, not a negative sale */
+	"kind none if {Type} ~ Fee\n"
 	"kind refund if {Type} ~ Refund and {Gross} < 0\n"
 	"kind chargeback if {Type} ~ Chargeback|Payment Reversal and {Gross} < 0\n"
 	"kind payout if {Type} ~ Withdrawal|Transfer to Bank\n"
 	"kind tip if {Type} ~ Donation and {Gross} > 0\n"
 	"kind subscription if {Type} ~ Subscription Payment|Recurring Payment|Pre-approved Payment and {Gross} > 0\n"
 	"kind sale if {Type} ~ Payment Received|Express Checkout|Website Payment|Mobile Payment|Shopping Cart|Invoice Payment|General Payment|eBay Auction Payment and {Gross} > 0\n"
-	"kind adjustment\n"
+	/* the rest of PayPal's vocabulary: money sent (a purchase, a bill, a
+	 * payout to others), reversals the other way, credits and bonuses */
+	"kind adjustment if {Type} ~ Payment|Refund|Reversal|Chargeback|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
 	"quantity {Quantity}?\n"
 	"currency {Currency}\n"
 	"gross {Gross} - {Sales Tax}?\n"
@@ -180,7 +186,12 @@ static const char paypal[] =
 	"fee 0 - {Fee}\n"
 	"net {Net} - {Sales Tax}?\n"
 	"country {Country Code}?\n"
-	"customer {From Email Address}?\n";
+	"customer {From Email Address}?\n"
+	"emit fee if {Type} ~ Fee\n"
+	"  gross 0\n"
+	"  tax 0\n"
+	"  fee 0 - {Net}\n"
+	"  net {Net}\n";
 
 static const char paypal_short[] =
 	"format paypal-short\n"
@@ -195,11 +206,16 @@ static const char paypal_short[] =
 	"date {Date} {Time} {Time Zone}\n"
 	"order {Receipt ID|@record}\n"
 	"product {Type}\n"
+	"kind none if {Type} ~ Fee\n"
 	"kind refund if {Type} ~ Refund and {Amount} < 0\n"
 	"kind payout if {Type} ~ Withdrawal|Transfer to Bank\n"
 	"kind sale if {Type} ~ Payment Received and {Amount} > 0\n"
-	"kind adjustment\n"
-	"gross {Amount}\n";
+	"kind adjustment if {Type} ~ Payment|Refund|Reversal|Chargeback|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
+	"gross {Amount}\n"
+	"emit fee if {Type} ~ Fee\n"
+	"  gross 0\n"
+	"  fee 0 - {Amount}\n";
 
 static const char apple_sales[] =
 	"format apple-sales\n"

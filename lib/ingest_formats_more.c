@@ -112,6 +112,7 @@ const char ingest_fmt_paypal_statement[] =
 	"date {Date}\n"
 	"order {Transaction ID}\n"
 	"product {Description}\n"
+	"kind none if {Description} ~ Fee\n"
 	"kind refund if {Description} ~ Refund and {Gross} < 0\n"
 	"kind chargeback if {Description} ~ Chargeback|Payment Reversal and {Gross} < 0\n"
 	"kind payout if {Description} ~ Withdrawal|Transfer to Bank\n"
@@ -119,13 +120,19 @@ const char ingest_fmt_paypal_statement[] =
 	"kind tip if {Description} ~ Donation and {Gross} > 0\n"
 	"kind subscription if {Description} ~ Subscription Payment|Recurring Payment|Pre-approved Payment and {Gross} > 0\n"
 	"kind sale if {Description} ~ Payment and {Gross} > 0\n"
-	"kind adjustment\n"
+	"kind adjustment if {Description} ~ Payment|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
 	"currency {Currency}\n"
 	"gross {Gross} - {Sales Tax}?\n"
 	"tax {Sales Tax}?\n"
 	"fee 0 - {Fee}\n"
 	"net {Net} - {Sales Tax}?\n"
-	"customer {From Email Address}?\n";
+	"customer {From Email Address}?\n"
+	"emit fee if {Description} ~ Fee\n"
+	"  gross 0\n"
+	"  tax 0\n"
+	"  fee 0 - {Net}\n"
+	"  net {Net}\n";
 
 const char ingest_fmt_paypal_es_statement[] =
 	"format paypal-es-statement\n"

@@ -400,6 +400,24 @@ sums() {
 
 # ---- duplicates: the same id and the same content ----------------------------------
 
+@test "paypal: a Chargeback Fee is a fee, not a chargeback or a negative sale; a type PayPal's vocabulary does not hold is an error" {
+	H=$(head -1 "$FIX/ingest/paypal_holds.csv")
+	row() { printf '"10/%s/2026","10:00:00","PDT","%s","%s","Completed","USD","%s","%s","%s","","","%s","","","","","","","","","","","","%s","","","","","","","","","","","","","","","US","%s"\n' "$@"; }
+	{ printf '%s\n' "$H"
+	  row 5 Ana "Express Checkout Payment" 50.00 -1.75 48.25 P1 "" Credit
+	  row 9 Ana "Chargeback" -50.00 0.00 -50.00 P2 P1 Debit
+	  row 9 PayPal "Chargeback Fee" -20.00 0.00 -20.00 P3 P1 Debit
+	  row 12 "Tool shop" "General Payment" -9.99 0.00 -9.99 P4 "" Debit
+	} >"$T/pp.csv"
+	run --separate-stderr tally-ingest "$T/pp.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P2 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
+	row 14 PayPal "Loyalty Points Redemption" 1.00 0.00 1.00 P5 "" Credit >>"$T/pp.csv"
+	run --separate-stderr tally-ingest "$T/pp.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/pp.csv:6: column \"Type\": \"Loyalty Points Redemption\" is a row type the paypal format does not know (it cannot classify the row)" ]
+}
+
 @test "github-sponsors 2023: a tier change's proration credit shares the Transaction ID and is kept; alpha-3 and full country names; local offsets" {
 	cd "$R"
 	run --separate-stderr tally-ingest github_sponsors_2023.csv
