@@ -166,13 +166,19 @@ static const char paypal[] =
 	"link {Reference Txn ID}?\n"
 	"product {Item Title|Type}?\n"
 	"sku {Item ID}?\n"
+	/* PayPal's own charges as rows of their own (Chargeback Fee, Dispute
+	 * Fee, their reversals): a fee, not a negative sale */
+	"kind none if {Type} ~ Fee\n"
 	"kind refund if {Type} ~ Refund and {Gross} < 0\n"
 	"kind chargeback if {Type} ~ Chargeback|Payment Reversal and {Gross} < 0\n"
 	"kind payout if {Type} ~ Withdrawal|Transfer to Bank\n"
 	"kind tip if {Type} ~ Donation and {Gross} > 0\n"
 	"kind subscription if {Type} ~ Subscription Payment|Recurring Payment|Pre-approved Payment and {Gross} > 0\n"
 	"kind sale if {Type} ~ Payment Received|Express Checkout|Website Payment|Mobile Payment|Shopping Cart|Invoice Payment|General Payment|eBay Auction Payment and {Gross} > 0\n"
-	"kind adjustment\n"
+	/* the rest of PayPal's vocabulary: money sent (a purchase, a bill, a
+	 * payout to others), reversals the other way, credits and bonuses */
+	"kind adjustment if {Type} ~ Payment|Refund|Reversal|Chargeback|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
 	"quantity {Quantity}?\n"
 	"currency {Currency}\n"
 	"gross {Gross} - {Sales Tax}?\n"
@@ -180,7 +186,12 @@ static const char paypal[] =
 	"fee 0 - {Fee}\n"
 	"net {Net} - {Sales Tax}?\n"
 	"country {Country Code}?\n"
-	"customer {From Email Address}?\n";
+	"customer {From Email Address}?\n"
+	"emit fee if {Type} ~ Fee\n"
+	"  gross 0\n"
+	"  tax 0\n"
+	"  fee 0 - {Net}\n"
+	"  net {Net}\n";
 
 static const char paypal_short[] =
 	"format paypal-short\n"
@@ -195,11 +206,16 @@ static const char paypal_short[] =
 	"date {Date} {Time} {Time Zone}\n"
 	"order {Receipt ID|@record}\n"
 	"product {Type}\n"
+	"kind none if {Type} ~ Fee\n"
 	"kind refund if {Type} ~ Refund and {Amount} < 0\n"
 	"kind payout if {Type} ~ Withdrawal|Transfer to Bank\n"
 	"kind sale if {Type} ~ Payment Received and {Amount} > 0\n"
-	"kind adjustment\n"
-	"gross {Amount}\n";
+	"kind adjustment if {Type} ~ Payment|Refund|Reversal|Chargeback|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
+	"gross {Amount}\n"
+	"emit fee if {Type} ~ Fee\n"
+	"  gross 0\n"
+	"  fee 0 - {Amount}\n";
 
 static const char apple_sales[] =
 	"format apple-sales\n"
@@ -273,23 +289,36 @@ static const char patreon_earnings[] =
 	"format patreon-earnings\n"
 	"source patreon\n"
 	"title Patreon monthly earnings CSV (one row per month)\n"
-	"note inferred from one loader; refunds are a monthly total\n"
+	"note inferred from two importers: refunds are a monthly total; one writes the fees positive, one negative\n"
+	"note the fees' sign is read from the row, and each month is checked against Total net earnings\n"
 	"detect {Month - successful transactions} {Currency} {Total gross earnings} {Total net earnings}\n"
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
 	"date {Month - successful transactions}\n"
 	"order {Month - successful transactions}\n"
 	"product Patreon memberships\n"
+	/* fees written negative: the emit below turns them round */
+	"kind none if {Patreon platform fees} < 0\n"
 	"kind subscription\n"
 	"currency {Currency}\n"
 	"gross {Total gross earnings}\n"
-	"fee {Patreon platform fees} + {Total payment processing fees} + {iOS app fee}? + {Merch costs (items + shipping)}?\n"
+	"fee {Patreon platform fees} + {Taxes on fees}? + {Total payment processing fees} + {iOS app fee}? + {Merch costs (items + shipping)}?\n"
+	/* Total net earnings = gross - fees - refunds + adjustments +
+	 * recovered payments: the month's own net is what is left of it */
+	"net {Total net earnings} + {Refunds} - {Patreon adjustments}? - {Recovered payments}?\n"
+	"emit subscription if {Patreon platform fees} < 0\n"
+	"  gross {Total gross earnings}\n"
+	"  fee 0 - {Patreon platform fees} - {Taxes on fees}? - {Total payment processing fees} - {iOS app fee}? - {Merch costs (items + shipping)}?\n"
+	"  net {Total net earnings} - {Refunds} - {Patreon adjustments}? - {Recovered payments}?\n"
 	"emit refund if {Refunds} > 0\n"
 	"  gross 0 - {Refunds}\n"
 	"emit refund if {Refunds} < 0\n"
 	"  gross {Refunds}\n"
 	"emit adjustment if {Patreon adjustments}? != \"\" and {Patreon adjustments}? != 0|0.00\n"
-	"  gross {Patreon adjustments}?\n";
+	"  gross {Patreon adjustments}?\n"
+	/* declined payments collected later: membership income */
+	"emit subscription if {Recovered payments}? != \"\" and {Recovered payments}? != 0|0.00\n"
+	"  gross {Recovered payments}?\n";
 
 static const char patreon_members[] =
 	"format patreon-members\n"
@@ -514,7 +543,8 @@ static const char distrokid[] =
 	"format distrokid\n"
 	"source distrokid\n"
 	"title DistroKid bank details (\"Excruciating Detail\", TSV or CSV)\n"
-	"note inferred: earnings have up to 10 decimals, rounded half to even\n"
+	"checked the 2025 15-column header (Date Inserted ... Recoup (USD)) in public importers' tests and one's notes on a real 2026 export: TAB, CR-only line ends, latin-1 (give --encoding latin1) or UTF-8\n"
+	"note inferred: earnings have up to 10 decimals, rounded half to even; Team Percentage is already applied; Recoup (USD) is not read\n"
 	"detect {Reporting Date} {Sale Month} {Store} {Title} {Quantity} {Earnings (USD)}\n"
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
@@ -571,10 +601,13 @@ static const char opencollective[] =
 	"order {shortId}\n"
 	"link {shortRefundId}?\n"
 	"product {description}\n"
+	/* fee, fee cover and tax rows first: their refunds (CREDIT, isRefund)
+	 * are the fee or tax given back, not a refund of their own */
+	"kind none if {kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
+	"kind none if {kind} = TAX\n"
 	"kind refund if {isRefund} = true|REFUND and {amount} < 0\n"
 	"kind adjustment if {isRefund} = true|REFUND\n"
 	"kind sale if {kind} = CONTRIBUTION|ADDED_FUNDS and {type} = CREDIT\n"
-	"kind none if {kind} ~ FEE\n"
 	"kind payout if {kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {currency}\n"
@@ -586,17 +619,24 @@ static const char opencollective[] =
 	"net {netAmount}\n"
 	/* HOST_FEE / PLATFORM_FEE as a DEBIT row of its own: a fee, not a
 	 * negative sale */
-	"emit fee if {kind} ~ FEE\n"
+	"emit fee if {kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
 	"  gross 0\n"
 	"  fee 0 - {amount|displayAmount} - {paymentProcessorFee}?\n"
-	"  net {netAmount}\n";
+	"  net {netAmount}\n"
+	/* TAX (its own row since 2024): the contribution's amount held it;
+	 * this row takes it out of gross and into tax */
+	"emit adjustment if {kind} = TAX\n"
+	"  gross {amount|displayAmount}\n"
+	"  tax 0 - {amount|displayAmount}\n"
+	"  fee 0\n"
+	"  net {amount|displayAmount}\n";
 
 static const char opencollective_default[] =
 	"format opencollective-default\n"
 	"source opencollective\n"
 	"title Open Collective transactions CSV, \"Platform Default\" layout\n"
 	"checked Open Collective's own exporter (opencollective-rest account-transactions.ts) and the frontend's Platform Default preset\n"
-	"note fees are rows of their own; Is Refund / Is Reverse read REFUND / REVERSE (older files: true); newest first\n"
+	"note fees, fee covers and (since 2024) taxes are rows of their own; Is Refund / Is Reverse read REFUND / REVERSE (older files: true); newest first\n"
 	"detect {Effective Date & Time} {Transaction ID} {Credit/Debit} {Kind} {Amount Single Column} {Currency}\n"
 	"date-format %Y-%m-%dT%H:%M:%S\n"
 	"date-format %Y-%m-%d %H:%M:%S\n"
@@ -605,10 +645,13 @@ static const char opencollective_default[] =
 	"order {Transaction ID}\n"
 	"link {Reverse Transaction ID|Refund Transaction ID}?\n"
 	"product {Description}\n"
+	/* fee, fee cover and tax rows first: their refunds (CREDIT, Is
+	 * Refund) are the fee or tax given back, not a refund of their own */
+	"kind none if {Kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
+	"kind none if {Kind} = TAX\n"
 	"kind refund if {Is Reverse|Is Refund} = true|REVERSE|REFUND and {Amount Single Column} < 0\n"
 	"kind adjustment if {Is Reverse|Is Refund} = true|REVERSE|REFUND\n"
 	"kind sale if {Kind} = CONTRIBUTION|ADDED_FUNDS and {Credit/Debit} = CREDIT\n"
-	"kind none if {Kind} ~ FEE\n"
 	"kind payout if {Kind} = EXPENSE\n"
 	"kind adjustment\n"
 	"currency {Currency}\n"
@@ -619,10 +662,17 @@ static const char opencollective_default[] =
 	"fee 0 - {Payment Processor Fee}?\n"
 	"net {Amount Single Column}\n"
 	/* the host's and the processor's fees are rows of their own */
-	"emit fee if {Kind} ~ FEE\n"
+	"emit fee if {Kind} ~ FEE|PAYMENT_PROCESSOR_COVER\n"
 	"  gross 0\n"
 	"  tax 0\n"
 	"  fee 0 - {Amount Single Column}\n"
+	"  net {Amount Single Column}\n"
+	/* TAX, its own row since 2024 (VAT on a contribution, or given back
+	 * with its refund): the contribution's amount held it */
+	"emit adjustment if {Kind} = TAX\n"
+	"  gross {Amount Single Column}\n"
+	"  tax 0 - {Amount Single Column}\n"
+	"  fee 0\n"
 	"  net {Amount Single Column}\n";
 
 const struct ingest_format ingest_formats[] = {

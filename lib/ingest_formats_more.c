@@ -1,7 +1,7 @@
 /* ingest_formats_more.c - built-in formats added for issue 9: PayPal in
  * German, French and Spanish and its "statement" layout, and the music,
  * game, video, book and store reports (TuneCore, CD Baby, Steam, YouTube
- * Studio, Amazon KDP, Shopify Analytics).  Written in the mapping language
+ * Studio, Amazon KDP, Shopify Analytics, SoundCloud for Artists).  Written in the mapping language
  * (ingest_map.h); "checked" says which real shape a layout was built
  * against, "note inferred" marks one that was not seen in a real file. */
 #include "ingest_formats_more.h"
@@ -112,6 +112,7 @@ const char ingest_fmt_paypal_statement[] =
 	"date {Date}\n"
 	"order {Transaction ID}\n"
 	"product {Description}\n"
+	"kind none if {Description} ~ Fee\n"
 	"kind refund if {Description} ~ Refund and {Gross} < 0\n"
 	"kind chargeback if {Description} ~ Chargeback|Payment Reversal and {Gross} < 0\n"
 	"kind payout if {Description} ~ Withdrawal|Transfer to Bank\n"
@@ -119,13 +120,19 @@ const char ingest_fmt_paypal_statement[] =
 	"kind tip if {Description} ~ Donation and {Gross} > 0\n"
 	"kind subscription if {Description} ~ Subscription Payment|Recurring Payment|Pre-approved Payment and {Gross} > 0\n"
 	"kind sale if {Description} ~ Payment and {Gross} > 0\n"
-	"kind adjustment\n"
+	"kind adjustment if {Description} ~ Payment|Cancellation|Adjustment|Transfer|Credit|Bonus|Cash Back|Payout|Mass Pay|Tax|Donation|Subscription\n"
+	"kind error\n"
 	"currency {Currency}\n"
 	"gross {Gross} - {Sales Tax}?\n"
 	"tax {Sales Tax}?\n"
 	"fee 0 - {Fee}\n"
 	"net {Net} - {Sales Tax}?\n"
-	"customer {From Email Address}?\n";
+	"customer {From Email Address}?\n"
+	"emit fee if {Description} ~ Fee\n"
+	"  gross 0\n"
+	"  tax 0\n"
+	"  fee 0 - {Net}\n"
+	"  net {Net}\n";
 
 const char ingest_fmt_paypal_es_statement[] =
 	"format paypal-es-statement\n"
@@ -188,12 +195,16 @@ const char ingest_fmt_paypal_fr_statement[] =
 	"net {Net} - {TVA}?\n";
 
 /* TuneCore sales report: Net Sales in Net Sales Currency (USD), Total
- * Earned what the artist is credited, in Currency after Exchange Rate. */
+ * Earned what the artist is credited, in Currency after Exchange Rate
+ * (empty on a USD account).  TC Song ID is the track's own code (an
+ * ISRC TuneCore assigned), UPC the release's: the track comes first, so
+ * the songs of an album stay apart. */
 const char ingest_fmt_tunecore[] =
 	"format tunecore\n"
 	"source tunecore\n"
 	"title TuneCore sales report (Total Earned in the account currency; CRLF, 6 decimals)\n"
-	"note inferred: header from issue 9 (a real report); no public sample file was found\n"
+	"checked a band's 36 monthly reports 2019-21 (22,540 rows) as read in a public analysis: ISO dates, empty Exchange Rate and Optional ISRC on a USD account, TC Song ID an ISRC\n"
+	"note Net Sales equals Total Earned on a USD account; on another, Total Earned is Net Sales times Exchange Rate\n"
 	"detect {Sales Period} {Posted Date} {Store Name} {TC Song ID} {# Units Sold} {Net Sales} {Exchange Rate} {Total Earned} {Currency}\n"
 	"date-format %Y-%m-%d\n"
 	"date-format %Y-%m\n"
@@ -202,7 +213,7 @@ const char ingest_fmt_tunecore[] =
 	"date {Sales Period}\n"
 	"order {@record}\n"
 	"product {Song Title|Release Title}\n"
-	"sku {Optional ISRC|UPC|TC Song ID}\n"
+	"sku {Optional ISRC|TC Song ID|UPC}\n"
 	"kind refund if {Total Earned} < 0\n"
 	"kind sale\n"
 	"quantity {# Units Sold}\n"
@@ -237,9 +248,9 @@ const char ingest_fmt_steam[] =
 	"format steam\n"
 	"source steam\n"
 	"title Steamworks sales report CSV (sep=, and title preamble; USD, before Valve's share)\n"
-	"checked the preamble and header as quoted in public Steamworks report parsers' tests (2026)\n"
+	"checked the preamble and header as quoted in public Steamworks report parsers' tests (2026); the spaced names (Chargebacks / Returns, VAT / Tax (USD)) of another parser's column map\n"
 	"note inferred for signs: returns and VAT are read as negative amounts; the net check rejects a file where they are not\n"
-	"detect {Date} {Product(ID#)} {Gross Units Sold} {Chargeback/Returns} {Net Units Sold} {Gross Steam Sales (USD)} {Net Steam Sales (USD)}\n"
+	"detect {Date} {Product(ID#)} {Gross Units Sold} {Chargeback/Returns|Chargebacks / Returns} {Net Units Sold} {Gross Steam Sales (USD)} {Net Steam Sales (USD)}\n"
 	"date-format %Y-%m-%d\n"
 	"skip if {Gross Units Sold} = 0 and {Net Units Sold} = 0 and {Net Steam Sales (USD)} = 0|0.00|\"\"\n"
 	"date {Date}\n"
@@ -281,7 +292,8 @@ const char ingest_fmt_kdp[] =
 	"format kdp\n"
 	"source kdp\n"
 	"title Amazon KDP royalties report (the workbook saved as CSV)\n"
-	"note inferred: header from issue 9 (a real report); KDP downloads XLSX, the CSV a spreadsheet saves was not seen\n"
+	"checked the sheets of the workbook (Combined Sales, eBook, Paperback and Hardcover Royalty) as a public KDP importer reads them: ASIN/ISBN, ASIN or ISBN, Order Date on print, N/A in cost columns\n"
+	"note inferred: KDP downloads XLSX; the CSV a spreadsheet saves of one sheet was not seen\n"
 	"detect {Royalty Date} {Title} {Marketplace} {Royalty Type} {Transaction Type} {Net Units Sold} {Royalty} {Currency}\n"
 	"date-format %Y-%m-%d\n"
 	"date-format %Y-%m\n"
@@ -290,7 +302,9 @@ const char ingest_fmt_kdp[] =
 	"date {Royalty Date}\n"
 	"order {@record}\n"
 	"product {Title}\n"
-	"sku {ASIN/ISBN|ASIN|ISBN}\n"
+	/* a print sheet names the book by ISBN and ASIN: the ISBN is the edition */
+	"sku {ASIN/ISBN|ISBN|ASIN}\n"
+	"sale_date {Order Date}?\n"
 	"kind refund if {Royalty} < 0\n"
 	"kind sale\n"
 	"quantity {Net Units Sold}\n"
@@ -319,3 +333,33 @@ const char ingest_fmt_shopify_sales[] =
 	"  quantity 0\n"
 	"  gross {Returns}\n"
 	"  tax 0\n";
+
+/* SoundCloud for Artists earnings ("lifetime statement"): two preamble
+ * rows (an "Account ID" label and the account's UUID, padded with empty
+ * cells) before the header; one row per track x partner x country x
+ * month.  The file is cumulative: each download repeats the months
+ * before, and {@record} ids make those rows duplicates of the last
+ * ingest, not new income. */
+const char ingest_fmt_soundcloud[] =
+	"format soundcloud\n"
+	"source soundcloud\n"
+	"title SoundCloud for Artists earnings / lifetime statement CSV (Account ID preamble; USD)\n"
+	"checked the preamble, header names and fingerprint recorded from real statements in two public royalty importers (2026)\n"
+	"note inferred: Revenue (USD) is taken as the account's earnings (after Revenue Share); Split Pay shares are not taken out\n"
+	"detect {Reporting Period} {Accounting Period} {Track} {Partner} {Units} {Revenue (USD)} {Revenue Share (%)}\n"
+	"date-format %Y-%m-%d\n"
+	"date-format %Y-%m-%d %H:%M:%S\n"
+	"date-format %Y-%m-%dT%H:%M:%S%z\n"
+	"date-format %Y-%m\n"
+	"skip if {Revenue (USD)} = 0|0.0|0.00|\"\"\n"
+	"date {Reporting Period}\n"
+	"reported {Accounting Period}\n"
+	"order {@record}\n"
+	"product {Track|Release}\n"
+	"sku {ISRC|UPC}?\n"
+	"kind refund if {Revenue (USD)} < 0\n"
+	"kind sale\n"
+	"quantity {Units}\n"
+	"currency USD\n"
+	"gross {Revenue (USD)}\n"
+	"country {Country}?\n";

@@ -111,6 +111,28 @@ kinds() {
 	[ "$(cut -f5,6,7,15 <<<"${lines[3]}")" = "$(printf 'Neon Rain\tQZ1234500001\trefund\tGB')" ]
 }
 
+@test "tunecore: a USD account (empty Exchange Rate and Optional ISRC): each song keeps its own TC Song ID" {
+	run --separate-stderr tally-ingest "$F/tunecore_usd.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# 0.4598 + 0.059 + 0.0066 = 0.5254 USD, Total Earned = Net Sales
+	[ "$(totals <<<"$output")" = "$(printf 'USD 0.525400 0.00 0.00 0.525400\nrows 3 units 44')" ]
+	# two songs of one album (one UPC): the sku is the track's, not the release's
+	[ "$(tail -n +2 <<<"$output" | cut -f5,6 | sort -u | tr '\t\n' ' |')" = "First Light TCAFX2100001|Low Water TCAFX2100002|" ]
+}
+
+@test "distrokid: the 2025 15-column layout, CR-only line ends, latin-1 (refused with the way out, read with --encoding latin1)" {
+	run --separate-stderr tally-ingest "$F/distrokid_2026.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $F/distrokid_2026.tsv:2: column \"Title\": \"Caf\\xe9 Nacht\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+	run --separate-stderr tally-ingest --encoding latin1 "$F/distrokid_2026.tsv"
+	[ "$status" -eq 0 ]
+	# 0.011 + 0.60 - 0.0041 = 0.6069; a row per CR-ended line, names decoded
+	[ "$(totals <<<"$output")" = "$(printf 'USD 0.606900 0.00 0.00 0.606900\nrows 3 units 3')" ]
+	[ "$(cut -f5,7 <<<"${lines[3]}")" = "$(printf 'Fl\xc3\xbcgel\trefund')" ]
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2026-02-01T00:00:00Z" ]
+}
+
 @test "cdbaby: TAB-separated .txt, CRLF, AM/PM dates, a 10-decimal Subtotal rounded and reported" {
 	run --separate-stderr tally-ingest "$F/cdbaby.txt"
 	[ "$status" -eq 0 ]
@@ -139,11 +161,55 @@ kinds() {
 	[[ "$stderr" == *"$T/s.csv:5: "*"the export's net"* ]]
 }
 
+@test "steam: the spaced column names (Chargebacks / Returns, VAT / Tax (USD)) are the same report" {
+	sed -e '4s|,Chargeback/Returns,|,Chargebacks / Returns,|' \
+		-e '4s|Chargeback/Returns (USD),VAT/Tax (USD)|Chargeback / Returns (USD),VAT / Tax (USD)|' "$F/steam.csv" >"$T/s.csv"
+	run --separate-stderr tally-ingest "$T/s.csv"
+	[ "$status" -eq 0 ]
+	[ "$(totals <<<"$output")" = "$(printf 'USD 53.720000 6.25 0.00 53.720000\nrows 3 units 3')" ]
+}
+
 @test "steam: sep=; is read with semicolons" {
 	sed -e '1s/sep=,/sep=;/' -e '4,$s/,/;/g' "$F/steam.csv" >"$T/s.csv"
 	run --separate-stderr tally-ingest "$T/s.csv"
 	[ "$status" -eq 0 ]
 	[ "$(totals <<<"$output")" = "$(printf 'USD 53.720000 6.25 0.00 53.720000\nrows 3 units 3')" ]
+}
+
+@test "soundcloud: two preamble rows (Account ID, the account's UUID), then the header; zero rows ignored" {
+	run --separate-stderr tally-ingest -v "$F/soundcloud_lifetime.csv"
+	[ "$status" -eq 0 ]
+	# 31.4512 + 4.1288 + 1.92 - 0.64 = 36.86; the 0 TikTok row ignored
+	[ "$(totals <<<"$output")" = "$(printf 'USD 36.860000 0.00 0.00 36.860000\nrows 4 units 15356')" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f7 | sort | uniq -c | tr -s ' \n' ' ')" = " 1 refund 3 sale " ]
+	# the stream month is the date, the accounting month the reported date
+	[ "$(cut -f1,6,15 <<<"${lines[1]}")" = "$(printf '2026-07-01T00:00:00Z\tQZAB12600011\tNL')" ]
+	[[ "$stderr" == *"ignored 1 row "* ]]
+	run --separate-stderr tally-ingest --explain-format "$F/soundcloud_lifetime.csv"
+	assert_line 'preamble: 2 lines before the header passed over'
+}
+
+@test "soundcloud: the next month's lifetime statement repeats the months before: only the new month is new" {
+	run --separate-stderr tally-ingest "$F/soundcloud_lifetime.csv" "$F/soundcloud_lifetime_next.csv"
+	[ "$status" -eq 0 ]
+	# 36.86 + August's 27.003, the four repeated rows dropped as duplicates
+	[ "$(totals <<<"$output")" = "$(printf 'USD 63.863000 0.00 0.00 63.863000\nrows 5 units 24357')" ]
+	[[ "$stderr" == *"soundcloud_lifetime_next.csv: dropped 4 duplicate rows"* ]]
+}
+
+@test "patreon-earnings: fees written negative, Taxes on fees, one-time purchases and recovered payments; each month checked" {
+	run --separate-stderr tally-ingest "$F/patreon_earnings_2026.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# July: fees 28 + 2.24 + 12.95 + 12 = 55.19 (a cost, not -55.19);
+	# 350 - 55.19 - 15 + 3.50 + 9 recovered = 292.31, Patreon's own total
+	[ "$(cut -f7,11,13,14 <<<"${lines[1]}" | tr '\t' ' ')" = "subscription 350.00 55.19 294.81" ]
+	[ "$(totals <<<"$output")" = "$(printf 'USD 647.500000 0.00 103.91 543.590000\nrows 5 units 3')" ]
+	# a month whose rows do not make its Total net earnings is refused
+	sed '3s/,251.28$/,252.28/' "$F/patreon_earnings_2026.csv" >"$T/p.csv"
+	run --separate-stderr tally-ingest "$T/p.csv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$T/p.csv:3: "*"the export's net 252.28"* ]]
 }
 
 @test "youtube: Table data.csv with its Total row first, checked against the rows after it" {
@@ -164,6 +230,13 @@ kinds() {
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 3.140000 0.00 0.00 3.140000\nGBP -2.420000 0.00 0.00 -2.420000\nUSD 31.250000 0.00 0.00 31.250000\nrows 3 units 11')" ]
 	[ "$(cut -f6,7 <<<"${lines[3]}" | tr '\t' ' ')" = "B0ABCDEFGH refund" ]
 	[[ "$stderr" == *"ignored 1 row "* ]]
+}
+
+@test "kdp: the Paperback Royalty sheet (ISBN and ASIN, Order Date, N/A in a cost column): the ISBN names the edition" {
+	run --separate-stderr tally-ingest "$F/kdp_paperback.csv"
+	[ "$status" -eq 0 ]
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 4.610000 0.00 0.00 4.610000\nUSD 19.130000 0.00 0.00 19.130000\nrows 2 units 4')" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f6 | sort -u)" = "9781234567897" ]
 }
 
 @test "shopify-sales: the Analytics sales report, returns as refunds, taxes as tax; --currency needed" {
@@ -271,7 +344,8 @@ kinds() {
 	assert_line 'paypal-statement        PayPal statement download, English (Description as the type, no Type/Status)'
 	assert_line '                        checked: OCA bank-statement-import fixture statement_en.csv (2018, USD and EUR)'
 	assert_line '                        checked: OCA bank-statement-import fixture statement_es.csv (2020, EUR)'
-	assert_line 'tunecore                TuneCore sales report (Total Earned in the account currency; CRLF, 6 decimals) [inferred layout]'
+	assert_line 'cdbaby                  CD Baby sales report (TAB-separated .txt, CRLF, 10-decimal Subtotal, USD) [inferred layout]'
+	assert_line 'tunecore                TuneCore sales report (Total Earned in the account currency; CRLF, 6 decimals)'
 	# a checked line always follows a format line or another checked line
 	[ "$(printf '%s\n' "${lines[@]}" | head -1 | cut -c1)" != " " ]
 }

@@ -249,6 +249,38 @@ sums() {
 	[ "$(sums fee <<<"$output")" = "0.00 0.00 0.50 -0.50" ]
 }
 
+@test "opencollective-default since 2024: TAX rows are tax, a fee cover is a fee given back, a refunded fee is not counted twice" {
+	cd "$R"
+	run --separate-stderr tally-ingest opencollective_default_tax.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# Lin 23.80 with VAT 3.80 in it; Ana 11.90 (VAT 1.90, fees 0.65 + 1.00)
+	# refunded: the VAT and the host fee given back, the lost Stripe fee
+	# covered by the host
+	[ "$(awk -F'\t' '$3 == 701501 {print $7, $11, $12, $13, $14}' <<<"$output")" = "adjustment -3.80 3.80 0.00 -3.80" ]
+	[ "$(awk -F'\t' '$3 == 702233 {print $7, $11, $12, $13, $14}' <<<"$output")" = "adjustment 1.90 -1.90 0.00 1.90" ]
+	[ "$(awk -F'\t' '$3 == 702232 {print $7, $11, $12, $13, $14}' <<<"$output")" = "fee 0.00 0.00 -0.65 0.65" ]
+	# the host fee's refund: one fee row given back, no adjustment beside it
+	[ "$(awk -F'\t' '$3 == 702234 {print $7, $13, $14}' <<<"$output")" = "fee -1.00 1.00" ]
+	# everything: 20.00 kept (Lin's contribution without its VAT), 3.80 tax
+	[ "$(sums sale refund fee adjustment <<<"$output")" = "20.00 3.80 0.00 20.00" ]
+}
+
+@test "opencollective legacy: TAX rows are tax, a refunded host fee is given back once" {
+	cd "$R"
+	{ head -1 opencollective_legacy_2023.csv
+	  printf '%s\n' '"2024-03-18T11:20:04","c4d5e6f7","0a1b2c3d","Refund of ""Host Fee""","CREDIT","HOST_FEE","REFUND","","f7e6d5c4","$1.00 EUR",1,0,1,0,"EUR","orchard","Orchard","eu-host","EU Host",,,,"",,,,0' \
+		'"2024-03-02T09:00:00","f7e6d5c4","9a8b7c6d","Host Fee","DEBIT","HOST_FEE","","REFUNDED","c4d5e6f7","-$1.00 EUR",-1,0,-1,10.90,"EUR","orchard","Orchard","eu-host","EU Host",,,,"",,,,0' \
+		'"2024-03-02T09:00:00","e6d5c4b3","9a8b7c6d","VAT","DEBIT","TAX","","","","-$1.90 EUR",-1.9,0,-1.9,11.90,"EUR","orchard","Orchard","eu-host","EU Host",,,,"",,,,0' \
+		'"2024-03-02T09:00:00","d5c4b3a2","9a8b7c6d","Financial contribution to Orchard","CREDIT","CONTRIBUTION","","","","$11.90 EUR",11.9,0,11.9,13.80,"EUR","orchard","Orchard","ana","Ana","stripe","creditcard",,"",,,,0'
+	} >"$T/oc.csv"
+	run --separate-stderr tally-ingest "$T/oc.csv"
+	[ "$status" -eq 0 ]
+	# 11.90 - VAT 1.90 = 10.00 gross, 1.90 tax; the host fee charged and given back
+	[ "$(sums sale refund fee adjustment <<<"$output")" = "10.00 1.90 0.00 10.00" ]
+	[ "$(awk -F'\t' '$3 == "c4d5e6f7" {print $7}' <<<"$output")" = "fee" ]
+}
+
 @test "opencollective legacy preset (fees flattened): taxAmount is the host's to remit, isRefund reads REFUND, a refund takes its contribution's description" {
 	cd "$R"
 	run --separate-stderr tally-ingest opencollective_legacy_2023.csv
@@ -367,6 +399,24 @@ sums() {
 }
 
 # ---- duplicates: the same id and the same content ----------------------------------
+
+@test "paypal: a Chargeback Fee is a fee, not a chargeback or a negative sale; a type PayPal's vocabulary does not hold is an error" {
+	H=$(head -1 "$FIX/ingest/paypal_holds.csv")
+	row() { printf '"10/%s/2026","10:00:00","PDT","%s","%s","Completed","USD","%s","%s","%s","","","%s","","","","","","","","","","","","%s","","","","","","","","","","","","","","","US","%s"\n' "$@"; }
+	{ printf '%s\n' "$H"
+	  row 5 Ana "Express Checkout Payment" 50.00 -1.75 48.25 P1 "" Credit
+	  row 9 Ana "Chargeback" -50.00 0.00 -50.00 P2 P1 Debit
+	  row 9 PayPal "Chargeback Fee" -20.00 0.00 -20.00 P3 P1 Debit
+	  row 12 "Tool shop" "General Payment" -9.99 0.00 -9.99 P4 "" Debit
+	} >"$T/pp.csv"
+	run --separate-stderr tally-ingest "$T/pp.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P2 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
+	row 14 PayPal "Loyalty Points Redemption" 1.00 0.00 1.00 P5 "" Credit >>"$T/pp.csv"
+	run --separate-stderr tally-ingest "$T/pp.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/pp.csv:6: column \"Type\": \"Loyalty Points Redemption\" is a row type the paypal format does not know (it cannot classify the row)" ]
+}
 
 @test "github-sponsors 2023: a tier change's proration credit shares the Transaction ID and is kept; alpha-3 and full country names; local offsets" {
 	cd "$R"

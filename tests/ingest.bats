@@ -105,7 +105,7 @@ qmap() {
 	[ "${lines[0]}" = "gumroad-sales           Gumroad sales CSV (Audience/Sales export)" ]
 	assert_line "kofi                    Ko-fi transactions CSV [inferred layout]"
 	# "checked:" lines (indented) follow their format; tests/ingest-formats.bats tests them
-	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^ ' | cut -d' ' -f1 | tr '\n' ' ')" = "gumroad-sales gumroad-payouts stripe-balance stripe-payments paypal paypal-short apple-sales apple-financial apple-financial-detail patreon-earnings patreon-members etsy-items etsy-orders etsy-statement shopify-orders bandcamp kofi distrokid github-sponsors opencollective opencollective-default paypal-statement paypal-de paypal-fr paypal-fr-statement paypal-es paypal-es-statement tunecore cdbaby steam youtube kdp shopify-sales " ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^ ' | cut -d' ' -f1 | tr '\n' ' ')" = "gumroad-sales gumroad-payouts stripe-balance stripe-payments paypal paypal-short apple-sales apple-financial apple-financial-detail patreon-earnings patreon-members etsy-items etsy-orders etsy-statement shopify-orders bandcamp kofi distrokid github-sponsors opencollective opencollective-default paypal-statement paypal-de paypal-fr paypal-fr-statement paypal-es paypal-es-statement tunecore cdbaby steam youtube kdp shopify-sales soundcloud " ]
 }
 
 @test "--show-format prints a built-in mapping, which --map accepts as is" {
