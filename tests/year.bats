@@ -48,9 +48,10 @@ month() {
 	run --separate-stderr sh monthly "$1"
 }
 
-# everything the job keeps or sends, to compare runs byte for byte
+# everything the job keeps or sends, to compare runs byte for byte (bytes, not
+# modification times: a re-run may write a file anew with the same bytes)
 snapshot() {
-	tar -cf "$1" split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys payouts.ledger.issued \
+	tar --mtime=@0 --sort=name -cf "$1" split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys payouts.ledger.issued \
 		alloc-*.tsv sales-*.tsv statements
 }
 
