@@ -71,7 +71,7 @@ struct unmatched {
 /* Column indexes in the input; -1 when absent (optional ones). */
 struct columns {
 	int date, kind, currency, net, gross;
-	int source, order, line, product, sku, sale_date;
+	int source, order, line, product, sku, sale_date, origin;
 };
 
 
@@ -100,6 +100,8 @@ struct run {
 	uint64_t input_digest;     /* of every input row, for the run record */
 	struct unmatched *unmatched; /* products no agreement matches (owned) */
 	size_t nunmatched;
+	uint64_t prev_origin;      /* hash of the row before's origin, 0 for none */
+	bool same_record;          /* the row is read from the record the row before was */
 	int delta_col;             /* column written as delta_text, or -1 */
 	char delta_text[MONEY_BUF];
 	size_t delta_len;
@@ -390,6 +392,8 @@ static void find_columns(struct run *run)
 	c->product = tsv_col(r, "product");
 	c->sku = tsv_col(r, "sku");
 	c->sale_date = tsv_col(r, "sale_date");
+	c->origin = tsv_col(r, "origin");
+	run->prev_origin = 0;
 	/* an agreement on a field the stream lacks would never match, and
 	 * every row would fall silently to "*" */
 	const struct { enum split_on on; int col; } looked[] = {
@@ -638,7 +642,9 @@ static bool same_reversal(struct run *run, const struct split_state_seen *e)
 
 /* The row's identity and its record: the nth row with these fields in
  * this run is the nth identity; a reversal passes over records of other
- * reversals of its line on its date (same_reversal).  A reversal that
+ * reversals of its line on its date (same_reversal), unless it is read
+ * from its sale's own record (same_record: Gumroad's refund columns, the
+ * refunds so far), whose later amount is a change.  A reversal that
  * only a state 1 record knows (keyed without its date) takes that record
  * over, once. */
 static struct split_state_seen *row_identity(struct run *run, const char *kind, uint64_t *key)
@@ -650,7 +656,7 @@ static struct split_state_seen *row_identity(struct run *run, const char *kind, 
 	for (unsigned n = 1;; n++) {
 		*key = split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, n);
 		e = split_state_find(&run->state, *key);
-		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || same_reversal(run, e))))
+		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || run->same_record || same_reversal(run, e))))
 			break;
 	}
 	if (e || !rev)
@@ -1123,10 +1129,23 @@ static bool catch_all(const struct split_agreement *a)
 	return a->on == SPLIT_ON_ALL || a->literals == 0;
 }
 
+/* Note whether the current row comes from the same export record as the
+ * row before it (equal, non-empty origin: a refund a format emits from its
+ * sale's row), for row_identity. */
+static void note_record(struct run *run)
+{
+	uint64_t h = 0;
+	if (run->col.origin >= 0 && field_len(run, run->col.origin) > 0)
+		h = hash_fnv1a(HASH_FNV_OFFSET, field(run, run->col.origin), field_len(run, run->col.origin)) | 1;
+	run->same_record = h != 0 && h == run->prev_origin;
+	run->prev_origin = h;
+}
+
 static void process_row(struct run *run, struct tsv_writer *w)
 {
 	const struct columns *c = &run->col;
 	const char *kind = field(run, c->kind);
+	note_record(run);
 	if (!wanted_kind(run, kind) && !kinds_known(kind)) {
 		/* not passed over with a count: it may be money nobody meant to skip */
 		char q[96];

@@ -693,6 +693,69 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
 }
 
+@test "a second equal partial refund on the same date: split when the later input holds the whole day; alone, it cannot be told (no refund id)" {
+	# issue 10: October's run split E3's 20.00 sale and a 5.00 refund of 2026-10-05; a second
+	# 5.00 refund of that line on that day comes later.  A download of the whole day holds
+	# both: the first is passed over, the second split (60/40: -3.00, -2.00)
+	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE3\t1\tPoster\tsale\t\tUSD\t20.00' \
+		$'2026-10-05\tetsy\tE3\t1\tPoster\trefund\t\tUSD\t-5.00'
+	run -0 tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/oct.alloc" "$T/oct.tsv"
+	cp "$T/st" "$T/st.oct"
+	cp "$T/oct.tsv" "$T/day.tsv"
+	printf '%s\n' $'2026-10-05\tetsy\tE3\t1\tPoster\trefund\t\tUSD\t-5.00' >>"$T/day.tsv"
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/day.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'kind\t'"$COLS" $'refund\tAna\t1\t3\t0.6\t-3.00' $'refund\tBen\t1\t4\t0.4\t-2.00')" ]
+	# the limit (tally-split(1), the state file): a download holding the second refund alone
+	# is the first fed again as far as the stream tells, which has no id of the refund's own
+	sales "$T/alone.tsv" $'2026-10-05\tetsy\tE3\t1\tPoster\trefund\t\tUSD\t-5.00'
+	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st.oct" "$T/alone.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'kind\t'"$COLS" ]
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/st.oct)" ]
+}
+
+# gumroad_sale REFUNDED? PARTIAL FULLY: Gumroad's sales export of one 100.00
+# ebook sale (fee 10.00) of 2026-10-04, as its refund columns stand at the download
+gumroad_sale() {
+	head -n 1 "$TALLY_ROOT/scripts/demo/exports/gumroad.csv"
+	echo "G7,Ebook,Ivo,ivo@example.com,,0,2026-10-04,2026-10-04 07:57:38 +0000,100.0,0.0,0.0,100.0,10.0,90.0,0.0,,,,,,Germany,direct,$1,$2,$3,0,0,,,0,0,0,ebook,310000,,{},100.0,0.0,,,1,,,0.0,0,,,,,card,,,,ch_3Q7,0.59,usd,0,0,0,,,,,"
+}
+
+@test "Gumroad's refund columns are the refunds so far: each re-download claws back only what is new, the ledger takes it" {
+	# Gumroad's exporter shows the sum of a sale's partial refunds in "Partial Refund ($)"
+	# (its own test: 23.01 then 33.47 show 56.48), and "Fully Refunded?" once they reach the
+	# price.  October's download: 23.01 refunded; November's: 56.48 so far; December's:
+	# fully refunded.  Ana 60%, Ben 40% of each new part: -23.01, -33.47, -43.52 (the
+	# whole 100.00 once), not -23.01, -56.48, -100.00 (179.49 clawed back from a 100.00 sale)
+	gumroad_sale 1 23.01 0 >"$T/oct.csv"
+	gumroad_sale 1 56.48 0 >"$T/nov.csv"
+	gumroad_sale 1 0.0 1 >"$T/dec.csv"
+	expect=($'sale\t90.00\tAna\t54.00' $'sale\t90.00\tBen\t36.00' $'refund\t-23.01\tAna\t-13.806' $'refund\t-23.01\tBen\t-9.204'
+		$'refund\t-33.47\tAna\t-20.082' $'refund\t-33.47\tBen\t-13.388' $'refund\t-43.52\tAna\t-26.112' $'refund\t-43.52\tBen\t-17.408')
+	for m in oct nov dec; do
+		tally-ingest "$T/$m.csv" >"$T/$m.tsv" 2>/dev/null
+		run --separate-stderr tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/$m.alloc" "$T/$m.tsv"
+		[ "$status" -eq 0 ]
+	done
+	[ "$(cut -f7,14,18,22 "$T/oct.alloc" | tail -n +2)" = "$(printf '%s\n' "${expect[@]:0:4}")" ]
+	[ "$(cut -f7,14,18,22 "$T/nov.alloc" | tail -n +2)" = "$(printf '%s\n' "${expect[@]:4:2}")" ]
+	[ "$(cut -f7,14,18,22 "$T/dec.alloc" | tail -n +2)" = "$(printf '%s\n' "${expect[@]:6:2}")" ]
+	[ "$stderr" = "$(printf '%s\n' "tally-split: passed over 1 row split already (state $T/st)" \
+		"tally-split: 1 row changed since it was split: the difference was split")" ]
+	# the ledger posts each difference into the month it arrives (late: the refund is dated
+	# with its sale); over the three months Ana earned 54.00 - 60.00 and Ben 36.00 - 40.00
+	run -0 tally-report -l "$T/l" -p 2026-10 "$T/oct.alloc"
+	run -0 tally-report -l "$T/l" -p 2026-11 "$T/nov.alloc"
+	run -0 tally-report -l "$T/l" -p 2026-12 "$T/dec.alloc"
+	[ "$(awk -F'\t' '$2 ~ /^(Ana|Ben)$/ { e[$2] += $6 } END { printf "%.2f %.2f", e["Ana"], e["Ben"] }' "$T/l")" = "-6.00 -4.00" ]
+	# and December's download fed again: nothing new
+	run --separate-stderr tally-split -a "$F/courses.tsv" -s "$T/st" "$T/dec.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
 @test "overlapping exports never recoup an advance twice" {
 	cat "$F/advance-sep.tsv" >"$T/all.tsv"
 	tail -n +2 "$F/advance-oct.tsv" >>"$T/all.tsv"
