@@ -565,6 +565,60 @@ static void note_rate(const struct row_cache *c, uint32_t account, int64_t perio
 		check_status(report_book_note_fx(&book, account, period, c->currency, rate_when, rate), NULL, 0);
 }
 
+/* The columns of tally-split --waterfall, -1 when the stream has none. */
+struct step_cols {
+	int gross, reached, commission, recouped, recoupment;
+};
+
+static void step_cols_find(struct step_cols *sc, const struct tsv_reader *r)
+{
+	sc->reached = tsv_col(r, "reached");
+	sc->gross = sc->commission = sc->recouped = sc->recoupment = -1;
+	if (sc->reached < 0)
+		return;
+	sc->commission = tsv_col_or_die(r, "commission");
+	sc->recouped = tsv_col_or_die(r, "recouped");
+	sc->recoupment = tsv_col_or_die(r, "recoupment");
+	sc->gross = tsv_col(r, "gross");
+	book.have_steps = true;
+	book.have_gross = sc->gross >= 0;
+}
+
+/* A step's value, converted as the row's amount is (each rounded half to even). */
+static int64_t step_value(const struct row_cache *c, const struct tsv_reader *r, const char *col, int i)
+{
+	int64_t v = row_amount(r, col, &r->fields[i]), out;
+	if (!opt.to || memcmp(c->currency, opt.to, 3) == 0)
+		return v;
+	int rc = fx_convert(&opt.fx, v, c->currency, opt.to, c->when, &out);
+	if (rc != FX_OK)
+		die_fx(rc, c->currency, c->when, r);
+	return out;
+}
+
+/* Add the row's waterfall (how its amount was reached) to account's line. */
+static void add_steps(const struct step_cols *sc, const struct row_cache *c, const struct tsv_reader *r,
+		      uint32_t account, uint32_t src, uint32_t prod)
+{
+	struct report_steps st = {0, 0, 0, 0, 0};
+	struct report_recoupment rec[16];
+	size_t n;
+	if (sc->reached < 0)
+		return;
+	st.reached = step_value(c, r, "reached", sc->reached);
+	st.commission = step_value(c, r, "commission", sc->commission);
+	st.recouped = step_value(c, r, "recouped", sc->recouped);
+	if (sc->gross >= 0)
+		st.gross = step_value(c, r, "gross", sc->gross);
+	if (!money_add(st.reached, st.commission, &st.basis) || !money_add(st.basis, st.recouped, &st.basis))
+		diag_die_at(EXIT_DATA, r->file, r->line, "the total overflows");
+	check_status(report_book_add_steps(&book, account, src, prod, &st), r->file, r->line);
+	const struct tsv_field *f = &r->fields[sc->recoupment];
+	if (!report_recoupment_parse(f->s, f->len, c->when, rec, sizeof rec / sizeof *rec, &n))
+		die_value(r, "recoupment", f, "is not LINE:CAP:CUR:RECOUPED entries joined by commas");
+	check_status(report_book_note_recoupment(&book, account, rec, n), NULL, 0);
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
@@ -590,6 +644,8 @@ static void read_allocations(char **files, size_t nfiles)
 	bool groupable = key_cols[0] >= 0 || key_cols[2] >= 0;
 	struct row_ident ident;
 	row_ident_init(&ident, &r);
+	struct step_cols sc;
+	step_cols_find(&sc, &r);
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -624,6 +680,7 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
+		add_steps(&sc, &c, &r, account, src, prod);
 		rows_read++;
 		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
 			note_rate(&c, account, into);

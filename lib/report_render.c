@@ -8,6 +8,7 @@
 
 #include "money.h"
 #include "report_table.h"
+#include "report_waterfall.h"
 #include "tsv.h"
 
 #define STATEMENT_TSV_HEADER "statement\tpayee\tperiod\tcurrency\tentry\tsource\tproduct\tamount\n"
@@ -394,6 +395,42 @@ static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const s
 	tsv_end_row(w);
 }
 
+/* The steps of one line (tally-split --waterfall) as entries PREFIX:gross,
+ * :fees, :commission, :recouped, :reached. */
+static void tsv_steps(struct tsv_writer *w, const struct report_book *b, const struct entry_prefix *e,
+		      const struct report_statement *s, const char *prefix, const struct report_detail *d)
+{
+	static const char *const names[] = {"gross", "fees", "commission", "recouped", "reached"};
+	const struct report_steps *st = &d->steps;
+	int64_t v[] = {st->gross, st->gross - st->basis, st->commission, st->recouped, st->reached};
+	char entry[DATE_BUF + 32];
+	if (!b->have_steps)
+		return;
+	for (size_t i = b->have_gross ? 0 : 2; i < sizeof names / sizeof *names; i++) {
+		snprintf(entry, sizeof entry, "%s%s", prefix, names[i]);
+		tsv_entry(w, b, e, s, entry, b->names.s[d->source], b->names.s[d->product], v[i]);
+	}
+}
+
+/* An advance's entries advance:LINE:CUR, recouped:LINE:CUR and
+ * remaining:LINE:CUR, in the cap's currency (micro-units). */
+static void tsv_advance(struct tsv_writer *w, const struct entry_prefix *e, const struct report_recoupment *r)
+{
+	static const char *const names[] = {"advance", "recouped", "remaining"};
+	int64_t v[] = {r->cap, r->recouped, r->cap - r->recouped};
+	char entry[64];
+	for (size_t i = 0; i < 3; i++) {
+		for (int k = 0; k < 4; k++)
+			tsv_put_str(w, e->f[k]);
+		snprintf(entry, sizeof entry, "%s:%ld:%s", names[i], r->line, r->currency);
+		tsv_put_str(w, entry);
+		tsv_put_str(w, "");
+		tsv_put_str(w, "");
+		tsv_put_money(w, v[i], currency_digits(r->currency, 3));
+		tsv_end_row(w);
+	}
+}
+
 static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s,
 			  const struct report_period_total *t, bool whole_report)
 {
@@ -408,6 +445,7 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *d = &c->details[i];
 		tsv_entry(&w, b, &e, s, "earned", b->names.s[d->source], b->names.s[d->product], d->amount);
+		tsv_steps(&w, b, &e, s, "", d);
 	}
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
@@ -417,11 +455,16 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 		for (uint32_t i = 0; i < late->ndetails; i++) {
 			const struct report_detail *d = &late->details[i];
 			tsv_entry(&w, b, &e, s, entry, b->names.s[d->source], b->names.s[d->product], d->amount);
+			char sub[DATE_BUF + 16];
+			snprintf(sub, sizeof sub, "%s:", entry);
+			tsv_steps(&w, b, &e, s, sub, d);
 		}
 	}
 	tsv_entry(&w, b, &e, s, "earned_total", "", "", s->earned);
 	tsv_entry(&w, b, &e, s, "paid", "", "", s->paid);
 	tsv_entry(&w, b, &e, s, "carried_forward", "", "", s->carried_forward);
+	for (size_t i = 0; c && i < c->nrecoup; i++)
+		tsv_advance(&w, &e, &c->recoup[i]);
 	if (!whole_report)
 		return; /* a payee's own file: never the other payees' totals */
 	tsv_entry(&w, b, &e, s, "period_earned", "", "", t->earned);
@@ -494,14 +537,41 @@ static void human_caption(struct out *o, enum report_format format, const char *
 		out_printf(o, "<tr class=\"sub\"><td colspan=\"2\">%s</td></tr>\n", text);
 }
 
-/* The lines of a cell, one per source and product. */
+/* How a line was reached, under it (generated text: figures only). */
+static void steps_line(struct out *o, enum report_format format, const struct report_book *b,
+		       const struct report_detail *dt, int digits, enum line_kind kind)
+{
+	char t[256];
+	report_steps_text(t, sizeof t, &dt->steps, dt->amount, digits, b->have_gross);
+	if (format == REPORT_TEXT)
+		out_printf(o, "%s%s\n", kind == LINE_LATE ? "        " : "      ", t);
+	else if (format == REPORT_MD)
+		out_printf(o, "| %s%s | |\n", kind == LINE_LATE ? "· · · " : "· · ", t);
+	else
+		out_printf(o, "<tr class=\"steps\"><td colspan=\"2\">%s</td></tr>\n", t);
+}
+
+/* The lines of a cell, one per source and product, each with how it was
+ * reached when the book knows. */
 static void detail_lines(struct out *o, enum report_format format, const struct report_book *b,
 			 const struct report_cell *c, int digits, enum line_kind kind)
 {
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *dt = &c->details[i];
 		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, digits, kind);
+		if (b->have_steps)
+			steps_line(o, format, b, dt, digits, kind);
 	}
+}
+
+/* Where each advance the statement's rows went through stands, after the
+ * last of them; true when something was written. */
+static bool recoupment_paras(struct out *o, enum report_format format, const struct report_cell *c)
+{
+	char line[256];
+	for (size_t i = 0; c && i < c->nrecoup; i++)
+		human_para(o, format, "advance", report_recoupment_text(line, sizeof line, &c->recoup[i]));
+	return c && c->nrecoup > 0;
 }
 
 /* A rate as an exact decimal ("1.0842") when it is one of 12 decimals or
@@ -635,10 +705,10 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 			 minor_text(x, balance, d), s->currency, minor_text(m, s->min_payout, d), s->currency);
 		human_para(o, format, "note", line);
 	}
-	bool fx;
+	bool advance = recoupment_paras(o, format, c), fx;
 	if (fx_para(o, format, b, s, issue, &fx) != REPORT_OK)
 		return REPORT_ENOMEM;
-	if ((owed || under_minimum || cf_residue || fx) && format != REPORT_HTML)
+	if ((owed || under_minimum || cf_residue || fx || advance) && format != REPORT_HTML)
 		out_putc(o, '\n');
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
