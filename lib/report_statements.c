@@ -59,7 +59,7 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *cur, 
 		return REPORT_ENOMEM;
 	if (added)
 		b->acc[b->nacc++] = (struct report_account){payee, {cur[0], cur[1], cur[2], 0},
-							    currency_digits(cur, 3), 0, false, 0, 0, 0, INT64_MIN};
+							    currency_digits(cur, 3), 0, false, 0, 0, 0, INT64_MIN, false, 0, 0};
 	b->payee_acc[payee] = *id + 1;
 	return REPORT_OK;
 }
@@ -400,7 +400,8 @@ static int settle_period(struct report_book *b, int64_t p, struct report_settle_
 			*err = (struct report_settle_error){p, acc, NULL, 0};
 			return REPORT_EOVERFLOW;
 		}
-		if (cell < 0 && a->balance == 0 && !late)
+		bool due = a->due && p >= a->due_from && p <= a->due_to;
+		if (cell < 0 && a->balance == 0 && !late && !due)
 			continue;
 		int64_t min = report_min_payout_for(b->mins, b->nmins, a->currency);
 		struct report_settlement s;

@@ -21,6 +21,7 @@
 #include "out.h"
 #include "report_index.h"
 #include "report_ledger.h"
+#include "split_rules.h"
 
 enum report_status {
 	REPORT_OK = 0,
@@ -45,6 +46,8 @@ struct report_account {
 	int64_t last_into;   /* ... the period it was posted into ... */
 	uint32_t last_cell;  /* ... and its cell: rows come mostly in date order */
 	int64_t stated;      /* the period of its last statement reproduced from the ledger */
+	bool due;            /* a payee of the agreements (report_book_due): a statement ... */
+	int64_t due_from, due_to; /* ... every period settled from due_from to due_to */
 };
 
 /* How a detail's amount was reached, summed over its rows (tally-split
@@ -222,6 +225,22 @@ int report_book_note_recoupment(struct report_book *b, uint32_t account, const s
  * total outside 0..cap) or has more than cap entries. */
 bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct report_recoupment *out, size_t cap,
 			    size_t *n);
+
+/* A payee line of the agreements file (the allocations' `agreement`
+ * column) and a currency its rows were in (after --to). */
+struct report_due_use {
+	long line;
+	char currency[4];
+};
+
+/* With the agreements r: every payee of every agreement gets an account
+ * and a statement in each period settled afresh in which the agreement is
+ * in force (from its first to its last period, over all its agreements),
+ * 0.00 earned included, in each currency the agreement's rows were in
+ * (u[0..n)), its caps' currencies, or else the book's one currency when it
+ * has one.  Call after adding the rows, before settling.  Returns
+ * REPORT_OK or REPORT_ENOMEM. */
+int report_book_due(struct report_book *b, const struct split_rules *r, const struct report_due_use *u, size_t n);
 
 /* Whether rows added so far post into period p (a keyed book). */
 bool report_book_posts_into(const struct report_book *b, int64_t p);

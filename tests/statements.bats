@@ -383,3 +383,50 @@ Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
 	assert_failure
 	[[ "$stderr" == *'"commission"'* ]]
 }
+
+@test "--agreements: every payee of an agreement in force gets a statement each month, 0.00 earned included" {
+	# October has no Lanterns sale for Ben (only the first two rows of sale 2, less Ben's)
+	head -7 "$TALLY_ROOT/$W" | grep -v $'\tBen\t' >"$T/in.tsv"
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 --out-dir "$T/out" \
+		--agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv"
+	assert_success
+	run cat "$T/out/Ben-2026-09.txt"
+	assert_output "Statement 2026-09/0002
+Payee:    Ben
+Period:   2026-09
+Currency: USD
+Issued:   2026-10-01
+
+Brought forward                                   0.00
+Earned                                            0.00
+Balance                                           0.00
+Paid                                              0.00
+Carried forward                                   0.00"
+	# without it, Ben has no statement
+	run --separate-stderr tally-report -f text --out-dir "$T/plain" "$T/in.tsv"
+	[ ! -e "$T/plain/Ben-2026-09.txt" ]
+	# an agreement that ended in August gives no September statement; one from October neither
+	printf 'match\tfrom\tto\ttier\tpayee\tshare\nLanterns*\t\t\t1\tAna\t100%%\nOld*\t2026-01-01\t2026-08-31\t1\tOld\t100%%\nNew*\t2026-10-01\t\t1\tNew\t100%%\n' >"$T/a.tsv"
+	run --separate-stderr tally-report --agreements "$T/a.tsv" "$T/in.tsv"
+	assert_success
+	refute_output --partial $'\tOld\t'
+	refute_output --partial $'\tNew\t'
+	# a ledger keeps the 0.00 statement, and a re-run reproduces it
+	tally-report --issue-date 2026-10-01 -l "$T/l" --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv" >"$T/first.tsv"
+	grep -q $'\tBen\t2026-09\tUSD\t0.00\t0.00\t0.00\t0.00\t' "$T/l"
+	tally-report -p 2026-09 -l "$T/l" --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv" >"$T/again.tsv"
+	cmp "$T/first.tsv" "$T/again.tsv"
+}
+
+@test "--agreements: a bad file is an error naming its line; with --summary or --check a usage error" {
+	printf 'match\ttier\tpayee\tshare\n*\t1\tAna\t50%%\n' >"$T/a.tsv"
+	run --separate-stderr tally-report --agreements "$T/a.tsv" "$TALLY_ROOT/$W"
+	assert_failure 1
+	[[ "$stderr" == "tally-report: $T/a.tsv:2: "* ]]
+	run --separate-stderr tally-report --agreements "$T/nosuch.tsv" "$TALLY_ROOT/$W"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
+	run --separate-stderr tally-report -c --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$TALLY_ROOT/$W"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "tally-report: --agreements gives every payee a statement: no --summary, --check, --partial or --merge" ]
+}
