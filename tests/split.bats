@@ -44,7 +44,7 @@ sales() {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
-	[ "${lines[3]}" = '       tally-split --help | --version' ]
+	[ "${lines[4]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
 	[ -z "$stderr" ]
 }
