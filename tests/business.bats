@@ -114,10 +114,11 @@ setup_file() {
 	run --separate-stderr tally-report --summary -f text -p 2026-10 --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
 	assert_success
 	assert_line "Profit and break-even"
-	assert_line --regexp '^break_even_revenue +1224\.831804$'
-	assert_line --regexp '^mixed +14\.225 +55\.775 +14\.825 +15\.0% +0$'
+	assert_line --regexp '^break_even_revenue +1224\.83$'
+	# for people in cents, rounded half to even (14.225 is 14.22, 55.775 is 55.78); TSV keeps 14.225
+	assert_line --regexp '^mixed +14\.22 +55\.78 +14\.82 +15\.0% +0$'
 	run tally-report --summary -f md --costs "$B/costs.tsv" "$B/sales.tsv"
-	assert_line --partial '| profit | -324.083333 |'
+	assert_line --partial '| profit | -324.08 |'
 	tally-report --summary -f html --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv" >"$T/b.html"
 	xmllint --noout "$T/b.html"
 	grep -q 'What other platforms would have taken' "$T/b.html"
@@ -204,9 +205,9 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 
 @test "html: a negative figure is shown as such, not quoted as a formula" {
 	# found while writing the business tables: numeric cells went through the
-	# formula guard, "-324.083333" came out as "'-324.083333"
+	# formula guard, "-324.083333" came out as "'-324.083333" (in cents for people now)
 	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
-	grep -q '<td class="n">-324.083333</td>' "$T/b.html"
+	grep -q '<td class="n">-324.08</td>' "$T/b.html"
 	grep -q '<td class="n">+18.1 pts</td>' "$T/b.html"
 	! grep -q "<td class=\"n\">'" "$T/b.html"
 }
@@ -263,4 +264,14 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	timeout 60 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$T/b.html" >"$T/dom.html" 2>/dev/null
 	grep -q 'Revenue, costs and break-even per period (USD)' "$T/dom.html"
 	grep -q 'What other platforms would have taken\|Profit and break-even' "$T/dom.html"
+}
+
+@test "for people every amount of the summary and the business tables is in cents; TSV keeps the micro-units" {
+	for f in text md; do
+		run --separate-stderr tally-report --summary -f "$f" --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
+		assert_success
+		refute_output --regexp '(^|[ |])-?[0-9]+\.[0-9]{3,}( |$)'
+	done
+	run --separate-stderr tally-report --summary --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
+	assert_line $'2026-10\tUSD\twhatif\tmixed\tfees\t14.225'
 }
