@@ -75,7 +75,7 @@ static const char html_style[] =
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
 	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
-	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}";
+	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}.fee{fill:#c62828}";
 
 void report_doc_begin(struct out *o, enum report_format format, const char *title)
 {
@@ -165,12 +165,13 @@ static double chart_y(const struct chart_axis *ax, int64_t v)
 /* The value axis of pt[0..n): from the lowest value (0 when none is
  * negative) to the highest (0 when none is positive), rounded out to
  * round steps. */
-static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits)
+static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits,
+			  int nseries)
 {
 	int64_t lo = 0, hi = 0;
 	for (size_t i = 0; i < n; i++) {
-		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		for (int k = 0; k < 2; k++) {
+		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
+		for (int k = 0; k < nseries; k++) {
 			if (v[k] < lo) lo = v[k];
 			if (v[k] > hi) hi = v[k];
 		}
@@ -211,9 +212,10 @@ static void chart_value_axis(struct out *o, const struct chart_axis *ax, int lef
 	}
 }
 
-void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
-		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *third,
+		  const char *currency, int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
 {
+	const int nseries = third ? 3 : 2;
 	const int top = 16, bottom = 50, right = CHART_W - 12;
 	char a[MONEY_BUF], per[DATE_BUF];
 	struct chart_axis ax;
@@ -222,7 +224,7 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 		pt += n - CHART_PERIODS;
 		n = CHART_PERIODS;
 	}
-	chart_axis_of(&ax, pt, n, digits);
+	chart_axis_of(&ax, pt, n, digits, nseries);
 	ax.top = top;
 	ax.bottom = CHART_H - bottom;
 	int left = chart_label_px(&ax, digits) + 14;
@@ -240,19 +242,20 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
 	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 5 + group * (double)i, bw = group * 0.38 > 36 ? 36 : group * 0.38;
-		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		const char *cls[2] = {"rev", "pay"}, *what[2] = {first, second};
+		double x = left + 5 + group * (double)i, bw = group * 0.76 / nseries;
+		bw = bw > 72.0 / nseries ? 72.0 / nseries : bw;
+		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
+		const char *cls[3] = {"rev", "pay", "fee"}, *what[3] = {first, second, third};
 		period_text(per, kind, pt[i].period);
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < nseries; k++) {
 			double y = chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
 			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
 				   cls[k], x + group * 0.1 + bw * k, y < y0 ? y : y0, bw, h, per, what[k],
 				   minor_text(a, v[k], digits));
 		}
 		if ((n - 1 - i) % every == 0) /* the last period always labelled */
-			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + group * 0.1 + bw,
-				   ax.bottom + 16, per);
+			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+				   x + group * 0.1 + bw * nseries / 2.0, ax.bottom + 16, per);
 	}
 	int lx = left, ly = CHART_H - 14;
 	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
@@ -260,6 +263,11 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	lx += 14 + (int)strlen(first) * CHART_CHAR_PX + 16;
 	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
 		   lx, ly - 9, lx + 14, ly, second);
+	if (third) {
+		lx += 14 + (int)strlen(second) * CHART_CHAR_PX + 16;
+		out_printf(o, "<rect class=\"fee\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+			   lx, ly - 9, lx + 14, ly, third);
+	}
 	out_puts(o, "</svg>\n</div>\n");
 }
 
@@ -742,13 +750,13 @@ static int account_history(const struct report_book *b, const struct report_ledg
 		if (row->period.index >= b->run_first || strcmp(row->payee, payee) != 0 ||
 		    memcmp(row->currency, a->currency, 4) != 0)
 			continue;
-		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid}) != REPORT_OK)
+		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid, 0}) != REPORT_OK)
 			return REPORT_ENOMEM;
 	}
 	for (size_t i = 0; i < b->nst; i++)
 		if (b->st[i].account == acc && b->st[i].period <= upto) {
 			const struct report_statement *s = &b->st[i];
-			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid}) != REPORT_OK)
+			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid, 0}) != REPORT_OK)
 				return REPORT_ENOMEM;
 		}
 	return REPORT_OK;
@@ -771,12 +779,12 @@ static int totals_charts(struct out *o, const struct report_book *b)
 			const struct report_period_total *t = report_book_period_total(b, p, cur);
 			if (!t)
 				continue;
-			if (add_point(&pts, &n, &cap, (struct report_chart_point){p, t->earned, t->paid}) != REPORT_OK) {
+			if (add_point(&pts, &n, &cap, (struct report_chart_point){p, t->earned, t->paid, 0}) != REPORT_OK) {
 				free(pts);
 				return REPORT_ENOMEM;
 			}
 		}
-		report_chart(o, "Earned and paid per period", "earned", "paid", cur, currency_digits(cur, 3), b->kind, pts, n);
+		report_chart(o, "Earned and paid per period", "earned", "paid", NULL, cur, currency_digits(cur, 3), b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -793,7 +801,7 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 			free(pts);
 			return REPORT_ENOMEM;
 		}
-		report_chart(o, "Your earnings and payouts per period", "earned", "paid", s->currency,
+		report_chart(o, "Your earnings and payouts per period", "earned", "paid", NULL, s->currency,
 			     b->acc[s->account].digits, b->kind, pts, n);
 		free(pts);
 	}
@@ -995,10 +1003,14 @@ static int summary_charts(struct out *o, const struct report_summary *s)
 		for (size_t j = 0; j < np; j++) {
 			const struct report_summary_period *pj = &s->periods[s->order[j]];
 			if (strcmp(pj->currency, pi->currency) == 0)
-				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net};
+				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net, pj->fees};
 		}
-		report_chart(o, "Revenue and net received per period", "revenue", "net received", pi->currency, pi->digits,
-			     s->kind, pts, n);
+		report_chart(o, "Revenue, fees and net received per period", "revenue", "net received", "fees",
+			     pi->currency, pi->digits, s->kind, pts, n);
+		free(pts);
+		if (report_mix_chart(o, s, pi->currency) != REPORT_OK)
+			return REPORT_ENOMEM;
+		continue;
 		free(pts);
 	}
 	return REPORT_OK;

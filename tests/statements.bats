@@ -233,7 +233,8 @@ check_page() {
 	done < <(sed 's/<text x="\([0-9]*\)".*>\([^<]*\)</\1 \2/' <<<"$output")
 	# the summary: its legend names what its bars are
 	tally-report -s -f html -o "$T/sum.html" "$TALLY_ROOT/$R/sales.tsv"
-	grep -q '<title>Revenue and net received per period (USD)</title>' "$T/sum.html"
+	grep -q '<title>Revenue, fees and net received per period (USD)</title>' "$T/sum.html"
+	grep -q '>fees</text>' "$T/sum.html"
 	grep -q '>net received</text>' "$T/sum.html"
 	! grep -q '>paid</text>' "$T/sum.html"
 }
