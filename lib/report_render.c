@@ -948,8 +948,11 @@ static int summary_extra(struct out *o, enum report_format format, const struct 
 	for (int k = 0; k < n && !failed; k++)
 		if (format == REPORT_TSV)
 			summary_tsv_table(o, s->kind, &s->periods[pid], sections[k], &t[k]);
-		else if (t[k].nrows)
-			report_table_render(o, format, &t[k], false);
+		else if (t[k].nrows) {
+			struct report_table words = t[k];
+			words.words[0] |= strcmp(words.cols[0], "metric") == 0; /* generated names: in words */
+			report_table_render(o, format, &words, false);
+		}
 	for (int k = 0; k < n; k++)
 		report_table_free(&t[k]);
 	return failed ? REPORT_ENOMEM : REPORT_OK;

@@ -114,11 +114,11 @@ setup_file() {
 	run --separate-stderr tally-report --summary -f text -p 2026-10 --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
 	assert_success
 	assert_line "Profit and break-even"
-	assert_line --regexp '^break_even_revenue +1224\.83$'
+	assert_line --regexp '^Break even revenue +1224\.83$'
 	# for people in cents, rounded half to even (14.225 is 14.22, 55.775 is 55.78); TSV keeps 14.225
 	assert_line --regexp '^mixed +14\.22 +55\.78 +14\.82 +15\.0% +0$'
 	run tally-report --summary -f md --costs "$B/costs.tsv" "$B/sales.tsv"
-	assert_line --partial '| profit | -324.08 |'
+	assert_line --partial '| Profit | -324.08 |'
 	tally-report --summary -f html --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv" >"$T/b.html"
 	xmllint --noout "$T/b.html"
 	grep -q 'What other platforms would have taken' "$T/b.html"
