@@ -585,10 +585,11 @@ static void note_due_use(const struct tsv_field *f, const char *currency)
 	struct report_due_use *grown = report_grow(due_uses, ndue_uses, &capdue_uses, sizeof *grown, 16);
 	if (!grown)
 		diag_die(EXIT_DATA, "out of memory");
+	struct report_due_use *u = &grown[ndue_uses++];
 	due_uses = grown;
-	due_uses[ndue_uses].line = line;
-	memcpy(due_uses[ndue_uses].currency, currency, 3);
-	due_uses[ndue_uses++].currency[3] = '\0';
+	u->line = line;
+	memcpy(u->currency, currency, 3);
+	u->currency[3] = '\0';
 }
 
 /* --agreements: the file parsed as tally-split parses it. */
