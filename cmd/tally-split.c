@@ -833,14 +833,11 @@ static void put_part(struct run *run, struct tsv_writer *w, const char *prefix, 
 	out_write(run->out, buf, n);
 }
 
-/* The waterfall of part k of the row just split by a (run->steps set). */
-static void waterfall_of(const struct run *run, const struct split_agreement *a, size_t k, struct waterfall *wf)
+/* The agreement's caps after the row just split by a (run->steps set),
+ * once per row: every part of the row carries the same. */
+static void waterfall_caps(const struct run *run, const struct split_agreement *a, struct waterfall *wf)
 {
-	size_t t = (size_t)(run->parts[k].tier - a->tiers), used = 0;
-	wf->reached = run->steps[t].flow;
-	wf->commission = wf->recouped = 0;
-	for (size_t u = 0; u < t; u++)
-		*(a->tiers[u].capped ? &wf->recouped : &wf->commission) += run->steps[u].take;
+	size_t used = 0;
 	wf->recoupment[0] = '\0';
 	for (size_t u = 0; u < a->ntiers; u++) {
 		const struct split_tier *tier = &a->tiers[u];
@@ -853,6 +850,16 @@ static void waterfall_of(const struct run *run, const struct split_agreement *a,
 		used += (size_t)snprintf(wf->recoupment + used, sizeof wf->recoupment - used, "%s%ld:%s:%s:%s",
 					 used ? "," : "", tier->line, cap, tier->cap_currency, got);
 	}
+}
+
+/* The waterfall of part k of the row just split by a (run->steps set). */
+static void waterfall_of(const struct run *run, const struct split_agreement *a, size_t k, struct waterfall *wf)
+{
+	size_t t = (size_t)(run->parts[k].tier - a->tiers);
+	wf->reached = run->steps[t].flow;
+	wf->commission = wf->recouped = 0;
+	for (size_t u = 0; u < t; u++)
+		*(a->tiers[u].capped ? &wf->recouped : &wf->commission) += run->steps[u].take;
 }
 
 static const char *on_name(enum split_on on)
@@ -1057,6 +1064,8 @@ static bool split_by(struct run *run, struct tsv_writer *w, const struct split_a
 		return false;
 	}
 	struct waterfall wf;
+	if (run->opt.waterfall)
+		waterfall_caps(run, a, &wf);
 	for (size_t k = 0; k < nparts; k++) {
 		if (run->opt.waterfall)
 			waterfall_of(run, a, k, &wf);
