@@ -73,7 +73,7 @@ static const char html_style[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
-	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
+	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
 	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}.fee{fill:#c62828}";
 
