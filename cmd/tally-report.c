@@ -81,6 +81,8 @@ struct options {
 	int64_t balance;                    /* --balance AMOUNT */
 	bool have_balance;
 	const char *issuer;                 /* --issuer NAME */
+	const char *agreements;             /* --agreements FILE: every payee a statement each period */
+	struct split_rules rules;           /* ... its agreements */
 	char issue_date[DATE_BUF];          /* --issue-date, else today (UTC) */
 	bool have_issue_date;               /* --issue-date was given */
 };
@@ -95,7 +97,7 @@ static noreturn void usage(FILE *f, int status)
 		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]\n"
 		"                    [-o FILE | --out-dir DIR]\n"
 		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
-		"                    [--issuer NAME] [--issue-date YYYY-MM-DD]\n"
+		"                    [--issuer NAME] [--issue-date YYYY-MM-DD] [--agreements FILE]\n"
 		"                    [--payouts FORMAT --payees FILE]\n"
 		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
 		"                    [--forecast FILE [--balance AMOUNT]]\n"
@@ -129,6 +131,8 @@ static noreturn void usage(FILE *f, int status)
 		      "      --to CUR            ... into this currency\n"
 		      "      --issuer NAME       the issuer named on every statement\n"
 		      "      --issue-date DATE   the issue date of new statements (default: today, UTC)\n"
+		      "      --agreements FILE   every payee of these agreements (tally-split's) gets a\n"
+		      "                          statement each period, 0.00 earned included\n"
 		      "      --payouts FORMAT    write the payments as batch files: paypal, wise, tsv\n"
 		      "                          (several joined by commas, with --out-dir)\n"
 		      "      --payees FILE       how each payee is paid (payee, method, account, currency)\n"
@@ -565,6 +569,100 @@ static void note_rate(const struct row_cache *c, uint32_t account, int64_t perio
 		check_status(report_book_note_fx(&book, account, period, c->currency, rate_when, rate), NULL, 0);
 }
 
+/* With --agreements: the (payee line, currency) pairs the rows were in. */
+static struct report_due_use *due_uses;
+static size_t ndue_uses, capdue_uses;
+
+static void note_due_use(const struct tsv_field *f, const char *currency)
+{
+	char *end;
+	long line = strtol(f->s, &end, 10);
+	if (f->len == 0 || end != f->s + f->len || line <= 0)
+		return; /* "default": --default-payee's rows */
+	for (size_t i = ndue_uses; i-- > 0;)
+		if (due_uses[i].line == line && memcmp(due_uses[i].currency, currency, 3) == 0)
+			return;
+	struct report_due_use *grown = report_grow(due_uses, ndue_uses, &capdue_uses, sizeof *grown, 16);
+	if (!grown)
+		diag_die(EXIT_DATA, "out of memory");
+	struct report_due_use *u = &grown[ndue_uses++];
+	due_uses = grown;
+	u->line = line;
+	memcpy(u->currency, currency, 3);
+	u->currency[3] = '\0';
+}
+
+/* --agreements: the file parsed as tally-split parses it. */
+static void load_agreements(void)
+{
+	char *text, err[512];
+	size_t len;
+	long line = 0;
+	int rc = report_read_file(opt.agreements, &text, &len);
+	if (rc != 0)
+		diag_die(EXIT_USAGE, "%s: %s", opt.agreements, rc > 0 ? strerror(ENOENT) : strerror(errno));
+	rc = split_rules_parse(&opt.rules, opt.agreements, text, len, &line, err, sizeof err);
+	free(text);
+	if (rc == SPLIT_ENOMEM)
+		diag_die(EXIT_DATA, "out of memory");
+	if (rc != SPLIT_OK)
+		diag_die_at(EXIT_DATA, opt.agreements, line, "%s", err);
+}
+
+/* The columns of tally-split --waterfall, -1 when the stream has none. */
+struct step_cols {
+	int gross, reached, commission, recouped, recoupment;
+};
+
+static void step_cols_find(struct step_cols *sc, const struct tsv_reader *r)
+{
+	sc->reached = tsv_col(r, "reached");
+	sc->gross = sc->commission = sc->recouped = sc->recoupment = -1;
+	if (sc->reached < 0)
+		return;
+	sc->commission = tsv_col_or_die(r, "commission");
+	sc->recouped = tsv_col_or_die(r, "recouped");
+	sc->recoupment = tsv_col_or_die(r, "recoupment");
+	sc->gross = tsv_col(r, "gross");
+	book.have_steps = true;
+	book.have_gross = sc->gross >= 0;
+}
+
+/* A step's value, converted as the row's amount is (each rounded half to even). */
+static int64_t step_value(const struct row_cache *c, const struct tsv_reader *r, const char *col, int i)
+{
+	int64_t v = row_amount(r, col, &r->fields[i]), out;
+	if (!opt.to || memcmp(c->currency, opt.to, 3) == 0)
+		return v;
+	int rc = fx_convert(&opt.fx, v, c->currency, opt.to, c->when, &out);
+	if (rc != FX_OK)
+		die_fx(rc, c->currency, c->when, r);
+	return out;
+}
+
+/* Add the row's waterfall (how its amount was reached) to account's line. */
+static void add_steps(const struct step_cols *sc, const struct row_cache *c, const struct tsv_reader *r,
+		      uint32_t account, uint32_t src, uint32_t prod)
+{
+	struct report_steps st = {0, 0, 0, 0, 0};
+	struct report_recoupment rec[16];
+	size_t n;
+	if (sc->reached < 0)
+		return;
+	st.reached = step_value(c, r, "reached", sc->reached);
+	st.commission = step_value(c, r, "commission", sc->commission);
+	st.recouped = step_value(c, r, "recouped", sc->recouped);
+	if (sc->gross >= 0)
+		st.gross = step_value(c, r, "gross", sc->gross);
+	if (!money_add(st.reached, st.commission, &st.basis) || !money_add(st.basis, st.recouped, &st.basis))
+		diag_die_at(EXIT_DATA, r->file, r->line, "the total overflows");
+	check_status(report_book_add_steps(&book, account, src, prod, &st), r->file, r->line);
+	const struct tsv_field *f = &r->fields[sc->recoupment];
+	if (!report_recoupment_parse(f->s, f->len, c->when, rec, sizeof rec / sizeof *rec, &n))
+		die_value(r, "recoupment", f, "is not LINE:CAP:CUR:RECOUPED entries joined by commas");
+	check_status(report_book_note_recoupment(&book, account, rec, n), NULL, 0);
+}
+
 static void read_allocations(char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
@@ -590,6 +688,9 @@ static void read_allocations(char **files, size_t nfiles)
 	bool groupable = key_cols[0] >= 0 || key_cols[2] >= 0;
 	struct row_ident ident;
 	row_ident_init(&ident, &r);
+	struct step_cols sc;
+	step_cols_find(&sc, &r);
+	int c_agreement = opt.agreements ? tsv_col(&r, "agreement") : -1;
 
 	while ((rc = tsv_next(&r)) == 1) {
 		const struct tsv_field *f = r.fields;
@@ -624,6 +725,9 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
+		add_steps(&sc, &c, &r, account, src, prod);
+		if (c_agreement >= 0)
+			note_due_use(&f[c_agreement], cur_out);
 		rows_read++;
 		if (opt.to && memcmp(c.currency, opt.to, 3) != 0)
 			note_rate(&c, account, into);
@@ -1696,9 +1800,10 @@ static void check_partition_options(void)
 int main(int argc, char **argv)
 {
 	enum { OPT_FX = 256, OPT_TO, OPT_OPENING, OPT_PAYOUTS, OPT_PAYEES, OPT_PAID, OPT_ISSUER, OPT_ISSUE_DATE, OPT_OUT_DIR,
-	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE, OPT_PARTIAL, OPT_MERGE,
+	       OPT_BUSINESS, OPT_COSTS, OPT_WHATIF, OPT_FORECAST, OPT_BALANCE, OPT_PARTIAL, OPT_MERGE, OPT_AGREEMENTS,
 	       OPT_PROGRESS = CLI_OPT_PROGRESS, OPT_NO_PROGRESS = CLI_OPT_NO_PROGRESS };
 	static const struct option longopts[] = {
+		{"agreements", required_argument, NULL, OPT_AGREEMENTS},
 		{"balance", required_argument, NULL, OPT_BALANCE},
 		{"business", no_argument, NULL, OPT_BUSINESS},
 		{"check", no_argument, NULL, 'c'},
@@ -1761,6 +1866,7 @@ int main(int argc, char **argv)
 			break;
 		case 's': opt.summary = true; break;
 		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		case OPT_AGREEMENTS: opt.agreements = optarg; break;
 		case OPT_BUSINESS: opt.business = true; break;
 		case OPT_COSTS: opt.costs_path = optarg; opt.business = true; break;
 		case OPT_WHATIF: opt.whatif_path = optarg; opt.business = true; break;
@@ -1851,6 +1957,10 @@ int main(int argc, char **argv)
 		diag_warn("--business, --costs, --whatif and --forecast go with --summary");
 		usage(stderr, EXIT_USAGE);
 	}
+	if (opt.agreements && (opt.summary || opt.check || opt.partial || opt.merge)) {
+		diag_warn("--agreements gives every payee a statement: no --summary, --check, --partial or --merge");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (opt.have_balance && !opt.forecast_path) {
 		diag_warn("--balance goes with --forecast");
 		usage(stderr, EXIT_USAGE);
@@ -1879,6 +1989,7 @@ int main(int argc, char **argv)
 		{opt.fx_path, "--fx", true}, {opt.ledger, "--ledger", false}, {opt.out_dir, "--out-dir", false},
 		{opt.payees, "--payees", true},
 		{opt.paid, "--paid", true},
+		{opt.agreements, "--agreements", true},
 		{opt.costs_path, "--costs", true}, {opt.whatif_path, "--whatif", true},
 		{opt.forecast_path, "--forecast", true},
 		{opt.output, "--output", false},
@@ -1893,6 +2004,8 @@ int main(int argc, char **argv)
 		load_table_or_die(report_fees_load(&opt.fees, opt.whatif_path, &le), &le);
 	if (opt.forecast_path)
 		load_table_or_die(report_outlook_load(&opt.outlook, opt.forecast_path, opt.kind, &le), &le);
+	if (opt.agreements)
+		load_agreements();
 
 	if (opt.summary) {
 		run_summary(files, nfiles);
@@ -1923,6 +2036,11 @@ int main(int argc, char **argv)
 		write_partial();
 		out_stdout_close_or_die();
 		return exit_status;
+	}
+	if (opt.agreements) {
+		check_status(report_book_due(&book, &opt.rules, due_uses, ndue_uses), NULL, 0);
+		free(due_uses);
+		split_rules_free(&opt.rules);
 	}
 	check_min_payout_currencies();
 	if (opt.ledger) {

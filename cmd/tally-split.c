@@ -40,6 +40,8 @@
 static const char *const revenue_kinds[] = {"sale", "subscription", "tip", "adjustment"};
 /* Columns tally-split adds; the input must not have them already. */
 static const char *const added_columns[] = {"payee", "tier", "agreement", "share", "amount"};
+/* Columns --waterfall adds after them: how each amount was reached. */
+static const char *const waterfall_columns[] = {"reached", "commission", "recouped", "recoupment"};
 
 struct options {
 	const char *agreements;    /* -a */
@@ -55,6 +57,7 @@ struct options {
 	const char *fx;            /* -x */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	bool rotate_ties;          /* --ties rotate (default: --ties first) */
+	bool waterfall;            /* --waterfall: add waterfall_columns */
 };
 
 /* Rows of one product that no agreement matches, listed together at the end. */
@@ -115,7 +118,8 @@ static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
-		   "                   [--ties first|rotate] [--progress | --no-progress] [FILE...]\n"
+		   "                   [--ties first|rotate] [--waterfall] [--progress | --no-progress]\n"
+		   "                   [FILE...]\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -132,6 +136,8 @@ static void usage(FILE *f, int status)
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
 		      "      --ties RULE         equal remainders: first (the payee listed first,\n"
 		      "                          default) or rotate (round the payees by month)\n"
+		      "      --waterfall         add the columns reached, commission, recouped and\n"
+		      "                          recoupment: how each amount was reached\n"
 		      "      --progress          show progress on stderr even when not a terminal\n"
 		      "      --no-progress       never show progress (default: on a terminal)\n"
 		      "  -h, --help              this help\n"
@@ -169,7 +175,7 @@ static void parse_kinds(struct options *opt, char *list)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_TIES = 0x2000 };
+	enum { OPT_TIES = 0x2000, OPT_WATERFALL };
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
 		{"default-payee", required_argument, NULL, 'd'},
@@ -186,6 +192,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"state", required_argument, NULL, 's'},
 		{"ties", required_argument, NULL, OPT_TIES},
 		{"version", no_argument, NULL, 'V'},
+		{"waterfall", no_argument, NULL, OPT_WATERFALL},
 		{NULL, 0, NULL, 0},
 	};
 	memset(opt, 0, sizeof *opt);
@@ -229,6 +236,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			}
 			opt->rotate_ties = strcmp(optarg, "rotate") == 0;
 			break;
+		case OPT_WATERFALL: opt->waterfall = true; break;
 		case CLI_OPT_PROGRESS: opt->progress = PROGRESS_ON; break;
 		case CLI_OPT_NO_PROGRESS: opt->progress = PROGRESS_OFF; break;
 		default:
@@ -380,6 +388,10 @@ static void find_columns(struct run *run)
 		if (tsv_col(r, added_columns[i]) >= 0)
 			diag_die(EXIT_USAGE, "%s: the input already has a column \"%s\" (is it split already?)",
 				 r->file, added_columns[i]);
+	for (size_t i = 0; run->opt.waterfall && i < sizeof waterfall_columns / sizeof *waterfall_columns; i++)
+		if (tsv_col(r, waterfall_columns[i]) >= 0)
+			diag_die(EXIT_USAGE, "%s: --waterfall: the input already has a column \"%s\" (is it split already?)",
+				 r->file, waterfall_columns[i]);
 	c->date = tsv_col_or_die(r, "date");
 	c->kind = tsv_col_or_die(r, "kind");
 	c->currency = tsv_col_or_die(r, "currency");
@@ -793,17 +805,67 @@ static void put_input(struct run *run, struct tsv_writer *w)
 	tsv_put_row(w, &run->in);
 }
 
+/* How one part was reached (--waterfall): what reached its tier, what the
+ * uncapped tiers before took (commission) and the capped ones (recouped),
+ * and the agreement's caps after the row, "LINE:CAP:CUR:RECOUPED" each
+ * (LINE: the capped tier's first line), joined by ','. */
+struct waterfall {
+	int64_t reached, commission, recouped;
+	char recoupment[SPLIT_MAX_TIERS * (2 * MONEY_BUF + 32)];
+};
+
 static void put_part(struct run *run, struct tsv_writer *w, const char *prefix, size_t prefix_len,
-		     int64_t amount, int64_t basis, int digits)
+		     int64_t amount, int64_t basis, int digits, const struct waterfall *wf)
 {
-	char buf[MONEY_BUF + 48];
+	char buf[4 * MONEY_BUF + 48];
 	put_input(run, w);
 	out_write(run->out, prefix, prefix_len);
 	size_t n = format_share(buf, amount, basis);
 	buf[n++] = '\t';
 	n += money_format(buf + n, amount, digits);
+	if (run->opt.waterfall) {
+		buf[n++] = '\t';
+		n += money_format(buf + n, wf->reached, digits);
+		buf[n++] = '\t';
+		n += money_format(buf + n, wf->commission, digits);
+		buf[n++] = '\t';
+		n += money_format(buf + n, wf->recouped, digits);
+		buf[n++] = '\t';
+		out_write(run->out, buf, n);
+		n = 0;
+		out_write(run->out, wf->recoupment, strlen(wf->recoupment));
+	}
 	buf[n++] = '\n';
 	out_write(run->out, buf, n);
+}
+
+/* The agreement's caps after the row just split by a (run->steps set),
+ * once per row: every part of the row carries the same. */
+static void waterfall_caps(const struct run *run, const struct split_agreement *a, struct waterfall *wf)
+{
+	size_t used = 0;
+	wf->recoupment[0] = '\0';
+	for (size_t u = 0; u < a->ntiers; u++) {
+		const struct split_tier *tier = &a->tiers[u];
+		if (!tier->capped)
+			continue;
+		int cd = currency_digits(tier->cap_currency, 3);
+		char cap[MONEY_BUF], got[MONEY_BUF];
+		money_format(cap, tier->cap, cd);
+		money_format(got, run->steps[u].cap_after, cd);
+		used += (size_t)snprintf(wf->recoupment + used, sizeof wf->recoupment - used, "%s%ld:%s:%s:%s",
+					 used ? "," : "", tier->line, cap, tier->cap_currency, got);
+	}
+}
+
+/* The waterfall of part k of the row just split by a (run->steps set). */
+static void waterfall_of(const struct run *run, const struct split_agreement *a, size_t k, struct waterfall *wf)
+{
+	size_t t = (size_t)(run->parts[k].tier - a->tiers);
+	wf->reached = run->steps[t].flow;
+	wf->commission = wf->recouped = 0;
+	for (size_t u = 0; u < t; u++)
+		*(a->tiers[u].capped ? &wf->recouped : &wf->commission) += run->steps[u].take;
 }
 
 static const char *on_name(enum split_on on)
@@ -918,8 +980,9 @@ static void split_default(struct run *run, struct tsv_writer *w, int64_t when, c
 		memcpy(p, "\t1\tdefault\t", 11);
 		prefix_len = (size_t)(p - prefix) + 11;
 	}
+	struct waterfall wf = {basis, 0, 0, ""};
 	if (basis != 0)
-		put_part(run, w, prefix, prefix_len, basis, basis, digits);
+		put_part(run, w, prefix, prefix_len, basis, basis, digits, &wf);
 	if (run->explaining) {
 		char amount[MONEY_BUF];
 		money_format(amount, basis, digits);
@@ -982,7 +1045,7 @@ static bool split_by(struct run *run, struct tsv_writer *w, const struct split_a
 	char q[96], day[DATE_BUF];
 	size_t nparts;
 	int st = split_apply(&run->rules, a, basis, run->currency, row->when, run->have_fx ? &run->fx : NULL,
-			     run->parts, &nparts, run->explaining ? run->steps : NULL);
+			     run->parts, &nparts, run->explaining || run->opt.waterfall ? run->steps : NULL);
 	if (st == SPLIT_EINTERNAL)
 		die_internal(run, basis);
 	if (st == SPLIT_ENOMEM)
@@ -1006,9 +1069,15 @@ static bool split_by(struct run *run, struct tsv_writer *w, const struct split_a
 			       quote_field(run, a->gross ? c->gross : c->net, q, sizeof q));
 		return false;
 	}
-	for (size_t k = 0; k < nparts; k++)
+	struct waterfall wf;
+	if (run->opt.waterfall)
+		waterfall_caps(run, a, &wf);
+	for (size_t k = 0; k < nparts; k++) {
+		if (run->opt.waterfall)
+			waterfall_of(run, a, k, &wf);
 		put_part(run, w, run->parts[k].payee->out_prefix, run->parts[k].payee->out_prefix_len,
-			 run->parts[k].amount, basis, digits);
+			 run->parts[k].amount, basis, digits, &wf);
+	}
 	if (run->explaining) {
 		explain_row_head(run, basis, a->gross, digits, row->when, why);
 		explain_agreement(run, a, row);
@@ -1230,6 +1299,8 @@ static void write_header(struct run *run, struct tsv_writer *w)
 	tsv_put_header(w, &run->in);
 	for (size_t i = 0; i < sizeof added_columns / sizeof *added_columns; i++)
 		tsv_put_str(w, added_columns[i]);
+	for (size_t i = 0; run->opt.waterfall && i < sizeof waterfall_columns / sizeof *waterfall_columns; i++)
+		tsv_put_str(w, waterfall_columns[i]);
 	tsv_end_row(w);
 }
 

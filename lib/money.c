@@ -139,6 +139,20 @@ size_t money_format(char *buf, int64_t micros, int digits)
 	return n;
 }
 
+size_t money_format_minor(char *buf, int64_t micros, int digits)
+{
+	if (digits < 0)
+		digits = 0;
+	if (digits > 6)
+		digits = 6;
+	int64_t unit = 1, q;
+	for (int i = digits; i < 6; i++)
+		unit *= 10;
+	if (!money_muldiv(micros, 1, unit, &q) || (i128)q * unit > INT64_MAX || (i128)q * unit < INT64_MIN)
+		return money_format(buf, micros, digits);
+	return money_format(buf, q * unit, digits);
+}
+
 /* ---- checked arithmetic -------------------------------------------- */
 
 bool money_add(int64_t a, int64_t b, int64_t *out)

@@ -45,6 +45,12 @@ const char *money_strerror(int status);
  * including the NUL; returns the length. */
 size_t money_format(char *buf, int64_t micros, int digits);
 
+/* As money_format, for people: micros rounded half to even to `digits`
+ * decimals (0..6) and written with exactly that many ("485.77" for
+ * 485.767846 USD).  For figures, not for payouts (money_round_payable
+ * rounds toward zero). */
+size_t money_format_minor(char *buf, int64_t micros, int digits);
+
 /* Checked arithmetic: return false (and leave *out alone) on overflow. */
 bool money_add(int64_t a, int64_t b, int64_t *out);
 bool money_sub(int64_t a, int64_t b, int64_t *out);

@@ -63,7 +63,7 @@ static void put_bar(struct out *o, const struct bar *bar, double x, double bw, d
 	for (int k = 0; k < 2; k++) {
 		/* drawing only: doubles for heights, never for money */
 		double h = max > 0 && v[k] > 0 ? (double)v[k] / max * plot_h : 0;
-		money_format(a, v[k], digits);
+		money_format_minor(a, v[k], digits);
 		out_printf(o,
 			   "<rect fill=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			   "<title>%s %s: %s</title></rect>\n",
@@ -71,7 +71,7 @@ static void put_bar(struct out *o, const struct bar *bar, double x, double bw, d
 	}
 	if (bar->break_even >= 0 && max > 0) {
 		double y = base - (double)bar->break_even / max * plot_h;
-		money_format(a, bar->break_even, digits);
+		money_format_minor(a, bar->break_even, digits);
 		out_printf(
 		    o,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\" "
@@ -106,7 +106,7 @@ static void put_chart(struct out *o, const struct bar *bars, size_t n, const cha
 		   currency);
 	out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n",
 		   CHART_LEFT, CHART_H - CHART_BOTTOM, CHART_W - 10, CHART_H - CHART_BOTTOM);
-	money_format(a, max > 0 ? (int64_t)max : 0, digits);
+	money_format_minor(a, max > 0 ? (int64_t)max : 0, digits);
 	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", CHART_LEFT - 6,
 		   CHART_TOP + 4, a);
 	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", CHART_LEFT - 6,

@@ -13,11 +13,18 @@ __extension__ typedef __int128 i128;
 
 #define NUM_BUF (MONEY_BUF + 16)
 
+/* Whether the tables being made are for people (report_business_tables
+ * sets it for the length of one call): amounts in minor units, not the
+ * TSV's exact micro-units. */
+static _Thread_local bool for_people;
+
 /* A sum too large for int64_t is shown as such, never wrapped. */
 static const char *money_cell(char *buf, i128 v, int digits)
 {
 	if (v > INT64_MAX || v < INT64_MIN)
 		strcpy(buf, "overflows");
+	else if (for_people)
+		money_format_minor(buf, (int64_t)v, digits);
 	else
 		money_format(buf, (int64_t)v, digits);
 	return buf;
@@ -437,6 +444,7 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 	struct figures f = {p, NULL, 0, 0, 0, format == REPORT_TSV ? "" : "n/a"};
 	bool ours = memcmp(p->currency, b->currency, 3) == 0;
 
+	for_people = format != REPORT_TSV;
 	if (ours && (f.bp = bperiod(b, p->period))) {
 		for (size_t i = 0; i < (b->costs ? b->costs->n : 0); i++) {
 			f.fixed += f.bp->fixed[i];
@@ -461,5 +469,6 @@ int report_business_tables(const void *ctx, const struct report_summary *s, uint
 		t[5].failed = true;
 	if (ours && b->outlook && p->period == b->last_period)
 		outlook_tables(b, &f, &t[6]);
+	for_people = false;
 	return REPORT_BUSINESS_TABLES;
 }

@@ -8,6 +8,7 @@
 
 #include "money.h"
 #include "report_table.h"
+#include "report_waterfall.h"
 #include "tsv.h"
 
 #define STATEMENT_TSV_HEADER "statement\tpayee\tperiod\tcurrency\tentry\tsource\tproduct\tamount\n"
@@ -72,9 +73,9 @@ static const char html_style[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
-	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}"
+	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
-	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}";
+	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}.fee{fill:#c62828}";
 
 void report_doc_begin(struct out *o, enum report_format format, const char *title)
 {
@@ -164,12 +165,13 @@ static double chart_y(const struct chart_axis *ax, int64_t v)
 /* The value axis of pt[0..n): from the lowest value (0 when none is
  * negative) to the highest (0 when none is positive), rounded out to
  * round steps. */
-static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits)
+static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits,
+			  int nseries)
 {
 	int64_t lo = 0, hi = 0;
 	for (size_t i = 0; i < n; i++) {
-		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		for (int k = 0; k < 2; k++) {
+		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
+		for (int k = 0; k < nseries; k++) {
 			if (v[k] < lo) lo = v[k];
 			if (v[k] > hi) hi = v[k];
 		}
@@ -210,9 +212,10 @@ static void chart_value_axis(struct out *o, const struct chart_axis *ax, int lef
 	}
 }
 
-void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
-		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *third,
+		  const char *currency, int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n)
 {
+	const int nseries = third ? 3 : 2;
 	const int top = 16, bottom = 50, right = CHART_W - 12;
 	char a[MONEY_BUF], per[DATE_BUF];
 	struct chart_axis ax;
@@ -221,7 +224,7 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 		pt += n - CHART_PERIODS;
 		n = CHART_PERIODS;
 	}
-	chart_axis_of(&ax, pt, n, digits);
+	chart_axis_of(&ax, pt, n, digits, nseries);
 	ax.top = top;
 	ax.bottom = CHART_H - bottom;
 	int left = chart_label_px(&ax, digits) + 14;
@@ -239,19 +242,20 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
 	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 5 + group * (double)i, bw = group * 0.38 > 36 ? 36 : group * 0.38;
-		const int64_t v[2] = {pt[i].revenue, pt[i].paid};
-		const char *cls[2] = {"rev", "pay"}, *what[2] = {first, second};
+		double x = left + 5 + group * (double)i, bw = group * 0.76 / nseries;
+		bw = bw > 72.0 / nseries ? 72.0 / nseries : bw;
+		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
+		const char *cls[3] = {"rev", "pay", "fee"}, *what[3] = {first, second, third};
 		period_text(per, kind, pt[i].period);
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < nseries; k++) {
 			double y = chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
 			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
 				   cls[k], x + group * 0.1 + bw * k, y < y0 ? y : y0, bw, h, per, what[k],
 				   minor_text(a, v[k], digits));
 		}
 		if ((n - 1 - i) % every == 0) /* the last period always labelled */
-			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x + group * 0.1 + bw,
-				   ax.bottom + 16, per);
+			out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+				   x + group * 0.1 + bw * nseries / 2.0, ax.bottom + 16, per);
 	}
 	int lx = left, ly = CHART_H - 14;
 	out_printf(o, "<rect class=\"rev\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
@@ -259,6 +263,11 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	lx += 14 + (int)strlen(first) * CHART_CHAR_PX + 16;
 	out_printf(o, "<rect class=\"pay\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
 		   lx, ly - 9, lx + 14, ly, second);
+	if (third) {
+		lx += 14 + (int)strlen(second) * CHART_CHAR_PX + 16;
+		out_printf(o, "<rect class=\"fee\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+			   lx, ly - 9, lx + 14, ly, third);
+	}
 	out_puts(o, "</svg>\n</div>\n");
 }
 
@@ -394,6 +403,42 @@ static void tsv_entry(struct tsv_writer *w, const struct report_book *b, const s
 	tsv_end_row(w);
 }
 
+/* The steps of one line (tally-split --waterfall) as entries PREFIX:gross,
+ * :fees, :commission, :recouped, :reached. */
+static void tsv_steps(struct tsv_writer *w, const struct report_book *b, const struct entry_prefix *e,
+		      const struct report_statement *s, const char *prefix, const struct report_detail *d)
+{
+	static const char *const names[] = {"gross", "fees", "commission", "recouped", "reached"};
+	const struct report_steps *st = &d->steps;
+	int64_t v[] = {st->gross, st->gross - st->basis, st->commission, st->recouped, st->reached};
+	char entry[DATE_BUF + 32];
+	if (!b->have_steps)
+		return;
+	for (size_t i = b->have_gross ? 0 : 2; i < sizeof names / sizeof *names; i++) {
+		snprintf(entry, sizeof entry, "%s%s", prefix, names[i]);
+		tsv_entry(w, b, e, s, entry, b->names.s[d->source], b->names.s[d->product], v[i]);
+	}
+}
+
+/* An advance's entries advance:LINE:CUR, recouped:LINE:CUR and
+ * remaining:LINE:CUR, in the cap's currency (micro-units). */
+static void tsv_advance(struct tsv_writer *w, const struct entry_prefix *e, const struct report_recoupment *r)
+{
+	static const char *const names[] = {"advance", "recouped", "remaining"};
+	int64_t v[] = {r->cap, r->recouped, r->cap - r->recouped};
+	char entry[64];
+	for (size_t i = 0; i < 3; i++) {
+		for (int k = 0; k < 4; k++)
+			tsv_put_str(w, e->f[k]);
+		snprintf(entry, sizeof entry, "%s:%ld:%s", names[i], r->line, r->currency);
+		tsv_put_str(w, entry);
+		tsv_put_str(w, "");
+		tsv_put_str(w, "");
+		tsv_put_money(w, v[i], currency_digits(r->currency, 3));
+		tsv_end_row(w);
+	}
+}
+
 static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s,
 			  const struct report_period_total *t, bool whole_report)
 {
@@ -408,6 +453,7 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *d = &c->details[i];
 		tsv_entry(&w, b, &e, s, "earned", b->names.s[d->source], b->names.s[d->product], d->amount);
+		tsv_steps(&w, b, &e, s, "", d);
 	}
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
@@ -417,11 +463,16 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 		for (uint32_t i = 0; i < late->ndetails; i++) {
 			const struct report_detail *d = &late->details[i];
 			tsv_entry(&w, b, &e, s, entry, b->names.s[d->source], b->names.s[d->product], d->amount);
+			char sub[DATE_BUF + 16];
+			snprintf(sub, sizeof sub, "%s:", entry);
+			tsv_steps(&w, b, &e, s, sub, d);
 		}
 	}
 	tsv_entry(&w, b, &e, s, "earned_total", "", "", s->earned);
 	tsv_entry(&w, b, &e, s, "paid", "", "", s->paid);
 	tsv_entry(&w, b, &e, s, "carried_forward", "", "", s->carried_forward);
+	for (size_t i = 0; c && i < c->nrecoup; i++)
+		tsv_advance(&w, &e, &c->recoup[i]);
 	if (!whole_report)
 		return; /* a payee's own file: never the other payees' totals */
 	tsv_entry(&w, b, &e, s, "period_earned", "", "", t->earned);
@@ -494,14 +545,41 @@ static void human_caption(struct out *o, enum report_format format, const char *
 		out_printf(o, "<tr class=\"sub\"><td colspan=\"2\">%s</td></tr>\n", text);
 }
 
-/* The lines of a cell, one per source and product. */
+/* How a line was reached, under it (generated text: figures only). */
+static void steps_line(struct out *o, enum report_format format, const struct report_book *b,
+		       const struct report_detail *dt, int digits, enum line_kind kind)
+{
+	char t[256];
+	report_steps_text(t, sizeof t, &dt->steps, dt->amount, digits, b->have_gross);
+	if (format == REPORT_TEXT)
+		out_printf(o, "%s%s\n", kind == LINE_LATE ? "        " : "      ", t);
+	else if (format == REPORT_MD)
+		out_printf(o, "| %s%s | |\n", kind == LINE_LATE ? "· · · " : "· · ", t);
+	else
+		out_printf(o, "<tr class=\"steps\"><td colspan=\"2\">%s</td></tr>\n", t);
+}
+
+/* The lines of a cell, one per source and product, each with how it was
+ * reached when the book knows. */
 static void detail_lines(struct out *o, enum report_format format, const struct report_book *b,
 			 const struct report_cell *c, int digits, enum line_kind kind)
 {
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *dt = &c->details[i];
 		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, digits, kind);
+		if (b->have_steps)
+			steps_line(o, format, b, dt, digits, kind);
 	}
+}
+
+/* Where each advance the statement's rows went through stands, after the
+ * last of them; true when something was written. */
+static bool recoupment_paras(struct out *o, enum report_format format, const struct report_cell *c)
+{
+	char line[256];
+	for (size_t i = 0; c && i < c->nrecoup; i++)
+		human_para(o, format, "advance", report_recoupment_text(line, sizeof line, &c->recoup[i]));
+	return c && c->nrecoup > 0;
 }
 
 /* A rate as an exact decimal ("1.0842") when it is one of 12 decimals or
@@ -635,10 +713,10 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 			 minor_text(x, balance, d), s->currency, minor_text(m, s->min_payout, d), s->currency);
 		human_para(o, format, "note", line);
 	}
-	bool fx;
+	bool advance = recoupment_paras(o, format, c), fx;
 	if (fx_para(o, format, b, s, issue, &fx) != REPORT_OK)
 		return REPORT_ENOMEM;
-	if ((owed || under_minimum || cf_residue || fx) && format != REPORT_HTML)
+	if ((owed || under_minimum || cf_residue || fx || advance) && format != REPORT_HTML)
 		out_putc(o, '\n');
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
@@ -672,13 +750,13 @@ static int account_history(const struct report_book *b, const struct report_ledg
 		if (row->period.index >= b->run_first || strcmp(row->payee, payee) != 0 ||
 		    memcmp(row->currency, a->currency, 4) != 0)
 			continue;
-		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid}) != REPORT_OK)
+		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid, 0}) != REPORT_OK)
 			return REPORT_ENOMEM;
 	}
 	for (size_t i = 0; i < b->nst; i++)
 		if (b->st[i].account == acc && b->st[i].period <= upto) {
 			const struct report_statement *s = &b->st[i];
-			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid}) != REPORT_OK)
+			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid, 0}) != REPORT_OK)
 				return REPORT_ENOMEM;
 		}
 	return REPORT_OK;
@@ -701,12 +779,12 @@ static int totals_charts(struct out *o, const struct report_book *b)
 			const struct report_period_total *t = report_book_period_total(b, p, cur);
 			if (!t)
 				continue;
-			if (add_point(&pts, &n, &cap, (struct report_chart_point){p, t->earned, t->paid}) != REPORT_OK) {
+			if (add_point(&pts, &n, &cap, (struct report_chart_point){p, t->earned, t->paid, 0}) != REPORT_OK) {
 				free(pts);
 				return REPORT_ENOMEM;
 			}
 		}
-		report_chart(o, "Earned and paid per period", "earned", "paid", cur, currency_digits(cur, 3), b->kind, pts, n);
+		report_chart(o, "Earned and paid per period", "earned", "paid", NULL, cur, currency_digits(cur, 3), b->kind, pts, n);
 		free(pts);
 	}
 	return REPORT_OK;
@@ -723,7 +801,7 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 			free(pts);
 			return REPORT_ENOMEM;
 		}
-		report_chart(o, "Your earnings and payouts per period", "earned", "paid", s->currency,
+		report_chart(o, "Your earnings and payouts per period", "earned", "paid", NULL, s->currency,
 			     b->acc[s->account].digits, b->kind, pts, n);
 		free(pts);
 	}
@@ -870,8 +948,11 @@ static int summary_extra(struct out *o, enum report_format format, const struct 
 	for (int k = 0; k < n && !failed; k++)
 		if (format == REPORT_TSV)
 			summary_tsv_table(o, s->kind, &s->periods[pid], sections[k], &t[k]);
-		else if (t[k].nrows)
-			report_table_render(o, format, &t[k], false);
+		else if (t[k].nrows) {
+			struct report_table words = t[k];
+			words.words[0] |= strcmp(words.cols[0], "metric") == 0; /* generated names: in words */
+			report_table_render(o, format, &words, false);
+		}
 	for (int k = 0; k < n; k++)
 		report_table_free(&t[k]);
 	return failed ? REPORT_ENOMEM : REPORT_OK;
@@ -925,10 +1006,14 @@ static int summary_charts(struct out *o, const struct report_summary *s)
 		for (size_t j = 0; j < np; j++) {
 			const struct report_summary_period *pj = &s->periods[s->order[j]];
 			if (strcmp(pj->currency, pi->currency) == 0)
-				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net};
+				pts[n++] = (struct report_chart_point){pj->period, pj->revenue, pj->net, pj->fees};
 		}
-		report_chart(o, "Revenue and net received per period", "revenue", "net received", pi->currency, pi->digits,
-			     s->kind, pts, n);
+		report_chart(o, "Revenue, fees and net received per period", "revenue", "net received", "fees",
+			     pi->currency, pi->digits, s->kind, pts, n);
+		free(pts);
+		if (report_mix_chart(o, s, pi->currency) != REPORT_OK)
+			return REPORT_ENOMEM;
+		continue;
 		free(pts);
 	}
 	return REPORT_OK;

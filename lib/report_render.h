@@ -32,18 +32,28 @@ struct report_chart_point {
 	int64_t period;     /* period index */
 	int64_t revenue;    /* the first bar (revenue) */
 	int64_t paid;       /* the second bar (paid, or net received) */
+	int64_t third;      /* the third bar (fees), when the chart has one */
 };
 
 /* An inline SVG bar chart of pt[0..n) (in period order, one currency with
  * `digits` minor digits; only the last 24 are drawn) captioned and titled
  * title, its two bars named first and second in the legend (generated
- * text, not data).  The value axis runs from the lowest value or 0 to the
+ * text, not data), and a third bar (pt[].third) named third when third is
+ * not NULL.  The value axis runs from the lowest value or 0 to the
  * highest or 0 in round steps labelled in whole or minor units, wide
  * enough for its labels; negative values are drawn below the zero line;
  * period labels are thinned so that they never meet, the last one
  * always shown. */
-void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *currency,
-		  int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n);
+void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *third,
+		  const char *currency, int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n);
+
+/* The channel mix of the summary's periods in currency (the last 24): an
+ * inline SVG of one bar per period, split by each channel's share of the
+ * period's channel gross (negative gross drawn as none), the six largest
+ * channels over those periods named and coloured, the others together as
+ * "other"; channel names are data, escaped.  Nothing when the periods
+ * have no channel.  Returns REPORT_OK or REPORT_ENOMEM. */
+int report_mix_chart(struct out *o, const struct report_summary *s, const char *currency);
 
 /* What every statement says of its issue besides the book: who issues it
  * and whether amounts were converted (the book's rates used are then

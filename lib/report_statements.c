@@ -59,7 +59,7 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *cur, 
 		return REPORT_ENOMEM;
 	if (added)
 		b->acc[b->nacc++] = (struct report_account){payee, {cur[0], cur[1], cur[2], 0},
-							    currency_digits(cur, 3), 0, false, 0, 0, 0, INT64_MIN};
+							    currency_digits(cur, 3), 0, false, 0, 0, 0, INT64_MIN, false, 0, 0};
 	b->payee_acc[payee] = *id + 1;
 	return REPORT_OK;
 }
@@ -87,7 +87,7 @@ static int cell_of(struct report_book *b, uint32_t account, int64_t period, int6
 	if (report_keymap_get(&b->cell_ix, account, cell_key(period, into), (uint32_t)b->ncells, id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added)
-		b->cells[b->ncells++] = (struct report_cell){account, period, into, 0, NULL, 0, 0, false};
+		b->cells[b->ncells++] = (struct report_cell){account, period, into, 0, NULL, 0, 0, NULL, 0, 0, false};
 	return REPORT_OK;
 }
 
@@ -107,7 +107,7 @@ static struct report_detail *detail_of(struct report_cell *c, uint32_t source, u
 		c->details = grown;
 		c->capdetails = cap;
 	}
-	c->details[d] = (struct report_detail){source, product, 0};
+	c->details[d] = (struct report_detail){source, product, 0, {0, 0, 0, 0, 0}};
 	c->ndetails++;
 	return &c->details[d];
 }
@@ -149,6 +149,40 @@ int report_book_add_into(struct report_book *b, uint32_t account, int64_t period
 	if (!b->have_range || period > b->pmax)
 		b->pmax = period;
 	b->have_range = true;
+	return REPORT_OK;
+}
+
+int report_book_add_steps(struct report_book *b, uint32_t account, uint32_t source, uint32_t product,
+			  const struct report_steps *steps)
+{
+	struct report_detail *d = detail_of(&b->cells[b->acc[account].last_cell], source, product);
+	if (!d)
+		return REPORT_ENOMEM;
+	struct report_steps *t = &d->steps;
+	if (!money_add(t->gross, steps->gross, &t->gross) || !money_add(t->basis, steps->basis, &t->basis) ||
+	    !money_add(t->commission, steps->commission, &t->commission) ||
+	    !money_add(t->recouped, steps->recouped, &t->recouped) || !money_add(t->reached, steps->reached, &t->reached))
+		return REPORT_EOVERFLOW;
+	return REPORT_OK;
+}
+
+int report_book_note_recoupment(struct report_book *b, uint32_t account, const struct report_recoupment *r,
+				size_t n)
+{
+	struct report_cell *c = &b->cells[b->acc[account].last_cell];
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < c->nrecoup && (c->recoup[k].line != r[i].line || memcmp(c->recoup[k].currency, r[i].currency, 4)))
+			k++;
+		if (k == c->nrecoup) {
+			struct report_recoupment *grown = report_grow(c->recoup, c->nrecoup, &c->caprecoup, sizeof *grown, 2);
+			if (!grown)
+				return REPORT_ENOMEM;
+			c->recoup = grown;
+			c->recoup[c->nrecoup++] = r[i];
+		} else if (r[i].when >= c->recoup[k].when)
+			c->recoup[k] = r[i];
+	}
 	return REPORT_OK;
 }
 
@@ -366,7 +400,8 @@ static int settle_period(struct report_book *b, int64_t p, struct report_settle_
 			*err = (struct report_settle_error){p, acc, NULL, 0};
 			return REPORT_EOVERFLOW;
 		}
-		if (cell < 0 && a->balance == 0 && !late)
+		bool due = a->due && p >= a->due_from && p <= a->due_to;
+		if (cell < 0 && a->balance == 0 && !late && !due)
 			continue;
 		int64_t min = report_min_payout_for(b->mins, b->nmins, a->currency);
 		struct report_settlement s;
@@ -1024,8 +1059,10 @@ uint64_t report_book_put_ledger_rows(const struct report_book *b, uint64_t chain
 
 void report_book_free(struct report_book *b)
 {
-	for (size_t i = 0; i < b->ncells; i++)
+	for (size_t i = 0; i < b->ncells; i++) {
 		free(b->cells[i].details);
+		free(b->cells[i].recoup);
+	}
 	report_names_free(&b->names);
 	free(b->acc);
 	free(b->cells);

@@ -21,6 +21,7 @@
 #include "out.h"
 #include "report_index.h"
 #include "report_ledger.h"
+#include "split_rules.h"
 
 enum report_status {
 	REPORT_OK = 0,
@@ -45,11 +46,34 @@ struct report_account {
 	int64_t last_into;   /* ... the period it was posted into ... */
 	uint32_t last_cell;  /* ... and its cell: rows come mostly in date order */
 	int64_t stated;      /* the period of its last statement reproduced from the ledger */
+	bool due;            /* a payee of the agreements (report_book_due): a statement ... */
+	int64_t due_from, due_to; /* ... every period settled from due_from to due_to */
+};
+
+/* How a detail's amount was reached, summed over its rows (tally-split
+ * --waterfall): gross - fees = basis; basis - commission - recouped =
+ * reached, of which the payee's share is the amount. */
+struct report_steps {
+	int64_t gross;      /* the rows' gross (when the stream has it) */
+	int64_t basis;      /* what was split: reached + commission + recouped */
+	int64_t commission; /* taken by the uncapped tiers before the payee's */
+	int64_t recouped;   /* taken by the capped tiers before the payee's */
+	int64_t reached;    /* what reached the payee's tier */
 };
 
 struct report_detail {       /* what one (source, product) earned in a cell */
 	uint32_t source, product; /* name ids */
 	int64_t amount;           /* micro-units */
+	struct report_steps steps; /* with book.have_steps */
+};
+
+/* A capped tier (an advance) as the last row of it in a cell left it. */
+struct report_recoupment {
+	long line;           /* the capped tier's line in the agreements file */
+	char currency[4];    /* the cap's currency */
+	int64_t cap;         /* micro-units of currency */
+	int64_t recouped;    /* recouped so far, after the row */
+	int64_t when;        /* that row's date (date.h time) */
 };
 
 struct report_cell {         /* one account in one period */
@@ -59,6 +83,8 @@ struct report_cell {         /* one account in one period */
 	int64_t earned;              /* the sum of its allocations */
 	struct report_detail *details; /* per (source, product): few, so a short array (owned) */
 	uint32_t ndetails, capdetails;
+	struct report_recoupment *recoup; /* the advances its rows went through (owned) */
+	size_t nrecoup, caprecoup;
 	bool matched;                /* reproduced from the ledger */
 };
 
@@ -124,6 +150,8 @@ struct report_book {
 	const struct report_min_payout *mins; /* minimum payouts (borrowed) */
 	size_t nmins;
 	struct report_names names;         /* payees, sources, products */
+	bool have_steps;                   /* details carry their steps (tally-split --waterfall) */
+	bool have_gross;                   /* ... and their gross */
 	struct report_account *acc;        /* accounts by id */
 	size_t nacc, capacc;
 	struct report_keymap acc_ix;       /* (payee, currency) -> account */
@@ -176,6 +204,43 @@ int report_book_add(struct report_book *b, uint32_t account, int64_t period, uin
  * ledger booked it into, or the run's first for a late row). */
 int report_book_add_into(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t source,
 			 uint32_t product, int64_t amount);
+
+/* After report_book_add or _add_into of a row for account: add the row's
+ * steps to the same (source, product) of the cell it went to.  Returns
+ * REPORT_OK, REPORT_ENOMEM or REPORT_EOVERFLOW. */
+int report_book_add_steps(struct report_book *b, uint32_t account, uint32_t source, uint32_t product,
+			  const struct report_steps *steps);
+
+/* After report_book_add or _add_into of a row for account: note the state
+ * of the advances r[0..n) after it in the cell it went to; for each capped
+ * tier the row dated last (the later of equal dates) is kept.  Returns
+ * REPORT_OK or REPORT_ENOMEM. */
+int report_book_note_recoupment(struct report_book *b, uint32_t account, const struct report_recoupment *r,
+				size_t n);
+
+/* Parse a `recoupment` cell of tally-split --waterfall, text[0..len):
+ * "LINE:CAP:CUR:RECOUPED" entries joined by ',' (empty: none), into
+ * out[0..cap) with their date `when`; *n is set.  Returns false when the
+ * cell is not of that shape (a bad line, amount or currency, a recouped
+ * total outside 0..cap) or has more than cap entries. */
+bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct report_recoupment *out, size_t cap,
+			    size_t *n);
+
+/* A payee line of the agreements file (the allocations' `agreement`
+ * column) and a currency its rows were in (after --to). */
+struct report_due_use {
+	long line;
+	char currency[4];
+};
+
+/* With the agreements r: every payee of every agreement gets an account
+ * and a statement in each period settled afresh in which the agreement is
+ * in force (from its first to its last period, over all its agreements),
+ * 0.00 earned included, in each currency the agreement's rows were in
+ * (u[0..n)), its caps' currencies, or else the book's one currency when it
+ * has one.  Call after adding the rows, before settling.  Returns
+ * REPORT_OK or REPORT_ENOMEM. */
+int report_book_due(struct report_book *b, const struct split_rules *r, const struct report_due_use *u, size_t n);
 
 /* Whether rows added so far post into period p (a keyed book). */
 bool report_book_posts_into(const struct report_book *b, int64_t p);

@@ -225,6 +225,15 @@ static const char *count(char *buf, size_t cap, long n)
 	return buf;
 }
 
+/* An amount: exact micro-units in TSV, for people the currency's minor unit. */
+static void amount(char *buf, int64_t v, int digits, enum report_format format)
+{
+	if (format == REPORT_TSV)
+		money_format(buf, v, digits);
+	else
+		money_format_minor(buf, v, digits);
+}
+
 static void overview(const struct report_summary *s, const struct report_summary_period *p,
 		     enum report_format format, struct report_table *t)
 {
@@ -241,10 +250,10 @@ static void overview(const struct report_summary *s, const struct report_summary
 		if (money_sub(p->revenue, before, &diff))
 			report_percent(growth, diff, before < 0 ? -before : before);
 	}
-	money_format(v[0], p->revenue, d);
-	money_format(v[1], p->refunds, d);
-	money_format(v[3], p->fees, d);
-	money_format(v[4], p->net, d);
+	amount(v[0], p->revenue, d, format);
+	amount(v[1], p->refunds, d, format);
+	amount(v[3], p->fees, d, format);
+	amount(v[4], p->net, d, format);
 	const char *rows[][2] = {
 		{"revenue", v[0]},
 		{"refunds", v[1]},
@@ -276,7 +285,7 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 		const struct report_summary_item *it = &s->items[s->item_order[k]];
 		const char *name = s->names.s[it->name];
 		char g[MONEY_BUF], fe[MONEY_BUF], ne[MONEY_BUF], sh[32], tr[32], cu[32];
-		money_format(g, it->gross, d);
+		amount(g, it->gross, d, format);
 		report_percent(sh, it->gross, p->revenue);
 		switch (it->section) {
 		case REPORT_SEC_STREAM: report_table_add(&t[1], (const char *[]){name, g, sh}); break;
@@ -285,8 +294,8 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 				report_table_add(&t[2], (const char *[]){name, g, sh});
 			break;
 		case REPORT_SEC_CHANNEL:
-			money_format(fe, it->fee, d);
-			money_format(ne, it->net, d);
+			amount(fe, it->fee, d, format);
+			amount(ne, it->net, d, format);
 			/* an export with no fee column of its own (Etsy items, App
 			 * Store proceeds, DistroKid) says nothing of the take */
 			if (it->has_fee)

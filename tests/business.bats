@@ -114,10 +114,11 @@ setup_file() {
 	run --separate-stderr tally-report --summary -f text -p 2026-10 --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
 	assert_success
 	assert_line "Profit and break-even"
-	assert_line --regexp '^break_even_revenue +1224\.831804$'
-	assert_line --regexp '^mixed +14\.225 +55\.775 +14\.825 +15\.0% +0$'
+	assert_line --regexp '^Break even revenue +1224\.83$'
+	# for people in cents, rounded half to even (14.225 is 14.22, 55.775 is 55.78); TSV keeps 14.225
+	assert_line --regexp '^mixed +14\.22 +55\.78 +14\.82 +15\.0% +0$'
 	run tally-report --summary -f md --costs "$B/costs.tsv" "$B/sales.tsv"
-	assert_line --partial '| profit | -324.083333 |'
+	assert_line --partial '| Profit | -324.08 |'
 	tally-report --summary -f html --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv" >"$T/b.html"
 	xmllint --noout "$T/b.html"
 	grep -q 'What other platforms would have taken' "$T/b.html"
@@ -204,9 +205,9 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 
 @test "html: a negative figure is shown as such, not quoted as a formula" {
 	# found while writing the business tables: numeric cells went through the
-	# formula guard, "-324.083333" came out as "'-324.083333"
+	# formula guard, "-324.083333" came out as "'-324.083333" (in cents for people now)
 	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
-	grep -q '<td class="n">-324.083333</td>' "$T/b.html"
+	grep -q '<td class="n">-324.08</td>' "$T/b.html"
 	grep -q '<td class="n">+18.1 pts</td>' "$T/b.html"
 	! grep -q "<td class=\"n\">'" "$T/b.html"
 }
@@ -251,16 +252,50 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	[ "${stderr%%$'\n'*}" = "tally-report: --balance goes with --forecast" ]
 }
 
-@test "html: a chart of revenue, costs and break-even per period, well formed, drawn by headless Chromium" {
+@test "html: charts of revenue, fees and net, the channel mix, revenue, costs and break-even; drawn by headless Chromium with their colours" {
 	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
 	xmllint --noout "$T/b.html"
-	grep -q '<title>2026-09 costs: 45.833334</title>' "$T/b.html"
-	grep -q '<title>2026-10 break-even revenue: 1224.831804</title>' "$T/b.html"
-	# without costs there is nothing to chart
+	run xmllint --html --noout "$T/b.html"
+	[ -z "$(grep 'error' <<<"$output" | grep -Ev 'Tag (svg|line|text|rect|title) invalid')" ]
+	grep -q '<title>2026-09 costs: 45.83</title>' "$T/b.html"
+	grep -q '<title>2026-10 break-even revenue: 1224.83</title>' "$T/b.html"
+	# by hand from sales.tsv: September's fees 9.10, October's channels bandcamp and gumroad
+	grep -q '<title>2026-09 fees: 9.10</title>' "$T/b.html"
+	grep -q 'Channel mix: each channel' "$T/b.html"
+	grep -q '<title>2026-09 bandcamp: 71.4%</title>' "$T/b.html"
+	grep -q '<title>2026-09 gumroad: 28.6%</title>' "$T/b.html"
+	# without costs there is nothing to chart but the summary's own
 	tally-report --summary -f html --business "$B/sales.tsv" >"$T/n.html"
 	! grep -q 'break-even' "$T/n.html"
+	grep -q 'Channel mix' "$T/n.html"
 	command -v chromium >/dev/null || skip "no chromium"
 	timeout 60 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$T/b.html" >"$T/dom.html" 2>/dev/null
 	grep -q 'Revenue, costs and break-even per period (USD)' "$T/dom.html"
 	grep -q 'What other platforms would have taken\|Profit and break-even' "$T/dom.html"
+	mkdir -p "$TALLY_ROOT/build/artefacts"
+	local png="$TALLY_ROOT/build/artefacts/business-summary.png"
+	rm -f "$png"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$T/chrome" \
+		--screenshot="$png" --window-size=800,1000 "file://$T/b.html" >/dev/null 2>&1
+	# not blank, and every chart's colours drawn: revenue, net, fees, two channels, costs
+	run "$TALLY_ROOT/tests/png-colours" "$png" '#7aa6d8' '#2e7d32' '#c62828' '#1f77b4' '#ff7f0e' '#d98c5f'
+	assert_success
+	read -r size colours ink <<<"$output"
+	[ "$size" = 800x1000 ] && [ "$colours" -gt 8 ] && [ "$ink" -gt 20 ]
+	# and a page without the charts lacks them
+	sed 's/<svg.*//; /<rect/d' "$T/b.html" >"$T/nochart.html"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$T/chrome" \
+		--screenshot="$T/nochart.png" --window-size=800,1000 "file://$T/nochart.html" >/dev/null 2>&1
+	run "$TALLY_ROOT/tests/png-colours" "$T/nochart.png" '#c62828' '#1f77b4'
+	assert_failure 1
+}
+
+@test "for people every amount of the summary and the business tables is in cents; TSV keeps the micro-units" {
+	for f in text md; do
+		run --separate-stderr tally-report --summary -f "$f" --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
+		assert_success
+		refute_output --regexp '(^|[ |])-?[0-9]+\.[0-9]{3,}( |$)'
+	done
+	run --separate-stderr tally-report --summary --costs "$B/costs.tsv" --whatif "$B/fees.tsv" "$B/sales.tsv"
+	assert_line $'2026-10\tUSD\twhatif\tmixed\tfees\t14.225'
 }

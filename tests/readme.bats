@@ -124,7 +124,7 @@ in_demo_copy() {
 	done
 	# DistroKid's Tidal row for September, reported in November: a late row, split by its agreement
 	# (Lanterns: the manager's 15% of 0.9375 = 0.140625, the label recouping the rest, 0.796875)
-	[ "$(awk -F'\t' '$1 ~ /^2026-09/ && $9 == 75 { print $18 "=" $NF }' alloc-2026-11.tsv)" = \
+	[ "$(awk -F'\t' '$1 ~ /^2026-09/ && $9 == 75 { print $18 "=" $(NF - 4) }' alloc-2026-11.tsv)" = \
 		"$(printf '%s\n' "Mara (manager)=0.140625" "Orchard Records=0.796875")" ]
 	# the label has recouped exactly its 500.00 advance over the three months
 	[ "$(awk -F'\t' '$2 == "Orchard Records" { s += $6 } END { printf "%.6f", s }' payouts.ledger)" = 500.000000 ]

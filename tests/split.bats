@@ -44,7 +44,7 @@ sales() {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
-	[ "${lines[3]}" = '       tally-split --help | --version' ]
+	[ "${lines[4]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
 	[ -z "$stderr" ]
 }
@@ -1030,4 +1030,40 @@ make_state() {
 	run --separate-stderr tally-split --ties fair -a "$T/a.tsv" "$T/s.tsv"
 	assert_failure 2
 	[ "${stderr_lines[0]}" = 'tally-split: --ties: "fair" is not first or rotate' ]
+}
+
+@test "--waterfall: each part says what reached its tier, the commission and recoupment before it, and the caps after the row" {
+	printf 'match\ttier\tpayee\tshare\tcap\nBook\t1\tMara\t15%%\nBook\t2\tLabel\t100%%\t200.00 USD\nBook\t3\tAna\t50%%\nBook\t3\tBen\t50%%\nPoster\t1\tAna\t100%%\n' >"$T/a.tsv"
+	sales "$T/s.tsv" $'2026-09-01\tweb\to1\t1\tBook\tsale\t\tUSD\t100.00' \
+		$'2026-09-02\tweb\to2\t1\tBook\tsale\t\tUSD\t200.00' \
+		$'2026-09-03\tweb\to3\t1\tPoster\tsale\t\tUSD\t9.00' \
+		$'2026-09-04\tweb\to4\t1\tMug\tsale\t\tEUR\t5.00'
+	# 100.00: Mara 15% = 15.00, the label recoups 85.00 of 200.00;
+	# 200.00: Mara 30.00, the label 115.00 (all that is left of its cap), Ana and Ben 27.50 each of 55.00
+	split_cut 5,9,10,14- --waterfall -d Cy -a "$T/a.tsv" "$T/s.tsv"
+	assert_success
+	assert_output "product	net	payee	amount	reached	commission	recouped	recoupment
+Book	100.00	Mara	15.00	100.00	0.00	0.00	3:200.00:USD:85.00
+Book	100.00	Label	85.00	85.00	15.00	0.00	3:200.00:USD:85.00
+Book	200.00	Mara	30.00	200.00	0.00	0.00	3:200.00:USD:200.00
+Book	200.00	Label	115.00	170.00	30.00	0.00	3:200.00:USD:200.00
+Book	200.00	Ana	27.50	55.00	30.00	115.00	3:200.00:USD:200.00
+Book	200.00	Ben	27.50	55.00	30.00	115.00	3:200.00:USD:200.00
+Poster	9.00	Ana	9.00	9.00	0.00	0.00	
+Mug	5.00	Cy	5.00	5.00	0.00	0.00	"
+	# without it, the columns are not there
+	split_cut 14- -a "$T/a.tsv" -d Cy "$T/s.tsv"
+	assert_success
+	assert_output "$(printf 'amount\n15.00\n85.00\n30.00\n115.00\n27.50\n27.50\n9.00\n5.00')"
+}
+
+@test "--waterfall refuses an input that has its columns already" {
+	printf 'match\ttier\tpayee\tshare\n*\t1\tAna\t100%%\n' >"$T/a.tsv"
+	printf '%s\treached\n%s\t1\n' "$HDR" $'2026-09-01\tweb\to1\t1\tBook\tsale\t\tUSD\t1.00' >"$T/s.tsv"
+	run --separate-stderr tally-split --waterfall -a "$T/a.tsv" "$T/s.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-split: $T/s.tsv: --waterfall: the input already has a column \"reached\" (is it split already?)" ]
+	split_cut 10- -a "$T/a.tsv" "$T/s.tsv"
+	assert_success
+	assert_output $'reached\tpayee\ttier\tagreement\tshare\tamount\n1\tAna\t1\t2\t1\t1.00'
 }

@@ -233,7 +233,8 @@ check_page() {
 	done < <(sed 's/<text x="\([0-9]*\)".*>\([^<]*\)</\1 \2/' <<<"$output")
 	# the summary: its legend names what its bars are
 	tally-report -s -f html -o "$T/sum.html" "$TALLY_ROOT/$R/sales.tsv"
-	grep -q '<title>Revenue and net received per period (USD)</title>' "$T/sum.html"
+	grep -q '<title>Revenue, fees and net received per period (USD)</title>' "$T/sum.html"
+	grep -q '>fees</text>' "$T/sum.html"
 	grep -q '>net received</text>' "$T/sum.html"
 	! grep -q '>paid</text>' "$T/sum.html"
 }
@@ -275,4 +276,158 @@ check_page() {
 	run --separate-stderr tally-report -s "$TALLY_ROOT/$R/sales.tsv"
 	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t42.31'
 	refute_output --partial 'Net of refunds'
+}
+
+# The waterfall fixture (issue 11, items 3 and 4), by hand: Lanterns pays
+# Mara 15% off the top, then Label recoups a 100.00 USD advance, then Ana
+# and Ben 50/50.  Sale 1: net 90.00: Mara 13.50, Label 76.50.  Sale 2: net
+# 45.00: Mara 6.75, 38.25 reaches Label, which takes the 23.50 left of its
+# cap, 14.75 reaches Ana and Ben: 7.375 each.  Sale 3: net 18.00: Mara
+# 2.70, 15.30 reaches Ana and Ben: 7.65 each.  Ana: gross 70.00, fees 7.00,
+# commission 9.45, recouped 23.50, reached 30.05, 50% of it 15.025.
+W=$R/waterfall-alloc.tsv
+
+@test "waterfall: each line says how it was reached, gross to share; the advance where it stands" {
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 --out-dir "$T/out" "$TALLY_ROOT/$W"
+	assert_success
+	run cat "$T/out/Ana-2026-09.txt"
+	assert_output "Statement 2026-09/0001
+Payee:    Ana
+Period:   2026-09
+Currency: USD
+Issued:   2026-10-01
+
+Brought forward                                   0.00
+Earned                                           15.02
+  bandcamp: Lanterns (LP)                        15.02
+      gross 70.00 − fees 7.00 − commission 9.45 − recouped 23.50 = 30.05 × 50%
+Balance                                          15.02
+Paid                                             15.02
+Carried forward                                   0.00
+
+0.5 ¢ carried to next month (under one cent).
+Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+	# the label's share of what reached it is under 100% once its cap stopped it: 100.00 of 114.75
+	run cat "$T/out/Label-2026-09.txt"
+	assert_line "      gross 150.00 − fees 15.00 − commission 20.25 = 114.75 × 87.15%"
+	run cat "$T/out/Mara-2026-09.txt"
+	assert_line "      gross 170.00 − fees 17.00 = 153.00 × 15%"
+	assert_line "Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+}
+
+@test "waterfall in TSV: exact steps per line, and the advance in its own currency" {
+	run --separate-stderr tally-report --out-dir "$T/out" "$TALLY_ROOT/$W"
+	assert_success
+	run cat "$T/out/Ana-2026-09.tsv"
+	assert_output "statement	payee	period	currency	entry	source	product	amount
+2026-09/0001	Ana	2026-09	USD	brought_forward			0.00
+2026-09/0001	Ana	2026-09	USD	earned	bandcamp	Lanterns (LP)	15.025
+2026-09/0001	Ana	2026-09	USD	gross	bandcamp	Lanterns (LP)	70.00
+2026-09/0001	Ana	2026-09	USD	fees	bandcamp	Lanterns (LP)	7.00
+2026-09/0001	Ana	2026-09	USD	commission	bandcamp	Lanterns (LP)	9.45
+2026-09/0001	Ana	2026-09	USD	recouped	bandcamp	Lanterns (LP)	23.50
+2026-09/0001	Ana	2026-09	USD	reached	bandcamp	Lanterns (LP)	30.05
+2026-09/0001	Ana	2026-09	USD	earned_total			15.025
+2026-09/0001	Ana	2026-09	USD	paid			15.02
+2026-09/0001	Ana	2026-09	USD	carried_forward			0.005
+2026-09/0001	Ana	2026-09	USD	advance:3:USD			100.00
+2026-09/0001	Ana	2026-09	USD	recouped:3:USD			100.00
+2026-09/0001	Ana	2026-09	USD	remaining:3:USD			0.00"
+}
+
+@test "waterfall: the advance stands at the period's last row; a stream without the columns shows no steps" {
+	# September, cut after the first sale: 76.50 recouped of 100.00
+	head -3 "$TALLY_ROOT/$W" >"$T/one.tsv"
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 "$T/one.tsv"
+	assert_success
+	assert_line "Advance 100.00 USD (agreements line 3): recouped 76.50, remaining 23.50."
+	# the rows in reverse order: still the last by date
+	{ head -1 "$TALLY_ROOT/$W"; tail -n +2 "$TALLY_ROOT/$W" | tac; } >"$T/rev.tsv"
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 "$T/rev.tsv"
+	assert_line "Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+	cut -f 1-15 "$TALLY_ROOT/$W" >"$T/plain.tsv"
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 "$T/plain.tsv"
+	assert_success
+	refute_output --partial "gross"
+	refute_output --partial "Advance"
+}
+
+@test "waterfall in md and html: the steps under each line; the page is valid and drawn" {
+	run --separate-stderr tally-report -f md --issue-date 2026-10-01 --out-dir "$T/md" "$TALLY_ROOT/$W"
+	assert_success
+	run cat "$T/md/Ana-2026-09.md"
+	assert_line "| · bandcamp: Lanterns \\(LP\\) | 15.02 |"
+	assert_line "| · · gross 70.00 − fees 7.00 − commission 9.45 − recouped 23.50 = 30.05 × 50% | |"
+	assert_line "Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+	tally-report -f html --issuer '<b>Boats</b> & Co' --issue-date 2026-10-01 --out-dir "$T/html" "$TALLY_ROOT/$W" >/dev/null
+	grep -q '<tr class="steps"><td colspan="2">gross 70.00 − fees 7.00 − commission 9.45 − recouped 23.50 = 30.05 × 50%</td></tr>' "$T/html/Ana-2026-09.html"
+	grep -q '<p class="advance">Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00.</p>' "$T/html/Ana-2026-09.html"
+	grep -q '&lt;b&gt;Boats&lt;/b&gt; &amp; Co' "$T/html/Ana-2026-09.html"
+	check_page "$T/html/Ana-2026-09.html" statement-waterfall-Ana
+}
+
+@test "waterfall: a bad recoupment cell, a missing column, a bad amount: errors naming file, line and column" {
+	sed '3s/3:100.00:USD:76.50/3:100.00:US:76.50/' "$TALLY_ROOT/$W" >"$T/bad.tsv"
+	run --separate-stderr tally-report "$T/bad.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/bad.tsv:3: column \"recoupment\": \"3:100.00:US:76.50\" is not LINE:CAP:CUR:RECOUPED entries joined by commas" ]
+	sed '2s/3:100.00:USD:76.50/3:100.00:USD:176.50/' "$TALLY_ROOT/$W" >"$T/bad.tsv"
+	run --separate-stderr tally-report "$T/bad.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/bad.tsv:2: column \"recoupment\": \"3:100.00:USD:176.50\" is not LINE:CAP:CUR:RECOUPED entries joined by commas" ]
+	awk -F'\t' -v OFS='\t' 'NR == 4 { $16 = "1.2.3" } 1' "$TALLY_ROOT/$W" >"$T/bad.tsv"
+	run --separate-stderr tally-report "$T/bad.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/bad.tsv:4: column \"reached\": \"1.2.3\" is not an amount" ]
+	cut -f 1-16,18- "$TALLY_ROOT/$W" >"$T/bad.tsv"
+	run --separate-stderr tally-report "$T/bad.tsv"
+	assert_failure
+	[[ "$stderr" == *'"commission"'* ]]
+}
+
+@test "--agreements: every payee of an agreement in force gets a statement each month, 0.00 earned included" {
+	# October has no Lanterns sale for Ben (only the first two rows of sale 2, less Ben's)
+	head -7 "$TALLY_ROOT/$W" | grep -v $'\tBen\t' >"$T/in.tsv"
+	run --separate-stderr tally-report -f text --issue-date 2026-10-01 --out-dir "$T/out" \
+		--agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv"
+	assert_success
+	run cat "$T/out/Ben-2026-09.txt"
+	assert_output "Statement 2026-09/0002
+Payee:    Ben
+Period:   2026-09
+Currency: USD
+Issued:   2026-10-01
+
+Brought forward                                   0.00
+Earned                                            0.00
+Balance                                           0.00
+Paid                                              0.00
+Carried forward                                   0.00"
+	# without it, Ben has no statement
+	run --separate-stderr tally-report -f text --out-dir "$T/plain" "$T/in.tsv"
+	[ ! -e "$T/plain/Ben-2026-09.txt" ]
+	# an agreement that ended in August gives no September statement; one from October neither
+	printf 'match\tfrom\tto\ttier\tpayee\tshare\nLanterns*\t\t\t1\tAna\t100%%\nOld*\t2026-01-01\t2026-08-31\t1\tOld\t100%%\nNew*\t2026-10-01\t\t1\tNew\t100%%\n' >"$T/a.tsv"
+	run --separate-stderr tally-report --agreements "$T/a.tsv" "$T/in.tsv"
+	assert_success
+	refute_output --partial $'\tOld\t'
+	refute_output --partial $'\tNew\t'
+	# a ledger keeps the 0.00 statement, and a re-run reproduces it
+	tally-report --issue-date 2026-10-01 -l "$T/l" --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv" >"$T/first.tsv"
+	grep -q $'\tBen\t2026-09\tUSD\t0.00\t0.00\t0.00\t0.00\t' "$T/l"
+	tally-report -p 2026-09 -l "$T/l" --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$T/in.tsv" >"$T/again.tsv"
+	cmp "$T/first.tsv" "$T/again.tsv"
+}
+
+@test "--agreements: a bad file is an error naming its line; with --summary or --check a usage error" {
+	printf 'match\ttier\tpayee\tshare\n*\t1\tAna\t50%%\n' >"$T/a.tsv"
+	run --separate-stderr tally-report --agreements "$T/a.tsv" "$TALLY_ROOT/$W"
+	assert_failure 1
+	[[ "$stderr" == "tally-report: $T/a.tsv:2: "* ]]
+	run --separate-stderr tally-report --agreements "$T/nosuch.tsv" "$TALLY_ROOT/$W"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
+	run --separate-stderr tally-report -c --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$TALLY_ROOT/$W"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "tally-report: --agreements gives every payee a statement: no --summary, --check, --partial or --merge" ]
 }

@@ -119,10 +119,10 @@ ledger_table() {
 	# late rows: DistroKid's, every month from November; the Gumroad refund of October's
 	# course sale in December (0.85 x 49.00 clawed back from Ana, 0.15 x 49.00 from Mara)
 	[ "$(grep -c '/end+late' payouts.ledger)" -eq 10 ]
-	[ "$(awk -F'\t' '$2 == "gumroad" && $7 == "refund" { print substr($1, 1, 7), $18, $NF }' alloc-2026-12.tsv)" = \
+	[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["source"] == "gumroad" && $c["kind"] == "refund" { print substr($c["date"], 1, 7), $c["payee"], $c["amount"] }' alloc-2026-12.tsv)" = \
 		"$(printf '%s\n' "2026-10 Mara (manager) -7.35" "2026-10 Ana -41.65")" ]
 	# Bandcamp's February refund of January's EP (paid out in January): by the sale's agreement
-	[ "$(awk -F'\t' '$2 == "bandcamp" && $7 == "refund" { print $3, $18, $NF }' alloc-2027-02.tsv)" = \
+	[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["source"] == "bandcamp" && $c["kind"] == "refund" { print $c["order"], $c["payee"], $c["amount"] }' alloc-2027-02.tsv)" = \
 		"$(printf '%s\n' "2985043 Mara (manager) -0.57" "2985043 Ana -1.615" "2985043 Ben -1.615")" ]
 	# the batches pay what the ledger says was paid, payment by payment, month by month
 	for m in $(ls "$Y/exports"); do

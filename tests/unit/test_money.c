@@ -202,6 +202,20 @@ static void test_format(void)
 		tap_is_int(n, strlen(cases[i].text), "money_format(%" PRId64 ", %d) length",
 			   cases[i].micros, cases[i].digits);
 	}
+	static const struct {
+		int64_t micros;
+		int digits;
+		const char *text;
+	} minor[] = {
+		{485767846, 2, "485.77"}, {14225000, 2, "14.22"}, {55775000, 2, "55.78"}, {-324083333, 2, "-324.08"},
+		{-14225000, 2, "-14.22"}, {500000, 0, "0"}, {1500000, 0, "2"}, {1234567, 3, "1.235"},
+		{1234567, 6, "1.234567"}, {INT64_MAX, 2, "9223372036854.775807"},
+	};
+	for (size_t i = 0; i < sizeof minor / sizeof minor[0]; i++) {
+		char buf[MONEY_BUF];
+		money_format_minor(buf, minor[i].micros, minor[i].digits);
+		tap_is_str(buf, minor[i].text, "money_format_minor(%" PRId64 ", %d)", minor[i].micros, minor[i].digits);
+	}
 	char buf[MONEY_BUF];
 	money_format(buf, 1200000000, currency_digits("JPY", 3));
 	tap_is_str(buf, "1200", "JPY 1200");

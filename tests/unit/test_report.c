@@ -17,6 +17,7 @@
 #include "report_escape.h"
 #include "report_ledger.h"
 #include "report_table.h"
+#include "report_waterfall.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/test_report.XXXXXX";
@@ -223,6 +224,42 @@ static void test_ledger(void)
 	report_ledger_free(&l);
 }
 
+/* The recoupment cell of tally-split --waterfall, and the words for steps. */
+static void test_waterfall(void)
+{
+	struct report_recoupment r[2];
+	size_t n = 9;
+	char buf[256];
+	tap_ok(report_recoupment_parse("", 0, 7, r, 2, &n) && n == 0, "recoupment: empty is none");
+	const char *two = "12:500.00:USD:114.75,3:1000:JPY:0";
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n) && n == 2, "recoupment: two entries");
+	tap_is_int(r[0].line, 12, "recoupment: line");
+	tap_is_int(r[0].cap, 500000000, "recoupment: cap in micro-units");
+	tap_is_int(r[0].recouped, 114750000, "recoupment: recouped");
+	tap_is_str(r[1].currency, "JPY", "recoupment: currency");
+	tap_is_int(r[1].when, 7, "recoupment: its date");
+	static const char *const bad[] = {"12:500.00:USD", "x:1:USD:0", "0:1:USD:0", "1:1:usd:0", "1:1:USD:2",
+					  "1:-1:USD:0", "1:1:USD:0,", "1:1:USD:0,1:1:USD:0,1:1:USD:0", "1:1:USDX:0"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		tap_ok(!report_recoupment_parse(bad[i], strlen(bad[i]), 0, r, 2, &n), "recoupment: \"%s\" refused", bad[i]);
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_str(report_recoupment_text(buf, sizeof buf, &r[0]),
+		   "Advance 500.00 USD (agreements line 12): recouped 114.75, remaining 385.25.", "recoupment in words");
+	struct report_steps st = {70000000, 63000000, 9450000, 23500000, 30050000};
+	tap_is_str(report_steps_text(buf, sizeof buf, &st, 15025000, 2, true),
+		   "gross 70.00 \xe2\x88\x92 fees 7.00 \xe2\x88\x92 commission 9.45 \xe2\x88\x92 recouped 23.50 = 30.05 \xc3\x97 50%",
+		   "steps: every one");
+	struct report_steps plain = {0, 9000000, 0, 0, 9000000};
+	tap_is_str(report_steps_text(buf, sizeof buf, &plain, 3000000, 2, false), "split 9.00 = 9.00 \xc3\x97 33.33%",
+		   "steps: no gross, a third");
+	struct report_steps none = {0, 0, 0, 0, 0};
+	tap_is_str(report_steps_text(buf, sizeof buf, &none, 0, 2, false), "split 0.00 = 0.00", "steps: nothing reached");
+	struct report_steps refund = {-10000000, -9000000, -1350000, 0, -7650000};
+	tap_is_str(report_steps_text(buf, sizeof buf, &refund, -3825000, 2, true),
+		   "gross -10.00 \xe2\x88\x92 fees -1.00 \xe2\x88\x92 commission -1.35 = -7.65 \xc3\x97 50%", "steps: a refund");
+	tap_is_str(report_steps_text(buf, 12, &st, 15025000, 2, true), "gross 70.00", "steps: cut to the buffer");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -231,6 +268,7 @@ int main(void)
 	test_safe_names();
 	test_settle();
 	test_ledger();
+	test_waterfall();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -1,0 +1,121 @@
+/* report_waterfall.c - how an allocation was reached: reading the
+ * `recoupment` cell tally-split --waterfall writes (report_statements.h),
+ * and the words a statement says about it (report_waterfall.h). */
+#include "report_waterfall.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+/* One "LINE:CAP:CUR:RECOUPED" entry, s[0..len). */
+static bool parse_entry(const char *s, size_t len, int64_t when, struct report_recoupment *r)
+{
+	const char *end = s + len, *p = s;
+	long line = 0;
+	while (p < end && *p >= '0' && *p <= '9' && line < 100000000)
+		line = line * 10 + (*p++ - '0');
+	if (p == s || p == end || *p != ':' || line == 0)
+		return false;
+	const char *cap = ++p;
+	p = memchr(cap, ':', (size_t)(end - cap));
+	if (!p || end - p < 5 || p[4] != ':')
+		return false;
+	if (money_parse(cap, (size_t)(p - cap), &r->cap) != 0 || r->cap <= 0)
+		return false;
+	memcpy(r->currency, p + 1, 3);
+	r->currency[3] = '\0';
+	if (currency_digits(r->currency, 3) < 0)
+		return false;
+	p += 5;
+	if (money_parse(p, (size_t)(end - p), &r->recouped) != 0 || r->recouped < 0 || r->recouped > r->cap)
+		return false;
+	r->line = line;
+	r->when = when;
+	return true;
+}
+
+bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct report_recoupment *out, size_t cap,
+			     size_t *n)
+{
+	*n = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		if (*n == cap || !parse_entry(p, (size_t)(stop - p), when, &out[*n]))
+			return false;
+		(*n)++;
+		if (comma && comma + 1 == end)
+			return false;
+		p = comma ? comma + 1 : end;
+	}
+	return true;
+}
+
+/* v in minor units, rounded toward zero (as statements show amounts). */
+static const char *minor(char *buf, int64_t v, int digits)
+{
+	int64_t payable, residue;
+	money_round_payable(v, digits, &payable, &residue);
+	money_format(buf, payable, digits);
+	return buf;
+}
+
+/* amount ÷ reached as a percentage of two decimals at most: "50%", "42.5%". */
+static void share_text(char *buf, size_t cap, int64_t amount, int64_t reached)
+{
+	int64_t h; /* hundredths of a percent */
+	if (reached < 0) {
+		amount = -amount;
+		reached = -reached;
+	}
+	if (!money_muldiv(amount, 10000, reached, &h)) {
+		snprintf(buf, cap, "?");
+		return;
+	}
+	const char *sign = h < 0 ? "-" : "";
+	long long u = h < 0 ? -(long long)h : (long long)h, whole = u / 100, frac = u % 100;
+	if (frac == 0)
+		snprintf(buf, cap, "%s%lld%%", sign, whole);
+	else if (frac % 10 == 0)
+		snprintf(buf, cap, "%s%lld.%lld%%", sign, whole, frac / 10);
+	else
+		snprintf(buf, cap, "%s%lld.%02lld%%", sign, whole, frac);
+}
+
+const char *report_steps_text(char *buf, size_t cap, const struct report_steps *st, int64_t amount, int digits,
+			      bool have_gross)
+{
+	char x[MONEY_BUF], y[MONEY_BUF], pct[MONEY_BUF + 2];
+	size_t n = 0;
+	int64_t fees = st->gross - st->basis;
+	buf[0] = '\0';
+#define ADD(...) (n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__), n = n < cap ? n : cap - 1)
+	if (have_gross) {
+		ADD("gross %s", minor(x, st->gross, digits));
+		if (fees != 0)
+			ADD(" \xe2\x88\x92 fees %s", minor(x, fees, digits));
+	} else
+		ADD("split %s", minor(x, st->basis, digits));
+	if (st->commission != 0)
+		ADD(" \xe2\x88\x92 commission %s", minor(x, st->commission, digits));
+	if (st->recouped != 0)
+		ADD(" \xe2\x88\x92 recouped %s", minor(x, st->recouped, digits));
+	ADD(" = %s", minor(y, st->reached, digits));
+	if (st->reached != 0) {
+		share_text(pct, sizeof pct, amount, st->reached);
+		ADD(" \xc3\x97 %s", pct);
+	}
+#undef ADD
+	return buf;
+}
+
+const char *report_recoupment_text(char *buf, size_t cap, const struct report_recoupment *r)
+{
+	char c[MONEY_BUF], got[MONEY_BUF], left[MONEY_BUF];
+	int d = currency_digits(r->currency, 3);
+	snprintf(buf, cap, "Advance %s %s (agreements line %ld): recouped %s, remaining %s.", minor(c, r->cap, d),
+		 r->currency, r->line, minor(got, r->recouped, d), minor(left, r->cap - r->recouped, d));
+	return buf;
+}
