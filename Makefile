@@ -6,6 +6,7 @@
 #   make valgrind   the unit tests, then every bats test's commands, under valgrind
 #   make fuzz       libFuzzer harnesses (tests/fuzz), FUZZ_S=N seconds each (clang)
 #   make fault      injected system-call failures, kill -9 and concurrent runs (tests/fault)
+#   make slurm      the Slurm recipe on a one-node Slurm started on localhost (tests/slurm)
 #   make demo       the whole pipeline on scripts/demo/
 #   make bench      benchmarks against peer tools (scripts/bench)
 #   make install PREFIX=/usr/local DESTDIR=    /   make uninstall
@@ -47,7 +48,7 @@ MANPAGES := $(sort $(wildcard man/*.[1-9]))
 DEPS_STAMP := $(O)/build/.deps-ok
 
 .PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format \
-	fuzz fuzz-run fault
+	fuzz fuzz-run fault slurm
 .SUFFIXES:
 .SECONDARY:
 
@@ -137,6 +138,11 @@ $(FAULT_SHIM): tests/fault/shim.c
 fault: all $(FAULT_SHIM)
 	@TALLY_FAULT_SHIM=$(abspath $(FAULT_SHIM)) scripts/check --bin $(BINDIR) --no-unit \
 		tests/fault/*.bats
+
+# A one-node Slurm (munged, slurmctld, slurmd) started for the test and
+# stopped after it; skipped with the reason when it cannot start.
+slurm: all
+	@scripts/check --bin $(BINDIR) --no-unit tests/slurm/*.bats
 
 demo: all
 	@scripts/demo/run $(BINDIR)
