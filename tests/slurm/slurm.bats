@@ -100,3 +100,28 @@ run_recipe() {
 	# the controller holds no job of ours any more
 	[ -z "$(squeue -h -o %i)" ]
 }
+
+# alive PID: the process runs (a zombie, left to an init that does not reap, does not)
+alive() {
+	[ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat"
+}
+
+@test "tests/slurm/cluster: a kill -9 of the whole process group that started it stops its daemons" {
+	setsid bash -c '"$0" start "$1" >/dev/null 2>&1; sleep 600' \
+		"$TALLY_ROOT/tests/slurm/cluster" "$T/c" </dev/null >/dev/null 2>&1 3>&- &
+	local leader=$! i p pids=""
+	for i in $(seq 120); do
+		[ -s "$T/c/run/slurmd.pid" ] && break
+		sleep 0.5
+	done
+	pids=$(cat "$T"/c/run/munged.pid "$T"/c/run/slurmctld.pid "$T"/c/run/slurmd.pid)
+	[ "$(echo $pids | wc -w)" -eq 3 ]
+	for p in $pids; do alive "$p"; done
+	kill -9 -- "-$leader"
+	for i in $(seq 60); do
+		for p in $pids; do alive "$p" && break; done
+		alive "$p" || break
+		sleep 0.5
+	done
+	for p in $pids; do ! alive "$p"; done
+}
