@@ -158,6 +158,8 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	install -d $(DESTDIR)$(PREFIX)/share/tally $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 share/fees.tsv $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
+	install -d $(DESTDIR)$(PREFIX)/share/tally/slurm
+	install -m 755 scripts/slurm/map.sbatch scripts/slurm/merge.sbatch $(DESTDIR)$(PREFIX)/share/tally/slurm/
 	$(BINDIR)/tally completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tally
 	for b in $(CMD_SRC:cmd/%.c=%); do [ $$b = tally ] || ln -sf tally \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
@@ -167,6 +169,7 @@ uninstall:
 	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	for b in $(CMD_SRC:cmd/%.c=%); do rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
 	rm -f $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
+	rm -f $(DESTDIR)$(PREFIX)/share/tally/slurm/map.sbatch $(DESTDIR)$(PREFIX)/share/tally/slurm/merge.sbatch
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
