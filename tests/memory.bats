@@ -26,9 +26,14 @@ SMALL=20000
 LARGE=400000
 
 setup_file() {
-	[ -z "${TALLY_WRAP:-}" ] || skip "under TALLY_WRAP the wrapper, not tally, takes the address space"
-	(ulimit -v "$LIMIT_KB" && exec tally-split --version) >/dev/null 2>&1 ||
-		skip "tally-split does not start in $LIMIT_KB KB of address space (a sanitizer build reserves terabytes)"
+	if [ -n "${TALLY_WRAP:-}" ]; then
+		skip_file "under TALLY_WRAP the wrapper, not tally, takes the address space"
+		return 0
+	fi
+	if ! (ulimit -v "$LIMIT_KB" && exec tally-split --version) >/dev/null 2>&1; then
+		skip_file "tally-split does not start in $LIMIT_KB KB of address space (a sanitizer build reserves terabytes)"
+		return 0
+	fi
 	local d=$BATS_FILE_TMPDIR n
 	. "$TALLY_ROOT/scripts/bench-lib.sh"
 	printf 'match\ttier\tpayee\tshare\tcap\n*\t1\tMara\t15%%\n*\t2\tAna\t50%%\n*\t2\tBen\t50%%\nLanterns (*\t1\tOrchard Records\t100%%\t500.00 USD\nLanterns (*\t2\tAna\t50%%\nLanterns (*\t2\tBen\t50%%\n' >"$d/agreements.tsv"
