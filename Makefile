@@ -6,6 +6,7 @@
 #   make valgrind   the unit tests, then every bats test's commands, under valgrind
 #   make fuzz       libFuzzer harnesses (tests/fuzz), FUZZ_S=N seconds each (clang)
 #   make fault      injected system-call failures, kill -9 and concurrent runs (tests/fault)
+#   make slurm      the Slurm recipe on a one-node Slurm started on localhost (tests/slurm)
 #   make demo       the whole pipeline on scripts/demo/
 #   make bench      benchmarks against peer tools (scripts/bench)
 #   make install PREFIX=/usr/local DESTDIR=    /   make uninstall
@@ -47,7 +48,7 @@ MANPAGES := $(sort $(wildcard man/*.[1-9]))
 DEPS_STAMP := $(O)/build/.deps-ok
 
 .PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format \
-	fuzz fuzz-run fault
+	fuzz fuzz-run fault slurm
 .SUFFIXES:
 .SECONDARY:
 
@@ -138,6 +139,11 @@ fault: all $(FAULT_SHIM)
 	@TALLY_FAULT_SHIM=$(abspath $(FAULT_SHIM)) scripts/check --bin $(BINDIR) --no-unit \
 		tests/fault/*.bats
 
+# A one-node Slurm (munged, slurmctld, slurmd) started for the test and
+# stopped after it; skipped with the reason when it cannot start.
+slurm: all
+	@scripts/check --bin $(BINDIR) --no-unit tests/slurm/*.bats
+
 demo: all
 	@scripts/demo/run $(BINDIR)
 
@@ -152,6 +158,8 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	install -d $(DESTDIR)$(PREFIX)/share/tally $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 share/fees.tsv $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
+	install -d $(DESTDIR)$(PREFIX)/share/tally/slurm
+	install -m 755 scripts/slurm/map.sbatch scripts/slurm/merge.sbatch $(DESTDIR)$(PREFIX)/share/tally/slurm/
 	$(BINDIR)/tally completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tally
 	for b in $(CMD_SRC:cmd/%.c=%); do [ $$b = tally ] || ln -sf tally \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
@@ -161,6 +169,7 @@ uninstall:
 	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	for b in $(CMD_SRC:cmd/%.c=%); do rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
 	rm -f $(DESTDIR)$(PREFIX)/share/tally/fees.tsv
+	rm -f $(DESTDIR)$(PREFIX)/share/tally/slurm/map.sbatch $(DESTDIR)$(PREFIX)/share/tally/slurm/merge.sbatch
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \

@@ -11,7 +11,10 @@
 load helpers
 
 setup_file() {
-	command -v parallel >/dev/null || skip "no GNU parallel (scripts/deps installs it)"
+	if ! command -v parallel >/dev/null; then
+		skip_file "no GNU parallel (scripts/deps installs it)"
+		return 0
+	fi
 	local d=$BATS_FILE_TMPDIR
 	"$TALLY_ROOT/scripts/gen-sales" 60000 | awk -F'\t' -v OFS='\t' 'NR > 1 { $1 = (NR % 2 ? "2026-10" : "2026-11") substr($1, 8) } { print }' >"$d/all.tsv"
 	awk -F'\t' 'NR == 1 || $1 ~ /^2026-10/' "$d/all.tsv" >"$d/sales-2026-10.tsv"

@@ -124,7 +124,7 @@ fault_points() {
 }
 
 setup_file() {
-	[ -e "$SHIM" ] || skip "no $SHIM (make fault builds it)"
+	[ -e "$SHIM" ] || skip_file "no $SHIM (make fault builds it)"
 }
 
 @test "split: every write failing in turn leaves whole files" { fault_points split write; }
