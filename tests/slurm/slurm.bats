@@ -71,7 +71,7 @@ run_recipe() {
 		(cd "$T/many" && run_recipe $m >"out-$m" 2>"err-$m") || { cat "$T/many/err-$m" "$T"/many/slurm-*.out; return 1; }
 		mv "$T"/many/slurm-tally-merge-*.out "$T/many/merge-$m"
 		(cd "$T/one" && tally-split -a agreements.tsv "sales-$m.tsv" |
-			tally-report -l payouts.ledger -p "$m" -o statements >"out-$m" 2>"err-$m")
+			tally-report -l payouts.ledger -p "$m" --out-dir statements >"out-$m" 2>"err-$m")
 	done
 	# eight array tasks ran and left their allocations, the merge its log
 	[ "$(ls "$T/many/part" | grep -c '\.alloc$')" -eq 8 ]
