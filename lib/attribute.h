@@ -169,11 +169,12 @@ struct attr_engine {
 	struct attr_config cfg;
 	struct report_names names;  /* projects and contributors */
 	struct report_names kinds;  /* kinds met */
-	struct report_keymap member_map, bucket_map, day_map, month_map;
+	struct report_keymap bucket_map, day_map, month_map;
 	struct report_names member_keys; /* "project NUL contributor" -> member index (private) */
 	struct report_keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
 	const struct attr_kind **kind_info; /* by kind id: its weight entry (private) */
 	double *decay_factor;          /* private: 2^(-age / half-life) by age in days, 0 until computed */
+	uint32_t *rank;                /* private, after attr_finish: by name id, its place in strcmp order */
 	struct attr_member *members;
 	size_t nmembers, members_cap;
 	struct attr_bucket *buckets;   /* private */

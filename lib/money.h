@@ -45,6 +45,10 @@ const char *money_strerror(int status);
  * including the NUL; returns the length. */
 size_t money_format(char *buf, int64_t micros, int digits);
 
+/* v as a plain decimal integer ("-12"), NUL-terminated, in buf (at least
+ * 21 bytes); returns the length.  The fast path of printf's %lld. */
+size_t money_format_int(char *buf, int64_t v);
+
 /* Checked arithmetic: return false (and leave *out alone) on overflow. */
 bool money_add(int64_t a, int64_t b, int64_t *out);
 bool money_sub(int64_t a, int64_t b, int64_t *out);

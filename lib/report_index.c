@@ -32,11 +32,25 @@ uint32_t report_pack_currency(const char *code)
 
 /* ------------------------------------------------------------ names */
 
-/* FNV-1a's low bits are weak (hash.h): fold the high ones in. */
+/* A table hash, never stored: eight bytes a step (a multiply-rotate),
+ * then hash.h's finaliser, so every bit reaches the low ones a mask
+ * keeps.  Byte-at-a-time FNV-1a cost a third of tally-attribute's
+ * interning. */
 static uint64_t hash_name(const char *s, size_t len)
 {
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, len);
-	return h ^ (h >> 29);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h = h << 31 | h >> 33;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	}
+	return hash_mix64(h);
 }
 
 static int names_rehash(struct report_names *t)
