@@ -217,8 +217,15 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 {
 	e->rows++;
 	uint32_t kind, nkinds = e->kinds.n;
-	if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
+	/* a row's kind is one of a few: first a slot by its first byte and length */
+	uint8_t *fast = &e->kind_fast[((row->kind_len ? (unsigned char)row->kind[0] : 0u) ^ row->kind_len * 29) & (ATTR_KIND_FAST - 1)];
+	if (*fast && e->kinds.len[*fast - 1] == row->kind_len &&
+	    memcmp(e->kinds.s[*fast - 1], row->kind, row->kind_len) == 0)
+		kind = *fast - 1u;
+	else if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
 		return ATTR_ENOMEM;
+	else if (kind < UINT8_MAX)
+		*fast = (uint8_t)(kind + 1);
 	if (kind >= nkinds) {
 		const struct attr_kind **ki = realloc(e->kind_info, e->kinds.n * sizeof *ki);
 		if (!ki)
@@ -321,6 +328,7 @@ static int sort_kindsums(struct attr_engine *e)
 		}
 	free(e->kindsums);
 	e->kindsums = sorted;
+	e->kindsums_cap = n + 1;
 	free(start), free(kids), free(krank);
 	return ATTR_OK;
 }
@@ -423,7 +431,7 @@ static int close_buckets(struct attr_engine *e)
 		if (report_keymap_get(&map, b->member, b->kind, (uint32_t)e->nkindsums, &id, &added) < 0)
 			goto nomem;
 		if (added) {
-			struct attr_kindsum *ks = realloc(e->kindsums, (e->nkindsums + 1) * sizeof *ks);
+			struct attr_kindsum *ks = report_grow(e->kindsums, e->nkindsums, &e->kindsums_cap, sizeof *ks, 256);
 			if (!ks)
 				goto nomem;
 			e->kindsums = ks;

@@ -165,6 +165,8 @@ struct attr_project {
 	attr_u128 den;          /* the shares' common denominator */
 };
 
+#define ATTR_KIND_FAST 64 /* slots of the engine's cache of kinds */
+
 struct attr_engine {
 	struct attr_config cfg;
 	struct report_names names;  /* projects and contributors */
@@ -182,7 +184,8 @@ struct attr_engine {
 	struct attr_refkept *refs;     /* private: one kept row per distinct ref */
 	size_t nrefs, refs_cap;
 	struct attr_kindsum *kindsums; /* after attr_finish */
-	size_t nkindsums;
+	size_t nkindsums, kindsums_cap;
+	uint8_t kind_fast[ATTR_KIND_FAST]; /* private: kind id + 1 by first byte and length, 0: none */
 	struct attr_project *projects; /* after attr_finish, by project name */
 	size_t nprojects;
 	long after_as_of;              /* rows left out: dated after --as-of */

@@ -46,8 +46,13 @@ static uint64_t hash_name(const char *s, size_t len)
 		h = h << 31 | h >> 33;
 	}
 	if (i < len) {
+		/* the last eight bytes (overlapping), or the few there are */
 		w = 0;
-		memcpy(&w, s + i, len - i);
+		if (len >= 8)
+			memcpy(&w, s + len - 8, 8);
+		else
+			for (size_t k = 0; k < len; k++)
+				w |= (uint64_t)(unsigned char)s[k] << (8 * k);
 		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
 	}
 	return hash_mix64(h);
