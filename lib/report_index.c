@@ -32,30 +32,9 @@ uint32_t report_pack_currency(const char *code)
 
 /* ------------------------------------------------------------ names */
 
-/* A table hash, never stored: eight bytes a step (a multiply-rotate),
- * then hash.h's finaliser, so every bit reaches the low ones a mask
- * keeps.  Byte-at-a-time FNV-1a cost a third of tally-attribute's
- * interning. */
 static uint64_t hash_name(const char *s, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h = h << 31 | h >> 33;
-	}
-	if (i < len) {
-		/* the last eight bytes (overlapping), or the few there are */
-		w = 0;
-		if (len >= 8)
-			memcpy(&w, s + len - 8, 8);
-		else
-			for (size_t k = 0; k < len; k++)
-				w |= (uint64_t)(unsigned char)s[k] << (8 * k);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-	}
-	return hash_mix64(h);
+	return hash_table(s, len);
 }
 
 static int names_rehash(struct report_names *t)
