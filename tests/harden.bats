@@ -270,6 +270,9 @@ many_customers() {
 	assert_equal "$output" "$whole"
 	assert_line --partial $'2026-12\tUSD\ttotal\t\treturning_customers\t66667'
 	assert_line --partial $'2026-12\tUSD\ttotal\t\tnew_customers\t28571'
+	run -1 --separate-stderr env TALLY_SORT_BUFFER=64k TMPDIR="$T/none" tally-report --summary "$T/s.tsv"
+	assert_equal "$stderr" "tally-report: a temporary file in $T/none: No such file or directory"
+	assert_output ""
 	run -2 --separate-stderr env TALLY_SORT_BUFFER=lots tally-report --summary "$T/s.tsv"
 	assert_equal "$stderr" 'tally-report: TALLY_SORT_BUFFER: "lots" is not a size (bytes, or with k, m or g)'
 }
