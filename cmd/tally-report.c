@@ -239,6 +239,9 @@ static void check_status(int rc, const char *file, long line)
 {
 	if (rc == REPORT_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");
+	if (rc == REPORT_ETEMP)
+		diag_die(EXIT_DATA, "a temporary file in %s: %s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			 strerror(errno));
 	if (rc != REPORT_OK)
 		diag_die_at(EXIT_DATA, file, line, "the total overflows");
 }
@@ -1567,7 +1570,10 @@ static void run_summary(char **files, size_t nfiles)
 	static const struct tsv_field none = {"", 0, true};
 	struct kinds_tally passed = {0};
 	struct report_summary sum = {.kind = opt.kind, .shown_only = opt.have_period,
-				     .shown_period = opt.period.index};
+				     .shown_period = opt.period.index, .tmpdir = getenv("TMPDIR")};
+	const char *budget = getenv("TALLY_SORT_BUFFER"); /* the customers' sort, as ingest --sort */
+	if (budget && *budget && extsort_parse_size(budget, &sum.sort_budget) < 0)
+		diag_die(EXIT_USAGE, "TALLY_SORT_BUFFER: \"%s\" is not a size (bytes, or with k, m or g)", budget);
 	struct row_cache c = {0};
 	struct tsv_reader r;
 	int rc;
@@ -1645,7 +1651,9 @@ static void run_summary(char **files, size_t nfiles)
 	kinds_tally_free(&passed);
 	if (opt.business)
 		check_business(&biz, report_business_finish(&biz, &sum), NULL);
-	check_status(report_summary_finish(&sum), NULL, 0);
+	int fin = report_summary_finish(&sum);
+	errno = sum.temp_errno;
+	check_status(fin, NULL, 0);
 	struct out *o = doc_open();
 	render_or_die(report_render_summary(o, opt.format, &sum));
 	doc_close(o);

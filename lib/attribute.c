@@ -217,8 +217,15 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 {
 	e->rows++;
 	uint32_t kind, nkinds = e->kinds.n;
-	if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
+	/* a row's kind is one of a few: first a slot by its first byte and length */
+	uint8_t *fast = &e->kind_fast[((row->kind_len ? (unsigned char)row->kind[0] : 0u) ^ row->kind_len * 29) & (ATTR_KIND_FAST - 1)];
+	if (*fast && e->kinds.len[*fast - 1] == row->kind_len &&
+	    memcmp(e->kinds.s[*fast - 1], row->kind, row->kind_len) == 0)
+		kind = *fast - 1u;
+	else if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
 		return ATTR_ENOMEM;
+	else if (kind < UINT8_MAX)
+		*fast = (uint8_t)(kind + 1);
 	if (kind >= nkinds) {
 		const struct attr_kind **ki = realloc(e->kind_info, e->kinds.n * sizeof *ki);
 		if (!ki)
@@ -283,70 +290,125 @@ int attr_add_points(struct attr_engine *e, const char *project, size_t plen, con
 
 static const struct attr_engine *sort_engine; /* for the qsort comparators */
 
-static int cmp_kindsum(const void *a, const void *b)
+static int cmp_kind_id(const void *a, const void *b)
 {
-	const struct attr_kindsum *x = a, *y = b;
-	if (x->member != y->member)
-		return x->member < y->member ? -1 : 1;
-	return strcmp(sort_engine->kinds.s[x->kind], sort_engine->kinds.s[y->kind]);
+	return strcmp(sort_engine->kinds.s[*(const uint32_t *)a], sort_engine->kinds.s[*(const uint32_t *)b]);
 }
 
-/* By project only: attr_shares sorts each project's members totally. */
+/* The kind sums by member, then kind name: a counting sort by member,
+ * then each member's few kinds in place by their names' rank. */
+static int sort_kindsums(struct attr_engine *e)
+{
+	size_t n = e->nkindsums, nm = e->nmembers, nk = e->kinds.n;
+	size_t *start = calloc(nm + 1, sizeof *start);
+	uint32_t *kids = malloc((nk + 1) * sizeof *kids), *krank = malloc((nk + 1) * sizeof *krank);
+	struct attr_kindsum *sorted = malloc((n + 1) * sizeof *sorted);
+	if (!start || !kids || !krank || !sorted) {
+		free(start), free(kids), free(krank), free(sorted);
+		return ATTR_ENOMEM;
+	}
+	for (uint32_t i = 0; i < nk; i++)
+		kids[i] = i;
+	sort_engine = e;
+	qsort(kids, nk, sizeof *kids, cmp_kind_id);
+	for (uint32_t i = 0; i < nk; i++)
+		krank[kids[i]] = i;
+	for (size_t i = 0; i < n; i++)
+		start[e->kindsums[i].member + 1]++;
+	for (size_t m = 0; m < nm; m++)
+		start[m + 1] += start[m];
+	for (size_t i = 0; i < n; i++)
+		sorted[start[e->kindsums[i].member]++] = e->kindsums[i];
+	for (size_t i = 1; i < n; i++) /* insertion sort: runs of one member are short */
+		for (size_t j = i; j > 0 && sorted[j - 1].member == sorted[j].member &&
+				   krank[sorted[j - 1].kind] > krank[sorted[j].kind]; j--) {
+			struct attr_kindsum t = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	free(e->kindsums);
+	e->kindsums = sorted;
+	e->kindsums_cap = n + 1;
+	free(start), free(kids), free(krank);
+	return ATTR_OK;
+}
+
+static int cmp_name_id(const void *a, const void *b)
+{
+	return strcmp(attr_name(sort_engine, *(const uint32_t *)a), attr_name(sort_engine, *(const uint32_t *)b));
+}
+
+/* e->rank: each name's place in strcmp order, so that sorting members
+ * compares integers, not strings.  Names are all known by attr_finish. */
+static int rank_names(struct attr_engine *e)
+{
+	uint32_t n = e->names.n, *ids = malloc(((size_t)n + 1) * sizeof *ids);
+	free(e->rank);
+	e->rank = malloc(((size_t)n + 1) * sizeof *e->rank);
+	if (!ids || !e->rank) {
+		free(ids);
+		return ATTR_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	sort_engine = e;
+	qsort(ids, n, sizeof *ids, cmp_name_id);
+	for (uint32_t i = 0; i < n; i++)
+		e->rank[ids[i]] = i;
+	free(ids);
+	return ATTR_OK;
+}
+
+/* Member indices, by project only: attr_shares sorts each project's
+ * members totally. */
 static int cmp_member_project(const void *a, const void *b)
 {
-	const struct attr_member *x = a, *y = b;
-	if (x->project == y->project)
-		return 0;
-	return strcmp(attr_name(sort_engine, x->project), attr_name(sort_engine, y->project));
+	const struct attr_member *x = &sort_engine->members[*(const uint32_t *)a];
+	const struct attr_member *y = &sort_engine->members[*(const uint32_t *)b];
+	uint32_t px = sort_engine->rank[x->project], py = sort_engine->rank[y->project];
+	return px < py ? -1 : px > py;
 }
 
+/* Member indices, by project, share (largest first), contributor. */
 static int cmp_member_share(const void *a, const void *b)
 {
-	const struct attr_member *x = a, *y = b;
-	int c = strcmp(attr_name(sort_engine, x->project), attr_name(sort_engine, y->project));
+	const struct attr_member *x = &sort_engine->members[*(const uint32_t *)a];
+	const struct attr_member *y = &sort_engine->members[*(const uint32_t *)b];
+	int c = cmp_member_project(a, b);
 	if (c)
 		return c;
 	if (x->num != y->num)
 		return x->num > y->num ? -1 : 1;
-	return strcmp(attr_name(sort_engine, x->contributor), attr_name(sort_engine, y->contributor));
+	uint32_t cx = sort_engine->rank[x->contributor], cy = sort_engine->rank[y->contributor];
+	return cx < cy ? -1 : cx > cy;
 }
 
-/* Sort the members with cmp, renumbering the kind sums to follow: the
- * member map is rebuilt and each old member found again by its key. */
+/* Sort the members with cmp (over member indices), renumbering the kind
+ * sums to follow. */
 static int reorder_members(struct attr_engine *e, int (*cmp)(const void *, const void *))
 {
 	size_t n = e->nmembers;
 	if (n == 0)
 		return ATTR_OK;
-	uint32_t *newpos = malloc((n + 1) * sizeof *newpos);
-	struct attr_member *copy = malloc((n + 1) * sizeof *copy);
-	int st = ATTR_OK;
-	if (!newpos || !copy)
-		goto nomem;
-	memcpy(copy, e->members, n * sizeof *copy);
-	sort_engine = e;
-	qsort(e->members, n, sizeof *e->members, cmp);
-	report_keymap_free(&e->member_map);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t id;
-		bool added;
-		if (report_keymap_get(&e->member_map, e->members[i].project, e->members[i].contributor,
-				      (uint32_t)i, &id, &added) < 0)
-			goto nomem;
+	uint32_t *order = malloc(n * sizeof *order), *newpos = malloc(n * sizeof *newpos);
+	struct attr_member *copy = malloc(n * sizeof *copy);
+	if (!order || !newpos || !copy) {
+		free(order), free(newpos), free(copy);
+		return ATTR_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
-		newpos[i] = (uint32_t)report_keymap_find(&e->member_map, copy[i].project, copy[i].contributor);
+		order[i] = (uint32_t)i;
+	sort_engine = e;
+	qsort(order, n, sizeof *order, cmp);
+	memcpy(copy, e->members, n * sizeof *copy);
+	for (size_t i = 0; i < n; i++) {
+		e->members[i] = copy[order[i]];
+		newpos[order[i]] = (uint32_t)i;
+	}
 	for (size_t i = 0; i < e->nkindsums; i++)
 		e->kindsums[i].member = newpos[e->kindsums[i].member];
-	if (e->nkindsums)
-		qsort(e->kindsums, e->nkindsums, sizeof *e->kindsums, cmp_kindsum);
-	goto done;
-nomem:
-	st = ATTR_ENOMEM;
-done:
-	free(newpos);
-	free(copy);
-	return st;
+	free(order), free(newpos), free(copy);
+	return sort_kindsums(e);
 }
 
 /* Caps per bucket, then the sums per (member, kind) and per member. */
@@ -369,7 +431,7 @@ static int close_buckets(struct attr_engine *e)
 		if (report_keymap_get(&map, b->member, b->kind, (uint32_t)e->nkindsums, &id, &added) < 0)
 			goto nomem;
 		if (added) {
-			struct attr_kindsum *ks = realloc(e->kindsums, (e->nkindsums + 1) * sizeof *ks);
+			struct attr_kindsum *ks = report_grow(e->kindsums, e->nkindsums, &e->kindsums_cap, sizeof *ks, 256);
 			if (!ks)
 				goto nomem;
 			e->kindsums = ks;
@@ -438,7 +500,7 @@ int attr_finish(struct attr_engine *e, const struct attr_membership *membership,
 		return st == ATTR_ERANGE ? attr_fail(err, "points too large"), ATTR_ERANGE : st;
 	for (size_t i = 0; i < e->nmembers; i++)
 		e->members[i].points = member_points(e, &e->members[i], membership);
-	if ((st = reorder_members(e, cmp_member_project)))
+	if ((st = rank_names(e)) || (st = reorder_members(e, cmp_member_project)))
 		return st;
 	for (size_t i = 0; i < e->nmembers; i++) {
 		if (e->nprojects == 0 || e->projects[e->nprojects - 1].name != e->members[i].project) {
@@ -571,7 +633,6 @@ void attr_engine_free(struct attr_engine *e)
 	report_names_free(&e->kinds);
 	report_keymap_free(&e->ref_map);
 	report_names_free(&e->member_keys);
-	report_keymap_free(&e->member_map);
 	report_keymap_free(&e->bucket_map);
 	report_keymap_free(&e->day_map);
 	report_keymap_free(&e->month_map);
@@ -582,12 +643,15 @@ void attr_engine_free(struct attr_engine *e)
 	free(e->projects);
 	free(e->kind_info);
 	free(e->decay_factor);
+	free(e->rank);
 	memset(e, 0, sizeof *e);
 }
 
 size_t attr_format_ratio(char *buf, struct ratio r)
 {
-	return (size_t)snprintf(buf, 48, "%lld/%lld", (long long)r.num, (long long)r.den);
+	size_t n = money_format_int(buf, r.num);
+	buf[n++] = '/';
+	return n + money_format_int(buf + n, r.den);
 }
 
 size_t attr_format_points(char *buf, int64_t micro)

@@ -165,15 +165,18 @@ struct attr_project {
 	attr_u128 den;          /* the shares' common denominator */
 };
 
+#define ATTR_KIND_FAST 64 /* slots of the engine's cache of kinds */
+
 struct attr_engine {
 	struct attr_config cfg;
 	struct report_names names;  /* projects and contributors */
 	struct report_names kinds;  /* kinds met */
-	struct report_keymap member_map, bucket_map, day_map, month_map;
+	struct report_keymap bucket_map, day_map, month_map;
 	struct report_names member_keys; /* "project NUL contributor" -> member index (private) */
 	struct report_keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
 	const struct attr_kind **kind_info; /* by kind id: its weight entry (private) */
 	double *decay_factor;          /* private: 2^(-age / half-life) by age in days, 0 until computed */
+	uint32_t *rank;                /* private, after attr_finish: by name id, its place in strcmp order */
 	struct attr_member *members;
 	size_t nmembers, members_cap;
 	struct attr_bucket *buckets;   /* private */
@@ -181,7 +184,8 @@ struct attr_engine {
 	struct attr_refkept *refs;     /* private: one kept row per distinct ref */
 	size_t nrefs, refs_cap;
 	struct attr_kindsum *kindsums; /* after attr_finish */
-	size_t nkindsums;
+	size_t nkindsums, kindsums_cap;
+	uint8_t kind_fast[ATTR_KIND_FAST]; /* private: kind id + 1 by first byte and length, 0: none */
 	struct attr_project *projects; /* after attr_finish, by project name */
 	size_t nprojects;
 	long after_as_of;              /* rows left out: dated after --as-of */

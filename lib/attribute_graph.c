@@ -286,10 +286,7 @@ struct names {
 
 static uint64_t name_hash(const char *s)
 {
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, strlen(s));
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL; /* a splitmix64 finaliser: every bit reaches the low ones */
-	return h ^ h >> 32;
+	return hash_table(s, strlen(s));
 }
 
 /* The slot holding name (hash h), or the empty slot where it belongs. */

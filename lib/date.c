@@ -171,9 +171,10 @@ int date_parse_ex(const char *s, size_t len, int64_t *t, bool *has_time)
 			return -1;
 	}
 	int64_t v = date_days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY + secs;
-	/* a zone may carry it past 9999 or before 0000, which no date can say */
-	if (v < date_days_from_civil(0, 1, 1) * SECS_PER_DAY ||
-	    v >= date_days_from_civil(10000, 1, 1) * SECS_PER_DAY)
+	/* a zone may carry it past 9999 or before 0000, which no date can say
+	 * (a plain date cannot: the test is left out of the common case) */
+	if (len > 10 && (v < date_days_from_civil(0, 1, 1) * SECS_PER_DAY ||
+	    v >= date_days_from_civil(10000, 1, 1) * SECS_PER_DAY))
 		return -1;
 	if (t)
 		*t = v;

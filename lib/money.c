@@ -46,6 +46,15 @@ int money_parse(const char *s, size_t len, int64_t *out)
 {
 	size_t pos = 0;
 	bool negative = false;
+	uint64_t whole = 0;
+	/* the common case, a few plain digits ("3"): no 128-bit arithmetic */
+	while (len <= 12 && pos < len && (unsigned char)(s[pos] - '0') < 10)
+		whole = whole * 10 + (uint64_t)(s[pos++] - '0');
+	if (len > 0 && pos == len) {
+		*out = (int64_t)whole * MONEY_SCALE;
+		return MONEY_OK;
+	}
+	pos = 0;
 	if (len > 0 && (s[0] == '-' || s[0] == '+')) {
 		negative = s[0] == '-';
 		pos = 1;
@@ -90,9 +99,9 @@ const char *money_strerror(int status)
 }
 
 /* Write the decimal digits of v (at least one) to buf; returns the count. */
-static size_t put_uint(char *buf, u128 v)
+static size_t put_uint(char *buf, uint64_t v)
 {
-	char tmp[40];
+	char tmp[24];
 	size_t n = 0;
 	do {
 		tmp[n++] = (char)('0' + (int)(v % 10));
@@ -107,7 +116,7 @@ static size_t put_uint(char *buf, u128 v)
  * of the fraction kept down to `min_decimals` (0..6); returns the length. */
 static size_t put_millionths(char *buf, u128 magnitude, int min_decimals)
 {
-	size_t n = put_uint(buf, magnitude / MONEY_SCALE);
+	size_t n = put_uint(buf, (uint64_t)(magnitude / MONEY_SCALE)); /* |int64| / 10^6 fits */
 	unsigned frac = (unsigned)(magnitude % MONEY_SCALE);
 	int shown = MONEY_MAX_DIGITS;
 	while (shown > min_decimals && frac % 10 == 0) {
@@ -153,6 +162,16 @@ size_t money_format_minor(char *buf, int64_t micros, int digits)
 	return money_format(buf, q * unit, digits);
 }
 
+size_t money_format_int(char *buf, int64_t v)
+{
+	size_t n = 0;
+	if (v < 0)
+		buf[n++] = '-';
+	n += put_uint(buf + n, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	buf[n] = '\0';
+	return n;
+}
+
 /* ---- checked arithmetic -------------------------------------------- */
 
 bool money_add(int64_t a, int64_t b, int64_t *out)
@@ -185,8 +204,17 @@ static i128 divide_half_even(i128 p, i128 d)
 
 bool money_muldiv(int64_t a, int64_t num, int64_t den, int64_t *out)
 {
+	int64_t p;
 	if (den <= 0)
 		return false;
+	if (!__builtin_mul_overflow(a, num, &p) && p != INT64_MIN) {
+		/* the common case in 64 bits: |r| < den, so den - |r| cannot wrap */
+		int64_t q = p / den, r = p % den, ar = r < 0 ? -r : r;
+		if (ar > den - ar || (ar == den - ar && q % 2 != 0))
+			q += p < 0 ? -1 : 1;
+		*out = q;
+		return true;
+	}
 	i128 q = divide_half_even((i128)a * num, den); /* |a * num| < 2^126 */
 	if (!in_range(q))
 		return false;

@@ -50,6 +50,9 @@ size_t money_format(char *buf, int64_t micros, int digits);
  * 485.767846 USD).  For figures, not for payouts (money_round_payable
  * rounds toward zero). */
 size_t money_format_minor(char *buf, int64_t micros, int digits);
+/* v as a plain decimal integer ("-12"), NUL-terminated, in buf (at least
+ * 21 bytes); returns the length.  The fast path of printf's %lld. */
+size_t money_format_int(char *buf, int64_t v);
 
 /* Checked arithmetic: return false (and leave *out alone) on overflow. */
 bool money_add(int64_t a, int64_t b, int64_t *out);

@@ -106,7 +106,7 @@ int report_business_payout(struct report_business *b, int64_t period, int64_t da
 int report_business_finish(struct report_business *b, struct report_summary *s);
 
 #define REPORT_BUSINESS_TABLES 8
-#define REPORT_TOP_CUSTOMERS   10 /* the dependence on a few customers: the largest this many */
+#define REPORT_TOP_CUSTOMERS   REPORT_SUMMARY_TOP /* the dependence on a few customers: the largest this many */
 
 /* The business tables of summary period id p, initialised here, with
  * their TSV section names: costs by item, profit and margins, cost per

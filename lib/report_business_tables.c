@@ -210,12 +210,6 @@ static void whatif_table(const struct report_business *b, const struct figures *
 	}
 }
 
-static int cmp_gross_down(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-	return a > b ? -1 : a < b;
-}
-
 /* Shares of revenue in tenths of a percent (half to even), or -1. */
 struct shares {
 	int64_t channel, product, top; /* largest channel, product; top customers */
@@ -244,20 +238,8 @@ static int shares_of(const struct report_summary *s, uint32_t pid, struct shares
 			sh->product_name = s->names.s[it->name];
 		}
 	}
-	int64_t *g = malloc((s->nvisits + 1) * sizeof *g);
-	size_t n = 0;
-	if (!g)
-		return REPORT_ENOMEM;
-	for (size_t i = 0; i < s->nvisits; i++)
-		if (s->visits[i].period == pid)
-			g[n++] = s->visits[i].gross;
-	qsort(g, n, sizeof *g, cmp_gross_down);
-	int64_t top = 0;
-	for (size_t i = 0; i < n && i < REPORT_TOP_CUSTOMERS; i++)
-		top += g[i]; /* within the period's revenue, which did not overflow */
-	free(g);
-	sh->customers = (long)n;
-	sh->top = n ? tenths(top, p->revenue) : -1;
+	sh->customers = p->customers;
+	sh->top = p->customers ? tenths(p->top_gross, p->revenue) : -1;
 	return REPORT_OK;
 }
 

@@ -32,11 +32,9 @@ uint32_t report_pack_currency(const char *code)
 
 /* ------------------------------------------------------------ names */
 
-/* FNV-1a's low bits are weak (hash.h): fold the high ones in. */
 static uint64_t hash_name(const char *s, size_t len)
 {
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, len);
-	return h ^ (h >> 29);
+	return hash_table(s, len);
 }
 
 static int names_rehash(struct report_names *t)

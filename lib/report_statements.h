@@ -34,6 +34,7 @@ enum report_status {
 	REPORT_ELATE_REPEAT,   /* late rows earn exactly what a closed period's statement says */
 	REPORT_ENOTHING_NEW,   /* every row is in the ledger already: none for the run */
 	REPORT_ELATE_RERUN,    /* keyed: late rows in a re-run (no row after the ledger, no --period) */
+	REPORT_ETEMP,          /* a temporary file (a sort's spilled run) failed: see errno */
 };
 
 struct report_account {

@@ -2,10 +2,12 @@
  * stream (report_summary.h). */
 #include "report_summary.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "money.h"
 
 #define ARRAY_FIRST 256
@@ -23,7 +25,7 @@ static int summary_period_of(struct report_summary *s, int64_t period, const cha
 		return REPORT_ENOMEM;
 	if (added)
 		s->periods[s->nperiods++] = (struct report_summary_period){
-			period, {cur[0], cur[1], cur[2], 0}, currency_digits(cur, 3), 0, 0, 0, 0, 0, 0, 0};
+			period, {cur[0], cur[1], cur[2], 0}, currency_digits(cur, 3), 0, 0, 0, 0, 0, 0, 0, 0};
 	return REPORT_OK;
 }
 
@@ -49,39 +51,41 @@ static bool is_kind(const struct report_sale *row, const char *kind)
 	return row->kind_len == strlen(kind) && memcmp(row->kind, kind, row->kind_len) == 0;
 }
 
-/* Each customer's first period, for telling new customers from returning. */
+/* A customer's row for the sort: its hash (the sort key), period id,
+ * country item and gross, then the id's bytes.  An id too long for one
+ * sorted row keeps its head and a 128-bit fingerprint of the whole. */
+struct customer_rec {
+	uint64_t key;
+	uint32_t period, country;
+	int64_t gross;
+};
+
+#define CUSTOMER_ID_MAX (EXTSORT_ROW_MAX - sizeof(struct customer_rec))
+
 static int note_customer(struct report_summary *s, const struct report_sale *row, uint32_t p,
-			 struct report_summary_item *country)
+			 const struct report_summary_item *country)
 {
-	uint32_t cust, visit;
-	bool added;
-	struct report_summary_visit *visits =
-		report_grow(s->visits, s->nvisits, &s->capvisits, sizeof *visits, ARRAY_FIRST);
-	if (!visits)
-		return REPORT_ENOMEM;
-	s->visits = visits;
-	if (report_names_intern(&s->names, row->customer, row->customer_len, &cust) < 0 ||
-	    report_keymap_get(&s->visit_ix, cust, p, (uint32_t)s->nvisits, &visit, &added) < 0)
-		return REPORT_ENOMEM;
-	if (added) {
-		s->visits[s->nvisits++] = (struct report_summary_visit){cust, p, 0};
-		s->periods[p].customers++;
-		country->customers++;
+	static char buf[EXTSORT_ROW_MAX];
+	size_t len = row->customer_len;
+	uint64_t h = hash_mix64(hash_fnv1a(HASH_FNV_OFFSET, row->customer, len));
+	struct customer_rec rec = {h, p, (uint32_t)(country - s->items), row->gross};
+	memcpy(buf, &rec, sizeof rec);
+	if (len <= CUSTOMER_ID_MAX) {
+		memcpy(buf + sizeof rec, row->customer, len);
+	} else {
+		uint64_t fp[2] = {h, hash_mix64(hash_fnv1a(h ^ len, row->customer, len))};
+		memcpy(buf + sizeof rec, row->customer, CUSTOMER_ID_MAX - sizeof fp);
+		memcpy(buf + sizeof rec + CUSTOMER_ID_MAX - sizeof fp, fp, sizeof fp);
+		len = CUSTOMER_ID_MAX;
 	}
-	if (!money_add(s->visits[visit].gross, row->gross, &s->visits[visit].gross))
-		return REPORT_EOVERFLOW;
-	if (cust >= s->capfirst) {
-		size_t cap = ((size_t)cust + 1) * 2;
-		int64_t *grown = realloc(s->first_period, cap * sizeof *grown);
-		if (!grown)
-			return REPORT_ENOMEM;
-		for (size_t i = s->capfirst; i < cap; i++)
-			grown[i] = INT64_MAX;
-		s->first_period = grown;
-		s->capfirst = cap;
+	if (!s->customers_open) {
+		extsort_init(&s->customers, s->sort_budget ? s->sort_budget : EXTSORT_BUDGET_DEFAULT, s->tmpdir);
+		s->customers_open = true;
 	}
-	if (row->period < s->first_period[cust])
-		s->first_period[cust] = row->period;
+	if (extsort_add(&s->customers, (int64_t)h, buf, sizeof rec + len) < 0) {
+		s->temp_errno = errno;
+		return errno == ENOMEM ? REPORT_ENOMEM : REPORT_ETEMP;
+	}
 	return REPORT_OK;
 }
 
@@ -172,13 +176,144 @@ static int cmp_item(const void *pa, const void *pb, void *ctx)
 	return strcmp(s->names.s[a->name], s->names.s[b->name]);
 }
 
+/* ---- customers: one customer's rows at a time, off the sort ---------- */
+
+/* The (customer, period id) pairs of one hash: a customer's visits (and,
+ * seldom, another customer's with the same hash).  Memory grows with one
+ * customer's periods, never with rows or customers. */
+struct visit_group {
+	struct gvisit {
+		size_t off, len; /* the id in text */
+		uint32_t period, country;
+		int64_t gross;
+		bool done;
+	} *v;
+	size_t n, cap;
+	char *text;
+	size_t tlen, tcap;
+	int64_t *top;    /* REPORT_SUMMARY_TOP grosses per period id */
+	uint32_t *ntop;  /* used in top, per period id */
+};
+
+static bool same_id(const struct visit_group *g, const struct gvisit *v, const char *id, size_t len)
+{
+	return v->len == len && memcmp(g->text + v->off, id, len) == 0;
+}
+
+/* Keep the REPORT_SUMMARY_TOP largest grosses of period id p. */
+static void top_keep(struct visit_group *g, uint32_t p, int64_t gross)
+{
+	int64_t *t = g->top + (size_t)p * REPORT_SUMMARY_TOP;
+	if (g->ntop[p] < REPORT_SUMMARY_TOP) {
+		t[g->ntop[p]++] = gross;
+		return;
+	}
+	size_t low = 0;
+	for (size_t k = 1; k < REPORT_SUMMARY_TOP; k++)
+		if (t[k] < t[low])
+			low = k;
+	if (gross > t[low])
+		t[low] = gross;
+}
+
+/* Count the group's customers into their periods and countries. */
+static void group_flush(struct report_summary *s, struct visit_group *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->v[i].done)
+			continue;
+		const char *id = g->text + g->v[i].off;
+		int64_t first = INT64_MAX;
+		for (size_t j = i; j < g->n; j++)
+			if (!g->v[j].done && same_id(g, &g->v[j], id, g->v[i].len) &&
+			    s->periods[g->v[j].period].period < first)
+				first = s->periods[g->v[j].period].period;
+		size_t len = g->v[i].len;
+		for (size_t j = i; j < g->n; j++) {
+			struct gvisit *v = &g->v[j];
+			if (v->done || !same_id(g, v, id, len))
+				continue;
+			v->done = true;
+			s->periods[v->period].customers++;
+			s->periods[v->period].new_customers += s->periods[v->period].period == first;
+			s->items[v->country].customers++;
+			top_keep(g, v->period, v->gross);
+		}
+	}
+	g->n = g->tlen = 0;
+}
+
+/* One sorted row into the group: a new visit, or more gross on one. */
+static int group_add(struct visit_group *g, const struct customer_rec *rec, const char *id, size_t len)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].period == rec->period && same_id(g, &g->v[i], id, len))
+			return money_add(g->v[i].gross, rec->gross, &g->v[i].gross) ? REPORT_OK : REPORT_EOVERFLOW;
+	struct gvisit *v = report_grow(g->v, g->n, &g->cap, sizeof *v, 16);
+	if (!v)
+		return REPORT_ENOMEM;
+	g->v = v;
+	while (g->tlen + len + 1 > g->tcap) {
+		char *t = realloc(g->text, g->tcap = g->tcap ? g->tcap * 2 : 4096);
+		if (!t)
+			return REPORT_ENOMEM;
+		g->text = t;
+	}
+	memcpy(g->text + g->tlen, id, len);
+	v[g->n++] = (struct gvisit){g->tlen, len, rec->period, rec->country, rec->gross, false};
+	g->tlen += len;
+	return REPORT_OK;
+}
+
+static int count_customers(struct report_summary *s)
+{
+	struct visit_group g = {0};
+	int st = REPORT_OK;
+	if (!s->customers_open)
+		return REPORT_OK;
+	g.top = calloc(s->nperiods * REPORT_SUMMARY_TOP + 1, sizeof *g.top);
+	g.ntop = calloc(s->nperiods + 1, sizeof *g.ntop);
+	if (!g.top || !g.ntop)
+		st = REPORT_ENOMEM;
+	else if (extsort_finish(&s->customers) < 0)
+		st = REPORT_ETEMP;
+	uint64_t key = 0;
+	for (int rc; st == REPORT_OK;) {
+		const char *row;
+		size_t len;
+		struct customer_rec rec;
+		if ((rc = extsort_next(&s->customers, &row, &len)) < 0) {
+			st = REPORT_ETEMP;
+			break;
+		}
+		if (rc == 0)
+			break;
+		memcpy(&rec, row, sizeof rec);
+		if (g.n > 0 && rec.key != key)
+			group_flush(s, &g);
+		key = rec.key;
+		st = group_add(&g, &rec, row + sizeof rec, len - sizeof rec);
+	}
+	if (st == REPORT_OK) {
+		group_flush(s, &g);
+		for (size_t p = 0; p < s->nperiods; p++)
+			for (size_t k = 0; k < g.ntop[p]; k++)
+				s->periods[p].top_gross += g.top[p * REPORT_SUMMARY_TOP + k]; /* within revenue */
+	}
+	if (st == REPORT_ETEMP)
+		s->temp_errno = errno;
+	free(g.v), free(g.text), free(g.top), free(g.ntop);
+	extsort_free(&s->customers);
+	s->customers_open = false;
+	return st;
+}
+
 int report_summary_finish(struct report_summary *s)
 {
 	size_t np = s->nperiods;
-
-	for (size_t i = 0; i < s->nvisits; i++)
-		if (s->first_period[s->visits[i].customer] == s->periods[s->visits[i].period].period)
-			s->periods[s->visits[i].period].new_customers++;
+	int st = count_customers(s);
+	if (st != REPORT_OK)
+		return st;
 	s->order = malloc((np + 1) * sizeof *s->order);
 	s->item_order = malloc((s->nitems + 1) * sizeof *s->item_order);
 	s->item_start = calloc(np + 1, sizeof *s->item_start);
@@ -316,13 +451,12 @@ void report_summary_free(struct report_summary *s)
 	report_names_free(&s->names);
 	free(s->periods);
 	free(s->items);
-	free(s->visits);
-	free(s->first_period);
+	if (s->customers_open)
+		extsort_free(&s->customers);
 	free(s->order);
 	free(s->item_order);
 	free(s->item_start);
 	report_keymap_free(&s->period_ix);
 	report_keymap_free(&s->item_ix);
-	report_keymap_free(&s->visit_ix);
 	memset(s, 0, sizeof *s);
 }

@@ -4,8 +4,10 @@
  * and country, with shares, take rates, refund rate and growth worked out
  * as exact percentages.
  *
- * Memory grows with periods x (streams + products + channels + countries)
- * and with distinct customers, never with rows. */
+ * Memory grows with periods x (streams + products + channels + countries),
+ * never with rows or customers: customers are counted exactly by a sort
+ * of (customer, period) rows in bounded memory (extsort.h) when the
+ * summary is finished. */
 #ifndef TALLY_REPORT_SUMMARY_H
 #define TALLY_REPORT_SUMMARY_H
 
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "extsort.h"
 #include "report_escape.h"
 #include "report_index.h"
 #include "report_statements.h"
@@ -28,7 +31,10 @@ struct report_summary_period {   /* one period and currency */
 	int64_t revenue, refunds, fees, net; /* micro-units; refunds positive */
 	long customers, new_customers;       /* distinct; new: first seen in this period */
 	long unknown_customers;              /* revenue rows without a customer id */
+	int64_t top_gross;                   /* bought by its REPORT_SUMMARY_TOP largest customers */
 };
+
+#define REPORT_SUMMARY_TOP 10 /* the few customers whose share of revenue is shown */
 
 struct report_summary_item {     /* one stream, product, channel or country in a period */
 	uint32_t period;             /* report_summary_period id */
@@ -37,11 +43,6 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 	int64_t gross, fee, net;
 	long customers;              /* countries only: distinct customers */
 	bool has_fee;                /* a row of it carried a fee (channels: else "not in export") */
-};
-
-struct report_summary_visit {    /* a customer buying in a period and currency */
-	uint32_t customer, period;
-	int64_t gross;               /* what they bought (the top customers' share) */
 };
 
 /* One row of a sales stream, its amounts already in the reporting
@@ -64,11 +65,13 @@ struct report_summary {
 	struct report_summary_item *items;
 	size_t nitems, capitems;
 	struct report_keymap item_ix;              /* (period id, section, name) -> item */
-	struct report_summary_visit *visits;
-	size_t nvisits, capvisits;
-	struct report_keymap visit_ix;             /* (customer, period id) -> visit */
-	int64_t *first_period;                     /* by customer name id: first period bought in */
-	size_t capfirst;
+	/* customers: one row (customer, period id, country item, gross) per
+	 * sale, sorted by the customer's hash at the end (private) */
+	struct extsort customers;
+	bool customers_open;
+	size_t sort_budget;                        /* bytes for that sort (0: EXTSORT_BUDGET_DEFAULT) */
+	const char *tmpdir;                        /* where it spills (NULL: /tmp) */
+	int temp_errno;                            /* after REPORT_ETEMP: why the sort failed */
 	uint32_t *order;                           /* after finishing: period ids by period, currency */
 	uint32_t *item_order;                      /* item ids grouped by period id, each group sorted */
 	uint32_t *item_start;                      /* group of period id p: item_order[item_start[p] ..
@@ -104,9 +107,11 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row);
  * REPORT_ENOMEM. */
 int report_summary_touch(struct report_summary *s, int64_t period, const char *currency);
 
-/* After the last row: count new customers, order the periods and sort
- * each period's items by section, gross (largest first) and name.
- * Returns REPORT_OK or REPORT_ENOMEM. */
+/* After the last row: count customers (distinct, new, by country, the
+ * largest ones' gross), order the periods and sort each period's items by
+ * section, gross (largest first) and name.  Returns REPORT_OK,
+ * REPORT_ENOMEM, REPORT_EOVERFLOW (a customer's purchases in a period)
+ * or REPORT_ETEMP (the customers' sort failed: errno in temp_errno). */
 int report_summary_finish(struct report_summary *s);
 
 /* part / whole as a percentage with one decimal, rounded half to even,

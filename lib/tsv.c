@@ -691,9 +691,9 @@ void tsv_put_str(struct tsv_writer *w, const char *s)
 void tsv_put_int(struct tsv_writer *w, long long v)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%lld", v);
+	size_t n = money_format_int(buf, (int64_t)v);
 	separate(w);
-	out_write(w->o, buf, (size_t)n);
+	out_write(w->o, buf, n);
 }
 
 void tsv_put_money(struct tsv_writer *w, int64_t micros, int digits)

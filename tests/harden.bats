@@ -237,3 +237,42 @@ sales() {
 	assert_output --partial ""
 	assert_equal "${stderr%%: column*}" "tally-split: $T/s.tsv:2"
 }
+
+# 200,000 distinct customers in one month, on one sales stream.
+many_customers() {
+	awk 'BEGIN { OFS = "\t"
+		print "date", "source", "order", "line", "product", "kind", "currency", "gross", "fee", "net", "country", "customer"
+		for (i = 1; i <= 200000; i++)
+			printf "2026-11-%02d\tshop\to%d\t1\tP%d\tsale\tUSD\t%d.00\t0\t%d.00\tDE\tcustomer-%08d\n", i % 28 + 1, i, i % 5, i % 9 + 1, i % 9 + 1, i
+	}' >"$1"
+}
+
+@test "--summary: memory does not grow with distinct customers (200k of them under ulimit -v 32 MB)" {
+	# ASan and valgrind reserve far more address space than any limit here
+	if [ -n "${TALLY_WRAP:-}" ] || grep -qa __asan_init "$(command -v tally-report)"; then
+		skip "address-space limit under a sanitiser"
+	fi
+	many_customers "$T/s.tsv"
+	run -0 --separate-stderr bash -c "ulimit -v 32000; tally-report --summary '$T/s.tsv'"
+	assert_line --partial $'2026-11\tUSD\ttotal\t\tcustomers\t200000'
+	assert_line --partial $'2026-11\tUSD\ttotal\t\tnew_customers\t200000'
+	assert_line --partial $'2026-11\tUSD\tcountry\tDE\tcustomers\t200000'
+}
+
+@test "--summary: customers counted through a spilled sort are the in-memory count, figure for figure" {
+	many_customers "$T/s.tsv"
+	# the same customers again in December, with some new ones: returning and new
+	awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 && NR % 3 == 0 { $1 = "2026-12-01"; print } NR > 1 && NR % 7 == 0 { $1 = "2026-12-02"; $12 = $12 "-new"; print }' "$T/s.tsv" >"$T/dec.tsv"
+	cat "$T/dec.tsv" >>"$T/s.tsv"
+	run -0 --separate-stderr tally-report --summary "$T/s.tsv"
+	local whole=$output
+	run -0 --separate-stderr env TALLY_SORT_BUFFER=64k TMPDIR="$T" tally-report --summary "$T/s.tsv"
+	assert_equal "$output" "$whole"
+	assert_line --partial $'2026-12\tUSD\ttotal\t\treturning_customers\t66667'
+	assert_line --partial $'2026-12\tUSD\ttotal\t\tnew_customers\t28571'
+	run -1 --separate-stderr env TALLY_SORT_BUFFER=64k TMPDIR="$T/none" tally-report --summary "$T/s.tsv"
+	assert_equal "$stderr" "tally-report: a temporary file in $T/none: No such file or directory"
+	assert_output ""
+	run -2 --separate-stderr env TALLY_SORT_BUFFER=lots tally-report --summary "$T/s.tsv"
+	assert_equal "$stderr" 'tally-report: TALLY_SORT_BUFFER: "lots" is not a size (bytes, or with k, m or g)'
+}

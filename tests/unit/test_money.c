@@ -81,6 +81,9 @@ static void test_parse(void)
 		{"-0", MONEY_OK, 0},
 		{"007", MONEY_OK, 7000000},
 		{"1200", MONEY_OK, 1200000000},
+		{"999999999999", MONEY_OK, 999999999999000000}, /* the longest plain-digit fast path */
+		{"000000000000", MONEY_OK, 0},
+		{"9223372036854", MONEY_OK, 9223372036854000000}, /* 13 digits: the general path */
 		{"1.250", MONEY_OK, 1250000},
 		{"1.2345", MONEY_OK, 1234500},
 		{"0.000001", MONEY_OK, 1},
@@ -302,12 +305,58 @@ static void test_muldiv(void)
 		{INT64_MAX, -INT64_MAX, INT64_MAX - 1, false, 0, "just past -max"},
 		{1, 1, 0, false, 0, "zero denominator"},
 		{1, 1, -1, false, 0, "negative denominator"},
+		{INT64_MIN / 2, 2, 1, false, 0, "exactly INT64_MIN is out of range"},
+		{INT64_MIN / 2, 2, 2, true, INT64_MIN / 2, "INT64_MIN / 2 in 128 bits"},
+		{INT64_MAX, 1, INT64_MAX - 1, true, 1, "a remainder of 1 over a huge divisor"},
+		{INT64_MAX / 2 + 1, 1, INT64_MAX, true, 1, "half of a huge odd divisor rounds up"},
+		{INT64_MAX / 2, 1, INT64_MAX, true, 0, "just under half rounds down"},
+		{15, 1, 10, true, 2, "1.5 rounds to 2"},
+		{25, 1, 10, true, 2, "2.5 rounds to 2"},
+		{-25, 1, 10, true, -2, "-2.5 rounds to -2"},
+		{-35, 1, 10, true, -4, "-3.5 rounds to -4"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t out = 42;
 		bool ok = money_muldiv(cases[i].a, cases[i].num, cases[i].den, &out);
 		tap_is_int(ok, cases[i].ok, "muldiv %s: status", cases[i].what);
 		tap_is_int(out, cases[i].ok ? cases[i].want : 42, "muldiv %s: value", cases[i].what);
+	}
+}
+
+/* The 64-bit fast path agrees with the 128-bit one: products just below
+ * and above 2^63, every sign, rounding both ways. */
+__extension__ typedef __int128 i128;
+
+static void test_muldiv_paths(void)
+{
+	uint64_t x = 88172645463325252ULL;
+	int bad = 0;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t a = (int64_t)(x >> (i % 40)) * (i % 2 ? -1 : 1);
+		int64_t num = (int64_t)(x % 4000000) - 2000000, den = (int64_t)(x % 999983) + 1, got = 0;
+		bool ok = money_muldiv(a, num, den, &got);
+		i128 p = (i128)a * num, q = p / den, r = p % den, tw = r < 0 ? -2 * r : 2 * r;
+		if (tw > den || (tw == den && q % 2 != 0))
+			q += p < 0 ? -1 : 1;
+		bool want_ok = q >= -(i128)INT64_MAX && q <= INT64_MAX;
+		bad += ok != want_ok || (ok && got != (int64_t)q);
+	}
+	tap_is_int(bad, 0, "muldiv: 20000 random cases agree with 128-bit arithmetic");
+}
+
+static void test_format_int(void)
+{
+	char buf[32];
+	static const struct {
+		int64_t v;
+		const char *want;
+	} cases[] = {{0, "0"}, {7, "7"}, {-7, "-7"}, {1234567890, "1234567890"},
+		     {INT64_MAX, "9223372036854775807"}, {INT64_MIN, "-9223372036854775808"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = money_format_int(buf, cases[i].v);
+		tap_ok(strcmp(buf, cases[i].want) == 0, "format_int %s: got %s", cases[i].want, buf);
+		tap_is_int((long long)n, (long long)strlen(cases[i].want), "format_int %s: length", cases[i].want);
 	}
 }
 
@@ -475,6 +524,8 @@ int main(void)
 	test_round_trip();
 	test_add_sub();
 	test_muldiv();
+	test_muldiv_paths();
+	test_format_int();
 	test_round_payable();
 	test_ratio_parse();
 	test_ratio_arith();

@@ -215,11 +215,50 @@ static void test_summary(void)
 	tap_is_str(report_percent(buf, -1, 3), "-33.3%", "negative percent");
 }
 
+/* 30000 customers over three months, counted through a sort that spills
+ * (a 64 KB budget): each figure is what a count by hand gives. */
+static void test_summary_spilled(void)
+{
+	struct report_summary s = {.kind = PERIOD_MONTH, .sort_budget = 65536};
+	char id[32];
+	long want_customers[3] = {0}, want_new[3] = {0}, want_country = 0;
+	for (int c = 0; c < 30000; c++) {
+		snprintf(id, sizeof id, "customer-%d", c);
+		/* c buys in months c % 3 .. 2, twice in its first month */
+		for (int m = c % 3; m < 3; m++) {
+			add_sale(&s, 200 + m, "sale", "Song", "bandcamp", id, 1 + c % 7, 0);
+			want_customers[m]++;
+		}
+		add_sale(&s, 200 + c % 3, "sale", "Song", "bandcamp", id, 1000 * (c == 29999), 0);
+		want_new[c % 3]++;
+	}
+	add_sale(&s, 202, "sale", "Song", "bandcamp", "", 1, 0); /* no id: not a customer */
+	want_country = want_customers[2];
+	tap_ok(report_summary_finish(&s) == REPORT_OK && s.nperiods == 3, "spilled: three months");
+	bool ok = true;
+	for (int m = 0; m < 3; m++) {
+		const struct report_summary_period *p = &s.periods[s.order[m]];
+		ok &= p->customers == want_customers[m] && p->new_customers == want_new[m];
+	}
+	tap_ok(ok, "spilled: distinct and new customers per month, exactly");
+	const struct report_summary_period *last = &s.periods[s.order[2]];
+	long country = -1;
+	for (size_t i = 0; i < s.nitems; i++)
+		if (s.items[i].period == s.order[2] && s.items[i].section == REPORT_SEC_COUNTRY)
+			country = s.items[i].customers;
+	tap_is_int(country, want_country, "spilled: customers by country");
+	/* month 202: customer 29999 bought 1 + 29999 % 7 and 1000, nine others 7 each */
+	tap_is_int(last->top_gross, M(1005) + 9 * M(7), "spilled: the ten largest customers' gross");
+	tap_is_int(last->unknown_customers, 1, "spilled: a sale without an id is not a customer");
+	report_summary_free(&s);
+}
+
 int main(void)
 {
 	test_index();
 	test_settle_book();
 	test_settle_against_ledger();
 	test_summary();
+	test_summary_spilled();
 	return tap_done();
 }
