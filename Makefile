@@ -166,6 +166,7 @@ lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
 		--suppress=missingIncludeSystem -Ilib lib cmd tests/unit
 	mandoc -Tlint -Wwarning man/*.1 man/*.7
+	tests/lint/purity lib
 
 format:
 	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch]

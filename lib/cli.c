@@ -1,10 +1,10 @@
-/* cli.c - the shared command-line layer: nearest option for a typo. */
+/* cli.c - the shared command-line layer, its pure part: the nearest long
+ * option to a typo.  What prints or exits is in cmdsupport.c. */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
 
 #define NAME_MAX_LEN 64
 
@@ -64,11 +64,4 @@ const char *cli_nearest_option(const char *arg, const struct option *longopts)
 	if (best)
 		return best;
 	return nprefixed == 1 ? prefixed : NULL;
-}
-
-void cli_hint_option(const char *arg, const struct option *longopts)
-{
-	const char *near = cli_nearest_option(arg, longopts);
-	if (near)
-		diag_warn("did you mean '--%s'?", near);
 }

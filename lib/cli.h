@@ -1,7 +1,7 @@
 /* cli.h - pieces of the command-line layer every tally command shares.
  *
- * cli_nearest_option and cli_edit_distance are pure; cli_hint_option is
- * command support and writes its hint to stderr through diag. */
+ * cli_nearest_option and cli_edit_distance are pure (cli.c); the rest is
+ * command support, printing and dying (cmdsupport.c). */
 #ifndef TALLY_CLI_H
 #define TALLY_CLI_H
 
