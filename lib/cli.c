@@ -65,3 +65,28 @@ const char *cli_nearest_option(const char *arg, const struct option *longopts)
 		return best;
 	return nprefixed == 1 ? prefixed : NULL;
 }
+
+/* The long option of getopt value C that takes a value, or NULL. */
+static const struct option *taking_value(int c, const struct option *longopts)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == c && !o->flag)
+			return o->has_arg == required_argument ? o : NULL;
+	return NULL;
+}
+
+const char *cli_repeated(struct cli_seen *seen, int c, const struct option *longopts, const int *many)
+{
+	const struct option *o = taking_value(c, longopts);
+	if (!o)
+		return NULL;
+	for (const int *m = many; m && *m; m++)
+		if (*m == c)
+			return NULL;
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->val[i] == c)
+			return o->name;
+	if (seen->n < sizeof seen->val / sizeof seen->val[0])
+		seen->val[seen->n++] = c;
+	return NULL;
+}

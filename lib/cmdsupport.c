@@ -231,3 +231,27 @@ void cli_hint_option(const char *arg, const struct option *longopts)
 	if (near)
 		diag_warn("did you mean '--%s'?", near);
 }
+
+bool cli_once(struct cli_seen *seen, int c, const struct option *longopts, const int *many)
+{
+	const char *name = cli_repeated(seen, c, longopts, many);
+	if (name)
+		diag_warn("--%s given more than once", name);
+	return !name;
+}
+
+void cli_version(void)
+{
+	diag_print_version();
+	out_stdout_close_or_die();
+	exit(EXIT_OK);
+}
+
+void cli_tsv_open(struct tsv_reader *r, char **files, size_t n)
+{
+	if (tsv_open(r, files, n) == 0)
+		return;
+	if (errno)
+		diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
+	diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
+}
