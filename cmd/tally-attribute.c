@@ -370,7 +370,10 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	opt->damping = -1;
 	opt->method_name = "points";
 	int c;
+	struct cli_seen seen = {0};
 	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:M:o:p:P:t:Vw:", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, c, longopts, NULL))
+			usage(stderr, EXIT_USAGE);
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'A': opt->aliases = optarg; break;
@@ -400,10 +403,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'p': opt->pool = optarg; break;
 		case 'P': opt->project = optarg; break;
 		case 't': parse_transform(opt, optarg); break;
-		case 'V':
-			diag_print_version();
-			out_stdout_close_or_die();
-			exit(EXIT_OK);
+		case 'V': cli_version();
 		case 'w': opt->weights = optarg; break;
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
@@ -515,11 +515,7 @@ static void read_stream(struct run *run, char **files, size_t nfiles)
 	struct attr_row row;
 	char err[ATTR_ERR];
 	int rc;
-	if (tsv_open(&r, files, nfiles) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
+	cli_tsv_open(&r, files, nfiles);
 	if (attr_cols_bind(&cols, &r, err) != ATTR_OK)
 		(void)tsv_col_or_die(&r, "date"), (void)tsv_col_or_die(&r, "contributor"),
 			(void)tsv_col_or_die(&r, "kind"), (void)tsv_col_or_die(&r, "project");
@@ -743,11 +739,7 @@ static void read_allc(struct run *run)
 
 static void open_stream(struct tsv_reader *r, char **files, size_t n)
 {
-	if (tsv_open(r, files, n) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
-		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
-	}
+	cli_tsv_open(r, files, n);
 }
 
 /* A data error of a method reading r: "FILE:LINE: ...", or "FILE: ..." for
@@ -856,11 +848,7 @@ static void read_old_shares(const char *path, struct attr_old_share **old, size_
 	char *files[] = {(char *)path};
 	struct tsv_reader r;
 	int rc;
-	if (tsv_open(&r, files, 1) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
+	cli_tsv_open(&r, files, 1);
 	int cp = tsv_col_or_die(&r, "project"), cc = tsv_col_or_die(&r, "contributor");
 	int cs = tsv_col_or_die(&r, "share");
 	size_t cap = 0;

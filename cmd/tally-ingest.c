@@ -1138,7 +1138,11 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
+	struct cli_seen seen = {0};
+	static const int many[] = {'p', OPT_PERIOD, 0}; /* refused below, with a reason */
 	while ((ch = getopt_long(argc, argv, "f:hm:o:p:r:vV", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, ch, longopts, many))
+			usage(stderr, EXIT_USAGE);
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
@@ -1216,7 +1220,7 @@ int main(int argc, char **argv)
 		case OPT_EXPLAIN: o.explain = true; break;
 		case OPT_PROGRESS: o.progress = PROGRESS_ON; break;
 		case OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
-		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
+		case 'V': cli_version();
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);

@@ -190,17 +190,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	static char default_kinds[] = KINDS_DEFAULT;
 	parse_kinds(opt, default_kinds);
 	int c;
-	char seen[UCHAR_MAX + 1] = {0};
+	struct cli_seen seen = {0};
 	while ((c = getopt_long(argc, argv, "a:d:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
-		if (c < UCHAR_MAX && strchr("adekorsx", c) && c && seen[c]++) {
-			/* a second value would silently replace the first */
-			const char *name = NULL;
-			for (const struct option *o = longopts; o->name; o++)
-				if (o->val == c)
-					name = o->name;
-			diag_warn("--%s given more than once", name);
+		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
-		}
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'd':
@@ -216,9 +209,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'o': opt->output = optarg; break;
 		case 'r': opt->rejects = optarg; break;
 		case 's': opt->state = optarg; break;
-		case 'V':
-			diag_print_version();
-			exit(EXIT_OK);
+		case 'V': cli_version();
 		case 'x': opt->fx = optarg; break;
 		case OPT_TIES:
 			if (strcmp(optarg, "first") != 0 && strcmp(optarg, "rotate") != 0) {
@@ -1330,11 +1321,7 @@ int main(int argc, char **argv)
 	run.has_specific = any_specific(&run.rules);
 	load_fx(&run);
 
-	if (tsv_open(&run.in, argv + first, (size_t)(argc - first)) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", run.in.file, strerror(errno));
-		diag_die_at(EXIT_DATA, run.in.file, 1, "%s", run.in.err);
-	}
+	cli_tsv_open(&run.in, argv + first, (size_t)(argc - first));
 	find_columns(&run);
 	load_state(&run, &lock);
 	reject_open(&run.rejects, run.opt.rejects);

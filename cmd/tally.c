@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "diag.h"
 #include "out.h"
 
@@ -242,10 +243,9 @@ int main(int argc, char **argv)
 			out_stdout_close_or_die();
 			return EXIT_OK;
 		case 'V':
-			diag_print_version();
-			out_stdout_close_or_die();
-			return EXIT_OK;
+			cli_version();
 		default:
+			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}

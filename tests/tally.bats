@@ -241,6 +241,28 @@ progress_runs() {
 	[[ "$stderr" != *"did you mean"* ]]
 }
 
+@test "every command: an option taking a value, given twice, is refused (one way, cli_once)" {
+	for c in $(commands); do
+		case $c in
+		tally-forecast) args=(-n 3 --horizon 4) name=horizon ;;
+		*) args=(-o "$T/a" --output "$T/b") name=output ;;
+		esac
+		run -2 --separate-stderr "$c" "${args[@]}"
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "$c: --$name given more than once"
+		[[ "${stderr_lines[1]}" == "usage: $c"* ]] || fail "$c: no usage after the refusal"
+	done
+	# flags repeat harmlessly; ingest's --period keeps its own reason
+	run -0 tally-split --no-progress --no-progress --help
+	run -2 --separate-stderr tally-ingest --period 2026-10 --period 2026-11
+	assert_equal "$stderr" "tally-ingest: --period given twice (one period a run: use --since and --until for a range)"
+}
+
+@test "tally: a misspelt option names the nearest" {
+	run -2 --separate-stderr tally --verison
+	assert_equal "${stderr_lines[1]}" "tally: did you mean '--version'?"
+}
+
 @test "every command: --help into a full disk fails with a message" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	for c in $(commands); do
