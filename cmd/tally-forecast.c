@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "forecast.h"
+#include "forecast_backtest.h"
 #include "forecast_series.h"
 #include "kinds.h"
 #include "money.h"
@@ -272,38 +273,10 @@ static double *series_values(const struct forecast_series *s, const struct optio
 	return y;
 }
 
-static int season_of(enum period_kind k)
-{
-	switch (k) {
-	case PERIOD_DAY:
-		return 7;
-	case PERIOD_WEEK:
-		return 52;
-	case PERIOD_MONTH:
-		return 12;
-	case PERIOD_QUARTER:
-		return 4;
-	case PERIOD_YEAR:
-		return 1;
-	}
-	return 1;
-}
-
-/* Whether the forecasts of y[0..n) are floored at 0 (--allow-negative:
- * never): a series that was never negative, and revenue with some refunds
- * (a money column whose total is positive, the refund-heavy month of a
- * band included); a series mostly negative (payouts, costs) is not. */
+/* Whether the forecasts of y[0..n) are floored at 0 (forecast_nonneg). */
 static bool nonneg_series(const struct options *o, const double *y, size_t n)
 {
-	if (o->allow_negative)
-		return false;
-	bool negative = false;
-	double total = 0;
-	for (size_t t = 0; t < n; t++) {
-		negative = negative || y[t] < 0;
-		total += y[t];
-	}
-	return !negative || (o->money && total > 0);
+	return forecast_nonneg(y, n, o->allow_negative, o->money);
 }
 
 static void fit_or_die(const double *y, size_t n, struct forecast_spec *spec,
@@ -376,7 +349,7 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 	double *mean = xmalloc((size_t)h * sizeof *mean);
 	double *lo = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *lo);
 	double *hi = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *hi);
-	struct forecast_spec spec = {.method = o->method, .m = season_of(o->kind), .h = h,
+	struct forecast_spec spec = {.method = o->method, .m = forecast_season_of(o->kind), .h = h,
 				     .levels = o->levels, .nlevels = o->nlevels};
 	for (size_t g = 0; g < table.n; g++) {
 		const struct forecast_series *s = &table.series[g];
@@ -425,98 +398,29 @@ static void put_score(struct tsv_writer *w, double v)
 		tsv_put(w, "", 0);
 }
 
-/* The figures --backtest prints, each for the method and the two
- * benchmarks beside it. */
-#define BT_FIGS 4  /* smape, mase, rmsse, bias */
-#define BT_REFS 3  /* the method, naive, snaive */
-
-struct bt_sums {
-	double sum[BT_FIGS][BT_REFS];
-	size_t cnt[BT_FIGS][BT_REFS];
-};
-
-static void bt_add(struct bt_sums *b, int ref, const struct forecast_score *sc)
+static void bt_put(struct tsv_writer *w, const struct forecast_bt *b)
 {
-	double v[BT_FIGS] = {sc->smape, sc->mase, sc->rmsse, sc->bias};
-	for (int i = 0; i < BT_FIGS; i++)
-		if (isfinite(v[i]))
-			b->sum[i][ref] += v[i], b->cnt[i][ref]++;
+	for (int i = 0; i < FORECAST_BT_FIGS; i++)
+		for (int r = 0; r < FORECAST_BT_REFS; r++)
+			put_score(w, forecast_bt_mean(b, i, r));
 }
 
-static double bt_mean(const struct bt_sums *b, int fig, int ref)
-{
-	return b->cnt[fig][ref] ? b->sum[fig][ref] / b->cnt[fig][ref] : NAN;
-}
-
-static void bt_put(struct tsv_writer *w, const struct bt_sums *b)
-{
-	for (int i = 0; i < BT_FIGS; i++)
-		for (int r = 0; r < BT_REFS; r++)
-			put_score(w, bt_mean(b, i, r));
-}
-
-/* Score the forecast of y[k..k+steps) from y[0..k) by method into b's ref. */
-static void bt_origin(const double *y, size_t k, int steps, enum forecast_method method,
-		      struct forecast_spec *spec, double *mean, struct bt_sums *b, int ref,
-		      char *name)
-{
-	spec->method = method;
-	spec->h = steps;
-	struct forecast_result res = {.mean = mean};
-	fit_or_die(y, k, spec, &res);
-	if (name)
-		snprintf(name, 40, "%s", res.method);
-	struct forecast_score sc;
-	forecast_score(y, k, spec->m, y + k, mean, steps, &sc);
-	bt_add(b, ref, &sc);
-}
-
-/* The line saying whether the method beat naive and seasonal naive on
- * sMAPE and MASE (lower is better; a figure that cannot be computed
- * does not count). */
-static void bt_verdict(const struct options *o, const struct bt_sums *b, const char *what)
-{
-	const char *name = forecast_method_name(o->method);
-	double s = bt_mean(b, 0, 0), sn = bt_mean(b, 0, 1), ss = bt_mean(b, 0, 2);
-	double m = bt_mean(b, 1, 0), mn = bt_mean(b, 1, 1), ms = bt_mean(b, 1, 2);
-	if (isnan(s))
-		return;
-	bool beat_s = s < sn && s < ss, beat_m = isnan(m) || (m < mn && m < ms);
-	char mase[96] = "";
-	if (!isnan(m))
-		snprintf(mase, sizeof mase, ", MASE %.3f against %.3f and %.3f", m, mn, ms);
-	diag_warn("backtest%s: %s %s naive and snaive (sMAPE %.3f against %.3f and %.3f%s)",
-		  what, name,
-		  beat_s && beat_m ? "beat" : !beat_s && !beat_m ? "did not beat" : "did not always beat",
-		  s, sn, ss, mase);
-}
-
-/* Rolling origin: for each origin k in the last H periods, fit y[0..k)
- * and score the forecasts of y[k..min(k+H, n)), by the method and by
- * naive and snaive beside it. */
+/* One row of scores per series (lib/forecast_backtest.c), a "*" row of
+ * their means when there are keys, and the verdict on stderr. */
 static void backtest_all(struct tsv_writer *w, const struct options *o)
 {
-	int H = o->backtest;
-	double *mean = xmalloc((size_t)H * sizeof *mean);
-	struct forecast_spec spec = {.m = season_of(o->kind)};
-	struct bt_sums tot = {0};
-	size_t origins_all = 0;
+	struct forecast_bt tot = {0};
+	long origins_all = 0;
 	for (size_t g = 0; g < table.n; g++) {
 		const struct forecast_series *s = &table.series[g];
 		size_t n;
 		double *y = series_values(s, o, &n);
-		struct bt_sums one = {0};
-		size_t origins = 0;
-		char method[40] = "";
-		size_t start = n > (size_t)H ? n - (size_t)H : 1;
-		for (size_t k = start; k < n; k++) {
-			int steps = (int)(n - k) < H ? (int)(n - k) : H;
-			spec.nonneg = nonneg_series(o, y, k);
-			bt_origin(y, k, steps, o->method, &spec, mean, &one, 0, method);
-			bt_origin(y, k, steps, FORECAST_NAIVE, &spec, mean, &one, 1, NULL);
-			bt_origin(y, k, steps, FORECAST_SNAIVE, &spec, mean, &one, 2, NULL);
-			origins++;
-		}
+		struct forecast_bt one;
+		char method[40];
+		long origins = forecast_backtest(y, n, o->backtest, o->method, forecast_season_of(o->kind),
+						 o->allow_negative, o->money, &one, method);
+		if (origins < 0)
+			diag_die(EXIT_DATA, "cannot forecast: %s", strerror(errno));
 		if (origins == 0)
 			diag_warn("%sonly %zu period%s: nothing to backtest", s->label, n,
 				  n == 1 ? "" : "s");
@@ -525,12 +429,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		bt_put(w, &one);
 		tsv_put_str(w, method);
 		tsv_end_row(w);
-		for (int i = 0; i < BT_FIGS; i++)
-			for (int r = 0; r < BT_REFS; r++) {
-				double v = bt_mean(&one, i, r);
-				if (isfinite(v))
-					tot.sum[i][r] += v, tot.cnt[i][r]++;
-			}
+		forecast_bt_add_means(&tot, &one);
 		origins_all += origins;
 		free(y);
 	}
@@ -542,8 +441,10 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		tsv_put_str(w, forecast_method_name(o->method));
 		tsv_end_row(w);
 	}
-	bt_verdict(o, &tot, table.n > 1 ? " (mean over the series)" : "");
-	free(mean);
+	char verdict[320];
+	if (forecast_bt_verdict(&tot, forecast_method_name(o->method),
+				table.n > 1 ? " (mean over the series)" : "", verdict, sizeof verdict))
+		diag_warn("%s", verdict);
 }
 
 static void put_header(struct tsv_writer *w, const struct options *o)
