@@ -93,6 +93,11 @@ struct options {
 	bool money;          /* the value column is money (digits from currency) */
 	bool allow_negative; /* forecasts may go below 0 (net after refunds) */
 	bool has_until;      /* --until given: the data are complete up to until */
+	const char *value_name; /* --value, NULL: by the stream (check_allocations) */
+	const char *date_name;  /* --date */
+	const char *kinds_arg;  /* --kinds as given, NULL: KINDS_DEFAULT */
+	char *by;            /* the --by lists joined by commas (owned), or NULL */
+	bool force_money;    /* --money */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	int64_t until;       /* --until's day */
 };
@@ -553,21 +558,6 @@ static void drop_incomplete(const struct options *o)
 
 /* ---- options ---- */
 
-/* Options that take one value are an error when repeated (C20): keeping
- * the last silently hides a mistake.  --by is a list and accumulates. */
-static void once(const char *name)
-{
-	static char seen[16][16];
-	static size_t nseen;
-	for (size_t i = 0; i < nseen; i++)
-		if (strcmp(seen[i], name) == 0) {
-			diag_warn("%s given more than once", name);
-			usage(stderr, EXIT_USAGE);
-		}
-	if (nseen < sizeof seen / sizeof seen[0])
-		snprintf(seen[nseen++], sizeof seen[0], "%s", name);
-}
-
 static void parse_kinds(struct options *o, const char *list)
 {
 	o->kinds_buf = xstrdup(list);
@@ -634,214 +624,220 @@ static void parse_levels(struct options *o, const char *arg)
 	free(copy);
 }
 
-int main(int argc, char **argv)
+static void parse_align(struct options *o, const char *arg)
 {
-	static const struct option longopts[] = {
-		{"align", required_argument, NULL, 'A'},
-		{"allow-negative", no_argument, NULL, 'N'},
-		{"backtest", required_argument, NULL, 'B'},
-		{"by", required_argument, NULL, 'b'},
-		{"date", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"history", no_argument, NULL, 'H'},
-		{"horizon", required_argument, NULL, 'n'},
-		{"kinds", required_argument, NULL, 'k'},
-		{"level", required_argument, NULL, 'l'},
-		{"method", required_argument, NULL, 'm'},
-		{"money", no_argument, NULL, 'M'},
-		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
-		{"per", required_argument, NULL, 'p'},
-		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
-		{"until", required_argument, NULL, 'U'},
-		{"value", required_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
-			    .levels = {80, 95}, .nlevels = 2, .decimals = 2};
-	const char *value_name = NULL, *date_name = "date", *kinds = NULL;
-	char *by = NULL; /* the --by lists joined by commas (owned) */
-	bool force_money = false;
-	int c;
+	if (strcmp(arg, "input") == 0 || strcmp(arg, "series") == 0) {
+		o->align_series = arg[0] == 's';
+		return;
+	}
+	char q[128];
+	diag_warn("--align: %s is not input or series", diag_quote(q, sizeof q, arg, strlen(arg)));
+	exit(EXIT_USAGE);
+}
 
-	diag_init(argv[0]);
-	argv[0] = (char *)diag_prog; /* getopt's messages name the program like ours */
+static void parse_until(struct options *o, const char *arg)
+{
+	bool has_time;
+	if (date_parse_ex(arg, strlen(arg), &o->until, &has_time) < 0 || has_time) {
+		char q[128];
+		diag_warn("--until: %s is not a date (YYYY-MM-DD)", diag_quote(q, sizeof q, arg, strlen(arg)));
+		exit(EXIT_USAGE);
+	}
+	o->has_until = true;
+}
+
+/* --by accumulates: the lists given are joined by commas. */
+static void add_by(struct options *o, const char *arg)
+{
+	if (!o->by) {
+		o->by = xstrdup(arg);
+		return;
+	}
+	char *both = xmalloc(strlen(o->by) + strlen(arg) + 2);
+	sprintf(both, "%s,%s", o->by, arg);
+	free(o->by);
+	o->by = both;
+}
+
+static void parse_method(struct options *o, const char *arg)
+{
+	int m = forecast_method_parse(arg);
+	if (m < 0) {
+		char q[128];
+		diag_warn("unknown method %s (choose from %s)", diag_quote(q, sizeof q, arg, strlen(arg)),
+			  forecast_method_list());
+		exit(EXIT_USAGE);
+	}
+	o->method = (enum forecast_method)m;
+}
+
+static void parse_per(struct options *o, const char *arg)
+{
+	int k = period_kind_parse(arg);
+	if (k < 0) {
+		char q[128];
+		diag_warn("unknown period %s (choose from day, week, month, "
+			  "quarter, year)",
+			  diag_quote(q, sizeof q, arg, strlen(arg)));
+		exit(EXIT_USAGE);
+	}
+	o->kind = (enum period_kind)k;
+}
+
+static const struct option longopts[] = {
+	{"align", required_argument, NULL, 'A'},
+	{"allow-negative", no_argument, NULL, 'N'},
+	{"backtest", required_argument, NULL, 'B'},
+	{"by", required_argument, NULL, 'b'},
+	{"date", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{"history", no_argument, NULL, 'H'},
+	{"horizon", required_argument, NULL, 'n'},
+	{"kinds", required_argument, NULL, 'k'},
+	{"level", required_argument, NULL, 'l'},
+	{"method", required_argument, NULL, 'm'},
+	{"money", no_argument, NULL, 'M'},
+	{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
+	{"per", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
+	{"until", required_argument, NULL, 'U'},
+	{"value", required_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* An option getopt refused: --period has a reason of its own. */
+static noreturn void bad_option(const char *arg)
+{
+	if (strncmp(arg, "--period", 8) == 0)
+		diag_warn("--period is now --per (the period to aggregate to: --period filters "
+			  "in the other commands; --until ends the data)");
+	else
+		cli_hint_option(arg, longopts);
+	usage(stderr, EXIT_USAGE);
+}
+
+/* Options into o; usage errors exit 2.  Options taking a value may be
+ * given once (C20: keeping the last silently hides a mistake), except
+ * --by, a list that accumulates. */
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const int many[] = {'b', 0};
+	struct cli_seen seen = {0};
+	int c;
 	while ((c = getopt_long(argc, argv, "b:hHk:m:n:V", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'A':
-			once("--align");
-			if (strcmp(optarg, "input") == 0 || strcmp(optarg, "series") == 0) {
-				o.align_series = optarg[0] == 's';
-			} else {
-				char q[128];
-				diag_warn("--align: %s is not input or series",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			break;
-		case 'N':
-			o.allow_negative = true;
-			break;
-		case 'U': {
-			once("--until");
-			bool has_time;
-			if (date_parse_ex(optarg, strlen(optarg), &o.until, &has_time) < 0 ||
-			    has_time) {
-				char q[128];
-				diag_warn("--until: %s is not a date (YYYY-MM-DD)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			o.has_until = true;
-			break;
-		}
-		case 'B':
-			once("--backtest");
-			o.backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON);
-			break;
-		case 'b':
-			if (by) {
-				char *both = xmalloc(strlen(by) + strlen(optarg) + 2);
-				sprintf(both, "%s,%s", by, optarg);
-				free(by);
-				by = both;
-			} else {
-				by = xstrdup(optarg);
-			}
-			break;
-		case 'd':
-			once("--date");
-			date_name = optarg;
-			break;
-		case 'h':
-			usage(stdout, EXIT_OK);
-		case 'H':
-			o.history = true;
-			break;
-		case 'k':
-			once("--kinds");
-			kinds = optarg;
-			break;
-		case 'l':
-			once("--level");
-			parse_levels(&o, optarg);
-			break;
-		case 'M':
-			force_money = true;
-			break;
-		case 'm': {
-			once("--method");
-			int m = forecast_method_parse(optarg);
-			if (m < 0) {
-				char q[128];
-				diag_warn("unknown method %s (choose from %s)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)),
-					  forecast_method_list());
-				exit(EXIT_USAGE);
-			}
-			o.method = (enum forecast_method)m;
-			break;
-		}
-		case 'n':
-			once("--horizon");
-			o.h = (int)parse_count("--horizon", optarg, MAX_HORIZON);
-			break;
-		case 'p': {
-			once("--per");
-			int k = period_kind_parse(optarg);
-			if (k < 0) {
-				char q[128];
-				diag_warn("unknown period %s (choose from day, week, month, "
-					  "quarter, year)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			o.kind = (enum period_kind)k;
-			break;
-		}
-		case 'v':
-			once("--value");
-			value_name = optarg;
-			break;
-		case 'V':
-			diag_print_version();
-			return EXIT_OK;
-		case CLI_OPT_PROGRESS: o.progress = PROGRESS_ON; break;
-		case CLI_OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
-		default:
-			if (strncmp(argv[optind - 1], "--period", 8) == 0)
-				diag_warn("--period is now --per (the period to aggregate to: --period filters "
-					  "in the other commands; --until ends the data)");
-			else
-				cli_hint_option(argv[optind - 1], longopts);
+		if (!cli_once(&seen, c, longopts, many))
 			usage(stderr, EXIT_USAGE);
+		switch (c) {
+		case 'A': parse_align(o, optarg); break;
+		case 'N': o->allow_negative = true; break;
+		case 'U': parse_until(o, optarg); break;
+		case 'B': o->backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON); break;
+		case 'b': add_by(o, optarg); break;
+		case 'd': o->date_name = optarg; break;
+		case 'h': usage(stdout, EXIT_OK);
+		case 'H': o->history = true; break;
+		case 'k': o->kinds_arg = optarg; break;
+		case 'l': parse_levels(o, optarg); break;
+		case 'M': o->force_money = true; break;
+		case 'm': parse_method(o, optarg); break;
+		case 'n': o->h = (int)parse_count("--horizon", optarg, MAX_HORIZON); break;
+		case 'p': parse_per(o, optarg); break;
+		case 'v': o->value_name = optarg; break;
+		case 'V': cli_version();
+		case CLI_OPT_PROGRESS: o->progress = PROGRESS_ON; break;
+		case CLI_OPT_NO_PROGRESS: o->progress = PROGRESS_OFF; break;
+		default: bad_option(argv[optind - 1]);
 		}
 	}
-	if (o.backtest && o.history) {
+	if (o->backtest && o->history) {
 		diag_warn("--history and --backtest cannot be used together");
 		usage(stderr, EXIT_USAGE);
 	}
+	parse_kinds(o, o->kinds_arg ? o->kinds_arg : KINDS_DEFAULT);
+}
 
-	parse_kinds(&o, kinds ? kinds : KINDS_DEFAULT);
-
-	struct tsv_reader r;
-	if (tsv_open(&r, argv + optind, (size_t)(argc - optind)) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
-	value_name = check_allocations(&r, by, value_name);
-	o.value_col = tsv_col_or_die(&r, value_name);
-	o.date_col = tsv_col_or_die(&r, date_name);
-	o.currency_col = tsv_col(&r, "currency");
-	if (force_money && o.currency_col < 0)
-		diag_die(EXIT_USAGE, "%s: --money needs a \"currency\" column", r.file);
-	o.money = o.currency_col >= 0 && (force_money || is_money_column(value_name));
-	o.kind_col = kinds ? tsv_col_or_die(&r, "kind") : tsv_col(&r, "kind");
+/* The --by columns (each once, currency left to the end), then currency. */
+static void bind_keys(const struct tsv_reader *r, struct options *o)
+{
 	size_t maxkeys = 1;
-	if (by)
-		for (const char *p = by; *p; p++)
+	if (o->by)
+		for (const char *p = o->by; *p; p++)
 			maxkeys += *p == ',';
-	o.key_cols = xcalloc(maxkeys + 1, sizeof *o.key_cols);
-	o.key_names = xcalloc(maxkeys + 1, sizeof *o.key_names);
-	if (by) {
-		char *copy = xstrdup(by), *save = NULL;
+	o->key_cols = xcalloc(maxkeys + 1, sizeof *o->key_cols);
+	o->key_names = xcalloc(maxkeys + 1, sizeof *o->key_names);
+	if (o->by) {
+		char *copy = xstrdup(o->by), *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			int col = tsv_col_or_die(&r, tok);
-			for (size_t k = 0; k < o.nkeys; k++)
-				if (o.key_cols[k] == col)
+			int col = tsv_col_or_die(r, tok);
+			for (size_t k = 0; k < o->nkeys; k++)
+				if (o->key_cols[k] == col)
 					col = -1;
-			if (col < 0 || col == o.currency_col)
+			if (col < 0 || col == o->currency_col)
 				continue; /* named twice, or currency (added below) */
-			o.key_cols[o.nkeys] = col;
-			o.key_names[o.nkeys++] = r.cols[col];
+			o->key_cols[o->nkeys] = col;
+			o->key_names[o->nkeys++] = r->cols[col];
 		}
 		free(copy);
-		free(by);
+		free(o->by);
+		o->by = NULL;
 	}
-	if (o.currency_col >= 0) {
-		o.key_cols[o.nkeys] = o.currency_col;
-		o.key_names[o.nkeys++] = r.cols[o.currency_col];
+	if (o->currency_col >= 0) {
+		o->key_cols[o->nkeys] = o->currency_col;
+		o->key_names[o->nkeys++] = r->cols[o->currency_col];
 	}
+}
 
-	forecast_table_init(&table, o.nkeys);
-	struct progress progress;
-	progress_start(&progress, diag_prog, stderr, o.progress, argv + optind, (size_t)(argc - optind));
-	read_rows(&r, &o, value_name, date_name, &progress);
-	progress_end(&progress);
+/* The columns the options name, in the header of r; dies when missing. */
+static void bind_columns(const struct tsv_reader *r, struct options *o)
+{
+	o->value_name = check_allocations(r, o->by, o->value_name);
+	o->value_col = tsv_col_or_die(r, o->value_name);
+	o->date_col = tsv_col_or_die(r, o->date_name);
+	o->currency_col = tsv_col(r, "currency");
+	if (o->force_money && o->currency_col < 0)
+		diag_die(EXIT_USAGE, "%s: --money needs a \"currency\" column", r->file);
+	o->money = o->currency_col >= 0 && (o->force_money || is_money_column(o->value_name));
+	o->kind_col = o->kinds_arg ? tsv_col_or_die(r, "kind") : tsv_col(r, "kind");
+	bind_keys(r, o);
+}
+
+/* input_end: the latest period of any series; each series must reach it
+ * within FORECAST_MAX_SPAN periods unless --align series. */
+static void find_input_end(const struct options *o)
+{
 	for (size_t g = 0; g < table.n; g++) {
 		int64_t last = table.series[g].first + (int64_t)table.series[g].len - 1;
 		if (g == 0 || last > input_end)
 			input_end = last;
 	}
-	if (!o.align_series)
+	if (!o->align_series)
 		for (size_t g = 0; g < table.n; g++)
 			if (input_end - table.series[g].first >= FORECAST_MAX_SPAN)
 				diag_die(EXIT_DATA,
 					 "%sspans more than %d periods to the end of the input "
 					 "(--align series ends each series at its own last period)",
 					 table.series[g].label, FORECAST_MAX_SPAN);
+}
 
+int main(int argc, char **argv)
+{
+	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
+			    .levels = {80, 95}, .nlevels = 2, .decimals = 2, .date_name = "date"};
+	diag_init(argv[0]);
+	parse_options(argc, argv, &o);
+	char **files = argv + optind;
+	size_t nfiles = (size_t)(argc - optind);
+
+	struct tsv_reader r;
+	cli_tsv_open(&r, files, nfiles);
+	bind_columns(&r, &o);
+	forecast_table_init(&table, o.nkeys);
+	struct progress progress;
+	progress_start(&progress, diag_prog, stderr, o.progress, files, nfiles);
+	read_rows(&r, &o, o.value_name, o.date_name, &progress);
+	progress_end(&progress);
+	find_input_end(&o);
 	drop_incomplete(&o);
 
 	struct tsv_writer w;
