@@ -60,6 +60,11 @@ noreturn void cli_version(void);
  * header that is not TSV. */
 void cli_tsv_open(struct tsv_reader *r, char **files, size_t n);
 
+/* The whole of PATH ("-": standard input) by readall_path, NUL ended,
+ * its length in *len; dies "prog: FILE: REASON", exit 2, when it cannot be
+ * opened or read (FILE "<stdin>" for "-"), or "out of memory", exit 1. */
+char *cli_read_file(const char *path, size_t *len);
+
 /* getopt values of --progress and --no-progress, the same in every
  * command (above any character, so no short option collides). */
 enum { CLI_OPT_PROGRESS = 0x1000, CLI_OPT_NO_PROGRESS };

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "readall.h"
 #include "reject.h"
 #include "tsv.h"
 
@@ -254,4 +255,14 @@ void cli_tsv_open(struct tsv_reader *r, char **files, size_t n)
 	if (errno)
 		diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
 	diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	char *text;
+	if (readall_path(path, &text, len) == 0)
+		return text;
+	if (errno == ENOMEM)
+		diag_die(EXIT_DATA, "out of memory");
+	diag_die(EXIT_USAGE, "%s: %s", strcmp(path, "-") == 0 ? "<stdin>" : path, strerror(errno));
 }
