@@ -203,28 +203,6 @@ static struct imap *builtin_named(const char *name)
 	return NULL;
 }
 
-static char *read_whole(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-		return NULL; /* not reached; for static analysers */
-	}
-	size_t cap = 4096, len = 0;
-	char *s = xmalloc(cap);
-	size_t n;
-	while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0)
-			s = xrealloc(s, cap *= 2);
-	}
-	if (ferror(f))
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	fclose(f);
-	s[len] = '\0';
-	return s;
-}
-
 static int parse_when(const char *s, bool until, int64_t *t)
 {
 	bool has_time;
@@ -1260,7 +1238,8 @@ int main(int argc, char **argv)
 	struct run rn = {.o = &o, .held = {.max_bytes = HOLD_BYTES}};
 	extsort_init(&rn.sorted, o.sort ? sort_budget() : EXTSORT_BUDGET_DEFAULT, getenv("TMPDIR"));
 	if (o.map) {
-		char *text = read_whole(o.map);
+		size_t text_len;
+		char *text = cli_read_file(o.map, &text_len);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
 		int rc = imap_parse(rn.user_map, text, o.map);
 		free(text);

@@ -266,28 +266,6 @@ static size_t read_full(int fd, char *buf, size_t cap, const char *path, int sta
 	return n;
 }
 
-/* The whole of a small file; dies with exit 2 when it cannot be read. */
-static char *read_whole_file(const char *path, size_t *len)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-		size_t got = read_full(fd, buf + n, cap - n, path, EXIT_USAGE);
-		n += got;
-		if (n < cap)
-			break;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	*len = n;
-	return buf;
-}
-
 /* Plain weights that all lie below 1 and do not sum to 1 (0.6 and 0.3)
  * look like fractions, but are divided in proportion (2:1): say so. */
 static void warn_fraction_weights(const struct split_rules *rules, const char *file)
@@ -324,7 +302,7 @@ static void warn_fraction_weights(const struct split_rules *rules, const char *f
 static void load_agreements(struct run *run)
 {
 	size_t len;
-	char *text = read_whole_file(run->opt.agreements, &len);
+	char *text = cli_read_file(run->opt.agreements, &len);
 	long line = 0;
 	char err[512];
 	int st = split_rules_parse(&run->rules, run->opt.agreements, text, len, &line, err, sizeof err);
