@@ -1,15 +1,24 @@
 /* test_ingest_util.c - unit tests of tally-ingest's small helpers:
  * lib/ingest_util.c (SipHash-2-4 against the reference vectors of
  * Aumasson and Bernstein's paper, salt keys, fingerprints, country codes,
- * quoting cells for messages), ingest_int_parse, ingest_tz_parse and
- * csvin's encoding names.  The bad cases beside the good. */
+ * quoting cells for messages), ingest_int_parse, ingest_tz_parse,
+ * csvin's encoding names, the sniffer of files that are not exports
+ * (lib/ingest_sniff.c) and the redaction of personal data (lib/redact.c:
+ * pseudonyms by the reference SipHash, PII column names, e-mails inside
+ * a record, the salt file).  The bad cases beside the good. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvin.h"
 #include "ingest_amount.h"
 #include "ingest_date.h"
+#include "ingest_sniff.h"
 #include "ingest_util.h"
+#include "redact.h"
 #include "tap.h"
 
 static void test_siphash(void)
@@ -118,6 +127,83 @@ static void test_encodings(void)
 	tap_is_int(csvin_encoding_parse("ebcdic"), -1, "encoding: unknown refused");
 }
 
+static void test_sniff(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t n;
+		const char *says; /* NULL: may be text */
+	} files[] = {
+		{"PK\x03\x04\x14\x00\x06\x00", 8, "Excel workbook (a ZIP file"},
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "legacy Excel workbook (.xls)"},
+		{"%PDF-1.7\n", 9, "a PDF document"},
+		{"\r\n  <!DOCTYPE html><html>", 26, "a web page (HTML)"},
+		{"<HTML><body>", 12, "a web page (HTML)"},
+		{"date,amount\n", 12, NULL},
+		{"PK", 2, NULL},
+		{"<htm", 4, NULL},
+		{"", 0, NULL},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		const char *got = ingest_sniff_not_text(files[i].bytes, files[i].n);
+		if (files[i].says)
+			tap_ok(got && strstr(got, files[i].says), "sniff: case %zu is %s", i, files[i].says);
+		else
+			tap_ok(got == NULL, "sniff: case %zu may be text", i);
+	}
+}
+
+static void test_redact(void)
+{
+	uint8_t key[16];
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	char p[REDACT_PSEUDONYM_LEN + 1], q[REDACT_PSEUDONYM_LEN + 1], want[REDACT_PSEUDONYM_LEN + 1];
+	/* 15 bytes 00..0e lower-cased are themselves: the paper's example again */
+	char msg[15];
+	for (int i = 0; i < 15; i++)
+		msg[i] = (char)i;
+	redact_pseudonym(p, key, msg, 15);
+	snprintf(want, sizeof want, "c%016llx", 0xa129ca6149be45e5ULL);
+	tap_is_str(p, want, "pseudonym: c and the SipHash of the value, in hex");
+	redact_pseudonym(p, key, "Ana@Example.COM", 15);
+	redact_pseudonym(q, key, "ana@example.com", 15);
+	tap_is_str(p, q, "pseudonym: case does not matter");
+	tap_ok(redact_is_pii_column("Buyer Email") && redact_is_pii_column("Shipping Address") &&
+		       redact_is_pii_column("phone"),
+	       "pii: e-mail, address and phone columns");
+	tap_ok(!redact_is_pii_column("Net") && !redact_is_pii_column("Order ID"), "pii: money and orders are not");
+	static char h0[] = "order", h1[] = "email", h2[] = "note";
+	char *header[] = {h0, h1, h2};
+	const char raw[] = "o1,bo@example.org,ask ana@example.com";
+	struct csvin_field f[3] = {{raw, 2}, {raw + 3, 14}, {raw + 18, 19}};
+	size_t n = 0;
+	char *out = redact_record(raw, sizeof raw - 1, f, 3, header, 3, key, &n);
+	char pb[REDACT_PSEUDONYM_LEN + 1], pa[REDACT_PSEUDONYM_LEN + 1], expect[128];
+	redact_pseudonym(pb, key, "bo@example.org", 14);
+	redact_pseudonym(pa, key, "ana@example.com", 15);
+	snprintf(expect, sizeof expect, "o1,%s,ask %s", pb, pa);
+	tap_ok(out && n == strlen(expect) && strcmp(out, expect) == 0,
+	       "redact: the e-mail column and an address inside a note replaced (got %s)", out ? out : "NULL");
+	free(out);
+	char path[] = "/tmp/test_salt.XXXXXX";
+	int fd = mkstemp(path);
+	bool shared = true;
+	if (fd >= 0 && write(fd, "pepper\nsecond\n", 14) == 14) {
+		char *salt = redact_read_salt(path, &shared);
+		tap_ok(salt && strcmp(salt, "pepper") == 0 && !shared, "salt: the first line, private file");
+		free(salt);
+		chmod(path, 0644);
+		salt = redact_read_salt(path, &shared);
+		tap_ok(salt && shared, "salt: a file others may read is flagged");
+		free(salt);
+	}
+	if (fd >= 0)
+		close(fd), unlink(path);
+	errno = 0;
+	tap_ok(redact_read_salt("/nonexistent/salt", &shared) == NULL && errno == ENOENT, "salt: a missing file, ENOENT");
+}
+
 int main(void)
 {
 	test_siphash();
@@ -125,5 +211,7 @@ int main(void)
 	test_quote();
 	test_int_and_tz();
 	test_encodings();
+	test_sniff();
+	test_redact();
 	return tap_done();
 }
