@@ -4,6 +4,7 @@
 #   make check      unit tests + bats tests; ends with "N passed, N failed"
 #   make asan       the same tests on an AddressSanitizer+UBSan build
 #   make valgrind   the unit tests, then every bats test's commands, under valgrind
+#   make coverage   line coverage per lib area (lcov); COV=unit: unit tests only
 #   make fuzz       libFuzzer harnesses (tests/fuzz), FUZZ_S=N seconds each (clang)
 #   make fault      injected system-call failures, kill -9 and concurrent runs (tests/fault)
 #   make slurm      the Slurm recipe on a one-node Slurm started on localhost (tests/slurm)
@@ -48,7 +49,7 @@ MANPAGES := $(sort $(wildcard man/*.[1-9]))
 DEPS_STAMP := $(O)/build/.deps-ok
 
 .PHONY: all check unit bats asan valgrind demo bench install uninstall clean deps lint format \
-	fuzz fuzz-run fault slurm
+	fuzz fuzz-run fault slurm coverage
 .SUFFIXES:
 .SECONDARY:
 
@@ -96,6 +97,19 @@ bats: all
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan-build CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check
+
+# Line coverage (gcov through lcov) of lib/ per area, from a build in
+# $(O)/cov-build: the whole check by default, the unit tests alone with
+# COV=unit.  scripts/coverage prints the table; HTML in cov-build/coverage/.
+COV      ?= check
+COV_FLAGS := -O0 -g --coverage
+coverage:
+	@scripts/deps --coverage
+	@rm -rf $(O)/cov-build/coverage
+	@find $(O)/cov-build -name '*.gcda' -delete 2>/dev/null || true
+	@$(MAKE) --no-print-directory O=$(O)/cov-build CFLAGS="$(COV_FLAGS)" LDFLAGS="--coverage" \
+		$(if $(filter unit,$(COV)),unit,check) || true
+	@scripts/coverage $(O)/cov-build
 
 # The unit tests under valgrind (memcheck): any error or leak fails; then
 # the bats tests with every command they run by name under memcheck
@@ -175,11 +189,12 @@ lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
 		--suppress=missingIncludeSystem -Ilib lib cmd tests/unit
 	mandoc -Tlint -Wwarning man/*.1 man/*.7
+	tests/lint/purity lib
 
 format:
 	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build fuzz-build
+	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build fuzz-build cov-build
 
 -include $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

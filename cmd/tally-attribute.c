@@ -370,7 +370,10 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	opt->damping = -1;
 	opt->method_name = "points";
 	int c;
+	struct cli_seen seen = {0};
 	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:M:o:p:P:t:Vw:", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, c, longopts, NULL))
+			usage(stderr, EXIT_USAGE);
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'A': opt->aliases = optarg; break;
@@ -400,10 +403,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'p': opt->pool = optarg; break;
 		case 'P': opt->project = optarg; break;
 		case 't': parse_transform(opt, optarg); break;
-		case 'V':
-			diag_print_version();
-			out_stdout_close_or_die();
-			exit(EXIT_OK);
+		case 'V': cli_version();
 		case 'w': opt->weights = optarg; break;
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
@@ -414,34 +414,6 @@ static void parse_options(int argc, char **argv, struct options *opt)
 }
 
 /* ---- files ------------------------------------------------------------- */
-
-/* The whole of path ("-": stdin) in a fresh buffer; dies (exit 2) when it
- * cannot be read. */
-static char *slurp(const char *path, size_t *len)
-{
-	bool is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? 0 : open(path, O_RDONLY);
-	if (fd < 0)
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-		ssize_t got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			diag_die(EXIT_USAGE, "%s: %s", is_stdin ? "<stdin>" : path, strerror(errno));
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (!is_stdin)
-		close(fd);
-	*len = n;
-	return buf;
-}
 
 static const char *display(const char *path)
 {
@@ -462,7 +434,7 @@ static void check(int st, const char *file, long line, const char *err)
 static void read_table(const char *path, struct attr_table *t)
 {
 	size_t len;
-	char *text = slurp(path, &len), err[ATTR_ERR];
+	char *text = cli_read_file(path, &len), err[ATTR_ERR];
 	long line;
 	int st = attr_table_parse(t, text, len, &line, err);
 	free(text);
@@ -515,11 +487,7 @@ static void read_stream(struct run *run, char **files, size_t nfiles)
 	struct attr_row row;
 	char err[ATTR_ERR];
 	int rc;
-	if (tsv_open(&r, files, nfiles) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
+	cli_tsv_open(&r, files, nfiles);
 	if (attr_cols_bind(&cols, &r, err) != ATTR_OK)
 		(void)tsv_col_or_die(&r, "date"), (void)tsv_col_or_die(&r, "contributor"),
 			(void)tsv_col_or_die(&r, "kind"), (void)tsv_col_or_die(&r, "project");
@@ -681,7 +649,7 @@ static void read_git(struct run *run)
 	char file[PATH_MAX + 16];
 	struct mailmap mm = {0};
 	if (from_stdin) {
-		log = slurp("-", &len);
+		log = cli_read_file("-", &len);
 		snprintf(file, sizeof file, "<stdin>");
 	} else {
 		char *argv[] = {"git", "-C", (char *)opt->git, "-c", "log.showSignature=false", "log", "--no-merges",
@@ -705,7 +673,7 @@ static void read_mapped(struct run *run, char **files, size_t nfiles)
 {
 	char *dash = "-", err[ATTR_ERR];
 	size_t len;
-	char *text = slurp(run->opt.map, &len);
+	char *text = cli_read_file(run->opt.map, &len);
 	struct imap m;
 	text = xrealloc(text, len + 1);
 	text[len] = '\0';
@@ -733,7 +701,7 @@ static void read_mapped(struct run *run, char **files, size_t nfiles)
 static void read_allc(struct run *run)
 {
 	size_t len;
-	char *text = slurp(run->opt.allc, &len), err[ATTR_ERR];
+	char *text = cli_read_file(run->opt.allc, &len), err[ATTR_ERR];
 	struct attr_allc a = {.project = run->opt.project, .date = run->opt.as_of};
 	check(attr_allc_parse(&a, text, len, emit_row, run, err), display(run->opt.allc), 0, err);
 	free(text);
@@ -743,11 +711,7 @@ static void read_allc(struct run *run)
 
 static void open_stream(struct tsv_reader *r, char **files, size_t n)
 {
-	if (tsv_open(r, files, n) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
-		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
-	}
+	cli_tsv_open(r, files, n);
 }
 
 /* A data error of a method reading r: "FILE:LINE: ...", or "FILE: ..." for
@@ -856,11 +820,7 @@ static void read_old_shares(const char *path, struct attr_old_share **old, size_
 	char *files[] = {(char *)path};
 	struct tsv_reader r;
 	int rc;
-	if (tsv_open(&r, files, 1) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
+	cli_tsv_open(&r, files, 1);
 	int cp = tsv_col_or_die(&r, "project"), cc = tsv_col_or_die(&r, "contributor");
 	int cs = tsv_col_or_die(&r, "share");
 	size_t cap = 0;
@@ -922,7 +882,7 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 static void write_pool(const struct attr_engine *e, const struct options *opt, struct out *o)
 {
 	size_t len, nlen;
-	char *text = slurp(opt->agreements, &len), err[ATTR_ERR];
+	char *text = cli_read_file(opt->agreements, &len), err[ATTR_ERR];
 	long line = 0;
 	FILE *tmp = tmpfile();
 	struct out mem;

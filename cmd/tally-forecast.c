@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "forecast.h"
+#include "forecast_backtest.h"
 #include "forecast_series.h"
 #include "kinds.h"
 #include "money.h"
@@ -95,6 +96,11 @@ struct options {
 	bool allow_negative; /* forecasts may go below 0 (net after refunds) */
 	enum forecast_transform transform; /* --transform */
 	bool has_until;      /* --until given: the data are complete up to until */
+	const char *value_name; /* --value, NULL: by the stream (check_allocations) */
+	const char *date_name;  /* --date */
+	const char *kinds_arg;  /* --kinds as given, NULL: KINDS_DEFAULT */
+	char *by;            /* the --by lists joined by commas (owned), or NULL */
+	bool force_money;    /* --money */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	int64_t until;       /* --until's day */
 };
@@ -275,38 +281,10 @@ static double *series_values(const struct forecast_series *s, const struct optio
 	return y;
 }
 
-static int season_of(enum period_kind k)
-{
-	switch (k) {
-	case PERIOD_DAY:
-		return 7;
-	case PERIOD_WEEK:
-		return 52;
-	case PERIOD_MONTH:
-		return 12;
-	case PERIOD_QUARTER:
-		return 4;
-	case PERIOD_YEAR:
-		return 1;
-	}
-	return 1;
-}
-
-/* Whether the forecasts of y[0..n) are floored at 0 (--allow-negative:
- * never): a series that was never negative, and revenue with some refunds
- * (a money column whose total is positive, the refund-heavy month of a
- * band included); a series mostly negative (payouts, costs) is not. */
+/* Whether the forecasts of y[0..n) are floored at 0 (forecast_nonneg). */
 static bool nonneg_series(const struct options *o, const double *y, size_t n)
 {
-	if (o->allow_negative)
-		return false;
-	bool negative = false;
-	double total = 0;
-	for (size_t t = 0; t < n; t++) {
-		negative = negative || y[t] < 0;
-		total += y[t];
-	}
-	return !negative || (o->money && total > 0);
+	return forecast_nonneg(y, n, o->allow_negative, o->money);
 }
 
 static void fit_or_die(const double *y, size_t n, struct forecast_spec *spec,
@@ -379,7 +357,7 @@ static void forecast_all(struct tsv_writer *w, const struct options *o)
 	double *mean = xmalloc((size_t)h * sizeof *mean);
 	double *lo = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *lo);
 	double *hi = xmalloc((size_t)(h * (o->nlevels ? o->nlevels : 1)) * sizeof *hi);
-	struct forecast_spec spec = {.method = o->method, .m = season_of(o->kind), .h = h,
+	struct forecast_spec spec = {.method = o->method, .m = forecast_season_of(o->kind), .h = h,
 				     .levels = o->levels, .nlevels = o->nlevels,
 				     .transform = o->transform};
 	for (size_t g = 0; g < table.n; g++) {
@@ -429,98 +407,29 @@ static void put_score(struct tsv_writer *w, double v)
 		tsv_put(w, "", 0);
 }
 
-/* The figures --backtest prints, each for the method and the two
- * benchmarks beside it. */
-#define BT_FIGS 4  /* smape, mase, rmsse, bias */
-#define BT_REFS 3  /* the method, naive, snaive */
-
-struct bt_sums {
-	double sum[BT_FIGS][BT_REFS];
-	size_t cnt[BT_FIGS][BT_REFS];
-};
-
-static void bt_add(struct bt_sums *b, int ref, const struct forecast_score *sc)
+static void bt_put(struct tsv_writer *w, const struct forecast_bt *b)
 {
-	double v[BT_FIGS] = {sc->smape, sc->mase, sc->rmsse, sc->bias};
-	for (int i = 0; i < BT_FIGS; i++)
-		if (isfinite(v[i]))
-			b->sum[i][ref] += v[i], b->cnt[i][ref]++;
+	for (int i = 0; i < FORECAST_BT_FIGS; i++)
+		for (int r = 0; r < FORECAST_BT_REFS; r++)
+			put_score(w, forecast_bt_mean(b, i, r));
 }
 
-static double bt_mean(const struct bt_sums *b, int fig, int ref)
-{
-	return b->cnt[fig][ref] ? b->sum[fig][ref] / b->cnt[fig][ref] : NAN;
-}
-
-static void bt_put(struct tsv_writer *w, const struct bt_sums *b)
-{
-	for (int i = 0; i < BT_FIGS; i++)
-		for (int r = 0; r < BT_REFS; r++)
-			put_score(w, bt_mean(b, i, r));
-}
-
-/* Score the forecast of y[k..k+steps) from y[0..k) by method into b's ref. */
-static void bt_origin(const double *y, size_t k, int steps, enum forecast_method method,
-		      struct forecast_spec *spec, double *mean, struct bt_sums *b, int ref,
-		      char *name)
-{
-	spec->method = method;
-	spec->h = steps;
-	struct forecast_result res = {.mean = mean};
-	fit_or_die(y, k, spec, &res);
-	if (name)
-		snprintf(name, 40, "%s", res.method);
-	struct forecast_score sc;
-	forecast_score(y, k, spec->m, y + k, mean, steps, &sc);
-	bt_add(b, ref, &sc);
-}
-
-/* The line saying whether the method beat naive and seasonal naive on
- * sMAPE and MASE (lower is better; a figure that cannot be computed
- * does not count). */
-static void bt_verdict(const struct options *o, const struct bt_sums *b, const char *what)
-{
-	const char *name = forecast_method_name(o->method);
-	double s = bt_mean(b, 0, 0), sn = bt_mean(b, 0, 1), ss = bt_mean(b, 0, 2);
-	double m = bt_mean(b, 1, 0), mn = bt_mean(b, 1, 1), ms = bt_mean(b, 1, 2);
-	if (isnan(s))
-		return;
-	bool beat_s = s < sn && s < ss, beat_m = isnan(m) || (m < mn && m < ms);
-	char mase[96] = "";
-	if (!isnan(m))
-		snprintf(mase, sizeof mase, ", MASE %.3f against %.3f and %.3f", m, mn, ms);
-	diag_warn("backtest%s: %s %s naive and snaive (sMAPE %.3f against %.3f and %.3f%s)",
-		  what, name,
-		  beat_s && beat_m ? "beat" : !beat_s && !beat_m ? "did not beat" : "did not always beat",
-		  s, sn, ss, mase);
-}
-
-/* Rolling origin: for each origin k in the last H periods, fit y[0..k)
- * and score the forecasts of y[k..min(k+H, n)), by the method and by
- * naive and snaive beside it. */
+/* One row of scores per series (lib/forecast_backtest.c), a "*" row of
+ * their means when there are keys, and the verdict on stderr. */
 static void backtest_all(struct tsv_writer *w, const struct options *o)
 {
-	int H = o->backtest;
-	double *mean = xmalloc((size_t)H * sizeof *mean);
-	struct forecast_spec spec = {.m = season_of(o->kind), .transform = o->transform};
-	struct bt_sums tot = {0};
-	size_t origins_all = 0;
+	struct forecast_bt tot = {0};
+	long origins_all = 0;
 	for (size_t g = 0; g < table.n; g++) {
 		const struct forecast_series *s = &table.series[g];
 		size_t n;
 		double *y = series_values(s, o, &n);
-		struct bt_sums one = {0};
-		size_t origins = 0;
-		char method[40] = "";
-		size_t start = n > (size_t)H ? n - (size_t)H : 1;
-		for (size_t k = start; k < n; k++) {
-			int steps = (int)(n - k) < H ? (int)(n - k) : H;
-			spec.nonneg = nonneg_series(o, y, k);
-			bt_origin(y, k, steps, o->method, &spec, mean, &one, 0, method);
-			bt_origin(y, k, steps, FORECAST_NAIVE, &spec, mean, &one, 1, NULL);
-			bt_origin(y, k, steps, FORECAST_SNAIVE, &spec, mean, &one, 2, NULL);
-			origins++;
-		}
+		struct forecast_bt one;
+		char method[40];
+		long origins = forecast_backtest(y, n, o->backtest, o->method, forecast_season_of(o->kind),
+						 o->transform, o->allow_negative, o->money, &one, method);
+		if (origins < 0)
+			diag_die(EXIT_DATA, "cannot forecast: %s", strerror(errno));
 		if (origins == 0)
 			diag_warn("%sonly %zu period%s: nothing to backtest", s->label, n,
 				  n == 1 ? "" : "s");
@@ -529,12 +438,7 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		bt_put(w, &one);
 		tsv_put_str(w, method);
 		tsv_end_row(w);
-		for (int i = 0; i < BT_FIGS; i++)
-			for (int r = 0; r < BT_REFS; r++) {
-				double v = bt_mean(&one, i, r);
-				if (isfinite(v))
-					tot.sum[i][r] += v, tot.cnt[i][r]++;
-			}
+		forecast_bt_add_means(&tot, &one);
 		origins_all += origins;
 		free(y);
 	}
@@ -546,8 +450,10 @@ static void backtest_all(struct tsv_writer *w, const struct options *o)
 		tsv_put_str(w, forecast_method_name(o->method));
 		tsv_end_row(w);
 	}
-	bt_verdict(o, &tot, table.n > 1 ? " (mean over the series)" : "");
-	free(mean);
+	char verdict[320];
+	if (forecast_bt_verdict(&tot, forecast_method_name(o->method),
+				table.n > 1 ? " (mean over the series)" : "", verdict, sizeof verdict))
+		diag_warn("%s", verdict);
 }
 
 static void put_header(struct tsv_writer *w, const struct options *o)
@@ -656,21 +562,6 @@ static void drop_incomplete(const struct options *o)
 
 /* ---- options ---- */
 
-/* Options that take one value are an error when repeated (C20): keeping
- * the last silently hides a mistake.  --by is a list and accumulates. */
-static void once(const char *name)
-{
-	static char seen[16][16];
-	static size_t nseen;
-	for (size_t i = 0; i < nseen; i++)
-		if (strcmp(seen[i], name) == 0) {
-			diag_warn("%s given more than once", name);
-			usage(stderr, EXIT_USAGE);
-		}
-	if (nseen < sizeof seen / sizeof seen[0])
-		snprintf(seen[nseen++], sizeof seen[0], "%s", name);
-}
-
 static void parse_kinds(struct options *o, const char *list)
 {
 	o->kinds_buf = xstrdup(list);
@@ -737,227 +628,233 @@ static void parse_levels(struct options *o, const char *arg)
 	free(copy);
 }
 
-int main(int argc, char **argv)
+static void parse_align(struct options *o, const char *arg)
 {
-	static const struct option longopts[] = {
-		{"align", required_argument, NULL, 'A'},
-		{"allow-negative", no_argument, NULL, 'N'},
-		{"backtest", required_argument, NULL, 'B'},
-		{"by", required_argument, NULL, 'b'},
-		{"date", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"history", no_argument, NULL, 'H'},
-		{"horizon", required_argument, NULL, 'n'},
-		{"kinds", required_argument, NULL, 'k'},
-		{"level", required_argument, NULL, 'l'},
-		{"method", required_argument, NULL, 'm'},
-		{"money", no_argument, NULL, 'M'},
-		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
-		{"per", required_argument, NULL, 'p'},
-		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
-		{"transform", required_argument, NULL, 'T'},
-		{"until", required_argument, NULL, 'U'},
-		{"value", required_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
-			    .levels = {80, 95}, .nlevels = 2, .decimals = 2};
-	const char *value_name = NULL, *date_name = "date", *kinds = NULL;
-	char *by = NULL; /* the --by lists joined by commas (owned) */
-	bool force_money = false;
-	int c;
+	if (strcmp(arg, "input") == 0 || strcmp(arg, "series") == 0) {
+		o->align_series = arg[0] == 's';
+		return;
+	}
+	char q[128];
+	diag_warn("--align: %s is not input or series", diag_quote(q, sizeof q, arg, strlen(arg)));
+	exit(EXIT_USAGE);
+}
 
-	diag_init(argv[0]);
-	argv[0] = (char *)diag_prog; /* getopt's messages name the program like ours */
+static void parse_until(struct options *o, const char *arg)
+{
+	bool has_time;
+	if (date_parse_ex(arg, strlen(arg), &o->until, &has_time) < 0 || has_time) {
+		char q[128];
+		diag_warn("--until: %s is not a date (YYYY-MM-DD)", diag_quote(q, sizeof q, arg, strlen(arg)));
+		exit(EXIT_USAGE);
+	}
+	o->has_until = true;
+}
+
+/* --by accumulates: the lists given are joined by commas. */
+static void add_by(struct options *o, const char *arg)
+{
+	if (!o->by) {
+		o->by = xstrdup(arg);
+		return;
+	}
+	char *both = xmalloc(strlen(o->by) + strlen(arg) + 2);
+	sprintf(both, "%s,%s", o->by, arg);
+	free(o->by);
+	o->by = both;
+}
+
+static void parse_method(struct options *o, const char *arg)
+{
+	int m = forecast_method_parse(arg);
+	if (m < 0) {
+		char q[128];
+		diag_warn("unknown method %s (choose from %s)", diag_quote(q, sizeof q, arg, strlen(arg)),
+			  forecast_method_list());
+		exit(EXIT_USAGE);
+	}
+	o->method = (enum forecast_method)m;
+}
+
+static void parse_per(struct options *o, const char *arg)
+{
+	int k = period_kind_parse(arg);
+	if (k < 0) {
+		char q[128];
+		diag_warn("unknown period %s (choose from day, week, month, "
+			  "quarter, year)",
+			  diag_quote(q, sizeof q, arg, strlen(arg)));
+		exit(EXIT_USAGE);
+	}
+	o->kind = (enum period_kind)k;
+}
+
+static void parse_transform(struct options *o, const char *arg)
+{
+	int t = forecast_transform_parse(arg);
+	if (t < 0) {
+		char q[128];
+		diag_warn("--transform: %s is not none, log or boxcox", diag_quote(q, sizeof q, arg, strlen(arg)));
+		exit(EXIT_USAGE);
+	}
+	o->transform = (enum forecast_transform)t;
+}
+
+static const struct option longopts[] = {
+	{"align", required_argument, NULL, 'A'},
+	{"allow-negative", no_argument, NULL, 'N'},
+	{"backtest", required_argument, NULL, 'B'},
+	{"by", required_argument, NULL, 'b'},
+	{"date", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{"history", no_argument, NULL, 'H'},
+	{"horizon", required_argument, NULL, 'n'},
+	{"kinds", required_argument, NULL, 'k'},
+	{"level", required_argument, NULL, 'l'},
+	{"method", required_argument, NULL, 'm'},
+	{"money", no_argument, NULL, 'M'},
+	{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
+	{"per", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, CLI_OPT_PROGRESS},
+	{"transform", required_argument, NULL, 'T'},
+	{"until", required_argument, NULL, 'U'},
+	{"value", required_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* An option getopt refused: --period has a reason of its own. */
+static noreturn void bad_option(const char *arg)
+{
+	if (strncmp(arg, "--period", 8) == 0)
+		diag_warn("--period is now --per (the period to aggregate to: --period filters "
+			  "in the other commands; --until ends the data)");
+	else
+		cli_hint_option(arg, longopts);
+	usage(stderr, EXIT_USAGE);
+}
+
+/* Options into o; usage errors exit 2.  Options taking a value may be
+ * given once (C20: keeping the last silently hides a mistake), except
+ * --by, a list that accumulates. */
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const int many[] = {'b', 0};
+	struct cli_seen seen = {0};
+	int c;
 	while ((c = getopt_long(argc, argv, "b:hHk:m:n:V", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'A':
-			once("--align");
-			if (strcmp(optarg, "input") == 0 || strcmp(optarg, "series") == 0) {
-				o.align_series = optarg[0] == 's';
-			} else {
-				char q[128];
-				diag_warn("--align: %s is not input or series",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			break;
-		case 'N':
-			o.allow_negative = true;
-			break;
-		case 'T': {
-			once("--transform");
-			int t = forecast_transform_parse(optarg);
-			if (t < 0) {
-				char q[128];
-				diag_warn("--transform: %s is not none, log or boxcox",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			o.transform = (enum forecast_transform)t;
-			break;
-		}
-		case 'U': {
-			once("--until");
-			bool has_time;
-			if (date_parse_ex(optarg, strlen(optarg), &o.until, &has_time) < 0 ||
-			    has_time) {
-				char q[128];
-				diag_warn("--until: %s is not a date (YYYY-MM-DD)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			o.has_until = true;
-			break;
-		}
-		case 'B':
-			once("--backtest");
-			o.backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON);
-			break;
-		case 'b':
-			if (by) {
-				char *both = xmalloc(strlen(by) + strlen(optarg) + 2);
-				sprintf(both, "%s,%s", by, optarg);
-				free(by);
-				by = both;
-			} else {
-				by = xstrdup(optarg);
-			}
-			break;
-		case 'd':
-			once("--date");
-			date_name = optarg;
-			break;
-		case 'h':
-			usage(stdout, EXIT_OK);
-		case 'H':
-			o.history = true;
-			break;
-		case 'k':
-			once("--kinds");
-			kinds = optarg;
-			break;
-		case 'l':
-			once("--level");
-			parse_levels(&o, optarg);
-			break;
-		case 'M':
-			force_money = true;
-			break;
-		case 'm': {
-			once("--method");
-			int m = forecast_method_parse(optarg);
-			if (m < 0) {
-				char q[128];
-				diag_warn("unknown method %s (choose from %s)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)),
-					  forecast_method_list());
-				exit(EXIT_USAGE);
-			}
-			o.method = (enum forecast_method)m;
-			break;
-		}
-		case 'n':
-			once("--horizon");
-			o.h = (int)parse_count("--horizon", optarg, MAX_HORIZON);
-			break;
-		case 'p': {
-			once("--per");
-			int k = period_kind_parse(optarg);
-			if (k < 0) {
-				char q[128];
-				diag_warn("unknown period %s (choose from day, week, month, "
-					  "quarter, year)",
-					  diag_quote(q, sizeof q, optarg, strlen(optarg)));
-				exit(EXIT_USAGE);
-			}
-			o.kind = (enum period_kind)k;
-			break;
-		}
-		case 'v':
-			once("--value");
-			value_name = optarg;
-			break;
-		case 'V':
-			diag_print_version();
-			return EXIT_OK;
-		case CLI_OPT_PROGRESS: o.progress = PROGRESS_ON; break;
-		case CLI_OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
-		default:
-			if (strncmp(argv[optind - 1], "--period", 8) == 0)
-				diag_warn("--period is now --per (the period to aggregate to: --period filters "
-					  "in the other commands; --until ends the data)");
-			else
-				cli_hint_option(argv[optind - 1], longopts);
+		if (!cli_once(&seen, c, longopts, many))
 			usage(stderr, EXIT_USAGE);
+		switch (c) {
+		case 'A': parse_align(o, optarg); break;
+		case 'N': o->allow_negative = true; break;
+		case 'T': parse_transform(o, optarg); break;
+		case 'U': parse_until(o, optarg); break;
+		case 'B': o->backtest = (int)parse_count("--backtest", optarg, MAX_HORIZON); break;
+		case 'b': add_by(o, optarg); break;
+		case 'd': o->date_name = optarg; break;
+		case 'h': usage(stdout, EXIT_OK);
+		case 'H': o->history = true; break;
+		case 'k': o->kinds_arg = optarg; break;
+		case 'l': parse_levels(o, optarg); break;
+		case 'M': o->force_money = true; break;
+		case 'm': parse_method(o, optarg); break;
+		case 'n': o->h = (int)parse_count("--horizon", optarg, MAX_HORIZON); break;
+		case 'p': parse_per(o, optarg); break;
+		case 'v': o->value_name = optarg; break;
+		case 'V': cli_version();
+		case CLI_OPT_PROGRESS: o->progress = PROGRESS_ON; break;
+		case CLI_OPT_NO_PROGRESS: o->progress = PROGRESS_OFF; break;
+		default: bad_option(argv[optind - 1]);
 		}
 	}
-	if (o.backtest && o.history) {
+	if (o->backtest && o->history) {
 		diag_warn("--history and --backtest cannot be used together");
 		usage(stderr, EXIT_USAGE);
 	}
+	parse_kinds(o, o->kinds_arg ? o->kinds_arg : KINDS_DEFAULT);
+}
 
-	parse_kinds(&o, kinds ? kinds : KINDS_DEFAULT);
-
-	struct tsv_reader r;
-	if (tsv_open(&r, argv + optind, (size_t)(argc - optind)) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, 1, "%s", r.err);
-	}
-	value_name = check_allocations(&r, by, value_name);
-	o.value_col = tsv_col_or_die(&r, value_name);
-	o.date_col = tsv_col_or_die(&r, date_name);
-	o.currency_col = tsv_col(&r, "currency");
-	if (force_money && o.currency_col < 0)
-		diag_die(EXIT_USAGE, "%s: --money needs a \"currency\" column", r.file);
-	o.money = o.currency_col >= 0 && (force_money || is_money_column(value_name));
-	o.kind_col = kinds ? tsv_col_or_die(&r, "kind") : tsv_col(&r, "kind");
+/* The --by columns (each once, currency left to the end), then currency. */
+static void bind_keys(const struct tsv_reader *r, struct options *o)
+{
 	size_t maxkeys = 1;
-	if (by)
-		for (const char *p = by; *p; p++)
+	if (o->by)
+		for (const char *p = o->by; *p; p++)
 			maxkeys += *p == ',';
-	o.key_cols = xcalloc(maxkeys + 1, sizeof *o.key_cols);
-	o.key_names = xcalloc(maxkeys + 1, sizeof *o.key_names);
-	if (by) {
-		char *copy = xstrdup(by), *save = NULL;
+	o->key_cols = xcalloc(maxkeys + 1, sizeof *o->key_cols);
+	o->key_names = xcalloc(maxkeys + 1, sizeof *o->key_names);
+	if (o->by) {
+		char *copy = xstrdup(o->by), *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			int col = tsv_col_or_die(&r, tok);
-			for (size_t k = 0; k < o.nkeys; k++)
-				if (o.key_cols[k] == col)
+			int col = tsv_col_or_die(r, tok);
+			for (size_t k = 0; k < o->nkeys; k++)
+				if (o->key_cols[k] == col)
 					col = -1;
-			if (col < 0 || col == o.currency_col)
+			if (col < 0 || col == o->currency_col)
 				continue; /* named twice, or currency (added below) */
-			o.key_cols[o.nkeys] = col;
-			o.key_names[o.nkeys++] = r.cols[col];
+			o->key_cols[o->nkeys] = col;
+			o->key_names[o->nkeys++] = r->cols[col];
 		}
 		free(copy);
-		free(by);
+		free(o->by);
+		o->by = NULL;
 	}
-	if (o.currency_col >= 0) {
-		o.key_cols[o.nkeys] = o.currency_col;
-		o.key_names[o.nkeys++] = r.cols[o.currency_col];
+	if (o->currency_col >= 0) {
+		o->key_cols[o->nkeys] = o->currency_col;
+		o->key_names[o->nkeys++] = r->cols[o->currency_col];
 	}
+}
 
-	forecast_table_init(&table, o.nkeys);
-	struct progress progress;
-	progress_start(&progress, diag_prog, stderr, o.progress, argv + optind, (size_t)(argc - optind));
-	read_rows(&r, &o, value_name, date_name, &progress);
-	progress_end(&progress);
+/* The columns the options name, in the header of r; dies when missing. */
+static void bind_columns(const struct tsv_reader *r, struct options *o)
+{
+	o->value_name = check_allocations(r, o->by, o->value_name);
+	o->value_col = tsv_col_or_die(r, o->value_name);
+	o->date_col = tsv_col_or_die(r, o->date_name);
+	o->currency_col = tsv_col(r, "currency");
+	if (o->force_money && o->currency_col < 0)
+		diag_die(EXIT_USAGE, "%s: --money needs a \"currency\" column", r->file);
+	o->money = o->currency_col >= 0 && (o->force_money || is_money_column(o->value_name));
+	o->kind_col = o->kinds_arg ? tsv_col_or_die(r, "kind") : tsv_col(r, "kind");
+	bind_keys(r, o);
+}
+
+/* input_end: the latest period of any series; each series must reach it
+ * within FORECAST_MAX_SPAN periods unless --align series. */
+static void find_input_end(const struct options *o)
+{
 	for (size_t g = 0; g < table.n; g++) {
 		int64_t last = table.series[g].first + (int64_t)table.series[g].len - 1;
 		if (g == 0 || last > input_end)
 			input_end = last;
 	}
-	if (!o.align_series)
+	if (!o->align_series)
 		for (size_t g = 0; g < table.n; g++)
 			if (input_end - table.series[g].first >= FORECAST_MAX_SPAN)
 				diag_die(EXIT_DATA,
 					 "%sspans more than %d periods to the end of the input "
 					 "(--align series ends each series at its own last period)",
 					 table.series[g].label, FORECAST_MAX_SPAN);
+}
 
+int main(int argc, char **argv)
+{
+	struct options o = {.kind = PERIOD_MONTH, .h = 12, .method = FORECAST_AUTO,
+			    .levels = {80, 95}, .nlevels = 2, .decimals = 2, .date_name = "date"};
+	diag_init(argv[0]);
+	parse_options(argc, argv, &o);
+	char **files = argv + optind;
+	size_t nfiles = (size_t)(argc - optind);
+
+	struct tsv_reader r;
+	cli_tsv_open(&r, files, nfiles);
+	bind_columns(&r, &o);
+	forecast_table_init(&table, o.nkeys);
+	struct progress progress;
+	progress_start(&progress, diag_prog, stderr, o.progress, files, nfiles);
+	read_rows(&r, &o, o.value_name, o.date_name, &progress);
+	progress_end(&progress);
+	find_input_end(&o);
 	drop_incomplete(&o);
 
 	struct tsv_writer w;

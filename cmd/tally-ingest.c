@@ -203,28 +203,6 @@ static struct imap *builtin_named(const char *name)
 	return NULL;
 }
 
-static char *read_whole(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-		return NULL; /* not reached; for static analysers */
-	}
-	size_t cap = 4096, len = 0;
-	char *s = xmalloc(cap);
-	size_t n;
-	while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0)
-			s = xrealloc(s, cap *= 2);
-	}
-	if (ferror(f))
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	fclose(f);
-	s[len] = '\0';
-	return s;
-}
-
 static int parse_when(const char *s, bool until, int64_t *t)
 {
 	bool has_time;
@@ -1138,7 +1116,11 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
+	struct cli_seen seen = {0};
+	static const int many[] = {'p', OPT_PERIOD, 0}; /* refused below, with a reason */
 	while ((ch = getopt_long(argc, argv, "f:hm:o:p:r:vV", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, ch, longopts, many))
+			usage(stderr, EXIT_USAGE);
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
@@ -1216,7 +1198,7 @@ int main(int argc, char **argv)
 		case OPT_EXPLAIN: o.explain = true; break;
 		case OPT_PROGRESS: o.progress = PROGRESS_ON; break;
 		case OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
-		case 'V': diag_print_version(); out_stdout_close_or_die(); return EXIT_OK;
+		case 'V': cli_version();
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
@@ -1256,7 +1238,8 @@ int main(int argc, char **argv)
 	struct run rn = {.o = &o, .held = {.max_bytes = HOLD_BYTES}};
 	extsort_init(&rn.sorted, o.sort ? sort_budget() : EXTSORT_BUDGET_DEFAULT, getenv("TMPDIR"));
 	if (o.map) {
-		char *text = read_whole(o.map);
+		size_t text_len;
+		char *text = cli_read_file(o.map, &text_len);
 		rn.user_map = user_map = xcalloc(1, sizeof *rn.user_map);
 		int rc = imap_parse(rn.user_map, text, o.map);
 		free(text);

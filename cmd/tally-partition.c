@@ -79,11 +79,7 @@ static void open_parts(struct out *parts, struct tsv_writer *w, char **paths, un
 /* Open the input files (none: stdin) and read the header, or die. */
 static void open_input(struct tsv_reader *r, char **files, size_t n)
 {
-	if (tsv_open(r, files, n) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
-		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
-	}
+	cli_tsv_open(r, files, n);
 }
 
 int main(int argc, char **argv)
@@ -102,13 +98,16 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
+	struct cli_seen seen = {0};
 	while ((ch = getopt_long(argc, argv, "b:hn:o:V", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, ch, longopts, NULL))
+			usage(stderr, EXIT_USAGE);
 		switch (ch) {
 		case 'b': by = optarg; break;
 		case 'h': usage(stdout, EXIT_OK);
 		case 'n': n = parse_count(optarg); break;
 		case 'o': prefix = optarg; break;
-		case 'V': diag_print_version(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		case 'V': cli_version();
 		default:
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);

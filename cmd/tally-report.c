@@ -391,11 +391,7 @@ static uint32_t cached_name(const struct tsv_field *f, char *buf, size_t cap, si
 
 static void open_or_die(struct tsv_reader *r, char **files, size_t nfiles)
 {
-	if (tsv_open(r, files, nfiles) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r->file, strerror(errno));
-		diag_die_at(EXIT_DATA, r->file, 1, "%s", r->err);
-	}
+	cli_tsv_open(r, files, nfiles);
 	progress_start(&progress, diag_prog, stderr, opt.progress, files, nfiles);
 }
 
@@ -1845,7 +1841,10 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	opt.kind = PERIOD_MONTH;
+	struct cli_seen seen = {0};
 	while ((ch = getopt_long(argc, argv, "cf:hl:m:o:p:sV", longopts, NULL)) != -1) {
+		if (!cli_once(&seen, ch, longopts, NULL))
+			usage(stderr, EXIT_USAGE);
 		switch (ch) {
 		case 'c': opt.check = true; break;
 		case 'f': {
@@ -1873,7 +1872,7 @@ int main(int argc, char **argv)
 			opt.kind = opt.period.kind;
 			break;
 		case 's': opt.summary = true; break;
-		case 'V': diag_print_version(); out_stdout_close_or_die(); return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		case 'V': cli_version();
 		case OPT_AGREEMENTS: opt.agreements = optarg; break;
 		case OPT_BUSINESS: opt.business = true; break;
 		case OPT_COSTS: opt.costs_path = optarg; opt.business = true; break;

@@ -199,17 +199,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	static char default_kinds[] = KINDS_DEFAULT;
 	parse_kinds(opt, default_kinds);
 	int c;
-	char seen[UCHAR_MAX + 1] = {0};
+	struct cli_seen seen = {0};
 	while ((c = getopt_long(argc, argv, "a:d:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
-		if (c < UCHAR_MAX && strchr("adekorsx", c) && c && seen[c]++) {
-			/* a second value would silently replace the first */
-			const char *name = NULL;
-			for (const struct option *o = longopts; o->name; o++)
-				if (o->val == c)
-					name = o->name;
-			diag_warn("--%s given more than once", name);
+		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
-		}
 		switch (c) {
 		case 'a': opt->agreements = optarg; break;
 		case 'd':
@@ -225,9 +218,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'o': opt->output = optarg; break;
 		case 'r': opt->rejects = optarg; break;
 		case 's': opt->state = optarg; break;
-		case 'V':
-			diag_print_version();
-			exit(EXIT_OK);
+		case 'V': cli_version();
 		case 'x': opt->fx = optarg; break;
 		case OPT_TIES:
 			if (strcmp(optarg, "first") != 0 && strcmp(optarg, "rotate") != 0) {
@@ -285,28 +276,6 @@ static size_t read_full(int fd, char *buf, size_t cap, const char *path, int sta
 	return n;
 }
 
-/* The whole of a small file; dies with exit 2 when it cannot be read. */
-static char *read_whole_file(const char *path, size_t *len)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-		size_t got = read_full(fd, buf + n, cap - n, path, EXIT_USAGE);
-		n += got;
-		if (n < cap)
-			break;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	*len = n;
-	return buf;
-}
-
 /* Plain weights that all lie below 1 and do not sum to 1 (0.6 and 0.3)
  * look like fractions, but are divided in proportion (2:1): say so. */
 static void warn_fraction_weights(const struct split_rules *rules, const char *file)
@@ -343,7 +312,7 @@ static void warn_fraction_weights(const struct split_rules *rules, const char *f
 static void load_agreements(struct run *run)
 {
 	size_t len;
-	char *text = read_whole_file(run->opt.agreements, &len);
+	char *text = cli_read_file(run->opt.agreements, &len);
 	long line = 0;
 	char err[512];
 	int st = split_rules_parse(&run->rules, run->opt.agreements, text, len, &line, err, sizeof err);
@@ -1420,11 +1389,7 @@ int main(int argc, char **argv)
 	run.has_specific = any_specific(&run.rules);
 	load_fx(&run);
 
-	if (tsv_open(&run.in, argv + first, (size_t)(argc - first)) < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", run.in.file, strerror(errno));
-		diag_die_at(EXIT_DATA, run.in.file, 1, "%s", run.in.err);
-	}
+	cli_tsv_open(&run.in, argv + first, (size_t)(argc - first));
 	find_columns(&run);
 	load_state(&run, &lock);
 	reject_open(&run.rejects, run.opt.rejects);

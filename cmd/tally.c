@@ -2,15 +2,20 @@
  *
  * The command is looked for first beside this executable, then on PATH, in
  * the manner of git.  "tally" and "tally --help" list the commands;
- * "tally help CMD" shows a command's options. */
+ * "tally help CMD" shows the command's man page, or its --help when man or
+ * the page is missing. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "diag.h"
 #include "out.h"
 
@@ -80,15 +85,75 @@ static int on_path(const char *prog)
 	return 0;
 }
 
+/* The man page of tally-NAME installed beside this executable (PREFIX/bin
+ * and PREFIX/share/man/man1) or in the source tree (bin/ and man/), in
+ * buf; false when there is none. */
+static bool page_beside(const char *name, char *buf, size_t cap)
+{
+	static const char *const dirs[] = {"../share/man/man1/", "../man/"};
+	char dir[PATH_MAX];
+
+	own_dir(dir, sizeof dir);
+	for (size_t i = 0; dir[0] && i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(buf, cap, "%s%stally-%s.1", dir, dirs[i], name);
+		if (access(buf, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether "man -w PAGE" finds PAGE on the manual path (quietly). */
+static bool man_knows(const char *page)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 1), dup2(null, 2);
+		execlp("man", "man", "-w", page, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* "tally help NAME", as git's: exec man on tally-NAME's page when man and
+ * the page are there; returns (for the caller to run NAME --help) when
+ * either is missing. */
+static void show_man_page(const char *name)
+{
+	char page[PATH_MAX + 64], title[PATH_MAX];
+
+	if (!on_path("man"))
+		return;
+	fflush(stdout);
+	if (page_beside(name, page, sizeof page))
+		execlp("man", "man", "-l", page, (char *)NULL);
+	snprintf(title, sizeof title, "tally-%s", name);
+	if (man_knows(title))
+		execlp("man", "man", title, (char *)NULL);
+}
+
+/* Whether tally-NAME is somewhere on PATH. */
+static int on_path_cmd(const char *name)
+{
+	char prog[PATH_MAX];
+	snprintf(prog, sizeof prog, "tally-%s", name);
+	return on_path(prog);
+}
+
 static void list_commands(FILE *f)
 {
-	char prog[64];
 	fprintf(f, "usage: tally COMMAND [ARG...]\n"
 		   "       tally help [COMMAND] | completion bash|zsh | --help | --version\n"
 		   "\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		snprintf(prog, sizeof prog, "tally-%s", commands[i].name);
-		if (beside_path(commands[i].name) || on_path(prog))
+		if (beside_path(commands[i].name) || on_path_cmd(commands[i].name))
 			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	}
 	fprintf(f, "\n'tally COMMAND --help' shows a command's options; "
@@ -178,10 +243,9 @@ int main(int argc, char **argv)
 			out_stdout_close_or_die();
 			return EXIT_OK;
 		case 'V':
-			diag_print_version();
-			out_stdout_close_or_die();
-			return EXIT_OK;
+			cli_version();
 		default:
+			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}
@@ -193,7 +257,7 @@ int main(int argc, char **argv)
 	const char *name = argv[optind];
 	if (strcmp(name, "completion") == 0)
 		return print_completion(argc - optind - 1, argv + optind + 1);
-	/* "tally help CMD" is "tally CMD --help", as git's help is */
+	/* "tally help CMD" is CMD's man page, else "tally CMD --help" */
 	char help_flag[] = "--help";
 	if (strcmp(name, "help") == 0) {
 		if (optind + 1 == argc) {
@@ -204,6 +268,8 @@ int main(int argc, char **argv)
 		if (optind + 2 != argc)
 			usage(stderr, EXIT_USAGE);
 		name = argv[optind + 1];
+		if (!strchr(name, '/') && *name && (beside_path(name) || on_path_cmd(name)))
+			show_man_page(name);
 		argv[optind + 1] = help_flag;
 	}
 	if (strchr(name, '/') || !*name)

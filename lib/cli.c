@@ -1,10 +1,10 @@
-/* cli.c - the shared command-line layer: nearest option for a typo. */
+/* cli.c - the shared command-line layer, its pure part: the nearest long
+ * option to a typo.  What prints or exits is in cmdsupport.c. */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
 
 #define NAME_MAX_LEN 64
 
@@ -66,9 +66,27 @@ const char *cli_nearest_option(const char *arg, const struct option *longopts)
 	return nprefixed == 1 ? prefixed : NULL;
 }
 
-void cli_hint_option(const char *arg, const struct option *longopts)
+/* The long option of getopt value C that takes a value, or NULL. */
+static const struct option *taking_value(int c, const struct option *longopts)
 {
-	const char *near = cli_nearest_option(arg, longopts);
-	if (near)
-		diag_warn("did you mean '--%s'?", near);
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == c && !o->flag)
+			return o->has_arg == required_argument ? o : NULL;
+	return NULL;
+}
+
+const char *cli_repeated(struct cli_seen *seen, int c, const struct option *longopts, const int *many)
+{
+	const struct option *o = taking_value(c, longopts);
+	if (!o)
+		return NULL;
+	for (const int *m = many; m && *m; m++)
+		if (*m == c)
+			return NULL;
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->val[i] == c)
+			return o->name;
+	if (seen->n < sizeof seen->val / sizeof seen->val[0])
+		seen->val[seen->n++] = c;
+	return NULL;
 }

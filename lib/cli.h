@@ -1,11 +1,16 @@
 /* cli.h - pieces of the command-line layer every tally command shares.
  *
- * cli_nearest_option and cli_edit_distance are pure; cli_hint_option is
- * command support and writes its hint to stderr through diag. */
+ * cli_nearest_option and cli_edit_distance are pure (cli.c); the rest is
+ * command support, printing and dying (cmdsupport.c). */
 #ifndef TALLY_CLI_H
 #define TALLY_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+struct tsv_reader;
 
 /* The long option nearest to ARG, an argument getopt refused ("--peroid",
  * "--peroid=x"), or NULL when ARG is not a long option or none is near
@@ -22,9 +27,43 @@ const char *cli_nearest_option(const char *arg, const struct option *longopts);
  * gives up and returns LIMIT + 1 once the distance exceeds LIMIT. */
 int cli_edit_distance(const char *a, int na, const char *b, int nb, int limit);
 
+/* Options given so far, for cli_repeated and cli_once; zero it first. */
+struct cli_seen {
+	int val[64]; /* getopt values seen, in order */
+	size_t n;    /* how many of val are used */
+};
+
+/* Record getopt value C in SEEN and return the long name of its option
+ * when C was seen before and is not in MANY (a list ended by 0; NULL:
+ * none), else NULL.  Only options taking a value count: a second value
+ * would silently replace the first, while a repeated flag changes
+ * nothing.  C unknown to LONGOPTS ('?', or a short-only letter) is never
+ * repeated.  Past 64 distinct options nothing more is recorded. */
+const char *cli_repeated(struct cli_seen *seen, int c, const struct option *longopts, const int *many);
+
+/* Command support (cmdsupport.c), for command code only. */
+
 /* After getopt refused ARG: "prog: did you mean '--period'?" on stderr
  * when an option is near (see cli_nearest_option); nothing otherwise. */
 void cli_hint_option(const char *arg, const struct option *longopts);
+
+/* cli_repeated, saying "prog: --NAME given more than once" on stderr;
+ * false then (the caller prints its usage and exits 2), true otherwise. */
+bool cli_once(struct cli_seen *seen, int c, const struct option *longopts, const int *many);
+
+/* "prog --version": "prog (tally) VERSION" on stdout, checked, exit 0. */
+noreturn void cli_version(void);
+
+/* tsv_open R on FILES (N of them; none: standard input), dying as every
+ * command does when it fails: "prog: FILE: REASON", exit 2, for a file
+ * that cannot be opened or read; "prog: FILE:1: REASON", exit 1, for a
+ * header that is not TSV. */
+void cli_tsv_open(struct tsv_reader *r, char **files, size_t n);
+
+/* The whole of PATH ("-": standard input) by readall_path, NUL ended,
+ * its length in *len; dies "prog: FILE: REASON", exit 2, when it cannot be
+ * opened or read (FILE "<stdin>" for "-"), or "out of memory", exit 1. */
+char *cli_read_file(const char *path, size_t *len);
 
 /* getopt values of --progress and --no-progress, the same in every
  * command (above any character, so no short option collides). */

@@ -2,7 +2,9 @@
  *
  * One message format, made here: "prog: message", and for data errors
  * "prog: FILE:LINE: message".  Library code never prints or exits (it
- * returns a status); only command code calls the functions that die. */
+ * returns a status); only command code calls the functions that print or
+ * die, which are command support, defined in cmdsupport.c (diag_prog and
+ * diag_quote are pure, in diag.c).  tests/lint/purity checks it. */
 #ifndef TALLY_DIAG_H
 #define TALLY_DIAG_H
 

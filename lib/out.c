@@ -237,10 +237,13 @@ static void note_error(struct out *o, int e)
 {
 	if (!o->err)
 		o->err = e;
-	if (o->fatal && o->tmp_path)
-		diag_die(EXIT_DATA, "%s: write error: %s", o->name, strerror(e));
-	if (o->fatal)
-		diag_die(EXIT_DATA, "write error: %s", strerror(e));
+	if (o->on_error)
+		o->on_error(o, e);
+}
+
+void out_fail(struct out *o, int e)
+{
+	note_error(o, e);
 }
 
 int out_flush(struct out *o)
@@ -406,31 +409,4 @@ void out_abort(struct out *o)
 		close(o->fd);
 	}
 	release(o);
-}
-
-static struct out stdout_out;
-static bool stdout_open;
-
-struct out *out_stdout(void)
-{
-	if (!stdout_open) {
-		if (out_open_fd(&stdout_out, STDOUT_FILENO, "<stdout>") < 0)
-			diag_die(EXIT_DATA, "out of memory");
-		stdout_out.fatal = true;
-		stdout_open = true;
-	}
-	return &stdout_out;
-}
-
-void out_stdout_close_or_die(void)
-{
-	if (stdout_open) {
-		stdout_out.fatal = false;
-		stdout_open = false;
-		if (out_close(&stdout_out) < 0)
-			diag_die(EXIT_DATA, "write error: %s", strerror(errno));
-	}
-	/* Anything written through stdio (--help, --version, reports). */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		diag_die(EXIT_DATA, "write error: %s", strerror(errno));
 }

@@ -23,7 +23,7 @@ struct out {
 	size_t len;        /* bytes pending in buf */
 	size_t cap;        /* size of buf */
 	int err;           /* first errno seen, 0 if none */
-	bool fatal;        /* on a write error, diag_die(1, "NAME: write error: ...") at once */
+	void (*on_error)(const struct out *o, int e); /* called at each error seen (NULL: none) */
 	char *path;        /* atomic file: the final path (owned), else NULL */
 	char *tmp_path;    /* atomic file: the temporary being written (owned) */
 	bool close_fd;     /* out_close closes fd (a file opened in place) */
@@ -79,11 +79,16 @@ int out_close(struct out *o);
 /* Give up on an atomic file: remove the temporary, free everything. */
 void out_abort(struct out *o);
 
-/* For commands: the process-wide stdout writer, opened on first use with
- * fatal = true. */
+/* Record error E (an errno) on O as a failed write would: out_flush and
+ * out_close then fail with it, and O's on_error hook is called. */
+void out_fail(struct out *o, int e);
+
+/* Command support (cmdsupport.c), for command code only: the process-wide
+ * stdout writer, opened on first use, whose on_error dies at the first
+ * failed write ("prog: write error: REASON", exit 1). */
 struct out *out_stdout(void);
 
-/* For commands: close stdout's writer (if opened) and die with
+/* Command support (cmdsupport.c): close stdout's writer (if opened) and die with
  * "prog: write error: REASON" (exit 1) if anything failed. */
 void out_stdout_close_or_die(void);
 

@@ -5,7 +5,8 @@
  * was read), followed by a TAB and "FILE:LINE: REASON" (escaped), and the
  * command goes on.  The rejects file starts with the input's header line plus a last
  * column "reject_reason" (a header given once), and is written atomically.
- * Nothing is ever dropped silently. */
+ * Nothing is ever dropped silently.  Command support: the functions print
+ * and die, and are defined in cmdsupport.c. */
 #ifndef TALLY_REJECT_H
 #define TALLY_REJECT_H
 

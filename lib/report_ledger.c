@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "money.h"
+#include "readall.h"
 #include "tsv.h"
 
 bool report_settle(int64_t brought_forward, int64_t earned, int digits, int64_t min_payout,
@@ -54,44 +55,14 @@ uint64_t report_ledger_chain(uint64_t prev, const char *const f[8])
 int report_read_file(const char *path, char **text, size_t *len)
 {
 	int fd = open(path, O_RDONLY);
-	size_t cap = 65536, n = 0;
-	char *buf;
-
 	*text = NULL;
 	*len = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
-	buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			errno = ENOMEM;
-			return -1;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(buf);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
+	int rc = readall_fd(fd, text, len), e = errno;
 	close(fd);
-	*text = buf;
-	*len = n;
-	return 0;
+	errno = e;
+	return rc;
 }
 
 /* Open-addressing index from (payee, currency) to the last row seen. */

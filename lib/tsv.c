@@ -590,19 +590,6 @@ int tsv_col(const struct tsv_reader *r, const char *name)
 	return -1;
 }
 
-int tsv_col_or_die(const struct tsv_reader *r, const char *name)
-{
-	int c = tsv_col(r, name);
-	if (c >= 0)
-		return c;
-	fflush(stdout);
-	fprintf(stderr, "%s: %s: missing column \"%s\" (header: ", diag_prog, r->file, name);
-	for (size_t i = 0; i < r->ncols; i++)
-		fprintf(stderr, "%s%s", i ? ", " : "", r->cols[i]);
-	fprintf(stderr, ")\n");
-	exit(EXIT_USAGE);
-}
-
 void tsv_close(struct tsv_reader *r)
 {
 	close_current(r);
@@ -719,7 +706,11 @@ void tsv_putf(struct tsv_writer *w, const char *fmt, ...)
 		tsv_put(w, small, (size_t)n);
 		return;
 	}
-	char *big = xmalloc((size_t)n + 1);
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		out_fail(w->o, ENOMEM);
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);

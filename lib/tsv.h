@@ -73,8 +73,8 @@ int tsv_next(struct tsv_reader *r);
 /* Index of the column named name, or -1. */
 int tsv_col(const struct tsv_reader *r, const char *name);
 
-/* Like tsv_col, but a missing column dies: "prog: FILE: missing column
- * "NAME" (header: a, b, c)" and exit 2.  For command code. */
+/* Command support (cmdsupport.c): like tsv_col, but a missing column dies:
+ * "prog: FILE: missing column "NAME" (header: a, b, c)" and exit 2. */
 int tsv_col_or_die(const struct tsv_reader *r, const char *name);
 
 /* Release everything (safe after a failed open). */

@@ -28,9 +28,28 @@ commands() {
 	done
 }
 
-@test "tally help CMD is CMD --help; tally help lists the commands" {
-	run -0 tally help split
+@test "tally help CMD shows the man page, as git's help does" {
+	command -v man >/dev/null || skip "no man"
+	make -C "$TALLY_ROOT" --no-print-directory -s -o all install DESTDIR="$T/root" \
+		PREFIX=/usr O="$(dirname "$TALLY_BIN")" >/dev/null
+	run -0 --separate-stderr env MANPAGER=cat "$T/root/usr/bin/tally" help split
+	assert_equal "${lines[0]%% *}" "TALLY-SPLIT(1)"
+	assert_output --partial "EXIT STATUS"
+	assert_equal "$stderr" ""
+}
+
+@test "tally help CMD is CMD --help without man or without the page" {
+	run -0 env PATH=/nonexistent "$TALLY_BIN/tally" help split
 	assert_equal "$output" "$(tally-split --help)"
+	# man there, the page nowhere: beside the copies is no man/ and MANPATH leads nowhere
+	mkdir "$T/bin"
+	cp "$TALLY_BIN/tally" "$TALLY_BIN/tally-split" "$T/bin/"
+	run -0 --separate-stderr env MANPATH="$T/none" "$T/bin/tally" help split
+	assert_equal "$output" "$(tally-split --help)"
+	assert_equal "$stderr" ""
+}
+
+@test "tally help lists the commands; bad names and extra words refused" {
 	run -0 tally help
 	assert_equal "$output" "$(tally --help)"
 	assert_line --index 1 "       tally help [COMMAND] | completion bash|zsh | --help | --version"
@@ -220,6 +239,28 @@ progress_runs() {
 	[[ "$stderr" != *"did you mean"* ]]
 	run -2 --separate-stderr tally-split --frobnicate
 	[[ "$stderr" != *"did you mean"* ]]
+}
+
+@test "every command: an option taking a value, given twice, is refused (one way, cli_once)" {
+	for c in $(commands); do
+		case $c in
+		tally-forecast) args=(-n 3 --horizon 4) name=horizon ;;
+		*) args=(-o "$T/a" --output "$T/b") name=output ;;
+		esac
+		run -2 --separate-stderr "$c" "${args[@]}"
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "$c: --$name given more than once"
+		[[ "${stderr_lines[1]}" == "usage: $c"* ]] || fail "$c: no usage after the refusal"
+	done
+	# flags repeat harmlessly; ingest's --period keeps its own reason
+	run -0 tally-split --no-progress --no-progress --help
+	run -2 --separate-stderr tally-ingest --period 2026-10 --period 2026-11
+	assert_equal "$stderr" "tally-ingest: --period given twice (one period a run: use --since and --until for a range)"
+}
+
+@test "tally: a misspelt option names the nearest" {
+	run -2 --separate-stderr tally --verison
+	assert_equal "${stderr_lines[1]}" "tally: did you mean '--version'?"
 }
 
 @test "every command: --help into a full disk fails with a message" {

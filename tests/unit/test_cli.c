@@ -4,7 +4,9 @@
  * limit cut-off, over-long names); nearest option for typos, for an exact
  * name (refused for its argument: no hint), for "--name=value", for names
  * far from every option, for short options and bare "--", and for a
- * prefix shared by two options (no single answer). */
+ * prefix shared by two options (no single answer).  Repeated options: a
+ * value option the second time (short or long spelling alike), a flag
+ * repeated, an option that accumulates, unknown values, a full table. */
 #include <string.h>
 
 #include "cli.h"
@@ -63,9 +65,39 @@ static void test_nearest(void)
 	tap_is_str(cli_nearest_option("--agreem", opts), "agreements", "a unique prefix");
 }
 
+static void test_repeated(void)
+{
+	static const struct option table[] = {
+		{"by", required_argument, NULL, 'b'},
+		{"output", required_argument, NULL, 'o'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"until", required_argument, NULL, 300},
+		{NULL, 0, NULL, 0},
+	};
+	static const int many[] = {'b', 0};
+	struct cli_seen seen = {0};
+	tap_ok(cli_repeated(&seen, 'o', table, many) == NULL, "repeated: first --output is fine");
+	tap_ok(cli_repeated(&seen, 300, table, many) == NULL, "repeated: first --until is fine");
+	tap_is_str(cli_repeated(&seen, 'o', table, many), "output", "repeated: second --output (or -o) named");
+	tap_is_str(cli_repeated(&seen, 300, table, NULL), "until", "repeated: a long-only option too");
+	tap_ok(cli_repeated(&seen, 'v', table, many) == NULL && cli_repeated(&seen, 'v', table, many) == NULL,
+	       "repeated: a flag may repeat");
+	tap_ok(cli_repeated(&seen, 'b', table, many) == NULL && cli_repeated(&seen, 'b', table, many) == NULL,
+	       "repeated: an option in MANY accumulates");
+	tap_is_str(cli_repeated(&seen, 'b', table, NULL), NULL, "repeated: MANY NULL, first --by recorded");
+	tap_is_str(cli_repeated(&seen, 'b', table, NULL), "by", "repeated: MANY NULL, second --by named");
+	tap_ok(cli_repeated(&seen, '?', table, NULL) == NULL && cli_repeated(&seen, '?', table, NULL) == NULL,
+	       "repeated: getopt's '?' never counts");
+	struct cli_seen full = {0};
+	full.n = sizeof full.val / sizeof full.val[0];
+	tap_ok(cli_repeated(&full, 'o', table, NULL) == NULL && cli_repeated(&full, 'o', table, NULL) == NULL,
+	       "repeated: a full table records nothing more and refuses nothing");
+}
+
 int main(void)
 {
 	test_distance();
 	test_nearest();
+	test_repeated();
 	return tap_done();
 }

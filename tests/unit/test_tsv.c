@@ -336,6 +336,34 @@ static void test_quote(void)
 	tap_ok(strlen(buf) < 70 && strstr(buf, "...\"") != NULL, "long value cut");
 }
 
+static int errors_seen; /* on_error calls, for test_out_fail */
+
+static void count_error(const struct out *o, int e)
+{
+	(void)o;
+	if (e == ENOMEM)
+		errors_seen++;
+}
+
+/* out_fail records an error as a failed write would: the hook hears it,
+ * out_close fails with it, and nothing is printed or exited. */
+static void test_out_fail(void)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/fail.tsv", tmpdir);
+	struct out o;
+	tap_is_int(out_open_file(&o, path), 0, "out_fail: file opened");
+	o.on_error = count_error;
+	out_puts(&o, "kept back\n");
+	out_fail(&o, ENOMEM);
+	out_fail(&o, EIO);
+	tap_is_int(errors_seen, 1, "out_fail: on_error called with the errno");
+	errno = 0;
+	tap_is_int(out_close(&o), -1, "out_fail: out_close fails");
+	tap_is_int(errno, ENOMEM, "out_fail: the first error is the one reported");
+	tap_ok(access(path, F_OK) != 0, "out_fail: the atomic file never appears");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -351,6 +379,7 @@ int main(void)
 	test_writer();
 	test_special_targets();
 	test_quote();
+	test_out_fail();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
