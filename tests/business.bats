@@ -295,6 +295,20 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	[ "${stderr%%$'\n'*}" = "tally-report: --balance goes with --forecast" ]
 }
 
+@test "html: the costs chart's value axis is whole numbers on gridlines, as the other charts" {
+	tally-report --summary --format html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
+	awk '/Revenue, costs and break-even per period/,/<\/svg>/' "$T/b.html" >"$T/costs.svg"
+	# the highest figure is October's break-even 1224.83: steps of 500 up to 1500
+	labels=$(grep -o '<text x="[0-9]*" y="[0-9.]*" text-anchor="end">[^<]*' "$T/costs.svg" | sed 's/.*>//' | tr '\n' ' ')
+	[ "$labels" = "0 500 1000 1500 " ]
+	[ "$(grep -c 'stroke="#e4e4e4"' "$T/costs.svg")" -eq 3 ]
+	[ "$(grep -c 'stroke="#666"' "$T/costs.svg")" -eq 1 ]
+	# the revenue chart labels its axis the same way
+	awk '/Revenue, fees and net received per period/,/<\/svg>/' "$T/b.html" | grep -q 'stroke="#e4e4e4"'
+	# the bars keep their exact amounts in their titles
+	grep -q '<title>2026-10 break-even revenue: 1224.83</title>' "$T/costs.svg"
+}
+
 @test "html: charts of revenue, fees and net, the channel mix, revenue, costs and break-even; drawn by headless Chromium with their colours" {
 	tally-report --summary -f html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
 	xmllint --noout "$T/b.html"
