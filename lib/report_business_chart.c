@@ -117,7 +117,8 @@ static void put_chart(struct out *o, const struct bar *bars, size_t n, const cha
 	report_chart_value_axis(o, &ax, left, CHART_W - 10, digits);
 	double group = n ? (double)(CHART_W - left - 20) / (double)n : 0;
 	for (size_t i = 0; i < n; i++)
-		put_bar(o, &bars[i], left + 10 + group * (double)i, group * 0.35, &ax, kind, digits);
+		put_bar(o, &bars[i], left + 10 + group * (double)i, group * 0.35, &ax, kind,
+			digits);
 	out_printf(o,
 		   "<rect fill=\"#7aa6d8\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text "
 		   "x=\"%d\" y=\"%d\">revenue</text>\n"

@@ -71,13 +71,15 @@ static void test_spread(void)
 				 day(2026, 8, 1), day(2026, 8, 31)),
 		   0, "nothing outside its days");
 	struct report_cost once = {
-	    NULL, day(2026, 3, 5), day(2026, 3, 5), 500000000, "USD", REPORT_PER_MONTH, 2, NULL, NULL};
+	    NULL, day(2026, 3, 5), day(2026, 3, 5), 500000000, "USD", REPORT_PER_MONTH, 2, NULL,
+	    NULL};
 	tap_is_int(report_cost_fixed(&once, day(2026, 3, 1), day(2026, 3, 31)), 500000000,
 		   "a one-off falls whole on its day");
 	tap_is_int(report_cost_fixed(&once, day(2026, 4, 1), day(2026, 4, 30)), 0,
 		   "... and on no other");
 	struct report_cost unit = {
-	    NULL, day(2026, 1, 1), day(2026, 1, 31), 2500000, "USD", REPORT_PER_UNIT, 2, NULL, NULL};
+	    NULL, day(2026, 1, 1), day(2026, 1, 31), 2500000, "USD", REPORT_PER_UNIT, 2, NULL,
+	    NULL};
 	tap_is_int(report_cost_fixed(&unit, day(2026, 1, 1), day(2026, 1, 31)), 0,
 		   "a unit cost is not fixed");
 	tap_ok(report_cost_applies(&unit, day(2026, 1, 31), "LP", "etsy") &&
@@ -106,7 +108,8 @@ static void test_costs_load_globs(void)
 					    "ship\t2026\t\t3.50\tUSD\tunit\t*(vinyl LP)\t\n"
 					    "fee\t2026\t\t0.30\tUSD\tsale\t*\tetsy\n"
 					    "host\t2026\t\t12\tUSD\tmonth\t*\t\n");
-	tap_is_int(report_costs_load(&c, ok, &e), REPORT_LOAD_OK, "costs with match and source load");
+	tap_is_int(report_costs_load(&c, ok, &e), REPORT_LOAD_OK,
+		   "costs with match and source load");
 	if (c.n == 3) {
 		tap_is_str(c.c[0].match, "*(vinyl LP)", "a product glob is kept");
 		tap_ok(!c.c[0].source && !c.c[1].match && !c.c[2].match,
