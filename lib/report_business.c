@@ -129,12 +129,12 @@ static struct report_business_cell *channel_of(struct report_business *b, uint32
 /* ------------------------------------------------------------ rows */
 
 static int add_variable_costs(struct report_business *b, struct report_business_period *p,
-			      int64_t day, int64_t quantity)
+			      const struct report_sale *row, int64_t day, int64_t quantity)
 {
 	for (size_t i = 0; i < ncosts(b); i++) {
 		const struct report_cost *c = &b->costs->c[i];
 		int64_t v, conv;
-		if (!report_cost_applies(c, day))
+		if (!report_cost_applies(c, day, row->product, row->source))
 			continue;
 		if (!money_muldiv(c->amount, c->per == REPORT_PER_UNIT ? quantity : 1, 1, &v))
 			return REPORT_BUSINESS_EOVERFLOW;
@@ -196,7 +196,7 @@ int report_business_add(struct report_business *b, const struct report_sale *row
 	if (!money_add(p->units, quantity, &p->units) ||
 	    (st = add_to(&ch->gross, row->gross)) != REPORT_BUSINESS_OK)
 		return REPORT_BUSINESS_EOVERFLOW;
-	if ((st = add_variable_costs(b, p, day, quantity)) != REPORT_BUSINESS_OK ||
+	if ((st = add_variable_costs(b, p, row, day, quantity)) != REPORT_BUSINESS_OK ||
 	    (st = add_whatif(b, p, day, row->gross)) != REPORT_BUSINESS_OK)
 		return st;
 	return REPORT_BUSINESS_OK;

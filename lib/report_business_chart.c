@@ -8,10 +8,10 @@
 
 #include "money.h"
 #include "report_escape.h"
+#include "report_render.h"
 
 #define CHART_W       640
 #define CHART_H       240
-#define CHART_LEFT    80
 #define CHART_BOTTOM  40
 #define CHART_TOP     20
 #define CHART_PERIODS 24 /* the last two years of months */
@@ -52,25 +52,25 @@ static int64_t break_even(const struct report_summary_period *p, int64_t fixed, 
 	return v > INT64_MAX ? -1 : (int64_t)v;
 }
 
-static void put_bar(struct out *o, const struct bar *bar, double x, double bw, double max,
-		    enum period_kind kind, int digits)
+static void put_bar(struct out *o, const struct bar *bar, double x, double bw,
+		    const struct report_chart_axis *ax, enum period_kind kind, int digits)
 {
-	const double plot_h = CHART_H - CHART_TOP - CHART_BOTTOM, base = CHART_H - CHART_BOTTOM;
 	const int64_t v[2] = {bar->revenue, bar->costs};
 	const char *fill[2] = {"#7aa6d8", "#d98c5f"}, *what[2] = {"revenue", "costs"};
 	char per[DATE_BUF], a[MONEY_BUF];
+	/* drawing only: doubles for pixels, never for money */
+	double base = report_chart_y(ax, 0);
 	period_format(per, (struct period){kind, bar->period});
 	for (int k = 0; k < 2; k++) {
-		/* drawing only: doubles for heights, never for money */
-		double h = max > 0 && v[k] > 0 ? (double)v[k] / max * plot_h : 0;
+		double y = report_chart_y(ax, v[k] > 0 ? v[k] : 0);
 		money_format_minor(a, v[k], digits);
 		out_printf(o,
 			   "<rect fill=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			   "<title>%s %s: %s</title></rect>\n",
-			   fill[k], x + bw * k, base - h, bw, h, per, what[k], a);
+			   fill[k], x + bw * k, y, bw, base - y, per, what[k], a);
 	}
-	if (bar->break_even >= 0 && max > 0) {
-		double y = base - (double)bar->break_even / max * plot_h;
+	if (bar->break_even >= 0) {
+		double y = report_chart_y(ax, bar->break_even);
 		money_format_minor(a, bar->break_even, digits);
 		out_printf(
 		    o,
@@ -83,17 +83,27 @@ static void put_bar(struct out *o, const struct bar *bar, double x, double bw, d
 		   CHART_H - CHART_BOTTOM + 16, per);
 }
 
+/* The value axis over every bar's revenue, costs and break-even: round
+ * steps with gridlines, as the other charts (report_chart_axis_span). */
+static void bars_axis(struct report_chart_axis *ax, const struct bar *bars, size_t n, int digits)
+{
+	int64_t hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		const int64_t v[3] = {bars[i].revenue, bars[i].costs, bars[i].break_even};
+		for (int k = 0; k < 3; k++)
+			hi = v[k] > hi ? v[k] : hi;
+	}
+	report_chart_axis_span(ax, 0, hi, digits);
+	ax->top = CHART_TOP;
+	ax->bottom = CHART_H - CHART_BOTTOM;
+}
+
 static void put_chart(struct out *o, const struct bar *bars, size_t n, const char *currency,
 		      int digits, enum period_kind kind)
 {
-	double max = 0;
-	char a[MONEY_BUF];
-	for (size_t i = 0; i < n; i++) {
-		const double v[3] = {(double)bars[i].revenue, (double)bars[i].costs,
-				     (double)bars[i].break_even};
-		for (int k = 0; k < 3; k++)
-			max = v[k] > max ? v[k] : max;
-	}
+	struct report_chart_axis ax;
+	bars_axis(&ax, bars, n, digits);
+	int left = report_chart_label_px(&ax, digits) + 14;
 	out_printf(o,
 		   "<div class=\"chart\">\n<p class=\"caption\">Revenue, costs and break-even per "
 		   "period (%s)</p>\n",
@@ -104,16 +114,10 @@ static void put_chart(struct out *o, const struct bar *bars, size_t n, const cha
 		   CHART_W, CHART_H, CHART_W, CHART_H);
 	out_printf(o, "<title>Revenue, costs and break-even revenue per period, %s</title>\n",
 		   currency);
-	out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n",
-		   CHART_LEFT, CHART_H - CHART_BOTTOM, CHART_W - 10, CHART_H - CHART_BOTTOM);
-	money_format_minor(a, max > 0 ? (int64_t)max : 0, digits);
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", CHART_LEFT - 6,
-		   CHART_TOP + 4, a);
-	out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", CHART_LEFT - 6,
-		   CHART_H - CHART_BOTTOM);
-	double group = n ? (double)(CHART_W - CHART_LEFT - 20) / (double)n : 0;
+	report_chart_value_axis(o, &ax, left, CHART_W - 10, digits);
+	double group = n ? (double)(CHART_W - left - 20) / (double)n : 0;
 	for (size_t i = 0; i < n; i++)
-		put_bar(o, &bars[i], CHART_LEFT + 10 + group * (double)i, group * 0.35, max, kind,
+		put_bar(o, &bars[i], left + 10 + group * (double)i, group * 0.35, &ax, kind,
 			digits);
 	out_printf(o,
 		   "<rect fill=\"#7aa6d8\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/><text "
@@ -123,9 +127,9 @@ static void put_chart(struct out *o, const struct bar *bars, size_t n, const cha
 		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222\" "
 		   "stroke-width=\"2\" stroke-dasharray=\"4 2\"/>"
 		   "<text x=\"%d\" y=\"%d\">break-even revenue</text>\n",
-		   CHART_LEFT, CHART_H - 12, CHART_LEFT + 14, CHART_H - 3, CHART_LEFT + 90,
-		   CHART_H - 12, CHART_LEFT + 104, CHART_H - 3, CHART_LEFT + 170, CHART_H - 7,
-		   CHART_LEFT + 190, CHART_H - 7, CHART_LEFT + 196, CHART_H - 3);
+		   left, CHART_H - 12, left + 14, CHART_H - 3, left + 90, CHART_H - 12, left + 104,
+		   CHART_H - 3, left + 170, CHART_H - 7, left + 190, CHART_H - 7, left + 196,
+		   CHART_H - 3);
 	out_puts(o, "</svg>\n</div>\n");
 }
 

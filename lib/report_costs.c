@@ -3,6 +3,7 @@
 #include "report_costs.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,13 +117,48 @@ int64_t report_cost_fixed(const struct report_cost *c, int64_t a, int64_t b)
 	return report_spread(c->amount, c->per == REPORT_PER_YEAR, c->from, c->to, a, b);
 }
 
-bool report_cost_applies(const struct report_cost *c, int64_t day)
+/* A glob as agreements' match: NULL matches all, no wildcard is exact. */
+static bool glob_covers(const char *glob, const char *v)
+{
+	if (!glob)
+		return true;
+	if (!strpbrk(glob, "*?["))
+		return strcmp(glob, v) == 0;
+	return fnmatch(glob, v, 0) == 0;
+}
+
+bool report_cost_applies(const struct report_cost *c, int64_t day, const char *product,
+			 const char *source)
 {
 	return (c->per == REPORT_PER_SALE || c->per == REPORT_PER_UNIT) && day >= c->from &&
-	       day <= c->to;
+	       day <= c->to && glob_covers(c->match, product) && glob_covers(c->source, source);
 }
 
 /* ------------------------------------------------------------ loading */
+
+/* The optional glob column col of r into *glob (NULL when absent, empty
+ * or `*`); an error on a fixed cost, which does not fall per row. */
+static int glob_column(const struct tsv_reader *r, const char *col, enum report_cost_per per,
+		       char **glob, struct report_load_error *e)
+{
+	int k = tsv_col(r, col);
+	const struct tsv_field *f = k >= 0 ? &r->fields[k] : NULL;
+	*glob = NULL;
+	if (!f || f->len == 0 || strcmp(f->s, "*") == 0)
+		return REPORT_LOAD_OK;
+	if (per == REPORT_PER_MONTH || per == REPORT_PER_YEAR)
+		return report_load_bad(e, col, f->s, f->len,
+				       "is on a month or year cost: only sale and unit costs "
+				       "fall per row (leave it empty or *)");
+	return (*glob = strdup(f->s)) ? REPORT_LOAD_OK : REPORT_LOAD_ENOMEM;
+}
+
+static void cost_free(struct report_cost *c)
+{
+	free(c->item);
+	free(c->match);
+	free(c->source);
+}
 
 static int cost_row(void *ctx, const struct tsv_reader *r, struct report_load_error *e)
 {
@@ -165,13 +201,19 @@ static int cost_row(void *ctx, const struct tsv_reader *r, struct report_load_er
 				       "is not month, year, sale or unit");
 	c.per = (enum report_cost_per)k;
 	c.line = r->line;
+	int st;
+	if ((st = glob_column(r, "match", c.per, &c.match, e)) != REPORT_LOAD_OK ||
+	    (st = glob_column(r, "source", c.per, &c.source, e)) != REPORT_LOAD_OK) {
+		cost_free(&c);
+		return st;
+	}
 	struct report_cost *grown = realloc(t->c, (t->n + 1) * sizeof *grown);
+	if (grown)
+		t->c = grown;
 	if (!grown || !(c.item = strdup(item->s))) {
-		if (grown)
-			t->c = grown;
+		cost_free(&c);
 		return REPORT_LOAD_ENOMEM;
 	}
-	t->c = grown;
 	t->c[t->n++] = c;
 	return REPORT_LOAD_OK;
 }
@@ -190,7 +232,7 @@ int report_costs_load(struct report_costs *t, const char *path, struct report_lo
 void report_costs_free(struct report_costs *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->c[i].item);
+		cost_free(&t->c[i]);
 	free(t->c);
 	memset(t, 0, sizeof *t);
 }

@@ -13,6 +13,11 @@
  * or unit.  Month and year costs are fixed, sale and unit costs variable
  * (amount x the sales, or x their quantity, dated from..to).  A cost whose
  * from and to are one day is one-off: its whole amount falls on that day.
+ * Two optional columns narrow a sale or unit cost to some rows: `match`,
+ * a glob on the product, and `source`, a glob on the source (fnmatch(3),
+ * as agreements' match; empty or absent: every row).  A month or year
+ * cost falls whatever is sold, so a match on it other than `*` is an
+ * error.
  *
  * Rounding, so that nothing is lost or invented: a year cost gives month m
  * (1..12) of each calendar year floor(A*m/12) - floor(A*(m-1)/12), so the
@@ -35,6 +40,8 @@ struct report_cost {
 	char currency[4];         /* ISO 4217 */
 	enum report_cost_per per; /* how the amount recurs */
 	long line;                /* the row's line in the file */
+	char *match;              /* product glob (owned; NULL: every product) */
+	char *source;             /* source glob (owned; NULL: every source) */
 };
 
 struct report_costs {
@@ -60,7 +67,8 @@ enum report_load_status {
 /* Read the costs table at path ("-" is stdin).  Every row needs an item,
  * a from, an amount (money_parse, not negative), a currency and a per; a
  * bad value is told as `column "per": "weekly" is not month, year, sale or
- * unit`.  Returns a report_load_status; on failure *t is left empty. */
+ * unit`; a match or source other than empty or `*` on a month or year
+ * cost is bad too.  Returns a report_load_status; on failure *t is left empty. */
 int report_costs_load(struct report_costs *t, const char *path, struct report_load_error *e);
 
 /* Parse a day, month or year as a span of days [*first, *last].  Returns
@@ -78,8 +86,10 @@ int64_t report_spread(int64_t amount, bool per_year, int64_t from, int64_t to, i
  * 0 for a sale or unit cost. */
 int64_t report_cost_fixed(const struct report_cost *c, int64_t a, int64_t b);
 
-/* Whether c is a variable cost in effect on day. */
-bool report_cost_applies(const struct report_cost *c, int64_t day);
+/* Whether c is a variable cost in effect on day for a row of product and
+ * source (NUL-terminated): its dates, match and source globs. */
+bool report_cost_applies(const struct report_cost *c, int64_t day, const char *product,
+			 const char *source);
 
 /* Read the TSV table at path row by row for report_costs_load and the
  * fee schedules: each row goes to row(ctx, reader, e), which returns

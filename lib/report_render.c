@@ -151,12 +151,16 @@ static int64_t ceil_to(int64_t v, int64_t step)
 	return (v % step != 0 && v > 0 ? q + 1 : q) * step;
 }
 
-struct chart_axis {
-	int64_t lo, hi, step; /* the axis runs lo..hi in steps of step (micro-units) */
-	int top, bottom;      /* its pixels: hi at top, lo at bottom */
-};
+void report_chart_axis_span(struct report_chart_axis *ax, int64_t lo, int64_t hi, int digits)
+{
+	if (lo == hi)
+		hi = MONEY_SCALE; /* nothing to draw: an axis of one unit */
+	ax->step = chart_step(lo, hi, digits);
+	ax->lo = floor_to(lo, ax->step);
+	ax->hi = ceil_to(hi, ax->step);
+}
 
-static double chart_y(const struct chart_axis *ax, int64_t v)
+double report_chart_y(const struct report_chart_axis *ax, int64_t v)
 {
 	return (double)ax->bottom - ((double)v - (double)ax->lo) / ((double)ax->hi - (double)ax->lo) *
 					    (double)(ax->bottom - ax->top);
@@ -165,7 +169,7 @@ static double chart_y(const struct chart_axis *ax, int64_t v)
 /* The value axis of pt[0..n): from the lowest value (0 when none is
  * negative) to the highest (0 when none is positive), rounded out to
  * round steps. */
-static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits,
+static void chart_axis_of(struct report_chart_axis *ax, const struct report_chart_point *pt, size_t n, int digits,
 			  int nseries)
 {
 	int64_t lo = 0, hi = 0;
@@ -176,15 +180,10 @@ static void chart_axis_of(struct chart_axis *ax, const struct report_chart_point
 			if (v[k] > hi) hi = v[k];
 		}
 	}
-	if (lo == hi)
-		hi = MONEY_SCALE; /* nothing to draw: an axis of one unit */
-	ax->step = chart_step(lo, hi, digits);
-	ax->lo = floor_to(lo, ax->step);
-	ax->hi = ceil_to(hi, ax->step);
+	report_chart_axis_span(ax, lo, hi, digits);
 }
 
-/* The widest value label, in pixels. */
-static int chart_label_px(const struct chart_axis *ax, int digits)
+int report_chart_label_px(const struct report_chart_axis *ax, int digits)
 {
 	char a[MONEY_BUF];
 	size_t w = 0;
@@ -198,11 +197,11 @@ static int chart_label_px(const struct chart_axis *ax, int digits)
 	return (int)w * CHART_CHAR_PX;
 }
 
-static void chart_value_axis(struct out *o, const struct chart_axis *ax, int left, int right, int digits)
+void report_chart_value_axis(struct out *o, const struct report_chart_axis *ax, int left, int right, int digits)
 {
 	char a[MONEY_BUF];
 	for (int64_t v = ax->lo;; v += ax->step) {
-		double y = chart_y(ax, v);
+		double y = report_chart_y(ax, v);
 		out_printf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", left, y, right, y,
 			   v == 0 ? "#666" : "#e4e4e4");
 		out_printf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4,
@@ -218,7 +217,7 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	const int nseries = third ? 3 : 2;
 	const int top = 16, bottom = 50, right = CHART_W - 12;
 	char a[MONEY_BUF], per[DATE_BUF];
-	struct chart_axis ax;
+	struct report_chart_axis ax;
 
 	if (n > CHART_PERIODS) {
 		pt += n - CHART_PERIODS;
@@ -227,7 +226,7 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	chart_axis_of(&ax, pt, n, digits, nseries);
 	ax.top = top;
 	ax.bottom = CHART_H - bottom;
-	int left = chart_label_px(&ax, digits) + 14;
+	int left = report_chart_label_px(&ax, digits) + 14;
 	out_puts(o, "<div class=\"chart\">\n<p class=\"caption\">");
 	report_put_html(o, title, strlen(title));
 	out_printf(o, " (%s)</p>\n", currency);
@@ -236,8 +235,8 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	out_puts(o, "<title>");
 	report_put_html(o, title, strlen(title));
 	out_printf(o, " (%s)</title>\n", currency);
-	chart_value_axis(o, &ax, left, right, digits);
-	double group = n ? (double)(right - left - 10) / (double)n : 0, y0 = chart_y(&ax, 0);
+	report_chart_value_axis(o, &ax, left, right, digits);
+	double group = n ? (double)(right - left - 10) / (double)n : 0, y0 = report_chart_y(&ax, 0);
 	/* a period label every `every` groups, so that labels never meet */
 	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
 	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
@@ -248,7 +247,7 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 		const char *cls[3] = {"rev", "pay", "fee"}, *what[3] = {first, second, third};
 		period_text(per, kind, pt[i].period);
 		for (int k = 0; k < nseries; k++) {
-			double y = chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
+			double y = report_chart_y(&ax, v[k]), h = y < y0 ? y0 - y : y - y0;
 			out_printf(o, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s %s: %s</title></rect>\n",
 				   cls[k], x + group * 0.1 + bw * k, y < y0 ? y : y0, bw, h, per, what[k],
 				   minor_text(a, v[k], digits));

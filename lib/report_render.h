@@ -47,6 +47,31 @@ struct report_chart_point {
 void report_chart(struct out *o, const char *title, const char *first, const char *second, const char *third,
 		  const char *currency, int digits, enum period_kind kind, const struct report_chart_point *pt, size_t n);
 
+/* The value axis of a chart, shared by report_chart and the business
+ * chart (report_business_chart.c). */
+struct report_chart_axis {
+	int64_t lo, hi, step; /* the axis runs lo..hi in steps of step (micro-units) */
+	int top, bottom;      /* its pixels: hi at top, lo at bottom (set by the caller) */
+};
+
+/* Set ax's lo, hi and step for values lo..hi (lo <= 0 <= hi): round
+ * steps of 1, 2 or 5 times a power of ten, at least one minor unit of
+ * `digits`, about four of them, the ends rounded out to a step; lo == hi
+ * gives an axis of one unit. */
+void report_chart_axis_span(struct report_chart_axis *ax, int64_t lo, int64_t hi, int digits);
+
+/* The pixel row of value v on ax (v need not be on the axis). */
+double report_chart_y(const struct report_chart_axis *ax, int64_t v);
+
+/* The widest of ax's labels, in pixels. */
+int report_chart_label_px(const struct report_chart_axis *ax, int digits);
+
+/* Draw ax's gridlines from x left to right, the zero line darker, each
+ * labelled at its left in whole units when the step is whole units, else
+ * in minor units. */
+void report_chart_value_axis(struct out *o, const struct report_chart_axis *ax, int left, int right,
+			     int digits);
+
 /* The channel mix of the summary's periods in currency (the last 24): an
  * inline SVG of one bar per period, split by each channel's share of the
  * period's channel gross (negative gross drawn as none), the six largest

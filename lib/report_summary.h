@@ -46,7 +46,8 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 };
 
 /* One row of a sales stream, its amounts already in the reporting
- * currency.  Text fields are (pointer, length) and borrowed. */
+ * currency.  Text fields are (pointer, length), NUL-terminated, and
+ * borrowed. */
 struct report_sale {
 	int64_t period;              /* period index */
 	const char *currency;        /* 3 letters */

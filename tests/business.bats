@@ -154,6 +154,49 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	bad_costs $'studio\t2026-01\t\t10\tEUR\tmonth' 'column "currency": "EUR" is not the sales'"'"' currency USD: give --fx RATES --to USD'
 }
 
+@test "--costs match and source: per-unit costs only on the products and sources named, hand computed" {
+	# a stream of 2150 plays, a digital album, two posters, a vinyl LP
+	printf '%s\n' $'date\tsource\tproduct\tkind\tquantity\tcurrency\tgross\tfee\tnet' \
+		$'2026-09-01T00:00:00Z\tdistrokid\tLanterns\tsale\t2150\tUSD\t8.60\t0\t8.60' \
+		$'2026-09-04T00:00:00Z\tgumroad\tLanterns (digital album)\tsale\t1\tUSD\t10.00\t0\t10.00' \
+		$'2026-09-05T00:00:00Z\tetsy\tTour poster\tsale\t2\tUSD\t30.00\t0\t30.00' \
+		$'2026-09-06T00:00:00Z\tbandcamp\tLanterns (vinyl LP)\tsale\t1\tUSD\t25.00\t0\t25.00' >"$T/s.tsv"
+	printf '%s\n' $'item\tfrom\tto\tamount\tcurrency\tper\tmatch\tsource' \
+		$'shipping\t2026-01\t\t3.50\tUSD\tunit\t*(vinyl LP)\t' \
+		$'shipping\t2026-01\t\t3.50\tUSD\tunit\tTour poster\t' \
+		$'card\t2026-01\t\t0.30\tUSD\tsale\t\tgumroad' \
+		$'pressing\t2026-01\t\t2.00\tUSD\tunit\t*vinyl*\tband*' \
+		$'hosting\t2026-01\t\t12.00\tUSD\tmonth\t*\t' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/c.tsv" "$T/s.tsv"
+	assert_success
+	# shipping: 2 posters + 1 LP = 3 x 3.50, not the 2150 plays nor the download
+	assert_line $'2026-09\tUSD\tcost\tshipping\tamount\t10.50'
+	assert_line $'2026-09\tUSD\tcost\tcard\tamount\t0.30'
+	assert_line $'2026-09\tUSD\tcost\tpressing\tamount\t2.00'
+	assert_line $'2026-09\tUSD\tbusiness\t\tvariable_costs\t12.80'
+	# revenue 73.60 - 12.80 variable = 60.80 (15.20 a sale of 4); - 12.00 hosting = 48.80
+	assert_line $'2026-09\tUSD\tbusiness\t\tcontribution_per_sale\t15.20'
+	assert_line $'2026-09\tUSD\tbusiness\t\tprofit\t48.80'
+	# without the columns every unit pays: (2150 + 1 + 2 + 1) x 3.50 once a row
+	cut -f1-6 "$T/c.tsv" >"$T/all.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/all.tsv" "$T/s.tsv"
+	assert_success
+	assert_line $'2026-09\tUSD\tcost\tshipping\tamount\t15078.00'
+}
+
+@test "bad costs: a match or source on a month or year cost" {
+	printf '%s\n' $'item\tfrom\tto\tamount\tcurrency\tper\tmatch\tsource' \
+		$'shipping\t2026-01\t\t3.50\tUSD\tunit\tVinyl\t' $'hosting\t2026-01\t\t12.00\tUSD\tmonth\tVinyl\t' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/c.tsv" "$B/sales.tsv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/c.tsv:3: column \"match\": \"Vinyl\" is on a month or year cost: only sale and unit costs fall per row (leave it empty or *)" ]
+	printf '%s\n' $'item\tfrom\tto\tamount\tcurrency\tper\tsource' $'software\t2026\t\t240\tUSD\tyear\tgumroad' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/c.tsv" "$B/sales.tsv"
+	assert_failure 1
+	[ "$stderr" = "tally-report: $T/c.tsv:2: column \"source\": \"gumroad\" is on a month or year cost: only sale and unit costs fall per row (leave it empty or *)" ]
+}
+
 @test "bad fee schedules: overlapping schedules of one platform, bad percent, a missing column" {
 	printf '%s\n' $'platform\tpercent\tfixed_per_sale\tmonthly_fee\tpayout_fee\tcurrency\tfrom\tto' \
 		$'gumroad\t10\t0.50\t\t\tUSD\t2026-01-01\t2026-06-30' \
@@ -250,6 +293,20 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	run --separate-stderr tally-report --summary --balance 10 "$B/sales.tsv"
 	assert_failure 2
 	[ "${stderr%%$'\n'*}" = "tally-report: --balance goes with --forecast" ]
+}
+
+@test "html: the costs chart's value axis is whole numbers on gridlines, as the other charts" {
+	tally-report --summary --format html --costs "$B/costs.tsv" "$B/sales.tsv" >"$T/b.html"
+	awk '/Revenue, costs and break-even per period/,/<\/svg>/' "$T/b.html" >"$T/costs.svg"
+	# the highest figure is October's break-even 1224.83: steps of 500 up to 1500
+	labels=$(grep -o '<text x="[0-9]*" y="[0-9.]*" text-anchor="end">[^<]*' "$T/costs.svg" | sed 's/.*>//' | tr '\n' ' ')
+	[ "$labels" = "0 500 1000 1500 " ]
+	[ "$(grep -c 'stroke="#e4e4e4"' "$T/costs.svg")" -eq 3 ]
+	[ "$(grep -c 'stroke="#666"' "$T/costs.svg")" -eq 1 ]
+	# the revenue chart labels its axis the same way
+	awk '/Revenue, fees and net received per period/,/<\/svg>/' "$T/b.html" | grep -q 'stroke="#e4e4e4"'
+	# the bars keep their exact amounts in their titles
+	grep -q '<title>2026-10 break-even revenue: 1224.83</title>' "$T/costs.svg"
 }
 
 @test "html: charts of revenue, fees and net, the channel mix, revenue, costs and break-even; drawn by headless Chromium with their colours" {

@@ -71,18 +71,66 @@ static void test_spread(void)
 				 day(2026, 8, 1), day(2026, 8, 31)),
 		   0, "nothing outside its days");
 	struct report_cost once = {
-	    NULL, day(2026, 3, 5), day(2026, 3, 5), 500000000, "USD", REPORT_PER_MONTH, 2};
+	    NULL, day(2026, 3, 5), day(2026, 3, 5), 500000000, "USD", REPORT_PER_MONTH, 2, NULL,
+	    NULL};
 	tap_is_int(report_cost_fixed(&once, day(2026, 3, 1), day(2026, 3, 31)), 500000000,
 		   "a one-off falls whole on its day");
 	tap_is_int(report_cost_fixed(&once, day(2026, 4, 1), day(2026, 4, 30)), 0,
 		   "... and on no other");
 	struct report_cost unit = {
-	    NULL, day(2026, 1, 1), day(2026, 1, 31), 2500000, "USD", REPORT_PER_UNIT, 2};
+	    NULL, day(2026, 1, 1), day(2026, 1, 31), 2500000, "USD", REPORT_PER_UNIT, 2, NULL,
+	    NULL};
 	tap_is_int(report_cost_fixed(&unit, day(2026, 1, 1), day(2026, 1, 31)), 0,
 		   "a unit cost is not fixed");
-	tap_ok(report_cost_applies(&unit, day(2026, 1, 31)) &&
-		   !report_cost_applies(&unit, day(2026, 2, 1)),
+	tap_ok(report_cost_applies(&unit, day(2026, 1, 31), "LP", "etsy") &&
+		   !report_cost_applies(&unit, day(2026, 2, 1), "LP", "etsy"),
 	       "a unit cost applies from..to");
+	unit.match = "*(vinyl LP)";
+	unit.source = "etsy";
+	tap_ok(report_cost_applies(&unit, day(2026, 1, 9), "Lanterns (vinyl LP)", "etsy") &&
+		   !report_cost_applies(&unit, day(2026, 1, 9), "Lanterns", "etsy") &&
+		   !report_cost_applies(&unit, day(2026, 1, 9), "Lanterns (vinyl LP)", "bandcamp"),
+	       "a unit cost with match and source applies only to rows of both");
+	unit.match = "Tour poster";
+	unit.source = NULL;
+	tap_ok(report_cost_applies(&unit, day(2026, 1, 9), "Tour poster", "etsy") &&
+		   !report_cost_applies(&unit, day(2026, 1, 9), "Tour posters", "etsy"),
+	       "a match without wildcards is the exact product");
+}
+
+/* The optional match and source columns: kept on sale and unit costs,
+ * `*` and empty meaning every row, refused on a month or year cost. */
+static void test_costs_load_globs(void)
+{
+	struct report_costs c;
+	struct report_load_error e;
+	const char *ok = file_with("g.tsv", "item\tfrom\tto\tamount\tcurrency\tper\tmatch\tsource\n"
+					    "ship\t2026\t\t3.50\tUSD\tunit\t*(vinyl LP)\t\n"
+					    "fee\t2026\t\t0.30\tUSD\tsale\t*\tetsy\n"
+					    "host\t2026\t\t12\tUSD\tmonth\t*\t\n");
+	tap_is_int(report_costs_load(&c, ok, &e), REPORT_LOAD_OK,
+		   "costs with match and source load");
+	if (c.n == 3) {
+		tap_is_str(c.c[0].match, "*(vinyl LP)", "a product glob is kept");
+		tap_ok(!c.c[0].source && !c.c[1].match && !c.c[2].match,
+		       "empty and * match every row");
+		tap_is_str(c.c[1].source, "etsy", "a source is kept");
+	} else
+		tap_ok(0, "three costs");
+	report_costs_free(&c);
+	const char *bad = file_with("gb.tsv", "item\tfrom\tto\tamount\tcurrency\tper\tmatch\n"
+					      "host\t2026\t\t12\tUSD\tmonth\tposter\n");
+	tap_is_int(report_costs_load(&c, bad, &e), REPORT_LOAD_EDATA,
+		   "a match on a month cost is refused");
+	tap_is_int(e.line, 2, "... on its line");
+	tap_is_str(e.msg,
+		   "column \"match\": \"poster\" is on a month or year cost: only sale and unit "
+		   "costs fall per row (leave it empty or *)",
+		   "... naming column and value");
+	bad = file_with("gs.tsv", "item\tfrom\tto\tamount\tcurrency\tper\tsource\n"
+				  "sw\t2026\t\t240\tUSD\tyear\tetsy\n");
+	tap_is_int(report_costs_load(&c, bad, &e), REPORT_LOAD_EDATA,
+		   "a source on a year cost is refused");
 }
 
 static void test_costs_load(void)
@@ -115,6 +163,7 @@ static void test_costs_load(void)
 	tap_is_int(report_costs_load(&c, nocol, &e), REPORT_LOAD_EDATA,
 		   "a missing column is refused");
 	tap_is_str(e.msg, "no column \"to\"", "... by name, on line 1");
+	test_costs_load_globs();
 }
 
 static void test_fees(void)
