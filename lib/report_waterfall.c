@@ -53,6 +53,15 @@ bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct 
 	return true;
 }
 
+size_t report_recoupment_keep(struct report_recoupment *r, size_t n, long line)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (line == 0 || r[i].line <= line)
+			r[kept++] = r[i];
+	return kept;
+}
+
 /* v in minor units, rounded toward zero (as statements show amounts). */
 static const char *minor(char *buf, int64_t v, int digits)
 {

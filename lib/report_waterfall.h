@@ -19,6 +19,13 @@
 const char *report_steps_text(char *buf, size_t cap, const struct report_steps *st, int64_t amount, int digits,
 			      bool have_gross);
 
+/* Keep of r[0..n) the caps a payee whose share comes from agreements line
+ * `line` went through: those of its own tier or a tier before it (the
+ * tiers of an agreement run in ascending order in the file, so the capped
+ * tier's first line is at most `line`); line 0 (not known) keeps all.
+ * Returns how many are kept, in r[0..), in their order. */
+size_t report_recoupment_keep(struct report_recoupment *r, size_t n, long line);
+
 /* "Advance 500.00 USD (agreements line 12): recouped 114.75, remaining
  * 385.25." in buf[0..cap); returns buf. */
 const char *report_recoupment_text(char *buf, size_t cap, const struct report_recoupment *r);

@@ -312,7 +312,12 @@ Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
 	assert_line "      gross 150.00 − fees 15.00 − commission 20.25 = 114.75 × 87.15%"
 	run cat "$T/out/Mara-2026-09.txt"
 	assert_line "      gross 170.00 − fees 17.00 = 153.00 × 15%"
+	# Mara's tier 1 runs before the capped tier 2: her statement says nothing of the advance
+	refute_output --partial "Advance"
+	run cat "$T/out/Label-2026-09.txt"
 	assert_line "Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+	run cat "$T/out/Mara-2026-09.tsv"
+	refute_output --partial "advance:"
 }
 
 @test "waterfall in TSV: exact steps per line, and the advance in its own currency" {

@@ -243,6 +243,13 @@ static void test_waterfall(void)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		tap_ok(!report_recoupment_parse(bad[i], strlen(bad[i]), 0, r, 2, &n), "recoupment: \"%s\" refused", bad[i]);
 	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 2), 0, "recoupment: a payee of line 2 is before both caps");
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 5), 1, "recoupment: a payee of line 5 went through line 3's cap");
+	tap_is_int(r[0].line, 3, "recoupment: the kept one first");
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 12), 2, "recoupment: its own tier's cap kept");
+	tap_is_int((long)report_recoupment_keep(r, 2, 0), 2, "recoupment: line not known keeps all");
 	tap_is_str(report_recoupment_text(buf, sizeof buf, &r[0]),
 		   "Advance 500.00 USD (agreements line 12): recouped 114.75, remaining 385.25.", "recoupment in words");
 	struct report_steps st = {70000000, 63000000, 9450000, 23500000, 30050000};
