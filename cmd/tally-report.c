@@ -1316,6 +1316,8 @@ static void write_ledger(void)
 
 static void render_or_die(int rc)
 {
+	if (rc == REPORT_EOVERFLOW)
+		diag_die(EXIT_DATA, "a statement's running total overflows");
 	if (rc != REPORT_OK)
 		diag_die(EXIT_DATA, "out of memory");
 }
