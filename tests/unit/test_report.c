@@ -252,8 +252,8 @@ static void test_waterfall(void)
 	tap_is_int((long)report_recoupment_keep(r, 2, 0), 2, "recoupment: line not known keeps all");
 	tap_is_str(report_recoupment_text(buf, sizeof buf, &r[0]),
 		   "Advance 500.00 USD (agreements line 12): recouped 114.75, remaining 385.25.", "recoupment in words");
-	struct report_recoupment odd = {3, "USD", 100000000, 1206825, 0};
-	tap_is_str(report_recoupment_text(buf, sizeof buf, &odd),
+	struct report_recoupment oddcap = {3, "USD", 100000000, 1206825, 0};
+	tap_is_str(report_recoupment_text(buf, sizeof buf, &oddcap),
 		   "Advance 100.00 USD (agreements line 3): recouped 1.20, remaining 98.80.",
 		   "recoupment: recouped + remaining is the cap as shown");
 	struct report_steps st = {70000000, 63000000, 9450000, 23500000, 30050000};
