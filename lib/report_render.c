@@ -110,7 +110,7 @@ static const char html_style[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
-	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}"
+	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}tr.steps.late td{padding-left:4.6em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
 	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}.fee{fill:#c62828}";
 
@@ -279,8 +279,10 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
 	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 5 + group * (double)i, bw = group * 0.76 / nseries;
+		double bw = group * 0.76 / nseries;
 		bw = bw > 72.0 / nseries ? 72.0 / nseries : bw;
+		/* the bars in the middle of their group: one period is in the middle of the chart */
+		double x = left + 5 + group * (double)i + (group * 0.8 - bw * nseries) / 2;
 		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
 		const char *cls[3] = {"rev", "pay", "fee"}, *what[3] = {first, second, third};
 		period_text(per, kind, pt[i].period);
@@ -593,7 +595,7 @@ static void steps_line(struct out *o, enum report_format format, const struct re
 	else if (format == REPORT_MD)
 		out_printf(o, "| %s%s | |\n", kind == LINE_LATE ? "· · · " : "· · ", t);
 	else
-		out_printf(o, "<tr class=\"steps\"><td colspan=\"2\">%s</td></tr>\n", t);
+		out_printf(o, "<tr class=\"steps%s\"><td colspan=\"2\">%s</td></tr>\n", kind == LINE_LATE ? " late" : "", t);
 }
 
 /* The lines of a cell, one per source and product, each with how it was
@@ -894,7 +896,7 @@ int report_render_statements(struct out *o, enum report_format format, const str
 	if (format == REPORT_TSV)
 		out_puts(o, STATEMENT_TSV_HEADER);
 	else
-		report_doc_begin(o, format, "Payout statements");
+		report_doc_begin(o, format, to - from == 1 ? "Payout statement" : "Payout statements");
 	if (format == REPORT_HTML) {
 		int rc = whole_report ? totals_charts(o, b) : statement_charts(o, b, ledger, from, to);
 		if (rc != REPORT_OK)

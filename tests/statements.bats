@@ -513,3 +513,42 @@ Advance 100.00 USD (agreements line 3): recouped 1.20, remaining 98.80."
 	assert_line "Carried forward                                 -16.34"
 	assert_line "-0.7087 ¢ carried to next month (under one cent)."
 }
+
+@test "a payee's single statement is headed in the singular; the run's view of several in the plural" {
+	run --separate-stderr tally-report --format html --issue-date 2026-12-01 --out-dir "$T/html" "$TALLY_ROOT/$A"
+	assert_success
+	grep -q '^<title>Payout statement</title>$' "$T/html/Ana-2026-11.html"
+	grep -q '^<h1>Payout statement</h1>$' "$T/html/Ana-2026-11.html"
+	tally-report --format md --issue-date 2026-12-01 --out-dir "$T/md" "$TALLY_ROOT/$A" >/dev/null
+	[ "$(head -1 "$T/md/Ana-2026-11.md")" = "# Payout statement" ]
+	run --separate-stderr tally-report --format html --issue-date 2026-10-01 "$TALLY_ROOT/$W"
+	assert_success
+	assert_line '<h1>Payout statements</h1>'
+	refute_line '<h1>Payout statement</h1>'
+}
+
+@test "html: the steps of a late line are indented deeper than the line; one month's bars sit in the chart's middle" {
+	tally-report --ledger "$T/l.tsv" "$TALLY_ROOT/$W" >/dev/null
+	# Ana's October: a late row of September (a new order) and an October one
+	{ head -1 "$TALLY_ROOT/$W"
+	  awk -F'\t' -v OFS='\t' '$11 == "Ana" && $3 == 2 { $1 = "2026-09-28"; $3 = 9; print }
+	                         $11 == "Ana" && $3 == 3 { $1 = "2026-10-02"; $3 = 10; print }' "$TALLY_ROOT/$W"; } >"$T/late.tsv"
+	run --separate-stderr tally-report --ledger "$T/l.tsv" --format html --issue-date 2026-11-01 --out-dir "$T/html" "$T/late.tsv"
+	assert_success
+	run cat "$T/html/Ana-2026-10.html"
+	assert_line '<tr class="sub late"><td>bandcamp: Lanterns (LP)</td><td class="n">7.38</td></tr>'
+	assert_line '<tr class="steps late"><td colspan="2">gross 50.00 − fees 5.00 − commission 6.75 − recouped 23.50 = 14.75 × 50%</td></tr>'
+	assert_line '<tr class="steps"><td colspan="2">gross 20.00 − fees 2.00 − commission 2.70 = 15.30 × 50%</td></tr>'
+	# late lines 3em; their steps (at .85em) 4.6 x .85 = 3.9em, under ordinary steps' 2.6 x .85
+	assert_output --partial 'tr.late td{padding-left:3em}'
+	assert_output --partial 'tr.steps.late td{padding-left:4.6em}'
+	check_page "$T/html/Ana-2026-10.html" statement-late-steps-Ana
+	# one month: its bar pair is centred between the value axis and the right edge
+	tally-report --format html --issue-date 2026-12-01 --out-dir "$T/one" "$TALLY_ROOT/$A" >/dev/null
+	run awk -F'"' '/^<line x1=/ && !l { l = $2; r = $6 }
+		/^<rect class="rev" x=.*<title>/ { a = $4 } /^<rect class="pay" x=.*<title>/ { b = $4 + $8 }
+		END { printf "%.1f %.1f\n", (l + r) / 2, (a + b) / 2 }' "$T/one/Ana-2026-11.html"
+	read -r middle bars <<<"$output"
+	[ "$middle" = "$bars" ]
+	check_page "$T/one/Ana-2026-11.html" statement-one-month-Ana
+}
