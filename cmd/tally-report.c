@@ -611,18 +611,20 @@ static void load_agreements(void)
 /* The columns of tally-split --waterfall, -1 when the stream has none. */
 struct step_cols {
 	int gross, reached, commission, recouped, recoupment;
+	int agreement; /* the row's agreements line, -1 when the stream has none */
 };
 
 static void step_cols_find(struct step_cols *sc, const struct tsv_reader *r)
 {
 	sc->reached = tsv_col(r, "reached");
-	sc->gross = sc->commission = sc->recouped = sc->recoupment = -1;
+	sc->gross = sc->commission = sc->recouped = sc->recoupment = sc->agreement = -1;
 	if (sc->reached < 0)
 		return;
 	sc->commission = tsv_col_or_die(r, "commission");
 	sc->recouped = tsv_col_or_die(r, "recouped");
 	sc->recoupment = tsv_col_or_die(r, "recoupment");
 	sc->gross = tsv_col(r, "gross");
+	sc->agreement = tsv_col(r, "agreement");
 	book.have_steps = true;
 	book.have_gross = sc->gross >= 0;
 }
@@ -637,6 +639,22 @@ static int64_t step_value(const struct row_cache *c, const struct tsv_reader *r,
 	if (rc != FX_OK)
 		die_fx(rc, c->currency, c->when, r);
 	return out;
+}
+
+/* The row's agreements line (tally-split's `agreement`), 0 when the
+ * stream has no such column or the cell is not a line number. */
+static long agreement_line(const struct step_cols *sc, const struct tsv_reader *r)
+{
+	if (sc->agreement < 0)
+		return 0;
+	const struct tsv_field *f = &r->fields[sc->agreement];
+	long line = 0;
+	for (size_t i = 0; i < f->len; i++) {
+		if (f->s[i] < '0' || f->s[i] > '9' || line > 100000000)
+			return 0;
+		line = line * 10 + (f->s[i] - '0');
+	}
+	return line;
 }
 
 /* Add the row's waterfall (how its amount was reached) to account's line. */
@@ -659,6 +677,7 @@ static void add_steps(const struct step_cols *sc, const struct row_cache *c, con
 	const struct tsv_field *f = &r->fields[sc->recoupment];
 	if (!report_recoupment_parse(f->s, f->len, c->when, rec, sizeof rec / sizeof *rec, &n))
 		die_value(r, "recoupment", f, "is not LINE:CAP:CUR:RECOUPED entries joined by commas");
+	n = report_recoupment_keep(rec, n, agreement_line(sc, r));
 	check_status(report_book_note_recoupment(&book, account, rec, n), NULL, 0);
 }
 
@@ -1297,6 +1316,8 @@ static void write_ledger(void)
 
 static void render_or_die(int rc)
 {
+	if (rc == REPORT_EOVERFLOW)
+		diag_die(EXIT_DATA, "a statement's running total overflows");
 	if (rc != REPORT_OK)
 		diag_die(EXIT_DATA, "out of memory");
 }

@@ -34,14 +34,51 @@ static const char *money_text(char *buf, int64_t v, int digits)
 	return buf;
 }
 
+/* The figures of a page for people add up (tally-report(1), "Figures that
+ * add up"): a run of amounts is shown as the differences of its rounded
+ * running totals, shown_i = R(sum_i) - R(sum_i-1), R rounding toward zero
+ * to the minor unit, so that the shown amounts sum to the shown total.
+ * The money is never changed: only how it is split for display. */
+struct page_sum {
+	int64_t exact; /* the running total, exact */
+	int64_t shown; /* R(exact) */
+	int digits;
+	bool overflow; /* a running total overflowed: nothing more is added */
+};
+
+/* R: v rounded toward zero to the minor unit of `digits`, as payouts are
+ * (money_round_payable). */
+static int64_t round_shown(int64_t v, int digits)
+{
+	int64_t payable, residue;
+	money_round_payable(v, digits, &payable, &residue);
+	return payable;
+}
+
+/* A running total starting at `from` (shown as R(from)). */
+static struct page_sum page_sum_at(int64_t from, int digits)
+{
+	return (struct page_sum){from, round_shown(from, digits), digits, false};
+}
+
+/* Add v to the running total; returns what v is shown as. */
+static int64_t page_sum_add(struct page_sum *ps, int64_t v)
+{
+	int64_t was = ps->shown;
+	if (ps->overflow || !money_add(ps->exact, v, &ps->exact)) {
+		ps->overflow = true;
+		return 0;
+	}
+	ps->shown = round_shown(ps->exact, ps->digits);
+	return ps->shown - was;
+}
+
 /* An amount for people: rounded toward zero to the currency's minor unit,
  * as payouts are (money_round_payable), with exactly `digits` decimals;
  * the exact micro-units are the TSV's. */
 static const char *minor_text(char *buf, int64_t v, int digits)
 {
-	int64_t payable, residue;
-	money_round_payable(v, digits, &payable, &residue);
-	money_format(buf, payable, digits);
+	money_format(buf, round_shown(v, digits), digits);
 	return buf;
 }
 
@@ -73,7 +110,7 @@ static const char html_style[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.sub td{color:#555;padding-left:1.6em}tr.late td{padding-left:3em}tr.total td,tr.total th{font-weight:bold;border-top:1px solid #999}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#555}dd{margin:0}"
-	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}"
+	"p.note{color:#a40}p.totals{color:#555;font-size:.9em}tr.steps td{color:#666;font-size:.85em;padding-left:2.6em}tr.steps.late td{padding-left:4.6em}"
 	"svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
 	".rev{fill:#7aa6d8}.pay{fill:#2e7d32}.fee{fill:#c62828}";
 
@@ -241,8 +278,10 @@ void report_chart(struct out *o, const char *title, const char *first, const cha
 	size_t label_px = strlen(period_text(per, kind, n ? pt[0].period : 0)) * CHART_CHAR_PX + 8;
 	size_t every = group > 0 ? (size_t)((double)label_px / group) + 1 : 1;
 	for (size_t i = 0; i < n; i++) {
-		double x = left + 5 + group * (double)i, bw = group * 0.76 / nseries;
+		double bw = group * 0.76 / nseries;
 		bw = bw > 72.0 / nseries ? 72.0 / nseries : bw;
+		/* the bars in the middle of their group: one period is in the middle of the chart */
+		double x = left + 5 + group * (double)i + (group * 0.8 - bw * nseries) / 2;
 		const int64_t v[3] = {pt[i].revenue, pt[i].paid, pt[i].third};
 		const char *cls[3] = {"rev", "pay", "fee"}, *what[3] = {first, second, third};
 		period_text(per, kind, pt[i].period);
@@ -555,17 +594,19 @@ static void steps_line(struct out *o, enum report_format format, const struct re
 	else if (format == REPORT_MD)
 		out_printf(o, "| %s%s | |\n", kind == LINE_LATE ? "· · · " : "· · ", t);
 	else
-		out_printf(o, "<tr class=\"steps\"><td colspan=\"2\">%s</td></tr>\n", t);
+		out_printf(o, "<tr class=\"steps%s\"><td colspan=\"2\">%s</td></tr>\n", kind == LINE_LATE ? " late" : "", t);
 }
 
 /* The lines of a cell, one per source and product, each with how it was
- * reached when the book knows. */
+ * reached when the book knows; each shown as what it adds to the running
+ * total `run` (struct page_sum). */
 static void detail_lines(struct out *o, enum report_format format, const struct report_book *b,
-			 const struct report_cell *c, int digits, enum line_kind kind)
+			 const struct report_cell *c, int digits, enum line_kind kind, struct page_sum *run)
 {
 	for (uint32_t i = 0; c && i < c->ndetails; i++) {
 		const struct report_detail *dt = &c->details[i];
-		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], dt->amount, digits, kind);
+		int64_t shown = page_sum_add(run, dt->amount);
+		human_line(o, format, "", b->names.s[dt->source], b->names.s[dt->product], shown, digits, kind);
 		if (b->have_steps)
 			steps_line(o, format, b, dt, digits, kind);
 	}
@@ -673,9 +714,16 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 
 	period_text(per, b->kind, s->period);
 	statement_heading(o, format, s, issue, per);
-	human_line(o, format, "Brought forward", "", "", s->brought_forward, d, LINE_PLAIN);
-	human_line(o, format, "Earned", "", "", s->earned, d, LINE_PLAIN);
-	detail_lines(o, format, b, c, d, LINE_SUB);
+	/* shown: BF = R(bf), Earned = R(bf + earned) - R(bf), Balance = R(bf +
+	 * earned), each line what it adds to the running total from bf, and
+	 * Carried forward = Balance - Paid (the exact residue is said below) */
+	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
+	int64_t shown_bf = round_shown(s->brought_forward, d), shown_balance = round_shown(balance, d);
+	int64_t shown_cf = shown_balance - round_shown(s->paid, d);
+	struct page_sum run = page_sum_at(s->brought_forward, d);
+	human_line(o, format, "Brought forward", "", "", shown_bf, d, LINE_PLAIN);
+	human_line(o, format, "Earned", "", "", shown_balance - shown_bf, d, LINE_PLAIN);
+	detail_lines(o, format, b, c, d, LINE_SUB, &run);
 	/* late rows: "Late income for sales in 2026-09 (reported 2026-11)" */
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
@@ -684,20 +732,19 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 		snprintf(line, sizeof line, "Late income for sales in %s (reported %s):",
 			 period_text(lp, b->kind, late->period), per);
 		human_caption(o, format, line);
-		detail_lines(o, format, b, late, d, LINE_LATE);
+		detail_lines(o, format, b, late, d, LINE_LATE, &run);
 	}
-	int64_t balance = s->brought_forward + s->earned; /* the ledger or settling checked it */
-	human_line(o, format, "Balance", "", "", balance, d, LINE_PLAIN);
+	if (run.overflow)
+		return REPORT_EOVERFLOW;
+	human_line(o, format, "Balance", "", "", shown_balance, d, LINE_PLAIN);
 	human_line(o, format, "Paid", "", "", s->paid, d, LINE_TOTAL);
-	human_line(o, format, "Carried forward", "", "", s->carried_forward, d, LINE_PLAIN);
+	human_line(o, format, "Carried forward", "", "", shown_cf, d, LINE_PLAIN);
 	if (format == REPORT_HTML)
 		out_puts(o, "</table>\n");
 	else
 		out_putc(o, '\n');
-	int64_t payable, residue, cf_payable, cf_residue;
-	money_round_payable(balance, d, &payable, &residue);
-	money_round_payable(s->carried_forward, d, &cf_payable, &cf_residue);
-	bool owed = balance < 0, under_minimum = s->paid == 0 && payable > 0;
+	int64_t cf_residue = s->carried_forward - shown_cf; /* shown CF + residue = the exact CF */
+	bool owed = balance < 0, under_minimum = s->paid == 0 && shown_balance > 0;
 	if (cf_residue != 0) {
 		residue_text(line, sizeof line, cf_residue, d, s->currency, b->kind);
 		human_para(o, format, "residue", line);
@@ -809,11 +856,11 @@ static int statement_charts(struct out *o, const struct report_book *b, const st
 
 /* The run's view (never a payee's file): the totals of every period and
  * currency, one paragraph each, after the statements. */
-static void batch_totals(struct out *o, enum report_format format, const struct report_book *b)
+static int batch_totals(struct out *o, enum report_format format, const struct report_book *b)
 {
 	char per[DATE_BUF], x[4][MONEY_BUF], line[512];
 	if (!b->nptot)
-		return;
+		return REPORT_OK;
 	if (format == REPORT_TEXT)
 		out_puts(o, "======================================================================\n\nBatch totals\n\n");
 	else if (format == REPORT_MD)
@@ -823,15 +870,22 @@ static void batch_totals(struct out *o, enum report_format format, const struct 
 	for (size_t i = 0; i < b->nptot; i++) {
 		const struct report_period_total *t = &b->ptot[i];
 		int d = currency_digits(t->currency, 3);
+		/* figures that add up: bf + earned - paid = carried forward as shown */
+		int64_t bf = round_shown(t->brought_forward, d), bal = t->brought_forward, paid = round_shown(t->paid, d);
+		if (!money_add(bal, t->earned, &bal))
+			return REPORT_EOVERFLOW;
+		bal = round_shown(bal, d);
+		const int64_t shown[4] = {bf, bal - bf, paid, bal - paid};
 		snprintf(line, sizeof line,
 			 "All %ld statement%s for %s in %s: brought forward %s, earned %s, paid %s, carried forward %s.",
 			 t->count, t->count == 1 ? "" : "s", period_text(per, b->kind, t->period), t->currency,
-			 minor_text(x[0], t->brought_forward, d), minor_text(x[1], t->earned, d),
-			 minor_text(x[2], t->paid, d), minor_text(x[3], t->carried_forward, d));
+			 minor_text(x[0], shown[0], d), minor_text(x[1], shown[1], d), minor_text(x[2], shown[2], d),
+			 minor_text(x[3], shown[3], d));
 		human_para(o, format, "totals", line);
 	}
 	if (format == REPORT_HTML)
 		out_puts(o, "</div>\n");
+	return REPORT_OK;
 }
 
 int report_render_statements(struct out *o, enum report_format format, const struct report_book *b,
@@ -841,7 +895,7 @@ int report_render_statements(struct out *o, enum report_format format, const str
 	if (format == REPORT_TSV)
 		out_puts(o, STATEMENT_TSV_HEADER);
 	else
-		report_doc_begin(o, format, "Payout statements");
+		report_doc_begin(o, format, to - from == 1 ? "Payout statement" : "Payout statements");
 	if (format == REPORT_HTML) {
 		int rc = whole_report ? totals_charts(o, b) : statement_charts(o, b, ledger, from, to);
 		if (rc != REPORT_OK)
@@ -856,13 +910,14 @@ int report_render_statements(struct out *o, enum report_format format, const str
 		}
 		if (i > from && format == REPORT_TEXT)
 			out_puts(o, "----------------------------------------------------------------------\n\n");
-		if (statement_for_people(o, format, b, s, issue) != REPORT_OK)
-			return REPORT_ENOMEM;
+		int rc = statement_for_people(o, format, b, s, issue);
+		if (rc != REPORT_OK)
+			return rc;
 		if (format == REPORT_MD && i + 1 < to)
 			out_putc(o, '\n');
 	}
-	if (whole_report && format != REPORT_TSV)
-		batch_totals(o, format, b);
+	if (whole_report && format != REPORT_TSV && batch_totals(o, format, b) != REPORT_OK)
+		return REPORT_EOVERFLOW;
 	report_doc_end(o, format);
 	return REPORT_OK;
 }

@@ -227,6 +227,13 @@ int report_book_note_recoupment(struct report_book *b, uint32_t account, const s
 bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct report_recoupment *out, size_t cap,
 			    size_t *n);
 
+/* Keep of r[0..n) the caps a payee whose share comes from agreements line
+ * `line` went through: those of its own tier or a tier before it (the
+ * tiers of an agreement run in ascending order in the file, so the capped
+ * tier's first line is at most `line`); line 0 (not known) keeps all.
+ * Returns how many are kept, in r[0..), in their order. */
+size_t report_recoupment_keep(struct report_recoupment *r, size_t n, long line);
+
 /* A payee line of the agreements file (the allocations' `agreement`
  * column) and a currency its rows were in (after --to). */
 struct report_due_use {

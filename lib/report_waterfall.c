@@ -53,12 +53,35 @@ bool report_recoupment_parse(const char *text, size_t len, int64_t when, struct 
 	return true;
 }
 
-/* v in minor units, rounded toward zero (as statements show amounts). */
-static const char *minor(char *buf, int64_t v, int digits)
+size_t report_recoupment_keep(struct report_recoupment *r, size_t n, long line)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (line == 0 || r[i].line <= line)
+			r[kept++] = r[i];
+	return kept;
+}
+
+/* v rounded toward zero to the minor unit (as statements show amounts). */
+static int64_t rounded(int64_t v, int digits)
 {
 	int64_t payable, residue;
 	money_round_payable(v, digits, &payable, &residue);
-	money_format(buf, payable, digits);
+	return payable;
+}
+
+/* v in minor units, rounded toward zero. */
+static const char *minor(char *buf, int64_t v, int digits)
+{
+	money_format(buf, rounded(v, digits), digits);
+	return buf;
+}
+
+/* The step from running value `from` to `to`, as shown: R(from) - R(to),
+ * so that the shown steps chain (tally-report(1), "Figures that add up"). */
+static const char *step_minor(char *buf, int64_t from, int64_t to, int digits)
+{
+	money_format(buf, rounded(from, digits) - rounded(to, digits), digits);
 	return buf;
 }
 
@@ -89,19 +112,22 @@ const char *report_steps_text(char *buf, size_t cap, const struct report_steps *
 {
 	char x[MONEY_BUF], y[MONEY_BUF], pct[MONEY_BUF + 2];
 	size_t n = 0;
-	int64_t fees = st->gross - st->basis;
+	/* the running values: gross, basis (after fees), after commission, reached */
+	int64_t after_commission = st->reached;
+	if (!money_add(after_commission, st->recouped, &after_commission))
+		after_commission = st->reached; /* cannot be: basis = reached + commission + recouped */
 	buf[0] = '\0';
 #define ADD(...) (n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__), n = n < cap ? n : cap - 1)
 	if (have_gross) {
 		ADD("gross %s", minor(x, st->gross, digits));
-		if (fees != 0)
-			ADD(" \xe2\x88\x92 fees %s", minor(x, fees, digits));
+		if (st->gross != st->basis)
+			ADD(" \xe2\x88\x92 fees %s", step_minor(x, st->gross, st->basis, digits));
 	} else
 		ADD("split %s", minor(x, st->basis, digits));
 	if (st->commission != 0)
-		ADD(" \xe2\x88\x92 commission %s", minor(x, st->commission, digits));
+		ADD(" \xe2\x88\x92 commission %s", step_minor(x, st->basis, after_commission, digits));
 	if (st->recouped != 0)
-		ADD(" \xe2\x88\x92 recouped %s", minor(x, st->recouped, digits));
+		ADD(" \xe2\x88\x92 recouped %s", step_minor(x, after_commission, st->reached, digits));
 	ADD(" = %s", minor(y, st->reached, digits));
 	if (st->reached != 0) {
 		share_text(pct, sizeof pct, amount, st->reached);
@@ -116,6 +142,6 @@ const char *report_recoupment_text(char *buf, size_t cap, const struct report_re
 	char c[MONEY_BUF], got[MONEY_BUF], left[MONEY_BUF];
 	int d = currency_digits(r->currency, 3);
 	snprintf(buf, cap, "Advance %s %s (agreements line %ld): recouped %s, remaining %s.", minor(c, r->cap, d),
-		 r->currency, r->line, minor(got, r->recouped, d), minor(left, r->cap - r->recouped, d));
+		 r->currency, r->line, minor(got, r->recouped, d), step_minor(left, r->cap, r->recouped, d));
 	return buf;
 }

@@ -312,7 +312,12 @@ Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
 	assert_line "      gross 150.00 − fees 15.00 − commission 20.25 = 114.75 × 87.15%"
 	run cat "$T/out/Mara-2026-09.txt"
 	assert_line "      gross 170.00 − fees 17.00 = 153.00 × 15%"
+	# Mara's tier 1 runs before the capped tier 2: her statement says nothing of the advance
+	refute_output --partial "Advance"
+	run cat "$T/out/Label-2026-09.txt"
 	assert_line "Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
+	run cat "$T/out/Mara-2026-09.tsv"
+	refute_output --partial "advance:"
 }
 
 @test "waterfall in TSV: exact steps per line, and the advance in its own currency" {
@@ -430,4 +435,120 @@ Carried forward                                   0.00"
 	run --separate-stderr tally-report -c --agreements "$TALLY_ROOT/$R/waterfall-agreements.tsv" "$TALLY_ROOT/$W"
 	assert_failure 2
 	[ "${stderr_lines[0]}" = "tally-report: --agreements gives every payee a statement: no --summary, --check, --partial or --merge" ]
+}
+
+# Figures that add up (trial of 2026-12-03, item 1), by hand: Ana's LP line
+# is gross 50.00 - fees 10.14 - commission 5.979 - recouped 1.206825 =
+# 32.674175, 50% of it 16.337087; two singles earn 0.005 each.  Running
+# totals from brought forward 0: 16.337087, 16.342087, 16.347087, rounded
+# 16.33, 16.34, 16.34: the lines show 16.33, 0.01 and 0.00 (each rounded
+# alone, 16.33 + 0.00 + 0.00 fell short of the 16.34 earned).  The steps
+# chain: 39.86 - R(33.880825) = 5.98, 33.88 - 32.67 = 1.21 (alone 5.97 and
+# 1.20 made 50.00 - 10.14 - 5.97 - 1.20 = 32.69).  Paid stays 16.34 exactly.
+A=$R/add-up-alloc.tsv
+
+@test "figures that add up: lines, steps and balance in text; TSV and paid exact" {
+	run --separate-stderr tally-report --format text --issue-date 2026-12-01 --out-dir "$T/text" "$TALLY_ROOT/$A"
+	assert_success
+	run cat "$T/text/Ana-2026-11.txt"
+	assert_output "Statement 2026-11/0001
+Payee:    Ana
+Period:   2026-11
+Currency: USD
+Issued:   2026-12-01
+
+Brought forward                                   0.00
+Earned                                           16.34
+  bandcamp: Lanterns (LP)                        16.33
+      gross 50.00 − fees 10.14 − commission 5.98 − recouped 1.21 = 32.67 × 50%
+  bandcamp: Single A                              0.01
+      gross 0.01 = 0.01 × 50%
+  bandcamp: Single B                              0.00
+      gross 0.01 = 0.01 × 50%
+Balance                                          16.34
+Paid                                             16.34
+Carried forward                                   0.00
+
+0.7087 ¢ carried to next month (under one cent).
+Advance 100.00 USD (agreements line 3): recouped 1.20, remaining 98.80."
+	run --separate-stderr tally-report --format tsv --out-dir "$T/tsv" "$TALLY_ROOT/$A"
+	assert_success
+	run cat "$T/tsv/Ana-2026-11.tsv"
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tearned\tbandcamp\tLanterns (LP)\t16.337087'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tcommission\tbandcamp\tLanterns (LP)\t5.979'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\trecouped\tbandcamp\tLanterns (LP)\t1.206825'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tearned_total\t\t\t16.347087'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tpaid\t\t\t16.34'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tcarried_forward\t\t\t0.007087'
+	assert_line $'2026-11/0001\tAna\t2026-11\tUSD\tremaining:3:USD\t\t\t98.793175'
+}
+
+@test "figures that add up in md and html; a refund rounds toward zero and still adds up" {
+	run --separate-stderr tally-report --format md --issue-date 2026-12-01 --out-dir "$T/md" "$TALLY_ROOT/$A"
+	assert_success
+	run cat "$T/md/Ana-2026-11.md"
+	assert_line "| Earned | 16.34 |"
+	assert_line "| · bandcamp: Lanterns \\(LP\\) | 16.33 |"
+	assert_line "| · · gross 50.00 − fees 10.14 − commission 5.98 − recouped 1.21 = 32.67 × 50% | |"
+	assert_line "| · bandcamp: Single A | 0.01 |"
+	assert_line "| · bandcamp: Single B | 0.00 |"
+	assert_line "| Balance | 16.34 |"
+	run --separate-stderr tally-report --format html --issue-date 2026-12-01 --out-dir "$T/html" "$TALLY_ROOT/$A"
+	assert_success
+	run cat "$T/html/Ana-2026-11.html"
+	assert_line '<tr><th scope="row">Earned</th><td class="n">16.34</td></tr>'
+	assert_line '<tr class="sub"><td>bandcamp: Single A</td><td class="n">0.01</td></tr>'
+	assert_line '<tr class="steps"><td colspan="2">gross 50.00 − fees 10.14 − commission 5.98 − recouped 1.21 = 32.67 × 50%</td></tr>'
+	# refunds of the same: -16.337087, -0.005, -0.005 shown -16.33, -0.01, 0.00 = -16.34 owed
+	awk -F'\t' -v OFS='\t' 'NR > 1 { $5 = "refund"; for (i = 7; i <= 18; i++) if (i < 10 || i > 14) $i = "-" $i; $19 = "" } 1' \
+		"$TALLY_ROOT/$A" >"$T/refund.tsv"
+	run --separate-stderr tally-report --format text --issue-date 2026-12-01 "$T/refund.tsv"
+	assert_success
+	assert_line "Earned                                          -16.34"
+	assert_line "  bandcamp: Lanterns (LP)                       -16.33"
+	assert_line "  bandcamp: Single A                             -0.01"
+	assert_line "      gross -50.00 − fees -10.14 − commission -5.98 − recouped -1.21 = -32.67 × 50%"
+	assert_line "  bandcamp: Single B                              0.00"
+	assert_line "Balance                                         -16.34"
+	assert_line "Carried forward                                 -16.34"
+	assert_line "-0.7087 ¢ carried to next month (under one cent)."
+}
+
+@test "a payee's single statement is headed in the singular; the run's view of several in the plural" {
+	run --separate-stderr tally-report --format html --issue-date 2026-12-01 --out-dir "$T/html" "$TALLY_ROOT/$A"
+	assert_success
+	grep -q '^<title>Payout statement</title>$' "$T/html/Ana-2026-11.html"
+	grep -q '^<h1>Payout statement</h1>$' "$T/html/Ana-2026-11.html"
+	tally-report --format md --issue-date 2026-12-01 --out-dir "$T/md" "$TALLY_ROOT/$A" >/dev/null
+	[ "$(head -1 "$T/md/Ana-2026-11.md")" = "# Payout statement" ]
+	run --separate-stderr tally-report --format html --issue-date 2026-10-01 "$TALLY_ROOT/$W"
+	assert_success
+	assert_line '<h1>Payout statements</h1>'
+	refute_line '<h1>Payout statement</h1>'
+}
+
+@test "html: the steps of a late line are indented deeper than the line; one month's bars sit in the chart's middle" {
+	tally-report --ledger "$T/l.tsv" "$TALLY_ROOT/$W" >/dev/null
+	# Ana's October: a late row of September (a new order) and an October one
+	{ head -1 "$TALLY_ROOT/$W"
+	  awk -F'\t' -v OFS='\t' '$11 == "Ana" && $3 == 2 { $1 = "2026-09-28"; $3 = 9; print }
+	                         $11 == "Ana" && $3 == 3 { $1 = "2026-10-02"; $3 = 10; print }' "$TALLY_ROOT/$W"; } >"$T/late.tsv"
+	run --separate-stderr tally-report --ledger "$T/l.tsv" --format html --issue-date 2026-11-01 --out-dir "$T/html" "$T/late.tsv"
+	assert_success
+	run cat "$T/html/Ana-2026-10.html"
+	assert_line '<tr class="sub late"><td>bandcamp: Lanterns (LP)</td><td class="n">7.38</td></tr>'
+	assert_line '<tr class="steps late"><td colspan="2">gross 50.00 − fees 5.00 − commission 6.75 − recouped 23.50 = 14.75 × 50%</td></tr>'
+	assert_line '<tr class="steps"><td colspan="2">gross 20.00 − fees 2.00 − commission 2.70 = 15.30 × 50%</td></tr>'
+	# late lines 3em; their steps (at .85em) 4.6 x .85 = 3.9em, under ordinary steps' 2.6 x .85
+	assert_output --partial 'tr.late td{padding-left:3em}'
+	assert_output --partial 'tr.steps.late td{padding-left:4.6em}'
+	check_page "$T/html/Ana-2026-10.html" statement-late-steps-Ana
+	# one month: its bar pair is centred between the value axis and the right edge
+	tally-report --format html --issue-date 2026-12-01 --out-dir "$T/one" "$TALLY_ROOT/$A" >/dev/null
+	run awk -F'"' '/^<line x1=/ && !l { l = $2; r = $6 }
+		/^<rect class="rev" x=.*<title>/ { a = $4 } /^<rect class="pay" x=.*<title>/ { b = $4 + $8 }
+		END { printf "%.1f %.1f\n", (l + r) / 2, (a + b) / 2 }' "$T/one/Ana-2026-11.html"
+	read -r middle bars <<<"$output"
+	[ "$middle" = "$bars" ]
+	check_page "$T/one/Ana-2026-11.html" statement-one-month-Ana
 }

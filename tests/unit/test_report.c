@@ -243,8 +243,19 @@ static void test_waterfall(void)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		tap_ok(!report_recoupment_parse(bad[i], strlen(bad[i]), 0, r, 2, &n), "recoupment: \"%s\" refused", bad[i]);
 	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 2), 0, "recoupment: a payee of line 2 is before both caps");
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 5), 1, "recoupment: a payee of line 5 went through line 3's cap");
+	tap_is_int(r[0].line, 3, "recoupment: the kept one first");
+	tap_ok(report_recoupment_parse(two, strlen(two), 7, r, 2, &n), "recoupment: read again");
+	tap_is_int((long)report_recoupment_keep(r, 2, 12), 2, "recoupment: its own tier's cap kept");
+	tap_is_int((long)report_recoupment_keep(r, 2, 0), 2, "recoupment: line not known keeps all");
 	tap_is_str(report_recoupment_text(buf, sizeof buf, &r[0]),
 		   "Advance 500.00 USD (agreements line 12): recouped 114.75, remaining 385.25.", "recoupment in words");
+	struct report_recoupment oddcap = {3, "USD", 100000000, 1206825, 0};
+	tap_is_str(report_recoupment_text(buf, sizeof buf, &oddcap),
+		   "Advance 100.00 USD (agreements line 3): recouped 1.20, remaining 98.80.",
+		   "recoupment: recouped + remaining is the cap as shown");
 	struct report_steps st = {70000000, 63000000, 9450000, 23500000, 30050000};
 	tap_is_str(report_steps_text(buf, sizeof buf, &st, 15025000, 2, true),
 		   "gross 70.00 \xe2\x88\x92 fees 7.00 \xe2\x88\x92 commission 9.45 \xe2\x88\x92 recouped 23.50 = 30.05 \xc3\x97 50%",
@@ -258,6 +269,21 @@ static void test_waterfall(void)
 	tap_is_str(report_steps_text(buf, sizeof buf, &refund, -3825000, 2, true),
 		   "gross -10.00 \xe2\x88\x92 fees -1.00 \xe2\x88\x92 commission -1.35 = -7.65 \xc3\x97 50%", "steps: a refund");
 	tap_is_str(report_steps_text(buf, 12, &st, 15025000, 2, true), "gross 70.00", "steps: cut to the buffer");
+	/* the steps chain: 50.00 - 10.14 - 5.979 - 1.206825 = 32.674175; shown
+	 * commission R(39.86) - R(33.880825) = 5.98, recouped R(33.880825) -
+	 * R(32.674175) = 1.21, so 50.00 - 10.14 - 5.98 - 1.21 = 32.67 (rounding
+	 * each alone, 5.97 and 1.20, came to 32.69) */
+	struct report_steps odd = {50000000, 39860000, 5979000, 1206825, 32674175};
+	tap_is_str(report_steps_text(buf, sizeof buf, &odd, 16337088, 2, true),
+		   "gross 50.00 \xe2\x88\x92 fees 10.14 \xe2\x88\x92 commission 5.98 \xe2\x88\x92 recouped 1.21 = 32.67 \xc3\x97 50%",
+		   "steps: the figures shown subtract to the one reached");
+	struct report_steps oddfee = {10005000, 8009000, 0, 0, 8009000};
+	tap_is_str(report_steps_text(buf, sizeof buf, &oddfee, 8009000, 2, true),
+		   "gross 10.00 \xe2\x88\x92 fees 2.00 = 8.00 \xc3\x97 100%", "steps: fees 1.996 shown as 10.00 - 8.00");
+	struct report_steps negodd = {-10005000, -8009000, -1201350, 0, -6807650};
+	tap_is_str(report_steps_text(buf, sizeof buf, &negodd, -6807650, 2, true),
+		   "gross -10.00 \xe2\x88\x92 fees -2.00 \xe2\x88\x92 commission -1.20 = -6.80 \xc3\x97 100%",
+		   "steps: a refund chains toward zero too");
 }
 
 int main(void)
