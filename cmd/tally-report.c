@@ -103,7 +103,7 @@ static noreturn void usage(FILE *f, int status)
 		"                    [--forecast FILE [--balance AMOUNT]]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --partial [-c] [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
-		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-o DIR]\n"
+		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-o FILE | --out-dir DIR]\n"
 		"                    [--min-payout [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
