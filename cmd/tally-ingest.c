@@ -173,6 +173,7 @@ static void usage(FILE *f, int status)
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
 			"  -v, --verbose         end with a summary on stderr\n"
+			"  -h, --help            this help\n"
 			"  -V, --version         print the version\n"
 			"      --list-formats    list the built-in formats\n"
 			"      --show-format NAME  print a built-in format's mapping\n"
