@@ -140,12 +140,12 @@ partials() {
 }
 
 @test "--partial and --merge refuse the options of the other step" {
-	for o in "-s" "-l L" "--out-dir D" "-m 50" "-f text" "--merge"; do
+	for o in "--summary" "-l L" "--out-dir D" "--min-payout 50" "-f text" "--merge"; do
 		run --separate-stderr tally-report --partial $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[[ "${stderr_lines[0]}" == "tally-report: --partial"* ]]
 	done
-	for o in "-s" "--fx R --to EUR"; do
+	for o in "--summary" "--fx R --to EUR"; do
 		run --separate-stderr tally-report --merge $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[ "${stderr_lines[0]}" = "tally-report: --merge reads partial sums: no --summary, --fx or --to (give --fx and --to to --partial)" ]

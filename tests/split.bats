@@ -43,7 +43,7 @@ sales() {
 @test "--help prints the usage on stdout" {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
+	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
 	[ "${lines[4]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
 	[ -z "$stderr" ]
@@ -67,7 +67,7 @@ sales() {
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "tally-split: missing --agreements FILE" ]
-	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 }
 
 @test "an unknown option is a usage error" {
@@ -504,7 +504,7 @@ man_examples() {
 		run --separate-stderr tally-split -a "$F/agent.tsv" $opt "$T/b" "$F/agent-sales.tsv"
 		[ "$status" -eq 2 ] || fail "$opt: $status"
 		[ -z "$output" ]
-		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 	done
 	run --separate-stderr tally-split -a "$F/agent.tsv" --kinds sale --kinds tip "$F/agent-sales.tsv"
 	[ "${stderr_lines[0]}" = "tally-split: --kinds given more than once" ]
