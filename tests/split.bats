@@ -500,7 +500,7 @@ man_examples() {
 }
 
 @test "an option that takes one value given twice is a usage error" {
-	for opt in "-a $F/agent.tsv" "-o $T/a -o" "-s $T/a -s" "-k sale -k" "-e $T/a -e" "-r $T/a -r" "-x $T/a -x" "-d A -d"; do
+	for opt in "-a $F/agent.tsv" "-o $T/a -o" "-s $T/a -s" "-k sale -k" "-e $T/a -e" "-r $T/a -r" "-x $T/a -x" "--default-payee A --default-payee"; do
 		run --separate-stderr tally-split -a "$F/agent.tsv" $opt "$T/b" "$F/agent-sales.tsv"
 		[ "$status" -eq 2 ] || fail "$opt: $status"
 		[ -z "$output" ]
