@@ -90,9 +90,9 @@ noreturn static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]\n"
 		   "                       [-t linear|sqrt|log] [--membership FILE] [-A ALIASES]\n"
-		   "                       [--cap SHARE] [--min-share SHARE] [-e FILE] [-d OLD]\n"
-		   "                       [-f shares|agreements|credits|md|html] [-p PAYEE -a AGREEMENTS]\n"
-		   "                       [-b 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
+		   "                       [--cap SHARE] [--min-share SHARE] [-e FILE] [--diff OLD]\n"
+		   "                       [-f shares|agreements|credits|md|html] [--pool PAYEE -a AGREEMENTS]\n"
+		   "                       [--budget 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
 		   "                       [-M MAPPING] [--revenue SALES] [--edges FILE --seed FILE]\n"
 		   "                       [--damping D] [--circle FILE] [--policy POLICY [--ledger FILE]]\n"
 		   "                       [-P PROJECT] [-o FILE] [FILE...]\n"
@@ -133,11 +133,11 @@ noreturn static void usage(FILE *f, int status)
 		      "\n"
 		      "Outputs:\n"
 		      "  -f, --format FORMAT     shares (default), agreements, credits (= md) or html\n"
-		      "  -p, --pool PAYEE        with --agreements FILE: fill PAYEE's rows of FILE with one\n"
+		      "      --pool PAYEE        with --agreements FILE: fill PAYEE's rows of FILE with one\n"
 		      "  -a, --agreements FILE   ... row per contributor, shares multiplied exactly\n"
-		      "  -b, --budget 'AMOUNT CUR'  an allocations stream of AMOUNT for tally-report\n"
+		      "      --budget 'AMOUNT CUR'  an allocations stream of AMOUNT for tally-report\n"
 		      "  -e, --explain FILE      per contributor and kind: raw, decayed, cut, share, flags\n"
-		      "  -d, --diff OLD          the change of each share against an earlier shares table\n"
+		      "      --diff OLD          the change of each share against an earlier shares table\n"
 		      "  -o, --output FILE       write to FILE atomically instead of standard output\n"
 		      "  -h, --help              this help\n"
 		      "  -V, --version           the version\n"
@@ -366,12 +366,13 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{"weights", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const moved[] = {"b--budget", "d--diff", "p--pool", NULL};
 	memset(opt, 0, sizeof *opt);
 	opt->damping = -1;
 	opt->method_name = "points";
 	int c;
 	struct cli_seen seen = {0};
-	while ((c = getopt_long(argc, argv, "a:A:b:d:e:f:g:hm:M:o:p:P:t:Vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:A:e:f:g:hm:M:o:P:t:Vw:", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
 		switch (c) {
@@ -406,6 +407,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'V': cli_version();
 		case 'w': opt->weights = optarg; break;
 		default:
+			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}

@@ -139,19 +139,19 @@ static void dedupe_free(struct dedupe *d)
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
+		"usage: tally-ingest [-v] [-f FORMAT | -M MAPFILE] [-o FILE] [-r FILE] [--since DATE]\n"
 		"                    [--until DATE] [--period PERIOD] [--by-date reported|sale] [--sort]\n"
 		"                    [--lenient] [--keep-duplicates] [--keep-pii] [--salt KEY] [--redact]\n"
 		"                    [--currency CODE] [--date-order mdy|dmy] [--encoding ENC]\n"
 		"                    [--separator SEP] [--progress | --no-progress] [FILE...]\n"
 		"       tally-ingest --list-formats | --show-format NAME | --help | --version\n"
-		"       tally-ingest --explain-format [-f FORMAT | -m MAPFILE] [FILE...]\n");
+		"       tally-ingest --explain-format [-f FORMAT | -M MAPFILE] [FILE...]\n");
 	if (f == stdout)
 		fprintf(f,
 			"\n"
 			"Read platform exports (CSV/TSV) and write the canonical sales stream.\n"
 			"  -f, --format NAME     use this built-in format instead of detecting it\n"
-			"  -m, --map FILE        use a mapping written by hand (see tally-ingest(1))\n"
+			"  -M, --map FILE        use a mapping written by hand (see tally-ingest(1))\n"
 			"  -o, --output FILE     write the stream to FILE (whole, or not at all) instead of stdout\n"
 			"  -r, --rejects FILE    write unreadable rows there (with the reason) and go on\n"
 			"      --since DATE      only rows dated DATE or later\n"
@@ -173,6 +173,7 @@ static void usage(FILE *f, int status)
 			"      --encoding ENC    utf-8, cp1252, latin1, utf-16le, utf-16be (default: BOM, else utf-8)\n"
 			"      --separator SEP   , ; or tab (default: guessed from the first line)\n"
 			"  -v, --verbose         end with a summary on stderr\n"
+			"  -h, --help            this help\n"
 			"  -V, --version         print the version\n"
 			"      --list-formats    list the built-in formats\n"
 			"      --show-format NAME  print a built-in format's mapping\n"
@@ -1054,7 +1055,7 @@ static const struct option longopts[] = {
 	{"keep-pii", no_argument, NULL, OPT_KEEP_PII},
 	{"lenient", no_argument, NULL, OPT_LENIENT},
 	{"list-formats", no_argument, NULL, OPT_LIST},
-	{"map", required_argument, NULL, 'm'},
+	{"map", required_argument, NULL, 'M'},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"output", required_argument, NULL, 'o'},
 	{"period", required_argument, NULL, 'p'},
@@ -1071,6 +1072,9 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+/* Short letters the option table of tally(7) took away, for the hint. */
+static const char *const moved[] = {"m-M (--map)", NULL};
 
 /* --sort's memory: TALLY_SORT_BUFFER bytes (k/m/g suffixes), 16 MB by
  * default; tests make it small to spill runs. */
@@ -1118,13 +1122,13 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	struct cli_seen seen = {0};
 	static const int many[] = {'p', OPT_PERIOD, 0}; /* refused below, with a reason */
-	while ((ch = getopt_long(argc, argv, "f:hm:o:p:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hM:o:p:r:vV", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, ch, longopts, many))
 			usage(stderr, EXIT_USAGE);
 		switch (ch) {
 		case 'f': o.format = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'm': o.map = optarg; break;
+		case 'M': o.map = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'r': o.rejects = optarg; break;
 		case 'v': o.verbose = true; break;
@@ -1200,6 +1204,7 @@ int main(int argc, char **argv)
 		case OPT_NO_PROGRESS: o.progress = PROGRESS_OFF; break;
 		case 'V': cli_version();
 		default:
+			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}

@@ -19,7 +19,7 @@
 
 static noreturn void usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tally-partition --by COLUMN[,COLUMN...] -n N -o PREFIX [FILE...]\n"
+	fprintf(f, "usage: tally-partition --by COLUMN[,COLUMN...] --count N --output PREFIX [FILE...]\n"
 		   "       tally-partition --help | --version\n");
 	if (f == stdout)
 		fputs("\n"
@@ -27,8 +27,8 @@ static noreturn void usage(FILE *f, int status)
 		      "stable hash of its key columns; every file has the header.\n"
 		      "\n"
 		      "  -b, --by COLUMNS   the key: one column or several, comma-separated\n"
-		      "  -n, --count N      how many partitions (1 to 256)\n"
-		      "  -o, --output PREFIX  the files' names start with this (a folder ends in /)\n"
+		      "      --count N      how many partitions (1 to 256)\n"
+		      "      --output PREFIX  the files' names start with this (a folder ends in /)\n"
 		      "  -h, --help         this help\n"
 		      "  -V, --version      the version\n",
 		      f);
@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const moved[] = {"n--count", "o--output", NULL};
 	char *by = NULL, *names[PARTITION_KEYS];
 	const char *prefix = NULL;
 	unsigned n = 0;
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	struct cli_seen seen = {0};
-	while ((ch = getopt_long(argc, argv, "b:hn:o:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:hV", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, ch, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
 		switch (ch) {
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
 		case 'o': prefix = optarg; break;
 		case 'V': cli_version();
 		default:
+			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}

@@ -94,17 +94,17 @@ static int exit_status = EXIT_OK;       /* what main returns */
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]\n"
+		"usage: tally-report [-c | --summary] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]\n"
 		"                    [-o FILE | --out-dir DIR]\n"
-		"                    [-m [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
+		"                    [--min-payout [CUR=]AMOUNT[,...]] [--fx RATES --to CUR]\n"
 		"                    [--issuer NAME] [--issue-date YYYY-MM-DD] [--agreements FILE]\n"
 		"                    [--payouts FORMAT --payees FILE]\n"
 		"                    [--business] [--costs COSTS] [--whatif FEES]\n"
 		"                    [--forecast FILE [--balance AMOUNT]]\n"
 		"                    [--progress | --no-progress] [FILE...]\n"
 		"       tally-report --partial [-c] [-p PERIOD] [--opening PERIOD] [--fx RATES --to CUR] [FILE...]\n"
-		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-o DIR]\n"
-		"                    [-m [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
+		"       tally-report --merge [-c] [-f FORMAT] [-p PERIOD] [-o FILE | --out-dir DIR]\n"
+		"                    [--min-payout [CUR=]AMOUNT[,...]] [PARTIAL...]\n"
 		"       tally-report --help | --version\n");
 	if (f == stdout) {
 		fputs("\n"
@@ -112,7 +112,7 @@ static noreturn void usage(FILE *f, int status)
 		      "period and currency: brought forward, earned, paid, carried forward.\n"
 		      "\n"
 		      "  -c, --check             verify conservation per period and currency\n"
-		      "  -s, --summary           the business at a glance, from a sales stream\n"
+		      "      --summary           the business at a glance, from a sales stream\n"
 		      "      --business          ... with dependence and refunds per channel\n"
 		      "      --costs COSTS       ... with costs, profit, margins and break-even\n"
 		      "      --whatif FEES       ... with what other platforms' fees would have taken\n"
@@ -126,7 +126,7 @@ static noreturn void usage(FILE *f, int status)
 		      "                          currency, reference) against the ledger's balances\n"
 		      "  -o, --output FILE       write the document to FILE (whole, or not at all)\n"
 		      "      --out-dir DIR       one statement file per payee: DIR/PAYEE-PERIOD.EXT\n"
-		      "  -m, --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
+		      "      --min-payout SPEC   pay nothing under this: 50.00 or USD=50,EUR=40\n"
 		      "      --fx RATES          convert with this rates table (date, currency, rate)\n"
 		      "      --to CUR            ... into this currency\n"
 		      "      --issuer NAME       the issuer named on every statement\n"
@@ -1858,12 +1858,13 @@ int main(int argc, char **argv)
 		{"whatif", required_argument, NULL, OPT_WHATIF},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const moved[] = {"m--min-payout", "s--summary", NULL};
 	int ch;
 
 	diag_init(argv[0]);
 	opt.kind = PERIOD_MONTH;
 	struct cli_seen seen = {0};
-	while ((ch = getopt_long(argc, argv, "cf:hl:m:o:p:sV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "cf:hl:o:p:V", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, ch, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
 		switch (ch) {
@@ -1936,6 +1937,7 @@ int main(int argc, char **argv)
 			opt.to = optarg;
 			break;
 		default:
+			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}

@@ -116,7 +116,7 @@ struct run {
 
 static void usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
+	fprintf(f, "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
 		   "                   [--ties first|rotate] [--waterfall] [--progress | --no-progress]\n"
 		   "                   [FILE...]\n"
@@ -125,7 +125,7 @@ static void usage(FILE *f, int status)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
 		      "one row per payee and tier, summing exactly to each sale row's amount.\n\n"
 		      "  -a, --agreements FILE   the agreements (TAB-separated; required)\n"
-		      "  -d, --default-payee NAME  rows no agreement covers go wholly to NAME\n"
+		      "      --default-payee NAME  rows no agreement covers go wholly to NAME\n"
 		      "  -e, --explain FILE      write why each row was split as it was\n"
 		      "  -k, --kinds LIST        split only these kinds; the rest are counted\n"
 		      "  -o, --output FILE       write the allocations to FILE (whole, or not at all)\n"
@@ -195,12 +195,13 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"waterfall", no_argument, NULL, OPT_WATERFALL},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const moved[] = {"d--default-payee", NULL};
 	memset(opt, 0, sizeof *opt);
 	static char default_kinds[] = KINDS_DEFAULT;
 	parse_kinds(opt, default_kinds);
 	int c;
 	struct cli_seen seen = {0};
-	while ((c = getopt_long(argc, argv, "a:d:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:e:hk:o:r:s:Vx:", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
 		switch (c) {
@@ -231,6 +232,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case CLI_OPT_PROGRESS: opt->progress = PROGRESS_ON; break;
 		case CLI_OPT_NO_PROGRESS: opt->progress = PROGRESS_OFF; break;
 		default:
+			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}

@@ -66,6 +66,16 @@ const char *cli_nearest_option(const char *arg, const struct option *longopts)
 	return nprefixed == 1 ? prefixed : NULL;
 }
 
+const char *cli_moved_option(int letter, const char *const *moved)
+{
+	if (letter <= 0 || !moved)
+		return NULL;
+	for (; *moved; moved++)
+		if ((unsigned char)(*moved)[0] == letter)
+			return *moved + 1;
+	return NULL;
+}
+
 /* The long option of getopt value C that takes a value, or NULL. */
 static const struct option *taking_value(int c, const struct option *longopts)
 {

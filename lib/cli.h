@@ -41,11 +41,22 @@ struct cli_seen {
  * repeated.  Past 64 distinct options nothing more is recorded. */
 const char *cli_repeated(struct cli_seen *seen, int c, const struct option *longopts, const int *many);
 
+/* The long option that short option LETTER became when the option table
+ * of tally(7) took the letter away: MOVED is a NULL-ended list of entries
+ * "X--name" (the old letter, then its long option).  NULL when LETTER is
+ * not listed (or is 0, getopt's optopt for a refused long option). */
+const char *cli_moved_option(int letter, const char *const *moved);
+
 /* Command support (cmdsupport.c), for command code only. */
 
 /* After getopt refused ARG: "prog: did you mean '--period'?" on stderr
  * when an option is near (see cli_nearest_option); nothing otherwise. */
 void cli_hint_option(const char *arg, const struct option *longopts);
+
+/* After getopt refused short option LETTER (optopt): "prog: -m is now
+ * --min-payout (see tally(7), OPTIONS TABLE)" on stderr when MOVED lists
+ * it (see cli_moved_option); nothing otherwise. */
+void cli_hint_moved(int letter, const char *const *moved);
 
 /* cli_repeated, saying "prog: --NAME given more than once" on stderr;
  * false then (the caller prints its usage and exits 2), true otherwise. */

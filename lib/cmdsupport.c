@@ -233,6 +233,13 @@ void cli_hint_option(const char *arg, const struct option *longopts)
 		diag_warn("did you mean '--%s'?", near);
 }
 
+void cli_hint_moved(int letter, const char *const *moved)
+{
+	const char *now = cli_moved_option(letter, moved);
+	if (now)
+		diag_warn("-%c is now %s (see tally(7), OPTIONS TABLE)", letter, now);
+}
+
 bool cli_once(struct cli_seen *seen, int c, const struct option *longopts, const int *many)
 {
 	const char *name = cli_repeated(seen, c, longopts, many);

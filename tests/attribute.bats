@@ -508,7 +508,7 @@ Co-authored-by: Ben <ben@example.org>"
 	tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --budget '100.00 USD' --as-of 2026-10-31 \
 		"$F/contributions.tsv" 2>/dev/null >"$T/oct.tsv"
 	# Only ana reaches the 50.00 minimum payout: the others earned in October but were paid nothing.
-	tally-report -m 50.00 -l "$T/ledger.tsv" -p 2026-10 "$T/oct.tsv" >"$T/st.tsv"
+	tally-report --min-payout 50.00 -l "$T/ledger.tsv" -p 2026-10 "$T/oct.tsv" >"$T/st.tsv"
 	[ "$(grep -v '^#' "$T/ledger.tsv" | cut -f 2,6,7 | head -5 | tr '\n' ' ')" = \
 		$'payee\tearned\tpaid ana\t60.00\t60.00 ben\t13.333333\t0.00 cat\t20.00\t0.00 dee\t6.666667\t0.00 ' ]
 	run --separate-stderr bash -c "tally-attribute -w '$F/weights.tsv' -A '$F/aliases.tsv' --budget '30.00 USD' \

@@ -365,7 +365,7 @@ kinds() {
 	gross {amount}
 	MAP
 	printf 'when,amount\n2026-10-01,1.50\n' >"$T/x.csv"
-	run --separate-stderr tally-ingest --explain-format -m "$T/m.map" "$T/x.csv"
+	run --separate-stderr tally-ingest --explain-format -M "$T/m.map" "$T/x.csv"
 	[ "$status" -eq 0 ]
 	assert_line 'checked: a real file of mine (2026-10)'
 	assert_line 'canonical rows: sale 1'

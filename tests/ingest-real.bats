@@ -392,7 +392,7 @@ sums() {
 	printf '%s\n' 'format t' 'detect {id} {amount}' 'date 2026-10-01' 'order {id}' 'currency USD' \
 		'gross {amount} + {amount} - {amount}' 'net {amount}' >"$T/t.map"
 	printf '%s\n' 'id,amount' 'a1,0.0000015000' >"$T/t.csv"
-	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv"
+	run --separate-stderr tally-ingest -M "$T/t.map" "$T/t.csv"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f11,14 <<<"${lines[1]}")" = "0.000002	0.000002" ]
 	[ "$stderr" = "tally-ingest: rounded 1 amount with more than 6 decimals to micro-units (half to even), total rounding 0.0000005" ]
@@ -433,12 +433,12 @@ sums() {
 @test "rows that share an id but differ are both kept; the same record twice is dropped and counted per file, without -v" {
 	printf '%s\n' 'format t' 'detect {id} {amount}' 'date 2026-10-01' 'order {id}' 'currency USD' 'gross {amount}' >"$T/t.map"
 	printf '%s\n' 'id,amount' 'a1,10.00' 'a1,-2.00' 'a1,10.00' 'b1,4.00' >"$T/t.csv"
-	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv"
+	run --separate-stderr tally-ingest -M "$T/t.map" "$T/t.csv"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f3,11 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "a1 10.00|a1 -2.00|b1 4.00|" ]
 	[ "$stderr" = "tally-ingest: $T/t.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" ]
 	cp "$T/t.csv" "$T/u.csv"
-	run --separate-stderr tally-ingest -m "$T/t.map" "$T/t.csv" "$T/u.csv"
+	run --separate-stderr tally-ingest -M "$T/t.map" "$T/t.csv" "$T/u.csv"
 	[ "${#lines[@]}" -eq 4 ]
 	[ "$stderr" = "$(printf '%s\n' "tally-ingest: $T/t.csv: dropped 1 duplicate row (the same record as a row before: same source, id and content)" \
 		"tally-ingest: $T/u.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)")" ]

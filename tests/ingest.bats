@@ -57,7 +57,7 @@ qmap() {
 @test "--help prints the usage on stdout" {
 	run --separate-stderr tally-ingest --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
+	[ "${lines[0]}" = "usage: tally-ingest [-v] [-f FORMAT | -M MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
 	[ "${lines[5]}" = "       tally-ingest --list-formats | --show-format NAME | --help | --version" ]
 	[ -z "$stderr" ]
 }
@@ -75,7 +75,7 @@ qmap() {
 @test "an unknown option is a usage error (exit 2)" {
 	run --separate-stderr tally-ingest --bogus
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[1]}" = "usage: tally-ingest [-v] [-f FORMAT | -m MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-ingest [-v] [-f FORMAT | -M MAPFILE] [-o FILE] [-r FILE] [--since DATE]" ]
 }
 
 @test "bad option values are usage errors" {

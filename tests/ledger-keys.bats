@@ -270,32 +270,32 @@ PAIDHDR=$'payee\tdate\tamount\tcurrency\treference'
 	{ echo "$HDR"; row 2026-10-03 p2 sale 25.00 Ana 25.00; } >"$T/oct.tsv"
 	{ echo "$HDR"; row 2026-11-03 p3 sale 20.00 Ana 20.00; } >"$T/nov.tsv"
 	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t20.00\tUSD\tOC-1' >"$T/paid.tsv"
-	tally-report -m USD=50 -l "$T/l.tsv" "$T/sep.tsv" >/dev/null
-	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
+	tally-report --min-payout USD=50 -l "$T/l.tsv" "$T/sep.tsv" >/dev/null
+	run --separate-stderr tally-report --min-payout USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
 	assert_success
 	[ -z "$stderr" ]
 	assert_line $'2026-10/0001\tAna\t2026-10\tUSD\tearned\tpaid outside tally\tOC-1\t-20.00'
 	[ "$(ledger_rows | sed -n 3p)" = $'2026-10/0001\tAna\t2026-10\tUSD\t30.00\t5.00\t0.00\t35.00' ]
 	# the re-run of October with the payment reproduces it
 	cp "$T/l.tsv" "$T/before.tsv"
-	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
+	run --separate-stderr tally-report --min-payout USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/oct.tsv"
 	assert_success
 	assert_line $'2026-10/0001\tAna\t2026-10\tUSD\tcarried_forward\t\t\t35.00'
 	cmp "$T/l.tsv" "$T/before.tsv"
 	# --check counts it: net sales less the payment = allocated = paid + change
-	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --check --paid "$T/paid.tsv" "$T/oct.tsv"
+	run --separate-stderr tally-report --min-payout USD=50 -l "$T/l.tsv" --check --paid "$T/paid.tsv" "$T/oct.tsv"
 	assert_success
 	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-10\tUSD\t5.00\t5.00\t0.00\t5.00\tok')"
 	# November, the same --paid file again: not recorded twice
-	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/nov.tsv"
+	run --separate-stderr tally-report --min-payout USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/nov.tsv"
 	assert_success
 	[ "$stderr" = "tally-report: $T/paid.tsv: 1 payment the ledger has recorded already, not recorded again" ]
 	[ "$(ledger_rows | sed -n 5p)" = $'2026-11/0001\tAna\t2026-11\tUSD\t35.00\t20.00\t55.00\t0.00' ]
 	# a payment dated in a closed month is late: it goes into the next run
 	printf '%s\n' "$PAIDHDR" $'Ana\t2026-10-15\t20.00\tUSD\tOC-1' $'Ana\t2026-11-20\t3.00\tUSD\tbank-7' >"$T/paid.tsv"
 	{ echo "$HDR"; row 2026-12-03 p4 sale 10.00 Ana 10.00; } >"$T/dec.tsv"
-	run --separate-stderr tally-report -m USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/dec.tsv"
+	run --separate-stderr tally-report --min-payout USD=50 -l "$T/l.tsv" --paid "$T/paid.tsv" "$T/dec.tsv"
 	assert_success
 	assert_line $'2026-12/0001\tAna\t2026-12\tUSD\tlate:2026-11\tpaid outside tally\tbank-7\t-3.00'
 	[ "$(ledger_rows | sed -n 7p)" = $'2026-12/0001\tAna\t2026-12\tUSD\t0.00\t7.00\t0.00\t7.00' ]

@@ -62,7 +62,7 @@ run_month() {
 	# and the books balance: --check of the merged partials is the whole's
 	cd "$T/many"
 	mkdir p
-	tally partition --by product -n 8 -o p/ sales-2026-10.tsv
+	tally partition --by product --count 8 --output p/ sales-2026-10.tsv
 	parallel --will-cite -j2 "tally-split -a agreements.tsv {} | tally-report --partial -c > {.}.partial" ::: p/*.tsv
 	run --separate-stderr tally-report --merge -c p/*.partial
 	[ "$status" -eq 0 ]

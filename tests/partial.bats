@@ -22,7 +22,7 @@ setup_file() {
 	printf 'match\ttier\tpayee\tshare\tcap\n*\t1\tMara\t15%%\n*\t2\tAna\t50%%\n*\t2\tBen\t50%%\nLanterns (*\t1\tOrchard Records\t100%%\t500.00 USD\nLanterns (*\t2\tAna\t50%%\nLanterns (*\t2\tBen\t50%%\nTour poster\t1\tAna\t100%%\n' >"$d/ag.tsv"
 	tally-split -a "$d/ag.tsv" "$d/sales.tsv" >"$d/alloc.tsv"
 	mkdir "$d/part"
-	tally partition --by source,order -n 3 -o "$d/part/a" "$d/alloc.tsv"
+	tally partition --by source,order --count 3 --output "$d/part/a" "$d/alloc.tsv"
 }
 
 # partials DIR OPTS...: the partials of the three partitions into DIR
@@ -39,8 +39,8 @@ partials() {
 	local d=$BATS_FILE_TMPDIR
 	partials "$T/q" -c
 	for f in tsv text md html; do
-		tally-report -f "$f" -m USD=50 "$d/alloc.tsv" >"$T/one.$f"
-		tally-report --merge -f "$f" -m USD=50 "$T/q/q2" "$T/q/q0" "$T/q/q1" >"$T/merged.$f"
+		tally-report -f "$f" --min-payout USD=50 "$d/alloc.tsv" >"$T/one.$f"
+		tally-report --merge -f "$f" --min-payout USD=50 "$T/q/q2" "$T/q/q0" "$T/q/q1" >"$T/merged.$f"
 		cmp "$T/one.$f" "$T/merged.$f"
 	done
 	tally-report --merge "$T/q/q1" "$T/q/q0" "$T/q/q2" | cmp - "$T/one.tsv"
@@ -61,9 +61,9 @@ partials() {
 	local d=$BATS_FILE_TMPDIR m
 	mkdir "$T/one" "$T/many"
 	for m in 2026-01 2026-02 2026-03; do
-		(cd "$T/one" && tally-report -p "$m" -m USD=50 --out-dir st "$d/alloc.tsv" >"out-$m" 2>"err-$m")
+		(cd "$T/one" && tally-report -p "$m" --min-payout USD=50 --out-dir st "$d/alloc.tsv" >"out-$m" 2>"err-$m")
 		partials "$T/q$m" -p "$m"
-		(cd "$T/many" && tally-report --merge -p "$m" -m USD=50 --out-dir st "$T/q$m/q1" "$T/q$m/q2" "$T/q$m/q0" \
+		(cd "$T/many" && tally-report --merge -p "$m" --min-payout USD=50 --out-dir st "$T/q$m/q1" "$T/q$m/q2" "$T/q$m/q0" \
 			>"out-$m" 2>"err-$m")
 		# the same rows are left out, and said so
 		[ "$(sed 's/^[^:]*: [^:]*:[0-9]*: //' "$T/one/err-$m")" = "$(sed 's/^[^:]*: [^:]*:[0-9]*: //' "$T/many/err-$m")" ]
@@ -140,12 +140,12 @@ partials() {
 }
 
 @test "--partial and --merge refuse the options of the other step" {
-	for o in "-s" "-l L" "--out-dir D" "-m 50" "-f text" "--merge"; do
+	for o in "--summary" "-l L" "--out-dir D" "--min-payout 50" "-f text" "--merge"; do
 		run --separate-stderr tally-report --partial $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[[ "${stderr_lines[0]}" == "tally-report: --partial"* ]]
 	done
-	for o in "-s" "--fx R --to EUR"; do
+	for o in "--summary" "--fx R --to EUR"; do
 		run --separate-stderr tally-report --merge $o "$BATS_FILE_TMPDIR/part/a0.tsv"
 		[ "$status" -eq 2 ]
 		[ "${stderr_lines[0]}" = "tally-report: --merge reads partial sums: no --summary, --fx or --to (give --fx and --to to --partial)" ]
@@ -154,7 +154,7 @@ partials() {
 
 @test "tally partition: every row once, the header in each file, a key's rows together in input order" {
 	local d=$BATS_FILE_TMPDIR
-	run --separate-stderr tally partition --by product -n 4 -o "$T/p-" "$d/sales.tsv"
+	run --separate-stderr tally partition --by product --count 4 --output "$T/p-" "$d/sales.tsv"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ "$(ls "$T" | tr '\n' ' ')" = "p-0.tsv p-1.tsv p-2.tsv p-3.tsv " ]
@@ -167,41 +167,41 @@ partials() {
 	done
 	# stable: these keys go to these partitions on every machine, for ever
 	printf 'source\torder\tx\ngumroad\t1001\ta\nstripe\tch_1\tb\netsy\t3001\tc\nkofi\tkf1\td\ngumroad\t1002\te\n' >"$T/k.tsv"
-	tally partition -b source,order -n 3 -o "$T/k" "$T/k.tsv"
+	tally partition -b source,order --count 3 --output "$T/k" "$T/k.tsv"
 	[ "$(tail -q -n +2 "$T"/k0.tsv | cut -f3 | tr -d '\n')|$(tail -q -n +2 "$T"/k1.tsv | cut -f3 | tr -d '\n')|$(tail -q -n +2 "$T"/k2.tsv | cut -f3 | tr -d '\n')" = "c|abe|d" ]
 	# ten partitions are named 0 to 9, a hundred 00 to 99; stdin is -
 	mkdir "$T/h"
-	tally partition -b order -n 100 -o "$T/h/" - <"$T/k.tsv"
+	tally partition -b order --count 100 --output "$T/h/" - <"$T/k.tsv"
 	[ "$(ls "$T/h" | head -2 | tr '\n' ' ')" = "00.tsv 01.tsv " ]
 	[ "$(ls "$T/h" | wc -l)" -eq 100 ]
 }
 
 @test "tally partition: usage errors" {
 	local d=$BATS_FILE_TMPDIR
-	run --separate-stderr tally partition -n 2 -o "$T/p" "$d/sales.tsv"
+	run --separate-stderr tally partition --count 2 --output "$T/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "tally-partition: --by, --count and --output are required" ]
 	for n in 0 257 x 2x; do
-		run --separate-stderr tally partition -b product -n "$n" -o "$T/p" "$d/sales.tsv"
+		run --separate-stderr tally partition -b product --count "$n" --output "$T/p" "$d/sales.tsv"
 		[ "$status" -eq 2 ]
 		[ "$stderr" = "tally-partition: --count: \"$n\" is not a number of partitions (1 to 256)" ]
 	done
-	run --separate-stderr tally partition -b nope -n 2 -o "$T/p" "$d/sales.tsv"
+	run --separate-stderr tally partition -b nope --count 2 --output "$T/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == 'tally-partition: '*'missing column "nope"'* ]]
 	for b in "date,,order" ",date" "date," ""; do
-		run --separate-stderr tally partition -b "$b" -n 2 -o "$T/p" "$d/sales.tsv"
+		run --separate-stderr tally partition -b "$b" --count 2 --output "$T/p" "$d/sales.tsv"
 		[ "$status" -eq 2 ]
 		[ "$stderr" = "tally-partition: --by: \"$b\" is not a list of column names" ]
 	done
-	run --separate-stderr tally partition -b a,b,c,d,e,f,g,h,i -n 2 -o "$T/p" "$d/sales.tsv"
+	run --separate-stderr tally partition -b a,b,c,d,e,f,g,h,i --count 2 --output "$T/p" "$d/sales.tsv"
 	[ "$stderr" = "tally-partition: --by: at most 8 columns" ]
-	run --separate-stderr tally partition -b product -n 2 -o "$T/none/p" "$d/sales.tsv"
+	run --separate-stderr tally partition -b product --count 2 --output "$T/none/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tally-partition: $T/none/p0.tsv: No such file or directory" ]
 	# bad data: nothing is left behind
 	printf 'a\tb\n1\n' >"$T/bad.tsv"
-	run --separate-stderr tally partition -b a -n 2 -o "$T/q" "$T/bad.tsv"
+	run --separate-stderr tally partition -b a --count 2 --output "$T/q" "$T/bad.tsv"
 	[ "$status" -eq 1 ]
 	[ ! -e "$T/q0.tsv" ] && [ ! -e "$T/q1.tsv" ]
 }

@@ -27,14 +27,14 @@ setup_file() {
 run_payouts() { # FORMAT [ARGS...]
 	local f=$1
 	shift
-	run --separate-stderr tally-report -m USD=10,EUR=10 --payouts "$f" --payees "$TALLY_ROOT/$P/payees.tsv" "$@"
+	run --separate-stderr tally-report --min-payout USD=10,EUR=10 --payouts "$f" --payees "$TALLY_ROOT/$P/payees.tsv" "$@"
 }
 
 @test "PayPal Payouts CSV for October: exact file; Wise, manual and Eve (under the minimum) counted on stderr" {
 	run_payouts paypal -p 2026-10 "$TALLY_ROOT/$P/alloc.tsv"
 	assert_success
 	[ "$output" = "$(cat "$TALLY_ROOT/$P/expected/2026-10.paypal")" ]
-	cmp <(tally-report -m USD=10,EUR=10 -p 2026-10 --payouts paypal --payees "$P/payees.tsv" "$P/alloc.tsv" 2>/dev/null) \
+	cmp <(tally-report --min-payout USD=10,EUR=10 -p 2026-10 --payouts paypal --payees "$P/payees.tsv" "$P/alloc.tsv" 2>/dev/null) \
 		"$P/expected/2026-10.paypal"
 	[ "${stderr_lines[1]}" = "tally-report: 1 statement pays nothing (a balance under the minimum, owed or zero): not in the batch; 3 payments by wise, manual in no batch of this run (paypal takes paypal and venmo, wise wise, tsv every method; a re-run with them reproduces the month, paying nothing twice)" ]
 	# no header, CRLF, the statements' paid to the cent, Venmo's wallet
@@ -58,7 +58,7 @@ run_payouts() { # FORMAT [ARGS...]
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$P/expected/2026-10.tsv")"
 	# the same amounts as the statements say, payee by payee
-	statements=$(tally-report -m USD=10,EUR=10 -p 2026-10 "$P/alloc.tsv" 2>/dev/null |
+	statements=$(tally-report --min-payout USD=10,EUR=10 -p 2026-10 "$P/alloc.tsv" 2>/dev/null |
 		awk -F'\t' '$5 == "paid" && $8 != "0.00" { print $2 "\t" $4 "\t" $8 }')
 	[ "$statements" = "$(awk -F'\t' 'NR > 1 { print $3 "\t" $6 "\t" $7 }' <<<"$output")" ]
 	assert_line $'2026-10\t2026-10/0004\tDana\tmanual\tIBAN DE89 3704 0044 0532 0130 00\tUSD\t12.50\t202610-36c5bd6501\tDana'
@@ -121,7 +121,7 @@ run_payouts() { # FORMAT [ARGS...]
 
 @test "a payee paid with no line in the payee file: every one named (a line spelt otherwise pointed at), exit 1, nothing written" {
 	grep -v -e '^Ana' "$P/payees.tsv" | sed 's/^Dana/dana/' >"$T/p.tsv"
-	run --separate-stderr tally-report -m USD=10,EUR=10 -l "$T/l.tsv" --out-dir "$T/st" -p 2026-10 --payouts wise \
+	run --separate-stderr tally-report --min-payout USD=10,EUR=10 -l "$T/l.tsv" --out-dir "$T/st" -p 2026-10 --payouts wise \
 		--payees "$T/p.tsv" "$P/alloc.tsv"
 	assert_failure 1
 	[ "${stderr_lines[1]}" = "tally-report: 2 payments of this run go to payees with no line in $T/p.tsv: \"Ana\" (105.99 USD), \"Dana\" (12.50 USD; line 5 has \"dana\"); add one per payee and currency (payee, method, account, currency; the payee spelt as in the allocations): nobody is left out of a batch" ]
@@ -131,7 +131,7 @@ run_payouts() { # FORMAT [ARGS...]
 
 @test "a payee whose line is in another currency: the line named, exit 1" {
 	sed 's/^Ben\tvenmo\t+15555550100\tUSD/Ben\tpaypal\tben@example.com\tEUR/' "$P/payees.tsv" >"$T/p.tsv"
-	run --separate-stderr tally-report -m USD=10,EUR=10 -p 2026-10 --payouts paypal --payees "$T/p.tsv" "$P/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=10,EUR=10 -p 2026-10 --payouts paypal --payees "$T/p.tsv" "$P/alloc.tsv"
 	assert_failure 1
 	[ -z "$output" ]
 	[ "${stderr_lines[1]}" = "tally-report: $T/p.tsv:4: \"Ben\" is paid 19.12 USD for 2026-10, but the payee file has an account in EUR only: give a line for USD (a batch never converts)" ]
@@ -189,7 +189,7 @@ run_payouts() { # FORMAT [ARGS...]
 	run --separate-stderr bash -c "tally-report -p 2026-10 --payouts tsv --payees $P/payees.tsv $P/alloc.tsv >/dev/full"
 	assert_failure 1
 	assert_equal "${stderr_lines[-1]}" "tally-report: write error: No space left on device"
-	run --separate-stderr tally-report -m USD=1000,EUR=1000 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" \
+	run --separate-stderr tally-report --min-payout USD=1000,EUR=1000 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" \
 		"$P/alloc.tsv"
 	assert_success
 	[ "${stderr_lines[-1]}" = "tally-report: no payment in this run: no batch file written" ]
@@ -216,7 +216,7 @@ run_payouts() { # FORMAT [ARGS...]
 	mkdir "$T/st"
 	echo precious >"$T/elsewhere"
 	ln -s "$T/elsewhere" "$T/st/payouts-2026-10.batch.tsv"
-	run --separate-stderr tally-report -m USD=10,EUR=10 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=10,EUR=10 -p 2026-10 --out-dir "$T/st" --payouts tsv --payees "$P/payees.tsv" "$P/alloc.tsv"
 	assert_failure 2
 	[ "${stderr_lines[-1]}" = "tally-report: $T/st/payouts-2026-10.batch.tsv: a symbolic link: batch files are not written through links" ]
 	[ "$(cat "$T/elsewhere")" = precious ]

@@ -55,7 +55,7 @@ in_demo_copy() {
 		last=\$(date -d \"$m-01 +1 month -1 day\" +%Y-%m-%d)
 		tally-ingest --sort --until \"\$last\" -o sales-$m.tsv exports/$m/*
 		tally-split -a splits.tsv -s split.state -o alloc-$m.tsv sales-$m.tsv
-		tally-report -l payouts.ledger --opening $opening -p $m --out-dir statements -f html -m USD=50,EUR=40 alloc-$m.tsv
+		tally-report -l payouts.ledger --opening $opening -p $m --out-dir statements -f html --min-payout USD=50,EUR=40 alloc-$m.tsv
 		tally-report --summary -f md sales-$m.tsv > summary-$m.md"
 	}
 	run -0 script

@@ -29,7 +29,7 @@ setup_file() {
 @test "help goes to stdout, exit 0" {
 	run --separate-stderr tally-report --help
 	assert_success
-	assert_line --index 0 "usage: tally-report [-c | -s] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]"
+	assert_line --index 0 "usage: tally-report [-c | --summary] [-f FORMAT] [-p PERIOD] [-l LEDGER] [--paid FILE]"
 	assert_line --index 1 "                    [-o FILE | --out-dir DIR]"
 	[ -z "$stderr" ]
 }
@@ -41,14 +41,14 @@ setup_file() {
 }
 
 @test "three months of statements, TSV: thresholds, residues, refund after payout" {
-	run --separate-stderr tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/three-months.tsv")"
 	[ -z "$stderr" ]
 }
 
 @test "hand-computed figures: Ana owes 11.888625 after the November refund" {
-	run --separate-stderr tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc.tsv"
 	assert_line "2026-09/0001	Ana	2026-09	USD	paid			56.52"
 	assert_line "2026-09/0001	Ana	2026-09	USD	carried_forward			0.007125"
 	assert_line "2026-10/0002	Ben	2026-10	USD	paid			29.75"
@@ -61,7 +61,7 @@ setup_file() {
 	printf '%s\n' $'date\tpayee\tcurrency\tamount' $'2026-09-01\tAna\tUSD\t50.009' \
 		$'2026-09-01\tAna\tEUR\t39.999' $'2026-09-02\tBen\tEUR\t40.00' $'2026-09-02\tBen\tJPY\t99' \
 		$'2026-10-01\tAna\tEUR\t0.001' >"$T/a.tsv"
-	run --separate-stderr tally-report -m USD=50,EUR=40 "$T/a.tsv"
+	run --separate-stderr tally-report --min-payout USD=50,EUR=40 "$T/a.tsv"
 	assert_success
 	[ "$(grep -P '\t(paid|carried_forward)\t' <<<"$output" | cut -f2-5,8)" = "$(printf '%s\n' \
 		$'Ana\t2026-09\tEUR\tpaid\t0.00' $'Ana\t2026-09\tEUR\tcarried_forward\t39.999' \
@@ -70,14 +70,14 @@ setup_file() {
 		$'Ben\t2026-09\tJPY\tpaid\t99' $'Ben\t2026-09\tJPY\tcarried_forward\t0' \
 		$'Ana\t2026-10\tEUR\tpaid\t40.00' $'Ana\t2026-10\tEUR\tcarried_forward\t0.00' \
 		$'Ana\t2026-10\tUSD\tpaid\t0.00' $'Ana\t2026-10\tUSD\tcarried_forward\t0.009')" ]
-	run --separate-stderr tally-report -m USD=50,USD=40 "$T/a.tsv"
+	run --separate-stderr tally-report --min-payout USD=50,USD=40 "$T/a.tsv"
 	assert_failure 2
 	[ "${stderr_lines[0]}" = "tally-report: --min-payout: USD given twice" ]
 }
 
 @test "ledger over three monthly runs: exact file" {
 	for p in 09 10 11; do
-		run tally-report -m USD=20 -l "$T/ledger.tsv" "$TALLY_ROOT/$R/alloc-2026-$p.tsv"
+		run tally-report --min-payout USD=20 -l "$T/ledger.tsv" "$TALLY_ROOT/$R/alloc-2026-$p.tsv"
 		assert_success
 	done
 	run cat "$T/ledger.tsv"
@@ -85,8 +85,8 @@ setup_file() {
 }
 
 @test "ledger: October's text statement brings September forward" {
-	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv" >/dev/null
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-11-02 "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv" >/dev/null
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f text --issue-date 2026-11-02 "$TALLY_ROOT/$R/alloc-2026-10.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-10.txt")"
 }
@@ -94,13 +94,13 @@ setup_file() {
 @test "ledger: re-running a period reproduces it and pays nothing twice" {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
-	tally-report -m USD=20 "$TALLY_ROOT/$R/alloc.tsv" >"$T/all.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv"
+	tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc.tsv" >"$T/all.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv"
 	assert_success
 	assert_output "$(grep -E '^(statement|2026-10/)' "$T/all.tsv")"
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
 	# all three months at once: the same statements, still nothing appended
-	run tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	run tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
 	assert_output "$(cat "$T/all.tsv")"
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
@@ -110,7 +110,7 @@ setup_file() {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
 	sed 's/	10.627125$/	10.627126/' "$TALLY_ROOT/$R/alloc-2026-10.tsv" >"$T/a.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/a.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$T/a.tsv"
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/a.tsv:6: column \"amount\": 10.627126, but the ledger booked this row into 2026-10 as 10.627125: a period in the ledger cannot change (a changed sale comes from tally-split as its difference, a row of its own)" ]
 }
@@ -125,9 +125,9 @@ setup_file() {
 }
 
 @test "ledger: a period before the ledger's first is out of order too" {
-	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
+	tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
 	cp "$T/l.tsv" "$T/before.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_failure 1
 	[ -z "$output" ]
 	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-09 is out of order: the ledger starts at 2026-10" ]
@@ -169,7 +169,7 @@ setup_file() {
 	# owed, Ben 14.881375 + 20.00 - 4.25 = 30.631375 pays 30.63
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f text --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/late-2026-12.txt")"
 	[ -z "$stderr" ]
@@ -180,21 +180,21 @@ setup_file() {
 		$'2026-12/end+late\t\t\t\t0\t0\t0\t0')"
 	cp "$T/l.tsv" "$T/after.tsv"
 	# the re-run, with or without --period, reproduces it and appends nothing
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_line $'2026-12/0001\tAna\t2026-12\tUSD\tlate:2026-10\tgumroad\tLanterns\t-4.25'
 	assert_line $'2026-12/0002\tBen\t2026-12\tUSD\tpaid\t\t\t30.63'
 	first="$output"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_output "$first"
 	cmp "$T/l.tsv" "$T/after.tsv"
 	# conservation: the late net counts in the period it posted into
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" --check "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" --check "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-12\tUSD\t10.00\t10.00\t30.63\t-20.63\tok')"
-	run --separate-stderr tally-report -m USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_line '| · Late income for sales in 2026-10 (reported 2026-12): | |'
 	assert_line '| · · gumroad: Lanterns | -1.50 |'
 }
@@ -204,7 +204,7 @@ setup_file() {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
 	# a cumulative file: September is in the ledger (checked, not shown),
 	# October is reproduced, November is left for its own run
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
 	assert_output "$(grep -E '^(statement|2026-10/)' "$TALLY_ROOT/$R/expected/three-months.tsv")"
 	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc.tsv:16: 8 rows dated after --period 2026-10 (from here on) left for a later run" ]
@@ -261,12 +261,12 @@ setup_file() {
 	# alloc-2026-12-cum.tsv: December's allocations (the late October
 	# refund and a December sale) in tally-split's columns
 	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv alloc-2026-12-cum.tsv; do
-		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+		tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
 	done
 	{ cat "$TALLY_ROOT/$R/alloc.tsv"; tail -n +2 "$TALLY_ROOT/$R/alloc-2026-12-cum.tsv"
 	  printf '2027-01-04T10:00:00Z\tbandcamp\tb10\t1\tVinyl\tvinyl\tsale\t\t1\tUSD\t10.00\t0.00\t0.00\t10.00\tUS\tc9\tb.csv:9\tAna\t1\t1\t1\t10.00\n'
 	} >"$T/all.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/all.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$T/all.tsv"
 	assert_success
 	[ "$(cut -f1,5,8 <<<"$output" | grep -P '\t(earned_total|paid)\t')" = "$(printf '%s\n' \
 		$'2027-01/0001\tearned_total\t10.00' $'2027-01/0001\tpaid\t0.00' \
@@ -280,9 +280,9 @@ setup_file() {
 	# a late row in a cumulative file is told by its key, not by what
 	# October earned: posted into December as the month's own file would
 	rm "$T/l.tsv" "$T/l.tsv.seal" "$T/l.tsv.keys"
-	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv" >/dev/null
+	tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv" >/dev/null
 	head -n -1 "$T/all.tsv" >"$T/mixed.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$T/mixed.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$T/mixed.tsv"
 	assert_success
 	assert_line $'2026-12/0001\tAna\t2026-12\tUSD\tlate:2026-10\tgumroad\tLanterns\t-4.25'
 	run bash -c "tail -n 4 '$T/l.tsv' | cut -f1-8"
@@ -309,45 +309,45 @@ setup_file() {
 	# issue 17: each of these is a valid shorter ledger; without the seal
 	# the lost months would be paid again from zero
 	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
-		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+		tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
 	done
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
 	[ "$(cat "$T/l.tsv.seal")" = "$(printf '%s\n' 'tally-ledger-seal 1' $'periods\t3' $'last\t2026-11' $'chain\t552534f8a0efe7ba' $'keys\trecorded')" ]
 	cp "$T/l.tsv" "$T/good.tsv"
 	: >"$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_failure 1
 	[ -z "$output" ]
 	[ "$stderr" = "tally-report: $T/l.tsv: the ledger holds 0 closed periods (last: none), but its seal $T/l.tsv.seal says 3 (last: 2026-11, chain 552534f8a0efe7ba): it was cut, emptied or restored from an older copy, and the periods lost would be paid again; restore the ledger that ends with the closing row of 2026-11 (chain 552534f8a0efe7ba), from a backup or another copy" ]
 	# header only; last month's backup (cut after October's closing row)
 	head -n 1 "$T/good.tsv" >"$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_failure 1
 	head -n 9 "$T/good.tsv" >"$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_failure 1
 	assert_equal "${stderr%%, but*}" "tally-report: $T/l.tsv: the ledger holds 2 closed periods (last: 2026-10)"
 	# --check refuses it too; the ledger removed, the seal kept: refused
 	run --separate-stderr tally-report --check -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 1
 	rm "$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_failure 1
 	# the right ledger restored: accepted, the run goes on
 	cp "$T/good.tsv" "$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 4
 }
 
 @test "seal: a run that died between the ledger and its seal is taken up; a bad seal is refused" {
 	for f in alloc-2026-09.tsv alloc-2026-10.tsv; do
-		tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+		tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
 	done
 	cp "$T/l.tsv.seal" "$T/seal-10"
-	tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv" >/dev/null
+	tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv" >/dev/null
 	cp "$T/seal-10" "$T/l.tsv.seal" # the ledger has November, the seal not yet
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_success
 	assert_equal "$(sed -n 's/^periods\t//p' "$T/l.tsv.seal")" 3
 	printf 'tally-ledger-seal 1\nperiods\tx\n' >"$T/l.tsv.seal"
@@ -359,7 +359,7 @@ setup_file() {
 @test "seal: a ledger from before seals (committed fixture) is read and sealed" {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv.keys" "$T/l.tsv.keys"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-11.tsv"
 	assert_success
 	[ -z "$stderr" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
@@ -376,12 +376,12 @@ setup_file() {
 
 @test "tamper: every single-line removal, every number edit, every period-boundary truncation is refused" {
 	for f in alloc-2026-09.tsv alloc-2026-10.tsv alloc-2026-11.tsv; do
-		tally-report -m USD=20 -l "$T/good.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
+		tally-report --min-payout USD=20 -l "$T/good.tsv" "$TALLY_ROOT/$R/$f" >/dev/null
 	done
 	try() { # the ledger in $T/l.tsv, the seal of the good one: must be refused
 		cp "$T/good.tsv.seal" "$T/l.tsv.seal"
 		cp "$T/good.tsv.keys" "$T/l.tsv.keys"
-		tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null 2>&1 && return 1
+		tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null 2>&1 && return 1
 		[ $? -eq 1 ] || { echo "$1: not exit 1"; return 1; }
 	}
 	n=$(wc -l <"$T/good.tsv")
@@ -406,7 +406,7 @@ setup_file() {
 	cp "$T/good.tsv" "$T/l.tsv"
 	cp "$T/good.tsv.seal" "$T/l.tsv.seal"
 	cp "$T/good.tsv.keys" "$T/l.tsv.keys"
-	tally-report -m USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null
+	tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-12 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv" >/dev/null
 }
 
 @test "a ledger that cannot be opened or created: exit 2" {
@@ -460,13 +460,13 @@ setup_file() {
 }
 
 @test "markdown statements" {
-	run --separate-stderr tally-report -m USD=20 -f md -p 2026-09 --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f md -p 2026-09 --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/2026-09.md")"
 }
 
 @test "html: parses, self-contained, SVG chart present" {
-	tally-report -m USD=20 -f html "$TALLY_ROOT/$R/alloc.tsv" >"$T/s.html"
+	tally-report --min-payout USD=20 -f html "$TALLY_ROOT/$R/alloc.tsv" >"$T/s.html"
 	run xmllint --html --noout "$T/s.html"
 	assert_success
 	# libxml2's HTML 4 parser does not know SVG's tags; nothing else may show
@@ -572,14 +572,14 @@ $T/out/$(printf 'x%.0s' {1..83})~e78ddf9f1ba85555-2026-10.txt"
 }
 
 @test "--check: conservation holds on the fixture" {
-	run --separate-stderr tally-report -m USD=20 --check "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 --check "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/check.tsv")"
 }
 
 @test "--check fails on a tampered allocation file" {
 	sed '9s/	41.65$/	41.66/' "$TALLY_ROOT/$R/alloc.tsv" >"$T/a.tsv"
-	run --separate-stderr tally-report -m USD=20 --check "$T/a.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 --check "$T/a.tsv"
 	assert_failure 1
 	assert_line "2026-09	USD	84.005	84.015	56.53	27.485	DIFFERS"
 	[ "$stderr" = "tally-report: $T/a.tsv:8-9: the allocations of this sale sum to 49.01 USD, its net is 49.00
@@ -732,7 +732,7 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	run --separate-stderr tally-report "$T/a.tsv"
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/a.tsv:2: column \"currency\": \"XYZ\" is not a currency code" ]
-	run --separate-stderr tally-report -m 5 "$TALLY_ROOT/$R/alloc-fx.tsv"
+	run --separate-stderr tally-report --min-payout 5 "$TALLY_ROOT/$R/alloc-fx.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: --min-payout: an amount without a currency, and the input has EUR and USD: give one per currency (EUR=50,USD=40) or use --fx and --to" ]
 	run --separate-stderr tally-report -f pdf "$TALLY_ROOT/$R/alloc.tsv"
@@ -753,15 +753,15 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 }
 
 @test "stdin, and - for stdin" {
-	run tally-report -m USD=20 - <"$TALLY_ROOT/$R/alloc.tsv"
+	run tally-report --min-payout USD=20 - <"$TALLY_ROOT/$R/alloc.tsv"
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/three-months.tsv")"
 }
 
 @test "the man page's EXAMPLES run as written" {
 	# the one-line examples, from the top of the source tree
-	run --separate-stderr tally-report -m USD=20 tests/fixtures/report/alloc.tsv
+	run --separate-stderr tally-report --min-payout USD=20 tests/fixtures/report/alloc.tsv
 	assert_success
-	[ "$(grep -c '^\.Dl tally-report -m USD=20 tests/fixtures/report/alloc.tsv$' man/tally-report.1)" -eq 1 ]
+	[ "$(grep -c '^\.Dl tally-report --min-payout USD=20 tests/fixtures/report/alloc.tsv$' man/tally-report.1)" -eq 1 ]
 	assert_output "$(cat "$R/expected/three-months.tsv")"
 	[ "$(grep -c '^\.Dl tally-report --summary -f md sales.tsv$' man/tally-report.1)" -eq 1 ]
 	run --separate-stderr bash -c "cd '$R' && tally-report --summary -f md sales.tsv"

@@ -43,7 +43,7 @@ sales() {
 @test "--help prints the usage on stdout" {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
+	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
 	[ "${lines[4]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
 	[ -z "$stderr" ]
@@ -67,7 +67,7 @@ sales() {
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "tally-split: missing --agreements FILE" ]
-	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+	[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 }
 
 @test "an unknown option is a usage error" {
@@ -200,7 +200,7 @@ sales() {
 @test "--default-payee takes the rows no agreement covers" {
 	printf '%s\n' $'match\tpayee\tshare' $'Lanterns*\tAna\t100%' >"$T/a.tsv"
 	sales "$T/s.tsv" $'2026-10-01\tetsy\t1\t1\tPoster\tsale\t\tUSD\t15.00'
-	split_cut 5,10- -a "$T/a.tsv" -d "The band" "$T/s.tsv"
+	split_cut 5,10- -a "$T/a.tsv" --default-payee "The band" "$T/s.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'product\tpayee\ttier\tagreement\tshare\tamount' \
 		$'Poster\tThe band\t1\tdefault\t1\t15.00')" ]
@@ -421,7 +421,7 @@ man_examples() {
 		$'2026-10-01\tetsy\t4\t1\tX\tsale\t\tUSD\t0.05' \
 		$'2026-10-02\tetsy\t2\t1\tX\trefund\t2026-09-02\tUSD\t-33.33' \
 		$'2026-10-03\tetsy\t5\t1\tX\tsale\t\tUSD\t7.77'
-	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$T/a.tsv' - <'$T/s.tsv' | tally-report -m USD=5 -"
+	run --separate-stderr bash -c "set -o pipefail; tally-split -a '$T/a.tsv' - <'$T/s.tsv' | tally-report --min-payout USD=5 -"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(grep -P '\tperiod_(earned|paid|carried_forward)\t' <<<"$output" | cut -f3,5,8 | sort -u)" = "$(printf '%s\n' \
@@ -500,11 +500,11 @@ man_examples() {
 }
 
 @test "an option that takes one value given twice is a usage error" {
-	for opt in "-a $F/agent.tsv" "-o $T/a -o" "-s $T/a -s" "-k sale -k" "-e $T/a -e" "-r $T/a -r" "-x $T/a -x" "-d A -d"; do
+	for opt in "-a $F/agent.tsv" "-o $T/a -o" "-s $T/a -s" "-k sale -k" "-e $T/a -e" "-r $T/a -r" "-x $T/a -x" "--default-payee A --default-payee"; do
 		run --separate-stderr tally-split -a "$F/agent.tsv" $opt "$T/b" "$F/agent-sales.tsv"
 		[ "$status" -eq 2 ] || fail "$opt: $status"
 		[ -z "$output" ]
-		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [-d PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
+		[ "${stderr_lines[1]}" = "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]" ]
 	done
 	run --separate-stderr tally-split -a "$F/agent.tsv" --kinds sale --kinds tip "$F/agent-sales.tsv"
 	[ "${stderr_lines[0]}" = "tally-split: --kinds given more than once" ]
@@ -777,7 +777,7 @@ gumroad_sale() {
 		'column "payee": "José" and "JOSÉ" (line 2) differ only by case or spaces: they would be two balances; write one name'
 	agreements_error $'match\tpayee\tshare\n*\tŁukasz Żak\t50%\n*\tBen\t50%\nX\tłukasz żak\t100%\n' 4 \
 		'column "payee": "łukasz żak" and "Łukasz Żak" (line 2) differ only by case or spaces: they would be two balances; write one name'
-	run --separate-stderr tally-split -a "$F/agent.tsv" -d 'ana' "$F/agent-sales.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" --default-payee 'ana' "$F/agent-sales.tsv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tally-split: --default-payee \"ana\" and the payee \"Ana\" ($F/agent.tsv line 4) differ only by case or spaces: they would be two balances; write one name" ]
 	agreements_error $'match\tpayee\tshare\n*\tJose\xcc\x81\t100%\n' 2 \
@@ -1040,7 +1040,7 @@ make_state() {
 		$'2026-09-04\tweb\to4\t1\tMug\tsale\t\tEUR\t5.00'
 	# 100.00: Mara 15% = 15.00, the label recoups 85.00 of 200.00;
 	# 200.00: Mara 30.00, the label 115.00 (all that is left of its cap), Ana and Ben 27.50 each of 55.00
-	split_cut 5,9,10,14- --waterfall -d Cy -a "$T/a.tsv" "$T/s.tsv"
+	split_cut 5,9,10,14- --waterfall --default-payee Cy -a "$T/a.tsv" "$T/s.tsv"
 	assert_success
 	assert_output "product	net	payee	amount	reached	commission	recouped	recoupment
 Book	100.00	Mara	15.00	100.00	0.00	0.00	3:200.00:USD:85.00
@@ -1052,7 +1052,7 @@ Book	200.00	Ben	27.50	55.00	30.00	115.00	3:200.00:USD:200.00
 Poster	9.00	Ana	9.00	9.00	0.00	0.00	
 Mug	5.00	Cy	5.00	5.00	0.00	0.00	"
 	# without it, the columns are not there
-	split_cut 14- -a "$T/a.tsv" -d Cy "$T/s.tsv"
+	split_cut 14- -a "$T/a.tsv" --default-payee Cy "$T/s.tsv"
 	assert_success
 	assert_output "$(printf 'amount\n15.00\n85.00\n30.00\n115.00\n27.50\n27.50\n9.00\n5.00')"
 }

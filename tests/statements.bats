@@ -13,7 +13,7 @@ setup_file() {
 }
 
 @test "text statement: cents only, the residue carried named once" {
-	run --separate-stderr tally-report -m USD=20 -f text --out-dir "$T/out" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f text --out-dir "$T/out" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	run grep -v '¢' "$T/out/Ana-2026-09.txt"
 	refute_output --regexp '[0-9]\.[0-9]{3}'
@@ -25,7 +25,7 @@ setup_file() {
 
 @test "a payee's own file never shows the other payees' totals" {
 	for f in text md html tsv; do
-		run --separate-stderr tally-report -m USD=20 -f "$f" --out-dir "$T/$f" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+		run --separate-stderr tally-report --min-payout USD=20 -f "$f" --out-dir "$T/$f" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 		assert_success
 		for p in "$T/$f"/*; do
 			run grep -E 'All [0-9]+ statement|Batch totals|period_(earned|paid|carried)|84\.0' "$p"
@@ -35,11 +35,11 @@ setup_file() {
 }
 
 @test "the run's view ends with the batch totals; TSV keeps exact micro-units" {
-	run --separate-stderr tally-report -m USD=20 -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	[ "$(grep -c 'All 3 statements' <<<"$output")" -eq 1 ]
 	assert_line "All 3 statements for 2026-09 in USD: brought forward 0.00, earned 84.00, paid 56.52, carried forward 27.48."
-	run --separate-stderr tally-report -m USD=20 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_line $'2026-09/0001\tAna\t2026-09\tUSD\tperiod_earned\t\t\t84.005'
 	assert_line $'2026-09/0003\tMara (manager)\t2026-09\tUSD\tcarried_forward\t\t\t12.60075'
@@ -87,37 +87,37 @@ Issued:   2026-10-02"
 		assert_failure 2
 		[ "$stderr" = "tally-report: --issue-date: \"$d\" is not a day (YYYY-MM-DD)" ]
 	done
-	run --separate-stderr tally-report -s --issuer Boats "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary --issuer Boats "$TALLY_ROOT/$R/sales.tsv"
 	assert_failure 2
 }
 
 @test "the issue date: today by default; a re-run with a ledger shows the date it was issued" {
 	run --separate-stderr tally-report -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_line "Issued:   $(date -u +%Y-%m-%d)"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	first="$output"
 	# the re-run reproduces September, with the date it was issued on
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text --issue-date 2026-12-24 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f text --issue-date 2026-12-24 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	assert_output "$first"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_output "$first"
-	tally-report -m USD=20 -l "$T/l.tsv" --issue-date 2026-11-03 "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
+	tally-report --min-payout USD=20 -l "$T/l.tsv" --issue-date 2026-11-03 "$TALLY_ROOT/$R/alloc-2026-10.tsv" >/dev/null
 	run cat "$T/l.tsv.issued"
 	assert_output $'period\tissued\n2026-09\t2026-10-02\n2026-10\t2026-11-03'
 	# a ledger from before issue dates: its periods' dates are not known
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/old.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_line 'Issued:   not recorded'
 	printf 'period\tissued\n2026-09\t2026-10-32\n' >"$T/old.tsv.issued"
-	run --separate-stderr tally-report -m USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/old.tsv" -f text "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_failure 1
 	[ "$stderr" = "tally-report: $T/old.tsv.issued:2: column \"issued\": \"2026-10-32\" is not a day (YYYY-MM-DD)" ]
 }
 
 @test "a balance held names the minimum payout" {
-	run --separate-stderr tally-report -m USD=20 -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f text --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_line 'Not paid this period: the balance of 14.87 USD is under the minimum payout of 20.00 USD; it is carried forward.'
 	assert_line 'Not paid this period: the balance of 12.60 USD is under the minimum payout of 20.00 USD; it is carried forward.'
 }
@@ -137,23 +137,23 @@ Issued:   2026-10-02"
 
 @test "late income is worded by the month of its sales and the month it was reported" {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
-	run --separate-stderr tally-report -m USD=20 -l "$T/l.tsv" -f html --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f html --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
 	assert_line '<tr class="sub"><td colspan="2">Late income for sales in 2026-10 (reported 2026-12):</td></tr>'
 	assert_line '<tr class="sub late"><td>gumroad: Lanterns</td><td class="n">-4.25</td></tr>'
 }
 
 @test "-o FILE writes the one document to FILE atomically, for statements, the check and the summary" {
-	run --separate-stderr tally-report -m USD=20 -f html --issue-date 2026-10-02 -o "$T/s.html" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 -f html --issue-date 2026-10-02 -o "$T/s.html" "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
 	[ -z "$output" ]
 	[ -f "$T/s.html" ]
-	expected="$(tally-report -m USD=20 -f html --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv")"
+	expected="$(tally-report --min-payout USD=20 -f html --issue-date 2026-10-02 "$TALLY_ROOT/$R/alloc-2026-09.tsv")"
 	[ "$(cat "$T/s.html")" = "$expected" ]
-	run --separate-stderr tally-report -m USD=20 --check -o "$T/c.tsv" "$TALLY_ROOT/$R/alloc.tsv"
+	run --separate-stderr tally-report --min-payout USD=20 --check -o "$T/c.tsv" "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
 	cmp "$T/c.tsv" "$TALLY_ROOT/$R/expected/check.tsv"
-	run --separate-stderr tally-report -s -f md -o "$T/sum.md" "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary -f md -o "$T/sum.md" "$TALLY_ROOT/$R/sales.tsv"
 	assert_success
 	grep -q '^# The business at a glance' "$T/sum.md"
 	# a folder is --out-dir, never -o; both at once is a usage error
@@ -200,10 +200,10 @@ check_page() {
 }
 
 @test "html: a statement and the summary are valid pages Chromium draws (screenshots in build/artefacts)" {
-	tally-report -m USD=20 -f html --issuer 'The Paper Boats' --issue-date 2026-12-01 --out-dir "$T/out" \
+	tally-report --min-payout USD=20 -f html --issuer 'The Paper Boats' --issue-date 2026-12-01 --out-dir "$T/out" \
 		"$TALLY_ROOT/$R/alloc.tsv" >/dev/null
 	check_page "$T/out/Ana-2026-11.html" statement-Ana-2026-11
-	tally-report -s -f html -o "$T/summary.html" "$TALLY_ROOT/$R/sales.tsv"
+	tally-report --summary -f html -o "$T/summary.html" "$TALLY_ROOT/$R/sales.tsv"
 	check_page "$T/summary.html" summary
 	# a blank page fails the check
 	printf '<!DOCTYPE html>\n<html><head><title>x</title></head><body></body></html>\n' >"$T/blank.html"
@@ -212,7 +212,7 @@ check_page() {
 }
 
 @test "html chart: round axis labels that fit, negative months drawn, legend and title agree" {
-	tally-report -m USD=20 -f html -o "$T/s.html" "$TALLY_ROOT/$R/alloc.tsv"
+	tally-report --min-payout USD=20 -f html -o "$T/s.html" "$TALLY_ROOT/$R/alloc.tsv"
 	grep -q '<title>Earned and paid per period (USD)</title>' "$T/s.html"
 	grep -q '>earned</text>' "$T/s.html"
 	grep -q '>paid</text>' "$T/s.html"
@@ -232,7 +232,7 @@ check_page() {
 		[ $((x - ${#label} * 7)) -ge 0 ]
 	done < <(sed 's/<text x="\([0-9]*\)".*>\([^<]*\)</\1 \2/' <<<"$output")
 	# the summary: its legend names what its bars are
-	tally-report -s -f html -o "$T/sum.html" "$TALLY_ROOT/$R/sales.tsv"
+	tally-report --summary -f html -o "$T/sum.html" "$TALLY_ROOT/$R/sales.tsv"
 	grep -q '<title>Revenue, fees and net received per period (USD)</title>' "$T/sum.html"
 	grep -q '>fees</text>' "$T/sum.html"
 	grep -q '>net received</text>' "$T/sum.html"
@@ -255,7 +255,7 @@ check_page() {
 }
 
 @test "the summary for people: metric and column names in words, n/a not blanks; TSV keeps the names" {
-	run --separate-stderr tally-report -s -f text "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary -f text "$TALLY_ROOT/$R/sales.tsv"
 	assert_success
 	assert_line 'Metric                       Value'
 	assert_line 'Net of refunds               42.31'
@@ -264,16 +264,16 @@ check_page() {
 	assert_line 'Sale          35.00  72.9%'
 	assert_line 'Source    Gross   Fee  Net of fees      Take rate  Share'
 	refute_output --regexp '[a-z]_[a-z]'
-	run --separate-stderr tally-report -s -f html "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary -f html "$TALLY_ROOT/$R/sales.tsv"
 	assert_line --partial '<tr><td>Net of refunds</td><td class="n">42.31</td></tr>'
 	assert_line --partial '<th class="n">Take rate</th>'
-	run --separate-stderr tally-report -s -f md "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary -f md "$TALLY_ROOT/$R/sales.tsv"
 	assert_line '| Net of refunds | 42.31 |'
 	# data is never reworded: a product named like a metric stays as it is
 	printf 'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tproduct\n2026-09-01\tweb\tsale\tUSD\t1\t0\t1\tnet_of_refunds\n' >"$T/p.tsv"
-	run --separate-stderr tally-report -s -f text "$T/p.tsv"
+	run --separate-stderr tally-report --summary -f text "$T/p.tsv"
 	assert_line 'net_of_refunds   1.00  100.0%'
-	run --separate-stderr tally-report -s "$TALLY_ROOT/$R/sales.tsv"
+	run --separate-stderr tally-report --summary "$TALLY_ROOT/$R/sales.tsv"
 	assert_line $'2026-09\tUSD\ttotal\t\tnet_of_refunds\t42.31'
 	refute_output --partial 'Net of refunds'
 }

@@ -245,6 +245,7 @@ progress_runs() {
 	for c in $(commands); do
 		case $c in
 		tally-forecast) args=(-n 3 --horizon 4) name=horizon ;;
+		tally-partition) args=(--output "$T/a" --output "$T/b") name=output ;;
 		*) args=(-o "$T/a" --output "$T/b") name=output ;;
 		esac
 		run -2 --separate-stderr "$c" "${args[@]}"

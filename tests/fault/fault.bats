@@ -37,11 +37,11 @@ prepare_report() {
 	cp "$FIX/report/alloc-2026-09.tsv" "$FIX/report/alloc-2026-10.tsv" "$1/in/"
 	printf '%s\n' $'payee\tmethod\taccount\tcurrency' $'Ana\tpaypal\tana@example.com\tUSD' \
 		$'Ben\twise\tben@example.com\tUSD' $'Mara (manager)\tpaypal\tmara@example.com\tUSD' >"$1/in/payees.tsv"
-	tally-report -m USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-09 --payouts paypal,wise --payees "$1/in/payees.tsv" \
+	tally-report --min-payout USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-09 --payouts paypal,wise --payees "$1/in/payees.tsv" \
 		"$1/in/alloc-2026-09.tsv" >/dev/null
 }
 run_report() { # the statements, the ledger and October's payout batch
-	tally-report -m USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-10 --payouts paypal,wise --payees "$1/in/payees.tsv" \
+	tally-report --min-payout USD=20 -l "$1/run/L" --out-dir "$1/run/stm" -p 2026-10 --payouts paypal,wise --payees "$1/in/payees.tsv" \
 		"$1/in/alloc-2026-10.tsv"
 }
 

@@ -65,6 +65,16 @@ static void test_nearest(void)
 	tap_is_str(cli_nearest_option("--agreem", opts), "agreements", "a unique prefix");
 }
 
+static void test_moved(void)
+{
+	static const char *const moved[] = {"m--min-payout", "s--summary", NULL};
+	tap_is_str(cli_moved_option('m', moved), "--min-payout", "moved: a listed letter");
+	tap_is_str(cli_moved_option('s', moved), "--summary", "moved: the last entry");
+	tap_is_str(cli_moved_option('x', moved), NULL, "moved: a letter not listed");
+	tap_is_str(cli_moved_option(0, moved), NULL, "moved: a refused long option (optopt 0)");
+	tap_is_str(cli_moved_option('m', NULL), NULL, "moved: no list");
+}
+
 static void test_repeated(void)
 {
 	static const struct option table[] = {
@@ -98,6 +108,7 @@ int main(void)
 {
 	test_distance();
 	test_nearest();
+	test_moved();
 	test_repeated();
 	return tap_done();
 }
