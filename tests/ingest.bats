@@ -202,8 +202,24 @@ qmap() {
 	printf 'Purchase ID,Item Name,Purchase Date,Sale Price ($)\np1,x,2026-10-01,1.0\n' >"$T/g.csv"
 	run --separate-stderr tally-ingest "$T/g.csv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (4 of 6 columns), gumroad-payouts (3 of 7 columns), bandcamp (1 of 6 columns); write a mapping and use --map" ]
+	[ "$stderr" = "tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (4 of 6 columns), gumroad-payouts (3 of 7 columns), bandcamp (1 of 6 columns); gumroad-sales: missing columns \"Net Total (\$)\", \"Refunded?\"; write a mapping and use --map" ]
 	[ "$output" = "" ]
+}
+
+@test "a real export with one column cut names that column, in ingest and --explain-format (exit 2)" {
+	cut -d, -f1-13,15- "$TALLY_ROOT/scripts/demo/exports/gumroad.csv" >"$T/g.csv"
+	want="tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (5 of 6 columns), gumroad-payouts (3 of 7 columns), etsy-items (2 of 8 columns); gumroad-sales: missing column \"Net Total (\$)\"; write a mapping and use --map"
+	run --separate-stderr tally-ingest "$T/g.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$want" ]
+	[ "$output" = "" ]
+	run --separate-stderr tally-ingest --explain-format "$T/g.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$want" ]
+	# the whole export is read
+	run --separate-stderr tally-ingest "$TALLY_ROOT/scripts/demo/exports/gumroad.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }
 
 @test "--format forces a format; a header that is not it names the missing columns" {
