@@ -1103,9 +1103,13 @@ static void set_key(struct options *o, const char *salt)
 	if (!salt && file && *file) {
 		bool shared;
 		from_file = redact_read_salt(file, &shared);
+		if (!from_file && (errno == ENOENT || errno == 0))
+			diag_die(EXIT_USAGE,
+				 "TALLY_SALT_FILE: %s: %s; make the key once with: (umask 077; head -c 32 /dev/urandom | "
+				 "od -An -tx1 | tr -d ' \\n' > %s) and back it up with the ledger (tally-ingest(1), "
+				 "PSEUDONYMS)", file, errno ? strerror(errno) : "its first line is empty", file);
 		if (!from_file)
-			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file,
-				 errno ? strerror(errno) : "its first line is empty");
+			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file, strerror(errno));
 		if (shared)
 			diag_warn("TALLY_SALT_FILE: %s can be read by others (chmod 600 it)", file);
 		salt = from_file;
