@@ -328,6 +328,38 @@ data_error() {
 	[ "$stderr" = "tally-split: $F/agent-sales.tsv: missing column \"gross\" (header: date, source, order, line, product, kind, sale_date, currency, net)" ]
 }
 
+@test "an export given to tally-split gets a hint to run tally-ingest first; other streams do not (exit 2)" {
+	D=$TALLY_ROOT/scripts/demo
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$D/exports/gumroad.csv"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "${#lines[@]}" -eq 0 ]
+	[[ "${stderr%%$'\n'*}" == "tally-split: $D/exports/gumroad.csv: missing column \"date\" (header: Purchase ID,Item Name,"* ]]
+	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "tally-split: hint: $D/exports/gumroad.csv is a gumroad-sales export, not a stream of tally's: read it with tally-ingest first (tally-ingest $D/exports/gumroad.csv > sales.tsv)" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	# a tab-separated export, by its columns, from stdin
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" - <"$D/exports/distrokid/2026-10.tsv"
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "tally-split: hint: <stdin> is a distrokid export, not a stream of tally's: read it with tally-ingest first (tally-ingest EXPORT > sales.tsv)" ]
+	# a CSV header of no known format
+	printf 'When,What,Amount\n2026-10-01,x,1.00\n' >"$T/x.csv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$T/x.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/x.csv: missing column \"date\" (header: When,What,Amount)
+tally-split: hint: $T/x.csv is a platform export, not a stream of tally's: read it with tally-ingest first (tally-ingest $T/x.csv > sales.tsv)" ]
+	# a TSV that is no export: the message alone
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$F/agent.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $F/agent.tsv: missing column \"date\" (header: # Agent 15% off the top, the rest split evenly.)" ]
+	printf 'when\twhat\ttotal\n2026-10-01\tx\t1.00\n' >"$T/a.tsv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$T/a.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/a.tsv: missing column \"date\" (header: when, what, total)" ]
+	# what the hint says works
+	run --separate-stderr sh -c "tally-ingest '$D/exports/gumroad.csv' | tally-split --agreements '$D/agreements.tsv' >/dev/null"
+	[ "$status" -eq 0 ]
+}
+
 @test "nosuch.tsv: No such file or directory, status 2" {
 	cd "$T"
 	run --separate-stderr tally-split -a "$F/agent.tsv" nosuch.tsv
