@@ -516,27 +516,35 @@ static struct imap *match_header(struct run *rn, const struct csvin *c)
 	return best;
 }
 
+/* Write into BUF (SIZE bytes) the detect columns of M that header F (NF
+ * fields) lacks, quoted and comma-separated; returns how many. */
+static size_t missing_columns(const struct imap *m, const struct csvin_field *f, size_t nf, char *buf, size_t size)
+{
+	size_t len = 0, n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->ndetect; i++) {
+		struct imap_ref *r = m->detect[i];
+		size_t total;
+		struct imap one = {0};
+		one.detect = &r;
+		one.ndetect = 1;
+		if (imap_score(&one, f, nf, &total) == 1)
+			continue;
+		n++;
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", r->names[0]);
+	}
+	return n;
+}
+
 static noreturn void unknown_header(struct run *rn, const char *file, const struct csvin_field *f, size_t nf)
 {
+	char miss[300];
 	if (rn->user_map || rn->o->format) {
 		struct imap *m = rn->user_map ? rn->user_map : builtin_named(rn->o->format);
-		char miss[300] = "";
-		size_t len = 0;
-		for (size_t i = 0; i < m->ndetect; i++) {
-			struct imap_ref *r = m->detect[i];
-			size_t total;
-			struct imap one = {0};
-			one.detect = &r;
-			one.ndetect = 1;
-			if (imap_score(&one, f, nf, &total) == 1)
-				continue;
-			len += (size_t)snprintf(miss + len, len < sizeof miss ? sizeof miss - len : 0, "%s\"%s\"",
-						len ? ", " : "", r->names[0]);
-			if (len >= sizeof miss)
-				break;
-		}
+		size_t nmiss = missing_columns(m, f, nf, miss, sizeof miss);
 		diag_die(EXIT_USAGE, "%s: the header is not %s: missing column%s %s", file, m->name,
-			 strchr(miss, ',') ? "s" : "", miss);
+			 nmiss > 1 ? "s" : "", miss);
 	}
 	/* the nearest formats: most detect columns present, as a share */
 	size_t order[64], n = 0;
@@ -565,7 +573,9 @@ static noreturn void unknown_header(struct run *rn, const char *file, const stru
 		diag_die(EXIT_USAGE,
 			 "%s: unknown export format (no built-in format is near); write a mapping and use --map",
 			 file);
-	diag_die(EXIT_USAGE, "%s: unknown export format; nearest: %s; write a mapping and use --map", file, near);
+	size_t nmiss = missing_columns(&builtins[order[0]], f, nf, miss, sizeof miss);
+	diag_die(EXIT_USAGE, "%s: unknown export format; nearest: %s; %s: missing column%s %s; write a mapping "
+		 "and use --map", file, near, ingest_formats[order[0]].name, nmiss > 1 ? "s" : "", miss);
 }
 
 /* A reversal takes its sale's product and sku (issue: a refund named
@@ -1097,9 +1107,13 @@ static void set_key(struct options *o, const char *salt)
 	if (!salt && file && *file) {
 		bool shared;
 		from_file = redact_read_salt(file, &shared);
+		if (!from_file && (errno == ENOENT || errno == 0))
+			diag_die(EXIT_USAGE,
+				 "TALLY_SALT_FILE: %s: %s; make the key once with: (umask 077; head -c 32 /dev/urandom | "
+				 "od -An -tx1 | tr -d ' \\n' > %s) and back it up with the ledger (tally-ingest(1), "
+				 "PSEUDONYMS)", file, errno ? strerror(errno) : "its first line is empty", file);
 		if (!from_file)
-			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file,
-				 errno ? strerror(errno) : "its first line is empty");
+			diag_die(EXIT_USAGE, "TALLY_SALT_FILE: %s: %s", file, strerror(errno));
 		if (shared)
 			diag_warn("TALLY_SALT_FILE: %s can be read by others (chmod 600 it)", file);
 		salt = from_file;

@@ -604,8 +604,8 @@ static void load_agreements(void)
 	free(text);
 	if (rc == SPLIT_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");
-	if (rc != SPLIT_OK)
-		diag_die_at(EXIT_DATA, opt.agreements, line, "%s", err);
+	if (rc != SPLIT_OK) /* a missing column is usage, as in a stream (tally(7)) */
+		diag_die_at(rc == SPLIT_ECOLUMN ? EXIT_USAGE : EXIT_DATA, opt.agreements, line, "%s", err);
 }
 
 /* The columns of tally-split --waterfall, -1 when the stream has none. */
@@ -1575,8 +1575,8 @@ static void load_table_or_die(int rc, const struct report_load_error *e)
 {
 	if (rc == REPORT_LOAD_EOPEN)
 		diag_die(EXIT_USAGE, "%s: %s", e->file, strerror(errno));
-	if (rc == REPORT_LOAD_EDATA)
-		diag_die_at(EXIT_DATA, e->file, e->line, "%s", e->msg);
+	if (rc == REPORT_LOAD_EDATA || rc == REPORT_LOAD_ECOLUMN)
+		diag_die_at(rc == REPORT_LOAD_ECOLUMN ? EXIT_USAGE : EXIT_DATA, e->file, e->line, "%s", e->msg);
 	if (rc != REPORT_LOAD_OK)
 		diag_die(EXIT_DATA, "out of memory");
 }
@@ -2008,8 +2008,8 @@ int main(int argc, char **argv)
 		int rc = fx_load(&opt.fx, opt.fx_path, &e);
 		if (rc == FX_EOPEN)
 			diag_die(EXIT_USAGE, "%s: %s", e.file, strerror(errno));
-		if (rc == FX_EDATA)
-			diag_die_at(EXIT_DATA, e.file, e.line, "%s", e.msg);
+		if (rc == FX_EDATA || rc == FX_ECOLUMN)
+			diag_die_at(rc == FX_ECOLUMN ? EXIT_USAGE : EXIT_DATA, e.file, e.line, "%s", e.msg);
 		if (rc != FX_OK)
 			diag_die(EXIT_DATA, "%s", strerror(ENOMEM));
 	}

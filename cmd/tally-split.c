@@ -322,8 +322,8 @@ static void load_agreements(struct run *run)
 	free(text);
 	if (st == SPLIT_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");
-	if (st != SPLIT_OK)
-		diag_die_at(EXIT_DATA, run->opt.agreements, line, "%s", err);
+	if (st != SPLIT_OK) /* a missing column is usage, as in a stream (tally(7)) */
+		diag_die_at(st == SPLIT_ECOLUMN ? EXIT_USAGE : EXIT_DATA, run->opt.agreements, line, "%s", err);
 	const struct split_payee *clash =
 		run->opt.default_payee ? split_rules_name_clash(&run->rules, run->opt.default_payee) : NULL;
 	if (clash)
@@ -345,7 +345,7 @@ static void load_fx(struct run *run)
 	if (st == FX_ENOMEM)
 		diag_die(EXIT_DATA, "out of memory");
 	if (st != FX_OK)
-		diag_die_at(EXIT_DATA, e.file, e.line, "%s", e.msg);
+		diag_die_at(st == FX_ECOLUMN ? EXIT_USAGE : EXIT_DATA, e.file, e.line, "%s", e.msg);
 	run->have_fx = true;
 }
 

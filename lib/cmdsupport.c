@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ingest_sniff.h"
 #include "out.h"
 #include "readall.h"
 #include "reject.h"
@@ -130,6 +131,30 @@ char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
 
 /* ---- tsv.h ---- */
 
+/* A line after a missing column's message when the input is plainly
+ * meant for another command: an export (tally-ingest reads it), or the
+ * sales stream where tally-split's output, with payees, is wanted. */
+static void header_hint(const struct tsv_reader *r, const char *name)
+{
+	const char *format;
+	const char *file = strcmp(r->file, "<stdin>") == 0 ? "EXPORT" : r->file;
+	switch (ingest_sniff_header(r->cols, r->ncols, &format)) {
+	case INGEST_HEADER_EXPORT:
+		fprintf(stderr, "%s: hint: %s is %s%s export, not a stream of tally's: read it with tally-ingest "
+			"first (tally-ingest %s > sales.tsv)\n", diag_prog, r->file, format ? "a " : "a platform",
+			format ? format : "", file);
+		break;
+	case INGEST_HEADER_SALES:
+		if (strcmp(name, "payee") == 0)
+			fprintf(stderr, "%s: hint: %s is a sales stream (tally-ingest's output): split it among the "
+				"payees first (tally-split -a AGREEMENTS %s | %s)\n", diag_prog, r->file,
+				strcmp(r->file, "<stdin>") == 0 ? "-" : r->file, diag_prog);
+		break;
+	case INGEST_HEADER_OTHER:
+		break;
+	}
+}
+
 int tsv_col_or_die(const struct tsv_reader *r, const char *name)
 {
 	int c = tsv_col(r, name);
@@ -140,6 +165,7 @@ int tsv_col_or_die(const struct tsv_reader *r, const char *name)
 	for (size_t i = 0; i < r->ncols; i++)
 		fprintf(stderr, "%s%s", i ? ", " : "", r->cols[i]);
 	fprintf(stderr, ")\n");
+	header_hint(r, name);
 	exit(EXIT_USAGE);
 }
 

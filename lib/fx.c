@@ -94,9 +94,11 @@ static int load_rows(struct fx_table *t, struct tsv_reader *r, struct fx_error *
 	const char *missing = c_date < 0 ? "date" : c_cur < 0 ? "currency" : c_rate < 0 ? "rate" : NULL;
 	const char *looks = r->ncols == 1 ? tsv_separator_hint(r->cols[0]) : NULL;
 	if (missing && looks)
-		return data_error(e, 1, "the rates file must be TAB-separated: the header line has no TAB (%s)", looks);
+		data_error(e, 1, "the rates file must be TAB-separated: the header line has no TAB (%s)", looks);
+	else if (missing)
+		data_error(e, 1, "missing column \"%s\"", missing);
 	if (missing)
-		return data_error(e, 1, "missing column \"%s\"", missing);
+		return FX_ECOLUMN;
 	size_t cap = 0;
 	int rc;
 	while ((rc = tsv_next(r)) == 1) {

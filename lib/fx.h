@@ -32,6 +32,7 @@ enum fx_status {
 	FX_ENORATE = -3, /* no rate for the currency on or before the date */
 	FX_ERANGE = -4,  /* the converted amount overflows */
 	FX_ENOMEM = -5,  /* out of memory */
+	FX_ECOLUMN = -6, /* the header lacks date, currency or rate, or has no TAB (usage) */
 };
 
 struct fx_rate {
@@ -59,7 +60,8 @@ struct fx_error {
  * "1.0842", "1/3") and, when present, a valid or empty `to`; two rates for
  * the same currency, target and date are an error.  Returns FX_OK,
  * FX_EOPEN (errno set; e->file names the file), FX_EDATA (e->line,
- * e->msg; a missing column is reported on line 1) or FX_ENOMEM.  On
+ * e->msg), FX_ECOLUMN (a missing column or a header without TAB, on line
+ * 1) or FX_ENOMEM.  On
  * failure *t is left empty and need not be freed. */
 int fx_load(struct fx_table *t, const char *path, struct fx_error *e);
 

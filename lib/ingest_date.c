@@ -2,6 +2,7 @@
 #include "ingest_date.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -115,7 +116,15 @@ static int month_name(const char *s, size_t len, size_t *i)
 	return -1;
 }
 
-int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t)
+/* The fields a layout reads, before the calendar is checked. */
+struct fields {
+	long y, mo, d, h, mi, se;
+	int zone;
+};
+
+/* Read s[0..len) by fmt into *out (hours already on the 24-hour clock).
+ * 0 when the text has the layout's shape, -1 when not. */
+static int scan(const char *fmt, const char *s, size_t len, int tz_minutes, struct fields *out)
 {
 	long y = -1, mo = 1, d = 1, h = 0, mi = 0, se = 0;
 	int pm = -1, zone = tz_minutes;
@@ -217,10 +226,64 @@ int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes
 		return -1;
 	if (pm >= 0)
 		h = (h % 12) + (pm ? 12 : 0);
-	if (!date_valid(y, (unsigned)mo, (unsigned)d) || h > 23 || mi > 59 || se > 60)
+	*out = (struct fields){y, mo, d, h, mi, se, zone};
+	return 0;
+}
+
+static bool fields_real(const struct fields *v)
+{
+	return date_valid(v->y, (unsigned)v->mo, (unsigned)v->d) && v->h <= 23 && v->mi <= 59 && v->se <= 60;
+}
+
+int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t)
+{
+	struct fields v;
+	if (scan(fmt, s, len, tz_minutes, &v) < 0 || !fields_real(&v))
 		return -1;
-	int64_t days = date_days_from_civil(y, (unsigned)mo, (unsigned)d);
-	*t = days * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se) - (int64_t)zone * 60;
+	int64_t days = date_days_from_civil(v.y, (unsigned)v.mo, (unsigned)v.d);
+	*t = days * 86400 + v.h * 3600 + v.mi * 60 + (v.se > 59 ? 59 : v.se) - (int64_t)v.zone * 60;
+	return 0;
+}
+
+/* Days in month mo (1..12) of year y. */
+static unsigned month_days(long y, long mo)
+{
+	unsigned d = 28;
+	while (d < 31 && date_valid(y, (unsigned)mo, d + 1))
+		d++;
+	return d;
+}
+
+int ingest_date_unreal(const char *fmt, const char *s, size_t len, char *why, size_t size)
+{
+	struct fields v;
+	if (scan(fmt, s, len, 0, &v) < 0 || fields_real(&v))
+		return 0;
+	if (v.mo < 1 || v.mo > 12)
+		snprintf(why, size, "is not a day (there is no month %ld)", v.mo);
+	else if (v.d < 1)
+		snprintf(why, size, "is not a day (there is no day 0)");
+	else if (!date_valid(v.y, (unsigned)v.mo, (unsigned)v.d)) {
+		char month[12];
+		snprintf(month, sizeof month, "%s", month_names[v.mo - 1]);
+		month[0] = (char)(month[0] - 'a' + 'A');
+		if (v.mo == 2)
+			snprintf(why, size, "is not a day (February has %u days in %04ld)", month_days(v.y, 2), v.y);
+		else
+			snprintf(why, size, "is not a day (%s has %u days)", month, month_days(v.y, v.mo));
+	} else
+		snprintf(why, size, "is not a time of day (%02ld:%02ld:%02ld)", v.h, v.mi, v.se);
+	return 1;
+}
+
+int ingest_layout_has_time(const char *fmt)
+{
+	for (const char *f = fmt; *f; f++)
+		if (*f == '%' && f[1]) {
+			f++;
+			if (strchr("HIlT", *f))
+				return 1;
+		}
 	return 0;
 }
 

@@ -22,6 +22,15 @@
  * Returns 0 and sets *t, or -1 (no match, or not a real calendar date). */
 int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes, int64_t *t);
 
+/* Why s[0..len), which has fmt's shape, is no real date: writes e.g. "is
+ * not a day (February has 28 days in 2026)" or "is not a day (there is no
+ * month 13)" into why (size bytes) and returns 1.  Returns 0, writing
+ * nothing, when s does not have fmt's shape or is a real date. */
+int ingest_date_unreal(const char *fmt, const char *s, size_t len, char *why, size_t size);
+
+/* 1 when layout fmt reads a time of day (%H, %I, %l or %T), else 0. */
+int ingest_layout_has_time(const char *fmt);
+
 /* Which order a numeric date's first two fields show: "25/10/2026" ->
  * INGEST_DMY (the first is over 12), "10/25/2026" -> INGEST_MDY, and
  * "10/05/2026" or text that is not N/N/... -> INGEST_EITHER. */

@@ -1144,6 +1144,42 @@ static int eval_expr(struct imap *m, const struct imap_expr *e, const struct csv
 	return 0;
 }
 
+/* Whether date layout i may read this file's dates (the order chosen). */
+static bool layout_in_order(const struct imap *m, size_t i)
+{
+	enum ingest_date_order o = ingest_layout_order(m->date_formats[i]);
+	return m->date_order == INGEST_EITHER || o == INGEST_EITHER || (int)o == m->date_order;
+}
+
+/* Why s[0..len) is no date, into what: a day that does not exist in a
+ * layout it has the shape of ("is not a day (February has 28 days in
+ * 2026)"), else the layouts of the value's kind (with a time of day or
+ * without: the column read, not another date column's), else all. */
+static void date_error(const struct imap *m, const char *s, size_t len, char *what, size_t size)
+{
+	for (size_t i = 0; i < m->ndate_formats; i++)
+		if (layout_in_order(m, i) && ingest_date_unreal(m->date_formats[i], s, len, what, size))
+			return;
+	if (m->date_order != INGEST_EITHER) {
+		snprintf(what, size, "is not a date read %s (the order chosen for this file)",
+			 m->date_order == INGEST_MDY ? "month first" : "day first");
+		return;
+	}
+	int timed = memchr(s, ':', len) != NULL;
+	size_t kind = 0;
+	for (size_t i = 0; i < m->ndate_formats; i++)
+		kind += ingest_layout_has_time(m->date_formats[i]) == timed;
+	char list[300] = "";
+	size_t n = 0, at = 0;
+	for (size_t i = 0; i < m->ndate_formats && at < sizeof list; i++) {
+		if (kind > 0 && ingest_layout_has_time(m->date_formats[i]) != timed)
+			continue;
+		at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", n ? " or " : "", m->date_formats[i]);
+		n++;
+	}
+	snprintf(what, size, "is not a date in the layout%s %s", n > 1 ? "s" : "", list);
+}
+
 static int eval_date(struct imap *m, const struct imap_template *t, const struct csvin_field *f, size_t nf,
 		     const char *raw, size_t raw_len, bool required, bool *has, int64_t *out)
 {
@@ -1161,9 +1197,7 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 	}
 	const char *s = m->arena + off;
 	for (size_t i = 0; i < m->ndate_formats; i++)
-		if ((m->date_order == INGEST_EITHER || ingest_layout_order(m->date_formats[i]) == INGEST_EITHER ||
-		     (int)ingest_layout_order(m->date_formats[i]) == m->date_order) &&
-		    ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
+		if (layout_in_order(m, i) && ingest_date_parse(m->date_formats[i], s, len, m->tz_minutes, out) == 0) {
 			/* the stream writes four-digit years: a time that lands
 			 * outside 0000..9999 in UTC (9999-12-31T23:59:59-14:00)
 			 * is refused here, not written as +10000-... */
@@ -1174,13 +1208,8 @@ static int eval_date(struct imap *m, const struct imap_template *t, const struct
 			*has = true;
 			return 0;
 		}
-	char what[200];
-	if (m->date_order != INGEST_EITHER)
-		snprintf(what, sizeof what, "is not a date read %s (the order chosen for this file)",
-			 m->date_order == INGEST_MDY ? "month first" : "day first");
-	else
-		snprintf(what, sizeof what, "is not a date in the layout %s%s", m->date_formats[0],
-			 m->ndate_formats > 1 ? " (or the others the format lists)" : "");
+	char what[400];
+	date_error(m, s, len, what, sizeof what);
 	return bad_value(m, (struct cell){s, len, col}, what);
 }
 

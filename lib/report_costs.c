@@ -48,8 +48,8 @@ int report_load_rows(const char *path, const char *const *need, struct report_lo
 	for (const char *const *c = need; *c && st == REPORT_LOAD_OK; c++)
 		if (tsv_col(&r, *c) < 0) {
 			e->line = 1;
-			snprintf(e->msg, sizeof e->msg, "no column \"%s\"", *c);
-			st = REPORT_LOAD_EDATA;
+			snprintf(e->msg, sizeof e->msg, "missing column \"%s\"", *c);
+			st = REPORT_LOAD_ECOLUMN;
 		}
 	while (st == REPORT_LOAD_OK && (rc = tsv_next(&r)) == 1) {
 		e->line = r.line;

@@ -62,6 +62,7 @@ enum report_load_status {
 	REPORT_LOAD_EOPEN = -1, /* the file cannot be opened or read (errno set) */
 	REPORT_LOAD_EDATA = -2, /* a bad row: e->line and e->msg */
 	REPORT_LOAD_ENOMEM = -3,
+	REPORT_LOAD_ECOLUMN = -4, /* a required column is missing: e->line 1, e->msg (usage) */
 };
 
 /* Read the costs table at path ("-" is stdin).  Every row needs an item,
@@ -94,8 +95,8 @@ bool report_cost_applies(const struct report_cost *c, int64_t day, const char *p
 /* Read the TSV table at path row by row for report_costs_load and the
  * fee schedules: each row goes to row(ctx, reader, e), which returns
  * REPORT_LOAD_OK or fills e (line set here) and returns an error.  A
- * missing required column (NULL-terminated list `need`) is an error on
- * line 1.  Returns a report_load_status. */
+ * missing required column (NULL-terminated list `need`) is
+ * REPORT_LOAD_ECOLUMN, on line 1.  Returns a report_load_status. */
 struct tsv_reader;
 int report_load_rows(const char *path, const char *const *need, struct report_load_error *e,
 		     int (*row)(void *ctx, const struct tsv_reader *r, struct report_load_error *e),

@@ -182,9 +182,9 @@ static int find_columns(const struct report_payees *p, const struct tsv_reader *
 			continue;
 		const char *looks = r->ncols == 1 ? tsv_separator_hint(r->cols[0]) : NULL;
 		if (looks)
-			return fail(msg, cap, REPORT_PAYOUTS_EDATA,
+			return fail(msg, cap, REPORT_PAYOUTS_EUSAGE,
 				    "%s:1: the payee file must be TAB-separated: the header line has no TAB (%s)", p->file, looks);
-		return fail(msg, cap, REPORT_PAYOUTS_EDATA,
+		return fail(msg, cap, REPORT_PAYOUTS_EUSAGE,
 			    "%s:1: missing column \"%s\" (a payee file has payee, method, account, currency)", p->file,
 			    need[i]);
 	}

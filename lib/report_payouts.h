@@ -38,7 +38,7 @@ enum report_payouts_status {
 	REPORT_PAYOUTS_ENOMEM,  /* out of memory */
 	REPORT_PAYOUTS_EOPEN,   /* a file cannot be opened or created: errno is set (usage, exit 2) */
 	REPORT_PAYOUTS_EDATA,   /* bad payee file, or a payment it cannot make (exit 1) */
-	REPORT_PAYOUTS_EUSAGE,  /* the batch cannot be one file as asked (exit 2) */
+	REPORT_PAYOUTS_EUSAGE,  /* the batch cannot be one file as asked, or the payee file lacks a column (exit 2) */
 	REPORT_PAYOUTS_EWRITE,  /* a write error: errno is set (exit 1) */
 };
 

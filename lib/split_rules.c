@@ -285,8 +285,8 @@ static int parse_header(const struct errbuf *e, long line, char **f, size_t n, i
 			for (size_t i = 0; i < n && used < sizeof seen; i++)
 				used += (size_t)snprintf(seen + used, sizeof seen - used, "%s%s",
 							 i ? ", " : "", f[i]);
-			return fail(e, line, "missing column \"%s\" (header: %s)",
-				    column_names[required[k]], seen);
+			fail(e, line, "missing column \"%s\" (header: %s)", column_names[required[k]], seen);
+			return SPLIT_ECOLUMN;
 		}
 	return SPLIT_OK;
 }
@@ -833,6 +833,8 @@ static int parse_lines(struct split_rules *r, const char *text, size_t len, cons
 		if (looks) {
 			st = fail(e, line, "the agreements file must be TAB-separated: %s has no TAB (%s)",
 				  have_header ? "this row" : "the header line", looks);
+			if (!have_header) /* no column found: as a missing one */
+				st = SPLIT_ECOLUMN;
 			break;
 		}
 		if (!have_header) {

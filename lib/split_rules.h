@@ -30,6 +30,7 @@ enum split_status {
 	SPLIT_ENORATE = -7,    /* the rates table has no rate for the date */
 	SPLIT_ERANGE = -8,     /* an amount overflowed */
 	SPLIT_EINTERNAL = -9,  /* the parts do not sum to the basis: a bug */
+	SPLIT_ECOLUMN = -10,   /* the agreements header lacks a required column (usage) */
 };
 
 /* What an agreement's `match` looks at, least specific first: the order is
@@ -113,7 +114,8 @@ struct split_rules {
 /* Parse an agreements file held in text[0..len) (name: for messages and
  * split_rules.name).  Blank lines and lines whose first non-blank
  * character is '#' are skipped; the first other line is the header.
- * Returns SPLIT_OK, SPLIT_ENOMEM, or SPLIT_EDATA with *err_line (0 when
+ * Returns SPLIT_OK, SPLIT_ENOMEM, or SPLIT_EDATA (SPLIT_ECOLUMN when the
+ * header lacks match, payee or share, or has no TAB) with *err_line (0 when
  * not about a line) and err[] (no "prog: FILE:LINE: " prefix) saying what
  * is wrong.  On failure *r is left empty (split_rules_free is safe). */
 int split_rules_parse(struct split_rules *r, const char *name, const char *text, size_t len,

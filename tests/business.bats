@@ -197,6 +197,17 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	[ "$stderr" = "tally-report: $T/c.tsv:2: column \"source\": \"gumroad\" is on a month or year cost: only sale and unit costs fall per row (leave it empty or *)" ]
 }
 
+@test "a costs file missing a column is usage (exit 2), as in a stream; the good one next to it runs" {
+	printf '%s\n' $'item\tfrom\tto\tamount\tcurrency\tper' $'hosting\t2026-01\t\t5.00\tUSD\tmonth' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/c.tsv" "$B/sales.tsv"
+	assert_success
+	printf '%s\n' $'item\tto\tamount\tcurrency\tper' $'hosting\t\t5.00\tUSD\tmonth' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary --costs "$T/c.tsv" "$B/sales.tsv"
+	assert_failure 2
+	[ -z "$output" ]
+	[ "$stderr" = "tally-report: $T/c.tsv:1: missing column \"from\"" ]
+}
+
 @test "bad fee schedules: overlapping schedules of one platform, bad percent, a missing column" {
 	printf '%s\n' $'platform\tpercent\tfixed_per_sale\tmonthly_fee\tpayout_fee\tcurrency\tfrom\tto' \
 		$'gumroad\t10\t0.50\t\t\tUSD\t2026-01-01\t2026-06-30' \
@@ -217,8 +228,8 @@ bad_costs() { # $1: the row; $2: the message after FILE:2:
 	[ "$stderr" = "tally-report: $T/f.tsv:2: column \"percent\": \"ten\" is not a percentage (0 to 100)" ]
 	printf '%s\n' $'platform\tpercent\tcurrency\tfrom' $'a\t10\tUSD\t2026-01-01' >"$T/f.tsv"
 	run --separate-stderr tally-report --summary --whatif "$T/f.tsv" "$B/sales.tsv"
-	assert_failure 1
-	[ "$stderr" = "tally-report: $T/f.tsv:1: no column \"fixed_per_sale\"" ]
+	assert_failure 2 # a missing column is usage, as in a stream (tally(7))
+	[ "$stderr" = "tally-report: $T/f.tsv:1: missing column \"fixed_per_sale\"" ]
 }
 
 @test "sales in two currencies need --fx --to; the options need --summary; a missing file is exit 2" {

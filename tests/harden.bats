@@ -195,11 +195,22 @@ sales() {
 	chmod 644 "$T/salt"
 	run -0 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/salt" tally-ingest "$F/ingest/kofi.csv"
 	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/salt can be read by others (chmod 600 it)"
+	make="make the key once with: (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' >"
+	then="and back it up with the ledger (tally-ingest(1), PSEUDONYMS)"
 	run -2 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/nosuch" tally-ingest "$F/ingest/kofi.csv"
-	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/nosuch: No such file or directory"
+	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/nosuch: No such file or directory; $make $T/nosuch) $then"
 	: >"$T/empty"
 	run -2 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/empty" tally-ingest "$F/ingest/kofi.csv"
-	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/empty: its first line is empty"
+	assert_equal "$stderr" "tally-ingest: TALLY_SALT_FILE: $T/empty: its first line is empty; $make $T/empty) $then"
+	# the command the message gives makes a key only its owner reads, which is then used quietly
+	run -2 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/nosuch" tally-ingest "$F/ingest/kofi.csv"
+	cmd=${stderr#*make the key once with: }
+	cmd=${cmd% and back it up*}
+	sh -c "$cmd"
+	[ "$(stat -c %a "$T/nosuch")" = 600 ]
+	[ "$(wc -c <"$T/nosuch")" -eq 64 ]
+	run -0 --separate-stderr env -u TALLY_SALT TALLY_SALT_FILE="$T/nosuch" tally-ingest "$F/ingest/kofi.csv"
+	assert_equal "$stderr" ""
 }
 
 @test "redact: --rejects --redact replaces the e-mail and the name of a rejected row by pseudonyms" {

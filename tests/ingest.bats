@@ -202,8 +202,24 @@ qmap() {
 	printf 'Purchase ID,Item Name,Purchase Date,Sale Price ($)\np1,x,2026-10-01,1.0\n' >"$T/g.csv"
 	run --separate-stderr tally-ingest "$T/g.csv"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (4 of 6 columns), gumroad-payouts (3 of 7 columns), bandcamp (1 of 6 columns); write a mapping and use --map" ]
+	[ "$stderr" = "tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (4 of 6 columns), gumroad-payouts (3 of 7 columns), bandcamp (1 of 6 columns); gumroad-sales: missing columns \"Net Total (\$)\", \"Refunded?\"; write a mapping and use --map" ]
 	[ "$output" = "" ]
+}
+
+@test "a real export with one column cut names that column, in ingest and --explain-format (exit 2)" {
+	cut -d, -f1-13,15- "$TALLY_ROOT/scripts/demo/exports/gumroad.csv" >"$T/g.csv"
+	want="tally-ingest: $T/g.csv: unknown export format; nearest: gumroad-sales (5 of 6 columns), gumroad-payouts (3 of 7 columns), etsy-items (2 of 8 columns); gumroad-sales: missing column \"Net Total (\$)\"; write a mapping and use --map"
+	run --separate-stderr tally-ingest "$T/g.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$want" ]
+	[ "$output" = "" ]
+	run --separate-stderr tally-ingest --explain-format "$T/g.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$want" ]
+	# the whole export is read
+	run --separate-stderr tally-ingest "$TALLY_ROOT/scripts/demo/exports/gumroad.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }
 
 @test "--format forces a format; a header that is not it names the missing columns" {
@@ -355,10 +371,36 @@ qmap() {
 	[ "$stderr" = "tally-ingest: $T/a.csv:2: 7 fields, the header has 8" ]
 	printf '%s\nt1,2026-02-30 10:00:00,usd,1.00,0.10,0.90,charge,x\n' "$h" >"$T/a.csv"
 	run --separate-stderr tally-ingest "$T/a.csv"
-	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"created_utc\": \"2026-02-30 10:00:00\" is not a date in the layout %Y-%m-%d %H:%M:%S (or the others the format lists)" ]
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"created_utc\": \"2026-02-30 10:00:00\" is not a day (February has 28 days in 2026)" ]
+	printf '%s\nt1,10/01/2026 10:00:00,usd,1.00,0.10,0.90,charge,x\n' "$h" >"$T/a.csv"
+	run --separate-stderr tally-ingest "$T/a.csv"
+	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"created_utc\": \"10/01/2026 10:00:00\" is not a date in the layouts %Y-%m-%d %H:%M:%S or %Y-%m-%d %H:%M" ]
 	printf '%s\nt1,2026-10-01 10:00:00,xyz,1.00,0.10,0.90,charge,x\n' "$h" >"$T/a.csv"
 	run --separate-stderr tally-ingest "$T/a.csv"
 	[ "$stderr" = "tally-ingest: $T/a.csv:2: column \"currency\": \"XYZ\" is not an ISO 4217 currency code" ]
+}
+
+@test "a bad Gumroad date names the layout of the column read; a day that does not exist says so" {
+	h='Purchase ID,Item Name,Purchase Date,Purchase Time (UTC timezone),Subtotal ($),Shipping ($),Sale Price ($),Fees ($),Net Total ($),Refunded?,Fully Refunded?,Partial Refund ($),Disputed?,Dispute Won?,Pre-order authorization?,Recurring Charge?'
+	printf '%s\np1,Book,2026-04-09,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" >"$T/g.csv"
+	run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	printf '%s\np1,Book,04/09/2026,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" >"$T/g.csv"
+	run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/g.csv:2: column \"Purchase Date\": \"04/09/2026\" is not a date in the layout %Y-%m-%d" ]
+	for bad in '2026-02-30:February has 28 days in 2026' '2024-02-30:February has 29 days in 2024' \
+		'2026-04-31:April has 30 days' '2026-13-01:there is no month 13' '2026-01-00:there is no day 0'; do
+		printf '%s\np1,Book,%s,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" "${bad%%:*}" >"$T/g.csv"
+		run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "tally-ingest: $T/g.csv:2: column \"Purchase Date\": \"${bad%%:*}\" is not a day (${bad#*:})" ]
+	done
+	printf '%s\np1,Book,2026-04-09,2026-04-09 25:00:00 +0000,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" >"$T/g.csv"
+	run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/g.csv:2: column \"Purchase Time (UTC timezone)\": \"2026-04-09 25:00:00 +0000\" is not a time of day (25:00:00)" ]
 }
 
 @test "net != gross - fee is an error; --lenient warns and writes gross - fee" {

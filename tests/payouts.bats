@@ -138,17 +138,18 @@ run_payouts() { # FORMAT [ARGS...]
 }
 
 @test "bad payee files: comma-separated, a missing column, a bad method, Venmo in EUR, an empty account, a payee twice" {
-	bad() { # TEXT EXPECTED-MESSAGE
+	bad() { # TEXT EXPECTED-MESSAGE [STATUS]
 		printf '%s\n' "$1" >"$T/p.tsv"
 		run --separate-stderr tally-report -p 2026-10 --payouts tsv --payees "$T/p.tsv" "$P/alloc.tsv"
-		assert_failure 1
+		assert_failure "${3:-1}"
 		[ -z "$output" ]
 		[ "${stderr_lines[1]}" = "tally-report: $T/p.tsv:$2" ]
 	}
 	bad $'payee,method,account,currency\nAna,paypal,ana@example.com,USD' \
-		"1: the payee file must be TAB-separated: the header line has no TAB (it looks comma-separated)"
+		"1: the payee file must be TAB-separated: the header line has no TAB (it looks comma-separated)" 2
+	# a missing column is usage (exit 2), as in a stream (tally(7))
 	bad $'payee\taccount\tcurrency\nAna\tana@example.com\tUSD' \
-		'1: missing column "method" (a payee file has payee, method, account, currency)'
+		'1: missing column "method" (a payee file has payee, method, account, currency)' 2
 	bad $'payee\tmethod\taccount\tcurrency\nAna\tbank\tana@example.com\tUSD' \
 		'2: column "method": "bank" is not one of paypal, venmo, wise, manual'
 	bad $'payee\tmethod\taccount\tcurrency\nBen\tvenmo\t+15555550100\tEUR' \
@@ -179,7 +180,7 @@ run_payouts() { # FORMAT [ARGS...]
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/nosuch.tsv: No such file or directory" ]
 	run --separate-stderr tally-report --payouts tsv --payees "$P/alloc.tsv" "$P/alloc.tsv"
-	assert_failure 1
+	assert_failure 2 # not a payee file: its columns are missing
 	run --separate-stderr tally-report --out-dir "$T/x" --payouts tsv --payees "$T/x" "$P/alloc.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: --out-dir and --payees name the same file: $T/x" ]

@@ -724,6 +724,12 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	run --separate-stderr tally-report "$T/a.tsv"
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/a.tsv: missing column \"amount\" (header: date, payee, currency)" ]
+	# the sales stream (tally-ingest's output) instead of tally-split's: a hint
+	printf 'date\tsource\torder\tline\tproduct\tkind\tcurrency\tgross\tnet\n2026-10-01\tetsy\t1\t1\tX\tsale\tUSD\t1.00\t1.00\n' >"$T/s.tsv"
+	run --separate-stderr tally-report "$T/s.tsv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $T/s.tsv: missing column \"payee\" (header: date, source, order, line, product, kind, currency, gross, net)
+tally-report: hint: $T/s.tsv is a sales stream (tally-ingest's output): split it among the payees first (tally-split -a AGREEMENTS $T/s.tsv | tally-report)" ]
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t12,3x\n' >"$T/a.tsv"
 	run --separate-stderr tally-report "$T/a.tsv"
 	assert_failure 1

@@ -282,7 +282,7 @@ sales() {
 agreements_error() {
 	printf '%s' "$1" >"$T/a.tsv"
 	run --separate-stderr tally-split -a "$T/a.tsv" "$F/agent-sales.tsv"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq "${4:-1}" ]
 	[ -z "$output" ]
 	[ "$stderr" = "tally-split: $T/a.tsv:$2: $3" ]
 }
@@ -298,7 +298,26 @@ agreements_error() {
 	agreements_error $'# c\nmatch\ttier\tpayee\tshare\n*\tx\tA\t100%\n' 3 \
 		'column "tier": "x" is not a tier number (1, 2, ...)'
 	agreements_error $'match\tpayee\tshare\tbasis\n*\tA\t100%\ttax\n' 2 'column "basis": "tax" is not net or gross'
-	agreements_error $'match\tpayee\n*\tA\n' 1 'missing column "share" (header: match, payee)'
+	# a missing column is usage (exit 2), as in the sales stream (tally(7) EXIT STATUS)
+	agreements_error $'match\tpayee\n*\tA\n' 1 'missing column "share" (header: match, payee)' 2
+	agreements_error $'match\tshare\n*\t100%\n' 1 'missing column "payee" (header: match, share)' 2
+}
+
+@test "side files: a missing required column is usage (exit 2) like the stream's; a bad row is data (exit 1)" {
+	printf 'date\tcurrency\n2026-10-01\tEUR\n' >"$T/rates.tsv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" --fx "$T/rates.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/rates.tsv:1: missing column \"rate\"" ]
+	printf 'date\tcurrency\trate\n2026-10-01\tEUR\t-1\n' >"$T/rates.tsv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" --fx "$T/rates.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 1 ]
+	printf 'match\tpayee\n*\tA\n' >"$T/a.tsv"
+	run --separate-stderr tally-report --agreements "$T/a.tsv" "$F/agent-sales.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-report: $T/a.tsv:1: missing column \"share\" (header: match, payee)" ]
+	# the stream's own missing column, for comparison
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$T/rates.tsv"
+	[ "$status" -eq 2 ]
 }
 
 # data_error ROW MESSAGE [AGREEMENTS]: a sales row that must be refused (exit 1).
@@ -326,6 +345,38 @@ data_error() {
 	run --separate-stderr tally-split -a "$T/g.tsv" "$F/agent-sales.tsv"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tally-split: $F/agent-sales.tsv: missing column \"gross\" (header: date, source, order, line, product, kind, sale_date, currency, net)" ]
+}
+
+@test "an export given to tally-split gets a hint to run tally-ingest first; other streams do not (exit 2)" {
+	D=$TALLY_ROOT/scripts/demo
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$D/exports/gumroad.csv"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "${#lines[@]}" -eq 0 ]
+	[[ "${stderr%%$'\n'*}" == "tally-split: $D/exports/gumroad.csv: missing column \"date\" (header: Purchase ID,Item Name,"* ]]
+	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "tally-split: hint: $D/exports/gumroad.csv is a gumroad-sales export, not a stream of tally's: read it with tally-ingest first (tally-ingest $D/exports/gumroad.csv > sales.tsv)" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	# a tab-separated export, by its columns, from stdin
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" - <"$D/exports/distrokid/2026-10.tsv"
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "tally-split: hint: <stdin> is a distrokid export, not a stream of tally's: read it with tally-ingest first (tally-ingest EXPORT > sales.tsv)" ]
+	# a CSV header of no known format
+	printf 'When,What,Amount\n2026-10-01,x,1.00\n' >"$T/x.csv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$T/x.csv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/x.csv: missing column \"date\" (header: When,What,Amount)
+tally-split: hint: $T/x.csv is a platform export, not a stream of tally's: read it with tally-ingest first (tally-ingest $T/x.csv > sales.tsv)" ]
+	# a TSV that is no export: the message alone
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$F/agent.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $F/agent.tsv: missing column \"date\" (header: # Agent 15% off the top, the rest split evenly.)" ]
+	printf 'when\twhat\ttotal\n2026-10-01\tx\t1.00\n' >"$T/a.tsv"
+	run --separate-stderr tally-split --agreements "$F/agent.tsv" "$T/a.tsv"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/a.tsv: missing column \"date\" (header: when, what, total)" ]
+	# what the hint says works
+	run --separate-stderr sh -c "tally-ingest '$D/exports/gumroad.csv' | tally-split --agreements '$D/agreements.tsv' >/dev/null"
+	[ "$status" -eq 0 ]
 }
 
 @test "nosuch.tsv: No such file or directory, status 2" {
@@ -786,14 +837,14 @@ gumroad_sale() {
 
 @test "an agreements or rates file saved as CSV or aligned with spaces: must be TAB-separated" {
 	agreements_error $'match,payee,share\n*,Ana,100%\n' 1 \
-		'the agreements file must be TAB-separated: the header line has no TAB (it looks comma-separated)'
+		'the agreements file must be TAB-separated: the header line has no TAB (it looks comma-separated)' 2
 	agreements_error $'match   payee   share\n*       Ana     100%\n' 1 \
-		'the agreements file must be TAB-separated: the header line has no TAB (it looks aligned with spaces)'
+		'the agreements file must be TAB-separated: the header line has no TAB (it looks aligned with spaces)' 2
 	agreements_error $'match\tpayee\tshare\n*   Ana   100%\n' 2 \
 		'the agreements file must be TAB-separated: this row has no TAB (it looks aligned with spaces)'
 	printf '%s\n' 'date,currency,rate,to' '2026-10-01,EUR,1.08,USD' >"$T/rates.csv"
 	run --separate-stderr tally-split -a "$F/agent.tsv" -x "$T/rates.csv" "$F/agent-sales.tsv"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[ "$stderr" = "tally-split: $T/rates.csv:1: the rates file must be TAB-separated: the header line has no TAB (it looks comma-separated)" ]
 }
 

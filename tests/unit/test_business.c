@@ -160,9 +160,10 @@ static void test_costs_load(void)
 	tap_is_int(c.n, 0, "... leaving the table empty");
 	const char *nocol =
 	    file_with("n.tsv", "item\tfrom\tamount\tcurrency\tper\nx\t2026\t1\tUSD\tyear\n");
-	tap_is_int(report_costs_load(&c, nocol, &e), REPORT_LOAD_EDATA,
-		   "a missing column is refused");
-	tap_is_str(e.msg, "no column \"to\"", "... by name, on line 1");
+	tap_is_int(report_costs_load(&c, nocol, &e), REPORT_LOAD_ECOLUMN,
+		   "a missing column is refused (a usage error)");
+	tap_is_str(e.msg, "missing column \"to\"", "... by name");
+	tap_is_int(e.line, 1, "... on line 1");
 	test_costs_load_globs();
 }
 

@@ -151,9 +151,39 @@ static void test_dates(void)
 	}
 }
 
+/* Why a value of a layout's shape is no real date; nothing when it is one
+ * or has another shape. */
+static void test_unreal(void)
+{
+	static const struct {
+		const char *fmt, *text, *why;
+	} cases[] = {
+		{"%Y-%m-%d", "2026-02-29", "is not a day (February has 28 days in 2026)"},
+		{"%Y-%m-%d", "2024-02-30", "is not a day (February has 29 days in 2024)"},
+		{"%m/%d/%Y", "04/31/2026", "is not a day (April has 30 days)"},
+		{"%m/%d/%Y", "13/01/2026", "is not a day (there is no month 13)"},
+		{"%Y-%m-%d", "2026-01-00", "is not a day (there is no day 0)"},
+		{"%Y-%m-%d %H:%M:%S", "2026-10-03 24:00:00", "is not a time of day (24:00:00)"},
+		{"%Y-%m-%d", "2024-02-29", NULL},
+		{"%Y-%m-%d", "04/09/2026", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char why[100] = "";
+		int rc = ingest_date_unreal(cases[i].fmt, cases[i].text, strlen(cases[i].text), why, sizeof why);
+		if (!cases[i].why)
+			tap_ok(rc == 0 && why[0] == '\0', "\"%s\" by %s: nothing to say", cases[i].text, cases[i].fmt);
+		else
+			tap_ok(rc == 1 && strcmp(why, cases[i].why) == 0, "\"%s\" by %s: %s", cases[i].text,
+			       cases[i].fmt, cases[i].why);
+	}
+	tap_is_int(ingest_layout_has_time("%m/%d/%y %I:%M%p"), 1, "%%I is a time of day");
+	tap_is_int(ingest_layout_has_time("%Y-%m-%d"), 0, "%%Y-%%m-%%d has none");
+}
+
 int main(void)
 {
 	test_amounts();
 	test_dates();
+	test_unreal();
 	return tap_done();
 }

@@ -153,6 +153,42 @@ static void test_sniff(void)
 	}
 }
 
+/* Headers given to the wrong command: exports, the sales stream, others. */
+static void test_sniff_header(void)
+{
+	static const struct {
+		const char *line; /* TAB-separated, as a TSV reader splits it */
+		enum ingest_header_kind kind;
+		const char *format;
+	} cases[] = {
+		{"Purchase ID,Item Name,Purchase Date,Sale Price ($),Net Total ($),Refunded?,Tip ($)",
+		 INGEST_HEADER_EXPORT, "gumroad-sales"},
+		{"\xEF\xBB\xBF\"Purchase ID\",\"Item Name\",\"Purchase Date\",\"Sale Price ($)\",\"Net Total ($)\",\"Refunded?\"",
+		 INGEST_HEADER_EXPORT, "gumroad-sales"},
+		{"When;What;Amount", INGEST_HEADER_EXPORT, NULL},
+		{"Purchase ID\tItem Name\tPurchase Date\tSale Price ($)\tNet Total ($)\tRefunded?",
+		 INGEST_HEADER_EXPORT, "gumroad-sales"},
+		{"date\tsource\torder\tline\tproduct\tkind\tcurrency\tgross\tnet", INGEST_HEADER_SALES, NULL},
+		{"date\tsource\torder\tkind\tcurrency\tgross", INGEST_HEADER_OTHER, NULL},
+		{"# Agent 15% off the top, the rest split evenly.", INGEST_HEADER_OTHER, NULL},
+		{"a,b", INGEST_HEADER_OTHER, NULL},
+		{"a,,b", INGEST_HEADER_OTHER, NULL},
+		{"match\tpayee\tshare", INGEST_HEADER_OTHER, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[300], *cols[16];
+		size_t n = 0;
+		snprintf(buf, sizeof buf, "%s", cases[i].line);
+		for (char *p = strtok(buf, "\t"); p && n < 16; p = strtok(NULL, "\t"))
+			cols[n++] = p;
+		const char *format = "unset";
+		enum ingest_header_kind k = ingest_sniff_header(cols, n, &format);
+		tap_ok(k == cases[i].kind && (cases[i].format ? format && strcmp(format, cases[i].format) == 0 : !format),
+		       "header %zu: kind %d, format %s", i, (int)cases[i].kind, cases[i].format ? cases[i].format : "none");
+	}
+	tap_is_int((int)ingest_sniff_header(NULL, 0, NULL), INGEST_HEADER_OTHER, "no columns: other");
+}
+
 static void test_redact(void)
 {
 	uint8_t key[16];
@@ -212,6 +248,7 @@ int main(void)
 	test_int_and_tz();
 	test_encodings();
 	test_sniff();
+	test_sniff_header();
 	test_redact();
 	return tap_done();
 }

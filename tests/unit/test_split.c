@@ -33,17 +33,23 @@ static int parse(struct split_rules *r, const char *text, long *line, char *err)
 	return split_rules_parse(r, "a.tsv", text, strlen(text), line, err, 256);
 }
 
-/* Parse text, which must fail at want_line with want_msg. */
-static void expect_error(const char *text, long want_line, const char *want_msg)
+/* Parse text, which must fail with status want_st at want_line with want_msg. */
+static void expect_status(const char *text, int want_st, long want_line, const char *want_msg)
 {
 	struct split_rules r;
 	long line = 0;
 	char err[256];
 	int st = parse(&r, text, &line, err);
-	tap_is_int(st, SPLIT_EDATA, "error: %s", want_msg);
+	tap_is_int(st, want_st, "error: %s", want_msg);
 	tap_is_int(line, want_line, "  on line %ld", want_line);
 	tap_is_str(err, want_msg, "  message");
 	split_rules_free(&r);
+}
+
+/* Parse text, which must be bad data at want_line with want_msg. */
+static void expect_error(const char *text, long want_line, const char *want_msg)
+{
+	expect_status(text, SPLIT_EDATA, want_line, want_msg);
 }
 
 static void test_errors(void)
@@ -58,7 +64,7 @@ static void test_errors(void)
 		     "column \"cap\": \"XYZ\" is not a known currency");
 	expect_error("match\tpayee\tshare\tcap\n*\tA\t100%\t5.00 USD\n", 2,
 		     "the last tier (1) cannot have a cap: what it leaves would have nowhere to go");
-	expect_error("match\tpayee\n*\tA\n", 1, "missing column \"share\" (header: match, payee)");
+	expect_status("match\tpayee\n*\tA\n", SPLIT_ECOLUMN, 1, "missing column \"share\" (header: match, payee)");
 	expect_error("match\tfrom\tto\tpayee\tshare\nP*\t2026-01-01\t\tA\t100%\nP*\t2026-06-01\t2026-06-30\tB\t100%\n",
 		     3, "agreement \"P*\" (2026-06-01 to 2026-06-30) overlaps the one on line 2 with the same match");
 	expect_error("match\tfrom\tpayee\tshare\n*\t2026-02-30\tA\t100%\n", 2,
@@ -460,6 +466,11 @@ static void test_fx(void)
 	tap_is_int(fx_load(&t, path, &e), FX_EDATA, "fx: a negative rate is refused");
 	tap_is_int(e.line, 2, "  on its line");
 	tap_is_str(e.msg, "column \"rate\": \"-1\" is not a positive rate", "  with a message");
+	f = fopen(path, "w");
+	fputs("date\tcurrency\n2026-10-01\tEUR\n", f);
+	fclose(f);
+	tap_is_int(fx_load(&t, path, &e), FX_ECOLUMN, "fx: a missing column is its own status (usage)");
+	tap_is_str(e.msg, "missing column \"rate\"", "  with a message");
 }
 
 static void test_lock(void)
