@@ -1321,7 +1321,9 @@ static void commit_output(struct run *run)
 
 /* A re-run that brings nothing new (every row split already, unchanged)
  * changes nothing: the state is left as it was, and so is the -o file
- * when it is the one the run that split this same input wrote. */
+ * when a run of this state wrote it — of this same input, or of one that
+ * differs only where no money is (a re-downloaded export whose tax or
+ * buyer's address was corrected): its rows are split once either way. */
 static void commit_nothing_new(struct run *run)
 {
 	uint64_t digest;
@@ -1333,6 +1335,12 @@ static void commit_nothing_new(struct run *run)
 	if (st == 0 && split_state_ran(&run->state, run->input_digest, digest)) {
 		out_abort(run->out);
 		diag_warn("%s is left as it was: the run that split this input wrote it", run->opt.output);
+		return;
+	}
+	if (st == 0 && split_state_wrote(&run->state, digest)) {
+		out_abort(run->out);
+		diag_warn("%s is left as it was: an earlier run of this state wrote it, and every row of this input "
+			  "was split already with the same amounts", run->opt.output);
 		return;
 	}
 	if (st == 0) {

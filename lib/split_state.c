@@ -295,6 +295,14 @@ bool split_state_ran(const struct split_state *s, uint64_t input, uint64_t outpu
 	return false;
 }
 
+bool split_state_wrote(const struct split_state *s, uint64_t output)
+{
+	for (size_t i = 0; output != 0 && i < s->nruns; i++)
+		if (s->runs[i].output == output)
+			return true;
+	return false;
+}
+
 int split_state_add_run(struct split_state *s, uint64_t input, uint64_t output)
 {
 	void *p = realloc(s->runs, (s->nruns + 1) * sizeof *s->runs);

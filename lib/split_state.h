@@ -158,6 +158,10 @@ const struct split_state_class *split_state_class_of(const struct split_state *s
  * `output`. */
 bool split_state_ran(const struct split_state *s, uint64_t input, uint64_t output);
 
+/* Whether some run, of any input, wrote an output of digest `output` (0,
+ * standard output, is never one). */
+bool split_state_wrote(const struct split_state *s, uint64_t output);
+
 /* Record a run.  Returns 0, or -1 when out of memory. */
 int split_state_add_run(struct split_state *s, uint64_t input, uint64_t output);
 

@@ -509,6 +509,31 @@ man_examples() {
 	[ "$(ls -A "$T" | grep -c '^\.alloc')" -eq 0 ]
 }
 
+@test "a re-downloaded export corrected where no money is (tax) re-runs its month: the file a run wrote is left as it was" {
+	# reported: a re-downloaded month whose September row had its tax corrected stopped the job with
+	# "not the file the run that split them wrote", offering only --force (which pays twice)
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\ttax\tnet' \
+		$'2026-09-10\tbandcamp\t2001\t1\tLanterns (vinyl LP)\tsale\t\tUSD\t0.00\t2000.00' >"$T/sep.tsv"
+	cp "$T/sep.tsv" "$T/oct.tsv"
+	echo $'2026-10-10\tbandcamp\t2002\t1\tLanterns (vinyl LP)\tsale\t\tUSD\t0.00\t2500.00' >>"$T/oct.tsv"
+	sed 's/\t0\.00\t2000\.00$/\t5.00\t2000.00/' "$T/oct.tsv" >"$T/oct-corrected.tsv"
+	! cmp -s "$T/oct.tsv" "$T/oct-corrected.tsv"
+	tally-split --agreements "$F/advance.tsv" --state "$T/st" --output "$T/alloc-sep.tsv" "$T/sep.tsv" 2>/dev/null
+	tally-split --agreements "$F/advance.tsv" --state "$T/st" --output "$T/alloc-oct.tsv" "$T/oct.tsv" 2>/dev/null
+	cp "$T/alloc-oct.tsv" "$T/alloc-oct.before"
+	cp "$T/st" "$T/st.before"
+	run --separate-stderr tally-split --agreements "$F/advance.tsv" --state "$T/st" --output "$T/alloc-oct.tsv" "$T/oct-corrected.tsv"
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "tally-split: $T/alloc-oct.tsv is left as it was: an earlier run of this state wrote it, and every row of this input was split already with the same amounts" ]
+	cmp "$T/alloc-oct.tsv" "$T/alloc-oct.before"
+	cmp "$T/st" "$T/st.before"
+	# a file no run of this state wrote is still refused
+	echo "edited" >>"$T/alloc-oct.tsv"
+	run --separate-stderr tally-split --agreements "$F/advance.tsv" --state "$T/st" --output "$T/alloc-oct.tsv" "$T/oct-corrected.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"is not the file the run that split them wrote"* ]]
+}
+
 @test "-o FILE: a re-run of the same input leaves FILE and the state byte for byte as they were" {
 	run tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/alloc.tsv" "$F/advance-sep.tsv"
 	[ "$status" -eq 0 ]

@@ -380,6 +380,8 @@ static void test_state(void)
 	       "rows after a removed one are still found");
 	tap_is_int((long)split_state_rows(&s), 5000, "all seen rows read back");
 	tap_ok(split_state_ran(&s, 0x5678, 0x9abc) && !split_state_ran(&s, 0x5678, 0), "runs survive");
+	tap_ok(split_state_wrote(&s, 0x9abc) && !split_state_wrote(&s, 0x5678) && !split_state_wrote(&s, 0),
+	       "an output any run wrote is known by its digest alone; standard output (0) never");
 	int found = 0;
 	for (int i = 0; i < 5000; i++) {
 		char order[32];
