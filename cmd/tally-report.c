@@ -632,13 +632,7 @@ static void step_cols_find(struct step_cols *sc, const struct tsv_reader *r)
 /* A step's value, converted as the row's amount is (each rounded half to even). */
 static int64_t step_value(const struct row_cache *c, const struct tsv_reader *r, const char *col, int i)
 {
-	int64_t v = row_amount(r, col, &r->fields[i]), out;
-	if (!opt.to || memcmp(c->currency, opt.to, 3) == 0)
-		return v;
-	int rc = fx_convert(&opt.fx, v, c->currency, opt.to, c->when, &out);
-	if (rc != FX_OK)
-		die_fx(rc, c->currency, c->when, r);
-	return out;
+	return row_convert(c, r, row_amount(r, col, &r->fields[i]));
 }
 
 /* The row's agreements line (tally-split's `agreement`), 0 when the
