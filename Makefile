@@ -1,6 +1,6 @@
 # tally - build, test, install.  GNU make.
 #
-#   make            lib/libtally.a and bin/tally-*
+#   make            build/libtally.a and bin/tally-*
 #   make check      unit tests + bats tests; ends with "N passed, N failed"
 #   make asan       the same tests on an AddressSanitizer+UBSan build
 #   make valgrind   the unit tests, then every bats test's commands, under valgrind
@@ -21,17 +21,17 @@ DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS += -D_GNU_SOURCE -Ilib
+# lib/ by concern: core (streams, money, dates, output), cli (command
+# support: all that prints or exits), and one folder per command's engine.
+LIB_DIRS := core cli ingest split report forecast attribute
+CPPFLAGS += -D_GNU_SOURCE $(LIB_DIRS:%=-Ilib/%)
 LDLIBS  += -lcsv -ljansson -lm
 
 BUILD   := $(O)/build
 BINDIR  := $(O)/bin
-LIBA    := $(O)/lib/libtally.a
-ifneq ($(O),.)
-LIBA    := $(O)/libtally.a
-endif
+LIBA    := $(BUILD)/libtally.a
 
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_SRC  := $(sort $(wildcard $(LIB_DIRS:%=lib/%/*.c)))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC:= $(sort $(wildcard scripts/bench-src/*.c))
@@ -187,14 +187,15 @@ uninstall:
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
-		--suppress=missingIncludeSystem -Ilib lib cmd tests/unit
+		--suppress=missingIncludeSystem $(LIB_DIRS:%=-Ilib/%) lib cmd tests/unit
 	mandoc -Tlint -Wwarning man/*.1 man/*.7
 	tests/lint/purity lib
+	tests/lint/layers lib
 
 format:
-	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch]
+	clang-format -i lib/*/*.[ch] cmd/*.c tests/unit/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(BINDIR) $(O)/lib/libtally.a asan-build fuzz-build cov-build
+	rm -rf $(BUILD) $(BINDIR) asan-build fuzz-build cov-build
 
 -include $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

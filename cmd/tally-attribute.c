@@ -5,8 +5,8 @@
  * an all-contributors file, weighs the contributions with the chosen
  * method and writes shares that are exact fractions summing to 1 per
  * project.  The semantics are in tally-attribute(1); the engine is
- * lib/attribute.c, readers lib/attribute_read.c and lib/attribute_allc.c,
- * outputs lib/attribute_out.c. */
+ * lib/attribute/attribute.c, readers lib/attribute/attribute_read.c and lib/attribute/attribute_allc.c,
+ * outputs lib/attribute/attribute_out.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

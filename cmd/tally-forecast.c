@@ -1,5 +1,5 @@
 /* tally-forecast - aggregate a stream into periods per series and forecast
- * each series with prediction intervals (lib/forecast.h does the models). */
+ * each series with prediction intervals (lib/forecast/forecast.h does the models). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -414,7 +414,7 @@ static void bt_put(struct tsv_writer *w, const struct forecast_bt *b)
 			put_score(w, forecast_bt_mean(b, i, r));
 }
 
-/* One row of scores per series (lib/forecast_backtest.c), a "*" row of
+/* One row of scores per series (lib/forecast/forecast_backtest.c), a "*" row of
  * their means when there are keys, and the verdict on stderr. */
 static void backtest_all(struct tsv_writer *w, const struct options *o)
 {

@@ -34,7 +34,7 @@
 #include "progress.h"
 #include "paths.h"
 #include "report_business.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "report_keys.h"
 #include "report_ledger.h"
 #include "report_payouts.h"

@@ -5,8 +5,8 @@
  * it, runs the row's basis through the agreement's waterfall of tiers and
  * writes one row per payee who receives something: the input columns plus
  * payee, tier, agreement, share and amount.  The semantics are in
- * tally-split(1); the engine is lib/split_rules.c, the state file
- * lib/split_state.c. */
+ * tally-split(1); the engine is lib/split/split_rules.c, the state file
+ * lib/split/split_state.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# sort.bats - tally-ingest --sort in bounded memory (lib/extsort.c).
+# sort.bats - tally-ingest --sort in bounded memory (lib/core/extsort.c).
 #
 # Plan: a 30 000-row Gumroad export sorted with the default 16 MB buffer
 # (in memory) and with TALLY_SORT_BUFFER of 64k, 200k and 1m (spilled runs,

@@ -1,6 +1,6 @@
 /* forecast_m3.c - the forecast benchmark's helper: converts the M3 and car
  * parts data into tally streams, scores tally-forecast's output against the
- * hold-out with lib/forecast_score.c, scores the forecasts submitted to M3,
+ * hold-out with lib/forecast/forecast_score.c, scores the forecasts submitted to M3,
  * and runs the models directly (for model development).
  *
  *   forecast_m3 long M3.tsv                 training part as id, date, value

@@ -1,5 +1,5 @@
 /* test_alloc.c - unit tests of exact proportional allocation
- * (lib/alloc.c).
+ * (lib/core/alloc.c).
  *
  * Plan: a table of specific splits with their exact parts (the documented
  * tie-break, the int64 edges, zero weights, rational weights); the error

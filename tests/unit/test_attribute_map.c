@@ -1,5 +1,5 @@
 /* test_attribute_map.c - unit tests of contributions read from CSV exports
- * through a mapping (lib/attribute_map.c).
+ * through a mapping (lib/attribute/attribute_map.c).
  *
  * Plan: a forum export read through a mapping (a preamble line before the
  * header, a skip rule, an amount expression, a literal kind, a ref and an

@@ -1,7 +1,7 @@
 /* test_attribute_methods.c - unit tests of tally-attribute's scoring
- * methods: PageRank (lib/attribute_graph.c), Shapley over touch paths
- * (lib/attribute_shapley.c), Markov removal effects
- * (lib/attribute_markov.c) and peer allocation (lib/attribute_peer.c).
+ * methods: PageRank (lib/attribute/attribute_graph.c), Shapley over touch paths
+ * (lib/attribute/attribute_shapley.c), Markov removal effects
+ * (lib/attribute/attribute_markov.c) and peer allocation (lib/attribute/attribute_peer.c).
  *
  * Plan:
  *   graph   hand-computed graphs (exact fractions worked out below); 300

@@ -1,7 +1,7 @@
 /* test_business.c - unit tests of the business model's library parts:
- * lib/report_costs.c (spreading month and year amounts over days, costs
- * tables), lib/report_whatif.c (fee schedules, overlaps, the percent fee)
- * and lib/report_business.c (one period's figures from rows).
+ * lib/report/report_costs.c (spreading month and year amounts over days, costs
+ * tables), lib/report/report_whatif.c (fee schedules, overlaps, the percent fee)
+ * and lib/report/report_business.c (one period's figures from rows).
  *
  * Plan: a year's twelve months and a month's days sum exactly to the
  * amount over random amounts (nothing lost or invented), a part month
@@ -11,7 +11,7 @@
  * a percentage fee rounded half to even; a sale, a unit cost and a
  * schedule's fees added up by report_business_add; a forecast added up
  * per period, one without bounds, two currencies and a wrong kind of
- * period refused (lib/report_outlook.c). */
+ * period refused (lib/report/report_outlook.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

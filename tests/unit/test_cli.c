@@ -1,4 +1,4 @@
-/* test_cli.c - unit tests of the shared command-line layer (lib/cli.c).
+/* test_cli.c - unit tests of the shared command-line layer (lib/cli/cli.c).
  *
  * Plan: edit distances by hand (insert, delete, substitute, swap, the
  * limit cut-off, over-long names); nearest option for typos, for an exact

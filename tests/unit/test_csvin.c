@@ -1,4 +1,4 @@
-/* test_csvin.c - unit tests of lib/csvin.c: the physical line each record
+/* test_csvin.c - unit tests of lib/ingest/csvin.c: the physical line each record
  * starts on, and its raw text, under every line-end convention (LF, CRLF,
  * bare CR, a stray CR before an LF), with blank lines and quoted line
  * ends; malformed records name their line too. */

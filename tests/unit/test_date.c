@@ -1,4 +1,4 @@
-/* test_date.c - unit tests of dates, times and periods (lib/date.c).
+/* test_date.c - unit tests of dates, times and periods (lib/core/date.c).
  *
  * Plan: civil <-> day-count anchors and a day-by-day sweep of 0000..9999;
  * leap days; date_parse on every accepted form (offsets normalising to UTC

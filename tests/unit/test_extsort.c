@@ -1,5 +1,5 @@
 /* test_extsort.c - unit tests of the bounded-memory stable sort
- * (lib/extsort.c).
+ * (lib/core/extsort.c).
  *
  * Plan: an empty sort; random rows with many equal keys against a
  * reference stable sort, in memory and spilled through two levels of

@@ -1,4 +1,4 @@
-/* test_forecast_backtest.c - unit tests of lib/forecast_backtest.c.
+/* test_forecast_backtest.c - unit tests of lib/forecast/forecast_backtest.c.
  *
  * Plan: seasons per granularity; the floor-at-0 rule (never negative,
  * money with refunds, mostly negative, --allow-negative); score sums that

@@ -1,5 +1,5 @@
 /* test_forecast_series.c - unit tests of the series table
- * (lib/forecast_series.c).
+ * (lib/forecast/forecast_series.c).
  *
  * Plan: series found by key (same key, same series; keys that differ in
  * one field or only in where the fields split are different series), the

@@ -1,7 +1,7 @@
-/* test_ingest_link.c - unit tests of lib/ingest_link.c (a reversal takes
- * its sale's product and sku), of lib/ingest_hold.c (reversals held
+/* test_ingest_link.c - unit tests of lib/ingest/ingest_link.c (a reversal takes
+ * its sale's product and sku), of lib/ingest/ingest_hold.c (reversals held
  * until their sale is read) and of the date-order helpers of
- * lib/ingest_date.c. */
+ * lib/ingest/ingest_date.c. */
 #include <stdio.h>
 #include <string.h>
 

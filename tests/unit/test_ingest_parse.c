@@ -1,6 +1,6 @@
 /* test_ingest_parse.c - unit tests of the readers of platform text:
- * lib/ingest_amount.c (money as exports write it, in both decimal-mark
- * locales, exactly, into micro-units) and lib/ingest_date.c (the date
+ * lib/ingest/ingest_amount.c (money as exports write it, in both decimal-mark
+ * locales, exactly, into micro-units) and lib/ingest/ingest_date.c (the date
  * layouts of real exports).  Tables of cases, the bad ones beside the
  * good; every expected value is computed by hand (epoch seconds with
  * calendar.timegm) and never taken from the code under test. */

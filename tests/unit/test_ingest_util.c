@@ -1,9 +1,9 @@
 /* test_ingest_util.c - unit tests of tally-ingest's small helpers:
- * lib/ingest_util.c (SipHash-2-4 against the reference vectors of
+ * lib/ingest/ingest_util.c (SipHash-2-4 against the reference vectors of
  * Aumasson and Bernstein's paper, salt keys, fingerprints, country codes,
  * quoting cells for messages), ingest_int_parse, ingest_tz_parse,
  * csvin's encoding names, the sniffer of files that are not exports
- * (lib/ingest_sniff.c) and the redaction of personal data (lib/redact.c:
+ * (lib/ingest/ingest_sniff.c) and the redaction of personal data (lib/ingest/redact.c:
  * pseudonyms by the reference SipHash, PII column names, e-mails inside
  * a record, the salt file).  The bad cases beside the good. */
 #include <errno.h>

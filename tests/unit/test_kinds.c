@@ -1,4 +1,4 @@
-/* test_kinds.c - unit tests of lib/kinds.c: the stream's kinds and the
+/* test_kinds.c - unit tests of lib/core/kinds.c: the stream's kinds and the
  * passed-over tally (counts, the "other" overflow, the note's text). */
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
-/* test_money.c - unit tests of exact money (lib/money.c) and the ISO 4217
- * table (lib/currency.c).
+/* test_money.c - unit tests of exact money (lib/core/money.c) and the ISO 4217
+ * table (lib/core/currency.c).
  *
  * Plan: currency digits for every unusual code and the size of the table;
  * strict parsing (happy cases, every rejected form, the int64 edges);

@@ -1,6 +1,6 @@
 /* test_partition.c - unit tests of partitioned runs: the router's stable
- * hash (lib/partition.c) and tally-report's partial sums
- * (lib/report_partial.c).
+ * hash (lib/core/partition.c) and tally-report's partial sums
+ * (lib/report/report_partial.c).
  *
  * Plan: partition_hash's values are pinned (they must never change), a
  * field boundary changes the hash, partition_of stays in range and

@@ -1,4 +1,4 @@
-/* test_progress.c - unit tests of the progress line (lib/progress.c).
+/* test_progress.c - unit tests of the progress line (lib/core/progress.c).
  *
  * Plan: the line's text for unknown and known totals, before and after
  * the rate means anything, thousands separators, units from B to GB, a

@@ -1,4 +1,4 @@
-/* test_readall.c - unit tests of lib/readall.c.
+/* test_readall.c - unit tests of lib/core/readall.c.
  *
  * Plan: a small file whole and NUL-ended; an empty file; a file past the
  * first 64 KiB buffer (growth, every byte kept); a pipe read to its end;

@@ -1,6 +1,6 @@
 /* test_report.c - unit tests of tally-report's library parts:
- * lib/report_escape.c (escaping, safe file names)
- * and lib/report_ledger.c (settling a statement, the ledger's chain).
+ * lib/core/escape.c (escaping, safe file names)
+ * and lib/report/report_ledger.c (settling a statement, the ledger's chain).
  *
  * Plan: HTML/Markdown/text escaping of hostile cells; safe names for
  * "../x", "/etc/x", ".", "", control bytes and very long UTF-8 names (never
@@ -14,7 +14,7 @@
 
 #include "money.h"
 #include "out.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "report_ledger.h"
 #include "report_table.h"
 #include "report_waterfall.h"

@@ -1,6 +1,6 @@
 /* test_report_book.c - unit tests of tally-report's engines:
- * lib/report_index.c, lib/report_statements.c, lib/report_summary.c and
- * lib/report_table.c.
+ * lib/report/report_index.c, lib/report/report_statements.c, lib/report/report_summary.c and
+ * lib/report/report_table.c.
  *
  * Plan: interning and pair-keyed maps keep ids dense and stable across
  * growth; a book settles two months with a residue carried, a minimum

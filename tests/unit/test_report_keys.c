@@ -1,4 +1,4 @@
-/* test_report_keys.c - unit tests of lib/report_keys.c: row keys (fields
+/* test_report_keys.c - unit tests of lib/report/report_keys.c: row keys (fields
  * kept apart, occurrences, a pinned value), the sorted set (find,
  * duplicates, merge, drop), and the record file (round trip, an edit, a
  * cut, the match with its ledger's chain). */

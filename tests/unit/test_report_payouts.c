@@ -1,4 +1,4 @@
-/* test_report_payouts.c - unit tests of lib/report_payouts.c, the payee
+/* test_report_payouts.c - unit tests of lib/report/report_payouts.c, the payee
  * file and the batch files of tally-report --payouts.
  *
  * Plan: a payee file loads, sorted, found by payee and currency; each way

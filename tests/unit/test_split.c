@@ -1,6 +1,6 @@
-/* test_split.c - unit tests of the agreements engine (lib/split_rules.c),
- * the state file (lib/split_state.c), the rates table (lib/fx.c) and the
- * lock (lib/lock.c).
+/* test_split.c - unit tests of the agreements engine (lib/split/split_rules.c),
+ * the state file (lib/split/split_state.c), the rates table (lib/core/fx.c) and the
+ * lock (lib/core/lock.c).
  *
  * Plan: agreements file errors with their exact line and message;
  * precedence (sku > product > source > kind > *, exact before glob, more

@@ -1,5 +1,5 @@
-/* test_tsv.c - unit tests of the stream reader and writer (lib/tsv.c),
- * checked output (lib/out.c) and value quoting (lib/diag.c).
+/* test_tsv.c - unit tests of the stream reader and writer (lib/core/tsv.c),
+ * checked output (lib/core/out.c) and value quoting (lib/core/diag.c).
  *
  * Plan: escape/unescape round trip over random bytes; each malformed row
  * kind with its exact message and line; CRLF and a missing final LF; a

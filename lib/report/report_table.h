@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "out.h"
-#include "report_escape.h"
+#include "escape.h"
 
 #define REPORT_TABLE_MAXCOLS 8
 
@@ -56,7 +56,7 @@ const char *report_words(char *buf, size_t cap, const char *name);
 /* Write the table to o in format: a TSV stream (with a header line when
  * tsv_header) with names as they are, or for people with its title,
  * headings and 'w' columns in words (report_words), text cells made safe
- * (report_escape.h) and numeric ones as they are. */
+ * (escape.h) and numeric ones as they are. */
 void report_table_render(struct out *o, enum report_format format, const struct report_table *t,
 			 bool tsv_header);
 

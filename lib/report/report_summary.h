@@ -17,7 +17,7 @@
 
 #include "date.h"
 #include "extsort.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "report_index.h"
 #include "report_statements.h"
 #include "report_table.h"

@@ -1,5 +1,5 @@
-/* report_escape.c - escaping for statements meant for people (see report_escape.h). */
-#include "report_escape.h"
+/* escape.c - escaping for statements meant for people (see escape.h). */
+#include "escape.h"
 
 #include "hash.h"
 #include "tsv.h"

@@ -1,4 +1,4 @@
-/* report_escape.h - writing data safely into statements meant for people:
+/* escape.h - writing data safely into statements meant for people:
  * HTML and Markdown escaping, and payee names made safe as file names.
  *
  * The TSV stream is data and is never altered (tsv.h escapes it); these
@@ -6,8 +6,8 @@
  * them neutralises spreadsheet formulas: that guard belongs to cells a
  * spreadsheet opens (TSV, CSV), and a page for people shows a refund as
  * -7.86 and a name starting with "=" as it is written. */
-#ifndef TALLY_REPORT_ESCAPE_H
-#define TALLY_REPORT_ESCAPE_H
+#ifndef TALLY_ESCAPE_H
+#define TALLY_ESCAPE_H
 
 #include <stdbool.h>
 #include <stddef.h>

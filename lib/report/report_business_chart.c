@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "money.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "report_render.h"
 
 #define CHART_W       640

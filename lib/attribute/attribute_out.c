@@ -8,7 +8,7 @@
 #include "alloc.h"
 #include "attribute_out.h"
 #include "diag.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "tsv.h"
 
 __extension__ typedef __int128 i128;

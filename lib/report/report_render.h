@@ -4,7 +4,7 @@
  * HTML page (inline CSS, inline SVG bar charts, no script, no external
  * asset).
  *
- * Everything that came from the data goes through report_escape.h.
+ * Everything that came from the data goes through escape.h.
  * Functions write to a struct out and leave write errors in it (out.h);
  * they return REPORT_OK, or REPORT_ENOMEM when a chart or table could not
  * be built (what was written so far stays written). */
@@ -17,7 +17,7 @@
 
 #include "date.h"
 #include "out.h"
-#include "report_escape.h"
+#include "escape.h"
 #include "report_ledger.h"
 #include "report_statements.h"
 #include "report_summary.h"

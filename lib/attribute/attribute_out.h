@@ -71,7 +71,7 @@ enum attr_credits { ATTR_CREDITS_MD, ATTR_CREDITS_HTML };
 
 /* A recognition page: per project, every contributor (bytewise order) and
  * their kinds with counts (most first, then kind bytewise); every value
- * escaped for the format (report_escape.h). */
+ * escaped for the format (escape.h). */
 void attr_write_credits(struct out *o, const struct attr_engine *e, enum attr_credits format);
 
 #endif
