@@ -653,9 +653,9 @@ static long agreement_line(const struct step_cols *sc, const struct tsv_reader *
 
 /* Add the row's waterfall (how its amount was reached) to account's line. */
 static void add_steps(const struct step_cols *sc, const struct row_cache *c, const struct tsv_reader *r,
-		      uint32_t account, uint32_t src, uint32_t prod)
+		      uint32_t account, uint32_t src, uint32_t prod, int64_t amount)
 {
-	struct report_steps st = {0, 0, 0, 0, 0};
+	struct report_steps st = {0};
 	struct report_recoupment rec[16];
 	size_t n;
 	if (sc->reached < 0)
@@ -667,6 +667,7 @@ static void add_steps(const struct step_cols *sc, const struct row_cache *c, con
 		st.gross = step_value(c, r, "gross", sc->gross);
 	if (!money_add(st.reached, st.commission, &st.basis) || !money_add(st.basis, st.recouped, &st.basis))
 		diag_die_at(EXIT_DATA, r->file, r->line, "the total overflows");
+	report_steps_share(&st, amount);
 	check_status(report_book_add_steps(&book, account, src, prod, &st), r->file, r->line);
 	const struct tsv_field *f = &r->fields[sc->recoupment];
 	if (!report_recoupment_parse(f->s, f->len, c->when, rec, sizeof rec / sizeof *rec, &n))
@@ -737,7 +738,7 @@ static void read_allocations(char **files, size_t nfiles)
 		uint32_t prod = cached_name(fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		int64_t into = opt.ledger ? place_row(row_ident_key(&ident, f), &r, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		check_status(report_book_add_into(&book, account, c.period, into, src, prod, amount), r.file, r.line);
-		add_steps(&sc, &c, &r, account, src, prod);
+		add_steps(&sc, &c, &r, account, src, prod, amount);
 		if (c_agreement >= 0)
 			note_due_use(&f[c_agreement], cur_out);
 		rows_read++;
