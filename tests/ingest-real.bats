@@ -576,3 +576,27 @@ sums() {
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "9AB23456CD789012N Moth zine -12.00 -0.41 -11.59" ]
 }
+
+# ---- Ko-fi: the 21-column Transaction_All.csv of a real download --------------------
+
+@test "kofi: the real 21-column download (Description, Quantity, PricePerUnit), month-first dates, CRLF" {
+	cd "$R"
+	[ "$(head -1 kofi_transaction_all_2021.csv | tr ',' '\n' | wc -l)" -eq 21 ]
+	run --separate-stderr tally-ingest kofi_transaction_all_2021.csv
+	[ "$status" -eq 0 ]
+	# 03/14/2021 is read month first (was: "there is no month 14"), and
+	# 04/01/2021 is the 1st of April, not the 4th of January
+	[ "$(cut -f1,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2021-03-14T23:29:00Z tip|2021-03-15T10:02:00Z sale|2021-04-01T08:00:00Z subscription|2021-04-02T18:45:00Z tip|" ]
+	# the shop order: 2 stickers, Received 8.72 with 0.72 sales tax
+	[ "$(awk -F'\t' '$7 == "sale" {print $9, $11, $12}' <<<"$output")" = "2 8.00 0.72" ]
+	# USD 5.00 + 8.00 + 3.00 = 16.00, tax 0.72; EUR 10.00 (a message on two lines)
+	[ "$(awk -F'\t' 'NR == 1 || $10 == "USD"' <<<"$output" | sums tip sale subscription)" = "16.00 0.72 0.00 16.00" ]
+	[ "$(awk -F'\t' 'NR == 1 || $10 == "EUR"' <<<"$output" | sums tip)" = "10.00 0.00 0.00 10.00" ]
+}
+
+@test "kofi: a TransactionType the format does not know is an error naming it (was a sale)" {
+	sed '3s/,Shop Order,/,Gift Card,/' "$R/kofi_transaction_all_2021.csv" >"$T/k.csv"
+	run --separate-stderr tally-ingest "$T/k.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/k.csv:3: column \"TransactionType\": \"Gift Card\" is a row type the kofi format does not know (it cannot classify the row)" ]
+}
