@@ -84,6 +84,23 @@ sums() {
 	[ "${stderr_lines[1]}" = "tally-ingest: ignored 1 row (skip rules of the format, or outside --since/--until/--period)" ]
 }
 
+@test "bandcamp: the 17-column report of sales paid by PayPal (a public royalty tool's tests): net amount is after the revenue share, collected-to-cover rows are sales" {
+	cd "$R"
+	run --separate-stderr tally-ingest bandcamp_17col_paypal.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# gross is item total, net the report's own net amount (after PayPal's
+	# fee and Bandcamp's 15%): 8 + 1.50 + 1 + 10 + 14 = 34.50 and
+	# 6.18 + 0.96 + 0.85 + 8.00 + 10.99 = 26.98, so fee 7.52
+	[ "$(sums sale <<<"$output")" = "34.50 0.00 7.52 26.98" ]
+	[ "$(awk -F, 'NR > 1 { n += $17 } END { printf "%.2f", n }' bandcamp_17col_paypal.csv)" = "26.98" ]
+	# a sale whose money went to Bandcamp to cover the share owed
+	# (amount you received 0) still earned its net amount
+	[ "$(awk -F'\t' '$3 == 2710000003 {print $7, $11, $13, $14}' <<<"$output")" = "sale 1.00 0.15 0.85" ]
+	# two copies at a discount: quantity 2, sub total 14
+	[ "$(awk -F'\t' '$3 == 2710000005 {print $9, $11}' <<<"$output")" = "2 14.00" ]
+}
+
 @test "bandcamp: an item type the format does not know is an error naming file, line and type" {
 	iconv -f utf-16le -t utf-8 "$R/bandcamp_2020_utf16.csv" | sed '2s/,album,/,voucher,/' >"$T/b.csv"
 	run --separate-stderr tally-ingest "$T/b.csv"
