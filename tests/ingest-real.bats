@@ -617,3 +617,18 @@ sums() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/k.csv:3: column \"TransactionType\": \"Gift Card\" is a row type the kofi format does not know (it cannot classify the row)" ]
 }
+
+# ---- Stripe unified payments: the 86-column header of real exports ----------------
+
+@test "stripe-payments: the 86-column unified payments header a public importer checks real exports against" {
+	cd "$R"
+	[ "$(head -1 stripe_unified_payments_86col.csv | tr ',' '\n' | wc -l)" -eq 86 ]
+	run --separate-stderr tally-ingest -v stripe_unified_payments_86col.csv
+	[ "$status" -eq 0 ]
+	# the blank-id requires_payment_method row and the failed charge: passed over
+	[ "${stderr_lines[1]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
+	# 25.00 + 43.12 (EUR 40.00 settled in USD) + 15.00 sold, 15.00 refunded
+	# on its Refunded date; fees 1.03 + 1.87 + 0.74 (Stripe keeps them)
+	[ "$(sums sale refund <<<"$output")" = "68.12 0.00 3.64 64.48" ]
+	[ "$(awk -F'\t' '$7 == "refund" {print $1, $8}' <<<"$output")" = "2026-10-09T08:00:00Z 2026-10-07T11:20:00Z" ]
+}

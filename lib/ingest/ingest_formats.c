@@ -112,7 +112,7 @@ static const char stripe_payments[] =
 	"format stripe-payments\n"
 	"source stripe\n"
 	"title Stripe Dashboard payments export (one row per charge; the 2024 default export too)\n"
-	"checked the 2014 payments.csv quoted in stripe-iiftoqbo's README (Created, minutes, Status Paid)\n"
+	"checked the 2014 payments.csv quoted in stripe-iiftoqbo's README (Created, minutes, Status Paid); the 86-column unified payments header a public archive importer checks real 2026 exports against; a trimmed real July 2026 export whose charges sum to its payouts to the cent\n"
 	"note inferred from importers: refunds are only an Amount Refunded column;\n"
 	"note Fee is in the balance currency, so the Converted columns are read first\n"
 	"detect {id} {Created (UTC)|Created date (UTC)|Created} {Amount} {Amount Refunded} {Currency} {Fee} {Status}\n"
