@@ -632,3 +632,15 @@ sums() {
 	[ "$(sums sale refund <<<"$output")" = "68.12 0.00 3.64 64.48" ]
 	[ "$(awk -F'\t' '$7 == "refund" {print $1, $8}' <<<"$output")" = "2026-10-09T08:00:00Z 2026-10-07T11:20:00Z" ]
 }
+
+# ---- GitHub Sponsors: one-time tiers (a sponsor tool's test exports) ----------------
+
+@test "github-sponsors: a one-time tier (\$25 one time) is a tip, not a subscription; a yearly one is the year's amount" {
+	cd "$R"
+	run --separate-stderr tally-ingest github_sponsors_2021_shape.csv
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "ch_9QaA11Gh7sQ2xZ1 subscription|ch_9QaA12Gh7sQ2xZ2 tip|ch_9QaA13Gh7sQ2xZ3 subscription|" ]
+	# 10.00 + 25.00 + 60.00 processed, alpha-3 countries read, Region undefined ignored
+	[ "$(sums subscription tip <<<"$output")" = "95.00 0.00 0.00 95.00" ]
+	[ "$(cut -f15 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "SE JP NO " ]
+}

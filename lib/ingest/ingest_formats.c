@@ -570,7 +570,7 @@ static const char github_sponsors[] =
 	"format github-sponsors\n"
 	"source github\n"
 	"title GitHub Sponsors transactions CSV\n"
-	"checked the 2026 header and date layout in hledger's github-sponsorships rules\n"
+	"checked the 2026 header and date layout in hledger's github-sponsorships rules; a sponsor tool's 2021 and 2022 test exports (one-time tiers, alpha-3 countries, Region undefined), their Stripe payouts matching row for row\n"
 	"note inferred from hledger's rules: amounts in USD, no fees\n"
 	"detect {Sponsor Handle} {Transaction ID} {Processed Amount} {Transaction Date}\n"
 	/* dates carry the exporter's local offset (-0700, +0200) */
@@ -584,6 +584,8 @@ static const char github_sponsors[] =
 	/* a tier change: the new tier's charge and, under the same
 	 * Transaction ID, the unused part of the old one credited back */
 	"kind adjustment if {Processed Amount} < 0\n"
+	/* a one-time sponsorship ("$5 one time") is a gift, not a membership */
+	"kind tip if {Tier Name} ~ one time\n"
 	"kind subscription\n"
 	"currency USD\n"
 	"gross {Processed Amount}\n"
