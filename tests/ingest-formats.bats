@@ -80,6 +80,48 @@ kinds() {
 	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T00:00:00Z" ]
 }
 
+@test "paypal-de: the German catch-alls of real files (Handyzahlung, Website-Zahlung, Zahlung im Einzugsverfahren, Rücklastschriftgebühr...)" {
+	run --separate-stderr tally-ingest -v "$F/paypal_de_types.csv"
+	[ "$status" -eq 0 ]
+	# sales 15.00 + 30.00, money sent -54.99 - 45.00, a fee row 3.00, a
+	# pre-approved payment 5.00, a credit 2.00: gross -47.99,
+	# fee 0.79 + 1.22 + 3.00 + 0.35 = 5.36, net -53.35
+	[ "$(totals <<<"$output")" = "$(printf 'EUR -47.990000 0.00 5.36 -53.350000\nrows 7 units 7')" ]
+	[ "$(kinds <<<"$output")" = "1DE00000000000001 sale|1DE00000000000002 sale|1DE00000000000003 adjustment|1DE00000000000005 adjustment|1DE00000000000007 fee|1DE00000000000008 subscription|1DE00000000000009 adjustment|" ]
+	# the card charge, the cart item, the bank top-up, the hold and its release
+	[[ "$stderr" == *"ignored 5 rows"* ]]
+}
+
+@test "paypal-fr: the French types of real files (Paiement DCC, Paiement de don, holds for a dispute), 1 045,00 with a no-break space" {
+	run --separate-stderr tally-ingest -v "$F/paypal_fr_types.csv"
+	[ "$status" -eq 0 ]
+	# 1045.00 + 12.00 - 10.00 - 40.00 - 5.00 = 1002.00; fee 36.55 + 0.77 - 0.30
+	[ "$(totals <<<"$output")" = "$(printf 'EUR 1002.000000 0.00 37.02 964.980000\nrows 5 units 3')" ]
+	[ "$(kinds <<<"$output")" = "2FR00000000000001 sale|2FR00000000000002 tip|2FR00000000000005 refund|2FR00000000000006 payout|2FR00000000000007 adjustment|" ]
+	# two payment holds, a dispute hold and its release (-1 008,00 with U+202F)
+	[[ "$stderr" == *"ignored 4 rows"* ]]
+}
+
+@test "paypal-de, -fr, -es: a type outside the language's vocabulary is an error naming it (was an adjustment)" {
+	sed '3s/"Website-Zahlung"/"Treueprämie"/' "$F/paypal_de_types.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/de.csv:3: column \"Beschreibung\": \"Treueprämie\" is a row type the paypal-de format does not know (it cannot classify the row)" ]
+	sed '3s/"Paiement de don"/"Prime de fidélité"/' "$F/paypal_fr_types.csv" >"$T/fr.csv"
+	run --separate-stderr tally-ingest "$T/fr.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/fr.csv:3: column \"Type\": \"Prime de fidélité\" is a row type the paypal-fr format does not know (it cannot classify the row)" ]
+	sed '3s/,Pago estándar,/,Bonificación por referido,/' "$F/paypal_es_statement.csv" >"$T/es.csv"
+	run --separate-stderr tally-ingest "$T/es.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/es.csv:3: column \"Descripción\": \"Bonificación por referido\" is a row type the paypal-es-statement format does not know (it cannot classify the row)" ]
+	# with --rejects the row is set aside with its reason, the rest read
+	run --separate-stderr tally-ingest --rejects "$T/rej.tsv" "$T/de.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | wc -l)" -eq 6 ]
+	grep -q 'Treueprämie' "$T/rej.tsv"
+}
+
 @test "paypal-de: an amount in the English way is refused with the line and the column" {
 	sed '2s/"1.234,56"/"1,234.56"/' "$F/paypal_de.csv" >"$T/de.csv"
 	run --separate-stderr tally-ingest "$T/de.csv"

@@ -84,6 +84,23 @@ sums() {
 	[ "${stderr_lines[1]}" = "tally-ingest: ignored 1 row (skip rules of the format, or outside --since/--until/--period)" ]
 }
 
+@test "bandcamp: the 17-column report of sales paid by PayPal (a public royalty tool's tests): net amount is after the revenue share, collected-to-cover rows are sales" {
+	cd "$R"
+	run --separate-stderr tally-ingest bandcamp_17col_paypal.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# gross is item total, net the report's own net amount (after PayPal's
+	# fee and Bandcamp's 15%): 8 + 1.50 + 1 + 10 + 14 = 34.50 and
+	# 6.18 + 0.96 + 0.85 + 8.00 + 10.99 = 26.98, so fee 7.52
+	[ "$(sums sale <<<"$output")" = "34.50 0.00 7.52 26.98" ]
+	[ "$(awk -F, 'NR > 1 { n += $17 } END { printf "%.2f", n }' bandcamp_17col_paypal.csv)" = "26.98" ]
+	# a sale whose money went to Bandcamp to cover the share owed
+	# (amount you received 0) still earned its net amount
+	[ "$(awk -F'\t' '$3 == 2710000003 {print $7, $11, $13, $14}' <<<"$output")" = "sale 1.00 0.15 0.85" ]
+	# two copies at a discount: quantity 2, sub total 14
+	[ "$(awk -F'\t' '$3 == 2710000005 {print $9, $11}' <<<"$output")" = "2 14.00" ]
+}
+
 @test "bandcamp: an item type the format does not know is an error naming file, line and type" {
 	iconv -f utf-16le -t utf-8 "$R/bandcamp_2020_utf16.csv" | sed '2s/,album,/,voucher,/' >"$T/b.csv"
 	run --separate-stderr tally-ingest "$T/b.csv"
@@ -575,4 +592,55 @@ sums() {
 	run --separate-stderr tally-ingest "$T/p.csv"
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "9AB23456CD789012N Moth zine -12.00 -0.41 -11.59" ]
+}
+
+# ---- Ko-fi: the 21-column Transaction_All.csv of a real download --------------------
+
+@test "kofi: the real 21-column download (Description, Quantity, PricePerUnit), month-first dates, CRLF" {
+	cd "$R"
+	[ "$(head -1 kofi_transaction_all_2021.csv | tr ',' '\n' | wc -l)" -eq 21 ]
+	run --separate-stderr tally-ingest kofi_transaction_all_2021.csv
+	[ "$status" -eq 0 ]
+	# 03/14/2021 is read month first (was: "there is no month 14"), and
+	# 04/01/2021 is the 1st of April, not the 4th of January
+	[ "$(cut -f1,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "2021-03-14T23:29:00Z tip|2021-03-15T10:02:00Z sale|2021-04-01T08:00:00Z subscription|2021-04-02T18:45:00Z tip|" ]
+	# the shop order: 2 stickers, Received 8.72 with 0.72 sales tax
+	[ "$(awk -F'\t' '$7 == "sale" {print $9, $11, $12}' <<<"$output")" = "2 8.00 0.72" ]
+	# USD 5.00 + 8.00 + 3.00 = 16.00, tax 0.72; EUR 10.00 (a message on two lines)
+	[ "$(awk -F'\t' 'NR == 1 || $10 == "USD"' <<<"$output" | sums tip sale subscription)" = "16.00 0.72 0.00 16.00" ]
+	[ "$(awk -F'\t' 'NR == 1 || $10 == "EUR"' <<<"$output" | sums tip)" = "10.00 0.00 0.00 10.00" ]
+}
+
+@test "kofi: a TransactionType the format does not know is an error naming it (was a sale)" {
+	sed '3s/,Shop Order,/,Gift Card,/' "$R/kofi_transaction_all_2021.csv" >"$T/k.csv"
+	run --separate-stderr tally-ingest "$T/k.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/k.csv:3: column \"TransactionType\": \"Gift Card\" is a row type the kofi format does not know (it cannot classify the row)" ]
+}
+
+# ---- Stripe unified payments: the 86-column header of real exports ----------------
+
+@test "stripe-payments: the 86-column unified payments header a public importer checks real exports against" {
+	cd "$R"
+	[ "$(head -1 stripe_unified_payments_86col.csv | tr ',' '\n' | wc -l)" -eq 86 ]
+	run --separate-stderr tally-ingest -v stripe_unified_payments_86col.csv
+	[ "$status" -eq 0 ]
+	# the blank-id requires_payment_method row and the failed charge: passed over
+	[ "${stderr_lines[1]}" = "tally-ingest: ignored 2 rows (skip rules of the format, or outside --since/--until/--period)" ]
+	# 25.00 + 43.12 (EUR 40.00 settled in USD) + 15.00 sold, 15.00 refunded
+	# on its Refunded date; fees 1.03 + 1.87 + 0.74 (Stripe keeps them)
+	[ "$(sums sale refund <<<"$output")" = "68.12 0.00 3.64 64.48" ]
+	[ "$(awk -F'\t' '$7 == "refund" {print $1, $8}' <<<"$output")" = "2026-10-09T08:00:00Z 2026-10-07T11:20:00Z" ]
+}
+
+# ---- GitHub Sponsors: one-time tiers (a sponsor tool's test exports) ----------------
+
+@test "github-sponsors: a one-time tier (\$25 one time) is a tip, not a subscription; a yearly one is the year's amount" {
+	cd "$R"
+	run --separate-stderr tally-ingest github_sponsors_2021_shape.csv
+	[ "$status" -eq 0 ]
+	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "ch_9QaA11Gh7sQ2xZ1 subscription|ch_9QaA12Gh7sQ2xZ2 tip|ch_9QaA13Gh7sQ2xZ3 subscription|" ]
+	# 10.00 + 25.00 + 60.00 processed, alpha-3 countries read, Region undefined ignored
+	[ "$(sums subscription tip <<<"$output")" = "95.00 0.00 0.00 95.00" ]
+	[ "$(cut -f15 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "SE JP NO " ]
 }
