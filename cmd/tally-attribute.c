@@ -22,6 +22,7 @@
 #include "attribute.h"
 #include "attribute_graph.h"
 #include "attribute_map.h"
+#include "attribute_opts.h"
 #include "attribute_out.h"
 #include "attribute_read.h"
 #include "attribute_run.h"
@@ -33,52 +34,9 @@
 #include "split_rules.h"
 #include "tsv.h"
 
-#define SECONDS_PER_DAY 86400
-
-enum format { FMT_SHARES, FMT_AGREEMENTS, FMT_MD, FMT_HTML };
-
-struct options {
-	const char *agreements;   /* -a, with --pool */
-	const char *allc;         /* --all-contributors */
-	const char *aliases;      /* -A */
-	bool have_as_of;
-	int64_t as_of;            /* --as-of */
-	bool have_budget;
-	int64_t budget;           /* --budget AMOUNT */
-	char currency[4];         /* --budget's CUR */
-	bool have_cap, have_min;
-	struct ratio cap, min;    /* --cap, --min-share */
-	const char *diff;         /* -d */
-	const char *explain;      /* -e */
-	enum format format;       /* -f */
-	const char *git;          /* -g DIR, or "-" for a log on stdin */
-	int64_t half_life;        /* --half-life DAYS */
-	bool lines;               /* --lines */
-	const char *map;          /* -M: a contributions mapping for CSV/TSV exports */
-	const char *membership;   /* --membership */
-	enum attr_method method;  /* -m */
-	const char *output;       /* -o */
-	const char *pool;         /* -p */
-	const char *project;      /* -P */
-	enum attr_transform transform; /* -t */
-	const char *weights;      /* -w */
-	const char *method_name;  /* -m as given */
-	int other;                /* -m graph, shapley, markov, peer: OTHER_*, else 0 */
-	const char *revenue;      /* --revenue SALES (graph) */
-	const char *edges, *seed; /* --edges, --seed (graph) */
-	double damping;           /* --damping (graph) */
-	const char *circle;       /* --circle (peer) */
-	int policy;               /* --policy: POLICY_* */
-	const char *ledger;       /* --ledger (policy balanced) */
-};
-
-enum { POLICY_NONE, POLICY_IMMEDIATE, POLICY_RECENT, POLICY_BALANCED };
-
-enum { OTHER_NONE, OTHER_GRAPH, OTHER_SHAPLEY, OTHER_MARKOV, OTHER_PEER };
-
 /* Everything one run works with. */
 struct run {
-	struct options opt;
+	struct attr_options opt;
 	struct attr_weights weights;
 	struct attr_aliases aliases;
 	struct attr_membership membership;
@@ -159,260 +117,64 @@ noreturn static void usage_error(const char *fmt, const char *arg)
 
 /* ---- options ----------------------------------------------------------- */
 
-static int pick(const char *arg, const char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(arg, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void parse_method(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"points", "time", "graph", "shapley", "markov", "peer"};
-	int m = pick(arg, names, 6);
-	if (m < 0)
-		usage_error("--method: \"%s\" is not points, time, graph, shapley, markov or peer", arg);
-	opt->method = m == 1 ? ATTR_TIME : m >= 2 ? ATTR_EXTERNAL : ATTR_POINTS;
-	opt->other = m >= 2 ? m - 1 : OTHER_NONE;
-	opt->method_name = names[m];
-}
-
-static void parse_damping(struct options *opt, const char *arg)
-{
-	char *end;
-	errno = 0;
-	opt->damping = strtod(arg, &end);
-	if (errno || *end || end == arg || !(opt->damping >= 0 && opt->damping < 1))
-		usage_error("--damping: \"%s\" is not a number in [0, 1)", arg);
-}
-
-static void parse_format(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"shares", "agreements", "credits", "md", "html"};
-	static const enum format values[] = {FMT_SHARES, FMT_AGREEMENTS, FMT_MD, FMT_MD, FMT_HTML};
-	int k = pick(arg, names, 5);
-	if (k < 0)
-		usage_error("--format: \"%s\" is not shares, agreements, credits, md or html", arg);
-	opt->format = values[k];
-}
-
-static void parse_ratio_opt(const char *name, const char *arg, struct ratio *r)
-{
-	if (ratio_parse(arg, strlen(arg), r) < 0 || r->num == 0 || r->num > r->den) {
-		fprintf(stderr, "%s: %s: \"%s\" is not a share above 0 and at most 1 (10%%, 1/8, 0.05)\n",
-			diag_prog, name, arg);
-		usage(stderr, EXIT_USAGE);
-	}
-}
-
-static void parse_budget(struct options *opt, const char *arg)
-{
-	const char *sp = strrchr(arg, ' ');
-	if (!sp || strlen(sp + 1) != 3 || currency_digits(sp + 1, 3) < 0 ||
-	    money_parse(arg, (size_t)(sp - arg), &opt->budget) != MONEY_OK || opt->budget < 0)
-		usage_error("--budget: \"%s\" is not AMOUNT CUR (500.00 USD)", arg);
-	memcpy(opt->currency, sp + 1, 4);
-	opt->have_budget = true;
-}
-
-static void parse_as_of(struct options *opt, const char *arg)
-{
-	if (date_parse(arg, strlen(arg), &opt->as_of) < 0)
-		usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", arg);
-	opt->have_as_of = true;
-}
-
-static void parse_half_life(struct options *opt, const char *arg)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(arg, &end, 10);
-	if (errno || *end || end == arg || v <= 0 || v > 1000000)
-		usage_error("--half-life: \"%s\" is not a number of days (1 to 1000000)", arg);
-	opt->half_life = v;
-}
-
-static void parse_transform(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"linear", "sqrt", "log"};
-	int k = pick(arg, names, 3);
-	if (k < 0)
-		usage_error("--transform: \"%s\" is not linear, sqrt or log", arg);
-	opt->transform = (enum attr_transform)k;
-}
-
-enum {
-	OPT_AS_OF = 256, OPT_HALF_LIFE, OPT_CAP, OPT_MIN, OPT_MEMBERSHIP, OPT_LINES, OPT_ALLC,
-	OPT_REVENUE, OPT_EDGES, OPT_SEED, OPT_DAMPING, OPT_CIRCLE, OPT_POLICY, OPT_LEDGER,
-};
-
-static void parse_policy(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"immediate", "recent", "balanced"};
-	int k = pick(arg, names, 3);
-	if (k < 0)
-		usage_error("--policy: \"%s\" is not immediate, recent or balanced", arg);
-	opt->policy = k + 1;
-}
-
-/* --policy: immediate counts the month of --as-of only, recent decays
- * (half-life 90 days unless given), balanced pays a budget by what each
- * is short of its lifetime share (the ledger says what was paid). */
-static void check_policy(struct options *opt)
-{
-	if (opt->policy && !opt->have_as_of)
-		usage_error("%s", "--policy needs --as-of DATE");
-	if (opt->policy && opt->other)
-		usage_error("%s", "--policy is for --method points or time");
-	if (opt->policy == POLICY_RECENT && opt->method == ATTR_TIME)
-		usage_error("%s", "--policy recent decays points: not with --method time");
-	if (opt->policy == POLICY_RECENT && !opt->half_life)
-		opt->half_life = 90;
-	if (!!opt->ledger != (opt->policy == POLICY_BALANCED))
-		usage_error("%s", "--policy balanced and --ledger FILE go together");
-	if (opt->policy == POLICY_BALANCED && !opt->have_budget)
-		usage_error("%s", "--policy balanced needs --budget 'AMOUNT CUR'");
-}
-
-/* Options that belong to some methods only. */
-static void check_method_options(const struct options *opt)
-{
-	bool graph = opt->other == OTHER_GRAPH, paths = opt->other == OTHER_SHAPLEY || opt->other == OTHER_MARKOV;
-	bool peer = opt->other == OTHER_PEER;
-	if ((opt->revenue || opt->edges || opt->seed || opt->damping >= 0) && !graph)
-		usage_error("%s", "--revenue, --edges, --seed and --damping need --method graph");
-	if (!!opt->edges != !!opt->seed)
-		usage_error("%s", "--edges FILE and --seed FILE go together");
-	if (opt->edges && (opt->revenue || opt->git || opt->allc))
-		usage_error("%s", "--edges reads a graph: no --revenue, --git or --all-contributors");
-	if (opt->circle && !peer)
-		usage_error("%s", "--circle needs --method peer");
-	if (peer && !opt->circle)
-		usage_error("%s", "--method peer needs --circle FILE");
-	if ((paths || peer) && (opt->git || opt->allc || opt->weights))
-		usage_error("--method %s reads its own input: no --git, --all-contributors or --weights",
-			    opt->method_name);
-	if (opt->other && (opt->half_life || opt->transform != ATTR_LINEAR))
-		usage_error("%s", "--half-life and --transform are for --method points");
-	if (opt->other && opt->format != FMT_SHARES && opt->format != FMT_AGREEMENTS)
-		usage_error("--method %s has no kinds to credit: --format shares or agreements", opt->method_name);
-}
-
-static void check_combinations(struct options *opt, int operands)
-{
-	if (opt->half_life && !opt->have_as_of)
-		usage_error("%s", "--half-life needs --as-of DATE");
-	if (!!opt->pool != !!opt->agreements)
-		usage_error("%s", "--pool PAYEE and --agreements FILE go together");
-	if (opt->pool && (opt->have_budget || opt->diff))
-		usage_error("%s", "--pool cannot go with --budget or --diff");
-	if (opt->have_budget && opt->diff)
-		usage_error("%s", "--budget cannot go with --diff");
-	if ((opt->pool || opt->have_budget || opt->diff) && opt->format != FMT_SHARES)
-		usage_error("%s", "--format cannot go with --pool, --budget or --diff");
-	if (opt->lines && !opt->git)
-		usage_error("%s", "--lines needs --git");
-	if (opt->membership && opt->method != ATTR_TIME)
-		usage_error("%s", "--membership needs --method time");
-	if (opt->method == ATTR_TIME && (opt->half_life || opt->transform != ATTR_LINEAR))
-		usage_error("%s", "--half-life and --transform are for --method points");
-	check_method_options(opt);
-	check_policy(opt);
-	if (opt->git && strcmp(opt->git, "-") == 0 && !opt->project)
-		usage_error("%s", "--git - (a log on standard input) needs --project NAME");
-	if (opt->git && strcmp(opt->git, "-") == 0 && operands)
-		usage_error("%s", "--git - reads standard input: no FILE operands");
-	if (opt->map && opt->other && opt->other != OTHER_GRAPH)
-		usage_error("--method %s reads its own input: no --map", opt->method_name);
-	if (opt->map && opt->edges)
-		usage_error("%s", "--edges reads a graph: no --map");
-	if (opt->allc && !opt->have_as_of)
-		usage_error("%s", "--all-contributors needs --as-of DATE (the file has no dates)");
-}
-
-static void parse_options(int argc, char **argv, struct options *opt)
+static void parse_options(int argc, char **argv, struct attr_options *opt)
 {
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
 		{"aliases", required_argument, NULL, 'A'},
-		{"all-contributors", required_argument, NULL, OPT_ALLC},
-		{"as-of", required_argument, NULL, OPT_AS_OF},
+		{"all-contributors", required_argument, NULL, ATTR_OPT_ALLC},
+		{"as-of", required_argument, NULL, ATTR_OPT_AS_OF},
 		{"budget", required_argument, NULL, 'b'},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"circle", required_argument, NULL, OPT_CIRCLE},
-		{"damping", required_argument, NULL, OPT_DAMPING},
+		{"cap", required_argument, NULL, ATTR_OPT_CAP},
+		{"circle", required_argument, NULL, ATTR_OPT_CIRCLE},
+		{"damping", required_argument, NULL, ATTR_OPT_DAMPING},
 		{"diff", required_argument, NULL, 'd'},
-		{"edges", required_argument, NULL, OPT_EDGES},
+		{"edges", required_argument, NULL, ATTR_OPT_EDGES},
 		{"explain", required_argument, NULL, 'e'},
 		{"format", required_argument, NULL, 'f'},
 		{"git", required_argument, NULL, 'g'},
-		{"half-life", required_argument, NULL, OPT_HALF_LIFE},
+		{"half-life", required_argument, NULL, ATTR_OPT_HALF_LIFE},
 		{"help", no_argument, NULL, 'h'},
-		{"ledger", required_argument, NULL, OPT_LEDGER},
-		{"lines", no_argument, NULL, OPT_LINES},
+		{"ledger", required_argument, NULL, ATTR_OPT_LEDGER},
+		{"lines", no_argument, NULL, ATTR_OPT_LINES},
 		{"map", required_argument, NULL, 'M'},
-		{"membership", required_argument, NULL, OPT_MEMBERSHIP},
+		{"membership", required_argument, NULL, ATTR_OPT_MEMBERSHIP},
 		{"method", required_argument, NULL, 'm'},
-		{"min-share", required_argument, NULL, OPT_MIN},
+		{"min-share", required_argument, NULL, ATTR_OPT_MIN},
 		{"output", required_argument, NULL, 'o'},
-		{"policy", required_argument, NULL, OPT_POLICY},
+		{"policy", required_argument, NULL, ATTR_OPT_POLICY},
 		{"pool", required_argument, NULL, 'p'},
 		{"project", required_argument, NULL, 'P'},
-		{"revenue", required_argument, NULL, OPT_REVENUE},
-		{"seed", required_argument, NULL, OPT_SEED},
+		{"revenue", required_argument, NULL, ATTR_OPT_REVENUE},
+		{"seed", required_argument, NULL, ATTR_OPT_SEED},
 		{"transform", required_argument, NULL, 't'},
 		{"version", no_argument, NULL, 'V'},
 		{"weights", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const moved[] = {"b--budget", "d--diff", "p--pool", NULL};
-	memset(opt, 0, sizeof *opt);
-	opt->damping = -1;
-	opt->method_name = "points";
+	char err[ATTR_ERR];
 	int c;
 	struct cli_seen seen = {0};
+	attr_opts_init(opt);
 	while ((c = getopt_long(argc, argv, "a:A:e:f:g:hm:M:o:P:t:Vw:", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
-		switch (c) {
-		case 'a': opt->agreements = optarg; break;
-		case 'A': opt->aliases = optarg; break;
-		case OPT_ALLC: opt->allc = optarg; break;
-		case OPT_AS_OF: parse_as_of(opt, optarg); break;
-		case 'b': parse_budget(opt, optarg); break;
-		case OPT_CIRCLE: opt->circle = optarg; break;
-		case OPT_DAMPING: parse_damping(opt, optarg); break;
-		case OPT_EDGES: opt->edges = optarg; break;
-		case OPT_LEDGER: opt->ledger = optarg; break;
-		case OPT_POLICY: parse_policy(opt, optarg); break;
-		case OPT_REVENUE: opt->revenue = optarg; break;
-		case OPT_SEED: opt->seed = optarg; break;
-		case OPT_CAP: parse_ratio_opt("--cap", optarg, &opt->cap), opt->have_cap = true; break;
-		case 'd': opt->diff = optarg; break;
-		case 'e': opt->explain = optarg; break;
-		case 'f': parse_format(opt, optarg); break;
-		case 'g': opt->git = optarg; break;
-		case OPT_HALF_LIFE: parse_half_life(opt, optarg); break;
-		case 'h': usage(stdout, EXIT_OK); break;
-		case OPT_LINES: opt->lines = true; break;
-		case 'M': opt->map = optarg; break;
-		case OPT_MEMBERSHIP: opt->membership = optarg; break;
-		case 'm': parse_method(opt, optarg); break;
-		case OPT_MIN: parse_ratio_opt("--min-share", optarg, &opt->min), opt->have_min = true; break;
-		case 'o': opt->output = optarg; break;
-		case 'p': opt->pool = optarg; break;
-		case 'P': opt->project = optarg; break;
-		case 't': parse_transform(opt, optarg); break;
-		case 'V': cli_version();
-		case 'w': opt->weights = optarg; break;
-		default:
+		if (c == 'h')
+			usage(stdout, EXIT_OK);
+		if (c == 'V')
+			cli_version();
+		int set = attr_opts_set(opt, c, optarg, err, sizeof err);
+		if (set == 0)
+			usage_error("%s", err);
+		if (set < 0) {
 			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}
-	check_combinations(opt, argc - optind);
+	if (!attr_opts_check(opt, argc - optind, err, sizeof err))
+		usage_error("%s", err);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -445,7 +207,7 @@ static void read_table(const char *path, struct attr_table *t)
 
 static void load_side_files(struct run *run)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &run->opt;
 	char err[ATTR_ERR];
 	long line = 0;
 	struct attr_table t;
@@ -477,7 +239,7 @@ static void load_side_files(struct run *run)
 static int emit_row(void *ctx, const struct attr_row *row, char *err)
 {
 	struct run *run = ctx;
-	if (run->opt.other == OTHER_GRAPH)
+	if (run->opt.other == ATTR_OTHER_GRAPH)
 		return attr_graph_add(&run->graph, row, err);
 	return attr_add(&run->engine, row, err);
 }
@@ -643,7 +405,7 @@ static char *repo_name(const char *dir)
 
 static void read_git(struct run *run)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &run->opt;
 	bool from_stdin = strcmp(opt->git, "-") == 0;
 	char *project = opt->project ? xstrdup(opt->project) : repo_name(opt->git);
 	size_t len;
@@ -761,13 +523,13 @@ noreturn static void die_no_contributions(const struct run *run, const char *wha
 
 static void run_other(struct run *run, char **files, size_t nfiles)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &run->opt;
 	const char *project = opt->project ? opt->project : "*";
 	struct tsv_reader r, s;
 	char err[ATTR_ERR];
 	long line = 0;
 	int st;
-	if (opt->other == OTHER_GRAPH && opt->edges) {
+	if (opt->other == ATTR_OTHER_GRAPH && opt->edges) {
 		char *e[] = {(char *)opt->edges}, *sd[] = {(char *)opt->seed};
 		const char *file;
 		open_stream(&r, e, 1);
@@ -779,7 +541,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 				 display(opt->seed), err);
 		check_method(st, file, line, err);
 		tsv_close(&s);
-	} else if (opt->other == OTHER_GRAPH) {
+	} else if (opt->other == ATTR_OTHER_GRAPH) {
 		run->graph.damping = opt->damping >= 0 ? opt->damping : 0.85;
 		if (opt->revenue) {
 			char *rv[] = {(char *)opt->revenue};
@@ -793,7 +555,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 		check(st, NULL, 0, err);
 		if (!opt->revenue)
 			return;
-	} else if (opt->other == OTHER_PEER) {
+	} else if (opt->other == ATTR_OTHER_PEER) {
 		struct attr_table circle;
 		bool in_circle;
 		int64_t unused = 0, optout = 0;
@@ -809,7 +571,7 @@ static void run_other(struct run *run, char **files, size_t nfiles)
 			diag_warn("burnt %s points left unallocated and %s given to members who opted out", a, b);
 	} else {
 		open_stream(&r, files, nfiles);
-		st = attr_run_paths(&run->engine, &r, opt->other == OTHER_MARKOV, project, &line, err);
+		st = attr_run_paths(&run->engine, &r, opt->other == ATTR_OTHER_MARKOV, project, &line, err);
 		check_method(st, r.file, line, err);
 	}
 	tsv_close(&r);
@@ -881,7 +643,7 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 /* The agreements file with the pool filled, checked with tally-split's
  * own parser before a byte is written (a contributor who is also a payee
  * of the pool's tier, or denominators beyond 64 bits, are refused here). */
-static void write_pool(const struct attr_engine *e, const struct options *opt, struct out *o)
+static void write_pool(const struct attr_engine *e, const struct attr_options *opt, struct out *o)
 {
 	size_t len, nlen;
 	char *text = cli_read_file(opt->agreements, &len), err[ATTR_ERR];
@@ -917,7 +679,7 @@ static void write_pool(const struct attr_engine *e, const struct options *opt, s
 
 static void write_main(struct run *run, struct out *o)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &run->opt;
 	struct attr_engine *e = &run->engine;
 	char err[ATTR_ERR];
 	if (opt->pool) {
@@ -935,10 +697,10 @@ static void write_main(struct run *run, struct out *o)
 		for (size_t i = 0; i < n; i++)
 			free(old[i].project), free(old[i].contributor);
 		free(old);
-	} else if (opt->format == FMT_AGREEMENTS) {
+	} else if (opt->format == ATTR_FMT_AGREEMENTS) {
 		attr_write_agreements(o, e);
-	} else if (opt->format == FMT_MD || opt->format == FMT_HTML) {
-		attr_write_credits(o, e, opt->format == FMT_HTML ? ATTR_CREDITS_HTML : ATTR_CREDITS_MD);
+	} else if (opt->format == ATTR_FMT_MD || opt->format == ATTR_FMT_HTML) {
+		attr_write_credits(o, e, opt->format == ATTR_FMT_HTML ? ATTR_CREDITS_HTML : ATTR_CREDITS_MD);
 	} else {
 		attr_write_shares(o, e);
 	}
@@ -946,7 +708,7 @@ static void write_main(struct run *run, struct out *o)
 
 static void write_outputs(struct run *run)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &run->opt;
 	struct out file = {.fd = -1}, explain = {.fd = -1}, *o = out_stdout();
 	if (opt->explain) {
 		if (out_open_file(&explain, opt->explain) < 0)
@@ -1000,20 +762,13 @@ int main(int argc, char **argv)
 	static struct run run;
 	diag_init(argv[0]);
 	parse_options(argc, argv, &run.opt);
-	const struct options *opt = &run.opt;
+	const struct attr_options *opt = &run.opt;
 	load_side_files(&run);
-	struct attr_config cfg = {
-		.method = opt->method, .transform = opt->transform, .have_as_of = opt->have_as_of,
-		.as_of = opt->as_of, .half_life = opt->half_life,
-		.weights = opt->weights ? &run.weights : NULL, .aliases = opt->aliases ? &run.aliases : NULL,
-		.count_days = opt->explain != NULL,
-		.have_since = opt->policy == POLICY_IMMEDIATE,
-		.since = opt->policy == POLICY_IMMEDIATE ? period_start(period_of(opt->as_of, PERIOD_MONTH)) : 0,
-	};
+	struct attr_config cfg = attr_opts_config(opt, &run.weights, &run.aliases);
 	attr_engine_init(&run.engine, &cfg);
 	run.graph.weights = cfg.weights;
 	run.graph.aliases = cfg.aliases;
-	bool contributions = opt->other == OTHER_NONE || (opt->other == OTHER_GRAPH && !opt->edges);
+	bool contributions = opt->other == ATTR_OTHER_NONE || (opt->other == ATTR_OTHER_GRAPH && !opt->edges);
 	if (contributions && opt->git)
 		read_git(&run);
 	if (contributions && opt->allc)
