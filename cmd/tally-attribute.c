@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "attribute.h"
+#include "attribute_git.h"
 #include "attribute_graph.h"
 #include "attribute_map.h"
 #include "attribute_opts.h"
@@ -269,165 +270,44 @@ static void read_stream(struct run *run, char **files, size_t nfiles)
 	tsv_close(&r);
 }
 
-/* Run argv (argv[0] on PATH) with stdin from in_path (NULL: /dev/null)
- * and return its standard output; dies when it fails. */
-static char *capture(char *const *argv, const char *in_path, size_t *len)
+/* Die with a git run's failure (attribute_git.h): exit 2 when git failed,
+ * each line of err its own message. */
+static void check_git(int st, const char *err)
 {
-	int fds[2];
-	if (pipe(fds) < 0)
-		diag_die(EXIT_DATA, "pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		diag_die(EXIT_DATA, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int in = open(in_path ? in_path : "/dev/null", O_RDONLY);
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fds[1], 1) < 0)
-			_exit(127);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s: %s\n", diag_prog, argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	for (ssize_t got;;) {
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-		got = read(fds[0], buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
-		char cmd[1024] = "";
-		for (size_t i = 0; argv[i] && strlen(cmd) + strlen(argv[i]) + 2 < sizeof cmd; i++) {
-			if (i)
-				strcat(cmd, " ");
-			strcat(cmd, strncmp(argv[i], "--format=", 9) == 0 ? "--format=..." : argv[i]);
-		}
-		diag_die(EXIT_USAGE, "'%s' failed (%s %d)", cmd, WIFEXITED(status) ? "status" : "signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	}
-	*len = n;
-	return buf;
-}
-
-/* Co-author contacts mapped by .mailmap: input contact -> output contact. */
-struct mailmap {
-	struct report_names in;   /* contacts as written */
-	char **out;               /* by id: as git check-mailmap gives them (owned) */
-	size_t *out_len;
-	FILE *tmp;                /* the contacts for git check-mailmap --stdin */
-};
-
-static void collect_coauthor(void *ctx, const char *s, size_t n)
-{
-	struct mailmap *m = ctx;
-	uint32_t id, before = m->in.n;
-	/* check-mailmap takes only "Name <email>": others stay as written. */
-	if (n < 3 || s[n - 1] != '>' || !memchr(s, '<', n) || memchr(s, '\n', n))
+	if (st != ATTR_EFAILED) {
+		check(st, NULL, 0, err);
 		return;
-	if (report_names_intern(&m->in, s, n, &id) < 0)
-		diag_die(EXIT_DATA, "out of memory");
-	if (id >= before)
-		fprintf(m->tmp, "%.*s\n", (int)n, s);
-}
-
-static void map_coauthor(void *ctx, const char *s, size_t n, const char **out, size_t *outlen)
-{
-	const struct mailmap *m = ctx;
-	long id = report_names_find(&m->in, s, n);
-	*out = id >= 0 && m->out ? m->out[id] : s;
-	*outlen = id >= 0 && m->out ? m->out_len[id] : n;
-}
-
-/* Run git check-mailmap on every co-author contact of the log. */
-static void resolve_mailmap(struct mailmap *m, const char *dir, const char *log, size_t len)
-{
-	char path[] = "/tmp/tally-attribute.XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0 || !(m->tmp = fdopen(fd, "w")))
-		diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	attr_git_coauthors(log, len, collect_coauthor, m);
-	if (fclose(m->tmp) != 0)
-		diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	if (m->in.n > 0) {
-		char *argv[] = {"git", "-C", (char *)dir, "check-mailmap", "--stdin", NULL};
-		size_t n;
-		char *text = capture(argv, path, &n), *p = text, *end = text + n;
-		m->out = xcalloc(m->in.n, sizeof *m->out);
-		m->out_len = xcalloc(m->in.n, sizeof *m->out_len);
-		for (uint32_t i = 0; i < m->in.n; i++) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			if (!nl)
-				diag_die(EXIT_DATA, "git check-mailmap gave %u contacts for %u", i, m->in.n);
-			m->out[i] = xstrndup(p, l);
-			m->out_len[i] = l;
-			p += l + 1;
-		}
-		free(text);
 	}
-	unlink(path);
-}
-
-static void mailmap_free(struct mailmap *m)
-{
-	for (uint32_t i = 0; m->out && i < m->in.n; i++)
-		free(m->out[i]);
-	free(m->out);
-	free(m->out_len);
-	report_names_free(&m->in);
-}
-
-/* The repository's name: the last component of its top folder. */
-static char *repo_name(const char *dir)
-{
-	char *argv[] = {"git", "-C", (char *)dir, "rev-parse", "--show-toplevel", NULL};
-	size_t n;
-	char *top = capture(argv, NULL, &n);
-	while (n > 0 && (top[n - 1] == '\n' || top[n - 1] == '/'))
-		n--;
-	top[n] = '\0';
-	char *slash = strrchr(top, '/'), *name = xstrdup(slash ? slash + 1 : top);
-	free(top);
-	return name;
+	const char *nl = strchr(err, '\n');
+	if (nl)
+		diag_warn("%.*s", (int)(nl - err), err);
+	diag_die(EXIT_USAGE, "%s", nl ? nl + 1 : err);
 }
 
 static void read_git(struct run *run)
 {
 	const struct attr_options *opt = &run->opt;
 	bool from_stdin = strcmp(opt->git, "-") == 0;
-	char *project = opt->project ? xstrdup(opt->project) : repo_name(opt->git);
+	char *project = NULL, *log, err[ATTR_ERR], file[PATH_MAX + 16];
 	size_t len;
-	char *log;
-	char file[PATH_MAX + 16];
-	struct mailmap mm = {0};
+	struct attr_mailmap mm = {0};
+	if (opt->project)
+		project = xstrdup(opt->project);
+	else
+		check_git(attr_git_repo_name(opt->git, &project, err), err);
 	if (from_stdin) {
 		log = cli_read_file("-", &len);
 		snprintf(file, sizeof file, "<stdin>");
 	} else {
-		char *argv[] = {"git", "-C", (char *)opt->git, "-c", "log.showSignature=false", "log", "--no-merges",
-				"--no-color", ATTR_GIT_FORMAT, opt->lines ? "--numstat" : NULL, NULL};
-		log = capture(argv, NULL, &len);
+		check_git(attr_git_log(opt->git, opt->lines, &log, &len, err), err);
 		snprintf(file, sizeof file, "git log %s", opt->git);
-		resolve_mailmap(&mm, opt->git, log, len);
+		check_git(attr_mailmap_resolve(&mm, opt->git, log, len, err), err);
 	}
-	struct attr_git g = {.project = project, .lines = opt->lines, .mailmap = from_stdin ? NULL : map_coauthor,
-			     .mailmap_ctx = &mm};
-	char err[ATTR_ERR];
+	struct attr_git g = {.project = project, .lines = opt->lines,
+			     .mailmap = from_stdin ? NULL : attr_mailmap_map, .mailmap_ctx = &mm};
 	int st = attr_git_parse(&g, log, len, emit_row, run, err);
 	check(st, file, g.line, err);
-	mailmap_free(&mm);
+	attr_mailmap_free(&mm);
 	free(log);
 	free(project);
 }
