@@ -95,7 +95,7 @@ static void test_repo(void)
 
 int main(void)
 {
-	if (!mkdtemp(tmpdir))
+	if (!mkdtemp(tmpdir) || !freopen("/dev/null", "w", stderr)) /* git's own complaints */
 		return 1;
 	test_capture();
 	test_repo();
