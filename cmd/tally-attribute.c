@@ -4,27 +4,22 @@
  * Reads the contributions stream (tally.7), `git log` of a repository or
  * an all-contributors file, weighs the contributions with the chosen
  * method and writes shares that are exact fractions summing to 1 per
- * project.  The semantics are in tally-attribute(1); the engine is
- * lib/attribute/attribute.c, readers lib/attribute/attribute_read.c and lib/attribute/attribute_allc.c,
- * outputs lib/attribute/attribute_out.c. */
+ * project.  The semantics are in tally-attribute(1).  Here: the usage,
+ * the option table, the status -> message mapping, and the two outputs
+ * that use other engines (--pool checked by tally-split's parser, --ledger
+ * read by tally-report's); the options are lib/attribute/attribute_opts.c,
+ * the run lib/attribute/attribute_job.c, the outputs attribute_out.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "attribute.h"
-#include "attribute_graph.h"
-#include "attribute_map.h"
+#include "attribute_job.h"
+#include "attribute_opts.h"
 #include "attribute_out.h"
-#include "attribute_read.h"
-#include "attribute_run.h"
 #include "cli.h"
 #include "diag.h"
 #include "money.h"
@@ -32,59 +27,6 @@
 #include "report_ledger.h"
 #include "split_rules.h"
 #include "tsv.h"
-
-#define SECONDS_PER_DAY 86400
-
-enum format { FMT_SHARES, FMT_AGREEMENTS, FMT_MD, FMT_HTML };
-
-struct options {
-	const char *agreements;   /* -a, with --pool */
-	const char *allc;         /* --all-contributors */
-	const char *aliases;      /* -A */
-	bool have_as_of;
-	int64_t as_of;            /* --as-of */
-	bool have_budget;
-	int64_t budget;           /* --budget AMOUNT */
-	char currency[4];         /* --budget's CUR */
-	bool have_cap, have_min;
-	struct ratio cap, min;    /* --cap, --min-share */
-	const char *diff;         /* -d */
-	const char *explain;      /* -e */
-	enum format format;       /* -f */
-	const char *git;          /* -g DIR, or "-" for a log on stdin */
-	int64_t half_life;        /* --half-life DAYS */
-	bool lines;               /* --lines */
-	const char *map;          /* -M: a contributions mapping for CSV/TSV exports */
-	const char *membership;   /* --membership */
-	enum attr_method method;  /* -m */
-	const char *output;       /* -o */
-	const char *pool;         /* -p */
-	const char *project;      /* -P */
-	enum attr_transform transform; /* -t */
-	const char *weights;      /* -w */
-	const char *method_name;  /* -m as given */
-	int other;                /* -m graph, shapley, markov, peer: OTHER_*, else 0 */
-	const char *revenue;      /* --revenue SALES (graph) */
-	const char *edges, *seed; /* --edges, --seed (graph) */
-	double damping;           /* --damping (graph) */
-	const char *circle;       /* --circle (peer) */
-	int policy;               /* --policy: POLICY_* */
-	const char *ledger;       /* --ledger (policy balanced) */
-};
-
-enum { POLICY_NONE, POLICY_IMMEDIATE, POLICY_RECENT, POLICY_BALANCED };
-
-enum { OTHER_NONE, OTHER_GRAPH, OTHER_SHAPLEY, OTHER_MARKOV, OTHER_PEER };
-
-/* Everything one run works with. */
-struct run {
-	struct options opt;
-	struct attr_weights weights;
-	struct attr_aliases aliases;
-	struct attr_membership membership;
-	struct attr_engine engine;
-	struct attr_graph_input graph; /* -m graph from contributions */
-};
 
 noreturn static void usage(FILE *f, int status)
 {
@@ -159,690 +101,98 @@ noreturn static void usage_error(const char *fmt, const char *arg)
 
 /* ---- options ----------------------------------------------------------- */
 
-static int pick(const char *arg, const char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(arg, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void parse_method(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"points", "time", "graph", "shapley", "markov", "peer"};
-	int m = pick(arg, names, 6);
-	if (m < 0)
-		usage_error("--method: \"%s\" is not points, time, graph, shapley, markov or peer", arg);
-	opt->method = m == 1 ? ATTR_TIME : m >= 2 ? ATTR_EXTERNAL : ATTR_POINTS;
-	opt->other = m >= 2 ? m - 1 : OTHER_NONE;
-	opt->method_name = names[m];
-}
-
-static void parse_damping(struct options *opt, const char *arg)
-{
-	char *end;
-	errno = 0;
-	opt->damping = strtod(arg, &end);
-	if (errno || *end || end == arg || !(opt->damping >= 0 && opt->damping < 1))
-		usage_error("--damping: \"%s\" is not a number in [0, 1)", arg);
-}
-
-static void parse_format(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"shares", "agreements", "credits", "md", "html"};
-	static const enum format values[] = {FMT_SHARES, FMT_AGREEMENTS, FMT_MD, FMT_MD, FMT_HTML};
-	int k = pick(arg, names, 5);
-	if (k < 0)
-		usage_error("--format: \"%s\" is not shares, agreements, credits, md or html", arg);
-	opt->format = values[k];
-}
-
-static void parse_ratio_opt(const char *name, const char *arg, struct ratio *r)
-{
-	if (ratio_parse(arg, strlen(arg), r) < 0 || r->num == 0 || r->num > r->den) {
-		fprintf(stderr, "%s: %s: \"%s\" is not a share above 0 and at most 1 (10%%, 1/8, 0.05)\n",
-			diag_prog, name, arg);
-		usage(stderr, EXIT_USAGE);
-	}
-}
-
-static void parse_budget(struct options *opt, const char *arg)
-{
-	const char *sp = strrchr(arg, ' ');
-	if (!sp || strlen(sp + 1) != 3 || currency_digits(sp + 1, 3) < 0 ||
-	    money_parse(arg, (size_t)(sp - arg), &opt->budget) != MONEY_OK || opt->budget < 0)
-		usage_error("--budget: \"%s\" is not AMOUNT CUR (500.00 USD)", arg);
-	memcpy(opt->currency, sp + 1, 4);
-	opt->have_budget = true;
-}
-
-static void parse_as_of(struct options *opt, const char *arg)
-{
-	if (date_parse(arg, strlen(arg), &opt->as_of) < 0)
-		usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", arg);
-	opt->have_as_of = true;
-}
-
-static void parse_half_life(struct options *opt, const char *arg)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(arg, &end, 10);
-	if (errno || *end || end == arg || v <= 0 || v > 1000000)
-		usage_error("--half-life: \"%s\" is not a number of days (1 to 1000000)", arg);
-	opt->half_life = v;
-}
-
-static void parse_transform(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"linear", "sqrt", "log"};
-	int k = pick(arg, names, 3);
-	if (k < 0)
-		usage_error("--transform: \"%s\" is not linear, sqrt or log", arg);
-	opt->transform = (enum attr_transform)k;
-}
-
-enum {
-	OPT_AS_OF = 256, OPT_HALF_LIFE, OPT_CAP, OPT_MIN, OPT_MEMBERSHIP, OPT_LINES, OPT_ALLC,
-	OPT_REVENUE, OPT_EDGES, OPT_SEED, OPT_DAMPING, OPT_CIRCLE, OPT_POLICY, OPT_LEDGER,
-};
-
-static void parse_policy(struct options *opt, const char *arg)
-{
-	static const char *const names[] = {"immediate", "recent", "balanced"};
-	int k = pick(arg, names, 3);
-	if (k < 0)
-		usage_error("--policy: \"%s\" is not immediate, recent or balanced", arg);
-	opt->policy = k + 1;
-}
-
-/* --policy: immediate counts the month of --as-of only, recent decays
- * (half-life 90 days unless given), balanced pays a budget by what each
- * is short of its lifetime share (the ledger says what was paid). */
-static void check_policy(struct options *opt)
-{
-	if (opt->policy && !opt->have_as_of)
-		usage_error("%s", "--policy needs --as-of DATE");
-	if (opt->policy && opt->other)
-		usage_error("%s", "--policy is for --method points or time");
-	if (opt->policy == POLICY_RECENT && opt->method == ATTR_TIME)
-		usage_error("%s", "--policy recent decays points: not with --method time");
-	if (opt->policy == POLICY_RECENT && !opt->half_life)
-		opt->half_life = 90;
-	if (!!opt->ledger != (opt->policy == POLICY_BALANCED))
-		usage_error("%s", "--policy balanced and --ledger FILE go together");
-	if (opt->policy == POLICY_BALANCED && !opt->have_budget)
-		usage_error("%s", "--policy balanced needs --budget 'AMOUNT CUR'");
-}
-
-/* Options that belong to some methods only. */
-static void check_method_options(const struct options *opt)
-{
-	bool graph = opt->other == OTHER_GRAPH, paths = opt->other == OTHER_SHAPLEY || opt->other == OTHER_MARKOV;
-	bool peer = opt->other == OTHER_PEER;
-	if ((opt->revenue || opt->edges || opt->seed || opt->damping >= 0) && !graph)
-		usage_error("%s", "--revenue, --edges, --seed and --damping need --method graph");
-	if (!!opt->edges != !!opt->seed)
-		usage_error("%s", "--edges FILE and --seed FILE go together");
-	if (opt->edges && (opt->revenue || opt->git || opt->allc))
-		usage_error("%s", "--edges reads a graph: no --revenue, --git or --all-contributors");
-	if (opt->circle && !peer)
-		usage_error("%s", "--circle needs --method peer");
-	if (peer && !opt->circle)
-		usage_error("%s", "--method peer needs --circle FILE");
-	if ((paths || peer) && (opt->git || opt->allc || opt->weights))
-		usage_error("--method %s reads its own input: no --git, --all-contributors or --weights",
-			    opt->method_name);
-	if (opt->other && (opt->half_life || opt->transform != ATTR_LINEAR))
-		usage_error("%s", "--half-life and --transform are for --method points");
-	if (opt->other && opt->format != FMT_SHARES && opt->format != FMT_AGREEMENTS)
-		usage_error("--method %s has no kinds to credit: --format shares or agreements", opt->method_name);
-}
-
-static void check_combinations(struct options *opt, int operands)
-{
-	if (opt->half_life && !opt->have_as_of)
-		usage_error("%s", "--half-life needs --as-of DATE");
-	if (!!opt->pool != !!opt->agreements)
-		usage_error("%s", "--pool PAYEE and --agreements FILE go together");
-	if (opt->pool && (opt->have_budget || opt->diff))
-		usage_error("%s", "--pool cannot go with --budget or --diff");
-	if (opt->have_budget && opt->diff)
-		usage_error("%s", "--budget cannot go with --diff");
-	if ((opt->pool || opt->have_budget || opt->diff) && opt->format != FMT_SHARES)
-		usage_error("%s", "--format cannot go with --pool, --budget or --diff");
-	if (opt->lines && !opt->git)
-		usage_error("%s", "--lines needs --git");
-	if (opt->membership && opt->method != ATTR_TIME)
-		usage_error("%s", "--membership needs --method time");
-	if (opt->method == ATTR_TIME && (opt->half_life || opt->transform != ATTR_LINEAR))
-		usage_error("%s", "--half-life and --transform are for --method points");
-	check_method_options(opt);
-	check_policy(opt);
-	if (opt->git && strcmp(opt->git, "-") == 0 && !opt->project)
-		usage_error("%s", "--git - (a log on standard input) needs --project NAME");
-	if (opt->git && strcmp(opt->git, "-") == 0 && operands)
-		usage_error("%s", "--git - reads standard input: no FILE operands");
-	if (opt->map && opt->other && opt->other != OTHER_GRAPH)
-		usage_error("--method %s reads its own input: no --map", opt->method_name);
-	if (opt->map && opt->edges)
-		usage_error("%s", "--edges reads a graph: no --map");
-	if (opt->allc && !opt->have_as_of)
-		usage_error("%s", "--all-contributors needs --as-of DATE (the file has no dates)");
-}
-
-static void parse_options(int argc, char **argv, struct options *opt)
+static void parse_options(int argc, char **argv, struct attr_options *opt)
 {
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
 		{"aliases", required_argument, NULL, 'A'},
-		{"all-contributors", required_argument, NULL, OPT_ALLC},
-		{"as-of", required_argument, NULL, OPT_AS_OF},
+		{"all-contributors", required_argument, NULL, ATTR_OPT_ALLC},
+		{"as-of", required_argument, NULL, ATTR_OPT_AS_OF},
 		{"budget", required_argument, NULL, 'b'},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"circle", required_argument, NULL, OPT_CIRCLE},
-		{"damping", required_argument, NULL, OPT_DAMPING},
+		{"cap", required_argument, NULL, ATTR_OPT_CAP},
+		{"circle", required_argument, NULL, ATTR_OPT_CIRCLE},
+		{"damping", required_argument, NULL, ATTR_OPT_DAMPING},
 		{"diff", required_argument, NULL, 'd'},
-		{"edges", required_argument, NULL, OPT_EDGES},
+		{"edges", required_argument, NULL, ATTR_OPT_EDGES},
 		{"explain", required_argument, NULL, 'e'},
 		{"format", required_argument, NULL, 'f'},
 		{"git", required_argument, NULL, 'g'},
-		{"half-life", required_argument, NULL, OPT_HALF_LIFE},
+		{"half-life", required_argument, NULL, ATTR_OPT_HALF_LIFE},
 		{"help", no_argument, NULL, 'h'},
-		{"ledger", required_argument, NULL, OPT_LEDGER},
-		{"lines", no_argument, NULL, OPT_LINES},
+		{"ledger", required_argument, NULL, ATTR_OPT_LEDGER},
+		{"lines", no_argument, NULL, ATTR_OPT_LINES},
 		{"map", required_argument, NULL, 'M'},
-		{"membership", required_argument, NULL, OPT_MEMBERSHIP},
+		{"membership", required_argument, NULL, ATTR_OPT_MEMBERSHIP},
 		{"method", required_argument, NULL, 'm'},
-		{"min-share", required_argument, NULL, OPT_MIN},
+		{"min-share", required_argument, NULL, ATTR_OPT_MIN},
 		{"output", required_argument, NULL, 'o'},
-		{"policy", required_argument, NULL, OPT_POLICY},
+		{"policy", required_argument, NULL, ATTR_OPT_POLICY},
 		{"pool", required_argument, NULL, 'p'},
 		{"project", required_argument, NULL, 'P'},
-		{"revenue", required_argument, NULL, OPT_REVENUE},
-		{"seed", required_argument, NULL, OPT_SEED},
+		{"revenue", required_argument, NULL, ATTR_OPT_REVENUE},
+		{"seed", required_argument, NULL, ATTR_OPT_SEED},
 		{"transform", required_argument, NULL, 't'},
 		{"version", no_argument, NULL, 'V'},
 		{"weights", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const moved[] = {"b--budget", "d--diff", "p--pool", NULL};
-	memset(opt, 0, sizeof *opt);
-	opt->damping = -1;
-	opt->method_name = "points";
+	char err[ATTR_ERR];
 	int c;
 	struct cli_seen seen = {0};
+	attr_opts_init(opt);
 	while ((c = getopt_long(argc, argv, "a:A:e:f:g:hm:M:o:P:t:Vw:", longopts, NULL)) != -1) {
 		if (!cli_once(&seen, c, longopts, NULL))
 			usage(stderr, EXIT_USAGE);
-		switch (c) {
-		case 'a': opt->agreements = optarg; break;
-		case 'A': opt->aliases = optarg; break;
-		case OPT_ALLC: opt->allc = optarg; break;
-		case OPT_AS_OF: parse_as_of(opt, optarg); break;
-		case 'b': parse_budget(opt, optarg); break;
-		case OPT_CIRCLE: opt->circle = optarg; break;
-		case OPT_DAMPING: parse_damping(opt, optarg); break;
-		case OPT_EDGES: opt->edges = optarg; break;
-		case OPT_LEDGER: opt->ledger = optarg; break;
-		case OPT_POLICY: parse_policy(opt, optarg); break;
-		case OPT_REVENUE: opt->revenue = optarg; break;
-		case OPT_SEED: opt->seed = optarg; break;
-		case OPT_CAP: parse_ratio_opt("--cap", optarg, &opt->cap), opt->have_cap = true; break;
-		case 'd': opt->diff = optarg; break;
-		case 'e': opt->explain = optarg; break;
-		case 'f': parse_format(opt, optarg); break;
-		case 'g': opt->git = optarg; break;
-		case OPT_HALF_LIFE: parse_half_life(opt, optarg); break;
-		case 'h': usage(stdout, EXIT_OK); break;
-		case OPT_LINES: opt->lines = true; break;
-		case 'M': opt->map = optarg; break;
-		case OPT_MEMBERSHIP: opt->membership = optarg; break;
-		case 'm': parse_method(opt, optarg); break;
-		case OPT_MIN: parse_ratio_opt("--min-share", optarg, &opt->min), opt->have_min = true; break;
-		case 'o': opt->output = optarg; break;
-		case 'p': opt->pool = optarg; break;
-		case 'P': opt->project = optarg; break;
-		case 't': parse_transform(opt, optarg); break;
-		case 'V': cli_version();
-		case 'w': opt->weights = optarg; break;
-		default:
+		if (c == 'h')
+			usage(stdout, EXIT_OK);
+		if (c == 'V')
+			cli_version();
+		int set = attr_opts_set(opt, c, optarg, err, sizeof err);
+		if (set == 0)
+			usage_error("%s", err);
+		if (set < 0) {
 			cli_hint_moved(optopt, moved);
 			cli_hint_option(argv[optind - 1], longopts);
 			usage(stderr, EXIT_USAGE);
 		}
 	}
-	check_combinations(opt, argc - optind);
+	if (!attr_opts_check(opt, argc - optind, err, sizeof err))
+		usage_error("%s", err);
 }
 
-/* ---- files ------------------------------------------------------------- */
+/* ---- failures --------------------------------------------------------- */
 
-static const char *display(const char *path)
+static struct attr_job job;
+
+/* End as F says (attribute_job.h): a missing column with the header
+ * shown, each line of the message its own. */
+noreturn static void die_fail(const struct attr_fail *f)
 {
-	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if (f->column)
+		(void)tsv_col_or_die(&job.in, f->msg);
+	const char *msg = f->msg;
+	for (const char *nl; (nl = strchr(msg, '\n')); msg = nl + 1)
+		diag_warn("%.*s", (int)(nl - msg), msg);
+	if (f->file[0])
+		diag_die_at(f->status, f->file, f->line, "%s", msg);
+	diag_die(f->status, "%s", msg);
 }
 
 static void check(int st, const char *file, long line, const char *err)
 {
-	if (st == ATTR_OK)
-		return;
-	if (st == ATTR_ENOMEM)
-		diag_die(EXIT_DATA, "out of memory");
-	if (file)
-		diag_die_at(EXIT_DATA, file, line, "%s", err);
-	diag_die(EXIT_DATA, "%s", err);
+	struct attr_fail f;
+	if (!attr_job_check(st, file, line, err, &f))
+		die_fail(&f);
 }
 
-static void read_table(const char *path, struct attr_table *t)
+static void note(void *ctx, const char *msg)
 {
-	size_t len;
-	char *text = cli_read_file(path, &len), err[ATTR_ERR];
-	long line;
-	int st = attr_table_parse(t, text, len, &line, err);
-	free(text);
-	check(st, display(path), line, err);
-}
-
-static void load_side_files(struct run *run)
-{
-	const struct options *opt = &run->opt;
-	char err[ATTR_ERR];
-	long line = 0;
-	struct attr_table t;
-	if (opt->weights) {
-		read_table(opt->weights, &t);
-		int st = attr_weights_from_table(&run->weights, &t, &line, err);
-		check(st, display(opt->weights), line, err);
-		attr_table_free(&t);
-	}
-	if (opt->aliases) {
-		read_table(opt->aliases, &t);
-		int st = attr_aliases_from_table(&run->aliases, &t, &line, err);
-		check(st, display(opt->aliases), line, err);
-		attr_table_free(&t);
-	}
-	if (opt->membership) {
-		/* An open membership runs to --as-of, else to today. */
-		int64_t until = opt->have_as_of ? opt->as_of : (int64_t)time(NULL);
-		read_table(opt->membership, &t);
-		int st = attr_membership_from_table(&run->membership, &t, opt->aliases ? &run->aliases : NULL, until,
-						    &line, err);
-		check(st, display(opt->membership), line, err);
-		attr_table_free(&t);
-	}
-}
-
-/* ---- readers ----------------------------------------------------------- */
-
-static int emit_row(void *ctx, const struct attr_row *row, char *err)
-{
-	struct run *run = ctx;
-	if (run->opt.other == OTHER_GRAPH)
-		return attr_graph_add(&run->graph, row, err);
-	return attr_add(&run->engine, row, err);
-}
-
-static void read_stream(struct run *run, char **files, size_t nfiles)
-{
-	struct tsv_reader r;
-	struct attr_cols cols;
-	struct attr_row row;
-	char err[ATTR_ERR];
-	int rc;
-	cli_tsv_open(&r, files, nfiles);
-	if (attr_cols_bind(&cols, &r, err) != ATTR_OK)
-		(void)tsv_col_or_die(&r, "date"), (void)tsv_col_or_die(&r, "contributor"),
-			(void)tsv_col_or_die(&r, "kind"), (void)tsv_col_or_die(&r, "project");
-	while ((rc = tsv_next(&r)) == 1) {
-		int st = attr_row_from_tsv(&row, &cols, &r, err);
-		if (st == ATTR_OK)
-			st = emit_row(run, &row, err);
-		check(st, r.file, r.line, err);
-	}
-	if (rc < 0) {
-		if (errno)
-			diag_die(EXIT_USAGE, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, r.line, "%s", r.err);
-	}
-	tsv_close(&r);
-}
-
-/* Run argv (argv[0] on PATH) with stdin from in_path (NULL: /dev/null)
- * and return its standard output; dies when it fails. */
-static char *capture(char *const *argv, const char *in_path, size_t *len)
-{
-	int fds[2];
-	if (pipe(fds) < 0)
-		diag_die(EXIT_DATA, "pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		diag_die(EXIT_DATA, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int in = open(in_path ? in_path : "/dev/null", O_RDONLY);
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fds[1], 1) < 0)
-			_exit(127);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s: %s\n", diag_prog, argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	for (ssize_t got;;) {
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-		got = read(fds[0], buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
-		char cmd[1024] = "";
-		for (size_t i = 0; argv[i] && strlen(cmd) + strlen(argv[i]) + 2 < sizeof cmd; i++) {
-			if (i)
-				strcat(cmd, " ");
-			strcat(cmd, strncmp(argv[i], "--format=", 9) == 0 ? "--format=..." : argv[i]);
-		}
-		diag_die(EXIT_USAGE, "'%s' failed (%s %d)", cmd, WIFEXITED(status) ? "status" : "signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	}
-	*len = n;
-	return buf;
-}
-
-/* Co-author contacts mapped by .mailmap: input contact -> output contact. */
-struct mailmap {
-	struct report_names in;   /* contacts as written */
-	char **out;               /* by id: as git check-mailmap gives them (owned) */
-	size_t *out_len;
-	FILE *tmp;                /* the contacts for git check-mailmap --stdin */
-};
-
-static void collect_coauthor(void *ctx, const char *s, size_t n)
-{
-	struct mailmap *m = ctx;
-	uint32_t id, before = m->in.n;
-	/* check-mailmap takes only "Name <email>": others stay as written. */
-	if (n < 3 || s[n - 1] != '>' || !memchr(s, '<', n) || memchr(s, '\n', n))
-		return;
-	if (report_names_intern(&m->in, s, n, &id) < 0)
-		diag_die(EXIT_DATA, "out of memory");
-	if (id >= before)
-		fprintf(m->tmp, "%.*s\n", (int)n, s);
-}
-
-static void map_coauthor(void *ctx, const char *s, size_t n, const char **out, size_t *outlen)
-{
-	const struct mailmap *m = ctx;
-	long id = report_names_find(&m->in, s, n);
-	*out = id >= 0 && m->out ? m->out[id] : s;
-	*outlen = id >= 0 && m->out ? m->out_len[id] : n;
-}
-
-/* Run git check-mailmap on every co-author contact of the log. */
-static void resolve_mailmap(struct mailmap *m, const char *dir, const char *log, size_t len)
-{
-	char path[] = "/tmp/tally-attribute.XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0 || !(m->tmp = fdopen(fd, "w")))
-		diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	attr_git_coauthors(log, len, collect_coauthor, m);
-	if (fclose(m->tmp) != 0)
-		diag_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	if (m->in.n > 0) {
-		char *argv[] = {"git", "-C", (char *)dir, "check-mailmap", "--stdin", NULL};
-		size_t n;
-		char *text = capture(argv, path, &n), *p = text, *end = text + n;
-		m->out = xcalloc(m->in.n, sizeof *m->out);
-		m->out_len = xcalloc(m->in.n, sizeof *m->out_len);
-		for (uint32_t i = 0; i < m->in.n; i++) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			if (!nl)
-				diag_die(EXIT_DATA, "git check-mailmap gave %u contacts for %u", i, m->in.n);
-			m->out[i] = xstrndup(p, l);
-			m->out_len[i] = l;
-			p += l + 1;
-		}
-		free(text);
-	}
-	unlink(path);
-}
-
-static void mailmap_free(struct mailmap *m)
-{
-	for (uint32_t i = 0; m->out && i < m->in.n; i++)
-		free(m->out[i]);
-	free(m->out);
-	free(m->out_len);
-	report_names_free(&m->in);
-}
-
-/* The repository's name: the last component of its top folder. */
-static char *repo_name(const char *dir)
-{
-	char *argv[] = {"git", "-C", (char *)dir, "rev-parse", "--show-toplevel", NULL};
-	size_t n;
-	char *top = capture(argv, NULL, &n);
-	while (n > 0 && (top[n - 1] == '\n' || top[n - 1] == '/'))
-		n--;
-	top[n] = '\0';
-	char *slash = strrchr(top, '/'), *name = xstrdup(slash ? slash + 1 : top);
-	free(top);
-	return name;
-}
-
-static void read_git(struct run *run)
-{
-	const struct options *opt = &run->opt;
-	bool from_stdin = strcmp(opt->git, "-") == 0;
-	char *project = opt->project ? xstrdup(opt->project) : repo_name(opt->git);
-	size_t len;
-	char *log;
-	char file[PATH_MAX + 16];
-	struct mailmap mm = {0};
-	if (from_stdin) {
-		log = cli_read_file("-", &len);
-		snprintf(file, sizeof file, "<stdin>");
-	} else {
-		char *argv[] = {"git", "-C", (char *)opt->git, "-c", "log.showSignature=false", "log", "--no-merges",
-				"--no-color", ATTR_GIT_FORMAT, opt->lines ? "--numstat" : NULL, NULL};
-		log = capture(argv, NULL, &len);
-		snprintf(file, sizeof file, "git log %s", opt->git);
-		resolve_mailmap(&mm, opt->git, log, len);
-	}
-	struct attr_git g = {.project = project, .lines = opt->lines, .mailmap = from_stdin ? NULL : map_coauthor,
-			     .mailmap_ctx = &mm};
-	char err[ATTR_ERR];
-	int st = attr_git_parse(&g, log, len, emit_row, run, err);
-	check(st, file, g.line, err);
-	mailmap_free(&mm);
-	free(log);
-	free(project);
-}
-
-/* FILEs (none: standard input) read through the --map mapping. */
-static void read_mapped(struct run *run, char **files, size_t nfiles)
-{
-	char *dash = "-", err[ATTR_ERR];
-	size_t len;
-	char *text = cli_read_file(run->opt.map, &len);
-	struct imap m;
-	text = xrealloc(text, len + 1);
-	text[len] = '\0';
-	int st = attr_map_parse(&m, text, err);
-	free(text);
-	if (st == ATTR_EDATA) {
-		imap_free(&m);
-		diag_die(EXIT_DATA, "%s:%s", display(run->opt.map), err);
-	}
-	check(st, NULL, 0, err);
-	for (size_t i = 0; i < (nfiles ? nfiles : 1); i++) {
-		struct csvin c;
-		long line;
-		if (csvin_open(&c, nfiles ? files[i] : dash, m.sep, m.enc >= 0 ? (enum csvin_encoding)m.enc : CSVIN_AUTO) < 0)
-			diag_die(EXIT_USAGE, "%s: %s", c.file, strerror(errno));
-		st = attr_map_read(&m, &c, emit_row, run, &line, err);
-		if (st == ATTR_EDATA && line == 0)
-			diag_die(EXIT_USAGE, "%s: %s", c.file, err);
-		check(st, c.file, line, err);
-		csvin_close(&c);
-	}
-	imap_free(&m);
-}
-
-static void read_allc(struct run *run)
-{
-	size_t len;
-	char *text = cli_read_file(run->opt.allc, &len), err[ATTR_ERR];
-	struct attr_allc a = {.project = run->opt.project, .date = run->opt.as_of};
-	check(attr_allc_parse(&a, text, len, emit_row, run, err), display(run->opt.allc), 0, err);
-	free(text);
-}
-
-/* ---- the methods computed by other modules ---------------------------- */
-
-static void open_stream(struct tsv_reader *r, char **files, size_t n)
-{
-	cli_tsv_open(r, files, n);
-}
-
-/* A data error of a method reading r: "FILE:LINE: ...", or "FILE: ..." for
- * a missing column (exit 2). */
-static void check_method(int st, const char *file, long line, const char *err)
-{
-	if (st == ATTR_EDATA && line == 0 && strncmp(err, "missing column", 14) == 0)
-		diag_die(EXIT_USAGE, "%s: %s", file, err);
-	check(st, file, line, err);
-}
-
-/* Whether err is the graph methods' "the graph is empty". */
-static bool is_empty_graph(const char *err)
-{
-	const char *msg = attr_graph_strerror(ATTR_GRAPH_EEMPTY);
-	size_t n = strlen(err), m = strlen(msg);
-	return n >= m && strcmp(err + n - m, msg) == 0;
-}
-
-/* Nothing to share: say how many rows were read and what left them out
- * (--as-of, --policy immediate, kinds weighing 0), so that an empty
- * result is never a mystery.  what: "no contributions to share" or the
- * graph's message. */
-noreturn static void die_no_contributions(const struct run *run, const char *what)
-{
-	const struct attr_engine *e = &run->engine;
-	long rows = e->rows + (long)run->graph.n + run->graph.duplicates;
-	if (rows == 0)
-		diag_die(EXIT_DATA, "%s: the input has no rows after its header", what);
-	char why[3][96], day[DATE_BUF], month[DATE_BUF];
-	int n = 0;
-	if (e->after_as_of) {
-		date_format_day(day, run->opt.as_of);
-		snprintf(why[n++], sizeof why[0], "%ld dated after --as-of %s", e->after_as_of, day);
-	}
-	if (e->before_since) {
-		period_format(month, period_of(run->opt.as_of, PERIOD_MONTH));
-		snprintf(why[n++], sizeof why[0], "%ld dated before %s (--policy immediate)", e->before_since, month);
-	}
-	if (e->zero_weight)
-		snprintf(why[n++], sizeof why[0], "%ld of kinds that weigh 0", e->zero_weight);
-	diag_die(EXIT_DATA, "%s: %ld row%s read, all left out: %s%s%s%s%s", what, rows, rows == 1 ? "" : "s",
-		 n > 0 ? why[0] : "", n > 1 ? ", " : "", n > 1 ? why[1] : "", n > 2 ? ", " : "", n > 2 ? why[2] : "");
-}
-
-static void run_other(struct run *run, char **files, size_t nfiles)
-{
-	const struct options *opt = &run->opt;
-	const char *project = opt->project ? opt->project : "*";
-	struct tsv_reader r, s;
-	char err[ATTR_ERR];
-	long line = 0;
-	int st;
-	if (opt->other == OTHER_GRAPH && opt->edges) {
-		char *e[] = {(char *)opt->edges}, *sd[] = {(char *)opt->seed};
-		const char *file;
-		open_stream(&r, e, 1);
-		open_stream(&s, sd, 1);
-		st = attr_run_edges(&run->engine, &r, &s, opt->damping >= 0 ? opt->damping : 0.85, project, &line,
-				    &file, err);
-		if (st == ATTR_EDATA && is_empty_graph(err))
-			diag_die(EXIT_DATA, "%s, %s: %s: no edge and no seed node", display(opt->edges),
-				 display(opt->seed), err);
-		check_method(st, file, line, err);
-		tsv_close(&s);
-	} else if (opt->other == OTHER_GRAPH) {
-		run->graph.damping = opt->damping >= 0 ? opt->damping : 0.85;
-		if (opt->revenue) {
-			char *rv[] = {(char *)opt->revenue};
-			open_stream(&r, rv, 1);
-			st = attr_graph_revenue_read(&run->graph, &r, &line, err);
-			check_method(st, r.file, line, err);
-		}
-		st = attr_graph_run(&run->engine, &run->graph, project, err);
-		if (st == ATTR_EDATA && is_empty_graph(err))
-			die_no_contributions(run, err);
-		check(st, NULL, 0, err);
-		if (!opt->revenue)
-			return;
-	} else if (opt->other == OTHER_PEER) {
-		struct attr_table circle;
-		bool in_circle;
-		int64_t unused = 0, optout = 0;
-		read_table(opt->circle, &circle);
-		open_stream(&r, files, nfiles);
-		st = attr_run_peer(&run->engine, &r, &circle, project, &line, &in_circle, err, &unused, &optout);
-		check_method(st, in_circle ? display(opt->circle) : r.file, line, err);
-		attr_table_free(&circle);
-		char a[MONEY_BUF], b[MONEY_BUF];
-		attr_format_points(a, unused);
-		attr_format_points(b, optout);
-		if (unused || optout)
-			diag_warn("burnt %s points left unallocated and %s given to members who opted out", a, b);
-	} else {
-		open_stream(&r, files, nfiles);
-		st = attr_run_paths(&run->engine, &r, opt->other == OTHER_MARKOV, project, &line, err);
-		check_method(st, r.file, line, err);
-	}
-	tsv_close(&r);
+	(void)ctx;
+	diag_warn("%s", msg);
 }
 
 /* ---- outputs ----------------------------------------------------------- */
-
-static void read_old_shares(const char *path, struct attr_old_share **old, size_t *n)
-{
-	char *files[] = {(char *)path};
-	struct tsv_reader r;
-	int rc;
-	cli_tsv_open(&r, files, 1);
-	int cp = tsv_col_or_die(&r, "project"), cc = tsv_col_or_die(&r, "contributor");
-	int cs = tsv_col_or_die(&r, "share");
-	size_t cap = 0;
-	*old = NULL, *n = 0;
-	while ((rc = tsv_next(&r)) == 1) {
-		const struct tsv_field *f = r.fields;
-		struct ratio share;
-		if (ratio_parse(f[cs].s, f[cs].len, &share) < 0) {
-			char q[96];
-			diag_die_at(EXIT_DATA, r.file, r.line, "column \"share\": %s is not a share",
-				    diag_quote(q, sizeof q, f[cs].s, f[cs].len));
-		}
-		if (*n == cap)
-			*old = xrealloc(*old, (cap = cap ? cap * 2 : 64) * sizeof **old);
-		(*old)[(*n)++] = (struct attr_old_share){xstrdup(f[cp].s), xstrdup(f[cc].s), share};
-	}
-	if (rc < 0)
-		diag_die_at(EXIT_DATA, r.file, r.line, "%s", errno ? strerror(errno) : r.err);
-	tsv_close(&r);
-}
 
 /* What the ledger says each member's contributor earned in currency, over
  * all its statements (micro-units, by member). */
@@ -881,7 +231,7 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 /* The agreements file with the pool filled, checked with tally-split's
  * own parser before a byte is written (a contributor who is also a payee
  * of the pool's tier, or denominators beyond 64 bits, are refused here). */
-static void write_pool(const struct attr_engine *e, const struct options *opt, struct out *o)
+static void write_pool(const struct attr_engine *e, const struct attr_options *opt, struct out *o)
 {
 	size_t len, nlen;
 	char *text = cli_read_file(opt->agreements, &len), err[ATTR_ERR];
@@ -894,7 +244,7 @@ static void write_pool(const struct attr_engine *e, const struct options *opt, s
 	free(text);
 	if (out_close(&mem) < 0)
 		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
-	check(st, display(opt->agreements), line, err);
+	check(st, attr_display(opt->agreements), line, err);
 	rewind(tmp);
 	char *filled = xmalloc(1), buf[65536];
 	nlen = 0;
@@ -915,10 +265,10 @@ static void write_pool(const struct attr_engine *e, const struct options *opt, s
 	free(filled);
 }
 
-static void write_main(struct run *run, struct out *o)
+static void write_main(struct attr_job *j, struct out *o)
 {
-	const struct options *opt = &run->opt;
-	struct attr_engine *e = &run->engine;
+	const struct attr_options *opt = &j->opt;
+	struct attr_engine *e = &j->engine;
 	char err[ATTR_ERR];
 	if (opt->pool) {
 		write_pool(e, opt, o);
@@ -930,114 +280,53 @@ static void write_main(struct run *run, struct out *o)
 	} else if (opt->diff) {
 		struct attr_old_share *old;
 		size_t n;
-		read_old_shares(opt->diff, &old, &n);
+		struct attr_fail f;
+		if (!attr_job_old_shares(j, opt->diff, &old, &n, &f))
+			die_fail(&f);
 		check(attr_write_diff(o, e, old, n), NULL, 0, "");
-		for (size_t i = 0; i < n; i++)
-			free(old[i].project), free(old[i].contributor);
-		free(old);
-	} else if (opt->format == FMT_AGREEMENTS) {
+		attr_old_shares_free(old, n);
+	} else if (opt->format == ATTR_FMT_AGREEMENTS) {
 		attr_write_agreements(o, e);
-	} else if (opt->format == FMT_MD || opt->format == FMT_HTML) {
-		attr_write_credits(o, e, opt->format == FMT_HTML ? ATTR_CREDITS_HTML : ATTR_CREDITS_MD);
+	} else if (opt->format == ATTR_FMT_MD || opt->format == ATTR_FMT_HTML) {
+		attr_write_credits(o, e, opt->format == ATTR_FMT_HTML ? ATTR_CREDITS_HTML : ATTR_CREDITS_MD);
 	} else {
 		attr_write_shares(o, e);
 	}
 }
 
-static void write_outputs(struct run *run)
+static void write_outputs(struct attr_job *j)
 {
-	const struct options *opt = &run->opt;
+	const struct attr_options *opt = &j->opt;
 	struct out file = {.fd = -1}, explain = {.fd = -1}, *o = out_stdout();
 	if (opt->explain) {
 		if (out_open_file(&explain, opt->explain) < 0)
 			diag_die(EXIT_USAGE, "%s: %s", opt->explain, strerror(errno));
-		attr_write_explain(&explain, &run->engine);
+		attr_write_explain(&explain, &j->engine);
 	}
 	if (opt->output) {
 		if (out_open_file(&file, opt->output) < 0)
 			diag_die(EXIT_USAGE, "%s: %s", opt->output, strerror(errno));
 		o = &file;
 	}
-	write_main(run, o);
+	write_main(j, o);
 	if (opt->output && out_close(&file) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt->output, strerror(errno));
 	if (opt->explain && out_close(&explain) < 0)
 		diag_die(EXIT_DATA, "%s: write error: %s", opt->explain, strerror(errno));
 }
 
-/* Rows left out are never silent. */
-static void closing_notes(const struct run *run)
-{
-	const struct attr_engine *e = &run->engine;
-	char day[DATE_BUF];
-	if (e->after_as_of) {
-		date_format_day(day, run->opt.as_of);
-		diag_warn("left out %ld row%s dated after --as-of %s", e->after_as_of, e->after_as_of == 1 ? "" : "s",
-			  day);
-	}
-	if (e->before_since) {
-		char month[DATE_BUF];
-		period_format(month, period_of(run->opt.as_of, PERIOD_MONTH));
-		diag_warn("left out %ld row%s dated before %s (--policy immediate)", e->before_since,
-			  e->before_since == 1 ? "" : "s", month);
-	}
-	if (e->zero_weight)
-		diag_warn("left out %ld row%s of kinds that weigh 0", e->zero_weight, e->zero_weight == 1 ? "" : "s");
-	long duplicates = e->duplicates + run->graph.duplicates;
-	if (duplicates)
-		diag_warn("counted once %ld row%s repeating a (project, contributor, kind, ref)", duplicates,
-			  duplicates == 1 ? "" : "s");
-	long below = 0;
-	for (size_t i = 0; i < e->nmembers; i++)
-		below += e->members[i].below_min;
-	if (below)
-		diag_warn("left out %ld contributor%s below --min-share (their share went to the others)", below,
-			  below == 1 ? "" : "s");
-}
-
 int main(int argc, char **argv)
 {
-	static struct run run;
+	struct attr_fail f;
 	diag_init(argv[0]);
-	parse_options(argc, argv, &run.opt);
-	const struct options *opt = &run.opt;
-	load_side_files(&run);
-	struct attr_config cfg = {
-		.method = opt->method, .transform = opt->transform, .have_as_of = opt->have_as_of,
-		.as_of = opt->as_of, .half_life = opt->half_life,
-		.weights = opt->weights ? &run.weights : NULL, .aliases = opt->aliases ? &run.aliases : NULL,
-		.count_days = opt->explain != NULL,
-		.have_since = opt->policy == POLICY_IMMEDIATE,
-		.since = opt->policy == POLICY_IMMEDIATE ? period_start(period_of(opt->as_of, PERIOD_MONTH)) : 0,
-	};
-	attr_engine_init(&run.engine, &cfg);
-	run.graph.weights = cfg.weights;
-	run.graph.aliases = cfg.aliases;
-	bool contributions = opt->other == OTHER_NONE || (opt->other == OTHER_GRAPH && !opt->edges);
-	if (contributions && opt->git)
-		read_git(&run);
-	if (contributions && opt->allc)
-		read_allc(&run);
-	bool operands = contributions && ((!opt->git && !opt->allc) || optind < argc);
-	if (operands && opt->map)
-		read_mapped(&run, argv + optind, (size_t)(argc - optind));
-	else if (operands)
-		read_stream(&run, argv + optind, (size_t)(argc - optind));
-	if (opt->other)
-		run_other(&run, argv + optind, (size_t)(argc - optind));
-	char err[ATTR_ERR];
-	check(attr_finish(&run.engine, opt->membership ? &run.membership : NULL, err), NULL, 0, err);
-	if (run.engine.nmembers == 0)
-		die_no_contributions(&run, "no contributions to share");
-	check(attr_shares(&run.engine, opt->have_min ? &opt->min : NULL, opt->have_cap ? &opt->cap : NULL, err),
-	      NULL, 0, err);
-	write_outputs(&run);
-	closing_notes(&run);
+	parse_options(argc, argv, &job.opt);
+	job.note = note;
+	if (!attr_job_start(&job, (int64_t)time(NULL), &f) ||
+	    !attr_job_read(&job, argv + optind, (size_t)(argc - optind), &f) || !attr_job_shares(&job, &f))
+		die_fail(&f);
+	write_outputs(&job);
+	attr_job_notes(&job);
 	out_stdout_close_or_die();
-	attr_engine_free(&run.engine);
-	attr_weights_free(&run.weights);
-	attr_aliases_free(&run.aliases);
-	attr_membership_free(&run.membership);
-	attr_graph_input_free(&run.graph);
+	attr_job_free(&job);
 	return EXIT_OK;
 }

@@ -204,7 +204,8 @@ static const char completion_bash[] =
 	"\t*) COMPREPLY=() ;; # file names, by -o default\n"
 	"\tesac\n"
 	"}\n"
-	"complete -o default -F _tally tally tally-ingest tally-split tally-attribute tally-forecast tally-report\n";
+	"complete -o default -F _tally tally tally-ingest tally-split tally-attribute tally-forecast tally-report "
+	"tally-partition\n";
 
 static const char completion_zsh_head[] =
 	"# zsh completion for tally: source <(tally completion zsh) in ~/.zshrc\n"

@@ -105,6 +105,16 @@ complete_words() {
 	[ -x "$T/root/usr/bin/tally-split" ]
 }
 
+@test "tally completion bash registers every command (#14: tally-partition was left out)" {
+	run -0 tally completion bash
+	line=$(printf '%s\n' "$output" | grep '^complete -o default -F _tally ')
+	for c in $(commands); do
+		case " $line " in *" $c "*) ;; *) echo "$c not completed: $line"; return 1 ;; esac
+	done
+	run -0 complete_words tally-partition --cou
+	assert_output --count
+}
+
 @test "tally with no arguments lists the commands" {
 	run -0 tally
 	assert_line --index 0 "usage: tally COMMAND [ARG...]"
