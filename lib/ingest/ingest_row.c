@@ -126,6 +126,7 @@ void ingest_row_write(struct tsv_writer *w, const struct imap *m, const struct i
 	tsv_end_row(w);
 }
 
+/* Fold n bytes of s (NULL when n is 0) into h. */
 static uint64_t fold_text(uint64_t h, const char *s, size_t n)
 {
 	while (n >= 8) {
@@ -136,7 +137,8 @@ static uint64_t fold_text(uint64_t h, const char *s, size_t n)
 		s += 8, n -= 8;
 	}
 	uint64_t w = 0;
-	memcpy(&w, s, n);
+	if (n > 0) /* an absent text may be NULL */
+		memcpy(&w, s, n);
 	return hash_mix64(h ^ w ^ ((uint64_t)n << 56));
 }
 
