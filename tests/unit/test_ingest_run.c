@@ -211,7 +211,7 @@ static int run_files(struct ingest_options *o, const char *const *files, char *o
 		if (!rc)
 			rc = ingest_run_finish(&rn);
 	}
-	out_flush(&w);
+	out_close(&w);
 	size_t n = (size_t)pread(fileno(f), out, cap - 1, 0);
 	out[n < cap ? n : 0] = '\0';
 	*st = rn.st;
@@ -319,7 +319,7 @@ static void test_formats(void)
 	tap_is_int(ingest_run_list(&rn, &w, true, NULL), 0, "formats: --list-formats");
 	tap_is_int(ingest_run_list(&rn, &w, false, "nope"), EXIT_USAGE, "formats: --show-format of none");
 	tap_is_str(rn.err, "--show-format: no built-in format \"nope\" (see --list-formats)", "formats: said so");
-	out_flush(&w);
+	out_close(&w);
 	char buf[256];
 	size_t n = (size_t)pread(fileno(f), buf, sizeof buf - 1, 0);
 	buf[n] = '\0';
