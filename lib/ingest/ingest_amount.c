@@ -194,6 +194,86 @@ static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
 	return INGEST_AMOUNT_OK;
 }
 
+/* The common case, plain "-12.5": no symbols, grouping or rounding, up
+ * to 17 digits.  True with *micros set; false for anything else (the
+ * checked path reads it). */
+static bool plain_amount(const char *s, size_t len, char decimal_mark, int64_t *micros)
+{
+	size_t i = 0, frac = 0;
+	bool neg = false, dot = false;
+	int64_t v = 0;
+	if (len > 0 && s[0] == '-')
+		neg = true, i = 1;
+	size_t digits = 0;
+	for (; i < len && digits + frac < 18; i++) {
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9') {
+			v = v * 10 + (ch - '0');
+			if (dot)
+				frac++;
+			else
+				digits++;
+		} else if (ch == decimal_mark && !dot && digits > 0) {
+			dot = true;
+		} else {
+			break;
+		}
+	}
+	/* up to 17 digits fit; scaling to micro-units may not: such
+	 * amounts go on to the checked path below */
+	int64_t up = 1;
+	for (size_t k = frac; k < 6; k++)
+		up *= 10;
+	if (i == len && digits > 0 && frac <= 6 && !(dot && frac == 0) && v <= INT64_MAX / up) {
+		v *= up;
+		*micros = neg ? -v : v;
+		return true;
+	}
+	return false;
+}
+
+/* MANT at SCALE decimals, of SIGN, to micro-units, half to even: 0 with
+ * *micros (and the rounding added to *rounding_e10 when not NULL), or an
+ * INGEST_AMOUNT_E* status. */
+static int to_micros(i128 mant, int scale, int sign, int64_t *micros, int64_t *rounding_e10)
+{
+	if (scale > INGEST_AMOUNT_MAX_DECIMALS)
+		return INGEST_AMOUNT_EPRECISION;
+	/* To micro-units, half to even; mant <= 2^101, so it is compared
+	 * with the limit before being scaled up (no 128-bit overflow). */
+	i128 v;
+	if (scale <= 6) {
+		i128 up = 1;
+		for (int i = scale; i < 6; i++)
+			up *= 10;
+		if (mant > (i128)INT64_MAX / up)
+			return INGEST_AMOUNT_ERANGE;
+		v = mant * up;
+	} else {
+		i128 div = 1;
+		for (int i = 6; i < scale; i++)
+			div *= 10;
+		v = mant / div;
+		i128 rem = mant % div;
+		if (rem * 2 > div || (rem * 2 == div && (v & 1)))
+			v++;
+	}
+	if (v > INT64_MAX)
+		return INGEST_AMOUNT_ERANGE;
+	/* the exact value in 10^-10 units: v < 2^63, so this fits */
+	i128 exact_e10 = mant;
+	for (int i = scale; i < 10; i++)
+		exact_e10 *= 10;
+	if (sign < 0) {
+		v = -v;
+		exact_e10 = -exact_e10;
+	}
+	*micros = (int64_t)v;
+	if (rounding_e10)
+		*rounding_e10 += (int64_t)(v * 10000 - exact_e10);
+	return INGEST_AMOUNT_OK;
+}
+
 int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *micros,
 			int64_t *rounding_e10, char code[4])
 {
@@ -201,40 +281,10 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 	int sign = 0;
 	bool paren = false;
 
-	/* The common case, plain "-12.5": no symbols, grouping or rounding. */
-	{
-		size_t i = 0, frac = 0;
-		bool neg = false, dot = false;
-		int64_t v = 0;
-		if (len > 0 && s[0] == '-')
-			neg = true, i = 1;
-		size_t digits = 0;
-		for (; i < len && digits + frac < 18; i++) {
-			char ch = s[i];
-			if (ch >= '0' && ch <= '9') {
-				v = v * 10 + (ch - '0');
-				if (dot)
-					frac++;
-				else
-					digits++;
-			} else if (ch == decimal_mark && !dot && digits > 0) {
-				dot = true;
-			} else {
-				break;
-			}
-		}
-		/* up to 17 digits fit; scaling to micro-units may not: such
-		 * amounts go on to the checked path below */
-		int64_t up = 1;
-		for (size_t k = frac; k < 6; k++)
-			up *= 10;
-		if (i == len && digits > 0 && frac <= 6 && !(dot && frac == 0) && v <= INT64_MAX / up) {
-			v *= up;
-			*micros = neg ? -v : v;
-			if (code)
-				code[0] = '\0';
-			return INGEST_AMOUNT_OK;
-		}
+	if (plain_amount(s, len, decimal_mark, micros)) {
+		if (code)
+			code[0] = '\0';
+		return INGEST_AMOUNT_OK;
 	}
 
 	if (code)
@@ -290,41 +340,7 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 			return INGEST_AMOUNT_ESYNTAX;
 		sign = -1;
 	}
-	if (scale > INGEST_AMOUNT_MAX_DECIMALS)
-		return INGEST_AMOUNT_EPRECISION;
-	/* To micro-units, half to even; mant <= 2^101, so it is compared
-	 * with the limit before being scaled up (no 128-bit overflow). */
-	i128 v;
-	if (scale <= 6) {
-		i128 up = 1;
-		for (int i = scale; i < 6; i++)
-			up *= 10;
-		if (mant > (i128)INT64_MAX / up)
-			return INGEST_AMOUNT_ERANGE;
-		v = mant * up;
-	} else {
-		i128 div = 1;
-		for (int i = 6; i < scale; i++)
-			div *= 10;
-		v = mant / div;
-		i128 rem = mant % div;
-		if (rem * 2 > div || (rem * 2 == div && (v & 1)))
-			v++;
-	}
-	if (v > INT64_MAX)
-		return INGEST_AMOUNT_ERANGE;
-	/* the exact value in 10^-10 units: v < 2^63, so this fits */
-	i128 exact_e10 = mant;
-	for (int i = scale; i < 10; i++)
-		exact_e10 *= 10;
-	if (sign < 0) {
-		v = -v;
-		exact_e10 = -exact_e10;
-	}
-	*micros = (int64_t)v;
-	if (rounding_e10)
-		*rounding_e10 += (int64_t)(v * 10000 - exact_e10);
-	return INGEST_AMOUNT_OK;
+	return to_micros(mant, scale, sign, micros, rounding_e10);
 }
 
 const char *ingest_amount_strerror(int status)

@@ -124,6 +124,34 @@ struct fields {
 
 /* Read s[0..len) by fmt into *out (hours already on the 24-hour clock).
  * 0 when the text has the layout's shape, -1 when not. */
+/* %T: "H:MM:SS" at s[*i] into h, mi, se; 0, or -1 when it is not. */
+static int clock_time(const char *s, size_t len, size_t *i, long *h, long *mi, long *se)
+{
+	*h = digits(s, len, i, 1, 2);
+	if (*h < 0 || *i >= len || s[(*i)++] != ':')
+		return -1;
+	*mi = digits(s, len, i, 2, 2);
+	if (*mi < 0 || *i >= len || s[(*i)++] != ':')
+		return -1;
+	*se = digits(s, len, i, 2, 2);
+	return *se < 0 ? -1 : 0;
+}
+
+/* %p: "am" or "pm" (any case) at s[*i]: *pm 0 or 1; 0, or -1 when neither. */
+static int am_pm(const char *s, size_t len, size_t *i, int *pm)
+{
+	if (*i + 2 > len)
+		return -1;
+	if (strncasecmp(s + *i, "am", 2) == 0)
+		*pm = 0;
+	else if (strncasecmp(s + *i, "pm", 2) == 0)
+		*pm = 1;
+	else
+		return -1;
+	*i += 2;
+	return 0;
+}
+
 static int scan(const char *fmt, const char *s, size_t len, int tz_minutes, struct fields *out)
 {
 	long y = -1, mo = 1, d = 1, h = 0, mi = 0, se = 0;
@@ -180,26 +208,12 @@ static int scan(const char *fmt, const char *s, size_t len, int tz_minutes, stru
 			}
 			break;
 		case 'T':
-			h = digits(s, len, &i, 1, 2);
-			if (h < 0 || i >= len || s[i++] != ':')
-				return -1;
-			mi = digits(s, len, &i, 2, 2);
-			if (mi < 0 || i >= len || s[i++] != ':')
-				return -1;
-			se = digits(s, len, &i, 2, 2);
-			if (se < 0)
+			if (clock_time(s, len, &i, &h, &mi, &se) < 0)
 				return -1;
 			break;
 		case 'p':
-			if (i + 2 > len)
+			if (am_pm(s, len, &i, &pm) < 0)
 				return -1;
-			if (strncasecmp(s + i, "am", 2) == 0)
-				pm = 0;
-			else if (strncasecmp(s + i, "pm", 2) == 0)
-				pm = 1;
-			else
-				return -1;
-			i += 2;
 			break;
 		case 'b': case 'B':
 			mo = month_name(s, len, &i);

@@ -441,41 +441,12 @@ static int parse_if(struct imap *m, const char *v, struct imap_conds *when)
 	return parse_conds(m, v + 3, when);
 }
 
-static int directive(struct imap *m, const char *key, const char *v)
-{
-	struct imap_emit *cur = &m->emits[m->nemits - 1];
-	bool in_main = m->nemits == 1;
+#define NOT_MINE 1 /* a directive helper's "not one of mine" */
 
-	for (int i = 0; i < IMAP_NTEXT; i++)
-		if (strcmp(key, text_names[i]) == 0 || (i == IMAP_SALE_DATE && strcmp(key, "sale-date") == 0)) {
-			if (cur->text[i])
-				return fail(m, "%s given twice", key);
-			return parse_template(m, v, &cur->text[i]) ? 0 : -1;
-		}
-	for (int i = 0; i < IMAP_NAMOUNT; i++)
-		if (strcmp(key, amount_names[i]) == 0) {
-			if (cur->amount[i])
-				return fail(m, "%s given twice", key);
-			return parse_expr(m, v, &cur->amount[i]) ? 0 : -1;
-		}
-	if (strcmp(key, "emit") == 0) {
-		PUSH(m->emits, m->nemits, (struct imap_emit){0});
-		struct imap_emit *e = &m->emits[m->nemits - 1];
-		if (parse_kind_when(m, v, &e->kind, &e->when) < 0)
-			return -1;
-		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0 || strcmp(e->kind, "error") == 0)
-			return fail(m, "emit %s makes no sense", e->kind);
-		return 0;
-	}
-	if (strcmp(key, "kind") == 0) {
-		if (!in_main)
-			return fail(m, "kind inside an emit section (the kind is on the emit line)");
-		PUSH(m->kinds, m->nkinds, (struct imap_kind_rule){0});
-		struct imap_kind_rule *k = &m->kinds[m->nkinds - 1];
-		return parse_kind_when(m, v, &k->kind, &k->when);
-	}
-	if (!in_main)
-		return fail(m, "\"%s\" belongs before the first emit section", key);
+/* The mapping's description: format, source, title, note, checked,
+ * detect.  0, -1 with m->err, or NOT_MINE. */
+static int describe_directive(struct imap *m, const char *key, const char *v)
+{
 	if (strcmp(key, "format") == 0 || strcmp(key, "source") == 0 || strcmp(key, "title") == 0 ||
 	    strcmp(key, "note") == 0) {
 		char **dst = key[0] == 'f' ? &m->name : key[0] == 's' ? &m->source
@@ -508,6 +479,14 @@ static int directive(struct imap *m, const char *key, const char *v)
 		}
 		return 0;
 	}
+	return NOT_MINE;
+}
+
+/* How the file is read: separator, encoding, decimal-mark, date-format,
+ * date-order, timezone, default-currency.  0, -1 with m->err, or
+ * NOT_MINE. */
+static int reading_directive(struct imap *m, const char *key, const char *v)
+{
 	if (strcmp(key, "separator") == 0) {
 		if (strcmp(v, ",") == 0 || strcmp(v, "comma") == 0)
 			m->sep = ',';
@@ -567,6 +546,47 @@ static int directive(struct imap *m, const char *key, const char *v)
 		memcpy(m->default_currency, v, 4);
 		return 0;
 	}
+	return NOT_MINE;
+}
+
+/* total-check {COLUMN} = sum {COLUMN} | count, of the last total line. */
+static int total_check(struct imap *m, const char *v)
+{
+	if (m->ntotals == 0)
+		return fail(m, "total-check without a total line before it");
+	struct imap_total *t = &m->totals[m->ntotals - 1];
+	struct imap_total_check c = {0};
+	const char *p = skip_ws(v);
+	if (*p != '{')
+		return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
+	c.target = parse_ref(m, &p);
+	if (!c.target)
+		return -1;
+	c.target->optional = true;
+	p = skip_ws(p);
+	if (*p != '=')
+		return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
+	p = skip_ws(p + 1);
+	if (strncmp(p, "count", 5) == 0 && *skip_ws(p + 5) == '\0') {
+		c.summed = NULL;
+	} else if (strncmp(p, "sum ", 4) == 0) {
+		p = skip_ws(p + 4);
+		if (*p != '{')
+			return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
+		c.summed = parse_ref(m, &p);
+		if (!c.summed)
+			return -1;
+	} else {
+		return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
+	}
+	PUSH(t->checks, t->nchecks, c);
+	return 0;
+}
+
+/* The record rules: skip, stop, total, total-check, fill-key, fill-down.
+ * 0, -1 with m->err, or NOT_MINE. */
+static int rule_directive(struct imap *m, const char *key, const char *v)
+{
 	if (strcmp(key, "skip") == 0 || strcmp(key, "stop") == 0) {
 		if (key[1] == 'k') {
 			PUSH(m->skips, m->nskips, (struct imap_conds){0});
@@ -579,37 +599,8 @@ static int directive(struct imap *m, const char *key, const char *v)
 		PUSH(m->totals, m->ntotals, (struct imap_total){0});
 		return parse_if(m, v, &m->totals[m->ntotals - 1].when);
 	}
-	if (strcmp(key, "total-check") == 0) {
-		if (m->ntotals == 0)
-			return fail(m, "total-check without a total line before it");
-		struct imap_total *t = &m->totals[m->ntotals - 1];
-		struct imap_total_check c = {0};
-		const char *p = skip_ws(v);
-		if (*p != '{')
-			return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
-		c.target = parse_ref(m, &p);
-		if (!c.target)
-			return -1;
-		c.target->optional = true;
-		p = skip_ws(p);
-		if (*p != '=')
-			return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
-		p = skip_ws(p + 1);
-		if (strncmp(p, "count", 5) == 0 && *skip_ws(p + 5) == '\0') {
-			c.summed = NULL;
-		} else if (strncmp(p, "sum ", 4) == 0) {
-			p = skip_ws(p + 4);
-			if (*p != '{')
-				return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
-			c.summed = parse_ref(m, &p);
-			if (!c.summed)
-				return -1;
-		} else {
-			return fail(m, "total-check {COLUMN} = sum {COLUMN} | count");
-		}
-		PUSH(t->checks, t->nchecks, c);
-		return 0;
-	}
+	if (strcmp(key, "total-check") == 0)
+		return total_check(m, v);
 	if (strcmp(key, "fill-key") == 0) {
 		const char *p = skip_ws(v);
 		if (*p != '{')
@@ -631,7 +622,50 @@ static int directive(struct imap *m, const char *key, const char *v)
 		}
 		return 0;
 	}
-	return fail(m, "unknown directive \"%s\"", key);
+	return NOT_MINE;
+}
+
+static int directive(struct imap *m, const char *key, const char *v)
+{
+	struct imap_emit *cur = &m->emits[m->nemits - 1];
+	bool in_main = m->nemits == 1;
+
+	for (int i = 0; i < IMAP_NTEXT; i++)
+		if (strcmp(key, text_names[i]) == 0 || (i == IMAP_SALE_DATE && strcmp(key, "sale-date") == 0)) {
+			if (cur->text[i])
+				return fail(m, "%s given twice", key);
+			return parse_template(m, v, &cur->text[i]) ? 0 : -1;
+		}
+	for (int i = 0; i < IMAP_NAMOUNT; i++)
+		if (strcmp(key, amount_names[i]) == 0) {
+			if (cur->amount[i])
+				return fail(m, "%s given twice", key);
+			return parse_expr(m, v, &cur->amount[i]) ? 0 : -1;
+		}
+	if (strcmp(key, "emit") == 0) {
+		PUSH(m->emits, m->nemits, (struct imap_emit){0});
+		struct imap_emit *e = &m->emits[m->nemits - 1];
+		if (parse_kind_when(m, v, &e->kind, &e->when) < 0)
+			return -1;
+		if (strcmp(e->kind, "skip") == 0 || strcmp(e->kind, "none") == 0 || strcmp(e->kind, "error") == 0)
+			return fail(m, "emit %s makes no sense", e->kind);
+		return 0;
+	}
+	if (strcmp(key, "kind") == 0) {
+		if (!in_main)
+			return fail(m, "kind inside an emit section (the kind is on the emit line)");
+		PUSH(m->kinds, m->nkinds, (struct imap_kind_rule){0});
+		struct imap_kind_rule *k = &m->kinds[m->nkinds - 1];
+		return parse_kind_when(m, v, &k->kind, &k->when);
+	}
+	if (!in_main)
+		return fail(m, "\"%s\" belongs before the first emit section", key);
+	int st = describe_directive(m, key, v);
+	if (st == NOT_MINE)
+		st = reading_directive(m, key, v);
+	if (st == NOT_MINE)
+		st = rule_directive(m, key, v);
+	return st == NOT_MINE ? fail(m, "unknown directive \"%s\"", key) : st;
 }
 
 int imap_parse(struct imap *m, const char *text, const char *name)
@@ -1405,6 +1439,80 @@ static void unclassified(struct imap *m, const struct csvin_field *f, size_t nf,
 	bad_value(m, c, what);
 }
 
+/* The country cell at m->arena + off (*len bytes) as its ISO alpha-2
+ * code, in place; empty when it is not known. */
+static void row_country(struct imap *m, size_t off, size_t *len)
+{
+	char cc[3];
+	if (ingest_country_code(m->arena + off, *len, cc) == 0) {
+		memcpy(m->arena + off, cc, 2);
+		*len = 2;
+	} else {
+		*len = 0;
+	}
+}
+
+/* The row's currency: upper case, a real code, else the map's default;
+ * r->digits set.  0, or -1 with m->err for none or one that is no ISO
+ * 4217 code. */
+static int row_currency(struct imap *m, const struct imap_emit *e, size_t *off, size_t *len, const int *col,
+			struct imap_row *r)
+{
+	const struct imap_emit *main_e = &m->emits[0];
+	/* currency: upper case, a real code, else the default */
+	char *cur = m->arena + off[IMAP_CURRENCY];
+	for (size_t k = 0; k < len[IMAP_CURRENCY]; k++)
+		if (cur[k] >= 'a' && cur[k] <= 'z')
+			cur[k] = (char)(cur[k] - 'a' + 'A');
+	if (len[IMAP_CURRENCY] == 0 && m->default_currency[0]) {
+		off[IMAP_CURRENCY] = arena_put(m, m->default_currency, 3);
+		len[IMAP_CURRENCY] = 3;
+		if (off[IMAP_CURRENCY] == (size_t)-1)
+			return fail(m, "out of memory");
+	}
+	if (len[IMAP_CURRENCY] == 0) {
+		if (col[IMAP_CURRENCY] >= 0)
+			return fail(m, "column \"%s\": \"\" is not a currency code (give --currency CODE for rows without one)",
+				    col_name(m, col[IMAP_CURRENCY]));
+		const struct imap_template *ct = e->text[IMAP_CURRENCY] ? e->text[IMAP_CURRENCY]
+								     : main_e->text[IMAP_CURRENCY];
+		for (size_t k = 0; ct && k < ct->nparts; k++)
+			if (ct->parts[k].ref && ct->parts[k].ref->nnames > 0)
+				return fail(m, "no currency: the header has no column \"%s\" (give --currency CODE)",
+					    ct->parts[k].ref->names[0]);
+		return fail(m, "no currency: the export has no currency column (give --currency CODE)");
+	}
+	r->digits = currency_digits(m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY]);
+	if (r->digits < 0)
+		return bad_value(m, (struct cell){m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY],
+						  col[IMAP_CURRENCY]},
+				 "is not an ISO 4217 currency code");
+	return 0;
+}
+
+/* r->mismatch: the export's net WANT is not r's gross - fee (naming the
+ * column when the net is one plain column). */
+static void net_mismatch(const struct imap_emit *e, struct imap_row *r, int64_t want_net)
+{
+	char g[MONEY_BUF], fe[MONEY_BUF], n[MONEY_BUF], want[MONEY_BUF];
+	money_format(g, r->gross, r->digits);
+	money_format(fe, r->fee, r->digits);
+	money_format(n, r->net, r->digits);
+	money_format(want, want_net, r->digits);
+	r->net_differs = true;
+	const char *expr = e->amount[IMAP_NET]->text;
+	size_t elen = strlen(expr);
+	if (elen > 2 && expr[0] == '{' && expr[elen - 1] == '}' &&
+	    !strpbrk(expr + 1, "{|")) /* one plain column: name it */
+		snprintf(r->mismatch, sizeof r->mismatch,
+			 "column \"%.*s\": the export's net %s is not gross - fee = %s - %s = %s",
+			 (int)(elen - 2), expr + 1, want, g, fe, n);
+	else
+		snprintf(r->mismatch, sizeof r->mismatch,
+			 "the export's net %s (%s) is not gross - fee = %s - %s = %s", want,
+			 expr, g, fe, n);
+}
+
 static int build_row(struct imap *m, const struct imap_emit *e, const char *kind, const struct csvin_field *f,
 		     size_t nf, const char *raw, size_t raw_len, struct imap_row *r)
 {
@@ -1450,45 +1558,9 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 			return bad_value(m, (struct cell){m->arena + off[i], len[i], col[i]},
 					 "is not a whole number");
 	}
-	/* currency: upper case, a real code, else the default */
-	char *cur = m->arena + off[IMAP_CURRENCY];
-	for (size_t k = 0; k < len[IMAP_CURRENCY]; k++)
-		if (cur[k] >= 'a' && cur[k] <= 'z')
-			cur[k] = (char)(cur[k] - 'a' + 'A');
-	if (len[IMAP_CURRENCY] == 0 && m->default_currency[0]) {
-		off[IMAP_CURRENCY] = arena_put(m, m->default_currency, 3);
-		len[IMAP_CURRENCY] = 3;
-		if (off[IMAP_CURRENCY] == (size_t)-1)
-			return fail(m, "out of memory");
-	}
-	if (len[IMAP_CURRENCY] == 0) {
-		if (col[IMAP_CURRENCY] >= 0)
-			return fail(m, "column \"%s\": \"\" is not a currency code (give --currency CODE for rows without one)",
-				    col_name(m, col[IMAP_CURRENCY]));
-		const struct imap_template *ct = e->text[IMAP_CURRENCY] ? e->text[IMAP_CURRENCY]
-								     : main_e->text[IMAP_CURRENCY];
-		for (size_t k = 0; ct && k < ct->nparts; k++)
-			if (ct->parts[k].ref && ct->parts[k].ref->nnames > 0)
-				return fail(m, "no currency: the header has no column \"%s\" (give --currency CODE)",
-					    ct->parts[k].ref->names[0]);
-		return fail(m, "no currency: the export has no currency column (give --currency CODE)");
-	}
-	r->digits = currency_digits(m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY]);
-	if (r->digits < 0)
-		return bad_value(m, (struct cell){m->arena + off[IMAP_CURRENCY], len[IMAP_CURRENCY],
-						  col[IMAP_CURRENCY]},
-				 "is not an ISO 4217 currency code");
-	/* country: ISO alpha-2 when known */
-	{
-		char cc[3];
-		const char *cs = m->arena + off[IMAP_COUNTRY];
-		if (ingest_country_code(cs, len[IMAP_COUNTRY], cc) == 0) {
-			memcpy(m->arena + off[IMAP_COUNTRY], cc, 2);
-			len[IMAP_COUNTRY] = 2;
-		} else {
-			len[IMAP_COUNTRY] = 0;
-		}
-	}
+	if (row_currency(m, e, off, len, col, r) < 0)
+		return -1;
+	row_country(m, off[IMAP_COUNTRY], &len[IMAP_COUNTRY]);
 	/* text must be UTF-8 */
 	static const int texts[] = {IMAP_ORDER, IMAP_PRODUCT, IMAP_SKU, IMAP_CUSTOMER};
 	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
@@ -1525,25 +1597,8 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		money_format(fe, r->fee, r->digits);
 		return fail(m, "gross - fee = %s - %s is too large", g, fe);
 	}
-	if (e->amount[IMAP_NET] && amt[IMAP_NET] != r->net) {
-		char g[MONEY_BUF], fe[MONEY_BUF], n[MONEY_BUF], want[MONEY_BUF];
-		money_format(g, r->gross, r->digits);
-		money_format(fe, r->fee, r->digits);
-		money_format(n, r->net, r->digits);
-		money_format(want, amt[IMAP_NET], r->digits);
-		r->net_differs = true;
-		const char *expr = e->amount[IMAP_NET]->text;
-		size_t elen = strlen(expr);
-		if (elen > 2 && expr[0] == '{' && expr[elen - 1] == '}' &&
-		    !strpbrk(expr + 1, "{|")) /* one plain column: name it */
-			snprintf(r->mismatch, sizeof r->mismatch,
-				 "column \"%.*s\": the export's net %s is not gross - fee = %s - %s = %s",
-				 (int)(elen - 2), expr + 1, want, g, fe, n);
-		else
-			snprintf(r->mismatch, sizeof r->mismatch,
-				 "the export's net %s (%s) is not gross - fee = %s - %s = %s", want,
-				 expr, g, fe, n);
-	}
+	if (e->amount[IMAP_NET] && amt[IMAP_NET] != r->net)
+		net_mismatch(e, r, amt[IMAP_NET]);
 	/* The arena may still move while later rows are built: keep offsets
 	 * in the pointers for now, imap_eval turns them into pointers. */
 	for (int i = 0; i < IMAP_NTEXT; i++) {
