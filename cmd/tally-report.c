@@ -1204,6 +1204,24 @@ static noreturn void die_settling(int rc, const struct report_settle_error *e)
 	}
 }
 
+/* Closing a period that has not ended by the issue date (today): its
+ * sales reported later are late income of a later period.  Told, not
+ * refused: a period may be closed early on purpose. */
+static void warn_not_over(void)
+{
+	char a[DATE_BUF], b[DATE_BUF];
+	int64_t first;
+	if (!report_book_not_over(&book, opt.issue_date, &first))
+		return;
+	if (first == book.settled_last)
+		diag_warn("%s: period %s is not over on %s: it is closed now, and its sales reported later will come "
+			  "as late income of a later period", opt.ledger, fmt_period(a, first), opt.issue_date);
+	else
+		diag_warn("%s: periods %s to %s are not over on %s: they are closed now, and their sales reported "
+			  "later will come as late income of a later period", opt.ledger, fmt_period(a, first),
+			  fmt_period(b, book.settled_last), opt.issue_date);
+}
+
 /* A new ledger starts at the input's first period, or at an explicit
  * --opening: -p M on a new ledger with earlier rows would post them all
  * into M as late rows, paying months nobody ran. */
@@ -2075,6 +2093,8 @@ int main(int argc, char **argv)
 	int rc = report_book_settle(&book, opt.ledger ? &ledger : NULL, opt.have_period, opt.period.index, &err);
 	if (rc != REPORT_OK)
 		die_settling(rc, &err);
+	if (opt.ledger && !opt.check)
+		warn_not_over();
 	check_status(report_book_total(&book), NULL, 0);
 	date_statements();
 	issue = (struct report_issue){opt.issuer, opt.to != NULL};
