@@ -113,7 +113,7 @@ struct report_run {
 	struct report_run_io io;             /* the command's callbacks */
 	volatile sig_atomic_t *interrupted;  /* non-zero: a signal asks the run to stop before a file is written */
 	struct report_fail fail;             /* why a step returned -1 */
-	jmp_buf *unwind;                     /* where a failure returns to (the step's) */
+	jmp_buf unwind;                      /* where a failure returns to: the step under way */
 	int exit_status;                     /* what the command returns */
 	struct progress progress;            /* the line on a terminal while the input is read */
 	struct tsv_reader rd;                /* the stream being read */
