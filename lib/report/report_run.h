@@ -23,6 +23,8 @@
 #include "fx.h"
 #include "lock.h"
 #include "progress.h"
+#include "kinds.h"
+#include "report_business.h"
 #include "report_costs.h"
 #include "report_keys.h"
 #include "report_ledger.h"
@@ -30,6 +32,7 @@
 #include "report_payouts.h"
 #include "report_render.h"
 #include "report_statements.h"
+#include "report_summary.h"
 #include "report_whatif.h"
 #include "split_rules.h"
 #include "tsv.h"
@@ -145,6 +148,10 @@ struct report_run {
 	struct out output_file;              /* -o FILE, while written */
 	struct report_payees payees;         /* --payees */
 	struct report_batch batches[3];      /* by format: the ones --payouts names */
+	struct report_summary sum;           /* --summary's figures */
+	struct report_business biz;          /* ... and --business's */
+	struct kinds_tally passed;           /* ... rows of kinds outside the contract, counted */
+	char *path;                          /* --out-dir: the file being written */
 };
 
 /* Zero R, its lock not held and its periods months, for the command to

@@ -110,7 +110,8 @@ void rrun_write_out_dir(struct report_run *R)
 		char name[REPORT_NAME_MAX + DATE_BUF + 16];
 		statement_file_name(R, name, sizeof name, i);
 		size_t plen = strlen(R->opt.out_dir) + strlen(name) + 2;
-		char *path = rrun_alloc(R, plen);
+		free(R->path);
+		char *path = R->path = rrun_alloc(R, plen);
 		snprintf(path, plen, "%s/%s", R->opt.out_dir, name);
 		struct out o;
 		rrun_stop_if_interrupted(R);
@@ -126,6 +127,7 @@ void rrun_write_out_dir(struct report_run *R)
 		out_puts(so, path);
 		out_putc(so, '\n');
 		free(path);
+		R->path = NULL;
 		i = j;
 	}
 }

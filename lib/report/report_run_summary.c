@@ -90,11 +90,12 @@ void rrun_check_table_load(struct report_run *R, int rc, const struct report_loa
 void rrun_summary(struct report_run *R, char **files, size_t nfiles)
 {
 	static const struct tsv_field none = {"", 0, true};
-	struct kinds_tally passed = {0};
-	struct report_summary sum = {.kind = R->opt.kind, .shown_only = R->opt.have_period,
+	struct kinds_tally *passed = &R->passed;
+	struct report_summary *sum = &R->sum;
+	*sum = (struct report_summary){.kind = R->opt.kind, .shown_only = R->opt.have_period,
 				     .shown_period = R->opt.period.index, .tmpdir = getenv("TMPDIR")};
 	const char *budget = getenv("TALLY_SORT_BUFFER"); /* the customers' sort, as ingest --sort */
-	if (budget && *budget && extsort_parse_size(budget, &sum.sort_budget) < 0)
+	if (budget && *budget && extsort_parse_size(budget, &sum->sort_budget) < 0)
 		rrun_fail(R, EXIT_USAGE, "TALLY_SORT_BUFFER: \"%s\" is not a size (bytes, or with k, m or g)", budget);
 	struct row_cache c = {0};
 	struct tsv_reader *const rp = &R->rd;
@@ -113,14 +114,15 @@ void rrun_summary(struct report_run *R, char **files, size_t nfiles)
 	int c_net = rrun_col(R, rp, "net"), c_product = tsv_col(rp, "product");
 	int c_country = tsv_col(rp, "country"), c_customer = tsv_col(rp, "customer");
 	int c_quantity = tsv_col(rp, "quantity");
-	struct report_business biz = {.kind = R->opt.kind, .costs = R->opt.costs_path ? &R->opt.costs : NULL,
+	struct report_business *biz = &R->biz;
+	*biz = (struct report_business){.kind = R->opt.kind, .costs = R->opt.costs_path ? &R->opt.costs : NULL,
 				      .fees = R->opt.whatif_path ? &R->opt.fees : NULL,
 				      .outlook = R->opt.forecast_path ? &R->opt.outlook : NULL, .balance = R->opt.balance,
 				      .fx = R->opt.to ? &R->opt.fx : NULL};
 	if (R->opt.business) {
-		sum.extra = report_business_tables;
-		sum.extra_html = report_business_chart;
-		sum.extra_ctx = &biz;
+		sum->extra = report_business_tables;
+		sum->extra_html = report_business_chart;
+		sum->extra_ctx = biz;
 	}
 
 	while ((rc = tsv_next(rp)) == 1) {
@@ -133,12 +135,12 @@ void rrun_summary(struct report_run *R, char **files, size_t nfiles)
 			continue;
 		if (field_is(&f[c_kind], "payout")) {
 			if (R->opt.business)
-				check_business(R, &biz, report_business_payout(&biz, c.period, day_of(c.when)), rp);
+				check_business(R, biz, report_business_payout(biz, c.period, day_of(c.when)), rp);
 			continue; /* a transfer, not business */
 		}
 		if (!kinds_known(f[c_kind].s)) {
 			/* not revenue, and then not net either: told, as split does */
-			if (kinds_tally_add(&passed, f[c_kind].s) < 0)
+			if (kinds_tally_add(passed, f[c_kind].s) < 0)
 				rrun_fail(R, EXIT_DATA, "out of memory");
 			continue;
 		}
@@ -155,31 +157,31 @@ void rrun_summary(struct report_run *R, char **files, size_t nfiles)
 			f[c_kind].len, product->len, f[c_source].len, country->len, customer->len,
 			gross, fee, net,
 		};
-		rrun_check_status(R, report_summary_add(&sum, &sale), rp->file, rp->line);
+		rrun_check_status(R, report_summary_add(sum, &sale), rp->file, rp->line);
 		if (R->opt.business)
-			check_business(R, &biz, report_business_add(&biz, &sale, day_of(c.when), row_quantity(R, rp, c_quantity)),
+			check_business(R, biz, report_business_add(biz, &sale, day_of(c.when), row_quantity(R, rp, c_quantity)),
 				       rp);
 	}
 	if (rc < 0)
 		rrun_die_read_error(R, rp);
 	progress_end(&R->progress);
 	tsv_close(rp);
-	if (passed.total) {
+	if (passed->total) {
 		char what[256];
-		kinds_tally_format(&passed, what, sizeof what);
+		kinds_tally_format(passed, what, sizeof what);
 		rrun_warn(R, "%ld row%s of kinds not in the stream contract (tally.7) left out of every figure: %s",
-			  passed.total, passed.total == 1 ? "" : "s", what);
+			  passed->total, passed->total == 1 ? "" : "s", what);
 	}
-	kinds_tally_free(&passed);
+	kinds_tally_free(passed);
 	if (R->opt.business)
-		check_business(R, &biz, report_business_finish(&biz, &sum), NULL);
-	int fin = report_summary_finish(&sum);
-	errno = sum.temp_errno;
+		check_business(R, biz, report_business_finish(biz, sum), NULL);
+	int fin = report_summary_finish(sum);
+	errno = sum->temp_errno;
 	rrun_check_status(R, fin, NULL, 0);
 	struct out *o = rrun_doc_open(R);
-	rrun_check_render(R, report_render_summary(o, R->opt.format, &sum));
+	rrun_check_render(R, report_render_summary(o, R->opt.format, sum));
 	rrun_doc_close(R, o);
-	report_summary_free(&sum);
-	report_business_free(&biz);
+	report_summary_free(sum);
+	report_business_free(biz);
 }
 
