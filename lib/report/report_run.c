@@ -295,6 +295,7 @@ int report_run_statements(struct report_run *R, char **files, size_t nfiles)
 
 void report_run_free(struct report_run *R)
 {
+	lock_release(&R->ledger_lock);
 	report_costs_free(&R->opt.costs);
 	report_fees_free(&R->opt.fees);
 	report_outlook_free(&R->opt.outlook);
