@@ -704,6 +704,25 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	[ "$stderr" = "tally-report: 1 row of kinds not in the stream contract (tally.7) left out of every figure: donation 1" ]
 }
 
+@test "--summary: a country's sales without a buyer id are counted beside its customers (was: DE 0 customers, 50.81 gross)" {
+	# the new user's report: a country whose gross came from streams (no
+	# buyer id in the export) showed 0 customers and a gross, unexplained
+	printf '%s\n' $'date\tsource\tkind\tcurrency\tgross\tfee\tnet\tcustomer\tcountry' \
+		$'2026-09-01\tdistrokid\tsale\tUSD\t0.81\t0.00\t0.81\t\tDE' \
+		$'2026-09-02\tdistrokid\tsale\tUSD\t50.00\t0.00\t50.00\t\tDE' \
+		$'2026-09-03\tgumroad\tsale\tUSD\t10.00\t1.00\t9.00\tc1\tDE' \
+		$'2026-09-04\tgumroad\tsale\tUSD\t5.00\t0.50\t4.50\tc2\tUS' >"$T/c.tsv"
+	run --separate-stderr tally-report --summary "$T/c.tsv"
+	assert_success
+	assert_line $'2026-09\tUSD\tcountry\tDE\tcustomers\t1'
+	assert_line $'2026-09\tUSD\tcountry\tDE\tanonymous_sales\t2'
+	assert_line $'2026-09\tUSD\tcountry\tDE\tgross\t60.81'
+	assert_line $'2026-09\tUSD\tcountry\tUS\tanonymous_sales\t0'
+	run tally-report --summary -f text "$T/c.tsv"
+	assert_line --regexp '^Country +Customers +Anonymous sales +Gross +Share$'
+	assert_line --regexp '^DE +1 +2 +60\.81 +92\.4%$'
+}
+
 @test "--summary in text, md and html" {
 	run tally-report --summary -f text "$TALLY_ROOT/$R/sales.tsv"
 	assert_success

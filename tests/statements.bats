@@ -307,9 +307,12 @@ Carried forward                                   0.00
 
 0.5 ¢ carried to next month (under one cent).
 Advance 100.00 USD (agreements line 3): recouped 100.00, remaining 0.00."
-	# the label's share of what reached it is under 100% once its cap stopped it: 100.00 of 114.75
+	# the label's share of what reached it is under 100% once its cap stopped
+	# it: 100.00 of 114.75.  The new user's report: a blended 87.15% alone is
+	# a share no agreement says; the line says what it blends, 76.50 of 76.50
+	# (100%) and 23.50 of 38.25 (61.44%)
 	run cat "$T/out/Label-2026-09.txt"
-	assert_line "      gross 150.00 − fees 15.00 − commission 20.25 = 114.75 × 87.15%"
+	assert_line "      gross 150.00 − fees 15.00 − commission 20.25 = 114.75 × 87.15% on average (61.44% to 100% on its sales)"
 	run cat "$T/out/Mara-2026-09.txt"
 	assert_line "      gross 170.00 − fees 17.00 = 153.00 × 15%"
 	# Mara's tier 1 runs before the capped tier 2: her statement says nothing of the advance

@@ -267,9 +267,9 @@ static long agreement_line(const struct step_cols *sc, const struct tsv_reader *
 
 /* Add the row's waterfall (how its amount was reached) to account's line. */
 static void add_steps(struct report_run *R, const struct step_cols *sc, const struct row_cache *c, const struct tsv_reader *r,
-		      uint32_t account, uint32_t src, uint32_t prod)
+		      uint32_t account, uint32_t src, uint32_t prod, int64_t amount)
 {
-	struct report_steps st = {0, 0, 0, 0, 0};
+	struct report_steps st = {0};
 	struct report_recoupment rec[16];
 	size_t n;
 	if (sc->reached < 0)
@@ -281,6 +281,7 @@ static void add_steps(struct report_run *R, const struct step_cols *sc, const st
 		st.gross = step_value(R, c, r, "gross", sc->gross);
 	if (!money_add(st.reached, st.commission, &st.basis) || !money_add(st.basis, st.recouped, &st.basis))
 		rrun_fail_at(R, EXIT_DATA, r->file, r->line, "the total overflows");
+	report_steps_share(&st, amount);
 	rrun_check_status(R, report_book_add_steps(&R->book, account, src, prod, &st), r->file, r->line);
 	const struct tsv_field *f = &r->fields[sc->recoupment];
 	if (!report_recoupment_parse(f->s, f->len, c->when, rec, sizeof rec / sizeof *rec, &n))
@@ -351,7 +352,7 @@ void rrun_read_allocations(struct report_run *R, char **files, size_t nfiles)
 		uint32_t prod = rrun_cached_name(R, fp, c.prod, sizeof c.prod, &c.prod_len, &c.prod_id, &c.have_prod);
 		int64_t into = R->opt.ledger ? rrun_place_row(R, row_ident_key(&ident, f), rp, c.period, amount, currency_digits(cur_out, 3)) : c.period;
 		rrun_check_status(R, report_book_add_into(&R->book, account, c.period, into, src, prod, amount), rp->file, rp->line);
-		add_steps(R, &sc, &c, rp, account, src, prod);
+		add_steps(R, &sc, &c, rp, account, src, prod, amount);
 		if (c_agreement >= 0)
 			note_due_use(R, &f[c_agreement], cur_out);
 		R->rows_read++;

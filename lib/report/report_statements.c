@@ -107,7 +107,7 @@ static struct report_detail *detail_of(struct report_cell *c, uint32_t source, u
 		c->details = grown;
 		c->capdetails = cap;
 	}
-	c->details[d] = (struct report_detail){source, product, 0, {0, 0, 0, 0, 0}};
+	c->details[d] = (struct report_detail){.source = source, .product = product};
 	c->ndetails++;
 	return &c->details[d];
 }
@@ -152,6 +152,25 @@ int report_book_add_into(struct report_book *b, uint32_t account, int64_t period
 	return REPORT_OK;
 }
 
+void report_steps_share(struct report_steps *st, int64_t amount)
+{
+	st->has_share = st->share_unknown = false;
+	if (st->reached == 0)
+		return;
+	int64_t a = amount, r = st->reached, h;
+	if (r < 0) {
+		a = -a;
+		r = -r;
+	}
+	/* hundredths of a percent, as share_text shows them */
+	if (!money_muldiv(a, 10000, r, &h)) {
+		st->share_unknown = true;
+		return;
+	}
+	st->share_min = st->share_max = h;
+	st->has_share = true;
+}
+
 int report_book_add_steps(struct report_book *b, uint32_t account, uint32_t source, uint32_t product,
 			  const struct report_steps *steps)
 {
@@ -159,6 +178,13 @@ int report_book_add_steps(struct report_book *b, uint32_t account, uint32_t sour
 	if (!d)
 		return REPORT_ENOMEM;
 	struct report_steps *t = &d->steps;
+	t->share_unknown |= steps->share_unknown;
+	if (steps->has_share) {
+		bool first = !t->has_share;
+		t->share_min = first || steps->share_min < t->share_min ? steps->share_min : t->share_min;
+		t->share_max = first || steps->share_max > t->share_max ? steps->share_max : t->share_max;
+		t->has_share = true;
+	}
 	if (!money_add(t->gross, steps->gross, &t->gross) || !money_add(t->basis, steps->basis, &t->basis) ||
 	    !money_add(t->commission, steps->commission, &t->commission) ||
 	    !money_add(t->recouped, steps->recouped, &t->recouped) || !money_add(t->reached, steps->reached, &t->reached))

@@ -60,7 +60,20 @@ struct report_steps {
 	int64_t commission; /* taken by the uncapped tiers before the payee's */
 	int64_t recouped;   /* taken by the capped tiers before the payee's */
 	int64_t reached;    /* what reached the payee's tier */
+	/* the payee's share of what reached the tier, in hundredths of a
+	 * percent as statements show it, lowest and highest over the line's
+	 * rows that reached it: a line whose rows had different shares (a cap
+	 * reached part-way, a changed agreement) says so instead of showing
+	 * one blended percentage */
+	int64_t share_min, share_max;
+	bool has_share;     /* a row reached the tier (share_min, share_max set) */
+	bool share_unknown; /* a row's share could not be computed */
 };
+
+/* Set st's share from the row's amount (st->reached set): the payee's
+ * share of what reached the tier, in hundredths of a percent, rounded
+ * half to even.  A row that reached nothing has no share. */
+void report_steps_share(struct report_steps *st, int64_t amount);
 
 struct report_detail {       /* what one (source, product) earned in a cell */
 	uint32_t source, product; /* name ids */

@@ -42,7 +42,7 @@ static struct report_summary_item *item_of(struct report_summary *s, uint32_t p,
 	    report_keymap_get(&s->item_ix, (uint64_t)p << 8 | sec, name_id, (uint32_t)s->nitems, &id, &added) < 0)
 		return NULL;
 	if (added)
-		s->items[s->nitems++] = (struct report_summary_item){p, sec, name_id, 0, 0, 0, 0, false};
+		s->items[s->nitems++] = (struct report_summary_item){.period = p, .section = sec, .name = name_id};
 	return &s->items[id];
 }
 
@@ -141,7 +141,11 @@ int report_summary_add(struct report_summary *s, const struct report_sale *row)
 	}
 	if (row->customer_len > 0)
 		return note_customer(s, row, p, it[REPORT_SEC_COUNTRY]);
-	sp->unknown_customers++; /* a sale without a buyer id */
+	/* a sale without a buyer id (a stream, a platform that names nobody):
+	 * counted beside its country's customers, so that a country with
+	 * gross and 0 customers says why */
+	sp->unknown_customers++;
+	it[REPORT_SEC_COUNTRY]->unnamed++;
 	return REPORT_OK;
 }
 
@@ -415,11 +419,12 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 	report_table_init(&t[1], "Revenue streams", "kind gross share", "tnn");
 	report_table_init(&t[2], "Top products", "product gross share", "tnn");
 	report_table_init(&t[3], "Channels", "source gross fee sales_net take_rate share", "tnnnnn");
-	report_table_init(&t[4], "Customers by country", "country customers gross share", "tnnn");
+	report_table_init(&t[4], "Customers by country", "country customers anonymous_sales gross share",
+			  "tnnnn");
 	for (uint32_t k = s->item_start[pid]; k < s->item_start[pid + 1]; k++) {
 		const struct report_summary_item *it = &s->items[s->item_order[k]];
 		const char *name = s->names.s[it->name];
-		char g[MONEY_BUF], fe[MONEY_BUF], ne[MONEY_BUF], sh[32], tr[32], cu[32];
+		char g[MONEY_BUF], fe[MONEY_BUF], ne[MONEY_BUF], sh[32], tr[32], cu[32], un[32];
 		amount(g, it->gross, d, format);
 		report_percent(sh, it->gross, p->revenue);
 		switch (it->section) {
@@ -440,7 +445,8 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 			report_table_add(&t[3], (const char *[]){name, g, fe, ne, tr, sh});
 			break;
 		case REPORT_SEC_COUNTRY:
-			report_table_add(&t[4], (const char *[]){name, count(cu, sizeof cu, it->customers), g, sh});
+			report_table_add(&t[4], (const char *[]){name, count(cu, sizeof cu, it->customers),
+								 count(un, sizeof un, it->unnamed), g, sh});
 			break;
 		}
 	}

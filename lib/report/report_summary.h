@@ -42,6 +42,7 @@ struct report_summary_item {     /* one stream, product, channel or country in a
 	uint32_t name;               /* name id */
 	int64_t gross, fee, net;
 	long customers;              /* countries only: distinct customers */
+	long unnamed;                /* countries only: sales with no buyer id (streams, ...) */
 	bool has_fee;                /* a row of it carried a fee (channels: else "not in export") */
 };
 

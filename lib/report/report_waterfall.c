@@ -132,6 +132,14 @@ const char *report_steps_text(char *buf, size_t cap, const struct report_steps *
 	if (st->reached != 0) {
 		share_text(pct, sizeof pct, amount, st->reached);
 		ADD(" \xc3\x97 %s", pct);
+		if (st->has_share && !st->share_unknown && st->share_min != st->share_max) {
+			/* one percentage for sales split at different shares is a
+			 * blend a reader cannot check: say what it blends */
+			char lo[MONEY_BUF + 2], hi[MONEY_BUF + 2];
+			share_text(lo, sizeof lo, st->share_min, 10000);
+			share_text(hi, sizeof hi, st->share_max, 10000);
+			ADD(" on average (%s to %s on its sales)", lo, hi);
+		}
 	}
 #undef ADD
 	return buf;

@@ -256,31 +256,48 @@ static void test_waterfall(void)
 	tap_is_str(report_recoupment_text(buf, sizeof buf, &oddcap),
 		   "Advance 100.00 USD (agreements line 3): recouped 1.20, remaining 98.80.",
 		   "recoupment: recouped + remaining is the cap as shown");
-	struct report_steps st = {70000000, 63000000, 9450000, 23500000, 30050000};
+	struct report_steps st = {.gross = 70000000, .basis = 63000000, .commission = 9450000, .recouped = 23500000, .reached = 30050000};
 	tap_is_str(report_steps_text(buf, sizeof buf, &st, 15025000, 2, true),
 		   "gross 70.00 \xe2\x88\x92 fees 7.00 \xe2\x88\x92 commission 9.45 \xe2\x88\x92 recouped 23.50 = 30.05 \xc3\x97 50%",
 		   "steps: every one");
-	struct report_steps plain = {0, 9000000, 0, 0, 9000000};
+	struct report_steps plain = {.gross = 0, .basis = 9000000, .commission = 0, .recouped = 0, .reached = 9000000};
 	tap_is_str(report_steps_text(buf, sizeof buf, &plain, 3000000, 2, false), "split 9.00 = 9.00 \xc3\x97 33.33%",
 		   "steps: no gross, a third");
-	struct report_steps none = {0, 0, 0, 0, 0};
+	struct report_steps none = {.gross = 0, .basis = 0, .commission = 0, .recouped = 0, .reached = 0};
 	tap_is_str(report_steps_text(buf, sizeof buf, &none, 0, 2, false), "split 0.00 = 0.00", "steps: nothing reached");
-	struct report_steps refund = {-10000000, -9000000, -1350000, 0, -7650000};
+	struct report_steps refund = {.gross = -10000000, .basis = -9000000, .commission = -1350000, .recouped = 0, .reached = -7650000};
 	tap_is_str(report_steps_text(buf, sizeof buf, &refund, -3825000, 2, true),
 		   "gross -10.00 \xe2\x88\x92 fees -1.00 \xe2\x88\x92 commission -1.35 = -7.65 \xc3\x97 50%", "steps: a refund");
 	tap_is_str(report_steps_text(buf, 12, &st, 15025000, 2, true), "gross 70.00", "steps: cut to the buffer");
+	/* a line of two rows at different shares: a cap reached part-way
+	 * (76.50 of 76.50, then 23.50 of 38.25) says what 87.15% blends */
+	struct report_steps row1 = {.reached = 76500000}, row2 = {.reached = 38250000};
+	report_steps_share(&row1, 76500000);
+	report_steps_share(&row2, 23500000);
+	tap_ok(row1.has_share && row1.share_min == 10000 && row2.share_max == 6144, "steps: a row's share in hundredths");
+	struct report_steps zero = {0};
+	report_steps_share(&zero, 0);
+	tap_ok(!zero.has_share && !zero.share_unknown, "steps: a row that reached nothing has no share");
+	struct report_steps blend = {.basis = 114750000, .reached = 114750000, .has_share = true,
+				      .share_min = 6144, .share_max = 10000};
+	tap_is_str(report_steps_text(buf, sizeof buf, &blend, 100000000, 2, false),
+		   "split 114.75 = 114.75 \xc3\x97 87.15% on average (61.44% to 100% on its sales)",
+		   "steps: a blend of shares says what it blends");
+	blend.share_min = 10000;
+	tap_is_str(report_steps_text(buf, sizeof buf, &blend, 100000000, 2, false),
+		   "split 114.75 = 114.75 \xc3\x97 87.15%", "steps: one share, no blend to explain");
 	/* the steps chain: 50.00 - 10.14 - 5.979 - 1.206825 = 32.674175; shown
 	 * commission R(39.86) - R(33.880825) = 5.98, recouped R(33.880825) -
 	 * R(32.674175) = 1.21, so 50.00 - 10.14 - 5.98 - 1.21 = 32.67 (rounding
 	 * each alone, 5.97 and 1.20, came to 32.69) */
-	struct report_steps odd = {50000000, 39860000, 5979000, 1206825, 32674175};
+	struct report_steps odd = {.gross = 50000000, .basis = 39860000, .commission = 5979000, .recouped = 1206825, .reached = 32674175};
 	tap_is_str(report_steps_text(buf, sizeof buf, &odd, 16337088, 2, true),
 		   "gross 50.00 \xe2\x88\x92 fees 10.14 \xe2\x88\x92 commission 5.98 \xe2\x88\x92 recouped 1.21 = 32.67 \xc3\x97 50%",
 		   "steps: the figures shown subtract to the one reached");
-	struct report_steps oddfee = {10005000, 8009000, 0, 0, 8009000};
+	struct report_steps oddfee = {.gross = 10005000, .basis = 8009000, .commission = 0, .recouped = 0, .reached = 8009000};
 	tap_is_str(report_steps_text(buf, sizeof buf, &oddfee, 8009000, 2, true),
 		   "gross 10.00 \xe2\x88\x92 fees 2.00 = 8.00 \xc3\x97 100%", "steps: fees 1.996 shown as 10.00 - 8.00");
-	struct report_steps negodd = {-10005000, -8009000, -1201350, 0, -6807650};
+	struct report_steps negodd = {.gross = -10005000, .basis = -8009000, .commission = -1201350, .recouped = 0, .reached = -6807650};
 	tap_is_str(report_steps_text(buf, sizeof buf, &negodd, -6807650, 2, true),
 		   "gross -10.00 \xe2\x88\x92 fees -2.00 \xe2\x88\x92 commission -1.20 = -6.80 \xc3\x97 100%",
 		   "steps: a refund chains toward zero too");
