@@ -11,7 +11,8 @@
 # rows net to zero for a payee; then the key record itself (a row twice,
 # an edited, a stray and a lost record, a run that died between the record
 # and the ledger, a ledger from before key records migrated once); then
-# --paid (recorded once, re-fed, late, bad input).
+# --paid (recorded once, re-fed, late, bad input); a month closed before
+# it is over (by --issue-date) told.
 load helpers
 
 setup_file() {
@@ -86,7 +87,7 @@ ledger_rows() {
 	  row 2026-09-20 x8 sale 3.00 Ben 3.00; row 2026-09-21 x9 sale 4.00 Ben 4.00; } >"$T/nov.tsv"
 	for m in sep oct nov; do tally-report -l "$T/l.tsv" "$T/$m.tsv" >/dev/null; done
 	{ cat "$T/sep.tsv"; tail -n +2 -q "$T/oct.tsv" "$T/nov.tsv"; row 2026-12-01 x10 sale 6.00 Ana 6.00; } >"$T/cum.tsv"
-	run --separate-stderr tally-report -l "$T/l.tsv" "$T/cum.tsv"
+	run --separate-stderr tally-report --issue-date 2027-01-04 -l "$T/l.tsv" "$T/cum.tsv"
 	assert_success
 	[ -z "$stderr" ]
 	[ "$(ledger_rows)" = "$(printf '%s\n' $'2026-09/0001\tBen\t2026-09\tUSD\t0.00\t7.00\t7.00\t0.00' \
@@ -243,7 +244,7 @@ ledger_rows() {
 	[ ! -e "$T/l.tsv.keys" ]
 	# a cumulative file with December: every period placed, the record started
 	{ cat "$T/oct.tsv"; tail -n +2 -q "$T/nov.tsv" "$T/dec.tsv"; } >"$T/cum.tsv"
-	run --separate-stderr tally-report -l "$T/l.tsv" "$T/cum.tsv"
+	run --separate-stderr tally-report --issue-date 2027-01-04 -l "$T/l.tsv" "$T/cum.tsv"
 	assert_success
 	[ "$stderr" = "$(printf '%s\n' "tally-report: $T/l.tsv: no key record (a ledger from before them): rows are told from the ledger's by amounts until a run whose input holds every period the ledger booked records them" \
 		"tally-report: $T/l.tsv: the input holds every period the ledger booked: its key record $T/l.tsv.keys is started")" ]
@@ -252,7 +253,7 @@ ledger_rows() {
 	# from now on rows are known by their keys: a late October row of the
 	# same amount as October's statement is posted into January
 	{ echo "$HDR"; row 2026-10-20 m4 sale 4.25 Ana 4.25; row 2027-01-02 m5 sale 1.00 Ana 1.00; } >"$T/jan.tsv"
-	run --separate-stderr tally-report -l "$T/l.tsv" "$T/jan.tsv"
+	run --separate-stderr tally-report --issue-date 2027-02-01 -l "$T/l.tsv" "$T/jan.tsv"
 	assert_success
 	[ -z "$stderr" ]
 	[ "$(tail -n 2 "$T/l.tsv" | cut -f1-8)" = "$(printf '%s\n' $'2027-01/0001\tAna\t2027-01\tUSD\t0.00\t5.25\t5.25\t0.00' \
@@ -335,4 +336,41 @@ PAIDHDR=$'payee\tdate\tamount\tcurrency\treference'
 	run --separate-stderr tally-report --paid "$T/p.tsv" "$T/oct.tsv"
 	assert_failure 2
 	[[ "$stderr" == "tally-report: --paid goes with --ledger: a payment is recorded against its balance"* ]]
+}
+
+@test "closing a month that is not over (by --issue-date, else today) is told, exit 0; one that is over is not" {
+	{ echo "$HDR"; row 2026-10-03 n1 sale 4.00 Ana 4.00; } >"$T/oct.tsv"
+	{ echo "$HDR"; row 2026-11-03 n2 sale 1.00 Ana 1.00; row 2026-12-01 n3 sale 2.00 Ana 2.00; } >"$T/nov.tsv"
+	# October closed on its last day: not over, told; the ledger is written
+	run --separate-stderr tally-report -l "$T/l.tsv" --issue-date 2026-10-31 "$T/oct.tsv"
+	assert_success
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-10 is not over on 2026-10-31: it is closed now, and its sales reported later will come as late income of a later period" ]
+	[ "$(ledger_rows | tail -n 1)" = $'2026-10/end\t\t\t\t0\t0\t0\t0' ]
+	# the re-run reproduces it, settles nothing: quiet
+	run --separate-stderr tally-report -l "$T/l.tsv" --issue-date 2026-10-31 "$T/oct.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	# --check settles nothing: quiet
+	run --separate-stderr tally-report -l "$T/l.tsv" --check --issue-date 2026-10-31 "$T/oct.tsv"
+	[ -z "$stderr" ]
+	# November and December at once, on 2026-11-20: both not over, one message
+	cp "$T/l.tsv" "$T/oct-ledger.tsv"; cp "$T/l.tsv.keys" "$T/oct-ledger.keys"; cp "$T/l.tsv.seal" "$T/oct-ledger.seal"
+	run --separate-stderr tally-report -l "$T/l.tsv" --issue-date 2026-11-20 "$T/nov.tsv"
+	assert_success
+	[ "$stderr" = "tally-report: $T/l.tsv: periods 2026-11 to 2026-12 are not over on 2026-11-20: they are closed now, and their sales reported later will come as late income of a later period" ]
+	# ... on 2026-12-05 only December is not over
+	cp "$T/oct-ledger.tsv" "$T/l.tsv"; cp "$T/oct-ledger.keys" "$T/l.tsv.keys"; cp "$T/oct-ledger.seal" "$T/l.tsv.seal"
+	rm -f "$T/l.tsv.issued"
+	run --separate-stderr tally-report -l "$T/l.tsv" --issue-date 2026-12-05 "$T/nov.tsv"
+	assert_success
+	[ "$stderr" = "tally-report: $T/l.tsv: period 2026-12 is not over on 2026-12-05: it is closed now, and its sales reported later will come as late income of a later period" ]
+	# ... and on the 1st of the month after, none: quiet
+	cp "$T/oct-ledger.tsv" "$T/l.tsv"; cp "$T/oct-ledger.keys" "$T/l.tsv.keys"; cp "$T/oct-ledger.seal" "$T/l.tsv.seal"
+	run --separate-stderr tally-report -l "$T/l.tsv" --issue-date 2027-01-01 "$T/nov.tsv"
+	assert_success
+	[ -z "$stderr" ]
+	# without a ledger nothing is closed: quiet
+	run --separate-stderr tally-report --issue-date 2026-10-01 "$T/oct.tsv"
+	assert_success
+	[ -z "$stderr" ]
 }

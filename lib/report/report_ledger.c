@@ -213,6 +213,159 @@ static int closing_row(struct report_ledger *l, struct tsv_reader *r, struct ope
 	return 0;
 }
 
+/* A statement row's own cells, f[0..9) at r's line, into *row (its chain
+ * value too).  Returns 0, or fail's status. */
+static int row_cells(struct report_ledger *l, const struct tsv_reader *r, bool have_kind,
+		     struct report_ledger_row *row, long *err_line, char *err, size_t cap)
+{
+	const struct tsv_field *f = r->fields;
+	char q[96], msg[256];
+	const char *text[8];
+	if (f[3].len != 3 || (row->digits = currency_digits(f[3].s, 3)) < 0)
+		return fail(err_line, r->line, err, cap, "column \"currency\": %s is not a currency code",
+			    diag_quote(q, sizeof q, f[3].s, f[3].len));
+	memcpy(row->currency, f[3].s, 4);
+	if (period_parse(f[2].s, f[2].len, &row->period) < 0 || (have_kind && row->period.kind != l->last.kind))
+		return fail(err_line, r->line, err, cap, "column \"period\": %s is not a period%s",
+			    diag_quote(q, sizeof q, f[2].s, f[2].len), have_kind ? " of the ledger's kind" : "");
+	if (f[1].len == 0)
+		return fail(err_line, r->line, err, cap, "column \"payee\" is empty");
+	if (parse_amount(&f[4], "brought_forward", &row->brought_forward, msg, sizeof msg) < 0 ||
+	    parse_amount(&f[5], "earned", &row->earned, msg, sizeof msg) < 0 ||
+	    parse_amount(&f[6], "paid", &row->paid, msg, sizeof msg) < 0 ||
+	    parse_amount(&f[7], "carried_forward", &row->carried_forward, msg, sizeof msg) < 0)
+		return fail(err_line, r->line, err, cap, "%s", msg);
+	for (int i = 0; i < 8; i++)
+		text[i] = f[i].s;
+	row->chain = report_ledger_chain(l->last_chain, text);
+	return 0;
+}
+
+/* The row's period against the rows before it, and its own sum. */
+static int row_in_order(const struct report_ledger *l, const struct tsv_reader *r, const struct open_period *open,
+			bool have_kind, const struct report_ledger_row *row, long *err_line, char *err, size_t cap)
+{
+	char a[DATE_BUF], b[DATE_BUF];
+	int64_t cf;
+	period_format(a, row->period);
+	if (have_kind && period_diff(l->last, row->period) < 0) {
+		period_format(b, l->last);
+		return fail(err_line, r->line, err, cap, "period %s comes after %s: periods must not go back", a, b);
+	}
+	if (open->has && open->period.index != row->period.index) {
+		period_format(b, open->period);
+		return fail(err_line, r->line, err, cap, "a %s statement before the closing row of %s", a, b);
+	}
+	if (have_kind && !open->has && period_diff(l->last, row->period) == 0)
+		return fail(err_line, r->line, err, cap, "a %s statement after the closing row of %s", a, a);
+	if (row->paid < 0 || !money_sub(row->brought_forward, row->paid, &cf) || !money_add(cf, row->earned, &cf) ||
+	    cf != row->carried_forward)
+		return fail(err_line, r->line, err, cap, "carried_forward is not brought_forward + earned - paid");
+	return 0;
+}
+
+/* The row against its account's previous statement (*slot, the index's)
+ * and the chain of the rows before it. */
+static int row_chains(const struct report_ledger *l, const struct tsv_reader *r, const long *slot,
+		      const struct report_ledger_row *row, long *err_line, char *err, size_t cap)
+{
+	const struct tsv_field *f = r->fields;
+	int64_t before = 0;
+	char q[96], want[17];
+	if (*slot) {
+		const struct report_ledger_row *prev = &l->rows[*slot - 1];
+		if (period_diff(prev->period, row->period) <= 0)
+			return fail(err_line, r->line, err, cap, "a second statement for %s (%s) in one period", f[1].s,
+				    row->currency);
+		before = prev->carried_forward;
+	}
+	if (row->brought_forward != before) {
+		char a[MONEY_BUF], b[MONEY_BUF];
+		money_format(a, row->brought_forward, row->digits);
+		money_format(b, before, row->digits);
+		return fail(err_line, r->line, err, cap,
+			    "brought_forward %s of %s (%s) does not chain: the previous statement carried forward %s", a,
+			    f[1].s, row->currency, b);
+	}
+	snprintf(want, sizeof want, "%016llx", (unsigned long long)row->chain);
+	if (f[8].len != 16 || memcmp(f[8].s, want, 16) != 0)
+		return fail(err_line, r->line, err, cap,
+			    "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
+			    diag_quote(q, sizeof q, f[8].s, f[8].len));
+	return 0;
+}
+
+/* Keep the index at most half full.  Returns 0, or -1 (ENOMEM). */
+static int index_grow(struct last_index *ix, const struct report_ledger *l)
+{
+	if (l->n * 2 <= ix->mask)
+		return 0;
+	struct last_index bigger = {calloc((ix->mask + 1) * 2, sizeof *ix->slot), ix->mask * 2 + 1};
+	if (!bigger.slot)
+		return errno = ENOMEM, -1;
+	for (size_t i = 0; i <= ix->mask; i++)
+		if (ix->slot[i]) {
+			const struct report_ledger_row *x = &l->rows[ix->slot[i] - 1];
+			*index_slot(&bigger, l, x->payee, x->currency) = ix->slot[i];
+		}
+	free(ix->slot);
+	*ix = bigger;
+	return 0;
+}
+
+/* Append row (its id and payee copied from f) to l, its account's slot
+ * the new row's.  Returns 0, or -1 (ENOMEM). */
+static int row_append(struct report_ledger *l, struct last_index *ix, long *slot, const struct tsv_field *f,
+		      struct report_ledger_row *row)
+{
+	row->id = strdup(f[0].s);
+	row->payee = strdup(f[1].s);
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 256;
+		void *nr = realloc(l->rows, nc * sizeof *l->rows);
+		if (!nr) {
+			free(row->id), free(row->payee);
+			return errno = ENOMEM, -1;
+		}
+		l->rows = nr;
+		l->cap = nc;
+	}
+	if (!row->id || !row->payee) {
+		free(row->id), free(row->payee);
+		return errno = ENOMEM, -1;
+	}
+	if (!l->has_rows)
+		l->first = row->period;
+	l->rows[l->n++] = *row;
+	*slot = (long)l->n;
+	l->last_chain = row->chain;
+	l->last = row->period;
+	l->has_rows = true;
+	return index_grow(ix, l);
+}
+
+/* One statement row of r into l.  Returns 0, or fail's status. */
+static int statement_row(struct report_ledger *l, const struct tsv_reader *r, struct last_index *ix,
+			 struct open_period *open, bool *have_kind, long *err_line, char *err, size_t cap)
+{
+	struct report_ledger_row row = {0};
+	row.line = r->line;
+	int status = row_cells(l, r, *have_kind, &row, err_line, err, cap);
+	if (!status)
+		status = row_in_order(l, r, open, *have_kind, &row, err_line, err, cap);
+	long *slot = status ? NULL : index_slot(ix, l, r->fields[1].s, row.currency);
+	if (!status)
+		status = row_chains(l, r, slot, &row, err_line, err, cap);
+	if (!status) {
+		open->has = true;
+		open->period = row.period;
+		*have_kind = true;
+		status = row_append(l, ix, slot, r->fields, &row);
+	}
+	return status;
+}
+
+/* The header, then every row of r into l. */
 static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_line, char *err,
 		     size_t cap)
 {
@@ -232,147 +385,11 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 	ix.slot = calloc(ix.mask + 1, sizeof *ix.slot);
 	if (!ix.slot)
 		return errno = ENOMEM, -1;
-	while ((rc = tsv_next(r)) == 1) {
-		struct tsv_field *f = r->fields;
-		struct report_ledger_row row = {0};
-		char q[96];
-		const char *text[8];
-
-		row.line = r->line;
-		if (f[1].len == 0 && f[3].len == 0) {
+	while (status == 0 && (rc = tsv_next(r)) == 1) {
+		if (r->fields[1].len == 0 && r->fields[3].len == 0)
 			status = closing_row(l, r, &open, &have_kind, err_line, err, cap);
-			if (status)
-				break;
-			continue;
-		}
-		if (f[3].len != 3 || (row.digits = currency_digits(f[3].s, 3)) < 0) {
-			status = fail(err_line, r->line, err, cap, "column \"currency\": %s is not a currency code",
-				      diag_quote(q, sizeof q, f[3].s, f[3].len));
-			break;
-		}
-		memcpy(row.currency, f[3].s, 4);
-		if (period_parse(f[2].s, f[2].len, &row.period) < 0 ||
-		    (have_kind && row.period.kind != l->last.kind)) {
-			status = fail(err_line, r->line, err, cap, "column \"period\": %s is not a period%s",
-				      diag_quote(q, sizeof q, f[2].s, f[2].len),
-				      have_kind ? " of the ledger's kind" : "");
-			break;
-		}
-		if (f[1].len == 0) {
-			status = fail(err_line, r->line, err, cap, "column \"payee\" is empty");
-			break;
-		}
-		char msg[256];
-		if (parse_amount(&f[4], "brought_forward", &row.brought_forward, msg, sizeof msg) < 0 ||
-		    parse_amount(&f[5], "earned", &row.earned, msg, sizeof msg) < 0 ||
-		    parse_amount(&f[6], "paid", &row.paid, msg, sizeof msg) < 0 ||
-		    parse_amount(&f[7], "carried_forward", &row.carried_forward, msg, sizeof msg) < 0) {
-			status = fail(err_line, r->line, err, cap, "%s", msg);
-			break;
-		}
-		for (int i = 0; i < 8; i++)
-			text[i] = f[i].s;
-		row.chain = report_ledger_chain(l->last_chain, text);
-		if (have_kind && period_diff(l->last, row.period) < 0) {
-			char a[DATE_BUF], b[DATE_BUF];
-			period_format(a, row.period);
-			period_format(b, l->last);
-			status = fail(err_line, r->line, err, cap, "period %s comes after %s: periods must not go back", a, b);
-			break;
-		}
-		if (open.has && open.period.index != row.period.index) {
-			char a[DATE_BUF], b[DATE_BUF];
-			period_format(a, row.period);
-			period_format(b, open.period);
-			status = fail(err_line, r->line, err, cap, "a %s statement before the closing row of %s", a, b);
-			break;
-		}
-		if (have_kind && !open.has && period_diff(l->last, row.period) == 0) {
-			char a[DATE_BUF];
-			period_format(a, row.period);
-			status = fail(err_line, r->line, err, cap, "a %s statement after the closing row of %s", a, a);
-			break;
-		}
-		int64_t cf;
-		if (row.paid < 0 || !money_sub(row.brought_forward, row.paid, &cf) ||
-		    !money_add(cf, row.earned, &cf) || cf != row.carried_forward) {
-			status = fail(err_line, r->line, err, cap,
-				      "carried_forward is not brought_forward + earned - paid");
-			break;
-		}
-		long *slot = index_slot(&ix, l, f[1].s, row.currency);
-		int64_t before = 0;
-		if (*slot) {
-			const struct report_ledger_row *prev = &l->rows[*slot - 1];
-			if (period_diff(prev->period, row.period) <= 0) {
-				status = fail(err_line, r->line, err, cap, "a second statement for %s (%s) in one period",
-					      f[1].s, row.currency);
-				break;
-			}
-			before = prev->carried_forward;
-		}
-		if (row.brought_forward != before) {
-			char a[MONEY_BUF], b[MONEY_BUF];
-			money_format(a, row.brought_forward, row.digits);
-			money_format(b, before, row.digits);
-			status = fail(err_line, r->line, err, cap,
-				      "brought_forward %s of %s (%s) does not chain: the previous statement carried forward %s",
-				      a, f[1].s, row.currency, b);
-			break;
-		}
-		char want[17];
-		snprintf(want, sizeof want, "%016llx", (unsigned long long)row.chain);
-		if (f[8].len != 16 || memcmp(f[8].s, want, 16) != 0) {
-			status = fail(err_line, r->line, err, cap,
-				      "column \"chain\": %s does not follow from the rows before: the ledger was edited or damaged",
-				      diag_quote(q, sizeof q, f[8].s, f[8].len));
-			break;
-		}
-		row.id = strdup(f[0].s);
-		row.payee = strdup(f[1].s);
-		if (l->n == l->cap) {
-			size_t nc = l->cap ? l->cap * 2 : 256;
-			void *nr = realloc(l->rows, nc * sizeof *l->rows);
-			if (!nr) {
-				free(row.id), free(row.payee);
-				status = -1;
-				errno = ENOMEM;
-				break;
-			}
-			l->rows = nr;
-			l->cap = nc;
-		}
-		if (!row.id || !row.payee) {
-			free(row.id), free(row.payee);
-			status = -1;
-			errno = ENOMEM;
-			break;
-		}
-		if (!l->has_rows)
-			l->first = row.period;
-		open.has = true;
-		open.period = row.period;
-		l->rows[l->n++] = row;
-		*slot = (long)l->n;
-		l->last_chain = row.chain;
-		l->last = row.period;
-		l->has_rows = have_kind = true;
-		/* keep the index at most half full */
-		if (l->n * 2 > ix.mask) {
-			struct last_index bigger = {calloc((ix.mask + 1) * 2, sizeof *ix.slot), ix.mask * 2 + 1};
-			if (!bigger.slot) {
-				status = -1;
-				errno = ENOMEM;
-				break;
-			}
-			for (size_t i = 0; i <= ix.mask; i++)
-				if (ix.slot[i]) {
-					const struct report_ledger_row *x = &l->rows[ix.slot[i] - 1];
-					*index_slot(&bigger, l, x->payee, x->currency) = ix.slot[i];
-				}
-			free(ix.slot);
-			ix = bigger;
-		}
+		else
+			status = statement_row(l, r, &ix, &open, &have_kind, err_line, err, cap);
 	}
 	if (status == 0 && rc < 0) {
 		if (errno)

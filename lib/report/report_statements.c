@@ -982,6 +982,18 @@ static int cmp_check_line(const void *pa, const void *pb)
 	return strcmp(a->currency, b->currency);
 }
 
+bool report_book_not_over(const struct report_book *b, const char *today, int64_t *first)
+{
+	int64_t t;
+	if (!b->have_settled || date_parse(today, strlen(today), &t) < 0)
+		return false;
+	int64_t now = period_of(t, b->kind).index; /* the period today is in: not over */
+	if (now > b->settled_last)
+		return false;
+	*first = now > b->settled_first ? now : b->settled_first;
+	return true;
+}
+
 int report_book_check(struct report_book *b, struct report_check_line **lines, size_t *n)
 {
 	*lines = NULL;

@@ -314,6 +314,13 @@ int report_book_add_check(struct report_book *b, int64_t period, const char *cur
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
 		       int64_t period, struct report_settle_error *err);
 
+/* Whether the periods b settled afresh include one not over on day
+ * `today` (YYYY-MM-DD: the run's issue date): true with the first such
+ * period's index in *first, false when every one has ended by then (its
+ * last second is before today), when nothing was settled, or when today
+ * is not a day. */
+bool report_book_not_over(const struct report_book *b, const char *today, int64_t *first);
+
 /* After settling: sort each cell's details by source then product, and
  * sum the statements per period and currency (report_book_period_total).
  * Returns REPORT_OK, REPORT_ENOMEM or REPORT_EOVERFLOW. */
