@@ -145,6 +145,8 @@ struct trial {
 	char *out;                                /* the output (-o file, owned) */
 	long split, seen, changed, passed, unmatched;
 	char notes[512];
+	bool explain;                             /* write --explain into explained */
+	char *explained;                          /* (owned) */
 };
 
 static char out_path[300], state_path[300];
@@ -183,6 +185,9 @@ static void trial_run(struct trial *t, bool keep_state)
 	if (out_open_file(&run.output_file, out_path) < 0)
 		goto done;
 	run.out = &run.output_file;
+	snprintf(path, sizeof path, "%s/explain.txt", tmpdir);
+	run.opt.explain = path;
+	run.explaining = t->explain && out_open_file(&run.explain, path) == 0;
 	split_run_header(&run);
 	int rc;
 	t->rows = SPLIT_OK;
@@ -194,6 +199,7 @@ static void trial_run(struct trial *t, bool keep_state)
 		out_abort(run.out);
 	lock_release(&lock);
 	t->out = get_file(out_path);
+	t->explained = t->explain ? get_file(path) : NULL;
 	t->split = run.rows_split;
 	t->seen = run.rows_seen;
 	t->changed = run.rows_changed;
@@ -360,6 +366,30 @@ static void test_state(void)
 	free(t.out);
 }
 
+static void test_explain(void)
+{
+	struct trial t = {.agreements = "match\ttier\tpayee\tshare\tcap\n*\t1\tM\t10%\t\n*\t2\tL\t100%\t50.00 USD\n*\t3\tB\t100%\t\n",
+			  .stream = HEAD "2026-10-01\tg\t1\t1\tBook\ts\tsale\t\tUSD\t100.00\t100.00\n",
+			  .explain = true};
+	t.opt.agreements = "a.tsv";
+	t.opt.state = state_path;
+	trial_run(&t, false);
+	tap_is_int(t.commit, SPLIT_OK, "explain: committed");
+	tap_ok(strstr(t.explained, "  tier 2: 90.00 reaches it; it takes 100% of it = 90.00, cap 50.00 USD recouped 0.00 -> 50.00: "
+				   "50.00; L 50.00; 40.00 flows on\n") != NULL, "  the capped tier explained");
+	free(t.out);
+	free(t.explained);
+	/* the same row in another currency: never split again */
+	t.stream = HEAD "2026-10-01\tg\t1\t1\tBook\ts\tsale\t\tEUR\t100.00\t100.00\n";
+	t.opt.rejects = "r.tsv";
+	t.opt.nkinds = 0;
+	trial_run(&t, true);
+	tap_ok(strstr(rejected, "2: column \"currency\": \"EUR\", but the row was split in USD before (state ") != NULL,
+	       "a row split before in another currency: rejected");
+	free(t.out);
+	free(t.explained);
+}
+
 static void test_catch_all_refund(void)
 {
 	struct trial t = {.agreements = AGREE,
@@ -388,6 +418,7 @@ int main(void)
 	test_columns();
 	test_state();
 	test_catch_all_refund();
+	test_explain();
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
