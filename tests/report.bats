@@ -749,6 +749,11 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_failure 2
 	[ "$stderr" = "tally-report: $T/s.tsv: missing column \"payee\" (header: date, source, order, line, product, kind, currency, gross, net)
 tally-report: hint: $T/s.tsv is a sales stream (tally-ingest's output): split it among the payees first (tally-split -a AGREEMENTS $T/s.tsv | tally-report)" ]
+	# a raw export: said to be one, short, without its header
+	run --separate-stderr tally-report "$TALLY_ROOT/scripts/demo/exports/gumroad.csv"
+	assert_failure 2
+	[ "$stderr" = "tally-report: $TALLY_ROOT/scripts/demo/exports/gumroad.csv: looks like a raw gumroad-sales export, not a stream of tally's
+tally-report: hint: read it with tally-ingest first (tally-ingest $TALLY_ROOT/scripts/demo/exports/gumroad.csv > sales.tsv)" ]
 	printf 'date\tpayee\tcurrency\tamount\n2026-10-01\tAna\tUSD\t12,3x\n' >"$T/a.tsv"
 	run --separate-stderr tally-report "$T/a.tsv"
 	assert_failure 1

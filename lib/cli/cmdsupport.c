@@ -131,28 +131,32 @@ char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
 
 /* ---- tsv.h ---- */
 
-/* A line after a missing column's message when the input is plainly
- * meant for another command: an export (tally-ingest reads it), or the
- * sales stream where tally-split's output, with payees, is wanted. */
+/* What to say about a header that lacks a column NAME when the input is
+ * plainly meant for another command.  A platform export is said to be
+ * one, short, with the command that reads it; its header is not dumped
+ * (a new user fed a raw export and got the whole header line first).
+ * True when that was said: the missing column's own message is left out. */
+static bool said_export(const struct tsv_reader *r)
+{
+	const char *format;
+	if (ingest_sniff_header(r->cols, r->ncols, &format) != INGEST_HEADER_EXPORT)
+		return false;
+	fprintf(stderr, "%s: %s: looks like a raw %s export, not a stream of tally's\n", diag_prog, r->file,
+		format ? format : "platform");
+	fprintf(stderr, "%s: hint: read it with tally-ingest first (tally-ingest %s > sales.tsv)\n", diag_prog,
+		strcmp(r->file, "<stdin>") == 0 ? "EXPORT" : r->file);
+	return true;
+}
+
+/* A line after a missing column's message when the input is the sales
+ * stream where tally-split's output, with payees, is wanted. */
 static void header_hint(const struct tsv_reader *r, const char *name)
 {
 	const char *format;
-	const char *file = strcmp(r->file, "<stdin>") == 0 ? "EXPORT" : r->file;
-	switch (ingest_sniff_header(r->cols, r->ncols, &format)) {
-	case INGEST_HEADER_EXPORT:
-		fprintf(stderr, "%s: hint: %s is %s%s export, not a stream of tally's: read it with tally-ingest "
-			"first (tally-ingest %s > sales.tsv)\n", diag_prog, r->file, format ? "a " : "a platform",
-			format ? format : "", file);
-		break;
-	case INGEST_HEADER_SALES:
-		if (strcmp(name, "payee") == 0)
-			fprintf(stderr, "%s: hint: %s is a sales stream (tally-ingest's output): split it among the "
-				"payees first (tally-split -a AGREEMENTS %s | %s)\n", diag_prog, r->file,
-				strcmp(r->file, "<stdin>") == 0 ? "-" : r->file, diag_prog);
-		break;
-	case INGEST_HEADER_OTHER:
-		break;
-	}
+	if (strcmp(name, "payee") == 0 && ingest_sniff_header(r->cols, r->ncols, &format) == INGEST_HEADER_SALES)
+		fprintf(stderr, "%s: hint: %s is a sales stream (tally-ingest's output): split it among the "
+			"payees first (tally-split -a AGREEMENTS %s | %s)\n", diag_prog, r->file,
+			strcmp(r->file, "<stdin>") == 0 ? "-" : r->file, diag_prog);
 }
 
 int tsv_col_or_die(const struct tsv_reader *r, const char *name)
@@ -161,6 +165,8 @@ int tsv_col_or_die(const struct tsv_reader *r, const char *name)
 	if (c >= 0)
 		return c;
 	fflush(stdout);
+	if (said_export(r))
+		exit(EXIT_USAGE);
 	fprintf(stderr, "%s: %s: missing column \"%s\" (header: ", diag_prog, r->file, name);
 	for (size_t i = 0; i < r->ncols; i++)
 		fprintf(stderr, "%s%s", i ? ", " : "", r->cols[i]);
