@@ -528,9 +528,9 @@ qmap() {
 
 @test "the worked example in tally-ingest(1) is the one tested above" {
 	man=$BATS_TEST_DIRNAME/../man/tally-ingest.1
-	# the blocks between ".ft CR" and ".ft" after each "A worked example" marker
-	block() { awk -v n="$1" '/^\.SS A worked example/ { on = 1 } on && /^\.ft CR/ { k++; inb = 1; next }
-		inb && /^\.ft$/ { inb = 0; next } on && inb && k == n' "$man" | sed 's/\\-/-/g'; }
+	# the literal blocks after the "A worked example" marker
+	block() { awk -v n="$1" '/^\.Ss A worked example/ { on = 1 } on && /^\.Bd -literal/ { k++; inb = 1; next }
+		inb && /^\.Ed$/ { inb = 0; next } on && inb && k == n' "$man" | sed 's/\\-/-/g'; }
 	[ "$(block 1)" = "$(cat "$F/shop.csv")" ]
 	[ "$(block 2)" = "$(grep -v '^#' "$F/shop.map")" ]
 	cd "$F"

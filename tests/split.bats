@@ -403,7 +403,7 @@ tally-split: hint: read it with tally-ingest first (tally-ingest $T/x.csv > sale
 	[ -z "$stderr" ]
 }
 
-# man_examples PAGE DIR: run every "$ command" shown in PAGE's .EX blocks
+# man_examples PAGE DIR: run every "$ command" shown in PAGE's literal blocks
 # inside DIR, exactly as written, and compare its output with the lines the
 # page shows after it.
 man_examples() {
@@ -421,7 +421,7 @@ man_examples() {
 		elif [ -n "$cmd" ]; then
 			exp+="${exp:+$'\n'}$l"
 		fi
-	done < <(awk '/^\.EX/{ex=1; next} /^\.EE/{ex=0; print "\001"; next} ex' "$page" |
+	done < <(awk '/^\.Bd -literal/{ex=1; next} ex && /^\.Ed/{ex=0; print "\001"; next} ex' "$page" |
 		sed -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/\\&//g')
 	echo "$n examples"
 }
@@ -605,7 +605,7 @@ man_examples() {
 }
 
 @test "the agreements files the page shows are the fixtures, byte for byte (so its line numbers hold)" {
-	awk '/^\.EX/{ex=1; n++; next} /^\.EE/{ex=0; next} ex{print > (dir "/ex" n)}' dir="$T" \
+	awk '/^\.Bd -literal/{ex=1; n++; next} ex && /^\.Ed/{ex=0; next} ex{print > (dir "/ex" n)}' dir="$T" \
 		"$TALLY_ROOT/man/tally-split.1"
 	for f in agent advance dated penny; do
 		found=
