@@ -206,24 +206,24 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 		diag_die(EXIT_USAGE, "%s: %s", path, strerror(errno));
 	if (rc < 0)
 		diag_die_at(EXIT_DATA, path, line, "%s", err);
-	struct report_names payees = {0};
+	struct names payees = {0};
 	int64_t *sum = xcalloc(l.n + 1, sizeof *sum), *paid = xcalloc(e->nmembers + 1, sizeof *paid);
 	for (size_t i = 0; i < l.n; i++) {
 		uint32_t id;
 		if (strcmp(l.rows[i].currency, currency) != 0)
 			continue;
-		if (report_names_intern(&payees, l.rows[i].payee, strlen(l.rows[i].payee), &id) < 0)
+		if (names_intern(&payees, l.rows[i].payee, strlen(l.rows[i].payee), &id) < 0)
 			diag_die(EXIT_DATA, "out of memory");
 		if (!money_add(sum[id], l.rows[i].earned, &sum[id]))
 			diag_die_at(EXIT_DATA, path, l.rows[i].line, "column \"earned\": the sum is too large");
 	}
 	for (size_t i = 0; i < e->nmembers; i++) {
 		uint32_t c = e->members[i].contributor;
-		long id = report_names_find(&payees, attr_name(e, c), e->names.len[c]);
+		long id = names_find(&payees, attr_name(e, c), e->names.len[c]);
 		paid[i] = id < 0 ? 0 : sum[id];
 	}
 	free(sum);
-	report_names_free(&payees);
+	names_free(&payees);
 	report_ledger_free(&l);
 	return paid;
 }

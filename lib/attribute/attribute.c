@@ -57,7 +57,7 @@ static const struct attr_kind *kind_weight(const struct attr_engine *e, const st
 	const struct attr_weights *w = e->cfg.weights;
 	if (!w || !w->given)
 		return &unit;
-	long id = report_names_find(&w->names, row->kind, row->kind_len);
+	long id = names_find(&w->names, row->kind, row->kind_len);
 	return id < 0 ? NULL : &w->kinds[id];
 }
 
@@ -73,16 +73,16 @@ static int member_of(struct attr_engine *e, const char *project, size_t plen, co
 	key[plen] = '\0';
 	memcpy(key + plen + 1, who, wlen);
 	uint32_t before = e->member_keys.n, p, c;
-	int rc = report_names_intern(&e->member_keys, key, klen, member);
+	int rc = names_intern(&e->member_keys, key, klen, member);
 	if (key != stack)
 		free(key);
 	if (rc < 0)
 		return ATTR_ENOMEM;
 	if (*member < before)
 		return ATTR_OK;
-	if (report_names_intern(&e->names, project, plen, &p) < 0 || report_names_intern(&e->names, who, wlen, &c) < 0)
+	if (names_intern(&e->names, project, plen, &p) < 0 || names_intern(&e->names, who, wlen, &c) < 0)
 		return ATTR_ENOMEM;
-	struct attr_member *m = report_grow(e->members, e->nmembers, &e->members_cap, sizeof *m, 64);
+	struct attr_member *m = grow_array(e->members, e->nmembers, &e->members_cap, sizeof *m, 64);
 	if (!m)
 		return ATTR_ENOMEM;
 	e->members = m;
@@ -123,7 +123,7 @@ static int bucket_add(struct attr_engine *e, uint32_t member, uint32_t kind, int
 	if (k->cap >= 0) {
 		/* Capped kinds: one bucket per period, found by a table. */
 		int64_t period = period_of(date, k->period).index;
-		if (report_keymap_get(&e->bucket_map, (uint64_t)member << 32 | kind, (uint64_t)period,
+		if (keymap_get(&e->bucket_map, (uint64_t)member << 32 | kind, (uint64_t)period,
 				      (uint32_t)e->nbuckets, &b, &added) < 0)
 			return ATTR_ENOMEM;
 	} else {
@@ -134,7 +134,7 @@ static int bucket_add(struct attr_engine *e, uint32_t member, uint32_t kind, int
 		b = added ? (uint32_t)e->nbuckets : b - 1;
 	}
 	if (added) {
-		struct attr_bucket *nb = report_grow(e->buckets, e->nbuckets, &e->buckets_cap, sizeof *nb, 256);
+		struct attr_bucket *nb = grow_array(e->buckets, e->nbuckets, &e->buckets_cap, sizeof *nb, 256);
 		if (!nb)
 			return ATTR_ENOMEM;
 		e->buckets = nb;
@@ -151,12 +151,12 @@ static int bucket_add(struct attr_engine *e, uint32_t member, uint32_t kind, int
 	bk->count++;
 	m->count++;
 	if (e->cfg.count_days) {
-		if (report_keymap_get(&e->day_map, member, (uint64_t)day_of(date), 0, &d, &added) < 0)
+		if (keymap_get(&e->day_map, member, (uint64_t)day_of(date), 0, &d, &added) < 0)
 			return ATTR_ENOMEM;
 		m->days += added;
 	}
 	if (e->cfg.method == ATTR_TIME) {
-		if (report_keymap_get(&e->month_map, member, (uint64_t)period_of(date, PERIOD_MONTH).index, 0, &d,
+		if (keymap_get(&e->month_map, member, (uint64_t)period_of(date, PERIOD_MONTH).index, 0, &d,
 				      &added) < 0)
 			return ATTR_ENOMEM;
 		m->months += added;
@@ -196,10 +196,10 @@ static int ref_add(struct attr_engine *e, const struct attr_row *row, uint32_t m
 	uint64_t b = hash_other(row->ref, row->ref_len) ^ ((uint64_t)member << 32 | kind) * 0x9e3779b97f4a7c15ULL;
 	uint32_t id;
 	bool added;
-	if (report_keymap_get(&e->ref_map, a, b, (uint32_t)e->nrefs, &id, &added) < 0)
+	if (keymap_get(&e->ref_map, a, b, (uint32_t)e->nrefs, &id, &added) < 0)
 		return ATTR_ENOMEM;
 	if (added) {
-		struct attr_refkept *r = report_grow(e->refs, e->nrefs, &e->refs_cap, sizeof *r, 256);
+		struct attr_refkept *r = grow_array(e->refs, e->nrefs, &e->refs_cap, sizeof *r, 256);
 		if (!r)
 			return ATTR_ENOMEM;
 		e->refs = r;
@@ -222,7 +222,7 @@ int attr_add(struct attr_engine *e, const struct attr_row *row, char *err)
 	if (*fast && e->kinds.len[*fast - 1] == row->kind_len &&
 	    memcmp(e->kinds.s[*fast - 1], row->kind, row->kind_len) == 0)
 		kind = *fast - 1u;
-	else if (report_names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
+	else if (names_intern(&e->kinds, row->kind, row->kind_len, &kind) < 0)
 		return ATTR_ENOMEM;
 	else if (kind < UINT8_MAX)
 		*fast = (uint8_t)(kind + 1);
@@ -414,7 +414,7 @@ static int reorder_members(struct attr_engine *e, int (*cmp)(const void *, const
 /* Caps per bucket, then the sums per (member, kind) and per member. */
 static int close_buckets(struct attr_engine *e)
 {
-	struct report_keymap map = {0};
+	struct keymap map = {0};
 	for (size_t i = 0; i < e->nbuckets; i++) {
 		struct attr_bucket *b = &e->buckets[i];
 		const struct attr_kind *k = e->kind_info[b->kind];
@@ -428,10 +428,10 @@ static int close_buckets(struct attr_engine *e)
 		}
 		uint32_t id;
 		bool added;
-		if (report_keymap_get(&map, b->member, b->kind, (uint32_t)e->nkindsums, &id, &added) < 0)
+		if (keymap_get(&map, b->member, b->kind, (uint32_t)e->nkindsums, &id, &added) < 0)
 			goto nomem;
 		if (added) {
-			struct attr_kindsum *ks = report_grow(e->kindsums, e->nkindsums, &e->kindsums_cap, sizeof *ks, 256);
+			struct attr_kindsum *ks = grow_array(e->kindsums, e->nkindsums, &e->kindsums_cap, sizeof *ks, 256);
 			if (!ks)
 				goto nomem;
 			e->kindsums = ks;
@@ -445,13 +445,13 @@ static int close_buckets(struct attr_engine *e)
 		ks->cut += cut;
 		ks->count += b->count;
 	}
-	report_keymap_free(&map);
+	keymap_free(&map);
 	return ATTR_OK;
 nomem:
-	report_keymap_free(&map);
+	keymap_free(&map);
 	return ATTR_ENOMEM;
 range:
-	report_keymap_free(&map);
+	keymap_free(&map);
 	return ATTR_ERANGE;
 }
 
@@ -469,7 +469,7 @@ static int64_t member_points(const struct attr_engine *e, const struct attr_memb
 	if (e->cfg.method == ATTR_TIME) {
 		int64_t mm = m->months * ATTR_POINT;
 		if (membership) {
-			long id = report_names_find(&membership->names, attr_name(e, m->contributor),
+			long id = names_find(&membership->names, attr_name(e, m->contributor),
 						    e->names.len[m->contributor]);
 			if (id >= 0)
 				mm = membership->months[id];
@@ -629,13 +629,13 @@ struct ratio attr_member_share(const struct attr_engine *e, const struct attr_me
 
 void attr_engine_free(struct attr_engine *e)
 {
-	report_names_free(&e->names);
-	report_names_free(&e->kinds);
-	report_keymap_free(&e->ref_map);
-	report_names_free(&e->member_keys);
-	report_keymap_free(&e->bucket_map);
-	report_keymap_free(&e->day_map);
-	report_keymap_free(&e->month_map);
+	names_free(&e->names);
+	names_free(&e->kinds);
+	keymap_free(&e->ref_map);
+	names_free(&e->member_keys);
+	keymap_free(&e->bucket_map);
+	keymap_free(&e->day_map);
+	keymap_free(&e->month_map);
 	free(e->members);
 	free(e->buckets);
 	free(e->refs);

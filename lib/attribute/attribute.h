@@ -21,7 +21,7 @@
 
 #include "date.h"
 #include "money.h"
-#include "report_index.h"
+#include "keyindex.h"
 
 #define ATTR_ERR 512       /* room for a message */
 #define ATTR_THIN 2        /* evidence of at most this many contributions is thin */
@@ -92,7 +92,7 @@ struct attr_kind {
 };
 
 struct attr_weights {
-	struct report_names names; /* kinds */
+	struct names names; /* kinds */
 	struct attr_kind *kinds;   /* by id in names (owned) */
 	bool given;                /* a file was read: a kind not in it is an error */
 };
@@ -107,7 +107,7 @@ void attr_weights_free(struct attr_weights *w);
  * credits c); a cycle is an error naming the line that closes it; an alias
  * given twice with two payees is an error. */
 struct attr_aliases {
-	struct report_names names; /* every name seen */
+	struct names names; /* every name seen */
 	int32_t *to;               /* by id: the final payee's id, -1 if not an alias (owned) */
 	long *line;                /* by id: the line making it an alias */
 };
@@ -169,11 +169,11 @@ struct attr_project {
 
 struct attr_engine {
 	struct attr_config cfg;
-	struct report_names names;  /* projects and contributors */
-	struct report_names kinds;  /* kinds met */
-	struct report_keymap bucket_map, day_map, month_map;
-	struct report_names member_keys; /* "project NUL contributor" -> member index (private) */
-	struct report_keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
+	struct names names;  /* projects and contributors */
+	struct names kinds;  /* kinds met */
+	struct keymap bucket_map, day_map, month_map;
+	struct names member_keys; /* "project NUL contributor" -> member index (private) */
+	struct keymap ref_map;    /* fingerprint of (member, kind, ref) -> refs index (private) */
 	const struct attr_kind **kind_info; /* by kind id: its weight entry (private) */
 	double *decay_factor;          /* private: 2^(-age / half-life) by age in days, 0 until computed */
 	uint32_t *rank;                /* private, after attr_finish: by name id, its place in strcmp order */
@@ -220,7 +220,7 @@ int attr_add_points(struct attr_engine *e, const char *project, size_t plen, con
  * for every project the contributor has contributions in; a contributor
  * the file does not name counts the months of their contributions. */
 struct attr_membership {
-	struct report_names names;   /* contributors (after aliases) */
+	struct names names;   /* contributors (after aliases) */
 	int64_t *months;             /* by id: sum of months x weighting, micro-months */
 };
 

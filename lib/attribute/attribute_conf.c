@@ -180,7 +180,7 @@ static int weights_row(struct attr_weights *w, char **f, int ck, int cw, int cc,
 		return attr_fail(err, "column \"kind\": is empty");
 	uint32_t id;
 	uint32_t before = w->names.n;
-	if (report_names_intern(&w->names, f[ck], strlen(f[ck]), &id) < 0)
+	if (names_intern(&w->names, f[ck], strlen(f[ck]), &id) < 0)
 		return ATTR_ENOMEM;
 	if (id < before)
 		return attr_fail(err, "column \"kind\": %s is given twice (first on line %ld)",
@@ -224,7 +224,7 @@ int attr_weights_from_table(struct attr_weights *w, const struct attr_table *t, 
 
 void attr_weights_free(struct attr_weights *w)
 {
-	report_names_free(&w->names);
+	names_free(&w->names);
 	free(w->kinds);
 	memset(w, 0, sizeof *w);
 }
@@ -234,7 +234,7 @@ void attr_weights_free(struct attr_weights *w)
 static int alias_intern(struct attr_aliases *a, const char *s, uint32_t *id)
 {
 	uint32_t before = a->names.n;
-	if (report_names_intern(&a->names, s, strlen(s), id) < 0)
+	if (names_intern(&a->names, s, strlen(s), id) < 0)
 		return ATTR_ENOMEM;
 	if (*id < before)
 		return ATTR_OK;
@@ -313,7 +313,7 @@ int attr_aliases_from_table(struct attr_aliases *a, const struct attr_table *t, 
 
 bool attr_aliases_resolve(const struct attr_aliases *a, const char **s, size_t *len)
 {
-	long id = report_names_find(&a->names, *s, *len);
+	long id = names_find(&a->names, *s, *len);
 	if (id < 0 || a->to[id] < 0)
 		return false;
 	*s = a->names.s[a->to[id]];
@@ -323,7 +323,7 @@ bool attr_aliases_resolve(const struct attr_aliases *a, const char **s, size_t *
 
 void attr_aliases_free(struct attr_aliases *a)
 {
-	report_names_free(&a->names);
+	names_free(&a->names);
 	free(a->to);
 	free(a->line);
 	memset(a, 0, sizeof *a);
@@ -364,7 +364,7 @@ static int membership_row(struct attr_membership *m, char **f, const int *col,
 	if (aliases)
 		attr_aliases_resolve(aliases, &name, &len);
 	uint32_t id, before = m->names.n;
-	if (report_names_intern(&m->names, name, len, &id) < 0)
+	if (names_intern(&m->names, name, len, &id) < 0)
 		return ATTR_ENOMEM;
 	if (id >= before) {
 		int64_t *mm = realloc(m->months, m->names.n * sizeof *mm);
@@ -398,7 +398,7 @@ int attr_membership_from_table(struct attr_membership *m, const struct attr_tabl
 
 void attr_membership_free(struct attr_membership *m)
 {
-	report_names_free(&m->names);
+	names_free(&m->names);
 	free(m->months);
 	memset(m, 0, sizeof *m);
 }

@@ -151,7 +151,7 @@ static void collect_coauthor(void *ctx, const char *s, size_t n)
 	/* check-mailmap takes only "Name <email>": others stay as written. */
 	if (n < 3 || s[n - 1] != '>' || !memchr(s, '<', n) || memchr(s, '\n', n))
 		return;
-	if (report_names_intern(&a->m->in, s, n, &id) < 0)
+	if (names_intern(&a->m->in, s, n, &id) < 0)
 		a->nomem = true;
 	else if (id >= before)
 		fwrite(s, 1, n, a->tmp), fputc('\n', a->tmp);
@@ -218,7 +218,7 @@ int attr_mailmap_resolve(struct attr_mailmap *m, const char *dir, const char *lo
 void attr_mailmap_map(void *ctx, const char *s, size_t n, const char **out, size_t *outlen)
 {
 	const struct attr_mailmap *m = ctx;
-	long id = report_names_find(&m->in, s, n);
+	long id = names_find(&m->in, s, n);
 	*out = id >= 0 && m->out ? m->out[id] : s;
 	*outlen = id >= 0 && m->out ? m->out_len[id] : n;
 }
@@ -229,6 +229,6 @@ void attr_mailmap_free(struct attr_mailmap *m)
 		free(m->out[i]);
 	free(m->out);
 	free(m->out_len);
-	report_names_free(&m->in);
+	names_free(&m->in);
 	memset(m, 0, sizeof *m);
 }

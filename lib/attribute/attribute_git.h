@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "attribute.h"
-#include "report_index.h"
+#include "keyindex.h"
 
 enum { ATTR_EFAILED = -8 }; /* a program run failed: err says which and how */
 
@@ -36,7 +36,7 @@ int attr_git_repo_name(const char *dir, char **name, char *err);
 
 /* Co-author contacts mapped by .mailmap: input contact -> output contact. */
 struct attr_mailmap {
-	struct report_names in; /* contacts as written ("Name <email>" only) */
+	struct names in; /* contacts as written ("Name <email>" only) */
 	char **out;             /* by id: as git check-mailmap gives them (owned) */
 	size_t *out_len;
 };

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "keyindex.h"
 
 void attr_pagerank_defaults(struct attr_pagerank_opts *o)
 {
@@ -258,95 +258,26 @@ void attr_graph_built_free(struct attr_graph_built *b)
 
 /* ---- builders: names, then merged edges ---- */
 
-/* Make room for one more element in the array *v of n elements of
- * `size` bytes and capacity *cap. */
-static int grow(void **v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return ATTR_GRAPH_OK;
-	size_t c = *cap ? 2 * *cap : 64;
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return ATTR_GRAPH_ENOMEM;
-	*v = p;
-	*cap = c;
-	return ATTR_GRAPH_OK;
-}
-
-/* A set of distinct names (borrowed pointers) in an open-addressing hash
- * table.  names_add gives each new name the next id; names_seal sorts
- * them and maps each id to its rank in name order. */
-struct names {
-	const char **v;  /* distinct names, by id (by rank after names_seal) */
-	size_t n, cap;
-	uint64_t *slot;  /* nslot entries: hash << 32 | (id + 1), 0 when empty */
-	size_t nslot;    /* a power of two, at least twice n */
-	uint32_t *rank;  /* after names_seal: id -> rank */
+/* The distinct names of a graph's nodes, interned by keyindex.h, given
+ * each new name the next id; node_names_seal sorts them and maps each id
+ * to its rank in name order, so the graph does not depend on row order. */
+struct node_names {
+	struct names ix;     /* the names by id */
+	const char **sorted; /* after node_names_seal: the names by rank */
+	uint32_t *rank;      /* after node_names_seal: id -> rank */
+	size_t n;            /* names held (ix.n) */
 };
 
-static uint64_t name_hash(const char *s)
-{
-	return hash_table(s, strlen(s));
-}
-
-/* The slot holding name (hash h), or the empty slot where it belongs. */
-static size_t names_slot(const struct names *s, const char *name, uint64_t h)
-{
-	size_t mask = s->nslot - 1, i = (size_t)h & mask;
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (; s->slot[i]; i = (i + 1) & mask)
-		if ((uint32_t)(s->slot[i] >> 32) == tag) {
-			const char *v = s->v[(uint32_t)s->slot[i] - 1];
-			if (v == name || strcmp(v, name) == 0) /* interned names are equal pointers */
-				break;
-		}
-	return i;
-}
-
-static int names_grow_table(struct names *s)
-{
-	size_t nslot = s->nslot ? 2 * s->nslot : 256;
-	uint64_t *slot = calloc(nslot, sizeof *slot);
-	if (!slot)
-		return ATTR_GRAPH_ENOMEM;
-	for (size_t k = 0; k < s->nslot; k++)
-		if (s->slot[k]) {
-			size_t i = (size_t)name_hash(s->v[(uint32_t)s->slot[k] - 1]) & (nslot - 1);
-			while (slot[i])
-				i = (i + 1) & (nslot - 1);
-			slot[i] = s->slot[k];
-		}
-	free(s->slot);
-	s->slot = slot;
-	s->nslot = nslot;
-	return ATTR_GRAPH_OK;
-}
-
 /* Add name if new; *id gets its id. */
-static int names_add(struct names *s, const char *name, uint32_t *id)
+static int node_names_add(struct node_names *s, const char *name, uint32_t *id)
 {
-	if (2 * (s->n + 1) > s->nslot && names_grow_table(s) != ATTR_GRAPH_OK)
+	if (names_intern(&s->ix, name, strlen(name), id) < 0)
 		return ATTR_GRAPH_ENOMEM;
-	uint64_t h = name_hash(name);
-	size_t i = names_slot(s, name, h);
-	if (s->slot[i]) {
-		*id = (uint32_t)s->slot[i] - 1;
-		return ATTR_GRAPH_OK;
-	}
-	if (s->n >= UINT32_MAX - 1)
-		return ATTR_GRAPH_ERANGE;
-	void *v = s->v;
-	int rc = grow(&v, s->n, &s->cap, sizeof *s->v);
-	s->v = v;
-	if (rc != ATTR_GRAPH_OK)
-		return rc;
-	*id = (uint32_t)s->n;
-	s->v[s->n++] = name;
-	s->slot[i] = (h >> 32) << 32 | (uint64_t)s->n;
+	s->n = s->ix.n;
 	return ATTR_GRAPH_OK;
 }
 
-/* A name and its id, as names_seal sorts them. */
+/* A name and its id, as node_names_seal sorts them. */
 struct named_id {
 	const char *name;
 	uint32_t id;
@@ -357,33 +288,32 @@ static int cmp_named_id(const void *a, const void *b)
 	return strcmp(((const struct named_id *)a)->name, ((const struct named_id *)b)->name);
 }
 
-/* Sort the names and fill rank; the hash table is dropped. */
-static int names_seal(struct names *s)
+/* Sort the names and fill rank and sorted. */
+static int node_names_seal(struct node_names *s)
 {
 	struct named_id *t = malloc((s->n ? s->n : 1) * sizeof *t);
 	s->rank = malloc((s->n ? s->n : 1) * sizeof *s->rank);
-	if (!t || !s->rank) {
+	s->sorted = malloc((s->n ? s->n : 1) * sizeof *s->sorted);
+	if (!t || !s->rank || !s->sorted) {
 		free(t);
 		return ATTR_GRAPH_ENOMEM;
 	}
 	for (size_t k = 0; k < s->n; k++)
-		t[k] = (struct named_id){s->v[k], (uint32_t)k};
+		t[k] = (struct named_id){s->ix.s[k], (uint32_t)k};
 	if (s->n)
 		qsort(t, s->n, sizeof *t, cmp_named_id);
 	for (size_t k = 0; k < s->n; k++) {
-		s->v[k] = t[k].name;
+		s->sorted[k] = t[k].name;
 		s->rank[t[k].id] = (uint32_t)k;
 	}
 	free(t);
-	free(s->slot);
-	s->slot = NULL;
 	return ATTR_GRAPH_OK;
 }
 
-static void names_free(struct names *s)
+static void node_names_free(struct node_names *s)
 {
-	free(s->v);
-	free(s->slot);
+	names_free(&s->ix);
+	free(s->sorted);
 	free(s->rank);
 }
 
@@ -457,7 +387,7 @@ static int elist_merge(const struct elist *l, size_t n, struct elist *out)
 }
 
 /* Give b its nodes: the names of a (projects, when `projects`) then of p. */
-static int nodes_alloc(struct attr_graph_built *b, const struct names *a, const struct names *p, bool projects)
+static int nodes_alloc(struct attr_graph_built *b, const struct node_names *a, const struct node_names *p, bool projects)
 {
 	size_t n = a->n + p->n;
 	if (n > UINT32_MAX)
@@ -470,7 +400,7 @@ static int nodes_alloc(struct attr_graph_built *b, const struct names *a, const 
 	if (!b->names || !b->is_project || !b->seed)
 		return ATTR_GRAPH_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const char *s = i < a->n ? a->v[i] : p->v[i - a->n];
+		const char *s = i < a->n ? a->sorted[i] : p->sorted[i - a->n];
 		if (!(b->names[i] = strdup(s)))
 			return ATTR_GRAPH_ENOMEM;
 		b->is_project[i] = projects && i < a->n;
@@ -505,24 +435,24 @@ static void contrib_ids_free(struct contrib_ids *ids)
 }
 
 /* Check one contribution and intern its names. */
-static int contrib_name(struct names *proj, struct names *people, const struct attr_graph_contrib *c,
+static int contrib_name(struct node_names *proj, struct node_names *people, const struct attr_graph_contrib *c,
 			struct contrib_ids *ids, size_t i)
 {
 	if (!name_ok(c->project) || !name_ok(c->contributor))
 		return ATTR_GRAPH_ENAME;
 	if (!weight_ok(c->weight))
 		return ATTR_GRAPH_EWEIGHT;
-	int rc = names_add(proj, c->project, &ids->project[i]);
+	int rc = node_names_add(proj, c->project, &ids->project[i]);
 	if (rc == ATTR_GRAPH_OK)
-		rc = names_add(people, c->contributor, &ids->contributor[i]);
+		rc = node_names_add(people, c->contributor, &ids->contributor[i]);
 	ids->target[i] = UINT32_MAX;
 	if (rc == ATTR_GRAPH_OK && c->responds && name_ok(c->target) && strcmp(c->target, c->contributor) != 0)
-		rc = names_add(people, c->target, &ids->target[i]);
+		rc = node_names_add(people, c->target, &ids->target[i]);
 	return rc;
 }
 
 /* Collect and check the names of the contributions and revenue rows. */
-static int contrib_names(struct names *proj, struct names *people, const struct attr_graph_contrib *c, size_t nc,
+static int contrib_names(struct node_names *proj, struct node_names *people, const struct attr_graph_contrib *c, size_t nc,
 			 const struct attr_graph_revenue *rev, size_t nrev, struct contrib_ids *ids, size_t *bad)
 {
 	ids->project = malloc((nc ? nc : 1) * sizeof *ids->project);
@@ -539,15 +469,15 @@ static int contrib_names(struct names *proj, struct names *people, const struct 
 	for (size_t i = 0; i < nrev; i++) {
 		if (!name_ok(rev[i].project))
 			return set_bad(bad, nc + i), ATTR_GRAPH_ENAME;
-		int rc = names_add(proj, rev[i].project, &ids->rev[i]);
+		int rc = node_names_add(proj, rev[i].project, &ids->rev[i]);
 		if (rc != ATTR_GRAPH_OK)
 			return rc;
 	}
-	int rc = names_seal(proj);
-	return rc == ATTR_GRAPH_OK ? names_seal(people) : rc;
+	int rc = node_names_seal(proj);
+	return rc == ATTR_GRAPH_OK ? node_names_seal(people) : rc;
 }
 
-static int contrib_edges(struct attr_graph_built *b, const struct names *proj, const struct names *people,
+static int contrib_edges(struct attr_graph_built *b, const struct node_names *proj, const struct node_names *people,
 			 const struct attr_graph_contrib *c, size_t nc, const struct contrib_ids *ids)
 {
 	struct elist l;
@@ -566,7 +496,7 @@ static int contrib_edges(struct attr_graph_built *b, const struct names *proj, c
 }
 
 /* The seed of the projects: revenue over the total, or uniform. */
-static int revenue_seed(struct attr_graph_built *b, const struct names *proj, const struct attr_graph_revenue *rev,
+static int revenue_seed(struct attr_graph_built *b, const struct node_names *proj, const struct attr_graph_revenue *rev,
 			size_t nrev, const struct contrib_ids *ids, size_t nc, size_t *bad)
 {
 	size_t np = proj->n;
@@ -618,7 +548,7 @@ out:
 int attr_graph_from_contribs(struct attr_graph_built *b, const struct attr_graph_contrib *c, size_t ncontribs,
 			     const struct attr_graph_revenue *rev, size_t nrev, size_t *bad)
 {
-	struct names proj = {0}, people = {0};
+	struct node_names proj = {0}, people = {0};
 	struct contrib_ids ids = {0};
 	memset(b, 0, sizeof *b);
 	int rc = contrib_names(&proj, &people, c, ncontribs, rev, nrev, &ids, bad);
@@ -630,8 +560,8 @@ int attr_graph_from_contribs(struct attr_graph_built *b, const struct attr_graph
 		rc = contrib_edges(b, &proj, &people, c, ncontribs, &ids);
 	if (rc == ATTR_GRAPH_OK)
 		rc = revenue_seed(b, &proj, rev, nrev, &ids, ncontribs, bad);
-	names_free(&proj);
-	names_free(&people);
+	node_names_free(&proj);
+	node_names_free(&people);
 	contrib_ids_free(&ids);
 	if (rc != ATTR_GRAPH_OK)
 		attr_graph_built_free(b);
@@ -640,7 +570,7 @@ int attr_graph_from_contribs(struct attr_graph_built *b, const struct attr_graph
 
 /* Check named edges and seed entries, intern their names, and list the
  * edges (from, to) and the seed entries (node, 0) by name id. */
-static int named_names(struct names *all, const struct attr_graph_edge_in *e, size_t ne,
+static int named_names(struct node_names *all, const struct attr_graph_edge_in *e, size_t ne,
 		       const struct attr_graph_seed_in *s, size_t ns, struct elist *edges, struct elist *seed,
 		       size_t *bad)
 {
@@ -653,9 +583,9 @@ static int named_names(struct names *all, const struct attr_graph_edge_in *e, si
 			return set_bad(bad, i), ATTR_GRAPH_ENAME;
 		if (!weight_ok(e[i].weight))
 			return set_bad(bad, i), ATTR_GRAPH_EWEIGHT;
-		rc = names_add(all, e[i].from, &from);
+		rc = node_names_add(all, e[i].from, &from);
 		if (rc == ATTR_GRAPH_OK)
-			rc = names_add(all, e[i].to, &to);
+			rc = node_names_add(all, e[i].to, &to);
 		if (rc == ATTR_GRAPH_OK)
 			elist_add(edges, from, to, e[i].weight);
 	}
@@ -665,12 +595,12 @@ static int named_names(struct names *all, const struct attr_graph_edge_in *e, si
 			return set_bad(bad, ne + i), ATTR_GRAPH_ENAME;
 		if (!weight_ok(s[i].weight))
 			return set_bad(bad, ne + i), ATTR_GRAPH_ESEED;
-		rc = names_add(all, s[i].node, &node);
+		rc = node_names_add(all, s[i].node, &node);
 		if (rc == ATTR_GRAPH_OK)
 			elist_add(seed, node, 0, s[i].weight);
 	}
 	if (rc == ATTR_GRAPH_OK)
-		rc = names_seal(all);
+		rc = node_names_seal(all);
 	for (size_t i = 0; rc == ATTR_GRAPH_OK && i < edges->n; i++) {
 		edges->from[i] = all->rank[edges->from[i]];
 		edges->to[i] = all->rank[edges->to[i]];
@@ -703,7 +633,7 @@ static int named_seed(struct attr_graph_built *b, const struct elist *seed, size
 int attr_graph_from_named(struct attr_graph_built *b, const struct attr_graph_edge_in *e, size_t nedges,
 			  const struct attr_graph_seed_in *s, size_t nseed, size_t *bad)
 {
-	struct names all = {0}, none = {0};
+	struct node_names all = {0}, none = {0};
 	struct elist edges = {0}, seed = {0};
 	memset(b, 0, sizeof *b);
 	int rc = named_names(&all, e, nedges, s, nseed, &edges, &seed, bad);
@@ -715,7 +645,7 @@ int attr_graph_from_named(struct attr_graph_built *b, const struct attr_graph_ed
 		rc = edges_to_built(&edges, b);
 	if (rc == ATTR_GRAPH_OK)
 		rc = named_seed(b, &seed, bad);
-	names_free(&all);
+	node_names_free(&all);
 	elist_free(&edges);
 	elist_free(&seed);
 	if (rc != ATTR_GRAPH_OK)

@@ -53,10 +53,10 @@ static int read_error(const struct tsv_reader *r, long *line, char *err)
 	return attr_fail(err, "%s", r->err);
 }
 
-static const char *intern_copy(struct report_names *names, const char *s, size_t len)
+static const char *intern_copy(struct names *names, const char *s, size_t len)
 {
 	uint32_t id;
-	return report_names_intern(names, s, len, &id) < 0 ? NULL : names->s[id];
+	return names_intern(names, s, len, &id) < 0 ? NULL : names->s[id];
 }
 
 /* Points from a double score, rounded to the micro-point. */
@@ -69,7 +69,7 @@ static int64_t to_points(double v, double scale)
 /* ---- touch paths -------------------------------------------------------- */
 
 struct path_rows {
-	struct report_names players;
+	struct names players;
 	uint32_t *touch;   /* all touches, path after path */
 	size_t ntouch, touch_cap;
 	size_t *first;     /* first touch of each path */
@@ -106,8 +106,8 @@ static int add_touches(struct path_rows *p, const struct tsv_field *f, char *err
 	char q[96];
 	while ((rc = attr_path_next(&s, end, &tok, &toklen)) == 1) {
 		uint32_t id;
-		uint32_t *t = report_grow(p->touch, p->ntouch, &p->touch_cap, sizeof *t, 1024);
-		if (!t || report_names_intern(&p->players, tok, toklen, &id) < 0)
+		uint32_t *t = grow_array(p->touch, p->ntouch, &p->touch_cap, sizeof *t, 1024);
+		if (!t || names_intern(&p->players, tok, toklen, &id) < 0)
 			return ATTR_ENOMEM;
 		p->touch = t;
 		t[p->ntouch++] = id;
@@ -150,7 +150,7 @@ static int read_paths(struct path_rows *p, struct tsv_reader *r, long *line, cha
 
 static void free_paths(struct path_rows *p)
 {
-	report_names_free(&p->players);
+	names_free(&p->players);
 	free(p->touch);
 	free(p->first);
 	free(p->paths);
@@ -231,7 +231,7 @@ static int graph_ref(struct attr_graph_input *g, const struct attr_row *row, con
 			*p++ = '\0';
 	}
 	uint32_t before = g->refs.n, id;
-	int rc = report_names_intern(&g->refs, key, len, &id);
+	int rc = names_intern(&g->refs, key, len, &id);
 	free(key);
 	if (rc < 0)
 		return ATTR_ENOMEM;
@@ -252,7 +252,7 @@ int attr_graph_add(struct attr_graph_input *g, const struct attr_row *row, char 
 {
 	int64_t weight = ATTR_POINT, value;
 	if (g->weights && g->weights->given) {
-		long id = report_names_find(&g->weights->names, row->kind, row->kind_len);
+		long id = names_find(&g->weights->names, row->kind, row->kind_len);
 		char q[96];
 		if (id < 0)
 			return attr_fail(err, "column \"kind\": %s has no weight in the weights file",
@@ -275,7 +275,7 @@ int attr_graph_add(struct attr_graph_input *g, const struct attr_row *row, char 
 		if (st || at == SIZE_MAX)
 			return st;
 	}
-	struct attr_graph_contrib *c = report_grow(g->c, g->n, &g->cap, sizeof *c, 1024);
+	struct attr_graph_contrib *c = grow_array(g->c, g->n, &g->cap, sizeof *c, 1024);
 	if (!c)
 		return ATTR_ENOMEM;
 	g->c = c;
@@ -314,10 +314,10 @@ int attr_graph_revenue_read(struct attr_graph_input *g, struct tsv_reader *r, lo
 		return st;
 	int cols[4] = {tsv_col(r, "product"), tsv_col(r, "sku"), tsv_col(r, "source"), ckind};
 	/* The projects are those of the contributions read so far. */
-	struct report_names projects = {0};
+	struct names projects = {0};
 	for (size_t i = 0; i < g->n; i++) {
 		uint32_t id;
-		if (report_names_intern(&projects, g->c[i].project, strlen(g->c[i].project), &id) < 0)
+		if (names_intern(&projects, g->c[i].project, strlen(g->c[i].project), &id) < 0)
 			return ATTR_ENOMEM;
 	}
 	while ((rc = tsv_next(r)) == 1) {
@@ -330,7 +330,7 @@ int attr_graph_revenue_read(struct attr_graph_input *g, struct tsv_reader *r, lo
 			continue;
 		}
 		if (cur->len != 3 || (g->currency[0] && memcmp(g->currency, cur->s, 3) != 0)) {
-			report_names_free(&projects);
+			names_free(&projects);
 			return attr_fail(err, "column \"currency\": %s: revenue must be in one currency (%s so far)",
 					 diag_quote(q, sizeof q, cur->s, cur->len), g->currency[0] ? g->currency : "none");
 		}
@@ -338,16 +338,16 @@ int attr_graph_revenue_read(struct attr_graph_input *g, struct tsv_reader *r, lo
 		int64_t net;
 		int ms = money_parse(r->fields[cnet].s, r->fields[cnet].len, &net);
 		if (ms != MONEY_OK) {
-			report_names_free(&projects);
+			names_free(&projects);
 			return attr_fail(err, "column \"net\": %s %s",
 					 diag_quote(q, sizeof q, r->fields[cnet].s, r->fields[cnet].len), money_strerror(ms));
 		}
 		for (uint32_t p = 0; p < projects.n; p++) {
 			if (!project_covers(projects.s[p], f))
 				continue;
-			struct attr_graph_revenue *rev = report_grow(g->rev, g->nrev, &g->rev_cap, sizeof *rev, 256);
+			struct attr_graph_revenue *rev = grow_array(g->rev, g->nrev, &g->rev_cap, sizeof *rev, 256);
 			if (!rev) {
-				report_names_free(&projects);
+				names_free(&projects);
 				return ATTR_ENOMEM;
 			}
 			g->rev = rev;
@@ -355,7 +355,7 @@ int attr_graph_revenue_read(struct attr_graph_input *g, struct tsv_reader *r, lo
 										   projects.len[p]), net};
 		}
 	}
-	report_names_free(&projects);
+	names_free(&projects);
 	*line = 0;
 	return rc < 0 ? read_error(r, line, err) : ATTR_OK;
 }
@@ -399,18 +399,18 @@ int attr_graph_run(struct attr_engine *e, struct attr_graph_input *g, const char
 		return ATTR_ENOMEM;
 	}
 	/* Evidence: contributions made, found by name among the people. */
-	struct report_names people = {0};
+	struct names people = {0};
 	for (size_t i = b.nprojects; i < b.nnodes; i++) {
 		uint32_t id;
-		if (report_names_intern(&people, b.names[i], strlen(b.names[i]), &id) < 0)
+		if (names_intern(&people, b.names[i], strlen(b.names[i]), &id) < 0)
 			gs = ATTR_GRAPH_ENOMEM;
 	}
 	for (size_t i = 0; i < g->n && gs == ATTR_GRAPH_OK; i++) {
-		long id = report_names_find(&people, g->c[i].contributor, strlen(g->c[i].contributor));
+		long id = names_find(&people, g->c[i].contributor, strlen(g->c[i].contributor));
 		if (id >= 0)
 			evidence[b.nprojects + (size_t)id]++;
 	}
-	report_names_free(&people);
+	names_free(&people);
 	int st = gs == ATTR_GRAPH_OK ? rank_and_add(e, &b, g->damping, true, project, evidence, &g->iterations, err)
 				     : ATTR_ENOMEM;
 	free(evidence);
@@ -423,8 +423,8 @@ void attr_graph_input_free(struct attr_graph_input *g)
 	free(g->c);
 	free(g->rev);
 	free(g->ref_row);
-	report_names_free(&g->strings);
-	report_names_free(&g->refs);
+	names_free(&g->strings);
+	names_free(&g->refs);
 	memset(g, 0, sizeof *g);
 }
 
@@ -433,7 +433,7 @@ void attr_graph_input_free(struct attr_graph_input *g)
 int attr_run_edges(struct attr_engine *e, struct tsv_reader *edges, struct tsv_reader *seed, double damping,
 		   const char *project, long *line, const char **file, char *err)
 {
-	struct report_names strings = {0};
+	struct names strings = {0};
 	struct attr_graph_edge_in *ein = NULL;
 	struct attr_graph_seed_in *sin = NULL;
 	size_t ne = 0, ecap = 0, ns = 0, scap = 0;
@@ -445,7 +445,7 @@ int attr_run_edges(struct attr_engine *e, struct tsv_reader *edges, struct tsv_r
 	while (st == ATTR_OK && (rc = tsv_next(edges)) == 1) {
 		int64_t w;
 		*line = edges->line;
-		struct attr_graph_edge_in *n = report_grow(ein, ne, &ecap, sizeof *n, 1024);
+		struct attr_graph_edge_in *n = grow_array(ein, ne, &ecap, sizeof *n, 1024);
 		if (!n) {
 			st = ATTR_ENOMEM;
 			break;
@@ -470,7 +470,7 @@ int attr_run_edges(struct attr_engine *e, struct tsv_reader *edges, struct tsv_r
 	while (st == ATTR_OK && (rc = tsv_next(seed)) == 1) {
 		int64_t w;
 		*line = seed->line;
-		struct attr_graph_seed_in *n = report_grow(sin, ns, &scap, sizeof *n, 256);
+		struct attr_graph_seed_in *n = grow_array(sin, ns, &scap, sizeof *n, 256);
 		if (!n) {
 			st = ATTR_ENOMEM;
 			break;
@@ -506,13 +506,13 @@ int attr_run_edges(struct attr_engine *e, struct tsv_reader *edges, struct tsv_r
 done:
 	free(ein);
 	free(sin);
-	report_names_free(&strings);
+	names_free(&strings);
 	return st;
 }
 
 /* ---- peer --------------------------------------------------------------- */
 
-static int read_circle(const struct attr_table *t, struct report_names *names, struct attr_peer_member **m,
+static int read_circle(const struct attr_table *t, struct names *names, struct attr_peer_member **m,
 		       long *line, char *err)
 {
 	int cm = attr_table_col(t, "member"), cb = attr_table_col(t, "budget"), co = attr_table_col(t, "opt_out");
@@ -528,7 +528,7 @@ static int read_circle(const struct attr_table *t, struct report_names *names, s
 		*line = t->lines[i];
 		if (!*f[cm])
 			return attr_fail(err, "column \"member\": is empty");
-		if (report_names_intern(names, f[cm], strlen(f[cm]), &id) < 0)
+		if (names_intern(names, f[cm], strlen(f[cm]), &id) < 0)
 			return ATTR_ENOMEM;
 		if (id < before)
 			return attr_fail(err, "column \"member\": %s is given twice", diag_quote(q, sizeof q, f[cm], strlen(f[cm])));
@@ -544,11 +544,11 @@ static int read_circle(const struct attr_table *t, struct report_names *names, s
 	return ATTR_OK;
 }
 
-static int member_id(const struct report_names *names, const struct tsv_field *f, const char *col, uint32_t *id,
+static int member_id(const struct names *names, const struct tsv_field *f, const char *col, uint32_t *id,
 		     char *err)
 {
 	char q[96];
-	long i = report_names_find(names, f->s, f->len);
+	long i = names_find(names, f->s, f->len);
 	if (i < 0)
 		return attr_fail(err, "column \"%s\": %s is not a member of the circle", col,
 				 diag_quote(q, sizeof q, f->s, f->len));
@@ -556,7 +556,7 @@ static int member_id(const struct report_names *names, const struct tsv_field *f
 	return ATTR_OK;
 }
 
-static int read_gifts(struct tsv_reader *r, const struct report_names *names, struct report_names *periods,
+static int read_gifts(struct tsv_reader *r, const struct names *names, struct names *periods,
 		      struct attr_peer_gift **gifts, long **lines, size_t *n, long *line, char *err)
 {
 	int c[4], st, rc;
@@ -567,16 +567,16 @@ static int read_gifts(struct tsv_reader *r, const struct report_names *names, st
 	size_t cap = 0, lcap = 0;
 	while ((rc = tsv_next(r)) == 1) {
 		*line = r->line;
-		struct attr_peer_gift *g = report_grow(*gifts, *n, &cap, sizeof *g, 256);
+		struct attr_peer_gift *g = grow_array(*gifts, *n, &cap, sizeof *g, 256);
 		if (g)
 			*gifts = g;
-		long *l = g ? report_grow(*lines, *n, &lcap, sizeof *l, 256) : NULL;
+		long *l = g ? grow_array(*lines, *n, &lcap, sizeof *l, 256) : NULL;
 		if (!l)
 			return ATTR_ENOMEM;
 		*lines = l;
 		uint32_t pid;
 		struct attr_peer_gift *x = &g[*n];
-		if (report_names_intern(periods, r->fields[c[0]].s, r->fields[c[0]].len, &pid) < 0)
+		if (names_intern(periods, r->fields[c[0]].s, r->fields[c[0]].len, &pid) < 0)
 			return ATTR_ENOMEM;
 		x->period = pid;
 		if ((st = member_id(names, &r->fields[c[1]], "giver", &x->giver, err)) ||
@@ -593,7 +593,7 @@ int attr_run_peer(struct attr_engine *e, struct tsv_reader *gifts, const struct 
 		  const char *project, long *line, bool *in_circle, char *err, int64_t *burnt_unused,
 		  int64_t *burnt_optout)
 {
-	struct report_names names = {0}, periods = {0};
+	struct names names = {0}, periods = {0};
 	struct attr_peer_member *members = NULL;
 	struct attr_peer_gift *g = NULL;
 	long *lines = NULL;
@@ -630,8 +630,8 @@ int attr_run_peer(struct attr_engine *e, struct tsv_reader *gifts, const struct 
 	for (uint32_t i = 0; i < names.n && st == ATTR_OK; i++)
 		st = attr_add_points(e, project, strlen(project), names.s[i], names.len[i], received[i], count[i]);
 done:
-	report_names_free(&names);
-	report_names_free(&periods);
+	names_free(&names);
+	names_free(&periods);
 	free(members);
 	free(g);
 	free(lines);

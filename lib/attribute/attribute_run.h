@@ -49,8 +49,8 @@ struct attr_graph_input {
 	size_t n, cap;
 	struct attr_graph_revenue *rev;     /* owned, project borrowed from c's or owned copies */
 	size_t nrev, rev_cap;
-	struct report_names strings;        /* owned copies of every name */
-	struct report_names refs;           /* project, contributor, kind, ref of rows with a ref */
+	struct names strings;        /* owned copies of every name */
+	struct names refs;           /* project, contributor, kind, ref of rows with a ref */
 	size_t *ref_row;                    /* by ref id: the index in c of the row kept */
 	long duplicates;                    /* rows repeating a ref, not counted */
 	char currency[4];                   /* the revenue's currency, "" before the first */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
 
 void forecast_table_init(struct forecast_table *t, size_t nkeys)
 {
@@ -16,47 +15,13 @@ void forecast_table_init(struct forecast_table *t, size_t nkeys)
 	t->stamped = true;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, n);
-	return h ^ (h >> 29);
-}
-
-static int grow_slots(struct forecast_table *t)
-{
-	size_t n = t->nslots ? t->nslots * 2 : 64;
-	size_t *s = calloc(n, sizeof *s);
-	if (!s)
-		return FORECAST_SERIES_ENOMEM;
-	for (size_t g = 0; g < t->n; g++) {
-		size_t i = hash_bytes(t->joined[g], t->joined_len[g]) & (n - 1);
-		while (s[i])
-			i = (i + 1) & (n - 1);
-		s[i] = g + 1;
-	}
-	free(t->slots);
-	t->slots = s;
-	t->nslots = n;
-	return FORECAST_SERIES_OK;
-}
-
-/* Room for one more series in the table's arrays. */
+/* Room for one more series. */
 static int grow_series(struct forecast_table *t)
 {
-	if (t->n < t->cap)
-		return FORECAST_SERIES_OK;
-	size_t cap = t->cap ? t->cap * 2 : 16;
-	struct forecast_series *s = realloc(t->series, cap * sizeof *s);
-	if (s)
-		t->series = s;
-	char **j = s ? realloc(t->joined, cap * sizeof *j) : NULL;
-	if (j)
-		t->joined = j;
-	size_t *jl = j ? realloc(t->joined_len, cap * sizeof *jl) : NULL;
-	if (!jl)
+	struct forecast_series *s = grow_array(t->series, t->n, &t->cap, sizeof *s, 16);
+	if (!s)
 		return FORECAST_SERIES_ENOMEM;
-	t->joined_len = jl;
-	t->cap = cap;
+	t->series = s;
 	return FORECAST_SERIES_OK;
 }
 
@@ -122,33 +87,22 @@ int forecast_table_series(struct forecast_table *t, const struct tsv_field *fiel
 			  int digits, struct forecast_series **out)
 {
 	size_t len;
-	if (join_key(t, fields, cols, &len) < 0 ||
-	    (2 * (t->n + 1) > t->nslots && grow_slots(t) < 0))
+	uint32_t id;
+	if (join_key(t, fields, cols, &len) < 0 || grow_series(t) < 0 ||
+	    names_intern(&t->keys, t->key_buf, len, &id) < 0)
 		return FORECAST_SERIES_ENOMEM;
-	size_t i = hash_bytes(t->key_buf, len) & (t->nslots - 1);
-	for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
-		size_t g = t->slots[i] - 1;
-		if (t->joined_len[g] == len && (len == 0 || memcmp(t->joined[g], t->key_buf, len) == 0)) {
-			*out = &t->series[g];
-			return FORECAST_SERIES_OK;
-		}
+	if (id < t->n) {
+		*out = &t->series[id];
+		return FORECAST_SERIES_OK;
 	}
-	if (grow_series(t) < 0)
-		return FORECAST_SERIES_ENOMEM;
+	/* a new key: its id is t->n, as ids are dense in order of first sight */
 	struct forecast_series *s = &t->series[t->n];
 	memset(s, 0, sizeof *s);
-	char *copy = malloc(len ? len : 1);
-	if (!copy || name_series(s, t->key_buf, t->nkeys) < 0) {
-		free(copy);
+	if (name_series(s, t->key_buf, t->nkeys) < 0) {
 		free_series(s, t->nkeys);
 		return FORECAST_SERIES_ENOMEM;
 	}
-	if (len)
-		memcpy(copy, t->key_buf, len);
 	s->digits = digits;
-	t->joined[t->n] = copy;
-	t->joined_len[t->n] = len;
-	t->slots[i] = t->n + 1;
 	*out = &t->series[t->n++];
 	return FORECAST_SERIES_OK;
 }
@@ -278,14 +232,10 @@ bool forecast_table_last_incomplete(const struct forecast_table *t, enum period_
 
 void forecast_table_free(struct forecast_table *t)
 {
-	for (size_t g = 0; g < t->n; g++) {
+	for (size_t g = 0; g < t->n; g++)
 		free_series(&t->series[g], t->nkeys);
-		free(t->joined[g]);
-	}
 	free(t->series);
-	free(t->joined);
-	free(t->joined_len);
-	free(t->slots);
+	names_free(&t->keys);
 	free(t->key_buf);
 	free(t->latest);
 	memset(t, 0, sizeof *t);

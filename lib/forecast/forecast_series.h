@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "keyindex.h"
 #include "tsv.h"
 
 #define FORECAST_MAX_SPAN 100000 /* periods one series may span */
@@ -50,10 +51,7 @@ struct forecast_table {
 
 	/* private */
 	size_t cap;
-	size_t *slots;        /* index + 1 into series, 0 = empty */
-	size_t nslots;
-	char **joined;        /* per series: key fields each followed by NUL */
-	size_t *joined_len;
+	struct names keys;    /* per series, by id = index: key fields each followed by NUL */
 	char *key_buf;        /* the joined key being looked up */
 	size_t key_cap;
 };

@@ -85,11 +85,11 @@ static int slot_of(struct report_business *b, int64_t period, uint32_t *slot)
 {
 	bool added;
 	struct report_business_period *grown =
-	    report_grow(b->periods, b->nperiods, &b->capperiods, sizeof *grown, ARRAY_FIRST);
+	    grow_array(b->periods, b->nperiods, &b->capperiods, sizeof *grown, ARRAY_FIRST);
 	if (!grown)
 		return REPORT_BUSINESS_ENOMEM;
 	b->periods = grown;
-	if (report_keymap_get(&b->period_ix, (uint64_t)period, 0, (uint32_t)b->nperiods, slot,
+	if (keymap_get(&b->period_ix, (uint64_t)period, 0, (uint32_t)b->nperiods, slot,
 			      &added) < 0)
 		return REPORT_BUSINESS_ENOMEM;
 	if (!added)
@@ -113,12 +113,12 @@ static struct report_business_cell *channel_of(struct report_business *b, uint32
 	uint32_t name_id, id;
 	bool added;
 	struct report_business_cell *grown =
-	    report_grow(b->channels, b->nchannels, &b->capchannels, sizeof *grown, ARRAY_FIRST);
+	    grow_array(b->channels, b->nchannels, &b->capchannels, sizeof *grown, ARRAY_FIRST);
 	if (!grown)
 		return NULL;
 	b->channels = grown;
-	if (report_names_intern(&b->names, name, len, &name_id) < 0 ||
-	    report_keymap_get(&b->channel_ix, slot, name_id, (uint32_t)b->nchannels, &id, &added) <
+	if (names_intern(&b->names, name, len, &name_id) < 0 ||
+	    keymap_get(&b->channel_ix, slot, name_id, (uint32_t)b->nchannels, &id, &added) <
 		0)
 		return NULL;
 	if (added)
@@ -245,7 +245,7 @@ static int fixed_parts(struct report_business *b, struct report_business_period 
 static int payout_fees(struct report_business *b)
 {
 	for (size_t i = 0; i < b->npayouts; i++) {
-		long slot = report_keymap_find(&b->period_ix, (uint64_t)b->payouts[2 * i], 0);
+		long slot = keymap_find(&b->period_ix, (uint64_t)b->payouts[2 * i], 0);
 		int64_t day = b->payouts[2 * i + 1];
 		if (slot < 0)
 			continue; /* a period with no sales is not shown */
@@ -332,8 +332,8 @@ void report_business_free(struct report_business *b)
 	free(b->channels);
 	free(b->payouts);
 	free(b->outlook_fixed);
-	report_keymap_free(&b->period_ix);
-	report_keymap_free(&b->channel_ix);
-	report_names_free(&b->names);
+	keymap_free(&b->period_ix);
+	keymap_free(&b->channel_ix);
+	names_free(&b->names);
 	memset(b, 0, sizeof *b);
 }

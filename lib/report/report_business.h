@@ -21,7 +21,7 @@
 #include "date.h"
 #include "fx.h"
 #include "report_costs.h"
-#include "report_index.h"
+#include "keyindex.h"
 #include "report_outlook.h"
 #include "report_summary.h"
 #include "report_whatif.h"
@@ -74,11 +74,11 @@ struct report_business {
 	struct report_business_fail fail; /* after an error */
 	struct report_business_period *periods;
 	size_t nperiods, capperiods;
-	struct report_keymap period_ix; /* period index -> slot */
-	struct report_names names;      /* sources */
+	struct keymap period_ix; /* period index -> slot */
+	struct names names;      /* sources */
 	struct report_business_cell *channels;
 	size_t nchannels, capchannels;
-	struct report_keymap channel_ix; /* (slot, name) -> cell */
+	struct keymap channel_ix; /* (slot, name) -> cell */
 	int64_t *payouts;                /* (period, day) of each payout row (owned) */
 	size_t npayouts;
 	int64_t last_period;    /* after finish: the last period with sales */

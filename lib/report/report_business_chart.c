@@ -21,7 +21,7 @@ __extension__ typedef __int128 i128;
 int report_business_costs(const struct report_business *b, int64_t period, int64_t *fixed,
 			  int64_t *variable)
 {
-	long slot = report_keymap_find(&b->period_ix, (uint64_t)period, 0);
+	long slot = keymap_find(&b->period_ix, (uint64_t)period, 0);
 	i128 f = 0, v = 0;
 	*fixed = *variable = 0;
 	if (slot < 0)

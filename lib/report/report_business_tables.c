@@ -62,7 +62,7 @@ struct figures {
 
 static const struct report_business_period *bperiod(const struct report_business *b, int64_t period)
 {
-	long slot = report_keymap_find(&b->period_ix, (uint64_t)period, 0);
+	long slot = keymap_find(&b->period_ix, (uint64_t)period, 0);
 	return slot < 0 ? NULL : &b->periods[slot];
 }
 
@@ -277,8 +277,8 @@ static int dependence_table(const struct report_summary *s, uint32_t pid, const 
 	report_table_init(t, "Dependence", "measure name share change", "ttnn");
 	if (shares_of(s, pid, &now) != REPORT_OK)
 		return REPORT_ENOMEM;
-	long prev = report_keymap_find(&s->period_ix, (uint64_t)(p->period - 1),
-				       report_pack_currency(p->currency));
+	long prev = keymap_find(&s->period_ix, (uint64_t)(p->period - 1),
+				       pack_currency(p->currency));
 	if (prev >= 0 && shares_of(s, (uint32_t)prev, &before) != REPORT_OK)
 		return REPORT_ENOMEM;
 	snprintf(who, sizeof who, "%d of %ld",
@@ -307,7 +307,7 @@ static int refunds_table(const struct report_business *b, const struct figures *
 	int d = f->p->digits;
 	report_table_init(t, "Refunds and chargebacks by channel",
 			  "source gross refunds refund_rate chargebacks chargeback_rate", "tnnnnn");
-	long slot = report_keymap_find(&b->period_ix, (uint64_t)f->p->period, 0);
+	long slot = keymap_find(&b->period_ix, (uint64_t)f->p->period, 0);
 	if (slot < 0)
 		return REPORT_OK;
 	const struct report_business_cell **cells = malloc((b->nchannels + 1) * sizeof *cells);

@@ -65,7 +65,7 @@ int report_book_due(struct report_book *b, const struct split_rules *r, const st
 			for (size_t p = 0; p < a->tiers[t].npayees; p++) {
 				const char *name = a->tiers[t].payees[p].name;
 				uint32_t payee, acc;
-				if (report_names_intern(&b->names, name, strlen(name), &payee) < 0)
+				if (names_intern(&b->names, name, strlen(name), &payee) < 0)
 					return REPORT_ENOMEM;
 				for (size_t c = 0; c < nc; c++) {
 					if (report_book_account(b, payee, cur[c], &acc) != REPORT_OK)

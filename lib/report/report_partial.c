@@ -287,7 +287,7 @@ static int row_key(const struct report_partial_meta *m, const struct tsv_field *
 
 static int intern(struct report_book *b, const struct tsv_field *f, uint32_t *id)
 {
-	return report_names_intern(&b->names, f->s, f->len, id) < 0 ? REPORT_ENOMEM : REPORT_OK;
+	return names_intern(&b->names, f->s, f->len, id) < 0 ? REPORT_ENOMEM : REPORT_OK;
 }
 
 static int add_sum(struct report_book *b, const struct report_partial_meta *m, const struct tsv_field *f, char *err,

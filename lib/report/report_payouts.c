@@ -199,7 +199,7 @@ static int read_payees(struct report_payees *p, struct tsv_reader *r, char *msg,
 	int rc = find_columns(p, r, &c, msg, cap), got;
 
 	while (rc == REPORT_PAYOUTS_OK && (got = tsv_next(r)) == 1) {
-		struct report_payee *grown = report_grow(p->p, p->n, &p->cap, sizeof *p->p, 16);
+		struct report_payee *grown = grow_array(p->p, p->n, &p->cap, sizeof *p->p, 16);
 		if (!grown)
 			return REPORT_PAYOUTS_ENOMEM;
 		p->p = grown;
@@ -457,7 +457,7 @@ static int add_payment(struct report_batch *bt, const struct report_book *b, con
 			    "%s is paid %s %s: PayPal sends %s in whole units only; pay it another way (method manual)",
 			    diag_quote(q, sizeof q, s->payee, strlen(s->payee)), amount, s->currency, s->currency);
 	}
-	it = report_grow(bt->items, bt->n, &bt->cap, sizeof *bt->items, 16);
+	it = grow_array(bt->items, bt->n, &bt->cap, sizeof *bt->items, 16);
 	if (!it)
 		return REPORT_PAYOUTS_ENOMEM;
 	bt->items = it;

@@ -676,7 +676,7 @@ static int fx_para(struct out *o, enum report_format format, const struct report
 		const struct report_fx_use *x = &b->fxu[i];
 		if (x->account != s->account || memcmp(x->currency, s->currency, 4) == 0 || !on_statement(b, s, x->period))
 			continue;
-		struct report_fx_use *grown = report_grow(u, n, &cap, sizeof *u, 16);
+		struct report_fx_use *grown = grow_array(u, n, &cap, sizeof *u, 16);
 		if (!grown) {
 			free(u);
 			return REPORT_ENOMEM;
@@ -772,7 +772,7 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 /* Add a point to pts[0..*n) (room for *cap). */
 static int add_point(struct report_chart_point **pts, size_t *n, size_t *cap, struct report_chart_point pt)
 {
-	struct report_chart_point *grown = report_grow(*pts, *n, cap, sizeof *grown, 256);
+	struct report_chart_point *grown = grow_array(*pts, *n, cap, sizeof *grown, 256);
 	if (!grown)
 		return REPORT_ENOMEM;
 	*pts = grown;

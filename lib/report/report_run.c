@@ -130,10 +130,10 @@ void rrun_check_status(struct report_run *R, int rc, const char *file, long line
 		rrun_fail_at(R, EXIT_DATA, file, line, "the total overflows");
 }
 
-uint32_t rrun_intern_name(struct report_run *R, struct report_names *names, const char *s, size_t len)
+uint32_t rrun_intern_name(struct report_run *R, struct names *names, const char *s, size_t len)
 {
 	uint32_t id;
-	if (report_names_intern(names, s, len, &id) < 0)
+	if (names_intern(names, s, len, &id) < 0)
 		rrun_fail(R, EXIT_DATA, "out of memory");
 	return id;
 }

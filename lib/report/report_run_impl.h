@@ -33,7 +33,7 @@ int64_t rrun_add_checked(struct report_run *R, int64_t a, int64_t b, const char 
 /* Nothing for REPORT_OK; else the run stops: out of memory, a temporary file, or an overflow at file:line. */
 void rrun_check_status(struct report_run *R, int rc, const char *file, long line);
 /* The id of s[0..len) in names (interned when new); out of memory stops the run. */
-uint32_t rrun_intern_name(struct report_run *R, struct report_names *names, const char *s, size_t len);
+uint32_t rrun_intern_name(struct report_run *R, struct names *names, const char *s, size_t len);
 /* Malloc(n) (n 0: 1 byte); out of memory stops the run. */
 void *rrun_alloc(struct report_run *R, size_t n);
 /* The index of column name in r; a missing one stops the run (R->fail.column). */

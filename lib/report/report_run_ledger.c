@@ -287,7 +287,7 @@ static void add_issued(struct report_run *R, int64_t period, const char *day)
 			snprintf(R->issued[i].day, sizeof R->issued[i].day, "%s", day);
 			return;
 		}
-	if (!(R->issued = report_grow(R->issued, R->nissued, &R->capissued, sizeof *R->issued, 64)))
+	if (!(R->issued = grow_array(R->issued, R->nissued, &R->capissued, sizeof *R->issued, 64)))
 		rrun_fail(R, EXIT_DATA, "out of memory");
 	R->issued[R->nissued].period = period;
 	snprintf(R->issued[R->nissued++].day, sizeof R->issued->day, "%s", day);

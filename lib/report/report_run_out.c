@@ -62,7 +62,7 @@ static void statement_file_name(struct report_run *R, char *buf, size_t cap, siz
  * overwriting the other. */
 static void check_out_dir_names(struct report_run *R)
 {
-	struct report_names names = {0};
+	struct names names = {0};
 	size_t *owner = NULL, cap = 0; /* the first statement of each name */
 	char name[REPORT_NAME_MAX + DATE_BUF + 16];
 
@@ -73,8 +73,8 @@ static void check_out_dir_names(struct report_run *R)
 				*c = (char)(*c - 'A' + 'a');
 		uint32_t id;
 		uint32_t before = names.n;
-		if (report_names_intern(&names, name, strlen(name), &id) < 0 ||
-		    !(owner = report_grow(owner, before, &cap, sizeof *owner, 64)))
+		if (names_intern(&names, name, strlen(name), &id) < 0 ||
+		    !(owner = grow_array(owner, before, &cap, sizeof *owner, 64)))
 			rrun_fail(R, EXIT_DATA, "out of memory");
 		if (id == before) {
 			owner[id] = i;
@@ -84,14 +84,14 @@ static void check_out_dir_names(struct report_run *R)
 		if (strcmp(a->payee, b->payee) != 0) {
 			statement_file_name(R, name, sizeof name, i);
 			free(owner);
-			report_names_free(&names);
+			names_free(&names);
 			rrun_fail(R, EXIT_DATA, "--out-dir: payees \"%s\" and \"%s\" would share the file %s "
 				 "(names that differ only by case, or long names cut to one): "
 				 "nothing written; rename one in the agreements", a->payee, b->payee, name);
 		}
 	}
 	free(owner);
-	report_names_free(&names);
+	names_free(&names);
 }
 
 

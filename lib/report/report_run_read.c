@@ -195,7 +195,7 @@ static void note_due_use(struct report_run *R, const struct tsv_field *f, const 
 	for (size_t i = R->ndue_uses; i-- > 0;)
 		if (R->due_uses[i].line == line && memcmp(R->due_uses[i].currency, currency, 3) == 0)
 			return;
-	struct report_due_use *grown = report_grow(R->due_uses, R->ndue_uses, &R->capdue_uses, sizeof *grown, 16);
+	struct report_due_use *grown = grow_array(R->due_uses, R->ndue_uses, &R->capdue_uses, sizeof *grown, 16);
 	if (!grown)
 		rrun_fail(R, EXIT_DATA, "out of memory");
 	struct report_due_use *u = &grown[R->ndue_uses++];

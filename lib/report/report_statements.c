@@ -51,11 +51,11 @@ int report_book_account(struct report_book *b, uint32_t payee, const char *cur, 
 		b->payee_acc = grown;
 		b->cappayee = cap;
 	}
-	struct report_account *acc = report_grow(b->acc, b->nacc, &b->capacc, sizeof *acc, ARRAY_FIRST);
+	struct report_account *acc = grow_array(b->acc, b->nacc, &b->capacc, sizeof *acc, ARRAY_FIRST);
 	if (!acc)
 		return REPORT_ENOMEM;
 	b->acc = acc;
-	if (report_keymap_get(&b->acc_ix, payee, report_pack_currency(cur), (uint32_t)b->nacc, id, &added) < 0)
+	if (keymap_get(&b->acc_ix, payee, pack_currency(cur), (uint32_t)b->nacc, id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added)
 		b->acc[b->nacc++] = (struct report_account){payee, {cur[0], cur[1], cur[2], 0},
@@ -74,17 +74,17 @@ static uint64_t cell_key(int64_t period, int64_t into)
 /* The cell of account's rows dated p that post into p, or -1. */
 static long own_cell(const struct report_book *b, uint32_t account, int64_t p)
 {
-	return report_keymap_find(&b->cell_ix, account, cell_key(p, p));
+	return keymap_find(&b->cell_ix, account, cell_key(p, p));
 }
 
 static int cell_of(struct report_book *b, uint32_t account, int64_t period, int64_t into, uint32_t *id)
 {
 	bool added;
-	struct report_cell *cells = report_grow(b->cells, b->ncells, &b->capcells, sizeof *cells, ARRAY_FIRST);
+	struct report_cell *cells = grow_array(b->cells, b->ncells, &b->capcells, sizeof *cells, ARRAY_FIRST);
 	if (!cells)
 		return REPORT_ENOMEM;
 	b->cells = cells;
-	if (report_keymap_get(&b->cell_ix, account, cell_key(period, into), (uint32_t)b->ncells, id, &added) < 0)
+	if (keymap_get(&b->cell_ix, account, cell_key(period, into), (uint32_t)b->ncells, id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added)
 		b->cells[b->ncells++] = (struct report_cell){account, period, into, 0, NULL, 0, 0, NULL, 0, 0, false};
@@ -201,7 +201,7 @@ int report_book_note_recoupment(struct report_book *b, uint32_t account, const s
 		while (k < c->nrecoup && (c->recoup[k].line != r[i].line || memcmp(c->recoup[k].currency, r[i].currency, 4)))
 			k++;
 		if (k == c->nrecoup) {
-			struct report_recoupment *grown = report_grow(c->recoup, c->nrecoup, &c->caprecoup, sizeof *grown, 2);
+			struct report_recoupment *grown = grow_array(c->recoup, c->nrecoup, &c->caprecoup, sizeof *grown, 2);
 			if (!grown)
 				return REPORT_ENOMEM;
 			c->recoup = grown;
@@ -216,11 +216,11 @@ static struct report_check_total *check_total_of(struct report_book *b, int64_t 
 {
 	bool added;
 	uint32_t id;
-	struct report_check_total *tot = report_grow(b->tot, b->ntot, &b->captot, sizeof *tot, ARRAY_FIRST);
+	struct report_check_total *tot = grow_array(b->tot, b->ntot, &b->captot, sizeof *tot, ARRAY_FIRST);
 	if (!tot)
 		return NULL;
 	b->tot = tot;
-	if (report_keymap_get(&b->tot_ix, (uint64_t)period, report_pack_currency(cur), (uint32_t)b->ntot, &id,
+	if (keymap_get(&b->tot_ix, (uint64_t)period, pack_currency(cur), (uint32_t)b->ntot, &id,
 			      &added) < 0)
 		return NULL;
 	if (added)
@@ -245,14 +245,14 @@ int report_book_note_fx(struct report_book *b, uint32_t account, int64_t period,
 {
 	bool added;
 	uint32_t id;
-	struct report_fx_use *u = report_grow(b->fxu, b->nfxu, &b->capfxu, sizeof *u, ARRAY_FIRST);
+	struct report_fx_use *u = grow_array(b->fxu, b->nfxu, &b->capfxu, sizeof *u, ARRAY_FIRST);
 	if (!u)
 		return REPORT_ENOMEM;
 	b->fxu = u;
 	/* dates are seconds well under 2^40; periods are small indices */
-	uint64_t k1 = (uint64_t)account | (uint64_t)report_pack_currency(currency) << 32;
+	uint64_t k1 = (uint64_t)account | (uint64_t)pack_currency(currency) << 32;
 	uint64_t k2 = (uint64_t)rate_when ^ (uint64_t)period << 40;
-	if (report_keymap_get(&b->fxu_ix, k1, k2, (uint32_t)b->nfxu, &id, &added) < 0)
+	if (keymap_get(&b->fxu_ix, k1, k2, (uint32_t)b->nfxu, &id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added) {
 		b->fxu[b->nfxu] = (struct report_fx_use){account, period, {currency[0], currency[1], currency[2], 0},
@@ -275,7 +275,7 @@ static int cmp_statement(const void *pa, const void *pb)
 
 static struct report_statement *new_statement(struct report_book *b)
 {
-	struct report_statement *st = report_grow(b->st, b->nst, &b->capst, sizeof *st, ARRAY_FIRST);
+	struct report_statement *st = grow_array(b->st, b->nst, &b->capst, sizeof *st, ARRAY_FIRST);
 	if (!st)
 		return NULL;
 	b->st = st;
@@ -314,7 +314,7 @@ long report_book_late_cell(const struct report_book *b, uint32_t account, int64_
 	while (*p < into) {
 		int64_t q = (*p)++;
 		long c;
-		if (b->keyed && (c = report_keymap_find(&b->cell_ix, account, cell_key(q, into))) >= 0)
+		if (b->keyed && (c = keymap_find(&b->cell_ix, account, cell_key(q, into))) >= 0)
 			return c;
 		if (!b->keyed && booked_into(b, q) == into && (c = own_cell(b, account, q)) >= 0)
 			return c;
@@ -354,7 +354,7 @@ static bool earned_in(const struct report_book *b, uint32_t acc, int64_t p, long
 static int ledger_account(struct report_book *b, const struct report_ledger_row *row, uint32_t *account)
 {
 	uint32_t payee;
-	if (report_names_intern(&b->names, row->payee, strlen(row->payee), &payee) < 0)
+	if (names_intern(&b->names, row->payee, strlen(row->payee), &payee) < 0)
 		return REPORT_ENOMEM;
 	return report_book_account(b, payee, row->currency, account);
 }
@@ -622,8 +622,8 @@ static int refuse_repeats(struct report_book *b, const struct report_ledger *led
 		int64_t q = row->period.index;
 		if (q < b->pmin || q >= into || booked_into(b, q) != into || row->earned == 0)
 			continue;
-		long payee = report_names_find(&b->names, row->payee, strlen(row->payee));
-		long a = payee < 0 ? -1 : report_keymap_find(&b->acc_ix, (uint64_t)payee, report_pack_currency(row->currency));
+		long payee = names_find(&b->names, row->payee, strlen(row->payee));
+		long a = payee < 0 ? -1 : keymap_find(&b->acc_ix, (uint64_t)payee, pack_currency(row->currency));
 		long cell = a < 0 ? -1 : own_cell(b, (uint32_t)a, q);
 		if (cell >= 0 && b->cells[cell].earned == row->earned) {
 			*err = (struct report_settle_error){q, (uint32_t)a, row, row->earned};
@@ -883,7 +883,7 @@ int report_book_settle(struct report_book *b, const struct report_ledger *ledger
 
 static int cmp_name(const void *pa, const void *pb, void *names_ptr)
 {
-	const struct report_names *names = names_ptr;
+	const struct names *names = names_ptr;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 	int c = strcmp(names->s[a], names->s[b]);
 	return c ? c : (a > b) - (a < b);
@@ -892,7 +892,7 @@ static int cmp_name(const void *pa, const void *pb, void *names_ptr)
 /* rank[id]: the place of name id in the names sorted by strcmp, so that
  * sorting details compares two integers, not two strings.  NULL when out
  * of memory. */
-static uint32_t *name_ranks(const struct report_names *names)
+static uint32_t *name_ranks(const struct names *names)
 {
 	uint32_t *ids = malloc((names->n + 1) * sizeof *ids), *rank = malloc((names->n + 1) * sizeof *rank);
 	if (ids && rank) {
@@ -933,11 +933,11 @@ static struct report_period_total *period_total_of(struct report_book *b, int64_
 {
 	bool added;
 	uint32_t id;
-	struct report_period_total *ptot = report_grow(b->ptot, b->nptot, &b->capptot, sizeof *ptot, ARRAY_FIRST);
+	struct report_period_total *ptot = grow_array(b->ptot, b->nptot, &b->capptot, sizeof *ptot, ARRAY_FIRST);
 	if (!ptot)
 		return NULL;
 	b->ptot = ptot;
-	if (report_keymap_get(&b->ptot_ix, (uint64_t)period, report_pack_currency(cur), (uint32_t)b->nptot, &id,
+	if (keymap_get(&b->ptot_ix, (uint64_t)period, pack_currency(cur), (uint32_t)b->nptot, &id,
 			      &added) < 0)
 		return NULL;
 	if (added)
@@ -970,7 +970,7 @@ int report_book_total(struct report_book *b)
 const struct report_period_total *report_book_period_total(const struct report_book *b, int64_t period,
 							    const char *currency)
 {
-	long id = report_keymap_find(&b->ptot_ix, (uint64_t)period, report_pack_currency(currency));
+	long id = keymap_find(&b->ptot_ix, (uint64_t)period, pack_currency(currency));
 	return id >= 0 ? &b->ptot[id] : NULL;
 }
 
@@ -1101,7 +1101,7 @@ void report_book_free(struct report_book *b)
 		free(b->cells[i].details);
 		free(b->cells[i].recoup);
 	}
-	report_names_free(&b->names);
+	names_free(&b->names);
 	free(b->acc);
 	free(b->cells);
 	free(b->st);
@@ -1111,10 +1111,10 @@ void report_book_free(struct report_book *b)
 	free(b->earlier);
 	free(b->payee_acc);
 	free(b->fxu);
-	report_keymap_free(&b->fxu_ix);
-	report_keymap_free(&b->acc_ix);
-	report_keymap_free(&b->cell_ix);
-	report_keymap_free(&b->ptot_ix);
-	report_keymap_free(&b->tot_ix);
+	keymap_free(&b->fxu_ix);
+	keymap_free(&b->acc_ix);
+	keymap_free(&b->cell_ix);
+	keymap_free(&b->ptot_ix);
+	keymap_free(&b->tot_ix);
 	memset(b, 0, sizeof *b);
 }

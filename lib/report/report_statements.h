@@ -19,7 +19,7 @@
 #include "date.h"
 #include "money.h"
 #include "out.h"
-#include "report_index.h"
+#include "keyindex.h"
 #include "report_ledger.h"
 #include "split_rules.h"
 
@@ -163,17 +163,17 @@ struct report_book {
 	int64_t imin, imax;                /* the periods they post into */
 	const struct report_min_payout *mins; /* minimum payouts (borrowed) */
 	size_t nmins;
-	struct report_names names;         /* payees, sources, products */
+	struct names names;         /* payees, sources, products */
 	bool have_steps;                   /* details carry their steps (tally-split --waterfall) */
 	bool have_gross;                   /* ... and their gross */
 	struct report_account *acc;        /* accounts by id */
 	size_t nacc, capacc;
-	struct report_keymap acc_ix;       /* (payee, currency) -> account */
+	struct keymap acc_ix;       /* (payee, currency) -> account */
 	uint32_t *payee_acc;               /* by payee id: its last account's id + 1, 0 none (owned) */
 	size_t cappayee;
 	struct report_cell *cells;         /* cells by id */
 	size_t ncells, capcells;
-	struct report_keymap cell_ix;      /* (account, period) -> cell */
+	struct keymap cell_ix;      /* (account, period) -> cell */
 	bool have_range;                   /* rows were added: pmin..pmax is set */
 	int64_t pmin, pmax;                /* the periods of the rows */
 	struct report_statement *st;       /* by period, payee, currency */
@@ -188,13 +188,13 @@ struct report_book {
 	int64_t settled_first, settled_last;
 	struct report_period_total *ptot;  /* see report_book_total */
 	size_t nptot, capptot;
-	struct report_keymap ptot_ix;      /* (period, currency) -> period total */
+	struct keymap ptot_ix;      /* (period, currency) -> period total */
 	struct report_check_total *tot;    /* see report_book_add_check */
 	size_t ntot, captot;
-	struct report_keymap tot_ix;       /* (period, currency) -> check total */
+	struct keymap tot_ix;       /* (period, currency) -> check total */
 	struct report_fx_use *fxu;         /* the rates used, in the order first used (owned) */
 	size_t nfxu, capfxu;
-	struct report_keymap fxu_ix;       /* (account and currency, period and date) -> rate used */
+	struct keymap fxu_ix;       /* (account and currency, period and date) -> rate used */
 };
 
 /* The minimum payout for currency among mins[0..n): its own, else the one

@@ -16,11 +16,11 @@ static int summary_period_of(struct report_summary *s, int64_t period, const cha
 {
 	bool added;
 	struct report_summary_period *periods =
-		report_grow(s->periods, s->nperiods, &s->capperiods, sizeof *periods, ARRAY_FIRST);
+		grow_array(s->periods, s->nperiods, &s->capperiods, sizeof *periods, ARRAY_FIRST);
 	if (!periods)
 		return REPORT_ENOMEM;
 	s->periods = periods;
-	if (report_keymap_get(&s->period_ix, (uint64_t)period, report_pack_currency(cur), (uint32_t)s->nperiods,
+	if (keymap_get(&s->period_ix, (uint64_t)period, pack_currency(cur), (uint32_t)s->nperiods,
 			      id, &added) < 0)
 		return REPORT_ENOMEM;
 	if (added)
@@ -34,12 +34,12 @@ static struct report_summary_item *item_of(struct report_summary *s, uint32_t p,
 {
 	bool added;
 	uint32_t name_id, id;
-	struct report_summary_item *items = report_grow(s->items, s->nitems, &s->capitems, sizeof *items, ARRAY_FIRST);
+	struct report_summary_item *items = grow_array(s->items, s->nitems, &s->capitems, sizeof *items, ARRAY_FIRST);
 	if (!items)
 		return NULL;
 	s->items = items;
-	if (report_names_intern(&s->names, name, len, &name_id) < 0 ||
-	    report_keymap_get(&s->item_ix, (uint64_t)p << 8 | sec, name_id, (uint32_t)s->nitems, &id, &added) < 0)
+	if (names_intern(&s->names, name, len, &name_id) < 0 ||
+	    keymap_get(&s->item_ix, (uint64_t)p << 8 | sec, name_id, (uint32_t)s->nitems, &id, &added) < 0)
 		return NULL;
 	if (added)
 		s->items[s->nitems++] = (struct report_summary_item){.period = p, .section = sec, .name = name_id};
@@ -253,7 +253,7 @@ static int group_add(struct visit_group *g, const struct customer_rec *rec, cons
 	for (size_t i = 0; i < g->n; i++)
 		if (g->v[i].period == rec->period && same_id(g, &g->v[i], id, len))
 			return money_add(g->v[i].gross, rec->gross, &g->v[i].gross) ? REPORT_OK : REPORT_EOVERFLOW;
-	struct gvisit *v = report_grow(g->v, g->n, &g->cap, sizeof *v, 16);
+	struct gvisit *v = grow_array(g->v, g->n, &g->cap, sizeof *v, 16);
 	if (!v)
 		return REPORT_ENOMEM;
 	g->v = v;
@@ -383,7 +383,7 @@ static void overview(const struct report_summary *s, const struct report_summary
 	if (format != REPORT_TSV)
 		strcpy(growth, "n/a");
 	/* growth over the period just before, in the same currency */
-	long prev = report_keymap_find(&s->period_ix, (uint64_t)(p->period - 1), report_pack_currency(p->currency));
+	long prev = keymap_find(&s->period_ix, (uint64_t)(p->period - 1), pack_currency(p->currency));
 	if (prev >= 0) {
 		int64_t diff, before = s->periods[prev].revenue;
 		if (money_sub(p->revenue, before, &diff))
@@ -454,7 +454,7 @@ void report_summary_tables(const struct report_summary *s, uint32_t pid, enum re
 
 void report_summary_free(struct report_summary *s)
 {
-	report_names_free(&s->names);
+	names_free(&s->names);
 	free(s->periods);
 	free(s->items);
 	if (s->customers_open)
@@ -462,7 +462,7 @@ void report_summary_free(struct report_summary *s)
 	free(s->order);
 	free(s->item_order);
 	free(s->item_start);
-	report_keymap_free(&s->period_ix);
-	report_keymap_free(&s->item_ix);
+	keymap_free(&s->period_ix);
+	keymap_free(&s->item_ix);
 	memset(s, 0, sizeof *s);
 }

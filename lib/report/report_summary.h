@@ -18,7 +18,7 @@
 #include "date.h"
 #include "extsort.h"
 #include "escape.h"
-#include "report_index.h"
+#include "keyindex.h"
 #include "report_statements.h"
 #include "report_table.h"
 
@@ -60,13 +60,13 @@ struct report_sale {
 /* Zero it, then set kind. */
 struct report_summary {
 	enum period_kind kind;
-	struct report_names names;                 /* kinds, products, sources, countries, customers */
+	struct names names;                 /* kinds, products, sources, countries, customers */
 	struct report_summary_period *periods;     /* by id */
 	size_t nperiods, capperiods;
-	struct report_keymap period_ix;            /* (period, currency) -> id */
+	struct keymap period_ix;            /* (period, currency) -> id */
 	struct report_summary_item *items;
 	size_t nitems, capitems;
-	struct report_keymap item_ix;              /* (period id, section, name) -> item */
+	struct keymap item_ix;              /* (period id, section, name) -> item */
 	/* customers: one row (customer, period id, country item, gross) per
 	 * sale, sorted by the customer's hash at the end (private) */
 	struct extsort customers;

@@ -62,7 +62,7 @@ static int mix_channels(const struct report_summary *s, const uint32_t *ids, siz
 			while (j < n && ch[j].name != it->name)
 				j++;
 			if (j == n) {
-				struct mix_channel *grown = report_grow(ch, n, &cap, sizeof *grown, 8);
+				struct mix_channel *grown = grow_array(ch, n, &cap, sizeof *grown, 8);
 				if (!grown) {
 					free(ch);
 					return REPORT_ENOMEM;

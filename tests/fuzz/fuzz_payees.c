@@ -17,11 +17,11 @@ static int fill_book(struct report_book *b, const struct report_payees *p)
 
 	memset(b, 0, sizeof *b);
 	b->kind = PERIOD_MONTH;
-	if (report_names_intern(&b->names, "s", 1, &src) || report_names_intern(&b->names, "p", 1, &prod))
+	if (names_intern(&b->names, "s", 1, &src) || names_intern(&b->names, "p", 1, &prod))
 		return -1;
 	for (size_t i = 0; i < p->n; i++) {
 		uint32_t payee, acc;
-		if (report_names_intern(&b->names, p->p[i].payee, strlen(p->p[i].payee), &payee) ||
+		if (names_intern(&b->names, p->p[i].payee, strlen(p->p[i].payee), &payee) ||
 		    report_book_account(b, payee, p->p[i].currency, &acc) ||
 		    report_book_add(b, acc, 2026 * 12 + 9, src, prod, 10000000))
 			return -1;

@@ -12,7 +12,7 @@
 static inline uint32_t name(struct report_book *b, const char *s)
 {
 	uint32_t id;
-	report_names_intern(&b->names, s, strlen(s), &id);
+	names_intern(&b->names, s, strlen(s), &id);
 	return id;
 }
 

@@ -61,7 +61,7 @@ static void test_hash(void)
 static uint32_t nm(struct report_book *b, const char *s)
 {
 	uint32_t id;
-	report_names_intern(&b->names, s, strlen(s), &id);
+	names_intern(&b->names, s, strlen(s), &id);
 	return id;
 }
 
@@ -140,8 +140,8 @@ static void test_partials(void)
 	tap_ok(same, "the merged book's %zu statements are the whole book's", whole.nst);
 	int tot = whole.ntot == merged.ntot;
 	for (size_t i = 0; tot && i < whole.ntot; i++) {
-		long j = report_keymap_find(&merged.tot_ix, (uint64_t)whole.tot[i].period,
-					    report_pack_currency(whole.tot[i].currency));
+		long j = keymap_find(&merged.tot_ix, (uint64_t)whole.tot[i].period,
+					    pack_currency(whole.tot[i].currency));
 		tot = j >= 0 && merged.tot[j].net == whole.tot[i].net && merged.tot[j].allocated == whole.tot[i].allocated;
 	}
 	tap_ok(tot, "check totals: net and allocated per period and currency");

@@ -1,5 +1,6 @@
-/* report_index.h - the lookup tables behind tally-report's group-by sums:
- * interned names, and maps from a pair of 64-bit keys to a dense id.
+/* keyindex.h - the one hash table module: interned names, and maps from a
+ * pair of 64-bit keys to a dense id (report's group-by sums, attribute's
+ * contributors, forecast's series, ingest's seen rows, the ledger's accounts).
  *
  * Both are open-addressing hash tables that grow by doubling, so adding a
  * key that is already there allocates nothing: a streaming pass over
@@ -8,21 +9,21 @@
  * so callers keep their records in plain arrays indexed by id.  Every
  * function that may allocate returns 0, or -1 with errno = ENOMEM and the
  * table unchanged. */
-#ifndef TALLY_REPORT_INDEX_H
-#define TALLY_REPORT_INDEX_H
+#ifndef TALLY_KEYINDEX_H
+#define TALLY_KEYINDEX_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* A set of byte strings, each given a dense id.  Zero-initialise. */
-struct report_names {
+struct names {
 	char **s;       /* the strings by id, NUL-terminated (owned) */
 	uint32_t *len;  /* their lengths */
 	uint64_t *hash; /* their hashes, kept so growing never rehashes text */
 	uint32_t n;     /* strings held */
 	uint32_t cap;   /* room in s, len and hash */
-	struct report_name_slot {
+	struct name_slot {
 		uint32_t id;    /* id + 1, 0 for an empty slot */
 		uint32_t check; /* the hash's high half: most misses end here */
 	} *slot;        /* the hash table */
@@ -32,17 +33,17 @@ struct report_names {
 /* The id of s[0..len) in *id, adding a copy when it is new.  s may hold
  * any bytes; the copy is NUL-terminated, so names->s[id] is a C string
  * when s has no NUL.  Returns 0, or -1 (ENOMEM). */
-int report_names_intern(struct report_names *names, const char *s, size_t len, uint32_t *id);
+int names_intern(struct names *names, const char *s, size_t len, uint32_t *id);
 
 /* The id of s[0..len), or -1 when it is not there.  Never allocates. */
-long report_names_find(const struct report_names *names, const char *s, size_t len);
+long names_find(const struct names *names, const char *s, size_t len);
 
 /* Free everything names owns and zero it. */
-void report_names_free(struct report_names *names);
+void names_free(struct names *names);
 
 /* A map from a pair of keys (a, b) to an id.  Zero-initialise. */
-struct report_keymap {
-	struct report_keyslot {
+struct keymap {
+	struct keyslot {
 		uint64_t a, b; /* the key */
 		uint32_t id;   /* the value + 1, 0 for an empty slot */
 	} *slot;
@@ -54,23 +55,23 @@ struct report_keymap {
  * absent, store next_id under it and set *id = next_id, *added = true
  * (callers pass the count of their records, so ids stay dense).  Returns
  * 0, or -1 (ENOMEM, nothing added). */
-int report_keymap_get(struct report_keymap *map, uint64_t a, uint64_t b, uint32_t next_id, uint32_t *id,
+int keymap_get(struct keymap *map, uint64_t a, uint64_t b, uint32_t next_id, uint32_t *id,
 		      bool *added);
 
 /* The id stored under (a, b), or -1 when there is none.  Never allocates. */
-long report_keymap_find(const struct report_keymap *map, uint64_t a, uint64_t b);
+long keymap_find(const struct keymap *map, uint64_t a, uint64_t b);
 
 /* Free the map's slots and zero it. */
-void report_keymap_free(struct report_keymap *map);
+void keymap_free(struct keymap *map);
 
 /* A three-letter currency code as one key: its bytes in 24 bits. */
-uint32_t report_pack_currency(const char *code);
+uint32_t pack_currency(const char *code);
 
 /* Make room for one more element in array, which has room for *cap
  * elements of size bytes and holds n: when it is full, reallocate it to
  * twice the room, or to `first` elements when it has none.  Returns the
  * array (perhaps moved; store it back), or NULL (ENOMEM) with the array
  * and *cap as they were. */
-void *report_grow(void *array, size_t n, size_t *cap, size_t size, size_t first);
+void *grow_array(void *array, size_t n, size_t *cap, size_t size, size_t first);
 
 #endif

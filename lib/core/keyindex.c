@@ -1,6 +1,6 @@
-/* report_index.c - interned names and pair-keyed maps for tally-report's
- * group-by tables (report_index.h). */
-#include "report_index.h"
+/* keyindex.c - interned names and pair-keyed maps: the one hash table
+ * module (keyindex.h). */
+#include "keyindex.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #define FIRST_MASK 1023 /* 1024 slots to start: most runs never grow */
 
-void *report_grow(void *array, size_t n, size_t *cap, size_t size, size_t first)
+void *grow_array(void *array, size_t n, size_t *cap, size_t size, size_t first)
 {
 	if (n < *cap)
 		return array;
@@ -24,7 +24,7 @@ void *report_grow(void *array, size_t n, size_t *cap, size_t size, size_t first)
 	return grown;
 }
 
-uint32_t report_pack_currency(const char *code)
+uint32_t pack_currency(const char *code)
 {
 	return (uint32_t)(unsigned char)code[0] << 16 | (uint32_t)(unsigned char)code[1] << 8 |
 	       (unsigned char)code[2];
@@ -37,17 +37,17 @@ static uint64_t hash_name(const char *s, size_t len)
 	return hash_table(s, len);
 }
 
-static int names_rehash(struct report_names *t)
+static int names_rehash(struct names *t)
 {
 	size_t nmask = t->mask ? t->mask * 2 + 1 : FIRST_MASK;
-	struct report_name_slot *slots = calloc(nmask + 1, sizeof *slots);
+	struct name_slot *slots = calloc(nmask + 1, sizeof *slots);
 	if (!slots)
 		return -1;
 	for (uint32_t id = 0; id < t->n; id++) {
 		size_t i = t->hash[id] & nmask;
 		while (slots[i].id)
 			i = (i + 1) & nmask;
-		slots[i] = (struct report_name_slot){id + 1, (uint32_t)(t->hash[id] >> 32)};
+		slots[i] = (struct name_slot){id + 1, (uint32_t)(t->hash[id] >> 32)};
 	}
 	free(t->slot);
 	t->slot = slots;
@@ -56,7 +56,7 @@ static int names_rehash(struct report_names *t)
 }
 
 /* Room for one more name in the three parallel arrays. */
-static int names_reserve(struct report_names *t)
+static int names_reserve(struct names *t)
 {
 	if (t->n < t->cap)
 		return 0;
@@ -79,7 +79,7 @@ static int names_reserve(struct report_names *t)
 	return 0;
 }
 
-int report_names_intern(struct report_names *t, const char *s, size_t len, uint32_t *id)
+int names_intern(struct names *t, const char *s, size_t len, uint32_t *id)
 {
 	uint64_t h = hash_name(s, len);
 	size_t i;
@@ -112,7 +112,7 @@ int report_names_intern(struct report_names *t, const char *s, size_t len, uint3
 	t->s[new_id] = copy;
 	t->len[new_id] = (uint32_t)len;
 	t->hash[new_id] = h;
-	t->slot[i] = (struct report_name_slot){new_id + 1, (uint32_t)(h >> 32)};
+	t->slot[i] = (struct name_slot){new_id + 1, (uint32_t)(h >> 32)};
 	*id = new_id;
 	return 0;
 nomem:
@@ -120,7 +120,7 @@ nomem:
 	return -1;
 }
 
-long report_names_find(const struct report_names *t, const char *s, size_t len)
+long names_find(const struct names *t, const char *s, size_t len)
 {
 	uint64_t h = hash_name(s, len);
 	if (!t->slot)
@@ -133,7 +133,7 @@ long report_names_find(const struct report_names *t, const char *s, size_t len)
 	return -1;
 }
 
-void report_names_free(struct report_names *t)
+void names_free(struct names *t)
 {
 	for (uint32_t id = 0; id < t->n; id++)
 		free(t->s[id]);
@@ -152,10 +152,10 @@ static uint64_t mix64(uint64_t a, uint64_t b)
 	return h ^ (h >> 31);
 }
 
-static int keymap_rehash(struct report_keymap *m)
+static int keymap_rehash(struct keymap *m)
 {
 	size_t nmask = m->mask ? m->mask * 2 + 1 : FIRST_MASK;
-	struct report_keyslot *slots = calloc(nmask + 1, sizeof *slots);
+	struct keyslot *slots = calloc(nmask + 1, sizeof *slots);
 	if (!slots)
 		return -1;
 	for (size_t j = 0; m->slot && j <= m->mask; j++)
@@ -171,7 +171,7 @@ static int keymap_rehash(struct report_keymap *m)
 	return 0;
 }
 
-int report_keymap_get(struct report_keymap *m, uint64_t a, uint64_t b, uint32_t next_id, uint32_t *id,
+int keymap_get(struct keymap *m, uint64_t a, uint64_t b, uint32_t next_id, uint32_t *id,
 		      bool *added)
 {
 	size_t i;
@@ -195,14 +195,14 @@ int report_keymap_get(struct report_keymap *m, uint64_t a, uint64_t b, uint32_t 
 		for (i = mix64(a, b) & m->mask; m->slot[i].id; i = (i + 1) & m->mask)
 			;
 	}
-	m->slot[i] = (struct report_keyslot){a, b, next_id + 1};
+	m->slot[i] = (struct keyslot){a, b, next_id + 1};
 	m->n++;
 	*added = true;
 	*id = next_id;
 	return 0;
 }
 
-long report_keymap_find(const struct report_keymap *m, uint64_t a, uint64_t b)
+long keymap_find(const struct keymap *m, uint64_t a, uint64_t b)
 {
 	if (!m->slot)
 		return -1;
@@ -212,7 +212,7 @@ long report_keymap_find(const struct report_keymap *m, uint64_t a, uint64_t b)
 	return -1;
 }
 
-void report_keymap_free(struct report_keymap *m)
+void keymap_free(struct keymap *m)
 {
 	free(m->slot);
 	memset(m, 0, sizeof *m);
