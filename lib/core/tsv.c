@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "hash.h"
+#include "keyindex.h"
 #include "money.h"
 
 #ifdef __SSE2__
@@ -288,32 +288,22 @@ static const unsigned char cut_class[256] = {
 };
 
 /* Refuse a header naming a column twice, in time linear in the number of
- * columns (an open-addressing set of column indexes, sized 2^k >= 2n). */
+ * columns: a name interned before gets an id below its column's. */
 static int check_unique_columns(struct tsv_reader *r)
 {
-	size_t cap = 16;
-	while (cap < 2 * r->ncols)
-		cap *= 2;
-	size_t *slot = malloc(cap * sizeof *slot);
-	if (!slot) {
-		set_err(r, "out of memory");
-		return -1;
-	}
-	for (size_t k = 0; k < cap; k++)
-		slot[k] = SIZE_MAX;
+	struct names seen = {0};
 	int rc = 0;
 	for (size_t i = 0; i < r->ncols && rc == 0; i++) {
-		uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, r->cols[i], strlen(r->cols[i]));
-		size_t k = (size_t)(h ^ h >> 29) & (cap - 1);
-		while (slot[k] != SIZE_MAX && strcmp(r->cols[slot[k]], r->cols[i]) != 0)
-			k = (k + 1) & (cap - 1);
-		if (slot[k] != SIZE_MAX) {
+		uint32_t id;
+		if (names_intern(&seen, r->cols[i], strlen(r->cols[i]), &id) < 0) {
+			set_err(r, "out of memory");
+			rc = -1;
+		} else if (id < i) {
 			set_err(r, "header: column \"%s\" appears twice", r->cols[i]);
 			rc = -1;
 		}
-		slot[k] = i;
 	}
-	free(slot);
+	names_free(&seen);
 	return rc;
 }
 

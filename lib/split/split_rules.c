@@ -16,10 +16,10 @@
 #include "date.h"
 #include "diag.h"
 #include "hash.h"
+#include "keyindex.h"
 #include "tsv.h"
 
 #define SECONDS_PER_DAY 86400
-#define CACHE_SLOTS 32768       /* open-addressing slots of the match cache */
 #define CACHE_MAX_ENTRIES 16384 /* beyond this the cache is emptied: memory stays bounded */
 
 /* ---- small helpers --------------------------------------------------- */
@@ -905,26 +905,35 @@ int split_rules_parse(struct split_rules *r, const char *name, const char *text,
 
 /* ---- matching -------------------------------------------------------- */
 
+/* The agreements that cover one (source, product, sku, kind), most
+ * specific first. */
 struct cache_entry {
-	uint64_t hash;
-	char *key;                                 /* source US product US sku US kind (owned) */
-	const struct split_agreement **matches;   /* most specific first (owned) */
+	const struct split_agreement **matches; /* (owned) */
 	size_t nmatches;
 };
 
+/* The match cache: keys (source US product US sku US kind, each followed
+ * by NUL) interned in a keyindex, whose dense ids index the entries. */
 struct split_cache {
-	struct cache_entry slots[CACHE_SLOTS];
-	size_t used;
+	struct names keys;
+	struct cache_entry *entry; /* by key id */
+	size_t cap;                /* room in entry */
+	char *key;                 /* the key being looked up */
+	size_t key_cap;
 };
-
 
 static void cache_clear(struct split_cache *c)
 {
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		free(c->slots[i].key);
-		free(c->slots[i].matches);
-	}
-	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < c->keys.n; i++)
+		free(c->entry[i].matches);
+	names_free(&c->keys);
+}
+
+static void cache_free(struct split_cache *c)
+{
+	cache_clear(c);
+	free(c->entry);
+	free(c->key);
 }
 
 static bool agreement_covers(const struct split_agreement *a, const struct split_row *row)
@@ -964,6 +973,32 @@ static int cmp_precedence(const void *x, const void *y)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
+/* Work out the agreements covering row, whose key is c->key[0..len),
+ * and cache them under it. */
+static int cache_add(const struct split_rules *r, struct split_cache *c, const struct split_row *row,
+		     size_t len, const struct split_agreement *const **list, size_t *n)
+{
+	struct cache_entry *e = grow_array(c->entry, c->keys.n, &c->cap, sizeof *e, 64);
+	if (!e)
+		return SPLIT_ENOMEM;
+	c->entry = e;
+	const struct split_agreement **m = malloc((r->n ? r->n : 1) * sizeof *m);
+	uint32_t id;
+	if (!m || names_intern(&c->keys, c->key, len, &id) < 0) {
+		free(m);
+		return SPLIT_ENOMEM;
+	}
+	size_t nm = 0;
+	for (size_t a = 0; a < r->n; a++)
+		if (agreement_covers(&r->agreements[a], row))
+			m[nm++] = &r->agreements[a];
+	qsort(m, nm, sizeof *m, cmp_precedence);
+	e[id] = (struct cache_entry){m, nm};
+	*list = m;
+	*n = nm;
+	return SPLIT_OK;
+}
+
 int split_matches(struct split_rules *r, const struct split_row *row,
 		  const struct split_agreement *const **list, size_t *n)
 {
@@ -975,64 +1010,31 @@ int split_matches(struct split_rules *r, const struct split_row *row,
 		r->looks_at[SPLIT_ON_SKU] ? row->sku : "",
 		r->looks_at[SPLIT_ON_KIND] ? row->kind : "",
 	};
-	size_t lens[4], total = 0;
-	for (int i = 0; i < 4; i++)
-		total += (lens[i] = strlen(parts[i])) + 1;
-	uint64_t h = HASH_FNV_OFFSET;
-	for (int i = 0; i < 4; i++)
-		h = hash_fnv1a(h, parts[i], lens[i] + 1); /* the NUL separates */
-	if (!r->cache) {
-		r->cache = calloc(1, sizeof *r->cache);
-		if (!r->cache)
-			return SPLIT_ENOMEM;
-	}
-	struct split_cache *c = r->cache;
-	size_t i = (size_t)h & (CACHE_SLOTS - 1);
-	for (; c->slots[i].key; i = (i + 1) & (CACHE_SLOTS - 1)) {
-		struct cache_entry *en = &c->slots[i];
-		if (en->hash != h)
-			continue;
-		const char *k = en->key;
-		bool same = true;
-		for (int p = 0; p < 4 && same; p++) {
-			same = memcmp(k, parts[p], lens[p] + 1) == 0;
-			k += lens[p] + 1;
-		}
-		if (same) {
-			*list = en->matches;
-			*n = en->nmatches;
-			return SPLIT_OK;
-		}
-	}
-	if (c->used >= CACHE_MAX_ENTRIES) {
-		cache_clear(c);
-		i = (size_t)h & (CACHE_SLOTS - 1);
-	}
-	struct cache_entry *en = &c->slots[i];
-	en->key = malloc(total);
-	en->matches = malloc((r->n ? r->n : 1) * sizeof *en->matches);
-	if (!en->key || !en->matches) {
-		free(en->key);
-		free(en->matches);
-		en->key = NULL;
-		en->matches = NULL;
+	if (!r->cache && !(r->cache = calloc(1, sizeof *r->cache)))
 		return SPLIT_ENOMEM;
+	struct split_cache *c = r->cache;
+	size_t total = 0;
+	for (int i = 0; i < 4; i++)
+		total += strlen(parts[i]) + 1;
+	if (total > c->key_cap) {
+		char *k = realloc(c->key, total);
+		if (!k)
+			return SPLIT_ENOMEM;
+		c->key = k;
+		c->key_cap = total;
 	}
-	char *k = en->key;
-	for (int p = 0; p < 4; p++) {
-		memcpy(k, parts[p], lens[p] + 1);
-		k += lens[p] + 1;
+	char *k = c->key;
+	for (int i = 0; i < 4; i++)
+		k = stpcpy(k, parts[i]) + 1; /* the NUL separates */
+	long hit = names_find(&c->keys, c->key, total);
+	if (hit >= 0) {
+		*list = c->entry[hit].matches;
+		*n = c->entry[hit].nmatches;
+		return SPLIT_OK;
 	}
-	en->hash = h;
-	en->nmatches = 0;
-	for (size_t a = 0; a < r->n; a++)
-		if (agreement_covers(&r->agreements[a], row))
-			en->matches[en->nmatches++] = &r->agreements[a];
-	qsort(en->matches, en->nmatches, sizeof *en->matches, cmp_precedence);
-	c->used++;
-	*list = en->matches;
-	*n = en->nmatches;
-	return SPLIT_OK;
+	if (c->keys.n >= CACHE_MAX_ENTRIES)
+		cache_clear(c);
+	return cache_add(r, c, row, total, list, n);
 }
 
 int split_find(struct split_rules *r, const struct split_row *row,
@@ -1194,7 +1196,7 @@ void split_rules_free(struct split_rules *r)
 		free(r->caps[i].key);
 	free(r->caps);
 	if (r->cache) {
-		cache_clear(r->cache);
+		cache_free(r->cache);
 		free(r->cache);
 	}
 	free(r->name);
