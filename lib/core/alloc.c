@@ -1,8 +1,7 @@
 /* alloc.c - exact proportional allocation by largest remainder (see
  * alloc.h for the contract and the tie-break).
  *
- * Method: weights become non-negative integers w_i over one common
- * denominator, S = sum(w_i).  The split works on |amount| = A and puts the
+ * Method: for non-negative integer weights w_i, S = sum(w_i).  The split works on |amount| = A and puts the
  * sign back at the end, which gives the mirror property for free.  Part i
  * gets floor(A * w_i / S); the k = A - sum(floors) micro-units left over
  * (k < n) go to the k parts with the largest remainders r_i = A * w_i mod S,
@@ -16,20 +15,15 @@
  * small n and recomputed on each pass otherwise. */
 #include "alloc.h"
 
+#include <stdbool.h>
+
 __extension__ typedef unsigned __int128 u128;
 
 #define ALLOC_CACHED_PARTS 64 /* n up to which remainders sit on the stack */
 
-/* The weights of one split, as integers over a common denominator. */
-struct weights {
-	const int64_t *ints;        /* integer weights, or NULL for ratios */
-	const struct ratio *ratios; /* rational weights when ints is NULL */
-	int64_t common_den;         /* lcm of the ratios' denominators */
-};
-
 /* One split in progress. */
 struct split {
-	const struct weights *w;
+	const int64_t *w; /* the weights */
 	size_t n;      /* number of parts */
 	u128 amount;   /* |amount| in micro-units */
 	u128 total;    /* sum of the integer weights, > 0 */
@@ -37,13 +31,10 @@ struct split {
 	size_t first;  /* ties go to this part first, then round (< n) */
 };
 
-/* Weight i as an integer; validated beforehand to fit int64. */
-static u128 weight_at(const struct weights *w, size_t i)
+/* Weight i, validated non-negative beforehand. */
+static u128 weight_at(const int64_t *w, size_t i)
 {
-	if (w->ints)
-		return (u128)w->ints[i];
-	const struct ratio *r = &w->ratios[i];
-	return (u128)r->num * (u128)(w->common_den / r->den);
+	return (u128)w[i];
 }
 
 static u128 remainder_at(const struct split *s, size_t i)
@@ -125,7 +116,7 @@ static int64_t signed_part(uint64_t magnitude, bool negative)
 }
 
 /* Split with validated weights whose sum is positive, ties from part first. */
-static void split_validated(int64_t amount, const struct weights *w, size_t n, size_t first, int64_t *parts)
+static void split_validated(int64_t amount, const int64_t *w, size_t n, size_t first, int64_t *parts)
 {
 	u128 total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -163,51 +154,6 @@ int alloc_split_int_from(int64_t amount, const int64_t *weights, size_t n, size_
 	}
 	if (!any_positive)
 		return ALLOC_EWEIGHT;
-	struct weights w = { .ints = weights, .ratios = NULL, .common_den = 1 };
-	split_validated(amount, &w, n, first, parts);
-	return ALLOC_OK;
-}
-
-static uint64_t gcd_u64(uint64_t a, uint64_t b)
-{
-	while (b != 0) {
-		uint64_t t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/* The lcm of the denominators in *lcm; false when it exceeds INT64_MAX. */
-static bool common_denominator(const struct ratio *weights, size_t n, int64_t *lcm)
-{
-	u128 l = 1;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t den = (uint64_t)weights[i].den;
-		l = l / gcd_u64((uint64_t)l, den) * den;
-		if (l > INT64_MAX)
-			return false;
-	}
-	*lcm = (int64_t)l;
-	return true;
-}
-
-int alloc_split(int64_t amount, const struct ratio *weights, size_t n, int64_t *parts)
-{
-	bool any_positive = false;
-	for (size_t i = 0; i < n; i++) {
-		if (weights[i].num < 0 || weights[i].den <= 0)
-			return ALLOC_EWEIGHT;
-		any_positive |= weights[i].num > 0;
-	}
-	if (!any_positive)
-		return ALLOC_EWEIGHT;
-	struct weights w = { .ints = NULL, .ratios = weights, .common_den = 1 };
-	if (!common_denominator(weights, n, &w.common_den))
-		return ALLOC_ERANGE;
-	for (size_t i = 0; i < n; i++)
-		if (weight_at(&w, i) > INT64_MAX)
-			return ALLOC_ERANGE;
-	split_validated(amount, &w, n, 0, parts);
+	split_validated(amount, weights, n, first, parts);
 	return ALLOC_OK;
 }

@@ -8,17 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "money.h"
-
 enum alloc_status {
 	ALLOC_OK = 0,
 	ALLOC_EWEIGHT = -1,   /* a negative weight, or every weight zero */
-	ALLOC_ERANGE = -2,    /* the weights cannot be brought to a common
-				 denominator within 64 bits */
 };
 
 /* Split `amount` micro-units into parts[0..n) proportional to weights[0..n)
- * (exact rationals).
+ * (non-negative integers: a caller with fractions brings them to one
+ * denominator first, as tally-split does with its shares).
  *
  * Each part's exact quota is amount * w_i / sum(w).  Every part gets its
  * quota rounded toward zero; the micro-units left over (fewer than n) go
@@ -32,9 +29,6 @@ enum alloc_status {
  * Guarantees: sum(parts) == amount; |parts[i] - quota_i| < 1 micro-unit;
  * every part has the sign of amount (or is zero).
  * Returns ALLOC_OK, or a negative alloc_status leaving parts undefined. */
-int alloc_split(int64_t amount, const struct ratio *weights, size_t n, int64_t *parts);
-
-/* The same with plain non-negative integer weights. */
 int alloc_split_int(int64_t amount, const int64_t *weights, size_t n, int64_t *parts);
 
 /* alloc_split_int with another tie-break: among equal remainders the

@@ -380,13 +380,6 @@ struct period period_next(struct period p)
 	return p;
 }
 
-struct period period_prev(struct period p)
-{
-	if (p.index > INT64_MIN)
-		p.index--;
-	return p;
-}
-
 int64_t period_diff(struct period a, struct period b)
 {
 	/* Wraps (implementation-defined, not undefined) only for indices that

@@ -76,9 +76,8 @@ int period_parse(const char *s, size_t len, struct period *p);
  * int64_t time. */
 size_t period_format(char *buf, struct period p);
 
-/* Next / previous period, difference in periods (b - a, same kind). */
+/* The next period, and the difference in periods (b - a, same kind). */
 struct period period_next(struct period p);
-struct period period_prev(struct period p);
 int64_t period_diff(struct period a, struct period b);
 
 /* First second of p, and first second of the period after it (saturated

@@ -319,20 +319,6 @@ int ratio_parse(const char *s, size_t len, struct ratio *out)
 	return ratio_parse_decimal(s, len, out);
 }
 
-bool ratio_add(struct ratio a, struct ratio b, struct ratio *out)
-{
-	/* num < 2 * 2^126 and den < 2^126: both fit unsigned 128 bits. */
-	u128 num = (u128)a.num * (u128)b.den + (u128)b.num * (u128)a.den;
-	u128 den = (u128)a.den * (u128)b.den;
-	return ratio_store(num, den, out);
-}
-
-int ratio_cmp(struct ratio a, struct ratio b)
-{
-	i128 left = (i128)a.num * b.den, right = (i128)b.num * a.den;
-	return (left > right) - (left < right);
-}
-
 size_t ratio_format(char *buf, size_t cap, struct ratio r)
 {
 	char tmp[64];

@@ -81,11 +81,6 @@ struct ratio {
  * is reduced to lowest terms. */
 int ratio_parse(const char *s, size_t len, struct ratio *out);
 
-/* a + b, a < b (cross-multiplied in 128 bits) and reduction; false on
- * overflow of the reduced result. */
-bool ratio_add(struct ratio a, struct ratio b, struct ratio *out);
-int ratio_cmp(struct ratio a, struct ratio b);
-
 /* Format as a short decimal ("0.15", "0.333333" — informational only, at
  * most 6 decimals, rounded half to even).  Returns the length. */
 size_t ratio_format(char *buf, size_t cap, struct ratio r);

@@ -299,5 +299,6 @@ void report_run_free(struct report_run *R)
 	report_costs_free(&R->opt.costs);
 	report_fees_free(&R->opt.fees);
 	report_outlook_free(&R->opt.outlook);
+	report_book_free(&R->book);
 }
 

@@ -174,7 +174,7 @@ int report_run_summary(struct report_run *R, char **files, size_t nfiles);
 int report_run_statements(struct report_run *R, char **files, size_t nfiles);
 
 /* Release the ledger's lock, free the tables R loaded (--costs, --whatif,
- * --forecast). */
+ * --forecast) and the book it added up. */
 void report_run_free(struct report_run *R);
 
 /* --min-payout SPEC ("50.00", "USD=50,EUR=40") into o->mins; --issuer

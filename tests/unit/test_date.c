@@ -530,7 +530,6 @@ static void test_period_arithmetic(void)
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		struct period a = must_period(steps[i].a), b = must_period(steps[i].next);
 		tap_is_str(fmt_period(period_next(a)), steps[i].next, "next of %s", steps[i].a);
-		tap_is_str(fmt_period(period_prev(b)), steps[i].a, "prev of %s", steps[i].next);
 		tap_is_int(period_diff(a, b), 1, "diff %s -> %s", steps[i].a, steps[i].next);
 		tap_is_int(period_diff(b, a), -1, "diff %s -> %s", steps[i].next, steps[i].a);
 	}
@@ -561,8 +560,7 @@ static void test_period_arithmetic(void)
 			struct period q = period_next(p);
 			if (period_end(p) != period_start(q) || period_start(q) <= period_start(p) ||
 			    period_of(period_start(q), (enum period_kind)k).index != q.index ||
-			    period_of(period_start(q) - 1, (enum period_kind)k).index != p.index ||
-			    period_prev(q).index != p.index)
+			    period_of(period_start(q) - 1, (enum period_kind)k).index != p.index)
 				bad++;
 			p = q;
 		}

@@ -466,32 +466,6 @@ static void test_ratio_parse(void)
 	}
 }
 
-static void test_ratio_arith(void)
-{
-	struct ratio out = {0, 1};
-	tap_ok(ratio_add((struct ratio){1, 3}, (struct ratio){1, 6}, &out) && out.num == 1 &&
-		       out.den == 2,
-	       "1/3 + 1/6 = 1/2");
-	tap_ok(ratio_add((struct ratio){0, 1}, (struct ratio){3, 20}, &out) && out.num == 3 &&
-		       out.den == 20,
-	       "0 + 3/20 = 3/20");
-	tap_ok(!ratio_add((struct ratio){INT64_MAX, 1}, (struct ratio){1, 1}, &out),
-	       "max + 1 overflows");
-	/* two large primes: the common denominator needs more than 64 bits */
-	tap_ok(!ratio_add((struct ratio){1, 4294967291}, (struct ratio){1, 4294967279}, &out),
-	       "1/p + 1/q overflows");
-	tap_ok(ratio_add((struct ratio){INT64_MAX - 1, INT64_MAX}, (struct ratio){1, INT64_MAX},
-			 &out) &&
-		       out.num == 1 && out.den == 1,
-	       "big terms that reduce to 1");
-	tap_is_int(ratio_cmp((struct ratio){1, 3}, (struct ratio){33, 100}), 1, "1/3 > 33/100");
-	tap_is_int(ratio_cmp((struct ratio){33, 100}, (struct ratio){1, 3}), -1, "33/100 < 1/3");
-	tap_is_int(ratio_cmp((struct ratio){2, 4}, (struct ratio){1, 2}), 0, "2/4 == 1/2");
-	tap_is_int(ratio_cmp((struct ratio){INT64_MAX, INT64_MAX - 1},
-			     (struct ratio){INT64_MAX - 1, INT64_MAX - 2}),
-		   -1, "close big ratios compare exactly");
-}
-
 static void test_ratio_format(void)
 {
 	static const struct {
@@ -528,7 +502,6 @@ int main(void)
 	test_format_int();
 	test_round_payable();
 	test_ratio_parse();
-	test_ratio_arith();
 	test_ratio_format();
 	return tap_done();
 }
