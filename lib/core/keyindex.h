@@ -1,6 +1,10 @@
 /* keyindex.h - the one hash table module: interned names, and maps from a
- * pair of 64-bit keys to a dense id (report's group-by sums, attribute's
- * contributors, forecast's series, ingest's seen rows, the ledger's accounts).
+ * pair of 64-bit keys to a dense id.  tally-report's group-by sums and its
+ * ledger's accounts, tally-attribute's contributors and graph nodes,
+ * tally-forecast's series, tally-split's match cache and every header's
+ * column names are kept in it.  (tally-ingest's duplicate set keeps bare
+ * 8-byte keys instead, ingest_dedupe.h: a month of rows in a third of the
+ * memory a map would take.)
  *
  * Both are open-addressing hash tables that grow by doubling, so adding a
  * key that is already there allocates nothing: a streaming pass over

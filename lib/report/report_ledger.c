@@ -3,6 +3,7 @@
 #include "report_ledger.h"
 
 #include "hash.h"
+#include "keyindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,31 +66,37 @@ int report_read_file(const char *path, char **text, size_t *len)
 	return rc;
 }
 
-/* Open-addressing index from (payee, currency) to the last row seen. */
+/* The last row seen of each account (payee, currency), by keyindex.h. */
 struct last_index {
-	long *slot; /* row index + 1, 0 empty */
-	size_t mask;
+	struct names payees;   /* the payees, by id */
+	struct keymap account; /* (payee id, currency) -> account id */
+	long *last;            /* by account id: its last row's index + 1, 0 for none yet */
+	size_t n, cap;         /* accounts held, room in last */
 };
 
-static uint64_t account_hash(const char *payee, const char *cur)
+/* The slot holding the last row of (payee, cur), 0 when it has none, or
+ * NULL when out of memory. */
+static long *index_slot(struct last_index *ix, const char *payee, size_t len, const char *cur)
 {
-	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, payee, strlen(payee));
-	return hash_fnv1a(h ^ 0xff, cur, 3);
+	long *last = grow_array(ix->last, ix->n, &ix->cap, sizeof *last, 64);
+	if (!last)
+		return NULL;
+	ix->last = last;
+	uint32_t pid, id;
+	bool added;
+	if (names_intern(&ix->payees, payee, len, &pid) < 0 ||
+	    keymap_get(&ix->account, pid, pack_currency(cur), (uint32_t)ix->n, &id, &added) < 0)
+		return NULL;
+	if (added)
+		last[ix->n++] = 0;
+	return &last[id];
 }
 
-static bool same_account(const struct report_ledger_row *r, const char *payee, const char *cur)
+static void index_free(struct last_index *ix)
 {
-	return strcmp(r->payee, payee) == 0 && memcmp(r->currency, cur, 4) == 0;
-}
-
-/* The slot for (payee, cur): holding its last row, or empty. */
-static long *index_slot(struct last_index *ix, const struct report_ledger *l, const char *payee,
-			const char *cur)
-{
-	size_t i = account_hash(payee, cur) & ix->mask;
-	while (ix->slot[i] && !same_account(&l->rows[ix->slot[i] - 1], payee, cur))
-		i = (i + 1) & ix->mask;
-	return &ix->slot[i];
+	names_free(&ix->payees);
+	keymap_free(&ix->account);
+	free(ix->last);
 }
 
 static int fail(long *err_line, long line, char *err, size_t cap, const char *fmt, ...)
@@ -295,27 +302,9 @@ static int row_chains(const struct report_ledger *l, const struct tsv_reader *r,
 	return 0;
 }
 
-/* Keep the index at most half full.  Returns 0, or -1 (ENOMEM). */
-static int index_grow(struct last_index *ix, const struct report_ledger *l)
-{
-	if (l->n * 2 <= ix->mask)
-		return 0;
-	struct last_index bigger = {calloc((ix->mask + 1) * 2, sizeof *ix->slot), ix->mask * 2 + 1};
-	if (!bigger.slot)
-		return errno = ENOMEM, -1;
-	for (size_t i = 0; i <= ix->mask; i++)
-		if (ix->slot[i]) {
-			const struct report_ledger_row *x = &l->rows[ix->slot[i] - 1];
-			*index_slot(&bigger, l, x->payee, x->currency) = ix->slot[i];
-		}
-	free(ix->slot);
-	*ix = bigger;
-	return 0;
-}
-
 /* Append row (its id and payee copied from f) to l, its account's slot
  * the new row's.  Returns 0, or -1 (ENOMEM). */
-static int row_append(struct report_ledger *l, struct last_index *ix, long *slot, const struct tsv_field *f,
+static int row_append(struct report_ledger *l, long *slot, const struct tsv_field *f,
 		      struct report_ledger_row *row)
 {
 	row->id = strdup(f[0].s);
@@ -341,7 +330,7 @@ static int row_append(struct report_ledger *l, struct last_index *ix, long *slot
 	l->last_chain = row->chain;
 	l->last = row->period;
 	l->has_rows = true;
-	return index_grow(ix, l);
+	return 0;
 }
 
 /* One statement row of r into l.  Returns 0, or fail's status. */
@@ -353,14 +342,16 @@ static int statement_row(struct report_ledger *l, const struct tsv_reader *r, st
 	int status = row_cells(l, r, *have_kind, &row, err_line, err, cap);
 	if (!status)
 		status = row_in_order(l, r, open, *have_kind, &row, err_line, err, cap);
-	long *slot = status ? NULL : index_slot(ix, l, r->fields[1].s, row.currency);
+	long *slot = status ? NULL : index_slot(ix, r->fields[1].s, r->fields[1].len, row.currency);
+	if (!status && !slot)
+		status = (errno = ENOMEM, -1);
 	if (!status)
 		status = row_chains(l, r, slot, &row, err_line, err, cap);
 	if (!status) {
 		open->has = true;
 		open->period = row.period;
 		*have_kind = true;
-		status = row_append(l, ix, slot, r->fields, &row);
+		status = row_append(l, slot, r->fields, &row);
 	}
 	return status;
 }
@@ -381,10 +372,6 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 		if (strcmp(r->cols[i], ledger_cols[i]) != 0)
 			return fail(err_line, 1, err, cap, "not a ledger: column %d is \"%s\", not \"%s\"",
 				    i + 1, r->cols[i], ledger_cols[i]);
-	ix.mask = 1023;
-	ix.slot = calloc(ix.mask + 1, sizeof *ix.slot);
-	if (!ix.slot)
-		return errno = ENOMEM, -1;
 	while (status == 0 && (rc = tsv_next(r)) == 1) {
 		if (r->fields[1].len == 0 && r->fields[3].len == 0)
 			status = closing_row(l, r, &open, &have_kind, err_line, err, cap);
@@ -403,7 +390,7 @@ static int load_rows(struct report_ledger *l, struct tsv_reader *r, long *err_li
 		status = fail(err_line, r->line, err, cap,
 			      "period %s has no closing row: the ledger's last rows were lost", a);
 	}
-	free(ix.slot);
+	index_free(&ix);
 	return status;
 }
 
