@@ -708,6 +708,42 @@ static int verify_closed(struct report_book *b, const struct report_ledger *ledg
 	return rc;
 }
 
+/* Whether a re-run of a legacy ledger shows period p: its rows post
+ * into p itself and were not in the ledger before. */
+static bool reproduces_own(const struct report_book *b, int64_t p)
+{
+	return booked_into(b, p) == p && !earlier_run(b, p);
+}
+
+/* Run the periods start..end: those the ledger (NULL: none) has closed are
+ * reproduced, on a re-run only those shown(b, p) says it shows; the others
+ * are settled. */
+static int settle_range(struct report_book *b, const struct report_ledger *ledger, int64_t start, int64_t end,
+			bool rerun, bool (*shown)(const struct report_book *, int64_t),
+			struct report_settle_error *err)
+{
+	int rc;
+	b->have_run = true;
+	b->run_first = start;
+	b->run_last = end;
+	for (int64_t p = start; p <= end; p++) {
+		if (ledger && p <= ledger->last.index) {
+			if (rerun && !shown(b, p))
+				continue;
+			if ((rc = reproduce_period(b, ledger, p, err)) != REPORT_OK)
+				return rc;
+			continue;
+		}
+		if ((rc = settle_period(b, p, err)) != REPORT_OK)
+			return rc;
+		if (!b->have_settled)
+			b->settled_first = p;
+		b->settled_last = p;
+		b->have_settled = true;
+	}
+	return REPORT_OK;
+}
+
 /* The run of a keyed book with a ledger that has rows (see
  * report_book_settle): *start..*end, and whether it is a re-run. */
 static int keyed_run(const struct report_book *b, const struct report_ledger *ledger, bool have_period,
@@ -766,26 +802,8 @@ static int settle_keyed(struct report_book *b, const struct report_ledger *ledge
 		*err = (struct report_settle_error){b->pmax, 0, NULL, 0};
 		return REPORT_ENOTHING_NEW;
 	}
-	b->have_run = true;
-	b->run_first = start;
-	b->run_last = end;
-	for (int64_t p = start; p <= end; p++) {
-		if (p <= ledger->last.index) {
-			/* a re-run shows the periods its rows post into */
-			if (rerun && !has_into(b, p))
-				continue;
-			if ((rc = reproduce_period(b, ledger, p, err)) != REPORT_OK)
-				return rc;
-			continue;
-		}
-		if ((rc = settle_period(b, p, err)) != REPORT_OK)
-			return rc;
-		if (!b->have_settled)
-			b->settled_first = p;
-		b->settled_last = p;
-		b->have_settled = true;
-	}
-	return REPORT_OK;
+	/* a re-run shows the periods its rows post into */
+	return settle_range(b, ledger, start, end, rerun, has_into, err);
 }
 
 int report_book_settle(struct report_book *b, const struct report_ledger *ledger, bool have_period,
@@ -857,26 +875,8 @@ int report_book_settle(struct report_book *b, const struct report_ledger *ledger
 			return REPORT_ENOTHING_NEW;
 		}
 	}
-	b->have_run = true;
-	b->run_first = start;
-	b->run_last = end;
-	for (int64_t p = start; p <= end; p++) {
-		if (closed && p <= ledger->last.index) {
-			/* a re-run shows the periods its rows reproduce */
-			if (rerun && (booked_into(b, p) != p || earlier_run(b, p)))
-				continue;
-			if ((rc = reproduce_period(b, ledger, p, err)) != REPORT_OK)
-				return rc;
-			continue;
-		}
-		if ((rc = settle_period(b, p, err)) != REPORT_OK)
-			return rc;
-		if (!b->have_settled)
-			b->settled_first = p;
-		b->settled_last = p;
-		b->have_settled = true;
-	}
-	return REPORT_OK;
+	/* a re-run shows the periods its rows reproduce */
+	return settle_range(b, closed ? ledger : NULL, start, end, rerun, reproduces_own, err);
 }
 
 /* ------------------------------------------------------------ totals */
