@@ -8,6 +8,7 @@
  * the older run, keeps the sort stable; the levels bound both the open
  * files (FANIN a level) and the passes over the data (log_FANIN runs). */
 #include "extsort.h"
+#include "keyindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,14 +117,10 @@ static int run_seal(FILE *f)
 /* Append a run just sealed.  Returns 0, or -1 (ENOMEM). */
 static int push_run(struct extsort *s, FILE *f, int level)
 {
-	if (s->nruns == s->rcap) {
-		size_t cap = s->rcap ? s->rcap * 2 : 16;
-		struct extsort_run *r = realloc(s->runs, cap * sizeof *r);
-		if (!r)
-			return -1;
-		s->runs = r;
-		s->rcap = cap;
-	}
+	struct extsort_run *r = grow_array(s->runs, s->nruns, &s->rcap, sizeof *r, 16);
+	if (!r)
+		return -1;
+	s->runs = r;
 	s->runs[s->nruns++] = (struct extsort_run){f, level};
 	s->spilled++;
 	return 0;
@@ -327,14 +324,10 @@ int extsort_add(struct extsort *s, int64_t key, const void *row, size_t len)
 			return -1;
 		s->cap = s->budget;
 	}
-	if (s->n == s->ecap) {
-		size_t cap = s->ecap ? s->ecap * 2 : 1024;
-		struct extsort_ent *e = realloc(s->ents, cap * sizeof *e);
-		if (!e)
-			return -1;
-		s->ents = e;
-		s->ecap = cap;
-	}
+	struct extsort_ent *e = grow_array(s->ents, s->n, &s->ecap, sizeof *e, 1024);
+	if (!e)
+		return -1;
+	s->ents = e;
 	if (len)
 		memcpy(s->buf + s->len, row, len);
 	s->ents[s->n++] = (struct extsort_ent){key, (uint32_t)s->len, (uint32_t)len};

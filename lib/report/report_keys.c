@@ -11,6 +11,7 @@
 
 #include "hash.h"
 #include "report_ledger.h"
+#include "keyindex.h"
 
 uint64_t report_row_key(const char *const *f, const size_t *len, size_t n, unsigned occurrence)
 {
@@ -50,14 +51,10 @@ static int reserve(struct report_keys *ks, size_t n)
 
 int report_keys_add(struct report_keys *ks, uint64_t key, int64_t period, int64_t amount)
 {
-	if (ks->n == ks->cap) {
-		size_t nc = ks->cap ? ks->cap * 2 : 256;
-		struct report_key *grown = realloc(ks->k, nc * sizeof *grown);
-		if (!grown)
-			return -1;
-		ks->k = grown;
-		ks->cap = nc;
-	}
+	struct report_key *grown = grow_array(ks->k, ks->n, &ks->cap, sizeof *grown, 256);
+	if (!grown)
+		return -1;
+	ks->k = grown;
 	ks->k[ks->n++] = (struct report_key){key, period, amount};
 	return 0;
 }

@@ -309,16 +309,12 @@ static int row_append(struct report_ledger *l, long *slot, const struct tsv_fiel
 {
 	row->id = strdup(f[0].s);
 	row->payee = strdup(f[1].s);
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 256;
-		void *nr = realloc(l->rows, nc * sizeof *l->rows);
-		if (!nr) {
-			free(row->id), free(row->payee);
-			return errno = ENOMEM, -1;
-		}
-		l->rows = nr;
-		l->cap = nc;
+	struct report_ledger_row *rows = grow_array(l->rows, l->n, &l->cap, sizeof *rows, 256);
+	if (!rows) {
+		free(row->id), free(row->payee);
+		return errno = ENOMEM, -1;
 	}
+	l->rows = rows;
 	if (!row->id || !row->payee) {
 		free(row->id), free(row->payee);
 		return errno = ENOMEM, -1;
