@@ -193,7 +193,8 @@ static double otm_minimise(const struct otm_ctx *c, double *v, const double *ste
 /* OTM forecasts of the (adjusted) series x[0..n): mean and sd at each of
  * h steps.  On x's scale the model is SES with the deterministic trend
  * (1 - 1/theta) b: the level l/theta moves by alpha times the one-step
- * error, so the sd at step j is sigma sqrt(1 + j alpha^2), as for Theta.
+ * error, so the sd at step j is sigma sqrt(1 + j alpha^2), as for Theta,
+ * plus the line's own estimation variance.
  * Starts from the standard method (theta 2, alpha 0.5).  Returns 0 or -1
  * (EDOM). */
 static int otm_fit(const double *x, size_t n, double a, double b, int h, double *mean,
@@ -214,11 +215,17 @@ static int otm_fit(const double *x, size_t n, double a, double b, int h, double 
 	double alpha, theta, l0, l;
 	otm_params(&c, v, &alpha, &theta, &l0);
 	otm_sse(&c, v, &l);
-	double sigma = n > 4 ? sqrt(best / (double)(n - 4)) : sqrt(best / (double)n);
+	/* five parameters: alpha, theta, the level and the line's two */
+	double sigma = n > 5 ? sqrt(best / (double)(n - 5)) : sqrt(best / (double)n);
+	/* the line is estimated too: its variance at t, sigma^2 (1/n + (t -
+	 * tbar)^2 / Sxx), enters with weight (1 - 1/theta)^2 */
+	double dn = (double)n, tbar = (dn - 1) / 2, sxx = dn * (dn * dn - 1) / 12;
+	double w = 1 - 1 / theta;
 	for (int j = 0; j < h; j++) {
-		double line = a + b * (double)(n + (size_t)j);
-		mean[j] = (1 - 1 / theta) * line + l / theta;
-		sd[j] = sigma * sqrt(1 + j * alpha * alpha);
+		double tt = (double)(n + (size_t)j), line = a + b * tt;
+		mean[j] = w * line + l / theta;
+		double vline = 1 / dn + (tt - tbar) * (tt - tbar) / sxx;
+		sd[j] = sigma * sqrt(1 + j * alpha * alpha + w * w * vline);
 	}
 	return 0;
 }
