@@ -137,7 +137,7 @@ int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_
  * auto's monthly, quarterly and yearly sMAPE, 37.674 with the standard
  * Theta member, was least at 3 of 2.5, 3, 5, 10: 12.902/8.808/15.845
  * against 12.955/8.800/15.919) and checked on the even-numbered ones:
- * 13.688/8.605/16.226 against 13.758/8.583/16.087 (monthly better,
+ * 13.688/8.607/16.235 against 13.758/8.583/16.087 (monthly better,
  * quarterly and yearly a little worse). */
 #define FORECAST_OTM_THETA_MAX 3.0
 

@@ -62,7 +62,7 @@ static bool is_intermittent(const double *y, size_t n)
  * Theta on the Box-Cox scale took sMAPE monthly/quarterly/yearly
  * 13.44/8.69/16.15 -> 13.35/8.70/16.00 (modelling both members there:
  * 13.31/8.76/16.23, and twice the time); OTM for the standard Theta there
- * 13.356/8.691/16.003 -> 13.295/8.706/16.035 (FORECAST_OTM_THETA_MAX says
+ * 13.356/8.691/16.003 -> 13.295/8.708/16.040 (FORECAST_OTM_THETA_MAX says
  * how its one constant was chosen and checked). */
 static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
 {

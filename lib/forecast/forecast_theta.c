@@ -180,14 +180,12 @@ static double otm_objective(const double *v, void *ctx)
 	return otm_sse(ctx, v, NULL);
 }
 
-/* Nelder-Mead on OTM's objective from v (two runs, the second from the
- * first's best point); the best sum of squares, v the point. */
+/* Nelder-Mead on OTM's objective from v; the best sum of squares, v the
+ * point.  One run: a restart from its optimum moved M3 sMAPE by at most
+ * 0.005 (yearly 16.040 -> 16.035) for a tenth more CPU time. */
 static double otm_minimise(const struct otm_ctx *c, double *v, const double *step)
 {
-	double best = 0;
-	for (int r = 0; r < 2; r++)
-		best = forecast_nelder_mead(otm_objective, (void *)c, 3, v, step, 300, 1e-8);
-	return best;
+	return forecast_nelder_mead(otm_objective, (void *)c, 3, v, step, 300, 1e-8);
 }
 
 /* OTM forecasts of the (adjusted) series x[0..n): mean and sd at each of
