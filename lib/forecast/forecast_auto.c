@@ -54,13 +54,16 @@ static bool is_intermittent(const double *y, size_t n)
 }
 
 /* The combination: the mean of damped ETS (error and season chosen by
- * AICc) and Theta on the Box-Cox scale of Guerrero's lambda (plain Theta
- * when a value is <= 0); its standard error that of the members' mixture.
- * Of the combinations measured on M3 monthly (ETS, damped ETS, Theta,
- * SES/Holt/damped on adjusted data, means and medians) damped + Theta was
- * the most accurate, and it is cheap; Theta on the Box-Cox scale took
- * sMAPE monthly/quarterly/yearly 13.44/8.69/16.15 -> 13.35/8.70/16.00
- * (modelling both members there: 13.31/8.76/16.23, and twice the time). */
+ * AICc) and the Optimised Theta Method on the Box-Cox scale of Guerrero's
+ * lambda (on the data's scale when a value is <= 0); its standard error
+ * that of the members' mixture.  Of the combinations measured on M3
+ * monthly (ETS, damped ETS, Theta, SES/Holt/damped on adjusted data, means
+ * and medians) damped + Theta was the most accurate, and it is cheap;
+ * Theta on the Box-Cox scale took sMAPE monthly/quarterly/yearly
+ * 13.44/8.69/16.15 -> 13.35/8.70/16.00 (modelling both members there:
+ * 13.31/8.76/16.23, and twice the time); OTM for the standard Theta there
+ * 13.356/8.691/16.003 -> 13.295/8.708/16.040 (FORECAST_OTM_THETA_MAX says
+ * how its one constant was chosen and checked). */
 static int ensemble(const double *y, size_t n, int m, int h, struct forecast_path *p)
 {
 	double *buf = malloc(sizeof(double) * 2 * (size_t)h);

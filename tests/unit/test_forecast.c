@@ -3,7 +3,7 @@
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
  * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
  * AR(1), a line and a constant, the refinement of ETS initial states, the
- * drift cap and the Box-Cox transform. */
+ * drift cap, the Box-Cox transform and the Optimised Theta Method. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -457,8 +457,44 @@ static void test_boxcox(void)
 	tap_is_int(forecast_transform_parse("sqrt"), -1, "\"sqrt\" does not");
 }
 
+/* OTM (forecast_theta_otm): on a line every extra unit of theta fits
+ * better, so theta goes to its bound and the forecast's slope is the
+ * line's times 1 - 1/FORECAST_OTM_THETA_MAX (standard Theta: one half); a
+ * seasonal pattern on a flat level is forecast exactly; fewer than 5
+ * values are Theta's; the ensemble's member is OTM on the Box-Cox
+ * scale. */
+static void test_otm(void)
+{
+	double y[40], mean[6], sd[6];
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	for (int t = 0; t < 40; t++)
+		y[t] = 10 + 2.0 * t;
+	tap_is_int(forecast_theta_otm(y, 40, 1, 6, &p), 0, "otm fits a line");
+	tap_is_str(p.name, "otm", "otm names itself");
+	double slope = 2.0 * (1 - 1 / FORECAST_OTM_THETA_MAX);
+	tap_near(mean[5] - mean[4], slope, 1e-3, "otm on a line: theta at its bound, slope %g",
+		 slope);
+	tap_ok(sd[5] > sd[0] && sd[0] > 0, "otm: the sd grows with the horizon (%g, %g)", sd[0],
+	       sd[5]);
+	static const double pat[4] = {1.2, 0.8, 1.1, 0.9};
+	for (int t = 0; t < 24; t++)
+		y[t] = 100 * pat[t % 4];
+	tap_is_int(forecast_theta_otm(y, 24, 4, 6, &p), 0, "otm fits a seasonal series");
+	tap_near(mean[0], 120, 1e-6, "otm, seasonal: step 1 is the pattern's first season");
+	tap_near(mean[5], 80, 1e-6, "otm, seasonal: step 6 is the pattern's second season");
+	int want = forecast_theta(y, 4, 1, 2, &p);
+	tap_is_int(forecast_theta_otm(y, 4, 1, 2, &p), want, "otm on 4 values: as theta (%d)", want);
+	for (int t = 0; t < 40; t++)
+		y[t] = exp(0.05 * t);
+	tap_is_int(forecast_theta_boxcox(y, 40, 1, 6, &p), 0, "otm on the Box-Cox scale fits");
+	tap_ok(strncmp(p.name, "otm(boxcox ", 11) == 0, "the Box-Cox member is otm: %s", p.name);
+	tap_is_int(forecast_theta_otm(y, 40, 1, 0, &p), -1, "otm with h 0 fails");
+	tap_is_int(errno, EINVAL, "otm with h 0: EINVAL");
+}
+
 int main(void)
 {
+	test_otm();
 	test_boxcox();
 	test_trend_cap();
 	test_ensemble_mixture();
