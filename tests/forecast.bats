@@ -373,6 +373,23 @@ KINDS_IN='date\tkind\tproduct\tquantity\tnet\tcurrency\n2025-01-02\tsale\tbook\t
 	[[ $lo == -* ]]
 }
 
+@test "the unit of money does not move the forecast: cents give 100 times dollars" {
+	# the Box-Cox member adjusted for the season by ratios on a scale whose
+	# zero depends on the unit: 2.3% apart on this series before
+	awk -F'\t' 'BEGIN {OFS = FS} NR > 1 {$4 = sprintf("%.2f", $4 * 100)} 1' \
+		"$F/course-seasonal.tsv" >"$BATS_TEST_TMPDIR/cents.tsv"
+	run --separate-stderr tally-forecast -n 12 "$F/course-seasonal.tsv"
+	[ "$status" -eq 0 ]
+	dollars=$output
+	run --separate-stderr tally-forecast -n 12 "$BATS_TEST_TMPDIR/cents.tsv"
+	[ "$status" -eq 0 ]
+	# within 0.5%: the ETS member's optimiser stops at a relative tolerance
+	paste <(printf '%s\n' "$dollars" | cut -f3) <(printf '%s\n' "$output" | cut -f3) |
+		awk 'NR > 1 {r = $2 / 100 / $1 - 1; if (r < 0) r = -r; if (r > mx) mx = r}
+		     END {printf "%.4f\n", mx; exit !(mx < 0.005)}' ||
+		fail "cents against dollars: $(paste <(printf '%s\n' "$dollars") <(printf '%s\n' "$output"))"
+}
+
 @test "seasons on a short history with trend: June within 25% of seasonal naive (36 months)" {
 	run --separate-stderr tally-forecast -n 12 "$F/course-seasonal.tsv"
 	[ "$status" -eq 0 ]

@@ -141,7 +141,14 @@ int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_
  * quarterly and yearly a little worse). */
 #define FORECAST_OTM_THETA_MAX 3.0
 
-int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_path *p);
+/* forecast_theta_otm for a series on a Box-Cox (or log) scale: seasonally
+ * adjusted by additive indices only.  That scale's zero is x = 1 in
+ * whatever unit the data are in, so ratios to a moving average there
+ * would change with the unit (cents or dollars); differences change with
+ * it as the transform does, and the forecast back on the data's scale is
+ * in the data's unit.  Fewer than 5 values: forecast_theta without a
+ * season.  Returns as forecast_theta_otm. */
+int forecast_theta_otm_additive(const double *y, size_t n, int m, int h, struct forecast_path *p);
 
 /* Whether y looks seasonal at lag m: |r_m| > 1.645 * sqrt((1 + 2 sum_{k<m}
  * r_k^2) / n), the 90% test thetaf uses, on y or, failing that, on its
@@ -295,7 +302,8 @@ double forecast_boxcox_inv(double z, double lambda);
  * value is <= 0, lo > hi, or y holds fewer than two subseries. */
 double forecast_boxcox_lambda(const double *y, size_t n, int m, double lo, double hi);
 
-/* OTM (forecast_theta_otm) on the Box-Cox scale of Guerrero's lambda in
+/* OTM (forecast_theta_otm_additive: the season subtracted, never divided
+ * out, on that scale) on the Box-Cox scale of Guerrero's lambda in
  * [0, 1] (as forecast_boxcox_lambda), back on the data's scale: the mean
  * is the back-transformed forecast (the median of the forecast
  * distribution), the sd half the distance between the back-transformed

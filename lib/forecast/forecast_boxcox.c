@@ -101,7 +101,7 @@ int forecast_theta_boxcox(const double *y, size_t n, int m, int h, struct foreca
 	}
 	for (size_t t = 0; t < n; t++)
 		z[t] = forecast_boxcox(y[t], lambda);
-	int rc = forecast_theta_otm(z, n, m, h, p);
+	int rc = forecast_theta_otm_additive(z, n, m, h, p);
 	free(z);
 	if (rc < 0)
 		return -1;

@@ -228,10 +228,18 @@ static int otm_fit(const double *x, size_t n, double a, double b, int h, double 
 	return 0;
 }
 
-int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_path *p)
+static int seasonal_adjust(const double *y, size_t n, int m, bool additive, double *x,
+			   double *idx);
+
+/* OTM on y[0..n), seasonally adjusted by forecast_seasonal_adjust or, when
+ * additive, only ever by subtracting additive indices. */
+static int otm_run(const double *y, size_t n, int m, int h, bool additive,
+		   struct forecast_path *p)
 {
+	/* theta's adjustment may be multiplicative: not for a transformed
+	 * series, which then goes without its season on so few values */
 	if (n < 5)
-		return forecast_theta(y, n, m, h, p);
+		return forecast_theta(y, n, additive ? 1 : m, h, p);
 	double *x = malloc(n * sizeof *x);
 	double *idx = m >= 2 ? malloc((size_t)m * sizeof *idx) : NULL;
 	if (!x || (m >= 2 && !idx) || h < 1) {
@@ -240,7 +248,7 @@ int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_
 		errno = h < 1 ? EINVAL : ENOMEM;
 		return -1;
 	}
-	int seasonal = forecast_seasonal_adjust(y, n, m, x, idx);
+	int seasonal = seasonal_adjust(y, n, m, additive, x, idx);
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, dn = (double)n;
 	for (size_t t = 0; t < n; t++) {
 		double tt = (double)t;
@@ -260,6 +268,16 @@ int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_
 	p->clip_zero = false;
 	p->nparam = 5; /* alpha, theta, level, slope, sigma */
 	return 0;
+}
+
+int forecast_theta_otm(const double *y, size_t n, int m, int h, struct forecast_path *p)
+{
+	return otm_run(y, n, m, h, false, p);
+}
+
+int forecast_theta_otm_additive(const double *y, size_t n, int m, int h, struct forecast_path *p)
+{
+	return otm_run(y, n, m, h, true, p);
 }
 
 int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path *p)
@@ -309,9 +327,11 @@ int forecast_theta(const double *y, size_t n, int m, int h, struct forecast_path
 	return 0;
 }
 
-int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx)
+/* forecast_seasonal_adjust, or with additive indices only when additive. */
+static int seasonal_adjust(const double *y, size_t n, int m, bool additive, double *x,
+			   double *idx)
 {
-	bool positive = true;
+	bool positive = !additive;
 	memcpy(x, y, n * sizeof *x);
 	for (size_t t = 0; t < n && positive; t++)
 		positive = y[t] > 0;
@@ -328,4 +348,9 @@ int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double
 	for (size_t t = 0; t < n; t++)
 		x[t] = kind == 'M' ? x[t] / idx[t % (size_t)m] : x[t] - idx[t % (size_t)m];
 	return kind;
+}
+
+int forecast_seasonal_adjust(const double *y, size_t n, int m, double *x, double *idx)
+{
+	return seasonal_adjust(y, n, m, false, x, idx);
 }

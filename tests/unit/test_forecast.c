@@ -492,9 +492,34 @@ static void test_otm(void)
 	tap_is_int(errno, EINVAL, "otm with h 0: EINVAL");
 }
 
+/* The ensemble's Box-Cox member is equivariant in the unit of money: the
+ * series in cents forecasts 100 times the series in dollars.  The
+ * Box-Cox scale's zero is arbitrary (x = 1, in whatever unit), so ratios
+ * to its moving average (a multiplicative adjustment there) changed with
+ * the unit: on the 36-month course fixture (tests/forecast.bats) auto's
+ * June was 2388.76 in dollars and 2433.91 (per dollar) in cents. */
+static void test_otm_boxcox_unit(void)
+{
+	static const double season[12] = {0.9, 0.88, 0.9, 0.87, 0.85, 0.8,
+					  0.78, 0.82, 0.9, 0.95, 1.45, 2.2};
+	double usd[36], cents[36], m1[12], s1[12], m2[12], s2[12];
+	for (int t = 0; t < 36; t++) {
+		usd[t] = 400 * exp(0.055 * t) * season[t % 12] * (1 + 0.04 * sin(1.7 * t));
+		cents[t] = 100 * usd[t];
+	}
+	struct forecast_path p = {.mean = m1, .sd = s1}, q = {.mean = m2, .sd = s2};
+	tap_is_int(forecast_theta_boxcox(usd, 36, 12, 12, &p), 0, "otm(boxcox) in dollars fits");
+	tap_is_int(forecast_theta_boxcox(cents, 36, 12, 12, &q), 0, "otm(boxcox) in cents fits");
+	tap_near(m2[5], 100 * m1[5], 1e-4, "otm(boxcox): June in cents is 100 x June in dollars");
+	tap_near(m2[11], 100 * m1[11], 1e-4, "otm(boxcox): December in cents is 100 x in dollars");
+	/* to the optimiser's tolerance (its stopping rule is not unit-free) */
+	tap_near(s2[11], 100 * s1[11], 1e-3, "otm(boxcox): its sd scales with the unit too");
+}
+
 int main(void)
 {
 	test_otm();
+	test_otm_boxcox_unit();
 	test_boxcox();
 	test_trend_cap();
 	test_ensemble_mixture();
