@@ -156,6 +156,10 @@ int forecast_theta_otm_additive(const double *y, size_t n, int m, int h, struct 
  * m < 2 or n < 2m (two full seasons at least). */
 bool forecast_seasonal_test(const double *y, size_t n, int m);
 
+/* The upper tail P(F > f) of Fisher's F distribution with d1 and d2
+ * degrees of freedom (d1, d2 > 0); 1 when f <= 0. */
+double forecast_f_pvalue(double f, double d1, double d2);
+
 /* Classical multiplicative decomposition: seasonal indices idx[0..m)
  * (idx[j] for the periods t with t % m == j), normalised to mean 1.
  * Needs n >= 2m and positive values.  Returns 0 or -1 (EINVAL/ENOMEM). */

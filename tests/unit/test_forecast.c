@@ -146,6 +146,32 @@ static void test_seasonal(void)
 	tap_near(idx[3], 1.3, 1e-3, "seasonal index at the peak");
 }
 
+/* Below four seasons the autocorrelation test cannot see a season, even
+ * a noise-free one; the stable-seasonality F test can.  Its p-values
+ * against the tables (F(11, 12) at 95% 2.72, at 99% 4.22; F(1, 1) at 95%
+ * 161.45). */
+static void test_seasonal_short(void)
+{
+	tap_near(forecast_f_pvalue(2.72, 11, 12), 0.05, 2e-3, "P(F(11,12) > 2.72) = 0.05");
+	tap_near(forecast_f_pvalue(4.22, 11, 12), 0.01, 2e-3, "P(F(11,12) > 4.22) = 0.01");
+	tap_near(forecast_f_pvalue(161.45, 1, 1), 0.05, 1e-4, "P(F(1,1) > 161.45) = 0.05");
+	tap_near(forecast_f_pvalue(1, 5, 5), 0.5, 1e-9, "P(F(5,5) > 1) = 1/2");
+	tap_near(forecast_f_pvalue(0, 3, 7), 1, 1e-12, "P(F > 0) = 1");
+	double y[36];
+	for (int t = 0; t < 36; t++)
+		y[t] = 100 * (1 + 0.3 * sin(2 * M_PI * t / 12)) + 2 * t;
+	tap_ok(forecast_seasonal_test(y, 24, 12), "a sine on a trend, two seasons: seasonal");
+	tap_ok(forecast_seasonal_test(y, 36, 12), "the same, three seasons: seasonal");
+	/* a line plus noise with no period (a fixed LCG): not seasonal */
+	unsigned long u = 12345;
+	for (int t = 0; t < 36; t++) {
+		u = (u * 1103515245 + 12345) % 2147483648UL;
+		y[t] = 100 + t + 20 * ((double)u / 2147483648.0 - 0.5);
+	}
+	tap_ok(!forecast_seasonal_test(y, 24, 12), "noise on a line, two seasons: not seasonal");
+	tap_ok(!forecast_seasonal_test(y, 36, 12), "noise on a line, three seasons: not seasonal");
+}
+
 static void test_theta_line(void)
 {
 	double y[30], mean[3], sd[3];
@@ -533,6 +559,7 @@ int main(void)
 	test_ets_loglik_madm();
 	test_ets_interval();
 	test_seasonal();
+	test_seasonal_short();
 	test_theta_line();
 	test_score();
 	test_series_fallbacks();
