@@ -89,9 +89,10 @@ static double stable_season_p(const double *y, size_t n, int m)
 {
 	if (m < 2 || n <= (size_t)m)
 		return 1;
-	double *sum = calloc(2 * (size_t)m, sizeof *sum), *sq = sum + m;
+	double *sum = calloc(2 * (size_t)m, sizeof *sum);
 	if (!sum)
 		return 1;
+	double *sq = sum + m;
 	double dn = (double)n, tbar = (dn - 1) / 2, ybar = 0, sxy = 0, sxx = 0;
 	for (size_t t = 0; t < n; t++)
 		ybar += y[t] / dn;

@@ -528,7 +528,7 @@ static void test_otm_boxcox_unit(void)
 {
 	static const double season[12] = {0.9, 0.88, 0.9, 0.87, 0.85, 0.8,
 					  0.78, 0.82, 0.9, 0.95, 1.45, 2.2};
-	double usd[36], cents[36], m1[12], s1[12], m2[12], s2[12];
+	double usd[36], cents[36], m1[12] = {0}, s1[12] = {0}, m2[12] = {0}, s2[12] = {0};
 	for (int t = 0; t < 36; t++) {
 		usd[t] = 400 * exp(0.055 * t) * season[t % 12] * (1 + 0.04 * sin(1.7 * t));
 		cents[t] = 100 * usd[t];
