@@ -1,6 +1,6 @@
 /* forecast_boxcox.c - the Box-Cox transform (Box & Cox 1964) that
  * forecast_series can model a positive series on: the transform, its
- * inverse, Guerrero's (1993) choice of lambda, and Theta on that scale
+ * inverse, Guerrero's (1993) choice of lambda, and OTM on that scale
  * (the ensemble's member). */
 #include "forecast.h"
 
@@ -93,7 +93,7 @@ int forecast_theta_boxcox(const double *y, size_t n, int m, int h, struct foreca
 {
 	double lambda = forecast_boxcox_lambda(y, n, m, 0, 1);
 	if (isnan(lambda))
-		return forecast_theta(y, n, m, h, p);
+		return forecast_theta_otm(y, n, m, h, p);
 	double *z = malloc(n * sizeof *z);
 	if (!z) {
 		errno = ENOMEM;
@@ -101,7 +101,7 @@ int forecast_theta_boxcox(const double *y, size_t n, int m, int h, struct foreca
 	}
 	for (size_t t = 0; t < n; t++)
 		z[t] = forecast_boxcox(y[t], lambda);
-	int rc = forecast_theta(z, n, m, h, p);
+	int rc = forecast_theta_otm_additive(z, n, m, h, p);
 	free(z);
 	if (rc < 0)
 		return -1;
@@ -112,6 +112,6 @@ int forecast_theta_boxcox(const double *y, size_t n, int m, int h, struct foreca
 			p->sd[j] = (forecast_boxcox_inv(mu + sd, lambda) -
 				    forecast_boxcox_inv(mu - sd, lambda)) / 2;
 	}
-	snprintf(p->name, sizeof p->name, "theta(boxcox %.2f)", lambda);
+	snprintf(p->name, sizeof p->name, "otm(boxcox %.2f)", lambda);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
  * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
  * AR(1), a line and a constant, the refinement of ETS initial states, the
- * drift cap and the Box-Cox transform. */
+ * drift cap, the Box-Cox transform and the Optimised Theta Method. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -144,6 +144,32 @@ static void test_seasonal(void)
 	tap_ok(forecast_seasonal_test(y, 48, 12), "a sine of period 12 is seasonal");
 	tap_is_int(forecast_decompose_mult(y, 48, 12, idx), 0, "multiplicative decomposition");
 	tap_near(idx[3], 1.3, 1e-3, "seasonal index at the peak");
+}
+
+/* Below four seasons the autocorrelation test cannot see a season, even
+ * a noise-free one; the stable-seasonality F test can.  Its p-values
+ * against the tables (F(11, 12) at 95% 2.72, at 99% 4.22; F(1, 1) at 95%
+ * 161.45). */
+static void test_seasonal_short(void)
+{
+	tap_near(forecast_f_pvalue(2.72, 11, 12), 0.05, 2e-3, "P(F(11,12) > 2.72) = 0.05");
+	tap_near(forecast_f_pvalue(4.22, 11, 12), 0.01, 2e-3, "P(F(11,12) > 4.22) = 0.01");
+	tap_near(forecast_f_pvalue(161.45, 1, 1), 0.05, 1e-4, "P(F(1,1) > 161.45) = 0.05");
+	tap_near(forecast_f_pvalue(1, 5, 5), 0.5, 1e-9, "P(F(5,5) > 1) = 1/2");
+	tap_near(forecast_f_pvalue(0, 3, 7), 1, 1e-12, "P(F > 0) = 1");
+	double y[36];
+	for (int t = 0; t < 36; t++)
+		y[t] = 100 * (1 + 0.3 * sin(2 * M_PI * t / 12)) + 2 * t;
+	tap_ok(forecast_seasonal_test(y, 24, 12), "a sine on a trend, two seasons: seasonal");
+	tap_ok(forecast_seasonal_test(y, 36, 12), "the same, three seasons: seasonal");
+	/* a line plus noise with no period (a fixed LCG): not seasonal */
+	unsigned long u = 12345;
+	for (int t = 0; t < 36; t++) {
+		u = (u * 1103515245 + 12345) % 2147483648UL;
+		y[t] = 100 + t + 20 * ((double)u / 2147483648.0 - 0.5);
+	}
+	tap_ok(!forecast_seasonal_test(y, 24, 12), "noise on a line, two seasons: not seasonal");
+	tap_ok(!forecast_seasonal_test(y, 36, 12), "noise on a line, three seasons: not seasonal");
 }
 
 static void test_theta_line(void)
@@ -457,8 +483,69 @@ static void test_boxcox(void)
 	tap_is_int(forecast_transform_parse("sqrt"), -1, "\"sqrt\" does not");
 }
 
+/* OTM (forecast_theta_otm): on a line every extra unit of theta fits
+ * better, so theta goes to its bound and the forecast's slope is the
+ * line's times 1 - 1/FORECAST_OTM_THETA_MAX (standard Theta: one half); a
+ * seasonal pattern on a flat level is forecast exactly; fewer than 5
+ * values are Theta's; the ensemble's member is OTM on the Box-Cox
+ * scale. */
+static void test_otm(void)
+{
+	double y[40], mean[6], sd[6];
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	for (int t = 0; t < 40; t++)
+		y[t] = 10 + 2.0 * t;
+	tap_is_int(forecast_theta_otm(y, 40, 1, 6, &p), 0, "otm fits a line");
+	tap_is_str(p.name, "otm", "otm names itself");
+	double slope = 2.0 * (1 - 1 / FORECAST_OTM_THETA_MAX);
+	tap_near(mean[5] - mean[4], slope, 1e-3, "otm on a line: theta at its bound, slope %g",
+		 slope);
+	tap_ok(sd[5] > sd[0] && sd[0] > 0, "otm: the sd grows with the horizon (%g, %g)", sd[0],
+	       sd[5]);
+	static const double pat[4] = {1.2, 0.8, 1.1, 0.9};
+	for (int t = 0; t < 24; t++)
+		y[t] = 100 * pat[t % 4];
+	tap_is_int(forecast_theta_otm(y, 24, 4, 6, &p), 0, "otm fits a seasonal series");
+	tap_near(mean[0], 120, 1e-6, "otm, seasonal: step 1 is the pattern's first season");
+	tap_near(mean[5], 80, 1e-6, "otm, seasonal: step 6 is the pattern's second season");
+	int want = forecast_theta(y, 4, 1, 2, &p);
+	tap_is_int(forecast_theta_otm(y, 4, 1, 2, &p), want, "otm on 4 values: as theta (%d)", want);
+	for (int t = 0; t < 40; t++)
+		y[t] = exp(0.05 * t);
+	tap_is_int(forecast_theta_boxcox(y, 40, 1, 6, &p), 0, "otm on the Box-Cox scale fits");
+	tap_ok(strncmp(p.name, "otm(boxcox ", 11) == 0, "the Box-Cox member is otm: %s", p.name);
+	tap_is_int(forecast_theta_otm(y, 40, 1, 0, &p), -1, "otm with h 0 fails");
+	tap_is_int(errno, EINVAL, "otm with h 0: EINVAL");
+}
+
+/* The ensemble's Box-Cox member is equivariant in the unit of money: the
+ * series in cents forecasts 100 times the series in dollars.  The
+ * Box-Cox scale's zero is arbitrary (x = 1, in whatever unit), so ratios
+ * to its moving average (a multiplicative adjustment there) changed with
+ * the unit: on the 36-month course fixture (tests/forecast.bats) auto's
+ * June was 2388.76 in dollars and 2433.91 (per dollar) in cents. */
+static void test_otm_boxcox_unit(void)
+{
+	static const double season[12] = {0.9, 0.88, 0.9, 0.87, 0.85, 0.8,
+					  0.78, 0.82, 0.9, 0.95, 1.45, 2.2};
+	double usd[36], cents[36], m1[12] = {0}, s1[12] = {0}, m2[12] = {0}, s2[12] = {0};
+	for (int t = 0; t < 36; t++) {
+		usd[t] = 400 * exp(0.055 * t) * season[t % 12] * (1 + 0.04 * sin(1.7 * t));
+		cents[t] = 100 * usd[t];
+	}
+	struct forecast_path p = {.mean = m1, .sd = s1}, q = {.mean = m2, .sd = s2};
+	tap_is_int(forecast_theta_boxcox(usd, 36, 12, 12, &p), 0, "otm(boxcox) in dollars fits");
+	tap_is_int(forecast_theta_boxcox(cents, 36, 12, 12, &q), 0, "otm(boxcox) in cents fits");
+	tap_near(m2[5], 100 * m1[5], 1e-4, "otm(boxcox): June in cents is 100 x June in dollars");
+	tap_near(m2[11], 100 * m1[11], 1e-4, "otm(boxcox): December in cents is 100 x in dollars");
+	/* to the optimiser's tolerance (its stopping rule is not unit-free) */
+	tap_near(s2[11], 100 * s1[11], 1e-3, "otm(boxcox): its sd scales with the unit too");
+}
+
 int main(void)
 {
+	test_otm();
+	test_otm_boxcox_unit();
 	test_boxcox();
 	test_trend_cap();
 	test_ensemble_mixture();
@@ -472,6 +559,7 @@ int main(void)
 	test_ets_loglik_madm();
 	test_ets_interval();
 	test_seasonal();
+	test_seasonal_short();
 	test_theta_line();
 	test_score();
 	test_series_fallbacks();
