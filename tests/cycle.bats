@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# tests/cycle.bats - the monthly cycle as a new user ran it, month after
+# month, with the README's cron recipe (ingest | split | report).
+#
+# Plan: (1) a ledger's first run for a month after --opening: the rows of
+# the month never issued are paid in the run's month as late income,
+# recorded there, and a later refund of one nets against what was paid;
+# --check agrees, the month never issued cannot be run after; (2) the
+# recipe itself, the months out of order, a month run twice, a month whose
+# report failed run again after fixing the cause: every row paid once;
+# (3) smaller report defects: --check without a ledger and --min-payout,
+# EUR statements, a negative statement line's sign and rounding.
+load helpers
+
+setup_file() {
+	cd "$TALLY_ROOT"
+}
+
+HDR=$'date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcurrency\tgross\ttax\tfee\tnet\tcountry\tcustomer\torigin\tpayee\ttier\tagreement\tshare\tamount'
+
+# row DATE ORDER KIND NET PAYEE AMOUNT: one allocation row as tally-split
+# writes it (its origin, a line number, is not part of its identity)
+row() {
+	printf '%sT10:00:00Z\tgumroad\t%s\t1\tLanterns\tlnt\t%s\t\t1\tUSD\t%s\t0.00\t0.00\t%s\tUS\tc1\tg.csv:%s\t%s\t1\t1\t1\t%s\n' \
+		"$1" "$2" "$3" "$4" "$4" "$((++ORIGIN))" "$5" "$6"
+}
+
+ledger_rows() {
+	tail -n +2 "$T/l.tsv" | cut -f1-8
+}
+
+@test "the first run after --opening pays the rows of the month never issued, as late income of the run's month" {
+	# --opening 2026-07, first run -p 2026-08: July's 8.50 is tally's to
+	# pay, so August pays 8.50 (late, for July) + 10.00 = 18.50
+	{ echo "$HDR"; row 2026-07-22 j1 sale 8.50 Ana 8.50; row 2026-08-05 a1 sale 10.00 Ana 10.00; } >"$T/aug.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-08 "$T/aug.tsv"
+	assert_success
+	assert_line $'2026-08/0001\tAna\t2026-08\tUSD\tlate:2026-07\tgumroad\tLanterns\t8.50'
+	assert_line $'2026-08/0001\tAna\t2026-08\tUSD\tearned_total\t\t\t18.50'
+	[ "$(ledger_rows)" = "$(printf '%s\n' $'2026-08/0001\tAna\t2026-08\tUSD\t0.00\t18.50\t18.50\t0.00' \
+		$'2026-08/end+late\t\t\t\t0\t0\t0\t0')" ]
+	# the key record says both rows were posted into August, none into July
+	! grep -q $'\t2026-07\t' "$T/l.tsv.keys"
+	[ "$(grep -c $'\t2026-08\t' "$T/l.tsv.keys")" = 2 ]
+	# the text statement names the month of the sales
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-08 -f text "$T/aug.tsv"
+	assert_success
+	assert_line --partial 'Late income for sales in 2026-07 (reported 2026-08):'
+	# the month never issued cannot be run after: it was paid in August
+	{ echo "$HDR"; row 2026-07-22 j1 sale 8.50 Ana 8.50; } >"$T/jul.tsv"
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-07 "$T/jul.tsv"
+	assert_failure 1
+	[ "${stderr##*$'\n'}" = "tally-report: $T/l.tsv: period 2026-07 is out of order: the ledger starts at 2026-08" ]
+}
+
+@test "a refund of a sale of the month never issued nets against the payment made for it" {
+	# August paid July's 8.50 and August's 10.00; September's cumulative
+	# file refunds July's sale (Gumroad dates it with the sale): -8.50 is
+	# late in September, with a 4.00 sale: Ana gets 4.00 - 8.50 = -4.50
+	{ echo "$HDR"; row 2026-07-22 j1 sale 8.50 Ana 8.50; row 2026-08-05 a1 sale 10.00 Ana 10.00; } >"$T/aug.tsv"
+	{ echo "$HDR"; row 2026-07-22 j1 sale 8.50 Ana 8.50; row 2026-07-22 j1 refund -8.50 Ana -8.50
+	  row 2026-08-05 a1 sale 10.00 Ana 10.00; row 2026-09-02 s1 sale 4.00 Ana 4.00; } >"$T/sep.tsv"
+	tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-08 "$T/aug.tsv" >/dev/null
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-09 "$T/sep.tsv"
+	assert_success
+	assert_line $'2026-09/0001\tAna\t2026-09\tUSD\tlate:2026-07\tgumroad\tLanterns\t-8.50'
+	[ "$(ledger_rows)" = "$(printf '%s\n' $'2026-08/0001\tAna\t2026-08\tUSD\t0.00\t18.50\t18.50\t0.00' \
+		$'2026-08/end+late\t\t\t\t0\t0\t0\t0' \
+		$'2026-09/0001\tAna\t2026-09\tUSD\t0.00\t-4.50\t0.00\t-4.50' \
+		$'2026-09/end+late\t\t\t\t0\t0\t0\t0')" ]
+	# --check: net sales = allocated = paid + change in balances, by the
+	# month each row was posted into
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 --check "$T/sep.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-08\tUSD\t18.50\t18.50\t18.50\t0.00\tok' $'2026-09\tUSD\t-4.50\t-4.50\t0.00\t-4.50\tok')"
+	# August again: reproduced, nothing paid twice
+	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-08 "$T/aug.tsv"
+	assert_success
+	assert_line $'2026-08/0001\tAna\t2026-08\tUSD\tpaid\t\t\t18.50'
+	[ "$(ledger_rows | wc -l)" = 4 ]
+}
