@@ -50,7 +50,7 @@ ledger_rows() {
 	{ echo "$HDR"; row 2026-07-22 j1 sale 8.50 Ana 8.50; } >"$T/jul.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" --opening 2026-07 -p 2026-07 "$T/jul.tsv"
 	assert_failure 1
-	[ "${stderr##*$'\n'}" = "tally-report: $T/l.tsv: period 2026-07 is out of order: the ledger starts at 2026-08" ]
+	[ "${stderr##*$'\n'}" = "tally-report: $T/l.tsv: period 2026-07 is out of order: the ledger starts at 2026-08, which paid the rows before it from --opening on as late rows; rows of 2026-07 not paid yet are late rows of the next period run: put its exports with that period's" ]
 }
 
 @test "a refund of a sale of the month never issued nets against the payment made for it" {
@@ -79,4 +79,104 @@ ledger_rows() {
 	assert_success
 	assert_line $'2026-08/0001\tAna\t2026-08\tUSD\tpaid\t\t\t18.50'
 	[ "$(ledger_rows | wc -l)" = 4 ]
+}
+
+# The README's cron recipe, as written, in a folder of the trial's exports
+# (tests/fixtures/cycle: Gumroad, Bandcamp, Ko-fi, PayPal, DistroKid, July
+# to October 2026, each month's folder what was downloaded that month),
+# with the trial's --opening.
+recipe_folder() {
+	C=$TALLY_ROOT/tests/fixtures/cycle
+	cd "$T"
+	awk '/^#### The monthly cron job/ { f = 1 } f && p && /^```$/ { exit } f && p { print } f && /^```sh$/ { p = 1 }' \
+		"$TALLY_ROOT/README.md" | sed 's/^opening=[0-9-]*/opening=2026-07/' >monthly
+	grep -q '^opening=2026-07' monthly
+	cp -r "$C/exports" "$C/agreements.tsv" "$C/payees.tsv" .
+	(umask 077 && echo a-key-of-our-own >salt)
+	unset TALLY_SALT
+	export TALLY_SALT_FILE=$T/salt
+}
+
+# job MONTH STATUS: the recipe for MONTH, which must exit STATUS
+job() {
+	run --separate-stderr sh monthly "$1"
+	[ "$status" -eq "$2" ] || { echo "monthly $1: exit $status, not $2: $stderr"; return 1; }
+}
+
+# What the ledger's statements earned, in all, per currency: every row of
+# July to October paid once is the exports' net, 143.884 USD and
+# 1288.12 EUR (tally-ingest of every file at once, deduplicated, says so).
+earned_in_all() {
+	awk -F'\t' 'NR > 1 && $2 != "" { e[$4] += $6 } END { printf "EUR %.6f USD %.6f\n", e["EUR"], e["USD"] }' payouts.ledger
+}
+EXPECTED='EUR 1288.120000 USD 143.884000'
+
+@test "the hand total: every export at once, deduplicated, nets 143.884 USD and 1288.12 EUR" {
+	recipe_folder
+	tally-ingest --sort --since 2026-07-01 --until 2026-10-31 exports/*/* 2>/dev/null >all.tsv
+	[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s[$c["currency"]] += $c["net"] }
+		END { printf "EUR %.6f USD %.6f\n", s["EUR"], s["USD"] }' all.tsv)" = "$EXPECTED" ]
+	for m in 2026-07 2026-08 2026-09 2026-10; do job $m 0; done
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+}
+
+@test "the recipe run out of order: September before August is refused, commits nothing, and every row is paid once in order" {
+	recipe_folder
+	job 2026-07 0
+	# September's DistroKid report has not come yet when September is run too early
+	mv exports/2026-09/distrokid.tsv .
+	cp split.state state-before
+	job 2026-09 1
+	[ "${stderr##*$'\n'}" = "tally-report: payouts.ledger: period 2026-09 is out of order: the ledger's last period is 2026-07; run 2026-08 first" ]
+	cmp split.state state-before
+	mv distrokid.tsv exports/2026-09/
+	job 2026-08 0
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+	for m in 2026-07 2026-08 2026-09 2026-10; do
+		run -0 tally-report --check -l payouts.ledger --opening 2026-07 -p $m alloc-$m.tsv
+		[ "$(grep -c $'\tok$' <<<"$output")" -eq 2 ]
+	done
+}
+
+@test "the recipe's first month after --opening, then the month never issued: refused, and its exports paid with the next month" {
+	recipe_folder
+	job 2026-08 0
+	job 2026-07 1
+	[[ ${stderr##*$'\n'} = "tally-report: payouts.ledger: period 2026-07 is out of order: the ledger starts at 2026-08, which paid the rows before it from --opening on as late rows; "* ]]
+	# as the message says: July's exports go with September's
+	for f in exports/2026-07/*; do cp "$f" exports/2026-09/july-"${f##*/}"; done
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+}
+
+@test "the recipe's month run twice changes nothing" {
+	recipe_folder
+	job 2026-07 0
+	job 2026-08 0
+	tar --mtime=@0 --sort=name -cf before.tar split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys alloc-2026-08.tsv statements
+	job 2026-08 0
+	tar --mtime=@0 --sort=name -cf after.tar split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys alloc-2026-08.tsv statements
+	cmp before.tar after.tar
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+}
+
+@test "the recipe's month whose report failed, run again after fixing the cause with an export that came meanwhile, pays every row" {
+	recipe_folder
+	job 2026-07 0
+	# August's report fails (statements is a file); its PayPal export comes after
+	mv exports/2026-08/paypal.csv . && mv statements statements.d && touch statements
+	cp split.state state-before
+	job 2026-08 2
+	[ "${stderr##*$'\n'}" = "tally-report: statements: Not a directory" ]
+	cmp split.state state-before
+	rm statements && mv statements.d statements && mv paypal.csv exports/2026-08/
+	job 2026-08 0
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
 }

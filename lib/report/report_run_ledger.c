@@ -434,6 +434,11 @@ noreturn void rrun_die_settling(struct report_run *R, int rc, const struct repor
 			 R->opt.ledger, rrun_fmt_period(R, a, e->period), b, c);
 	case REPORT_EORDER_BEFORE:
 		period_format(b, R->ledger.first);
+		if (R->opt.have_opening && e->period >= R->opt.opening.index)
+			rrun_fail(R, EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s, which paid the rows "
+					    "before it from --opening on as late rows; rows of %s not paid yet are late rows of "
+					    "the next period run: put its exports with that period's",
+				 R->opt.ledger, rrun_fmt_period(R, a, e->period), b, a);
 		rrun_fail(R, EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s", R->opt.ledger,
 			 rrun_fmt_period(R, a, e->period), b);
 	case REPORT_ELATE_REPEAT:
