@@ -180,3 +180,56 @@ EXPECTED='EUR 1288.120000 USD 143.884000'
 	job 2026-10 0
 	[ "$(earned_in_all)" = "$EXPECTED" ]
 }
+
+# The statements of September, by the recipe, July to September, then the
+# month reproduced as text (the ledger's figures: Ana's EUR 0.00 + 6.4305,
+# her USD 29.6145 + 7.9083 = 37.5228, nothing paid under the minimums).
+september_text() {
+	recipe_folder
+	for m in 2026-07 2026-08 2026-09; do job $m 0; done
+	run --separate-stderr tally-report -l payouts.ledger --opening 2026-07 -p 2026-09 --min-payout USD=50,EUR=40 \
+		--agreements agreements.tsv --out-dir txt -f text alloc-2026-09.tsv
+	assert_success
+}
+
+@test "a EUR statement names its residue in EUR, not in ¢; a USD one in ¢" {
+	september_text
+	awk '/Currency: EUR/ { e = 1 } /^-----/ { e = 0 } e' txt/Ana-2026-09.txt >eur.txt
+	grep -qx '0.0005 EUR carried to next month (under one cent).' eur.txt
+	! grep -q '¢' eur.txt
+	# USD: 37.5228 - 37.52
+	grep -qx '0.28 ¢ carried to next month (under one cent).' txt/Ana-2026-09.txt
+}
+
+@test "a refund's steps add what it gives back: never a minus sign twice" {
+	september_text
+	# July's 10.00 sale refunded: gross -10.00, the manager's 10% (1.00) given back, -9.00 reached
+	grep -qx '        gross -10.00 + commission 1.00 = -9.00 × 50%' txt/Ana-2026-09.txt
+	! grep -q -- '− [a-z]* -' txt/*.txt
+}
+
+@test "a statement's chart says what the statement earned: R(bf + earned) - R(bf)" {
+	september_text
+	# 37.52 - 29.61 = 7.91 (7.9083 alone would show 7.90)
+	grep -q '^Earned  *7\.91$' txt/Ana-2026-09.txt
+	grep -q '<title>2026-09 earned: 7.91</title>' statements/Ana-2026-09.html
+	! grep -q '<title>2026-09 earned: 7.90</title>' statements/Ana-2026-09.html
+}
+
+@test "a statement reproduced under another --min-payout says it was held under the minimum of its day" {
+	september_text
+	run --separate-stderr tally-report -l payouts.ledger --opening 2026-07 -p 2026-09 -f text alloc-2026-09.tsv
+	assert_success
+	assert_line 'Not paid this period: the balance of 37.52 USD was under the minimum payout when this statement was issued; it is carried forward.'
+	refute_output --partial 'minimum payout of 0.00'
+}
+
+@test "--check without a ledger pays only what --min-payout lets be paid" {
+	{ echo "$HDR"; row 2026-09-03 s1 sale 30.00 Ana 30.00; row 2026-09-04 s2 sale 70.00 Ben 70.00; } >"$T/a.tsv"
+	run --separate-stderr tally-report --check --min-payout USD=50 "$T/a.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
+		$'2026-09\tUSD\t100.00\t100.00\t70.00\t30.00\tok')"
+	run --separate-stderr tally-report --check "$T/a.tsv"
+	assert_output --partial $'2026-09\tUSD\t100.00\t100.00\t100.00\t0.00\tok'
+}
