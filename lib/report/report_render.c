@@ -83,17 +83,22 @@ static const char *minor_text(char *buf, int64_t v, int digits)
 }
 
 /* The words for a residue under one minor unit carried into the next
- * period: "0.58 ¢ carried to next month" for a currency of 2 decimals,
- * else the exact amount, "0.36 JPY (under one minor unit) carried ...". */
+ * period: "0.58 ¢ carried to next month" for USD (whose cent is ¢),
+ * "0.0058 EUR carried to next month (under one cent)" for another
+ * currency of 2 decimals (a euro cent is no ¢), else the exact amount,
+ * "0.36 JPY (under one minor unit) carried ...". */
 static void residue_text(char *buf, size_t size, int64_t residue, int digits, const char *currency,
 			 enum period_kind kind)
 {
 	static const char *const next[] = {"day", "week", "month", "quarter", "year"};
 	char a[MONEY_BUF];
 	const char *when = (unsigned)kind < sizeof next / sizeof *next ? next[kind] : "period";
-	if (digits == 2) {
+	if (digits == 2 && strcmp(currency, "USD") == 0) {
 		money_format(a, residue * 100, 0); /* hundredths of a cent, in cents */
 		snprintf(buf, size, "%s \xc2\xa2 carried to next %s (under one cent).", a, when);
+	} else if (digits == 2) {
+		money_format(a, residue, 0);
+		snprintf(buf, size, "%s %s carried to next %s (under one cent).", a, currency, when);
 	} else {
 		money_format(a, residue, 0);
 		snprintf(buf, size, "%s %s (under one minor unit) carried to next %s.", a, currency, when);
@@ -745,13 +750,23 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 		out_putc(o, '\n');
 	int64_t cf_residue = s->carried_forward - shown_cf; /* shown CF + residue = the exact CF */
 	bool owed = balance < 0, under_minimum = s->paid == 0 && shown_balance > 0;
+	/* a statement reproduced from the ledger under another --min-payout
+	 * than it was issued with: the minimum it was held under is not known */
+	bool held_then = under_minimum && s->reproduced && s->min_payout <= shown_balance;
 	if (cf_residue != 0) {
 		residue_text(line, sizeof line, cf_residue, d, s->currency, b->kind);
 		human_para(o, format, "residue", line);
 	}
 	if (owed)
 		human_para(o, format, "note", "Owed: refunds exceeded earnings; the balance is carried forward.");
-	else if (under_minimum) {
+	else if (held_then) {
+		char x[MONEY_BUF];
+		snprintf(line, sizeof line,
+			 "Not paid this period: the balance of %s %s was under the minimum payout when this statement "
+			 "was issued; it is carried forward.",
+			 minor_text(x, balance, d), s->currency);
+		human_para(o, format, "note", line);
+	} else if (under_minimum) {
 		char x[MONEY_BUF], m[MONEY_BUF];
 		snprintf(line, sizeof line,
 			 "Not paid this period: the balance of %s %s is under the minimum payout of %s %s; "
@@ -780,6 +795,16 @@ static int add_point(struct report_chart_point **pts, size_t *n, size_t *cap, st
 	return REPORT_OK;
 }
 
+/* Earned as a statement shows it, R(bf + earned) - R(bf), so that a
+ * chart's figure is its statement's. */
+static int64_t shown_earned(int64_t bf, int64_t earned, int digits)
+{
+	int64_t balance;
+	if (!money_add(bf, earned, &balance))
+		return round_shown(earned, digits);
+	return round_shown(balance, digits) - round_shown(bf, digits);
+}
+
 /* Chart points of one account: its ledger history before this run, then
  * its statements up to period `upto`, in *pts (malloc'd). */
 static int account_history(const struct report_book *b, const struct report_ledger *ledger, uint32_t acc,
@@ -796,13 +821,13 @@ static int account_history(const struct report_book *b, const struct report_ledg
 		if (row->period.index >= b->run_first || strcmp(row->payee, payee) != 0 ||
 		    memcmp(row->currency, a->currency, 4) != 0)
 			continue;
-		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, row->earned, row->paid, 0}) != REPORT_OK)
+		if (add_point(pts, n, &cap, (struct report_chart_point){row->period.index, shown_earned(row->brought_forward, row->earned, a->digits), row->paid, 0}) != REPORT_OK)
 			return REPORT_ENOMEM;
 	}
 	for (size_t i = 0; i < b->nst; i++)
 		if (b->st[i].account == acc && b->st[i].period <= upto) {
 			const struct report_statement *s = &b->st[i];
-			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, s->earned, s->paid, 0}) != REPORT_OK)
+			if (add_point(pts, n, &cap, (struct report_chart_point){s->period, shown_earned(s->brought_forward, s->earned, a->digits), s->paid, 0}) != REPORT_OK)
 				return REPORT_ENOMEM;
 		}
 	return REPORT_OK;

@@ -145,6 +145,21 @@ static void load_keys(struct report_run *R)
 	R->book.keyed = !R->keys_legacy;
 }
 
+/* Where a row or payment dated `period` that the ledger does not hold
+ * posts into: its own period, or the run's first when that period is
+ * closed (late) or, on a new ledger, before --period (a period at or
+ * after --opening that was never issued: its rows are paid in the run's
+ * period as late income, never recorded as posted into a period that
+ * has no statement). */
+static int64_t unheld_into(const struct report_run *R, int64_t period)
+{
+	if (R->ledger.has_rows && period <= R->ledger.last.index)
+		return R->opt.have_period ? R->opt.period.index : R->ledger.last.index + 1;
+	if (!R->ledger.has_rows && R->opt.have_period && period < R->opt.period.index)
+		return R->opt.period.index;
+	return period;
+}
+
 /* The period an allocation row posts into, by its key: the one the ledger
  * booked it into (with the amount it had), its own, or for a row of a
  * closed period the ledger does not hold, the run's first (late). */
@@ -164,8 +179,7 @@ int64_t rrun_place_row(struct report_run *R, uint64_t key, const struct tsv_read
 		}
 		if (k)
 			return k->period;
-		if (R->ledger.has_rows && period <= R->ledger.last.index)
-			into = R->opt.have_period ? R->opt.period.index : R->ledger.last.index + 1;
+		into = unheld_into(R, period);
 	}
 	if (report_keys_add(&R->new_keys, key, into, amount) < 0)
 		rrun_fail(R, EXIT_DATA, "out of memory");
@@ -205,9 +219,7 @@ static bool place_payment(struct report_run *R, const struct tsv_reader *r, cons
 		++*known;
 		return paid_in_run(R, *into);
 	}
-	*into = period;
-	if (R->ledger.has_rows && period <= R->ledger.last.index)
-		*into = R->opt.have_period ? R->opt.period.index : R->ledger.last.index + 1;
+	*into = unheld_into(R, period);
 	if (report_keys_add(&R->new_keys, key, *into, amount) < 0)
 		rrun_fail(R, EXIT_DATA, "out of memory");
 	return true;
@@ -422,6 +434,11 @@ noreturn void rrun_die_settling(struct report_run *R, int rc, const struct repor
 			 R->opt.ledger, rrun_fmt_period(R, a, e->period), b, c);
 	case REPORT_EORDER_BEFORE:
 		period_format(b, R->ledger.first);
+		if (R->opt.have_opening && e->period >= R->opt.opening.index)
+			rrun_fail(R, EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s, which paid the rows "
+					    "before it from --opening on as late rows; rows of %s not paid yet are late rows of "
+					    "the next period run: put its exports with that period's",
+				 R->opt.ledger, rrun_fmt_period(R, a, e->period), b, a);
 		rrun_fail(R, EXIT_DATA, "%s: period %s is out of order: the ledger starts at %s", R->opt.ledger,
 			 rrun_fmt_period(R, a, e->period), b);
 	case REPORT_ELATE_REPEAT:

@@ -751,6 +751,10 @@ static int keyed_run(const struct report_book *b, const struct report_ledger *le
 {
 	int64_t last = ledger->last.index;
 	*rerun = false;
+	if (have_period && period < ledger->first.index) {
+		*err = (struct report_settle_error){period, 0, NULL, 0};
+		return REPORT_EORDER_BEFORE; /* before the ledger's first: never issued, its rows paid later */
+	}
 	if (have_period) {
 		*start = *end = period;
 	} else if (b->pmax > last) {

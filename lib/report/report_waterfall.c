@@ -77,11 +77,24 @@ static const char *minor(char *buf, int64_t v, int digits)
 	return buf;
 }
 
-/* The step from running value `from` to `to`, as shown: R(from) - R(to),
- * so that the shown steps chain (tally-report(1), "Figures that add up"). */
-static const char *step_minor(char *buf, int64_t from, int64_t to, int digits)
+/* R(from) - R(to): the difference of rounded running values, so that
+ * the figures shown chain (tally-report(1), "Figures that add up"). */
+static const char *diff_minor(char *buf, int64_t from, int64_t to, int digits)
 {
 	money_format(buf, rounded(from, digits) - rounded(to, digits), digits);
+	return buf;
+}
+
+/* The step named `name` from running value `from` to `to`, as shown
+ * (diff_minor), after its operator: " − fees 7.00", or for a step that
+ * adds (a refund's fees and commission, given back) " + fees 7.00":
+ * never a minus sign twice.  buf holds MONEY_BUF + 32 bytes. */
+static const char *step_minor(char *buf, const char *name, int64_t from, int64_t to, int digits)
+{
+	char x[MONEY_BUF];
+	int64_t v = rounded(from, digits) - rounded(to, digits);
+	money_format(x, v < 0 ? -v : v, digits);
+	snprintf(buf, MONEY_BUF + 32, " %s %s %s", v < 0 ? "+" : "\xe2\x88\x92", name, x);
 	return buf;
 }
 
@@ -110,7 +123,7 @@ static void share_text(char *buf, size_t cap, int64_t amount, int64_t reached)
 const char *report_steps_text(char *buf, size_t cap, const struct report_steps *st, int64_t amount, int digits,
 			      bool have_gross)
 {
-	char x[MONEY_BUF], y[MONEY_BUF], pct[MONEY_BUF + 2];
+	char x[MONEY_BUF + 32], y[MONEY_BUF], pct[MONEY_BUF + 2];
 	size_t n = 0;
 	/* the running values: gross, basis (after fees), after commission, reached */
 	int64_t after_commission = st->reached;
@@ -121,13 +134,13 @@ const char *report_steps_text(char *buf, size_t cap, const struct report_steps *
 	if (have_gross) {
 		ADD("gross %s", minor(x, st->gross, digits));
 		if (st->gross != st->basis)
-			ADD(" \xe2\x88\x92 fees %s", step_minor(x, st->gross, st->basis, digits));
+			ADD("%s", step_minor(x, "fees", st->gross, st->basis, digits));
 	} else
 		ADD("split %s", minor(x, st->basis, digits));
 	if (st->commission != 0)
-		ADD(" \xe2\x88\x92 commission %s", step_minor(x, st->basis, after_commission, digits));
+		ADD("%s", step_minor(x, "commission", st->basis, after_commission, digits));
 	if (st->recouped != 0)
-		ADD(" \xe2\x88\x92 recouped %s", step_minor(x, after_commission, st->reached, digits));
+		ADD("%s", step_minor(x, "recouped", after_commission, st->reached, digits));
 	ADD(" = %s", minor(y, st->reached, digits));
 	if (st->reached != 0) {
 		share_text(pct, sizeof pct, amount, st->reached);
@@ -150,6 +163,6 @@ const char *report_recoupment_text(char *buf, size_t cap, const struct report_re
 	char c[MONEY_BUF], got[MONEY_BUF], left[MONEY_BUF];
 	int d = currency_digits(r->currency, 3);
 	snprintf(buf, cap, "Advance %s %s (agreements line %ld): recouped %s, remaining %s.", minor(c, r->cap, d),
-		 r->currency, r->line, minor(got, r->recouped, d), step_minor(left, r->cap, r->recouped, d));
+		 r->currency, r->line, minor(got, r->recouped, d), diff_minor(left, r->cap, r->recouped, d));
 	return buf;
 }
