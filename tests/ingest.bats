@@ -640,7 +640,7 @@ qmap() {
 	# the same statement read twice: the second copy is all duplicates
 	run --separate-stderr tally-ingest etsy_statement_old.csv etsy_statement_old.csv
 	[ "$output" = "$(cat expected/etsy_statement_old.tsv)" ]
-	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
+	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 5 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "patreon-earnings: the iOS app fee and merch costs are fees too (net = Total net earnings)" {

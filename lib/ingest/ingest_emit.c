@@ -132,10 +132,11 @@ int ingest_emit_release_all(struct ingest_run *rn, const struct imap *m, const c
 }
 
 /* Whether row r is one of its order's rows that take the order's item:
- * the sale and its tax, tip, refund and chargeback. */
+ * the sale and its tax, tip, refund, chargeback and fees (a cost shared
+ * by the sale's agreement, tally-split(1)). */
 static bool takes_item(const struct imap_row *r)
 {
-	static const char *const kinds[] = {"sale", "subscription", "tip", "adjustment", "refund", "chargeback"};
+	static const char *const kinds[] = {"sale", "subscription", "tip", "adjustment", "refund", "chargeback", "fee"};
 	if (!r->order_named)
 		return false;
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
@@ -149,15 +150,21 @@ static bool takes_item(const struct imap_row *r)
 static int release_with_item(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
 			     const char *file, long line)
 {
-	if (!ingest_item_of(&rn->items, r->text[IMAP_ORDER], r->text_len[IMAP_ORDER], &r->text[IMAP_PRODUCT],
-			    &r->text_len[IMAP_PRODUCT])) {
+	bool known = ingest_item_of(&rn->items, r->text[IMAP_ORDER], r->text_len[IMAP_ORDER], &r->text[IMAP_PRODUCT],
+				    &r->text_len[IMAP_PRODUCT]);
+	if (!known) {
 		r->text[IMAP_PRODUCT] = "";
 		r->text_len[IMAP_PRODUCT] = 0;
-		rn->no_item += strcmp(r->kind, "sale") == 0 || strcmp(r->kind, "subscription") == 0;
 	}
 	bool linked;
+	long wrote = rn->st.wrote;
 	int st = link_row(rn, r, &linked);
-	return st ? st : emit_one(rn, m, r, key, file, line);
+	if (!st)
+		st = emit_one(rn, m, r, key, file, line);
+	/* a sale written without its item, not one left out or a duplicate */
+	if (!known && rn->st.wrote > wrote && (strcmp(r->kind, "sale") == 0 || strcmp(r->kind, "subscription") == 0))
+		rn->no_item++;
+	return st;
 }
 
 /* A row of an order in a format naming items: held until the file's end,
@@ -247,7 +254,10 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 		if (rn->itemizing) {
 			if (ingest_item_see(&rn->items, r) < 0)
 				return out_of_memory(rn);
-			if (takes_item(r)) {
+			if (r->item_len > 0 && !r->order_named) { /* its order is not known yet: its own item */
+				r->text[IMAP_PRODUCT] = r->item;
+				r->text_len[IMAP_PRODUCT] = r->item_len;
+			} else if (takes_item(r)) {
 				if ((st = hold_for_item(rn, m, r, key, file, line)))
 					return st;
 				continue;
