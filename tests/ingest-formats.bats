@@ -40,9 +40,11 @@ kinds() {
 	# -1000.00, a purchase -29.98 (adjustment), a donation 10.00 (fee 0.64):
 	# gross 214.58, fee 43.56 + 1.10 - 0.60 + 0.64 = 44.70, net 169.88
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 214.580000 0.00 44.70 169.880000\nrows 6 units 4')" ]
-	[ "$(kinds <<<"$output")" = "1AB23456CD789012E sale|2BC34567DE890123F sale|3CD45678EF901234G refund|5EF67890GH123456J payout|6FG78901HJ234567K adjustment|9JK01234LM567890N tip|" ]
-	# the day as PayPal writes it: 05.07.2023 is the 5th of July
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2023-07-05T00:00:00Z" ]
+	[ "$(kinds <<<"$output")" = "1AB23456CD789012E sale|2BC34567DE890123F sale|2BC34567DE890123F refund|5EF67890GH123456J payout|6FG78901HJ234567K adjustment|9JK01234LM567890N tip|" ]
+	# the day as PayPal writes it: 05.07.2023 is the 5th of July, 09:02:45
+	# in Europe/Berlin (summer time, +02:00); the refund (its own code
+	# 3CD...) is of its sale's order, its Zugehöriger Transaktionscode
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2023-07-05T07:02:45Z" ]
 	# the hold, the bank top-up and the conversion: 3 rows ignored, counted
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
@@ -53,8 +55,9 @@ kinds() {
 	# sale 49.37 (fee 1.78), refund -10.00 (fee 0.30 back), withdrawal -30.00
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 9.370000 0.00 1.48 7.890000\nrows 3 units 1')" ]
 	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000002 refund|1TX00000000000005 payout|" ]
-	# 02/03/2017 is the 2nd of March; the buyer country is read
-	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T00:00:00Z\tBE')" ]
+	# 02/03/2017 is the 2nd of March, 14:05 in Europe/Brussels (+01:00);
+	# the buyer country is read
+	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T13:05:00Z\tBE')" ]
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
 
@@ -64,8 +67,10 @@ kinds() {
 	# USD: sale 1,309.80 (fee 48.76), refund -20.00 (fee 0.58 back);
 	# EUR: the withdrawal -1,058.09; conversions and the hold passed over
 	[ "$(totals <<<"$output")" = "$(printf 'EUR -1058.090000 0.00 0.00 -1058.090000\nUSD 1289.800000 0.00 48.18 1241.620000\nrows 3 units 1')" ]
-	[ "$(kinds <<<"$output")" = "TID9 sale|TID1 payout|TID20 refund|" ]
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2018-09-27T00:00:00Z" ]
+	# the refund TID20 is of its sale's order (Reference Txn ID TID9)
+	[ "$(kinds <<<"$output")" = "TID9 sale|TID1 payout|TID9 refund|" ]
+	# 9/27/2018 21:15:11 in America/Los_Angeles (summer time, -07:00)
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2018-09-28T04:15:11Z" ]
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
 
@@ -74,10 +79,11 @@ kinds() {
 	[ "$status" -eq 0 ]
 	# 49.37 + 28.82 - 10.00 - 1000.00 = -931.81; fee 1.78 + 1.19 - 0.40 = 2.57
 	[ "$(totals <<<"$output")" = "$(printf 'EUR -931.810000 0.00 2.57 -934.380000\nrows 4 units 2')" ]
-	[ "$(kinds <<<"$output")" = "TID1 sale|TID2 sale|TID3 refund|TID5 payout|" ]
-	# 2/1/2020 is the 2nd of January, 13/1/2020 the 13th
-	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T00:00:00Z" ]
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T00:00:00Z" ]
+	[ "$(kinds <<<"$output")" = "TID1 sale|TID2 sale|TID2 refund|TID5 payout|" ]
+	# 2/1/2020 is the 2nd of January, 13/1/2020 the 13th; 11:05:56 in
+	# Europe/Madrid (winter time, +01:00)
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T10:05:56Z" ]
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T10:05:56Z" ]
 }
 
 @test "paypal-de: the German catch-alls of real files (Handyzahlung, Website-Zahlung, Zahlung im Einzugsverfahren, Rücklastschriftgebühr...)" {
@@ -344,7 +350,7 @@ kinds() {
 	[ "${lines[1]}" = "format: paypal-de (PayPal Aktivitäten download, German (Beschreibung as the type, 1.234,56, DD.MM.YYYY))" ]
 	assert_line 'detected by: the header on line 1 holds all 9 detect columns: "Datum" "Uhrzeit" "Zeitzone" "Beschreibung" "Währung" "Brutto" "Entgelt" "Netto" "Transaktionscode"'
 	assert_line 'number locale: decimal mark "," (1.234,56)'
-	assert_line 'date layout: %d.%m.%Y (day, month, year)'
+	assert_line 'date layout: %d.%m.%Y %H:%M:%S %Z (day, month, year)'
 	assert_line 'rows: 9 read, 3 passed over by skip rules, 0 totals rows, 0 the format rejects'
 	assert_line 'canonical rows: sale 2 refund 1 tip 1 payout 1 adjustment 1'
 	assert_line 'dates: 2023-07-01 to 2023-07-31'

@@ -260,10 +260,11 @@ sums() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	# 4.41 reached the collective after a 0.59 fee: the contribution was 5.00
-	[ "$(awk -F'\t' '$3 == 11200101 {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 5.00 0.00 0.59 4.41" ]
+	[ "$(awk -F'\t' '$3 == 11200101 && $7 == "sale" {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 5.00 0.00 0.59 4.41" ]
 	[ "$(awk -F'\t' '$3 == 5126 {print $7, $11, $13, $14}' <<<"$output")" = "sale 9.00 0.59 8.41" ]
-	# the refund (Is Reverse REVERSE, fee +0.59 returned) takes its contribution's description
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11, $13, $14}' <<<"$output")" = "11200107|Monthly contribution from Lin (Backer)|-5.00 -0.59 -4.41" ]
+	# the refund 11200107 (Is Reverse REVERSE, fee +0.59 returned) takes its
+	# contribution's description and order (so tally-split finds its split)
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11, $13, $14}' <<<"$output")" = "11200101|Monthly contribution from Lin (Backer)|-5.00 -0.59 -4.41" ]
 	[ "$(sums fee <<<"$output")" = "0.00 0.00 0.50 -0.50" ]
 }
 
@@ -306,8 +307,9 @@ sums() {
 	[ "$stderr" = "" ]
 	# 60.5 charged: 10.5 VAT (taxAmount -10.5), 1.75 Stripe fee, 48.25 net
 	[ "$(awk -F'\t' '$3 == "8f3ka2lm" {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 50.00 10.50 1.75 48.25" ]
-	# the refund (newest, first in the file) names its contribution by shortRefundId
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11}' <<<"$output")" = "b1c2d3e4|Monthly financial contribution to Orchard (Backer)|-20.00" ]
+	# the refund b1c2d3e4 (newest, first in the file) names its contribution
+	# by shortRefundId: its order and description
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11}' <<<"$output")" = "7a6b5c4d|Monthly financial contribution to Orchard (Backer)|-20.00" ]
 	[ "$(sums sale refund fee <<<"$output")" = "50.00 10.50 7.63 42.37" ]
 }
 
@@ -479,7 +481,7 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	} >"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 0 ]
-	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P2 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
+	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P1 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
 	row 14 PayPal "Loyalty Points Redemption" 1.00 0.00 1.00 P5 "" Credit >>"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 1 ]
@@ -642,7 +644,8 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	{ cat paypal_en_dayfirst.csv; printf '"28/10/2026","10:00:00","GMT","Ben","Payment Refund","Completed","GBP","-12.00","0.41","-11.59","","","9AB23456CD789012N","","","","","","","","","","","","2AB23456CD789012F","","","","","18.98","","","","","","","","","","IE","Debit"\r\n'; } >"$T/p.csv"
 	run --separate-stderr tally-ingest "$T/p.csv"
 	[ "$status" -eq 0 ]
-	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "9AB23456CD789012N Moth zine -12.00 -0.41 -11.59" ]
+	# and its sale's order (the refund's own id is 9AB...)
+	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "2AB23456CD789012F Moth zine -12.00 -0.41 -11.59" ]
 }
 
 # ---- Ko-fi: the 21-column Transaction_All.csv of a real download --------------------

@@ -630,8 +630,9 @@ qmap() {
 }
 
 @test "paypal: holds and their release and Memo rows skipped; reversals negative, won ones adjustments" {
+	# the chargeback P3 and the refund P9 are of their sales' orders (Reference Txn ID)
 	gold paypal_holds paypal_holds.csv
-	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale|P3 chargeback|P5 adjustment|P6 subscription|P8 sale|P9 refund|P10 adjustment|" ]
+	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale|P1 chargeback|P5 adjustment|P6 subscription|P8 sale|P8 refund|P10 adjustment|" ]
 }
 
 @test "etsy-statement: older layout (Description), 'Sep 24, 2026', identical fee rows both kept" {

@@ -12,8 +12,9 @@ static int out_of_memory(struct ingest_run *rn)
 }
 
 /* A reversal takes its sale's product and sku (issue: a refund named
- * "REFUND FOR CHARGE (...)" must be split by its sale's agreement).  A
- * sale is remembered.  *linked is false for a reversal whose sale has not
+ * "REFUND FOR CHARGE (...)" must be split by its sale's agreement), and
+ * the order its link names (PayPal's refund has a transaction id of its
+ * own; its reference is the sale's).  A sale is remembered.  *linked is false for a reversal whose sale has not
  * been read (yet), true for every other row. */
 static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 {
@@ -29,6 +30,10 @@ static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 		if (r->text_len[IMAP_LINK] > 0) { /* PayPal: Reference Txn ID */
 			order = r->text[IMAP_LINK];
 			olen = r->text_len[IMAP_LINK];
+			/* the reversal is of the sale's order: tally-split finds the
+			 * sale's split by it (its state), in this file or an earlier one */
+			r->text[IMAP_ORDER] = order;
+			r->text_len[IMAP_ORDER] = olen;
 		}
 		*linked = ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
 					   &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
