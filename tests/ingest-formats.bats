@@ -49,12 +49,27 @@ kinds() {
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
 
+@test "paypal-de: the time and its zone are read (Europe/Berlin, summer and winter; MESZ); a zone tally does not know is refused, not guessed" {
+	sed -e '2s/"01.07.2023","10:15:02","Europe\/Berlin"/"01.12.2023","10:15:02","Europe\/Berlin"/' \
+		-e '3s/"Europe\/Berlin"/"MESZ"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 0 ]
+	# winter (+01:00) and summer, by the region or its abbreviation (+02:00)
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2023-12-01T09:15:02Z" ]
+	[ "$(cut -f1 <<<"${lines[2]}")" = "2023-07-03T16:40:11Z" ]
+	sed '3s/"Europe\/Berlin"/"Mars\/Olympus"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/de.csv:3: column \"Datum\": \"03.07.2023 18:40:11 Mars/Olympus\" has a time zone \"Mars/Olympus\" tally does not know (a region such as Europe/Berlin or America/Los_Angeles, an abbreviation such as CEST or PDT, or an offset such as +02:00)" ]
+}
+
 @test "paypal-fr: French activity download; pending, Memo and conversion rows passed over" {
 	run --separate-stderr tally-ingest -v "$F/paypal_fr.csv"
 	[ "$status" -eq 0 ]
 	# sale 49.37 (fee 1.78), refund -10.00 (fee 0.30 back), withdrawal -30.00
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 9.370000 0.00 1.48 7.890000\nrows 3 units 1')" ]
-	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000002 refund|1TX00000000000005 payout|" ]
+	# the refund 1TX...02 is of its sale's order (Numéro de la transaction de référence)
+	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000001 refund|1TX00000000000005 payout|" ]
 	# 02/03/2017 is the 2nd of March, 14:05 in Europe/Brussels (+01:00);
 	# the buyer country is read
 	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T13:05:00Z\tBE')" ]
@@ -84,6 +99,35 @@ kinds() {
 	# Europe/Madrid (winter time, +01:00)
 	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T10:05:56Z" ]
 	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T10:05:56Z" ]
+}
+
+# month FILE SALE_LINE: FILE's header and the line SALE_LINE (a sale), then
+# the header and REFUND_LINE, as two months' downloads in $T
+months() {
+	local f=$1 sale=$2 refund=$3
+	sed -n "1p;${sale}p" "$F/$f" >"$T/m1.csv"
+	sed -n "1p;${refund}p" "$F/$f" >"$T/m2.csv"
+}
+
+@test "a PayPal refund in a later download is split as its sale was, by the state, in every language layout (product agreements)" {
+	# each: the fixture, its sale's line, its refund's line (whose reference
+	# transaction id is the sale's), the sale's product and the refund's share
+	while IFS='|' read -r f sale refund product refunded; do
+		months "$f" "$sale" "$refund"
+		printf 'match\ttier\tpayee\tshare\n%s\t1\tAna\t100%%\n*\t1\tBen\t100%%\n' "$product" >"$T/a.tsv"
+		rm -f "$T/s.state"
+		tally-ingest "$T/m1.csv" 2>/dev/null | tally-split -a "$T/a.tsv" --state "$T/s.state" >"$T/o1.tsv"
+		run --separate-stderr bash -c "tally-ingest '$T/m2.csv' 2>/dev/null | tally-split -a '$T/a.tsv' --state '$T/s.state'"
+		[ "$status" -eq 0 ] || { echo "$f: $stderr"; false; }
+		# the refund goes to Ana, whose agreement split the sale, not to Ben ("*")
+		[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { printf "%s %s|", $c["payee"], $c["amount"] }' <<<"$output")" = "Ana $refunded|" ] ||
+			{ echo "$f: $output"; false; }
+	done <<-'EOF'
+	paypal_de.csv|3|4|PayPal Express-Zahlung|-24.40
+	paypal_fr.csv|2|3|Album numérique|-9.70
+	paypal_es_statement.csv|3|4|Pago estándar|-9.60
+	paypal_statement_en.csv|2|6|Express Checkout Payment|-19.42
+	EOF
 }
 
 @test "paypal-de: the German catch-alls of real files (Handyzahlung, Website-Zahlung, Zahlung im Einzugsverfahren, Rücklastschriftgebühr...)" {

@@ -422,3 +422,36 @@ int ingest_tz_is_american(const char *s, size_t len)
 			return 1;
 	return 0;
 }
+
+int ingest_date_bad_zone(const char *fmt, const char *s, size_t len, char *why, size_t size)
+{
+	size_t fl = strlen(fmt);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	const char *sp = len > 0 ? memrchr(s, ' ', len) : NULL;
+	if (fl < 3 || strcmp(fmt + fl - 3, " %Z") != 0 || !sp || fl - 3 >= 64)
+		return 0;
+	char head[64];
+	memcpy(head, fmt, fl - 3);
+	head[fl - 3] = '\0';
+	const char *z = sp + 1;
+	size_t zl = len - (size_t)(z - s), i = 0;
+	int minutes;
+	enum zone_rule rule = RULE_NONE;
+	struct fields v;
+	if (scan(head, s, (size_t)(sp - s), 0, &v) < 0 || !fields_real(&v))
+		return 0; /* the date itself is wrong */
+	if (region_name(z, zl, &i, &minutes, &rule) == 0 && i == zl) {
+		snprintf(why, size, "is in %.*s before %d, whose summer time tally does not know", (int)zl, z,
+			 rule == RULE_EU ? 1996 : 2007);
+		return 1;
+	}
+	i = 0;
+	if (zone_name(z, zl, &i, &minutes) == 0 && i == zl)
+		return 0;
+	snprintf(why, size,
+		 "has a time zone \"%.*s\" tally does not know (a region such as Europe/Berlin or "
+		 "America/Los_Angeles, an abbreviation such as CEST or PDT, or an offset such as +02:00)",
+		 (int)(zl > 40 ? 40 : zl), z);
+	return 1;
+}

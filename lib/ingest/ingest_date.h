@@ -31,6 +31,13 @@ int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes
  * nothing, when s does not have fmt's shape or is a real date. */
 int ingest_date_unreal(const char *fmt, const char *s, size_t len, char *why, size_t size);
 
+/* Why s[0..len), read by a layout fmt ending in " %Z", is no time: its
+ * date and time are right but its zone is none the table above knows, or
+ * a region's before its rule (writes e.g. "has a time zone "Mars/Olympus"
+ * tally does not know (...)" into why and returns 1).  0, writing
+ * nothing, in every other case. */
+int ingest_date_bad_zone(const char *fmt, const char *s, size_t len, char *why, size_t size);
+
 /* 1 when layout fmt reads a time of day (%H, %I, %l or %T), else 0. */
 int ingest_layout_has_time(const char *fmt);
 

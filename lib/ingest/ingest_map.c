@@ -1220,7 +1220,8 @@ static bool layout_in_order(const struct imap *m, size_t i)
 static void date_error(const struct imap *m, const char *s, size_t len, char *what, size_t size)
 {
 	for (size_t i = 0; i < m->ndate_formats; i++)
-		if (layout_in_order(m, i) && ingest_date_unreal(m->date_formats[i], s, len, what, size))
+		if (layout_in_order(m, i) && (ingest_date_unreal(m->date_formats[i], s, len, what, size) ||
+					      ingest_date_bad_zone(m->date_formats[i], s, len, what, size)))
 			return;
 	if (m->date_order != INGEST_EITHER) {
 		snprintf(what, size, "is not a date read %s (the order chosen for this file)",
