@@ -360,6 +360,18 @@ tally-ingest: read 17 rows from 1 file: wrote 17, rejected 0, duplicates 0, skip
 	[ "${#lines[@]}" -eq 18 ]
 	[ "$stderr" = "tally-ingest: etsy_statement_2026_1.csv: 1 sale names no item (no row of the order names it): the product is left empty, so no product agreement can match it
 tally-ingest: etsy_statement_2026_1.csv: dropped 17 duplicate rows (the same record as a row before: same source, id and content)" ]
+	# tally-split says the rows of that order (its sale, tax, fees) reached
+	# the catch-all only because they name no product
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Lantern print\t1\tAna\t100%' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	tally-ingest etsy_statement_2026_1.csv 2>/dev/null >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" --rejects "$T/rej.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	assert_stderr_line() { grep -qxF "$1" <<<"$stderr"; }
+	assert_stderr_line "tally-split: 8 rows with an empty product went to a catch-all agreement: no product agreement can match them (the export did not say what was sold; see tally-ingest's notes)"
+	# no product agreement: nothing to say
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" --rejects "$T/rej.tsv" "$T/s.tsv"
+	[[ "$stderr" != *"empty product"* ]]
 	# the en-GB date "30 April, 2025"
 	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
 		'"30 April, 2025",Sale,"Payment for Order #3672216433",,GBP,£1.37,--,£1.37,--' >"$T/gb.csv"
