@@ -624,8 +624,10 @@ qmap() {
 	LIST
 }
 
-@test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee; Refunded date" {
+@test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee is inside Fee; Refunded date" {
 	gold stripe_payments_fx stripe_payments_fx.csv
+	# ch_fx2: Fee 0.98 holds its Taxes On Fee 0.10 (Stripe's fee_details): not 1.08
+	[ "$(cut -f3,7,13,14 <<<"${lines[2]}")" = $'ch_fx2\tsale\t0.98\t19.12' ]
 	[ "${lines[3]}" = $'2026-10-05T09:30:00Z\tstripe\tch_fx2\t1\tPoster\t\trefund\t2026-10-03T11:00:00Z\t-1\tUSD\t-20.10\t0.00\t0.00\t-20.10\t\tc991fe95c32683781\tstripe_payments_fx.csv:3' ]
 }
 

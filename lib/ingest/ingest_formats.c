@@ -129,7 +129,10 @@ static const char stripe_payments[] =
 	"product {Description}?\n"
 	"currency {Converted Currency|Currency}\n"
 	"gross {Converted Amount|Amount}\n"
-	"fee {Fee} + {Taxes On Fee}?\n"
+	/* Fee is the charge's balance transaction fee, whose fee_details
+	 * include the tax on Stripe's fee: Taxes On Fee is a part of it, not
+	 * more (it was added once more before) */
+	"fee {Fee}\n"
 	"country {Card Address Country|Card Issue Country}?\n"
 	"customer {Customer ID|Customer Email}?\n"
 	"emit refund if {Amount Refunded} > 0 and {Amount Refunded} >= {Amount}\n"
