@@ -69,12 +69,16 @@ static int join(struct ingest_item *t, uint64_t key, const char *name, size_t le
 		return -1;
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	if (!e->key)
+	if (!e->key) {
 		t->n++;
-	else
+		e->several = false;
+	} else {
 		free(e->name);
-	bool several = e->key && e->several;
-	*e = (struct ingest_item_entry){key, copy, len, fee, several};
+	}
+	e->key = key;
+	e->name = copy;
+	e->len = len;
+	e->fee = fee;
 	return 0;
 }
 
