@@ -40,11 +40,27 @@ kinds() {
 	# -1000.00, a purchase -29.98 (adjustment), a donation 10.00 (fee 0.64):
 	# gross 214.58, fee 43.56 + 1.10 - 0.60 + 0.64 = 44.70, net 169.88
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 214.580000 0.00 44.70 169.880000\nrows 6 units 4')" ]
-	[ "$(kinds <<<"$output")" = "1AB23456CD789012E sale|2BC34567DE890123F sale|3CD45678EF901234G refund|5EF67890GH123456J payout|6FG78901HJ234567K adjustment|9JK01234LM567890N tip|" ]
-	# the day as PayPal writes it: 05.07.2023 is the 5th of July
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2023-07-05T00:00:00Z" ]
+	[ "$(kinds <<<"$output")" = "1AB23456CD789012E sale|2BC34567DE890123F sale|2BC34567DE890123F refund|5EF67890GH123456J payout|6FG78901HJ234567K adjustment|9JK01234LM567890N tip|" ]
+	# the day as PayPal writes it: 05.07.2023 is the 5th of July, 09:02:45
+	# in Europe/Berlin (summer time, +02:00); the refund (its own code
+	# 3CD...) is of its sale's order, its Zugehöriger Transaktionscode
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2023-07-05T07:02:45Z" ]
 	# the hold, the bank top-up and the conversion: 3 rows ignored, counted
 	[[ "$stderr" == *"ignored 3 rows"* ]]
+}
+
+@test "paypal-de: the time and its zone are read (Europe/Berlin, summer and winter; MESZ); a zone tally does not know is refused, not guessed" {
+	sed -e '2s/"01.07.2023","10:15:02","Europe\/Berlin"/"01.12.2023","10:15:02","Europe\/Berlin"/' \
+		-e '3s/"Europe\/Berlin"/"MESZ"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 0 ]
+	# winter (+01:00) and summer, by the region or its abbreviation (+02:00)
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2023-12-01T09:15:02Z" ]
+	[ "$(cut -f1 <<<"${lines[2]}")" = "2023-07-03T16:40:11Z" ]
+	sed '3s/"Europe\/Berlin"/"Mars\/Olympus"/' "$F/paypal_de.csv" >"$T/de.csv"
+	run --separate-stderr tally-ingest "$T/de.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/de.csv:3: column \"Datum\": \"03.07.2023 18:40:11 Mars/Olympus\" has a time zone \"Mars/Olympus\" tally does not know (a region such as Europe/Berlin or America/Los_Angeles, an abbreviation such as CEST or PDT, or an offset such as +02:00)" ]
 }
 
 @test "paypal-fr: French activity download; pending, Memo and conversion rows passed over" {
@@ -52,9 +68,11 @@ kinds() {
 	[ "$status" -eq 0 ]
 	# sale 49.37 (fee 1.78), refund -10.00 (fee 0.30 back), withdrawal -30.00
 	[ "$(totals <<<"$output")" = "$(printf 'EUR 9.370000 0.00 1.48 7.890000\nrows 3 units 1')" ]
-	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000002 refund|1TX00000000000005 payout|" ]
-	# 02/03/2017 is the 2nd of March; the buyer country is read
-	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T00:00:00Z\tBE')" ]
+	# the refund 1TX...02 is of its sale's order (Numéro de la transaction de référence)
+	[ "$(kinds <<<"$output")" = "1TX00000000000001 sale|1TX00000000000001 refund|1TX00000000000005 payout|" ]
+	# 02/03/2017 is the 2nd of March, 14:05 in Europe/Brussels (+01:00);
+	# the buyer country is read
+	[ "$(cut -f1,15 <<<"${lines[1]}")" = "$(printf '2017-03-02T13:05:00Z\tBE')" ]
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
 
@@ -64,8 +82,10 @@ kinds() {
 	# USD: sale 1,309.80 (fee 48.76), refund -20.00 (fee 0.58 back);
 	# EUR: the withdrawal -1,058.09; conversions and the hold passed over
 	[ "$(totals <<<"$output")" = "$(printf 'EUR -1058.090000 0.00 0.00 -1058.090000\nUSD 1289.800000 0.00 48.18 1241.620000\nrows 3 units 1')" ]
-	[ "$(kinds <<<"$output")" = "TID9 sale|TID1 payout|TID20 refund|" ]
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2018-09-27T00:00:00Z" ]
+	# the refund TID20 is of its sale's order (Reference Txn ID TID9)
+	[ "$(kinds <<<"$output")" = "TID9 sale|TID1 payout|TID9 refund|" ]
+	# 9/27/2018 21:15:11 in America/Los_Angeles (summer time, -07:00)
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2018-09-28T04:15:11Z" ]
 	[[ "$stderr" == *"ignored 3 rows"* ]]
 }
 
@@ -74,10 +94,40 @@ kinds() {
 	[ "$status" -eq 0 ]
 	# 49.37 + 28.82 - 10.00 - 1000.00 = -931.81; fee 1.78 + 1.19 - 0.40 = 2.57
 	[ "$(totals <<<"$output")" = "$(printf 'EUR -931.810000 0.00 2.57 -934.380000\nrows 4 units 2')" ]
-	[ "$(kinds <<<"$output")" = "TID1 sale|TID2 sale|TID3 refund|TID5 payout|" ]
-	# 2/1/2020 is the 2nd of January, 13/1/2020 the 13th
-	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T00:00:00Z" ]
-	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T00:00:00Z" ]
+	[ "$(kinds <<<"$output")" = "TID1 sale|TID2 sale|TID2 refund|TID5 payout|" ]
+	# 2/1/2020 is the 2nd of January, 13/1/2020 the 13th; 11:05:56 in
+	# Europe/Madrid (winter time, +01:00)
+	[ "$(cut -f1 <<<"${lines[1]}")" = "2020-01-02T10:05:56Z" ]
+	[ "$(cut -f1 <<<"${lines[3]}")" = "2020-01-13T10:05:56Z" ]
+}
+
+# month FILE SALE_LINE: FILE's header and the line SALE_LINE (a sale), then
+# the header and REFUND_LINE, as two months' downloads in $T
+months() {
+	local f=$1 sale=$2 refund=$3
+	sed -n "1p;${sale}p" "$F/$f" >"$T/m1.csv"
+	sed -n "1p;${refund}p" "$F/$f" >"$T/m2.csv"
+}
+
+@test "a PayPal refund in a later download is split as its sale was, by the state, in every language layout (product agreements)" {
+	# each: the fixture, its sale's line, its refund's line (whose reference
+	# transaction id is the sale's), the sale's product and the refund's share
+	while IFS='|' read -r f sale refund product refunded; do
+		months "$f" "$sale" "$refund"
+		printf 'match\ttier\tpayee\tshare\n%s\t1\tAna\t100%%\n*\t1\tBen\t100%%\n' "$product" >"$T/a.tsv"
+		rm -f "$T/s.state"
+		tally-ingest "$T/m1.csv" 2>/dev/null | tally-split -a "$T/a.tsv" --state "$T/s.state" >"$T/o1.tsv"
+		run --separate-stderr bash -c "tally-ingest '$T/m2.csv' 2>/dev/null | tally-split -a '$T/a.tsv' --state '$T/s.state'"
+		[ "$status" -eq 0 ] || { echo "$f: $stderr"; false; }
+		# the refund goes to Ana, whose agreement split the sale, not to Ben ("*")
+		[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { printf "%s %s|", $c["payee"], $c["amount"] }' <<<"$output")" = "Ana $refunded|" ] ||
+			{ echo "$f: $output"; false; }
+	done <<-'EOF'
+	paypal_de.csv|3|4|PayPal Express-Zahlung|-24.40
+	paypal_fr.csv|2|3|Album numérique|-9.70
+	paypal_es_statement.csv|3|4|Pago estándar|-9.60
+	paypal_statement_en.csv|2|6|Express Checkout Payment|-19.42
+	EOF
 }
 
 @test "paypal-de: the German catch-alls of real files (Handyzahlung, Website-Zahlung, Zahlung im Einzugsverfahren, Rücklastschriftgebühr...)" {
@@ -344,7 +394,7 @@ kinds() {
 	[ "${lines[1]}" = "format: paypal-de (PayPal Aktivitäten download, German (Beschreibung as the type, 1.234,56, DD.MM.YYYY))" ]
 	assert_line 'detected by: the header on line 1 holds all 9 detect columns: "Datum" "Uhrzeit" "Zeitzone" "Beschreibung" "Währung" "Brutto" "Entgelt" "Netto" "Transaktionscode"'
 	assert_line 'number locale: decimal mark "," (1.234,56)'
-	assert_line 'date layout: %d.%m.%Y (day, month, year)'
+	assert_line 'date layout: %d.%m.%Y %H:%M:%S %Z (day, month, year)'
 	assert_line 'rows: 9 read, 3 passed over by skip rules, 0 totals rows, 0 the format rejects'
 	assert_line 'canonical rows: sale 2 refund 1 tip 1 payout 1 adjustment 1'
 	assert_line 'dates: 2023-07-01 to 2023-07-31'

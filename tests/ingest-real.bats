@@ -32,9 +32,10 @@ sums() {
 	# (the transaction fee 0.91 is named by its listing, not the order)
 	[ "$(awk -F'\t' 'NR == 1 || $3 == 3844871551' <<<"$output" | sums sale refund fee adjustment)" = "0.00 0.00 0.00 0.00" ]
 	[ "$(awk -F'\t' '$3 == 3844871551 {print $7}' <<<"$output" | sort | uniq -c | tr -s ' \n' ' ')" = " 4 adjustment 1 fee 1 refund 1 sale " ]
-	# the order's tax and buyer fee rows are tax, not fee, and join the sale
-	[ "$(awk -F'\t' '$3 == 3844871551 && $7 == "adjustment" && $12 > 0 {print $5, $11, $12}' <<<"$output" | tr '\n' '|')" = \
-		"Colorado Retail Delivery Fee (paid by buyer) -0.28 0.28|Sales tax paid by buyer -1.14 1.14|" ]
+	# the order's tax and buyer fee rows are tax, not fee, and join the sale:
+	# its item, from its "Transaction fee: Lantern print" row
+	[ "$(awk -F'\t' '$3 == 3844871551 && $7 == "adjustment" && $12 > 0 {print $5, $11, $12, $17}' <<<"$output" | tr '\n' '|')" = \
+		"Lantern print -0.28 0.28 etsy_statement_2026_3.csv:14|Lantern print -1.14 1.14 etsy_statement_2026_3.csv:15|" ]
 	# the whole month: sales 25.00 + 15.42, less tax and buyer fee
 	# 1.42 and the refund 15.42 plus their reversal 1.42 = 25.00 gross;
 	# fees 0.91 + 0.70 - 0.70 + 0.33 + 1.30 + 1.00 + 2.50 = 6.04
@@ -259,10 +260,11 @@ sums() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	# 4.41 reached the collective after a 0.59 fee: the contribution was 5.00
-	[ "$(awk -F'\t' '$3 == 11200101 {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 5.00 0.00 0.59 4.41" ]
+	[ "$(awk -F'\t' '$3 == 11200101 && $7 == "sale" {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 5.00 0.00 0.59 4.41" ]
 	[ "$(awk -F'\t' '$3 == 5126 {print $7, $11, $13, $14}' <<<"$output")" = "sale 9.00 0.59 8.41" ]
-	# the refund (Is Reverse REVERSE, fee +0.59 returned) takes its contribution's description
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11, $13, $14}' <<<"$output")" = "11200107|Monthly contribution from Lin (Backer)|-5.00 -0.59 -4.41" ]
+	# the refund 11200107 (Is Reverse REVERSE, fee +0.59 returned) takes its
+	# contribution's description and order (so tally-split finds its split)
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11, $13, $14}' <<<"$output")" = "11200101|Monthly contribution from Lin (Backer)|-5.00 -0.59 -4.41" ]
 	[ "$(sums fee <<<"$output")" = "0.00 0.00 0.50 -0.50" ]
 }
 
@@ -305,8 +307,9 @@ sums() {
 	[ "$stderr" = "" ]
 	# 60.5 charged: 10.5 VAT (taxAmount -10.5), 1.75 Stripe fee, 48.25 net
 	[ "$(awk -F'\t' '$3 == "8f3ka2lm" {print $7, $11, $12, $13, $14}' <<<"$output")" = "sale 50.00 10.50 1.75 48.25" ]
-	# the refund (newest, first in the file) names its contribution by shortRefundId
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11}' <<<"$output")" = "b1c2d3e4|Monthly financial contribution to Orchard (Backer)|-20.00" ]
+	# the refund b1c2d3e4 (newest, first in the file) names its contribution
+	# by shortRefundId: its order and description
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $11}' <<<"$output")" = "7a6b5c4d|Monthly financial contribution to Orchard (Backer)|-20.00" ]
 	[ "$(sums sale refund fee <<<"$output")" = "50.00 10.50 7.63 42.37" ]
 }
 
@@ -334,7 +337,7 @@ sums() {
 	[ "$(awk -F'\t' '$7 == "refund" {print $5 "|" $6}' <<<"$output")" = "Moth zine|moth-zine" ]
 	cd "$BATS_TEST_DIRNAME/fixtures/ingest"
 	run --separate-stderr tally-ingest etsy_statement.csv
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Payment for Order #3001" ]
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5}' <<<"$output")" = "3001|Tour poster" ]
 }
 
 @test "etsy-statement, the shapes of real 2026 statements: identical rows are separate charges, VAT and credit rows, Status columns; a file read twice is all duplicates" {
@@ -343,8 +346,10 @@ sums() {
 	[ "$status" -eq 0 ]
 	# 17 rows, none dropped: two equal "Transaction fee: Shipping" lines of one
 	# order, two equal VAT lines, two equal listing fees are six charges
-	[ "$stderr" = "tally-ingest: read 17 rows from 1 file: wrote 17, rejected 0, duplicates 0, skipped 0 total rows" ]
-	[ "$(awk -F'\t' '$5 == "Transaction fee: Shipping"' <<<"$output" | wc -l)" -eq 2 ]
+	# the sale's item is not in the file: only "Transaction fee: Shipping" rows
+	[ "$stderr" = "tally-ingest: etsy_statement_2026_1.csv: 1 sale names no item (no row of the order names it): the product is left empty, so no product agreement can match it
+tally-ingest: read 17 rows from 1 file: wrote 17, rejected 0, duplicates 0, skipped 0 total rows" ]
+	[ "$(awk -F'\t' '$17 ~ /:[89]$/ && $13 == 0.20' <<<"$output" | wc -l)" -eq 2 ]
 	# fees 1.45 + 0.29 + 2.47 + 0.49 + 2 x 0.04 + 2 x 0.20 + 4.44 + 2 x 0.20,
 	# less the credits 0.58 (VAT) and 1.10 (processing fee)
 	[ "$(sums fee <<<"$output")" = "0.00 0.00 8.34 -8.34" ]
@@ -353,7 +358,20 @@ sums() {
 	[ "$(awk -F'\t' '$7 == "payout" {print $11}' <<<"$output")" = "-61.28" ]
 	run --separate-stderr tally-ingest etsy_statement_2026_1.csv etsy_statement_2026_1.csv
 	[ "${#lines[@]}" -eq 18 ]
-	[ "$stderr" = "tally-ingest: etsy_statement_2026_1.csv: dropped 17 duplicate rows (the same record as a row before: same source, id and content)" ]
+	[ "$stderr" = "tally-ingest: etsy_statement_2026_1.csv: 1 sale names no item (no row of the order names it): the product is left empty, so no product agreement can match it
+tally-ingest: etsy_statement_2026_1.csv: dropped 17 duplicate rows (the same record as a row before: same source, id and content)" ]
+	# tally-split says the rows of that order (its sale, tax, fees) reached
+	# the catch-all only because they name no product
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Lantern print\t1\tAna\t100%' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	tally-ingest etsy_statement_2026_1.csv 2>/dev/null >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" --rejects "$T/rej.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	assert_stderr_line() { grep -qxF "$1" <<<"$stderr"; }
+	assert_stderr_line "tally-split: 8 rows with an empty product went to a catch-all agreement: no product agreement can match them (the export did not say what was sold; see tally-ingest's notes)"
+	# no product agreement: nothing to say
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	run --separate-stderr tally-split -a "$T/a.tsv" --rejects "$T/rej.tsv" "$T/s.tsv"
+	[[ "$stderr" != *"empty product"* ]]
 	# the en-GB date "30 April, 2025"
 	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
 		'"30 April, 2025",Sale,"Payment for Order #3672216433",,GBP,£1.37,--,£1.37,--' >"$T/gb.csv"
@@ -362,21 +380,65 @@ sums() {
 	[ "$(cut -f1,3,10,11 <<<"${lines[1]}")" = "2025-04-30T00:00:00Z	3672216433	GBP	1.37" ]
 }
 
-@test "etsy-statement is newest first: a refund read before its sale still takes the sale's product, and is written after the file's last row" {
+@test "etsy-statement is newest first: a refund read before its sale takes the sale's item; an order's rows are written after the file's last row" {
 	cd "$R"
 	run --separate-stderr tally-ingest etsy_statement_2026_3.csv
 	[ "$status" -eq 0 ]
-	# the refund of 3844871551 is on line 6, its sale on line 16
-	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $17}' <<<"$output")" = "3844871551|Payment for Order #3844871551|etsy_statement_2026_3.csv:6" ]
-	# held to the end of the file: the last row written; every other row in the file's order
-	[ "$(tail -n 1 <<<"$output" | cut -f7,17)" = "refund	etsy_statement_2026_3.csv:6" ]
-	[ "$(tail -n +2 <<<"$output" | cut -f17 | cut -d: -f2 | tr '\n' ' ')" = "2 4 5 7 8 9 10 11 12 13 14 15 16 6 " ]
-	# and tally-split sends it to the sale's agreement, not to "*"
-	printf '%s\n' $'match\ttier\tpayee\tshare' $'Payment for Order #3844871551\t1\tAna\t100%' $'*\t1\tBen\t100%' >"$T/a.tsv"
+	# the refund of 3844871551 is on line 6, its sale on line 16, the item
+	# ("Transaction fee: Lantern print", named by its listing) on line 13
+	[ "$(awk -F'\t' '$7 == "refund" {print $3 "|" $5 "|" $17}' <<<"$output")" = "3844871551|Lantern print|etsy_statement_2026_3.csv:6" ]
+	# the rows of orders (sales, their tax, fees, refunds) held to the end
+	# of the file, in the file's order; every other row in its place
+	[ "$(tail -n +2 <<<"$output" | cut -f17 | cut -d: -f2 | tr '\n' ' ')" = "2 7 9 13 4 5 6 8 10 11 12 14 15 16 " ]
+	# and tally-split sends the refund to the sale's agreement, not to "*"
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Lantern print\t1\tAna\t100%' $'*\t1\tBen\t100%' >"$T/a.tsv"
 	tally-ingest etsy_statement_2026_3.csv 2>/dev/null | awk -F'\t' 'NR == 1 || $3 == 3844871551 && ($7 == "sale" || $7 == "refund")' |
 		tally-split -a "$T/a.tsv" >"$T/alloc.tsv"
 	run awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s[$c["payee"]] += $c["amount"] } END { for (p in s) printf "%s %.2f\n", p, s[p] }' "$T/alloc.tsv"
 	[ "$output" = "Ana 0.70" ]
+}
+
+@test "etsy-statement: a sale takes its order's item from the \"Transaction fee: ITEM\" row, before or after it; several items: the largest fee's, said; none: empty, said" {
+	cd "$R"
+	# newest first, the shape of 2026_1 (BOM, Status columns): order
+	# ...03 has two items (fees 0.65 and 1.30: the second is the dearer),
+	# ...04's item row names its listing and follows the sale, the refund of
+	# ...01 is of a sale (and item) of last month's statement
+	run --separate-stderr tally-ingest etsy_statement_2026_4.csv
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != "fee" && $7 != "payout" {print $3 "|" $5 "|" $7}' <<<"$output" | tr '\n' ' ')" = \
+		"4100000003|Lantern print, large|adjustment 4100000003|Lantern print, large|sale 4100000001||refund 4100000004|Tour poster|sale " ]
+	[ "$stderr" = "tally-ingest: etsy_statement_2026_4.csv: 1 order names several items: each order's rows take the item of its largest fee as their product (one sale row an order; e.g. \"Lantern print, large\")" ]
+	# tally-split: each sale by its item's agreement, its tax and fees with
+	# it (Ben: 36.40 - 2.40 - 1.34 - 0.65 - 1.30 - 0.26; Cy: 15.00 - 0.98 -
+	# 0.70); the listing fee, a cost of the shop, by "*"; the refund whose
+	# sale is not in the file is refused, never sent to "*"
+	printf '%s\n' $'match\ttier\tpayee\tshare' $'Moth zine\t1\tAna\t100%' $'Lantern print*\t1\tBen\t100%' \
+		$'Tour poster\t1\tCy\t100%' $'*\t1\tDee\t100%' >"$T/a.tsv"
+	tally-ingest etsy_statement_2026_4.csv 2>/dev/null | tally-split -a "$T/a.tsv" --rejects "$T/rej.tsv" >"$T/alloc.tsv" 2>/dev/null
+	run awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s[$c["payee"]] += $c["amount"] } END { for (p in s) printf "%s %.2f\n", p, s[p] }' "$T/alloc.tsv"
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "Ben 30.45 Cy 13.32 Dee -0.20 " ]
+	[ "$(tail -n +2 "$T/rej.tsv" | cut -f3,7)" = "4100000001	refund" ]
+}
+
+@test "etsy-statement: an item row naming no order between two orders' rows of its date joins neither; a sale with no item row has an empty product" {
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
+		'"May 2, 2026",Sale,"Payment for Order #5001",,USD,$10.00,--,$10.00,--' \
+		'"May 2, 2026",Fee,"Transaction fee: Moth zine","Listing #1",USD,--,-$0.65,-$0.65,--' \
+		'"May 2, 2026",Sale,"Payment for Order #5002",,USD,$20.00,--,$20.00,--' >"$T/e.csv"
+	run --separate-stderr tally-ingest "$T/e.csv"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' '$7 == "sale" {print $3 "|" $5}' <<<"$output" | tr '\n' ' ')" = "5001| 5002| " ]
+	[ "$stderr" = "tally-ingest: $T/e.csv: 2 sales name no item (no row of the order names it): the product is left empty, so no product agreement can match them
+tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the rows around it name none or two)" ]
+	# the same rows, the item row beside one order only: it joins that order
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
+		'"May 2, 2026",Sale,"Payment for Order #5001",,USD,$10.00,--,$10.00,--' \
+		'"May 2, 2026",Fee,"Transaction fee: Moth zine","Listing #1",USD,--,-$0.65,-$0.65,--' \
+		'"May 3, 2026",Sale,"Payment for Order #5002",,USD,$20.00,--,$20.00,--' >"$T/e.csv"
+	run --separate-stderr tally-ingest "$T/e.csv"
+	[ "$(awk -F'\t' '$7 == "sale" {print $3 "|" $5}' <<<"$output" | tr '\n' ' ')" = "5001|Moth zine 5002| " ]
+	[ "$stderr" = "tally-ingest: $T/e.csv: 1 sale names no item (no row of the order names it): the product is left empty, so no product agreement can match it" ]
 }
 
 @test "a file oldest first: a refund without its sale in the file is written in its place, not held" {
@@ -395,7 +457,10 @@ sums() {
 	awk 'BEGIN { print "Date,Type,Title,Info,Currency,Amount,Fees & Taxes,Net,Tax Details"
 		for (i = 30000; i >= 1; i--) printf "\"October 20, 2026\",Refund,Refund for Order #%d,,USD,-$1.00,--,-$1.00,--\n", i
 		for (i = 30000; i >= 1; i--) printf "\"October 2, 2026\",Sale,Payment for Order #%d,,USD,$1.00,--,$1.00,--\n", i }' >"$T/big.csv"
-	run --separate-stderr tally-ingest "$T/big.csv"
+	# the statement's mapping without its item rule (which holds every row
+	# of an order to the end of the file: the next test)
+	tally-ingest --show-format etsy-statement | grep -v '^item ' >"$T/e.map"
+	run --separate-stderr tally-ingest --map "$T/e.map" "$T/big.csv"
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' '$7 == "refund"' <<<"$output" | wc -l)" -eq 30000 ]
 	[ "$(awk -F'\t' '$7 == "sale"' <<<"$output" | wc -l)" -eq 30000 ]
@@ -428,7 +493,7 @@ sums() {
 	} >"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 0 ]
-	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P2 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
+	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P1 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
 	row 14 PayPal "Loyalty Points Redemption" 1.00 0.00 1.00 P5 "" Credit >>"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 1 ]
@@ -591,7 +656,8 @@ sums() {
 	{ cat paypal_en_dayfirst.csv; printf '"28/10/2026","10:00:00","GMT","Ben","Payment Refund","Completed","GBP","-12.00","0.41","-11.59","","","9AB23456CD789012N","","","","","","","","","","","","2AB23456CD789012F","","","","","18.98","","","","","","","","","","IE","Debit"\r\n'; } >"$T/p.csv"
 	run --separate-stderr tally-ingest "$T/p.csv"
 	[ "$status" -eq 0 ]
-	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "9AB23456CD789012N Moth zine -12.00 -0.41 -11.59" ]
+	# and its sale's order (the refund's own id is 9AB...)
+	[ "$(awk -F'\t' '$7 == "refund" {print $3, $5, $11, $13, $14}' <<<"$output")" = "2AB23456CD789012F Moth zine -12.00 -0.41 -11.59" ]
 }
 
 # ---- Ko-fi: the 21-column Transaction_All.csv of a real download --------------------

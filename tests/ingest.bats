@@ -624,14 +624,17 @@ qmap() {
 	LIST
 }
 
-@test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee; Refunded date" {
+@test "stripe-payments: Fee is in the balance currency, so the Converted columns are read; Taxes On Fee is inside Fee; Refunded date" {
 	gold stripe_payments_fx stripe_payments_fx.csv
+	# ch_fx2: Fee 0.98 holds its Taxes On Fee 0.10 (Stripe's fee_details): not 1.08
+	[ "$(cut -f3,7,13,14 <<<"${lines[2]}")" = $'ch_fx2\tsale\t0.98\t19.12' ]
 	[ "${lines[3]}" = $'2026-10-05T09:30:00Z\tstripe\tch_fx2\t1\tPoster\t\trefund\t2026-10-03T11:00:00Z\t-1\tUSD\t-20.10\t0.00\t0.00\t-20.10\t\tc991fe95c32683781\tstripe_payments_fx.csv:3' ]
 }
 
 @test "paypal: holds and their release and Memo rows skipped; reversals negative, won ones adjustments" {
+	# the chargeback P3 and the refund P9 are of their sales' orders (Reference Txn ID)
 	gold paypal_holds paypal_holds.csv
-	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale|P3 chargeback|P5 adjustment|P6 subscription|P8 sale|P9 refund|P10 adjustment|" ]
+	[ "$(cut -f3,7 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale|P1 chargeback|P5 adjustment|P6 subscription|P8 sale|P8 refund|P10 adjustment|" ]
 }
 
 @test "etsy-statement: older layout (Description), 'Sep 24, 2026', identical fee rows both kept" {
@@ -640,7 +643,7 @@ qmap() {
 	# the same statement read twice: the second copy is all duplicates
 	run --separate-stderr tally-ingest etsy_statement_old.csv etsy_statement_old.csv
 	[ "$output" = "$(cat expected/etsy_statement_old.tsv)" ]
-	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 4 duplicate rows (the same record as a row before: same source, id and content)" ]
+	[ "$stderr" = "tally-ingest: etsy_statement_old.csv: dropped 5 duplicate rows (the same record as a row before: same source, id and content)" ]
 }
 
 @test "patreon-earnings: the iOS app fee and merch costs are fees too (net = Total net earnings)" {

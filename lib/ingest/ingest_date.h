@@ -15,8 +15,11 @@
  * optional fraction, dropped), %p (am/pm, any case), %b / %B (English month
  * name or its 3-letter abbreviation, "Sept" too), %z (Z, +HHMM, +HH:MM,
  * +HH), %Z (Z, UTC, GMT, PST, PDT, MST, MDT, CST, CDT, EST, EDT, AKST,
- * AKDT, HST, BST, CET, CEST, EET, EEST, IST, JST, AEST, AEDT, or an offset
- * like %z), %T (%H:%M:%S), %% (a '%').  A space in fmt matches one or more
+ * AKDT, HST, BST, CET, CEST, MEZ, MESZ, EET, EEST, IST, JST, AEST, AEDT,
+ * an offset like %z, or a region of Europe or North America such as
+ * "Europe/Berlin" or "America/Los_Angeles", its summer time by the EU
+ * rule since 1996 or the US rule since 2007: an older date, or a region
+ * not in the table, does not match), %T (%H:%M:%S), %% (a '%').  A space in fmt matches one or more
  * spaces; any other character matches itself.  Missing day: 1; missing
  * time: midnight.  tz_minutes is the offset used when fmt has no zone.
  * Returns 0 and sets *t, or -1 (no match, or not a real calendar date). */
@@ -27,6 +30,13 @@ int ingest_date_parse(const char *fmt, const char *s, size_t len, int tz_minutes
  * month 13)" into why (size bytes) and returns 1.  Returns 0, writing
  * nothing, when s does not have fmt's shape or is a real date. */
 int ingest_date_unreal(const char *fmt, const char *s, size_t len, char *why, size_t size);
+
+/* Why s[0..len), read by a layout fmt ending in " %Z", is no time: its
+ * date and time are right but its zone is none the table above knows, or
+ * a region's before its rule (writes e.g. "has a time zone "Mars/Olympus"
+ * tally does not know (...)" into why and returns 1).  0, writing
+ * nothing, in every other case. */
+int ingest_date_bad_zone(const char *fmt, const char *s, size_t len, char *why, size_t size);
 
 /* 1 when layout fmt reads a time of day (%H, %I, %l or %T), else 0. */
 int ingest_layout_has_time(const char *fmt);

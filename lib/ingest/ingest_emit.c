@@ -12,8 +12,9 @@ static int out_of_memory(struct ingest_run *rn)
 }
 
 /* A reversal takes its sale's product and sku (issue: a refund named
- * "REFUND FOR CHARGE (...)" must be split by its sale's agreement).  A
- * sale is remembered.  *linked is false for a reversal whose sale has not
+ * "REFUND FOR CHARGE (...)" must be split by its sale's agreement), and
+ * the order its link names (PayPal's refund has a transaction id of its
+ * own; its reference is the sale's).  A sale is remembered.  *linked is false for a reversal whose sale has not
  * been read (yet), true for every other row. */
 static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 {
@@ -29,6 +30,10 @@ static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 		if (r->text_len[IMAP_LINK] > 0) { /* PayPal: Reference Txn ID */
 			order = r->text[IMAP_LINK];
 			olen = r->text_len[IMAP_LINK];
+			/* the reversal is of the sale's order: tally-split finds the
+			 * sale's split by it (its state), in this file or an earlier one */
+			r->text[IMAP_ORDER] = order;
+			r->text_len[IMAP_ORDER] = olen;
 		}
 		*linked = ingest_link_find(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
 					   &r->text[IMAP_PRODUCT], &r->text_len[IMAP_PRODUCT], &r->text[IMAP_SKU],
@@ -131,6 +136,98 @@ int ingest_emit_release_all(struct ingest_run *rn, const struct imap *m, const c
 	return 0;
 }
 
+/* Whether row r is one of its order's rows that take the order's item:
+ * the sale and its tax, tip, refund, chargeback and fees (a cost shared
+ * by the sale's agreement, tally-split(1)). */
+static bool takes_item(const struct imap_row *r)
+{
+	static const char *const kinds[] = {"sale", "subscription", "tip", "adjustment", "refund", "chargeback", "fee"};
+	if (!r->order_named)
+		return false;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (strcmp(r->kind, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A row of an order out with its order's item as its product, or none
+ * (empty: no product agreement can match it); then linked and written. */
+static int release_with_item(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
+			     const char *file, long line)
+{
+	bool known = ingest_item_of(&rn->items, r->text[IMAP_ORDER], r->text_len[IMAP_ORDER], &r->text[IMAP_PRODUCT],
+				    &r->text_len[IMAP_PRODUCT]);
+	if (!known) {
+		r->text[IMAP_PRODUCT] = "";
+		r->text_len[IMAP_PRODUCT] = 0;
+	}
+	bool linked;
+	long wrote = rn->st.wrote;
+	int st = link_row(rn, r, &linked);
+	if (!st)
+		st = emit_one(rn, m, r, key, file, line);
+	/* a sale written without its item, not one left out or a duplicate */
+	if (!known && rn->st.wrote > wrote && (strcmp(r->kind, "sale") == 0 || strcmp(r->kind, "subscription") == 0))
+		rn->no_item++;
+	return st;
+}
+
+/* A row of an order in a format naming items: held until the file's end,
+ * when every item of the file is known; past the bound the oldest go out
+ * with what is known by then (counted). */
+static int hold_for_item(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
+			 const char *file, long line)
+{
+	while (ingest_hold_full(&rn->item_held, r)) {
+		struct ingest_held *e = ingest_hold_pop(&rn->item_held);
+		rn->item_early++;
+		if (!e) /* a row over the bound alone */
+			return release_with_item(rn, m, r, key, file, line);
+		int st = release_with_item(rn, m, &e->row, e->key, file, e->line);
+		if (st)
+			return st;
+	}
+	return ingest_hold_push(&rn->item_held, r, key, line) < 0 ? out_of_memory(rn) : 0;
+}
+
+int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const char *file)
+{
+	if (!rn->itemizing)
+		return 0;
+	if (ingest_item_end(&rn->items) < 0)
+		return out_of_memory(rn);
+	struct ingest_held *e;
+	while ((e = ingest_hold_pop(&rn->item_held))) {
+		int st = release_with_item(rn, m, &e->row, e->key, file, e->line);
+		if (st)
+			return st;
+	}
+	const struct ingest_item *t = &rn->items;
+	if (t->several > 0)
+		ingest_run_warn(rn, NULL, 0,
+				"%s: %ld order%s name%s several items: each order's rows take the item of its largest "
+				"fee as their product (one sale row an order; e.g. %s)",
+				file, t->several, t->several == 1 ? "" : "s", t->several == 1 ? "s" : "", t->example);
+	if (rn->no_item > 0)
+		ingest_run_warn(rn, NULL, 0,
+				"%s: %ld sale%s name%s no item (no row of the order names it): the product is left empty, "
+				"so no product agreement can match %s",
+				file, rn->no_item, rn->no_item == 1 ? "" : "s", rn->no_item == 1 ? "s" : "",
+				rn->no_item == 1 ? "it" : "them");
+	if (t->unjoined > 0)
+		ingest_run_warn(rn, NULL, 0,
+				"%s: %ld item row%s joined no order (%s no order, and the rows around %s name none or two)",
+				file, t->unjoined, t->unjoined == 1 ? "" : "s", t->unjoined == 1 ? "it names" : "they name",
+				t->unjoined == 1 ? "it" : "them");
+	if (rn->item_early > 0)
+		ingest_run_warn(rn, NULL, 0,
+				"%s: %ld row%s written before the end of the file with the items known by then "
+				"(more than %d MB of rows held back for their order's item)",
+				file, rn->item_early, rn->item_early == 1 ? "" : "s", INGEST_HOLD_BYTES >> 20);
+	rn->no_item = rn->item_early = 0;
+	return 0;
+}
+
 /* The file's row order, decided by the first date unlike the first: in
  * a file oldest first a reversal's sale comes before it, so nothing need
  * be held, and what was held goes out at once, in its place. */
@@ -159,6 +256,18 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 		uint64_t key = rn->o->keep_duplicates ? 0 : ingest_row_key(m, r);
 		bool linked = true;
 		int st = 0;
+		if (rn->itemizing) {
+			if (ingest_item_see(&rn->items, r) < 0)
+				return out_of_memory(rn);
+			if (r->item_len > 0 && !r->order_named) { /* its order is not known yet: its own item */
+				r->text[IMAP_PRODUCT] = r->item;
+				r->text_len[IMAP_PRODUCT] = r->item_len;
+			} else if (takes_item(r)) {
+				if ((st = hold_for_item(rn, m, r, key, file, line)))
+					return st;
+				continue;
+			}
+		}
 		if (rn->linking && !(st = note_order(rn, m, r->date, file)))
 			st = link_row(rn, r, &linked);
 		if (st)

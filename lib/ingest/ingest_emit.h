@@ -16,6 +16,13 @@
 int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
 		     long line);
 
+/* At the end of FILE, first: when m names items (rn->itemizing), the
+ * rows of orders held for them out, in the file's order, each with its
+ * order's item as its product (empty when no row named one), and the
+ * file's notes on items (several a order, none, item rows joining no
+ * order, rows let out early). */
+int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const char *file);
+
 /* At the end of FILE: every held reversal out, in the file's order, each
  * with its sale's product and sku when the file holds its sale; a warning
  * when some had to go out early without it. */

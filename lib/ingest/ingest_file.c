@@ -218,11 +218,15 @@ static int read_rows(struct ingest_run *rn, struct imap *m, struct csvin *c, con
 	int64_t rounding_before = m->rounding_e10;
 	long rounded_before = m->rounded, dups_before = rn->st.duplicates;
 	rn->linking = imap_has_reversal_rows(m);
+	rn->itemizing = imap_has_items(m);
 	ingest_link_reset(&rn->link);
+	ingest_item_reset(&rn->items);
 	bool stop = false;
 	int st = 0;
 	while (!st && !stop)
 		st = read_record(rn, m, c, h, &stop);
+	if (!st)
+		st = ingest_emit_release_items(rn, m, c->file);
 	if (!st)
 		st = ingest_emit_release_all(rn, m, c->file);
 	rn->order = 0;

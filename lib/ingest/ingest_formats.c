@@ -129,7 +129,10 @@ static const char stripe_payments[] =
 	"product {Description}?\n"
 	"currency {Converted Currency|Currency}\n"
 	"gross {Converted Amount|Amount}\n"
-	"fee {Fee} + {Taxes On Fee}?\n"
+	/* Fee is the charge's balance transaction fee, whose fee_details
+	 * include the tax on Stripe's fee: Taxes On Fee is a part of it, not
+	 * more (it was added once more before) */
+	"fee {Fee}\n"
 	"country {Card Address Country|Card Issue Country}?\n"
 	"customer {Customer ID|Customer Email}?\n"
 	"emit refund if {Amount Refunded} > 0 and {Amount Refunded} >= {Amount}\n"
@@ -409,6 +412,12 @@ static const char etsy_statement[] =
 	 * record, while the same file read twice is all duplicates */
 	"id {@record}\n"
 	"product {Title|Description}\n"
+	/* the sale row says "Payment for Order #N", not what was sold: the
+	 * item is on the order's fee row, "Transaction fee: ITEM" (its Info
+	 * "Order #N", or "Listing #L" beside the order's other rows); the
+	 * order's sale, tax and refund rows take it (ingest_item.h) */
+	"item {Title|Description ~~ Transaction fee:} if {Type} = Fee and {Title|Description} !~ for transaction fee "
+	"and {Title|Description} != Transaction fee: Shipping\n"
 	"kind sale if {Type} = Sale\n"
 	"kind refund if {Type} = Refund\n"
 	"kind fee if {Type} = Fee|Marketing|Shipping|VAT\n"

@@ -57,6 +57,8 @@ int ingest_hold_push(struct ingest_hold *h, const struct imap_row *r, uint64_t k
 	}
 	strcpy(p, r->kind);
 	e->row.kind = p;
+	e->row.item = ""; /* an item is learnt when read (ingest_item.h), not kept */
+	e->row.item_len = 0;
 	h->n++;
 	h->bytes += size;
 	return 0;

@@ -143,6 +143,10 @@ static struct imap_ref *parse_ref(struct imap *m, const char **pp)
 	const char *tilde = memchr(p, '~', (size_t)(e - p));
 	if (tilde) { /* {A|B ~ TEXT}: a word out of the text */
 		const char *a = tilde + 1;
+		if (*a == '~') { /* {A ~~ TEXT}: the rest of the text */
+			r->rest = true;
+			a++;
+		}
 		size_t an = (size_t)(e - a);
 		trim(&a, &an);
 		r->after = dupn(a, an);
@@ -625,10 +629,29 @@ static int rule_directive(struct imap *m, const char *key, const char *v)
 	return NOT_MINE;
 }
 
+/* "item TEMPLATE if COND": the template up to " if ". */
+static int item_directive(struct imap *m, const char *v)
+{
+	const char *cond = strstr(v, " if ");
+	if (m->item_rule)
+		return fail(m, "item given twice");
+	if (!cond)
+		return fail(m, "item TEMPLATE if CONDITION");
+	char *t = dupn(v, (size_t)(cond - v));
+	if (!t)
+		return fail(m, "out of memory");
+	struct imap_template *tp = parse_template(m, t, &m->item_rule);
+	free(t);
+	return tp ? parse_conds(m, cond + 4, &m->item_when) : -1;
+}
+
 static int directive(struct imap *m, const char *key, const char *v)
 {
 	struct imap_emit *cur = &m->emits[m->nemits - 1];
 	bool in_main = m->nemits == 1;
+
+	if (strcmp(key, "item") == 0)
+		return in_main ? item_directive(m, v) : fail(m, "\"item\" belongs before the first emit section");
 
 	for (int i = 0; i < IMAP_NTEXT; i++)
 		if (strcmp(key, text_names[i]) == 0 || (i == IMAP_SALE_DATE && strcmp(key, "sale-date") == 0)) {
@@ -928,8 +951,8 @@ static uint64_t record_id(struct imap *m, const char *raw, size_t raw_len)
 	return h;
 }
 
-/* {A ~ TEXT}: narrow the cell (s, len) to the word after TEXT; false if it
- * does not hold TEXT. */
+/* {A ~ TEXT}: narrow the cell (s, len) to the word after TEXT ({A ~~
+ * TEXT}: to all of the text after it); false if it does not hold TEXT. */
 static bool word_after(const struct imap_ref *r, const char **s, size_t *len)
 {
 	size_t n = r->after_len, k = 0;
@@ -942,6 +965,11 @@ static bool word_after(const struct imap_ref *r, const char **s, size_t *len)
 	const char *w = *s + k + n, *end = *s + *len;
 	while (w < end && (*w == ' ' || *w == '\t'))
 		w++;
+	if (r->rest) {
+		*len = (size_t)(end - w);
+		*s = w;
+		return true;
+	}
 	const char *q = w;
 	while (q < end && *q != ' ' && *q != '\t')
 		q++;
@@ -1192,7 +1220,8 @@ static bool layout_in_order(const struct imap *m, size_t i)
 static void date_error(const struct imap *m, const char *s, size_t len, char *what, size_t size)
 {
 	for (size_t i = 0; i < m->ndate_formats; i++)
-		if (layout_in_order(m, i) && ingest_date_unreal(m->date_formats[i], s, len, what, size))
+		if (layout_in_order(m, i) && (ingest_date_unreal(m->date_formats[i], s, len, what, size) ||
+					      ingest_date_bad_zone(m->date_formats[i], s, len, what, size)))
 			return;
 	if (m->date_order != INGEST_EITHER) {
 		snprintf(what, size, "is not a date read %s (the order chosen for this file)",
@@ -1605,6 +1634,25 @@ static int build_row(struct imap *m, const struct imap_emit *e, const char *kind
 		r->text[i] = (const char *)(uintptr_t)off[i];
 		r->text_len[i] = len[i];
 	}
+	r->order_named = col[IMAP_ORDER] >= 0 && len[IMAP_ORDER] > 0;
+	return 0;
+}
+
+/* The item row r (the main row) names, when the item rule holds: its
+ * offset in the arena, like r's texts (imap_eval turns it into a pointer);
+ * 0 and length 0 when none. */
+static int row_item(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw, size_t raw_len,
+		    struct imap_row *r)
+{
+	size_t off = 0, len = 0;
+	int col;
+	if (m->item_rule && conds_hold(m, &m->item_when, f, nf, raw, raw_len) &&
+	    expand(m, m->item_rule, f, nf, raw, raw_len, &off, &len, &col) < 0)
+		return -1;
+	if (len > 0 && !tsv_valid_utf8(m->arena + off, len))
+		return bad_value(m, (struct cell){m->arena + off, len, col}, "is not UTF-8 (is the file cp1252? try --encoding cp1252)");
+	r->item = (const char *)(uintptr_t)off;
+	r->item_len = len;
 	return 0;
 }
 
@@ -1659,7 +1707,10 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		return IMAP_SKIP;
 	size_t n = 0;
 	bool main_row = strcmp(kind, "none") != 0; /* none: only the emit rows */
-	if (main_row && build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[n++]) < 0)
+	if (main_row && (build_row(m, &m->emits[0], kind, v, nf, raw, raw_len, &rows[n]) < 0 ||
+			 row_item(m, v, nf, raw, raw_len, &rows[n++]) < 0))
+		return IMAP_ERR;
+	if (m->cond_failed)
 		return IMAP_ERR;
 	for (size_t i = 1; i < m->nemits && n < IMAP_MAX_ROWS; i++) {
 		const struct imap_emit *e = &m->emits[i];
@@ -1672,9 +1723,11 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 			return IMAP_ERR;
 		n++;
 	}
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		for (int i = 0; i < IMAP_NTEXT; i++)
 			rows[k].text[i] = m->arena + (size_t)(uintptr_t)rows[k].text[i];
+		rows[k].item = m->arena + (size_t)(uintptr_t)rows[k].item;
+	}
 	*nrows = n;
 	return n == 0 && !main_row ? IMAP_SKIP : IMAP_ROWS;
 }
@@ -1706,6 +1759,11 @@ bool imap_has_reversal_rows(const struct imap *m)
 		if (strcmp(m->kinds[i].kind, "refund") == 0 || strcmp(m->kinds[i].kind, "chargeback") == 0)
 			return true;
 	return false;
+}
+
+bool imap_has_items(const struct imap *m)
+{
+	return m->item_rule != NULL;
 }
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -1787,6 +1845,8 @@ void imap_free(struct imap *m)
 			free_expr(m->emits[i].amount[k]);
 	}
 	free(m->emits);
+	free_template(m->item_rule);
+	free_conds(&m->item_when);
 	free(m->view);
 	free(m->records);
 	free(m->arena);

@@ -24,13 +24,17 @@
  *   kind KIND [if COND]                       (first matching rule wins;
  *                                              skip: no rows, none: only emits)
  *   emit KIND [if COND]                       (a further row per source row)
+ *   item TEMPLATE if COND                     (the row names an item of its
+ *                                              order: the order's other rows
+ *                                              take it as their product)
  *
  * A reference {A|B} takes the first of the columns A, B that exists and is
  * not empty in the row; {A}? may be missing from the header.  {A|B ~ TEXT}
  * is the word after TEXT (case-insensitive) in the first of A, B that holds
  * TEXT, trailing , ; : ) ] cut ("Refund for Order #3001" with
  * {Title ~ Order #} gives 3001); {A ~} is A's first word (money written in
- * a text field: "$68.87 sent to your bank account").  {@record} is
+ * a text field: "$68.87 sent to your bank account"); {A ~~ TEXT} is all
+ * the text after TEXT ("Transaction fee: Moth zine" gives "Moth zine").  {@record} is
  * a fingerprint of the source record (the n-th identical record of a file
  * gets its own, so re-ingesting a file gives the same ids while identical
  * rows within one file stay distinct), {@item} the item number within a run
@@ -71,6 +75,7 @@ struct imap_ref {
 	bool optional;              /* {A?}: no error when no alternative exists */
 	char *after;                /* {A|B ~ TEXT}: the word after TEXT in the first column holding it */
 	size_t after_len;           /* ("" : the first word); NULL: the whole cell */
+	bool rest;                  /* {A ~~ TEXT}: all the text after TEXT, not one word */
 	int cols[IMAP_MAX_ALTS];    /* after binding: column indexes (or IMAP_COL_*) */
 	size_t ncols;
 };
@@ -136,6 +141,9 @@ struct imap_row {
 	int64_t gross, tax, fee, net;   /* net == gross - fee always */
 	int digits;                     /* minor digits of the currency */
 	bool net_differs;               /* the export's net disagreed: see mismatch */
+	bool order_named;               /* the order came from a column, not {@record} */
+	const char *item;               /* "item": the item this row names for its order, */
+	size_t item_len;                /* else "" (0); in m's arena, like text */
 	char mismatch[200];             /* the message for net_differs */
 };
 
@@ -170,6 +178,8 @@ struct imap {
 	size_t nkinds;
 	struct imap_emit *emits;           /* [0] the main row, then extra rows */
 	size_t nemits;
+	struct imap_template *item_rule;   /* "item TEMPLATE if COND", or NULL */
+	struct imap_conds item_when;       /* when a row names its order's item */
 
 	/* binding and per-file state */
 	struct imap_ref **refs;            /* every reference, for binding */
@@ -237,6 +247,11 @@ int imap_finish(struct imap *m);
  * by order (ingest_link.h).  False when reversals are only emitted from
  * their sale's own record, or orders are only {@record}. */
 bool imap_has_reversal_rows(const struct imap *m);
+
+/* Whether the mapping has an "item" rule: rows naming the item of their
+ * order, whose other rows (the sale, its tax, its refund) take it as their
+ * product (ingest_item.h). */
+bool imap_has_items(const struct imap *m);
 
 /* After imap_bind: the column whose dates decide the file's day/month
  * order ("date-order {Date}"), and the zone column hinting the locale;

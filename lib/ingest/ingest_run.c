@@ -47,6 +47,7 @@ int ingest_run_init(struct ingest_run *rn, const struct ingest_options *o, const
 	rn->o = o;
 	rn->hooks = *hooks;
 	rn->held.max_bytes = INGEST_HOLD_BYTES;
+	rn->item_held.max_bytes = INGEST_HOLD_BYTES;
 	extsort_init(&rn->sorted, EXTSORT_BUDGET_DEFAULT, NULL);
 	rn->builtins = calloc(ingest_nformats, sizeof *rn->builtins);
 	if (!rn->builtins)
@@ -156,6 +157,8 @@ void ingest_run_free(struct ingest_run *rn)
 	ingest_dedupe_free(&rn->seen);
 	ingest_link_free(&rn->link);
 	ingest_hold_free(&rn->held);
+	ingest_hold_free(&rn->item_held);
+	ingest_item_free(&rn->items);
 	extsort_free(&rn->sorted);
 	rn->builtins = NULL;
 	rn->user_map = NULL;

@@ -30,8 +30,10 @@ int split_run_start(struct split_run *run)
 	run->delta_col = -1;
 	run->rules.rotate_ties = run->opt.rotate_ties;
 	for (size_t i = 0; i < run->rules.n; i++)
-		if (!catch_all(&run->rules.agreements[i]))
+		if (!catch_all(&run->rules.agreements[i])) {
 			run->has_specific = true;
+			run->has_products |= run->rules.agreements[i].on == SPLIT_ON_PRODUCT;
+		}
 	run->parts = calloc(run->rules.max_payees + 1, sizeof *run->parts);
 	if (run->opt.default_payee)
 		run->default_prefix = split_default_prefix(run->opt.default_payee, &run->default_prefix_len);
@@ -327,6 +329,8 @@ static int split_planned(struct split_run *run, const struct split_plan *p, cons
 	int64_t basis;
 	if (!split_run_basis(run, a->gross, &basis))
 		return SPLIT_OK;
+	/* no product to match: the catch-all took it, never silently */
+	run->no_product += !*row->product && catch_all(a) && run->has_products;
 	st = split_write_by(run, a, row, basis, digits, p->why);
 	return st <= 0 ? st : split_run_record(run, p, a, basis);
 }
@@ -423,6 +427,13 @@ const char *split_run_seen_notes(const struct split_run *run, char *buf, size_t 
 		snprintf(buf + used, cap - used, "%s%ld row%s changed since %s split: the difference%s split",
 			 used ? "\n" : "", changed, changed == 1 ? "" : "s", changed == 1 ? "it was" : "they were",
 			 changed == 1 ? " was" : "s were");
+	used = strlen(buf);
+	long np = run->no_product;
+	if (np > 0 && used < cap)
+		snprintf(buf + used, cap - used,
+			 "%s%ld row%s with an empty product went to a catch-all agreement: no product agreement can match %s "
+			 "(the export did not say what was sold; see tally-ingest's notes)",
+			 used ? "\n" : "", np, np == 1 ? "" : "s", np == 1 ? "it" : "them");
 	return buf;
 }
 

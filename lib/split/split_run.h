@@ -106,6 +106,8 @@ struct split_run {
 	char delta_text[MONEY_BUF];
 	size_t delta_len;
 	bool has_specific;         /* some agreement is not a catch-all */
+	bool has_products;         /* some agreement names a product (not a catch-all) */
+	long no_product;           /* rows of an empty product split by a catch-all while product agreements exist */
 	char *default_prefix;      /* split_default_prefix of the default payee (owned) */
 	size_t default_prefix_len;
 	const struct split_agreement **cls_cache; /* agreement of each state class (owned) */
@@ -156,8 +158,11 @@ const char *split_run_unmatched(const struct split_run *run, size_t i, char *buf
  * was left as it was); SPLIT_EFAIL (nothing more is committed). */
 int split_run_commit(struct split_run *run);
 
-/* The closing notes on rows split before, into buf, one per line: ""
- * when there is none. */
+/* The closing notes on rows split before, and on rows of an empty
+ * product that only a catch-all agreement could take while others name
+ * products (tally-ingest leaves a product empty when the export does not
+ * say it: an Etsy sale whose item row is not in the statement), into buf,
+ * one per line: "" when there is none. */
 const char *split_run_seen_notes(const struct split_run *run, char *buf, size_t cap);
 
 /* Release everything the run owns (and close in). */

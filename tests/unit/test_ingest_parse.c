@@ -122,6 +122,28 @@ static const struct date_case dates[] = {
 	/* PayPal 2016: a zone by name */
 	{"%m/%d/%Y %H:%M:%S %Z", "6/4/2016 10:46:49 PDT", 0, 1, 1465062409},
 	{"%d/%m/%Y %H:%M:%S %Z", "02/10/2026 09:15:00 BST", 0, 1, 1790928900},
+	/* German PayPal: a region, summer time */
+	{"%d.%m.%Y %H:%M:%S %Z", "05.07.2023 09:02:45 Europe/Berlin", 0, 1, 1688540565},
+	{"%d.%m.%Y %H:%M:%S %Z", "15.01.2026 10:00:00 Europe/Berlin", 0, 1, 1768467600},
+	/* the EU change: the last Sundays of March and October, 01:00 UTC */
+	{"%d.%m.%Y %H:%M:%S %Z", "29.03.2026 01:59:59 Europe/Berlin", 0, 1, 1774745999},
+	{"%d.%m.%Y %H:%M:%S %Z", "29.03.2026 03:00:00 Europe/Berlin", 0, 1, 1774746000},
+	/* the hour that repeats: the first, summer time */
+	{"%d.%m.%Y %H:%M:%S %Z", "25.10.2026 02:30:00 Europe/Berlin", 0, 1, 1792888200},
+	{"%d.%m.%Y %H:%M:%S %Z", "25.10.2026 03:00:00 Europe/Berlin", 0, 1, 1792893600},
+	/* older German files: MESZ */
+	{"%d.%m.%Y %H:%M:%S %Z", "05.07.2023 09:02:45 MESZ", 0, 1, 1688540565},
+	/* the US change: second Sunday of March, first of November, 02:00 local */
+	{"%m/%d/%Y %H:%M:%S %Z", "03/08/2026 01:59:59 America/Los_Angeles", 0, 1, 1772963999},
+	{"%m/%d/%Y %H:%M:%S %Z", "03/08/2026 03:00:00 America/Los_Angeles", 0, 1, 1772964000},
+	{"%m/%d/%Y %H:%M:%S %Z", "11/01/2026 01:30:00 America/Los_Angeles", 0, 1, 1793521800},
+	{"%m/%d/%Y %H:%M:%S %Z", "11/01/2026 02:00:00 America/Los_Angeles", 0, 1, 1793527200},
+	/* no summer time */
+	{"%m/%d/%Y %H:%M:%S %Z", "07/01/2026 12:00:00 America/Phoenix", 0, 1, 1782932400},
+	/* a zone the table lacks, a region before its rule: refused, never guessed */
+	{"%d.%m.%Y %H:%M:%S %Z", "05.07.2023 09:02:45 Mars/Olympus", 0, 0, 0},
+	{"%d.%m.%Y %H:%M:%S %Z", "05.07.1995 09:02:45 Europe/Berlin", 0, 0, 0},
+	{"%d.%m.%Y %H:%M:%S %Z", "05.07.2023 09:02:45 europe/berlin", 0, 0, 0},
 	/* no zone in the text: the caller's offset (India, +05:30) */
 	{"%Y-%m-%d %H:%M:%S", "2026-10-03 14:19:23", 330, 1, 1791017363},
 	{"%Y-%m-%d", "2024-02-29", 0, 1, 1709164800},
@@ -175,6 +197,22 @@ static void test_unreal(void)
 		else
 			tap_ok(rc == 1 && strcmp(why, cases[i].why) == 0, "\"%s\" by %s: %s", cases[i].text,
 			       cases[i].fmt, cases[i].why);
+	}
+	static const struct {
+		const char *text, *why;
+	} zones[] = {
+		{"05.07.2023 09:02:45 Mars/Olympus", "has a time zone \"Mars/Olympus\" tally does not know (a region such as "
+						     "Europe/Berlin or America/Los_Angeles, an abbreviation such as CEST or PDT, "
+						     "or an offset such as +02:00)"},
+		{"05.07.1995 09:02:45 Europe/Berlin", "is in Europe/Berlin before 1996, whose summer time tally does not know"},
+		{"05.07.2023 09:02:45 MESZ", NULL},
+		{"31.02.2023 09:02:45 Mars/Olympus", NULL},
+	};
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		char why[300] = "";
+		int rc = ingest_date_bad_zone("%d.%m.%Y %H:%M:%S %Z", zones[i].text, strlen(zones[i].text), why, sizeof why);
+		tap_ok(zones[i].why ? rc == 1 && strcmp(why, zones[i].why) == 0 : rc == 0 && !why[0], "zone of \"%s\": %s",
+		       zones[i].text, zones[i].why ? zones[i].why : "nothing to say");
 	}
 	tap_is_int(ingest_layout_has_time("%m/%d/%y %I:%M%p"), 1, "%%I is a time of day");
 	tap_is_int(ingest_layout_has_time("%Y-%m-%d"), 0, "%%Y-%%m-%%d has none");
