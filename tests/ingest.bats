@@ -344,11 +344,53 @@ qmap() {
 	run --separate-stderr tally-ingest --encoding cp1252 "$T/w.csv"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
+	# latin1 is read as cp1252, as browsers read it: 0x80 is the euro sign, not a C1 control
 	run --separate-stderr tally-ingest --encoding latin1 "$T/w.csv"
-	[ "$(cut -f5 <<<"${lines[1]}")" = $'Caf\xc3\xa9 \xc2\x80 mug' ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
+	run --separate-stderr tally-ingest --encoding iso-8859-1 "$T/w.csv"
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
 	run --separate-stderr tally-ingest "$T/w.csv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": \"Caf\\xe9 \\x80 mug\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+}
+
+@test "a byte order mark wins over --encoding: one cron line reads UTF-16LE, UTF-8 with and without a BOM, and cp1252" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Caf\xe9 \x80 mug\n' "$h" >"$T/a-cp1252.csv"
+	printf '%s\nt2,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Niña\n' "$h" | iconv -f utf-8 -t utf-16le >"$T/b.body"
+	{ printf '\xff\xfe'; cat "$T/b.body"; } >"$T/b-utf16.csv"
+	printf '\xef\xbb\xbf%s\nt3,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Grüße\n' "$h" >"$T/c-bom.csv"
+	printf '%s\nt4,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,déjà vu\n' "$h" >"$T/d-utf8.csv"
+	for enc in latin1 cp1252; do
+		run --separate-stderr tally-ingest --encoding $enc "$T/a-cp1252.csv" "$T/b-utf16.csv" "$T/c-bom.csv" "$T/d-utf8.csv"
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		[ "$(tail -n +2 <<<"$output" | cut -f3,5 | tr '\t\n' ':|')" = "t1:Café € mug|t2:Niña|t3:Grüße|t4:déjà vu|" ]
+	done
+	# utf-16le asked for: the UTF-8 BOM still says UTF-8
+	run --separate-stderr tally-ingest --encoding utf-16le "$T/c-bom.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Grüße" ]
+}
+
+@test "--encoding cp1252 is a fallback decided on a file's first line not ASCII; a later line in the other is rejected with why" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,plain\nt2,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Café\nt3,2026-10-02 10:00:00,eur,2.00,0.00,2.00,charge,Caf\xe9\nt4,2026-10-03 10:00:00,eur,3.00,0.00,3.00,charge,ok\n' "$h" >"$T/mixed.csv"
+	run --separate-stderr tally-ingest --encoding cp1252 "$T/mixed.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/mixed.csv:4: not UTF-8, though line 3 was and made the file UTF-8 (two files in two encodings joined?)" ]
+	run --separate-stderr tally-ingest --encoding cp1252 --rejects "$T/rej.tsv" "$T/mixed.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | cut -f3,5 | tr '\t\n' ':|')" = "t1:plain|t2:Café|t4:ok|" ]
+	grep -q 'line 3 was and made the file UTF-8' "$T/rej.tsv"
+	# --encoding utf-8 is taken as said: a cp1252 file is an error, as without --encoding
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Caf\xe9\n' "$h" >"$T/w.csv"
+	run --separate-stderr tally-ingest --encoding utf-8 "$T/w.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": \"Caf\\xe9\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+	run --separate-stderr tally-ingest --explain-format --encoding cp1252 "$T/w.csv"
+	[ "$status" -eq 0 ]
+	grep -qx 'encoding: cp1252, or utf-8 if the first line not ASCII is UTF-8' <<<"$output"
 }
 
 # ---- bad input ------------------------------------------------------------------------

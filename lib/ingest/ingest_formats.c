@@ -549,9 +549,11 @@ static const char distrokid[] =
 	"format distrokid\n"
 	"source distrokid\n"
 	"title DistroKid bank details (\"Excruciating Detail\", TSV or CSV)\n"
-	"checked the 2025 15-column header (Date Inserted ... Recoup (USD)) in public importers' tests and one's notes on a real 2026 export: TAB, CR-only line ends, latin-1 (give --encoding latin1) or UTF-8\n"
+	"checked the 2025 15-column header (Date Inserted ... Recoup (USD)) in public importers' tests and one's notes on a real 2026 export: TAB, CR-only line ends, latin-1 or UTF-8\n"
 	"note inferred: earnings have up to 10 decimals, rounded half to even; Team Percentage is already applied; Recoup (USD) is not read\n"
 	"detect {Reporting Date} {Sale Month} {Store} {Title} {Quantity} {Earnings (USD)}\n"
+	/* a fallback: a file whose first line not ASCII is UTF-8 is UTF-8 */
+	"encoding cp1252\n"
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
 	"date {Sale Month}\n"
