@@ -53,6 +53,7 @@ static void usage(FILE *f, int status)
 			"      --progress        show progress on stderr even when not a terminal\n"
 			"      --no-progress     never show progress (default: on a terminal)\n"
 			"      --lenient         warn, instead of failing, when an export's net is not gross - fee\n"
+			"                        or a Gumroad export ends without its Totals row\n"
 			"      --keep-duplicates keep rows whose (source, order, line, kind) was seen before\n"
 			"      --keep-pii        write buyer ids and e-mails as they are, not pseudonyms\n"
 			"      --salt KEY        key of the customer pseudonyms (default: $TALLY_SALT,\n"

@@ -424,7 +424,7 @@ qmap() {
 
 @test "a bad Gumroad date names the layout of the column read; a day that does not exist says so" {
 	h='Purchase ID,Item Name,Purchase Date,Purchase Time (UTC timezone),Subtotal ($),Shipping ($),Sale Price ($),Fees ($),Net Total ($),Refunded?,Fully Refunded?,Partial Refund ($),Disputed?,Dispute Won?,Pre-order authorization?,Recurring Charge?'
-	printf '%s\np1,Book,2026-04-09,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" >"$T/g.csv"
+	printf '%s\np1,Book,2026-04-09,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\nTotals,,,,10.0,0.0,10.0,1.0,9.0\n' "$h" >"$T/g.csv"
 	run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
@@ -465,6 +465,41 @@ qmap() {
 	run --separate-stderr tally-ingest "$T/g.csv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/g.csv:5: column \"Net Total (\$)\": \"112.65\" is not the sum of column \"Net Total (\$)\", 112.64 (totals row)" ]
+}
+
+@test "a Gumroad export without its Totals row is cut short: an error (--lenient: a warning); an empty export has one too" {
+	cd "$F"
+	sed '$d' gumroad_sales.csv >"$T/cut.csv"
+	run --separate-stderr tally-ingest "$T/cut.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-ingest: $T/cut.csv: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	run --separate-stderr tally-ingest --lenient "$T/cut.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1-16 <<<"$output")" = "$(tally-ingest gumroad_sales.csv | cut -f1-16)" ]
+	[ "$stderr" = "tally-ingest: $T/cut.csv: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again); read anyway (--lenient)" ]
+	sed '$d' gumroad_payouts.csv >"$T/cutp.csv"
+	run --separate-stderr tally-ingest "$T/cutp.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/cutp.csv: no totals row ({Type} = Totals): every gumroad-payouts export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	# a month with no sales: Gumroad still writes the header and Totals
+	{ head -1 gumroad_sales.csv; echo 'Totals,,,,,,,,,,,,,,'; } >"$T/none.csv"
+	run --separate-stderr tally-ingest "$T/none.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HEADER" ]
+	# a mapping says it with total-required, which takes no value
+	printf 'format t\ndetect {id} {amount}\ndate 2026-10-01\ncurrency USD\ngross {amount}\ntotal if {id} = Sum\ntotal-required\n' >"$T/t.map"
+	printf 'id,amount\na,1.00\nSum,1.00\n' >"$T/t.csv"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	printf 'id,amount\na,1.00\n' >"$T/t.csv"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/t.csv: no totals row ({id} = Sum): every t export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	printf 'total-required yes\n' >>"$T/t.map"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"total-required takes no value"* ]]
 }
 
 @test "--rejects: bad rows go there verbatim with the reason, the rest goes on" {

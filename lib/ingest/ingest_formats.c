@@ -15,6 +15,9 @@ static const char gumroad_sales[] =
 	"date-format %Y-%m-%d %H:%M:%S %z\n"
 	"date-format %Y-%m-%d\n"
 	"total if {Purchase ID} = Totals\n"
+	/* Gumroad's exporter writes it after the last row of every export,
+	 * synchronous or compiled from chunks, an empty one too */
+	"total-required\n"
 	"total-check {Sale Price ($)} = sum {Sale Price ($)}\n"
 	"total-check {Net Total ($)} = sum {Net Total ($)}\n"
 	"date {Purchase Time (UTC timezone)|Purchase Date}\n"
@@ -53,6 +56,7 @@ static const char gumroad_payouts[] =
 	"detect {Type} {Date} {Purchase ID} {Item Name} {Sale Price ($)} {Gumroad Fees ($)} {Net Total ($)}\n"
 	"date-format %Y-%m-%d\n"
 	"total if {Type} = Totals\n"
+	"total-required\n"
 	"total-check {Net Total ($)} = sum {Net Total ($)}\n"
 	"skip if {Type} ~ Subtotal\n"
 	"date {Date}\n"
