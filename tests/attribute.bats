@@ -291,7 +291,7 @@ Co-authored-by: Ben <ben@example.org>"
 @test "--format md and html: the credits page, escaped" {
 	run --separate-stderr tally-attribute --all-contributors "$F/all-contributorsrc" --as-of 2026-10-31 -f md
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '# Contributors' '' '## lanterns' '' "- **O'Hara &amp; co**: question 1" \
+	[ "$output" = "$(printf '%s\n' '# Contributors' '' '## lanterns' '' "- **O'Hara & co**: question 1" \
 		'- **ana**: code 1, design 1, doc 1' '- **benw**: review 1, translation 1')" ]
 	run --separate-stderr tally-attribute --all-contributors "$F/all-contributorsrc" --as-of 2026-10-31 -f html
 	[ "$status" -eq 0 ]
