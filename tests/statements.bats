@@ -41,7 +41,7 @@ setup_file() {
 	assert_line "All 3 statements for 2026-09 in USD: brought forward 0.00, earned 84.00, paid 56.52, carried forward 27.48."
 	run --separate-stderr tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc-2026-09.tsv"
 	assert_success
-	assert_line $'2026-09/0001\tAna\t2026-09\tUSD\tperiod_earned\t\t\t84.005'
+	assert_line $'\t\t2026-09\tUSD\tperiod_earned\t\t\t84.005'
 	assert_line $'2026-09/0003\tMara (manager)\t2026-09\tUSD\tcarried_forward\t\t\t12.60075'
 }
 
