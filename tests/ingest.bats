@@ -478,6 +478,9 @@ qmap() {
 	[ "$status" -eq 0 ]
 	[ "$(cut -f1-16 <<<"$output")" = "$(tally-ingest gumroad_sales.csv | cut -f1-16)" ]
 	[ "$stderr" = "tally-ingest: $T/cut.csv: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again); read anyway (--lenient)" ]
+	run --separate-stderr tally-ingest --explain-format "$T/cut.csv"
+	[ "$status" -eq 0 ]
+	grep -qxF 'totals row: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again)' <<<"$output"
 	sed '$d' gumroad_payouts.csv >"$T/cutp.csv"
 	run --separate-stderr tally-ingest "$T/cutp.csv"
 	[ "$status" -eq 1 ]

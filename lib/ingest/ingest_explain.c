@@ -181,6 +181,8 @@ int ingest_explain_file(struct ingest_run *rn, struct imap *m, struct csvin *c)
 		t.rejected++;
 		out_printf(rn->out, "totals row: %s\n", m->err);
 	}
+	if (!imap_totals_complete(m))
+		out_printf(rn->out, "totals row: %s\n", m->err);
 	explain_rows(rn->out, m, &t);
 	return 0;
 }
