@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,21 @@ static const struct command commands[] = {
 	{"report", "allocations -> payout statements, ledger, business summary"},
 	{"partition", "any stream -> N files by a stable hash of key columns"},
 };
+
+/* "'NAME' is not a tally command", then the nearest command or word
+ * ("did you mean 'split'?"), as a mistyped option is answered; exit 2. */
+static noreturn void not_a_command(const char *name)
+{
+	const char *names[sizeof commands / sizeof commands[0] + 2];
+	size_t n = 0;
+	for (; n < sizeof commands / sizeof commands[0]; n++)
+		names[n] = commands[n].name;
+	names[n++] = "help";
+	names[n++] = "completion";
+	diag_warn("'%s' is not a tally command (see 'tally --help')", name);
+	cli_hint_word(name, names, n);
+	exit(EXIT_USAGE);
+}
 
 static void usage(FILE *f, int status)
 {
@@ -284,6 +300,6 @@ int main(int argc, char **argv)
 		execv(beside, argv + optind);
 	execvp(prog, argv + optind);
 	if (errno == ENOENT)
-		diag_die(EXIT_USAGE, "'%s' is not a tally command (see 'tally --help')", name);
+		not_a_command(name);
 	diag_die(EXIT_USAGE, "%s: %s", prog, strerror(errno));
 }

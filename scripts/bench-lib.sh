@@ -43,6 +43,8 @@ bench_gen_gumroad() {
 		d = sprintf("2026-%02d-%02d", i % 12 + 1, i % 28 + 1)
 		printf "P%09d,%s,Buyer %d,buyer%d@example.com,,0,%s,%s %02d:%02d:%02d +0000,%d.0,0.0,0.0,%d.0,%.2f,%.2f,0.0,,,,,,%s,direct,0,0.0,0,0,0,,,0,0,0,prod%d,%d,,{},%d.0,0.0,,,1,,,0.0,0,,,,,card,,,,ch_%d,0.59,usd,0,0,0,,,,,\n", \
 			i, item[k], i, i, d, d, i % 24, i % 60, i % 60, p, p, fee, p - fee, country[i % 5 + 1], k, i, p, i
+		sale += p; net += p - fee
 	}
+	printf "Totals,,,,,,,,%.2f,0.0,0.0,%.2f,%.2f,%.2f\n", sale, sale, sale - net, net
 	}'
 }

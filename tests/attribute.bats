@@ -171,6 +171,22 @@ contributions() {
 	[ "${lines[1]}" = $'2026-10\tUSD\t100.00\t100.00\t99.99\t0.01\tok' ]
 }
 
+@test "--budget paid by tally-report: each TSV statement line is about its payee; the batch totals come once" {
+	tally-attribute -w "$F/weights.tsv" -A "$F/aliases.tsv" --budget '100.00 USD' --as-of 2026-10-31 \
+		"$F/contributions.tsv" >"$T/alloc.tsv" 2>/dev/null
+	run --separate-stderr tally-report "$T/alloc.tsv"
+	[ "$status" -eq 0 ]
+	# Ana's statement holds Ana's figures only (it once ended with the batch's
+	# period_earned 100.00, as if she had earned it, and so did every other one)
+	[ "$(grep -P '^2026-10/0001\t' <<<"$output" | cut -f2,5,8 | tr '\t\n' ' |')" = \
+		"ana brought_forward 0.00|ana earned 60.00|ana earned_total 60.00|ana paid 60.00|ana carried_forward 0.00|" ]
+	[ "$(grep -c period_ <<<"$output")" -eq 4 ]
+	[ "$(grep -P '^\t\t' <<<"$output" | cut -f3-5,8 | tr '\t\n' ' |')" = \
+		"2026-10 USD period_brought_forward 0.00|2026-10 USD period_earned 100.00|2026-10 USD period_paid 99.99|2026-10 USD period_carried_forward 0.01|" ]
+	# the batch rows are the last: every statement first, then its period's totals
+	[ "$(tail -n 4 <<<"$output" | cut -f1,2 | sort -u)" = $'\t' ]
+}
+
 @test "order independence: the rows reversed give the same bytes" {
 	(head -1 "$F/contributions.tsv"; tail -n +2 "$F/contributions.tsv" | tac) >"$T/rev.tsv"
 	for fmt in shares agreements md; do
@@ -291,7 +307,7 @@ Co-authored-by: Ben <ben@example.org>"
 @test "--format md and html: the credits page, escaped" {
 	run --separate-stderr tally-attribute --all-contributors "$F/all-contributorsrc" --as-of 2026-10-31 -f md
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '# Contributors' '' '## lanterns' '' "- **O'Hara &amp; co**: question 1" \
+	[ "$output" = "$(printf '%s\n' '# Contributors' '' '## lanterns' '' "- **O'Hara & co**: question 1" \
 		'- **ana**: code 1, design 1, doc 1' '- **benw**: review 1, translation 1')" ]
 	run --separate-stderr tally-attribute --all-contributors "$F/all-contributorsrc" --as-of 2026-10-31 -f html
 	[ "$status" -eq 0 ]

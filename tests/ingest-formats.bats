@@ -213,12 +213,18 @@ months() {
 	[ "$(tail -n +2 <<<"$output" | cut -f5,6 | sort -u | tr '\t\n' ' |')" = "First Light TCAFX2100001|Low Water TCAFX2100002|" ]
 }
 
-@test "distrokid: the 2025 15-column layout, CR-only line ends, latin-1 (refused with the way out, read with --encoding latin1)" {
-	run --separate-stderr tally-ingest "$F/distrokid_2026.tsv"
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: $F/distrokid_2026.tsv:2: column \"Title\": \"Caf\\xe9 Nacht\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+@test "distrokid: the 2025 15-column layout, CR-only line ends, latin-1 read without --encoding (the format's cp1252 fallback)" {
 	run --separate-stderr tally-ingest --encoding latin1 "$F/distrokid_2026.tsv"
 	[ "$status" -eq 0 ]
+	want=$output
+	run --separate-stderr tally-ingest "$F/distrokid_2026.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	# the same file in UTF-8 is read as UTF-8 by the same format: the same rows
+	iconv -f cp1252 -t utf-8 "$F/distrokid_2026.tsv" >"$BATS_TEST_TMPDIR/dk-utf8.tsv"
+	run --separate-stderr tally-ingest "$BATS_TEST_TMPDIR/dk-utf8.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1-16 <<<"$output")" = "$(cut -f1-16 <<<"$want")" ]
 	# 0.011 + 0.60 - 0.0041 = 0.6069; a row per CR-ended line, names decoded
 	[ "$(totals <<<"$output")" = "$(printf 'USD 0.606900 0.00 0.00 0.606900\nrows 3 units 3')" ]
 	[ "$(cut -f5,7 <<<"${lines[3]}")" = "$(printf 'Fl\xc3\xbcgel\trefund')" ]

@@ -344,11 +344,53 @@ qmap() {
 	run --separate-stderr tally-ingest --encoding cp1252 "$T/w.csv"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
+	# latin1 is read as cp1252, as browsers read it: 0x80 is the euro sign, not a C1 control
 	run --separate-stderr tally-ingest --encoding latin1 "$T/w.csv"
-	[ "$(cut -f5 <<<"${lines[1]}")" = $'Caf\xc3\xa9 \xc2\x80 mug' ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
+	run --separate-stderr tally-ingest --encoding iso-8859-1 "$T/w.csv"
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Café € mug" ]
 	run --separate-stderr tally-ingest "$T/w.csv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": \"Caf\\xe9 \\x80 mug\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+}
+
+@test "a byte order mark wins over --encoding: one cron line reads UTF-16LE, UTF-8 with and without a BOM, and cp1252" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Caf\xe9 \x80 mug\n' "$h" >"$T/a-cp1252.csv"
+	printf '%s\nt2,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Niña\n' "$h" | iconv -f utf-8 -t utf-16le >"$T/b.body"
+	{ printf '\xff\xfe'; cat "$T/b.body"; } >"$T/b-utf16.csv"
+	printf '\xef\xbb\xbf%s\nt3,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Grüße\n' "$h" >"$T/c-bom.csv"
+	printf '%s\nt4,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,déjà vu\n' "$h" >"$T/d-utf8.csv"
+	for enc in latin1 cp1252; do
+		run --separate-stderr tally-ingest --encoding $enc "$T/a-cp1252.csv" "$T/b-utf16.csv" "$T/c-bom.csv" "$T/d-utf8.csv"
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		[ "$(tail -n +2 <<<"$output" | cut -f3,5 | tr '\t\n' ':|')" = "t1:Café € mug|t2:Niña|t3:Grüße|t4:déjà vu|" ]
+	done
+	# utf-16le asked for: the UTF-8 BOM still says UTF-8
+	run --separate-stderr tally-ingest --encoding utf-16le "$T/c-bom.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f5 <<<"${lines[1]}")" = "Grüße" ]
+}
+
+@test "--encoding cp1252 is a fallback decided on a file's first line not ASCII; a later line in the other is rejected with why" {
+	h='balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description'
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,plain\nt2,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Café\nt3,2026-10-02 10:00:00,eur,2.00,0.00,2.00,charge,Caf\xe9\nt4,2026-10-03 10:00:00,eur,3.00,0.00,3.00,charge,ok\n' "$h" >"$T/mixed.csv"
+	run --separate-stderr tally-ingest --encoding cp1252 "$T/mixed.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/mixed.csv:4: not UTF-8, though line 3 was and made the file UTF-8 (two files in two encodings joined?)" ]
+	run --separate-stderr tally-ingest --encoding cp1252 --rejects "$T/rej.tsv" "$T/mixed.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | cut -f3,5 | tr '\t\n' ':|')" = "t1:plain|t2:Café|t4:ok|" ]
+	grep -q 'line 3 was and made the file UTF-8' "$T/rej.tsv"
+	# --encoding utf-8 is taken as said: a cp1252 file is an error, as without --encoding
+	printf '%s\nt1,2026-10-01 10:00:00,eur,1.00,0.00,1.00,charge,Caf\xe9\n' "$h" >"$T/w.csv"
+	run --separate-stderr tally-ingest --encoding utf-8 "$T/w.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/w.csv:2: column \"description\": \"Caf\\xe9\" is not UTF-8 (is the file cp1252? try --encoding cp1252)" ]
+	run --separate-stderr tally-ingest --explain-format --encoding cp1252 "$T/w.csv"
+	[ "$status" -eq 0 ]
+	grep -qx 'encoding: cp1252, or utf-8 if the first line not ASCII is UTF-8' <<<"$output"
 }
 
 # ---- bad input ------------------------------------------------------------------------
@@ -382,7 +424,7 @@ qmap() {
 
 @test "a bad Gumroad date names the layout of the column read; a day that does not exist says so" {
 	h='Purchase ID,Item Name,Purchase Date,Purchase Time (UTC timezone),Subtotal ($),Shipping ($),Sale Price ($),Fees ($),Net Total ($),Refunded?,Fully Refunded?,Partial Refund ($),Disputed?,Dispute Won?,Pre-order authorization?,Recurring Charge?'
-	printf '%s\np1,Book,2026-04-09,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\n' "$h" >"$T/g.csv"
+	printf '%s\np1,Book,2026-04-09,,10.00,0,10.00,1.00,9.00,0,0,0,0,0,0,0\nTotals,,,,10.0,0.0,10.0,1.0,9.0\n' "$h" >"$T/g.csv"
 	run --separate-stderr tally-ingest --format gumroad-sales "$T/g.csv"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
@@ -423,6 +465,44 @@ qmap() {
 	run --separate-stderr tally-ingest "$T/g.csv"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tally-ingest: $T/g.csv:5: column \"Net Total (\$)\": \"112.65\" is not the sum of column \"Net Total (\$)\", 112.64 (totals row)" ]
+}
+
+@test "a Gumroad export without its Totals row is cut short: an error (--lenient: a warning); an empty export has one too" {
+	cd "$F"
+	sed '$d' gumroad_sales.csv >"$T/cut.csv"
+	run --separate-stderr tally-ingest "$T/cut.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-ingest: $T/cut.csv: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	run --separate-stderr tally-ingest --lenient "$T/cut.csv"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1-16 <<<"$output")" = "$(tally-ingest gumroad_sales.csv | cut -f1-16)" ]
+	[ "$stderr" = "tally-ingest: $T/cut.csv: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again); read anyway (--lenient)" ]
+	run --separate-stderr tally-ingest --explain-format "$T/cut.csv"
+	[ "$status" -eq 0 ]
+	grep -qxF 'totals row: no totals row ({Purchase ID} = Totals): every gumroad-sales export ends with one, so this file is cut short (download it again)' <<<"$output"
+	sed '$d' gumroad_payouts.csv >"$T/cutp.csv"
+	run --separate-stderr tally-ingest "$T/cutp.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/cutp.csv: no totals row ({Type} = Totals): every gumroad-payouts export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	# a month with no sales: Gumroad still writes the header and Totals
+	{ head -1 gumroad_sales.csv; echo 'Totals,,,,,,,,,,,,,,'; } >"$T/none.csv"
+	run --separate-stderr tally-ingest "$T/none.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HEADER" ]
+	# a mapping says it with total-required, which takes no value
+	printf 'format t\ndetect {id} {amount}\ndate 2026-10-01\ncurrency USD\ngross {amount}\ntotal if {id} = Sum\ntotal-required\n' >"$T/t.map"
+	printf 'id,amount\na,1.00\nSum,1.00\n' >"$T/t.csv"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 0 ]
+	printf 'id,amount\na,1.00\n' >"$T/t.csv"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-ingest: $T/t.csv: no totals row ({id} = Sum): every t export ends with one, so this file is cut short (download it again); --lenient reads it anyway" ]
+	printf 'total-required yes\n' >>"$T/t.map"
+	run --separate-stderr tally-ingest --map "$T/t.map" "$T/t.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"total-required takes no value"* ]]
 }
 
 @test "--rejects: bad rows go there verbatim with the reason, the rest goes on" {

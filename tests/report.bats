@@ -97,7 +97,7 @@ setup_file() {
 	tally-report --min-payout USD=20 "$TALLY_ROOT/$R/alloc.tsv" >"$T/all.tsv"
 	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-10.tsv"
 	assert_success
-	assert_output "$(grep -E '^(statement|2026-10/)' "$T/all.tsv")"
+	assert_output "$(grep -P '^(statement|2026-10/|\t\t2026-10\t)' "$T/all.tsv")"
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
 	# all three months at once: the same statements, still nothing appended
 	run tally-report --min-payout USD=20 -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc.tsv"
@@ -206,7 +206,7 @@ setup_file() {
 	# October is reproduced, November is left for its own run
 	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -p 2026-10 "$TALLY_ROOT/$R/alloc.tsv"
 	assert_success
-	assert_output "$(grep -E '^(statement|2026-10/)' "$TALLY_ROOT/$R/expected/three-months.tsv")"
+	assert_output "$(grep -P '^(statement|2026-10/|\t\t2026-10\t)' "$TALLY_ROOT/$R/expected/three-months.tsv")"
 	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc.tsv:16: 8 rows dated after --period 2026-10 (from here on) left for a later run" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
 	# a closed month's file fed again as the next month: refused
@@ -233,8 +233,10 @@ setup_file() {
 	assert_success
 	[ "$(grep -P '^2026-10/0001\t' <<<"$output" | cut -f5-)" = "$(printf '%s\n' $'brought_forward\t\t\t0.00' \
 		$'earned\tbandcamp\tVinyl\t10.627125' $'earned\tgumroad\tLanterns\t4.25' $'earned_total\t\t\t14.877125' \
-		$'paid\t\t\t14.87' $'carried_forward\t\t\t0.007125' $'period_earned\t\t\t35.005' \
-		$'period_paid\t\t\t34.99' $'period_carried_forward\t\t\t0.015')" ]
+		$'paid\t\t\t14.87' $'carried_forward\t\t\t0.007125')" ]
+	# the period's totals once, in rows of no statement and no payee
+	[ "$(grep -P '^\t\t2026-10\t' <<<"$output" | cut -f5-)" = "$(printf '%s\n' $'period_brought_forward\t\t\t0.00' \
+		$'period_earned\t\t\t35.005' $'period_paid\t\t\t34.99' $'period_carried_forward\t\t\t0.015')" ]
 	refute_output --partial late
 	[ "$stderr" = "tally-report: $TALLY_ROOT/$R/alloc-2026-09.tsv:2: 8 rows dated before --period 2026-10 (from here on) left out" ]
 }
@@ -486,8 +488,9 @@ setup_file() {
 	assert_line --partial '<td>web: &lt;script&gt;alert(1)&lt;/script&gt;</td>'
 	assert_line --partial "<dd>=HYPERLINK(&quot;x&quot;)</dd>"
 	run tally-report -f md "$T/a.tsv"
-	assert_line '| · web: &lt;script\>alert\(1\)&lt;/script\> | 1.00 |'
-	assert_line "Payee: =HYPERLINK\\(\"x\"\\)  "
+	# only what Markdown reads as markup is escaped: the tags, not > ( ) (was \> \( \))
+	assert_line '| · web: &lt;script>alert(1)&lt;/script> | 1.00 |'
+	assert_line "Payee: =HYPERLINK(\"x\")  "
 	run tally-report -f text "$T/a.tsv"
 	assert_line "Payee:    =HYPERLINK(\"x\")"
 	run tally-report "$T/a.tsv"
@@ -728,11 +731,27 @@ tally-report: 2026-09 USD: net sales 84.005, allocated 84.015, paid + carried ch
 	assert_success
 	assert_output "$(cat "$TALLY_ROOT/$R/expected/summary.txt")"
 	run tally-report --summary -f md "$TALLY_ROOT/$R/sales.tsv"
-	assert_line '| &lt;script\>alert\(1\)&lt;/script\> | 15.00 | 25.9% |'
+	assert_line '| &lt;script>alert(1)&lt;/script> | 15.00 | 25.9% |'
 	tally-report --summary -f html "$TALLY_ROOT/$R/sales.tsv" >"$T/s.html"
 	xmllint --noout "$T/s.html"
 	grep -q '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$T/s.html"
 	grep -q '<svg' "$T/s.html"
+}
+
+@test "--summary -f md writes Ko-fi, Vol. 2 (live) and snake_case as they are; only markup is escaped" {
+	h=$(head -1 "$TALLY_ROOT/$R/sales.tsv")
+	{
+		echo "$h"
+		printf '2026-09-02T10:00:00Z\tkofi\tk1\t1\tKo-fi Support\t\tsale\t\t1\tUSD\t10.00\t0.00\t0.00\t10.00\t\t\tk.csv:2\n'
+		printf '2026-09-03T10:00:00Z\tkofi\tk2\t1\tVol. 2 (live) + 1\t\tsale\t\t1\tUSD\t5.00\t0.00\t0.00\t5.00\t\t\tk.csv:3\n'
+		printf '2026-09-04T10:00:00Z\tkofi\tk3\t1\tmy_pack *gold* [x]\t\tsale\t\t1\tUSD\t1.00\t0.00\t0.00\t1.00\t\t\tk.csv:4\n'
+	} >"$T/s.tsv"
+	run --separate-stderr tally-report --summary -f md "$T/s.tsv"
+	assert_success
+	assert_line '| Ko-fi Support | 10.00 | 62.5% |'
+	assert_line '| Vol. 2 (live) + 1 | 5.00 | 31.2% |'
+	assert_line '| my_pack \*gold\* \[x] | 1.00 | 6.2% |'
+	refute_output --partial 'Ko\-fi'
 }
 
 @test "bad input: exact messages and statuses" {

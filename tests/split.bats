@@ -793,10 +793,11 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 }
 
 # gumroad_sale REFUNDED? PARTIAL FULLY: Gumroad's sales export of one 100.00
-# ebook sale (fee 10.00) of 2026-10-04, as its refund columns stand at the download
+# ebook sale (fee 10.00) of 2026-10-04, as its refund columns stand at the download, and its Totals
 gumroad_sale() {
 	head -n 1 "$TALLY_ROOT/scripts/demo/exports/gumroad.csv"
 	echo "G7,Ebook,Ivo,ivo@example.com,,0,2026-10-04,2026-10-04 07:57:38 +0000,100.0,0.0,0.0,100.0,10.0,90.0,0.0,,,,,,Germany,direct,$1,$2,$3,0,0,,,0,0,0,ebook,310000,,{},100.0,0.0,,,1,,,0.0,0,,,,,card,,,,ch_3Q7,0.59,usd,0,0,0,,,,,"
+	echo "Totals,,,,,,,,100.0,0.0,0.0,100.0,10.0,90.0,0.0" # Gumroad's last row of every export
 }
 
 @test "Gumroad's refund columns are the refunds so far: each re-download claws back only what is new, the ledger takes it" {

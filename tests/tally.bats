@@ -139,6 +139,23 @@ complete_words() {
 	assert_output ""
 }
 
+@test "a mistyped command gets the nearest one, as a mistyped option does; tally help too" {
+	run -2 --separate-stderr tally splt -a x.tsv
+	assert_equal "$stderr" "tally: 'splt' is not a tally command (see 'tally --help')
+tally: did you mean 'split'?"
+	assert_output ""
+	run -2 --separate-stderr tally reprot
+	assert_equal "${stderr_lines[1]}" "tally: did you mean 'report'?"
+	run -2 --separate-stderr tally help splt
+	assert_equal "$stderr" "tally: 'splt' is not a tally command (see 'tally --help')
+tally: did you mean 'split'?"
+	run -2 --separate-stderr tally hlep split
+	assert_equal "${stderr_lines[1]}" "tally: did you mean 'help'?"
+	# tally help CMD: its page (or --help without man), the same as the command's
+	run -0 --separate-stderr env MANPAGER=cat PAGER=cat MANWIDTH=80 tally help split
+	[[ "$output" == *"tally-split"* ]]
+}
+
 @test "tally refuses a command name with a slash" {
 	run -2 --separate-stderr tally ../x
 	assert_equal "$stderr" "tally: '../x' is not a tally command"

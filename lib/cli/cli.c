@@ -42,28 +42,66 @@ int cli_edit_distance(const char *a, int na, const char *b, int nb, int limit)
 	return prev[nb] <= limit ? prev[nb] : limit + 1;
 }
 
+/* The search for the name nearest to a typed word, one candidate at a
+ * time (cli_nearest_option, cli_nearest_word). */
+struct nearest {
+	const char *word; /* what was typed */
+	int n;            /* its length */
+	int limit;        /* the largest distance still near */
+	const char *best; /* the nearest so far (the first of a tie) */
+	int best_d;       /* its distance */
+	const char *prefixed; /* a candidate the word is a prefix of */
+	int nprefixed;        /* how many such */
+	bool exact;           /* a candidate is the word itself */
+};
+
+static void nearest_init(struct nearest *s, const char *word, int n)
+{
+	*s = (struct nearest){.word = word, .n = n, .limit = n <= 4 ? 1 : 2};
+	s->best_d = s->limit + 1;
+}
+
+static void nearest_consider(struct nearest *s, const char *name)
+{
+	int len = (int)strlen(name);
+	if (len == s->n && strncmp(name, s->word, (size_t)s->n) == 0)
+		s->exact = true;
+	if (s->n < len && strncmp(name, s->word, (size_t)s->n) == 0)
+		s->prefixed = name, s->nprefixed++;
+	int d = cli_edit_distance(s->word, s->n, name, len, s->limit);
+	if (d < s->best_d)
+		s->best = name, s->best_d = d;
+}
+
+static const char *nearest_result(const struct nearest *s)
+{
+	if (s->exact)
+		return NULL;
+	if (s->best)
+		return s->best;
+	return s->nprefixed == 1 ? s->prefixed : NULL;
+}
+
 const char *cli_nearest_option(const char *arg, const struct option *longopts)
 {
 	if (!arg || strncmp(arg, "--", 2) != 0 || !arg[2])
 		return NULL;
-	const char *name = arg + 2;
-	int n = (int)strcspn(name, "=");
-	int limit = n <= 4 ? 1 : 2;
-	const char *best = NULL, *prefixed = NULL;
-	int best_d = limit + 1, nprefixed = 0;
-	for (const struct option *o = longopts; o->name; o++) {
-		int len = (int)strlen(o->name);
-		if (len == n && strncmp(o->name, name, (size_t)n) == 0)
-			return NULL; /* refused for its argument, not its name */
-		if (n < len && strncmp(o->name, name, (size_t)n) == 0)
-			prefixed = o->name, nprefixed++;
-		int d = cli_edit_distance(name, n, o->name, len, limit);
-		if (d < best_d)
-			best = o->name, best_d = d;
-	}
-	if (best)
-		return best;
-	return nprefixed == 1 ? prefixed : NULL;
+	struct nearest s;
+	nearest_init(&s, arg + 2, (int)strcspn(arg + 2, "="));
+	for (const struct option *o = longopts; o->name; o++)
+		nearest_consider(&s, o->name); /* an exact one: refused for its argument */
+	return nearest_result(&s);
+}
+
+const char *cli_nearest_word(const char *word, const char *const *names, size_t count)
+{
+	if (!word || !*word)
+		return NULL;
+	struct nearest s;
+	nearest_init(&s, word, (int)strlen(word));
+	for (size_t i = 0; i < count; i++)
+		nearest_consider(&s, names[i]);
+	return nearest_result(&s);
 }
 
 const char *cli_moved_option(int letter, const char *const *moved)

@@ -1,6 +1,6 @@
 /* cli.h - pieces of the command-line layer every tally command shares.
  *
- * cli_nearest_option and cli_edit_distance are pure (cli.c); the rest is
+ * cli_nearest_option, cli_nearest_word and cli_edit_distance are pure (cli.c); the rest is
  * command support, printing and dying (cmdsupport.c). */
 #ifndef TALLY_CLI_H
 #define TALLY_CLI_H
@@ -21,6 +21,11 @@ struct tsv_reader;
  * though getopt itself takes those; they reach here only when ambiguous,
  * and then no single answer is given. */
 const char *cli_nearest_option(const char *arg, const struct option *longopts);
+
+/* The name in NAMES (COUNT of them) nearest to WORD, a command typed
+ * that is none ("splt" -> "split"), by the rule of cli_nearest_option;
+ * NULL when WORD is one of them or none is near. */
+const char *cli_nearest_word(const char *word, const char *const *names, size_t count);
 
 /* Edit distance between A (length NA) and B (length NB), counting an
  * insertion, deletion, substitution or swap of two neighbours as one;
@@ -52,6 +57,11 @@ const char *cli_moved_option(int letter, const char *const *moved);
 /* After getopt refused ARG: "prog: did you mean '--period'?" on stderr
  * when an option is near (see cli_nearest_option); nothing otherwise. */
 void cli_hint_option(const char *arg, const struct option *longopts);
+
+/* After WORD was found to be none of NAMES (COUNT of them): "prog: did
+ * you mean 'split'?" on stderr when one is near (see cli_nearest_word);
+ * nothing otherwise. */
+void cli_hint_word(const char *word, const char *const *names, size_t count);
 
 /* After getopt refused short option LETTER (optopt): "prog: -m is now
  * --min-payout (see tally(7), OPTIONS TABLE)" on stderr when MOVED lists

@@ -265,6 +265,13 @@ void cli_hint_option(const char *arg, const struct option *longopts)
 		diag_warn("did you mean '--%s'?", near);
 }
 
+void cli_hint_word(const char *word, const char *const *names, size_t count)
+{
+	const char *near = cli_nearest_word(word, names, count);
+	if (near)
+		diag_warn("did you mean '%s'?", near);
+}
+
 void cli_hint_moved(int letter, const char *const *moved)
 {
 	const char *now = cli_moved_option(letter, moved);

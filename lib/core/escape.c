@@ -34,18 +34,89 @@ void report_put_html(struct out *o, const char *s, size_t len)
 	}
 }
 
+static bool is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_ascii_punct(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !is_ascii_alnum(c);
+}
+
+/* Whether s[i] ('&') begins a character reference Markdown would decode:
+ * &name; &#123; &#x1F; (CommonMark 6.2). */
+static bool starts_entity(const char *s, size_t len, size_t i)
+{
+	size_t j = i + 1;
+	int kind = 0; /* 0 name, 1 decimal, 2 hex */
+	if (j < len && s[j] == '#') {
+		kind = 1, j++;
+		if (j < len && (s[j] == 'x' || s[j] == 'X'))
+			kind = 2, j++;
+	}
+	size_t from = j;
+	while (j < len && j - from < 32) {
+		unsigned char c = (unsigned char)s[j];
+		bool ok = kind == 0 ? is_ascii_alnum(c)
+			  : kind == 1 ? (c >= '0' && c <= '9')
+				      : (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+		if (!ok)
+			break;
+		j++;
+	}
+	return j > from && j < len && s[j] == ';';
+}
+
+/* A word character for emphasis: '_' between two of them is no emphasis. */
+static bool md_word(const char *s, size_t len, size_t i)
+{
+	return i < len && (is_ascii_alnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80);
+}
+
+/* Whether s[i] needs a backslash in inline Markdown (CommonMark with the
+ * GFM table and strikethrough extensions). */
+static bool md_needs_backslash(const char *s, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	switch (c) {
+	case '`': /* a code span */
+	case '*': /* emphasis, also inside a word */
+	case '~': /* strikethrough */
+	case '|': /* a table cell's end */
+	case '[': /* a link or image: without its '[', ] ( ) ! are plain */
+		return true;
+	case '_': /* emphasis, but not inside a word (snake_case) */
+		return !(i > 0 && md_word(s, len, i - 1) && md_word(s, len, i + 1));
+	case '\\': /* an escape only before punctuation */
+		return i + 1 == len || is_ascii_punct((unsigned char)s[i + 1]);
+	case '#': { /* a heading's closing run: # at the end after a space */
+		if (i > 0 && s[i - 1] != ' ')
+			return false;
+		size_t j = i;
+		while (j < len && s[j] == '#')
+			j++;
+		return j == len;
+	}
+	default:
+		return false;
+	}
+}
+
 void report_put_md(struct out *o, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '<')
-			out_puts(o, "&lt;");
-		else if (c == '&')
+		unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+		if (c == '<' && (((next | 0x20) >= 'a' && (next | 0x20) <= 'z') || next == '/' || next == '!' ||
+				 next == '?'))
+			out_puts(o, "&lt;"); /* raw HTML or an autolink */
+		else if (c == '&' && starts_entity(s, len, i))
 			out_puts(o, "&amp;");
 		else if (is_control(c))
 			out_putc(o, ' ');
 		else {
-			if (strchr("\\`*_{}[]()#+-.!|~>", c))
+			if (md_needs_backslash(s, len, i))
 				out_putc(o, '\\');
 			out_putc(o, (char)c);
 		}

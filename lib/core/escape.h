@@ -34,9 +34,14 @@ void report_put_text(struct out *o, const char *s, size_t len);
  * characters a space. */
 void report_put_html(struct out *o, const char *s, size_t len);
 
-/* A Markdown table cell or heading: \ ` * _ { } [ ] ( ) # + - . ! | ~ >
- * get a backslash, < and & become &lt; and &amp; (so no raw HTML passes),
- * control characters a space. */
+/* Text inside a Markdown line (a table cell, a heading, a list item, after
+ * a label: never a line's start), escaped only where CommonMark and GFM
+ * would read markup there: ` * ~ | [ always get a backslash; _ unless
+ * inside a word (snake_case); \ before punctuation or at the end; a
+ * heading's closing # run; < that could open raw HTML or an autolink
+ * becomes &lt;, & that would start a character reference &amp; (so no
+ * raw HTML passes); control characters a space.  Everything else, - . +
+ * ! ( ) { } > "Ko-fi" "3.50" "<3" "R&D" included, is written as it is. */
 void report_put_md(struct out *o, const char *s, size_t len);
 
 /* Display width of s[0..len) in columns, counting each UTF-8 code point

@@ -7,6 +7,7 @@
  * non-blank line fed since the previous record ended.  The same lines,
  * kept together, are the record's raw text. */
 #include "csvin.h"
+#include "tsv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -313,12 +314,16 @@ int csvin_open(struct csvin *c, const char *path, int sep, enum csvin_encoding e
 		bom = CSVIN_UTF16LE, bom_len = 2;
 	else if (have >= 2 && b[0] == 0xFE && b[1] == 0xFF)
 		bom = CSVIN_UTF16BE, bom_len = 2;
-	if (enc == CSVIN_AUTO)
-		enc = bom == CSVIN_AUTO ? CSVIN_UTF8 : bom;
-	if (bom != CSVIN_AUTO && (bom == enc || (bom == CSVIN_UTF8 && enc != CSVIN_UTF16LE &&
-						  enc != CSVIN_UTF16BE)))
+	/* A byte order mark is proof: it wins over the encoding asked for. */
+	if (bom != CSVIN_AUTO) {
+		enc = bom;
+		c->bom = true;
 		c->buf_start = bom_len;
+	} else if (enc == CSVIN_AUTO) {
+		enc = CSVIN_UTF8;
+	}
 	c->enc = enc;
+	c->enc_pending = enc == CSVIN_CP1252 && !c->bom;
 	if (enc == CSVIN_UTF16LE || enc == CSVIN_UTF16BE) {
 		/* What was read so far is UTF-16: move it to the byte side. */
 		size_t n = c->buf_end - c->buf_start;
@@ -350,12 +355,47 @@ int csvin_open(struct csvin *c, const char *path, int sep, enum csvin_encoding e
 	return 0;
 }
 
+/* Whether s holds a byte >= 0x80. */
+static bool has_high_byte(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Line LINENO of a file without a BOM read with the cp1252 fallback: the
+ * first line not ASCII decides UTF-8 or cp1252 for the whole file; once
+ * UTF-8 was decided, a line not UTF-8 is -1 (c->err set); else 0. */
+static int sniff_line(struct csvin *c, const char *s, size_t n, long lineno)
+{
+	if (!has_high_byte(s, n))
+		return 0;
+	bool utf8 = tsv_valid_utf8(s, n);
+	if (c->enc_pending) {
+		c->enc_pending = false;
+		c->enc_line = lineno;
+		c->enc = utf8 ? CSVIN_UTF8 : CSVIN_CP1252;
+		return 0;
+	}
+	if (utf8)
+		return 0;
+	snprintf(c->err, sizeof c->err,
+		 "not UTF-8, though line %ld was and made the file UTF-8 (two files in two encodings joined?)",
+		 c->enc_line);
+	return -1;
+}
+
 void csvin_set_encoding(struct csvin *c, enum csvin_encoding enc)
 {
-	if (c->enc == CSVIN_UTF16LE || c->enc == CSVIN_UTF16BE)
+	if (c->bom || c->enc_line || c->enc == CSVIN_UTF16LE || c->enc == CSVIN_UTF16BE)
 		return;
-	if (enc == CSVIN_UTF8 || enc == CSVIN_CP1252 || enc == CSVIN_LATIN1)
-		c->enc = enc;
+	if (enc != CSVIN_UTF8 && enc != CSVIN_CP1252)
+		return;
+	c->enc = enc;
+	c->enc_pending = enc == CSVIN_CP1252;
+	if (c->enc_pending && c->raw) /* the header just read may decide */
+		(void)sniff_line(c, c->raw, c->raw_len, c->line);
 }
 
 /* The next physical line (with its terminator) in line and len; 1, 0 at
@@ -396,7 +436,9 @@ static bool blank_line(const char *s, size_t n)
 	return true;
 }
 
-/* Transcode a cp1252 / latin-1 line into line_tx. */
+/* Transcode a cp1252 line into line_tx (0x81 0x8D 0x8F 0x90 0x9D, which
+ * cp1252 leaves undefined, become the C1 controls of their value, as the
+ * WHATWG index has them). */
 static int single_byte_to_utf8(struct csvin *c, const char *s, size_t n, const char **out)
 {
 	if (grow(&c->line_tx, &c->line_tx_cap, n * 3 + 1, 1) < 0)
@@ -405,7 +447,7 @@ static int single_byte_to_utf8(struct csvin *c, const char *s, size_t n, const c
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		uint32_t cp = ch;
-		if (ch >= 0x80 && ch <= 0x9F && c->enc == CSVIN_CP1252)
+		if (ch >= 0x80 && ch <= 0x9F)
 			cp = cp1252_high[ch - 0x80];
 		k += put_utf8(c->line_tx + k, cp);
 	}
@@ -479,7 +521,7 @@ static void reset_record(struct csvin *c)
 
 static bool raw_copied(const struct csvin *c)
 {
-	return c->enc == CSVIN_CP1252 || c->enc == CSVIN_LATIN1;
+	return c->enc == CSVIN_CP1252;
 }
 
 /* Point c->raw at the current record's text, without its line end. */
@@ -576,6 +618,12 @@ int csvin_next(struct csvin *c)
 			c->rec_start = this_line;
 			c->rec_off = (size_t)(line - c->buf);
 			c->rawbuf_len = 0;
+		}
+		bool sniffing = c->enc_pending || (c->enc_line && c->enc == CSVIN_UTF8);
+		if (sniffing && sniff_line(c, line, len, this_line) < 0) {
+			char msg[sizeof c->err];
+			memcpy(msg, c->err, sizeof msg);
+			return data_error(c, c->rec_start, msg);
 		}
 		if (raw_copied(c)) {
 			int k = single_byte_to_utf8(c, line, len, &line);
@@ -679,8 +727,8 @@ int csvin_encoding_parse(const char *name)
 		enum csvin_encoding enc;
 	} names[] = {
 		{"auto", CSVIN_AUTO},       {"utf-8", CSVIN_UTF8},          {"utf8", CSVIN_UTF8},
-		{"cp1252", CSVIN_CP1252},   {"windows-1252", CSVIN_CP1252}, {"latin1", CSVIN_LATIN1},
-		{"latin-1", CSVIN_LATIN1},  {"iso-8859-1", CSVIN_LATIN1},   {"utf-16le", CSVIN_UTF16LE},
+		{"cp1252", CSVIN_CP1252},   {"windows-1252", CSVIN_CP1252}, {"latin1", CSVIN_CP1252},
+		{"latin-1", CSVIN_CP1252},  {"iso-8859-1", CSVIN_CP1252},   {"utf-16le", CSVIN_UTF16LE},
 		{"utf-16be", CSVIN_UTF16BE},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -695,7 +743,6 @@ const char *csvin_encoding_name(enum csvin_encoding enc)
 	case CSVIN_AUTO: return "auto";
 	case CSVIN_UTF8: return "utf-8";
 	case CSVIN_CP1252: return "cp1252";
-	case CSVIN_LATIN1: return "latin1";
 	case CSVIN_UTF16LE: return "utf-16le";
 	case CSVIN_UTF16BE: return "utf-16be";
 	}

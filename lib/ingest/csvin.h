@@ -4,11 +4,21 @@
  * longest record.  On top of libcsv it adds what exports need and libcsv
  * lacks: the physical line number where each record starts, the record's
  * raw text (for --rejects), transcoding (UTF-8 with or without a BOM,
- * UTF-16LE/BE with a BOM, cp1252, latin-1) to UTF-8, LF, CRLF and CR-only
+ * UTF-16LE/BE with a BOM, cp1252) to UTF-8, LF, CRLF and CR-only
  * line ends, and a separator that is ',' ';' TAB or guessed from the first
  * line.  libcsv runs with CSV_STRICT | CSV_STRICT_FINI, so a stray quote or
  * a quoted field left open at the end of the file is an error, never a
  * silently shortened row.
+ *
+ * Encodings: a byte order mark is proof of the encoding and always wins
+ * over the one asked for.  Without one, cp1252 is a fallback, decided once
+ * per file on its first line holding a byte >= 0x80: when that line is
+ * valid UTF-8 the file is read as UTF-8 (and a later line that is not is a
+ * data error), else as cp1252.  UTF-8 and UTF-16 asked for are taken as
+ * said.  The names latin1 and iso-8859-1 read as cp1252, as the WHATWG
+ * Encoding Standard has every browser read them: the two differ only in
+ * 0x80-0x9F, C1 controls in ISO-8859-1 (never text) and the euro sign,
+ * quotes and dashes in cp1252.
  *
  * Ownership: the caller owns struct csvin; fields and raw point into its
  * buffers and stay valid until the next csvin_next or csvin_close. */
@@ -23,8 +33,7 @@
 enum csvin_encoding {
 	CSVIN_AUTO,    /* a BOM decides (UTF-8, UTF-16LE, UTF-16BE); none: UTF-8 */
 	CSVIN_UTF8,
-	CSVIN_CP1252,  /* Windows-1252 */
-	CSVIN_LATIN1,  /* ISO-8859-1 */
+	CSVIN_CP1252,  /* Windows-1252 (also said latin1, iso-8859-1): a fallback, see above */
 	CSVIN_UTF16LE,
 	CSVIN_UTF16BE,
 };
@@ -44,6 +53,9 @@ struct csvin {
 	size_t raw_len;              /* length of raw */
 	int sep;                     /* the separator in use */
 	enum csvin_encoding enc;     /* the encoding in use (never CSVIN_AUTO after open) */
+	bool bom;                    /* the file began with a byte order mark (it decided enc) */
+	bool enc_pending;            /* enc is cp1252 until a line not ASCII says UTF-8 or not */
+	long enc_line;               /* the line whose bytes decided between UTF-8 and cp1252, or 0 */
 	char err[256];               /* after a data error: what went wrong */
 	uint64_t bytes_read;         /* bytes read from the file so far (for progress) */
 
@@ -81,14 +93,16 @@ struct csvin {
 };
 
 /* Open PATH ("-" or NULL: stdin, named "<stdin>") with separator sep
- * (',' ';' '\t', or 0 to guess from the first line) and encoding enc.
+ * (',' ';' '\t', or 0 to guess from the first line) and encoding enc
+ * (a BOM wins over it; CSVIN_CP1252 is a fallback: see the top).
  * Returns 0, or -1 with errno set when the file cannot be opened or read
  * (c->file names it).  The struct must be closed either way. */
 int csvin_open(struct csvin *c, const char *path, int sep, enum csvin_encoding enc);
 
-/* Change the single-byte encoding (UTF-8, cp1252, latin-1) for the lines
- * not yet read; used once the header has told which format a file is in.
- * Has no effect on a UTF-16 input. */
+/* Change the single-byte encoding (UTF-8, or cp1252 as a fallback) for
+ * the lines not yet read; used once the header has told which format a
+ * file is in.  No effect after a BOM or once a line not ASCII has decided
+ * (the record just read counts: a header not ASCII decides it). */
 void csvin_set_encoding(struct csvin *c, enum csvin_encoding enc);
 
 /* Copy only the fields whose want[i] is true (and none past n); the
@@ -106,8 +120,9 @@ int csvin_next(struct csvin *c);
 /* Release everything (safe after a failed open). */
 void csvin_close(struct csvin *c);
 
-/* "utf-8", "cp1252" (also "windows-1252"), "latin1" (also "iso-8859-1"),
- * "utf-16le", "utf-16be", "auto" -> the encoding; -1 if none. */
+/* "utf-8", "cp1252" (also "windows-1252", "latin1", "latin-1",
+ * "iso-8859-1": one decoding, see the top), "utf-16le", "utf-16be",
+ * "auto" -> the encoding; -1 if none (case is ignored). */
 int csvin_encoding_parse(const char *name);
 
 /* The name of an encoding, as csvin_encoding_parse reads it. */

@@ -52,10 +52,21 @@ static const char *detect_name(const struct imap_ref *r, const struct csvin_fiel
 	return "";
 }
 
-static const char *encoding_name(enum csvin_encoding e)
+/* How c's encoding was found: its byte order mark, a line's bytes, or
+ * not yet (cp1252 unless a later line is UTF-8), into buf. */
+static const char *encoding_said(const struct csvin *c, char *buf, size_t n)
 {
-	return e == CSVIN_UTF16LE ? "utf-16le" : e == CSVIN_UTF16BE ? "utf-16be" : e == CSVIN_CP1252 ? "cp1252"
-		: e == CSVIN_LATIN1 ? "latin1" : "utf-8";
+	const char *name = csvin_encoding_name(c->enc);
+	if (c->bom)
+		snprintf(buf, n, "%s (byte order mark)", name);
+	else if (c->enc_pending)
+		snprintf(buf, n, "cp1252, or utf-8 if the first line not ASCII is UTF-8");
+	else if (c->enc_line)
+		snprintf(buf, n, "%s (line %ld, the first not ASCII, is %s)", name, c->enc_line,
+			 c->enc == CSVIN_UTF8 ? "UTF-8" : "not UTF-8");
+	else
+		snprintf(buf, n, "%s", name);
+	return buf;
 }
 
 /* The first part: how the file is read. */
@@ -75,8 +86,9 @@ static void explain_reading(struct out *out, const struct imap *m, const struct 
 	if (header_line > 1)
 		out_printf(out, "preamble: %ld line%s before the header passed over\n", header_line - 1,
 			   header_line == 2 ? "" : "s");
+	char enc[96];
 	out_printf(out, "separator: %s\nencoding: %s\n", c->sep == '\t' ? "tab" : c->sep == ';' ? ";" : ",",
-		   encoding_name(c->enc));
+		   encoding_said(c, enc, sizeof enc));
 	out_printf(out, "number locale: decimal mark \"%c\" (%s)\n", m->decimal_mark,
 		   m->decimal_mark == ',' ? "1.234,56" : "1,234.56");
 	for (size_t i = 0; i < m->ndate_formats; i++)
@@ -169,6 +181,8 @@ int ingest_explain_file(struct ingest_run *rn, struct imap *m, struct csvin *c)
 		t.rejected++;
 		out_printf(rn->out, "totals row: %s\n", m->err);
 	}
+	if (!imap_totals_complete(m))
+		out_printf(rn->out, "totals row: %s\n", m->err);
 	explain_rows(rn->out, m, &t);
 	return 0;
 }

@@ -235,6 +235,13 @@ static int read_rows(struct ingest_run *rn, struct imap *m, struct csvin *c, con
 		return st;
 	if (imap_finish(m) < 0)
 		return ingest_run_fail(rn, EXIT_DATA, NULL, 0, "%s: %s", c->file, m->err);
+	if (!imap_totals_complete(m)) {
+		/* a cut download: its rows would be taken as the whole month */
+		if (!rn->o->lenient)
+			return ingest_run_fail(rn, EXIT_DATA, NULL, 0, "%s: %s; --lenient reads it anyway", c->file,
+					       m->err);
+		ingest_run_warn(rn, NULL, 0, "%s: %s; read anyway (--lenient)", c->file, m->err);
+	}
 	file_notes(rn, m, c->file, rn->st.duplicates - dups_before);
 	rn->rounding_e10 += m->rounding_e10 - rounding_before;
 	rn->rounded += m->rounded - rounded_before;

@@ -15,6 +15,9 @@ static const char gumroad_sales[] =
 	"date-format %Y-%m-%d %H:%M:%S %z\n"
 	"date-format %Y-%m-%d\n"
 	"total if {Purchase ID} = Totals\n"
+	/* Gumroad's exporter writes it after the last row of every export,
+	 * synchronous or compiled from chunks, an empty one too */
+	"total-required\n"
 	"total-check {Sale Price ($)} = sum {Sale Price ($)}\n"
 	"total-check {Net Total ($)} = sum {Net Total ($)}\n"
 	"date {Purchase Time (UTC timezone)|Purchase Date}\n"
@@ -53,6 +56,7 @@ static const char gumroad_payouts[] =
 	"detect {Type} {Date} {Purchase ID} {Item Name} {Sale Price ($)} {Gumroad Fees ($)} {Net Total ($)}\n"
 	"date-format %Y-%m-%d\n"
 	"total if {Type} = Totals\n"
+	"total-required\n"
 	"total-check {Net Total ($)} = sum {Net Total ($)}\n"
 	"skip if {Type} ~ Subtotal\n"
 	"date {Date}\n"
@@ -558,9 +562,11 @@ static const char distrokid[] =
 	"format distrokid\n"
 	"source distrokid\n"
 	"title DistroKid bank details (\"Excruciating Detail\", TSV or CSV)\n"
-	"checked the 2025 15-column header (Date Inserted ... Recoup (USD)) in public importers' tests and one's notes on a real 2026 export: TAB, CR-only line ends, latin-1 (give --encoding latin1) or UTF-8\n"
+	"checked the 2025 15-column header (Date Inserted ... Recoup (USD)) in public importers' tests and one's notes on a real 2026 export: TAB, CR-only line ends, latin-1 or UTF-8\n"
 	"note inferred: earnings have up to 10 decimals, rounded half to even; Team Percentage is already applied; Recoup (USD) is not read\n"
 	"detect {Reporting Date} {Sale Month} {Store} {Title} {Quantity} {Earnings (USD)}\n"
+	/* a fallback: a file whose first line not ASCII is UTF-8 is UTF-8 */
+	"encoding cp1252\n"
 	"date-format %Y-%m\n"
 	"date-format %Y-%m-%d\n"
 	"date {Sale Month}\n"

@@ -601,7 +601,20 @@ static int rule_directive(struct imap *m, const char *key, const char *v)
 	}
 	if (strcmp(key, "total") == 0) {
 		PUSH(m->totals, m->ntotals, (struct imap_total){0});
-		return parse_if(m, v, &m->totals[m->ntotals - 1].when);
+		struct imap_total *t = &m->totals[m->ntotals - 1];
+		const char *cond = skip_ws(v);
+		if (strncmp(cond, "if", 2) == 0)
+			cond = skip_ws(cond + 2);
+		t->text = dupn(cond, strlen(cond));
+		if (!t->text)
+			return fail(m, "out of memory");
+		return parse_if(m, v, &t->when);
+	}
+	if (strcmp(key, "total-required") == 0) {
+		if (*skip_ws(v))
+			return fail(m, "total-required takes no value");
+		m->total_required = true;
+		return 0;
 	}
 	if (strcmp(key, "total-check") == 0)
 		return total_check(m, v);
@@ -842,6 +855,8 @@ int imap_bind(struct imap *m, const struct csvin_field *hdr, size_t n)
 	free(m->records);
 	m->records = NULL;
 	m->records_cap = m->nrecords = 0;
+	for (size_t t = 0; t < m->ntotals; t++)
+		m->totals[t].seen = 0;
 	for (size_t t = 0; t < m->ntotals; t++)
 		for (size_t c = 0; c < m->totals[t].nchecks; c++)
 		{
@@ -1422,6 +1437,21 @@ int imap_finish(struct imap *m)
 	return 0;
 }
 
+bool imap_totals_complete(struct imap *m)
+{
+	if (!m->total_required)
+		return true;
+	if (m->ntotals == 0)
+		return true;
+	for (size_t t = 0; t < m->ntotals; t++)
+		if (m->totals[t].seen == 0) {
+			fail(m, "no totals row (%s): every %s export ends with one, so this file is cut short "
+				"(download it again)", m->totals[t].text, m->name);
+			return false;
+		}
+	return true;
+}
+
 static void accumulate_totals(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
 			      size_t raw_len)
 {
@@ -1675,8 +1705,10 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		if (conds_hold(m, &m->stops[i], v, nf, raw, raw_len))
 			return IMAP_STOP;
 	for (size_t i = 0; i < m->ntotals; i++)
-		if (conds_hold(m, &m->totals[i].when, v, nf, raw, raw_len))
+		if (conds_hold(m, &m->totals[i].when, v, nf, raw, raw_len)) {
+			m->totals[i].seen++;
 			return check_totals(m, &m->totals[i], v, nf, raw, raw_len) < 0 ? IMAP_ERR : IMAP_TOTAL;
+		}
 	for (size_t i = 0; i < m->nskips; i++)
 		if (conds_hold(m, &m->skips[i], v, nf, raw, raw_len))
 			return IMAP_SKIP;
@@ -1828,6 +1860,7 @@ void imap_free(struct imap *m)
 		for (size_t k = 0; k < m->totals[i].nchecks; k++)
 			free(m->totals[i].checks[k].ahead);
 		free_conds(&m->totals[i].when);
+		free(m->totals[i].text);
 		free(m->totals[i].checks);
 	}
 	free(m->totals);

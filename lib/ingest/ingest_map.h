@@ -13,6 +13,7 @@
  *   date-order {Col} [{Zone}]         day/month order decided once a file
  *   timezone UTC | +HH:MM | PST ...   default-currency CODE
  *   skip if COND / stop if COND / total if COND + total-check {C} = sum {D} | count
+ *   total-required                    a file without each totals row is cut short
  *   fill-key {Col} + fill-down {Col} {Col} ...
  *   date / sale_date / order / line / product / sku / quantity /
  *   currency / country / customer / id / reported / link TEMPLATE  (text with {Col}
@@ -123,6 +124,8 @@ struct imap_total_check {
 
 struct imap_total {
 	struct imap_conds when;
+	char *text;               /* the condition as written, for messages */
+	long seen;                /* rows of this file it matched */
 	struct imap_total_check *checks;
 	size_t nchecks;
 };
@@ -171,6 +174,7 @@ struct imap {
 	size_t nskips, nstops;
 	struct imap_total *totals;
 	size_t ntotals;
+	bool total_required;               /* "total-required": every file has each totals row */
 	struct imap_ref *fill_key;
 	struct imap_ref **fill;
 	size_t nfill;
@@ -241,6 +245,12 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 /* At the end of a file: check a totals row that came before the data
  * against the rows read since.  Returns 0, or -1 with m->err. */
 int imap_finish(struct imap *m);
+
+/* At the end of a file read whole: false, with m->err naming the missing
+ * row, when the mapping says total-required and a totals row of it did
+ * not come (a download cut short: the rows are there, but not all of
+ * them may be); true otherwise. */
+bool imap_totals_complete(struct imap *m);
 
 /* Whether the mapping gives reversals (refund, chargeback) rows of their
  * own that name a real order: then a reversal can be linked to its sale

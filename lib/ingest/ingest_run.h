@@ -48,7 +48,7 @@ struct ingest_options {
 	bool have_since, have_until;
 	int64_t since, until;   /* [since, until) */
 	bool sort;              /* --sort: the output by date */
-	bool lenient;           /* --lenient: a net that is not gross - fee is a warning */
+	bool lenient;           /* --lenient: a net that is not gross - fee, a required totals row missing: warnings */
 	bool keep_duplicates;   /* --keep-duplicates: no duplicate set */
 	bool keep_pii;          /* --keep-pii: customers as they are */
 	bool verbose;           /* -v */

@@ -482,8 +482,7 @@ static void tsv_advance(struct tsv_writer *w, const struct entry_prefix *e, cons
 	}
 }
 
-static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s,
-			  const struct report_period_total *t, bool whole_report)
+static void statement_tsv(struct out *o, const struct report_book *b, const struct report_statement *s)
 {
 	const struct report_cell *c = s->cell >= 0 ? &b->cells[s->cell] : NULL;
 	struct tsv_writer w;
@@ -516,11 +515,31 @@ static void statement_tsv(struct out *o, const struct report_book *b, const stru
 	tsv_entry(&w, b, &e, s, "carried_forward", "", "", s->carried_forward);
 	for (size_t i = 0; c && i < c->nrecoup; i++)
 		tsv_advance(&w, &e, &c->recoup[i]);
-	if (!whole_report)
-		return; /* a payee's own file: never the other payees' totals */
-	tsv_entry(&w, b, &e, s, "period_earned", "", "", t->earned);
-	tsv_entry(&w, b, &e, s, "period_paid", "", "", t->paid);
-	tsv_entry(&w, b, &e, s, "period_carried_forward", "", "", t->carried_forward);
+}
+
+/* The batch totals of the TSV statements: once per period and currency,
+ * after every statement, in rows of no statement and no payee, so that a
+ * row naming a payee is always about that payee (the totals were once
+ * repeated in every statement, under each payee's name). */
+static void batch_totals_tsv(struct out *o, const struct report_book *b)
+{
+	static const char *const entries[] = {"period_brought_forward", "period_earned", "period_paid",
+					      "period_carried_forward"};
+	struct tsv_writer w;
+	tsv_writer_init(&w, o);
+	for (size_t i = 0; i < b->nptot; i++) {
+		const struct report_period_total *t = &b->ptot[i];
+		const int64_t v[] = {t->brought_forward, t->earned, t->paid, t->carried_forward};
+		char per[DATE_BUF];
+		period_text(per, b->kind, t->period);
+		for (size_t k = 0; k < sizeof entries / sizeof entries[0]; k++) {
+			const char *const f[] = {"", "", per, t->currency, entries[k], "", ""};
+			for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+				tsv_put_str(&w, f[j]);
+			tsv_put_money(&w, v[k], currency_digits(t->currency, 3));
+			tsv_end_row(&w);
+		}
+	}
 }
 
 /* One "Label: value" line of a statement's heading; value is data when
@@ -928,9 +947,8 @@ int report_render_statements(struct out *o, enum report_format format, const str
 	}
 	for (size_t i = from; i < to; i++) {
 		const struct report_statement *s = &b->st[i];
-		const struct report_period_total *t = report_book_period_total(b, s->period, s->currency);
 		if (format == REPORT_TSV) {
-			statement_tsv(o, b, s, t, whole_report);
+			statement_tsv(o, b, s);
 			continue;
 		}
 		if (i > from && format == REPORT_TEXT)
@@ -941,7 +959,9 @@ int report_render_statements(struct out *o, enum report_format format, const str
 		if (format == REPORT_MD && i + 1 < to)
 			out_putc(o, '\n');
 	}
-	if (whole_report && format != REPORT_TSV && batch_totals(o, format, b) != REPORT_OK)
+	if (whole_report && format == REPORT_TSV)
+		batch_totals_tsv(o, b); /* a payee's own file: never the other payees' totals */
+	else if (whole_report && batch_totals(o, format, b) != REPORT_OK)
 		return REPORT_EOVERFLOW;
 	report_doc_end(o, format);
 	return REPORT_OK;

@@ -65,6 +65,21 @@ static void test_nearest(void)
 	tap_is_str(cli_nearest_option("--agreem", opts), "agreements", "a unique prefix");
 }
 
+static void test_nearest_word(void)
+{
+	static const char *const cmds[] = {"ingest", "split", "attribute", "forecast", "report", "partition", "help"};
+	size_t n = sizeof cmds / sizeof cmds[0];
+	tap_is_str(cli_nearest_word("splt", cmds, n), "split", "word: a dropped letter");
+	tap_is_str(cli_nearest_word("reprot", cmds, n), "report", "word: swapped letters");
+	tap_is_str(cli_nearest_word("forcast", cmds, n), "forecast", "word: a dropped letter, long name");
+	tap_is_str(cli_nearest_word("hlep", cmds, n), "help", "word: help too");
+	tap_is_str(cli_nearest_word("attr", cmds, n), "attribute", "word: a unique prefix");
+	tap_is_str(cli_nearest_word("split", cmds, n), NULL, "word: exact");
+	tap_is_str(cli_nearest_word("xyzzy", cmds, n), NULL, "word: nothing near");
+	tap_is_str(cli_nearest_word("", cmds, n), NULL, "word: empty");
+	tap_is_str(cli_nearest_word(NULL, cmds, n), NULL, "word: none");
+}
+
 static void test_moved(void)
 {
 	static const char *const moved[] = {"m--min-payout", "s--summary", NULL};
@@ -108,6 +123,7 @@ int main(void)
 {
 	test_distance();
 	test_nearest();
+	test_nearest_word();
 	test_moved();
 	test_repeated();
 	return tap_done();

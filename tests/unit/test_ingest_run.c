@@ -174,7 +174,8 @@ static void rejected(void *ctx, const char *file, long line, const char *header,
 
 static const char gumroad[] = GUMROAD_HEADER
 	"p1,Lanterns (digital album),,Fan@Example.com,,,2026-10-03,2026-10-03 14:19:23 +0000,10.0,0.0,,10.0,1.3,8.7,,,,,,,United States,,0,0.0,0,0,0,,,0,,0,lanterns-digital,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n"
-	"p2,Songwriting Course,,b@example.org,,,2026-11-04,2026-11-04 09:00:00 +0000,98.9,1.1,,100.0,0.31,99.69,,,,,,,Germany,,0,0.0,0,0,0,,,0,,0,course,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n";
+	"p2,Songwriting Course,,b@example.org,,,2026-11-04,2026-11-04 09:00:00 +0000,98.9,1.1,,100.0,0.31,99.69,,,,,,,Germany,,0,0.0,0,0,0,,,0,,0,course,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n"
+	"Totals,,,,,,,,108.9,1.1,,110.0,1.61,108.39\n"; /* Gumroad's last row */
 
 static char *write_temp(const char *text)
 {
@@ -246,7 +247,8 @@ static void test_run(void)
 	tap_ok(RUN(&o, g) == 0 && st.wrote == 1 && st.ignored == 1, "run: --period leaves the November row out");
 	tap_ok(strstr(notes, "left out 1 gumroad row dated 2026-11-04 to 2026-11-04") != NULL, "run: and says so");
 	o = (struct ingest_options){.encoding = CSVIN_AUTO, .sort = true, .verbose = true};
-	const char *late = write_temp(GUMROAD_HEADER "p0,Zine,,Fan@Example.com,,,2026-09-01,2026-09-01 14:19:23 +0000,10.0,0.0,,10.0,1.3,8.7,,,,,,,United States,,0,0.0,0,0,0,,,0,,0,lanterns-digital,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n");
+	const char *late = write_temp(GUMROAD_HEADER "p0,Zine,,Fan@Example.com,,,2026-09-01,2026-09-01 14:19:23 +0000,10.0,0.0,,10.0,1.3,8.7,,,,,,,United States,,0,0.0,0,0,0,,,0,,0,lanterns-digital,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n"
+				     "Totals,,,,,,,,10.0,0.0,,10.0,1.3,8.7\n");
 	tap_is_int(RUN(&o, g, late), 0, "run: --sort over two files");
 	const char *p0 = strstr(out, "\tp0\t"), *p1 = strstr(out, "\tp1\t");
 	tap_ok(p0 && p1 && p0 < p1, "run: --sort puts September first");
@@ -261,13 +263,14 @@ static void test_explain(void)
 	tap_is_int(RUN(&o, g), 0, "explain: a Gumroad export");
 	tap_ok(strstr(out, "format: gumroad-sales") != NULL, "explain: the format");
 	tap_ok(strstr(out, "separator: ,\nencoding: utf-8\n") != NULL, "explain: separator and encoding");
-	tap_ok(strstr(out, "rows: 2 read, 0 passed over by skip rules, 0 totals rows, 0 the format rejects") != NULL,
+	tap_ok(strstr(out, "rows: 2 read, 0 passed over by skip rules, 1 totals row, 0 the format rejects") != NULL,
 	       "explain: the rows");
 	tap_ok(strstr(out, "canonical rows: sale 2\n") != NULL, "explain: their kinds");
 	tap_ok(strstr(out, "dates: 2026-10-03 to 2026-11-04\n") != NULL, "explain: their dates");
 	tap_ok(strstr(out, "mapping:\n  ") != NULL, "explain: the mapping");
 	tap_ok(strncmp(out, ingest_header, 10) != 0, "explain: no stream header");
-	const char *bad = write_temp(GUMROAD_HEADER "p1,Lanterns (digital album),,Fan@Example.com,,,2026-10-03,2026-10-03 14:19:23 +0000,ten,0.0,,10.0,1.3,8.7,,,,,,,United States,,0,0.0,0,0,0,,,0,,0,lanterns-digital,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n");
+	const char *bad = write_temp(GUMROAD_HEADER "p1,Lanterns (digital album),,Fan@Example.com,,,2026-10-03,2026-10-03 14:19:23 +0000,ten,0.0,,10.0,1.3,8.7,,,,,,,United States,,0,0.0,0,0,0,,,0,,0,lanterns-digital,,,{},,,,,1,,,,,,,,,,,,,,,,,,,,,,,\n"
+					     "Totals,,,,,,,,10.0,0.0,,10.0,1.3,8.7\n");
 	tap_is_int(RUN(&o, bad), 0, "explain: a bad amount is counted, not fatal");
 	tap_ok(strstr(out, "first rejected: line 2: ") != NULL, "explain: the first rejected row named");
 	o.explain = false;

@@ -45,7 +45,23 @@ static void test_escapes(void)
 		   "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;", "html escapes markup");
 	tap_is_str(rendered(report_put_html, "=SUM(A1)"), "=SUM(A1)", "html shows a formula as written");
 	tap_is_str(rendered(report_put_html, "-7.86"), "-7.86", "html: a negative amount has no formula guard");
-	tap_is_str(rendered(report_put_md, "a|b *c* <i>"), "a\\|b \\*c\\* &lt;i\\>", "md escapes specials and raw html");
+	tap_is_str(rendered(report_put_md, "a|b *c* <i>"), "a\\|b \\*c\\* &lt;i>", "md escapes specials and raw html");
+	/* only what Markdown would read as markup in a line's middle */
+	tap_is_str(rendered(report_put_md, "Ko-fi"), "Ko-fi", "md: a hyphen is plain (was Ko\\-fi)");
+	tap_is_str(rendered(report_put_md, "Vol. 2 (live) + 3.50 - 1 {x} !> #1"), "Vol. 2 (live) + 3.50 - 1 {x} !> #1",
+		   "md: . ( ) + - { } ! > # plain inside a line");
+	tap_is_str(rendered(report_put_md, "snake_case _em_ a*b"), "snake_case \\_em\\_ a\\*b",
+		   "md: _ inside a word plain, at a word's edge escaped; * always");
+	tap_is_str(rendered(report_put_md, "[x](http://e.test) ![i](j) `c` ~~s~~"),
+		   "\\[x](http://e.test) !\\[i](j) \\`c\\` \\~\\~s\\~\\~", "md: links, images, code, strikethrough");
+	tap_is_str(rendered(report_put_md, "a\\b c\\* d\\"), "a\\b c\\\\\\* d\\\\",
+		   "md: a backslash escaped only before punctuation or at the end");
+	tap_is_str(rendered(report_put_md, "Track # Fans ##"), "Track # Fans \\##", "md: a heading's closing # run only");
+	tap_is_str(rendered(report_put_md, "#"), "\\#", "md: a lone # would close an empty heading");
+	tap_is_str(rendered(report_put_md, "C# <3 R&D &amp; &#38; &copy"), "C# <3 R&D &amp;amp; &amp;#38; &copy",
+		   "md: < and & only where they open HTML or a character reference");
+	tap_is_str(rendered(report_put_md, "<b></b><!-- x --><http://e.test>"), "&lt;b>&lt;/b>&lt;!-- x -->&lt;http://e.test>",
+		   "md: raw HTML and autolinks never pass");
 	tap_is_str(rendered(report_put_md, "@cmd"), "@cmd", "md shows a formula as written");
 	{
 		char w[64];
