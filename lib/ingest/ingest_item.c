@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "ingest_util.h"
+#include "keyindex.h"
 
+/* An order's item; the orders are found by their fingerprint in t->orders,
+ * whose dense ids index t->entry. */
 struct ingest_item_entry {
-	uint64_t key;  /* the order's fingerprint; 0 = empty */
 	char *name;    /* the item chosen (owned) */
 	size_t len;
 	int64_t fee;   /* the fee of its row */
@@ -17,32 +19,7 @@ struct ingest_item_entry {
 static uint64_t order_key(const char *order, size_t olen)
 {
 	uint64_t h = ingest_fingerprint(order, olen);
-	return h ? h : 1;
-}
-
-static struct ingest_item_entry *slot_find(struct ingest_item_entry *t, size_t cap, uint64_t key)
-{
-	for (size_t i = (size_t)(key & (cap - 1));; i = (i + 1) & (cap - 1))
-		if (t[i].key == key || t[i].key == 0)
-			return &t[i];
-}
-
-/* Room for one more order. */
-static int grow(struct ingest_item *t)
-{
-	if ((t->n + 1) * 2 <= t->cap)
-		return 0;
-	size_t ncap = t->cap ? t->cap * 2 : 256;
-	struct ingest_item_entry *nt = calloc(ncap, sizeof *nt);
-	if (!nt)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].key)
-			*slot_find(nt, ncap, t->slots[i].key) = t->slots[i];
-	free(t->slots);
-	t->slots = nt;
-	t->cap = ncap;
-	return 0;
+	return h ? h : 1; /* 0 says "no order" in last_order and pending */
 }
 
 /* Item name (len, cut to INGEST_ITEM_MAX) with fee joins the order of key. */
@@ -50,32 +27,36 @@ static int join(struct ingest_item *t, uint64_t key, const char *name, size_t le
 {
 	if (len > INGEST_ITEM_MAX)
 		len = INGEST_ITEM_MAX;
-	if (grow(t) < 0)
+	struct ingest_item_entry *entry = grow_array(t->entry, t->n, &t->cap, sizeof *entry, 256);
+	if (!entry)
 		return -1;
-	struct ingest_item_entry *e = slot_find(t->slots, t->cap, key);
-	if (e->key && e->len == len && memcmp(e->name, name, len) == 0) {
+	t->entry = entry;
+	uint32_t id;
+	bool added;
+	if (keymap_get(&t->orders, key, 0, (uint32_t)t->n, &id, &added) < 0)
+		return -1;
+	struct ingest_item_entry *e = &entry[id];
+	if (added) {
+		*e = (struct ingest_item_entry){NULL, 0, 0, false};
+		t->n++;
+	} else if (e->len == len && memcmp(e->name, name, len) == 0) {
 		if (fee > e->fee)
 			e->fee = fee;
 		return 0;
+	} else {
+		if (!e->several) {
+			e->several = true;
+			t->several++;
+		}
+		if (fee <= e->fee)
+			return 0; /* the item chosen stays: its fee is larger, or it came first */
 	}
-	if (e->key && !e->several) {
-		e->several = true;
-		t->several++;
-	}
-	if (e->key && fee <= e->fee)
-		return 0; /* the item chosen stays: its fee is larger, or it came first */
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return -1;
+		return -1; /* an order added stays with no item: ingest_item_of passes it over */
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	if (!e->key) {
-		t->n++;
-		e->several = false;
-	} else {
-		free(e->name);
-	}
-	e->key = key;
+	free(e->name);
 	e->name = copy;
 	e->len = len;
 	e->fee = fee;
@@ -141,9 +122,9 @@ int ingest_item_end(struct ingest_item *t)
 	int st = settle(t, INT64_MIN, 0);
 	/* name one order with several items, for the caller's note */
 	t->example[0] = '\0';
-	for (size_t i = 0; st == 0 && i < t->cap && t->several > 0; i++)
-		if (t->slots[i].key && t->slots[i].several) {
-			ingest_quote(t->example, sizeof t->example, t->slots[i].name, t->slots[i].len);
+	for (size_t i = 0; st == 0 && i < t->n && t->several > 0; i++)
+		if (t->entry[i].several) {
+			ingest_quote(t->example, sizeof t->example, t->entry[i].name, t->entry[i].len);
 			break;
 		}
 	return st;
@@ -151,11 +132,12 @@ int ingest_item_end(struct ingest_item *t)
 
 bool ingest_item_of(const struct ingest_item *t, const char *order, size_t olen, const char **item, size_t *len)
 {
-	if (t->cap == 0 || olen == 0)
+	if (olen == 0)
 		return false;
-	const struct ingest_item_entry *e = slot_find(t->slots, t->cap, order_key(order, olen));
-	if (!e->key)
+	long id = keymap_find(&t->orders, order_key(order, olen), 0);
+	if (id < 0 || !t->entry[id].name)
 		return false;
+	const struct ingest_item_entry *e = &t->entry[id];
 	*item = e->name;
 	*len = e->len;
 	return true;
@@ -163,10 +145,9 @@ bool ingest_item_of(const struct ingest_item *t, const char *order, size_t olen,
 
 void ingest_item_reset(struct ingest_item *t)
 {
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->slots[i].name);
-	if (t->slots)
-		memset(t->slots, 0, t->cap * sizeof *t->slots);
+	for (size_t i = 0; i < t->n; i++)
+		free(t->entry[i].name);
+	keymap_free(&t->orders);
 	t->n = t->npending = 0;
 	t->last_order = 0;
 	t->several = t->unjoined = 0;
@@ -176,6 +157,6 @@ void ingest_item_reset(struct ingest_item *t)
 void ingest_item_free(struct ingest_item *t)
 {
 	ingest_item_reset(t);
-	free(t->slots);
+	free(t->entry);
 	memset(t, 0, sizeof *t);
 }

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "ingest_map.h"
+#include "keyindex.h"
 
 #define INGEST_ITEM_MAX 256    /* bytes of an item's name kept */
 #define INGEST_ITEM_PENDING 64 /* item rows naming no order, waiting for the next row */
@@ -46,8 +47,9 @@ struct ingest_item_pending {
 
 /* Caller-owned; zero it (= {0}) before first use. */
 struct ingest_item {
-	struct ingest_item_entry *slots; /* open addressing by order, key 0 = empty */
-	size_t cap, n;
+	struct keymap orders;            /* an order's fingerprint -> its id in entry */
+	struct ingest_item_entry *entry; /* by id (owned) */
+	size_t n, cap;                   /* orders held, room in entry */
 	struct ingest_item_pending pending[INGEST_ITEM_PENDING];
 	size_t npending;
 	uint64_t last_order;             /* the last row naming an order: its key, 0 none */

@@ -5,8 +5,8 @@
  * (...)", "Refund for Order #3001"), so tally-split would match it to
  * another agreement than its sale's.  While a file is read, its sales are
  * remembered by order; a later reversal row of the same order takes the
- * sale's product and sku.  Memory: two 16-byte slots a sale, plus each
- * distinct (product, sku) once.  Library code: no printing, no exits. */
+ * sale's product and sku.  Memory: two keymap slots (keyindex.h) and 4
+ * bytes a sale, plus each distinct (product, sku) once.  Library code: no printing, no exits. */
 #ifndef TALLY_INGEST_LINK_H
 #define TALLY_INGEST_LINK_H
 
@@ -14,17 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ingest_link_slot;
+#include "keyindex.h"
 
 /* Caller-owned; zero it (= {0}) before first use. */
 struct ingest_link {
-	struct ingest_link_slot *slots; /* open addressing, key 0 = empty */
-	size_t cap, n;
-	char **names;                   /* interned "product\0sku" pairs */
-	size_t *name_lens;              /* product length of each pair */
-	size_t npairs, pairs_cap;
-	struct ingest_link_slot *pair_index; /* pair fingerprint -> pair */
-	size_t pair_cap;
+	struct names pairs;   /* the (product, sku) sold, interned as "product\0sku" */
+	struct keymap sales;  /* (order, 0) and (order, product): their id in pair_of */
+	uint32_t *pair_of;    /* by id: the pair sold, or UINT32_MAX for several */
+	size_t n, cap;        /* ids, room in pair_of */
 };
 
 /* Remember a sale of order with its product and sku.  Returns 0, or -1

@@ -76,7 +76,7 @@ static void test_named(void)
 	}
 	tap_ok(item_is(&t, "o2999", "odd") && item_is(&t, "o0", "even"), "3000 orders, found after growing");
 	ingest_item_free(&t);
-	tap_ok(t.slots == NULL && t.n == 0, "freed and zeroed");
+	tap_ok(t.entry == NULL && t.n == 0, "freed and zeroed");
 }
 
 static void test_unnamed(void)

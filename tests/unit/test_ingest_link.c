@@ -49,7 +49,7 @@ static void test_link(void)
 	       "5000 orders: the last found after growing");
 	tap_ok(ingest_link_find(&l, S("o0"), S("x"), &p, &pl, &k, &kl) && strcmp(k, "b") == 0, "and the first");
 	ingest_link_free(&l);
-	tap_ok(l.slots == NULL && l.npairs == 0, "freed and zeroed");
+	tap_ok(l.pair_of == NULL && l.pairs.n == 0 && l.n == 0, "freed and zeroed");
 }
 
 /* A refund row of order o, product p; the texts live in the caller's buffers. */
