@@ -34,7 +34,7 @@ uint32_t pack_currency(const char *code)
 
 static uint64_t hash_name(const char *s, size_t len)
 {
-	return hash_table(s, len);
+	return hash_table(len ? s : "", len);
 }
 
 static int names_rehash(struct names *t)
@@ -81,6 +81,8 @@ static int names_reserve(struct names *t)
 
 int names_intern(struct names *t, const char *s, size_t len, uint32_t *id)
 {
+	if (!len)
+		s = ""; /* the empty name may come as (NULL, 0) */
 	uint64_t h = hash_name(s, len);
 	size_t i;
 
@@ -122,6 +124,8 @@ nomem:
 
 long names_find(const struct names *t, const char *s, size_t len)
 {
+	if (!len)
+		s = "";
 	uint64_t h = hash_name(s, len);
 	if (!t->slot)
 		return -1;

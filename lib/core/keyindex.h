@@ -35,7 +35,7 @@ struct names {
 };
 
 /* The id of s[0..len) in *id, adding a copy when it is new.  s may hold
- * any bytes; the copy is NUL-terminated, so names->s[id] is a C string
+ * any bytes (and be NULL when len is 0); the copy is NUL-terminated, so names->s[id] is a C string
  * when s has no NUL.  Returns 0, or -1 (ENOMEM). */
 int names_intern(struct names *names, const char *s, size_t len, uint32_t *id);
 

@@ -1,9 +1,8 @@
 /* test_report_book.c - unit tests of tally-report's engines:
- * lib/core/keyindex.c, lib/report/report_statements.c, lib/report/report_summary.c and
+ * lib/report/report_statements.c, lib/report/report_summary.c and
  * lib/report/report_table.c.
  *
- * Plan: interning and pair-keyed maps keep ids dense and stable across
- * growth; a book settles two months with a residue carried, a minimum
+ * Plan: a book settles two months with a residue carried, a minimum
  * payout and a refund that leaves a payee owing, numbering statements in
  * payee order and summing every period (paid + carried == brought forward
  * + earned); a ledger period the input contradicts is refused with the
@@ -16,47 +15,12 @@
 
 #include "book.h"
 #include "money.h"
-#include "keyindex.h"
 #include "report_statements.h"
 #include "report_summary.h"
 #include "report_table.h"
 #include "tap.h"
 
 #define M(x) ((int64_t)((x) * 1000000.0 + ((x) < 0 ? -0.5 : 0.5))) /* major units to micro-units */
-
-static void test_index(void)
-{
-	struct names names = {0};
-	struct keymap map = {0};
-	uint32_t id, again;
-	bool added, ok = true;
-	char buf[32];
-
-	names_intern(&names, "alpha", 5, &id);
-	names_intern(&names, "beta", 4, &again);
-	tap_ok(id == 0 && again == 1, "names get dense ids in order");
-	for (int i = 0; i < 5000; i++) { /* forces several rehashes */
-		snprintf(buf, sizeof buf, "name-%d", i);
-		ok &= names_intern(&names, buf, strlen(buf), &id) == 0 && id == (uint32_t)i + 2;
-	}
-	names_intern(&names, "alpha", 5, &id);
-	tap_ok(ok && id == 0 && names.n == 5002, "ids survive growth; an old name keeps its id");
-	names_intern(&names, "a\0b", 3, &id);
-	tap_ok(id == 5002 && names.len[id] == 3, "a name with a NUL byte is kept whole");
-	tap_ok(names_find(&names, "name-4999", 9) == 5001 && names_find(&names, "nope", 4) == -1 &&
-		       names_find(&names, "a", 1) == -1,
-	       "names_find finds a name, and says -1 for one never added");
-	names_free(&names);
-
-	ok = true;
-	for (uint32_t i = 0; i < 3000; i++)
-		ok &= keymap_get(&map, i, i * 7, i, &id, &added) == 0 && added && id == i;
-	keymap_get(&map, 5, 35, 9999, &id, &added);
-	tap_ok(ok && !added && id == 5, "keymap: a present key keeps its id");
-	tap_ok(keymap_find(&map, 2999, 2999 * 7) == 2999 && keymap_find(&map, 1, 1) == -1,
-	       "keymap_find finds, and says -1 for an absent key");
-	keymap_free(&map);
-}
 
 /* Two months for two payees, with a 50.00 minimum: month 0 Zoe earns
  * 60.004 (60.00 paid, 0.004 carried), Ana 30.00 (under the minimum);
@@ -255,7 +219,6 @@ static void test_summary_spilled(void)
 
 int main(void)
 {
-	test_index();
 	test_settle_book();
 	test_settle_against_ledger();
 	test_summary();
