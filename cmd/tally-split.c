@@ -31,6 +31,7 @@
 #include "reject.h"
 #include "split_rules.h"
 #include "split_state.h"
+#include "spool.h"
 #include "tsv.h"
 
 #define MAX_KINDS 32          /* kinds in --kinds */
@@ -54,6 +55,7 @@ struct options {
 	const char *output;        /* -o: written atomically, else stdout */
 	const char *rejects;       /* -r */
 	const char *state;         /* -s */
+	const char *dump;          /* --state-dump STATE */
 	const char *fx;            /* -x */
 	enum progress_mode progress; /* --progress, --no-progress, else auto */
 	bool rotate_ties;          /* --ties rotate (default: --ties first) */
@@ -120,6 +122,7 @@ static void usage(FILE *f, int status)
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
 		   "                   [--ties first|rotate] [--waterfall] [--progress | --no-progress]\n"
 		   "                   [FILE...]\n"
+		   "       tally-split --state-dump STATE [-o FILE]\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -133,6 +136,7 @@ static void usage(FILE *f, int status)
 		      "  -s, --state STATE       remember what was split: caps, recoupment, seen rows\n"
 		      "      --skip-seen         with --state: pass over rows split already (default)\n"
 		      "      --force             with --state: split seen rows again (pays them twice)\n"
+		      "      --state-dump STATE  write the state as text (tally-split(1), STATE), and stop\n"
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
 		      "      --ties RULE         equal remainders: first (the payee listed first,\n"
 		      "                          default) or rotate (round the payees by month)\n"
@@ -190,6 +194,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"rejects", required_argument, NULL, 'r'},
 		{"skip-seen", no_argument, NULL, 'S'},
 		{"state", required_argument, NULL, 's'},
+		{"state-dump", required_argument, NULL, 'D'},
 		{"ties", required_argument, NULL, OPT_TIES},
 		{"version", no_argument, NULL, 'V'},
 		{"waterfall", no_argument, NULL, OPT_WATERFALL},
@@ -219,6 +224,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'o': opt->output = optarg; break;
 		case 'r': opt->rejects = optarg; break;
 		case 's': opt->state = optarg; break;
+		case 'D': opt->dump = optarg; break;
 		case 'V': cli_version();
 		case 'x': opt->fx = optarg; break;
 		case OPT_TIES:
@@ -245,7 +251,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		diag_warn("--%s needs --state", opt->force ? "force" : "skip-seen");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (!opt->agreements) {
+	if (opt->dump && (opt->agreements || opt->state || optind < argc)) {
+		diag_warn("--state-dump takes the state and at most -o FILE");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!opt->agreements && !opt->dump) {
 		/* A missing input is the more useful thing to hear about first. */
 		for (int i = optind; i < argc; i++) {
 			int fd = strcmp(argv[i], "-") == 0 ? -2 : open(argv[i], O_RDONLY | O_CLOEXEC);
@@ -397,15 +407,18 @@ static void load_state(struct run *run, struct lock *lock)
 {
 	if (!run->opt.state)
 		return;
-	if (lock_acquire(lock, run->opt.state, say_waiting, (void *)run->opt.state) < 0)
+	if (lock->fd < 0 && lock_acquire(lock, run->opt.state, say_waiting, (void *)run->opt.state) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", lock->path ? lock->path : run->opt.state, strerror(errno));
 	long line = 0;
 	char err[512];
-	int st = split_state_read(&run->state, run->opt.state, &line, err, sizeof err);
+	int st = split_state_open(&run->state, run->opt.state, &line, err, sizeof err);
 	if (st == -1)
 		diag_die(EXIT_USAGE, "%s: %s", run->opt.state, strerror(errno));
 	if (st < 0)
 		diag_die_at(EXIT_DATA, run->opt.state, line, "%s", err);
+	if (run->state.migrated)
+		diag_warn("%s: the text state %d is migrated to sorted key segments (--state-dump writes it as text)",
+			  run->opt.state, run->state.migrated);
 	if (split_state_bind(&run->state, &run->rules, err, sizeof err) < 0)
 		diag_die(EXIT_DATA, "%s: %s", run->opt.state, err);
 }
@@ -414,12 +427,9 @@ static void save_state(struct run *run)
 {
 	if (!run->opt.state)
 		return;
-	struct out o;
-	if (out_open_file(&o, run->opt.state) < 0)
-		diag_die(EXIT_DATA, "%s: %s", run->opt.state, strerror(errno));
-	split_state_write(&run->state, &run->rules, &o);
-	if (out_close(&o) < 0)
-		diag_die(EXIT_DATA, "%s: write error: %s", run->opt.state, strerror(errno));
+	char err[512];
+	if (split_state_commit(&run->state, &run->rules, err, sizeof err) < 0)
+		diag_die(EXIT_DATA, "%s: %s", run->opt.state, err);
 }
 
 /* ---- one row ---------------------------------------------------------- */
@@ -1387,6 +1397,120 @@ static void check_paths(const struct options *o, char *const *inputs, size_t n)
 		diag_die(EXIT_USAGE, "%s", msg);
 }
 
+/* $TMPDIR, or /tmp: where sorts spill and standard input is spooled. */
+static const char *tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+/* Whether the inputs include standard input. */
+static bool reads_stdin(char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i], "-") == 0)
+			return true;
+	return n == 0;
+}
+
+/* With --state the input is read twice (tally-split(1), STATE): standard
+ * input, pipes and FIFOs are spooled to unnamed temporary files first;
+ * *at[i] is where input i starts. */
+static void spool_inputs(char **files, size_t n, off_t *at0)
+{
+	static char names[64][32];
+	if (reads_stdin(files, n) && spool_fd(STDIN_FILENO, tmpdir(), at0) < 0)
+		diag_die(EXIT_DATA, "<stdin>: cannot spool it to %s: %s", tmpdir(), strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(files[i], "-") == 0 || spool_is_regular(files[i]))
+			continue;
+		int fd = open(files[i], O_RDONLY | O_CLOEXEC), target;
+		off_t at;
+		if (fd < 0)
+			continue; /* the open reports it */
+		if (spool_fd(fd, tmpdir(), &at) < 0)
+			diag_die(EXIT_DATA, "%s: cannot spool it to %s: %s", files[i], tmpdir(), strerror(errno));
+		if (sscanf(files[i], "/dev/fd/%d", &target) == 1 && target != fd && dup2(fd, target) >= 0) {
+			close(fd); /* /dev/fd/N (a shell's <(...)) is now the copy */
+		} else if (i < 64) {
+			snprintf(names[i], sizeof names[i], "/dev/fd/%d", fd);
+			files[i] = names[i];
+		}
+	}
+}
+
+/* Pass 1: every row's keys asked of the state, then answered by one pass
+ * over its segments; the input is opened again for pass 2. */
+static void prescan(struct run *run, char **files, size_t n, off_t at0)
+{
+	const struct columns *c = &run->col;
+	uint64_t row = 0;
+	int rc;
+	while ((rc = tsv_next(&run->in)) != 0) {
+		row++;
+		if (rc < 0 && errno)
+			diag_die(EXIT_DATA, "%s: %s", run->in.file, strerror(errno));
+		if (rc < 0)
+			continue;
+		const char *src = field(run, c->source), *order = field(run, c->order), *line = field(run, c->line);
+		const char *kind = field(run, c->kind);
+		bool rev = is_reversal(kind);
+		int st = split_state_want(&run->state, tmpdir(), row,
+					  split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, 1));
+		for (size_t i = 0; rev && st == 0 && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
+			st = split_state_want(&run->state, tmpdir(), row,
+					      split_state_key(src, order, line, i ? revenue_kinds[i - 1] : kind, NULL, 1));
+		if (st < 0)
+			diag_die(EXIT_DATA, "%s: sorting the run's keys in %s: %s", run->opt.state, tmpdir(), strerror(errno));
+	}
+	tsv_close(&run->in);
+	if (reads_stdin(files, n) && lseek(STDIN_FILENO, at0, SEEK_SET) < 0)
+		diag_die(EXIT_DATA, "<stdin>: %s", strerror(errno));
+	cli_tsv_open(&run->in, files, n);
+	char err[512];
+	int st = split_state_prepare(&run->state, tmpdir(), err, sizeof err);
+	if (st == -1)
+		diag_die(EXIT_DATA, "%s: %s", run->opt.state, strerror(errno));
+	if (st < 0)
+		diag_die(EXIT_DATA, "%s: %s", run->opt.state, err);
+}
+
+/* --state-dump: the state as text, to -o FILE or standard output; the
+ * state is left as it was. */
+static void dump_state(const struct options *opt)
+{
+	struct lock lock = {-1, NULL};
+	struct split_state st;
+	struct out file, *o = out_stdout();
+	char err[512];
+	long line;
+	if (access(opt->dump, F_OK) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", opt->dump, strerror(errno));
+	if (lock_acquire(&lock, opt->dump, say_waiting, (void *)opt->dump) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", lock.path ? lock.path : opt->dump, strerror(errno));
+	int rc = split_state_open(&st, opt->dump, &line, err, sizeof err);
+	if (rc == -1)
+		diag_die(EXIT_USAGE, "%s: %s", opt->dump, strerror(errno));
+	if (rc < 0)
+		diag_die_at(EXIT_DATA, opt->dump, line, "%s", err);
+	if (opt->output && out_open_file(&file, opt->output) < 0)
+		diag_die(EXIT_USAGE, "%s: %s", opt->output, strerror(errno));
+	if (opt->output)
+		o = &file;
+	rc = split_state_dump(&st, o, err, sizeof err);
+	if (rc != 0) {
+		if (opt->output)
+			out_abort(o);
+		diag_die(EXIT_DATA, "%s: %s", opt->dump, rc == -2 ? err : strerror(errno));
+	}
+	if (opt->output && out_close(o) < 0)
+		diag_die(EXIT_DATA, "%s: write error: %s", opt->output, strerror(errno));
+	split_state_free(&st);
+	lock_release(&lock);
+	out_stdout_close_or_die();
+	exit(EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	static struct run run;
@@ -1394,14 +1518,24 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	run.delta_col = -1;
 	int first = parse_options(argc, argv, &run.opt);
+	if (run.opt.dump)
+		dump_state(&run.opt);
 	check_paths(&run.opt, argv + first, (size_t)(argc - first));
 	load_agreements(&run);
 	run.has_specific = any_specific(&run.rules);
 	load_fx(&run);
 
+	off_t at0 = 0;
+	if (run.opt.state) { /* the lock first: a run waiting for its input holds it */
+		if (lock_acquire(&lock, run.opt.state, say_waiting, (void *)run.opt.state) < 0)
+			diag_die(EXIT_USAGE, "%s: %s", lock.path ? lock.path : run.opt.state, strerror(errno));
+		spool_inputs(argv + first, (size_t)(argc - first), &at0);
+	}
 	cli_tsv_open(&run.in, argv + first, (size_t)(argc - first));
 	find_columns(&run);
 	load_state(&run, &lock);
+	if (run.opt.state)
+		prescan(&run, argv + first, (size_t)(argc - first), at0);
 	reject_open(&run.rejects, run.opt.rejects);
 	if (run.opt.explain) {
 		if (out_open_file(&run.explain, run.opt.explain) < 0)
@@ -1425,8 +1559,11 @@ int main(int argc, char **argv)
 	struct progress progress;
 	progress_start(&progress, diag_prog, stderr, run.opt.progress, argv + first,
 		       (size_t)(argc - first));
+	uint64_t row = 0;
 	while ((rc = tsv_next(&run.in)) != 0) {
 		progress_tick(&progress, run.in.bytes_read);
+		if (stateful && split_state_at_row(&run.state, ++row) < 0)
+			diag_die(EXIT_DATA, "%s: %s", run.opt.state, strerror(errno));
 		if (stateful)
 			run.input_digest = split_state_digest(run.input_digest, run.in.raw, run.in.raw_len);
 		if (rc < 0) {
@@ -1436,6 +1573,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		process_row(&run, &w);
+		if (stateful && split_state_failed(&run.state))
+			diag_die(EXIT_DATA, "%s: %s", run.opt.state, run.state.failed);
 	}
 
 	progress_end(&progress);
