@@ -206,7 +206,7 @@ static void test_refusals(const char *path)
 	tap_ok(strstr(err, "cut short or replaced") != NULL, "  saying so");
 	copy_file(save, k1);
 	/* the second segment's records replaced by bytes of the same size */
-	char cmd[700];
+	char cmd[2000];
 	snprintf(cmd, sizeof cmd, "sed -i 's/./x/' '%s' 2>/dev/null || printf x | dd of='%s' conv=notrunc 2>/dev/null", r2, r2);
 	if (system(cmd) != 0)
 		tap_ok(0, "edit");
