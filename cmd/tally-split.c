@@ -1439,11 +1439,28 @@ static void spool_inputs(char **files, size_t n, off_t *at0)
 	}
 }
 
+#define ROW_KEYS 6 /* its own, and a reversal's: of state 1, of its sale by each revenue kind */
+
+/* The identities the current row asks the state for: its own (n = 1);
+ * for a refund or chargeback also its key without the date (state 1) and
+ * its sale's, one for each revenue kind.  Returns how many. */
+static size_t row_keys(const struct run *run, uint64_t *keys)
+{
+	const struct columns *c = &run->col;
+	const char *src = field(run, c->source), *order = field(run, c->order), *line = field(run, c->line);
+	const char *kind = field(run, c->kind);
+	bool rev = is_reversal(kind);
+	size_t k = 0;
+	keys[k++] = split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, 1);
+	for (size_t i = 0; rev && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
+		keys[k++] = split_state_key(src, order, line, i ? revenue_kinds[i - 1] : kind, NULL, 1);
+	return k;
+}
+
 /* Pass 1: every row's keys asked of the state, then answered by one pass
  * over its segments; the input is opened again for pass 2. */
 static void prescan(struct run *run, char **files, size_t n, off_t at0)
 {
-	const struct columns *c = &run->col;
 	uint64_t row = 0;
 	int rc;
 	while ((rc = tsv_next(&run->in)) != 0) {
@@ -1452,14 +1469,10 @@ static void prescan(struct run *run, char **files, size_t n, off_t at0)
 			diag_die(EXIT_DATA, "%s: %s", run->in.file, strerror(errno));
 		if (rc < 0)
 			continue;
-		const char *src = field(run, c->source), *order = field(run, c->order), *line = field(run, c->line);
-		const char *kind = field(run, c->kind);
-		bool rev = is_reversal(kind);
-		int st = split_state_want(&run->state, tmpdir(), row,
-					  split_state_key(src, order, line, kind, rev ? field(run, c->date) : NULL, 1));
-		for (size_t i = 0; rev && st == 0 && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
-			st = split_state_want(&run->state, tmpdir(), row,
-					      split_state_key(src, order, line, i ? revenue_kinds[i - 1] : kind, NULL, 1));
+		uint64_t keys[ROW_KEYS];
+		int st = 0;
+		for (size_t i = 0, k = row_keys(run, keys); st == 0 && i < k; i++)
+			st = split_state_want(&run->state, tmpdir(), row, keys[i]);
 		if (st < 0)
 			diag_die(EXIT_DATA, "%s: sorting the run's keys in %s: %s", run->opt.state, tmpdir(), strerror(errno));
 	}
@@ -1564,6 +1577,11 @@ int main(int argc, char **argv)
 		progress_tick(&progress, run.in.bytes_read);
 		if (stateful && split_state_at_row(&run.state, ++row) < 0)
 			diag_die(EXIT_DATA, "%s: %s", run.opt.state, strerror(errno));
+		if (stateful && rc > 0) {
+			uint64_t keys[ROW_KEYS];
+			for (size_t i = 0, k = row_keys(&run, keys); i < k; i++)
+				split_state_asked(&run.state, keys[i]);
+		}
 		if (stateful)
 			run.input_digest = split_state_digest(run.input_digest, run.in.raw, run.in.raw_len);
 		if (rc < 0) {

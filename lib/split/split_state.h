@@ -250,6 +250,11 @@ int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, si
  * Returns 0, or -1 with errno. */
 int split_state_at_row(struct split_state *s, uint64_t row);
 
+/* Pass 2: the current row asked for key in pass 1 (the same keys, after
+ * split_state_at_row): a key the history lacks is known absent without a
+ * probe.  Returns 0. */
+int split_state_asked(struct split_state *s, uint64_t key);
+
 /* Whether a lookup failed (s->failed says why): the run must stop. */
 bool split_state_failed(const struct split_state *s);
 

@@ -16,6 +16,7 @@
 #include "split_state_int.h"
 
 #define SEG_PATH_MAX 4096
+#define SPLIT_STATE_SORT_BUDGET EXTSORT_BUDGET_DEFAULT /* each; two sorts at a time at most */
 
 /* An answer: a key the row asked for and the history's record of it. */
 struct answer {
@@ -108,7 +109,7 @@ static struct extsort *new_sort(const char *tmpdir)
 {
 	struct extsort *x = malloc(sizeof *x);
 	if (x)
-		extsort_init(x, EXTSORT_BUDGET_DEFAULT, tmpdir);
+		extsort_init(x, SPLIT_STATE_SORT_BUDGET, tmpdir);
 	return x;
 }
 
@@ -188,9 +189,11 @@ struct group {
 	bool found;
 };
 
+/* A key one row asks for and the history lacks needs no answer: the row
+ * says it asked (split_state_asked). */
 static int group_end(struct split_state *s, struct group *g)
 {
-	if (g->n == 1)
+	if (g->n == 1 && g->found)
 		return emit_answer(s, g->first, g->key, &g->rec, g->found, false);
 	return 0;
 }
@@ -267,6 +270,14 @@ static int flush_local(struct split_state *s)
 	return 0;
 }
 
+static bool local_find_key(const struct split_state *s, uint64_t key)
+{
+	for (size_t i = 0; i < s->nlocal; i++)
+		if (s->local[i].rec.hash == key)
+			return true;
+	return false;
+}
+
 /* The next answer read ahead into s->next; false at the end. */
 static int read_answer(struct split_state *s)
 {
@@ -307,6 +318,14 @@ static int take_answer(struct split_state *s)
 			return 0;
 	}
 	s->local[s->nlocal++] = l;
+	return 0;
+}
+
+int split_state_asked(struct split_state *s, uint64_t key)
+{
+	if (!s->prepared || local_find_key(s, key) || s->nlocal == SPLIT_STATE_LOCAL_MAX)
+		return 0;
+	s->local[s->nlocal++] = (struct split_state_local){{key, 0, 0, 0}, false, false, false};
 	return 0;
 }
 
