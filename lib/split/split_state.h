@@ -36,7 +36,13 @@
  * from one month to the next.
  *
  * A state 1 file (no class, run or end records; seen rows keyed by source,
- * order, line and kind) is read once and written back as state 2. */
+ * order, line and kind) is read as state 2 is.
+ *
+ * The state tally-split keeps is state 3 (split_state_run.c): the text
+ * above without seen records, with a `segment SEQ ROWS DIGEST` record for
+ * each sorted key segment (split_keys.h) in the folder STATE.keys, the
+ * end record's digest covering them; a text state 1 or 2 is migrated to
+ * it, and --state-dump writes state 3 as the text state 2. */
 #ifndef TALLY_SPLIT_STATE_H
 #define TALLY_SPLIT_STATE_H
 
