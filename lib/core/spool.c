@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* An unnamed temporary file in dir, open for reading and writing. */
-static int temp_file(const char *dir)
+int spool_temp(const char *dir)
 {
 #ifdef O_TMPFILE
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -66,7 +65,7 @@ int spool_fd(int fd, const char *tmpdir, off_t *at)
 		*at = lseek(fd, 0, SEEK_CUR);
 		return *at < 0 ? -1 : 0;
 	}
-	int t = temp_file(tmpdir ? tmpdir : "/tmp");
+	int t = spool_temp(tmpdir ? tmpdir : "/tmp");
 	if (t < 0)
 		return -1;
 	if (copy(fd, t) < 0 || lseek(t, 0, SEEK_SET) < 0 || dup2(t, fd) < 0) {

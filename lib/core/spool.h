@@ -14,6 +14,11 @@
  * 0).  Returns 0, or -1 with errno (a read, a write, ENOSPC). */
 int spool_fd(int fd, const char *tmpdir, off_t *at);
 
+/* An unnamed temporary file in dir, open for reading and writing
+ * (O_TMPFILE, else a name unlinked at once): its descriptor, or -1 with
+ * errno. */
+int spool_temp(const char *dir);
+
 /* Whether path names a regular file (so it can be opened again); a path
  * that cannot be stat'ed counts as regular (its open reports why). */
 int spool_is_regular(const char *path);

@@ -50,8 +50,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "extsort.h"
 #include "out.h"
+#include "recsort.h"
 #include "split_keys.h"
 #include "split_rules.h"
 
@@ -147,9 +147,10 @@ struct split_state {
 	char failed[256];                 /* why a lookup failed (an I/O error), or "" */
 
 	/* a run's keys: asked for (pass 1), answered row by row (pass 2) */
-	struct extsort *asked;            /* (key, row) by key (owned) */
-	struct extsort *answers;          /* (row, key, record) by row (owned) */
-	struct extsort *news;             /* this run's records by key (owned) */
+	const char *tmpdir;               /* where the sorts spill (borrowed) */
+	struct recsort *asked;            /* (key, row) by key (owned) */
+	struct recsort *answers;          /* (row, key, record) by row (owned) */
+	struct recsort *news;             /* this run's records by key (owned) */
 	bool prepared;
 	uint64_t row;                     /* the row split_state_at_row reached */
 	struct split_state_local local[SPLIT_STATE_LOCAL_MAX];

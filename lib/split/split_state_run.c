@@ -16,31 +16,27 @@
 #include "split_state_int.h"
 
 #define SEG_PATH_MAX 4096
-#define SPLIT_STATE_SORT_BUDGET EXTSORT_BUDGET_DEFAULT /* each; two sorts at a time at most */
+#define SPLIT_STATE_SORT_BUDGET RECSORT_BUDGET_DEFAULT /* each (twice that while sorting);
+							    * three sorts at a time at most */
 
 /* An answer: a key the row asked for and the history's record of it. */
 struct answer {
-	uint64_t row;
+	uint64_t row;   /* first: the sort's key */
 	uint64_t key;
 	int64_t basis;
 	int32_t day;
 	uint32_t cls;
 	uint32_t flags; /* ANSWER_FOUND | ANSWER_SHARED */
+	uint32_t pad;   /* zero: every byte of a record is written */
 };
 #define ANSWER_FOUND 1u
 #define ANSWER_SHARED 2u
 
 /* A record of this run for the new segment. */
 struct news_rec {
-	uint64_t key;
+	uint64_t key;              /* first: the sort's key */
 	struct split_keys_rec rec;
 };
-
-/* A 64-bit key in the signed order extsort sorts by, keeping unsigned order. */
-static int64_t sort_key(uint64_t key)
-{
-	return (int64_t)(key ^ (1ULL << 63));
-}
 
 static int seg_base(char *buf, const char *path, uint64_t seq)
 {
@@ -105,18 +101,19 @@ bool split_state_failed(const struct split_state *s)
 	return s->failed[0] != '\0';
 }
 
-static struct extsort *new_sort(const char *tmpdir)
+/* A sort of records of rec bytes, spilled to s->tmpdir. */
+static struct recsort *new_sort(const struct split_state *s, size_t rec)
 {
-	struct extsort *x = malloc(sizeof *x);
+	struct recsort *x = malloc(sizeof *x);
 	if (x)
-		extsort_init(x, SPLIT_STATE_SORT_BUDGET, tmpdir);
+		recsort_init(x, rec, SPLIT_STATE_SORT_BUDGET, s->tmpdir);
 	return x;
 }
 
-static void free_sort(struct extsort **x)
+static void free_sort(struct recsort **x)
 {
 	if (*x) {
-		extsort_free(*x);
+		recsort_free(*x);
 		free(*x);
 		*x = NULL;
 	}
@@ -124,10 +121,11 @@ static void free_sort(struct extsort **x)
 
 int split_state_want(struct split_state *s, const char *tmpdir, uint64_t row, uint64_t key)
 {
-	if (!s->asked && !(s->asked = new_sort(tmpdir)))
+	s->tmpdir = tmpdir;
+	if (!s->asked && !(s->asked = new_sort(s, 2 * sizeof(uint64_t))))
 		return -1;
 	uint64_t pair[2] = {key, row};
-	return extsort_add(s->asked, sort_key(key), pair, sizeof pair);
+	return recsort_add(s->asked, pair);
 }
 
 /* ---- the join ----------------------------------------------------------- */
@@ -177,8 +175,8 @@ static int emit_answer(struct split_state *s, uint64_t row, uint64_t key, const 
 		       bool found, bool shared)
 {
 	struct answer a = {row, key, rec->basis, rec->day, rec->cls,
-			   (found ? ANSWER_FOUND : 0u) | (shared ? ANSWER_SHARED : 0u)};
-	return extsort_add(s->answers, (int64_t)row, &a, sizeof a);
+			   (found ? ANSWER_FOUND : 0u) | (shared ? ANSWER_SHARED : 0u), 0};
+	return recsort_add(s->answers, &a);
 }
 
 /* The rows of one key asked for: answered, shared when more than one. */
@@ -216,21 +214,17 @@ static int group_add(struct split_state *s, struct group *g, uint64_t key, uint6
 
 int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, size_t errcap)
 {
-	if (!(s->answers = new_sort(tmpdir)))
+	s->tmpdir = tmpdir;
+	if (!(s->answers = new_sort(s, sizeof(struct answer))))
 		return -1;
 	struct group g = {0};
 	if (s->asked) {
-		if (extsort_finish(s->asked) < 0)
+		if (recsort_finish(s->asked) < 0)
 			return -1;
-		const char *p;
-		size_t len;
+		const void *p;
 		int st;
-		while ((st = extsort_next(s->asked, &p, &len)) > 0) {
+		while ((st = recsort_next(s->asked, &p)) > 0) {
 			uint64_t pair[2];
-			if (len != sizeof pair) {
-				errno = EIO;
-				return -1;
-			}
 			memcpy(pair, p, sizeof pair);
 			if (group_add(s, &g, pair[0], pair[1]) < 0)
 				return -1;
@@ -242,7 +236,7 @@ int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, si
 	int st = verify(s, err, errcap);
 	if (st != 0)
 		return st;
-	if (extsort_finish(s->answers) < 0)
+	if (recsort_finish(s->answers) < 0)
 		return -1;
 	s->prepared = true;
 	return 0;
@@ -252,10 +246,10 @@ int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, si
 
 static int add_news(struct split_state *s, uint64_t key, int64_t basis, int32_t day, uint32_t cls)
 {
-	if (!s->news && !(s->news = new_sort(NULL)))
+	if (!s->news && !(s->news = new_sort(s, sizeof(struct news_rec))))
 		return -1;
 	struct news_rec n = {key, {basis, day, cls & ~SPLIT_STATE_THIS_RUN}};
-	return extsort_add(s->news, sort_key(key), &n, sizeof n);
+	return recsort_add(s->news, &n);
 }
 
 /* The current row's records put or removed go to the new segment. */
@@ -281,17 +275,12 @@ static bool local_find_key(const struct split_state *s, uint64_t key)
 /* The next answer read ahead into s->next; false at the end. */
 static int read_answer(struct split_state *s)
 {
-	const char *p;
-	size_t len;
-	int st = extsort_next(s->answers, &p, &len);
+	const void *p;
+	int st = recsort_next(s->answers, &p);
 	s->have_next = st > 0;
 	if (st <= 0)
 		return st;
 	struct answer a;
-	if (len != sizeof a) {
-		errno = EIO;
-		return -1;
-	}
 	memcpy(&a, p, sizeof a);
 	s->next_row = a.row;
 	s->next = (struct split_state_local){{a.key, a.basis, a.day, a.cls}, (a.flags & ANSWER_FOUND) != 0,
@@ -353,26 +342,25 @@ int split_state_at_row(struct split_state *s, uint64_t row)
 /* This run's records, in key order, the last of a key winning: 1 with *n,
  * 0 at the end, -1. */
 struct news_reader {
-	struct extsort *x;
+	struct recsort *x;
 	struct news_rec ahead;
 	bool have;
 };
 
 static int news_next(struct news_reader *r, struct news_rec *n)
 {
-	const char *p;
-	size_t len;
+	const void *p;
 	int st;
 	if (!r->x)
 		return 0;
 	if (!r->have) {
-		if ((st = extsort_next(r->x, &p, &len)) <= 0)
+		if ((st = recsort_next(r->x, &p)) <= 0)
 			return st;
 		memcpy(&r->ahead, p, sizeof r->ahead);
 	}
 	*n = r->ahead;
 	r->have = false;
-	while ((st = extsort_next(r->x, &p, &len)) > 0) {
+	while ((st = recsort_next(r->x, &p)) > 0) {
 		memcpy(&r->ahead, p, sizeof r->ahead);
 		if (r->ahead.key != n->key) {
 			r->have = true;
@@ -428,7 +416,7 @@ static int gather(struct split_state *s)
 		if (e->hash && add_news(s, e->hash, e->basis, e->day, e->cls) < 0)
 			return -1;
 	}
-	return s->news ? extsort_finish(s->news) : 0;
+	return s->news ? recsort_finish(s->news) : 0;
 }
 
 /* The new segment, when the run has records: written, then named in
