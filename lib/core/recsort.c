@@ -57,32 +57,98 @@ static void copy_rec(unsigned char *to, const unsigned char *from, size_t words)
 		memcpy(to + 8 * w, from + 8 * w, 8);
 }
 
-unsigned char *recsort_radix(unsigned char *a, unsigned char *tmp, size_t n, size_t rec)
+/* The histograms of every digit of the n keys at a, one read. */
+static void histograms(const unsigned char *a, size_t n, size_t rec, size_t count[DIGITS][RADIX])
 {
-	size_t count[DIGITS][RADIX] = {{0}}; /* 96 KB: the histograms of every digit, one read */
+	memset(count, 0, DIGITS * sizeof *count);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = key_of(a + i * rec);
 		for (int d = 0; d < DIGITS; d++)
 			count[d][(k >> (d * DIGIT_BITS)) & (RADIX - 1)]++;
 	}
-	size_t words = rec / 8;
-	for (int d = 0; d < DIGITS; d++) {
-		size_t *c = count[d], sum = 0;
-		if (n == 0 || c[(key_of(a) >> (d * DIGIT_BITS)) & (RADIX - 1)] == n)
-			continue; /* every key has this digit: the pass would change nothing */
-		for (size_t b = 0; b < RADIX; b++) {
-			size_t t = c[b];
-			c[b] = sum;
-			sum += t;
-		}
-		for (size_t i = 0; i < n; i++) {
-			const unsigned char *r = a + i * rec;
-			copy_rec(tmp + c[(key_of(r) >> (d * DIGIT_BITS)) & (RADIX - 1)]++ * rec, r, words);
-		}
-		unsigned char *t = a;
-		a = tmp;
-		tmp = t;
+}
+
+/* Whether every key has the same digit d (a pass would change nothing). */
+static bool constant_digit(const size_t *count, const unsigned char *a, size_t n, int d)
+{
+	return n == 0 || count[(key_of(a) >> (d * DIGIT_BITS)) & (RADIX - 1)] == n;
+}
+
+/* One stable counting pass on digit d from a into tmp (count: its
+ * histogram, consumed). */
+static void radix_pass(const unsigned char *a, unsigned char *tmp, size_t n, size_t rec, int d, size_t *count)
+{
+	size_t sum = 0, words = rec / 8;
+	for (size_t b = 0; b < RADIX; b++) {
+		size_t t = count[b];
+		count[b] = sum;
+		sum += t;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *r = a + i * rec;
+		copy_rec(tmp + count[(key_of(r) >> (d * DIGIT_BITS)) & (RADIX - 1)]++ * rec, r, words);
+	}
+}
+
+/* Insertion sort of records sorted by their top bits already: a record
+ * moves only past greater keys (stable).  False, the records a
+ * permutation still, when that took more than limit moves. */
+static bool insertion_fixup(unsigned char *a, size_t n, size_t rec, size_t limit)
+{
+	unsigned char held[RECSORT_REC_MAX];
+	size_t moves = 0, words = rec / 8;
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = key_of(a + i * rec);
+		size_t j = i;
+		while (j > 0 && key_of(a + (j - 1) * rec) > k)
+			j--;
+		if (j == i)
+			continue;
+		moves += i - j;
+		copy_rec(held, a + i * rec, words);
+		for (size_t m = i; m > j; m--)
+			copy_rec(a + m * rec, a + (m - 1) * rec, words);
+		copy_rec(a + j * rec, held, words);
+		if (moves > limit)
+			return false;
+	}
+	return true;
+}
+
+/* Passes on digits [from, to] that vary; the records end in *a. */
+static void radix_passes(unsigned char **a, unsigned char **tmp, size_t n, size_t rec, int from, int to,
+			 size_t count[DIGITS][RADIX])
+{
+	for (int d = from; d <= to; d++) {
+		if (constant_digit(count[d], *a, n, d))
+			continue;
+		radix_pass(*a, *tmp, n, rec, d, count[d]);
+		unsigned char *t = *a;
+		*a = *tmp;
+		*tmp = t;
+	}
+}
+
+/* Keys that are hashes vary in every digit, but records that share the
+ * top three digits (31 to 33 bits) are few: those three passes, then an
+ * insertion sort that moves a few records, do the work of six passes.
+ * Keys that are small numbers (row numbers) vary in their low digits
+ * only, which the three passes cover exactly.  Keys that defeat both
+ * (many alike in their top digits, different below) take the six passes
+ * after all, the insertion sort giving up early. */
+unsigned char *recsort_radix(unsigned char *a, unsigned char *tmp, size_t n, size_t rec)
+{
+	size_t count[DIGITS][RADIX]; /* 96 KB */
+	histograms(a, n, rec, count);
+	int top = DIGITS - 1;
+	while (top > 0 && constant_digit(count[top], a, n, top))
+		top--;
+	int from = top >= 2 ? top - 2 : 0;
+	radix_passes(&a, &tmp, n, rec, from, top, count);
+	if (from == 0 || insertion_fixup(a, n, rec, 4 * n + 4096))
+		return a;
+	histograms(a, n, rec, count);
+	radix_passes(&a, &tmp, n, rec, 0, DIGITS - 1, count);
 	return a;
 }
 

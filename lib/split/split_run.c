@@ -21,6 +21,7 @@
 
 /* Kinds whose rows a refund of the same order reverses. */
 static const char *const revenue_kinds[] = {"sale", "subscription", "tip", "adjustment"};
+_Static_assert(2 + sizeof revenue_kinds / sizeof *revenue_kinds == SPLIT_ROW_KEYS, "a row's identities");
 
 /* ---- the state file ---- */
 
@@ -134,8 +135,6 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 	return SPLIT_NOTE;
 }
 
-#define ROW_KEYS 6 /* its own, and a reversal's: of state 1, of its sale by each revenue kind */
-
 /* The identities the current row asks the state for: its own (n = 1);
  * for a refund or chargeback also its key without the date (state 1) and
  * its sale's, one for each revenue kind.  Returns how many. */
@@ -155,7 +154,7 @@ static size_t row_keys(const struct split_run *run, uint64_t *keys)
 /* Pass 1 over the open input: every row's keys asked of the state. */
 static int ask_keys(struct split_run *run)
 {
-	uint64_t row = 0, keys[ROW_KEYS];
+	uint64_t row = 0, keys[SPLIT_ROW_KEYS];
 	int rc;
 	while ((rc = tsv_next(&run->in)) != 0) {
 		row++;
@@ -202,9 +201,9 @@ int split_run_state_row(struct split_run *run, int rc)
 		return SPLIT_OK;
 	if (split_state_at_row(&run->state, ++run->row_no) < 0)
 		return state_fail(run, run->opt.state, NULL);
-	uint64_t keys[ROW_KEYS];
-	for (size_t i = 0, k = rc > 0 ? row_keys(run, keys) : 0; i < k; i++)
-		split_state_asked(&run->state, keys[i]);
+	run->nrow_keys = rc > 0 ? row_keys(run, run->row_keys) : 0;
+	for (size_t i = 0; i < run->nrow_keys; i++)
+		split_state_asked(&run->state, run->row_keys[i]);
 	run->input_digest = split_state_digest(run->input_digest, run->in.raw, run->in.raw_len);
 	return SPLIT_OK;
 }
@@ -403,7 +402,8 @@ static int row_identity(struct split_run *run, const char *kind, uint64_t *key, 
 	bool rev = is_reversal(kind);
 	struct split_state_seen *e;
 	for (unsigned n = 1;; n++) {
-		*key = split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, n);
+		*key = n == 1 && run->nrow_keys > 0 ? run->row_keys[0]
+		       : split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, n);
 		e = split_state_find(&run->state, *key);
 		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || run->same_record || same_reversal(run, e))))
 			break;
@@ -411,7 +411,7 @@ static int row_identity(struct split_run *run, const char *kind, uint64_t *key, 
 	*found = e;
 	if (e || !rev)
 		return SPLIT_OK;
-	uint64_t old = split_state_key(src, order, line, kind, NULL, 1);
+	uint64_t old = run->nrow_keys > 1 ? run->row_keys[1] : split_state_key(src, order, line, kind, NULL, 1);
 	struct split_state_seen *legacy = split_state_find(&run->state, old);
 	if (!legacy || legacy->cls != SPLIT_STATE_LEGACY)
 		return SPLIT_OK;
@@ -430,8 +430,9 @@ static struct split_state_seen *sale_record(struct split_run *run)
 {
 	const struct split_columns *c = &run->col;
 	for (size_t i = 0; i < sizeof revenue_kinds / sizeof *revenue_kinds; i++) {
-		uint64_t h = split_state_key(split_run_field(run, c->source), split_run_field(run, c->order),
-					     split_run_field(run, c->line), revenue_kinds[i], NULL, 1);
+		uint64_t h = run->nrow_keys > 2 + i ? run->row_keys[2 + i]
+			     : split_state_key(split_run_field(run, c->source), split_run_field(run, c->order),
+					       split_run_field(run, c->line), revenue_kinds[i], NULL, 1);
 		struct split_state_seen *e = split_state_find(&run->state, h);
 		if (e)
 			return e;

@@ -32,6 +32,7 @@
 #include "tsv.h"
 
 #define SPLIT_MAX_KINDS 32 /* kinds in --kinds */
+#define SPLIT_ROW_KEYS 6 /* a row's identities: its own; a reversal's of state 1 and of its sale by kind */
 #define SPLIT_MAX_SPOOLED 64 /* inputs named on the command line that may be pipes */
 
 /* Statuses of a run, beyond split_status (err says it all, unless noted). */
@@ -121,6 +122,8 @@ struct split_run {
 	off_t stdin_at;            /* with opt.state: where standard input starts (spooled) */
 	char spooled[SPLIT_MAX_SPOOLED][32]; /* /dev/fd/N of each named pipe spooled */
 	uint64_t row_no;           /* with opt.state: the input row read last, from 1 */
+	uint64_t row_keys[SPLIT_ROW_KEYS]; /* with opt.state: the identities the row asks for */
+	size_t nrow_keys;          /* of them: its own [0]; a reversal's state 1 [1] and sale's [2..] */
 	char err[1024];            /* what a failing function says */
 };
 

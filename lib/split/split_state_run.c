@@ -16,8 +16,12 @@
 #include "split_state_int.h"
 
 #define SEG_PATH_MAX 4096
-#define SPLIT_STATE_SORT_BUDGET RECSORT_BUDGET_DEFAULT /* each (twice that while sorting);
-							    * three sorts at a time at most */
+/* Bytes of records each sort keeps in memory (twice that while it sorts).
+ * The run's keys (pass 1) and its records (pass 2) are the large ones:
+ * the answers are only the keys the history has.  At most: the records'
+ * 2 x 64 MB beside the answers' 32 MB, under the 256 MB of issue 15. */
+#define SORT_BUDGET_LARGE (64u << 20)
+#define SORT_BUDGET_ANSWERS (32u << 20)
 
 /* An answer: a key the row asked for and the history's record of it. */
 struct answer {
@@ -102,11 +106,11 @@ bool split_state_failed(const struct split_state *s)
 }
 
 /* A sort of records of rec bytes, spilled to s->tmpdir. */
-static struct recsort *new_sort(const struct split_state *s, size_t rec)
+static struct recsort *new_sort(const struct split_state *s, size_t rec, size_t budget)
 {
 	struct recsort *x = malloc(sizeof *x);
 	if (x)
-		recsort_init(x, rec, SPLIT_STATE_SORT_BUDGET, s->tmpdir);
+		recsort_init(x, rec, budget, s->tmpdir);
 	return x;
 }
 
@@ -122,7 +126,7 @@ static void free_sort(struct recsort **x)
 int split_state_want(struct split_state *s, const char *tmpdir, uint64_t row, uint64_t key)
 {
 	s->tmpdir = tmpdir;
-	if (!s->asked && !(s->asked = new_sort(s, 2 * sizeof(uint64_t))))
+	if (!s->asked && !(s->asked = new_sort(s, 2 * sizeof(uint64_t), SORT_BUDGET_LARGE)))
 		return -1;
 	uint64_t pair[2] = {key, row};
 	return recsort_add(s->asked, pair);
@@ -215,7 +219,7 @@ static int group_add(struct split_state *s, struct group *g, uint64_t key, uint6
 int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, size_t errcap)
 {
 	s->tmpdir = tmpdir;
-	if (!(s->answers = new_sort(s, sizeof(struct answer))))
+	if (!(s->answers = new_sort(s, sizeof(struct answer), SORT_BUDGET_ANSWERS)))
 		return -1;
 	struct group g = {0};
 	if (s->asked) {
@@ -246,7 +250,7 @@ int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, si
 
 static int add_news(struct split_state *s, uint64_t key, int64_t basis, int32_t day, uint32_t cls)
 {
-	if (!s->news && !(s->news = new_sort(s, sizeof(struct news_rec))))
+	if (!s->news && !(s->news = new_sort(s, sizeof(struct news_rec), SORT_BUDGET_LARGE)))
 		return -1;
 	struct news_rec n = {key, {basis, day, cls & ~SPLIT_STATE_THIS_RUN}};
 	return recsort_add(s->news, &n);

@@ -52,9 +52,18 @@ static void make_rec(unsigned char *buf, size_t rec, uint64_t key, size_t seq)
 		buf[i] = (unsigned char)(seq >> (8 * ((i - 8) % 8)) ^ (i > 15 ? i : 0));
 }
 
-/* A random key: below spread, or any 64 bits when spread is 0. */
+/* A random key: below spread, or any 64 bits when spread is 0; with
+ * spread KEYS_HIGH_LOW, the top bit random and the low 20 (many records
+ * alike in their top 33 bits, so the insertion sort gives up); with
+ * KEYS_HIGH_CONST, the top 40 bits one value, the low 24 random. */
+#define KEYS_HIGH_LOW UINT64_MAX
+#define KEYS_HIGH_CONST (UINT64_MAX - 1)
 static uint64_t rand_key(uint64_t spread)
 {
+	if (spread == KEYS_HIGH_LOW)
+		return (tap_rand() & (1ULL << 63)) | (tap_rand() & 0xfffff);
+	if (spread == KEYS_HIGH_CONST)
+		return 0xabcdef1234000000ULL | (tap_rand() & 0xffffff);
 	return spread ? tap_rand() % spread : tap_rand();
 }
 
@@ -165,6 +174,9 @@ int main(void)
 	check_random(30000, 40, 7, 0, 7, "40-byte records with ties, spilled");
 	check_random(20000, RECSORT_REC_MAX, 0, 0, 4, "the longest records, spilled");
 	check_random(9000, 16, 1, 0, 2, "one key for all, spilled");
+	check_random(60000, 16, KEYS_HIGH_LOW, RECSORT_BUDGET_DEFAULT, 0,
+		     "keys alike in their top bits, different below: six passes after all");
+	check_random(60000, 24, KEYS_HIGH_CONST, RECSORT_BUDGET_DEFAULT, 0, "keys whose top 40 bits are one value");
 	check_random(4096 * (2 * RECSORT_FANIN + 3) + 17, 16, 5000, 0, 2 * RECSORT_FANIN + 3,
 		     "past the fan-in twice: the runs merged into one");
 	test_extreme_keys();
