@@ -271,12 +271,11 @@ void split_state_remove(struct split_state *s, uint64_t hash)
 static uint64_t class_hash(const char *agreement, uint64_t terms, const char *product,
 			   const char *sku, const char *currency)
 {
-	uint64_t h = HASH_FNV_OFFSET;
-	h = hash_fnv1a(h, agreement, strlen(agreement) + 1);
-	h = hash_fnv1a(h, &terms, sizeof terms);
-	h = hash_fnv1a(h, product, strlen(product) + 1);
-	h = hash_fnv1a(h, sku, strlen(sku) + 1);
-	return mix(hash_fnv1a(h, currency, strlen(currency)));
+	/* the class index is in memory only: the fast table hash, a part at a time */
+	uint64_t h = hash_table(agreement, strlen(agreement)) ^ terms;
+	h = hash_mix64(h) ^ hash_table(product, strlen(product));
+	h = hash_mix64(h) ^ hash_table(sku, strlen(sku));
+	return hash_mix64(h ^ hash_table(currency, strlen(currency)));
 }
 
 static bool class_is(const struct split_state_class *c, const char *agreement, uint64_t terms,
