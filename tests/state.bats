@@ -7,8 +7,9 @@
 # twice give what a file gives; the committed text state 2 fixture migrated
 # once, then November from it is November after September and October;
 # --state-dump stable, given back, and its usage errors; a failing first
-# run leaves no state; refusals: a segment missing, cut short, replaced by
-# another's, edited in place, the manifest edited.
+# run leaves no state; an input that cannot be spooled is an error;
+# refusals: a segment missing, cut short, replaced by another's, edited in
+# place, the manifest edited.
 load helpers
 
 F=$BATS_TEST_DIRNAME/fixtures/split
@@ -111,6 +112,26 @@ agreements() {
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/d/st" "$T/bad.tsv"
 	[ "$status" -eq 1 ]
 	[ "$(ls -A "$T/d")" = "st.lock" ]
+}
+
+@test "standard input that cannot be spooled (\$TMPDIR missing) is an error naming the folder; a file needs no spool" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	run --separate-stderr bash -c 'TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st" <"$2/advance-oct.tsv"' _ "$T" "$F"
+	[ "$status" -eq 0 ] # a file on standard input is read again as it is
+	run --separate-stderr bash -c 'cat "$2/advance-nov.tsv" | TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st"' _ "$T" "$F"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: <stdin>: cannot spool it to $T/gone: No such file or directory" ]
+	[ -z "$output" ]
+	run --separate-stderr bash -c 'TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st" <(cat "$2/advance-nov.tsv")' _ "$T" "$F"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: /dev/fd/"*": cannot spool it to $T/gone: No such file or directory" ]]
+	# neither run changed the state: October is in it, November is not
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/st)" ]
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -gt 1 ]
 }
 
 # state2: September and October in $T/st, a copy of it in $T/good
