@@ -37,6 +37,7 @@ static void usage(FILE *f, int status)
 		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
 		   "                   [--ties first|rotate] [--waterfall] [--progress | --no-progress]\n"
 		   "                   [FILE...]\n"
+		   "       tally-split --state-dump STATE [-o FILE]\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -50,6 +51,7 @@ static void usage(FILE *f, int status)
 		      "  -s, --state STATE       remember what was split: caps, recoupment, seen rows\n"
 		      "      --skip-seen         with --state: pass over rows split already (default)\n"
 		      "      --force             with --state: split seen rows again (pays them twice)\n"
+		      "      --state-dump STATE  write the state as text (tally-split(1), STATE), and stop\n"
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
 		      "      --ties RULE         equal remainders: first (the payee listed first,\n"
 		      "                          default) or rotate (round the payees by month)\n"
@@ -95,6 +97,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"rejects", required_argument, NULL, 'r'},
 		{"skip-seen", no_argument, NULL, 'S'},
 		{"state", required_argument, NULL, 's'},
+		{"state-dump", required_argument, NULL, 'D'},
 		{"ties", required_argument, NULL, OPT_TIES},
 		{"version", no_argument, NULL, 'V'},
 		{"waterfall", no_argument, NULL, OPT_WATERFALL},
@@ -124,6 +127,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'o': opt->s.output = optarg; break;
 		case 'r': opt->s.rejects = optarg; break;
 		case 's': opt->s.state = optarg; break;
+		case 'D': opt->s.dump = optarg; break;
 		case 'V': cli_version();
 		case 'x': opt->s.fx = optarg; break;
 		case OPT_TIES:
@@ -150,7 +154,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		diag_warn("--%s needs --state", opt->s.force ? "force" : "skip-seen");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (!opt->s.agreements) {
+	if (opt->s.dump && (opt->s.agreements || opt->s.state || optind < argc)) {
+		diag_warn("--state-dump takes the state and at most -o FILE");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!opt->s.agreements && !opt->s.dump) {
 		/* A missing input is the more useful thing to hear about first. */
 		for (int i = optind; i < argc; i++) {
 			int fd = strcmp(argv[i], "-") == 0 ? -2 : open(argv[i], O_RDONLY | O_CLOEXEC);
@@ -178,6 +186,11 @@ static void check_paths(const struct split_options *o, char *const *inputs, size
 		diag_die(EXIT_USAGE, "%s", msg);
 }
 
+static void say_waiting(const char *lock_path, void *ctx)
+{
+	diag_warn("waiting for %s: another run is using %s", lock_path, (const char *)ctx);
+}
+
 /* Say a run's failure st (its message in run->err) and exit: 2 for
  * usage, 1 otherwise. */
 static noreturn void fail(struct split_run *run, int st)
@@ -195,6 +208,20 @@ static noreturn void fail(struct split_run *run, int st)
 	default: break;
 	}
 	diag_die(EXIT_DATA, "%s", run->err);
+}
+
+/* --state-dump: the state as text, to -o FILE or standard output. */
+static noreturn void dump_state(struct split_run *run)
+{
+	struct lock lock = {-1, NULL};
+	int st = split_run_dump_state(run, &lock, say_waiting, (void *)run->opt.dump);
+	if (st == SPLIT_EOPEN)
+		diag_die(EXIT_USAGE, "%s: %s", run->err, strerror(errno));
+	if (st != SPLIT_OK)
+		fail(run, st);
+	out_stdout_close_or_die();
+	split_run_free(run);
+	exit(EXIT_OK);
 }
 
 /* Load the agreements file; dies when it is bad. */
@@ -240,11 +267,6 @@ static void load_fx(struct split_run *run)
 	run->have_fx = true;
 }
 
-static void say_waiting(const char *lock_path, void *ctx)
-{
-	diag_warn("waiting for %s: another run is using %s", lock_path, (const char *)ctx);
-}
-
 /* run->reject: to --rejects, or fatal without. */
 static void on_reject(void *ctx, const struct tsv_reader *in, const char *reason)
 {
@@ -276,16 +298,28 @@ int main(int argc, char **argv)
 	size_t ninputs = (size_t)(argc - first);
 	check_paths(&opt.s, inputs, ninputs);
 	run.opt = opt.s;
+	run.opt.tmpdir = getenv("TMPDIR");
+	if (run.opt.dump)
+		dump_state(&run);
 	load_agreements(&run);
 	load_fx(&run);
 
-	cli_tsv_open(&run.in, inputs, ninputs);
-	if ((st = split_run_columns(&run)) != SPLIT_OK ||
-	    (st = split_run_load_state(&run, &lock, say_waiting, (void *)run.opt.state)) != SPLIT_OK) {
-		if (st == SPLIT_EOPEN)
-			diag_die(EXIT_USAGE, "%s: %s", run.err, strerror(errno));
-		fail(&run, st);
+	/* with --state the input is read twice, under the lock (tally-split(1), STATE) */
+	if ((st = split_run_lock_state(&run, &lock, say_waiting, (void *)run.opt.state)) == SPLIT_OK &&
+	    (st = split_run_spool(&run, inputs, ninputs)) == SPLIT_OK) {
+		cli_tsv_open(&run.in, inputs, ninputs);
+		if ((st = split_run_columns(&run)) == SPLIT_OK &&
+		    (st = split_run_load_state(&run, &lock, say_waiting, (void *)run.opt.state)) == SPLIT_NOTE) {
+			diag_warn("%s", run.err);
+			st = SPLIT_OK;
+		}
+		if (st == SPLIT_OK)
+			st = split_run_prescan(&run, inputs, ninputs);
 	}
+	if (st == SPLIT_EOPEN)
+		diag_die(EXIT_USAGE, "%s: %s", run.err, strerror(errno));
+	if (st != SPLIT_OK)
+		fail(&run, st);
 	reject_open(&rejects, run.opt.rejects);
 	run.reject = on_reject;
 	run.reject_ctx = &rejects;

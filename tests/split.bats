@@ -44,7 +44,8 @@ sales() {
 	run --separate-stderr tally-split --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
-	[ "${lines[4]}" = '       tally-split --help | --version' ]
+	[ "${lines[4]}" = '       tally-split --state-dump STATE [-o FILE]' ]
+	[ "${lines[5]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
 	[ -z "$stderr" ]
 }
@@ -102,7 +103,7 @@ sales() {
 		$'1000.00\tOrchard Records\t1\t3\t0.5\t500.00' \
 		$'1000.00\tAna\t2\t4\t0.25\t250.00' \
 		$'1000.00\tBen\t2\t5\t0.25\t250.00')" ]
-	[ "$(grep '^cap' "$T/band.state")" = $'cap\t*\t\t\t1\tUSD\t5000.00' ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/band.state"))" = $'cap\t*\t\t\t1\tUSD\t5000.00' ]
 	split_cut 6,9- -a "$F/advance.tsv" -s "$T/band.state" "$F/advance-dec.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'kind\tnet\tpayee\ttier\tagreement\tshare\tamount' \
@@ -110,8 +111,9 @@ sales() {
 		$'sale\t200.00\tOrchard Records\t1\t3\t0.5\t100.00' \
 		$'sale\t200.00\tAna\t2\t4\t0.25\t50.00' \
 		$'sale\t200.00\tBen\t2\t5\t0.25\t50.00')" ]
-	[ "$(head -1 "$T/band.state")" = "# tally-split state 2" ]
-	[ "$(grep -c '^seen' "$T/band.state")" -eq 5 ]
+	[ "$(head -1 "$T/band.state")" = "# tally-split state 3" ]
+	[ "$(tally-split --state-dump "$T/band.state" | head -1)" = "# tally-split state 2" ]
+	[ "$(grep -c '^seen' <(tally-split --state-dump "$T/band.state"))" -eq 5 ]
 }
 
 @test "example: 50/30/20 of 0.01 is exact" {
@@ -215,7 +217,7 @@ sales() {
 	split_cut 10- -a "$F/advance.tsv" -x "$T/rates.tsv" -s "$T/st" "$T/s.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' $'Orchard Records\t1\t3\t1\t100.00')" ]
-	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t110.00' ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/st"))" = $'cap\t*\t\t\t1\tUSD\t110.00' ]
 	sales "$T/early.tsv" $'2026-09-05\tstripe\t2\t1\tX\tsale\t\tEUR\t100.00'
 	run --separate-stderr tally-split -a "$F/advance.tsv" -x "$T/rates.tsv" "$T/early.tsv"
 	[ "$status" -eq 1 ]
@@ -234,7 +236,7 @@ sales() {
 	split_cut 10- -a "$F/advance.tsv" -s "$T/s" --force "$F/advance-sep.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' $'payee\ttier\tagreement\tshare\tamount' $'Orchard Records\t1\t3\t1\t2000.00')" ]
-	[ "$(grep '^cap' "$T/s")" = $'cap\t*\t\t\t1\tUSD\t4000.00' ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/s"))" = $'cap\t*\t\t\t1\tUSD\t4000.00' ]
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/s" -f "$F/advance-sep.tsv"
 	[ "$status" -eq 2 ]
 }
@@ -250,7 +252,7 @@ sales() {
 	[ "$(cut -f3,10 "$T/rej.tsv")" = "$(printf '%s\n' $'order\treject_reason' \
 		$'2\t'"$T/s.tsv"$':3: column "currency": "XYZ" is not a known currency' \
 		$'3\t'"$T/s.tsv"$':4: column "net": "1,00" is not an amount')" ]
-	[ "$(grep -c '^seen' "$T/st")" -eq 1 ]
+	[ "$(grep -c '^seen' <(tally-split --state-dump "$T/st"))" -eq 1 ]
 }
 
 @test "two concurrent runs on one state file are serialised by the lock" {
@@ -274,8 +276,8 @@ sales() {
 	[ "$(cut -f10,14 "$T/a.out")" = "$(printf '%s\n' $'payee\tamount' $'Orchard Records\t2000.00')" ]
 	[ "$(cut -f10,14 "$T/b.out")" = "$(printf '%s\n' $'payee\tamount' $'Orchard Records\t2500.00')" ]
 	[ "$(cat "$T/b.err")" = "tally-split: waiting for $T/st.lock: another run is using $T/st" ]
-	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
-	[ "$(grep -c '^seen' "$T/st")" -eq 2 ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/st"))" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
+	[ "$(grep -c '^seen' <(tally-split --state-dump "$T/st"))" -eq 2 ]
 }
 
 # agreements_error TEXT LINE MESSAGE: an agreements file that must be refused.
@@ -449,9 +451,9 @@ man_examples() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet\tpayee\ttier\tagreement\tshare\tamount' ]
 	[ -z "$stderr" ]
-	[ "$(head -1 "$T/st")" = "# tally-split state 2" ]
-	[ "$(grep -c '^seen' "$T/st")" -eq 0 ]
-	[ "$(tail -1 "$T/st" | cut -f1,2)" = $'end\t1' ]
+	[ "$(tally-split --state-dump "$T/st" | head -1)" = "# tally-split state 2" ]
+	[ "$(grep -c '^seen' <(tally-split --state-dump "$T/st"))" -eq 0 ]
+	[ "$(tally-split --state-dump "$T/st" | tail -1 | cut -f1,2)" = $'end\t1' ]
 }
 
 @test "--explain to a FIFO writes through it and leaves it a FIFO" {
@@ -777,7 +779,8 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 	sales "$T/oct.tsv" $'2026-10-01\tetsy\tE3\t1\tPoster\tsale\t\tUSD\t20.00' \
 		$'2026-10-05\tetsy\tE3\t1\tPoster\trefund\t\tUSD\t-5.00'
 	run -0 tally-split -a "$F/courses.tsv" -s "$T/st" -o "$T/oct.alloc" "$T/oct.tsv"
-	cp "$T/st" "$T/st.oct"
+	cp -r "$T/st" "$T/st.oct"
+	cp -r "$T/st.keys" "$T/st.oct.keys"
 	cp "$T/oct.tsv" "$T/day.tsv"
 	printf '%s\n' $'2026-10-05\tetsy\tE3\t1\tPoster\trefund\t\tUSD\t-5.00' >>"$T/day.tsv"
 	split_cut 6,10- -a "$F/courses.tsv" -s "$T/st" "$T/day.tsv"
@@ -843,7 +846,7 @@ gumroad_sale() {
 	run tally-split -a "$F/advance.tsv" -s "$T/st" "$T/all.tsv"
 	[ "$status" -eq 0 ]
 	# 2000.00 + 2500.00, each once
-	[ "$(grep '^cap' "$T/st")" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/st"))" = $'cap\t*\t\t\t1\tUSD\t4500.00' ]
 }
 
 @test "payee names differing only by case, spaces or a decomposed accent are an error, not two balances" {
@@ -907,7 +910,7 @@ gumroad_sale() {
 	split_cut 10- -a "$T/a.tsv" -s "$T/st" "$T/s2.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' "$COLS" $'Label\t1\t2\t0.666667\t2.00' $'Ana\t2\t3\t0.333333\t1.00')" ]
-	[ "$(grep '^cap' "$T/st")" = $'cap\tA\\tB\t\t\t1\tUSD\t5.00' ]
+	[ "$(grep '^cap' <(tally-split --state-dump "$T/st"))" = $'cap\tA\\tB\t\t\t1\tUSD\t5.00' ]
 }
 
 @test "a state 1 file is read once and migrated: nothing it split is split again" {
@@ -916,15 +919,16 @@ gumroad_sale() {
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/v1-sales.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$HDR"$'\tpayee\ttier\tagreement\tshare\tamount' ]
-	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
+	[ "$stderr" = "tally-split: $T/st: the text state 1 is migrated to sorted key segments (--state-dump writes it as text)
+tally-split: passed over 3 rows split already (state $T/st)" ]
 	# November: 4400.00 of 5000.00 recouped, so 600.00 to the label, 400.00 shared
 	split_cut 10- -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' "$COLS" $'Orchard Records\t1\t3\t0.6\t600.00' \
 		$'Ana\t2\t4\t0.2\t200.00' $'Ben\t2\t5\t0.2\t200.00')" ]
-	[ "$(head -1 "$T/st")" = "# tally-split state 2" ]
+	[ "$(tally-split --state-dump "$T/st" | head -1)" = "# tally-split state 2" ]
 	# the state 1 records are kept, with their keys (the key format is pinned by the unit tests)
-	for h in 315a4355d1e2ca8e 402f2b54ec300535 f0bf295878ca80e7; do grep -q "^seen	$h	" "$T/st"; done
+	for h in 315a4355d1e2ca8e 402f2b54ec300535 f0bf295878ca80e7; do grep -q "^seen	$h	" <(tally-split --state-dump "$T/st"); done
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/v1-sales.tsv"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "tally-split: passed over 3 rows split already (state $T/st)" ]
@@ -937,18 +941,25 @@ make_state() {
 		$'2026-10-02\tbandcamp\t2004\t1\tLanterns (vinyl LP)\tsale\t\tUSD\t10.00'
 	run tally-split -a "$F/advance.tsv" -s "$T/st" "$T/r.tsv"
 	[ "$status" -eq 0 ]
+	tally-split --state-dump "$T/st" >"$T/txt"
 }
 
-@test "the state's integrity: removed seen lines, an edited counter, a magic line alone are refused, naming the line" {
+# A text state fed to a run; it is migrated when whole.
+split_text_state() {
+	rm -f "$T/x.seal"
+	tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
+}
+
+@test "the text state's integrity (a dump given back): removed seen lines, an edited counter, a magic line alone are refused, naming the line" {
 	make_state
-	n=$(wc -l <"$T/st")
-	grep -v '^seen' "$T/st" | head -n -1 >"$T/x"
-	tail -1 "$T/st" >>"$T/x"
+	n=$(wc -l <"$T/txt")
+	grep -v '^seen' "$T/txt" | head -n -1 >"$T/x"
+	tail -1 "$T/txt" >>"$T/x"
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "tally-split: $T/x:"*": the end record counts $((n - 2)) records, but "*" precede it: a line was removed or added; restore the state from a backup" ]]
-	sed 's/^cap\(.*\)1910.00$/cap\11900.00/' "$T/st" >"$T/x"
-	! cmp -s "$T/x" "$T/st"
+	sed 's/^cap\(.*\)1910.00$/cap\11900.00/' "$T/txt" >"$T/x"
+	! cmp -s "$T/x" "$T/txt"
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "tally-split: $T/x:$n: the end record's digest "*" is not that of the lines before it ("*"): the state was edited or damaged; restore it from a backup" ]]
@@ -958,21 +969,21 @@ make_state() {
 	[ "$stderr" = "tally-split: $T/x:1: no end record after the last line: the state is cut short; restore it from a backup" ]
 }
 
-@test "tamper: every single-line removal and every digit edited in the state is refused" {
+@test "tamper: every single-line removal and every digit edited in a text state is refused" {
 	make_state
-	n=$(wc -l <"$T/st")
+	n=$(wc -l <"$T/txt")
 	refused=0 tried=0
 	for ((i = 1; i <= n; i++)); do
-		sed "${i}d" "$T/st" >"$T/x"
+		sed "${i}d" "$T/txt" >"$T/x"
 		tried=$((tried + 1))
-		tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv" >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
+		split_text_state >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
 	done
 	# every digit of every line, one at a time, changed to another digit
 	while IFS=: read -r ln col; do
-		awk -v ln="$ln" -v col="$col" 'NR == ln { d = substr($0, col, 1); $0 = substr($0, 1, col - 1) (d + 1) % 10 substr($0, col + 1) } { print }' "$T/st" >"$T/x"
+		awk -v ln="$ln" -v col="$col" 'NR == ln { d = substr($0, col, 1); $0 = substr($0, 1, col - 1) (d + 1) % 10 substr($0, col + 1) } { print }' "$T/txt" >"$T/x"
 		tried=$((tried + 1))
-		tally-split -a "$F/advance.tsv" -s "$T/x" "$F/advance-oct.tsv" >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
-	done < <(awk '{ for (i = 1; i <= length($0); i++) if (substr($0, i, 1) ~ /[0-9]/) print NR ":" i }' "$T/st")
+		split_text_state >/dev/null 2>"$T/err" || { [ $? -eq 1 ] && grep -q "^tally-split: $T/x:" "$T/err" && refused=$((refused + 1)); }
+	done < <(awk '{ for (i = 1; i <= length($0); i++) if (substr($0, i, 1) ~ /[0-9]/) print NR ":" i }' "$T/txt")
 	echo "refused $refused of $tried" >&3
 	[ "$tried" -gt 100 ]
 	[ "$refused" -eq "$tried" ]
@@ -984,7 +995,7 @@ make_state() {
 	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
 	[ "$status" -eq 0 ]
 	# the key format, the records and the digests are pinned: a change would split sales twice
-	cmp "$T/st" "$F/advance-oct.state"
+	tally-split --state-dump "$T/st" | cmp - "$F/advance-oct.state"
 	sed -n '/^# tally-split state 2$/,/^end/p' "$TALLY_ROOT/man/tally-split.1" >"$T/page"
 	cmp "$T/page" "$F/advance-oct.state"
 }

@@ -119,7 +119,7 @@ ledger_table() {
 	[ "$(grep -c '^year	' <(hand_table))" -eq 4 ]
 	# the label recouped its 300.00 advance exactly, over the year
 	[ "$(awk -F'\t' '$2 == "Orchard Records" { s += $6 } END { printf "%.6f", s }' payouts.ledger)" = 300.000000 ]
-	grep -q $'^cap\tLanterns\\*\t\t\t2\tUSD\t300.00$' split.state
+	grep -q $'^cap\tLanterns\\*\t\t\t2\tUSD\t300.00$' <(tally-split --state-dump split.state)
 	# late rows: DistroKid's, every month from November; the Gumroad refund of October's
 	# course sale in December (0.85 x 49.00 clawed back from Ana, 0.15 x 49.00 from Mara)
 	[ "$(grep -c '/end+late' payouts.ledger)" -eq 10 ]

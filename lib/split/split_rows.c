@@ -349,11 +349,10 @@ static int pass_over(struct split_run *run, const char *kind)
 	return kinds_tally_add(&run->passed, kind) < 0 ? SPLIT_ENOMEM : SPLIT_OK;
 }
 
-int split_run_row(struct split_run *run, int rc)
+/* split_run_row without the state's part. */
+static int one_row(struct split_run *run, int rc)
 {
 	const struct split_columns *c = &run->col;
-	if (run->opt.state)
-		run->input_digest = split_state_digest(run->input_digest, run->in.raw, run->in.raw_len);
 	if (rc < 0) {
 		if (errno)
 			return split_run_eopen(run, run->in.file);
@@ -377,6 +376,14 @@ int split_run_row(struct split_run *run, int rc)
 	struct split_row row = {split_run_field(run, c->source), split_run_field(run, c->product),
 				split_run_field(run, c->sku), kind, p.when};
 	return split_planned(run, &p, &row, digits);
+}
+
+int split_run_row(struct split_run *run, int rc)
+{
+	int st = split_run_state_row(run, rc);
+	if (st == SPLIT_OK)
+		st = one_row(run, rc);
+	return st == SPLIT_OK ? split_run_state_check(run) : st;
 }
 
 /* ---- the end ---- */

@@ -15,13 +15,96 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "spool.h"
 
 #define SECONDS_PER_DAY 86400
 
 /* Kinds whose rows a refund of the same order reverses. */
 static const char *const revenue_kinds[] = {"sale", "subscription", "tip", "adjustment"};
+_Static_assert(2 + sizeof revenue_kinds / sizeof *revenue_kinds == SPLIT_ROW_KEYS, "a row's identities");
 
 /* ---- the state file ---- */
+
+static bool is_reversal(const char *kind)
+{
+	return strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
+}
+
+/* Where sorts spill and standard input is spooled. */
+static const char *tmpdir(const struct split_run *run)
+{
+	return run->opt.tmpdir && *run->opt.tmpdir ? run->opt.tmpdir : "/tmp";
+}
+
+/* SPLIT_EFAIL with err "PATH: MESSAGE" (for a status -1: errno's). */
+static int state_fail(struct split_run *run, const char *path, const char *msg)
+{
+	snprintf(run->err, sizeof run->err, "%s: %s", path, msg ? msg : strerror(errno));
+	return SPLIT_EFAIL;
+}
+
+int split_run_lock_state(struct split_run *run, struct lock *lock,
+			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
+{
+	const char *path = run->opt.state ? run->opt.state : run->opt.dump;
+	if (!path || lock->fd >= 0)
+		return SPLIT_OK;
+	if (lock_acquire(lock, path, on_wait, ctx) < 0)
+		return split_run_eopen(run, lock->path ? lock->path : path);
+	return SPLIT_OK;
+}
+
+/* Whether the inputs include standard input. */
+static bool reads_stdin(char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i], "-") == 0)
+			return true;
+	return n == 0;
+}
+
+/* Spool the named file files[i] when it is not regular. */
+static int spool_named(struct split_run *run, char **files, size_t i)
+{
+	int fd = open(files[i], O_RDONLY | O_CLOEXEC), target;
+	off_t at;
+	if (fd < 0)
+		return SPLIT_OK; /* the open of pass 1 says why */
+	if (spool_fd(fd, tmpdir(run), &at) < 0) {
+		snprintf(run->err, sizeof run->err, "%s: cannot spool it to %s: %s", files[i], tmpdir(run),
+			 strerror(errno));
+		close(fd);
+		return SPLIT_EFAIL;
+	}
+	if (sscanf(files[i], "/dev/fd/%d", &target) == 1 && target != fd && dup2(fd, target) >= 0) {
+		close(fd); /* /dev/fd/N (a shell's <(...)) is now the copy */
+	} else if (i < SPLIT_MAX_SPOOLED) {
+		snprintf(run->spooled[i], sizeof run->spooled[i], "/dev/fd/%d", fd);
+		files[i] = run->spooled[i];
+	} else {
+		close(fd);
+		snprintf(run->err, sizeof run->err, "%s: more than %d inputs are not regular files: "
+			 "save it to a file first", files[i], SPLIT_MAX_SPOOLED);
+		return SPLIT_EFAIL;
+	}
+	return SPLIT_OK;
+}
+
+int split_run_spool(struct split_run *run, char **files, size_t n)
+{
+	if (!run->opt.state)
+		return SPLIT_OK;
+	if (reads_stdin(files, n) && spool_fd(STDIN_FILENO, tmpdir(run), &run->stdin_at) < 0) {
+		snprintf(run->err, sizeof run->err, "<stdin>: cannot spool it to %s: %s", tmpdir(run), strerror(errno));
+		return SPLIT_EFAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int st = strcmp(files[i], "-") == 0 || spool_is_regular(files[i]) ? SPLIT_OK : spool_named(run, files, i);
+		if (st != SPLIT_OK)
+			return st;
+	}
+	return SPLIT_OK;
+}
 
 int split_run_load_state(struct split_run *run, struct lock *lock,
 			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
@@ -30,38 +113,160 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 	run->input_digest = HASH_FNV_OFFSET;
 	if (!path)
 		return SPLIT_OK;
-	if (lock_acquire(lock, path, on_wait, ctx) < 0)
-		return split_run_eopen(run, lock->path ? lock->path : path);
+	int st = split_run_lock_state(run, lock, on_wait, ctx);
+	if (st != SPLIT_OK)
+		return st;
 	long line = 0;
 	char err[512];
-	int st = split_state_read(&run->state, path, &line, err, sizeof err);
+	st = split_state_open(&run->state, path, &line, err, sizeof err);
 	if (st == -1)
 		return split_run_eopen(run, path);
 	if (st < 0 && line > 0) {
 		snprintf(run->err, sizeof run->err, "%s:%ld: %s", path, line, err);
 		return SPLIT_EFAIL;
 	}
-	if (st < 0 || split_state_bind(&run->state, &run->rules, err, sizeof err) < 0) {
-		snprintf(run->err, sizeof run->err, "%s: %s", path, err);
+	if (st < 0 || split_state_bind(&run->state, &run->rules, err, sizeof err) < 0)
+		return state_fail(run, path, err);
+	if (!run->state.migrated)
+		return SPLIT_OK;
+	snprintf(run->err, sizeof run->err,
+		 "%s: the text state %d is migrated to sorted key segments (--state-dump writes it as text)", path,
+		 run->state.migrated);
+	return SPLIT_NOTE;
+}
+
+/* The identities the current row asks the state for: its own (n = 1);
+ * for a refund or chargeback also its key without the date (state 1) and
+ * its sale's, one for each revenue kind.  Returns how many. */
+static size_t row_keys(const struct split_run *run, uint64_t *keys)
+{
+	const struct split_columns *c = &run->col;
+	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
+	const char *line = split_run_field(run, c->line), *kind = split_run_field(run, c->kind);
+	bool rev = is_reversal(kind);
+	size_t k = 0;
+	keys[k++] = split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, 1);
+	for (size_t i = 0; rev && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
+		keys[k++] = split_state_key(src, order, line, i ? revenue_kinds[i - 1] : kind, NULL, 1);
+	return k;
+}
+
+/* Pass 1 over the open input: every row's keys asked of the state. */
+static int ask_keys(struct split_run *run)
+{
+	uint64_t row = 0, keys[SPLIT_ROW_KEYS];
+	int rc;
+	while ((rc = tsv_next(&run->in)) != 0) {
+		row++;
+		if (rc < 0 && errno)
+			return state_fail(run, run->in.file, NULL);
+		if (rc < 0)
+			continue;
+		for (size_t i = 0, k = row_keys(run, keys); i < k; i++)
+			if (split_state_want(&run->state, tmpdir(run), row, keys[i]) < 0) {
+				snprintf(run->err, sizeof run->err, "%s: sorting the run's keys in %s: %s", run->opt.state,
+					 tmpdir(run), strerror(errno));
+				return SPLIT_EFAIL;
+			}
+	}
+	return SPLIT_OK;
+}
+
+int split_run_prescan(struct split_run *run, char *const *files, size_t n)
+{
+	if (!run->opt.state)
+		return SPLIT_OK;
+	int st = ask_keys(run);
+	if (st != SPLIT_OK)
+		return st;
+	tsv_close(&run->in);
+	if (reads_stdin(files, n) && lseek(STDIN_FILENO, run->stdin_at, SEEK_SET) < 0)
+		return state_fail(run, "<stdin>", NULL);
+	if (tsv_open(&run->in, files, n) != 0) {
+		if (errno)
+			return split_run_eopen(run, run->in.file);
+		snprintf(run->err, sizeof run->err, "%s:1: %s", run->in.file, run->in.err);
 		return SPLIT_EFAIL;
 	}
+	char err[512];
+	st = split_state_prepare(&run->state, tmpdir(run), err, sizeof err);
+	if (st < 0)
+		return state_fail(run, run->opt.state, st == -1 ? NULL : err);
+	return SPLIT_OK;
+}
+
+int split_run_state_row(struct split_run *run, int rc)
+{
+	if (!run->opt.state)
+		return SPLIT_OK;
+	if (split_state_at_row(&run->state, ++run->row_no) < 0)
+		return state_fail(run, run->opt.state, NULL);
+	run->nrow_keys = rc > 0 ? row_keys(run, run->row_keys) : 0;
+	for (size_t i = 0; i < run->nrow_keys; i++)
+		split_state_asked(&run->state, run->row_keys[i]);
+	run->input_digest = split_state_digest(run->input_digest, run->in.raw, run->in.raw_len);
+	return SPLIT_OK;
+}
+
+int split_run_state_check(struct split_run *run)
+{
+	if (run->opt.state && split_state_failed(&run->state))
+		return state_fail(run, run->opt.state, run->state.failed);
 	return SPLIT_OK;
 }
 
 static int save_state(struct split_run *run)
 {
-	struct out o;
-	if (!run->opt.state)
-		return SPLIT_OK;
-	if (out_open_file(&o, run->opt.state) < 0) {
-		snprintf(run->err, sizeof run->err, "%s: %s", run->opt.state, strerror(errno));
+	char err[512];
+	if (run->opt.state && split_state_commit(&run->state, &run->rules, err, sizeof err) < 0)
+		return state_fail(run, run->opt.state, err);
+	return SPLIT_OK;
+}
+
+/* Open the state to dump, under its lock; SPLIT_OK or a failure. */
+static int open_dump(struct split_run *run, struct lock *lock,
+		     void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
+{
+	const char *path = run->opt.dump;
+	long line = 0;
+	char err[512];
+	if (access(path, F_OK) < 0)
+		return split_run_eopen(run, path);
+	int st = split_run_lock_state(run, lock, on_wait, ctx);
+	if (st != SPLIT_OK)
+		return st;
+	st = split_state_open(&run->state, path, &line, err, sizeof err);
+	if (st == -1)
+		return split_run_eopen(run, path);
+	if (st < 0 && line > 0) {
+		snprintf(run->err, sizeof run->err, "%s:%ld: %s", path, line, err);
 		return SPLIT_EFAIL;
 	}
-	split_state_write(&run->state, &run->rules, &o);
-	if (out_close(&o) < 0) {
-		snprintf(run->err, sizeof run->err, "%s: write error: %s", run->opt.state, strerror(errno));
+	return st < 0 ? state_fail(run, path, err) : SPLIT_OK;
+}
+
+int split_run_dump_state(struct split_run *run, struct lock *lock,
+			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
+{
+	const char *output = run->opt.output;
+	char err[512];
+	int st = open_dump(run, lock, on_wait, ctx);
+	if (st != SPLIT_OK)
+		return st;
+	if (output && out_open_file(&run->output_file, output) < 0)
+		return split_run_eopen(run, output);
+	run->out = output ? &run->output_file : out_stdout();
+	st = split_state_dump(&run->state, run->out, err, sizeof err);
+	if (st != 0) {
+		if (output)
+			out_abort(run->out);
+		return state_fail(run, run->opt.dump, st == -2 ? err : NULL);
+	}
+	if (output && out_close(run->out) < 0) {
+		snprintf(run->err, sizeof run->err, "%s: write error: %s", output, strerror(errno));
 		return SPLIT_EFAIL;
 	}
+	lock_release(lock);
 	return SPLIT_OK;
 }
 
@@ -166,11 +371,6 @@ static void reject_lost_agreement(struct split_run *run, uint32_t id, const stru
 
 /* ---- a row's identity and plan ---- */
 
-static bool is_reversal(const char *kind)
-{
-	return strcmp(kind, "refund") == 0 || strcmp(kind, "chargeback") == 0;
-}
-
 /* Whether the reversal on the current row is the one record e split:
  * the same amount (net or gross, whichever was split).  A reversal never
  * changes: one of another amount with the same fields and date is another
@@ -202,7 +402,8 @@ static int row_identity(struct split_run *run, const char *kind, uint64_t *key, 
 	bool rev = is_reversal(kind);
 	struct split_state_seen *e;
 	for (unsigned n = 1;; n++) {
-		*key = split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, n);
+		*key = n == 1 && run->nrow_keys > 0 ? run->row_keys[0]
+		       : split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, n);
 		e = split_state_find(&run->state, *key);
 		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || run->same_record || same_reversal(run, e))))
 			break;
@@ -210,7 +411,7 @@ static int row_identity(struct split_run *run, const char *kind, uint64_t *key, 
 	*found = e;
 	if (e || !rev)
 		return SPLIT_OK;
-	uint64_t old = split_state_key(src, order, line, kind, NULL, 1);
+	uint64_t old = run->nrow_keys > 1 ? run->row_keys[1] : split_state_key(src, order, line, kind, NULL, 1);
 	struct split_state_seen *legacy = split_state_find(&run->state, old);
 	if (!legacy || legacy->cls != SPLIT_STATE_LEGACY)
 		return SPLIT_OK;
@@ -229,8 +430,9 @@ static struct split_state_seen *sale_record(struct split_run *run)
 {
 	const struct split_columns *c = &run->col;
 	for (size_t i = 0; i < sizeof revenue_kinds / sizeof *revenue_kinds; i++) {
-		uint64_t h = split_state_key(split_run_field(run, c->source), split_run_field(run, c->order),
-					     split_run_field(run, c->line), revenue_kinds[i], NULL, 1);
+		uint64_t h = run->nrow_keys > 2 + i ? run->row_keys[2 + i]
+			     : split_state_key(split_run_field(run, c->source), split_run_field(run, c->order),
+					       split_run_field(run, c->line), revenue_kinds[i], NULL, 1);
 		struct split_state_seen *e = split_state_find(&run->state, h);
 		if (e)
 			return e;

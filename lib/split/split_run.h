@@ -4,10 +4,13 @@
  * kept and committed after the allocations.
  *
  * The caller owns a struct split_run, zeroed: it sets opt, loads rules
- * (and fx), opens in, out (and explain), sets reject, then calls
- * split_run_start, split_run_columns, split_run_load_state, split_run_row
- * for every tsv_next, split_run_finish and split_run_commit, and at the
- * end split_run_free.  Nothing here prints or exits: a function that
+ * (and fx), calls split_run_start; with opt.state, split_run_lock_state
+ * and split_run_spool before it opens in; then split_run_columns,
+ * split_run_load_state, split_run_prescan (with opt.state: the input is
+ * read twice, tally-split(1), STATE); it opens out (and explain), sets
+ * reject, calls split_run_row for every tsv_next, split_run_finish and
+ * split_run_commit, and at the end split_run_free.  With opt.dump it
+ * calls split_run_dump_state alone.  Nothing here prints or exits: a function that
  * fails returns a status (split_status, or those below) and leaves the
  * whole message, without the program's name, in run->err.  A row that
  * cannot be split goes to run->reject, with its reason. */
@@ -17,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "fx.h"
 #include "kinds.h"
@@ -28,6 +32,8 @@
 #include "tsv.h"
 
 #define SPLIT_MAX_KINDS 32 /* kinds in --kinds */
+#define SPLIT_ROW_KEYS 6 /* a row's identities: its own; a reversal's of state 1 and of its sale by kind */
+#define SPLIT_MAX_SPOOLED 64 /* inputs named on the command line that may be pipes */
 
 /* Statuses of a run, beyond split_status (err says it all, unless noted). */
 enum {
@@ -51,6 +57,8 @@ struct split_options {
 	const char *output;        /* -o: written atomically, else stdout */
 	const char *rejects;       /* -r, or NULL */
 	const char *state;         /* -s, or NULL */
+	const char *dump;          /* --state-dump STATE, or NULL */
+	const char *tmpdir;        /* $TMPDIR: sorts and spooled inputs, NULL: /tmp */
 	const char *fx;            /* -x, or NULL */
 	bool rotate_ties;          /* --ties rotate (default: --ties first) */
 	bool waterfall;            /* --waterfall: add the waterfall columns */
@@ -113,6 +121,11 @@ struct split_run {
 	const struct split_agreement **cls_cache; /* agreement of each state class (owned) */
 	unsigned char *cls_found;  /* 0 not looked up, 1 found, 2 not in the file, 3 edited (owned) */
 	size_t ncls_cache;
+	off_t stdin_at;            /* with opt.state: where standard input starts (spooled) */
+	char spooled[SPLIT_MAX_SPOOLED][32]; /* /dev/fd/N of each named pipe spooled */
+	uint64_t row_no;           /* with opt.state: the input row read last, from 1 */
+	uint64_t row_keys[SPLIT_ROW_KEYS]; /* with opt.state: the identities the row asks for */
+	size_t nrow_keys;          /* of them: its own [0]; a reversal's state 1 [1] and sale's [2..] */
 	char err[1024];            /* what a failing function says */
 };
 
@@ -126,10 +139,44 @@ int split_run_start(struct split_run *run);
  * SPLIT_EFAIL when the agreements match on a field the input lacks. */
 int split_run_columns(struct split_run *run);
 
-/* With opt.state: take its lock (on_wait(lock path, ctx) while another run
- * holds it), read it and bind it to the rules.  SPLIT_OK; SPLIT_EOPEN
- * (errno set; err: the path); SPLIT_EFAIL.  Nothing without opt.state. */
+/* With opt.state: take its lock (on_wait(lock path, ctx) while another
+ * run holds it), before the input is read (a run waiting for its input
+ * holds it).  SPLIT_OK; SPLIT_EOPEN (errno set; err: the lock's path).
+ * Nothing without opt.state, or when lock is held already. */
+int split_run_lock_state(struct split_run *run, struct lock *lock,
+			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx);
+
+/* With opt.state, the input is read twice: standard input (none of the n
+ * files, or "-") and every named file that is not regular (a pipe, a
+ * FIFO, a shell's <(...)) are copied to unnamed temporary files in
+ * opt.tmpdir first; files[i] may be replaced by a /dev/fd/N name that run
+ * owns.  SPLIT_OK; SPLIT_EFAIL (err says what could not be spooled).
+ * Nothing without opt.state. */
+int split_run_spool(struct split_run *run, char **files, size_t n);
+
+/* With opt.state: take its lock unless held (as split_run_lock_state),
+ * open it (a state 3 manifest and its segments, a text state to migrate,
+ * or none) and bind it to the rules.  SPLIT_OK; SPLIT_NOTE when a text
+ * state is to be migrated (err: the note); SPLIT_EOPEN (errno set; err:
+ * the path); SPLIT_EFAIL.  Nothing without opt.state. */
 int split_run_load_state(struct split_run *run, struct lock *lock,
+			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx);
+
+/* With opt.state, pass 1: read in (the n files) to its end, asking the
+ * state for each row's identities, answer them with one read of the
+ * state's segments, and open the files again at their start for pass 2
+ * (split_run_row).  SPLIT_OK; SPLIT_EOPEN when a file cannot be opened
+ * again (errno set; err: the file); SPLIT_EFAIL.  Nothing without
+ * opt.state. */
+int split_run_prescan(struct split_run *run, char *const *files, size_t n);
+
+/* --state-dump: lock the state opt.dump, write it as text (state 2) to
+ * out (opened by the caller on -o FILE or stdout), and release it; the
+ * state is left as it was.  SPLIT_OK; SPLIT_EOPEN (errno set; err: the
+ * path) when it does not exist or cannot be locked or opened;
+ * SPLIT_EFAIL when it is damaged or cannot be read (out is then
+ * abandoned); the caller closes out. */
+int split_run_dump_state(struct split_run *run, struct lock *lock,
 			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx);
 
 /* Write the output's header: the input's columns, then tally-split's. */
@@ -206,6 +253,13 @@ bool split_run_basis(struct split_run *run, bool gross, int64_t *basis);
 /* split_run.c: decide how the row of kind (dated own) is split (the
  * refund-date rule); 1, 0 when rejected, or SPLIT_ENOMEM. */
 int split_run_plan(struct split_run *run, const char *kind, int64_t own, struct split_plan *p);
+/* split_run.c: with opt.state, before the row tsv_next returned rc for
+ * is handled: the state's answers for it loaded (pass 2), its raw bytes
+ * digested.  SPLIT_OK or SPLIT_EFAIL. */
+int split_run_state_row(struct split_run *run, int rc);
+/* split_run.c: after a row: SPLIT_EFAIL when a lookup in the state
+ * failed (an I/O error), else SPLIT_OK. */
+int split_run_state_check(struct split_run *run);
 /* split_run.c: the row split before (p->prev); SPLIT_OK or a failure. */
 int split_run_seen(struct split_run *run, struct split_plan *p, int digits);
 /* split_run.c: remember the row as split by plan p, agreement a (NULL:

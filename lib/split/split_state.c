@@ -1,6 +1,7 @@
 /* split_state.c - tally-split's state file: recouped amounts of capped
  * tiers, the rows already split and the runs made (see split_state.h). */
 #include "split_state.h"
+#include "split_state_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,29 +68,54 @@ static size_t home_slot(uint64_t hash, size_t n)
 	return bits ? (size_t)(hash >> (64 - bits)) : 0;
 }
 
-static int grow(struct split_state *s)
+static int table_grow(struct split_state_table *t)
 {
-	size_t n = s->nslots ? s->nslots * 2 : 1024;
+	size_t n = t->nslots ? t->nslots * 2 : 1024;
 	struct split_state_seen *slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
-	for (size_t i = 0; i < s->nslots; i++) {
-		if (!s->slots[i].hash)
+	for (size_t i = 0; i < t->nslots; i++) {
+		if (!t->slots[i].hash)
 			continue;
-		size_t j = home_slot(s->slots[i].hash, n);
+		size_t j = home_slot(t->slots[i].hash, n);
 		while (slots[j].hash)
 			j = (j + 1) & (n - 1);
-		slots[j] = s->slots[i];
+		slots[j] = t->slots[i];
 	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
 	return 0;
+}
+
+struct split_state_seen *split_state_table_find(const struct split_state_table *t, uint64_t hash)
+{
+	if (!t->nslots)
+		return NULL;
+	for (size_t j = home_slot(hash, t->nslots); t->slots[j].hash; j = (j + 1) & (t->nslots - 1))
+		if (t->slots[j].hash == hash)
+			return &t->slots[j];
+	return NULL;
+}
+
+struct split_state_seen *split_state_table_insert(struct split_state_table *t, uint64_t hash)
+{
+	if (2 * (t->n + 1) > t->nslots && table_grow(t) < 0)
+		return NULL;
+	size_t j = home_slot(hash, t->nslots);
+	while (t->slots[j].hash && t->slots[j].hash != hash)
+		j = (j + 1) & (t->nslots - 1);
+	struct split_state_seen *e = &t->slots[j];
+	if (!e->hash) {
+		*e = (struct split_state_seen){hash, 0, 0, SPLIT_STATE_GONE};
+		t->n++;
+	}
+	return e;
 }
 
 size_t split_state_rows(const struct split_state *s)
 {
-	return s->nhist - s->ngone + s->nseen;
+	return s->nhist - s->ngone + s->puts.n - s->nputs_gone;
 }
 
 /* The history's record of hash, or NULL: the directory of its top bits
@@ -133,15 +159,55 @@ static int build_dir(struct split_state *s)
 	return 0;
 }
 
+/* The current row's answer for hash, or NULL. */
+static struct split_state_local *local_find(struct split_state *s, uint64_t hash)
+{
+	for (size_t i = 0; i < s->nlocal; i++)
+		if (s->local[i].rec.hash == hash)
+			return &s->local[i];
+	return NULL;
+}
+
+/* A key no row asked for (or a state not prepared): the segments probed,
+ * newest first; a record found is kept in hits. */
+static struct split_state_seen *probe(struct split_state *s, uint64_t hash)
+{
+	for (size_t i = s->nsegs; i-- > 0;) {
+		struct split_keys_rec rec;
+		int st = split_keys_lookup(&s->segs[i].cur, hash, &rec);
+		if (st < 0) {
+			snprintf(s->failed, sizeof s->failed, "segment %06" PRIu64 ": %s", s->segs[i].seq,
+				 strerror(errno));
+			return NULL;
+		}
+		if (st == 0)
+			continue;
+		if (rec.cls == SPLIT_STATE_GONE)
+			return NULL;
+		struct split_state_seen *e = split_state_table_insert(&s->hits, hash);
+		if (!e) {
+			snprintf(s->failed, sizeof s->failed, "out of memory");
+			return NULL;
+		}
+		*e = (struct split_state_seen){hash, rec.basis, rec.day, rec.cls};
+		return e;
+	}
+	return NULL;
+}
+
 struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash)
 {
-	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
-	if (e || !s->nslots)
+	struct split_state_seen *e = split_state_table_find(&s->puts, hash);
+	if (e)
+		return e->cls == SPLIT_STATE_GONE ? NULL : e;
+	if (s->nhist && (e = hist_find(s, hash)))
 		return e;
-	for (size_t j = home_slot(hash, s->nslots); s->slots[j].hash; j = (j + 1) & (s->nslots - 1))
-		if (s->slots[j].hash == hash)
-			return &s->slots[j];
-	return NULL;
+	if ((e = split_state_table_find(&s->hits, hash)))
+		return e->cls == SPLIT_STATE_GONE ? NULL : e;
+	struct split_state_local *l = local_find(s, hash);
+	if (l)
+		return l->found ? &l->rec : NULL;
+	return probe(s, hash);
 }
 
 static int32_t day_of(int64_t t)
@@ -153,23 +219,20 @@ static int32_t day_of(int64_t t)
 struct split_state_seen *split_state_put(struct split_state *s, uint64_t hash, int64_t day,
 					 uint32_t cls, int64_t basis)
 {
-	struct split_state_seen *h = s->nhist ? hist_find(s, hash) : NULL;
-	if (h) {
-		h->day = day_of(day);
-		h->cls = cls | SPLIT_STATE_THIS_RUN;
-		h->basis = basis;
-		return h;
+	struct split_state_seen *e = s->nhist ? hist_find(s, hash) : NULL;
+	struct split_state_local *l = NULL;
+	if (!e && !(e = split_state_table_find(&s->puts, hash)) && (l = local_find(s, hash)) && !l->shared) {
+		l->found = l->dirty = true;
+		e = &l->rec;
 	}
-	if (2 * (s->nseen + 1) > s->nslots && grow(s) < 0)
-		return NULL;
-	size_t j = home_slot(hash, s->nslots);
-	while (s->slots[j].hash && s->slots[j].hash != hash)
-		j = (j + 1) & (s->nslots - 1);
-	struct split_state_seen *e = &s->slots[j];
-	if (!e->hash) {
-		e->hash = hash;
-		s->nseen++;
+	if (!e) {
+		e = split_state_table_insert(&s->puts, hash);
+		if (!e)
+			return NULL;
 	}
+	if (e->cls == SPLIT_STATE_GONE && !l && e >= s->puts.slots && e < s->puts.slots + s->puts.nslots &&
+	    e->day != 0) /* a removal this run taken back */
+		s->nputs_gone--;
 	e->day = day_of(day);
 	e->cls = cls | SPLIT_STATE_THIS_RUN;
 	e->basis = basis;
@@ -184,20 +247,23 @@ void split_state_remove(struct split_state *s, uint64_t hash)
 		s->ngone++;
 		return;
 	}
-	e = split_state_find(s, hash);
-	if (!e)
+	struct split_state_local *l = local_find(s, hash);
+	if (!split_state_table_find(&s->puts, hash) && l && !l->shared) {
+		l->rec.cls = SPLIT_STATE_GONE;
+		l->found = false;
+		l->dirty = true;
 		return;
-	size_t mask = s->nslots - 1, i = (size_t)(e - s->slots);
-	/* backward-shift deletion: move later entries of the probe run into the hole */
-	for (size_t j = (i + 1) & mask; s->slots[j].hash; j = (j + 1) & mask) {
-		size_t home = home_slot(s->slots[j].hash, s->nslots);
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			s->slots[i] = s->slots[j];
-			i = j;
-		}
 	}
-	s->slots[i] = (struct split_state_seen){0};
-	s->nseen--;
+	e = split_state_table_insert(&s->puts, hash);
+	if (!e) {
+		snprintf(s->failed, sizeof s->failed, "out of memory");
+		return;
+	}
+	if (e->cls == SPLIT_STATE_GONE && e->day != 0)
+		return; /* removed already */
+	/* a tombstone: it hides the segments' record; day 1 marks it counted */
+	*e = (struct split_state_seen){hash, 0, 1, SPLIT_STATE_GONE};
+	s->nputs_gone++;
 }
 
 /* ---- classes ----------------------------------------------------------- */
@@ -205,12 +271,11 @@ void split_state_remove(struct split_state *s, uint64_t hash)
 static uint64_t class_hash(const char *agreement, uint64_t terms, const char *product,
 			   const char *sku, const char *currency)
 {
-	uint64_t h = HASH_FNV_OFFSET;
-	h = hash_fnv1a(h, agreement, strlen(agreement) + 1);
-	h = hash_fnv1a(h, &terms, sizeof terms);
-	h = hash_fnv1a(h, product, strlen(product) + 1);
-	h = hash_fnv1a(h, sku, strlen(sku) + 1);
-	return mix(hash_fnv1a(h, currency, strlen(currency)));
+	/* the class index is in memory only: the fast table hash, a part at a time */
+	uint64_t h = hash_table(agreement, strlen(agreement)) ^ terms;
+	h = hash_mix64(h) ^ hash_table(product, strlen(product));
+	h = hash_mix64(h) ^ hash_table(sku, strlen(sku));
+	return hash_mix64(h ^ hash_table(currency, strlen(currency)));
 }
 
 static bool class_is(const struct split_state_class *c, const char *agreement, uint64_t terms,
@@ -537,21 +602,42 @@ static int read_end(struct reader *rd, char **f)
 	return 0;
 }
 
+/* A segment record: its number (ascending), rows and digest. */
+static int read_segment(struct reader *rd, char **f)
+{
+	struct split_state *s = rd->s;
+	uint64_t seq, rows, digest;
+	if (!parse_count(f[1], UINT32_MAX, &seq) || seq == 0 || seq < s->next_seq ||
+	    !parse_count(f[2], UINT64_MAX / 32, &rows) || !parse_hex64(f[3], &digest, false))
+		return bad(rd->err_line, rd->line, rd->err, "bad segment record");
+	void *p = realloc(s->segs, (s->nsegs + 1) * sizeof *s->segs);
+	if (!p)
+		return -1;
+	s->segs = p;
+	s->segs[s->nsegs] = (struct split_state_segment){.seq = seq, .rows = rows, .digest = digest};
+	s->segs[s->nsegs].cur.k.fd = s->segs[s->nsegs].cur.r.fd = -1;
+	s->nsegs++;
+	s->next_seq = seq + 1;
+	return 0;
+}
+
 /* One record: its fields f[0..nf), still escaped. */
 static int read_record(struct reader *rd, char **f, size_t nf)
 {
-	bool v2 = rd->s->version == 2;
+	bool v2 = rd->s->version >= 2, v3 = rd->s->version == 3;
 	const char *t = f[0];
 	if (rd->ended)
 		return bad(rd->err_line, rd->line, rd->err, "a line after the end record");
 	if (strcmp(t, "cap") == 0 && nf == 7)
 		return read_cap(rd, f);
-	if (strcmp(t, "seen") == 0 && (nf == 3 || (v2 && nf == 5)))
+	if (!v3 && strcmp(t, "seen") == 0 && (nf == 3 || (v2 && nf == 5)))
 		return read_seen(rd, f, nf);
 	if (v2 && strcmp(t, "class") == 0 && nf == 9)
 		return read_class(rd, f);
 	if (v2 && strcmp(t, "run") == 0 && nf == 3)
 		return read_run(rd, f);
+	if (v3 && strcmp(t, "segment") == 0 && nf == 4)
+		return read_segment(rd, f);
 	if (v2 && strcmp(t, "end") == 0 && nf == 3)
 		return read_end(rd, f);
 	return bad(rd->err_line, rd->line, rd->err, "not a state record");
@@ -561,6 +647,8 @@ static int read_magic(struct reader *rd, const char *buf)
 {
 	if (strcmp(buf, SPLIT_STATE_MAGIC) == 0)
 		rd->s->version = 2;
+	else if (strcmp(buf, SPLIT_STATE_MAGIC_V3) == 0)
+		rd->s->version = 3;
 	else if (strcmp(buf, SPLIT_STATE_MAGIC_V1) == 0)
 		rd->s->version = 1;
 	else
@@ -621,7 +709,7 @@ int split_state_read(struct split_state *s, const char *path, long *err_line, ch
 		st = -1;
 	if (st == 0 && rd.line == 0)
 		st = bad(err_line, 0, err, "empty file: not a tally-split state file");
-	if (st == 0 && s->version == 2 && !rd.ended)
+	if (st == 0 && s->version >= 2 && !rd.ended)
 		st = bad(err_line, rd.line, err,
 			 "no end record after the last line: the state is cut short; restore it from a backup");
 	int saved = errno;
@@ -660,14 +748,7 @@ int split_state_bind(const struct split_state *s, struct split_rules *r, char *e
 
 /* ---- writing ----------------------------------------------------------- */
 
-/* Writes lines, keeping the count and chained digest for the end record. */
-struct writer {
-	struct out *o;
-	uint64_t chain;
-	uint64_t records;
-};
-
-__attribute__((format(printf, 2, 3))) static void emit(struct writer *w, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) void split_state_emit(struct writer *w, const char *fmt, ...)
 {
 	char small[512];
 	va_list ap;
@@ -718,7 +799,7 @@ static int cmp_cap(const void *a, const void *b)
 	return strcmp(((const struct split_state_cap *)a)->key, ((const struct split_state_cap *)b)->key);
 }
 
-static void write_caps(struct writer *w, const struct split_state *s, const struct split_rules *r)
+void split_state_write_caps(struct writer *w, const struct split_state *s, const struct split_rules *r)
 {
 	/* counters: the rules' and the others read, sorted by key */
 	size_t n = r->ncaps + s->ncaps;
@@ -743,12 +824,12 @@ static void write_caps(struct writer *w, const struct split_state *s, const stru
 		int d = cur ? currency_digits(cur + 1, strlen(cur + 1)) : 2;
 		char amount[MONEY_BUF];
 		money_format(amount, all[i].recouped, d < 0 ? 2 : d);
-		emit(w, "cap\t%s\t%s\n", all[i].key, amount);
+		split_state_emit(w, "cap\t%s\t%s\n", all[i].key, amount);
 	}
 	free(all);
 }
 
-static void write_classes(struct writer *w, const struct split_state *s)
+void split_state_write_classes(struct writer *w, const struct split_state *s)
 {
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct split_state_class *c = &s->classes[i];
@@ -757,7 +838,7 @@ static void write_classes(struct writer *w, const struct split_state *s)
 		if (c->terms)
 			snprintf(terms, sizeof terms, "%016" PRIx64, c->terms);
 		if (product && sku)
-			emit(w, "class\t%zu\t%s\t%s\t%s\t%s\t%s\n", i + 1, *c->agreement ? c->agreement : "\t\t",
+			split_state_emit(w, "class\t%zu\t%s\t%s\t%s\t%s\t%s\n", i + 1, *c->agreement ? c->agreement : "\t\t",
 			     terms, product, sku, c->currency);
 		else
 			w->o->err = w->o->err ? w->o->err : ENOMEM;
@@ -766,9 +847,9 @@ static void write_classes(struct writer *w, const struct split_state *s)
 	}
 	for (size_t i = 0; i < s->nruns; i++) {
 		if (s->runs[i].output)
-			emit(w, "run\t%016" PRIx64 "\t%016" PRIx64 "\n", s->runs[i].input, s->runs[i].output);
+			split_state_emit(w, "run\t%016" PRIx64 "\t%016" PRIx64 "\n", s->runs[i].input, s->runs[i].output);
 		else
-			emit(w, "run\t%016" PRIx64 "\t-\n", s->runs[i].input);
+			split_state_emit(w, "run\t%016" PRIx64 "\t-\n", s->runs[i].input);
 	}
 }
 
@@ -787,7 +868,7 @@ static char *put_u64(char *p, uint64_t v)
 
 /* One seen line, formatted by hand: with a million rows, printf would be
  * a third of the run.  *last_day and day[] cache the last day written. */
-static void write_seen_line(struct writer *w, const struct split_state_seen *e, int32_t *last_day,
+void split_state_write_seen_line(struct writer *w, const struct split_state_seen *e, int32_t *last_day,
 			    char *day)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -823,11 +904,11 @@ static void write_seen_line(struct writer *w, const struct split_state_seen *e, 
  * run's new rows, sorted in place in their table (no copy). */
 static void write_seen(struct writer *w, struct split_state *s)
 {
-	struct split_state_seen *order = s->slots;
+	struct split_state_seen *order = s->puts.slots;
 	size_t k = 0;
-	for (size_t i = 0; i < s->nslots; i++)
-		if (s->slots[i].hash)
-			order[k++] = s->slots[i];
+	for (size_t i = 0; i < s->puts.nslots; i++)
+		if (s->puts.slots[i].hash && s->puts.slots[i].cls != SPLIT_STATE_GONE)
+			order[k++] = s->puts.slots[i];
 	/* nearly sorted already (home_slot): an insertion sort moves only the
 	 * few displaced records, and those that wrapped round the table's end */
 	for (size_t i = 1; i < k; i++) {
@@ -837,8 +918,8 @@ static void write_seen(struct writer *w, struct split_state *s)
 			order[j] = order[j - 1];
 		order[j] = e;
 	}
-	s->nseen = 0;
-	s->nslots = 0;
+	s->puts = (struct split_state_table){0};
+	s->nputs_gone = 0;
 	char day[DATE_BUF];
 	int32_t last_day = INT32_MIN;
 	size_t i = 0, j = 0;
@@ -848,18 +929,17 @@ static void write_seen(struct writer *w, struct split_state *s)
 			continue;
 		}
 		bool from_hist = j == k || (i < s->nhist && s->hist[i].hash < order[j].hash);
-		write_seen_line(w, from_hist ? &s->hist[i++] : &order[j++], &last_day, day);
+		split_state_write_seen_line(w, from_hist ? &s->hist[i++] : &order[j++], &last_day, day);
 	}
-	s->slots = NULL;
 	free(order);
 }
 
 void split_state_write(struct split_state *s, const struct split_rules *r, struct out *o)
 {
 	struct writer w = {o, HASH_FNV_OFFSET, 0};
-	emit(&w, "%s\n", SPLIT_STATE_MAGIC);
-	write_caps(&w, s, r);
-	write_classes(&w, s);
+	split_state_emit(&w, "%s\n", SPLIT_STATE_MAGIC);
+	split_state_write_caps(&w, s, r);
+	split_state_write_classes(&w, s);
 	write_seen(&w, s);
 	out_printf(o, "end\t%" PRIu64 "\t%016" PRIx64 "\n", w.records, w.chain);
 }
@@ -879,6 +959,7 @@ void split_state_free(struct split_state *s)
 	free(s->runs);
 	free(s->hist);
 	free(s->dir);
-	free(s->slots);
+	free(s->puts.slots);
+	split_state_free_run(s);
 	memset(s, 0, sizeof *s);
 }

@@ -36,7 +36,13 @@
  * from one month to the next.
  *
  * A state 1 file (no class, run or end records; seen rows keyed by source,
- * order, line and kind) is read once and written back as state 2. */
+ * order, line and kind) is read as state 2 is.
+ *
+ * The state tally-split keeps is state 3 (split_state_run.c): the text
+ * above without seen records, with a `segment SEQ ROWS DIGEST` record for
+ * each sorted key segment (split_keys.h) in the folder STATE.keys, the
+ * end record's digest covering them; a text state 1 or 2 is migrated to
+ * it, and --state-dump writes state 3 as the text state 2. */
 #ifndef TALLY_SPLIT_STATE_H
 #define TALLY_SPLIT_STATE_H
 
@@ -45,14 +51,17 @@
 #include <stdint.h>
 
 #include "out.h"
+#include "recsort.h"
+#include "split_keys.h"
 #include "split_rules.h"
 
 #define SPLIT_STATE_MAGIC "# tally-split state 2"
 #define SPLIT_STATE_MAGIC_V1 "# tally-split state 1"
+#define SPLIT_STATE_MAGIC_V3 "# tally-split state 3"
 
 #define SPLIT_STATE_LEGACY 0u          /* class of a seen row migrated from state 1 */
 #define SPLIT_STATE_THIS_RUN 0x80000000u /* flag in seen.cls: met in this run */
-#define SPLIT_STATE_GONE 0x7fffffffu   /* seen.cls of a record removed from the history */
+#define SPLIT_STATE_GONE SPLIT_KEYS_GONE /* seen.cls of a record removed from the history */
 
 struct split_state_cap {
 	char *key;        /* "MATCH\tFROM\tTO\tTIER\tCUR", parts escaped (owned) */
@@ -75,11 +84,37 @@ struct split_state_seen {
 	int32_t day;    /* days since 1970-01-01 of the day whose agreement applied */
 	uint32_t cls;   /* class id (1..nclasses), or SPLIT_STATE_LEGACY; | THIS_RUN */
 };
+/* SPLIT_STATE_GONE is SPLIT_KEYS_GONE: a removed record in a segment. */
 
 struct split_state_run {
 	uint64_t input;  /* digest of the run's input rows */
 	uint64_t output; /* digest of the -o file written, 0 for standard output */
 };
+
+/* An open-addressing table of seen records by hash. */
+struct split_state_table {
+	struct split_state_seen *slots;   /* (owned) */
+	size_t nslots;                    /* a power of two, or 0 */
+	size_t n;                         /* occupied slots */
+};
+
+/* A segment the manifest names (state 3). */
+struct split_state_segment {
+	uint64_t seq;                     /* its number: files STATE.keys/SEQ.k and .r */
+	uint64_t rows, digest;            /* as the manifest records them */
+	struct split_keys_cursor cur;     /* open from split_state_open */
+};
+
+/* A key the current row asked for (split_state_want), as the history
+ * answered it (split_state_prepare). */
+struct split_state_local {
+	struct split_state_seen rec;      /* rec.hash: the key; the record when found */
+	bool found;                       /* the history has it */
+	bool shared;                      /* other rows ask for it too: kept in hits */
+	bool dirty;                       /* put or removed by this row */
+};
+
+#define SPLIT_STATE_LOCAL_MAX 8        /* keys a row may ask for */
 
 struct split_state {
 	struct split_state_cap *caps;     /* records read (owned) */
@@ -90,16 +125,39 @@ struct split_state {
 	size_t class_slots;               /* a power of two, or 0 */
 	struct split_state_run *runs;     /* (owned) */
 	size_t nruns;
-	struct split_state_seen *hist;    /* the seen rows read, sorted by hash (owned):
-					   * 24 bytes a row, found through dir */
+	struct split_state_seen *hist;    /* the seen rows of a text state read, sorted by
+					   * hash (owned): 24 bytes a row, found through dir */
 	size_t nhist;                     /* records in hist, GONE ones included */
 	size_t ngone;                     /* of them removed */
 	size_t *dir;                      /* hist's directory by top hash bits (owned) */
 	int dir_bits;                     /* 2^dir_bits buckets, dir[] has one more entry */
-	struct split_state_seen *slots;   /* open-addressing set of rows new in this run (owned) */
-	size_t nslots;                    /* a power of two, or 0 */
-	size_t nseen;                     /* occupied slots */
-	int version;                      /* format of the file read: 1 or 2; 0 if none */
+	struct split_state_table puts;    /* records put or removed (GONE) in this run */
+	size_t nputs_gone;                /* of them removed */
+	struct split_state_table hits;    /* records of the segments kept for this run:
+					   * those several rows ask for, and probes */
+	int version;                      /* format of the file read: 1, 2 or 3; 0 if none */
+
+	/* state 3: the manifest and its segments (split_state_open) */
+	char *path;                       /* the manifest (owned) */
+	struct split_state_segment *segs; /* oldest first (owned) */
+	size_t nsegs;
+	uint64_t next_seq;                /* the number of the next segment */
+	bool verified;                    /* every segment was read whole and matched */
+	int migrated;                     /* a text state of this version was read */
+	char failed[256];                 /* why a lookup failed (an I/O error), or "" */
+
+	/* a run's keys: asked for (pass 1), answered row by row (pass 2) */
+	const char *tmpdir;               /* where the sorts spill (borrowed) */
+	struct recsort *asked;            /* (key, row) by key (owned) */
+	struct recsort *answers;          /* (row, key, record) by row (owned) */
+	struct recsort *news;             /* this run's records by key (owned) */
+	bool prepared;
+	uint64_t row;                     /* the row split_state_at_row reached */
+	struct split_state_local local[SPLIT_STATE_LOCAL_MAX];
+	size_t nlocal;
+	bool have_next;                   /* next holds an answer read ahead */
+	uint64_t next_row;
+	struct split_state_local next;
 };
 
 /* The identity of an input row across runs: a hash of source, order, line
@@ -172,6 +230,56 @@ int split_state_add_run(struct split_state *s, uint64_t input, uint64_t output);
  * it s holds no seen rows. */
 void split_state_write(struct split_state *s, const struct split_rules *r, struct out *o);
 
+
+/* ---- state 3: a manifest and sorted key segments ---------------------- */
+
+/* Open the state at path: a state 3 manifest, whose segments
+ * (path.keys/SEQ.k and .r) are opened and their sizes checked; or a text
+ * state (1 or 2, a --state-dump given back), read whole and migrated by
+ * the next split_state_commit (s->migrated says so); or nothing (an
+ * empty state).  Returns as split_state_read; a segment missing, cut
+ * short or of another size is -2 with err[] saying which. */
+int split_state_open(struct split_state *s, const char *path, long *err_line, char *err,
+		     size_t errcap);
+
+/* Pass 1: the row numbered row (from 1, in input order, each row once)
+ * will ask for key.  Rows and keys are sorted in bounded memory (spilled
+ * to tmpdir, NULL: /tmp).  Returns 0, or -1 with errno. */
+int split_state_want(struct split_state *s, const char *tmpdir, uint64_t row, uint64_t key);
+
+/* Join the keys asked for with every segment, read whole in one pass
+ * (their digests checked: -2 with err[] when one was replaced or
+ * damaged).  Returns 0, -1 with errno, -2. */
+int split_state_prepare(struct split_state *s, const char *tmpdir, char *err, size_t errcap);
+
+/* Pass 2: the current row is now row (ascending): the previous row's
+ * records are set aside for the new segment, this row's answers loaded.
+ * Returns 0, or -1 with errno. */
+int split_state_at_row(struct split_state *s, uint64_t row);
+
+/* Pass 2: the current row asked for key in pass 1 (the same keys, after
+ * split_state_at_row): a key the history lacks is known absent without a
+ * probe.  Returns 0. */
+int split_state_asked(struct split_state *s, uint64_t key);
+
+/* Whether a lookup failed (s->failed says why): the run must stop. */
+bool split_state_failed(const struct split_state *s);
+
+/* Commit the run to the state at path: this run's records as a new
+ * segment (fsynced and renamed), then the manifest (counters of r, the
+ * classes, runs and segments, and the end record's chained digest) by
+ * temp+fsync+rename.  The caller holds the state's lock.  Returns 0, or
+ * -1 with err[] saying what failed (nothing is committed then). */
+int split_state_commit(struct split_state *s, const struct split_rules *r, char *err, size_t errcap);
+
+/* Write the state as a text state 2 to o (tally-split --state-dump): the
+ * counters, classes, runs and every seen row by hash, the segments merged
+ * (the newest record of a key wins; removed ones are left out).  Returns
+ * 0, or -2 with err[] when a segment does not match its digest, or -1
+ * with errno. */
+int split_state_dump(struct split_state *s, struct out *o, char *err, size_t errcap);
+
+/* Release everything (segments closed, temporary files gone). */
 void split_state_free(struct split_state *s);
 
 #endif

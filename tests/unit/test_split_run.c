@@ -180,7 +180,8 @@ static void trial_run(struct trial *t, bool keep_state)
 		goto done;
 	struct lock lock = {-1, NULL};
 	if ((t->columns = split_run_columns(&run)) != SPLIT_OK ||
-	    (t->state = split_run_load_state(&run, &lock, NULL, NULL)) != SPLIT_OK)
+	    (t->state = split_run_load_state(&run, &lock, NULL, NULL)) != SPLIT_OK ||
+	    (t->state = split_run_prescan(&run, files, 1)) != SPLIT_OK)
 		goto done;
 	if (out_open_file(&run.output_file, out_path) < 0)
 		goto done;

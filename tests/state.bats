@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# state.bats - tally-split's state 3: a manifest and sorted key segments
+# (issue 15, with 10 and 17's guarantees).  Plan: memory does not grow with
+# history (three months of 350,000 rows, then month four under a ulimit the
+# old whole-file read of 1,050,000 rows could not fit in, and its refund of
+# month one's sale split by the sale's agreement); stdin and a pipe read
+# twice give what a file gives; the committed text state 2 fixture migrated
+# once, then November from it is November after September and October;
+# --state-dump stable, given back, and its usage errors; a failing first
+# run leaves no state; an input that cannot be spooled is an error;
+# refusals: a segment missing, cut short, replaced by another's, edited in
+# place, the manifest edited.
+load helpers
+
+F=$BATS_TEST_DIRNAME/fixtures/split
+
+# gen MONTH N: N sales of the month, orders ch_MONTH_1..N
+gen() {
+	awk -v m="$1" -v n="$2" 'BEGIN { OFS = "\t"
+		print "date", "source", "order", "line", "product", "kind", "sale_date", "currency", "net"
+		for (i = 1; i <= n; i++)
+			print sprintf("2026-%02d-15", m), "stripe", "ch_" m "_" i, 1, (i % 3 ? "Course " i % 7 : "Album"), "sale", "", "USD", (500 + i % 9500) / 100
+	}'
+}
+
+agreements() {
+	printf 'match\tpayee\tshare\nCourse*\tAna\t70%%\nCourse*\tBen\t30%%\n*\tLabel\t50%%\n*\tCo\t50%%\n' >"$T/a.tsv"
+}
+
+@test "memory does not grow with history: month four runs under a ulimit the old whole-file read exceeds" {
+	# AddressSanitizer reserves terabytes of address space: no ulimit -v fits it
+	if ldd "$TALLY_BIN/tally-split" | grep -q libasan; then skip "an AddressSanitizer build (make asan)"; fi
+	agreements
+	for m in 1 2 3; do
+		gen "$m" 350000 | tally-split -a "$T/a.tsv" -s "$T/st" - >/dev/null
+	done
+	[ "$(ls "$T/st.keys")" = "$(printf '%s\n' 000001.k 000001.r 000002.k 000002.r 000003.k 000003.r)" ]
+	# 1,050,000 seen rows: the old state read took 24 bytes a row for them
+	# alone (25 MB), beyond this limit with the program's own pages
+	{ gen 4 10000; printf '2026-04-20\tstripe\tch_1_1\t1\tREFUND FOR CHARGE\trefund\t\tUSD\t-5.01\n'; } >"$T/m4.tsv"
+	run --separate-stderr bash -c 'ulimit -v 65536 && tally-split -a "$1/a.tsv" -s "$1/st" "$1/m4.tsv"' _ "$T"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 20003 ] # header, 10,000 sales in two parts each, the refund in two
+	# the refund of month one's sale, found by key, goes by the sale's agreement (Course*), not "*"
+	[ "$(awk -F'\t' '$3 == "ch_1_1" { print $10 ":" $14 }' <<<"$output" | sort | tr '\n' ' ')" = "Ana:-3.507 Ben:-1.503 " ]
+	[ "$(tally-split --state-dump "$T/st" | grep -c '^seen')" -eq 1060001 ]
+}
+
+@test "standard input and a pipe are read twice as a file is; no spool is left behind" {
+	agreements
+	gen 1 2000 >"$T/m1.tsv"
+	{ gen 2 1000; printf '2026-02-20\tstripe\tch_1_7\t1\tREFUND\trefund\t\tUSD\t-1.00\n'; } >"$T/m2.tsv"
+	tally-split -a "$T/a.tsv" -s "$T/f" "$T/m1.tsv" >"$T/f1"
+	tally-split -a "$T/a.tsv" -s "$T/f" "$T/m2.tsv" >"$T/f2"
+	mkdir "$T/tmp"
+	cat "$T/m1.tsv" | TMPDIR="$T/tmp" tally-split -a "$T/a.tsv" -s "$T/p" >"$T/p1"
+	TMPDIR="$T/tmp" tally-split -a "$T/a.tsv" -s "$T/p" <(cat "$T/m2.tsv") >"$T/p2"
+	cmp "$T/f1" "$T/p1"
+	cmp "$T/f2" "$T/p2"
+	[ "$(grep -c $'\tch_1_7\t' "$T/p2")" -eq 2 ] # the refund of month 1's sale, by its two payees
+	[ -z "$(ls -A "$T/tmp")" ]
+	cmp <(tally-split --state-dump "$T/f") <(tally-split --state-dump "$T/p")
+	# a re-run of the same input from a pipe passes every row over
+	run --separate-stderr bash -c 'cat "$1/m2.tsv" | tally-split -a "$1/a.tsv" -s "$1/p" -' _ "$T"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: passed over 1001 rows split already (state $T/p)" ]
+}
+
+@test "the committed text state 2 is migrated once, and November from it is November after September and October" {
+	run tally-split -a "$F/advance.tsv" -s "$T/fresh" "$F/advance-sep.tsv"
+	run tally-split -a "$F/advance.tsv" -s "$T/fresh" "$F/advance-oct.tsv"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/fresh" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	want=$output
+	cp "$F/advance-oct.state" "$T/st"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: $T/st: the text state 2 is migrated to sorted key segments (--state-dump writes it as text)" ]
+	[ "$output" = "$want" ]
+	[ "$(head -1 "$T/st")" = "# tally-split state 3" ]
+	# migrated once: November again is passed over, without a second migration
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/st)" ]
+	cmp <(tally-split --state-dump "$T/st") <(tally-split --state-dump "$T/fresh")
+}
+
+@test "--state-dump: the committed golden text, stable, given back as a state; usage errors" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
+	tally-split --state-dump "$T/st" -o "$T/dump"
+	cmp "$T/dump" "$F/advance-oct.state"
+	tally-split --state-dump "$T/st" | cmp - "$T/dump"
+	cp "$T/dump" "$T/back"
+	run tally-split --state-dump "$T/back"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$T/dump")" ]
+	run --separate-stderr tally-split --state-dump "$T/st" -a "$F/advance.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-split: --state-dump takes the state and at most -o FILE" ]
+	run --separate-stderr tally-split --state-dump "$T/none"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tally-split: $T/none: No such file or directory" ]
+	[ ! -e "$T/none" ]
+}
+
+@test "a first run that fails leaves no state and no temporary" {
+	mkdir "$T/d"
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-09-01\tb\t1\t1\tX\tsale\t\tUSD\tabc' >"$T/bad.tsv"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/d/st" "$T/bad.tsv"
+	[ "$status" -eq 1 ]
+	[ "$(ls -A "$T/d")" = "st.lock" ]
+}
+
+@test "standard input that cannot be spooled (\$TMPDIR missing) is an error naming the folder; a file needs no spool" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	run --separate-stderr bash -c 'TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st" <"$2/advance-oct.tsv"' _ "$T" "$F"
+	[ "$status" -eq 0 ] # a file on standard input is read again as it is
+	run --separate-stderr bash -c 'cat "$2/advance-nov.tsv" | TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st"' _ "$T" "$F"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: <stdin>: cannot spool it to $T/gone: No such file or directory" ]
+	[ -z "$output" ]
+	run --separate-stderr bash -c 'TMPDIR="$1/gone" tally-split -a "$2/advance.tsv" -s "$1/st" <(cat "$2/advance-nov.tsv")' _ "$T" "$F"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: /dev/fd/"*": cannot spool it to $T/gone: No such file or directory" ]]
+	# neither run changed the state: October is in it, November is not
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
+	[ "$stderr" = "tally-split: passed over 1 row split already (state $T/st)" ]
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -gt 1 ]
+}
+
+# state2: September and October in $T/st, a copy of it in $T/good
+state2() {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-sep.tsv"
+	run tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-oct.tsv"
+	cp -r "$T/st.keys" "$T/good.keys"
+}
+
+# refused MESSAGE: November on $T/st exits 1 saying so, and so does a dump
+refused() {
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: $T/st: "$1 ]]
+	[ -z "$output" ]
+	run --separate-stderr tally-split --state-dump "$T/st"
+	[ "$status" -eq 1 ]
+	rm -r "$T/st.keys"
+	cp -r "$T/good.keys" "$T/st.keys"
+}
+
+@test "refused: a segment missing, cut short, replaced by another's, edited in place; the manifest edited" {
+	state2
+	rm "$T/st.keys/000001.r"
+	refused "segment $T/st.keys/000001.k or .r, which the manifest names, is missing: the state was damaged; restore it from a backup"
+	truncate -s -16 "$T/st.keys/000002.r"
+	refused "segment $T/st.keys/000002 is not the 1 records the manifest names: it was cut short or replaced; restore the state from a backup"
+	cp "$T/st.keys/000002.k" "$T/st.keys/000001.k"
+	cp "$T/st.keys/000002.r" "$T/st.keys/000001.r"
+	refused "segment 000001 is not the one the manifest names (its digest "*"): it was replaced, rolled back or damaged; restore the state from a backup"
+	printf '\001' | dd of="$T/st.keys/000002.r" bs=1 seek=3 conv=notrunc 2>/dev/null
+	refused "segment 000002 is not the one the manifest names"*
+	cp "$T/st" "$T/manifest"
+	sed -i 's/^segment\t2\t1\t/segment\t2\t2\t/' "$T/st"
+	! cmp -s "$T/st" "$T/manifest"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: $T/st:"*": the end record's digest "*" is not that of the lines before it"* ]]
+	cp "$T/manifest" "$T/st"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
+	[ "$status" -eq 0 ]
+}
