@@ -34,10 +34,11 @@ struct options {
 static void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]\n"
-		   "                   [-r FILE] [-s STATE [--skip-seen | --force]] [-x RATES]\n"
+		   "                   [-r FILE] [-s STATE [--skip-seen | --force] [--hold]] [-x RATES]\n"
 		   "                   [--ties first|rotate] [--waterfall] [--progress | --no-progress]\n"
 		   "                   [FILE...]\n"
 		   "       tally-split --state-dump STATE [-o FILE]\n"
+		   "       tally-split --commit STATE\n"
 		   "       tally-split --help | --version\n");
 	if (f == stdout)
 		fputs("\nSplit a sales stream (tally-ingest) into allocations, by the agreements:\n"
@@ -51,6 +52,8 @@ static void usage(FILE *f, int status)
 		      "  -s, --state STATE       remember what was split: caps, recoupment, seen rows\n"
 		      "      --skip-seen         with --state: pass over rows split already (default)\n"
 		      "      --force             with --state: split seen rows again (pays them twice)\n"
+		      "      --hold              with --state: the run's state waits in STATE.held\n"
+		      "      --commit STATE      make the run held in STATE.held the state, and stop\n"
 		      "      --state-dump STATE  write the state as text (tally-split(1), STATE), and stop\n"
 		      "  -x, --fx RATES          rates table for caps in another currency\n"
 		      "      --ties RULE         equal remainders: first (the payee listed first,\n"
@@ -82,14 +85,16 @@ static void parse_kinds(struct split_options *opt, char *list)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_TIES = 0x2000, OPT_WATERFALL };
+	enum { OPT_TIES = 0x2000, OPT_WATERFALL, OPT_HOLD, OPT_COMMIT };
 	static const struct option longopts[] = {
 		{"agreements", required_argument, NULL, 'a'},
+		{"commit", required_argument, NULL, OPT_COMMIT},
 		{"default-payee", required_argument, NULL, 'd'},
 		{"explain", required_argument, NULL, 'e'},
 		{"force", no_argument, NULL, 'F'},
 		{"fx", required_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
+		{"hold", no_argument, NULL, OPT_HOLD},
 		{"kinds", required_argument, NULL, 'k'},
 		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
 		{"output", required_argument, NULL, 'o'},
@@ -138,6 +143,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			opt->s.rotate_ties = strcmp(optarg, "rotate") == 0;
 			break;
 		case OPT_WATERFALL: opt->s.waterfall = true; break;
+		case OPT_HOLD: opt->s.hold = true; break;
+		case OPT_COMMIT: opt->s.commit = optarg; break;
 		case CLI_OPT_PROGRESS: opt->progress = PROGRESS_ON; break;
 		case CLI_OPT_NO_PROGRESS: opt->progress = PROGRESS_OFF; break;
 		default:
@@ -150,15 +157,19 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		diag_warn("--force and --skip-seen contradict each other");
 		usage(stderr, EXIT_USAGE);
 	}
-	if ((opt->s.force || opt->skip_seen) && !opt->s.state) {
-		diag_warn("--%s needs --state", opt->s.force ? "force" : "skip-seen");
+	if ((opt->s.force || opt->skip_seen || opt->s.hold) && !opt->s.state) {
+		diag_warn("--%s needs --state", opt->s.force ? "force" : opt->s.hold ? "hold" : "skip-seen");
 		usage(stderr, EXIT_USAGE);
 	}
 	if (opt->s.dump && (opt->s.agreements || opt->s.state || optind < argc)) {
 		diag_warn("--state-dump takes the state and at most -o FILE");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (!opt->s.agreements && !opt->s.dump) {
+	if (opt->s.commit && (opt->s.agreements || opt->s.state || opt->s.dump || opt->s.output || optind < argc)) {
+		diag_warn("--commit takes the state alone");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!opt->s.agreements && !opt->s.dump && !opt->s.commit) {
 		/* A missing input is the more useful thing to hear about first. */
 		for (int i = optind; i < argc; i++) {
 			int fd = strcmp(argv[i], "-") == 0 ? -2 : open(argv[i], O_RDONLY | O_CLOEXEC);
@@ -221,6 +232,18 @@ static noreturn void dump_state(struct split_run *run)
 		fail(run, st);
 	out_stdout_close_or_die();
 	split_run_free(run);
+	exit(EXIT_OK);
+}
+
+/* --commit: the run held in STATE.held becomes the state. */
+static noreturn void commit_held(struct split_run *run)
+{
+	struct lock lock = {-1, NULL};
+	int st = split_run_commit_held(run, &lock, say_waiting, (void *)run->opt.commit);
+	if (st == SPLIT_EOPEN)
+		diag_die(EXIT_USAGE, "%s: %s", run->err, strerror(errno));
+	if (st != SPLIT_OK)
+		fail(run, st);
 	exit(EXIT_OK);
 }
 
@@ -301,6 +324,8 @@ int main(int argc, char **argv)
 	run.opt.tmpdir = getenv("TMPDIR");
 	if (run.opt.dump)
 		dump_state(&run);
+	if (run.opt.commit)
+		commit_held(&run);
 	load_agreements(&run);
 	load_fx(&run);
 

@@ -174,3 +174,62 @@ refused() {
 	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" "$F/advance-nov.tsv"
 	[ "$status" -eq 0 ]
 }
+
+# A month the report refuses must not be split for good: with --hold the
+# run's state waits in STATE.held until --commit, and a run since voids it.
+@test "--hold: a run waits in STATE.held; --commit makes it the state; a month held and never committed is split again whole" {
+	agreements
+	gen 8 3 >"$T/aug.tsv"
+	gen 9 2 >"$T/sep.tsv"
+	# September first (its report refused): held, the state untouched
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" --hold -o "$T/alloc-09.tsv" "$T/sep.tsv"
+	[ "$status" -eq 0 ]
+	[ -f "$T/st.held" ] && [ ! -e "$T/st" ]
+	# August, held and committed
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold -o "$T/alloc-08.tsv" "$T/aug.tsv"
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ ! -e "$T/st.held" ]
+	[ "$(tally-split --state-dump "$T/st" | grep -c '^seen')" -eq 3 ]
+	# September again: split whole, not passed over
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" --hold -o "$T/alloc-09.tsv" "$T/sep.tsv"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ "$(tail -n +2 "$T/alloc-09.tsv" | wc -l)" -eq 4 ]
+	tally-split --commit "$T/st"
+	[ "$(tally-split --state-dump "$T/st" | grep -c '^seen')" -eq 5 ]
+	# committed: a run of September now passes its rows over
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" "$T/sep.tsv"
+	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
+}
+
+@test "--commit: nothing held, a held run voided by a run since, a damaged held manifest; usage" {
+	agreements
+	gen 8 3 >"$T/aug.tsv"
+	gen 9 2 >"$T/sep.tsv"
+	tally-split -a "$T/a.tsv" -s "$T/st" "$T/aug.tsv" >/dev/null
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: no run is held (tally-split --hold): nothing to commit (a run since the one held voids it)" ]
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/sep.tsv" >/dev/null
+	cp "$T/st" "$T/before"
+	tally-split -a "$T/a.tsv" -s "$T/st" "$T/sep.tsv" >/dev/null # a plain run: the held one is void
+	[ ! -e "$T/st.held" ]
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 1 ]
+	# a held manifest edited: refused, the state as it was
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/aug.tsv" "$T/sep.tsv" >/dev/null
+	gen 10 1 >"$T/oct.tsv"
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/oct.tsv" >/dev/null
+	sed -i 's/^segment\t3\t1\t/segment\t3\t2\t/' "$T/st.held"
+	cp "$T/st" "$T/before"
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-split: $T/st.held"* ]]
+	cmp "$T/st" "$T/before"
+	run --separate-stderr tally-split --hold -a "$T/a.tsv" "$T/aug.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "tally-split: --hold needs --state" ]
+	run --separate-stderr tally-split --commit "$T/st" -a "$T/a.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "tally-split: --commit takes the state alone" ]
+}

@@ -46,7 +46,7 @@ static int state_fail(struct split_run *run, const char *path, const char *msg)
 int split_run_lock_state(struct split_run *run, struct lock *lock,
 			 void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
 {
-	const char *path = run->opt.state ? run->opt.state : run->opt.dump;
+	const char *path = run->opt.state ? run->opt.state : run->opt.dump ? run->opt.dump : run->opt.commit;
 	if (!path || lock->fd >= 0)
 		return SPLIT_OK;
 	if (lock_acquire(lock, path, on_wait, ctx) < 0)
@@ -127,6 +127,7 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 	}
 	if (st < 0 || split_state_bind(&run->state, &run->rules, err, sizeof err) < 0)
 		return state_fail(run, path, err);
+	run->state.hold = run->opt.hold;
 	if (!run->state.migrated)
 		return SPLIT_OK;
 	snprintf(run->err, sizeof run->err,
@@ -266,6 +267,21 @@ int split_run_dump_state(struct split_run *run, struct lock *lock,
 		snprintf(run->err, sizeof run->err, "%s: write error: %s", output, strerror(errno));
 		return SPLIT_EFAIL;
 	}
+	lock_release(lock);
+	return SPLIT_OK;
+}
+
+int split_run_commit_held(struct split_run *run, struct lock *lock,
+			  void (*on_wait)(const char *lock_path, void *ctx), void *ctx)
+{
+	char err[600];
+	int st = split_run_lock_state(run, lock, on_wait, ctx);
+	if (st != SPLIT_OK)
+		return st;
+	st = split_state_commit_held(run->opt.commit, err, sizeof err);
+	if (st < 0)
+		return st == -2 ? (snprintf(run->err, sizeof run->err, "%s", err), SPLIT_EFAIL)
+				: state_fail(run, run->opt.commit, NULL);
 	lock_release(lock);
 	return SPLIT_OK;
 }

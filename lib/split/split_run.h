@@ -10,7 +10,7 @@
  * read twice, tally-split(1), STATE); it opens out (and explain), sets
  * reject, calls split_run_row for every tsv_next, split_run_finish and
  * split_run_commit, and at the end split_run_free.  With opt.dump it
- * calls split_run_dump_state alone.  Nothing here prints or exits: a function that
+ * calls split_run_dump_state alone, with opt.commit split_run_commit_held.  Nothing here prints or exits: a function that
  * fails returns a status (split_status, or those below) and leaves the
  * whole message, without the program's name, in run->err.  A row that
  * cannot be split goes to run->reject, with its reason. */
@@ -58,6 +58,8 @@ struct split_options {
 	const char *rejects;       /* -r, or NULL */
 	const char *state;         /* -s, or NULL */
 	const char *dump;          /* --state-dump STATE, or NULL */
+	bool hold;                 /* --hold: the run's state waits in STATE.held for --commit */
+	const char *commit;        /* --commit STATE: make its held run the state, or NULL */
 	const char *tmpdir;        /* $TMPDIR: sorts and spooled inputs, NULL: /tmp */
 	const char *fx;            /* -x, or NULL */
 	bool rotate_ties;          /* --ties rotate (default: --ties first) */
@@ -169,6 +171,14 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
  * again (errno set; err: the file); SPLIT_EFAIL.  Nothing without
  * opt.state. */
 int split_run_prescan(struct split_run *run, char *const *files, size_t n);
+
+/* --commit: lock the state opt.commit and make the run held in
+ * STATE.held (by a run with opt.hold) the state.  SPLIT_OK; SPLIT_EOPEN
+ * (errno set; err: the path) when it cannot be locked; SPLIT_EFAIL when
+ * no run is held or the held manifest is damaged (the state is then as
+ * it was). */
+int split_run_commit_held(struct split_run *run, struct lock *lock,
+			  void (*on_wait)(const char *lock_path, void *ctx), void *ctx);
 
 /* --state-dump: lock the state opt.dump, write it as text (state 2) to
  * out (opened by the caller on -o FILE or stdout), and release it; the

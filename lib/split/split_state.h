@@ -143,6 +143,7 @@ struct split_state {
 	size_t nsegs;
 	uint64_t next_seq;                /* the number of the next segment */
 	bool verified;                    /* every segment was read whole and matched */
+	bool hold;                        /* commit the manifest to STATE.held (--hold) */
 	int migrated;                     /* a text state of this version was read */
 	char failed[256];                 /* why a lookup failed (an I/O error), or "" */
 
@@ -264,6 +265,13 @@ int split_state_asked(struct split_state *s, uint64_t key);
 
 /* Whether a lookup failed (s->failed says why): the run must stop. */
 bool split_state_failed(const struct split_state *s);
+
+/* Make the run held in path.held (a commit with s->hold) the state at
+ * path, once its manifest reads whole and names segments that are there.
+ * The caller holds the state's lock.  Returns 0; -1 with errno; -2 with
+ * err[] when no run is held (none was, or a run since voided it) or the
+ * held manifest is damaged. */
+int split_state_commit_held(const char *path, char *err, size_t errcap);
 
 /* Commit the run to the state at path: this run's records as a new
  * segment (fsynced and renamed), then the manifest (counters of r, the

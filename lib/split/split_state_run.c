@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "hash.h"
@@ -462,10 +465,28 @@ static int write_segment(struct split_state *s)
 	return 0;
 }
 
+/* The file a held run's manifest waits in: STATE.held. */
+static int held_path(char *buf, const char *path)
+{
+	int n = snprintf(buf, SEG_PATH_MAX, "%s.held", path);
+	if (n < 0 || n >= SEG_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The new manifest, to STATE (a held one voided: it was made from the
+ * state before this run) or, with s->hold, to STATE.held. */
 static int write_manifest(struct split_state *s, const struct split_rules *r)
 {
 	struct out o;
-	if (out_open_file(&o, s->path) < 0)
+	char held[SEG_PATH_MAX];
+	if (held_path(held, s->path) < 0)
+		return -1;
+	if (!s->hold && unlink(held) < 0 && errno != ENOENT)
+		return -1;
+	if (out_open_file(&o, s->hold ? held : s->path) < 0)
 		return -1;
 	struct writer w = {&o, HASH_FNV_OFFSET, 0};
 	split_state_emit(&w, "%s\n", SPLIT_STATE_MAGIC_V3);
@@ -498,6 +519,58 @@ int split_state_commit(struct split_state *s, const struct split_rules *r, char 
 		return -1;
 	}
 	return 0;
+}
+
+/* Rename from to to in their folder and make the rename durable. */
+static int rename_durably(const char *from, const char *to)
+{
+	char dir[SEG_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", to);
+	if (rename(from, to) < 0)
+		return -1;
+	int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd); /* best effort: the rename is done */
+		close(fd);
+	}
+	return 0;
+}
+
+int split_state_commit_held(const char *path, char *err, size_t errcap)
+{
+	char held[SEG_PATH_MAX];
+	if (held_path(held, path) < 0)
+		return -1;
+	if (access(held, F_OK) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		snprintf(err, errcap, "no run is held (tally-split --hold): nothing to commit (a run since the "
+			 "one held voids it)");
+		return -2;
+	}
+	struct split_state t = {0};
+	long line = 0;
+	char why[400];
+	int st = split_state_read(&t, held, &line, why, sizeof why);
+	if (st == 0 && t.version != 3) {
+		snprintf(why, sizeof why, "not a held run's manifest");
+		st = -2;
+	}
+	if (st == 0 && !(t.path = strdup(path)))
+		st = -1;
+	if (st == 0)
+		st = open_segments(&t, why, sizeof why);
+	int e = errno;
+	split_state_free(&t);
+	if (st == -2 && line)
+		snprintf(err, errcap, "%s:%ld: %s", held, line, why);
+	else if (st == -2)
+		snprintf(err, errcap, "%s: %s", held, why);
+	if (st != 0) {
+		errno = e;
+		return st;
+	}
+	return rename_durably(held, path);
 }
 
 /* ---- the dump ------------------------------------------------------------- */
