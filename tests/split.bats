@@ -45,8 +45,10 @@ sales() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 'usage: tally-split -a AGREEMENTS [--default-payee PAYEE] [-e FILE] [-k KINDS] [-o FILE]' ]
 	[ "${lines[4]}" = '       tally-split --state-dump STATE [-o FILE]' ]
-	[ "${lines[5]}" = '       tally-split --help | --version' ]
+	[ "${lines[5]}" = '       tally-split --commit STATE' ]
+	[ "${lines[6]}" = '       tally-split --help | --version' ]
 	[[ "$output" == *'  -a, --agreements FILE   the agreements (TAB-separated; required)'* ]]
+	[[ "$output" == *'      --hold              with --state: the run'"'"'s state waits in STATE.held'* ]]
 	[ -z "$stderr" ]
 }
 

@@ -202,20 +202,25 @@ refused() {
 	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
 }
 
-@test "--commit: nothing held, a held run voided by a run since, a damaged held manifest; usage" {
+@test "--commit: nothing held does nothing; a held run is voided by any run since, even one with nothing new; a damaged held manifest; usage" {
 	agreements
 	gen 8 3 >"$T/aug.tsv"
 	gen 9 2 >"$T/sep.tsv"
 	tally-split -a "$T/a.tsv" -s "$T/st" "$T/aug.tsv" >/dev/null
-	run --separate-stderr tally-split --commit "$T/st"
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-split: no run is held (tally-split --hold): nothing to commit (a run since the one held voids it)" ]
-	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/sep.tsv" >/dev/null
 	cp "$T/st" "$T/before"
-	tally-split -a "$T/a.tsv" -s "$T/st" "$T/sep.tsv" >/dev/null # a plain run: the held one is void
-	[ ! -e "$T/st.held" ]
 	run --separate-stderr tally-split --commit "$T/st"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	cmp "$T/st" "$T/before"
+	# September held (its report refused), then August again, held, with
+	# nothing new: its commit must not commit September
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/sep.tsv" >/dev/null
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/aug.tsv" >/dev/null 2>&1
+	[ ! -e "$T/st.held" ]
+	tally-split --commit "$T/st"
+	cmp "$T/st" "$T/before"
+	[ "$(tally-split -a "$T/a.tsv" -s "$T/st" "$T/sep.tsv" | tail -n +2 | wc -l)" -eq 4 ] # a plain run voids a held one too
+	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/aug.tsv" "$T/sep.tsv" >/dev/null 2>&1
+	[ ! -e "$T/st.held" ]
 	# a held manifest edited: refused, the state as it was
 	tally-split -a "$T/a.tsv" -s "$T/st" --hold "$T/aug.tsv" "$T/sep.tsv" >/dev/null
 	gen 10 1 >"$T/oct.tsv"

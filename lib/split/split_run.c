@@ -128,6 +128,8 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 	if (st < 0 || split_state_bind(&run->state, &run->rules, err, sizeof err) < 0)
 		return state_fail(run, path, err);
 	run->state.hold = run->opt.hold;
+	if (split_state_drop_held(path) < 0)
+		return state_fail(run, path, NULL);
 	if (!run->state.migrated)
 		return SPLIT_OK;
 	snprintf(run->err, sizeof run->err,

@@ -173,10 +173,10 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 int split_run_prescan(struct split_run *run, char *const *files, size_t n);
 
 /* --commit: lock the state opt.commit and make the run held in
- * STATE.held (by a run with opt.hold) the state.  SPLIT_OK; SPLIT_EOPEN
- * (errno set; err: the path) when it cannot be locked; SPLIT_EFAIL when
- * no run is held or the held manifest is damaged (the state is then as
- * it was). */
+ * STATE.held (by a run with opt.hold) the state; with none held, nothing.
+ * SPLIT_OK; SPLIT_EOPEN (errno set; err: the path) when it cannot be
+ * locked; SPLIT_EFAIL when the held manifest is damaged (the state is
+ * then as it was). */
 int split_run_commit_held(struct split_run *run, struct lock *lock,
 			  void (*on_wait)(const char *lock_path, void *ctx), void *ctx);
 

@@ -267,11 +267,16 @@ int split_state_asked(struct split_state *s, uint64_t key);
 bool split_state_failed(const struct split_state *s);
 
 /* Make the run held in path.held (a commit with s->hold) the state at
- * path, once its manifest reads whole and names segments that are there.
- * The caller holds the state's lock.  Returns 0; -1 with errno; -2 with
- * err[] when no run is held (none was, or a run since voided it) or the
- * held manifest is damaged. */
+ * path, once its manifest reads whole and names segments that are there;
+ * with no run held (it split nothing new, or a run since voided it) do
+ * nothing.  The caller holds the state's lock.  Returns 0; -1 with
+ * errno; -2 with err[] when the held manifest is damaged. */
 int split_state_commit_held(const char *path, char *err, size_t errcap);
+
+/* Void the run held in path.held, if any: every run starts from the state
+ * at path, so a held run is void once another begins (the caller holds
+ * the lock).  Returns 0, or -1 with errno. */
+int split_state_drop_held(const char *path);
 
 /* Commit the run to the state at path: this run's records as a new
  * segment (fsynced and renamed), then the manifest (counters of r, the

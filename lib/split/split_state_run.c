@@ -536,18 +536,21 @@ static int rename_durably(const char *from, const char *to)
 	return 0;
 }
 
+int split_state_drop_held(const char *path)
+{
+	char held[SEG_PATH_MAX];
+	if (held_path(held, path) < 0)
+		return -1;
+	return unlink(held) < 0 && errno != ENOENT ? -1 : 0;
+}
+
 int split_state_commit_held(const char *path, char *err, size_t errcap)
 {
 	char held[SEG_PATH_MAX];
 	if (held_path(held, path) < 0)
 		return -1;
-	if (access(held, F_OK) < 0) {
-		if (errno != ENOENT)
-			return -1;
-		snprintf(err, errcap, "no run is held (tally-split --hold): nothing to commit (a run since the "
-			 "one held voids it)");
-		return -2;
-	}
+	if (access(held, F_OK) < 0)
+		return errno == ENOENT ? 0 : -1; /* nothing held: the run split nothing new, or was voided */
 	struct split_state t = {0};
 	long line = 0;
 	char why[400];
