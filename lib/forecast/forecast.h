@@ -14,7 +14,8 @@
  * ETS classes and for naive/snaive/Theta, a documented first-order
  * approximation (relative error times the point forecast) for the
  * multiplicative ETS classes, and the in-sample one-step error for the
- * intermittent-demand methods (lower bound clipped at 0). */
+ * intermittent-demand methods (lower bound clipped at 0; on a series of
+ * counts, whole-number bounds from a hurdle distribution instead). */
 #ifndef TALLY_FORECAST_H
 #define TALLY_FORECAST_H
 
