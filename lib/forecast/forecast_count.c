@@ -50,8 +50,7 @@ static double count_pmf(const struct forecast_counts *c, double r, double k)
 	return c->demand * (c->mu > 0 ? exp(count_logpmf(k - 1, c->mu, r)) : k == 1);
 }
 
-int forecast_count_interval(const struct forecast_counts *c, double level, double *lo,
-			    double *hi)
+int forecast_count_interval(const struct forecast_counts *c, double level, double *lo, double *hi)
 {
 	double mu = c->mu, var = c->var, d = c->demand;
 	if (!(mu >= 0) || !isfinite(mu) || !(level > 0 && level < 1) || isnan(var) ||
