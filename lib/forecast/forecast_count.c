@@ -1,7 +1,7 @@
 /* forecast_count.c - prediction intervals for series of counts (whole
- * numbers, never negative, mostly zeros): the shortest run of whole
- * numbers that a Poisson or negative binomial forecast distribution,
- * fitted to the method's mean and variance, gives the level's probability. */
+ * numbers, never negative, mostly zeros): the run of whole numbers, grown
+ * from the most likely count, that a Poisson, negative binomial or hurdle
+ * forecast distribution gives the level's probability. */
 #include "forecast.h"
 
 #include <errno.h>
