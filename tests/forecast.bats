@@ -118,10 +118,29 @@ F=$BATS_TEST_DIRNAME/fixtures/forecast
 	[ "${lines[1]}" = $'2026-01\t6.14\t-0.45\t12.72\t-5.05\t17.32\tensemble' ]
 }
 
-@test "auto on an intermittent series uses TSB, bounds clipped at zero" {
+@test "auto on an intermittent series uses TSB, bounds whole counts from 0" {
 	run --separate-stderr tally-forecast -n 1 "$F/intermittent.tsv"
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = $'2026-01\t1.00\t0.00\t3.39\t0.00\t4.65\ttsb' ]
+	[ "${lines[1]}" = $'2026-01\t1.00\t0.00\t3.00\t0.00\t5.00\ttsb' ]
+}
+
+# A spare part sold 3 at a time, one month in eight: no demand is the 80%
+# interval, and the 95% one reaches the size that comes (the normal
+# clipped at 0 gave 0-1.74 and 0-2.44: a 1 that never comes, not the 3).
+@test "intermittent counts: the intervals hold whole sizes that occur" {
+	run --separate-stderr tally-forecast -n 2 --value units "$F/spares.tsv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' $'period\tforecast\tlo80\thi80\tlo95\thi95\tmethod' \
+		$'2026-01\t0.40\t0.00\t0.00\t0.00\t3.00\ttsb' \
+		$'2026-02\t0.40\t0.00\t0.00\t0.00\t3.00\ttsb')" ]
+	[ -z "$stderr" ]
+}
+
+@test "intermittent but not counts (1.5 units): the normal clipped at 0 stays" {
+	sed 's/\t3$/\t1.5/' "$F/spares.tsv" >"$BATS_TEST_TMPDIR/half.tsv"
+	run --separate-stderr tally-forecast -n 1 --value units "$BATS_TEST_TMPDIR/half.tsv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = $'2026-01\t0.20\t0.00\t0.87\t0.00\t1.22\ttsb' ]
 }
 
 @test "--method arima: the model chosen is named" {

@@ -14,7 +14,8 @@
  * ETS classes and for naive/snaive/Theta, a documented first-order
  * approximation (relative error times the point forecast) for the
  * multiplicative ETS classes, and the in-sample one-step error for the
- * intermittent-demand methods (lower bound clipped at 0). */
+ * intermittent-demand methods (lower bound clipped at 0; on a series of
+ * counts, whole-number bounds from a hurdle distribution instead). */
 #ifndef TALLY_FORECAST_H
 #define TALLY_FORECAST_H
 
@@ -99,6 +100,9 @@ struct forecast_path {
 	double *sd;      /* [h] */
 	char name[40];   /* method used */
 	bool clip_zero;  /* lower bounds should not go below 0 */
+	double demand;   /* intermittent methods: probability that a period has
+			    demand (0: not given) */
+	double size_var; /* and the variance of the demand sizes */
 	int nparam;      /* parameters estimated, sigma included (0: intervals
 			    from the normal; else Student's t with n - nparam
 			    degrees of freedom) */
@@ -114,6 +118,27 @@ int forecast_mean(const double *y, size_t n, int h, struct forecast_path *p);
 enum forecast_intermittent { FORECAST_INT_CROSTON, FORECAST_INT_SBA, FORECAST_INT_TSB };
 int forecast_intermittent(const double *y, size_t n, int h, enum forecast_intermittent v,
 			  struct forecast_path *p);
+
+/* True when y[0..n) is a series of counts: n >= 1 and every value a whole
+ * number from 0 to 1e9. */
+bool forecast_is_counts(const double *y, size_t n);
+
+/* A forecast distribution of counts. */
+struct forecast_counts {
+	double demand; /* 1: Y is negative binomial with mean mu and variance var
+			  (Poisson when var <= mu); in (0,1): a hurdle, Y = 0
+			  with probability 1 - demand, else 1 + that count */
+	double mu;     /* mean of the count, >= 0 */
+	double var;    /* its variance */
+};
+
+/* The prediction interval [*lo, *hi] (whole numbers) of level (a
+ * fraction in (0,1)) for the counts c: the run of counts grown from the
+ * most likely one towards the likelier neighbour until its probability
+ * reaches level.  Returns 0, or -1 (EINVAL) when c or level is out of
+ * range. */
+int forecast_count_interval(const struct forecast_counts *c, double level, double *lo,
+			    double *hi);
 
 /* The standard Theta method (as R forecast's thetaf): when m > 1, n >= 2m
  * and the seasonal test says seasonal, classical decomposition

@@ -28,12 +28,17 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 	strcpy(p->name, names[v]);
 	p->clip_zero = true;
 	p->nparam = 0;
+	p->demand = 0, p->size_var = 0;
 	if (nonzero == 0) {
 		for (int j = 0; j < h; j++)
 			p->mean[j] = 0, p->sd[j] = 0;
 		return 0;
 	}
-	double f, ss = 0;
+	double f, ss = 0, mz = sumnz / nonzero, sv = 0;
+	for (size_t t = 0; t < n; t++)
+		if (y[t] != 0)
+			sv += (y[t] - mz) * (y[t] - mz);
+	p->size_var = nonzero > 1 ? sv / (double)(nonzero - 1) : 0;
 	size_t nerr = 0;
 	if (v == FORECAST_INT_TSB) {
 		double d = (double)nonzero / n, z = sumnz / nonzero;
@@ -48,6 +53,7 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 			}
 		}
 		f = d * z;
+		p->demand = d;
 	} else {
 		double factor = v == FORECAST_INT_SBA ? 1 - INT_ALPHA / 2 : 1.0;
 		double z = y[first], iv = (double)(first + 1);
@@ -64,6 +70,7 @@ int forecast_intermittent(const double *y, size_t n, int h, enum forecast_interm
 			}
 		}
 		f = factor * z / iv;
+		p->demand = 1 / iv;
 	}
 	double sd = nerr ? sqrt(ss / nerr) : NAN;
 	for (int j = 0; j < h; j++)

@@ -3,7 +3,8 @@
  * independently (Hyndman et al. 2008, table 2.3 forms, in Python), the
  * scores, the fallbacks for short series, KPSS differencing, ARIMA on an
  * AR(1), a line and a constant, the refinement of ETS initial states, the
- * drift cap, the Box-Cox transform and the Optimised Theta Method. */
+ * drift cap, the Box-Cox transform, the Optimised Theta Method and the
+ * intervals of counts (Poisson, negative binomial, hurdle). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -80,6 +81,66 @@ static void test_croston_pattern(void)
 	double zero[10] = {0};
 	forecast_intermittent(zero, 10, 3, FORECAST_INT_SBA, &p);
 	tap_ok(mean[0] == 0 && sd[0] == 0, "no demand at all forecasts 0");
+}
+
+static void test_croston_demand(void)
+{
+	double y[24], mean[2], sd[2];
+	for (int t = 0; t < 24; t++)
+		y[t] = t % 4 == 1 ? 3 : 0; /* size 3, one period in four */
+	struct forecast_path p = {.mean = mean, .sd = sd};
+	forecast_intermittent(y, 24, 2, FORECAST_INT_TSB, &p);
+	tap_ok(p.demand > 0.1 && p.demand < 0.5, "TSB gives its demand probability (got %g)",
+	       p.demand);
+	tap_near(mean[0], 3 * p.demand, 1e-12, "TSB: the mean is the probability times size 3");
+	tap_near(p.size_var, 0, 1e-12, "sizes all 3: their variance is 0");
+	y[5] = 1, y[9] = 5; /* sizes 3 3 1 5 3 3: variance 1.6 */
+	forecast_intermittent(y, 24, 2, FORECAST_INT_CROSTON, &p);
+	tap_near(p.size_var, 1.6, 1e-12, "Croston: the sample variance of the sizes");
+	tap_ok(p.demand > 0 && p.demand < 1, "Croston: demand is 1 / the smoothed interval");
+}
+
+static void test_counts(void)
+{
+	const double whole[] = {0, 3, 0, 12}, part[] = {0, 1.5}, neg[] = {2, -1};
+	tap_ok(forecast_is_counts(whole, 4), "whole numbers are counts");
+	tap_ok(!forecast_is_counts(part, 2), "1.5 is not a count");
+	tap_ok(!forecast_is_counts(neg, 2), "-1 is not a count");
+	tap_ok(!forecast_is_counts(whole, 0), "no values are no counts");
+	double lo, hi;
+	struct forecast_counts pois = {1, 2, 2};
+	forecast_count_interval(&pois, 0.80, &lo, &hi);
+	tap_ok(lo == 0 && hi == 3, "Poisson(2) 80%%: [0, 3] (P 0.857; got [%g, %g])", lo, hi);
+	forecast_count_interval(&pois, 0.95, &lo, &hi);
+	tap_ok(lo == 0 && hi == 5, "Poisson(2) 95%%: [0, 5] (0..4 hold 0.947; got [%g, %g])", lo,
+	       hi);
+	struct forecast_counts big = {1, 100, 100};
+	forecast_count_interval(&big, 0.95, &lo, &hi);
+	tap_ok(lo > 75 && lo < 85 && hi > 115 && hi < 125,
+	       "Poisson(100) 95%%: near 100 +- 1.96 x 10 (got [%g, %g])", lo, hi);
+	struct forecast_counts nb = {1, 1, 3};
+	forecast_count_interval(&nb, 0.75, &lo, &hi);
+	tap_ok(lo == 0 && hi == 1, "NB mean 1 var 3, 75%%: [0, 1] (P 0.770; got [%g, %g])", lo,
+	       hi);
+	nb.var = 1; /* Poisson(1): 0 and 1 hold only 0.736 */
+	forecast_count_interval(&nb, 0.75, &lo, &hi);
+	tap_ok(lo == 0 && hi == 2, "Poisson(1) 75%%: [0, 2] (got [%g, %g])", lo, hi);
+	struct forecast_counts rare = {0.1, 0, 0}; /* 1 unit, one period in ten */
+	forecast_count_interval(&rare, 0.80, &lo, &hi);
+	tap_ok(lo == 0 && hi == 0, "hurdle: no demand 90%% of the time, 80%%: [0, 0]");
+	forecast_count_interval(&rare, 0.95, &lo, &hi);
+	tap_ok(lo == 0 && hi == 1, "hurdle: 95%%: [0, 1] (got [%g, %g])", lo, hi);
+	struct forecast_counts steady = {0.99, 9, 0}; /* 10 units almost always */
+	forecast_count_interval(&steady, 0.80, &lo, &hi);
+	tap_ok(lo >= 5 && hi <= 14, "hurdle: sizes 1 + Poisson(9), 80%% not from 0 (got [%g, %g])",
+	       lo, hi);
+	struct forecast_counts bad = {0, 1, 1};
+	errno = 0;
+	tap_is_int(forecast_count_interval(&bad, 0.8, &lo, &hi), -1, "demand 0 is refused");
+	tap_is_int(errno, EINVAL, "with EINVAL");
+	tap_is_int(forecast_count_interval(&pois, 1.0, &lo, &hi), -1, "level 1 is refused");
+	pois.mu = -1;
+	tap_is_int(forecast_count_interval(&pois, 0.8, &lo, &hi), -1, "a negative mean is refused");
 }
 
 static void test_ets_loglik_aan(void)
@@ -555,6 +616,8 @@ int main(void)
 	test_holt_line();
 	test_snaive_seasonal();
 	test_croston_pattern();
+	test_croston_demand();
+	test_counts();
 	test_ets_loglik_aan();
 	test_ets_loglik_madm();
 	test_ets_interval();
