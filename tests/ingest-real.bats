@@ -684,6 +684,22 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	[ "$stderr" = "tally-ingest: $T/k.csv:3: column \"TransactionType\": \"Gift Card\" is a row type the kofi format does not know (it cannot classify the row)" ]
 }
 
+@test "kofi: money in Given is refused naming the column (was read as a 0.00 tip)" {
+	# Ana's tip with its 5.00 moved from Received to Given: what Given
+	# holds no source says, so the row is refused, not counted as 0.00
+	sed '2s/,5\.00,0\.00,USD,/,0.00,5.00,USD,/' "$R/kofi_transaction_all_2021.csv" >"$T/k.csv"
+	grep -q ',0.00,5.00,USD,' "$T/k.csv"
+	run --separate-stderr tally-ingest "$T/k.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-ingest: $T/k.csv:2: column \"Given\": \"5.00\" is a value the kofi format cannot count (it cannot classify the row)" ]
+	# with --rejects the row goes there with the reason and the rest is read
+	run --separate-stderr tally-ingest --rejects "$T/rej.tsv" "$T/k.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | wc -l)" -eq 3 ]
+	grep -q 'Given' "$T/rej.tsv"
+}
+
 # ---- Stripe unified payments: the 86-column header of real exports ----------------
 
 @test "stripe-payments: the 86-column unified payments header a public importer checks real exports against" {

@@ -536,7 +536,7 @@ static const char kofi[] =
 	"source kofi\n"
 	"title Ko-fi transactions CSV\n"
 	"checked the 21 columns of a real Transaction_All.csv (2021) as a public importer mapped them: Description, Quantity, PricePerUnit, ShopOrderType; MM/DD/YYYY HH:MM dates; types Tip and Shop Order\n"
-	"note inferred: whether Received holds the sales tax, and what Given is, no source says; Given is not read\n"
+	"note inferred: whether Received holds the sales tax, and what Given is, no source says (0.00 in a real download, equal to Received in public fixtures): a row with other money in Given is refused, not read\n"
 	"detect {DateTime (UTC)} {From} {Received} {Currency} {TransactionType} {TransactionId}\n"
 	"date-format %Y-%m-%d %H:%M:%S\n"
 	"date-format %Y-%m-%dT%H:%M:%SZ\n"
@@ -547,6 +547,12 @@ static const char kofi[] =
 	"date {DateTime (UTC)}\n"
 	"order {TransactionId}\n"
 	"product {Item|TransactionType}\n"
+	/* what Given holds no source says: 0.00 in a real download, equal
+	 * to Received in public fixtures; a row with other money there (sent
+	 * by this account?) is refused, never read as a 0.00 row */
+	"kind error if {Given}? > 0 and {Given}? > {Received}\n"
+	"kind error if {Given}? > 0 and {Given}? < {Received}\n"
+	"kind error if {Given}? < 0\n"
 	"kind tip if {TransactionType} = Tip|Donation\n"
 	"kind subscription if {TransactionType} ~ Subscription\n"
 	"kind sale if {TransactionType} = Shop Order|Commission\n"

@@ -1469,23 +1469,31 @@ static void accumulate_totals(struct imap *m, const struct csvin_field *f, size_
 		}
 }
 
+/* The kind of the row and, in *rule, the index of the kind rule that
+ * chose it (m->nkinds when none did: a sale). */
 static const char *choose_kind(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
-			       size_t raw_len)
+			       size_t raw_len, size_t *rule)
 {
-	for (size_t i = 0; i < m->nkinds; i++)
-		if (conds_hold(m, &m->kinds[i].when, f, nf, raw, raw_len))
-			return m->kinds[i].kind;
+	for (*rule = 0; *rule < m->nkinds; ++*rule)
+		if (conds_hold(m, &m->kinds[*rule].when, f, nf, raw, raw_len))
+			return m->kinds[*rule].kind;
 	return "sale";
 }
 
-/* "kind error": a row of a type the format does not know.  The message
- * quotes the column the first kind rule looks at (the row's type). */
-static void unclassified(struct imap *m, const struct csvin_field *f, size_t nf, const char *raw,
-			 size_t raw_len)
+/* "kind error": a row the format cannot classify.  A bare "kind error"
+ * (the last rule) means a row type the format does not know, and the
+ * message quotes the column the first other kind rule looks at (the
+ * row's type); "kind error if COND" refuses a value the format cannot count
+ * (Ko-fi's Given), and the message quotes the column COND looks at. */
+static void unclassified(struct imap *m, size_t rule, const struct csvin_field *f, size_t nf,
+			 const char *raw, size_t raw_len)
 {
 	const struct imap_ref *r = NULL;
+	bool by_rule = rule < m->nkinds && m->kinds[rule].when.n > 0;
+	if (by_rule)
+		r = m->kinds[rule].when.atoms[0].ref;
 	for (size_t i = 0; i < m->nkinds && !r; i++)
-		if (m->kinds[i].when.n > 0)
+		if (m->kinds[i].when.n > 0 && strcmp(m->kinds[i].kind, "error") != 0)
 			r = m->kinds[i].when.atoms[0].ref;
 	if (!r) {
 		fail(m, "the %s format cannot classify this row", m->name);
@@ -1493,7 +1501,9 @@ static void unclassified(struct imap *m, const struct csvin_field *f, size_t nf,
 	}
 	char scratch[24], what[128];
 	struct cell c = cell_of(m, r, f, nf, raw, raw_len, scratch);
-	snprintf(what, sizeof what, "is a row type the %s format does not know (it cannot classify the row)",
+	snprintf(what, sizeof what,
+		 by_rule ? "is a value the %s format cannot count (it cannot classify the row)"
+			 : "is a row type the %s format does not know (it cannot classify the row)",
 		 m->name);
 	bad_value(m, c, what);
 }
@@ -1724,11 +1734,12 @@ int imap_eval(struct imap *m, const struct csvin_field *f, size_t nf, const char
 		fail(m, "%zu field%s, the header has %zu%s%s", nf, nf == 1 ? "" : "s", m->ncols, *q ? ": " : "", q);
 		return IMAP_ERR;
 	}
-	const char *kind = choose_kind(m, v, nf, raw, raw_len);
+	size_t rule;
+	const char *kind = choose_kind(m, v, nf, raw, raw_len, &rule);
 	if (m->cond_failed)
 		return IMAP_ERR;
 	if (strcmp(kind, "error") == 0) {
-		unclassified(m, v, nf, raw, raw_len);
+		unclassified(m, rule, v, nf, raw, raw_len);
 		return IMAP_ERR;
 	}
 	/* a "kind skip" row is a record of the export passed over (Gumroad's
