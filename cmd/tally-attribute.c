@@ -33,7 +33,8 @@ noreturn static void usage(FILE *f, int status)
 	fprintf(f, "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]\n"
 		   "                       [-t linear|sqrt|log] [--membership FILE] [-A ALIASES]\n"
 		   "                       [--cap SHARE] [--min-share SHARE] [-e FILE] [--diff OLD]\n"
-		   "                       [-f shares|agreements|credits|md|html] [--pool PAYEE -a AGREEMENTS]\n"
+		   "                       [-f shares|agreements|credits|md|html]\n"
+		   "                       [--pool PAYEE -a AGREEMENTS [--pool-since MONTH]]\n"
 		   "                       [--budget 'AMOUNT CUR'] [-g DIR [--lines]] [--all-contributors FILE]\n"
 		   "                       [-M MAPPING] [--revenue SALES] [--edges FILE --seed FILE]\n"
 		   "                       [--damping D] [--circle FILE] [--policy POLICY [--ledger FILE]]\n"
@@ -77,6 +78,8 @@ noreturn static void usage(FILE *f, int status)
 		      "  -f, --format FORMAT     shares (default), agreements, credits (= md) or html\n"
 		      "      --pool PAYEE        with --agreements FILE: fill PAYEE's rows of FILE with one\n"
 		      "  -a, --agreements FILE   ... row per contributor, shares multiplied exactly\n"
+		      "      --pool-since MONTH  ... once a month from MONTH to --as-of's, each month's\n"
+		      "                          terms dated, for tally-split --state\n"
 		      "      --budget 'AMOUNT CUR'  an allocations stream of AMOUNT for tally-report\n"
 		      "  -e, --explain FILE      per contributor and kind: raw, decayed, cut, share, flags\n"
 		      "      --diff OLD          the change of each share against an earlier shares table\n"
@@ -128,6 +131,7 @@ static void parse_options(int argc, char **argv, struct attr_options *opt)
 		{"output", required_argument, NULL, 'o'},
 		{"policy", required_argument, NULL, ATTR_OPT_POLICY},
 		{"pool", required_argument, NULL, 'p'},
+		{"pool-since", required_argument, NULL, ATTR_OPT_POOL_SINCE},
 		{"project", required_argument, NULL, 'P'},
 		{"revenue", required_argument, NULL, ATTR_OPT_REVENUE},
 		{"seed", required_argument, NULL, ATTR_OPT_SEED},
@@ -228,6 +232,44 @@ static int64_t *ledger_paid(const struct attr_engine *e, const char *path, const
 	return paid;
 }
 
+/* The operands, for --pool-since's runs of earlier months. */
+static char **operands;
+static size_t noperands;
+
+/* The pool of e into mem as d says (NULL: the whole file filled). */
+static void fill_pool(struct out *mem, const struct attr_engine *e, const struct attr_options *opt,
+		      const char *text, size_t len, const struct attr_pool_dates *d)
+{
+	char err[ATTR_ERR];
+	long line = 0;
+	int st = attr_write_pool(mem, e, text, len, opt->pool, d, &line, err);
+	check(st, attr_display(opt->agreements), line, err);
+}
+
+/* --pool-since: the pool's agreements filled once for each month from
+ * the first to the month before --as-of's, each by a run of its own up
+ * to the month's last day, dated that month (the first open before it),
+ * so that tally-split --state finds the terms a row of an earlier month
+ * was split by; the runs' notes are the last run's to tell. */
+static void fill_months(struct out *mem, const struct attr_options *opt, const char *text, size_t len)
+{
+	struct period last = period_of(opt->as_of, PERIOD_MONTH);
+	for (struct period k = opt->pool_since; period_diff(k, last) > 0; k = period_next(k)) {
+		struct attr_job month = {.opt = *opt};
+		struct attr_fail f;
+		month.opt.as_of = period_start(period_next(k)) - 86400; /* the month's last day */
+		if (!attr_job_start(&month, (int64_t)time(NULL), &f) ||
+		    !attr_job_read(&month, operands, noperands, &f) || !attr_job_shares(&month, &f))
+			die_fail(&f);
+		char from[16] = "", to[16];
+		if (period_diff(opt->pool_since, k) > 0)
+			date_format_day(from, period_start(k));
+		date_format_day(to, month.opt.as_of);
+		fill_pool(mem, &month.engine, opt, text, len, &(struct attr_pool_dates){ATTR_POOL_DATED, from, to});
+		attr_job_free(&month);
+	}
+}
+
 /* The agreements file with the pool filled, checked with tally-split's
  * own parser before a byte is written (a contributor who is also a payee
  * of the pool's tier, or denominators beyond 64 bits, are refused here). */
@@ -240,11 +282,20 @@ static void write_pool(const struct attr_engine *e, const struct attr_options *o
 	struct out mem;
 	if (!tmp || out_open_fd(&mem, fileno(tmp), "<temporary>") < 0)
 		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
-	int st = attr_write_pool(&mem, e, text, len, opt->pool, &line, err);
+	if (opt->have_pool_since) {
+		struct period last = period_of(opt->as_of, PERIOD_MONTH);
+		char from[16] = "";
+		if (period_diff(opt->pool_since, last) > 0)
+			date_format_day(from, period_start(last));
+		fill_pool(&mem, e, opt, text, len, &(struct attr_pool_dates){ATTR_POOL_UNPOOLED, "", ""});
+		fill_months(&mem, opt, text, len);
+		fill_pool(&mem, e, opt, text, len, &(struct attr_pool_dates){ATTR_POOL_DATED, from, ""});
+	} else {
+		fill_pool(&mem, e, opt, text, len, NULL);
+	}
 	free(text);
 	if (out_close(&mem) < 0)
 		diag_die(EXIT_DATA, "temporary file: %s", strerror(errno));
-	check(st, attr_display(opt->agreements), line, err);
 	rewind(tmp);
 	char *filled = xmalloc(1), buf[65536];
 	nlen = 0;
@@ -321,6 +372,11 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_options(argc, argv, &job.opt);
 	job.note = note;
+	operands = argv + optind;
+	noperands = (size_t)(argc - optind);
+	for (size_t i = 0; job.opt.have_pool_since && i < noperands; i++)
+		if (strcmp(operands[i], "-") == 0)
+			usage_error("%s", "--pool-since reads the contributions once a month: name their files, not -");
 	if (!attr_job_start(&job, (int64_t)time(NULL), &f) ||
 	    !attr_job_read(&job, argv + optind, (size_t)(argc - optind), &f) || !attr_job_shares(&job, &f))
 		die_fail(&f);

@@ -27,7 +27,7 @@ contributions() {
 	run --separate-stderr tally-attribute --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: tally-attribute [-m METHOD] [-w WEIGHTS] [--as-of DATE] [--half-life DAYS]" ]
-	[ "${lines[8]}" = "       tally-attribute --help | --version" ]
+	[ "${lines[9]}" = "       tally-attribute --help | --version" ]
 	[ -z "$stderr" ]
 	assert_line "  -M, --map MAPPING       read FILEs, any CSV/TSV export, through a contributions"
 	assert_line "  -h, --help              this help"

@@ -233,3 +233,98 @@ september_text() {
 	run --separate-stderr tally-report --check "$T/a.tsv"
 	assert_output --partial $'2026-09\tUSD\t100.00\t100.00\t100.00\t0.00\tok'
 }
+
+# The community pool of the monthly recipe, filled each month by
+# tally-attribute from the helpers' answers, beside a split state: sales
+# rows (date order product net) and the agreements with a pool.
+pool_folder() {
+	cd "$T"
+	printf 'match\tfrom\tto\ttier\tpayee\tshare\n*\t\t\t1\tAna\t90%%\n*\t\t\t1\tcommunity\t10%%\n' >agreements.tsv
+	# September: dot 2 answers, fen 1; October: fen 2 more (dot 2/5, fen 3/5 by then)
+	printf 'date\tcontributor\tkind\tproject\n2026-09-02\tdot\tanswer\t*\n2026-09-09\tdot\tanswer\t*\n' >contributions.tsv
+	printf '2026-09-12\tfen\tanswer\t*\n2026-10-03\tfen\tanswer\t*\n2026-10-04\tfen\tanswer\t*\n' >>contributions.tsv
+	printf '2026-11-05\tdot\tanswer\t*\n' >>contributions.tsv
+}
+
+# sales FILE ROW...: a sales stream of rows "DATE ORDER KIND NET"
+sales() {
+	local f=$1 r
+	shift
+	printf 'date\tsource\torder\tline\tproduct\tsku\tkind\tsale_date\tquantity\tcurrency\tgross\ttax\tfee\tnet\tcountry\tcustomer\torigin\n' >"$f"
+	for r in "$@"; do
+		set -- $r
+		printf '%sT10:00:00Z\tpatreon\t%s\t1\tMemberships\t\t%s\t\t1\tUSD\t%s\t0.00\t0.00\t%s\t\t\tp.csv:1\n' "$1" "$2" "$3" "$4" "$4" >>"$f"
+	done
+}
+
+# payee's amounts in allocations FILE, "payee amount" a line
+amounts() {
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["payee"], $c["amount"] }' "$1"
+}
+
+@test "the community pool refilled each month with --pool-since: a cumulative export and a refund keep their month's terms" {
+	pool_folder
+	sales sep.tsv '2026-09-20 s1 sale 30.00'
+	sales oct.tsv '2026-09-20 s1 sale 30.00' '2026-10-20 s2 sale 50.00'
+	sales nov.tsv '2026-09-20 s1 sale 30.00' '2026-10-20 s2 sale 50.00' '2026-11-03 s1 refund -30.00'
+	for m in 2026-09 2026-10 2026-11; do
+		last=$(date -d "$m-01 +1 month -1 day" +%Y-%m-%d)
+		run --separate-stderr tally-attribute --as-of "$last" --pool community --pool-since 2026-09 \
+			-a agreements.tsv -o "agreements-$m.tsv" contributions.tsv
+		assert_success
+		# the month's own terms: tally-split passes over what an earlier month split
+		run --separate-stderr tally-split -a "agreements-$m.tsv" -s split.state -o "alloc-$m.tsv" \
+			"$(date -d "$m-01" +%b | tr A-Z a-z).tsv"
+		assert_success
+	done
+	# September's terms, dated to its end; October's from its start
+	grep -qx $'\\*\t\t2026-09-30\t1\tdot\t1/15' agreements-2026-11.tsv
+	grep -qx $'\\*\t2026-10-01\t2026-10-31\t1\tfen\t3/50' agreements-2026-11.tsv
+	grep -qx $'\\*\t2026-11-01\t\t1\tdot\t1/20' agreements-2026-11.tsv
+	# September: 30.00, 10% to the pool, dot 2/3 and fen 1/3 of it
+	[ "$(amounts alloc-2026-09.tsv)" = "$(printf '%s\n' 'Ana 27.00' 'dot 2.00' 'fen 1.00')" ]
+	# October's sale by October's shares; September's row passed over
+	[ "$(amounts alloc-2026-10.tsv)" = "$(printf '%s\n' 'Ana 45.00' 'fen 3.00' 'dot 2.00')" ]
+	# November's refund of September's sale gives back what September paid
+	[ "$(amounts alloc-2026-11.tsv)" = "$(printf '%s\n' 'Ana -27.00' 'dot -2.00' 'fen -1.00')" ]
+}
+
+@test "the pool refilled in place, without --pool-since, is refused by the state: why --pool-since exists" {
+	pool_folder
+	sales sep.tsv '2026-09-20 s1 sale 30.00'
+	sales oct.tsv '2026-09-20 s1 sale 30.00' '2026-10-20 s2 sale 50.00'
+	tally-attribute --as-of 2026-09-30 --pool community -a agreements.tsv -o a-sep.tsv contributions.tsv 2>/dev/null
+	tally-split -a a-sep.tsv -s split.state -o alloc-sep.tsv sep.tsv
+	tally-attribute --as-of 2026-10-31 --pool community -a agreements.tsv -o a-oct.tsv contributions.tsv 2>/dev/null
+	run --separate-stderr tally-split -a a-oct.tsv -s split.state -o alloc-oct.tsv oct.tsv
+	assert_failure 1
+	[[ $stderr = *'as it was before an edit in place'* ]]
+}
+
+@test "--pool-since: its mistakes" {
+	pool_folder
+	run --separate-stderr tally-attribute --pool-since 2026-09 --as-of 2026-10-31 contributions.tsv
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-attribute: --pool-since MONTH needs --pool PAYEE and --as-of DATE' ]
+	run --separate-stderr tally-attribute --pool-since 2026-11 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-attribute: --pool-since: the month is after the month of --as-of' ]
+	run --separate-stderr tally-attribute --pool-since 2026-9-1 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-attribute: --pool-since: "2026-9-1" is not a month (YYYY-MM)' ]
+	run --separate-stderr tally-attribute --pool-since 2026-09 --as-of 2026-10-31 --pool community -a agreements.tsv - <contributions.tsv
+	assert_failure 2
+	[ "${stderr_lines[0]}" = 'tally-attribute: --pool-since reads the contributions once a month: name their files, not -' ]
+	cut -f1,4- agreements.tsv >undated.tsv
+	run --separate-stderr tally-attribute --pool-since 2026-09 --as-of 2026-10-31 --pool community -a undated.tsv contributions.tsv
+	assert_failure 1
+	[ "$stderr" = 'tally-attribute: undated.tsv:1: --pool-since dates the pool'"'"'s agreements month by month: the file needs the columns "from" and "to" (empty on the pool'"'"'s agreements)' ]
+	# a month before any contribution to the pool's project
+	run --separate-stderr tally-attribute --pool-since 2026-08 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
+	assert_failure 1
+	[ "$stderr" = 'tally-attribute: no contributions to share: 6 rows read, all left out: 6 dated after --as-of 2026-08-31' ]
+	printf '*\t2026-01-01\t\t1\tcommunity\t10%%\n' >>agreements.tsv
+	run --separate-stderr tally-attribute --pool-since 2026-09 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
+	assert_failure 1
+	[ "$stderr" = 'tally-attribute: agreements.tsv:4: column "from": --pool-since dates the pool'"'"'s agreements itself: leave their "from" and "to" empty' ]
+}

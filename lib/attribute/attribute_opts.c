@@ -90,6 +90,14 @@ static bool parse_budget(struct attr_options *opt, const char *arg, char *err, s
 	return true;
 }
 
+static bool parse_pool_since(struct attr_options *opt, const char *arg, char *err, size_t cap)
+{
+	if (period_parse(arg, strlen(arg), &opt->pool_since) < 0 || opt->pool_since.kind != PERIOD_MONTH)
+		return refuse(err, cap, "--pool-since: \"%s\" is not a month (YYYY-MM)", arg);
+	opt->have_pool_since = true;
+	return true;
+}
+
 static bool parse_as_of(struct attr_options *opt, const char *arg, char *err, size_t cap)
 {
 	if (date_parse(arg, strlen(arg), &opt->as_of) < 0)
@@ -163,6 +171,7 @@ int attr_opts_set(struct attr_options *opt, int c, const char *arg, char *err, s
 	}
 	switch (c) {
 	case ATTR_OPT_AS_OF: return parse_as_of(opt, arg, err, cap);
+	case ATTR_OPT_POOL_SINCE: return parse_pool_since(opt, arg, err, cap);
 	case 'b': return parse_budget(opt, arg, err, cap);
 	case ATTR_OPT_DAMPING: return parse_damping(opt, arg, err, cap);
 	case ATTR_OPT_POLICY: return parse_policy(opt, arg, err, cap);
@@ -231,6 +240,11 @@ static bool check_outputs(const struct attr_options *opt, char *err, size_t cap)
 		return refuse(err, cap, "--half-life needs --as-of DATE");
 	if (!!opt->pool != !!opt->agreements)
 		return refuse(err, cap, "--pool PAYEE and --agreements FILE go together");
+	if (opt->have_pool_since && (!opt->pool || !opt->have_as_of))
+		return refuse(err, cap, "--pool-since MONTH needs --pool PAYEE and --as-of DATE");
+	if (opt->have_pool_since &&
+	    period_diff(opt->pool_since, period_of(opt->as_of, PERIOD_MONTH)) < 0)
+		return refuse(err, cap, "--pool-since: the month is after the month of --as-of");
 	if (opt->pool && (opt->have_budget || opt->diff))
 		return refuse(err, cap, "--pool cannot go with --budget or --diff");
 	if (opt->have_budget && opt->diff)
@@ -259,6 +273,9 @@ static bool check_inputs(const struct attr_options *opt, int operands, char *err
 		return refuse(err, cap, "--edges reads a graph: no --map");
 	if (opt->allc && !opt->have_as_of)
 		return refuse(err, cap, "--all-contributors needs --as-of DATE (the file has no dates)");
+	if (opt->have_pool_since && ((opt->git && strcmp(opt->git, "-") == 0) || (!operands && !opt->git && !opt->allc)))
+		return refuse(err, cap, "--pool-since reads the contributions once a month: name their files, not "
+				      "standard input");
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "attribute.h"
+#include "date.h"
 #include "money.h"
 
 /* -f: what is written. */
@@ -40,6 +41,8 @@ struct attr_options {
 	enum attr_method method;  /* -m */
 	const char *output;       /* -o */
 	const char *pool;         /* -p */
+	bool have_pool_since;
+	struct period pool_since; /* --pool-since MONTH: the first month the pool is filled for */
 	const char *project;      /* -P */
 	enum attr_transform transform; /* -t */
 	const char *weights;      /* -w */
@@ -64,7 +67,7 @@ enum { ATTR_OTHER_NONE, ATTR_OTHER_GRAPH, ATTR_OTHER_SHAPLEY, ATTR_OTHER_MARKOV,
 enum {
 	ATTR_OPT_AS_OF = 256, ATTR_OPT_HALF_LIFE, ATTR_OPT_CAP, ATTR_OPT_MIN, ATTR_OPT_MEMBERSHIP, ATTR_OPT_LINES,
 	ATTR_OPT_ALLC, ATTR_OPT_REVENUE, ATTR_OPT_EDGES, ATTR_OPT_SEED, ATTR_OPT_DAMPING, ATTR_OPT_CIRCLE,
-	ATTR_OPT_POLICY, ATTR_OPT_LEDGER,
+	ATTR_OPT_POLICY, ATTR_OPT_LEDGER, ATTR_OPT_POOL_SINCE,
 };
 
 /* The options before any is given: method points, damping unset (-1). */

@@ -9,6 +9,7 @@
 #include "attribute_out.h"
 #include "diag.h"
 #include "escape.h"
+#include "keyindex.h"
 #include "tsv.h"
 
 __extension__ typedef __int128 i128;
@@ -163,12 +164,54 @@ static long find_project(const struct attr_engine *e, const char *name)
 	return -1;
 }
 
-static int pool_row(struct out *o, const struct attr_engine *e, const struct fields *f, int cmatch, int cpayee,
-		    int cshare, char *err)
+/* The columns of the agreements header the pool is filled by. */
+struct pool_cols {
+	int match, payee, share; /* required */
+	int from, to;            /* -1 when the file has none */
+};
+
+/* Row f, its fields as written, but from and to as d dates them (d NULL
+ * or not ATTR_POOL_DATED: as written) and, when payee >= 0, payee and
+ * share replaced by the texts given; width fields in all. */
+static void put_row(struct out *o, const struct fields *f, size_t width, const struct pool_cols *c,
+		    const struct attr_pool_dates *d, const char *payee, size_t payee_len, const char *share)
+{
+	bool dated = d && d->part == ATTR_POOL_DATED;
+	for (size_t i = 0; i < width; i++) {
+		if (i)
+			out_putc(o, '\t');
+		if (payee && i == (size_t)c->payee)
+			tsv_escape_to(o, payee, payee_len);
+		else if (payee && i == (size_t)c->share)
+			out_puts(o, share);
+		else if (dated && i == (size_t)c->from)
+			tsv_escape_to(o, d->from, strlen(d->from));
+		else if (dated && i == (size_t)c->to)
+			tsv_escape_to(o, d->to, strlen(d->to));
+		else if (i < f->n)
+			out_write(o, f->s[i], f->len[i]);
+	}
+	out_putc(o, '\n');
+}
+
+/* The fields a row must have to be written whole: its own, the header's
+ * columns the pool rewrites included. */
+static size_t row_width(const struct fields *f, const struct pool_cols *c)
+{
+	size_t width = f->n;
+	int need[] = {c->payee, c->share, c->from, c->to};
+	for (size_t k = 0; k < sizeof need / sizeof *need; k++)
+		if (need[k] >= 0 && (size_t)need[k] >= width)
+			width = (size_t)need[k] + 1;
+	return width;
+}
+
+static int pool_row(struct out *o, const struct attr_engine *e, const struct fields *f, const struct pool_cols *c,
+		    const struct attr_pool_dates *d, char *err)
 {
 	char match[1024], share_text[128], q[96];
-	unescaped(match, sizeof match, f->s[cmatch], (size_t)cmatch < f->n ? f->len[cmatch] : 0);
-	unescaped(share_text, sizeof share_text, f->s[cshare], (size_t)cshare < f->n ? f->len[cshare] : 0);
+	unescaped(match, sizeof match, f->s[c->match], (size_t)c->match < f->n ? f->len[c->match] : 0);
+	unescaped(share_text, sizeof share_text, f->s[c->share], (size_t)c->share < f->n ? f->len[c->share] : 0);
 	struct ratio pool;
 	if (ratio_parse(share_text, strlen(share_text), &pool) < 0)
 		return attr_fail(err, "column \"share\": %s is not a share (15%% or 1/3)",
@@ -181,11 +224,7 @@ static int pool_row(struct out *o, const struct attr_engine *e, const struct fie
 		return attr_fail(err, "column \"match\": %s has no contributions (projects are agreements' matches)",
 			    diag_quote(q, sizeof q, match, strlen(match)));
 	const struct attr_project *p = &e->projects[k];
-	size_t width = f->n;
-	if ((size_t)cpayee >= width)
-		width = (size_t)cpayee + 1;
-	if ((size_t)cshare >= width)
-		width = (size_t)cshare + 1;
+	size_t width = row_width(f, c);
 	for (size_t i = p->first; i < p->first + p->n; i++) {
 		const struct attr_member *m = &e->members[i];
 		if (m->num == 0)
@@ -202,17 +241,9 @@ static int pool_row(struct out *o, const struct attr_engine *e, const struct fie
 		if (den > INT64_MAX)
 			return attr_fail(err, "column \"share\": %s x %s of %s: the denominator is beyond 64 bits",
 				    share_text, attr_name(e, m->contributor), match), ATTR_ERANGE;
-		for (size_t c = 0; c < width; c++) {
-			if (c)
-				out_putc(o, '\t');
-			if (c == (size_t)cpayee)
-				tsv_escape_to(o, attr_name(e, m->contributor), e->names.len[m->contributor]);
-			else if (c == (size_t)cshare)
-				out_printf(o, "%lld/%lld", (long long)num, (long long)den);
-			else if (c < f->n)
-				out_write(o, f->s[c], f->len[c]);
-		}
-		out_putc(o, '\n');
+		char share[48];
+		snprintf(share, sizeof share, "%lld/%lld", (long long)num, (long long)den);
+		put_row(o, f, width, c, d, attr_name(e, m->contributor), e->names.len[m->contributor], share);
 	}
 	return ATTR_OK;
 }
@@ -225,54 +256,125 @@ static bool comment_or_blank(const char *s, size_t n)
 	return i == n || s[i] == '#';
 }
 
-int attr_write_pool(struct out *o, const struct attr_engine *e, const char *text, size_t len,
-		    const char *pool, long *line, char *err)
+/* One line of text[*pos..len) into *f (the line's raw bytes in *s, *n
+ * with its CR, *body without); false at the end. */
+static bool next_line(const char *text, size_t len, size_t *pos, const char **s, size_t *n, size_t *body)
 {
-	int cols[3] = {-1, -1, -1};
-	static const char *const names[] = {"match", "payee", "share"};
+	if (*pos >= len)
+		return false;
+	const char *nl = memchr(text + *pos, '\n', len - *pos);
+	size_t end = nl ? (size_t)(nl - text) : len;
+	*s = text + *pos;
+	*n = end - *pos;
+	*body = *n > 0 && (*s)[*n - 1] == '\r' ? *n - 1 : *n;
+	*pos = end + 1;
+	return true;
+}
+
+/* Whether raw field k of f, unescaped, is want. */
+static bool field_is(const struct fields *f, int k, const char *want)
+{
+	char buf[1024];
+	return k >= 0 && (size_t)k < f->n && strcmp(unescaped(buf, sizeof buf, f->s[k], f->len[k]), want) == 0;
+}
+
+/* The header's columns into *c; ATTR_EDATA when a required one (or, d
+ * dating rows, from and to) is missing. */
+static int pool_header(const struct fields *f, const struct attr_pool_dates *d, struct pool_cols *c, char *err)
+{
+	static const char *const names[] = {"match", "payee", "share", "from", "to"};
+	int *col[] = {&c->match, &c->payee, &c->share, &c->from, &c->to};
+	for (int k = 0; k < 5; k++) {
+		*col[k] = -1;
+		for (size_t i = 0; i < f->n; i++)
+			if (field_is(f, (int)i, names[k]))
+				*col[k] = (int)i;
+		if (k < 3 && *col[k] < 0)
+			return attr_fail(err, "missing column \"%s\"", names[k]);
+	}
+	if (d && d->part != ATTR_POOL_ALL && (c->from < 0 || c->to < 0))
+		return attr_fail(err, "--pool-since dates the pool's agreements month by month: the file needs "
+				      "the columns \"from\" and \"to\" (empty on the pool's agreements)");
+	return ATTR_OK;
+}
+
+/* The matches of the rows whose payee is the pool, into *pooled (the
+ * agreements whose terms the pool changes); the header's columns in *c. */
+static int pooled_matches(const char *text, size_t len, const char *pool, const struct attr_pool_dates *d,
+			  struct pool_cols *c, struct names *pooled, long *line, char *err)
+{
 	bool have_header = false;
-	long replaced = 0;
-	size_t pos = 0;
-	for (*line = 1; pos < len; ++*line) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
-		const char *s = text + pos;
-		pos = end + 1;
-		size_t body = n > 0 && s[n - 1] == '\r' ? n - 1 : n;
+	const char *s;
+	size_t pos = 0, n, body;
+	for (*line = 1; next_line(text, len, &pos, &s, &n, &body); ++*line) {
 		struct fields f;
-		if (comment_or_blank(s, body)) {
-			out_write(o, s, n);
-			out_putc(o, '\n');
+		if (comment_or_blank(s, body))
 			continue;
-		}
 		split_raw(s, body, &f);
-		char buf[1024];
 		if (!have_header) {
 			have_header = true;
-			for (size_t c = 0; c < f.n; c++)
-				for (int k = 0; k < 3; k++)
-					if (strcmp(unescaped(buf, sizeof buf, f.s[c], f.len[c]), names[k]) == 0)
-						cols[k] = (int)c;
-			for (int k = 0; k < 3; k++)
-				if (cols[k] < 0)
-					return attr_fail(err, "missing column \"%s\"", names[k]);
-		} else if ((size_t)cols[1] < f.n &&
-			   strcmp(unescaped(buf, sizeof buf, f.s[cols[1]], f.len[cols[1]]), pool) == 0) {
-			int st = pool_row(o, e, &f, cols[0], cols[1], cols[2], err);
+			int st = pool_header(&f, d, c, err);
 			if (st)
 				return st;
-			replaced++;
 			continue;
 		}
+		if (!field_is(&f, c->payee, pool))
+			continue;
+		if (d && d->part != ATTR_POOL_ALL && !(field_is(&f, c->from, "") && field_is(&f, c->to, "")))
+			return attr_fail(err, "column \"%s\": --pool-since dates the pool's agreements itself: leave "
+					      "their \"from\" and \"to\" empty", field_is(&f, c->from, "") ? "to" : "from");
+		char buf[1024];
+		uint32_t id;
+		unescaped(buf, sizeof buf, f.s[c->match], (size_t)c->match < f.n ? f.len[c->match] : 0);
+		if (names_intern(pooled, buf, strlen(buf), &id) < 0)
+			return ATTR_ENOMEM;
+	}
+	return ATTR_OK;
+}
+
+int attr_write_pool(struct out *o, const struct attr_engine *e, const char *text, size_t len, const char *pool,
+		    const struct attr_pool_dates *d, long *line, char *err)
+{
+	struct pool_cols c;
+	struct names pooled = {0};
+	int st = pooled_matches(text, len, pool, d, &c, &pooled, line, err);
+	if (st == ATTR_OK && pooled.n == 0) {
+		char q[96];
+		*line = 0;
+		st = attr_fail(err, "no row has the payee %s given to --pool", diag_quote(q, sizeof q, pool, strlen(pool)));
+	}
+	enum attr_pool_part part = d ? d->part : ATTR_POOL_ALL;
+	bool have_header = false;
+	const char *s;
+	size_t pos = 0, n, body;
+	for (long at = 0; st == ATTR_OK && next_line(text, len, &pos, &s, &n, &body);) {
+		*line = ++at;
+		struct fields f;
+		bool skip = comment_or_blank(s, body) || !have_header ? part == ATTR_POOL_DATED : false;
+		if (!comment_or_blank(s, body) && have_header) {
+			split_raw(s, body, &f);
+			char buf[1024];
+			unescaped(buf, sizeof buf, f.s[c.match], (size_t)c.match < f.n ? f.len[c.match] : 0);
+			bool in_pool = names_find(&pooled, buf, strlen(buf)) >= 0;
+			skip = part == ATTR_POOL_ALL ? false : part == ATTR_POOL_DATED ? !in_pool : in_pool;
+			if (!skip && field_is(&f, c.payee, pool)) {
+				st = pool_row(o, e, &f, &c, d, err);
+				continue;
+			}
+			if (!skip && part == ATTR_POOL_DATED) {
+				put_row(o, &f, row_width(&f, &c), &c, d, NULL, 0, NULL);
+				continue;
+			}
+		} else if (!comment_or_blank(s, body)) {
+			have_header = true;
+		}
+		if (skip)
+			continue;
 		out_write(o, s, n);
 		out_putc(o, '\n');
 	}
-	if (replaced == 0) {
-		*line = 0;
-		char q[96];
-		return attr_fail(err, "no row has the payee %s given to --pool", diag_quote(q, sizeof q, pool, strlen(pool)));
-	}
-	return ATTR_OK;
+	names_free(&pooled);
+	return st;
 }
 
 /* ---- budget ------------------------------------------------------------ */

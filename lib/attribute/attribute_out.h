@@ -29,16 +29,31 @@ void attr_write_agreements(struct out *o, const struct attr_engine *e);
  * days flags (thin, flood, capped, merged, below-min, comma-separated). */
 void attr_write_explain(struct out *o, const struct attr_engine *e);
 
+/* Which lines of the filled agreements attr_write_pool writes: all of
+ * them; or, for --pool-since (the pool filled once a month), the lines
+ * of the agreements without a pool row (header and comments included),
+ * once; and the rows of the agreements with one, filled by one month's
+ * shares and dated from..to. */
+enum attr_pool_part { ATTR_POOL_ALL, ATTR_POOL_UNPOOLED, ATTR_POOL_DATED };
+
+struct attr_pool_dates {
+	enum attr_pool_part part;
+	const char *from, *to; /* ATTR_POOL_DATED: written in "from" and "to" ("" open) */
+};
+
 /* The agreements file text[0..len) (name for messages) with every row
  * whose payee is `pool` replaced by one row per member of the project
  * named by its match, share = the pool row's share x the member's share
- * (exact), the other fields as written; every other line unchanged.
+ * (exact), the other fields as written; every other line unchanged.  d
+ * (NULL: ATTR_POOL_ALL) says which lines are written, and how the pool's
+ * agreements (those with a pool row: every row of their match) are dated:
+ * they must be undated, and the file must have "from" and "to" columns.
  * Returns ATTR_OK, or ATTR_EDATA with *line and err (a pool row whose
  * match has no contributions, a share that is a plain weight or not a
- * share, no pool row at all (line 0)), ATTR_ERANGE (a product beyond 64
- * bits). */
-int attr_write_pool(struct out *o, const struct attr_engine *e, const char *text, size_t len,
-		    const char *pool, long *line, char *err);
+ * share, a pool agreement dated, no from or to column, no pool row at all
+ * (line 0)), ATTR_ERANGE (a product beyond 64 bits), ATTR_ENOMEM. */
+int attr_write_pool(struct out *o, const struct attr_engine *e, const char *text, size_t len, const char *pool,
+		    const struct attr_pool_dates *d, long *line, char *err);
 
 /* An allocations stream (tally.7) for a budget of `amount` micro-units
  * of currency: split among projects in proportion to the points of their

@@ -379,7 +379,7 @@ static void test_budget_pool(void)
 	struct out o;
 	long line;
 	out_open_fd(&o, fileno(f), "tmp");
-	tap_is_int(attr_write_pool(&o, &e, agreements, strlen(agreements), "pool", &line, err), ATTR_OK, "pool: written");
+	tap_is_int(attr_write_pool(&o, &e, agreements, strlen(agreements), "pool", NULL, &line, err), ATTR_OK, "pool: written");
 	out_close(&o);
 	rewind(f);
 	char buf[1024];
