@@ -258,10 +258,16 @@ static void fill_months(struct out *mem, const struct attr_options *opt, const c
 		struct attr_job month = {.opt = *opt};
 		struct attr_fail f;
 		month.opt.as_of = period_start(period_next(k)) - 86400; /* the month's last day */
+		char from[16] = "", to[16], name[16];
 		if (!attr_job_start(&month, (int64_t)time(NULL), &f) ||
-		    !attr_job_read(&month, operands, noperands, &f) || !attr_job_shares(&month, &f))
+		    !attr_job_read(&month, operands, noperands, &f) || !attr_job_shares(&month, &f)) {
+			/* the month's run is not the one the user asked for: say which it is */
+			char msg[sizeof f.msg];
+			period_format(name, k);
+			snprintf(msg, sizeof msg, "--pool-since: the pool of %s: %s", name, f.msg);
+			memcpy(f.msg, msg, sizeof msg);
 			die_fail(&f);
-		char from[16] = "", to[16];
+		}
 		if (period_diff(opt->pool_since, k) > 0)
 			date_format_day(from, period_start(k));
 		date_format_day(to, month.opt.as_of);

@@ -322,7 +322,7 @@ amounts() {
 	# a month before any contribution to the pool's project
 	run --separate-stderr tally-attribute --pool-since 2026-08 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
 	assert_failure 1
-	[ "$stderr" = 'tally-attribute: no contributions to share: 6 rows read, all left out: 6 dated after --as-of 2026-08-31' ]
+	[ "$stderr" = 'tally-attribute: --pool-since: the pool of 2026-08: no contributions to share: 6 rows read, all left out: 6 dated after --as-of 2026-08-31' ]
 	printf '*\t2026-01-01\t\t1\tcommunity\t10%%\n' >>agreements.tsv
 	run --separate-stderr tally-attribute --pool-since 2026-09 --as-of 2026-10-31 --pool community -a agreements.tsv contributions.tsv
 	assert_failure 1
