@@ -262,10 +262,15 @@ static void fill_months(struct out *mem, const struct attr_options *opt, const c
 		if (!attr_job_start(&month, (int64_t)time(NULL), &f) ||
 		    !attr_job_read(&month, operands, noperands, &f) || !attr_job_shares(&month, &f)) {
 			/* the month's run is not the one the user asked for: say which it is */
-			char msg[sizeof f.msg];
+			char prefix[48];
 			period_format(name, k);
-			snprintf(msg, sizeof msg, "--pool-since: the pool of %s: %s", name, f.msg);
-			memcpy(f.msg, msg, sizeof msg);
+			size_t np = (size_t)snprintf(prefix, sizeof prefix, "--pool-since: the pool of %s: ", name);
+			size_t keep = strlen(f.msg);
+			if (keep > sizeof f.msg - 1 - np)
+				keep = sizeof f.msg - 1 - np;
+			memmove(f.msg + np, f.msg, keep);
+			memcpy(f.msg, prefix, np);
+			f.msg[np + keep] = '\0';
 			die_fail(&f);
 		}
 		if (period_diff(opt->pool_since, k) > 0)
