@@ -328,3 +328,45 @@ amounts() {
 	assert_failure 1
 	[ "$stderr" = 'tally-attribute: agreements.tsv:4: column "from": --pool-since dates the pool'"'"'s agreements itself: leave their "from" and "to" empty' ]
 }
+
+@test "a closed month run again with an export that came late: refused, and its allocations are put back, so it re-runs byte for byte" {
+	recipe_folder
+	job 2026-07 0
+	job 2026-08 0
+	tar --mtime=@0 --sort=name -cf before.tar split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys alloc-2026-08.tsv statements
+	cp alloc-2026-08.tsv alloc-before.tsv
+	# September's DistroKid report, with rows of August, dropped into August's folder
+	cp exports/2026-09/distrokid.tsv exports/2026-08/late.tsv
+	job 2026-08 1
+	[[ ${stderr##*$'\n'} = *": a period in the ledger cannot change: run it again with the rows it was run with; its rows that came since are late rows: put their exports with 2026-09's" ]]
+	# the held run's allocations replaced August's; the next run puts them back
+	! cmp -s alloc-2026-08.tsv alloc-before.tsv
+	rm exports/2026-08/late.tsv
+	job 2026-08 0
+	cmp alloc-2026-08.tsv alloc-before.tsv
+	tar --mtime=@0 --sort=name -cf after.tar split.state payouts.ledger payouts.ledger.seal payouts.ledger.keys alloc-2026-08.tsv statements
+	cmp before.tar after.tar
+	[ ! -e split.state.held.before ] && [ ! -e split.state.held.output ]
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+}
+
+@test "a held run voided by the next month's run: the allocations it replaced are back" {
+	recipe_folder
+	job 2026-07 0
+	job 2026-08 0
+	cp alloc-2026-08.tsv alloc-before.tsv
+	cp exports/2026-09/distrokid.tsv exports/2026-08/late.tsv
+	job 2026-08 1
+	rm exports/2026-08/late.tsv
+	# September, whose report fails too (statements is a file): its split voids August's held run
+	mv statements statements.d && touch statements
+	job 2026-09 2
+	cmp alloc-2026-08.tsv alloc-before.tsv
+	rm statements && mv statements.d statements
+	job 2026-09 0
+	job 2026-10 0
+	[ "$(earned_in_all)" = "$EXPECTED" ]
+	cmp alloc-2026-08.tsv alloc-before.tsv
+}

@@ -127,7 +127,7 @@ ledger_rows() {
 	grep -v $'\tc2\t' "$T/cum.tsv" >"$T/lost.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" --check "$T/lost.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:4: the 2026-10 statement of Ana (USD) says earned 5.00, the input 3.00: a period in the ledger cannot change" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:4: the 2026-10 statement of Ana (USD) says earned 5.00, the input 3.00: a period in the ledger cannot change: run it again with the rows it was run with; its rows that came since are late rows: put their exports with 2026-11's" ]
 }
 
 @test "a re-run reproduces the issued statement when late rows net to zero for a payee" {

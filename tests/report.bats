@@ -222,7 +222,7 @@ setup_file() {
 	printf 'date\tpayee\tcurrency\tamount\n' >"$T/none.tsv"
 	run --separate-stderr tally-report -l "$T/l.tsv" -p 2026-10 "$T/none.tsv"
 	assert_failure 1
-	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 0.00: a period in the ledger cannot change" ]
+	[ "$stderr" = "tally-report: $T/l.tsv:6: the 2026-10 statement of Ana (USD) says earned 14.877125, the input 0.00: a period in the ledger cannot change: run it again with the rows it was run with; its rows that came since are late rows: put their exports with 2026-12's" ]
 	cmp "$T/l.tsv" "$TALLY_ROOT/$R/expected/ledger.tsv"
 }
 

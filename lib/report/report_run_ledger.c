@@ -416,9 +416,12 @@ noreturn void rrun_die_settling(struct report_run *R, int rc, const struct repor
 		period_format(a, row->period);
 		money_format(x, row->earned, row->digits);
 		money_format(y, e->earned, row->digits);
+		period_format(c, period_next(R->ledger.last));
 		rrun_fail_at(R, EXIT_DATA, R->opt.ledger, row->line,
-			    "the %s statement of %s (%s) says earned %s, the input %s: a period in the ledger cannot change",
-			    a, row->payee, row->currency, x, y);
+			    "the %s statement of %s (%s) says earned %s, the input %s: a period in the ledger cannot change: "
+			    "run it again with the rows it was run with; its rows that came since are late rows: put their "
+			    "exports with %s's",
+			    a, row->payee, row->currency, x, y, c);
 	case REPORT_ELEDGER_MISSING:
 		rrun_fmt_period(R, a, e->period);
 		period_format(b, R->ledger.last);

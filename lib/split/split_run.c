@@ -655,6 +655,13 @@ static int commit_output(struct split_run *run)
 	if (!run->opt.output) {
 		out_flush(run->out);
 	} else {
+		/* a held run's allocations are void with it: keep what they replace */
+		if (run->opt.state && run->opt.hold && split_state_hold_output(run->opt.state, run->opt.output) < 0) {
+			snprintf(run->err, sizeof run->err, "%s: keeping it while the run is held: %s", run->opt.output,
+				 strerror(errno));
+			out_abort(run->out);
+			return SPLIT_EFAIL;
+		}
 		if (out_close(run->out) < 0)
 			return write_error(run);
 		int st = run->opt.state ? file_digest(run, run->opt.output, &digest) : 0;

@@ -273,9 +273,18 @@ bool split_state_failed(const struct split_state *s);
  * errno; -2 with err[] when the held manifest is damaged. */
 int split_state_commit_held(const char *path, char *err, size_t errcap);
 
+/* Keep the -o file output as it is before a held run replaces it
+ * (--hold): in path.held.before (a hard link, else a copy), named with
+ * its absolute path in path.held.output ("new" when there is none), so
+ * that voiding the run puts it back and committing it forgets it.  The
+ * caller holds the lock.  Returns 0, or -1 with errno (EINVAL: a path
+ * with a newline). */
+int split_state_hold_output(const char *path, const char *output);
+
 /* Void the run held in path.held, if any: every run starts from the state
- * at path, so a held run is void once another begins (the caller holds
- * the lock).  Returns 0, or -1 with errno. */
+ * at path, so a held run is void once another begins, and so are its
+ * allocations: the -o file it replaced is put back (removed when it
+ * made it).  The caller holds the lock.  Returns 0, or -1 with errno. */
 int split_state_drop_held(const char *path);
 
 /* Commit the run to the state at path: this run's records as a new

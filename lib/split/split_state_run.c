@@ -536,10 +536,124 @@ static int rename_durably(const char *from, const char *to)
 	return 0;
 }
 
+/* The files a held run keeps of the -o file it replaced, beside STATE:
+ * STATE.held.output (the -o file's absolute path, then "kept" when the
+ * file it replaced waits in STATE.held.before, "new" when there was none)
+ * and STATE.held.before. */
+static int held_file(char *buf, const char *path, const char *suffix)
+{
+	int n = snprintf(buf, SEG_PATH_MAX, "%s.held%s", path, suffix);
+	if (n < 0 || n >= SEG_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy the file from to to, whole or not at all (out_open_file's rename). */
+static int copy_file(const char *from, const char *to)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct out o;
+	if (out_open_file(&o, to) < 0) {
+		close(fd);
+		return -1;
+	}
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			out_write(&o, buf, (size_t)n);
+	int e = errno;
+	close(fd);
+	if (n < 0) {
+		out_abort(&o);
+		errno = e;
+		return -1;
+	}
+	return out_close(&o);
+}
+
+int split_state_hold_output(const char *path, const char *output)
+{
+	char rec[SEG_PATH_MAX], before[SEG_PATH_MAX], where[SEG_PATH_MAX];
+	if (held_file(rec, path, ".output") < 0 || held_file(before, path, ".before") < 0)
+		return -1;
+	if (strchr(output, '\n')) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (output[0] != '/') {
+		char cwd[SEG_PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd))
+			return -1;
+		int n = snprintf(where, sizeof where, "%s/%s", cwd, output);
+		if (n < 0 || n >= (int)sizeof where) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+	} else {
+		snprintf(where, sizeof where, "%s", output);
+	}
+	if (unlink(before) < 0 && errno != ENOENT)
+		return -1;
+	bool kept = link(output, before) == 0;
+	if (!kept && errno != ENOENT) {
+		if (copy_file(output, before) < 0)
+			return -1;
+		kept = true;
+	}
+	struct out o;
+	if (out_open_file(&o, rec) < 0)
+		return -1;
+	out_printf(&o, "%s\n%s\n", where, kept ? "kept" : "new");
+	return out_close(&o);
+}
+
+/* Put back the -o file a held run replaced (split_state_hold_output), if
+ * it kept one: that run never became the state, so neither do its
+ * allocations.  0, or -1 with errno. */
+static int restore_output(const char *path)
+{
+	char rec[SEG_PATH_MAX], before[SEG_PATH_MAX], text[SEG_PATH_MAX + 16];
+	if (held_file(rec, path, ".output") < 0 || held_file(before, path, ".before") < 0)
+		return -1;
+	FILE *f = fopen(rec, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *nl = strchr(text, '\n');
+	if (nl) {
+		*nl = '\0';
+		if (strncmp(nl + 1, "kept\n", 5) == 0) {
+			if (rename_durably(before, text) < 0 && errno != ENOENT)
+				return -1;
+		} else if (strncmp(nl + 1, "new\n", 4) == 0 && unlink(text) < 0 && errno != ENOENT) {
+			return -1;
+		}
+	}
+	return unlink(rec) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Forget what a held run kept of its -o file: the run is the state now. */
+static int forget_output(const char *path)
+{
+	char rec[SEG_PATH_MAX], before[SEG_PATH_MAX];
+	if (held_file(rec, path, ".output") < 0 || held_file(before, path, ".before") < 0)
+		return -1;
+	if (unlink(rec) < 0 && errno != ENOENT)
+		return -1;
+	return unlink(before) < 0 && errno != ENOENT ? -1 : 0;
+}
+
 int split_state_drop_held(const char *path)
 {
 	char held[SEG_PATH_MAX];
-	if (held_path(held, path) < 0)
+	if (held_path(held, path) < 0 || restore_output(path) < 0)
 		return -1;
 	return unlink(held) < 0 && errno != ENOENT ? -1 : 0;
 }
@@ -573,6 +687,10 @@ int split_state_commit_held(const char *path, char *err, size_t errcap)
 		errno = e;
 		return st;
 	}
+	/* the record first: a crash before the rename leaves the held run's
+	 * allocations in place, to be split again whole by the next run */
+	if (forget_output(path) < 0)
+		return -1;
 	return rename_durably(held, path);
 }
 
