@@ -1,10 +1,13 @@
 /* keyindex.h - the one hash table module: interned names, and maps from a
  * pair of 64-bit keys to a dense id.  tally-report's group-by sums and its
  * ledger's accounts, tally-attribute's contributors and graph nodes,
- * tally-forecast's series, tally-split's match cache and every header's
- * column names are kept in it.  (tally-ingest's duplicate set keeps bare
- * 8-byte keys instead, ingest_dedupe.h: a month of rows in a third of the
- * memory a map would take.)
+ * tally-forecast's series, tally-split's match cache and its state's
+ * classes, and every header's column names are kept in it.  (Two tables
+ * of 8-byte keys are not, for memory: tally-ingest's duplicate set keeps
+ * bare keys, ingest_dedupe.h, a month of rows in a third of the memory a
+ * map would take; and the split state's records of this run keep their
+ * 24 bytes inline under the key, split_state.h, where a map would add a
+ * second array and 20 bytes a key.)
  *
  * Both are open-addressing hash tables that grow by doubling, so adding a
  * key that is already there allocates nothing: a streaming pass over

@@ -268,60 +268,28 @@ void split_state_remove(struct split_state *s, uint64_t hash)
 
 /* ---- classes ----------------------------------------------------------- */
 
-static uint64_t class_hash(const char *agreement, uint64_t terms, const char *product,
-			   const char *sku, const char *currency)
+/* A class as one key of the class names: its parts NUL-separated, the
+ * terms as 8 bytes.  Returns the key's length, or 0 when it does not fit
+ * in cap bytes. */
+static size_t class_key(char *buf, size_t cap, const char *agreement, uint64_t terms, const char *product,
+			const char *sku, const char *currency)
 {
-	/* the class index is in memory only: the fast table hash, a part at a time */
-	uint64_t h = hash_table(agreement, strlen(agreement)) ^ terms;
-	h = hash_mix64(h) ^ hash_table(product, strlen(product));
-	h = hash_mix64(h) ^ hash_table(sku, strlen(sku));
-	return hash_mix64(h ^ hash_table(currency, strlen(currency)));
-}
-
-static bool class_is(const struct split_state_class *c, const char *agreement, uint64_t terms,
-		     const char *product, const char *sku, const char *currency)
-{
-	return c->terms == terms && strcmp(c->agreement, agreement) == 0 && strcmp(c->product, product) == 0 &&
-	       strcmp(c->sku, sku) == 0 && strcmp(c->currency, currency) == 0;
-}
-
-static void class_insert(struct split_state *s, size_t id)
-{
-	const struct split_state_class *c = &s->classes[id - 1];
-	size_t mask = s->class_slots - 1;
-	size_t j = (size_t)class_hash(c->agreement, c->terms, c->product, c->sku, c->currency) & mask;
-	while (s->class_index[j])
-		j = (j + 1) & mask;
-	s->class_index[j] = id;
-}
-
-static int class_grow(struct split_state *s)
-{
-	size_t n = s->class_slots ? s->class_slots * 2 : 64;
-	size_t *index = calloc(n, sizeof *index);
-	if (!index)
-		return -1;
-	free(s->class_index);
-	s->class_index = index;
-	s->class_slots = n;
-	for (size_t id = 1; id <= s->nclasses; id++)
-		class_insert(s, id);
-	return 0;
-}
-
-uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
-			   const char *product, const char *sku, const char *currency)
-{
-	if (s->class_slots) {
-		size_t mask = s->class_slots - 1;
-		size_t j = (size_t)class_hash(agreement, terms, product, sku, currency) & mask;
-		for (; s->class_index[j]; j = (j + 1) & mask)
-			if (class_is(&s->classes[s->class_index[j] - 1], agreement, terms, product, sku, currency))
-				return (uint32_t)s->class_index[j];
-	}
-	if (s->nclasses >= SPLIT_STATE_GONE - 1)
+	size_t la = strlen(agreement) + 1, lp = strlen(product) + 1, ls = strlen(sku) + 1, lc = strlen(currency);
+	size_t n = la + sizeof terms + lp + ls + lc;
+	if (n > cap)
 		return 0;
-	if (2 * (s->nclasses + 1) > s->class_slots && class_grow(s) < 0)
+	memcpy(buf, agreement, la);
+	memcpy(buf + la, &terms, sizeof terms);
+	memcpy(buf + la + sizeof terms, product, lp);
+	memcpy(buf + la + sizeof terms + lp, sku, ls);
+	memcpy(buf + la + sizeof terms + lp + ls, currency, lc);
+	return n;
+}
+
+static uint32_t class_add(struct split_state *s, const char *agreement, uint64_t terms, const char *product,
+			  const char *sku, const char *currency, const char *key, size_t len)
+{
+	if (s->nclasses >= SPLIT_STATE_GONE - 1)
 		return 0;
 	void *p = realloc(s->classes, (s->nclasses + 1) * sizeof *s->classes);
 	if (!p)
@@ -333,15 +301,34 @@ uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_
 	c->product = strdup(product);
 	c->sku = strdup(sku);
 	snprintf(c->currency, sizeof c->currency, "%s", currency);
-	if (!c->agreement || !c->product || !c->sku) {
+	uint32_t id;
+	if (!c->agreement || !c->product || !c->sku || names_intern(&s->class_names, key, len, &id) < 0) {
 		free(c->agreement);
 		free(c->product);
 		free(c->sku);
 		return 0;
 	}
 	s->nclasses++;
-	class_insert(s, s->nclasses);
-	return (uint32_t)s->nclasses;
+	return id + 1;
+}
+
+uint32_t split_state_class(struct split_state *s, const char *agreement, uint64_t terms,
+			   const char *product, const char *sku, const char *currency)
+{
+	char small[512], *key = small;
+	size_t len = class_key(small, sizeof small, agreement, terms, product, sku, currency);
+	if (len == 0) { /* a long agreement or product: rare */
+		size_t cap = strlen(agreement) + strlen(product) + strlen(sku) + strlen(currency) + 16;
+		if (!(key = malloc(cap)))
+			return 0;
+		len = class_key(key, cap, agreement, terms, product, sku, currency);
+	}
+	long found = names_find(&s->class_names, key, len);
+	uint32_t id = found >= 0 ? (uint32_t)found + 1
+				 : class_add(s, agreement, terms, product, sku, currency, key, len);
+	if (key != small)
+		free(key);
+	return id;
 }
 
 const struct split_state_class *split_state_class_of(const struct split_state *s, uint32_t id)
@@ -955,7 +942,7 @@ void split_state_free(struct split_state *s)
 		free(s->classes[i].sku);
 	}
 	free(s->classes);
-	free(s->class_index);
+	names_free(&s->class_names);
 	free(s->runs);
 	free(s->hist);
 	free(s->dir);

@@ -52,6 +52,7 @@
 
 #include "out.h"
 #include "recsort.h"
+#include "keyindex.h"
 #include "split_keys.h"
 #include "split_rules.h"
 
@@ -121,8 +122,7 @@ struct split_state {
 	size_t ncaps;
 	struct split_state_class *classes; /* id i+1 at [i] (owned) */
 	size_t nclasses;
-	size_t *class_index;              /* open-addressing set of class ids (owned) */
-	size_t class_slots;               /* a power of two, or 0 */
+	struct names class_names;         /* each class as one key: its id - 1 (owned) */
 	struct split_state_run *runs;     /* (owned) */
 	size_t nruns;
 	struct split_state_seen *hist;    /* the seen rows of a text state read, sorted by
