@@ -195,7 +195,7 @@ setup_file() {
 	assert_output "$(printf '%s\n' $'period\tcurrency\tnet_sales\tallocated\tpaid\tcarried_change\tstatus' \
 		$'2026-12\tUSD\t10.00\t10.00\t30.63\t-20.63\tok')"
 	run --separate-stderr tally-report --min-payout USD=20 -f md -l "$T/l.tsv" "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
-	assert_line '| · Late income for sales in 2026-10 (reported 2026-12): | |'
+	assert_line '| · Late refunds for sales in 2026-10 (reported 2026-12): | |'
 	assert_line '| · · gumroad: Lanterns | -1.50 |'
 }
 

@@ -135,11 +135,11 @@ Issued:   2026-10-02"
 	refute_output --partial 'Converted'
 }
 
-@test "late income is worded by the month of its sales and the month it was reported" {
+@test "late rows are worded by the month of their sales and the month they were reported; a late refund is not called income" {
 	cp "$TALLY_ROOT/$R/expected/ledger.tsv" "$T/l.tsv"
 	run --separate-stderr tally-report --min-payout USD=20 -l "$T/l.tsv" -f html --issue-date 2027-01-04 "$TALLY_ROOT/$R/alloc-2026-12-late.tsv"
 	assert_success
-	assert_line '<tr class="sub"><td colspan="2">Late income for sales in 2026-10 (reported 2026-12):</td></tr>'
+	assert_line '<tr class="sub"><td colspan="2">Late refunds for sales in 2026-10 (reported 2026-12):</td></tr>'
 	assert_line '<tr class="sub late"><td>gumroad: Lanterns</td><td class="n">-4.25</td></tr>'
 }
 

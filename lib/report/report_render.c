@@ -748,13 +748,15 @@ static int statement_for_people(struct out *o, enum report_format format, const 
 	human_line(o, format, "Brought forward", "", "", shown_bf, d, LINE_PLAIN);
 	human_line(o, format, "Earned", "", "", shown_balance - shown_bf, d, LINE_PLAIN);
 	detail_lines(o, format, b, c, d, LINE_SUB, &run);
-	/* late rows: "Late income for sales in 2026-09 (reported 2026-11)" */
+	/* late rows: "Late income for sales in 2026-09 (reported 2026-11)",
+	 * "Late refunds ..." when they take away */
 	int64_t p = b->pmin;
 	for (long lc; (lc = report_book_late_cell(b, s->account, s->period, &p)) >= 0;) {
 		const struct report_cell *late = &b->cells[lc];
 		char lp[DATE_BUF];
-		snprintf(line, sizeof line, "Late income for sales in %s (reported %s):",
-			 period_text(lp, b->kind, late->period), per);
+		/* a refund of an earlier month's sale is no income */
+		snprintf(line, sizeof line, "Late %s for sales in %s (reported %s):",
+			 late->earned < 0 ? "refunds" : "income", period_text(lp, b->kind, late->period), per);
 		human_caption(o, format, line);
 		detail_lines(o, format, b, late, d, LINE_LATE, &run);
 	}
