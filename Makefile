@@ -99,8 +99,9 @@ asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan-build CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check
 
 # Line coverage (gcov through lcov) of lib/ per area, from a build in
-# $(O)/cov-build: the whole check by default, the unit tests alone with
-# COV=unit.  scripts/coverage prints the table; HTML in cov-build/coverage/.
+# $(O)/cov-build: the whole check and the fault injection (make fault: the
+# failure paths of every write, rename, lock...; its malloc points need a
+# build without gcov) by default, the unit tests alone with COV=unit.  scripts/coverage prints the table; HTML in cov-build/coverage/.
 COV      ?= check
 COV_FLAGS := -O0 -g --coverage
 coverage:
@@ -109,6 +110,8 @@ coverage:
 	@find $(O)/cov-build -name '*.gcda' -delete 2>/dev/null || true
 	@$(MAKE) --no-print-directory O=$(O)/cov-build CFLAGS="$(COV_FLAGS)" LDFLAGS="--coverage" \
 		$(if $(filter unit,$(COV)),unit,check) || true
+	@$(if $(filter unit,$(COV)),true,TALLY_FAULT_NO_MALLOC=1 $(MAKE) --no-print-directory O=$(O)/cov-build \
+		CFLAGS="$(COV_FLAGS)" LDFLAGS="--coverage" fault) || true
 	@scripts/coverage $(O)/cov-build
 
 # The unit tests under valgrind (memcheck): any error or leak fails; then
