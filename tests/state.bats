@@ -238,3 +238,74 @@ refused() {
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "tally-split: --commit takes the state alone" ]
 }
+
+# damaged STATE LINES...: a text state 2 of the lines given, after its
+# magic line, refused by --state-dump (exit 1) with MESSAGE on stderr
+damaged() {
+	local want=$1
+	shift
+	{ echo '# tally-split state 2'; printf '%s\n' "$@"; } >"$T/bad"
+	run --separate-stderr tally-split --state-dump "$T/bad"
+	[ "$status" -eq 1 ] || { echo "status $status for: $*" >&2; return 1; }
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-split: $T/bad:$want" ] || { echo "got: $stderr" >&2; return 1; }
+}
+
+@test "a damaged text state is refused naming its line and what is wrong, nothing written" {
+	local c=$'class\t1\t*\t\t\t61719c3d93fac21f\tLanterns\t\tUSD'
+	damaged '2: bad recouped amount "45x0.00"' $'cap\t*\t\t\t1\tUSD\t45x0.00'
+	damaged '2: invalid escape' $'cap\t*\t\\q\t\t1\tUSD\t45.00'
+	damaged '2: bad terms "zz"' $'class\t1\t*\t\t\tzz\tLanterns\t\tUSD'
+	damaged '3: class 2 repeats class 1' "$c" "${c/class	1/class	2}"
+	damaged '2: bad hash "zz"' $'seen\tzz\t2026-10-10\t1\t25'
+	damaged '3: bad amount "2x5"' "$c" $'seen\t315a4355d1e2ca8e\t2026-10-10\t1\t2x5'
+	damaged '4: seen record 115a4355d1e2ca8e is out of order or repeated' "$c" \
+		$'seen\t315a4355d1e2ca8e\t2026-10-10\t1\t25' $'seen\t115a4355d1e2ca8e\t2026-10-10\t1\t25'
+	damaged '2: not a state record' $'run\tzz'
+	damaged '2: not a state record' $'segment\tx'
+	damaged '2: no end record after the last line: the state is cut short; restore it from a backup' "$c"
+	damaged "2: the end record's digest 58d369a63df594ab is not that of the lines before it (f918b7550e5a0c30): the state was edited or damaged; restore it from a backup" \
+		$'end\t0\t58d369a63df594ab' $'cap\t*\t\t\t1\tUSD\t45.00'
+	printf '# tally-split state 2\ncap\t*\t\000\t\t1\tUSD\t45.00\n' >"$T/nul"
+	run --separate-stderr tally-split --state-dump "$T/nul"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/nul:2: a NUL byte" ]
+	: >"$T/empty"
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/empty" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == *"empty file: not a tally-split state file"* ]]
+	[ ! -s "$T/empty" ]
+}
+
+@test "a re-run whose rows were all split already refuses an -o file that is not the one it wrote" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/out.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	echo 'edited by hand' >>"$T/out.tsv"
+	cp "$T/out.tsv" "$T/out-before"
+	manifest=$(cat "$T/st")
+	run --separate-stderr tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/out.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: every row was split already (state $T/st), but $T/out.tsv is not the file the run that split them wrote: it and the state are left as they were; --force splits the rows again and pays them twice" ]
+	cmp "$T/out.tsv" "$T/out-before"
+	[ "$(cat "$T/st")" = "$manifest" ]
+}
+
+@test "--commit refuses a STATE.held that is no held run's manifest, and leaves both files" {
+	run tally-split -a "$F/advance.tsv" -s "$T/st" -o "$T/out.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/st" "$T/st-before"
+	# a text state 2 where a held manifest (state 3) should be
+	cp "$F/advance-oct.state" "$T/st.held"
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/st.held: not a held run's manifest" ]
+	cmp "$T/st" "$T/st-before"
+	cmp "$T/st.held" "$F/advance-oct.state"
+	# not a state at all
+	echo garbage >"$T/st.held"
+	run --separate-stderr tally-split --commit "$T/st"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: $T/st.held:1: not a tally-split state file (no \"# tally-split state 2\" line)" ]
+	cmp "$T/st" "$T/st-before"
+}
