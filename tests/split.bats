@@ -1158,3 +1158,31 @@ Mug	5.00	Cy	5.00	5.00	0.00	0.00	"
 	assert_success
 	assert_output $'reached\tpayee\ttier\tagreement\tshare\tamount\n1\tAna\t1\t2\t1\t1.00'
 }
+
+# bad_agreements MESSAGE LINES...: an agreements file of LINES refused
+# before a row is split (exit 1, nothing on stdout) with MESSAGE
+bad_agreements() {
+	local want=$1
+	shift
+	printf '%s\n' "$@" >"$T/ag.tsv"
+	run --separate-stderr tally-split -a "$T/ag.tsv" "$F/advance-sep.tsv"
+	[ "$status" -eq 1 ] || { echo "status $status for: $*" >&2; return 1; }
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-split: $T/ag.tsv$want" ] || { echo "got: $stderr" >&2; return 1; }
+}
+
+@test "agreements: each kind of bad line is refused naming the line, the column and the value" {
+	local h=$'match\ttier\tpayee\tshare\tcap\tfrom\tto'
+	bad_agreements ':2: column "share": "0%" is zero' "$h" $'*\t1\tAna\t0%\t\t\t'
+	bad_agreements ':2: column "cap": "12x" is not an amount and its currency (5000.00 USD)' "$h" $'*\t1\tAna\t10%\t12x\t\t'
+	bad_agreements ':2: column "cap": "-5.00 USD" is not positive' "$h" $'*\t1\tAna\t10%\t-5.00 USD\t\t'
+	bad_agreements ':2: column "match" is empty' "$h" $'\t1\tAna\t10%\t\t\t'
+	bad_agreements ':2: column "payee" is empty' "$h" $'*\t1\t\t10%\t\t\t'
+	bad_agreements ':2: column "to": 2026-09-01 is before "from" 2026-10-01' "$h" $'*\t1\tAna\t10%\t\t2026-10-01\t2026-09-01'
+	bad_agreements ':1: column "share" appears twice' $'match\ttier\tpayee\tshare\tshare' $'*\t1\tAna\t10%\t10%'
+	bad_agreements ':3: column "cap": "200.00 USD" differs from the tier'"'"'s cap on line 2' "$h" \
+		$'*\t1\tAna\t10%\t100.00 USD\t\t' $'*\t1\tBen\t10%\t200.00 USD\t\t'
+	bad_agreements ': no agreements' "$h"
+	bad_agreements ':2: invalid UTF-8 or a NUL byte' "$h" $'*\t1\tAn\xffa\t10%\t\t\t'
+	bad_agreements ':2: field 3: invalid escape' "$h" $'*\t1\tAn\\qa\t10%\t\t\t'
+}

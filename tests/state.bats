@@ -309,3 +309,22 @@ damaged() {
 	[ "$stderr" = "tally-split: $T/st.held:1: not a tally-split state file (no \"# tally-split state 2\" line)" ]
 	cmp "$T/st" "$T/st-before"
 }
+
+@test "a refund of a sale the default payee took is refused without --default-payee, and split to it with it" {
+	printf 'match\ttier\tpayee\tshare\nZine\t1\tAna\t100%%\n' >"$T/ag.tsv"
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-09-10\tbandcamp\t2001\t1\tLanterns\tsale\t\tUSD\t20.00' >"$T/sep.tsv"
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-10-02\tbandcamp\t2001\t1\tLanterns\trefund\t2026-09-10\tUSD\t-20.00' >"$T/oct.tsv"
+	run tally-split -a "$T/ag.tsv" -s "$T/st" --default-payee Label "$T/sep.tsv"
+	[ "$status" -eq 0 ]
+	cp "$T/st" "$T/st-before"
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "tally-split: $T/oct.tsv:2: its sale was split by --default-payee (state $T/st); give --default-payee to split this row" ]
+	cmp "$T/st" "$T/st-before"
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" --default-payee Label "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | cut -f10,14)" = $'Label\t-20.00' ]
+}
