@@ -1186,3 +1186,15 @@ bad_agreements() {
 	bad_agreements ':2: invalid UTF-8 or a NUL byte' "$h" $'*\t1\tAn\xffa\t10%\t\t\t'
 	bad_agreements ':2: field 3: invalid escape' "$h" $'*\t1\tAn\\qa\t10%\t\t\t'
 }
+
+@test "--explain: the default payee's row is explained, and an --explain file that cannot be written fails loudly" {
+	printf 'match\ttier\tpayee\tshare\nZine\t1\tAna\t100%%\n' >"$T/ag.tsv"
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-09-10\tbandcamp\t2001\t1\tLanterns\tsale\t\tUSD\t20.00' >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$T/ag.tsv" --default-payee Label -e "$T/ex.txt" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 2p "$T/ex.txt")" = "  no agreement matches: the default payee Label takes all: 20.00" ]
+	run --separate-stderr tally-split -a "$T/ag.tsv" --default-payee Label -e /dev/full "$T/s.tsv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tally-split: /dev/full: write error: No space left on device" ]
+}
