@@ -57,3 +57,45 @@ bench_gen_gumroad() {
 	printf "Totals,,,,,,,,%.2f,0.0,0.0,%.2f,%.2f,%.2f\n", sale, sale, sale - net, net
 	}'
 }
+
+# bench_gen_etsy ROWS: an Etsy monthly statement of about ROWS rows on
+# stdout, in the shape Etsy writes (tests/fixtures/ingest-real): newest
+# first; an order's rows together on its day, the sale last, its item on
+# "Transaction fee: ITEM" beside it with Info "Listing #L" (or "Order #N"
+# on every third order); every tenth order refunded later in the month
+# (so its refund comes earlier in the file than its sale); ads and
+# listing fees between; one deposit at the top.  Money in whole cents.
+bench_gen_etsy() {
+	awk -v rows="$1" 'BEGIN {
+	printf "\357\273\277Date,Type,Title,Info,Currency,Amount,\"Fees & Taxes\",Net,\"Tax Details\",Status,\"Availability Date\"\n"
+	split("Moth zine|Lantern print|Lantern print, large|Tour poster", item, "|")
+	split("1500|2500|3640|1200", price, "|")
+	orders = int(rows * 100 / 552); if (orders < 1) orders = 1
+	printf "\"March 31, 2026\",Deposit,\"$%s sent to your bank account\",,USD,--,--,--,--,--,--\n", money(123456)
+	for (o = orders; o >= 1; o--) {
+		day = int((o - 1) * 28 / orders) + 1
+		n = sprintf("3844%06d", o); k = o % 4 + 1; p = price[k]; tax = int(p * 8 / 100)
+		if (o % 10 == 3 && day + 2 <= 28) {
+			rd = sprintf("\"March %d, 2026\"", day + 2)
+			refund[day + 2] = refund[day + 2] sprintf("%s,Tax,\"Refund to buyer for sales tax\",\"Order #%s\",USD,--,$%s,$%s,--,--,--\n", rd, n, money(tax), money(tax)) \
+				sprintf("%s,Refund,\"Refund for Order #%s\",,USD,-$%s,$%s,-$%s,--,--,--\n", rd, n, money(p), money(30), money(p - 30))
+		}
+	}
+	for (o = orders; o >= 1; o--) {
+		day = int((o - 1) * 28 / orders) + 1
+		d = sprintf("\"March %d, 2026\"", day)
+		n = sprintf("3844%06d", o); k = o % 4 + 1; p = price[k]; tax = int(p * 8 / 100)
+		if (day != lastday) { printf "%s", refund[day]; refund[day] = "" }
+		lastday = day
+		if (o % 5 == 0) printf "%s,Marketing,\"Etsy Ads\",\"Bill for click-throughs to your shop on March %d, 2026\",USD,--,-$%s,-$%s,--,--,--\n", d, day, money(145), money(145)
+		printf "%s,Fee,\"Processing fee\",\"Order #%s\",USD,--,-$%s,-$%s,--,--,--\n", d, n, money(30 + int(p * 3 / 100)), money(30 + int(p * 3 / 100))
+		info = o % 3 == 0 ? sprintf("Order #%s", n) : sprintf("Listing #%d", 1480020000 + k)
+		printf "%s,Fee,\"Transaction fee: %s\",\"%s\",USD,--,-$%s,-$%s,--,--,--\n", d, item[k], info, money(int(p * 65 / 1000)), money(int(p * 65 / 1000))
+		printf "%s,Fee,\"Transaction fee: Shipping\",\"Order #%s\",USD,--,-$%s,-$%s,--,--,--\n", d, n, money(26), money(26)
+		printf "%s,Tax,\"Sales tax paid by buyer\",\"Order #%s\",USD,--,-$%s,-$%s,--,--,--\n", d, n, money(tax), money(tax)
+		printf "%s,Sale,\"Payment for Order #%s\",,USD,$%s,--,$%s,--,--,--\n", d, n, money(p + tax), money(p + tax)
+		if (o % 7 == 0) printf "%s,Fee,\"Listing fee\",\"Listing #%d\",USD,--,-$%s,-$%s,--,--,--\n", d, 1480020000 + k, money(20), money(20)
+	}
+	}
+	function money(c) { return sprintf("%d.%02d", int(c / 100), c % 100) }'
+}

@@ -101,7 +101,8 @@ static int release_held(struct ingest_run *rn, const struct imap *m, struct inge
 static int hold_row(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
 		    const char *file, long line)
 {
-	while (ingest_hold_full(&rn->held, r)) {
+	size_t need = ingest_hold_size(r);
+	while (ingest_hold_full(&rn->held, need)) {
 		struct ingest_held *e = ingest_hold_pop(&rn->held);
 		if (!e) { /* a row over the bound alone */
 			rn->early++;
@@ -178,7 +179,8 @@ static int release_with_item(struct ingest_run *rn, const struct imap *m, struct
 static int hold_for_item(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
 			 const char *file, long line)
 {
-	while (ingest_hold_full(&rn->item_held, r)) {
+	size_t need = ingest_hold_size(r);
+	while (ingest_hold_full(&rn->item_held, need)) {
 		struct ingest_held *e = ingest_hold_pop(&rn->item_held);
 		rn->item_early++;
 		if (!e) /* a row over the bound alone */

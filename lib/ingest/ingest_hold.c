@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The bytes row r takes held: the queue slot and its texts. */
-static size_t held_size(const struct imap_row *r)
+size_t ingest_hold_size(const struct imap_row *r)
 {
 	size_t n = sizeof(struct ingest_held) + strlen(r->kind) + 1;
 	for (int i = 0; i < IMAP_NTEXT; i++)
@@ -13,9 +12,8 @@ static size_t held_size(const struct imap_row *r)
 	return n;
 }
 
-bool ingest_hold_full(const struct ingest_hold *h, const struct imap_row *r)
+bool ingest_hold_full(const struct ingest_hold *h, size_t need)
 {
-	size_t need = held_size(r);
 	return need > h->max_bytes || h->bytes > h->max_bytes - need;
 }
 
@@ -39,7 +37,7 @@ static int grow(struct ingest_hold *h)
 
 int ingest_hold_push(struct ingest_hold *h, const struct imap_row *r, uint64_t key, long line)
 {
-	size_t size = held_size(r);
+	size_t size = ingest_hold_size(r);
 	if (grow(h) < 0)
 		return -1;
 	char *text = malloc(size - sizeof(struct ingest_held));

@@ -35,10 +35,15 @@ struct ingest_hold {
 	struct ingest_held popped; /* the row last taken out (owned) */
 };
 
-/* Whether row r, held, would take the queue over max_bytes: then take
- * rows out (ingest_hold_pop) until it does not.  A row larger than
- * max_bytes alone is never held: true on an empty queue too. */
-bool ingest_hold_full(const struct ingest_hold *h, const struct imap_row *r);
+/* The bytes row r takes held (its slot and its texts), for
+ * ingest_hold_full: worked out once a row, not once a row taken out. */
+size_t ingest_hold_size(const struct imap_row *r);
+
+/* Whether a row of need bytes (ingest_hold_size), held, would take the
+ * queue over max_bytes: then take rows out (ingest_hold_pop) until it
+ * does not.  A row larger than max_bytes alone is never held: true on an
+ * empty queue too. */
+bool ingest_hold_full(const struct ingest_hold *h, size_t need);
 
 /* Hold a deep copy of r (its texts and kind copied) with the caller's key
  * and line.  Returns 0, or -1 when out of memory (r is not held).  The

@@ -71,7 +71,7 @@ static void test_hold(void)
 	struct imap_row r0 = refund_row("3001", "Refund for Order #3001");
 	struct ingest_hold h = {.max_bytes = 1 << 20};
 	tap_ok(ingest_hold_pop(&h) == NULL, "empty: nothing to take out");
-	tap_ok(!ingest_hold_full(&h, &r0), "a row fits an empty queue");
+	tap_ok(!ingest_hold_full(&h, ingest_hold_size(&r0)), "a row fits an empty queue");
 
 	/* the copy is deep: the record's buffers are reused for the next one */
 	int pushed = 0;
@@ -102,13 +102,13 @@ static void test_hold(void)
 	/* the bound: room for a few rows only */
 	struct ingest_hold small = {.max_bytes = 3 * (sizeof(struct ingest_held) + 64)};
 	int held = 0;
-	while (!ingest_hold_full(&small, &r0) && held < 100)
+	while (!ingest_hold_full(&small, ingest_hold_size(&r0)) && held < 100)
 		held += ingest_hold_push(&small, &r0, 1, 2) == 0;
 	tap_ok(held >= 2 && held <= 3 && small.bytes <= small.max_bytes, "the bound stops holding after %d rows", held);
-	tap_ok(ingest_hold_pop(&small) != NULL && !ingest_hold_full(&small, &r0),
+	tap_ok(ingest_hold_pop(&small) != NULL && !ingest_hold_full(&small, ingest_hold_size(&r0)),
 	       "taking the oldest out makes room for one more");
 	struct ingest_hold tiny = {.max_bytes = 16};
-	tap_ok(ingest_hold_full(&tiny, &r0), "a row bigger than the whole bound never fits, even empty");
+	tap_ok(ingest_hold_full(&tiny, ingest_hold_size(&r0)), "a row bigger than the whole bound never fits, even empty");
 	ingest_hold_free(&small);
 	ingest_hold_free(&h);
 	tap_ok(small.ring == NULL && small.n == 0 && small.bytes == 0 && small.max_bytes > 0,
