@@ -1,5 +1,6 @@
 /* ingest_emit.c - a file's canonical rows out: filtered, linked, held,
  * de-duplicated, written (see ingest_emit.h). */
+#include <errno.h>
 #include <string.h>
 
 #include "diag.h"
@@ -94,47 +95,34 @@ static int release_held(struct ingest_run *rn, const struct imap *m, struct inge
 	return st ? st : emit_one(rn, m, &e->row, e->key, file, e->line);
 }
 
-/* A reversal whose sale has not been read yet (an Etsy statement is
- * newest first): held until the end of the file.  When the held rows
- * would pass the bound, the oldest go out first, linked if they can be,
- * and those that cannot are counted (rn->early). */
-static int hold_row(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
-		    const char *file, long line)
+/* A row held back failed: out of memory, or its spill to a temporary
+ * file (ingest_hold.h) could not be written or read back. */
+static int hold_failed(struct ingest_run *rn, const struct ingest_hold *h)
 {
-	size_t need = ingest_hold_size(r);
-	while (ingest_hold_full(&rn->held, need)) {
-		struct ingest_held *e = ingest_hold_pop(&rn->held);
-		if (!e) { /* a row over the bound alone */
-			rn->early++;
-			return emit_one(rn, m, r, key, file, line);
-		}
-		bool linked;
-		int st = release_held(rn, m, e, file, &linked);
-		if (st)
-			return st;
-		rn->early += !linked;
-	}
-	if (ingest_hold_push(&rn->held, r, key, line) < 0)
+	if (errno == ENOMEM)
 		return out_of_memory(rn);
-	return 0;
+	return ingest_run_fail(rn, EXIT_DATA, NULL, 0, "rows held back for the end of the file: temporary file in %s: %s",
+			       h->tmpdir ? h->tmpdir : "/tmp", strerror(errno));
+}
+
+/* A reversal whose sale has not been read yet (an Etsy statement is
+ * newest first): held until the end of the file. */
+static int hold_row(struct ingest_run *rn, struct imap_row *r, uint64_t key, long line)
+{
+	return ingest_hold_push(&rn->held, r, key, line) < 0 ? hold_failed(rn, &rn->held) : 0;
 }
 
 int ingest_emit_release_all(struct ingest_run *rn, const struct imap *m, const char *file)
 {
 	struct ingest_held *e;
-	while ((e = ingest_hold_pop(&rn->held))) {
+	int got;
+	while ((got = ingest_hold_pop(&rn->held, &e)) > 0) {
 		bool linked;
 		int st = release_held(rn, m, e, file, &linked);
 		if (st)
 			return st;
 	}
-	if (rn->early > 0)
-		ingest_run_warn(rn, NULL, 0,
-				"%s: %ld refund row%s written before the end of the file without their sale's product "
-				"(more than %d MB of refunds held back; their sales may come later in the file)",
-				file, rn->early, rn->early == 1 ? "" : "s", INGEST_HOLD_BYTES >> 20);
-	rn->early = 0;
-	return 0;
+	return got < 0 ? hold_failed(rn, &rn->held) : 0;
 }
 
 /* Whether row r is one of its order's rows that take the order's item:
@@ -174,22 +162,10 @@ static int release_with_item(struct ingest_run *rn, const struct imap *m, struct
 }
 
 /* A row of an order in a format naming items: held until the file's end,
- * when every item of the file is known; past the bound the oldest go out
- * with what is known by then (counted). */
-static int hold_for_item(struct ingest_run *rn, const struct imap *m, struct imap_row *r, uint64_t key,
-			 const char *file, long line)
+ * when every item of the file is known. */
+static int hold_for_item(struct ingest_run *rn, struct imap_row *r, uint64_t key, long line)
 {
-	size_t need = ingest_hold_size(r);
-	while (ingest_hold_full(&rn->item_held, need)) {
-		struct ingest_held *e = ingest_hold_pop(&rn->item_held);
-		rn->item_early++;
-		if (!e) /* a row over the bound alone */
-			return release_with_item(rn, m, r, key, file, line);
-		int st = release_with_item(rn, m, &e->row, e->key, file, e->line);
-		if (st)
-			return st;
-	}
-	return ingest_hold_push(&rn->item_held, r, key, line) < 0 ? out_of_memory(rn) : 0;
+	return ingest_hold_push(&rn->item_held, r, key, line) < 0 ? hold_failed(rn, &rn->item_held) : 0;
 }
 
 int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const char *file)
@@ -199,11 +175,14 @@ int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const
 	if (ingest_item_end(&rn->items) < 0)
 		return out_of_memory(rn);
 	struct ingest_held *e;
-	while ((e = ingest_hold_pop(&rn->item_held))) {
+	int got;
+	while ((got = ingest_hold_pop(&rn->item_held, &e)) > 0) {
 		int st = release_with_item(rn, m, &e->row, e->key, file, e->line);
 		if (st)
 			return st;
 	}
+	if (got < 0)
+		return hold_failed(rn, &rn->item_held);
 	const struct ingest_item *t = &rn->items;
 	if (t->several > 0)
 		ingest_run_warn(rn, NULL, 0,
@@ -221,12 +200,7 @@ int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const
 				"%s: %ld item row%s joined no order (%s no order, and the rows around %s name none or two)",
 				file, t->unjoined, t->unjoined == 1 ? "" : "s", t->unjoined == 1 ? "it names" : "they name",
 				t->unjoined == 1 ? "it" : "them");
-	if (rn->item_early > 0)
-		ingest_run_warn(rn, NULL, 0,
-				"%s: %ld row%s written before the end of the file with the items known by then "
-				"(more than %d MB of rows held back for their order's item)",
-				file, rn->item_early, rn->item_early == 1 ? "" : "s", INGEST_HOLD_BYTES >> 20);
-	rn->no_item = rn->item_early = 0;
+	rn->no_item = 0;
 	return 0;
 }
 
@@ -265,7 +239,7 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 				r->text[IMAP_PRODUCT] = r->item;
 				r->text_len[IMAP_PRODUCT] = r->item_len;
 			} else if (takes_item(r)) {
-				if ((st = hold_for_item(rn, m, r, key, file, line)))
+				if ((st = hold_for_item(rn, r, key, line)))
 					return st;
 				continue;
 			}
@@ -275,7 +249,7 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 		if (st)
 			return st;
 		if (!linked && rn->order <= 0)
-			st = hold_row(rn, m, r, key, file, line);
+			st = hold_row(rn, r, key, line);
 		else
 			st = emit_one(rn, m, r, key, file, line);
 		if (st)

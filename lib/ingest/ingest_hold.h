@@ -1,19 +1,24 @@
-/* ingest_hold.h - a bounded queue of reversal rows held back until their
- * sale has been read.
+/* ingest_hold.h - a queue of rows held back until the end of their file,
+ * in bounded memory.
  *
  * Some exports are newest first (the Etsy monthly statement): a refund
- * comes before the sale it reverses, so when it is read its sale's
- * product and sku are not known yet.  tally-ingest holds such a row here,
- * a deep copy, and writes it after the file's last row, once every sale
- * of the file has been seen.  Memory is bounded by the caller's
- * max_bytes: when a row would not fit, the oldest rows must be taken out
- * first (ingest_hold_pop).  Library code: no printing, no exits. */
+ * comes before the sale it reverses, and a sale before the fee row that
+ * names its item, so when such a row is read what it needs is not known
+ * yet.  tally-ingest holds it here, a deep copy, and writes it after the
+ * file's last row.  Memory is bounded by the caller's max_bytes: past it
+ * the oldest rows are spilled, in order, to an unnamed temporary file in
+ * the caller's folder (gone however the process ends) and read back
+ * first, so every row comes out as if the queue had no bound - none is
+ * let out early without what it waited for.  Library code: no printing,
+ * no exits. */
 #ifndef TALLY_INGEST_HOLD_H
 #define TALLY_INGEST_HOLD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "ingest_map.h"
 
@@ -26,37 +31,40 @@ struct ingest_held {
 	size_t size;         /* what the row counts against max_bytes */
 };
 
-/* Caller-owned; zero it, then set max_bytes (> 0) before first use. */
+/* Caller-owned; zero it, then set max_bytes (> 0) and tmpdir (NULL:
+ * /tmp) before first use. */
 struct ingest_hold {
 	size_t max_bytes;          /* bound on the held rows' memory */
+	const char *tmpdir;        /* where the spill goes (borrowed) */
 	size_t bytes;              /* memory the held rows take now */
 	struct ingest_held *ring;  /* circular queue, oldest at head */
 	size_t cap, head, n;
 	struct ingest_held popped; /* the row last taken out (owned) */
+	FILE *spill;               /* the oldest rows past the bound, or NULL */
+	off_t spill_end, spill_at; /* where the next is written / read */
+	long spilled;              /* rows in the spill not read back yet */
+	long spilled_ever;         /* rows ever spilled (for -v) */
+	bool writing;              /* the spill's stream was last written */
 };
 
-/* The bytes row r takes held (its slot and its texts), for
- * ingest_hold_full: worked out once a row, not once a row taken out. */
+/* The bytes row r takes held (its slot and its texts). */
 size_t ingest_hold_size(const struct imap_row *r);
 
-/* Whether a row of need bytes (ingest_hold_size), held, would take the
- * queue over max_bytes: then take rows out (ingest_hold_pop) until it
- * does not.  A row larger than max_bytes alone is never held: true on an
- * empty queue too. */
-bool ingest_hold_full(const struct ingest_hold *h, size_t need);
-
 /* Hold a deep copy of r (its texts and kind copied) with the caller's key
- * and line.  Returns 0, or -1 when out of memory (r is not held).  The
- * caller checks ingest_hold_full first; a row over the bound is held
- * anyway. */
+ * and line, spilling the oldest held rows to make room.  Returns 0, or -1
+ * with errno: ENOMEM (r is not held), or the temporary file's error
+ * (ENOSPC, EACCES, ENOENT for a missing folder). */
 int ingest_hold_push(struct ingest_hold *h, const struct imap_row *r, uint64_t key, long line);
 
-/* Take out the oldest held row.  Returns it, valid (its row's texts may
- * be repointed by the caller) until the next ingest_hold_pop, push or
- * free; NULL when the queue is empty. */
-struct ingest_held *ingest_hold_pop(struct ingest_hold *h);
+/* Take out the oldest held row (a spilled one first) into *e, valid (its
+ * row's texts may be repointed by the caller) until the next
+ * ingest_hold_pop, push or free.  Returns 1, 0 when the queue is empty,
+ * or -1 with errno when the spill cannot be read back (EIO when cut
+ * short). */
+int ingest_hold_pop(struct ingest_hold *h, struct ingest_held **e);
 
-/* Release everything; max_bytes is kept, the rest zeroed. */
+/* Release everything, the spill closed; max_bytes and tmpdir are kept,
+ * the rest zeroed. */
 void ingest_hold_free(struct ingest_hold *h);
 
 #endif

@@ -95,6 +95,7 @@ void ingest_run_start(struct ingest_run *rn, struct out *out, size_t budget, con
 {
 	extsort_free(&rn->sorted);
 	extsort_init(&rn->sorted, budget, tmpdir);
+	rn->held.tmpdir = rn->item_held.tmpdir = rn->sorted.tmpdir;
 	rn->out = out;
 	tsv_writer_init(&rn->w, out);
 	if (!rn->o->explain)
@@ -126,6 +127,11 @@ int ingest_run_sort_row(struct ingest_run *rn, const struct imap *m, const struc
 
 int ingest_run_finish(struct ingest_run *rn)
 {
+	long spilled = rn->held.spilled_ever + rn->item_held.spilled_ever;
+	if (rn->o->verbose && spilled > 0)
+		ingest_run_warn(rn, NULL, 0, "held %ld row%s back for the end of their file in a temporary file in %s "
+				"(past %d MB in memory)", spilled, spilled == 1 ? "" : "s", rn->sorted.tmpdir,
+				INGEST_HOLD_BYTES >> 20);
 	if (!rn->o->sort)
 		return 0;
 	struct extsort *s = &rn->sorted;

@@ -110,11 +110,9 @@ struct ingest_run {
 	struct progress progress; /* the line on a terminal (the caller starts and ends it) */
 	uint64_t bytes_done;      /* bytes of the files read before this one */
 	struct ingest_hold held;  /* reversals read before their sale, for the file's end */
-	long early;               /* held reversals let out unlinked to keep the bound */
 	bool itemizing;           /* the file's format names items (imap_has_items) */
 	struct ingest_item items; /* the file's orders' items */
 	struct ingest_hold item_held; /* the rows of orders, held until every item of the file is known */
-	long item_early;          /* of them let out before the file's end to keep the bound */
 	long no_item;             /* sales written with no item: product left empty */
 	int order;                /* the file's row order: 0 not known yet, 1 oldest first, -1 newest first */
 	int64_t first_date;       /* the file's first row's date, while order is 0 */

@@ -2,6 +2,7 @@
  * its sale's product and sku), of lib/ingest/ingest_hold.c (reversals held
  * until their sale is read) and of the date-order helpers of
  * lib/ingest/ingest_date.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,54 +66,84 @@ static struct imap_row refund_row(const char *o, const char *p)
 	return r;
 }
 
-static void test_hold(void)
+/* Pop n rows from h and check they are orders first.. in order, each
+ * with its gross, key and line as pushed by push_rows. */
+static bool pops_in_order(struct ingest_hold *h, int first, int n)
+{
+	char o[16];
+	bool ok = true;
+	for (int i = first; i < first + n; i++) {
+		struct ingest_held *e;
+		snprintf(o, sizeof o, "%d", 1000 + i);
+		ok &= ingest_hold_pop(h, &e) == 1 && strcmp(e->row.text[IMAP_ORDER], o) == 0 &&
+		      e->row.text_len[IMAP_ORDER] == strlen(o) && strncmp(e->row.text[IMAP_PRODUCT], "Refund for", 10) == 0 &&
+		      strcmp(e->row.kind, "refund") == 0 && e->row.gross == -i && e->key == (uint64_t)i + 7 &&
+		      e->line == 10 + i;
+	}
+	return ok;
+}
+
+/* Push rows first.. (orders 1000 + i); the number pushed. */
+static int push_rows(struct ingest_hold *h, int first, int n)
 {
 	char o[16], p[32];
-	struct imap_row r0 = refund_row("3001", "Refund for Order #3001");
-	struct ingest_hold h = {.max_bytes = 1 << 20};
-	tap_ok(ingest_hold_pop(&h) == NULL, "empty: nothing to take out");
-	tap_ok(!ingest_hold_full(&h, ingest_hold_size(&r0)), "a row fits an empty queue");
-
-	/* the copy is deep: the record's buffers are reused for the next one */
 	int pushed = 0;
-	for (int i = 0; i < 200; i++) {
+	for (int i = first; i < first + n; i++) {
 		snprintf(o, sizeof o, "%d", 1000 + i);
 		snprintf(p, sizeof p, "Refund for Order #%d", 1000 + i);
 		struct imap_row r = refund_row(o, p);
 		r.gross = -i;
-		pushed += ingest_hold_push(&h, &r, (uint64_t)i + 7, 10 + i) == 0;
+		pushed += ingest_hold_push(h, &r, (uint64_t)i + 7, 10 + i) == 0;
+		memset(o, 'x', sizeof o - 1); /* the copy is deep: the buffers are reused */
+		memset(p, 'x', sizeof p - 1);
 	}
-	tap_is_int(pushed, 200, "200 rows held");
-	memset(o, 'x', sizeof o - 1);
-	memset(p, 'x', sizeof p - 1);
-	struct ingest_held *e = ingest_hold_pop(&h);
-	tap_ok(e && strcmp(e->row.text[IMAP_ORDER], "1000") == 0 && e->row.text_len[IMAP_ORDER] == 4 &&
-		       strcmp(e->row.text[IMAP_PRODUCT], "Refund for Order #1000") == 0 &&
-		       strcmp(e->row.kind, "refund") == 0 && e->key == 7 && e->line == 10 && e->row.gross == 0,
-	       "the oldest comes out first, its texts copied");
-	int in_order = 1;
-	for (int i = 1; i < 200; i++) {
-		e = ingest_hold_pop(&h);
-		snprintf(o, sizeof o, "%d", 1000 + i);
-		in_order &= e && strcmp(e->row.text[IMAP_ORDER], o) == 0 && e->row.gross == -i && e->line == 10 + i;
-	}
-	tap_ok(in_order, "then the others in the order they were held (across growth of the ring)");
-	tap_ok(ingest_hold_pop(&h) == NULL && h.bytes == 0, "then none, and no bytes counted");
+	return pushed;
+}
 
-	/* the bound: room for a few rows only */
-	struct ingest_hold small = {.max_bytes = 3 * (sizeof(struct ingest_held) + 64)};
-	int held = 0;
-	while (!ingest_hold_full(&small, ingest_hold_size(&r0)) && held < 100)
-		held += ingest_hold_push(&small, &r0, 1, 2) == 0;
-	tap_ok(held >= 2 && held <= 3 && small.bytes <= small.max_bytes, "the bound stops holding after %d rows", held);
-	tap_ok(ingest_hold_pop(&small) != NULL && !ingest_hold_full(&small, ingest_hold_size(&r0)),
-	       "taking the oldest out makes room for one more");
+static void test_hold(void)
+{
+	struct ingest_held *e;
+	struct ingest_hold h = {.max_bytes = 1 << 20};
+	tap_is_int(ingest_hold_pop(&h, &e), 0, "empty: nothing to take out");
+	tap_is_int(push_rows(&h, 0, 200), 200, "200 rows held");
+	tap_ok(h.spill == NULL && h.n == 200, "within the bound: all in memory");
+	tap_ok(pops_in_order(&h, 0, 200), "out oldest first, texts copied (across growth of the ring)");
+	tap_ok(ingest_hold_pop(&h, &e) == 0 && h.bytes == 0, "then none, and no bytes counted");
+
+	/* the bound: room for three rows; the rest spill, and come back first, in order */
+	struct imap_row r0 = refund_row("3001", "Refund for Order #3001");
+	struct ingest_hold small = {.max_bytes = 3 * ingest_hold_size(&r0) + 8};
+	tap_is_int(push_rows(&small, 0, 100), 100, "100 rows held past a bound of three");
+	tap_ok(small.n == 3 && small.bytes <= small.max_bytes && small.spilled == 97 && small.spill,
+	       "three in memory, 97 spilled to a temporary file");
+	tap_ok(pops_in_order(&small, 0, 40), "the spilled come back oldest first, texts whole");
+	tap_is_int(push_rows(&small, 100, 50), 50, "more held while the spill is half read");
+	tap_ok(pops_in_order(&small, 40, 110), "and every row comes out in the order held");
+	tap_ok(ingest_hold_pop(&small, &e) == 0 && small.spilled == 0 && small.spill_end == 0,
+	       "then none; the drained spill is used again from its start");
+	tap_is_int(push_rows(&small, 0, 10), 10, "a second round (a second file)");
+	tap_ok(pops_in_order(&small, 0, 10), "comes out whole too");
+	tap_is_int((int)small.spilled_ever, 97 + 50 + 7, "rows ever spilled counted (%ld)", small.spilled_ever);
+
+	/* a row over the whole bound goes straight to the spill, in its turn */
 	struct ingest_hold tiny = {.max_bytes = 16};
-	tap_ok(ingest_hold_full(&tiny, ingest_hold_size(&r0)), "a row bigger than the whole bound never fits, even empty");
+	tap_is_int(push_rows(&tiny, 0, 5), 5, "rows each over a bound of 16 bytes");
+	tap_ok(tiny.n == 0 && tiny.spilled == 5 && pops_in_order(&tiny, 0, 5), "all spilled, and back in order");
+
+	/* the spill's folder missing: an error, the row not held */
+	struct ingest_hold lost = {.max_bytes = 16, .tmpdir = "/nonexistent/tally"};
+	errno = 0;
+	tap_ok(ingest_hold_push(&lost, &r0, 1, 2) < 0 && errno == ENOENT && lost.n == 0 && lost.spilled == 0,
+	       "a spill that cannot be made fails with ENOENT");
+
+	/* freed with rows in memory and in the spill: nothing leaks */
+	tap_is_int(push_rows(&small, 0, 20), 20, "20 held before a free");
 	ingest_hold_free(&small);
+	ingest_hold_free(&tiny);
+	ingest_hold_free(&lost);
 	ingest_hold_free(&h);
-	tap_ok(small.ring == NULL && small.n == 0 && small.bytes == 0 && small.max_bytes > 0,
-	       "freed: zeroed, the bound kept");
+	tap_ok(small.ring == NULL && small.n == 0 && small.bytes == 0 && small.spill == NULL && small.max_bytes > 0,
+	       "freed: zeroed, the spill closed, the bound kept");
 }
 
 static void test_date_order(void)
