@@ -20,6 +20,7 @@
 static noreturn void usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally-partition --by COLUMN[,COLUMN...] --count N --output PREFIX [FILE...]\n"
+		   "       tally-partition --by COLUMN[,COLUMN...] --count N --part K [FILE...]\n"
 		   "       tally-partition --help | --version\n");
 	if (f == stdout)
 		fputs("\n"
@@ -29,6 +30,8 @@ static noreturn void usage(FILE *f, int status)
 		      "  -b, --by COLUMNS   the key: one column or several, comma-separated\n"
 		      "      --count N      how many partitions (1 to 256)\n"
 		      "      --output PREFIX  the files' names start with this (a folder ends in /)\n"
+		      "      --part K       only partition K (0..N-1), on standard output: each job\n"
+		      "                     of a parallel run takes its own from the whole input\n"
 		      "  -h, --help         this help\n"
 		      "  -V, --version      the version\n",
 		      f);
@@ -49,13 +52,14 @@ static size_t parse_by(char *arg, char *names[PARTITION_KEYS])
 	return n;
 }
 
-static unsigned parse_count(const char *arg)
+/* A whole number from lo to hi for option opt, or die naming what it is. */
+static unsigned parse_number(const char *opt, const char *arg, long lo, long hi, const char *what)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < 1 || v > PARTITION_MAX)
-		diag_die(EXIT_USAGE, "--count: \"%s\" is not a number of partitions (1 to %d)", arg, PARTITION_MAX);
+	if (errno || *end || end == arg || v < lo || v > hi)
+		diag_die(EXIT_USAGE, "%s: \"%s\" is not %s (%ld to %ld)", opt, arg, what, lo, hi);
 	return (unsigned)v;
 }
 
@@ -82,6 +86,37 @@ static void open_input(struct tsv_reader *r, char **files, size_t n)
 	cli_tsv_open(r, files, n);
 }
 
+/* After the last row: die if the input could not be read to its end. */
+static void read_failed(const struct tsv_reader *r, int rc)
+{
+	if (rc >= 0)
+		return;
+	if (errno)
+		diag_die(EXIT_DATA, "%s: %s", r->file, strerror(errno));
+	diag_die_at(EXIT_DATA, r->file, r->line, "%s", r->err);
+}
+
+/* The rows of partition part alone, to standard output: a filter, so that
+ * each job of a parallel run reads the whole input (a shared file, read
+ * from the page cache) and nothing is written to disk but its results. */
+static void write_part(struct tsv_reader *r, const int *cols, size_t nkeys, unsigned n, unsigned part)
+{
+	struct out *o = out_stdout();
+	struct tsv_writer w;
+	tsv_writer_init(&w, o);
+	tsv_put_header(&w, r);
+	tsv_end_row(&w);
+	int rc;
+	while ((rc = tsv_next(r)) == 1)
+		if (partition_of(partition_hash(r->fields, cols, nkeys), n) == part) {
+			tsv_put_row(&w, r);
+			tsv_end_row(&w);
+		}
+	read_failed(r, rc);
+	tsv_close(r);
+	out_stdout_close_or_die();
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -89,13 +124,15 @@ int main(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{"output", required_argument, NULL, 'o'},
+		{"part", required_argument, NULL, 'p'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const moved[] = {"n--count", "o--output", NULL};
+	static const char *const moved[] = {"n--count", "o--output", "p--part", NULL};
 	char *by = NULL, *names[PARTITION_KEYS];
 	const char *prefix = NULL;
 	unsigned n = 0;
+	const char *part = NULL;
 	int ch;
 
 	diag_init(argv[0]);
@@ -106,8 +143,9 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'b': by = optarg; break;
 		case 'h': usage(stdout, EXIT_OK);
-		case 'n': n = parse_count(optarg); break;
+		case 'n': n = parse_number("--count", optarg, 1, PARTITION_MAX, "a number of partitions"); break;
 		case 'o': prefix = optarg; break;
+		case 'p': part = optarg; break;
 		case 'V': cli_version();
 		default:
 			cli_hint_moved(optopt, moved);
@@ -116,17 +154,23 @@ int main(int argc, char **argv)
 		}
 	}
 	struct tsv_reader r;
-	if (!by || !n || !prefix) {
+	if (!by || !n || !prefix == !part) {
 		if (optind < argc) /* a missing file is named first, as by every command */
 			open_input(&r, argv + optind, (size_t)(argc - optind));
-		diag_warn("--by, --count and --output are required");
+		diag_warn(prefix && part ? "--output and --part go one without the other"
+					 : "--by, --count and --output (or --part) are required");
 		usage(stderr, EXIT_USAGE);
 	}
+	unsigned k_part = part ? parse_number("--part", part, 0, (long)n - 1, "a partition of --count") : 0;
 	open_input(&r, argv + optind, (size_t)(argc - optind));
 	size_t nkeys = parse_by(by, names);
 	int cols[PARTITION_KEYS];
 	for (size_t i = 0; i < nkeys; i++)
 		cols[i] = tsv_col_or_die(&r, names[i]);
+	if (part) {
+		write_part(&r, cols, nkeys, n, k_part);
+		return EXIT_OK;
+	}
 
 	/* static: still reachable when a later step dies (no leak report) */
 	static struct out *parts;
@@ -142,11 +186,7 @@ int main(int argc, char **argv)
 		tsv_put_row(&w[k], &r);
 		tsv_end_row(&w[k]);
 	}
-	if (rc < 0) {
-		if (errno)
-			diag_die(EXIT_DATA, "%s: %s", r.file, strerror(errno));
-		diag_die_at(EXIT_DATA, r.file, r.line, "%s", r.err);
-	}
+	read_failed(&r, rc);
 	tsv_close(&r);
 	for (unsigned k = 0; k < n; k++) {
 		if (out_close(&parts[k]) < 0)

@@ -176,11 +176,48 @@ partials() {
 	[ "$(ls "$T/h" | wc -l)" -eq 100 ]
 }
 
+@test "tally partition --part K: partition K alone on stdout, byte for byte the K-th file; its usage errors" {
+	local d=$BATS_FILE_TMPDIR
+	tally partition --by source,order --count 3 --output "$T/f" "$d/sales.tsv"
+	for k in 0 1 2; do
+		run --separate-stderr tally partition --by source,order --count 3 --part "$k" "$d/sales.tsv"
+		[ "$status" -eq 0 ] && [ -z "$stderr" ]
+		cmp <(printf '%s\n' "$output") "$T/f$k.tsv"
+	done
+	# escaped fields pass through as the files have them; stdin is read too
+	printf 'order\tnote\na\tx\\ty\nb\tz\\\\\n' >"$T/e.tsv"
+	tally partition -b order --count 2 --output "$T/e" "$T/e.tsv"
+	cmp <(tally partition -b order --count 2 --part 1 - <"$T/e.tsv") "$T/e1.tsv"
+	cmp <(tally partition -b order --count 2 --part 0 "$T/e.tsv") "$T/e0.tsv"
+	# the statements of jobs that each take their part: one process's
+	tally-report "$d/alloc.tsv" >"$T/one.txt"
+	for k in 0 1; do
+		tally partition -b source,order --count 2 --part "$k" "$d/alloc.tsv" | tally-report --partial >"$T/$k.partial"
+	done
+	tally-report --merge "$T/0.partial" "$T/1.partial" | cmp - "$T/one.txt"
+	for k in 3 -1 x; do
+		run --separate-stderr tally partition -b order --count 3 --part "$k" "$T/e.tsv"
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "tally-partition: --part: \"$k\" is not a partition of --count (0 to 2)" ]
+	done
+	run --separate-stderr tally partition -b order --count 3 --part 1 --output "$T/z" "$T/e.tsv"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tally-partition: --output and --part go one without the other" ]
+	[ ! -e "$T/z0.tsv" ]
+	run --separate-stderr sh -c 'tally partition -b order --count 2 --part 1 "$1" >/dev/full' sh "$T/e.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-partition: write error: "* ]]
+	printf 'a\tb\n1\n' >"$T/bad.tsv"
+	run --separate-stderr tally partition -b a --count 2 --part 0 "$T/bad.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "tally-partition: $T/bad.tsv:2: "* ]]
+}
+
 @test "tally partition: usage errors" {
 	local d=$BATS_FILE_TMPDIR
 	run --separate-stderr tally partition --count 2 --output "$T/p" "$d/sales.tsv"
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "tally-partition: --by, --count and --output are required" ]
+	[ "${stderr_lines[0]}" = "tally-partition: --by, --count and --output (or --part) are required" ]
 	for n in 0 257 x 2x; do
 		run --separate-stderr tally partition -b product --count "$n" --output "$T/p" "$d/sales.tsv"
 		[ "$status" -eq 2 ]
