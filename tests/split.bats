@@ -257,6 +257,17 @@ sales() {
 	[ "$(grep -c '^seen' <(tally-split --state-dump "$T/st"))" -eq 1 ]
 }
 
+@test "--rejects: a row short of the header's fields is padded, so its reason is in reject_reason; a long row keeps all its fields" {
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-10-01\tetsy\t1\t1\tX\tsale\t\tUSD\t1.00' $'2026-10-01\tetsy\t2' \
+		$'2026-10-01\tetsy\t3\t1\tX\tsale\t\tUSD\t1.00\textra' >"$T/s.tsv"
+	run --separate-stderr tally-split -a "$F/agent.tsv" -r "$T/rej.tsv" "$T/s.tsv"
+	[ "$status" -eq 0 ]
+	# before, the short row's reason was read as its "line"
+	[ "$(awk -F'\t' 'NR == 2 { print NF ":" $3 ":" $4 ":" $10 }' "$T/rej.tsv")" = "10:2::$T/s.tsv:3: 3 fields where the header has 9" ]
+	[ "$(awk -F'\t' 'NR == 3 { print NF ":" $10 ":" $11 }' "$T/rej.tsv")" = "11:extra:$T/s.tsv:4: 10 fields where the header has 9" ]
+}
+
 @test "two concurrent runs on one state file are serialised by the lock" {
 	mkfifo "$T/fifo"
 	tally-split -a "$F/advance.tsv" -s "$T/st" "$T/fifo" >"$T/a.out" 2>"$T/a.err" &

@@ -224,6 +224,15 @@ void reject_open(struct reject_sink *rs, const char *path)
 	rs->open = true;
 }
 
+/* The TABs in s[0..n): a TSV line's fields less one. */
+static size_t count_tabs(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = s, *end = s + n; (p = memchr(p, '\t', (size_t)(end - p))); p++)
+		k++;
+	return k;
+}
+
 void reject_row(struct reject_sink *rs, const char *file, long line, const char *header,
 		size_t header_len, const char *raw, size_t raw_len, const char *reason)
 {
@@ -235,6 +244,11 @@ void reject_row(struct reject_sink *rs, const char *file, long line, const char 
 		rs->header_done = true;
 	}
 	out_write(&rs->out, raw, raw_len);
+	/* a TSV row short of the header's fields is padded with empty ones,
+	 * so that its reason is read in the reject_reason column (a longer
+	 * row keeps every field: its reason is still its last) */
+	for (size_t k = count_tabs(raw, raw_len), want = count_tabs(header, header_len); want && k < want; k++)
+		out_putc(&rs->out, '\t');
 	out_putc(&rs->out, '\t');
 	tsv_escape_to(&rs->out, file, strlen(file));
 	out_printf(&rs->out, ":%ld: ", line);

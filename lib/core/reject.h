@@ -2,7 +2,9 @@
  *
  * Without --rejects the first bad row is fatal: "prog: FILE:LINE: REASON",
  * exit 1.  With --rejects FILE, the row is written there verbatim (as it
- * was read), followed by a TAB and "FILE:LINE: REASON" (escaped), and the
+ * was read; a TSV row short of the header's fields padded with empty ones,
+ * so the reason is read as reject_reason), followed by a TAB and
+ * "FILE:LINE: REASON" (escaped), and the
  * command goes on.  The rejects file starts with the input's header line plus a last
  * column "reject_reason" (a header given once), and is written atomically.
  * Nothing is ever dropped silently.  Command support: the functions print
