@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ingest_date.h"
 #include "ingest_hold.h"
@@ -135,6 +136,30 @@ static void test_hold(void)
 	errno = 0;
 	tap_ok(ingest_hold_push(&lost, &r0, 1, 2) < 0 && errno == ENOENT && lost.n == 0 && lost.spilled == 0,
 	       "a spill that cannot be made fails with ENOENT");
+
+	/* a spill cut short behind the queue's back: the pop fails with EIO */
+	struct ingest_hold cut = {.max_bytes = small.max_bytes};
+	tap_is_int(push_rows(&cut, 0, 20), 20, "20 held, 17 of them spilled");
+	fflush(cut.spill);
+	tap_ok(ftruncate(fileno(cut.spill), (off_t)(ingest_hold_size(&r0) + 10)) == 0, "the spill cut inside its second row");
+	tap_ok(pops_in_order(&cut, 0, 1), "the whole first row still comes back");
+	errno = 0;
+	tap_ok(ingest_hold_pop(&cut, &e) == -1 && errno == EIO, "the cut one fails with EIO, not a short row");
+	ingest_hold_free(&cut);
+
+	/* a spill that cannot be written (a full disk): the push fails with ENOSPC */
+	struct ingest_hold full = {.max_bytes = small.max_bytes};
+	tap_is_int(push_rows(&full, 0, 4), 4, "one row spilled");
+	fclose(full.spill);
+	full.spill = fopen("/dev/full", "w+");
+	full.spill_end = full.spill_at = 0;
+	full.spilled = 0;
+	int st = 0;
+	errno = 0;
+	for (int i = 0; i < 1000 && st == 0; i++)
+		st = push_rows(&full, i, 1) == 1 ? 0 : -1;
+	tap_ok(st == -1 && errno == ENOSPC, "a full disk fails a push with ENOSPC");
+	ingest_hold_free(&full);
 
 	/* freed with rows in memory and in the spill: nothing leaks */
 	tap_is_int(push_rows(&small, 0, 20), 20, "20 held before a free");
