@@ -4,7 +4,10 @@
  * (tally(7), PARTITIONED RUNS).
  *
  * Every file gets the header, rows keep their input order within a file,
- * and each file is written atomically: a failed run leaves none changed. */
+ * and each file is written atomically: a failed run leaves none changed.
+ * With --part K only partition K is written, to standard output: a filter
+ * in each job's pipeline, which fails (and must fail the job: pipefail)
+ * at a bad row after the rows before it went out. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -128,7 +131,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const moved[] = {"n--count", "o--output", "p--part", NULL};
+	static const char *const moved[] = {"n--count", "o--output", NULL};
 	char *by = NULL, *names[PARTITION_KEYS];
 	const char *prefix = NULL;
 	unsigned n = 0;
@@ -157,7 +160,7 @@ int main(int argc, char **argv)
 	if (!by || !n || !prefix == !part) {
 		if (optind < argc) /* a missing file is named first, as by every command */
 			open_input(&r, argv + optind, (size_t)(argc - optind));
-		diag_warn(prefix && part ? "--output and --part go one without the other"
+		diag_warn(prefix && part ? "--output and --part cannot be used together"
 					 : "--by, --count and --output (or --part) are required");
 		usage(stderr, EXIT_USAGE);
 	}

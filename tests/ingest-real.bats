@@ -469,14 +469,14 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	# each refund has its own sale's product, and comes after every sale
 	[ "$(awk -F'\t' '$7 == "refund" && $5 != "Payment for Order #" $3' <<<"$output" | wc -l)" -eq 0 ]
 	[ "$(awk -F'\t' '$7 == "refund" { r = NR } $7 == "sale" && r { bad++ } END { print bad + 0 }' <<<"$output")" -eq 0 ]
-	[[ "$stderr" == *"tally-ingest: held "*" rows back for the end of their file in a temporary file in $T/tmp (past 8 MB in memory)"* ]]
+	[[ "$stderr" == *"tally-ingest: "*" held rows waited for the end of their file in a temporary file in $T/tmp (past 8 MB of held rows in memory)"* ]]
 	[ -z "$(ls -A "$T/tmp")" ] # an unnamed file: nothing left behind
 	# without -v nothing is said; a missing TMPDIR is an error, nothing lost silently
 	TMPDIR=$T/tmp run --separate-stderr tally-ingest --map "$T/e.map" "$T/big.csv"
 	[ "$status" -eq 0 ] && [ -z "$stderr" ]
 	TMPDIR=$T/missing run --separate-stderr tally-ingest --map "$T/e.map" "$T/big.csv"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tally-ingest: rows held back for the end of the file: temporary file in $T/missing: No such file or directory" ]
+	[ "$stderr" = "tally-ingest: $T/big.csv: rows held back for the end of the file: temporary file in $T/missing: No such file or directory" ]
 }
 
 @test "etsy-statement over 8 MB of held rows: every refund still takes its order's item (a 180k-row statement lost half)" {

@@ -202,7 +202,7 @@ partials() {
 	done
 	run --separate-stderr tally partition -b order --count 3 --part 1 --output "$T/z" "$T/e.tsv"
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "tally-partition: --output and --part go one without the other" ]
+	[ "${stderr_lines[0]}" = "tally-partition: --output and --part cannot be used together" ]
 	[ ! -e "$T/z0.tsv" ]
 	run --separate-stderr sh -c 'tally partition -b order --count 2 --part 1 "$1" >/dev/full' sh "$T/e.tsv"
 	[ "$status" -eq 1 ]

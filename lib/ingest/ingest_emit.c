@@ -97,19 +97,19 @@ static int release_held(struct ingest_run *rn, const struct imap *m, struct inge
 
 /* A row held back failed: out of memory, or its spill to a temporary
  * file (ingest_hold.h) could not be written or read back. */
-static int hold_failed(struct ingest_run *rn, const struct ingest_hold *h)
+static int hold_failed(struct ingest_run *rn, const struct ingest_hold *h, const char *file)
 {
 	if (errno == ENOMEM)
 		return out_of_memory(rn);
-	return ingest_run_fail(rn, EXIT_DATA, NULL, 0, "rows held back for the end of the file: temporary file in %s: %s",
+	return ingest_run_fail(rn, EXIT_DATA, file, 0, "rows held back for the end of the file: temporary file in %s: %s",
 			       h->tmpdir ? h->tmpdir : "/tmp", strerror(errno));
 }
 
 /* A reversal whose sale has not been read yet (an Etsy statement is
  * newest first): held until the end of the file. */
-static int hold_row(struct ingest_run *rn, struct imap_row *r, uint64_t key, long line)
+static int hold_row(struct ingest_run *rn, struct imap_row *r, uint64_t key, const char *file, long line)
 {
-	return ingest_hold_push(&rn->held, r, key, line) < 0 ? hold_failed(rn, &rn->held) : 0;
+	return ingest_hold_push(&rn->held, r, key, line) < 0 ? hold_failed(rn, &rn->held, file) : 0;
 }
 
 int ingest_emit_release_all(struct ingest_run *rn, const struct imap *m, const char *file)
@@ -122,7 +122,7 @@ int ingest_emit_release_all(struct ingest_run *rn, const struct imap *m, const c
 		if (st)
 			return st;
 	}
-	return got < 0 ? hold_failed(rn, &rn->held) : 0;
+	return got < 0 ? hold_failed(rn, &rn->held, file) : 0;
 }
 
 /* Whether row r is one of its order's rows that take the order's item:
@@ -163,9 +163,9 @@ static int release_with_item(struct ingest_run *rn, const struct imap *m, struct
 
 /* A row of an order in a format naming items: held until the file's end,
  * when every item of the file is known. */
-static int hold_for_item(struct ingest_run *rn, struct imap_row *r, uint64_t key, long line)
+static int hold_for_item(struct ingest_run *rn, struct imap_row *r, uint64_t key, const char *file, long line)
 {
-	return ingest_hold_push(&rn->item_held, r, key, line) < 0 ? hold_failed(rn, &rn->item_held) : 0;
+	return ingest_hold_push(&rn->item_held, r, key, line) < 0 ? hold_failed(rn, &rn->item_held, file) : 0;
 }
 
 int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const char *file)
@@ -182,7 +182,7 @@ int ingest_emit_release_items(struct ingest_run *rn, const struct imap *m, const
 			return st;
 	}
 	if (got < 0)
-		return hold_failed(rn, &rn->item_held);
+		return hold_failed(rn, &rn->item_held, file);
 	const struct ingest_item *t = &rn->items;
 	if (t->several > 0)
 		ingest_run_warn(rn, NULL, 0,
@@ -239,7 +239,7 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 				r->text[IMAP_PRODUCT] = r->item;
 				r->text_len[IMAP_PRODUCT] = r->item_len;
 			} else if (takes_item(r)) {
-				if ((st = hold_for_item(rn, r, key, line)))
+				if ((st = hold_for_item(rn, r, key, file, line)))
 					return st;
 				continue;
 			}
@@ -249,7 +249,7 @@ int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *row
 		if (st)
 			return st;
 		if (!linked && rn->order <= 0)
-			st = hold_row(rn, r, key, line);
+			st = hold_row(rn, r, key, file, line);
 		else
 			st = emit_one(rn, m, r, key, file, line);
 		if (st)

@@ -71,55 +71,115 @@ static int spill_seek(struct ingest_hold *h, bool writing)
 		return 0;
 	if (h->writing && fflush(h->spill) != 0)
 		return -1;
+	if (fseeko(h->spill, writing ? h->spill_end : h->spill_at, SEEK_SET) != 0)
+		return -1;
 	h->writing = writing;
-	return fseeko(h->spill, writing ? h->spill_end : h->spill_at, SEEK_SET);
+	return 0;
 }
 
-/* Append one row to the spill: the slot as it is (its pointers are
- * replaced when read back), then its texts as copy_texts lays them out. */
+/* A row in the spill: its numbers, then its texts, kind and (when the
+ * net differed) mismatch message, each ended by a NUL - a tenth of the
+ * slot held in memory, whose pointers and message buffer are not kept. */
+struct spilled {
+	int64_t date, sale_date, reported, line, quantity, gross, tax, fee, net;
+	uint64_t key;
+	int64_t record_line;
+	uint64_t text_len[IMAP_NTEXT];
+	uint32_t kind_len, mismatch_len, digits;
+	uint8_t has_sale_date, has_reported, net_differs, order_named;
+};
+
+/* Open the spill on first use. */
+static int spill_open(struct ingest_hold *h)
+{
+	int fd = spool_temp(h->tmpdir ? h->tmpdir : "/tmp");
+	if (fd < 0)
+		return -1;
+	if (!(h->spill = fdopen(fd, "w+b"))) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	h->writing = true;
+	return 0;
+}
+
+/* Append one row to the spill. */
 static int spill_write(struct ingest_hold *h, const struct ingest_held *e)
 {
-	if (!h->spill) {
-		int fd = spool_temp(h->tmpdir ? h->tmpdir : "/tmp");
-		if (fd < 0)
-			return -1;
-		if (!(h->spill = fdopen(fd, "w+b"))) {
-			int err = errno;
-			close(fd);
-			errno = err;
-			return -1;
-		}
-		h->writing = true;
-	}
-	size_t text_len = e->size - sizeof *e;
-	if (spill_seek(h, true) < 0 || fwrite(e, sizeof *e, 1, h->spill) != 1 ||
-	    fwrite(e->text, 1, text_len, h->spill) != text_len)
+	if (!h->spill && spill_open(h) < 0)
 		return -1;
-	h->spill_end += (off_t)e->size;
+	const struct imap_row *r = &e->row;
+	struct spilled d = {
+		.date = r->date, .sale_date = r->sale_date, .reported = r->reported, .line = r->line,
+		.quantity = r->quantity, .gross = r->gross, .tax = r->tax, .fee = r->fee, .net = r->net,
+		.key = e->key, .record_line = e->line, .kind_len = (uint32_t)strlen(r->kind),
+		.mismatch_len = r->net_differs ? (uint32_t)strlen(r->mismatch) : 0, .digits = (uint32_t)r->digits,
+		.has_sale_date = r->has_sale_date, .has_reported = r->has_reported, .net_differs = r->net_differs,
+		.order_named = r->order_named,
+	};
+	size_t texts = d.kind_len + 1;
+	for (int i = 0; i < IMAP_NTEXT; i++) {
+		d.text_len[i] = r->text_len[i];
+		texts += r->text_len[i] + 1;
+	}
+	/* the texts and kind are laid out in e->text, in order (copy_texts) */
+	if (spill_seek(h, true) < 0 || fwrite(&d, sizeof d, 1, h->spill) != 1 ||
+	    fwrite(e->text, 1, texts, h->spill) != texts ||
+	    (d.mismatch_len && fwrite(r->mismatch, 1, d.mismatch_len, h->spill) != d.mismatch_len))
+		return -1;
+	h->spill_end += (off_t)(sizeof d + texts + d.mismatch_len);
 	h->spilled++;
 	h->spilled_ever++;
 	return 0;
 }
 
+/* Read n bytes of the spill into p; EIO when it ends before them. */
+static int spill_get(struct ingest_hold *h, void *p, size_t n)
+{
+	if (n == 0 || fread(p, 1, n, h->spill) == n)
+		return 0;
+	if (!ferror(h->spill))
+		errno = EIO;
+	return -1;
+}
+
 /* Read the oldest spilled row back into h->popped. */
 static int spill_read(struct ingest_hold *h)
 {
-	struct ingest_held e;
-	if (spill_seek(h, false) < 0)
+	struct spilled d;
+	if (spill_seek(h, false) < 0 || spill_get(h, &d, sizeof d) < 0)
 		return -1;
-	if (fread(&e, sizeof e, 1, h->spill) != 1 || e.size < sizeof e)
-		return errno = ferror(h->spill) ? errno : EIO, -1;
-	size_t text_len = e.size - sizeof e;
-	char *text = malloc(text_len);
+	struct ingest_held e = {.key = d.key, .line = (long)d.record_line};
+	struct imap_row *r = &e.row;
+	*r = (struct imap_row){.date = d.date, .has_sale_date = d.has_sale_date, .sale_date = d.sale_date,
+			       .has_reported = d.has_reported, .reported = d.reported, .line = d.line,
+			       .quantity = d.quantity, .gross = d.gross, .tax = d.tax, .fee = d.fee, .net = d.net,
+			       .digits = (int)d.digits, .net_differs = d.net_differs, .order_named = d.order_named};
+	size_t texts = (size_t)d.kind_len + 1;
+	for (int i = 0; i < IMAP_NTEXT; i++) {
+		r->text_len[i] = (size_t)d.text_len[i];
+		texts += r->text_len[i] + 1;
+	}
+	if (d.mismatch_len >= sizeof r->mismatch) {
+		errno = EIO; /* no row writes one that long: not this file's */
+		return -1;
+	}
+	e.size = sizeof e + texts;
+	char *text = malloc(texts);
 	if (!text)
 		return -1;
-	if (fread(text, 1, text_len, h->spill) != text_len) {
+	if (spill_get(h, text, texts) < 0 || spill_get(h, r->mismatch, d.mismatch_len) < 0) {
+		int err = errno;
 		free(text);
-		return errno = ferror(h->spill) ? errno : EIO, -1;
+		errno = err;
+		return -1;
 	}
-	point_texts(&e, text); /* the lengths are the slot's */
+	r->mismatch[d.mismatch_len] = '\0';
+	point_texts(&e, text);
 	h->popped = e;
-	h->spill_at += (off_t)e.size;
+	h->spill_at += (off_t)(sizeof d + texts + d.mismatch_len);
 	if (--h->spilled == 0) /* drained: the file is used again from its start */
 		h->spill_at = h->spill_end = 0;
 	return 0;
@@ -150,12 +210,14 @@ int ingest_hold_push(struct ingest_hold *h, const struct imap_row *r, uint64_t k
 		return -1;
 	copy_texts(&e, r, text);
 	if (size > h->max_bytes) { /* over the bound alone: straight to the spill */
-		int st = spill_write(h, &e);
+		int st = spill_write(h, &e), err = errno;
 		free(text);
+		errno = err;
 		return st;
 	}
 	if (grow(h) < 0) {
 		free(text);
+		errno = ENOMEM;
 		return -1;
 	}
 	h->ring[(h->head + h->n) % h->cap] = e;

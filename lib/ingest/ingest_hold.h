@@ -43,7 +43,7 @@ struct ingest_hold {
 	FILE *spill;               /* the oldest rows past the bound, or NULL */
 	off_t spill_end, spill_at; /* where the next is written / read */
 	long spilled;              /* rows in the spill not read back yet */
-	long spilled_ever;         /* rows ever spilled (for -v) */
+	long spilled_ever;         /* rows ever written to the spill (for -v) */
 	bool writing;              /* the spill's stream was last written */
 };
 
@@ -60,7 +60,8 @@ int ingest_hold_push(struct ingest_hold *h, const struct imap_row *r, uint64_t k
  * row's texts may be repointed by the caller) until the next
  * ingest_hold_pop, push or free.  Returns 1, 0 when the queue is empty,
  * or -1 with errno when the spill cannot be read back (EIO when cut
- * short). */
+ * short).  After a -1 from here or from ingest_hold_push the queue's
+ * order is lost: only ingest_hold_free may follow. */
 int ingest_hold_pop(struct ingest_hold *h, struct ingest_held **e);
 
 /* Release everything, the spill closed; max_bytes and tmpdir are kept,

@@ -129,9 +129,9 @@ int ingest_run_finish(struct ingest_run *rn)
 {
 	long spilled = rn->held.spilled_ever + rn->item_held.spilled_ever;
 	if (rn->o->verbose && spilled > 0)
-		ingest_run_warn(rn, NULL, 0, "held %ld row%s back for the end of their file in a temporary file in %s "
-				"(past %d MB in memory)", spilled, spilled == 1 ? "" : "s", rn->sorted.tmpdir,
-				INGEST_HOLD_BYTES >> 20);
+		ingest_run_warn(rn, NULL, 0, "%ld held row%s waited for the end of their file in a temporary file in %s "
+				"(past %zu MB of held rows in memory)", spilled, spilled == 1 ? "" : "s", rn->sorted.tmpdir,
+				rn->held.max_bytes >> 20);
 	if (!rn->o->sort)
 		return 0;
 	struct extsort *s = &rn->sorted;

@@ -32,7 +32,7 @@
 #include "tsv.h"
 
 #define INGEST_HEADER_SEARCH 20     /* records looked at for a header (preamble lines) */
-#define INGEST_HOLD_BYTES (8 << 20) /* reversals held back for their sale, a file (ingest_hold.h) */
+#define INGEST_HOLD_BYTES (8 << 20) /* each hold's rows in memory, past it spilled (ingest_hold.h) */
 #define INGEST_ERR_MAX 8192         /* room for a message naming a file */
 
 /* What the command line asked for. */

@@ -131,6 +131,23 @@ static void test_hold(void)
 	tap_is_int(push_rows(&tiny, 0, 5), 5, "rows each over a bound of 16 bytes");
 	tap_ok(tiny.n == 0 && tiny.spilled == 5 && pops_in_order(&tiny, 0, 5), "all spilled, and back in order");
 
+	/* every field of a row comes back from the spill: dates, numbers, flags, the mismatch message */
+	struct imap_row m = refund_row("77", "Refund for Order #77");
+	m.date = 1790000000, m.has_sale_date = true, m.sale_date = 1780000000, m.has_reported = true;
+	m.reported = 1795000000, m.line = 3, m.quantity = -2, m.tax = -7, m.fee = 11, m.net = -1553, m.digits = 2;
+	m.net_differs = true, m.order_named = true;
+	snprintf(m.mismatch, sizeof m.mismatch, "net -15.53 is not gross - fee");
+	struct ingest_hold one = {.max_bytes = 16};
+	tap_ok(ingest_hold_push(&one, &m, 99, 1234) == 0 && one.spilled == 1, "a row with every field set, spilled");
+	tap_ok(ingest_hold_pop(&one, &e) == 1 && e->row.date == m.date && e->row.has_sale_date &&
+		       e->row.sale_date == m.sale_date && e->row.has_reported && e->row.reported == m.reported &&
+		       e->row.line == 3 && e->row.quantity == -2 && e->row.gross == -1542 && e->row.tax == -7 &&
+		       e->row.fee == 11 && e->row.net == -1553 && e->row.digits == 2 && e->row.net_differs &&
+		       e->row.order_named && strcmp(e->row.mismatch, m.mismatch) == 0 && e->key == 99 && e->line == 1234 &&
+		       strcmp(e->row.text[IMAP_ORDER], "77") == 0 && strcmp(e->row.kind, "refund") == 0,
+	       "comes back whole");
+	ingest_hold_free(&one);
+
 	/* the spill's folder missing: an error, the row not held */
 	struct ingest_hold lost = {.max_bytes = 16, .tmpdir = "/nonexistent/tally"};
 	errno = 0;
@@ -141,7 +158,10 @@ static void test_hold(void)
 	struct ingest_hold cut = {.max_bytes = small.max_bytes};
 	tap_is_int(push_rows(&cut, 0, 20), 20, "20 held, 17 of them spilled");
 	fflush(cut.spill);
-	tap_ok(ftruncate(fileno(cut.spill), (off_t)(ingest_hold_size(&r0) + 10)) == 0, "the spill cut inside its second row");
+	off_t row_bytes = cut.spill_end / cut.spilled; /* every row here is of one size */
+	tap_ok(row_bytes > 0 && (size_t)row_bytes < ingest_hold_size(&r0) / 2,
+	       "a spilled row takes %lld bytes, under half its %zu in memory", (long long)row_bytes, ingest_hold_size(&r0));
+	tap_ok(ftruncate(fileno(cut.spill), row_bytes + 10) == 0, "the spill cut inside its second row");
 	tap_ok(pops_in_order(&cut, 0, 1), "the whole first row still comes back");
 	errno = 0;
 	tap_ok(ingest_hold_pop(&cut, &e) == -1 && errno == EIO, "the cut one fails with EIO, not a short row");
