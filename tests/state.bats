@@ -328,3 +328,44 @@ damaged() {
 	[ "$status" -eq 0 ]
 	[ "$(tail -n +2 <<<"$output" | cut -f10,14)" = $'Label\t-20.00' ]
 }
+
+@test "an adjustment of a line split in an earlier month (Etsy's sales-tax refund) is its own row, split by the first one's agreement, never as a change" {
+	# Etsy, September: a Moth zine sale and its "Sales tax paid by buyer"
+	# row; October: the refund and its "Refund to buyer for sales tax" row,
+	# with no item row in October's statement (empty product)
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
+		'"September 20, 2026",Tax,Sales tax paid by buyer,Order #5,USD,--,-$0.96,-$0.96,--' \
+		'"September 20, 2026",Fee,"Transaction fee: Moth zine",Order #5,USD,--,-$0.65,-$0.65,--' \
+		'"September 20, 2026",Sale,Payment for Order #5,,USD,$10.96,--,$10.96,--' >"$T/sep.csv"
+	printf '%s\n' 'Date,Type,Title,Info,Currency,Amount,"Fees & Taxes",Net,"Tax Details"' \
+		'"October 3, 2026",Tax,Refund to buyer for sales tax,Order #5,USD,--,$0.96,$0.96,--' \
+		'"October 3, 2026",Refund,Refund to buyer for Order #5,Order #5,USD,-$10.96,--,-$10.96,--' >"$T/oct.csv"
+	printf 'match\tpayee\tshare\nMoth zine\tCleo\t70%%\nMoth zine\tAna\t30%%\n*\tAna\t100%%\n' >"$T/ag.tsv"
+	TALLY_SALT=s tally-ingest "$T/sep.csv" >"$T/sep.tsv"
+	TALLY_SALT=s tally-ingest "$T/oct.csv" >"$T/oct.tsv"
+	tally-split -a "$T/ag.tsv" -s "$T/st" "$T/sep.tsv" >/dev/null
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" -o "$T/oct-alloc.tsv" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	# before: "1 row changed since it was split", and 1.92 (+0.96 - -0.96) split
+	[ -z "$stderr" ]
+	pick() { awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ print $c["kind"] " " $c["net"] " " $c["payee"] " " $c["amount"] }' "$1"; }
+	[ "$(pick "$T/oct-alloc.tsv" | tr '\n' '|')" = "adjustment 0.96 Cleo 0.672|adjustment 0.96 Ana 0.288|refund -10.96 Cleo -7.672|refund -10.96 Ana -3.288|" ]
+	# the month again: nothing split twice
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ] && [ "$(tail -n +2 <<<"$output")" = "" ]
+	[ "$stderr" = "tally-split: passed over 2 rows split already (state $T/st)" ]
+	# a second later adjustment of the line, on another day, is its own row too
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-11-04\tetsy\t5\t1\t\tadjustment\t\tUSD\t-0.10' >"$T/nov.tsv"
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/nov.tsv"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f10,14 | tr '\t\n' ' |')" = "Cleo -0.07|Ana -0.03|" ]
+	# the first adjustment fed again on its own day with another amount is still a change
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
+		$'2026-09-20\tetsy\t5\t1\tMoth zine\tadjustment\t\tUSD\t-1.06' >"$T/sep2.tsv"
+	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/sep2.tsv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tally-split: 1 row changed since it was split: the difference was split" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f10,14 | tr '\t\n' ' |')" = "Cleo -0.07|Ana -0.03|" ]
+}

@@ -405,14 +405,47 @@ static bool same_reversal(struct split_run *run, const struct split_state_seen *
 	return (has_net && e->basis == net) || (has_gross && e->basis == gross) || (!has_net && !has_gross);
 }
 
+/* A later adjustment of a line (Etsy's "Refund to buyer for sales tax"
+ * after the sale's "Sales tax paid by buyer"; a second Stripe adjustment
+ * of a charge): its key, without a date, finds the first adjustment of
+ * the line, split in an earlier run on another day.  It is its own
+ * record, not that one changed (whose difference would be split: +0.96
+ * taken for a change of -0.96 splits 1.92): keyed with its date as a
+ * reversal is, the nth of them on its date the nth key, and split by the
+ * first one's agreement (*earlier), its sale's.  Whether it is one. */
+static bool later_adjustment(const char *kind, const struct split_state_seen *e, int64_t own)
+{
+	if (strcmp(kind, "adjustment") != 0 || !e || (e->cls & SPLIT_STATE_THIS_RUN) || e->cls == SPLIT_STATE_LEGACY)
+		return false;
+	int64_t day = own >= 0 ? own / SECONDS_PER_DAY : -((-own + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	return day != e->day;
+}
+
+/* The key and record of a later adjustment (later_adjustment), dated. */
+static void dated_adjustment(struct split_run *run, const char *kind, uint64_t *key, struct split_state_seen **found)
+{
+	const struct split_columns *c = &run->col;
+	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
+	const char *line = split_run_field(run, c->line), *date = split_run_field(run, c->date);
+	for (unsigned n = 1;; n++) {
+		*key = split_state_key(src, order, line, kind, date, n);
+		*found = split_state_find(&run->state, *key);
+		if (!*found || !((*found)->cls & SPLIT_STATE_THIS_RUN))
+			return;
+	}
+}
+
 /* The row's identity in *key and its record (*e, NULL when none): the nth
  * row with these fields in this run is the nth identity; a reversal passes
  * over records of other reversals of its line on its date (same_reversal),
  * unless it is read from its sale's own record (same_record: Gumroad's
  * refund columns, the refunds so far), whose later amount is a change.  A
  * reversal that only a state 1 record knows (keyed without its date) takes
- * that record over, once.  SPLIT_OK or SPLIT_ENOMEM. */
-static int row_identity(struct split_run *run, const char *kind, uint64_t *key, struct split_state_seen **found)
+ * that record over, once.  A later adjustment of a line split on another
+ * day is keyed with its date, *earlier its line's first adjustment
+ * (later_adjustment); else *earlier is NULL.  SPLIT_OK or SPLIT_ENOMEM. */
+static int row_identity(struct split_run *run, const char *kind, int64_t own, uint64_t *key,
+			struct split_state_seen **found, struct split_state_seen **earlier)
 {
 	const struct split_columns *c = &run->col;
 	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
@@ -427,6 +460,12 @@ static int row_identity(struct split_run *run, const char *kind, uint64_t *key, 
 			break;
 	}
 	*found = e;
+	*earlier = NULL;
+	if (!rev && later_adjustment(kind, e, own)) {
+		*earlier = e;
+		dated_adjustment(run, kind, key, found);
+		return SPLIT_OK;
+	}
 	if (e || !rev)
 		return SPLIT_OK;
 	uint64_t old = run->nrow_keys > 1 ? run->row_keys[1] : split_state_key(src, order, line, kind, NULL, 1);
@@ -480,12 +519,21 @@ int split_run_plan(struct split_run *run, const char *kind, int64_t own, struct 
 	p->when = own;
 	p->why = SPLIT_WHY_OWN;
 	if (run->opt.state) {
-		if (row_identity(run, kind, &p->key, &p->prev) != SPLIT_OK)
+		if (row_identity(run, kind, own, &p->key, &p->prev, &p->earlier) != SPLIT_OK)
 			return SPLIT_ENOMEM;
 		if (run->opt.force)
 			p->prev = NULL;
 	}
 	p->reversal = is_reversal(kind);
+	if (p->earlier && !p->prev) {
+		const struct split_state_class *first = split_state_class_of(&run->state, p->earlier->cls);
+		if (first) {
+			int st = plan_by_sale(run, p->earlier, first, p);
+			if (st > 0)
+				p->why = SPLIT_WHY_EARLIER;
+			return st;
+		}
+	}
 	if (!p->reversal || p->prev)
 		return 1;
 	struct split_state_seen *sale = run->opt.state ? sale_record(run) : NULL;
