@@ -241,6 +241,7 @@ static int next_line(struct tsv_reader *r, char **line, size_t *len)
 			*line = start;
 			*len = (size_t)(nl - start);
 			r->buf_start += *len + 1;
+			r->unended = false;
 			break;
 		}
 		if (r->eof) {
@@ -249,6 +250,7 @@ static int next_line(struct tsv_reader *r, char **line, size_t *len)
 			*line = start; /* last line without LF */
 			*len = avail;
 			r->buf_start = r->buf_end;
+			r->unended = true;
 			break;
 		}
 		scanned = avail;
@@ -565,8 +567,12 @@ int tsv_next(struct tsv_reader *r)
 	if (nf < 0)
 		return -1;
 	if ((size_t)nf != r->ncols) {
-		set_err(r, "%ld field%s where the header has %zu", nf, nf == 1 ? "" : "s",
-			r->ncols);
+		/* a short last line with no line end: most often the command
+		 * writing the stream stopped in the middle of a row */
+		set_err(r, "%ld field%s where the header has %zu%s", nf, nf == 1 ? "" : "s", r->ncols,
+			r->unended && (size_t)nf < r->ncols
+				? ", and no line end: the input stops inside a row (did the command writing it fail?)"
+				: "");
 		return -1;
 	}
 	return 1;

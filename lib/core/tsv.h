@@ -45,6 +45,7 @@ struct tsv_reader {
 	char *buf;                /* read buffer */
 	size_t buf_cap, buf_start, buf_end;
 	bool eof;
+	bool unended;             /* the current line is the input's last, without its line end */
 	char *row;                /* unescaped copy of the current line */
 	size_t row_cap;
 	char *rawcopy;            /* raw header copy */

@@ -84,6 +84,11 @@ static void test_malformed(void)
 {
 	expect_bad("a\tb\n1\t2\n3\n", 3, "1 field where the header has 2", "too few fields");
 	expect_bad("a\tb\n1\t2\t3\n", 2, "3 fields where the header has 2", "too many fields");
+	expect_bad("a\tb\n1\t2\n3", 3,
+		   "1 field where the header has 2, and no line end: the input stops inside a row (did the command "
+		   "writing it fail?)",
+		   "a short last line without its line end: a writer that stopped half way");
+	expect_bad("a\tb\n1\t2\t3", 2, "3 fields where the header has 2", "a long last line without one: no such guess");
 	expect_bad("a\tb\n1\tx\\\\\\q\n", 2,
 		   "column \"b\": invalid escape \"\\q\" (only \\t \\n \\r \\\\ are allowed)",
 		   "bad escape, named");
