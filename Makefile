@@ -25,7 +25,7 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmiss
 # support: all that prints or exits), and one folder per command's engine.
 LIB_DIRS := core cli ingest split report forecast attribute
 CPPFLAGS += -D_GNU_SOURCE $(LIB_DIRS:%=-Ilib/%)
-LDLIBS  += -lcsv -ljansson -lm
+LDLIBS  += -lcsv -ljansson -lm -pthread
 
 BUILD   := $(O)/build
 BINDIR  := $(O)/bin

@@ -346,6 +346,8 @@ int main(int argc, char **argv)
 	 * refused) leaves FILE as it was */
 	if (o.output && out_open_file(&file_out, o.output) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", o.output, strerror(errno));
+	if (o.output) /* written from a thread while the next rows are read */
+		out_async(&file_out);
 	ingest_run_start(&run, o.output ? &file_out : out_stdout(), budget, getenv("TMPDIR"));
 
 	progress_start(&run.progress, diag_prog, stderr, o.explain ? PROGRESS_OFF : o.progress, files, nfiles);

@@ -305,6 +305,8 @@ static void open_outputs(struct split_run *run)
 	run->explaining = explain != NULL;
 	if (output && out_open_file(&run->output_file, output) < 0)
 		diag_die(EXIT_USAGE, "%s: %s", output, strerror(errno));
+	if (output) /* the allocations, the largest thing written: from a thread */
+		out_async(&run->output_file);
 	run->out = output ? &run->output_file : out_stdout();
 }
 

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "out_writer.h"
 
 #define OUT_BUFSIZE (64 * 1024)
+#define OUT_ASYNC_BUFSIZE (256 * 1024) /* fewer hand-overs between the threads */
 
 /* Temporaries of atomic files not yet committed, removed at exit so that a
  * command that dies half way leaves nothing half-written behind. */
@@ -246,10 +248,44 @@ void out_fail(struct out *o, int e)
 	note_error(o, e);
 }
 
+/* Written by a thread: hand the pending bytes over (the thread's spare
+ * buffer becomes o's).  Returns 0, or -1 when an error has been seen. */
+static int hand_over(struct out *o)
+{
+	if (o->err) {
+		o->len = 0;
+		return -1;
+	}
+	if (o->len == 0)
+		return 0;
+	int e = out_writer_hand(o->writer, &o->buf, o->len);
+	o->len = 0;
+	if (e) {
+		note_error(o, e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Written by a thread: hand over and wait until all is written. */
+static int flush_async(struct out *o)
+{
+	if (hand_over(o) < 0)
+		return -1;
+	int e = out_writer_drain(o->writer);
+	if (e) {
+		note_error(o, e);
+		return -1;
+	}
+	return 0;
+}
+
 int out_flush(struct out *o)
 {
 	size_t done = 0;
 
+	if (o->writer)
+		return flush_async(o);
 	if (o->err) {
 		o->len = 0;
 		return -1;
@@ -269,6 +305,29 @@ int out_flush(struct out *o)
 	return 0;
 }
 
+void out_async(struct out *o)
+{
+	if (o->writer || !o->tmp_path || o->err || !o->buf)
+		return;
+	char *big = realloc(o->buf, OUT_ASYNC_BUFSIZE);
+	if (!big)
+		return;
+	o->buf = big;
+	o->cap = OUT_ASYNC_BUFSIZE;
+	o->writer = out_writer_start(o->fd, o->cap);
+}
+
+/* Stop o's writer thread, if any, keeping the first error. */
+static void stop_writer(struct out *o)
+{
+	if (!o->writer)
+		return;
+	int e = out_writer_stop(o->writer);
+	o->writer = NULL;
+	if (e && !o->err)
+		o->err = e;
+}
+
 void out_write(struct out *o, const void *p, size_t n)
 {
 	const char *s = p;
@@ -278,11 +337,11 @@ void out_write(struct out *o, const void *p, size_t n)
 	while (n > 0) {
 		size_t room = o->cap - o->len;
 		if (room == 0) {
-			if (out_flush(o) < 0)
+			if ((o->writer ? hand_over(o) : out_flush(o)) < 0)
 				return;
 			room = o->cap;
 		}
-		if (o->len == 0 && n >= o->cap) {
+		if (o->len == 0 && n >= o->cap && !o->writer) {
 			/* Large write with an empty buffer: send it directly. */
 			o->len = 0;
 			while (n > 0) {
@@ -348,6 +407,7 @@ void out_printf(struct out *o, const char *fmt, ...)
 
 static void release(struct out *o)
 {
+	stop_writer(o);
 	free(o->buf);
 	o->buf = NULL;
 	o->len = o->cap = 0;
@@ -371,6 +431,7 @@ int out_close(struct out *o)
 	if (!o->buf && o->fd < 0)
 		return 0;
 	out_flush(o);
+	stop_writer(o); /* every byte written: the descriptor is the caller's again */
 	if (o->tmp_path) {
 		if (!o->err && fsync(o->fd) < 0 && errno != EINVAL)
 			o->err = errno;
@@ -402,6 +463,7 @@ int out_close(struct out *o)
 
 void out_abort(struct out *o)
 {
+	stop_writer(o); /* its last write done before the file goes */
 	if (o->tmp_path) {
 		close(o->fd);
 		unlinkat(o->dir_fd, base_of(o->tmp_path), 0);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct out_writer;
+
 struct out {
 	int fd;            /* destination; -1 when closed */
 	const char *name;  /* for messages: path, or "<stdout>" */
@@ -28,6 +30,7 @@ struct out {
 	char *tmp_path;    /* atomic file: the temporary being written (owned) */
 	bool close_fd;     /* out_close closes fd (a file opened in place) */
 	int dir_fd;        /* atomic file: its folder, for renameat and fsync; else -1 */
+	struct out_writer *writer; /* out_async: the thread that writes, else NULL */
 };
 
 /* Wrap an already open descriptor (1 for stdout).  name is borrowed.
@@ -53,6 +56,16 @@ int out_open_file(struct out *o, const char *path);
  * entry in the folder, so nothing outside it is ever written. */
 int out_open_file_here(struct out *o, const char *path);
 
+/* Write an atomic file (out_open_file*) from a thread of its own, so that
+ * copying a large output into the page cache overlaps the work that makes
+ * it (a command's main -o file on a machine of two cores or more).  Only
+ * the write(2) calls move; errors are kept and reported, through on_error
+ * and o->err, in the caller's thread at the next hand-over (a full
+ * buffer), out_flush or out_close, which wait for the writes.  Best
+ * effort: when no thread can be started, or o is no atomic file, o is
+ * written as before.  Buffers grow to OUT_ASYNC_BUFSIZE, two of them. */
+void out_async(struct out *o);
+
 /* Append bytes, a NUL-terminated string, one byte, or printf output. */
 void out_write(struct out *o, const void *p, size_t n);
 void out_puts(struct out *o, const char *s);
@@ -67,7 +80,8 @@ static inline void out_putc(struct out *o, char c)
 		o->buf[o->len++] = c;
 }
 
-/* Send pending bytes.  Returns 0, or -1 when an error has been seen. */
+/* Send pending bytes (and, written by a thread, wait until they are
+ * written).  Returns 0, or -1 when an error has been seen. */
 int out_flush(struct out *o);
 
 /* Flush and close.  For an atomic file: fsync, then rename over the target
