@@ -722,6 +722,26 @@ COLS=$'payee\ttier\tagreement\tshare\tamount'
 	[ "$output" = "$(printf '%s\n' "$COLS" $'Ana\t1\t4\t1\t-100.00')" ]
 }
 
+@test "a changed row's output carries the difference in gross and net both: a statement's steps add up to it" {
+	# a Gumroad partial refund read from its sale's record (origin), grown from 10.00 to 25.00
+	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tgross\tnet\torigin' \
+		$'2026-09-01\tgumroad\tGS1\t1\tZine\tsale\t\tUSD\t30.00\t27.00\tr1' \
+		$'2026-09-01\tgumroad\tGS1\t1\tZine\trefund\t2026-09-01\tUSD\t-10.00\t-10.00\tr1' >"$T/sep.tsv"
+	sed 's/-10.00\t-10.00/-25.00\t-25.00/' "$T/sep.tsv" >"$T/oct.tsv"
+	printf 'match\tpayee\tshare\n*\tDee\t100%%\n' >"$T/a.tsv"
+	tally-split -a "$T/a.tsv" -s "$T/st" "$T/sep.tsv" >/dev/null
+	run --separate-stderr tally-split -a "$T/a.tsv" -s "$T/st" "$T/oct.tsv"
+	[ "$status" -eq 0 ]
+	# before: gross -25.00 beside net -15.00, shown as "gross -25.00 + fees 10.00 = -15.00"
+	[ "$(tail -n +2 <<<"$output" | cut -f6,9,10,16)" = $'refund\t-15.00\t-15.00\t-15.00' ]
+	printf 'match\tpayee\tshare\n*\tDee\t2%%\n*\tAna\t98%%\n' >"$T/a2.tsv"
+	tally-split --waterfall -a "$T/a2.tsv" -s "$T/st2" "$T/sep.tsv" >/dev/null
+	tally-split --waterfall -a "$T/a2.tsv" -s "$T/st2" "$T/oct.tsv" 2>/dev/null >"$T/w.tsv"
+	run tally-report -f text "$T/w.tsv"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *fees* ]] && [[ "$output" == *"gumroad: Zine"*"-0.30"* ]]
+}
+
 @test "a row split before that has changed yields exactly the difference; the unchanged are passed over" {
 	# October: G1 sells 10.00 (Ana 60%, Ben 40%).
 	sales "$T/oct.tsv" $'2026-10-05\tgumroad\tG1\t1\tEbook\tsale\t\tUSD\t10.00'

@@ -27,7 +27,7 @@ static bool catch_all(const struct split_agreement *a)
 
 int split_run_start(struct split_run *run)
 {
-	run->delta_col = -1;
+	run->delta_col = run->delta_col2 = -1;
 	run->rules.rotate_ties = run->opt.rotate_ties;
 	for (size_t i = 0; i < run->rules.n; i++)
 		if (!catch_all(&run->rules.agreements[i])) {

@@ -579,9 +579,14 @@ static int split_difference(struct split_run *run, struct split_plan *p, const s
 			    int64_t delta, int digits)
 {
 	const struct split_columns *c = &run->col;
-	/* the output row says what was split: the difference, in the basis column */
+	/* the output row says what was split: the difference, in the basis
+	 * column and in the other of gross and net, so that a statement's
+	 * steps add up to it (a Gumroad refund grown from 10.00 to 25.00 is
+	 * gross -15.00, not -25.00 with a fee of 10.00 made up; what changed
+	 * of the fee is not known, and the fee was shown when first split) */
 	run->delta_col = a && a->gross ? c->gross : c->net;
 	run->delta_len = money_format(run->delta_text, delta, digits);
+	run->delta_col2 = a && a->gross ? c->net : c->gross;
 	struct split_row row = {split_run_field(run, c->source), split_run_field(run, c->product),
 				split_run_field(run, c->sku), split_run_field(run, c->kind), p->when};
 	int st = 1;
@@ -589,7 +594,7 @@ static int split_difference(struct split_run *run, struct split_plan *p, const s
 		st = split_write_by(run, a, &row, delta, digits, p->why);
 	else
 		split_write_default(run, p->when, p->why, digits, "the default payee split it before", delta);
-	run->delta_col = -1;
+	run->delta_col = run->delta_col2 = -1;
 	return st;
 }
 

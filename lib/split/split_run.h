@@ -115,6 +115,7 @@ struct split_run {
 	int delta_col;             /* column written as delta_text, or -1 */
 	char delta_text[MONEY_BUF];
 	size_t delta_len;
+	int delta_col2;            /* the other of gross and net, written as delta_text too, or -1 */
 	bool has_specific;         /* some agreement is not a catch-all */
 	bool has_products;         /* some agreement names a product (not a catch-all) */
 	long no_product;           /* rows of an empty product split by a catch-all while product agreements exist */

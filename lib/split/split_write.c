@@ -9,7 +9,8 @@
 #include "date.h"
 
 /* The input row as it will start each output row: as read, or with the
- * basis column replaced by the difference being split (delta_col). */
+ * basis column replaced by the difference being split (delta_col), and
+ * the other of gross and net by it too (delta_col2, -1 when none). */
 static void put_input(struct split_run *run)
 {
 	struct tsv_writer *w = &run->w;
@@ -17,6 +18,8 @@ static void put_input(struct split_run *run)
 		w->in_row = false;
 		for (size_t i = 0; i < run->in.ncols; i++)
 			if ((int)i == run->delta_col)
+				tsv_put(w, run->delta_text, run->delta_len);
+			else if ((int)i == run->delta_col2)
 				tsv_put(w, run->delta_text, run->delta_len);
 			else
 				tsv_put(w, run->in.fields[i].s, run->in.fields[i].len);
