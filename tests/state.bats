@@ -349,8 +349,10 @@ damaged() {
 	# before: "1 row changed since it was split", and 1.92 (+0.96 - -0.96) split
 	[ -z "$stderr" ]
 	pick() { awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		{ print $c["kind"] " " $c["net"] " " $c["payee"] " " $c["amount"] }' "$1"; }
-	[ "$(pick "$T/oct-alloc.tsv" | tr '\n' '|')" = "adjustment 0.96 Cleo 0.672|adjustment 0.96 Ana 0.288|refund -10.96 Cleo -7.672|refund -10.96 Ana -3.288|" ]
+		{ print $c["kind"] " " $c["net"] " " $c["payee"] " " $c["amount"] " " $c["product"] }' "$1"; }
+	# and both take the sale's product from the state (October names no item): their statement line names it
+	[ "$(pick "$T/oct-alloc.tsv" | tr '\n' '|')" = "adjustment 0.96 Cleo 0.672 Moth zine|adjustment 0.96 Ana 0.288 Moth zine|refund -10.96 Cleo -7.672 Moth zine|refund -10.96 Ana -3.288 Moth zine|" ]
+	[ "$(tally-report -f text "$T/oct-alloc.tsv" | grep -c 'etsy: Moth zine')" -eq 2 ]
 	# the month again: nothing split twice
 	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/oct.tsv"
 	[ "$status" -eq 0 ] && [ "$(tail -n +2 <<<"$output")" = "" ]

@@ -349,6 +349,22 @@ static int pass_over(struct split_run *run, const char *kind)
 	return kinds_tally_add(&run->passed, kind) < 0 ? SPLIT_ENOMEM : SPLIT_OK;
 }
 
+/* A row split by the state's record of its sale (a refund of an earlier
+ * month's sale, a later adjustment, a change) whose own product or sku
+ * is empty is written with the sale's: an Etsy statement's refund of last
+ * month's order names no item, and its statement line would name none. */
+static void fill_from_state(struct split_run *run, uint32_t cls_id)
+{
+	const struct split_columns *c = &run->col;
+	const struct split_state_class *cls = cls_id ? split_state_class_of(&run->state, cls_id) : NULL;
+	if (!cls)
+		return;
+	if (c->product >= 0 && split_run_field_len(run, c->product) == 0 && cls->product && *cls->product)
+		run->fill_product = cls->product;
+	if (c->sku >= 0 && split_run_field_len(run, c->sku) == 0 && cls->sku && *cls->sku)
+		run->fill_sku = cls->sku;
+}
+
 /* split_run_row without the state's part. */
 static int one_row(struct split_run *run, int rc)
 {
@@ -371,11 +387,16 @@ static int one_row(struct split_run *run, int rc)
 	int st = split_run_plan(run, kind, own, &p);
 	if (st <= 0)
 		return st;
-	if (p.prev)
-		return split_run_seen(run, &p, digits);
-	struct split_row row = {split_run_field(run, c->source), split_run_field(run, c->product),
-				split_run_field(run, c->sku), kind, p.when};
-	return split_planned(run, &p, &row, digits);
+	fill_from_state(run, p.prev ? p.prev->cls & ~SPLIT_STATE_THIS_RUN : p.by_state ? p.cls : 0);
+	if (p.prev) {
+		st = split_run_seen(run, &p, digits);
+	} else {
+		struct split_row row = {split_run_field(run, c->source), split_run_field(run, c->product),
+					split_run_field(run, c->sku), kind, p.when};
+		st = split_planned(run, &p, &row, digits);
+	}
+	run->fill_product = run->fill_sku = NULL;
+	return st;
 }
 
 int split_run_row(struct split_run *run, int rc)

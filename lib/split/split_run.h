@@ -116,6 +116,8 @@ struct split_run {
 	char delta_text[MONEY_BUF];
 	size_t delta_len;
 	int delta_col2;            /* the other of gross and net, written as delta_text too, or -1 */
+	const char *fill_product;  /* the row's empty product written as its sale's (the state's class), or NULL */
+	const char *fill_sku;      /* the same for its sku */
 	bool has_specific;         /* some agreement is not a catch-all */
 	bool has_products;         /* some agreement names a product (not a catch-all) */
 	long no_product;           /* rows of an empty product split by a catch-all while product agreements exist */

@@ -10,17 +10,20 @@
 
 /* The input row as it will start each output row: as read, or with the
  * basis column replaced by the difference being split (delta_col), and
- * the other of gross and net by it too (delta_col2, -1 when none). */
+ * the other of gross and net by it too (delta_col2, -1 when none); an
+ * empty product and sku written as the sale's (fill_product, fill_sku). */
 static void put_input(struct split_run *run)
 {
 	struct tsv_writer *w = &run->w;
-	if (run->delta_col >= 0) {
+	if (run->delta_col >= 0 || run->fill_product || run->fill_sku) {
 		w->in_row = false;
 		for (size_t i = 0; i < run->in.ncols; i++)
-			if ((int)i == run->delta_col)
+			if ((int)i == run->delta_col || (int)i == run->delta_col2)
 				tsv_put(w, run->delta_text, run->delta_len);
-			else if ((int)i == run->delta_col2)
-				tsv_put(w, run->delta_text, run->delta_len);
+			else if ((int)i == run->col.product && run->fill_product)
+				tsv_put_str(w, run->fill_product);
+			else if ((int)i == run->col.sku && run->fill_sku)
+				tsv_put_str(w, run->fill_sku);
 			else
 				tsv_put(w, run->in.fields[i].s, run->in.fields[i].len);
 		return;
