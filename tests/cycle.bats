@@ -370,3 +370,24 @@ amounts() {
 	[ "$(earned_in_all)" = "$EXPECTED" ]
 	cmp alloc-2026-08.tsv alloc-before.tsv
 }
+
+@test "Stripe payments downloaded again: a full refund after partial ones claws back only the rest, with --sort (it clawed back the whole price again)" {
+	local h='id,Created date (UTC),Amount,Amount Refunded,Currency,Captured,Converted Amount,Converted Amount Refunded,Converted Currency,Description,Fee,Status,Refunded date (UTC)'
+	# a second charge dated between the sale and its refund: --sort puts it between them
+	for r in 0.00:Paid: 10.00:Partially\ refunded:2026-10-05\ 10:00:00 25.00:Partially\ refunded:2026-10-05\ 10:00:00 \
+		40.00:Refunded:2026-10-05\ 10:00:00; do
+		IFS=: read -r amt status d t <<<"$r"
+		printf '%s\n' "$h" "ch_P1,2026-09-10 10:00:00,40.00,$amt,usd,true,40.00,$amt,usd,Moth Zine,1.46,$status,${d:+$d:$t}" \
+			"ch_P2,2026-09-11 10:00:00,20.00,0.00,usd,true,20.00,0.00,usd,Lanterns,0.88,Paid," >"$T/p-$amt.csv"
+	done
+	printf 'match\tpayee\tshare\nMoth Zine\tCleo\t100%%\n*\tOrchard\t100%%\n' >"$T/ag.tsv"
+	for amt in 0.00 10.00 25.00 40.00; do
+		TALLY_SALT=s tally-ingest --sort -o "$T/s.tsv" "$T/p-$amt.csv"
+		tally-split -a "$T/ag.tsv" -s "$T/st" -o "$T/a-$amt.tsv" "$T/s.tsv" 2>/dev/null
+	done
+	clawed() { awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["kind"] == "refund" { s += $c["amount"] } END { printf "%.2f", s }' "$1"; }
+	[ "$(clawed "$T/a-10.00.tsv") $(clawed "$T/a-25.00.tsv") $(clawed "$T/a-40.00.tsv")" = "-10.00 -15.00 -15.00" ]
+	# the refund sorts at its sale, right after it
+	[ "$(cut -f3,7 "$T/s.tsv" | tail -n +2 | tr '\t\n' ' |')" = "ch_P1 sale|ch_P1 refund|ch_P2 sale|" ]
+}

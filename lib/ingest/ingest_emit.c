@@ -222,9 +222,32 @@ static int note_order(struct ingest_run *rn, const struct imap *m, int64_t date,
 	return rn->order > 0 ? ingest_emit_release_all(rn, m, file) : 0;
 }
 
+/* Whether kind is revenue a record's own reversal columns reverse. */
+static bool is_sale_kind(const char *kind)
+{
+	return strcmp(kind, "sale") == 0 || strcmp(kind, "subscription") == 0;
+}
+
+/* --sort's key of each row of one record: its date, but a refund or
+ * chargeback read from its sale's own record (Gumroad's refund columns,
+ * Stripe's Amount Refunded: the refunds so far) sorts at its sale's date,
+ * right after it, so that tally-split sees the two side by side and takes
+ * a later download's larger amount for a change of the refunds so far,
+ * not for a second refund (a full refund after a partial one clawed back
+ * the whole price again). */
+static void set_sort_dates(struct imap_row *rows, size_t n)
+{
+	bool from_sale = n > 1 && is_sale_kind(rows[0].kind);
+	for (size_t i = 0; i < n; i++) {
+		bool reversal = strcmp(rows[i].kind, "refund") == 0 || strcmp(rows[i].kind, "chargeback") == 0;
+		rows[i].sort_date = from_sale && reversal ? rows[0].date : rows[i].date;
+	}
+}
+
 int ingest_emit_rows(struct ingest_run *rn, struct imap *m, struct imap_row *rows, size_t n, const char *file,
 		     long line)
 {
+	set_sort_dates(rows, n);
 	for (size_t i = 0; i < n; i++) {
 		struct imap_row *r = &rows[i];
 		/* the key of the row as the export gives it: a refund read with

@@ -81,7 +81,7 @@ static int spill_seek(struct ingest_hold *h, bool writing)
  * net differed) mismatch message, each ended by a NUL - a tenth of the
  * slot held in memory, whose pointers and message buffer are not kept. */
 struct spilled {
-	int64_t date, sale_date, reported, line, quantity, gross, tax, fee, net;
+	int64_t date, sale_date, reported, line, quantity, gross, tax, fee, net, sort_date;
 	uint64_t key;
 	int64_t record_line;
 	uint64_t text_len[IMAP_NTEXT];
@@ -114,7 +114,7 @@ static int spill_write(struct ingest_hold *h, const struct ingest_held *e)
 	struct spilled d = {
 		.date = r->date, .sale_date = r->sale_date, .reported = r->reported, .line = r->line,
 		.quantity = r->quantity, .gross = r->gross, .tax = r->tax, .fee = r->fee, .net = r->net,
-		.key = e->key, .record_line = e->line, .kind_len = (uint32_t)strlen(r->kind),
+		.sort_date = r->sort_date, .key = e->key, .record_line = e->line, .kind_len = (uint32_t)strlen(r->kind),
 		.mismatch_len = r->net_differs ? (uint32_t)strlen(r->mismatch) : 0, .digits = (uint32_t)r->digits,
 		.has_sale_date = r->has_sale_date, .has_reported = r->has_reported, .net_differs = r->net_differs,
 		.order_named = r->order_named,
@@ -156,7 +156,7 @@ static int spill_read(struct ingest_hold *h)
 	*r = (struct imap_row){.date = d.date, .has_sale_date = d.has_sale_date, .sale_date = d.sale_date,
 			       .has_reported = d.has_reported, .reported = d.reported, .line = d.line,
 			       .quantity = d.quantity, .gross = d.gross, .tax = d.tax, .fee = d.fee, .net = d.net,
-			       .digits = (int)d.digits, .net_differs = d.net_differs, .order_named = d.order_named};
+			       .sort_date = d.sort_date, .digits = (int)d.digits, .net_differs = d.net_differs, .order_named = d.order_named};
 	size_t texts = (size_t)d.kind_len + 1;
 	for (int i = 0; i < IMAP_NTEXT; i++) {
 		r->text_len[i] = (size_t)d.text_len[i];

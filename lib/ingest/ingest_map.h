@@ -147,6 +147,9 @@ struct imap_row {
 	bool order_named;               /* the order came from a column, not {@record} */
 	const char *item;               /* "item": the item this row names for its order, */
 	size_t item_len;                /* else "" (0); in m's arena, like text */
+	int64_t sort_date;              /* --sort's key: the date, or the record's sale's for a
+	                                 * reversal read from its sale's own record (set by
+	                                 * ingest_emit_rows) */
 	char mismatch[200];             /* the message for net_differs */
 };
 

@@ -120,7 +120,7 @@ int ingest_run_sort_row(struct ingest_run *rn, const struct imap *m, const struc
 	if (stage.err || stage.len == stage.cap)
 		return ingest_run_fail(rn, EXIT_DATA, file, line,
 				       "row too long to sort: --sort takes rows of up to 64 KB as written");
-	if (extsort_add(&rn->sorted, r->date, stage.buf, stage.len) < 0)
+	if (extsort_add(&rn->sorted, r->sort_date, stage.buf, stage.len) < 0)
 		return sort_failed(rn);
 	return 0;
 }
