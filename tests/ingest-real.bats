@@ -519,7 +519,9 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	} >"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 0 ]
-	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P1 chargeback -50.00 0.00 -50.00|P3 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
+	# the fee names its sale (Reference Txn ID): it is of the sale's order, P1, so a
+	# state splits it by the sale's agreement (tests/state.bats)
+	[ "$(cut -f3,7,11,13,14 <<<"$output" | tail -n +2 | tr '\t\n' ' |')" = "P1 sale 50.00 1.75 48.25|P1 chargeback -50.00 0.00 -50.00|P1 fee 0.00 20.00 -20.00|P4 adjustment -9.99 0.00 -9.99|" ]
 	row 14 PayPal "Loyalty Points Redemption" 1.00 0.00 1.00 P5 "" Credit >>"$T/pp.csv"
 	run --separate-stderr tally-ingest "$T/pp.csv"
 	[ "$status" -eq 1 ]
@@ -751,4 +753,14 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	# 10.00 + 25.00 + 60.00 processed, alpha-3 countries read, Region undefined ignored
 	[ "$(sums subscription tip <<<"$output")" = "95.00 0.00 0.00 95.00" ]
 	[ "$(cut -f15 <<<"$output" | tail -n +2 | tr '\n' ' ')" = "SE JP NO " ]
+}
+
+@test "distrokid: earnings with 12 and 18 decimals are read, rounded half to even at the micro-unit (they stopped the whole month)" {
+	printf 'Reporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSong/Album\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\r\n' >"$T/dk.tsv"
+	printf '2026-11-05\t2026-09\tSpotify\tLM\tNacht\tQZAB12600001\t198800000017\t3\t100\tSong\tDE\t0\t11.612345678912\r\n' >>"$T/dk.tsv"
+	printf '2026-11-05\t2026-09\tApple Music\tLM\tNacht\tQZAB12600001\t198800000017\t1\t100\tSong\tUS\t0\t0.000273529411764706\r\n' >>"$T/dk.tsv"
+	run --separate-stderr tally-ingest "$T/dk.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | cut -f14 | tr '\n' ' ')" = "11.612346 0.000274 " ]
+	[ "$stderr" = "tally-ingest: rounded 2 amounts with more than 6 decimals to micro-units (half to even), total rounding 0.0000007917" ]
 }

@@ -365,9 +365,30 @@ damaged() {
 	[ "$(tail -n +2 <<<"$output" | cut -f10,14 | tr '\t\n' ' |')" = "Cleo -0.07|Ana -0.03|" ]
 	# the first adjustment fed again on its own day with another amount is still a change
 	printf '%s\n' $'date\tsource\torder\tline\tproduct\tkind\tsale_date\tcurrency\tnet' \
-		$'2026-09-20\tetsy\t5\t1\tMoth zine\tadjustment\t\tUSD\t-1.06' >"$T/sep2.tsv"
+		$'2026-09-20T00:00:00Z\tetsy\t5\t1\tMoth zine\tadjustment\t\tUSD\t-1.06' >"$T/sep2.tsv"
 	run --separate-stderr tally-split -a "$T/ag.tsv" -s "$T/st" "$T/sep2.tsv"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "tally-split: 1 row changed since it was split: the difference was split" ]
 	[ "$(tail -n +2 <<<"$output" | cut -f10,14 | tr '\t\n' ' |')" = "Cleo -0.07|Ana -0.03|" ]
+}
+
+@test "a PayPal chargeback fee and chargeback reversal in later months are split by the sale's agreement, not as products of their own" {
+	local h='"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","To Email Address","Transaction ID","Item Title","Item ID","Sales Tax","Quantity","Country Code","Balance","Reference Txn ID"'
+	printf '%s\n' "$h" '"9/2/2026","10:00:00","PDT","Jane Doe","Express Checkout Payment","Completed","USD","50.00","-2.00","48.00","jane@example.com","me@example.com","TX902","Moth Zine","mz","0.00","1","US","48.00",""' >"$T/sep.csv"
+	printf '%s\n' "$h" '"10/2/2026","10:00:00","PDT","Jane Doe","Chargeback","Completed","USD","-50.00","0.00","-50.00","jane@example.com","me@example.com","TX1003","","","0.00","","US","-2.00","TX902"' \
+		'"10/2/2026","10:00:01","PDT","PayPal","Chargeback Fee","Completed","USD","-20.00","0.00","-20.00","","me@example.com","TX1004","","","0.00","","","-22.00","TX902"' >"$T/oct.csv"
+	printf '%s\n' "$h" '"11/3/2026","10:00:00","PST","Jane Doe","Chargeback Reversal","Completed","USD","50.00","0.00","50.00","jane@example.com","me@example.com","TX1101","","","0.00","","US","28.00","TX902"' >"$T/nov.csv"
+	printf 'match\tpayee\tshare\nMoth Zine\tCleo\t70%%\nMoth Zine\tOrchard\t30%%\n*\tOrchard\t80%%\n*\tDee\t20%%\n' >"$T/ag.tsv"
+	for m in sep oct nov; do TALLY_SALT=s tally-ingest "$T/$m.csv" >"$T/$m.tsv"; done
+	# the fee and the reversal name the sale's order (their Reference Txn ID)
+	[ "$(tail -n +2 "$T/oct.tsv" | cut -f3,7 | tr '\t\n' ' |')" = "TX902 chargeback|TX902 fee|" ]
+	[ "$(tail -n +2 "$T/nov.tsv" | cut -f3,7)" = $'TX902\tadjustment' ]
+	tally-split -a "$T/ag.tsv" -s "$T/st" "$T/sep.tsv" >/dev/null
+	pay() { tally-split -a "$T/ag.tsv" -s "$T/st" "$T/$1.tsv" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ print $c["kind"] " " $c["payee"] " " $c["amount"] }' | tr '\n' '|'; }
+	# before: the fee went to "*" (Orchard -16.00, Dee -4.00), the reversal too (40.00, 10.00)
+	[ "$(pay oct)" = "chargeback Cleo -35.00|chargeback Orchard -15.00|fee Cleo -14.00|fee Orchard -6.00|" ]
+	[ "$(pay nov)" = "adjustment Cleo 35.00|adjustment Orchard 15.00|" ]
+	# and again: nothing split twice
+	[ "$(pay oct)$(pay nov)" = "" ]
 }

@@ -107,7 +107,7 @@ static void push_digit(i128 *m, int d, bool *big)
 /* The number itself: digits with optional grouping, decimal part and
  * exponent.  Sets *mant and *scale (value = mant / 10^scale).  Returns an
  * ingest_amount_status. */
-static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
+static int take_number(struct cursor *c, char mark, i128 *mant, int *scale, bool *sticky)
 {
 	char group1 = mark == '.' ? ',' : '.';
 	i128 m = 0;
@@ -148,8 +148,17 @@ static int take_number(struct cursor *c, char mark, i128 *mant, int *scale)
 		 * "5.000000000000" stays small and exact. */
 		int zeros = 0;
 		while (c->p < c->end && is_digit(*c->p)) {
-			if (nd >= 30)
-				return INGEST_AMOUNT_EPRECISION;
+			if (nd >= INGEST_AMOUNT_DIGITS || m > ((i128)1 << 90)) {
+				/* past what the mantissa keeps (DistroKid writes 18
+				 * decimals; an amount in range has 13 whole digits at
+				 * most, so these are past the tenth decimal): only
+				 * whether any is not zero matters, for rounding half
+				 * to even */
+				*sticky |= *c->p != '0';
+				nd++;
+				c->p++;
+				continue;
+			}
 			if (*c->p == '0') {
 				zeros++;
 			} else {
@@ -235,7 +244,7 @@ static bool plain_amount(const char *s, size_t len, char decimal_mark, int64_t *
 /* MANT at SCALE decimals, of SIGN, to micro-units, half to even: 0 with
  * *micros (and the rounding added to *rounding_e10 when not NULL), or an
  * INGEST_AMOUNT_E* status. */
-static int to_micros(i128 mant, int scale, int sign, int64_t *micros, int64_t *rounding_e10)
+static int to_micros(i128 mant, int scale, bool sticky, int sign, int64_t *micros, int64_t *rounding_e10)
 {
 	if (scale > INGEST_AMOUNT_MAX_DECIMALS)
 		return INGEST_AMOUNT_EPRECISION;
@@ -255,15 +264,20 @@ static int to_micros(i128 mant, int scale, int sign, int64_t *micros, int64_t *r
 			div *= 10;
 		v = mant / div;
 		i128 rem = mant % div;
-		if (rem * 2 > div || (rem * 2 == div && (v & 1)))
+		/* a tie only when no digit past the mantissa is set */
+		if (rem * 2 > div || (rem * 2 == div && (sticky || (v & 1))))
 			v++;
 	}
 	if (v > INT64_MAX)
 		return INGEST_AMOUNT_ERANGE;
-	/* the exact value in 10^-10 units: v < 2^63, so this fits */
+	/* the exact value in 10^-10 units (v < 2^63, so this fits), cut
+	 * toward zero past the tenth decimal: the rounding reported is
+	 * the rounding to 10^-10 */
 	i128 exact_e10 = mant;
 	for (int i = scale; i < 10; i++)
 		exact_e10 *= 10;
+	for (int i = 10; i < scale; i++)
+		exact_e10 /= 10;
 	if (sign < 0) {
 		v = -v;
 		exact_e10 = -exact_e10;
@@ -317,7 +331,8 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 	}
 	i128 mant;
 	int scale;
-	int st = take_number(&c, decimal_mark == ',' ? ',' : '.', &mant, &scale);
+	bool sticky = false;
+	int st = take_number(&c, decimal_mark == ',' ? ',' : '.', &mant, &scale, &sticky);
 	if (st != INGEST_AMOUNT_OK)
 		return st;
 	/* Suffix: code or symbol, then a trailing sign. */
@@ -340,14 +355,14 @@ int ingest_amount_parse(const char *s, size_t len, char decimal_mark, int64_t *m
 			return INGEST_AMOUNT_ESYNTAX;
 		sign = -1;
 	}
-	return to_micros(mant, scale, sign, micros, rounding_e10);
+	return to_micros(mant, scale, sticky, sign, micros, rounding_e10);
 }
 
 const char *ingest_amount_strerror(int status)
 {
 	switch (status) {
 	case INGEST_AMOUNT_EMPTY: return "is empty";
-	case INGEST_AMOUNT_EPRECISION: return "has more than 10 decimals";
+	case INGEST_AMOUNT_EPRECISION: return "has more than 36 decimals";
 	case INGEST_AMOUNT_ERANGE: return "is too large";
 	default: return "is not an amount";
 	}

@@ -15,7 +15,8 @@ static int out_of_memory(struct ingest_run *rn)
 /* A reversal takes its sale's product and sku (issue: a refund named
  * "REFUND FOR CHARGE (...)" must be split by its sale's agreement), and
  * the order its link names (PayPal's refund has a transaction id of its
- * own; its reference is the sale's).  A sale is remembered.  *linked is false for a reversal whose sale has not
+ * own; its reference is the sale's); so does a fee or adjustment whose
+ * link names a sale.  A sale is remembered.  *linked is false for a reversal whose sale has not
  * been read (yet), true for every other row. */
 static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 {
@@ -27,7 +28,10 @@ static int link_row(struct ingest_run *rn, struct imap_row *r, bool *linked)
 		if (ingest_link_sale(&rn->link, order, olen, r->text[IMAP_PRODUCT], r->text_len[IMAP_PRODUCT],
 				     r->text[IMAP_SKU], r->text_len[IMAP_SKU]) < 0)
 			return out_of_memory(rn);
-	} else if (strcmp(k, "refund") == 0 || strcmp(k, "chargeback") == 0) {
+	} else if (strcmp(k, "refund") == 0 || strcmp(k, "chargeback") == 0 ||
+		   ((strcmp(k, "fee") == 0 || strcmp(k, "adjustment") == 0) && r->text_len[IMAP_LINK] > 0)) {
+		/* a fee or adjustment that names its sale (PayPal's Chargeback Fee
+		 * and Chargeback Reversal, by Reference Txn ID) is of its order too */
 		if (r->text_len[IMAP_LINK] > 0) { /* PayPal: Reference Txn ID */
 			order = r->text[IMAP_LINK];
 			olen = r->text_len[IMAP_LINK];

@@ -138,18 +138,27 @@ int split_run_load_state(struct split_run *run, struct lock *lock,
 	return SPLIT_NOTE;
 }
 
+/* Whether rows of kind are more of a sale's money after it, dated rows
+ * of their own: an adjustment (a tax refund, a dispute won back) or a
+ * fee (a chargeback fee, a refund's fee credit). */
+static bool follows_sale(const char *kind)
+{
+	return strcmp(kind, "adjustment") == 0 || strcmp(kind, "fee") == 0;
+}
+
 /* The identities the current row asks the state for: its own (n = 1);
  * for a refund or chargeback also its key without the date (state 1) and
- * its sale's, one for each revenue kind.  Returns how many. */
+ * its sale's, one for each revenue kind; for a fee or adjustment its key
+ * with the date and its sale's.  Returns how many. */
 static size_t row_keys(const struct split_run *run, uint64_t *keys)
 {
 	const struct split_columns *c = &run->col;
 	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
 	const char *line = split_run_field(run, c->line), *kind = split_run_field(run, c->kind);
-	bool rev = is_reversal(kind);
+	bool dated = is_reversal(kind) || follows_sale(kind);
 	size_t k = 0;
-	keys[k++] = split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, 1);
-	for (size_t i = 0; rev && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
+	keys[k++] = split_state_key(src, order, line, kind, dated ? split_run_field(run, c->date) : NULL, 1);
+	for (size_t i = 0; dated && i <= sizeof revenue_kinds / sizeof *revenue_kinds; i++)
 		keys[k++] = split_state_key(src, order, line, i ? revenue_kinds[i - 1] : kind, NULL, 1);
 	return k;
 }
@@ -405,71 +414,67 @@ static bool same_reversal(struct split_run *run, const struct split_state_seen *
 	return (has_net && e->basis == net) || (has_gross && e->basis == gross) || (!has_net && !has_gross);
 }
 
-/* A later adjustment of a line (Etsy's "Refund to buyer for sales tax"
- * after the sale's "Sales tax paid by buyer"; a second Stripe adjustment
- * of a charge): its key, without a date, finds the first adjustment of
- * the line, split in an earlier run on another day.  It is its own
- * record, not that one changed (whose difference would be split: +0.96
- * taken for a change of -0.96 splits 1.92): keyed with its date as a
- * reversal is, the nth of them on its date the nth key, and split by the
- * first one's agreement (*earlier), its sale's.  Whether it is one. */
-static bool later_adjustment(const char *kind, const struct split_state_seen *e, int64_t own)
-{
-	if (strcmp(kind, "adjustment") != 0 || !e || (e->cls & SPLIT_STATE_THIS_RUN) || e->cls == SPLIT_STATE_LEGACY)
-		return false;
-	int64_t day = own >= 0 ? own / SECONDS_PER_DAY : -((-own + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-	return day != e->day;
-}
-
-/* The key and record of a later adjustment (later_adjustment), dated. */
-static void dated_adjustment(struct split_run *run, const char *kind, uint64_t *key, struct split_state_seen **found)
-{
-	const struct split_columns *c = &run->col;
-	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
-	const char *line = split_run_field(run, c->line), *date = split_run_field(run, c->date);
-	for (unsigned n = 1;; n++) {
-		*key = split_state_key(src, order, line, kind, date, n);
-		*found = split_state_find(&run->state, *key);
-		if (!*found || !((*found)->cls & SPLIT_STATE_THIS_RUN))
-			return;
-	}
-}
-
 /* The row's identity in *key and its record (*e, NULL when none): the nth
  * row with these fields in this run is the nth identity; a reversal passes
  * over records of other reversals of its line on its date (same_reversal),
  * unless it is read from its sale's own record (same_record: Gumroad's
  * refund columns, the refunds so far), whose later amount is a change.  A
  * reversal that only a state 1 record knows (keyed without its date) takes
- * that record over, once.  A later adjustment of a line split on another
- * day is keyed with its date, *earlier its line's first adjustment
- * (later_adjustment); else *earlier is NULL.  SPLIT_OK or SPLIT_ENOMEM. */
+ * that record over, once.  A fee or adjustment is keyed with its date too
+ * (a chargeback fee and a refund's fee credit are rows of their own, as a
+ * refund is); one keyed without it before is found by undated_record,
+ * which also sets *earlier (else NULL).  SPLIT_OK or SPLIT_ENOMEM. */
+/* A fee or adjustment its dated key does not find, whose key without a
+ * date (tally before 2026-12-04 keyed them so) finds old: on its own day
+ * that is this row, split before, its record moved to the dated key; on
+ * another day another row of the line (Etsy's "Refund to buyer for sales
+ * tax" after "Sales tax paid by buyer"), new, split by that one's
+ * agreement (*earlier) rather than taken for it changed (+0.96 for -0.96
+ * split 1.92).  SPLIT_OK or SPLIT_ENOMEM. */
+static int undated_record(struct split_run *run, struct split_state_seen *old, uint64_t old_key, int64_t own,
+			  uint64_t key, struct split_state_seen **found, struct split_state_seen **earlier)
+{
+	if (old->cls & SPLIT_STATE_THIS_RUN)
+		return SPLIT_OK;
+	int64_t day = own >= 0 ? own / SECONDS_PER_DAY : -((-own + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	if (day != old->day) {
+		*earlier = old->cls != SPLIT_STATE_LEGACY ? old : NULL;
+		return SPLIT_OK;
+	}
+	uint32_t cls = old->cls;
+	int64_t basis = old->basis;
+	split_state_remove(&run->state, old_key);
+	struct split_state_seen *e = split_state_put(&run->state, key, day * SECONDS_PER_DAY, cls, basis);
+	if (e == NULL)
+		return SPLIT_ENOMEM;
+	e->cls &= ~SPLIT_STATE_THIS_RUN; /* seen, not split: split_run_seen flags it */
+	*found = e;
+	return SPLIT_OK;
+}
+
 static int row_identity(struct split_run *run, const char *kind, int64_t own, uint64_t *key,
 			struct split_state_seen **found, struct split_state_seen **earlier)
 {
 	const struct split_columns *c = &run->col;
 	const char *src = split_run_field(run, c->source), *order = split_run_field(run, c->order);
 	const char *line = split_run_field(run, c->line);
-	bool rev = is_reversal(kind);
+	bool rev = is_reversal(kind), dated = rev || follows_sale(kind);
 	struct split_state_seen *e;
 	for (unsigned n = 1;; n++) {
 		*key = n == 1 && run->nrow_keys > 0 ? run->row_keys[0]
-		       : split_state_key(src, order, line, kind, rev ? split_run_field(run, c->date) : NULL, n);
+		       : split_state_key(src, order, line, kind, dated ? split_run_field(run, c->date) : NULL, n);
 		e = split_state_find(&run->state, *key);
 		if (!e || (!(e->cls & SPLIT_STATE_THIS_RUN) && (!rev || run->same_record || same_reversal(run, e))))
 			break;
 	}
 	*found = e;
 	*earlier = NULL;
-	if (!rev && later_adjustment(kind, e, own)) {
-		*earlier = e;
-		dated_adjustment(run, kind, key, found);
-		return SPLIT_OK;
-	}
-	if (e || !rev)
+	if (e || !dated)
 		return SPLIT_OK;
 	uint64_t old = run->nrow_keys > 1 ? run->row_keys[1] : split_state_key(src, order, line, kind, NULL, 1);
 	struct split_state_seen *legacy = split_state_find(&run->state, old);
+	if (legacy && !rev)
+		return undated_record(run, legacy, old, own, *key, found, earlier);
 	if (!legacy || legacy->cls != SPLIT_STATE_LEGACY)
 		return SPLIT_OK;
 	int64_t day = (int64_t)legacy->day * SECONDS_PER_DAY;
@@ -533,6 +538,16 @@ int split_run_plan(struct split_run *run, const char *kind, int64_t own, struct 
 				p->why = SPLIT_WHY_EARLIER;
 			return st;
 		}
+	}
+	if (!p->reversal && !p->prev && run->opt.state && follows_sale(kind) && !p->earlier) {
+		/* the first such row of a sale split in an earlier run (Stripe's
+		 * dispute won back, PayPal's chargeback fee): the sale's agreement,
+		 * not a match of its own product ("Chargeback Fee") */
+		struct split_state_seen *sale = sale_record(run);
+		const struct split_state_class *cls = sale && !(sale->cls & SPLIT_STATE_THIS_RUN)
+							      ? split_state_class_of(&run->state, sale->cls)
+							      : NULL;
+		return cls ? plan_by_sale(run, sale, cls, p) : 1;
 	}
 	if (!p->reversal || p->prev)
 		return 1;

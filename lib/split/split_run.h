@@ -241,7 +241,7 @@ struct split_plan {
 	uint32_t cls;                    /* with by_state: the class to record */
 	uint64_t key;                    /* the row's identity (--state) */
 	struct split_state_seen *prev;   /* its record, when split before (and not --force) */
-	struct split_state_seen *earlier; /* a later adjustment: the line's first one, split before */
+	struct split_state_seen *earlier; /* a fee or adjustment: an earlier one of its line, split before */
 };
 
 /* Where the agreement date came from, for --explain and messages. */
@@ -249,7 +249,7 @@ struct split_plan {
 #define SPLIT_WHY_SALE_DATE "the sale_date of the sale it reverses"
 #define SPLIT_WHY_STATE "the date the state recorded for the order's sale"
 #define SPLIT_WHY_CHANGED "the date the state recorded when the row was first split"
-#define SPLIT_WHY_EARLIER "the date the state recorded for the line's first adjustment"
+#define SPLIT_WHY_EARLIER "the date the state recorded for an earlier row of its line"
 
 /* Field col of the current row ("" when col < 0), and its length. */
 const char *split_run_field(const struct split_run *run, int col);

@@ -57,7 +57,17 @@ static const struct amount_case amounts[] = {
 	{"0.0000005000", '.', INGEST_AMOUNT_OK, 0, ""},
 	{"0.0000015000", '.', INGEST_AMOUNT_OK, 2, ""},
 	{"0.0000025001", '.', INGEST_AMOUNT_OK, 3, ""},
-	{"0.12345678901", '.', INGEST_AMOUNT_EPRECISION, 0, ""},
+	/* DistroKid's 12 and 18 decimals: the digits past the mantissa's 30 only
+	 * break a tie (a "half" with any later digit set rounds up) */
+	{"0.12345678901", '.', INGEST_AMOUNT_OK, 123457, ""},
+	{"11.612345678912", '.', INGEST_AMOUNT_OK, 11612346, ""},
+	{"0.000273529411764706", '.', INGEST_AMOUNT_OK, 274, ""},
+	{"0.000000500000000000000000000000000000", '.', INGEST_AMOUNT_OK, 0, ""},
+	{"0.000000500000000000000000000000000001", '.', INGEST_AMOUNT_OK, 1, ""},
+	{"0.0000025000000000000000000000000000000", '.', INGEST_AMOUNT_OK, 2, ""},
+	{"123456789.123456789012345678901234", '.', INGEST_AMOUNT_OK, 123456789123457, ""},
+	{"2.7352941176470588e-05", '.', INGEST_AMOUNT_OK, 27, ""},
+	{"1e-37", '.', INGEST_AMOUNT_EPRECISION, 0, ""},
 	/* not amounts: a grouping that is not of three, the other locale's
 	 * mark alone, two marks, text */
 	{"1,23", '.', INGEST_AMOUNT_ESYNTAX, 0, ""},
