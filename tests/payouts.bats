@@ -236,3 +236,16 @@ run_payouts() { # FORMAT [ARGS...]
 	run --separate-stderr tally-report --payouts tsv --payees "$T/p.tsv" "$T/a.tsv"
 	[ "$(cut -f6,7 <<<"${lines[1]}")" = $'HUF\t1234.00' ]
 }
+
+@test "a payee file's rows may leave out their trailing empty columns, as the README's example does (they were refused)" {
+	# the fixture's payees, each row cut after its currency (the header keeps name, type, note)
+	{ head -1 "$P/payees.tsv"; tail -n +2 "$P/payees.tsv" | cut -f1-4; } >"$T/p.tsv"
+	run --separate-stderr tally-report --min-payout USD=10,EUR=10 -p 2026-10 --payouts tsv --payees "$T/p.tsv" "$P/alloc.tsv"
+	assert_success
+	[[ "$output" == *$'\tAna\tpaypal\tana@example.com\tUSD\t'* ]]
+	# more fields than the header is still an error
+	printf '%s\n' $'payee\tmethod\taccount\tcurrency' $'Ana\tpaypal\tana@example.com\tUSD\textra' >"$T/p.tsv"
+	run --separate-stderr tally-report -p 2026-10 --payouts tsv --payees "$T/p.tsv" "$P/alloc.tsv"
+	assert_failure 1
+	[ "${stderr_lines[1]}" = "tally-report: $T/p.tsv:2: 5 fields where the header has 4" ]
+}

@@ -566,6 +566,10 @@ int tsv_next(struct tsv_reader *r)
 	long nf = split_line(r, line, len);
 	if (nf < 0)
 		return -1;
+	for (; r->pad_short && (size_t)nf < r->ncols; nf++) /* the row's NUL sentinel: an empty field */
+		if (add_field(r, (size_t)nf, r->row + len, 0, false) < 0)
+			return -1;
+	r->fields = r->fieldbuf;
 	if ((size_t)nf != r->ncols) {
 		/* a short last line with no line end: most often the command
 		 * writing the stream stopped in the middle of a row */

@@ -35,6 +35,8 @@ struct tsv_reader {
 	const char *raw_header;   /* the first file's header line as read */
 	char err[512];            /* after a -1: the message, without "prog: FILE:LINE: " */
 	bool clean;               /* no raw CR in the line: re-escaping its fields gives it back */
+	bool pad_short;           /* set by the caller: a row short of the header's fields gets empty
+	                           * ones (a hand-written file whose trailing columns are optional) */
 	uint64_t bytes_read;      /* bytes read from every file so far (for progress) */
 
 	/* private */

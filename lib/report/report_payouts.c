@@ -250,6 +250,7 @@ int report_payees_load(struct report_payees *p, const char *path, char *msg, siz
 		return rc;
 	}
 	snprintf(p->file, sizeof p->file, "%s", r.file);
+	r.pad_short = true; /* name and type may be left out, as the README's example does */
 	rc = read_payees(p, &r, msg, cap);
 	tsv_close(&r);
 	return rc == REPORT_PAYOUTS_OK ? sort_payees(p, msg, cap) : rc;

@@ -159,6 +159,27 @@ static void test_good_rows(void)
 	tsv_close(&r);
 }
 
+/* pad_short: a row short of the header's fields gets empty ones; a long
+ * one is still an error. */
+static void test_pad_short(void)
+{
+	static const char content[] = "a\tb\tc\n1\n2\t3\n4\t5\t6\t7\n";
+	const char *p = write_file("pad.tsv", content, sizeof content - 1);
+	char *paths[] = {(char *)p};
+	struct tsv_reader r;
+	tap_is_int(tsv_open(&r, paths, 1), 0, "open");
+	r.pad_short = true;
+	tap_is_int(tsv_next(&r), 1, "a row of one field of three");
+	tap_ok(strcmp(r.fields[0].s, "1") == 0 && r.fields[1].len == 0 && r.fields[2].len == 0 &&
+		       r.fields[2].s[0] == '\0',
+	       "  padded with two empty fields");
+	tap_is_int(tsv_next(&r), 1, "a row of two");
+	tap_ok(strcmp(r.fields[1].s, "3") == 0 && r.fields[2].len == 0, "  padded with one");
+	tap_is_int(tsv_next(&r), -1, "a row of four is still an error");
+	tap_is_str(r.err, "4 fields where the header has 3", "  saying so");
+	tsv_close(&r);
+}
+
 /* Non-ASCII text is valid; a raw CR inside a line is data, written back
  * escaped; a clean row is passed through as read. */
 static void test_pass_through(void)
@@ -376,6 +397,7 @@ int main(void)
 	test_escape_round_trip();
 	test_malformed();
 	test_good_rows();
+	test_pad_short();
 	test_bom();
 	test_continue_after_error();
 	test_pass_through();
