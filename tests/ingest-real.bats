@@ -642,6 +642,16 @@ tally-ingest: $T/e.csv: 1 item row joined no order (it names no order, and the r
 	[ "$output" = "$(cat expected/shopify_orders.tsv)" ]
 }
 
+@test "shopify-orders: a whole order refunded gives its tax back as tax, EU (inside the price) and US (on top); the payees lose only what they got" {
+	local h='Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Refunded Amount,Cancelled at,Billing Country,Shipping Country'
+	printf '%s\n' "$h" '#2003,a@example.com,refunded,2026-10-05 10:00:00 +0200,EUR,60.00,0.00,11.40,60.00,0.00,2026-10-05 10:00:00 +0200,1,Rust Course,60.00,RC,60.00,2026-12-03 09:00:00 +0100,DE,DE' \
+		'#2004,b@example.com,refunded,2026-10-06 10:00:00 -0400,USD,54.00,0.00,4.32,58.32,0.00,2026-10-06 10:00:00 -0400,1,Rust Course,54.00,RC,58.32,2026-12-04 09:00:00 -0500,US,US' >"$T/sh.csv"
+	run --separate-stderr tally-ingest "$T/sh.csv"
+	[ "$status" -eq 0 ]
+	# before: the EU refund was gross -60.00 against a sale of 48.60 (the VAT clawed back from the payees)
+	[ "$(tail -n +2 <<<"$output" | cut -f3,7,11,12,14 | tr '\t\n' ' |')" = "#2003 sale 48.60 11.40 48.60|#2003 refund -48.60 -11.40 -48.60|#2004 sale 54.00 4.32 54.00|#2004 refund -54.00 -4.32 -54.00|" ]
+}
+
 # ---- Open Collective legacy, Patreon members (old columns) -------------------------------
 
 @test "opencollective legacy: HOST_FEE is a fee row, not a negative sale; displayAmount \"\$20.00 USD\" read when amount is empty" {

@@ -470,11 +470,16 @@ static const char shopify_orders[] =
 	"emit sale if {Taxes} > 0 and {Total} <= {Subtotal} + {Shipping}\n"
 	"  gross {Lineitem quantity} * {Lineitem price} + {Shipping} - {Discount Amount} - {Taxes}\n"
 	"  tax {Taxes}\n"
+	/* the whole order back: Refunded Amount is the Total, its tax with it
+	 * (inside the prices in the EU, on top in the US), which the sale's
+	 * gross left out: the tax comes back as tax, not out of the payees */
 	"emit refund if {Refunded Amount}? > 0 and {Refunded Amount}? >= {Total}\n"
 	"  date {Cancelled at|Paid at|Created at}\n"
 	"  sale_date {Paid at|Created at}\n"
-	"  gross 0 - {Refunded Amount}?\n"
-	/* a part of the order back: which items, the export does not say */
+	"  gross 0 - {Refunded Amount}? + {Taxes}\n"
+	"  tax 0 - {Taxes}\n"
+	/* a part of the order back: which items, and how much of it was tax,
+	 * the export does not say: the amount as refunded */
 	"emit refund if {Refunded Amount}? > 0 and {Refunded Amount}? < {Total}\n"
 	"  date {Cancelled at|Paid at|Created at}\n"
 	"  sale_date {Paid at|Created at}\n"
