@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "attribute.h"
+#include "date.h"
 #include "diag.h"
 #include "hash.h"
 
-#define SECONDS_PER_DAY 86400
 #define NO_PERIOD INT64_MIN /* bucket key of a kind without a cap */
 
 /* Points of one (member, kind, cap period). */
@@ -47,7 +47,7 @@ void attr_engine_init(struct attr_engine *e, const struct attr_config *cfg)
 
 static int64_t day_of(int64_t t)
 {
-	return t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	return date_day(t);
 }
 
 /* The weight entry of a kind, NULL when the weights file lacks it. */

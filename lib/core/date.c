@@ -426,3 +426,9 @@ int64_t period_end(struct period p)
 {
 	return period_start(period_next(p));
 }
+
+int64_t date_day(int64_t t)
+{
+	const int64_t d = 86400;
+	return t >= 0 ? t / d : -((-t + d - 1) / d);
+}

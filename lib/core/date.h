@@ -36,6 +36,10 @@ size_t date_format_day(char *buf, int64_t t);
 /* "YYYY-MM-DDTHH:MM:SSZ" of t. Returns the length. */
 size_t date_format_time(char *buf, int64_t t);
 
+/* The day of time t: days since 1970-01-01, floored (a time before 1970
+ * is in the day that starts before it). */
+int64_t date_day(int64_t t);
+
 /* Days since 1970-01-01 of a civil date, and back (month 1..12; year 0
  * is 1 BC).  Exact for |y| up to about 10^12; d is not checked. */
 int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d);

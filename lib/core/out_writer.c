@@ -5,7 +5,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "readall.h"
 
 /* The thread needs little stack, and a small one keeps the virtual size
  * within the limits tests/memory.bats sets (ulimit -v). */
@@ -23,21 +24,6 @@ struct out_writer {
 	bool quit;
 };
 
-/* Write all of p[0..n), retrying interrupted and partial writes. */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void *run(void *arg)
 {
 	struct out_writer *w = arg;
@@ -51,7 +37,7 @@ static void *run(void *arg)
 		size_t n = w->len;
 		bool skip = w->err != 0; /* after a failure nothing more is written */
 		pthread_mutex_unlock(&w->mu);
-		int e = skip ? 0 : write_all(w->fd, p, n);
+		int e = skip || writeall_fd(w->fd, p, n) == 0 ? 0 : errno;
 		pthread_mutex_lock(&w->mu);
 		if (e && !w->err)
 			w->err = e;

@@ -58,3 +58,18 @@ int readall_path(const char *path, char **text, size_t *len)
 	errno = e;
 	return rc;
 }
+
+int writeall_fd(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "readall.h"
 #include "spool.h"
 
 #define RUN_IOBUF (256u << 10) /* read buffer of each run merged */
@@ -154,19 +155,6 @@ unsigned char *recsort_radix(unsigned char *a, unsigned char *tmp, size_t n, siz
 
 /* ---- runs -------------------------------------------------------------------- */
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 /* Append run fd (written, not yet rewound).  Returns 0, or -1. */
 static int push_run(struct recsort *s, int fd)
@@ -213,7 +201,7 @@ static int spill(struct recsort *s)
 	int fd = spool_temp(s->tmpdir);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, s->buf, s->n * s->rec) < 0) {
+	if (writeall_fd(fd, s->buf, s->n * s->rec) < 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -386,7 +374,7 @@ static int merge_all_runs(struct recsort *s)
 		goto done;
 	while ((st = merge_next(s, &rec)) > 0) {
 		if (len == room) {
-			if ((st = write_all(fd, out, len)) < 0)
+			if ((st = writeall_fd(fd, out, len)) < 0)
 				goto done;
 			len = 0;
 		}
@@ -394,7 +382,7 @@ static int merge_all_runs(struct recsort *s)
 		len += s->rec;
 	}
 	if (st == 0)
-		st = write_all(fd, out, len);
+		st = writeall_fd(fd, out, len);
 done:;
 	int e = errno;
 	close_merge(s);

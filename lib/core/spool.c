@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readall.h"
+
 int spool_temp(const char *dir)
 {
 #ifdef O_TMPFILE
@@ -28,20 +30,6 @@ int spool_temp(const char *dir)
 	return t;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static int copy(int from, int to)
 {
 	static char buf[1 << 16];
@@ -53,7 +41,7 @@ static int copy(int from, int to)
 			return -1;
 		if (n == 0)
 			return 0;
-		if (write_all(to, buf, (size_t)n) < 0)
+		if (writeall_fd(to, buf, (size_t)n) < 0)
 			return -1;
 	}
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "hash.h"
 #include "spool.h"
 
@@ -414,16 +415,6 @@ static bool same_reversal(struct split_run *run, const struct split_state_seen *
 	return (has_net && e->basis == net) || (has_gross && e->basis == gross) || (!has_net && !has_gross);
 }
 
-/* The row's identity in *key and its record (*e, NULL when none): the nth
- * row with these fields in this run is the nth identity; a reversal passes
- * over records of other reversals of its line on its date (same_reversal),
- * unless it is read from its sale's own record (same_record: Gumroad's
- * refund columns, the refunds so far), whose later amount is a change.  A
- * reversal that only a state 1 record knows (keyed without its date) takes
- * that record over, once.  A fee or adjustment is keyed with its date too
- * (a chargeback fee and a refund's fee credit are rows of their own, as a
- * refund is); one keyed without it before is found by undated_record,
- * which also sets *earlier (else NULL).  SPLIT_OK or SPLIT_ENOMEM. */
 /* A fee or adjustment its dated key does not find, whose key without a
  * date (tally before 2026-12-04 keyed them so) finds old: on its own day
  * that is this row, split before, its record moved to the dated key; on
@@ -436,7 +427,7 @@ static int undated_record(struct split_run *run, struct split_state_seen *old, u
 {
 	if (old->cls & SPLIT_STATE_THIS_RUN)
 		return SPLIT_OK;
-	int64_t day = own >= 0 ? own / SECONDS_PER_DAY : -((-own + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	int64_t day = date_day(own);
 	if (day != old->day) {
 		*earlier = old->cls != SPLIT_STATE_LEGACY ? old : NULL;
 		return SPLIT_OK;
@@ -452,6 +443,16 @@ static int undated_record(struct split_run *run, struct split_state_seen *old, u
 	return SPLIT_OK;
 }
 
+/* The row's identity in *key and its record (*e, NULL when none): the nth
+ * row with these fields in this run is the nth identity; a reversal passes
+ * over records of other reversals of its line on its date (same_reversal),
+ * unless it is read from its sale's own record (same_record: Gumroad's
+ * refund columns, the refunds so far), whose later amount is a change.  A
+ * reversal that only a state 1 record knows (keyed without its date) takes
+ * that record over, once.  A fee or adjustment is keyed with its date too
+ * (a chargeback fee and a refund's fee credit are rows of their own, as a
+ * refund is); one keyed without it before is found by undated_record,
+ * which also sets *earlier (else NULL).  SPLIT_OK or SPLIT_ENOMEM. */
 static int row_identity(struct split_run *run, const char *kind, int64_t own, uint64_t *key,
 			struct split_state_seen **found, struct split_state_seen **earlier)
 {

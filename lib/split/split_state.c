@@ -212,7 +212,7 @@ struct split_state_seen *split_state_find(struct split_state *s, uint64_t hash)
 
 static int32_t day_of(int64_t t)
 {
-	int64_t d = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+	int64_t d = date_day(t);
 	return (int32_t)d;
 }
 

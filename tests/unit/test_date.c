@@ -626,8 +626,15 @@ static void test_period_bounds(void)
 	tap_is_int(bad, 0, "random int64 times: every kind formats and brackets the time");
 }
 
+static void test_day(void)
+{
+	tap_ok(date_day(0) == 0 && date_day(86399) == 0 && date_day(86400) == 1, "date_day: 1970-01-01 is day 0, to its last second");
+	tap_ok(date_day(-1) == -1 && date_day(-86400) == -1 && date_day(-86401) == -2, "date_day: before 1970 floored, not cut toward zero");
+}
+
 int main(void)
 {
+	test_day();
 	test_civil_anchors();
 	test_civil_sweep();
 	test_leap_days();

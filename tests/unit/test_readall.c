@@ -24,8 +24,30 @@ static void put(const char *name, const char *text, size_t n, char *path, size_t
 	}
 }
 
+/* writeall_fd: a buffer bigger than a pipe's, read back whole; a bad
+ * descriptor fails with its errno. */
+static void test_writeall(void)
+{
+	static char big[200000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)('a' + i % 26);
+	FILE *f = tmpfile();
+	tap_ok(f && writeall_fd(fileno(f), big, sizeof big) == 0, "writeall_fd: 200000 bytes written");
+	char *text = NULL;
+	size_t len = 0;
+	tap_ok(f && lseek(fileno(f), 0, SEEK_SET) == 0 && readall_fd(fileno(f), &text, &len) == 0 && len == sizeof big &&
+		       memcmp(text, big, len) == 0,
+	       "  and read back whole");
+	free(text);
+	if (f)
+		fclose(f);
+	errno = 0;
+	tap_ok(writeall_fd(-1, big, 1) == -1 && errno == EBADF, "writeall_fd: a bad descriptor fails with EBADF");
+}
+
 int main(void)
 {
+	test_writeall();
 	char path[300], *text = NULL;
 	size_t len = 99;
 	if (!mkdtemp(dir))
